@@ -1,0 +1,141 @@
+// Package bot is the seam between chat platforms and the command layer.
+// A platform adapter (bot/slack, bot/discord, bot/console) turns its wire
+// format into a Request, hands it to a Handler, and renders the Reply. It
+// holds no business rules: permissions, parsing and replies all live in
+// the command layer.
+package bot
+
+import (
+	"context"
+	"strings"
+)
+
+// Request is one command from one user.
+type Request struct {
+	// Workspace is "platform:id", for example "slack:T0123",
+	// "discord:81234" or "local". It is a hard boundary.
+	Workspace string
+	Channel   string // platform channel id
+	User      string // platform user id
+	UserName  string // display name, for logs and console output
+	// PlatformAdmin is the platform's own word that the user administers
+	// the workspace: a Slack admin or owner, a Discord member with
+	// Administrator or Manage Server, the console user. The command layer
+	// decides what that allows.
+	PlatformAdmin bool
+	// Text is the command without the leading "/target", for example
+	// "update eds/1.1 40% on-track".
+	Text string
+	// ID identifies the request in logs.
+	ID string
+}
+
+// Platform is the part of the workspace before the colon: "slack",
+// "discord", or "local".
+func (r *Request) Platform() string { return PlatformOf(r.Workspace) }
+
+// PlatformOf returns the platform of a workspace id.
+func PlatformOf(ws string) string {
+	if i := strings.IndexByte(ws, ':'); i >= 0 {
+		return ws[:i]
+	}
+	return ws
+}
+
+// Reply is what the bot says back. Text is always set: it is the whole
+// message in light markdown (*bold*, `code`, user mentions as <@ID>), and
+// it is what plain-text platforms print. Blocks, when set, are the same
+// content structured for rich rendering.
+type Reply struct {
+	// Ephemeral replies are seen only by the requester. Queries and errors
+	// are ephemeral; logged updates are posted in the channel.
+	Ephemeral bool
+	Text      string
+	Blocks    []Block
+	// Details belong under the message: a thread on Slack, more embeds on
+	// Discord, more lines on the console. Digests put the long part here.
+	Details []Block
+	// Code is "" for success, or the framework error code of a failure.
+	Code string
+	// Field names the input that was wrong, when an error is about one
+	// ("progress", "status", "note"), so a form can show it in place.
+	Field string
+	// Command is the verb that ran, for metrics ("update", "list", ...);
+	// "" when the text named no known verb.
+	Command string
+}
+
+// Block is one section of a rich reply: a target, an objective, a part of
+// a digest.
+type Block struct {
+	Title   string // a heading line, may be empty
+	Text    string // body, light markdown
+	Fields  []Field
+	Colour  string // "#rrggbb" by status or rating, "" for none
+	Buttons []Button
+}
+
+// Field is a labelled value within a Block.
+type Field struct {
+	Name   string
+	Value  string
+	Inline bool
+}
+
+// Button is an action under a Block. Pressing it runs Command as the
+// presser, exactly as if they had typed it. A button with Form set opens
+// the update form for Command's target instead (progress, status, note),
+// and runs Command followed by the answers.
+type Button struct {
+	Label   string
+	Command string // for example "update eds/1.1 done" or "snooze eds/1.1 7d"
+	Style   string // "primary", "danger" or ""
+	Form    bool
+}
+
+// Handler executes a Request.
+type Handler interface {
+	Handle(ctx context.Context, r Request) Reply
+}
+
+// HandlerFunc adapts a function to the Handler interface.
+type HandlerFunc func(ctx context.Context, r Request) Reply
+
+// Handle calls f(ctx, r).
+func (f HandlerFunc) Handle(ctx context.Context, r Request) Reply { return f(ctx, r) }
+
+// Choice is one autocomplete suggestion: the text to insert and a label.
+type Choice struct {
+	Value string
+	Label string
+}
+
+// Completer is implemented by Handlers that suggest target references as
+// the user types. Adapters with autocomplete check for it at run time.
+type Completer interface {
+	Complete(ctx context.Context, ws, prefix string, limit int) []Choice
+}
+
+// Message is something the bot posts unprompted: a digest to a channel or
+// a reminder to a user.
+type Message struct {
+	Workspace string
+	// Channel to post in, or User to DM. Exactly one is set.
+	Channel string
+	User    string
+	Reply   Reply
+	// Key identifies the message for idempotency: posting the same Key
+	// twice, as a retry does, delivers it at most once where the platform
+	// allows.
+	Key string
+}
+
+// Poster posts Messages on one platform. The scheduler picks a Poster by
+// the platform of the message's workspace.
+type Poster interface {
+	Post(ctx context.Context, m Message) error
+}
+
+// MentionUser formats a user id as a mention: "<@U123>". Slack and Discord
+// render it natively; the console prints it as "@U123".
+func MentionUser(id string) string { return "<@" + id + ">" }

@@ -1,0 +1,168 @@
+package framework
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Framework is a published set of objectives, each holding targets: the
+// NHS Equality Delivery System, NHS England's equality objectives, or a
+// custom framework a team loads from YAML. A workspace imports a framework
+// to get its own copy of every target.
+type Framework struct {
+	ID          string      `yaml:"id" json:"id"`
+	Name        string      `yaml:"name" json:"name"`
+	Description string      `yaml:"description,omitempty" json:"description,omitempty"`
+	Source      string      `yaml:"source,omitempty" json:"source,omitempty"`
+	Labels      Labels      `yaml:"labels,omitempty" json:"labels,omitempty"`
+	Objectives  []Objective `yaml:"objectives" json:"objectives"`
+}
+
+// Labels are what a framework calls its levels: EDS has goals and
+// outcomes, NHS England has objectives and targets.
+type Labels struct {
+	Objective string `yaml:"objective,omitempty" json:"objective,omitempty"`
+	Target    string `yaml:"target,omitempty" json:"target,omitempty"`
+}
+
+// Objective groups targets under one aim. Code is short ("1"), Title is the
+// name shown in lists, Text the full narrative.
+type Objective struct {
+	Code    string       `yaml:"code" json:"code"`
+	Title   string       `yaml:"title" json:"title"`
+	Text    string       `yaml:"text,omitempty" json:"text,omitempty"`
+	Targets []TargetSpec `yaml:"targets" json:"targets"`
+}
+
+// TargetSpec is a target as a framework defines it, before any workspace
+// imports it.
+type TargetSpec struct {
+	Code  string `yaml:"code" json:"code"`
+	Title string `yaml:"title" json:"title"`
+}
+
+// ObjectiveLabel is the name of the framework's top level, "objective" by default.
+func (f *Framework) ObjectiveLabel() string {
+	if f.Labels.Objective != "" {
+		return f.Labels.Objective
+	}
+	return "objective"
+}
+
+// TargetLabel is the name of the framework's second level, "target" by default.
+func (f *Framework) TargetLabel() string {
+	if f.Labels.Target != "" {
+		return f.Labels.Target
+	}
+	return "target"
+}
+
+// Objective returns the objective with the given code.
+func (f *Framework) Objective(code string) (*Objective, bool) {
+	for i := range f.Objectives {
+		if f.Objectives[i].Code == code {
+			return &f.Objectives[i], true
+		}
+	}
+	return nil, false
+}
+
+// TargetCount is the number of targets across all objectives.
+func (f *Framework) TargetCount() int {
+	n := 0
+	for _, o := range f.Objectives {
+		n += len(o.Targets)
+	}
+	return n
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+	codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$`)
+)
+
+// ValidID reports whether s can name a framework: lower-case letters,
+// digits and hyphens, at most 40 characters.
+func ValidID(s string) bool { return idPattern.MatchString(s) }
+
+// ValidCode reports whether s can be an objective or target code: letters,
+// digits, dots, hyphens and underscores, at most 16 characters.
+func ValidCode(s string) bool { return codePattern.MatchString(s) }
+
+// Validate checks the framework is well formed: a valid id and name,
+// objectives and targets with valid, unique codes and non-empty titles.
+// Its errors are EINVALID and say which item is wrong.
+func (f *Framework) Validate() error {
+	if !ValidID(f.ID) {
+		return Errorf(EINVALID, "framework id %q must be lower-case letters, digits and hyphens (at most 40)", f.ID)
+	}
+	if strings.TrimSpace(f.Name) == "" {
+		return Errorf(EINVALID, "framework %s has no name", f.ID)
+	}
+	if len(f.Objectives) == 0 {
+		return Errorf(EINVALID, "framework %s has no objectives", f.ID)
+	}
+	objectives := map[string]bool{}
+	targets := map[string]bool{}
+	for _, o := range f.Objectives {
+		if !ValidCode(o.Code) {
+			return Errorf(EINVALID, "framework %s: objective code %q must be letters, digits, dots or hyphens (at most 16)", f.ID, o.Code)
+		}
+		if objectives[o.Code] {
+			return Errorf(EINVALID, "framework %s: objective %s appears twice", f.ID, o.Code)
+		}
+		objectives[o.Code] = true
+		if strings.TrimSpace(o.Title) == "" {
+			return Errorf(EINVALID, "framework %s: objective %s has no title", f.ID, o.Code)
+		}
+		for _, t := range o.Targets {
+			if !ValidCode(t.Code) {
+				return Errorf(EINVALID, "framework %s: target code %q must be letters, digits, dots or hyphens (at most 16)", f.ID, t.Code)
+			}
+			if targets[t.Code] {
+				return Errorf(EINVALID, "framework %s: target %s appears twice", f.ID, t.Code)
+			}
+			targets[t.Code] = true
+			if strings.TrimSpace(t.Title) == "" {
+				return Errorf(EINVALID, "framework %s: target %s has no title", f.ID, t.Code)
+			}
+		}
+	}
+	return nil
+}
+
+// Targets returns a fresh workspace copy of every target in the framework,
+// not started, unowned and undated.
+func (f *Framework) Targets() []Target {
+	var ts []Target
+	for _, o := range f.Objectives {
+		for _, s := range o.Targets {
+			ts = append(ts, Target{
+				Framework: f.ID,
+				Objective: o.Code,
+				Code:      s.Code,
+				Title:     s.Title,
+				Status:    NotStarted,
+			})
+		}
+	}
+	return ts
+}
+
+// Ref joins a framework id and a target code into a target reference.
+func Ref(frameworkID, code string) string { return frameworkID + "/" + code }
+
+// SplitRef splits "eds/1.1" into "eds" and "1.1". A bare code returns an
+// empty framework id.
+func SplitRef(ref string) (frameworkID, code string) {
+	if i := strings.IndexByte(ref, '/'); i >= 0 {
+		return ref[:i], ref[i+1:]
+	}
+	return "", ref
+}
+
+// String returns a short description of the framework for lists.
+func (f *Framework) String() string {
+	return fmt.Sprintf("%s (%s): %d %ss, %d %ss", f.ID, f.Name, len(f.Objectives), f.ObjectiveLabel(), f.TargetCount(), f.TargetLabel())
+}

@@ -1,0 +1,123 @@
+package framework
+
+import "time"
+
+// Target is one workspace's copy of a framework target, with the team's
+// progress against it. Its reference is Framework/Code, for example eds/1.1.
+type Target struct {
+	Framework string `json:"framework"`
+	Objective string `json:"objective"`
+	Code      string `json:"code"`
+	Title     string `json:"title"`
+	// Custom is true for targets a workspace added with `add`.
+	Custom bool `json:"custom,omitempty"`
+
+	Owner    string `json:"owner,omitempty"` // platform user id; "" is unowned
+	Due      Date   `json:"due,omitempty"`
+	Status   Status `json:"status"`
+	Progress int    `json:"progress"` // 0 to 100
+	Rating   Rating `json:"rating,omitempty"`
+
+	SnoozedUntil Date   `json:"snoozed_until,omitempty"` // no reminders before this day
+	SnoozeReason string `json:"snooze_reason,omitempty"`
+	// Reminders counts overdue reminders sent since the last update.
+	Reminders int `json:"reminders,omitempty"`
+
+	// LastUpdate is the id of the newest update still in force, "" when
+	// there is none or the newest was withdrawn. Only it may be undone.
+	LastUpdate string    `json:"last_update,omitempty"`
+	UpdatedAt  time.Time `json:"updated_at,omitzero"` // time of the newest logged update
+	CreatedAt  time.Time `json:"created_at,omitzero"`
+}
+
+// Ref is the target's full reference, for example "eds/1.1".
+func (t *Target) Ref() string { return Ref(t.Framework, t.Code) }
+
+// Open reports whether the target still needs work: any status but done.
+func (t *Target) Open() bool { return t.Status != Done }
+
+// Update is one append-only record of progress logged against a target.
+// Progress and Status are the target's values after the update; the Prev
+// fields are its values before, so that undo can restore them.
+type Update struct {
+	ID       string    `json:"id"`
+	Target   string    `json:"target"` // the target's Ref
+	Author   string    `json:"author"`
+	Time     time.Time `json:"time"`
+	Progress int       `json:"progress"`
+	Status   Status    `json:"status"`
+	Note     string    `json:"note,omitempty"`
+
+	PrevProgress int    `json:"prev_progress"`
+	PrevStatus   Status `json:"prev_status"`
+
+	Withdrawn   bool      `json:"withdrawn,omitempty"`
+	WithdrawnAt time.Time `json:"withdrawn_at,omitzero"`
+}
+
+// Unchanged is the Progress of an update request that leaves progress as
+// it is.
+const Unchanged = -1
+
+// TargetPatch changes a target's settings. Nil fields stay as they are.
+// Progress and status change only through updates.
+type TargetPatch struct {
+	Owner        *string
+	Due          *Date
+	Rating       *Rating
+	SnoozedUntil *Date
+	SnoozeReason *string
+}
+
+// Workspace is the settings of one team's space: `slack:T0123`,
+// `discord:81234` or `local`. Workspaces are hard boundaries.
+type Workspace struct {
+	ID string `json:"id"`
+	// Timezone is an IANA name; "" means the bot's default.
+	Timezone string `json:"timezone,omitempty"`
+	// ReminderSpec is the overdue-reminder cron spec; "" means DefaultReminderSpec.
+	ReminderSpec string `json:"reminder_spec,omitempty"`
+	// Frameworks lists the ids of the imported frameworks, sorted.
+	Frameworks []string `json:"frameworks,omitempty"`
+}
+
+// Schedule defaults, in the workspace's time zone.
+const (
+	DefaultDigestSpec   = "0 9 * * MON"
+	DefaultReminderSpec = "0 9 * * MON-FRI"
+)
+
+// Imported reports whether the workspace has imported the framework.
+func (w *Workspace) Imported(frameworkID string) bool {
+	for _, id := range w.Frameworks {
+		if id == frameworkID {
+			return true
+		}
+	}
+	return false
+}
+
+// Subscription is a channel that receives digests on a cron schedule.
+type Subscription struct {
+	Workspace string    `json:"workspace"`
+	Channel   string    `json:"channel"`
+	Spec      string    `json:"spec"` // five-field cron, in the workspace's time zone
+	CreatedBy string    `json:"created_by,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	// LastDigest is when the last digest went to this channel; the next
+	// one reports the updates since.
+	LastDigest time.Time `json:"last_digest,omitzero"`
+}
+
+// Location is the workspace's time zone, or def when it has none or its
+// name no longer loads.
+func (w *Workspace) Location(def *time.Location) *time.Location {
+	if w.Timezone == "" {
+		return def
+	}
+	loc, err := time.LoadLocation(w.Timezone)
+	if err != nil {
+		return def
+	}
+	return loc
+}

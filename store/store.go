@@ -1,0 +1,109 @@
+// Package store defines where targetbot keeps its state. Implementations
+// live in subpackages (redisstore, boltstore) that do not know about each
+// other, and all of them pass the one conformance suite in storetest.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// Store holds every workspace's settings, targets, updates, digest
+// subscriptions and scheduler claims. Every method that names a workspace
+// reads and writes only that workspace's data.
+//
+// Errors are *framework.Error values: EUNAVAILABLE when the backend cannot
+// be reached, plus the codes each method lists. Methods that write make
+// one atomic change (one Redis round trip, one bbolt transaction): they
+// either happen whole or not at all.
+type Store interface {
+	// Ping checks the backend answers. It returns EUNAVAILABLE if not.
+	Ping(ctx context.Context) error
+	// Close releases the backend. The Store must not be used after.
+	Close() error
+
+	// Workspace returns a workspace's settings. A workspace never written
+	// returns a Workspace with only ID set, and no error.
+	Workspace(ctx context.Context, ws string) (framework.Workspace, error)
+	// Workspaces lists the ids of every workspace that has stored anything
+	// (imported a framework, changed a setting or subscribed a channel), sorted.
+	Workspaces(ctx context.Context) ([]string, error)
+	// SetTimezone stores the workspace's IANA time zone name. The caller validates it.
+	SetTimezone(ctx context.Context, ws, tz string) error
+	// SetReminderSpec stores the workspace's overdue-reminder cron spec.
+	// "" restores the default. The caller validates it.
+	SetReminderSpec(ctx context.Context, ws, spec string) error
+
+	// Import copies every target of fw that the workspace does not already
+	// have into it, and records fw as imported. Targets already present
+	// keep their progress. It returns how many targets were added; calling
+	// it again adds 0. The caller validates fw.
+	Import(ctx context.Context, ws string, fw *framework.Framework, now time.Time) (added int, err error)
+
+	// Target returns one target by its Ref. ENOTFOUND if it does not exist.
+	Target(ctx context.Context, ws, ref string) (framework.Target, error)
+	// Targets returns every target in the workspace, sorted by
+	// framework.SortTargets. Its cost in round trips does not grow with
+	// the number of targets.
+	Targets(ctx context.Context, ws string) ([]framework.Target, error)
+	// AddTarget adds a custom target. ECONFLICT if the Ref exists,
+	// ENOTFOUND if its framework is not imported.
+	AddTarget(ctx context.Context, ws string, t framework.Target) error
+	// PatchTarget changes a target's settings and returns the result.
+	// Setting Due keeps the due-date index in step. ENOTFOUND if the
+	// target does not exist.
+	PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error)
+
+	// AppendUpdate logs u against the target u.Target, atomically: it
+	// assigns u an ID, records the target's previous progress and status
+	// in it, applies u.Progress (unless framework.Unchanged) and u.Status
+	// (unless ""), sets LastUpdate and UpdatedAt, resets Reminders to 0,
+	// and keeps the due-date index in step with the status. It returns
+	// the stored update and the target after it. ENOTFOUND if the target
+	// does not exist. Concurrent appends to one target all survive.
+	AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error)
+	// Updates returns up to n of a target's updates, newest first,
+	// withdrawn ones included. ENOTFOUND if the target does not exist.
+	Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error)
+	// UpdatesSince returns the workspace's updates whose Time is after
+	// since and that are not withdrawn, oldest first. Its cost in round
+	// trips does not grow with the number of updates.
+	UpdatesSince(ctx context.Context, ws string, since time.Time) ([]framework.Update, error)
+	// LastUpdateBy returns the newest update the user logged in the
+	// workspace. ENOTFOUND if they have logged none.
+	LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error)
+	// Withdraw marks update id withdrawn at the given time and restores
+	// its target's progress and status to their values before it. The
+	// update record stays in history. ENOTFOUND if there is no such
+	// update; ECONFLICT if it is already withdrawn or is not its target's
+	// LastUpdate (someone updated the target since).
+	Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error)
+
+	// Due returns the open (not done) targets whose due date d has
+	// from <= d <= to, earliest first. A zero from means no lower bound.
+	// It reads a sorted index, so its cost follows the number returned,
+	// not the workspace's size.
+	Due(ctx context.Context, ws string, from, to framework.Date) ([]framework.Target, error)
+	// NoteReminded adds one to the Reminders count of each target in refs,
+	// in one atomic change. Missing refs are ignored.
+	NoteReminded(ctx context.Context, ws string, refs []string) error
+
+	// PutSubscription creates or replaces the digest subscription for
+	// s.Workspace and s.Channel.
+	PutSubscription(ctx context.Context, s framework.Subscription) error
+	// DeleteSubscription removes a channel's digest subscription.
+	// ENOTFOUND if there is none.
+	DeleteSubscription(ctx context.Context, ws, channel string) error
+	// Subscriptions returns the workspace's digest subscriptions, sorted by channel.
+	Subscriptions(ctx context.Context, ws string) ([]framework.Subscription, error)
+	// MarkDigested sets LastDigest on a channel's subscription.
+	// ENOTFOUND if there is none.
+	MarkDigested(ctx context.Context, ws, channel string, at time.Time) error
+
+	// Claim atomically takes key in the workspace for ttl: it returns true
+	// for exactly one caller until ttl passes, across every process that
+	// shares the store. The scheduler claims each (schedule, fire time).
+	Claim(ctx context.Context, ws, key string, ttl time.Duration) (bool, error)
+}
