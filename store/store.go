@@ -27,9 +27,11 @@ type Store interface {
 	// Workspace returns a workspace's settings. A workspace never written
 	// returns a Workspace with only ID set, and no error.
 	Workspace(ctx context.Context, ws string) (framework.Workspace, error)
-	// Workspaces lists the ids of every workspace that has stored anything
-	// (imported a framework, changed a setting or subscribed a channel), sorted.
-	Workspaces(ctx context.Context) ([]string, error)
+	// Workspaces returns the settings of every workspace that has stored
+	// anything (imported a framework, changed a setting or subscribed a
+	// channel), sorted by ID. Its cost in round trips does not grow with
+	// the number of workspaces. The scheduler polls it.
+	Workspaces(ctx context.Context) ([]framework.Workspace, error)
 	// SetTimezone stores the workspace's IANA time zone name. The caller validates it.
 	SetTimezone(ctx context.Context, ws, tz string) error
 	// SetReminderSpec stores the workspace's overdue-reminder cron spec.
@@ -86,6 +88,10 @@ type Store interface {
 	// It reads a sorted index, so its cost follows the number returned,
 	// not the workspace's size.
 	Due(ctx context.Context, ws string, from, to framework.Date) ([]framework.Target, error)
+	// Stale returns the open targets whose latest activity (their newest
+	// update, or their creation when they have none) was before the given
+	// time, oldest first. It reads a sorted index, like Due.
+	Stale(ctx context.Context, ws string, before time.Time) ([]framework.Target, error)
 	// NoteReminded adds one to the Reminders count of each target in refs,
 	// in one atomic change. Missing refs are ignored.
 	NoteReminded(ctx context.Context, ws string, refs []string) error
@@ -98,6 +104,10 @@ type Store interface {
 	DeleteSubscription(ctx context.Context, ws, channel string) error
 	// Subscriptions returns the workspace's digest subscriptions, sorted by channel.
 	Subscriptions(ctx context.Context, ws string) ([]framework.Subscription, error)
+	// AllSubscriptions returns every workspace's digest subscriptions,
+	// sorted by workspace then channel, in round trips that do not grow
+	// with their number. The scheduler polls it.
+	AllSubscriptions(ctx context.Context) ([]framework.Subscription, error)
 	// MarkDigested sets LastDigest on a channel's subscription.
 	// ENOTFOUND if there is none.
 	MarkDigested(ctx context.Context, ws, channel string, at time.Time) error
