@@ -92,41 +92,46 @@ func ValidCode(s string) bool { return codePattern.MatchString(s) }
 
 // Validate checks the framework is well formed: a valid id and name,
 // objectives and targets with valid, unique codes and non-empty titles.
-// Its errors are EINVALID and say which item is wrong.
+// Its errors are EINVALID, say which item is wrong, and carry in Field the
+// path of that item, such as "objectives[2].targets[0].code", so a loader
+// can point at the line.
 func (f *Framework) Validate() error {
+	bad := func(path, format string, args ...any) error {
+		return &Error{Code: EINVALID, Field: path, Message: fmt.Sprintf("framework %s: ", f.ID) + fmt.Sprintf(format, args...)}
+	}
 	if !ValidID(f.ID) {
-		return Errorf(EINVALID, "framework id %q must be lower-case letters, digits and hyphens (at most 40)", f.ID)
+		return &Error{Code: EINVALID, Field: "id", Message: fmt.Sprintf("framework id %q must be lower-case letters, digits and hyphens, starting with a letter or digit (at most 40)", f.ID)}
 	}
 	if strings.TrimSpace(f.Name) == "" {
-		return Errorf(EINVALID, "framework %s has no name", f.ID)
+		return bad("name", "add a name")
 	}
 	if len(f.Objectives) == 0 {
-		return Errorf(EINVALID, "framework %s has no objectives", f.ID)
+		return bad("objectives", "add at least one objective")
 	}
 	objectives := map[string]bool{}
 	targets := map[string]bool{}
-	for _, o := range f.Objectives {
-		if !ValidCode(o.Code) {
-			return Errorf(EINVALID, "framework %s: objective code %q must be letters, digits, dots or hyphens (at most 16)", f.ID, o.Code)
-		}
-		if objectives[o.Code] {
-			return Errorf(EINVALID, "framework %s: objective %s appears twice", f.ID, o.Code)
+	for i, o := range f.Objectives {
+		at := fmt.Sprintf("objectives[%d]", i)
+		switch {
+		case !ValidCode(o.Code):
+			return bad(at+".code", "objective code %q must be letters, digits, dots, hyphens or underscores (at most 16)", o.Code)
+		case objectives[o.Code]:
+			return bad(at+".code", "objective %s appears twice: give each objective its own code", o.Code)
+		case strings.TrimSpace(o.Title) == "":
+			return bad(at+".title", "objective %s has no title", o.Code)
 		}
 		objectives[o.Code] = true
-		if strings.TrimSpace(o.Title) == "" {
-			return Errorf(EINVALID, "framework %s: objective %s has no title", f.ID, o.Code)
-		}
-		for _, t := range o.Targets {
-			if !ValidCode(t.Code) {
-				return Errorf(EINVALID, "framework %s: target code %q must be letters, digits, dots or hyphens (at most 16)", f.ID, t.Code)
-			}
-			if targets[t.Code] {
-				return Errorf(EINVALID, "framework %s: target %s appears twice", f.ID, t.Code)
+		for j, t := range o.Targets {
+			at := fmt.Sprintf("%s.targets[%d]", at, j)
+			switch {
+			case !ValidCode(t.Code):
+				return bad(at+".code", "target code %q must be letters, digits, dots, hyphens or underscores (at most 16)", t.Code)
+			case targets[t.Code]:
+				return bad(at+".code", "target %s appears twice: give each target its own code", t.Code)
+			case strings.TrimSpace(t.Title) == "":
+				return bad(at+".title", "target %s has no title", t.Code)
 			}
 			targets[t.Code] = true
-			if strings.TrimSpace(t.Title) == "" {
-				return Errorf(EINVALID, "framework %s: target %s has no title", f.ID, t.Code)
-			}
 		}
 	}
 	return nil

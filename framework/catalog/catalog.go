@@ -1,0 +1,213 @@
+// Package catalog holds the frameworks targetbot offers: the built-in ones,
+// embedded from builtin/*.yaml, and custom ones loaded from a folder of
+// YAML files in the same shape.
+package catalog
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+//go:embed builtin/*.yaml
+var builtinFS embed.FS
+
+// builtinOrder is the order the built-in frameworks are offered in.
+var builtinOrder = []string{"eds", "nhse-2024-26"}
+
+// Builtin returns the frameworks that ship with targetbot: "eds" and
+// "nhse-2024-26", in that order. Each call returns fresh copies.
+func Builtin() ([]*framework.Framework, error) {
+	var out []*framework.Framework
+	for _, id := range builtinOrder {
+		name := "builtin/" + id + ".yaml"
+		data, err := builtinFS.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("catalog: %w", err)
+		}
+		f, err := Parse(name, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Load returns the built-in frameworks followed by the custom ones in dir,
+// sorted by id. An empty dir means built-ins only. A custom framework may
+// not reuse a built-in id.
+func Load(dir string) ([]*framework.Framework, error) {
+	all, err := Builtin()
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		return all, nil
+	}
+	custom, err := LoadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, f := range all {
+		seen[f.ID] = true
+	}
+	for _, f := range custom {
+		if seen[f.ID] {
+			return nil, fmt.Errorf("catalog: %s: framework id %q is already taken by a built-in framework: choose another id", filepath.Join(dir, f.ID), f.ID)
+		}
+		all = append(all, f)
+	}
+	return all, nil
+}
+
+// LoadDir parses every *.yaml and *.yml file in dir, sorted by id. Two
+// files with the same framework id are an error.
+func LoadDir(dir string) ([]*framework.Framework, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: cannot read frameworks folder: %w", err)
+	}
+	var out []*framework.Framework
+	byID := map[string]string{}
+	for _, e := range entries {
+		ext := strings.ToLower(filepath.Ext(e.Name()))
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("catalog: %w", err)
+		}
+		f, err := Parse(path, data)
+		if err != nil {
+			return nil, err
+		}
+		if other, dup := byID[f.ID]; dup {
+			return nil, fmt.Errorf("catalog: %s: framework id %q is also used by %s: give each framework its own id", path, f.ID, other)
+		}
+		byID[f.ID] = path
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// Parse decodes and validates one framework file. Errors read
+// "NAME:LINE: problem", so an author can go straight to the fault.
+func Parse(name string, data []byte) (*framework.Framework, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var f framework.Framework
+	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: the file is empty: see the README for the framework format", name)
+		}
+		return nil, yamlError(name, err)
+	}
+	if err := f.Validate(); err != nil {
+		var root yaml.Node
+		line := 0
+		if yaml.Unmarshal(data, &root) == nil {
+			line = lineOf(&root, framework.ErrorField(err))
+		}
+		if line > 0 {
+			return nil, fmt.Errorf("%s:%d: %s", name, line, framework.ErrorMessage(err))
+		}
+		return nil, fmt.Errorf("%s: %s", name, framework.ErrorMessage(err))
+	}
+	for i := range f.Objectives {
+		o := &f.Objectives[i]
+		o.Title, o.Text = tidy(o.Title), tidy(o.Text)
+		for j := range o.Targets {
+			o.Targets[j].Title = tidy(o.Targets[j].Title)
+		}
+	}
+	f.Name, f.Description = tidy(f.Name), tidy(f.Description)
+	return &f, nil
+}
+
+// yamlLine matches the "line N: " that yaml.v3 puts in its messages.
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+
+// yamlError rewrites yaml.v3's "yaml: line 3: problem" (one or several)
+// as "NAME:3: problem".
+func yamlError(name string, err error) error {
+	var lines []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		lines = te.Errors
+	} else {
+		lines = []string{err.Error()}
+	}
+	var out []string
+	for _, l := range lines {
+		if m := yamlLine.FindStringSubmatch(l); m != nil {
+			out = append(out, fmt.Sprintf("%s:%s: %s", name, m[1], m[2]))
+		} else {
+			out = append(out, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(l, "yaml: ")))
+		}
+	}
+	return errors.New(strings.Join(out, "; "))
+}
+
+// lineOf finds the line of the node at a path such as
+// "objectives[2].targets[0].code", or of the nearest ancestor found.
+func lineOf(root *yaml.Node, path string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	for _, part := range strings.Split(path, ".") {
+		if part == "" {
+			break
+		}
+		key, index := part, -1
+		if i := strings.IndexByte(part, '['); i >= 0 && strings.HasSuffix(part, "]") {
+			key = part[:i]
+			index, _ = strconv.Atoi(part[i+1 : len(part)-1])
+		}
+		next := mappingValue(n, key)
+		if next == nil {
+			return line
+		}
+		n, line = next, next.Line
+		if index >= 0 {
+			if n.Kind != yaml.SequenceNode || index >= len(n.Content) {
+				return line
+			}
+			n, line = n.Content[index], n.Content[index].Line
+		}
+	}
+	return line
+}
+
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// tidy folds runs of white space, as the PDF-derived texts need.
+func tidy(s string) string { return strings.Join(strings.Fields(s), " ") }
