@@ -1,0 +1,147 @@
+// Package console is the local chat adapter: it reads commands from an
+// io.Reader, one per line, and writes replies to an io.Writer. It is the
+// default way to run targetbot, and the harness for end-to-end tests.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// Workspace is the console's workspace id.
+const Workspace = "local"
+
+// Options configures a Console.
+type Options struct {
+	In  io.Reader
+	Out io.Writer
+	// User is the console user's id. The console user is an admin.
+	User string
+	// Channel is the channel commands come from; default "console".
+	Channel string
+	Handler bot.Handler
+	// Prompt, when set, is printed before each line: for terminals.
+	Prompt string
+}
+
+// Console runs commands read line by line.
+type Console struct {
+	opts Options
+}
+
+// New returns a Console.
+func New(opts Options) *Console {
+	if opts.Channel == "" {
+		opts.Channel = "console"
+	}
+	return &Console{opts: opts}
+}
+
+// Run executes each input line as one command, with or without a leading
+// "/target", and prints each reply. Blank lines and lines starting with #
+// are skipped. It returns nil at EOF, or ctx's error if ctx ends first.
+func (c *Console) Run(ctx context.Context) error {
+	sc := bufio.NewScanner(c.opts.In)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for n := 1; ; n++ {
+		if c.opts.Prompt != "" {
+			fmt.Fprint(c.opts.Out, c.opts.Prompt)
+		}
+		if !sc.Scan() {
+			if c.opts.Prompt != "" {
+				fmt.Fprintln(c.opts.Out)
+			}
+			return sc.Err()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if line == "exit" || line == "quit" {
+			return nil
+		}
+		reply := c.opts.Handler.Handle(ctx, bot.Request{
+			Workspace:     Workspace,
+			Channel:       c.opts.Channel,
+			User:          c.opts.User,
+			UserName:      c.opts.User,
+			PlatformAdmin: true,
+			Text:          line,
+			ID:            "console-" + strconv.Itoa(n),
+		})
+		fmt.Fprintln(c.opts.Out, Render(reply))
+	}
+}
+
+// Render formats a reply as plain text: its Text, then its Details, then
+// the commands its buttons would run. Mentions print as @user.
+func Render(r bot.Reply) string {
+	var b strings.Builder
+	b.WriteString(r.Text)
+	for _, d := range r.Details {
+		b.WriteString("\n\n")
+		writeBlock(&b, d)
+	}
+	var buttons []bot.Button
+	for _, blk := range r.Blocks {
+		buttons = append(buttons, blk.Buttons...)
+	}
+	for _, d := range r.Details {
+		buttons = append(buttons, d.Buttons...)
+	}
+	for _, btn := range buttons {
+		cmd := btn.Command
+		if btn.Form {
+			cmd += " [<n>%] [status] [note]"
+		}
+		fmt.Fprintf(&b, "\n  ↳ %s: /target %s", btn.Label, cmd)
+	}
+	return Mentions(b.String())
+}
+
+func writeBlock(b *strings.Builder, blk bot.Block) {
+	var lines []string
+	if blk.Title != "" {
+		lines = append(lines, "*"+blk.Title+"*")
+	}
+	if blk.Text != "" {
+		lines = append(lines, blk.Text)
+	}
+	for _, f := range blk.Fields {
+		lines = append(lines, f.Name+": "+f.Value)
+	}
+	b.WriteString(strings.Join(lines, "\n"))
+}
+
+// Mentions rewrites chat mentions (<@U123>, <@U123|name>, <@!123>) as @U123.
+func Mentions(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "<@")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		id := strings.TrimPrefix(s[i+2:i+j], "!")
+		if k := strings.IndexByte(id, '|'); k >= 0 {
+			id = id[:k]
+		}
+		b.WriteString(s[:i])
+		b.WriteString("@" + id)
+		s = s[i+j+1:]
+	}
+}

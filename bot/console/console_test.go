@@ -1,0 +1,76 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+func TestRunExecutesEachLineAsTheAdminUser(t *testing.T) {
+	var got []bot.Request
+	h := bot.HandlerFunc(func(_ context.Context, r bot.Request) bot.Reply {
+		got = append(got, r)
+		return bot.Reply{Text: "ok " + r.Text + " <@amy>"}
+	})
+	in := strings.NewReader("import eds\n\n# a comment\n/target show eds/1.1\n")
+	var out bytes.Buffer
+	c := New(Options{In: in, Out: &out, User: "sam", Handler: h})
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("handled %d lines, want 2", len(got))
+	}
+	r := got[1]
+	if r.Workspace != "local" || r.User != "sam" || !r.PlatformAdmin || r.Text != "/target show eds/1.1" || r.Channel != "console" {
+		t.Errorf("request = %+v", r)
+	}
+	want := "ok import eds @amy\nok /target show eds/1.1 @amy\n"
+	if out.String() != want {
+		t.Errorf("output = %q, want %q", out.String(), want)
+	}
+}
+
+func TestRenderShowsDetailsAndButtons(t *testing.T) {
+	r := bot.Reply{
+		Text:    "Overdue: eds/1.1",
+		Blocks:  []bot.Block{{Title: "eds/1.1", Buttons: []bot.Button{{Label: "Mark done", Command: "update eds/1.1 done"}}}},
+		Details: []bot.Block{{Title: "Ratings", Text: "achieving: 2", Fields: []bot.Field{{Name: "Owner", Value: "<@U1|amy>"}}}},
+	}
+	got := Render(r)
+	for _, want := range []string{"Overdue: eds/1.1", "*Ratings*\nachieving: 2\nOwner: @U1", "↳ Mark done: /target update eds/1.1 done"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Render = %q, missing %q", got, want)
+		}
+	}
+}
+
+func TestPosterSkipsRepeatedKeys(t *testing.T) {
+	var out bytes.Buffer
+	p := NewPoster(&out)
+	m := bot.Message{Workspace: "local", User: "amy", Reply: bot.Reply{Text: "you have 1 overdue target"}, Key: "k1"}
+	for range 2 {
+		if err := p.Post(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(out.String(), "DM to @amy"); n != 1 {
+		t.Errorf("posted %d times, want 1:\n%s", n, out.String())
+	}
+}
+
+func TestMentions(t *testing.T) {
+	tests := map[string]string{
+		"<@U1> and <@!42> and <@U2|bob>": "@U1 and @42 and @U2",
+		"no mentions <@":                 "no mentions <@",
+		"":                               "",
+	}
+	for in, want := range tests {
+		if got := Mentions(in); got != want {
+			t.Errorf("Mentions(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
