@@ -139,3 +139,17 @@ type Poster interface {
 // MentionUser formats a user id as a mention: "<@U123>". Slack and Discord
 // render it natively; the console prints it as "@U123".
 func MentionUser(id string) string { return "<@" + id + ">" }
+
+type requestIDKey struct{}
+
+// WithRequestID returns ctx carrying the id of the HTTP request or event
+// being served, so adapters can put it in Request.ID and logs can show it.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID returns the id WithRequestID stored in ctx, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
