@@ -1,0 +1,162 @@
+package reminders
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// Reminder limits.
+const (
+	staleAfter     = 30 * 24 * time.Hour // an open target with no update this long gets an "update due" nudge
+	maxDMTargets   = 20                  // target blocks per DM; the text says how many more
+	snoozeDuration = "7d"
+)
+
+// ownerDM is one owner's reminder: their overdue targets and their stale ones.
+type ownerDM struct {
+	owner   string
+	overdue []framework.Target
+	stale   []framework.Target
+}
+
+// runReminders DMs each owner of overdue or stale targets once for fire
+// time f, then counts a reminder against each overdue target DMed. The
+// reads come first, so a workspace with nothing to remind costs no claim.
+func (s *Scheduler) runReminders(ctx context.Context, sc *schedule, p bot.Poster, fire time.Time, key string, at time.Time, res *Result) error {
+	dms, err := s.collectReminders(ctx, sc.ws.ID, sc.loc, at)
+	if err != nil || len(dms) == 0 {
+		return err
+	}
+	ok, err := s.claim(ctx, sc, fire, key, res)
+	if err != nil || !ok {
+		return err
+	}
+	var reminded []string
+	for _, dm := range dms {
+		m := bot.Message{Workspace: sc.ws.ID, User: dm.owner, Reply: renderReminder(dm), Key: key + ":" + dm.owner}
+		if err := p.Post(ctx, m); err != nil {
+			res.Errors++
+			s.log.Error("posting reminder failed", "workspace", sc.ws.ID, "user", dm.owner, "key", key, "err", err)
+			continue
+		}
+		res.Reminders++
+		for _, t := range dm.overdue {
+			reminded = append(reminded, t.Ref())
+		}
+	}
+	res.Reminded += len(reminded)
+	if len(reminded) > 0 {
+		if err := s.opts.Store.NoteReminded(ctx, sc.ws.ID, reminded); err != nil {
+			res.Errors++
+			s.log.Warn("counting reminders failed", "workspace", sc.ws.ID, "err", err)
+		}
+	}
+	return nil
+}
+
+// collectReminders groups the workspace's overdue and stale open targets
+// by owner, leaving out snoozed and owner-less ones (the digest lists
+// those for admins). It reads two sorted indexes, so its cost follows the
+// targets that need reminding, not the workspace's size.
+func (s *Scheduler) collectReminders(ctx context.Context, ws string, loc *time.Location, at time.Time) ([]ownerDM, error) {
+	yesterday := framework.Today(at, loc).AddDays(-1)
+	overdue, err := s.opts.Store.Due(ctx, ws, "", yesterday)
+	if err != nil {
+		return nil, fmt.Errorf("reminders: %s: read overdue targets: %w", ws, err)
+	}
+	stale, err := s.opts.Store.Stale(ctx, ws, at.Add(-staleAfter))
+	if err != nil {
+		return nil, fmt.Errorf("reminders: %s: read stale targets: %w", ws, err)
+	}
+	byOwner := map[string]*ownerDM{}
+	seen := map[string]bool{}
+	add := func(t framework.Target, isOverdue bool) {
+		if t.Owner == "" || !t.Open() || seen[t.Ref()] || framework.Snoozed(&t, at, loc) {
+			return
+		}
+		seen[t.Ref()] = true
+		dm := byOwner[t.Owner]
+		if dm == nil {
+			dm = &ownerDM{owner: t.Owner}
+			byOwner[t.Owner] = dm
+		}
+		if isOverdue {
+			dm.overdue = append(dm.overdue, t)
+		} else {
+			dm.stale = append(dm.stale, t)
+		}
+	}
+	for _, t := range overdue {
+		add(t, true)
+	}
+	for _, t := range stale {
+		add(t, false)
+	}
+	dms := make([]ownerDM, 0, len(byOwner))
+	for _, dm := range byOwner {
+		dms = append(dms, *dm)
+	}
+	sort.Slice(dms, func(i, j int) bool { return dms[i].owner < dms[j].owner })
+	return dms, nil
+}
+
+// renderReminder is one owner's DM: a line per target in Text, and a
+// Block per target with log update, snooze and done buttons.
+func renderReminder(dm ownerDM) bot.Reply {
+	var head []string
+	if n := len(dm.overdue); n > 0 {
+		head = append(head, fmt.Sprintf("%s overdue", plural(n, "target")))
+	}
+	if n := len(dm.stale); n > 0 {
+		head = append(head, fmt.Sprintf("%s with no update for %d days", plural(n, "target"), int(staleAfter.Hours()/24)))
+	}
+	var text strings.Builder
+	fmt.Fprintf(&text, "⏰ You have %s.", strings.Join(head, " and "))
+	var blocks []bot.Block
+	item := func(t *framework.Target, what string) {
+		fmt.Fprintf(&text, "\n• `%s` %s: %s", t.Ref(), t.Title, what)
+		if len(blocks) < maxDMTargets {
+			blocks = append(blocks, bot.Block{
+				Title:   fmt.Sprintf("`%s` %s", t.Ref(), t.Title),
+				Text:    fmt.Sprintf("%s · %s %s · %d%%", what, t.Status.Emoji(), t.Status, t.Progress),
+				Colour:  t.Status.Colour(),
+				Buttons: reminderButtons(t.Ref()),
+			})
+		}
+	}
+	for i := range dm.overdue {
+		t := &dm.overdue[i]
+		item(t, fmt.Sprintf("overdue, due %s", t.Due))
+	}
+	for i := range dm.stale {
+		t := &dm.stale[i]
+		last := t.UpdatedAt
+		if last.IsZero() {
+			last = t.CreatedAt
+		}
+		what := "update due"
+		if !last.IsZero() {
+			what = fmt.Sprintf("update due, last activity %s", last.UTC().Format("2006-01-02"))
+		}
+		item(t, what)
+	}
+	if n := len(dm.overdue) + len(dm.stale); n > maxDMTargets {
+		fmt.Fprintf(&text, "\nButtons for the first %d; see all with `/target list mine`.", maxDMTargets)
+	}
+	return bot.Reply{Text: text.String(), Blocks: blocks, Command: "remind"}
+}
+
+// reminderButtons are the actions under each reminded target.
+func reminderButtons(ref string) []bot.Button {
+	return []bot.Button{
+		{Label: "Log update", Command: "update " + ref, Form: true},
+		{Label: "Snooze a week", Command: "snooze " + ref + " " + snoozeDuration},
+		{Label: "Mark done", Command: "update " + ref + " done", Style: "primary"},
+	}
+}

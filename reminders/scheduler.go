@@ -1,0 +1,263 @@
+// Package reminders posts digests to subscribed channels and overdue
+// reminders to target owners on cron schedules (robfig/cron v3), exactly
+// once across replicas.
+//
+// Every replica runs a Scheduler. On each tick it works out, for every
+// schedule, the latest fire time at or before now. A fire time it has not
+// handled yet is claimed through store.Claim under a key made of the
+// schedule and the fire time in local wall-clock terms, so:
+//
+//   - however many replicas run, one of them posts each period;
+//   - after downtime only the latest missed period runs, once: earlier
+//     missed periods are never looked at, because only the latest fire
+//     time is ever claimed;
+//   - at the autumn DST change, when robfig/cron fires 01:30 twice, both
+//     fire times share one key and the second finds it claimed; in spring
+//     robfig skips the missing hour and so do we.
+//
+// A digest subscription does not fire for times before its CreatedAt, so
+// `digest here` on a Tuesday does not post last Monday's digest at once.
+//
+// Reads happen before the claim and the post right after it, so a store
+// failure before the claim retries on the next tick. A failed post after
+// the claim is logged and not retried: a period posts at most once.
+package reminders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+// Options configures a Scheduler.
+type Options struct {
+	Store store.Store
+	// Posters post messages by platform: "slack", "discord", "local"
+	// (bot.PlatformOf of the workspace). A workspace whose platform has no
+	// Poster here is left to replicas that have one.
+	Posters map[string]bot.Poster
+	// Location is the time zone of workspaces that set none; default UTC.
+	Location *time.Location
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Logger receives store and post failures; default slog.Default().
+	Logger *slog.Logger
+	// Poll is how often schedules are re-read from the store, so new
+	// subscriptions start without a restart; default 30s.
+	Poll time.Duration
+	// Tick is how often Run checks for due fire times; default 20s.
+	Tick time.Duration
+}
+
+// Result counts what one RunDue did, for logs and tests.
+type Result struct {
+	Digests   int // digests posted to channels
+	Reminders int // reminder DMs posted to owners
+	Reminded  int // overdue targets listed in those DMs
+	Claimed   int // fire times this call claimed
+	Lost      int // fire times another run had already claimed
+	Errors    int // store, spec and post failures, each logged
+}
+
+// Scheduler posts digests and reminders. Its methods are safe for
+// concurrent use.
+type Scheduler struct {
+	opts Options
+	log  *slog.Logger
+
+	mu        sync.Mutex // serialises RunDue; guards the fields below
+	loaded    time.Time  // when schedules were last read, by opts.Now
+	schedules []schedule
+	// done holds, per schedule, the claim key this process last handled,
+	// so a fire time costs no store round trips on later ticks.
+	done map[string]string
+}
+
+// schedule is one digest subscription or one workspace's reminders.
+type schedule struct {
+	id   string // stable identity, for done
+	ws   framework.Workspace
+	loc  *time.Location // the workspace's zone, for dates
+	spec *cron.SpecSchedule
+	sub  *framework.Subscription // nil for reminders
+}
+
+// New returns a Scheduler with opts' defaults filled in.
+func New(opts Options) *Scheduler {
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = 30 * time.Second
+	}
+	if opts.Tick <= 0 {
+		opts.Tick = 20 * time.Second
+	}
+	return &Scheduler{opts: opts, log: opts.Logger.With("component", "reminders"), done: map[string]string{}}
+}
+
+// Run calls RunDue(ctx, Now()) every Tick until ctx ends, and returns nil
+// then. Store and post failures are logged and never stop it.
+func (s *Scheduler) Run(ctx context.Context) error {
+	t := time.NewTicker(s.opts.Tick)
+	defer t.Stop()
+	for {
+		res, err := s.RunDue(ctx, s.opts.Now())
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("scheduler tick failed", "err", err)
+		}
+		if res.Claimed > 0 {
+			s.log.Info("scheduler tick", "digests", res.Digests, "reminders", res.Reminders, "reminded", res.Reminded, "errors", res.Errors)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// RunDue runs, once, every digest and reminder whose latest fire time at
+// or before at has not run yet, in this process or any other sharing the
+// store. Calling it again with the same time posts nothing more. Its error
+// joins the failures it met; it still ran everything it could.
+func (s *Scheduler) RunDue(ctx context.Context, at time.Time) (Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var res Result
+	var errs []error
+	if err := s.refresh(ctx); err != nil {
+		res.Errors++
+		errs = append(errs, err)
+		if s.schedules == nil {
+			return res, err
+		}
+		s.log.Warn("reading schedules failed, using the last ones read", "err", err)
+	}
+	for i := range s.schedules {
+		if ctx.Err() != nil {
+			return res, errors.Join(append(errs, ctx.Err())...)
+		}
+		sc := &s.schedules[i]
+		fire, ok := latestFire(sc.spec, at)
+		if !ok || (sc.sub != nil && fire.Before(sc.sub.CreatedAt)) {
+			continue
+		}
+		key := reminderKey(fire, sc.spec.Location)
+		if sc.sub != nil {
+			key = digestKey(sc.sub.Channel, fire, sc.spec.Location)
+		}
+		if s.done[sc.id] == key {
+			continue
+		}
+		poster := s.opts.Posters[bot.PlatformOf(sc.ws.ID)]
+		if poster == nil {
+			// Another replica may hold this platform's credentials.
+			s.log.Warn("no poster for platform, skipping", "workspace", sc.ws.ID, "key", key)
+			s.done[sc.id] = key
+			continue
+		}
+		var err error
+		if sc.sub != nil {
+			err = s.runDigest(ctx, sc, poster, fire, key, at, &res)
+		} else {
+			err = s.runReminders(ctx, sc, poster, fire, key, at, &res)
+		}
+		if err != nil {
+			// Failed before the claim: leave it for the next tick.
+			res.Errors++
+			errs = append(errs, err)
+			s.log.Warn("schedule failed, will retry", "workspace", sc.ws.ID, "key", key, "err", err)
+			continue
+		}
+		s.done[sc.id] = key
+	}
+	return res, errors.Join(errs...)
+}
+
+// refresh re-reads the schedules when they are older than Poll: two
+// round trips, however many workspaces and subscriptions there are.
+func (s *Scheduler) refresh(ctx context.Context) error {
+	now := s.opts.Now()
+	if s.schedules != nil && now.Sub(s.loaded) < s.opts.Poll && !now.Before(s.loaded) {
+		return nil
+	}
+	wss, err := s.opts.Store.Workspaces(ctx)
+	if err != nil {
+		return fmt.Errorf("reminders: read workspaces: %w", err)
+	}
+	subs, err := s.opts.Store.AllSubscriptions(ctx)
+	if err != nil {
+		return fmt.Errorf("reminders: read subscriptions: %w", err)
+	}
+	byID := make(map[string]framework.Workspace, len(wss))
+	for _, w := range wss {
+		byID[w.ID] = w
+	}
+	scheds := make([]schedule, 0, len(subs)+len(wss))
+	for i := range subs {
+		sub := subs[i]
+		w, ok := byID[sub.Workspace]
+		if !ok {
+			w = framework.Workspace{ID: sub.Workspace}
+		}
+		loc := w.Location(s.opts.Location)
+		spec := sub.Spec
+		if spec == "" {
+			spec = framework.DefaultDigestSpec
+		}
+		cs, err := parseSpec(spec, loc)
+		if err != nil {
+			s.log.Warn("skipping digest with a bad schedule", "workspace", w.ID, "channel", sub.Channel, "spec", spec, "err", err)
+			continue
+		}
+		scheds = append(scheds, schedule{id: w.ID + "\x00digest\x00" + sub.Channel, ws: w, loc: loc, spec: cs, sub: &sub})
+	}
+	for _, w := range wss {
+		if len(w.Frameworks) == 0 {
+			continue // nothing to be overdue
+		}
+		loc := w.Location(s.opts.Location)
+		spec := w.ReminderSpec
+		if spec == "" {
+			spec = framework.DefaultReminderSpec
+		}
+		cs, err := parseSpec(spec, loc)
+		if err != nil {
+			s.log.Warn("skipping reminders with a bad schedule", "workspace", w.ID, "spec", spec, "err", err)
+			continue
+		}
+		scheds = append(scheds, schedule{id: w.ID + "\x00remind", ws: w, loc: loc, spec: cs})
+	}
+	s.schedules = scheds
+	s.loaded = now
+	return nil
+}
+
+// claim takes key for the schedule's fire time, counting the outcome.
+func (s *Scheduler) claim(ctx context.Context, sc *schedule, fire time.Time, key string, res *Result) (bool, error) {
+	ok, err := s.opts.Store.Claim(ctx, sc.ws.ID, key, claimTTL(sc.spec, fire))
+	if err != nil {
+		return false, fmt.Errorf("reminders: claim %s %s: %w", sc.ws.ID, key, err)
+	}
+	if ok {
+		res.Claimed++
+	} else {
+		res.Lost++
+	}
+	return ok, nil
+}
