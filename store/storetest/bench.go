@@ -1,0 +1,78 @@
+package storetest
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+// edsSize is the number of targets in the built-in EDS framework, the
+// size most workspaces will have.
+const edsSize = 18
+
+// seed imports a framework of n targets into ws and returns their refs.
+func seed(b *testing.B, s store.Store, ws string, n int) []string {
+	b.Helper()
+	fw := sized("bench", n)
+	if _, err := s.Import(context.Background(), ws, fw, base); err != nil {
+		b.Fatalf("Import: %v", err)
+	}
+	ts := fw.Targets()
+	refs := make([]string, len(ts))
+	for i := range ts {
+		refs[i] = ts[i].Ref()
+	}
+	return refs
+}
+
+// BenchmarkAppendUpdate measures the write path: one update logged
+// against one of an EDS-sized workspace's targets, in turn.
+func BenchmarkAppendUpdate(b *testing.B, s store.Store) {
+	ctx := context.Background()
+	refs := seed(b, s, "bench:append", edsSize)
+	i := 0
+	for b.Loop() {
+		u := framework.Update{Target: refs[i%len(refs)], Author: "U1", Time: at(i), Progress: i % 101, Status: framework.OnTrack, Note: "benchmark"}
+		if _, _, err := s.AppendUpdate(ctx, "bench:append", u); err != nil {
+			b.Fatalf("AppendUpdate: %v", err)
+		}
+		i++
+	}
+}
+
+// BenchmarkTarget measures `show`'s main read: one target.
+func BenchmarkTarget(b *testing.B, s store.Store) {
+	ctx := context.Background()
+	refs := seed(b, s, "bench:target", edsSize)
+	i := 0
+	for b.Loop() {
+		if _, err := s.Target(ctx, "bench:target", refs[i%len(refs)]); err != nil {
+			b.Fatalf("Target: %v", err)
+		}
+		i++
+	}
+}
+
+// BenchmarkTargets measures `list`: every target of an EDS-sized
+// workspace, and of a large 1,000-target one.
+func BenchmarkTargets(b *testing.B, s store.Store) {
+	ctx := context.Background()
+	for _, n := range []int{edsSize, 1000} {
+		ws := "bench:targets-" + strconv.Itoa(n)
+		b.Run("targets="+strconv.Itoa(n), func(b *testing.B) {
+			seed(b, s, ws, n)
+			for b.Loop() {
+				ts, err := s.Targets(ctx, ws)
+				if err != nil {
+					b.Fatalf("Targets: %v", err)
+				}
+				if len(ts) != n {
+					b.Fatalf("Targets returned %d, want %d", len(ts), n)
+				}
+			}
+		})
+	}
+}

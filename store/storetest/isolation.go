@@ -1,0 +1,162 @@
+package storetest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+func testIsolation(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const a, b = "slack:TA", "discord:B"
+	mustImport(t, s, a, eqs(), base)
+	mustImport(t, s, b, eqs(), base)
+
+	due := framework.Date("2026-03-10")
+	mustPatch(t, s, a, "eqs/1.1", framework.TargetPatch{Due: &due})
+	ua, _ := mustAppend(t, s, a, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(10), Progress: 60, Status: framework.OnTrack})
+	if err := s.NoteReminded(ctx, a, []string{"eqs/1.2"}); err != nil {
+		t.Fatalf("NoteReminded: %v", err)
+	}
+	custom := framework.Target{Framework: "eqs", Objective: "1", Code: "1.99", Title: "A only", Custom: true, Status: framework.NotStarted, CreatedAt: at(5)}
+	if err := s.AddTarget(ctx, a, custom); err != nil {
+		t.Fatalf("AddTarget: %v", err)
+	}
+	if err := s.PutSubscription(ctx, framework.Subscription{Workspace: a, Channel: "C1", Spec: "0 9 * * MON"}); err != nil {
+		t.Fatalf("PutSubscription: %v", err)
+	}
+	if err := s.SetTimezone(ctx, a, "Europe/London"); err != nil {
+		t.Fatalf("SetTimezone: %v", err)
+	}
+
+	t.Run("targets", func(t *testing.T) {
+		tg := mustTarget(t, s, b, "eqs/1.1")
+		if tg.Progress != 0 || tg.Status != framework.NotStarted || tg.Due != "" || tg.LastUpdate != "" {
+			t.Fatalf("B's eqs/1.1 = %+v, want untouched by A", tg)
+		}
+		if tg := mustTarget(t, s, b, "eqs/1.2"); tg.Reminders != 0 {
+			t.Fatalf("B's eqs/1.2 Reminders = %d, want 0", tg.Reminders)
+		}
+		_, err := s.Target(ctx, b, "eqs/1.99")
+		wantCode(t, err, framework.ENOTFOUND, "B reading A's custom target")
+		ts, _ := s.Targets(ctx, b)
+		wantRefs(t, "B's Targets", ts, eqsRefs...)
+		_, err = s.Target(ctx, "slack:TC", "eqs/1.1")
+		wantCode(t, err, framework.ENOTFOUND, "a workspace that imported nothing")
+	})
+
+	t.Run("updates", func(t *testing.T) {
+		us, err := s.Updates(ctx, b, "eqs/1.1", 10)
+		if err != nil || len(us) != 0 {
+			t.Fatalf("B's Updates = %+v, %v; want none", us, err)
+		}
+		since, _ := s.UpdatesSince(ctx, b, time.Time{})
+		if len(since) != 0 {
+			t.Fatalf("B's UpdatesSince = %+v, want none", since)
+		}
+		_, err = s.LastUpdateBy(ctx, b, "U1")
+		wantCode(t, err, framework.ENOTFOUND, "B's LastUpdateBy for A's author")
+		_, _, err = s.Withdraw(ctx, b, ua.ID, at(11))
+		wantCode(t, err, framework.ENOTFOUND, "B withdrawing A's update")
+		if tg := mustTarget(t, s, a, "eqs/1.1"); tg.Progress != 60 || tg.LastUpdate != ua.ID {
+			t.Fatalf("A's target after B's withdraw attempt = %+v", tg)
+		}
+	})
+
+	t.Run("indexes", func(t *testing.T) {
+		ts, _ := s.Due(ctx, b, "", "2099-12-31")
+		wantRefs(t, "B's Due", ts)
+		ts, _ = s.Due(ctx, a, "", "2099-12-31")
+		wantRefs(t, "A's Due", ts, "eqs/1.1")
+		ts, _ = s.Stale(ctx, b, at(1000))
+		wantRefSet(t, "B's Stale", ts, eqsRefs...)
+	})
+
+	t.Run("settings, subscriptions and claims", func(t *testing.T) {
+		w, _ := s.Workspace(ctx, b)
+		if w.Timezone != "" {
+			t.Fatalf("B's Workspace = %+v, want no time zone", w)
+		}
+		subs, _ := s.Subscriptions(ctx, b)
+		if len(subs) != 0 {
+			t.Fatalf("B's Subscriptions = %+v, want none", subs)
+		}
+		wantCode(t, s.DeleteSubscription(ctx, b, "C1"), framework.ENOTFOUND, "B deleting A's subscription")
+		wantCode(t, s.MarkDigested(ctx, b, "C1", at(1)), framework.ENOTFOUND, "B marking A's subscription")
+		if subs, _ := s.Subscriptions(ctx, a); len(subs) != 1 {
+			t.Fatalf("A's Subscriptions = %+v, want its one", subs)
+		}
+		for _, ws := range []string{a, b} {
+			ok, err := s.Claim(ctx, ws, "digest:C1", time.Minute)
+			if err != nil || !ok {
+				t.Fatalf("Claim in %s = %v, %v; want each workspace's first claim to win", ws, ok, err)
+			}
+		}
+	})
+}
+
+func testConcurrentWriters(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const ws = "slack:T1"
+	const ref = "eqs/1.1"
+	const writers, each = 20, 10
+	mustImport(t, s, ws, eqs(), base)
+
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				n := w*each + i
+				_, _, err := s.AppendUpdate(ctx, ws, framework.Update{
+					Target: ref, Author: "U" + string(rune('A'+w)), Time: at(n), Progress: n % 101, Status: framework.OnTrack,
+				})
+				if err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("concurrent AppendUpdate: %v", err)
+	}
+
+	us, err := s.Updates(ctx, ws, ref, 1000)
+	if err != nil {
+		t.Fatalf("Updates: %v", err)
+	}
+	if len(us) != writers*each {
+		t.Fatalf("Updates has %d updates, want %d: some appends were lost", len(us), writers*each)
+	}
+	seen := map[string]bool{}
+	for _, u := range us {
+		if seen[u.ID] {
+			t.Fatalf("update ID %s was assigned twice", u.ID)
+		}
+		seen[u.ID] = true
+	}
+	tg := mustTarget(t, s, ws, ref)
+	if tg.Progress != us[0].Progress || tg.LastUpdate != us[0].ID {
+		t.Fatalf("target = progress %d, LastUpdate %s; want the newest update's %d, %s", tg.Progress, tg.LastUpdate, us[0].Progress, us[0].ID)
+	}
+	// Each append must have seen the one before it: a lost race would
+	// record a stale previous value.
+	for i := 0; i+1 < len(us); i++ {
+		if us[i].PrevProgress != us[i+1].Progress {
+			t.Fatalf("update %s has PrevProgress %d, but the update before it (%s) set %d", us[i].ID, us[i].PrevProgress, us[i+1].ID, us[i+1].Progress)
+		}
+	}
+	if last := us[len(us)-1]; last.PrevProgress != 0 || last.PrevStatus != framework.NotStarted {
+		t.Fatalf("the oldest update has prev %d %q, want 0 not-started", last.PrevProgress, last.PrevStatus)
+	}
+	since, err := s.UpdatesSince(ctx, ws, time.Time{})
+	if err != nil || len(since) != writers*each {
+		t.Fatalf("UpdatesSince has %d updates (%v), want %d", len(since), err, writers*each)
+	}
+}

@@ -1,0 +1,241 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+func testAppendUpdate(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const ws = "slack:T1"
+	const ref = "eqs/1.2"
+	mustImport(t, s, ws, eqs(), base)
+	var first framework.Update
+
+	t.Run("assigns an ID and records the previous values", func(t *testing.T) {
+		if err := s.NoteReminded(ctx, ws, []string{ref}); err != nil {
+			t.Fatalf("NoteReminded: %v", err)
+		}
+		in := framework.Update{Target: ref, Author: "U1", Time: at(10), Progress: 40, Status: framework.OnTrack, Note: "kick-off done"}
+		u, tg := mustAppend(t, s, ws, in)
+		if u.ID == "" {
+			t.Fatal("AppendUpdate returned an update with no ID")
+		}
+		if u.Target != ref || u.Author != "U1" || u.Progress != 40 || u.Status != framework.OnTrack || u.Note != "kick-off done" || u.Withdrawn {
+			t.Fatalf("stored update = %+v, want the logged values", u)
+		}
+		if u.PrevProgress != 0 || u.PrevStatus != framework.NotStarted {
+			t.Fatalf("stored update prev = %d %q, want 0 not-started", u.PrevProgress, u.PrevStatus)
+		}
+		wantTime(t, "update Time", u.Time, at(10))
+		if tg.Progress != 40 || tg.Status != framework.OnTrack || tg.LastUpdate != u.ID || tg.Reminders != 0 {
+			t.Fatalf("target after update = %+v, want progress 40, on-track, LastUpdate %s, Reminders 0", tg, u.ID)
+		}
+		wantTime(t, "target UpdatedAt", tg.UpdatedAt, at(10))
+		stored := mustTarget(t, s, ws, ref)
+		if stored.Progress != 40 || stored.LastUpdate != u.ID || stored.Reminders != 0 {
+			t.Fatalf("stored target = %+v, want what AppendUpdate returned (%+v)", stored, tg)
+		}
+		first = u
+	})
+
+	t.Run("Unchanged progress keeps the progress", func(t *testing.T) {
+		u, tg := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U2", Time: at(20), Progress: framework.Unchanged, Status: framework.AtRisk})
+		if u.Progress != 40 || u.Status != framework.AtRisk || u.PrevProgress != 40 || u.PrevStatus != framework.OnTrack {
+			t.Fatalf("stored update = %+v, want progress 40 at-risk, prev 40 on-track", u)
+		}
+		if tg.Progress != 40 || tg.Status != framework.AtRisk {
+			t.Fatalf("target = %+v, want progress 40 kept, at-risk", tg)
+		}
+		if u.ID == first.ID {
+			t.Fatalf("second update reused ID %s", u.ID)
+		}
+	})
+
+	t.Run("an empty status keeps the status", func(t *testing.T) {
+		u, tg := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U1", Time: at(30), Progress: 55, Note: "more done"})
+		if u.Progress != 55 || u.Status != framework.AtRisk || u.PrevStatus != framework.AtRisk {
+			t.Fatalf("stored update = %+v, want progress 55 and status at-risk kept", u)
+		}
+		if tg.Progress != 55 || tg.Status != framework.AtRisk || tg.LastUpdate != u.ID {
+			t.Fatalf("target = %+v", tg)
+		}
+		wantTime(t, "UpdatedAt", tg.UpdatedAt, at(30))
+	})
+
+	t.Run("a note-only update changes neither", func(t *testing.T) {
+		u, tg := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U3", Time: at(35), Progress: framework.Unchanged, Note: "fyi"})
+		if u.Progress != 55 || u.Status != framework.AtRisk || tg.Progress != 55 || tg.Status != framework.AtRisk {
+			t.Fatalf("note-only update = %+v, target %+v", u, tg)
+		}
+	})
+
+	t.Run("a missing target is ENOTFOUND and stores nothing", func(t *testing.T) {
+		before, err := s.UpdatesSince(ctx, ws, time.Time{})
+		if err != nil {
+			t.Fatalf("UpdatesSince: %v", err)
+		}
+		_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/9.9", Author: "Ughost", Time: at(40), Progress: 10})
+		wantCode(t, err, framework.ENOTFOUND, "AppendUpdate to a missing target")
+		after, _ := s.UpdatesSince(ctx, ws, time.Time{})
+		if len(after) != len(before) {
+			t.Fatalf("UpdatesSince has %d updates after a failed append, want %d", len(after), len(before))
+		}
+		_, err = s.LastUpdateBy(ctx, ws, "Ughost")
+		wantCode(t, err, framework.ENOTFOUND, "LastUpdateBy after a failed append")
+		_, err = s.Target(ctx, ws, "eqs/9.9")
+		wantCode(t, err, framework.ENOTFOUND, "Target after a failed append (must not create)")
+	})
+}
+
+func testUpdates(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const ws = "slack:T1"
+	mustImport(t, s, ws, eqs(), base)
+
+	t.Run("a target with no updates has none", func(t *testing.T) {
+		us, err := s.Updates(ctx, ws, "eqs/1.1", 5)
+		if err != nil {
+			t.Fatalf("Updates: %v", err)
+		}
+		if len(us) != 0 {
+			t.Fatalf("Updates = %+v, want none", us)
+		}
+	})
+
+	var logged []framework.Update // oldest first
+	t.Run("newest first, up to n, only that target", func(t *testing.T) {
+		for i := 1; i <= 6; i++ {
+			u, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(i * 10), Progress: i * 10, Status: framework.OnTrack})
+			logged = append(logged, u)
+			mustAppend(t, s, ws, framework.Update{Target: "eqs/1.2", Author: "U1", Time: at(i*10 + 1), Progress: i, Status: framework.OnTrack})
+		}
+		us, err := s.Updates(ctx, ws, "eqs/1.1", 10)
+		if err != nil {
+			t.Fatalf("Updates: %v", err)
+		}
+		want := slices.Clone(logged)
+		slices.Reverse(want)
+		if !slices.Equal(updateIDs(us), updateIDs(want)) {
+			t.Fatalf("Updates IDs = %q, want newest first %q", updateIDs(us), updateIDs(want))
+		}
+		for i := range us {
+			sameUpdate(t, "Updates entry", us[i], want[i])
+		}
+		us, _ = s.Updates(ctx, ws, "eqs/1.1", 2)
+		if !slices.Equal(updateIDs(us), updateIDs(want[:2])) {
+			t.Fatalf("Updates n=2 IDs = %q, want %q", updateIDs(us), updateIDs(want[:2]))
+		}
+		us, _ = s.Updates(ctx, ws, "eqs/1.1", 1)
+		if len(us) != 1 || us[0].ID != want[0].ID {
+			t.Fatalf("Updates n=1 = %q, want [%s]", updateIDs(us), want[0].ID)
+		}
+	})
+
+	t.Run("withdrawn updates are included", func(t *testing.T) {
+		last := logged[len(logged)-1]
+		if _, _, err := s.Withdraw(ctx, ws, last.ID, at(100)); err != nil {
+			t.Fatalf("Withdraw: %v", err)
+		}
+		us, _ := s.Updates(ctx, ws, "eqs/1.1", 3)
+		if len(us) != 3 || us[0].ID != last.ID || !us[0].Withdrawn {
+			t.Fatalf("Updates after withdraw = %+v, want the withdrawn one first, marked", us)
+		}
+		wantTime(t, "WithdrawnAt", us[0].WithdrawnAt, at(100))
+	})
+
+	t.Run("a missing target is ENOTFOUND", func(t *testing.T) {
+		_, err := s.Updates(ctx, ws, "eqs/9.9", 5)
+		wantCode(t, err, framework.ENOTFOUND, "Updates of a missing target")
+	})
+}
+
+func testUpdatesSince(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const ws = "slack:T1"
+	mustImport(t, s, ws, eqs(), base)
+
+	u1, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(10), Progress: 10})
+	u2, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/2.1", Author: "U2", Time: at(20), Progress: 20})
+	u3, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(30), Progress: 30})
+	u4, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/1.10", Author: "U3", Time: at(40), Progress: 40})
+
+	t.Run("oldest first, across targets", func(t *testing.T) {
+		us, err := s.UpdatesSince(ctx, ws, time.Time{})
+		if err != nil {
+			t.Fatalf("UpdatesSince: %v", err)
+		}
+		if want := []string{u1.ID, u2.ID, u3.ID, u4.ID}; !slices.Equal(updateIDs(us), want) {
+			t.Fatalf("UpdatesSince(zero) = %q, want %q", updateIDs(us), want)
+		}
+		sameUpdate(t, "UpdatesSince entry", us[1], u2)
+	})
+
+	t.Run("only updates strictly after since", func(t *testing.T) {
+		us, _ := s.UpdatesSince(ctx, ws, at(20))
+		if want := []string{u3.ID, u4.ID}; !slices.Equal(updateIDs(us), want) {
+			t.Fatalf("UpdatesSince(+20m) = %q, want %q", updateIDs(us), want)
+		}
+		us, _ = s.UpdatesSince(ctx, ws, at(40))
+		if len(us) != 0 {
+			t.Fatalf("UpdatesSince(newest) = %q, want none", updateIDs(us))
+		}
+	})
+
+	t.Run("withdrawn updates are left out", func(t *testing.T) {
+		if _, _, err := s.Withdraw(ctx, ws, u4.ID, at(45)); err != nil {
+			t.Fatalf("Withdraw: %v", err)
+		}
+		us, _ := s.UpdatesSince(ctx, ws, at(5))
+		if want := []string{u1.ID, u2.ID, u3.ID}; !slices.Equal(updateIDs(us), want) {
+			t.Fatalf("UpdatesSince after withdraw = %q, want %q", updateIDs(us), want)
+		}
+	})
+}
+
+func testLastUpdateBy(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const ws = "slack:T1"
+	mustImport(t, s, ws, eqs(), base)
+
+	t.Run("someone who logged nothing is ENOTFOUND", func(t *testing.T) {
+		_, err := s.LastUpdateBy(ctx, ws, "U1")
+		wantCode(t, err, framework.ENOTFOUND, "LastUpdateBy with no updates")
+	})
+
+	a, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(1), Progress: 10})
+	mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U2", Time: at(2), Progress: 20})
+	b, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/2.1", Author: "U1", Time: at(3), Progress: 30, Note: "mine"})
+	mustAppend(t, s, ws, framework.Update{Target: "eqs/1.2", Author: "U2", Time: at(4), Progress: 40})
+
+	t.Run("returns the author's newest update", func(t *testing.T) {
+		got, err := s.LastUpdateBy(ctx, ws, "U1")
+		if err != nil {
+			t.Fatalf("LastUpdateBy: %v", err)
+		}
+		sameUpdate(t, "LastUpdateBy U1", got, b)
+		if got.ID == a.ID {
+			t.Fatal("LastUpdateBy returned the older update")
+		}
+	})
+
+	t.Run("a withdrawn newest update is still returned, marked", func(t *testing.T) {
+		w, _, err := s.Withdraw(ctx, ws, b.ID, at(5))
+		if err != nil {
+			t.Fatalf("Withdraw: %v", err)
+		}
+		got, err := s.LastUpdateBy(ctx, ws, "U1")
+		if err != nil {
+			t.Fatalf("LastUpdateBy: %v", err)
+		}
+		sameUpdate(t, "LastUpdateBy after withdraw", got, w)
+		if !got.Withdrawn {
+			t.Fatalf("LastUpdateBy = %+v, want it marked withdrawn", got)
+		}
+	})
+}

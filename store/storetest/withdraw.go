@@ -1,0 +1,89 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+func testWithdraw(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const ws = "slack:T1"
+	const ref = "eqs/1.1"
+	mustImport(t, s, ws, eqs(), base)
+
+	u1, _ := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U1", Time: at(10), Progress: 40, Status: framework.OnTrack})
+	u2, _ := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U1", Time: at(20), Progress: 70, Status: framework.AtRisk, Note: "oops"})
+
+	t.Run("an update that is not the latest is ECONFLICT", func(t *testing.T) {
+		_, _, err := s.Withdraw(ctx, ws, u1.ID, at(25))
+		wantCode(t, err, framework.ECONFLICT, "Withdraw of an older update")
+		if tg := mustTarget(t, s, ws, ref); tg.Progress != 70 || tg.LastUpdate != u2.ID {
+			t.Fatalf("target after a rejected withdraw = %+v, want it unchanged", tg)
+		}
+	})
+
+	t.Run("restores the previous progress and status", func(t *testing.T) {
+		w, tg, err := s.Withdraw(ctx, ws, u2.ID, at(30))
+		if err != nil {
+			t.Fatalf("Withdraw: %v", err)
+		}
+		if w.ID != u2.ID || !w.Withdrawn || w.Progress != 70 || w.Note != "oops" || w.PrevProgress != 40 {
+			t.Fatalf("withdrawn update = %+v, want the record kept and marked", w)
+		}
+		wantTime(t, "WithdrawnAt", w.WithdrawnAt, at(30))
+		for _, tg := range []framework.Target{tg, mustTarget(t, s, ws, ref)} {
+			if tg.Progress != 40 || tg.Status != framework.OnTrack || tg.LastUpdate != "" {
+				t.Fatalf("target after withdraw = %+v, want progress 40, on-track, no LastUpdate", tg)
+			}
+		}
+	})
+
+	t.Run("the record stays in history", func(t *testing.T) {
+		us, err := s.Updates(ctx, ws, ref, 10)
+		if err != nil {
+			t.Fatalf("Updates: %v", err)
+		}
+		if len(us) != 2 || us[0].ID != u2.ID || !us[0].Withdrawn || us[1].ID != u1.ID || us[1].Withdrawn {
+			t.Fatalf("history = %+v, want u2 (withdrawn) then u1", us)
+		}
+	})
+
+	t.Run("twice is ECONFLICT", func(t *testing.T) {
+		_, _, err := s.Withdraw(ctx, ws, u2.ID, at(35))
+		wantCode(t, err, framework.ECONFLICT, "Withdraw twice")
+		us, _ := s.Updates(ctx, ws, ref, 1)
+		wantTime(t, "WithdrawnAt after a second attempt", us[0].WithdrawnAt, at(30))
+	})
+
+	t.Run("an update before a withdrawn one is no longer the latest", func(t *testing.T) {
+		_, _, err := s.Withdraw(ctx, ws, u1.ID, at(36))
+		wantCode(t, err, framework.ECONFLICT, "Withdraw of the update before a withdrawn one")
+		if tg := mustTarget(t, s, ws, ref); tg.Progress != 40 {
+			t.Fatalf("target progress %d after a rejected withdraw, want 40", tg.Progress)
+		}
+	})
+
+	t.Run("an update after a withdraw can be withdrawn", func(t *testing.T) {
+		u3, _ := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U2", Time: at(40), Progress: framework.Unchanged, Status: framework.Done})
+		if u3.PrevProgress != 40 || u3.PrevStatus != framework.OnTrack {
+			t.Fatalf("update after a withdraw = %+v, want prev 40 on-track (the restored values)", u3)
+		}
+		_, tg, err := s.Withdraw(ctx, ws, u3.ID, at(41))
+		if err != nil {
+			t.Fatalf("Withdraw: %v", err)
+		}
+		if tg.Status != framework.OnTrack || tg.Progress != 40 {
+			t.Fatalf("target = %+v, want on-track 40 again", tg)
+		}
+	})
+
+	t.Run("an unknown id is ENOTFOUND", func(t *testing.T) {
+		_, _, err := s.Withdraw(ctx, ws, "no-such-update", at(50))
+		wantCode(t, err, framework.ENOTFOUND, "Withdraw unknown id")
+		_, _, err = s.Withdraw(ctx, ws, "", at(50))
+		wantCode(t, err, framework.ENOTFOUND, "Withdraw empty id")
+	})
+}
