@@ -1,0 +1,29 @@
+# The test command CI runs (.ci/run) and the README documents.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: test lint bench fuzz build
+
+test: lint
+	go test -race -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	go run $(STATICCHECK) ./...
+
+build:
+	go build -o targetbot ./cmd/targetbot
+
+# Benchmarks behind docs/PERFORMANCE.md.
+bench:
+	go test -run='^$$' -bench=. -benchmem ./store/... ./reminders/... ./cmd/...
+
+# A short run of every fuzz target.
+FUZZTIME ?= 20s
+fuzz:
+	@for pkg in $$(go list ./...); do \
+	  for f in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; go test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
