@@ -1,0 +1,197 @@
+package reminders
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// allText joins a reply's text, blocks and details, for assertions about
+// what a reader sees anywhere in the message.
+func allText(r bot.Reply) string {
+	var b strings.Builder
+	b.WriteString(r.Text)
+	for _, bl := range append(append([]bot.Block(nil), r.Blocks...), r.Details...) {
+		b.WriteString("\n## " + bl.Title + "\n" + bl.Text)
+		for _, f := range bl.Fields {
+			b.WriteString("\n" + f.Name + ": " + f.Value)
+		}
+	}
+	return b.String()
+}
+
+// detail returns the Details block whose title starts with prefix.
+func detail(r bot.Reply, prefix string) (bot.Block, bool) {
+	for _, b := range r.Details {
+		if strings.HasPrefix(b.Title, prefix) {
+			return b, true
+		}
+	}
+	return bot.Block{}, false
+}
+
+func TestRenderDigest(t *testing.T) {
+	london := mustLoad(t, "Europe/London")
+	at := utc("2026-06-15T08:00:00Z") // Monday 09:00 BST
+	ts := []framework.Target{
+		{Framework: "eds", Objective: "1", Code: "1.1", Title: "Access", Status: framework.OnTrack, Progress: 50, Owner: "U1", Due: "2026-06-10", Rating: framework.Developing},
+		{Framework: "eds", Objective: "1", Code: "1.2", Title: "Outcomes", Status: framework.AtRisk, Progress: 20, Due: "2026-06-01", Reminders: 0},
+		{Framework: "eds", Objective: "2", Code: "2.1", Title: "Wellbeing", Status: framework.NotStarted, Owner: "U2", Due: "2026-06-20", Rating: framework.Achieving},
+		{Framework: "eds", Objective: "2", Code: "2.2", Title: "Bullying", Status: framework.OffTrack, Progress: 10, Owner: "U3", Due: "2026-05-01", Reminders: 3, SnoozedUntil: "2026-06-30", SnoozeReason: "waiting for survey"},
+		{Framework: "eds", Objective: "3", Code: "3.1", Title: "Leadership", Status: framework.Done, Progress: 100, Owner: "U1", Due: "2026-01-01", Rating: framework.Excelling},
+		{Framework: "eds", Objective: "3", Code: "3.2", Title: "Later", Status: framework.NotStarted, Due: "2026-12-01"},
+	}
+	us := []framework.Update{
+		{Target: "eds/1.1", Author: "U1", Time: at.Add(-48 * time.Hour), Progress: 50, Status: framework.OnTrack, Note: "survey sent"},
+		{Target: "eds/2.2", Author: "U3", Time: at.Add(-24 * time.Hour), Progress: 10, Status: framework.OffTrack},
+	}
+	r := renderDigest(digestData{Loc: london, At: at, Since: at.Add(-7 * 24 * time.Hour), Targets: ts, Updates: us})
+
+	for _, want := range []string{"6 targets", "30% overall", "1 on-track", "1 at-risk", "1 off-track", "1 done", "2 not-started",
+		"2 updates since 2026-06-08", "3 overdue", "1 due in the next 14 days", "need an admin"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("headline lacks %q:\n%s", want, r.Text)
+		}
+	}
+	if lines := strings.Count(r.Text, "\n") + 1; lines > 4 {
+		t.Errorf("headline is %d lines, want at most 4:\n%s", lines, r.Text)
+	}
+	if len(r.Blocks) != 1 || r.Blocks[0].Colour != framework.OffTrack.Colour() {
+		t.Errorf("summary blocks = %+v, want one off-track coloured block", r.Blocks)
+	}
+
+	checks := []struct {
+		section string
+		want    []string
+		not     []string
+	}{
+		{"eds 1", []string{"▓▓▓▓░░░░░░ 35%", "2 targets"}, nil},
+		{"Updates since", []string{"`eds/1.1` Access", "<@U1>", "survey sent", "`eds/2.2`", "<@U3>"}, nil},
+		{"Overdue (3)", []string{"eds/1.1", "eds/1.2", "eds/2.2", "no owner"}, []string{"eds/3.1", "eds/2.1"}},
+		{"Due in the next 14 days (1)", []string{"eds/2.1", "2026-06-20"}, []string{"eds/3.2"}},
+		{"Snoozed (1)", []string{"eds/2.2", "waiting for survey", "2026-06-30"}, nil},
+		{"For admins: 3 or more reminders", []string{"eds/2.2", "<@U3>", "3 reminders"}, []string{"eds/1.1"}},
+		{"For admins: overdue with no owner (1)", []string{"eds/1.2", "/target assign eds/1.2"}, []string{"eds/1.1"}},
+		{"Ratings", []string{"undeveloped 0", "developing 1", "achieving 1", "excelling 1", "unrated 3"}, nil},
+	}
+	for _, c := range checks {
+		b, ok := detail(r, c.section)
+		if !ok {
+			t.Errorf("no %q section in details", c.section)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(b.Text, w) {
+				t.Errorf("%s lacks %q:\n%s", c.section, w, b.Text)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(b.Text, w) {
+				t.Errorf("%s should not list %q:\n%s", c.section, w, b.Text)
+			}
+		}
+	}
+	if b, _ := detail(r, "eds 2"); b.Colour != framework.OffTrack.Colour() {
+		t.Errorf("objective 2 colour = %s, want off-track", b.Colour)
+	}
+	if b, _ := detail(r, "eds 3"); b.Colour != framework.OnTrack.Colour() {
+		t.Errorf("objective 3 colour = %s, want on-track (one done, one not started)", b.Colour)
+	}
+	// Newest update first.
+	if b, _ := detail(r, "Updates since"); strings.Index(b.Text, "eds/2.2") > strings.Index(b.Text, "eds/1.1") {
+		t.Errorf("updates not newest first:\n%s", b.Text)
+	}
+}
+
+func TestRenderDigestQuietAndEmpty(t *testing.T) {
+	at := utc("2026-06-15T08:00:00Z")
+	ts := []framework.Target{
+		{Framework: "eds", Objective: "1", Code: "1.1", Title: "Access", Status: framework.OnTrack, Progress: 40, Due: "2026-09-01"},
+		{Framework: "eds", Objective: "1", Code: "1.2", Title: "Done", Status: framework.Done, Progress: 100, Due: "2026-01-01"},
+	}
+	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: utc("2026-06-08T08:00:00Z"), Targets: ts})
+	if strings.Contains(r.Text, "\n") || len(r.Blocks) != 0 || len(r.Details) != 0 {
+		t.Errorf("quiet digest is not one line: %+v", r)
+	}
+	for _, want := range []string{"nothing new since 2026-06-08", "2 targets", "70% overall"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("quiet digest lacks %q: %s", want, r.Text)
+		}
+	}
+	r = renderDigest(digestData{Loc: time.UTC, At: at, Since: at})
+	if !strings.Contains(r.Text, "no targets yet") || strings.Contains(r.Text, "\n") {
+		t.Errorf("empty workspace digest = %q", r.Text)
+	}
+}
+
+func TestRenderDigestCapsLongLists(t *testing.T) {
+	at := utc("2026-06-15T08:00:00Z")
+	var ts []framework.Target
+	var us []framework.Update
+	for i := range 100 {
+		code := "1." + strings.Repeat("1", 1) + string(rune('0'+i/10)) + string(rune('0'+i%10))
+		ts = append(ts, framework.Target{Framework: "x", Objective: "1", Code: code, Title: "T", Status: framework.OnTrack, Due: "2026-01-01", Owner: "U1"})
+		us = append(us, framework.Update{Target: "x/" + code, Author: "U1", Time: at.Add(-time.Hour), Status: framework.OnTrack})
+	}
+	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: at.Add(-time.Hour * 24), Targets: ts, Updates: us})
+	if !strings.Contains(r.Text, "100 updates") || !strings.Contains(r.Text, "100 overdue") {
+		t.Errorf("headline counts not exact: %s", r.Text)
+	}
+	for _, sec := range []string{"Updates since", "Overdue (100)"} {
+		b, ok := detail(r, sec)
+		if !ok || strings.Count(b.Text, "\n• ")+1 != maxListed || !strings.Contains(b.Text, "…and 75 more") {
+			t.Errorf("%s not capped at %d lines:\n%s", sec, maxListed, b.Text)
+		}
+	}
+}
+
+func TestRenderReminder(t *testing.T) {
+	dm := ownerDM{
+		owner: "U1",
+		overdue: []framework.Target{
+			{Framework: "eds", Code: "1.1", Title: "Access", Status: framework.AtRisk, Due: "2026-06-01"},
+		},
+		stale: []framework.Target{
+			{Framework: "eds", Code: "2.1", Title: "Wellbeing", Status: framework.NotStarted, CreatedAt: utc("2026-01-05T10:00:00Z")},
+		},
+	}
+	r := renderReminder(dm)
+	for _, want := range []string{"1 target overdue", "1 target with no update for 30 days", "`eds/1.1` Access: overdue, due 2026-06-01", "`eds/2.1` Wellbeing: update due, last activity 2026-01-05"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("reminder lacks %q:\n%s", want, r.Text)
+		}
+	}
+	if len(r.Blocks) != 2 {
+		t.Fatalf("blocks = %d, want 2", len(r.Blocks))
+	}
+	want := []bot.Button{
+		{Label: "Log update", Command: "update eds/1.1", Form: true},
+		{Label: "Snooze a week", Command: "snooze eds/1.1 7d"},
+		{Label: "Mark done", Command: "update eds/1.1 done", Style: "primary"},
+	}
+	got := r.Blocks[0].Buttons
+	if len(got) != len(want) {
+		t.Fatalf("buttons = %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("button %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if r.Blocks[1].Buttons[2].Command != "update eds/2.1 done" {
+		t.Errorf("stale target buttons = %+v", r.Blocks[1].Buttons)
+	}
+
+	var many ownerDM
+	many.owner = "U1"
+	for i := range 30 {
+		many.overdue = append(many.overdue, framework.Target{Framework: "x", Code: string(rune('a' + i%26)), Title: "T", Status: framework.OnTrack, Due: "2026-01-01"})
+	}
+	r = renderReminder(many)
+	if len(r.Blocks) != maxDMTargets || !strings.Contains(r.Text, "30 targets overdue") || !strings.Contains(r.Text, "/target list mine") {
+		t.Errorf("long reminder: %d blocks, text:\n%s", len(r.Blocks), r.Text)
+	}
+}
