@@ -1,0 +1,190 @@
+// Package commands is targetbot's command language, the same on every
+// platform: it parses `/target <verb> <args>`, checks who may do what,
+// runs the command against a store.Store and builds the bot.Reply.
+// Platform adapters hand it a bot.Request and render what comes back; it
+// never imports a platform SDK.
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+// Options configures a Handler.
+type Options struct {
+	Store store.Store
+	// Frameworks is every framework offered, built-in then custom, looked
+	// up by ID.
+	Frameworks []*framework.Framework
+	// Admins are extra admins as "platform:user", for example
+	// "slack:U123", "discord:456" or "local:bob".
+	Admins []string
+	// Location is the default time zone for workspaces with none set;
+	// nil means UTC.
+	Location *time.Location
+	// Now is the clock; nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Digest builds the digest for a channel as a Reply, posts nothing,
+	// and marks the channel digested. `digest now` uses it. nil means
+	// digests are unavailable, and the verb says so.
+	Digest func(ctx context.Context, ws, channel string) (bot.Reply, error)
+}
+
+// Handler runs commands. It is safe for concurrent use.
+type Handler struct {
+	store      store.Store
+	frameworks []*framework.Framework
+	admins     map[string]bool
+	loc        *time.Location
+	now        func() time.Time
+	log        *slog.Logger
+	digest     func(ctx context.Context, ws, channel string) (bot.Reply, error)
+}
+
+var (
+	_ bot.Handler   = (*Handler)(nil)
+	_ bot.Completer = (*Handler)(nil)
+)
+
+// New returns a Handler for opts.
+func New(opts Options) *Handler {
+	h := &Handler{
+		store:      opts.Store,
+		frameworks: opts.Frameworks,
+		admins:     map[string]bool{},
+		loc:        opts.Location,
+		now:        opts.Now,
+		log:        opts.Logger,
+		digest:     opts.Digest,
+	}
+	for _, a := range opts.Admins {
+		if a = strings.TrimSpace(a); a != "" {
+			h.admins[a] = true
+		}
+	}
+	if h.loc == nil {
+		h.loc = time.UTC
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	return h
+}
+
+// call is one request in flight: the request, its parsed words and the
+// workspace it runs in.
+type call struct {
+	req  bot.Request
+	verb string
+	args args
+	now  time.Time
+}
+
+// Handle runs one request and returns the reply. It never panics on user
+// input, and every failure comes back as an ephemeral Reply with Code set.
+func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
+	verb, rest := splitVerb(r.Text)
+	if verb == "" {
+		verb = "help"
+	}
+	run := dispatch(verb)
+	if run == nil {
+		msg := "unknown command " + code(short(verb, 40)) + ": try `/target help`"
+		if s := suggestVerb(verb); s != "" {
+			msg = "unknown command " + code(short(verb, 40)) + ": did you mean `/target " + s + "`? See `/target help`"
+		}
+		return bot.Reply{Ephemeral: true, Code: framework.EINVALID, Text: msg}
+	}
+	c := &call{req: r, verb: verb, args: tokenize(rest), now: h.now()}
+	reply, err := run(h, ctx, c)
+	if err != nil {
+		return h.errorReply(c, err)
+	}
+	reply.Command = verb
+	return reply
+}
+
+// errorReply turns err into the ephemeral reply the user sees. Internal
+// errors are logged in full and shown only as "internal error".
+func (h *Handler) errorReply(c *call, err error) bot.Reply {
+	code := framework.ErrorCode(err)
+	msg := framework.ErrorMessage(err)
+	switch code {
+	case framework.EINTERNAL:
+		h.log.Error("command failed", "verb", c.verb, "workspace", c.req.Workspace, "user", c.req.User, "request", c.req.ID, "err", err)
+		msg = "internal error"
+	case framework.EUNAVAILABLE:
+		h.log.Warn("store unavailable", "verb", c.verb, "workspace", c.req.Workspace, "request", c.req.ID, "err", err)
+		if !errors.Is(err, errNoDigests) {
+			msg = "storage is unavailable, try again shortly"
+		}
+	}
+	return bot.Reply{Ephemeral: true, Code: code, Field: framework.ErrorField(err), Text: msg, Command: c.verb}
+}
+
+// errNoDigests is the answer to `digest now` when the deployment has no
+// digest builder. It is the one EUNAVAILABLE that is not about storage.
+var errNoDigests = framework.Errorf(framework.EUNAVAILABLE, "digests are not available in this deployment: ask whoever runs targetbot to enable them")
+
+// isAdmin reports whether the requester administers the workspace: the
+// platform says so, or Options.Admins names them.
+func (h *Handler) isAdmin(r bot.Request) bool {
+	return r.PlatformAdmin || h.admins[bot.PlatformOf(r.Workspace)+":"+r.User]
+}
+
+// requireAdmin returns EFORBIDDEN unless the requester is an admin.
+func (h *Handler) requireAdmin(c *call, what string) error {
+	if h.isAdmin(c.req) {
+		return nil
+	}
+	return framework.Errorf(framework.EFORBIDDEN, "only an admin can %s: ask a workspace admin", what)
+}
+
+// requireOwnerOrAdmin returns EFORBIDDEN unless the requester is an admin
+// or owns t.
+func (h *Handler) requireOwnerOrAdmin(c *call, t *framework.Target, what string) error {
+	if h.isAdmin(c.req) || (t.Owner != "" && t.Owner == c.req.User) {
+		return nil
+	}
+	return framework.Errorf(framework.EFORBIDDEN, "only an admin or the target's owner can %s %s", what, t.Ref())
+}
+
+// workspace loads the request's workspace settings.
+func (h *Handler) workspace(ctx context.Context, c *call) (framework.Workspace, error) {
+	w, err := h.store.Workspace(ctx, c.req.Workspace)
+	if err != nil {
+		return w, storeErr("load workspace", err)
+	}
+	return w, nil
+}
+
+// storeErr passes coded store errors through and marks anything else
+// internal, with the operation for the logs.
+func storeErr(op string, err error) error {
+	if framework.ErrorCode(err) == framework.EINTERNAL {
+		return &framework.Error{Code: framework.EINTERNAL, Message: "internal error", Err: fmt.Errorf("commands: %s: %w", op, err)}
+	}
+	return err
+}
+
+// framework returns the offered framework with the given id, ignoring case.
+func (h *Handler) framework(id string) *framework.Framework {
+	for _, f := range h.frameworks {
+		if strings.EqualFold(f.ID, id) {
+			return f
+		}
+	}
+	return nil
+}

@@ -1,0 +1,191 @@
+package commands
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// objectiveRef names one objective of one framework.
+type objectiveRef struct {
+	Framework string
+	Code      string
+	Title     string
+}
+
+// String is the objective's reference, for example "eds/2".
+func (o objectiveRef) String() string { return framework.Ref(o.Framework, o.Code) }
+
+// resolveTarget finds the target a user named: "eds/1.1" (the framework
+// id in any case), or a bare "1.1" when exactly one imported framework
+// has that code. Its errors say what to type instead.
+func (h *Handler) resolveTarget(ctx context.Context, c *call, w *framework.Workspace, ref string) (framework.Target, error) {
+	if err := h.requireImported(w); err != nil {
+		return framework.Target{}, err
+	}
+	fwID, tcode := framework.SplitRef(ref)
+	unknown := framework.FieldErrorf("target", "unknown target %s: try `/target list`", code(ref))
+	unknown.Code = framework.ENOTFOUND
+	if tcode == "" {
+		return framework.Target{}, unknown
+	}
+	if fwID != "" || strings.Contains(ref, "/") {
+		fwID = strings.ToLower(fwID)
+		if err := h.requireFrameworkImported(w, fwID, ref); err != nil {
+			return framework.Target{}, err
+		}
+		t, err := h.store.Target(ctx, w.ID, framework.Ref(fwID, tcode))
+		if err == nil {
+			return t, nil
+		}
+		if framework.ErrorCode(err) != framework.ENOTFOUND {
+			return framework.Target{}, storeErr("load target", err)
+		}
+	}
+	// Codes are matched ignoring case, so a bare or differently-cased code
+	// needs the whole list; a workspace holds tens of targets.
+	ts, err := h.store.Targets(ctx, w.ID)
+	if err != nil {
+		return framework.Target{}, storeErr("load targets", err)
+	}
+	var found []framework.Target
+	for _, t := range ts {
+		if strings.EqualFold(t.Code, tcode) && (fwID == "" || t.Framework == fwID) {
+			found = append(found, t)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return framework.Target{}, unknown
+	case 1:
+		return found[0], nil
+	}
+	refs := make([]string, len(found))
+	for i, t := range found {
+		refs[i] = code(t.Ref())
+	}
+	return framework.Target{}, framework.FieldErrorf("target", "%s is ambiguous: use %s", code(ref), orList(refs))
+}
+
+// requireImported fails when the workspace has imported nothing yet, and
+// says how to start.
+func (h *Handler) requireImported(w *framework.Workspace) error {
+	if len(w.Frameworks) > 0 {
+		return nil
+	}
+	first := "eds"
+	ids := make([]string, 0, len(h.frameworks))
+	for _, f := range h.frameworks {
+		ids = append(ids, code(f.ID))
+	}
+	if len(h.frameworks) > 0 && h.framework("eds") == nil {
+		first = h.frameworks[0].ID
+	}
+	msg := "nothing is imported here yet: an admin can run " + code("/target import "+first)
+	if len(ids) > 0 {
+		msg += " (frameworks: " + strings.Join(ids, ", ") + ")"
+	}
+	return framework.Errorf(framework.ENOTFOUND, "%s", msg)
+}
+
+// requireFrameworkImported fails when fwID is not imported here, telling
+// an unknown framework from one that is offered but not imported.
+func (h *Handler) requireFrameworkImported(w *framework.Workspace, fwID, ref string) error {
+	if w.Imported(fwID) {
+		return nil
+	}
+	var e *framework.Error
+	if h.framework(fwID) != nil {
+		e = framework.FieldErrorf("target", "framework %s is not imported here: an admin can run %s", code(fwID), code("/target import "+fwID))
+	} else {
+		imported := make([]string, len(w.Frameworks))
+		for i, id := range w.Frameworks {
+			imported[i] = code(id)
+		}
+		e = framework.FieldErrorf("target", "unknown framework %s in %s: frameworks imported here are %s", code(fwID), code(ref), strings.Join(imported, ", "))
+	}
+	e.Code = framework.ENOTFOUND
+	return e
+}
+
+// objectives lists the objectives of the imported frameworks: from the
+// framework definitions, and from the targets for a framework no longer
+// offered.
+func (h *Handler) objectives(w *framework.Workspace, ts []framework.Target) []objectiveRef {
+	var out []objectiveRef
+	for _, id := range w.Frameworks {
+		if f := h.framework(id); f != nil {
+			for _, o := range f.Objectives {
+				out = append(out, objectiveRef{id, o.Code, o.Title})
+			}
+			continue
+		}
+		seen := map[string]bool{}
+		for _, t := range ts {
+			if t.Framework == id && !seen[t.Objective] {
+				seen[t.Objective] = true
+				out = append(out, objectiveRef{Framework: id, Code: t.Objective})
+			}
+		}
+	}
+	return out
+}
+
+// resolveObjective finds the objective a user named: "eds/2", or a bare
+// "2" when exactly one imported framework has it.
+func (h *Handler) resolveObjective(w *framework.Workspace, ts []framework.Target, ref string) (objectiveRef, error) {
+	if err := h.requireImported(w); err != nil {
+		return objectiveRef{}, err
+	}
+	fwID, ocode := framework.SplitRef(ref)
+	fwID = strings.ToLower(fwID)
+	if strings.Contains(ref, "/") {
+		if err := h.requireFrameworkImported(w, fwID, ref); err != nil {
+			return objectiveRef{}, err
+		}
+	}
+	var found []objectiveRef
+	for _, o := range h.objectives(w, ts) {
+		if strings.EqualFold(o.Code, ocode) && (fwID == "" || o.Framework == fwID) {
+			found = append(found, o)
+		}
+	}
+	switch len(found) {
+	case 0:
+		e := framework.FieldErrorf("objective", "unknown objective %s: `/target list` shows the objectives", code(ref))
+		e.Code = framework.ENOTFOUND
+		return objectiveRef{}, e
+	case 1:
+		return found[0], nil
+	}
+	refs := make([]string, len(found))
+	for i, o := range found {
+		refs[i] = code(o.String())
+	}
+	return objectiveRef{}, framework.FieldErrorf("objective", "%s is ambiguous: use %s", code(ref), orList(refs))
+}
+
+// objectiveTitle is the title of an objective, "" when its framework is
+// no longer offered.
+func (h *Handler) objectiveTitle(fwID, ocode string) string {
+	if f := h.framework(fwID); f != nil {
+		if o, ok := f.Objective(ocode); ok {
+			return o.Title
+		}
+	}
+	return ""
+}
+
+// orList joins words as "a", "a or b", "a, b or c".
+func orList(words []string) string {
+	words = slices.Clone(words)
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}

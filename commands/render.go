@@ -1,0 +1,177 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// view holds what rendering needs to judge dates: the clock reading and
+// the workspace's time zone.
+type view struct {
+	now time.Time
+	loc *time.Location
+}
+
+// ephemeral is a private reply whose Text and single Block carry msg.
+func ephemeral(msg string) bot.Reply {
+	return bot.Reply{Ephemeral: true, Text: msg}
+}
+
+// announce is an in-channel reply: the team sees the change.
+func announce(msg string, blocks ...bot.Block) bot.Reply {
+	return bot.Reply{Text: msg, Blocks: blocks}
+}
+
+// short cuts s to n characters, with an ellipsis when it cut.
+func short(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// owner is a target's owner as a mention, or "unassigned".
+func owner(id string) string {
+	if id == "" {
+		return "unassigned"
+	}
+	return bot.MentionUser(id)
+}
+
+// dueText is a target's due date, flagged when overdue.
+func (v view) dueText(t *framework.Target) string {
+	switch {
+	case t.Due.IsZero():
+		return "no due date"
+	case framework.Overdue(t, v.now, v.loc):
+		return "due " + string(t.Due) + " ⚠️ *overdue*"
+	default:
+		return "due " + string(t.Due)
+	}
+}
+
+// statusText is a status with its emoji: "🟢 on-track".
+func statusText(s framework.Status) string {
+	if s == "" {
+		s = framework.NotStarted
+	}
+	return s.Emoji() + " " + string(s)
+}
+
+// targetLine is one compact line for lists: status, reference, title,
+// progress, owner and due date.
+func (v view) targetLine(t *framework.Target) string {
+	parts := []string{
+		t.Status.Emoji() + " " + code(t.Ref()) + " " + short(t.Title, 60),
+		fmt.Sprintf("%d%%", t.Progress),
+		owner(t.Owner),
+	}
+	if !t.Due.IsZero() {
+		parts = append(parts, v.dueText(t))
+	}
+	if t.Rating != framework.Unrated {
+		parts = append(parts, t.Rating.Emoji()+" "+string(t.Rating))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// groupBlocks renders targets as one Block per objective, with the
+// objective's roll-up in its title and colour, so that even a whole
+// framework stays far below Slack's 50-block limit.
+func (h *Handler) groupBlocks(v view, ts []framework.Target) (text string, blocks []bot.Block) {
+	var b strings.Builder
+	framework.SortTargets(ts)
+	for _, r := range framework.Rollups(ts) {
+		title := framework.Ref(r.Framework, r.Objective)
+		if ot := h.objectiveTitle(r.Framework, r.Objective); ot != "" {
+			title += " " + short(ot, 80)
+		}
+		title += " · " + framework.ProgressBar(r.Progress)
+		var lines []string
+		for i := range ts {
+			if ts[i].Framework == r.Framework && ts[i].Objective == r.Objective {
+				lines = append(lines, v.targetLine(&ts[i]))
+			}
+		}
+		body := strings.Join(lines, "\n")
+		blocks = append(blocks, bot.Block{Title: title, Text: body, Colour: r.Status().Colour()})
+		fmt.Fprintf(&b, "\n*%s*\n%s", title, body)
+	}
+	return b.String(), blocks
+}
+
+// updateLine is one update for show and history: when, who, what, and
+// whether it was withdrawn.
+func (v view) updateLine(u *framework.Update) string {
+	var what []string
+	if u.Progress != u.PrevProgress {
+		what = append(what, fmt.Sprintf("%d%% → %d%%", u.PrevProgress, u.Progress))
+	}
+	if u.Status != u.PrevStatus && u.Status != "" {
+		what = append(what, statusText(u.Status))
+	}
+	line := u.Time.In(v.loc).Format("2006-01-02 15:04") + " " + bot.MentionUser(u.Author)
+	if len(what) > 0 {
+		line += ": " + strings.Join(what, ", ")
+	}
+	if u.Note != "" {
+		line += " “" + short(u.Note, 300) + "”"
+	}
+	if u.Withdrawn {
+		line = "~" + line + "~ _(withdrawn)_"
+	}
+	return line
+}
+
+// targetFields are a target's settings as labelled fields.
+func (v view) targetFields(t *framework.Target) []bot.Field {
+	rating := t.Rating.Emoji() + " " + t.Rating.String()
+	fields := []bot.Field{
+		{Name: "Status", Value: statusText(t.Status), Inline: true},
+		{Name: "Progress", Value: framework.ProgressBar(t.Progress), Inline: true},
+		{Name: "Owner", Value: owner(t.Owner), Inline: true},
+		{Name: "Due", Value: strings.TrimPrefix(v.dueText(t), "due "), Inline: true},
+		{Name: "Rating", Value: rating, Inline: true},
+	}
+	if framework.Snoozed(t, v.now, v.loc) {
+		s := "until " + string(t.SnoozedUntil)
+		if t.SnoozeReason != "" {
+			s += ": " + t.SnoozeReason
+		}
+		fields = append(fields, bot.Field{Name: "Reminders snoozed", Value: s})
+	}
+	return fields
+}
+
+// fieldsText renders fields as "Name: value" lines for the Text fallback.
+func fieldsText(fs []bot.Field) string {
+	lines := make([]string, len(fs))
+	for i, f := range fs {
+		lines[i] = "*" + f.Name + ":* " + f.Value
+	}
+	return strings.Join(lines, "\n")
+}
+
+// targetButtons are the actions offered under a target.
+func targetButtons(t *framework.Target) []bot.Button {
+	bs := []bot.Button{{Label: "Log update", Command: "update " + t.Ref(), Form: true}}
+	if t.Open() {
+		bs = append(bs, bot.Button{Label: "Mark done", Command: "update " + t.Ref() + " done", Style: "primary"})
+	}
+	return bs
+}
+
+// colour is the colour a target shows in: its rating once rated, its
+// status before.
+func colour(t *framework.Target) string {
+	if t.Rating != framework.Unrated {
+		return t.Rating.Colour()
+	}
+	return t.Status.Colour()
+}

@@ -1,0 +1,205 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// parseSpec validates a five-field cron spec in the time zone loc, the
+// way the scheduler will read it, and returns it tidied and its next run
+// after now.
+func parseSpec(spec string, loc *time.Location, now time.Time) (string, time.Time, error) {
+	spec = strings.Join(strings.Fields(spec), " ")
+	bad := func(why string) error {
+		return framework.FieldErrorf("cron", "%s is not a schedule: %s. Use five fields, minute hour day-of-month month day-of-week, for example `0 9 * * MON`", code(short(spec, 60)), why)
+	}
+	upper := strings.ToUpper(spec)
+	if strings.HasPrefix(upper, "TZ=") || strings.HasPrefix(upper, "CRON_TZ=") {
+		return "", time.Time{}, bad("the time zone comes from `/target timezone`")
+	}
+	if strings.HasPrefix(upper, "@EVERY") {
+		return "", time.Time{}, bad("`@every` would post too often")
+	}
+	sched, err := cron.ParseStandard("CRON_TZ=" + loc.String() + " " + spec)
+	if err != nil {
+		return "", time.Time{}, bad(err.Error())
+	}
+	next := sched.Next(now)
+	if next.IsZero() {
+		return "", time.Time{}, bad("it never runs")
+	}
+	return spec, next.In(loc), nil
+}
+
+// when formats a run time for people: "Mon 2 Mar 2026 at 09:00 GMT".
+func when(t time.Time) string { return t.Format("Mon 2 Jan 2006 at 15:04 MST") }
+
+// digestVerb subscribes this channel to digests, stops them, or posts one now.
+func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
+	sub := strings.ToLower(c.args.at(0))
+	switch sub {
+	case "here", "off", "now":
+	default:
+		return bot.Reply{}, usageError("digest", "", "say `here`, `off` or `now`")
+	}
+	if sub != "here" && c.args.len() > 1 {
+		return bot.Reply{}, usageError("digest", "", "`digest "+sub+"` takes nothing after it")
+	}
+	if c.req.Channel == "" {
+		return bot.Reply{}, framework.Errorf(framework.EINVALID, "digests need a channel: run this in the channel that should get them")
+	}
+	if err := h.requireAdmin(c, "manage digests"); err != nil {
+		return bot.Reply{}, err
+	}
+	switch sub {
+	case "off":
+		err := h.store.DeleteSubscription(ctx, c.req.Workspace, c.req.Channel)
+		if framework.ErrorCode(err) == framework.ENOTFOUND {
+			return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "this channel gets no digests, so there is nothing to turn off: `/target digest here` subscribes it")
+		}
+		if err != nil {
+			return bot.Reply{}, storeErr("delete subscription", err)
+		}
+		return announce(bot.MentionUser(c.req.User) + " turned digests off for this channel"), nil
+	case "now":
+		if h.digest == nil {
+			return bot.Reply{}, errNoDigests
+		}
+		r, err := h.digest(ctx, c.req.Workspace, c.req.Channel)
+		if err != nil {
+			return bot.Reply{}, storeErr("digest now", err)
+		}
+		r.Ephemeral = false
+		return r, nil
+	}
+	w, err := h.workspace(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	spec := c.args.from(1)
+	if spec == "" {
+		spec = framework.DefaultDigestSpec
+	}
+	loc := w.Location(h.loc)
+	spec, next, err := parseSpec(spec, loc, c.now)
+	if err != nil {
+		return bot.Reply{}, usageError("digest", "cron", framework.ErrorMessage(err))
+	}
+	s := framework.Subscription{Workspace: w.ID, Channel: c.req.Channel, Spec: spec, CreatedBy: c.req.User, CreatedAt: c.now}
+	if err := h.store.PutSubscription(ctx, s); err != nil {
+		return bot.Reply{}, storeErr("put subscription", err)
+	}
+	msg := fmt.Sprintf("%s subscribed this channel to digests on %s (%s). The next one is %s", bot.MentionUser(c.req.User), code(spec), loc, when(next))
+	return announce(msg, bot.Block{Title: "Digests", Text: msg}), nil
+}
+
+// timezone shows the workspace's time zone, or sets it for an admin.
+func (h *Handler) timezone(ctx context.Context, c *call) (bot.Reply, error) {
+	if c.args.len() > 1 {
+		return bot.Reply{}, usageError("timezone", "timezone", "give one IANA time zone name, like `Europe/London`")
+	}
+	w, err := h.workspace(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if c.args.len() == 0 {
+		loc := w.Location(h.loc)
+		how := "set here"
+		if w.Timezone == "" {
+			how = "the bot's default"
+		}
+		return ephemeral(fmt.Sprintf("the time zone here is %s (%s); it is %s there now. An admin can change it with `/target timezone <IANA name>`",
+			code(loc.String()), how, c.now.In(loc).Format("15:04 on Mon 2 Jan"))), nil
+	}
+	name := c.args.at(0)
+	loc, err := loadLocation(name)
+	if err != nil {
+		return bot.Reply{}, framework.FieldErrorf("timezone", "%s is not a time zone: use an IANA name such as `Europe/London`, `America/New_York` or `UTC`", code(short(name, 60)))
+	}
+	if err := h.requireAdmin(c, "change the time zone"); err != nil {
+		return bot.Reply{}, err
+	}
+	if err := h.store.SetTimezone(ctx, w.ID, loc.String()); err != nil {
+		return bot.Reply{}, storeErr("set timezone", err)
+	}
+	return announce(fmt.Sprintf("%s set the time zone to %s: it is %s there now. Due dates, digests and reminders follow it",
+		bot.MentionUser(c.req.User), code(loc.String()), c.now.In(loc).Format("15:04 on Mon 2 Jan"))), nil
+}
+
+// loadLocation loads an IANA zone, forgiving case ("europe/london"). It
+// refuses "Local", which would mean whatever the server's zone is.
+func loadLocation(name string) (*time.Location, error) {
+	if name == "" || strings.EqualFold(name, "local") || len(name) > 64 || strings.Contains(name, "..") {
+		return nil, fmt.Errorf("bad zone %q", name)
+	}
+	if strings.EqualFold(name, "utc") {
+		return time.UTC, nil
+	}
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc, nil
+	}
+	return time.LoadLocation(titleZone(name))
+}
+
+// titleZone capitalises each word of a zone name: "america/new_york"
+// becomes "America/New_York".
+func titleZone(name string) string {
+	b := []rune(strings.ToLower(name))
+	up := true
+	for i, r := range b {
+		if up {
+			b[i] = unicode.ToUpper(r)
+		}
+		up = r == '/' || r == '_' || r == '-'
+	}
+	return string(b)
+}
+
+// reminders shows the workspace's overdue-reminder schedule, or sets it
+// for an admin.
+func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
+	w, err := h.workspace(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	loc := w.Location(h.loc)
+	arg := c.args.from(0)
+	if arg == "" {
+		spec := w.ReminderSpec
+		how := "set here"
+		if spec == "" {
+			spec, how = framework.DefaultReminderSpec, "the default"
+		}
+		_, next, err := parseSpec(spec, loc, c.now)
+		if err != nil {
+			return ephemeral(fmt.Sprintf("overdue reminders run on %s (%s), which no longer parses: an admin can fix it with `/target reminders <cron>`", code(spec), how)), nil
+		}
+		return ephemeral(fmt.Sprintf("overdue reminders run on %s (%s, %s); the next run is %s", code(spec), how, loc, when(next))), nil
+	}
+	saved := arg
+	if strings.EqualFold(arg, "default") {
+		arg, saved = framework.DefaultReminderSpec, ""
+	}
+	spec, next, err := parseSpec(arg, loc, c.now)
+	if err != nil {
+		return bot.Reply{}, usageError("reminders", "cron", framework.ErrorMessage(err))
+	}
+	if saved != "" {
+		saved = spec
+	}
+	if err := h.requireAdmin(c, "change the reminder schedule"); err != nil {
+		return bot.Reply{}, err
+	}
+	if err := h.store.SetReminderSpec(ctx, w.ID, saved); err != nil {
+		return bot.Reply{}, storeErr("set reminder spec", err)
+	}
+	return announce(fmt.Sprintf("%s set overdue reminders to %s (%s); the next run is %s", bot.MentionUser(c.req.User), code(spec), loc, when(next))), nil
+}

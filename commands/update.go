@@ -1,0 +1,205 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// undoWindow is how long after logging an update its author may undo it.
+const undoWindow = 15 * time.Minute
+
+// updateArgs is what an update command asks to change.
+type updateArgs struct {
+	progress int // framework.Unchanged when not given
+	status   framework.Status
+	note     string
+}
+
+// parseUpdateArgs reads `[<n>%] [status] [note…]` from word i on.
+//
+// Progress and status may come in either order before the note. The
+// first word that is neither starts the note, which runs verbatim to the
+// end; a `--` word ends the options, so `-- 50% of staff trained` is all
+// note. A bare number without % counts as progress only when nothing but
+// options follows it (`update eds/1.1 40` or `update eds/1.1 40 on-track`),
+// so a note such as `3 sessions held` is still a note.
+func parseUpdateArgs(a args, i int) (updateArgs, error) {
+	u := updateArgs{progress: framework.Unchanged}
+	setProgress := func(tok string) error {
+		if u.progress != framework.Unchanged {
+			return usageError("update", "progress", "progress is given twice: give one, like `40%`")
+		}
+		p, err := parseProgress(tok)
+		u.progress = p
+		if err != nil {
+			u.progress = framework.Unchanged
+		}
+		return err
+	}
+options:
+	for ; i < a.len(); i++ {
+		tok := a.at(i)
+		switch {
+		case tok == "--":
+			u.note = a.after(i)
+			break options
+		case looksLikeProgress(tok):
+			if err := setProgress(tok); err != nil {
+				return u, err
+			}
+		case isStatus(tok):
+			if u.status != "" {
+				return u, usageError("update", "status", "the status is given twice: give one of on-track, at-risk, off-track or done")
+			}
+			u.status, _ = parseStatus(tok)
+		case isNumberish(tok) && onlyOptionsFrom(a, i+1):
+			if err := setProgress(tok); err != nil {
+				return u, err
+			}
+		default:
+			u.note = a.from(i)
+			break options
+		}
+	}
+	if u.progress == framework.Unchanged && u.status == "" && u.note == "" {
+		return u, usageError("update", "", "say what changed: a progress like `40%`, a status, or a note")
+	}
+	if u.status == framework.Done {
+		switch {
+		case u.progress == framework.Unchanged:
+			u.progress = 100
+		case u.progress != 100:
+			return u, framework.FieldErrorf("progress", "a done target is 100%%, not %d%%: drop the progress, or pick another status such as on-track", u.progress)
+		}
+	}
+	if err := checkText("note", "note", u.note, maxNote); err != nil {
+		return u, err
+	}
+	return u, nil
+}
+
+// isStatus reports whether a word names a status.
+func isStatus(s string) bool {
+	_, ok := parseStatus(s)
+	return ok
+}
+
+// onlyOptionsFrom reports whether every word from i on is a progress, a
+// status, or the `--` that ends the options.
+func onlyOptionsFrom(a args, i int) bool {
+	for ; i < a.len(); i++ {
+		tok := a.at(i)
+		if tok == "--" {
+			return true
+		}
+		if !looksLikeProgress(tok) && !isStatus(tok) {
+			return false
+		}
+	}
+	return true
+}
+
+// update logs progress, a status or a note against a target and tells
+// the channel.
+func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
+	if c.args.len() < 1 {
+		return bot.Reply{}, usageError("update", "target", "name the target to update")
+	}
+	ua, err := parseUpdateArgs(c.args, 1)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	w, err := h.workspace(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	t, err := h.resolveTarget(ctx, c, &w, c.args.at(0))
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	u, t, err := h.store.AppendUpdate(ctx, w.ID, framework.Update{
+		Target:   t.Ref(),
+		Author:   c.req.User,
+		Time:     c.now,
+		Progress: ua.progress,
+		Status:   ua.status,
+		Note:     ua.note,
+	})
+	if err != nil {
+		return bot.Reply{}, storeErr("append update", err)
+	}
+	h.log.Info("update logged", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
+	head := fmt.Sprintf("%s updated *%s* %s", bot.MentionUser(c.req.User), t.Ref(), short(t.Title, 80))
+	body := framework.ProgressBar(t.Progress) + " · " + statusText(t.Status)
+	if ua.note != "" {
+		body += "\n> " + strings.ReplaceAll(ua.note, "\n", "\n> ")
+	}
+	return announce(head+"\n"+body, bot.Block{
+		Title:   t.Ref() + " " + short(t.Title, 80),
+		Text:    bot.MentionUser(c.req.User) + " updated it\n" + body,
+		Colour:  t.Status.Colour(),
+		Buttons: targetButtons(&t),
+	}), nil
+}
+
+// undo withdraws the requester's last update, within undoWindow, and
+// tells the channel.
+func (h *Handler) undo(ctx context.Context, c *call) (bot.Reply, error) {
+	if c.args.len() > 0 {
+		return bot.Reply{}, usageError("undo", "", "undo takes no arguments: it withdraws your own last update")
+	}
+	w, err := h.workspace(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	u, err := h.store.LastUpdateBy(ctx, w.ID, c.req.User)
+	if framework.ErrorCode(err) == framework.ENOTFOUND {
+		return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "you have no update to undo here: undo withdraws your own last update")
+	}
+	if err != nil {
+		return bot.Reply{}, storeErr("load last update", err)
+	}
+	loc := w.Location(h.loc)
+	if u.Withdrawn {
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "your last update, to %s at %s, is already undone: log a new update instead", code(u.Target), u.Time.In(loc).Format("15:04"))
+	}
+	if age := c.now.Sub(u.Time); age > undoWindow {
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT,
+			"your last update, to %s, was logged %s ago, and undo works for 15 minutes: log a correcting update instead, for example %s",
+			code(u.Target), ago(age), code("/target update "+u.Target+fmt.Sprintf(" %d%%", u.PrevProgress)))
+	}
+	_, t, err := h.store.Withdraw(ctx, w.ID, u.ID, c.now)
+	switch framework.ErrorCode(err) {
+	case "":
+	case framework.ECONFLICT:
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "someone updated %s after you, so your update can no longer be undone: log a correcting update instead", u.Target)
+	case framework.ENOTFOUND:
+		return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "your last update, to %s, no longer exists: there is nothing to undo", code(u.Target))
+	default:
+		return bot.Reply{}, storeErr("withdraw update", err)
+	}
+	h.log.Info("update withdrawn", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
+	body := "back to " + framework.ProgressBar(t.Progress) + " · " + statusText(t.Status)
+	return announce(fmt.Sprintf("%s undid their update to *%s* %s: %s", bot.MentionUser(c.req.User), t.Ref(), short(t.Title, 80), body), bot.Block{
+		Title:  t.Ref() + " " + short(t.Title, 80),
+		Text:   bot.MentionUser(c.req.User) + " undid their update\n" + body,
+		Colour: t.Status.Colour(),
+	}), nil
+}
+
+// ago is a duration as people say it: "20 minutes", "3 hours", "2 days".
+func ago(d time.Duration) string {
+	switch {
+	case d < 2*time.Hour:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	}
+}
