@@ -1,0 +1,148 @@
+// Package discord is the Discord adapter: the HTTP interactions endpoint,
+// the Gateway, /target registration, embeds and components. It turns
+// interactions into bot.Requests and renders bot.Replies; every business
+// rule, permissions included, lives in the command layer.
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// Options configures an Adapter.
+type Options struct {
+	// PublicKey is the application's hex Ed25519 public key. It enables
+	// the HTTP interactions endpoint.
+	PublicKey string
+	// BotToken authorises REST calls (posting, registration). With no
+	// PublicKey, RunGateway receives interactions over the Gateway.
+	BotToken string
+	// AppID is the application id, for registration and follow-ups.
+	AppID string
+	// APIURL replaces Discord's REST base URL ("https://discord.com/api/v9/")
+	// for fake servers and proxies; "" keeps Discord's.
+	APIURL string
+	// Handler runs commands. If it also implements bot.Completer, target
+	// options autocomplete.
+	Handler bot.Handler
+	// Logger receives operational logs; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock for signature windows; nil means time.Now.
+	Now func() time.Time
+	// HTTPClient makes REST calls; nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// DeferAfter is how long an interaction waits for the handler before
+	// it is acknowledged with a deferred response (type 5) and answered by
+	// a follow-up. Discord allows 3 s; the default is 2 s.
+	DeferAfter time.Duration
+}
+
+// Adapter connects one Discord application to a bot.Handler.
+type Adapter struct {
+	publicKey  ed25519.PublicKey
+	token      string
+	appID      string
+	handler    bot.Handler
+	completer  bot.Completer
+	log        *slog.Logger
+	now        func() time.Time
+	deferAfter time.Duration
+	rest       *rest
+	session    *discordgo.Session // REST through the rewriting client, and the Gateway
+
+	// background tracks deferred follow-ups that outlive their request.
+	background sync.WaitGroup
+	dmChannels sync.Map // user id -> DM channel id
+}
+
+var _ bot.Poster = (*Adapter)(nil)
+
+// followupTimeout bounds a deferred handler and its follow-up; Discord
+// keeps an interaction token valid for 15 minutes.
+const followupTimeout = 14 * time.Minute
+
+// New checks opts and returns an Adapter. It does not connect anywhere.
+func New(opts Options) (*Adapter, error) {
+	if opts.Handler == nil {
+		return nil, errors.New("discord: Options.Handler is required")
+	}
+	if opts.PublicKey == "" && opts.BotToken == "" {
+		return nil, errors.New("discord: set a public key (HTTP interactions) or a bot token (Gateway)")
+	}
+	a := &Adapter{
+		token:      opts.BotToken,
+		appID:      opts.AppID,
+		handler:    opts.Handler,
+		log:        opts.Logger,
+		now:        opts.Now,
+		deferAfter: opts.DeferAfter,
+	}
+	if opts.PublicKey != "" {
+		key, err := hex.DecodeString(strings.TrimSpace(opts.PublicKey))
+		if err != nil || len(key) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("discord: public key must be %d hex characters (the application's PUBLIC KEY in the Developer Portal), got %d characters", 2*ed25519.PublicKeySize, len(opts.PublicKey))
+		}
+		a.publicKey = key
+	}
+	a.completer, _ = opts.Handler.(bot.Completer)
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.deferAfter <= 0 {
+		a.deferAfter = 2 * time.Second
+	}
+	client, err := restClient(opts.HTTPClient, opts.APIURL)
+	if err != nil {
+		return nil, err
+	}
+	a.rest = &rest{client: client, base: discordgo.EndpointAPI, token: opts.BotToken, log: a.log}
+
+	// discordgo.New only builds the session; it connects in RunGateway.
+	// Its Endpoint* variables are fixed, so its client carries the
+	// rewriting transport instead.
+	s, err := discordgo.New("Bot " + opts.BotToken)
+	if err != nil {
+		return nil, fmt.Errorf("discord: new session: %w", err)
+	}
+	s.Client = client
+	// An interaction must be answered within 3 s: never sleep on a 429.
+	s.ShouldRetryOnRateLimit = false
+	s.ShouldReconnectOnError = true
+	s.Identify.Intents = discordgo.IntentsGuilds
+	a.session = s
+	return a, nil
+}
+
+// Routes registers POST /discord/interactions on mux when the adapter has
+// a public key.
+func (a *Adapter) Routes(mux *http.ServeMux) {
+	if a.publicKey == nil {
+		return
+	}
+	mux.Handle("POST /discord/interactions", http.HandlerFunc(a.serveInteraction))
+}
+
+// Wait blocks until deferred follow-ups still in flight have been sent,
+// for a graceful shutdown.
+func (a *Adapter) Wait() { a.background.Wait() }
+
+// detach gives background work a context that survives the request that
+// started it but still ends.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), followupTimeout)
+}

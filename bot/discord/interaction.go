@@ -1,0 +1,279 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// maxBody bounds an interaction request body.
+const maxBody = 1 << 20
+
+// dmMessage answers commands sent outside a server: the workspace is the
+// server, so there is none to act on.
+const dmMessage = "targetbot works in servers, not DMs: use /target in a server channel"
+
+// responder sends the initial answer to an interaction: the HTTP response
+// body, or a callback through the Gateway session.
+type responder func(ctx context.Context, resp *discordgo.InteractionResponse) error
+
+// serveInteraction is POST /discord/interactions. Nothing is decoded until
+// the signature and its timestamp check out.
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "could not read the request body", http.StatusBadRequest)
+		return
+	}
+	if err := Verify(r.Header, body, a.publicKey, a.now()); err != nil {
+		a.log.WarnContext(r.Context(), "discord: rejected interaction", "err", err, "remote", r.RemoteAddr)
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	var ix discordgo.Interaction
+	if err := json.Unmarshal(body, &ix); err != nil {
+		a.log.WarnContext(r.Context(), "discord: undecodable interaction", "err", err)
+		http.Error(w, "malformed interaction", http.StatusBadRequest)
+		return
+	}
+	answered := false
+	respond := func(_ context.Context, resp *discordgo.InteractionResponse) error {
+		answered = true
+		w.Header().Set("Content-Type", "application/json")
+		return json.NewEncoder(w).Encode(resp)
+	}
+	if err := a.interact(r.Context(), &ix, respond); err != nil {
+		a.log.WarnContext(r.Context(), "discord: interaction failed", "id", ix.ID, "type", ix.Type, "err", err)
+		if !answered {
+			http.Error(w, "unsupported interaction", http.StatusBadRequest)
+		}
+	}
+}
+
+// interact handles one decoded interaction, from HTTP or the Gateway.
+func (a *Adapter) interact(ctx context.Context, ix *discordgo.Interaction, respond responder) error {
+	switch ix.Type {
+	case discordgo.InteractionPing:
+		return respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+
+	case discordgo.InteractionApplicationCommand:
+		data, ok := ix.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok {
+			return errors.New("command interaction without command data")
+		}
+		if ix.GuildID == "" {
+			return respond(ctx, notice(dmMessage))
+		}
+		text, query := commandText(data)
+		return a.run(ctx, ix, ix.GuildID, text, query, respond)
+
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		data, ok := ix.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok {
+			return errors.New("autocomplete interaction without command data")
+		}
+		return respond(ctx, a.autocomplete(ctx, ix.GuildID, data))
+
+	case discordgo.InteractionMessageComponent:
+		data, ok := ix.Data.(discordgo.MessageComponentInteractionData)
+		if !ok {
+			return errors.New("component interaction without component data")
+		}
+		kind, guild, command, ok := parseCustomID(data.CustomID)
+		if !ok {
+			return respond(ctx, notice("That button is no longer supported: use /target instead."))
+		}
+		if guild = first(ix.GuildID, guild); guild == "" {
+			return respond(ctx, notice(dmMessage))
+		}
+		if kind == "form" {
+			return respond(ctx, updateModal(data.CustomID, command))
+		}
+		return a.run(ctx, ix, guild, command, false, respond)
+
+	case discordgo.InteractionModalSubmit:
+		data, ok := ix.Data.(discordgo.ModalSubmitInteractionData)
+		if !ok {
+			return errors.New("modal interaction without modal data")
+		}
+		kind, guild, command, ok := parseCustomID(data.CustomID)
+		if !ok || kind != "form" {
+			return respond(ctx, notice("That form is no longer supported: use /target update instead."))
+		}
+		if guild = first(ix.GuildID, guild); guild == "" {
+			return respond(ctx, notice(dmMessage))
+		}
+		return a.run(ctx, ix, guild, modalText(command, data), false, respond)
+	}
+	return fmt.Errorf("unsupported interaction type %d", ix.Type)
+}
+
+// first returns the first non-empty string. The server an interaction
+// happened in beats one carried in a custom id: a workspace is a hard
+// boundary.
+func first(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// notice is an ephemeral message to the user who interacted.
+func notice(text string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{
+			Content: text, Flags: discordgo.MessageFlagsEphemeral,
+			Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{},
+		},
+	}
+}
+
+// request builds the platform-neutral request. PlatformAdmin is Discord's
+// own word: Administrator or Manage Server in the member's permissions.
+func request(ix *discordgo.Interaction, guild, text string) bot.Request {
+	r := bot.Request{Workspace: "discord:" + guild, Channel: ix.ChannelID, Text: text, ID: ix.ID}
+	if m := ix.Member; m != nil {
+		r.PlatformAdmin = m.Permissions&(discordgo.PermissionAdministrator|discordgo.PermissionManageGuild) != 0
+		if m.User != nil {
+			r.User, r.UserName = m.User.ID, displayName(m.Nick, m.User)
+		}
+	}
+	if r.User == "" && ix.User != nil {
+		r.User, r.UserName = ix.User.ID, displayName("", ix.User)
+	}
+	return r
+}
+
+func displayName(nick string, u *discordgo.User) string {
+	switch {
+	case nick != "":
+		return nick
+	case u.GlobalName != "":
+		return u.GlobalName
+	default:
+		return u.Username
+	}
+}
+
+// commandText rebuilds the words the command layer parses from a /target
+// subcommand and its typed options, in the verb's grammar order (Discord
+// sends options in the order the user filled them). It also says whether
+// the verb is a query.
+func commandText(data discordgo.ApplicationCommandInteractionData) (text string, query bool) {
+	var sub *discordgo.ApplicationCommandInteractionDataOption
+	for _, o := range data.Options {
+		if o != nil && o.Type == discordgo.ApplicationCommandOptionSubCommand {
+			sub = o
+			break
+		}
+	}
+	if sub == nil {
+		return "", true // the command layer answers "" with help
+	}
+	given := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
+	for _, o := range sub.Options {
+		if o != nil {
+			given[o.Name] = o
+		}
+	}
+	v, known := lookupVerb(sub.Name)
+	if !known {
+		return sub.Name, true // let the command layer explain the unknown verb
+	}
+	words := []string{v.name}
+	for _, def := range v.options {
+		o := given[def.Name]
+		if o == nil {
+			continue
+		}
+		s := optionString(o.Value)
+		if s == "" {
+			continue
+		}
+		switch {
+		case def.Type == discordgo.ApplicationCommandOptionUser:
+			s = bot.MentionUser(s)
+		case def.Name == "progress":
+			s += "%"
+		case def.Name == "note":
+			// The command layer takes everything after "--" as the note,
+			// so a note that looks like a status or a percentage stays one.
+			s = "-- " + s
+		}
+		words = append(words, s)
+	}
+	return strings.Join(words, " "), v.query
+}
+
+func optionString(v any) string {
+	switch v := v.(type) {
+	case string:
+		return strings.TrimSpace(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	default:
+		return ""
+	}
+}
+
+// maxChoices is Discord's limit on autocomplete choices.
+const maxChoices = 25
+
+// autocomplete suggests targets for the focused option, as "ref — title".
+func (a *Adapter) autocomplete(ctx context.Context, guild string, data discordgo.ApplicationCommandInteractionData) *discordgo.InteractionResponse {
+	resp := &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}},
+	}
+	focused := focusedOption(data.Options)
+	if a.completer == nil || guild == "" || focused == nil || focused.Name != "target" {
+		return resp
+	}
+	prefix, _ := focused.Value.(string)
+	for _, c := range a.completer.Complete(ctx, "discord:"+guild, strings.TrimSpace(prefix), maxChoices) {
+		if len(resp.Data.Choices) == maxChoices {
+			break
+		}
+		if c.Value == "" || len(c.Value) > 100 {
+			continue // a cut reference would name another target, or none
+		}
+		name := c.Value
+		if c.Label != "" {
+			name += " — " + c.Label
+		}
+		resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: c.Value})
+	}
+	return resp
+}
+
+func focusedOption(opts []*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if o.Focused {
+			return o
+		}
+		if f := focusedOption(o.Options); f != nil {
+			return f
+		}
+	}
+	return nil
+}

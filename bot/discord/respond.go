@@ -1,0 +1,154 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// run hands a command to the Handler and answers the interaction. If the
+// handler answers within DeferAfter, the reply is the response (type 4).
+// Otherwise the interaction is acknowledged with a deferred response
+// (type 5) and the reply follows through the interaction webhook.
+//
+// Whether a reply is ephemeral is known only once the handler answers, but
+// a deferred response must choose first. It chooses ephemeral for query
+// verbs (their answers always are) and public for the rest (a logged
+// update is posted in the channel); when the reply turns out otherwise,
+// for example an error from update, the follow-up is sent with the right
+// visibility and the placeholder is deleted.
+func (a *Adapter) run(ctx context.Context, ix *discordgo.Interaction, guild, text string, query bool, respond responder) error {
+	req := request(ix, guild, text)
+	if req.User == "" {
+		return respond(ctx, notice("Discord did not say who you are, so nothing was done: try again."))
+	}
+	// In a DM, buttons in the reply must carry the server.
+	dmGuild := ""
+	if ix.GuildID == "" {
+		dmGuild = guild
+	}
+	done := make(chan bot.Reply, 1)
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		hctx, cancel := detach(ctx)
+		defer cancel()
+		done <- a.handle(hctx, req)
+	}()
+
+	timer := time.NewTimer(a.deferAfter)
+	defer timer.Stop()
+	select {
+	case reply := <-done:
+		msgs := render(reply, dmGuild)
+		if err := respond(ctx, messageResponse(msgs[0], ephemeral(reply))); err != nil {
+			return err
+		}
+		a.sendRest(ctx, ix, msgs[1:], ephemeral(reply))
+		return nil
+	case <-timer.C:
+	}
+
+	deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if query {
+		deferred.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	if err := respond(ctx, deferred); err != nil {
+		return err
+	}
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		fctx, cancel := detach(ctx)
+		defer cancel()
+		a.followUp(fctx, ix, <-done, query, dmGuild)
+	}()
+	return nil
+}
+
+// handle runs the Handler, turning a panic into an internal error reply
+// so one bad command cannot take the process down.
+func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.ErrorContext(ctx, "discord: handler panicked", "id", req.ID, "text", req.Text, "panic", p)
+			reply = bot.Reply{Ephemeral: true, Code: framework.EINTERNAL, Text: "internal error: the problem has been logged, try again"}
+		}
+	}()
+	return a.handler.Handle(ctx, req)
+}
+
+// ephemeral reports whether a reply is for the asker alone: queries and
+// every error.
+func ephemeral(r bot.Reply) bool { return r.Ephemeral || r.Code != "" }
+
+func messageResponse(m message, eph bool) *discordgo.InteractionResponse {
+	d := &discordgo.InteractionResponseData{
+		Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: allowedMentions(),
+	}
+	if eph {
+		d.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d}
+}
+
+// followUp delivers a deferred reply: it edits the placeholder when the
+// visibility matches, and otherwise posts a new follow-up and deletes it.
+func (a *Adapter) followUp(ctx context.Context, ix *discordgo.Interaction, reply bot.Reply, deferredEphemeral bool, dmGuild string) {
+	msgs := render(reply, dmGuild)
+	eph := ephemeral(reply)
+	hook := a.webhook(ix)
+	var err error
+	if eph == deferredEphemeral {
+		err = a.rest.do(ctx, "PATCH", hook+"/messages/@original", bodyOf(msgs[0], 0), nil, false)
+	} else {
+		var flags discordgo.MessageFlags
+		if eph {
+			flags = discordgo.MessageFlagsEphemeral
+		}
+		if err = a.rest.do(ctx, "POST", hook, bodyOf(msgs[0], flags), nil, false); err == nil {
+			err = a.rest.do(ctx, "DELETE", hook+"/messages/@original", nil, nil, false)
+		}
+	}
+	if err != nil {
+		a.log.ErrorContext(ctx, "discord: follow-up failed", "id", ix.ID, "err", err)
+		return
+	}
+	a.sendRest(ctx, ix, msgs[1:], eph)
+}
+
+// sendRest posts the overflow of a long reply as follow-ups, in order.
+// Called after the initial response, it runs in the background.
+func (a *Adapter) sendRest(ctx context.Context, ix *discordgo.Interaction, msgs []message, eph bool) {
+	if len(msgs) == 0 {
+		return
+	}
+	var flags discordgo.MessageFlags
+	if eph {
+		flags = discordgo.MessageFlagsEphemeral
+	}
+	hook := a.webhook(ix)
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		fctx, cancel := detach(ctx)
+		defer cancel()
+		for i, m := range msgs {
+			if err := a.rest.do(fctx, "POST", hook, bodyOf(m, flags), nil, false); err != nil {
+				a.log.ErrorContext(fctx, "discord: overflow follow-up failed", "id", ix.ID, "part", i+2, "err", err)
+				return
+			}
+		}
+	}()
+}
+
+// webhook is the interaction's webhook path, relative to the API base.
+func (a *Adapter) webhook(ix *discordgo.Interaction) string {
+	return fmt.Sprintf("webhooks/%s/%s", url.PathEscape(first(ix.AppID, a.appID)), url.PathEscape(ix.Token))
+}

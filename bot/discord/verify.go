@@ -1,0 +1,49 @@
+package discord
+
+import (
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// SignatureWindow is how far a request's timestamp may be from now, either
+// way, before it is refused as a replay.
+const SignatureWindow = 5 * time.Minute
+
+// Verify checks Discord's request signature: an Ed25519 signature, hex in
+// X-Signature-Ed25519, over X-Signature-Timestamp followed by body. The
+// timestamp (Unix seconds) must be within SignatureWindow of now;
+// discordgo.VerifyInteraction does not check that.
+func Verify(h http.Header, body []byte, key ed25519.PublicKey, now time.Time) error {
+	if len(key) != ed25519.PublicKeySize {
+		return errors.New("discord: verify: bad public key length")
+	}
+	sigHex, ts := h.Get("X-Signature-Ed25519"), h.Get("X-Signature-Timestamp")
+	if sigHex == "" || ts == "" {
+		return errors.New("discord: verify: missing signature headers")
+	}
+	sig, err := hex.DecodeString(sigHex)
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return errors.New("discord: verify: malformed signature")
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return errors.New("discord: verify: malformed timestamp")
+	}
+	// Compare against bounds rather than subtracting, so an absurd
+	// timestamp cannot overflow into the window.
+	win := int64(SignatureWindow / time.Second)
+	if sec < now.Unix()-win || sec > now.Unix()+win {
+		return fmt.Errorf("discord: verify: timestamp %d is more than %v from now", sec, SignatureWindow)
+	}
+	msg := make([]byte, 0, len(ts)+len(body))
+	msg = append(append(msg, ts...), body...)
+	if !ed25519.Verify(key, msg, sig) {
+		return errors.New("discord: verify: signature mismatch")
+	}
+	return nil
+}
