@@ -1,0 +1,237 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// The update form's callback id and block ids. A reply's Field names the
+// block its error belongs under.
+const (
+	formCallback  = "targetbot_update"
+	blockProgress = "progress"
+	blockStatus   = "status"
+	blockNote     = "note"
+)
+
+// formMeta travels in the modal's private_metadata: what to run and where
+// to post the result, since a view_submission carries no channel.
+type formMeta struct {
+	Command string `json:"command"`
+	Channel string `json:"channel,omitempty"`
+}
+
+// serveInteraction answers POST /slack/interactions.
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.readVerified(w, r)
+	if !ok {
+		return
+	}
+	ic, err := parseInteraction(body)
+	if err != nil {
+		a.log.Warn("slack: bad interaction payload", "err", err)
+		http.Error(w, "bad interaction payload", http.StatusBadRequest)
+		return
+	}
+	resp := a.interaction(r.Context(), ic)
+	if resp == nil {
+		w.WriteHeader(http.StatusOK) // empty 200: acknowledged, or modal closed
+		return
+	}
+	writeJSON(w, resp)
+}
+
+// parseInteraction decodes the JSON in the form field "payload".
+func parseInteraction(body []byte) (slack.InteractionCallback, error) {
+	var ic slack.InteractionCallback
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return ic, fmt.Errorf("slack: parse interaction: %w", err)
+	}
+	p := form.Get("payload")
+	if p == "" {
+		return ic, fmt.Errorf("slack: parse interaction: no payload")
+	}
+	if err := json.Unmarshal([]byte(p), &ic); err != nil {
+		return ic, fmt.Errorf("slack: parse interaction: %w", err)
+	}
+	if ic.Team.ID == "" || ic.User.ID == "" {
+		return ic, fmt.Errorf("slack: parse interaction: team and user are required")
+	}
+	return ic, nil
+}
+
+// interaction handles one interaction and returns the body to answer
+// with, or nil for an empty acknowledgement.
+func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback) *slack.ViewSubmissionResponse {
+	switch ic.Type {
+	case slack.InteractionTypeBlockActions:
+		a.blockActions(ctx, ic)
+	case slack.InteractionTypeViewSubmission:
+		if ic.View.CallbackID == formCallback {
+			return a.submitForm(ctx, ic)
+		}
+	}
+	return nil
+}
+
+// blockActions handles a button press. A form button opens the update
+// modal now, while the trigger id is fresh (3s); a command button runs
+// its command as the presser after we have acknowledged.
+func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback) {
+	for _, act := range ic.ActionCallback.BlockActions {
+		kind, _, _ := strings.Cut(act.ActionID, "-")
+		channel := ic.Channel.ID
+		if channel == "" {
+			channel = ic.Container.ChannelID
+		}
+		switch kind {
+		case actionForm:
+			view := updateForm(formMeta{Command: act.Value, Channel: channel})
+			if _, err := a.api.OpenViewContext(ctx, ic.TriggerID, view); err != nil {
+				a.log.Error("slack: views.open failed", "err", err, "user", ic.User.ID)
+			}
+		case actionCommand:
+			text := act.Value
+			a.goLater(ctx, func(ctx context.Context) {
+				req := a.request(ctx, ic.Team.ID, channel, ic.User.ID, ic.User.Name, text)
+				req.ID = ic.TriggerID
+				reply := a.handle(ctx, req)
+				if ic.ResponseURL != "" {
+					a.followUp(ctx, ic.ResponseURL, reply)
+					return
+				}
+				a.deliver(ctx, channel, ic.User.ID, reply)
+			})
+		}
+	}
+}
+
+// submitForm runs the form's command with the answers. An error reply
+// keeps the modal open with the message under the field it is about;
+// success closes it and posts the reply in the channel.
+func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback) *slack.ViewSubmissionResponse {
+	var meta formMeta
+	if err := json.Unmarshal([]byte(ic.View.PrivateMetadata), &meta); err != nil || meta.Command == "" {
+		a.log.Warn("slack: update form without metadata", "err", err)
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockNote: "This form has expired. Close it and press the button again."})
+	}
+	text := formCommand(meta.Command, ic.View.State)
+	build := func(ctx context.Context) bot.Request {
+		req := a.request(ctx, ic.Team.ID, meta.Channel, ic.User.ID, ic.User.Name, text)
+		req.ID = ic.View.ID
+		return req
+	}
+	reply, ok := a.runTimed(ctx, build, func(ctx context.Context, reply bot.Reply) {
+		// Too late to keep the modal open: the error goes to the user.
+		if reply.Code != "" {
+			reply.Ephemeral = true
+		}
+		a.deliver(ctx, meta.Channel, ic.User.ID, reply)
+	})
+	if !ok {
+		return nil
+	}
+	if reply.Code != "" {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(reply.Field): truncate(reply.Text, 150)})
+	}
+	a.goLater(ctx, func(ctx context.Context) { a.deliver(ctx, meta.Channel, ic.User.ID, reply) })
+	return nil
+}
+
+// fieldBlock maps a reply's Field to the form block that shows its error.
+func fieldBlock(field string) string {
+	switch field {
+	case blockProgress, blockStatus:
+		return field
+	default:
+		return blockNote
+	}
+}
+
+// formCommand appends the form's answers to the command in the order the
+// command language reads them: "<command> <n>% <status> -- <note>", with
+// the parts not given left out. "--" keeps a note that starts with a
+// status word or a percentage from being read as one.
+func formCommand(cmd string, state *slack.ViewState) string {
+	parts := []string{strings.TrimSpace(cmd)}
+	if state != nil {
+		if v := strings.TrimSpace(state.Values[blockProgress][blockProgress].Value); v != "" {
+			parts = append(parts, v+"%")
+		}
+		if v := state.Values[blockStatus][blockStatus].SelectedOption.Value; v != "" {
+			parts = append(parts, v)
+		}
+		if v := strings.TrimSpace(state.Values[blockNote][blockNote].Value); v != "" {
+			parts = append(parts, "--", v)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// updateForm is the modal a form button opens: progress, status and a
+// note, each optional, so a user can log any one of them.
+func updateForm(meta formMeta) slack.ModalViewRequest {
+	md, _ := json.Marshal(meta) // two strings: cannot fail
+	plain := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+
+	progress := slack.NewNumberInputBlockElement(plain("0 to 100"), blockProgress, false)
+	progress.MinValue, progress.MaxValue = "0", "100"
+	var opts []*slack.OptionBlockObject
+	for _, st := range framework.Statuses {
+		opts = append(opts, slack.NewOptionBlockObject(string(st), plain(st.Emoji()+" "+string(st)), nil))
+	}
+	status := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a status"), blockStatus, opts...)
+	note := slack.NewPlainTextInputBlockElement(plain("What happened?"), blockNote)
+	note.Multiline = true
+	note.MaxLength = 2000
+
+	input := func(id, label string, el slack.BlockElement) *slack.InputBlock {
+		b := slack.NewInputBlock(id, plain(label), nil, el)
+		b.Optional = true
+		return b
+	}
+	return slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		CallbackID:      formCallback,
+		Title:           plain("Log update"),
+		Submit:          plain("Save"),
+		Close:           plain("Cancel"),
+		PrivateMetadata: string(md),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			section("`/target " + meta.Command + "`"),
+			input(blockProgress, "Progress (%)", progress),
+			input(blockStatus, "Status", status),
+			input(blockNote, "Note", note),
+		}},
+	}
+}
+
+// deliver posts a reply where its user will see it: in the channel, only
+// to the user when ephemeral, and by DM when there is no channel (a
+// button in App Home).
+func (a *Adapter) deliver(ctx context.Context, channel, user string, reply bot.Reply) {
+	var err error
+	msg := render(reply)
+	switch {
+	case channel == "":
+		err = a.Post(ctx, bot.Message{User: user, Reply: reply})
+	case reply.Ephemeral:
+		_, err = a.api.PostEphemeralContext(ctx, channel, user,
+			slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+	default:
+		err = a.Post(ctx, bot.Message{Channel: channel, Reply: reply})
+	}
+	if err != nil {
+		a.log.Error("slack: deliver reply failed", "channel", channel, "user", user, "err", err)
+	}
+}

@@ -1,0 +1,193 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// postKeyTTL is how long a posted Key is remembered. Schedulers retry
+// within minutes; a day covers any retry of the same digest or reminder.
+const postKeyTTL = 24 * time.Hour
+
+// maxSendAttempts bounds retries of one chat.postMessage.
+const maxSendAttempts = 4
+
+// maxRetryAfter caps one wait on Slack's Retry-After, so a huge value
+// cannot stall a scheduler run indefinitely.
+const maxRetryAfter = time.Minute
+
+// postState is how far a keyed message got: the channel and ts of the top
+// message, and how many thread parts followed it. A retry resumes from
+// there instead of posting anything twice.
+type postState struct {
+	channel string
+	ts      string
+	parts   int
+	done    bool
+}
+
+// Post posts a message to a channel, or DMs a user through
+// conversations.open. Details go as replies in the message's thread.
+// Posting a Key again after success does nothing; after a partial
+// failure it posts only what is missing.
+func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
+	if (m.Channel == "") == (m.User == "") {
+		return fmt.Errorf("slack: post: exactly one of channel and user must be set (channel %q, user %q)", m.Channel, m.User)
+	}
+	var st postState
+	if m.Key != "" {
+		if prev, ok := a.posted.get(m.Key, a.opts.Now()); ok {
+			if prev.done {
+				a.log.Info("slack: post already delivered, skipping", "key", m.Key, "ts", prev.ts)
+				return nil
+			}
+			st = prev
+		}
+	}
+	save := func() {
+		if m.Key != "" {
+			a.posted.put(m.Key, st, a.opts.Now().Add(postKeyTTL))
+		}
+	}
+	if st.channel == "" {
+		st.channel = m.Channel
+		if st.channel == "" {
+			ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{m.User}})
+			if err != nil {
+				return fmt.Errorf("slack: post: open DM with %s: %w", m.User, err)
+			}
+			st.channel = ch.ID
+		}
+	}
+	if st.ts == "" {
+		ts, err := a.send(ctx, st.channel, render(m.Reply), "")
+		if err != nil {
+			return fmt.Errorf("slack: post to %s: %w", st.channel, err)
+		}
+		st.ts = ts
+		save()
+	}
+	for i, part := range detailParts(m.Reply.Details) {
+		if i < st.parts {
+			continue
+		}
+		if _, err := a.send(ctx, st.channel, part, st.ts); err != nil {
+			return fmt.Errorf("slack: post thread part %d to %s: %w", i+1, st.channel, err)
+		}
+		st.parts = i + 1
+		save()
+	}
+	st.done = true
+	save()
+	return nil
+}
+
+// detailParts splits details into thread messages that each fit Slack's
+// block limit, so a long digest is posted whole, not truncated.
+func detailParts(details []bot.Block) []message {
+	var parts []message
+	var cur []bot.Block
+	n := 0
+	flush := func() {
+		if len(cur) > 0 {
+			parts = append(parts, message{Text: plainFallback(cur), Blocks: renderBlocks(cur, maxBlocks)})
+		}
+		cur, n = nil, 0
+	}
+	for _, d := range details {
+		k := len(renderBlock(d))
+		if n+k > maxBlocks {
+			flush()
+		}
+		cur = append(cur, d)
+		n += k
+	}
+	flush()
+	return parts
+}
+
+// send posts one message, paced per channel, retrying only when Slack
+// certainly did not post it: a 429, or a connection that was refused.
+func (a *Adapter) send(ctx context.Context, channel string, msg message, threadTS string) (string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	var err error
+	for attempt := 1; attempt <= maxSendAttempts; attempt++ {
+		if err := a.pacer.wait(ctx, channel, a.opts.PostInterval); err != nil {
+			return "", err
+		}
+		var ts string
+		_, ts, err = a.api.PostMessageContext(ctx, channel, opts...)
+		if err == nil {
+			return ts, nil
+		}
+		var wait time.Duration
+		var rl *slack.RateLimitedError
+		switch {
+		case errors.As(err, &rl):
+			wait = min(max(rl.RetryAfter, 100*time.Millisecond), maxRetryAfter)
+		case errors.Is(err, syscall.ECONNREFUSED):
+			wait = time.Duration(attempt) * 500 * time.Millisecond
+		default:
+			return "", err
+		}
+		if attempt == maxSendAttempts {
+			break
+		}
+		a.log.Warn("slack: post will be retried", "channel", channel, "wait", wait, "attempt", attempt, "err", err)
+		if err := sleep(ctx, wait); err != nil {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("gave up after %d attempts: %w", maxSendAttempts, err)
+}
+
+// pacer spaces posts to one channel PostInterval apart, Slack's
+// documented limit for chat.postMessage.
+type pacer struct {
+	mu   sync.Mutex
+	next map[string]time.Time
+}
+
+func (p *pacer) wait(ctx context.Context, channel string, every time.Duration) error {
+	p.mu.Lock()
+	now := time.Now()
+	if len(p.next) > 1000 {
+		for ch, t := range p.next {
+			if t.Before(now) {
+				delete(p.next, ch)
+			}
+		}
+	}
+	at := p.next[channel]
+	if at.Before(now) {
+		at = now
+	}
+	p.next[channel] = at.Add(every)
+	p.mu.Unlock()
+	return sleep(ctx, time.Until(at))
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

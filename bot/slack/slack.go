@@ -1,0 +1,212 @@
+// Package slack is the Slack adapter: it verifies and parses slash
+// commands, interactivity payloads and Events API callbacks (over HTTP or
+// Socket Mode), turns them into bot.Requests for a bot.Handler, and
+// renders bot.Replies as Block Kit. It holds no business rules: it reports
+// the platform fact that a user is a workspace admin or owner, and the
+// command layer decides what that allows.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+var _ bot.Poster = (*Adapter)(nil)
+
+// Options configures an Adapter.
+type Options struct {
+	// SigningSecret enables the HTTP routes; requests are verified with it.
+	SigningSecret string
+	// BotToken (xoxb-) is used for Web API calls: users.info,
+	// chat.postMessage, views.open and views.publish, conversations.open.
+	BotToken string
+	// AppToken (xapp-) enables Socket Mode.
+	AppToken string
+	// APIURL is the Web API base URL; "" means slack-go's default. Tests
+	// point it at a fake server.
+	APIURL  string
+	Handler bot.Handler
+	Logger  *slog.Logger
+	Now     func() time.Time
+	// HTTPClient is used for the Web API and for response_url follow-ups.
+	HTTPClient *http.Client
+	// AdminCacheTTL is how long a users.info answer is trusted; default 5m.
+	AdminCacheTTL time.Duration
+	// FollowUpAfter is how long a command may run before Slack gets an
+	// interim "Working on it…" and the reply follows via response_url;
+	// default 2s, which keeps us inside Slack's 3s deadline.
+	FollowUpAfter time.Duration
+	// PostInterval paces posts to one channel; default 1s, Slack's
+	// documented rate for chat.postMessage per channel.
+	PostInterval time.Duration
+	// HandlerTimeout bounds one command's work, follow-up included;
+	// default 1m. Slack's response_url stays valid for 30 minutes.
+	HandlerTimeout time.Duration
+}
+
+// webAPI lists the Slack Web API calls the adapter makes, so the SDK's
+// wide surface stays out of the rest of the package. *slack.Client
+// implements it.
+type webAPI interface {
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
+	PublishViewContext(ctx context.Context, req slack.PublishViewContextRequest) (*slack.ViewResponse, error)
+	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
+}
+
+var _ webAPI = (*slack.Client)(nil)
+
+// Adapter connects Slack to a bot.Handler. It is safe for concurrent use.
+type Adapter struct {
+	opts   Options
+	log    *slog.Logger
+	client *slack.Client
+	api    webAPI
+
+	admins   *ttlCache[bool]     // (team,user) -> is admin or owner
+	seen     *ttlCache[struct{}] // Socket Mode envelope ids and event ids
+	posted   *ttlCache[postState]
+	pacer    pacer
+	inflight sync.WaitGroup // follow-ups still running after a response
+}
+
+// New returns an Adapter. Handler is required; BotToken is required when
+// AppToken is set, since Socket Mode replies still go through the Web API.
+func New(opts Options) (*Adapter, error) {
+	if opts.Handler == nil {
+		return nil, errors.New("slack: Options.Handler is required")
+	}
+	if opts.BotToken != "" && !strings.HasPrefix(opts.BotToken, "xoxb-") {
+		return nil, errors.New("slack: bot token must start with xoxb-: set SLACK_BOT_TOKEN to the Bot User OAuth Token")
+	}
+	if opts.AppToken != "" {
+		if !strings.HasPrefix(opts.AppToken, "xapp-") {
+			return nil, errors.New("slack: app token must start with xapp-: set SLACK_APP_TOKEN to an app-level token with connections:write")
+		}
+		if opts.BotToken == "" {
+			return nil, errors.New("slack: Socket Mode needs a bot token too: set SLACK_BOT_TOKEN")
+		}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if opts.AdminCacheTTL <= 0 {
+		opts.AdminCacheTTL = 5 * time.Minute
+	}
+	if opts.FollowUpAfter <= 0 {
+		opts.FollowUpAfter = 2 * time.Second
+	}
+	if opts.PostInterval <= 0 {
+		opts.PostInterval = time.Second
+	}
+	if opts.HandlerTimeout <= 0 {
+		opts.HandlerTimeout = time.Minute
+	}
+	copts := []slack.Option{slack.OptionHTTPClient(opts.HTTPClient)}
+	if opts.APIURL != "" {
+		u := opts.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		copts = append(copts, slack.OptionAPIURL(u))
+	}
+	if opts.AppToken != "" {
+		copts = append(copts, slack.OptionAppLevelToken(opts.AppToken))
+	}
+	client := slack.New(opts.BotToken, copts...)
+	return &Adapter{
+		opts:   opts,
+		log:    opts.Logger.With("platform", "slack"),
+		client: client,
+		api:    client,
+		admins: newTTLCache[bool](10000),
+		seen:   newTTLCache[struct{}](10000),
+		posted: newTTLCache[postState](10000),
+		pacer:  pacer{next: map[string]time.Time{}},
+	}, nil
+}
+
+// Routes registers POST /slack/commands, /slack/interactions and
+// /slack/events on mux when a signing secret is set.
+func (a *Adapter) Routes(mux *http.ServeMux) {
+	if a.opts.SigningSecret == "" {
+		return
+	}
+	mux.HandleFunc("POST /slack/commands", a.serveCommand)
+	mux.HandleFunc("POST /slack/interactions", a.serveInteraction)
+	mux.HandleFunc("POST /slack/events", a.serveEvent)
+}
+
+// Drain waits for follow-ups that outlived their HTTP response or Socket
+// Mode ack, so a graceful shutdown does not drop replies.
+func (a *Adapter) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { a.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("slack: drain follow-ups: %w", ctx.Err())
+	}
+}
+
+// goLater runs f after the current response, detached from the request's
+// cancellation but bounded by HandlerTimeout, and tracked for Drain.
+func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
+	a.inflight.Add(1)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.HandlerTimeout)
+	go func() {
+		defer a.inflight.Done()
+		defer cancel()
+		f(ctx)
+	}()
+}
+
+// isAdmin asks users.info whether user administers or owns the team,
+// caching answers. A failure counts as "not admin": the command layer
+// still lets ordinary users do ordinary things.
+func (a *Adapter) isAdmin(ctx context.Context, team, user string) bool {
+	key := team + "/" + user
+	now := a.opts.Now()
+	if v, ok := a.admins.get(key, now); ok {
+		return v
+	}
+	u, err := a.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		a.log.Warn("slack: users.info failed, treating user as not admin", "team", team, "user", user, "err", err)
+		return false
+	}
+	admin := u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
+	a.admins.put(key, admin, now.Add(a.opts.AdminCacheTTL))
+	return admin
+}
+
+// request builds a bot.Request for a user acting in a team and channel.
+func (a *Adapter) request(ctx context.Context, team, channel, user, name, text string) bot.Request {
+	return bot.Request{
+		Workspace:     "slack:" + team,
+		Channel:       channel,
+		User:          user,
+		UserName:      name,
+		PlatformAdmin: a.isAdmin(ctx, team, user),
+		Text:          strings.TrimSpace(text),
+	}
+}

@@ -1,0 +1,107 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// envelopeSeenTTL is how long a Socket Mode envelope id is remembered.
+const envelopeSeenTTL = time.Hour
+
+// maxAckSize keeps an ack under Socket Mode's 20 KB limit, past which
+// Slack silently drops it; bigger replies go through response_url.
+const maxAckSize = 19 * 1024
+
+// RunSocketMode connects to Slack over Socket Mode and serves slash
+// commands, interactions and events through the same code as HTTP, until
+// ctx ends. socketmode reconnects by itself.
+func (a *Adapter) RunSocketMode(ctx context.Context) error {
+	if a.opts.AppToken == "" {
+		return errors.New("slack: socket mode: no app token: set SLACK_APP_TOKEN")
+	}
+	client := socketmode.New(a.client)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- client.RunContext(ctx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			<-errc
+			return nil
+		case err := <-errc:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("slack: socket mode: %w", err)
+		case evt := <-client.Events:
+			switch evt.Type {
+			case socketmode.EventTypeConnected:
+				a.log.Info("slack: socket mode connected")
+			case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError:
+				a.log.Warn("slack: socket mode trouble", "type", evt.Type, "data", fmt.Sprint(evt.Data))
+			case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+				if evt.Request == nil {
+					continue
+				}
+				req := *evt.Request
+				go func() {
+					if err := client.AckCtx(ctx, req.EnvelopeID, a.envelope(ctx, req)); err != nil {
+						a.log.Error("slack: socket mode ack failed", "envelope", req.EnvelopeID, "err", err)
+					}
+				}()
+			}
+		}
+	}
+}
+
+// envelope handles one Socket Mode request and returns the ack payload
+// (nil for a bare ack). A redelivered envelope, by retry count or by an
+// id we have seen, is acknowledged without running anything again.
+func (a *Adapter) envelope(ctx context.Context, req socketmode.Request) any {
+	now := a.opts.Now()
+	if req.RetryAttempt > 0 || (req.EnvelopeID != "" && !a.seen.add("envelope:"+req.EnvelopeID, struct{}{}, now, now.Add(envelopeSeenTTL))) {
+		a.log.Info("slack: ignoring redelivered envelope", "envelope", req.EnvelopeID, "retry", req.RetryAttempt, "reason", req.RetryReason)
+		return nil
+	}
+	switch req.Type {
+	case socketmode.RequestTypeSlashCommands:
+		var cmd slack.SlashCommand
+		if err := json.Unmarshal(req.Payload, &cmd); err != nil || cmd.TeamID == "" || cmd.UserID == "" {
+			a.log.Warn("slack: bad socket mode slash command", "err", err)
+			return nil
+		}
+		msg := a.slashCommand(ctx, cmd)
+		if b, err := json.Marshal(msg); err == nil && len(b) > maxAckSize {
+			a.goLater(ctx, func(ctx context.Context) {
+				if err := a.postResponseURL(ctx, cmd.ResponseURL, msg); err != nil {
+					a.log.Error("slack: follow-up failed", "err", err)
+				}
+			})
+			return message{ResponseType: slack.ResponseTypeEphemeral, Text: workingText}
+		}
+		return msg
+	case socketmode.RequestTypeInteractive:
+		var ic slack.InteractionCallback
+		if err := json.Unmarshal(req.Payload, &ic); err != nil || ic.Team.ID == "" || ic.User.ID == "" {
+			a.log.Warn("slack: bad socket mode interaction", "err", err)
+			return nil
+		}
+		if resp := a.interaction(ctx, ic); resp != nil {
+			return resp
+		}
+		return nil
+	case socketmode.RequestTypeEventsAPI:
+		if err := a.eventsAPI(ctx, req.Payload); err != nil {
+			a.log.Warn("slack: bad socket mode event", "err", err)
+		}
+		return nil
+	}
+	return nil
+}
