@@ -1,0 +1,26 @@
+package boltstore_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/targetbot/targetbot/store/storetest"
+)
+
+func BenchmarkAppendUpdate(b *testing.B) {
+	s := open(b, filepath.Join(b.TempDir(), "bench.db"))
+	defer s.Close()
+	storetest.BenchmarkAppendUpdate(b, s)
+}
+
+func BenchmarkTarget(b *testing.B) {
+	s := open(b, filepath.Join(b.TempDir(), "bench.db"))
+	defer s.Close()
+	storetest.BenchmarkTarget(b, s)
+}
+
+func BenchmarkTargets(b *testing.B) {
+	s := open(b, filepath.Join(b.TempDir(), "bench.db"))
+	defer s.Close()
+	storetest.BenchmarkTargets(b, s)
+}

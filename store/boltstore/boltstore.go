@@ -1,0 +1,136 @@
+// Package boltstore is the embedded, single-machine store.Store: one bbolt
+// file, one transaction per method.
+//
+// Layout. Each workspace is a top-level bucket "ws:<id>" holding nested
+// buckets:
+//
+//	meta            "timezone", "reminder_spec" -> string
+//	frameworks      framework id -> nil (bbolt keeps keys sorted)
+//	targets         ref -> Target JSON
+//	updates         seq (8 bytes, big-endian) -> Update JSON
+//	target-updates  ref 0x00 seq -> nil    (a target's history, newest last)
+//	by-author       author 0x00 seq -> nil (LastUpdateBy)
+//	by-time         unix nanos, seq -> nil (UpdatesSince; withdrawn ones are removed)
+//	due             YYYYMMDD ref -> nil    (open targets with a due date)
+//	stale           unix nanos, ref -> nil (open targets by latest activity)
+//	subs            channel -> Subscription JSON
+//
+// and the top-level buckets "claims" (ws 0x00 key -> expiry nanos) and
+// "claim-expiry" (expiry nanos, ws 0x00 key -> nil), so expired claims
+// can be swept in expiry order. Every index is a sorted key range, so Due,
+// Stale, Updates and UpdatesSince cost what they return, not the size of
+// the workspace.
+package boltstore
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Options configures a Store. The zero value, or nil, gives the defaults.
+type Options struct {
+	// Now is the clock for claim expiry. Default time.Now.
+	Now func() time.Time
+	// Timeout is how long Open waits for another process's lock on the
+	// file. Default 1s.
+	Timeout time.Duration
+}
+
+// Store is a store.Store over one bbolt file. It is safe for concurrent
+// use: bbolt serialises writers and lets readers run beside them.
+type Store struct {
+	db  *bolt.DB
+	now func() time.Time
+}
+
+var (
+	bucketClaims      = []byte("claims")
+	bucketClaimExpiry = []byte("claim-expiry")
+)
+
+// Open opens the bbolt file at path, creating it (mode 0600) if needed.
+// It fails with a clear error if another process holds the file, or if
+// the file is not a bbolt database.
+func Open(path string, opts *Options) (*Store, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = time.Second
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("boltstore: open %s: the file is locked by another process (is another targetbot running on it?): %w", path, err)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
+		return nil, fmt.Errorf("boltstore: open %s: not a bbolt database (wrong path, or a corrupt file?): %w", path, err)
+	case errors.Is(err, os.ErrPermission):
+		return nil, fmt.Errorf("boltstore: open %s: permission denied: %w", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketClaims, bucketClaimExpiry} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("boltstore: open %s: create buckets: %w", path, err)
+	}
+	return &Store{db: db, now: o.Now}, nil
+}
+
+// Close closes the file. The Store must not be used after.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("boltstore: close: %w", err)
+	}
+	return nil
+}
+
+// update runs fn in one read-write transaction and maps its error.
+func (s *Store) update(op string, fn func(tx *bolt.Tx) error) error {
+	return mapErr(op, s.db.Update(fn))
+}
+
+// view runs fn in one read-only transaction and maps its error.
+func (s *Store) view(op string, fn func(tx *bolt.Tx) error) error {
+	return mapErr(op, s.db.View(fn))
+}
+
+// mapErr passes coded errors through and turns anything else bbolt
+// returns (a closed file, an I/O failure) into EUNAVAILABLE.
+func mapErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe *framework.Error
+	if errors.As(err, &fe) {
+		return err
+	}
+	return framework.Unavailable("boltstore: "+op, err)
+}
+
+// corrupt reports a stored value that does not decode: a bug or a damaged
+// file, never the user's fault.
+func corrupt(what string, key []byte, err error) error {
+	return &framework.Error{Code: framework.EINTERNAL, Message: "internal error", Err: fmt.Errorf("boltstore: decode %s %q: %w", what, key, err)}
+}

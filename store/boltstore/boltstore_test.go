@@ -1,0 +1,163 @@
+package boltstore_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+	"github.com/targetbot/targetbot/store/boltstore"
+	"github.com/targetbot/targetbot/store/storetest"
+)
+
+func open(t testing.TB, path string) *boltstore.Store {
+	t.Helper()
+	s, err := boltstore.Open(path, nil)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s := open(t, filepath.Join(t.TempDir(), "targetbot.db"))
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}
+
+func TestPersistsAcrossReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "targetbot.db")
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	fw := &framework.Framework{ID: "eqs", Name: "Sample", Objectives: []framework.Objective{
+		{Code: "1", Title: "One", Targets: []framework.TargetSpec{{Code: "1.1", Title: "First"}}},
+	}}
+
+	s := open(t, path)
+	if _, err := s.Import(ctx, "local", fw, now); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	due := framework.Date("2026-04-01")
+	if _, err := s.PatchTarget(ctx, "local", "eqs/1.1", framework.TargetPatch{Due: &due}); err != nil {
+		t.Fatalf("PatchTarget: %v", err)
+	}
+	u, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now, Progress: 35, Status: framework.AtRisk})
+	if err != nil {
+		t.Fatalf("AppendUpdate: %v", err)
+	}
+	if err := s.SetTimezone(ctx, "local", "Europe/London"); err != nil {
+		t.Fatalf("SetTimezone: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	s = open(t, path)
+	defer s.Close()
+	tg, err := s.Target(ctx, "local", "eqs/1.1")
+	if err != nil {
+		t.Fatalf("Target after reopen: %v", err)
+	}
+	if tg.Progress != 35 || tg.Status != framework.AtRisk || tg.LastUpdate != u.ID || tg.Due != due {
+		t.Fatalf("target after reopen = %+v", tg)
+	}
+	if w, _ := s.Workspace(ctx, "local"); w.Timezone != "Europe/London" || len(w.Frameworks) != 1 {
+		t.Fatalf("workspace after reopen = %+v", w)
+	}
+	if ds, _ := s.Due(ctx, "local", "", "2026-12-31"); len(ds) != 1 {
+		t.Fatalf("due index after reopen = %+v", ds)
+	}
+	// The sequence survives too: a new update must not reuse an old id.
+	u2, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now.Add(time.Minute), Progress: 40})
+	if err != nil || u2.ID == u.ID {
+		t.Fatalf("AppendUpdate after reopen = %+v, %v; want a fresh id (old %s)", u2, err, u.ID)
+	}
+}
+
+func TestOpenGarbageFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(path, []byte(strings.Repeat("not a database\n", 1000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := boltstore.Open(path, nil)
+	if err == nil || !strings.Contains(err.Error(), "not a bbolt database") || !strings.Contains(err.Error(), path) {
+		t.Fatalf("Open on a text file: %v; want an error naming the file as not a bbolt database", err)
+	}
+}
+
+func TestOpenLockedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "targetbot.db")
+	s := open(t, path)
+	defer s.Close()
+	start := time.Now()
+	_, err := boltstore.Open(path, &boltstore.Options{Timeout: 100 * time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "locked by another process") {
+		t.Fatalf("second Open: %v; want a lock error", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Fatalf("second Open took %v, want about the 100ms timeout", time.Since(start))
+	}
+}
+
+func TestFileMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "targetbot.db")
+	open(t, path).Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("file mode %v, want 0600: the file holds a team's data", fi.Mode().Perm())
+	}
+}
+
+func TestClosedStoreIsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "targetbot.db"))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, err := range map[string]error{
+		"Ping":        s.Ping(ctx),
+		"SetTimezone": s.SetTimezone(ctx, "local", "UTC"),
+		"Targets":     func() error { _, err := s.Targets(ctx, "local"); return err }(),
+	} {
+		if framework.ErrorCode(err) != framework.EUNAVAILABLE || framework.ErrorMessage(err) != "storage is unavailable, try again shortly" {
+			t.Errorf("%s on a closed store: %v; want EUNAVAILABLE", name, err)
+		}
+	}
+}
+
+func TestClaimUsesInjectedClock(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	s, err := boltstore.Open(filepath.Join(t.TempDir(), "targetbot.db"), &boltstore.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	claim := func() bool {
+		ok, err := s.Claim(ctx, "local", "digest", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !claim() || claim() {
+		t.Fatal("want first claim to win and the second to lose")
+	}
+	now = now.Add(59 * time.Minute)
+	if claim() {
+		t.Fatal("claim won before its hour passed")
+	}
+	now = now.Add(2 * time.Minute)
+	if !claim() {
+		t.Fatal("claim lost after its hour passed")
+	}
+}

@@ -1,0 +1,224 @@
+package boltstore
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+const wsPrefix = "ws:"
+
+var (
+	bMeta          = []byte("meta")
+	bFrameworks    = []byte("frameworks")
+	bTargets       = []byte("targets")
+	bUpdates       = []byte("updates")
+	bTargetUpdates = []byte("target-updates")
+	bByAuthor      = []byte("by-author")
+	bByTime        = []byte("by-time")
+	bDue           = []byte("due")
+	bStale         = []byte("stale")
+	bSubs          = []byte("subs")
+
+	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs}
+
+	keyTimezone     = []byte("timezone")
+	keyReminderSpec = []byte("reminder_spec")
+)
+
+// wsb is one workspace's buckets inside a transaction.
+type wsb struct {
+	id                                                string
+	meta, frameworks, targets, updates, targetUpdates *bolt.Bucket
+	byAuthor, byTime, due, stale, subs                *bolt.Bucket
+}
+
+func (w *wsb) fill(root *bolt.Bucket) {
+	w.meta, w.frameworks, w.targets = root.Bucket(bMeta), root.Bucket(bFrameworks), root.Bucket(bTargets)
+	w.updates, w.targetUpdates = root.Bucket(bUpdates), root.Bucket(bTargetUpdates)
+	w.byAuthor, w.byTime = root.Bucket(bByAuthor), root.Bucket(bByTime)
+	w.due, w.stale, w.subs = root.Bucket(bDue), root.Bucket(bStale), root.Bucket(bSubs)
+}
+
+// workspace returns ws's buckets, or nil if the workspace has stored
+// nothing. Reads use it so that they never create a workspace.
+func workspace(tx *bolt.Tx, ws string) *wsb {
+	root := tx.Bucket([]byte(wsPrefix + ws))
+	if root == nil {
+		return nil
+	}
+	w := &wsb{id: ws}
+	w.fill(root)
+	return w
+}
+
+// createWorkspace returns ws's buckets, creating them on first write.
+func createWorkspace(tx *bolt.Tx, ws string) (*wsb, error) {
+	root, err := tx.CreateBucketIfNotExists([]byte(wsPrefix + ws))
+	if err != nil {
+		return nil, fmt.Errorf("create workspace %s: %w", ws, err)
+	}
+	for _, name := range allBuckets {
+		if _, err := root.CreateBucketIfNotExists(name); err != nil {
+			return nil, fmt.Errorf("create workspace %s bucket %s: %w", ws, name, err)
+		}
+	}
+	w := &wsb{id: ws}
+	w.fill(root)
+	return w, nil
+}
+
+// u64 is n as 8 big-endian bytes, so numeric order is key order.
+func u64(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
+
+// timeKey orders times as keys. Times before 1970 clamp to 0: nothing
+// this store keeps is that old.
+func timeKey(t time.Time) []byte {
+	if t.Before(time.Unix(0, 0)) {
+		return u64(0)
+	}
+	return u64(uint64(t.UnixNano()))
+}
+
+// join builds a composite key: parts concatenated, with a 0x00 after a
+// string part so that "eqs/1.1" and "eqs/1.10" keep separate ranges.
+func join(parts ...[]byte) []byte {
+	var b []byte
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return b
+}
+
+func strKey(s string) []byte { return append([]byte(s), 0) }
+
+// updateID is the user-visible id of update seq n; parseID inverts it.
+func updateID(n uint64) string { return strconv.FormatUint(n, 10) }
+
+func parseID(id string) (uint64, bool) {
+	n, err := strconv.ParseUint(id, 10, 64)
+	return n, err == nil && n > 0
+}
+
+// dueKey is the due-index key of t, or nil when t is not in the index:
+// done targets and undated ones stay out.
+func dueKey(t *framework.Target) []byte {
+	if !t.Open() || t.Due.IsZero() {
+		return nil
+	}
+	return join(fmt.Appendf(nil, "%08d", t.Due.Score()), []byte(t.Ref()))
+}
+
+// activity is when a target last moved: its newest update, or its creation.
+func activity(t *framework.Target) time.Time {
+	if !t.UpdatedAt.IsZero() {
+		return t.UpdatedAt
+	}
+	return t.CreatedAt
+}
+
+// staleKey is the stale-index key of t, or nil for done targets.
+func staleKey(t *framework.Target) []byte {
+	if !t.Open() {
+		return nil
+	}
+	return join(timeKey(activity(t)), []byte(t.Ref()))
+}
+
+// getTarget reads a target; ok is false when it does not exist.
+func (w *wsb) getTarget(ref string) (t framework.Target, ok bool, err error) {
+	if w == nil {
+		return t, false, nil
+	}
+	v := w.targets.Get([]byte(ref))
+	if v == nil {
+		return t, false, nil
+	}
+	if err := json.Unmarshal(v, &t); err != nil {
+		return t, false, corrupt("target", []byte(ref), err)
+	}
+	return t, true, nil
+}
+
+// mustTarget is getTarget with ENOTFOUND for a missing target.
+func (w *wsb) mustTarget(ref string) (framework.Target, error) {
+	t, ok, err := w.getTarget(ref)
+	if err == nil && !ok {
+		err = notFoundTarget(ref)
+	}
+	return t, err
+}
+
+func notFoundTarget(ref string) error {
+	return &framework.Error{Code: framework.ENOTFOUND, Field: "target", Message: fmt.Sprintf("unknown target `%s`: try `/target list`", ref)}
+}
+
+// putTarget stores t and moves its index entries from where old had them.
+// old is nil for a new target.
+func (w *wsb) putTarget(old *framework.Target, t *framework.Target) error {
+	v, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("encode target %s: %w", t.Ref(), err)
+	}
+	if err := w.targets.Put([]byte(t.Ref()), v); err != nil {
+		return err
+	}
+	for _, ix := range []struct {
+		b   *bolt.Bucket
+		key func(*framework.Target) []byte
+	}{{w.due, dueKey}, {w.stale, staleKey}} {
+		var before []byte
+		if old != nil {
+			before = ix.key(old)
+		}
+		after := ix.key(t)
+		if bytes.Equal(before, after) {
+			continue
+		}
+		if before != nil {
+			if err := ix.b.Delete(before); err != nil {
+				return err
+			}
+		}
+		if after != nil {
+			if err := ix.b.Put(after, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// getUpdate reads update seq n; ok is false when there is none.
+func (w *wsb) getUpdate(n uint64) (u framework.Update, ok bool, err error) {
+	if w == nil {
+		return u, false, nil
+	}
+	v := w.updates.Get(u64(n))
+	if v == nil {
+		return u, false, nil
+	}
+	if err := json.Unmarshal(v, &u); err != nil {
+		return u, false, corrupt("update", u64(n), err)
+	}
+	return u, true, nil
+}
+
+func (w *wsb) putUpdate(n uint64, u *framework.Update) error {
+	v, err := json.Marshal(u)
+	if err != nil {
+		return fmt.Errorf("encode update %s: %w", u.ID, err)
+	}
+	return w.updates.Put(u64(n), v)
+}

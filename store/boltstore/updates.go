@@ -1,0 +1,211 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// AppendUpdate logs u against its target in one transaction: it assigns
+// the next id, records the previous progress and status, applies the
+// change and keeps every index in step. bbolt runs one writer at a time,
+// so concurrent appends each see the one before.
+func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error) {
+	var outU framework.Update
+	var outT framework.Target
+	err := s.update("append update to "+u.Target, func(tx *bolt.Tx) error {
+		w := workspace(tx, ws)
+		old, err := w.mustTarget(u.Target)
+		if err != nil {
+			return err
+		}
+		seq, err := w.updates.NextSequence()
+		if err != nil {
+			return err
+		}
+		u.ID = updateID(seq)
+		u.PrevProgress, u.PrevStatus = old.Progress, old.Status
+		u.Withdrawn, u.WithdrawnAt = false, time.Time{}
+		if u.Progress == framework.Unchanged {
+			u.Progress = old.Progress
+		}
+		if u.Status == "" {
+			u.Status = old.Status
+		}
+		t := old
+		t.Progress, t.Status = u.Progress, u.Status
+		t.LastUpdate, t.UpdatedAt, t.Reminders = u.ID, u.Time, 0
+
+		if err := w.putUpdate(seq, &u); err != nil {
+			return err
+		}
+		id := u64(seq)
+		for _, ix := range []struct {
+			b   *bolt.Bucket
+			key []byte
+		}{
+			{w.targetUpdates, join(strKey(u.Target), id)},
+			{w.byAuthor, join(strKey(u.Author), id)},
+			{w.byTime, join(timeKey(u.Time), id)},
+		} {
+			if err := ix.b.Put(ix.key, nil); err != nil {
+				return err
+			}
+		}
+		if err := w.putTarget(&old, &t); err != nil {
+			return err
+		}
+		outU, outT = u, t
+		return nil
+	})
+	return outU, outT, err
+}
+
+// seqOf is the update sequence number at the end of an index key.
+func seqOf(k []byte) uint64 { return binary.BigEndian.Uint64(k[len(k)-8:]) }
+
+// Updates returns up to n of ref's updates, newest first, withdrawn ones
+// included, walking the target's history range backwards.
+func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error) {
+	var out []framework.Update
+	err := s.view("updates of "+ref, func(tx *bolt.Tx) error {
+		w := workspace(tx, ws)
+		if _, err := w.mustTarget(ref); err != nil {
+			return err
+		}
+		prefix := strKey(ref)
+		c := w.targetUpdates.Cursor()
+		// Seek past the last key with this prefix, then step back.
+		k, _ := c.Seek(join(prefix, u64(^uint64(0))))
+		if k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix) && (n <= 0 || len(out) < n); k, _ = c.Prev() {
+			u, ok, err := w.getUpdate(seqOf(k))
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, u)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UpdatesSince returns ws's updates after since that are not withdrawn,
+// oldest first. Withdraw removes an update from the time index, so the
+// cursor visits only what it returns.
+func (s *Store) UpdatesSince(ctx context.Context, ws string, since time.Time) ([]framework.Update, error) {
+	var out []framework.Update
+	err := s.view("updates since in "+ws, func(tx *bolt.Tx) error {
+		w := workspace(tx, ws)
+		if w == nil {
+			return nil
+		}
+		c := w.byTime.Cursor()
+		// The first key after every update at exactly since.
+		start := join(timeKey(since), u64(^uint64(0)))
+		for k, _ := c.Seek(start); k != nil; k, _ = c.Next() {
+			u, ok, err := w.getUpdate(seqOf(k))
+			if err != nil {
+				return err
+			}
+			if ok && u.Time.After(since) && !u.Withdrawn {
+				out = append(out, u)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// LastUpdateBy returns the newest update user logged in ws, withdrawn or
+// not. ENOTFOUND if there is none.
+func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error) {
+	var out framework.Update
+	err := s.view("last update by "+user, func(tx *bolt.Tx) error {
+		notFound := framework.Errorf(framework.ENOTFOUND, "you have logged no updates here yet: log one with `/target update <target> <n>%%`")
+		w := workspace(tx, ws)
+		if w == nil {
+			return notFound
+		}
+		prefix := strKey(user)
+		c := w.byAuthor.Cursor()
+		k, _ := c.Seek(join(prefix, u64(^uint64(0))))
+		if k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+		if k == nil || !bytes.HasPrefix(k, prefix) {
+			return notFound
+		}
+		u, ok, err := w.getUpdate(seqOf(k))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound
+		}
+		out = u
+		return nil
+	})
+	return out, err
+}
+
+// Withdraw marks update id withdrawn and restores its target's previous
+// progress and status. ENOTFOUND for an unknown id; ECONFLICT if it is
+// already withdrawn or no longer its target's LastUpdate.
+func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error) {
+	var outU framework.Update
+	var outT framework.Target
+	err := s.update("withdraw update "+id, func(tx *bolt.Tx) error {
+		notFound := framework.Errorf(framework.ENOTFOUND, "there is no update %q to undo: see `/target history <target>`", id)
+		seq, valid := parseID(id)
+		if !valid {
+			return notFound
+		}
+		w := workspace(tx, ws)
+		u, ok, err := w.getUpdate(seq)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound
+		}
+		if u.Withdrawn {
+			return framework.Errorf(framework.ECONFLICT, "update %s on `%s` was already undone", id, u.Target)
+		}
+		old, err := w.mustTarget(u.Target)
+		if err != nil {
+			return err
+		}
+		if old.LastUpdate != id {
+			return framework.Errorf(framework.ECONFLICT, "update %s is no longer the latest on `%s`, so it cannot be undone: log a new update instead", id, u.Target)
+		}
+		u.Withdrawn, u.WithdrawnAt = true, at
+		t := old
+		t.Progress, t.Status, t.LastUpdate = u.PrevProgress, u.PrevStatus, ""
+		if err := w.putUpdate(seq, &u); err != nil {
+			return err
+		}
+		if err := w.byTime.Delete(join(timeKey(u.Time), u64(seq))); err != nil {
+			return err
+		}
+		if err := w.putTarget(&old, &t); err != nil {
+			return err
+		}
+		outU, outT = u, t
+		return nil
+	})
+	return outU, outT, err
+}
