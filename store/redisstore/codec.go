@@ -1,0 +1,174 @@
+package redisstore
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// Records are Redis hashes, one field per attribute, so scripts can read
+// and change single fields (progress, status, reminders) without decoding
+// a blob. Times are RFC 3339 with nanoseconds, so they round-trip
+// exactly; sorted indexes carry unix milliseconds beside them.
+
+// Hidden target field: unix ms of the target's latest activity (its
+// newest update, or its creation), the score it has in the stale index.
+const fieldActivity = "activity_ms"
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func fmtBool(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
+
+// targetFields lists a whole target as field/value pairs for HSET.
+func targetFields(t framework.Target) []any {
+	activity := t.UpdatedAt
+	if activity.IsZero() {
+		activity = t.CreatedAt
+	}
+	return []any{
+		"framework", t.Framework,
+		"objective", t.Objective,
+		"code", t.Code,
+		"title", t.Title,
+		"custom", fmtBool(t.Custom),
+		"owner", t.Owner,
+		"due", string(t.Due),
+		"status", string(t.Status),
+		"progress", strconv.Itoa(t.Progress),
+		"rating", string(t.Rating),
+		"snoozed_until", string(t.SnoozedUntil),
+		"snooze_reason", t.SnoozeReason,
+		"reminders", strconv.Itoa(t.Reminders),
+		"last_update", t.LastUpdate,
+		"updated_at", fmtTime(t.UpdatedAt),
+		"created_at", fmtTime(t.CreatedAt),
+		fieldActivity, strconv.FormatInt(activity.UnixMilli(), 10),
+	}
+}
+
+func decodeTarget(m map[string]string) framework.Target {
+	return framework.Target{
+		Framework:    m["framework"],
+		Objective:    m["objective"],
+		Code:         m["code"],
+		Title:        m["title"],
+		Custom:       m["custom"] == "1",
+		Owner:        m["owner"],
+		Due:          framework.Date(m["due"]),
+		Status:       framework.Status(m["status"]),
+		Progress:     atoi(m["progress"]),
+		Rating:       framework.Rating(m["rating"]),
+		SnoozedUntil: framework.Date(m["snoozed_until"]),
+		SnoozeReason: m["snooze_reason"],
+		Reminders:    atoi(m["reminders"]),
+		LastUpdate:   m["last_update"],
+		UpdatedAt:    parseTime(m["updated_at"]),
+		CreatedAt:    parseTime(m["created_at"]),
+	}
+}
+
+// activity is when the target last saw activity, as the stale index has it.
+func activity(t *framework.Target) time.Time {
+	if !t.UpdatedAt.IsZero() {
+		return t.UpdatedAt
+	}
+	return t.CreatedAt
+}
+
+func decodeUpdate(m map[string]string) framework.Update {
+	return framework.Update{
+		ID:           m["id"],
+		Target:       m["target"],
+		Author:       m["author"],
+		Time:         parseTime(m["time"]),
+		Progress:     atoi(m["progress"]),
+		Status:       framework.Status(m["status"]),
+		Note:         m["note"],
+		PrevProgress: atoi(m["prev_progress"]),
+		PrevStatus:   framework.Status(m["prev_status"]),
+		Withdrawn:    m["withdrawn"] == "1",
+		WithdrawnAt:  parseTime(m["withdrawn_at"]),
+	}
+}
+
+func subFields(s framework.Subscription) []any {
+	return []any{
+		"workspace", s.Workspace,
+		"channel", s.Channel,
+		"spec", s.Spec,
+		"created_by", s.CreatedBy,
+		"created_at", fmtTime(s.CreatedAt),
+		"last_digest", fmtTime(s.LastDigest),
+	}
+}
+
+func decodeSub(m map[string]string) framework.Subscription {
+	return framework.Subscription{
+		Workspace:  m["workspace"],
+		Channel:    m["channel"],
+		Spec:       m["spec"],
+		CreatedBy:  m["created_by"],
+		CreatedAt:  parseTime(m["created_at"]),
+		LastDigest: parseTime(m["last_digest"]),
+	}
+}
+
+// flatMap turns a script's HGETALL reply, a flat array of field and
+// value, into a map.
+func flatMap(v any) (map[string]string, error) {
+	a, ok := v.([]any)
+	if !ok || len(a)%2 != 0 {
+		return nil, fmt.Errorf("unexpected script reply %T", v)
+	}
+	m := make(map[string]string, len(a)/2)
+	for i := 0; i < len(a); i += 2 {
+		k, _ := a[i].(string)
+		val, _ := a[i+1].(string)
+		m[k] = val
+	}
+	return m, nil
+}
+
+// idGen makes update ids that sort by time: 12 hex digits of the
+// update's unix ms, 4 of a per-Store counter (so one process's updates
+// in the same millisecond keep their order), then 8 random ones (so
+// replicas never collide). The id is made before the write, so the
+// script can declare the update's key in KEYS.
+type idGen struct{ n atomic.Uint32 }
+
+func (g *idGen) next(t time.Time) string {
+	var r [4]byte
+	_, _ = rand.Read(r[:])
+	return fmt.Sprintf("%012x%04x%08x", uint64(t.UnixMilli())&0xffffffffffff, g.n.Add(1)&0xffff, binary.BigEndian.Uint32(r[:]))
+}

@@ -1,0 +1,249 @@
+// Package redisstore is the production store.Store, on Redis with go-redis
+// v9. It runs against one Redis, a replicated pair, or Redis Cluster.
+//
+// Layout: one key per entity, never a blob. Every key of a workspace
+// carries the hash tag {ws}, so Redis Cluster keeps a workspace on one
+// slot and Lua scripts and MULTI blocks over it stay legal:
+//
+//	<prefix>:{ws}:t:<ref>         hash: one target
+//	<prefix>:{ws}:t:<ref>:log     list: the target's update ids, newest first
+//	<prefix>:{ws}:targets         set: every target ref
+//	<prefix>:{ws}:due             zset: open targets with a due date, score YYYYMMDD
+//	<prefix>:{ws}:stale           zset: open targets, score = unix ms of latest activity
+//	<prefix>:{ws}:u:<id>          hash: one update record
+//	<prefix>:{ws}:log             zset: every update id, score = unix ms of its time
+//	<prefix>:{ws}:last:<user>     string: the newest update id the user logged
+//	<prefix>:{ws}:ws              hash: timezone, reminder_spec
+//	<prefix>:{ws}:fws             set: imported framework ids
+//	<prefix>:{ws}:sub:<channel>   hash: one digest subscription
+//	<prefix>:{ws}:subs            set: subscribed channels
+//	<prefix>:{ws}:claim:<key>     string: a scheduler claim, with a TTL
+//	<prefix>:workspaces           set: every workspace that stored anything
+//
+// Refs never contain ':' (framework ids and codes forbid it), so
+// t:<ref> and t:<ref>:log cannot collide.
+//
+// Every write is one round trip: a Lua script (EVALSHA, falling back to
+// EVAL when the server's script cache is cold) or a MULTI/EXEC block.
+// Every read a digest needs costs a fixed number of round trips: one to
+// read an index, then one pipeline that fetches every record.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Options configures a Store.
+type Options struct {
+	// Prefix starts every key, so several bots (or tests) can share one
+	// Redis. Default "tb". It must not contain '{' or '}', which would
+	// break the workspace hash tag.
+	Prefix string
+	// Logger receives connection warnings. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Store is a store.Store on Redis. It is safe for concurrent use.
+type Store struct {
+	c      redis.UniversalClient
+	prefix string
+	log    *slog.Logger
+	ids    idGen
+}
+
+// New returns a Store over an existing client. The Store owns the client:
+// Close closes it.
+func New(client redis.UniversalClient, opts *Options) *Store {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Prefix == "" {
+		o.Prefix = "tb"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	// A brace in the prefix would move the hash tag off the workspace
+	// id; replace rather than fail, since New cannot return an error.
+	o.Prefix = strings.NewReplacer("{", "(", "}", ")").Replace(o.Prefix)
+	return &Store{c: client, prefix: o.Prefix, log: o.Logger}
+}
+
+// Open connects to the Redis named by url:
+//
+//	redis://[user:pass@]host:port[/db][?opts]   one server (go-redis URL syntax)
+//	rediss://…                                  the same over TLS
+//	unix://[user:pass@]/path/to/redis.sock[?db=N]
+//	redis-cluster://[user:pass@]host:port,host:port[?opts]   Redis Cluster
+//
+// It pings once: a server that is down is logged as a warning, not an
+// error, so the bot can start and report not-ready until Redis returns.
+// A malformed URL is an error that shows the expected forms.
+func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
+	if opts != nil && strings.ContainsAny(opts.Prefix, "{}") {
+		return nil, fmt.Errorf("redisstore: key prefix %q must not contain '{' or '}'", opts.Prefix)
+	}
+	client, err := newClient(url)
+	if err != nil {
+		return nil, err
+	}
+	s := New(client, opts)
+	if err := s.Ping(ctx); err != nil {
+		s.log.Warn("redis is not answering yet; the store reports unavailable until it does", "err", err)
+	}
+	return s, nil
+}
+
+const urlForms = "use redis://host:port[/db], rediss://host:port (TLS), unix:///path/to/redis.sock, or redis-cluster://host:port,host:port"
+
+func newClient(url string) (redis.UniversalClient, error) {
+	switch {
+	case strings.HasPrefix(url, "redis-cluster://"):
+		o, err := parseClusterURL(url)
+		if err != nil {
+			return nil, err
+		}
+		return redis.NewClusterClient(o), nil
+	case strings.HasPrefix(url, "redis://"), strings.HasPrefix(url, "rediss://"), strings.HasPrefix(url, "unix://"):
+		o, err := redis.ParseURL(url)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: bad store URL %q: %v: %s", url, err, urlForms)
+		}
+		return redis.NewClient(o), nil
+	default:
+		return nil, fmt.Errorf("redisstore: bad store URL %q: %s", url, urlForms)
+	}
+}
+
+// parseClusterURL reads redis-cluster://[user:pass@]h1:p1,h2:p2[?query]
+// by rewriting it into go-redis's cluster URL form
+// (redis://user:pass@h1:p1?addr=h2:p2), whose query options it then
+// honours too.
+func parseClusterURL(raw string) (*redis.ClusterOptions, error) {
+	rest := strings.TrimPrefix(raw, "redis-cluster://")
+	query := ""
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		rest, query = rest[:i], rest[i+1:]
+	}
+	userinfo := ""
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		userinfo, rest = rest[:i+1], rest[i+1:]
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	var addrs []string
+	for _, a := range strings.Split(rest, ",") {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue
+		}
+		if !strings.Contains(a, ":") {
+			return nil, fmt.Errorf("redisstore: bad store URL %q: node %q has no port: %s", raw, a, urlForms)
+		}
+		addrs = append(addrs, a)
+	}
+	if len(addrs) == 0 {
+		return nil, fmt.Errorf("redisstore: bad store URL %q: no nodes: %s", raw, urlForms)
+	}
+	u := "redis://" + userinfo + addrs[0] + "?"
+	for _, a := range addrs[1:] {
+		u += "addr=" + a + "&"
+	}
+	u += query
+	o, err := redis.ParseClusterURL(strings.TrimSuffix(u, "&"))
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: bad store URL %q: %v: %s", raw, err, urlForms)
+	}
+	return o, nil
+}
+
+// Client returns the underlying client, for tests and benchmarks.
+func (s *Store) Client() redis.UniversalClient { return s.c }
+
+// Ping checks Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.fail("ping", s.c.Ping(ctx).Err())
+}
+
+// Close closes the client.
+func (s *Store) Close() error { return s.c.Close() }
+
+// keys names every key of one workspace. It is the key prefix up to and
+// including the hash tag: "<prefix>:{ws}:".
+type keys string
+
+func (s *Store) keys(ws string) keys { return keys(s.prefix + ":{" + ws + "}:") }
+
+func (k keys) target(ref string) string    { return string(k) + "t:" + ref }
+func (k keys) targetLog(ref string) string { return string(k) + "t:" + ref + ":log" }
+func (k keys) targets() string             { return string(k) + "targets" }
+func (k keys) due() string                 { return string(k) + "due" }
+func (k keys) stale() string               { return string(k) + "stale" }
+func (k keys) update(id string) string     { return string(k) + "u:" + id }
+func (k keys) log() string                 { return string(k) + "log" }
+func (k keys) last(user string) string     { return string(k) + "last:" + user }
+func (k keys) settings() string            { return string(k) + "ws" }
+func (k keys) frameworks() string          { return string(k) + "fws" }
+func (k keys) sub(channel string) string   { return string(k) + "sub:" + channel }
+func (k keys) subs() string                { return string(k) + "subs" }
+func (k keys) claim(key string) string     { return string(k) + "claim:" + key }
+
+// workspaces is the global list of workspaces. It lives outside every
+// workspace's slot, so writes add to it beside, not inside, their
+// workspace's MULTI or script.
+func (s *Store) workspaces() string { return s.prefix + ":workspaces" }
+
+// Error replies the Lua scripts raise, mapped to coded errors by fail.
+const (
+	errNotFound    = "TBNOTFOUND"
+	errNoFramework = "TBNOFRAMEWORK"
+	errExists      = "TBEXISTS"
+	errWithdrawn   = "TBWITHDRAWN"
+	errNotLast     = "TBNOTLAST"
+)
+
+// unavailablePrefixes are server replies that mean "try again later"
+// rather than "this command is wrong".
+var unavailablePrefixes = []string{"LOADING", "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "READONLY", "BUSY"}
+
+// fail turns a go-redis error into a *framework.Error: connection
+// failures, timeouts and cancelled contexts become EUNAVAILABLE; replies
+// the server rejected become EINTERNAL, since they mean a bug here.
+// Script replies for missing or conflicting things are mapped by the
+// caller first, which knows what to name.
+func (s *Store) fail(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe *framework.Error
+	if errors.As(err, &fe) {
+		return err
+	}
+	var re redis.Error
+	if errors.As(err, &re) && !errors.Is(err, redis.Nil) {
+		for _, p := range unavailablePrefixes {
+			if redis.HasErrorPrefix(err, p) {
+				return framework.Unavailable("redisstore: "+op, err)
+			}
+		}
+		return &framework.Error{Code: framework.EINTERNAL, Message: "internal error", Err: fmt.Errorf("redisstore: %s: %w", op, err)}
+	}
+	s.log.Debug("redis unavailable", "op", op, "err", err)
+	return framework.Unavailable("redisstore: "+op, err)
+}
+
+// notFoundTarget is the error for a ref that names no target.
+func notFoundTarget(ref string) error {
+	return &framework.Error{Code: framework.ENOTFOUND, Field: "target", Message: fmt.Sprintf("unknown target `%s`: try `/target list`", ref)}
+}

@@ -1,0 +1,188 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The Lua scripts that make each write one atomic round trip. Every key a
+// script touches is in KEYS, except the target key in withdraw (see
+// there). All keys of a call carry the same {ws} hash tag, so on Redis
+// Cluster the whole script runs on one slot.
+
+// reindex keeps a target's entries in the due and stale indexes in step
+// with its status, due date and latest activity: open targets are in
+// stale, and in due when they have a date; done targets are in neither.
+const luaReindex = `
+local function reindex(tkey, duekey, stalekey, ref)
+  local f = redis.call('HMGET', tkey, 'status', 'due', 'activity_ms')
+  if f[1] == 'done' then
+    redis.call('ZREM', duekey, ref)
+    redis.call('ZREM', stalekey, ref)
+    return
+  end
+  if f[2] and f[2] ~= '' then
+    redis.call('ZADD', duekey, (string.gsub(f[2], '-', '')), ref)
+  else
+    redis.call('ZREM', duekey, ref)
+  end
+  redis.call('ZADD', stalekey, f[3] or '0', ref)
+end
+`
+
+// appendScript logs an update.
+// KEYS: target, update, target log, ws log, last:<user>, due, stale.
+// ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note.
+// Returns {prev progress, prev status, target HGETALL}.
+var appendScript = redis.NewScript(luaReindex + `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+local cur = redis.call('HMGET', KEYS[1], 'progress', 'status')
+local pp = cur[1] or '0'
+local ps = cur[2] or 'not-started'
+local p = ARGV[6]
+if p == '-1' then p = pp end
+local s = ARGV[7]
+if s == '' then s = ps end
+redis.call('HSET', KEYS[2], 'id', ARGV[1], 'target', ARGV[2], 'author', ARGV[3], 'time', ARGV[4],
+  'progress', p, 'status', s, 'note', ARGV[8], 'prev_progress', pp, 'prev_status', ps)
+redis.call('HSET', KEYS[1], 'progress', p, 'status', s, 'last_update', ARGV[1],
+  'updated_at', ARGV[4], 'activity_ms', ARGV[5], 'reminders', '0')
+reindex(KEYS[1], KEYS[6], KEYS[7], ARGV[2])
+redis.call('LPUSH', KEYS[3], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
+redis.call('SET', KEYS[5], ARGV[1])
+return {pp, ps, redis.call('HGETALL', KEYS[1])}
+`)
+
+// withdrawScript undoes an update.
+// KEYS: update, due, stale. ARGV: target key prefix ("<prefix>:{ws}:t:"), withdrawn-at, id.
+// Returns {update HGETALL, target HGETALL}.
+//
+// The target's key is only known once the update is read, so the script
+// builds it from ARGV[1] and the update's ref rather than declaring it.
+// ARGV[1] carries the same {ws} hash tag as KEYS, so the key is in the
+// slot the script runs on, which is all Redis Cluster requires of keys
+// a script reaches; declaring it would cost a second round trip.
+var withdrawScript = redis.NewScript(luaReindex + `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+local u = redis.call('HMGET', KEYS[1], 'target', 'withdrawn', 'prev_progress', 'prev_status')
+if u[2] == '1' then return redis.error_reply('TBWITHDRAWN') end
+local ref = u[1]
+local tkey = ARGV[1] .. ref
+if redis.call('EXISTS', tkey) == 0 then return redis.error_reply('TBNOTFOUND') end
+if redis.call('HGET', tkey, 'last_update') ~= ARGV[3] then return redis.error_reply('TBNOTLAST') end
+redis.call('HSET', KEYS[1], 'withdrawn', '1', 'withdrawn_at', ARGV[2])
+redis.call('HSET', tkey, 'progress', u[3], 'status', u[4], 'last_update', '')
+reindex(tkey, KEYS[2], KEYS[3], ref)
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', tkey)}
+`)
+
+// patchScript changes target settings.
+// KEYS: target, due, stale. ARGV: ref, then field/value pairs.
+// Returns the target's HGETALL.
+var patchScript = redis.NewScript(luaReindex + `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+for i = 2, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1])
+end
+reindex(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
+return redis.call('HGETALL', KEYS[1])
+`)
+
+// importScript adds a framework's missing targets and records the import.
+// KEYS: fws, targets, stale, then one target key per target.
+// ARGV: framework id, created-at, created ms, then objective, code, title per target.
+// Returns how many targets it added.
+var importScript = redis.NewScript(`
+local n = 0
+for i = 4, #KEYS do
+  local j = 4 + (i - 4) * 3
+  if redis.call('EXISTS', KEYS[i]) == 0 then
+    local ref = ARGV[1] .. '/' .. ARGV[j+1]
+    redis.call('HSET', KEYS[i], 'framework', ARGV[1], 'objective', ARGV[j], 'code', ARGV[j+1],
+      'title', ARGV[j+2], 'status', 'not-started', 'progress', '0', 'created_at', ARGV[2], 'activity_ms', ARGV[3])
+    redis.call('SADD', KEYS[2], ref)
+    redis.call('ZADD', KEYS[3], ARGV[3], ref)
+    n = n + 1
+  end
+end
+redis.call('SADD', KEYS[1], ARGV[1])
+return n
+`)
+
+// addScript adds one custom target.
+// KEYS: fws, targets, target, due, stale. ARGV: framework id, ref, then field/value pairs.
+var addScript = redis.NewScript(luaReindex + `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return redis.error_reply('TBNOFRAMEWORK') end
+if redis.call('EXISTS', KEYS[3]) == 1 then return redis.error_reply('TBEXISTS') end
+for i = 3, #ARGV, 2 do
+  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i+1])
+end
+redis.call('SADD', KEYS[2], ARGV[2])
+reindex(KEYS[3], KEYS[4], KEYS[5], ARGV[2])
+return 1
+`)
+
+// remindedScript counts a reminder against each target that exists;
+// HINCRBY alone would create hashes for missing refs.
+// KEYS: target keys.
+var remindedScript = redis.NewScript(`
+for i = 1, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('HINCRBY', KEYS[i], 'reminders', 1) end
+end
+return #KEYS
+`)
+
+// markDigestedScript sets a subscription's last digest time.
+// KEYS: sub. ARGV: time.
+var markDigestedScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+redis.call('HSET', KEYS[1], 'last_digest', ARGV[1])
+return 1
+`)
+
+// runWith runs script in one pipeline together with the commands extra
+// queues (writes to keys outside the workspace's slot, such as the global
+// workspace list). It sends EVALSHA; if the server has not cached the
+// script yet, it sends the pipeline again with EVAL, which caches it.
+// The extra commands must be idempotent, since they may run twice.
+func (s *Store) runWith(ctx context.Context, script *redis.Script, keys []string, args []any, extra func(redis.Pipeliner)) (*redis.Cmd, error) {
+	run := func(sha bool) (*redis.Cmd, error) {
+		var cmd *redis.Cmd
+		_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			if sha {
+				cmd = script.EvalSha(ctx, p, keys, args...)
+			} else {
+				cmd = script.Eval(ctx, p, keys, args...)
+			}
+			extra(p)
+			return nil
+		})
+		return cmd, err
+	}
+	cmd, err := run(true)
+	if cmd != nil && redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		cmd, err = run(false)
+	}
+	if cmd != nil && cmd.Err() != nil {
+		return cmd, cmd.Err()
+	}
+	return cmd, err
+}
+
+// scriptError returns the marker a script raised ("TBNOTFOUND" and the
+// like), or "" for any other error.
+func scriptError(err error) string {
+	var re redis.Error
+	if !errors.As(err, &re) {
+		return ""
+	}
+	for _, m := range []string{errNotFound, errNoFramework, errExists, errWithdrawn, errNotLast} {
+		if redis.HasErrorPrefix(err, m) {
+			return m
+		}
+	}
+	return ""
+}

@@ -1,0 +1,222 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// Import copies fw's missing targets into the workspace in one script,
+// pipelined with adding the workspace to the global list.
+func (s *Store) Import(ctx context.Context, ws string, fw *framework.Framework, now time.Time) (int, error) {
+	k := s.keys(ws)
+	specs := fw.Targets()
+	keys := make([]string, 0, 3+len(specs))
+	keys = append(keys, k.frameworks(), k.targets(), k.stale())
+	args := make([]any, 0, 3+3*len(specs))
+	args = append(args, fw.ID, fmtTime(now), strconv.FormatInt(now.UnixMilli(), 10))
+	for _, t := range specs {
+		keys = append(keys, k.target(t.Ref()))
+		args = append(args, t.Objective, t.Code, t.Title)
+	}
+	cmd, err := s.runWith(ctx, importScript, keys, args, func(p redis.Pipeliner) {
+		p.SAdd(ctx, s.workspaces(), ws)
+	})
+	if err != nil {
+		return 0, s.fail("import "+fw.ID, err)
+	}
+	n, err := cmd.Int()
+	if err != nil {
+		return 0, s.fail("import "+fw.ID, err)
+	}
+	return n, nil
+}
+
+// Target reads one target.
+func (s *Store) Target(ctx context.Context, ws, ref string) (framework.Target, error) {
+	m, err := s.c.HGetAll(ctx, s.keys(ws).target(ref)).Result()
+	if err != nil {
+		return framework.Target{}, s.fail("target "+ref, err)
+	}
+	if len(m) == 0 {
+		return framework.Target{}, notFoundTarget(ref)
+	}
+	return decodeTarget(m), nil
+}
+
+// Targets reads the ref set, then every target in one pipeline: two round
+// trips however many targets there are.
+func (s *Store) Targets(ctx context.Context, ws string) ([]framework.Target, error) {
+	k := s.keys(ws)
+	refs, err := s.c.SMembers(ctx, k.targets()).Result()
+	if err != nil {
+		return nil, s.fail("targets", err)
+	}
+	ts, err := s.fetchTargets(ctx, k, refs)
+	if err != nil {
+		return nil, s.fail("targets", err)
+	}
+	return framework.SortTargets(ts), nil
+}
+
+// fetchTargets reads the targets refs name in one pipeline, in the order
+// given, skipping refs whose hash has gone.
+func (s *Store) fetchTargets(ctx context.Context, k keys, refs []string) ([]framework.Target, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	cmds := make([]*redis.MapStringStringCmd, len(refs))
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, ref := range refs {
+			cmds[i] = p.HGetAll(ctx, k.target(ref))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ts := make([]framework.Target, 0, len(refs))
+	for _, c := range cmds {
+		if len(c.Val()) > 0 {
+			ts = append(ts, decodeTarget(c.Val()))
+		}
+	}
+	return ts, nil
+}
+
+// AddTarget adds a custom target in one script.
+func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) error {
+	k := s.keys(ws)
+	ref := t.Ref()
+	if t.Status == "" {
+		t.Status = framework.NotStarted
+	}
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = time.Now()
+	}
+	args := append([]any{t.Framework, ref}, targetFields(t)...)
+	err := addScript.Run(ctx, s.c, []string{k.frameworks(), k.targets(), k.target(ref), k.due(), k.stale()}, args...).Err()
+	switch scriptError(err) {
+	case "":
+	case errNoFramework:
+		return &framework.Error{Code: framework.ENOTFOUND, Field: "target",
+			Message: fmt.Sprintf("framework `%s` is not imported here: import it first with `/target import %s`", t.Framework, t.Framework)}
+	case errExists:
+		return &framework.Error{Code: framework.ECONFLICT, Field: "target",
+			Message: fmt.Sprintf("target `%s` already exists: choose another code, or see it with `/target show %s`", ref, ref)}
+	}
+	return s.fail("add target "+ref, err)
+}
+
+// PatchTarget changes a target's settings in one script, which keeps the
+// due index in step.
+func (s *Store) PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error) {
+	k := s.keys(ws)
+	args := []any{ref}
+	if p.Owner != nil {
+		args = append(args, "owner", *p.Owner)
+	}
+	if p.Due != nil {
+		args = append(args, "due", string(*p.Due))
+	}
+	if p.Rating != nil {
+		args = append(args, "rating", string(*p.Rating))
+	}
+	if p.SnoozedUntil != nil {
+		args = append(args, "snoozed_until", string(*p.SnoozedUntil))
+	}
+	if p.SnoozeReason != nil {
+		args = append(args, "snooze_reason", *p.SnoozeReason)
+	}
+	v, err := patchScript.Run(ctx, s.c, []string{k.target(ref), k.due(), k.stale()}, args...).Result()
+	if scriptError(err) == errNotFound {
+		return framework.Target{}, notFoundTarget(ref)
+	}
+	if err != nil {
+		return framework.Target{}, s.fail("patch target "+ref, err)
+	}
+	m, err := flatMap(v)
+	if err != nil {
+		return framework.Target{}, s.fail("patch target "+ref, err)
+	}
+	return decodeTarget(m), nil
+}
+
+// Due reads the due index, then the targets in one pipeline.
+func (s *Store) Due(ctx context.Context, ws string, from, to framework.Date) ([]framework.Target, error) {
+	k := s.keys(ws)
+	min, max := "-inf", "+inf"
+	if !from.IsZero() {
+		min = strconv.FormatInt(from.Score(), 10)
+	}
+	if !to.IsZero() {
+		max = strconv.FormatInt(to.Score(), 10)
+	}
+	refs, err := s.c.ZRangeByScore(ctx, k.due(), &redis.ZRangeBy{Min: min, Max: max}).Result()
+	if err != nil {
+		return nil, s.fail("due", err)
+	}
+	ts, err := s.fetchTargets(ctx, k, refs)
+	if err != nil {
+		return nil, s.fail("due", err)
+	}
+	// The index and the hashes change together, so this filter only
+	// guards against a hand-edited database.
+	out := ts[:0]
+	for _, t := range ts {
+		if t.Open() && !t.Due.IsZero() && (from.IsZero() || t.Due >= from) && (to.IsZero() || t.Due <= to) {
+			out = append(out, t)
+		}
+	}
+	framework.SortTargets(out)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Due < out[j].Due })
+	return out, nil
+}
+
+// Stale reads the stale index, then the targets in one pipeline.
+func (s *Store) Stale(ctx context.Context, ws string, before time.Time) ([]framework.Target, error) {
+	k := s.keys(ws)
+	// Scores are whole milliseconds, floored; read up to before's
+	// millisecond inclusive and compare exact times below.
+	refs, err := s.c.ZRangeByScore(ctx, k.stale(), &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(before.UnixMilli(), 10)}).Result()
+	if err != nil {
+		return nil, s.fail("stale", err)
+	}
+	ts, err := s.fetchTargets(ctx, k, refs)
+	if err != nil {
+		return nil, s.fail("stale", err)
+	}
+	out := ts[:0]
+	for _, t := range ts {
+		if t.Open() && activity(&t).Before(before) {
+			out = append(out, t)
+		}
+	}
+	framework.SortTargets(out)
+	sort.SliceStable(out, func(i, j int) bool { return activity(&out[i]).Before(activity(&out[j])) })
+	return out, nil
+}
+
+// NoteReminded counts a reminder against each existing target, in one script.
+func (s *Store) NoteReminded(ctx context.Context, ws string, refs []string) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	k := s.keys(ws)
+	// Deduplicate: a ref listed twice still gets one reminder.
+	seen := make(map[string]bool, len(refs))
+	keys := make([]string, 0, len(refs))
+	for _, ref := range refs {
+		if !seen[ref] {
+			seen[ref] = true
+			keys = append(keys, k.target(ref))
+		}
+	}
+	return s.fail("note reminded", remindedScript.Run(ctx, s.c, keys).Err())
+}

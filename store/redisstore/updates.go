@@ -1,0 +1,191 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// AppendUpdate logs u in one script: it reads the target, records the
+// previous progress and status, applies the update, re-indexes the
+// target and pushes the update id onto the target's log, the workspace's
+// log and the author's last-update pointer, all atomically.
+func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error) {
+	if u.Progress < framework.Unchanged || u.Progress > 100 {
+		return framework.Update{}, framework.Target{}, framework.FieldErrorf("progress", "progress %d is out of range: use a whole number from 0 to 100, for example 40%%", u.Progress)
+	}
+	if u.Status != "" && !u.Status.Valid() {
+		return framework.Update{}, framework.Target{}, framework.FieldErrorf("status", "unknown status `%s`: use on-track, at-risk, off-track or done", u.Status)
+	}
+	if u.Time.IsZero() {
+		u.Time = time.Now()
+	}
+	k := s.keys(ws)
+	u.ID = s.ids.next(u.Time)
+	u.Withdrawn, u.WithdrawnAt = false, time.Time{}
+	ms := strconv.FormatInt(u.Time.UnixMilli(), 10)
+	keys := []string{k.target(u.Target), k.update(u.ID), k.targetLog(u.Target), k.log(), k.last(u.Author), k.due(), k.stale()}
+	v, err := appendScript.Run(ctx, s.c, keys,
+		u.ID, u.Target, u.Author, fmtTime(u.Time), ms, strconv.Itoa(u.Progress), string(u.Status), u.Note).Result()
+	if scriptError(err) == errNotFound {
+		return framework.Update{}, framework.Target{}, notFoundTarget(u.Target)
+	}
+	op := fmt.Sprintf("append update to %s", u.Target)
+	if err != nil {
+		return framework.Update{}, framework.Target{}, s.fail(op, err)
+	}
+	reply, ok := v.([]any)
+	if !ok || len(reply) != 3 {
+		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply %v", v))
+	}
+	m, err := flatMap(reply[2])
+	if err != nil {
+		return framework.Update{}, framework.Target{}, s.fail(op, err)
+	}
+	pp, _ := reply[0].(string)
+	ps, _ := reply[1].(string)
+	t := decodeTarget(m)
+	u.PrevProgress, u.PrevStatus = atoi(pp), framework.Status(ps)
+	u.Progress, u.Status = t.Progress, t.Status
+	return u, t, nil
+}
+
+// Updates reads a target's newest n update ids, then the updates in one
+// pipeline. The existence check rides in the first round trip.
+func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error) {
+	k := s.keys(ws)
+	stop := int64(n) - 1
+	if n <= 0 {
+		stop = -1
+	}
+	var exists *redis.IntCmd
+	var ids *redis.StringSliceCmd
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		exists = p.Exists(ctx, k.target(ref))
+		ids = p.LRange(ctx, k.targetLog(ref), 0, stop)
+		return nil
+	})
+	if err != nil {
+		return nil, s.fail("updates of "+ref, err)
+	}
+	if exists.Val() == 0 {
+		return nil, notFoundTarget(ref)
+	}
+	us, err := s.fetchUpdates(ctx, k, ids.Val())
+	if err != nil {
+		return nil, s.fail("updates of "+ref, err)
+	}
+	return us, nil
+}
+
+// fetchUpdates reads updates by id in one pipeline, in the order given.
+func (s *Store) fetchUpdates(ctx context.Context, k keys, ids []string) ([]framework.Update, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HGetAll(ctx, k.update(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	us := make([]framework.Update, 0, len(ids))
+	for _, c := range cmds {
+		if len(c.Val()) > 0 {
+			us = append(us, decodeUpdate(c.Val()))
+		}
+	}
+	return us, nil
+}
+
+// UpdatesSince reads the workspace log index from since's millisecond,
+// then the updates in one pipeline: two round trips however many.
+func (s *Store) UpdatesSince(ctx context.Context, ws string, since time.Time) ([]framework.Update, error) {
+	k := s.keys(ws)
+	min := "-inf"
+	if !since.IsZero() {
+		min = strconv.FormatInt(since.UnixMilli(), 10)
+	}
+	ids, err := s.c.ZRangeByScore(ctx, k.log(), &redis.ZRangeBy{Min: min, Max: "+inf"}).Result()
+	if err != nil {
+		return nil, s.fail("updates since", err)
+	}
+	us, err := s.fetchUpdates(ctx, k, ids)
+	if err != nil {
+		return nil, s.fail("updates since", err)
+	}
+	out := us[:0]
+	for _, u := range us {
+		if !u.Withdrawn && u.Time.After(since) {
+			out = append(out, u)
+		}
+	}
+	// The index orders by millisecond, then id (which sorts by time and,
+	// within one process, by arrival); exact times settle the rest.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	return out, nil
+}
+
+// LastUpdateBy follows the user's last-update pointer.
+func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error) {
+	k := s.keys(ws)
+	id, err := s.c.Get(ctx, k.last(user)).Result()
+	if errors.Is(err, redis.Nil) {
+		return framework.Update{}, framework.Errorf(framework.ENOTFOUND, "you have logged no updates here yet: log one with `/target update <target> <n>%%`")
+	}
+	if err != nil {
+		return framework.Update{}, s.fail("last update by "+user, err)
+	}
+	m, err := s.c.HGetAll(ctx, k.update(id)).Result()
+	if err != nil {
+		return framework.Update{}, s.fail("last update by "+user, err)
+	}
+	if len(m) == 0 {
+		return framework.Update{}, framework.Errorf(framework.ENOTFOUND, "your last update is gone: log a new one with `/target update`")
+	}
+	return decodeUpdate(m), nil
+}
+
+// Withdraw undoes update id in one script.
+func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error) {
+	k := s.keys(ws)
+	v, err := withdrawScript.Run(ctx, s.c, []string{k.update(id), k.due(), k.stale()},
+		string(k)+"t:", fmtTime(at), id).Result()
+	switch scriptError(err) {
+	case "":
+	case errNotFound:
+		return framework.Update{}, framework.Target{}, framework.Errorf(framework.ENOTFOUND, "there is no update `%s`: see `/target history <target>`", id)
+	case errWithdrawn:
+		return framework.Update{}, framework.Target{}, framework.Errorf(framework.ECONFLICT, "that update was already undone: see `/target history <target>`")
+	case errNotLast:
+		return framework.Update{}, framework.Target{}, framework.Errorf(framework.ECONFLICT, "the target has been updated since, so that update cannot be undone: log a new update instead")
+	}
+	op := "withdraw update " + id
+	if err != nil {
+		return framework.Update{}, framework.Target{}, s.fail(op, err)
+	}
+	reply, ok := v.([]any)
+	if !ok || len(reply) != 2 {
+		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply %v", v))
+	}
+	um, err := flatMap(reply[0])
+	if err != nil {
+		return framework.Update{}, framework.Target{}, s.fail(op, err)
+	}
+	tm, err := flatMap(reply[1])
+	if err != nil {
+		return framework.Update{}, framework.Target{}, s.fail(op, err)
+	}
+	return decodeUpdate(um), decodeTarget(tm), nil
+}

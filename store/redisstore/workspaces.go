@@ -1,0 +1,234 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// wsRead is one workspace's settings reads, queued on a pipeline.
+type wsRead struct {
+	id       string
+	settings *redis.MapStringStringCmd
+	fws      *redis.StringSliceCmd
+}
+
+func (s *Store) queueWorkspace(ctx context.Context, p redis.Pipeliner, ws string) wsRead {
+	k := s.keys(ws)
+	return wsRead{id: ws, settings: p.HGetAll(ctx, k.settings()), fws: p.SMembers(ctx, k.frameworks())}
+}
+
+func (r wsRead) result() framework.Workspace {
+	m := r.settings.Val()
+	fws := r.fws.Val()
+	sort.Strings(fws)
+	if len(fws) == 0 {
+		fws = nil
+	}
+	return framework.Workspace{ID: r.id, Timezone: m["timezone"], ReminderSpec: m["reminder_spec"], Frameworks: fws}
+}
+
+// Workspace reads the settings hash and the imported frameworks in one pipeline.
+func (s *Store) Workspace(ctx context.Context, ws string) (framework.Workspace, error) {
+	var r wsRead
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		r = s.queueWorkspace(ctx, p, ws)
+		return nil
+	})
+	if err != nil {
+		return framework.Workspace{}, s.fail("workspace "+ws, err)
+	}
+	return r.result(), nil
+}
+
+// Workspaces lists the global set, then reads every workspace's settings
+// in one pipeline: two round trips however many workspaces.
+func (s *Store) Workspaces(ctx context.Context) ([]framework.Workspace, error) {
+	ids, err := s.c.SMembers(ctx, s.workspaces()).Result()
+	if err != nil {
+		return nil, s.fail("workspaces", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	sort.Strings(ids)
+	reads := make([]wsRead, len(ids))
+	_, err = s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			reads[i] = s.queueWorkspace(ctx, p, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.fail("workspaces", err)
+	}
+	out := make([]framework.Workspace, len(reads))
+	for i, r := range reads {
+		out[i] = r.result()
+	}
+	return out, nil
+}
+
+// setSetting writes one settings field and lists the workspace, in one
+// MULTI. On Redis Cluster, go-redis splits a transaction by slot, so the
+// global list gets its own MULTI on its own node in the same call.
+func (s *Store) setSetting(ctx context.Context, ws, field, value string) error {
+	k := s.keys(ws)
+	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, k.settings(), field, value)
+		p.SAdd(ctx, s.workspaces(), ws)
+		return nil
+	})
+	return s.fail("set "+field+" of "+ws, err)
+}
+
+// SetTimezone stores the workspace's time zone.
+func (s *Store) SetTimezone(ctx context.Context, ws, tz string) error {
+	return s.setSetting(ctx, ws, "timezone", tz)
+}
+
+// SetReminderSpec stores the overdue-reminder cron spec; "" means the default.
+func (s *Store) SetReminderSpec(ctx context.Context, ws, spec string) error {
+	return s.setSetting(ctx, ws, "reminder_spec", spec)
+}
+
+// PutSubscription replaces a channel's subscription in one MULTI.
+func (s *Store) PutSubscription(ctx context.Context, sub framework.Subscription) error {
+	k := s.keys(sub.Workspace)
+	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, k.sub(sub.Channel))
+		p.HSet(ctx, k.sub(sub.Channel), subFields(sub)...)
+		p.SAdd(ctx, k.subs(), sub.Channel)
+		p.SAdd(ctx, s.workspaces(), sub.Workspace)
+		return nil
+	})
+	return s.fail("put subscription "+sub.Channel, err)
+}
+
+func noSubscription(channel string) error {
+	return &framework.Error{Code: framework.ENOTFOUND,
+		Message: fmt.Sprintf("channel %s has no digest subscription: start one with `/target digest here`", channel)}
+}
+
+// DeleteSubscription removes a channel's subscription in one MULTI.
+func (s *Store) DeleteSubscription(ctx context.Context, ws, channel string) error {
+	k := s.keys(ws)
+	var del *redis.IntCmd
+	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		del = p.Del(ctx, k.sub(channel))
+		p.SRem(ctx, k.subs(), channel)
+		return nil
+	})
+	if err != nil {
+		return s.fail("delete subscription "+channel, err)
+	}
+	if del.Val() == 0 {
+		return noSubscription(channel)
+	}
+	return nil
+}
+
+// Subscriptions lists the workspace's channels, then reads them in one pipeline.
+func (s *Store) Subscriptions(ctx context.Context, ws string) ([]framework.Subscription, error) {
+	k := s.keys(ws)
+	channels, err := s.c.SMembers(ctx, k.subs()).Result()
+	if err != nil {
+		return nil, s.fail("subscriptions", err)
+	}
+	subs, err := s.fetchSubs(ctx, map[string][]string{ws: channels})
+	if err != nil {
+		return nil, s.fail("subscriptions", err)
+	}
+	return subs, nil
+}
+
+// AllSubscriptions costs three round trips however many there are: the
+// workspace list, every workspace's channel set, every subscription.
+func (s *Store) AllSubscriptions(ctx context.Context) ([]framework.Subscription, error) {
+	ids, err := s.c.SMembers(ctx, s.workspaces()).Result()
+	if err != nil {
+		return nil, s.fail("all subscriptions", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	sets := make([]*redis.StringSliceCmd, len(ids))
+	_, err = s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			sets[i] = p.SMembers(ctx, s.keys(id).subs())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.fail("all subscriptions", err)
+	}
+	channels := make(map[string][]string, len(ids))
+	for i, id := range ids {
+		if len(sets[i].Val()) > 0 {
+			channels[id] = sets[i].Val()
+		}
+	}
+	subs, err := s.fetchSubs(ctx, channels)
+	if err != nil {
+		return nil, s.fail("all subscriptions", err)
+	}
+	return subs, nil
+}
+
+// fetchSubs reads the named subscriptions in one pipeline, sorted by
+// workspace then channel.
+func (s *Store) fetchSubs(ctx context.Context, channels map[string][]string) ([]framework.Subscription, error) {
+	var cmds []*redis.MapStringStringCmd
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for ws, chs := range channels {
+			k := s.keys(ws)
+			for _, ch := range chs {
+				cmds = append(cmds, p.HGetAll(ctx, k.sub(ch)))
+			}
+		}
+		return nil
+	})
+	if err != nil && len(cmds) > 0 {
+		return nil, err
+	}
+	var subs []framework.Subscription
+	for _, c := range cmds {
+		if len(c.Val()) > 0 {
+			subs = append(subs, decodeSub(c.Val()))
+		}
+	}
+	sort.Slice(subs, func(i, j int) bool {
+		if subs[i].Workspace != subs[j].Workspace {
+			return subs[i].Workspace < subs[j].Workspace
+		}
+		return subs[i].Channel < subs[j].Channel
+	})
+	return subs, nil
+}
+
+// MarkDigested sets a subscription's last digest time in one script.
+func (s *Store) MarkDigested(ctx context.Context, ws, channel string, at time.Time) error {
+	err := markDigestedScript.Run(ctx, s.c, []string{s.keys(ws).sub(channel)}, fmtTime(at)).Err()
+	if scriptError(err) == errNotFound {
+		return noSubscription(channel)
+	}
+	return s.fail("mark digested "+channel, err)
+}
+
+// Claim takes key with SET NX PX: only the first caller gets true until
+// ttl passes.
+func (s *Store) Claim(ctx context.Context, ws, key string, ttl time.Duration) (bool, error) {
+	if ttl <= 0 {
+		return false, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", key, ttl)
+	}
+	ok, err := s.c.SetNX(ctx, s.keys(ws).claim(key), "1", ttl).Result()
+	if err != nil {
+		return false, s.fail("claim "+key, err)
+	}
+	return ok, nil
+}
