@@ -161,3 +161,23 @@ func TestClaimUsesInjectedClock(t *testing.T) {
 		t.Fatal("claim lost after its hour passed")
 	}
 }
+
+// Index keys are unix nanoseconds, which end in 2262: a far-future bound
+// must still mean "everything", not wrap around.
+func TestStaleFarFuture(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "targetbot.db"))
+	defer s.Close()
+	fw := &framework.Framework{ID: "eqs", Name: "Sample", Objectives: []framework.Objective{
+		{Code: "1", Title: "One", Targets: []framework.TargetSpec{{Code: "1.1", Title: "First"}, {Code: "1.2", Title: "Second"}}},
+	}}
+	if _, err := s.Import(ctx, "local", fw, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	for _, year := range []int{2100, 3000, 9999} {
+		ts, err := s.Stale(ctx, "local", time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil || len(ts) != 2 {
+			t.Errorf("Stale(before %d) = %d targets, %v; want both", year, len(ts), err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -82,11 +83,17 @@ func u64(n uint64) []byte {
 	return b[:]
 }
 
-// timeKey orders times as keys. Times before 1970 clamp to 0: nothing
-// this store keeps is that old.
+// maxTime is the last instant UnixNano can represent (in 2262).
+var maxTime = time.Unix(0, math.MaxInt64)
+
+// timeKey orders times as keys. Times outside 1970..2262 clamp to the
+// ends, which keeps "before the year 3000" queries meaning what they say.
 func timeKey(t time.Time) []byte {
-	if t.Before(time.Unix(0, 0)) {
+	switch {
+	case t.Before(time.Unix(0, 0)):
 		return u64(0)
+	case t.After(maxTime):
+		return u64(math.MaxInt64)
 	}
 	return u64(uint64(t.UnixNano()))
 }

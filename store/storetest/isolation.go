@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -97,66 +96,4 @@ func testIsolation(t *testing.T, s store.Store) {
 			}
 		}
 	})
-}
-
-func testConcurrentWriters(t *testing.T, s store.Store) {
-	ctx := context.Background()
-	const ws = "slack:T1"
-	const ref = "eqs/1.1"
-	const writers, each = 20, 10
-	mustImport(t, s, ws, eqs(), base)
-
-	var wg sync.WaitGroup
-	errs := make(chan error, writers*each)
-	for w := range writers {
-		wg.Go(func() {
-			for i := range each {
-				n := w*each + i
-				_, _, err := s.AppendUpdate(ctx, ws, framework.Update{
-					Target: ref, Author: "U" + string(rune('A'+w)), Time: at(n), Progress: n % 101, Status: framework.OnTrack,
-				})
-				if err != nil {
-					errs <- err
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatalf("concurrent AppendUpdate: %v", err)
-	}
-
-	us, err := s.Updates(ctx, ws, ref, 1000)
-	if err != nil {
-		t.Fatalf("Updates: %v", err)
-	}
-	if len(us) != writers*each {
-		t.Fatalf("Updates has %d updates, want %d: some appends were lost", len(us), writers*each)
-	}
-	seen := map[string]bool{}
-	for _, u := range us {
-		if seen[u.ID] {
-			t.Fatalf("update ID %s was assigned twice", u.ID)
-		}
-		seen[u.ID] = true
-	}
-	tg := mustTarget(t, s, ws, ref)
-	if tg.Progress != us[0].Progress || tg.LastUpdate != us[0].ID {
-		t.Fatalf("target = progress %d, LastUpdate %s; want the newest update's %d, %s", tg.Progress, tg.LastUpdate, us[0].Progress, us[0].ID)
-	}
-	// Each append must have seen the one before it: a lost race would
-	// record a stale previous value.
-	for i := 0; i+1 < len(us); i++ {
-		if us[i].PrevProgress != us[i+1].Progress {
-			t.Fatalf("update %s has PrevProgress %d, but the update before it (%s) set %d", us[i].ID, us[i].PrevProgress, us[i+1].ID, us[i+1].Progress)
-		}
-	}
-	if last := us[len(us)-1]; last.PrevProgress != 0 || last.PrevStatus != framework.NotStarted {
-		t.Fatalf("the oldest update has prev %d %q, want 0 not-started", last.PrevProgress, last.PrevStatus)
-	}
-	since, err := s.UpdatesSince(ctx, ws, time.Time{})
-	if err != nil || len(since) != writers*each {
-		t.Fatalf("UpdatesSince has %d updates (%v), want %d", len(since), err, writers*each)
-	}
 }

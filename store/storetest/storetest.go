@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Claim", func(t *testing.T) { testClaim(t, open(t)) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open(t)) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrentWriters(t, open(t)) })
+	t.Run("ConcurrentMixed", func(t *testing.T) { testConcurrentMixed(t, open(t)) })
 }
 
 // base is the suite's fixed clock, so stored data is deterministic.
