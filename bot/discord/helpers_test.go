@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/targetbot/targetbot/bot"
 )
 
@@ -229,6 +231,15 @@ func decodeResponse(t testing.TB, rec *httptest.ResponseRecorder) interactionRes
 		t.Fatalf("response %q: %v", rec.Body, err)
 	}
 	return r
+}
+
+func decodeInteraction(t testing.TB, body []byte) *discordgo.InteractionCreate {
+	t.Helper()
+	var ix discordgo.Interaction
+	if err := json.Unmarshal(body, &ix); err != nil {
+		t.Fatal(err)
+	}
+	return &discordgo.InteractionCreate{Interaction: &ix}
 }
 
 // withOptions replaces the update fixture's subcommand with sub and opts.

@@ -255,8 +255,8 @@ func (a *Adapter) autocomplete(ctx context.Context, guild string, data discordgo
 			continue // a cut reference would name another target, or none
 		}
 		name := c.Value
-		if c.Label != "" {
-			name += " — " + c.Label
+		if label := strings.TrimSpace(c.Label); label != "" {
+			name += " — " + label
 		}
 		resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: c.Value})
 	}

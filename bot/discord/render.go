@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -88,10 +89,12 @@ func embed(b bot.Block) *discordgo.MessageEmbed {
 		Description: truncate(b.Text, maxEmbedDesc),
 		Color:       colour(b.Colour),
 	}
-	for _, f := range b.Fields {
-		if len(e.Fields) == maxFields {
-			break
-		}
+	// One embed may not exceed the whole message's 6000 characters: fields
+	// that do not fit are counted in a last field instead. reserve keeps
+	// room for that field.
+	const reserve = 40
+	size := embedSize(e)
+	for i, f := range b.Fields {
 		name, value := strings.TrimSpace(f.Name), strings.TrimSpace(f.Value)
 		if name == "" {
 			name = "\u200b" // Discord requires a name; a zero-width space shows none
@@ -99,9 +102,14 @@ func embed(b bot.Block) *discordgo.MessageEmbed {
 		if value == "" {
 			value = "-"
 		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name: truncate(name, maxFieldName), Value: truncate(value, maxFieldValue), Inline: f.Inline,
-		})
+		field := &discordgo.MessageEmbedField{Name: truncate(name, maxFieldName), Value: truncate(value, maxFieldValue), Inline: f.Inline}
+		n := utf8.RuneCountInString(field.Name) + utf8.RuneCountInString(field.Value)
+		if len(e.Fields) == maxFields-1 && i < len(b.Fields)-1 || size+n > maxEmbedTotal-reserve {
+			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "…", Value: fmt.Sprintf("%d more not shown", len(b.Fields)-i)})
+			break
+		}
+		e.Fields = append(e.Fields, field)
+		size += n
 	}
 	if e.Title == "" && e.Description == "" && len(e.Fields) == 0 {
 		return nil

@@ -53,7 +53,11 @@ func TestVerify(t *testing.T) {
 		{"signature not hex", func() http.Header { h := signed(t, testNow, body); h.Set("X-Signature-Ed25519", "xyz"); return h }(), body, key, false},
 		{"short signature", func() http.Header { h := signed(t, testNow, body); h.Set("X-Signature-Ed25519", "abcd"); return h }(), body, key, false},
 		{"timestamp not a number", func() http.Header { h := signed(t, testNow, body); h.Set("X-Signature-Timestamp", "soon"); return h }(), body, key, false},
-		{"huge negative timestamp", func() http.Header { h := signed(t, testNow, body); h.Set("X-Signature-Timestamp", "-9223372036854775808"); return h }(), body, key, false},
+		{"huge negative timestamp", func() http.Header {
+			h := signed(t, testNow, body)
+			h.Set("X-Signature-Timestamp", "-9223372036854775808")
+			return h
+		}(), body, key, false},
 		{"bad key length", signed(t, testNow, body), body, key[:31], false},
 	}
 	for _, c := range cases {

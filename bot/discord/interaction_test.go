@@ -1,0 +1,365 @@
+package discord
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+func opt(name string, typ int, value any) map[string]any {
+	return map[string]any{"name": name, "type": typ, "value": value}
+}
+
+// TestCommandText checks every verb's typed options become the words the
+// command layer parses, whatever order the user filled them in.
+func TestCommandText(t *testing.T) {
+	const str, integer, user = 3, 4, 6
+	cases := []struct {
+		sub  string
+		opts []map[string]any
+		want string
+	}{
+		{"update", []map[string]any{opt("note", str, "Board signed off"), opt("progress", integer, 40), opt("target", str, "eds/1.1"), opt("status", str, "on-track")},
+			"update eds/1.1 40% on-track -- Board signed off"},
+		{"update", []map[string]any{opt("target", str, "eds/1.1"), opt("status", str, "done")}, "update eds/1.1 done"},
+		{"update", []map[string]any{opt("target", str, "5.2"), opt("progress", integer, 0)}, "update 5.2 0%"},
+		{"update", []map[string]any{opt("target", str, "5.2"), opt("note", str, "40% of staff said on-track")}, "update 5.2 -- 40% of staff said on-track"},
+		{"rate", []map[string]any{opt("grade", str, "achieving"), opt("target", str, "eds/2.1")}, "rate eds/2.1 achieving"},
+		{"assign", []map[string]any{opt("user", user, "555000333"), opt("target", str, "eds/1.1")}, "assign eds/1.1 <@555000333>"},
+		{"due", []map[string]any{opt("target", str, "eds/1.1"), opt("date", str, "2026-03-31")}, "due eds/1.1 2026-03-31"},
+		{"due", []map[string]any{opt("target", str, "eds/1.1"), opt("date", str, "none")}, "due eds/1.1 none"},
+		{"list", nil, "list"},
+		{"list", []map[string]any{opt("filter", str, "overdue")}, "list overdue"},
+		{"show", []map[string]any{opt("target", str, "nhse-2024-26/5.2")}, "show nhse-2024-26/5.2"},
+		{"history", []map[string]any{opt("count", integer, 3), opt("target", str, "eds/1.1")}, "history eds/1.1 3"},
+		{"history", []map[string]any{opt("target", str, "eds/1.1")}, "history eds/1.1"},
+		{"snooze", []map[string]any{opt("reason", str, "waiting for survey"), opt("until", str, "2w"), opt("target", str, "eds/1.1")}, "snooze eds/1.1 2w waiting for survey"},
+		{"snooze", []map[string]any{opt("target", str, "eds/1.1"), opt("until", str, "2026-12-01")}, "snooze eds/1.1 2026-12-01"},
+		{"add", []map[string]any{opt("title", str, "Staff network chairs"), opt("code", str, "1.9"), opt("objective", str, "eds/1")}, "add eds/1 1.9 Staff network chairs"},
+		{"import", []map[string]any{opt("framework", str, "eds")}, "import eds"},
+		{"digest", []map[string]any{opt("action", str, "here")}, "digest here"},
+		{"digest", []map[string]any{opt("cron", str, "0 8 * * FRI"), opt("action", str, "here")}, "digest here 0 8 * * FRI"},
+		{"digest", []map[string]any{opt("action", str, "off")}, "digest off"},
+		{"digest", []map[string]any{opt("action", str, "now")}, "digest now"},
+		{"timezone", nil, "timezone"},
+		{"timezone", []map[string]any{opt("name", str, "Europe/London")}, "timezone Europe/London"},
+		{"help", nil, "help"},
+		{"help", []map[string]any{opt("verb", str, "update")}, "help update"},
+		{"frameworks", nil, "frameworks"},
+		{"undo", nil, "undo"},
+	}
+	covered := map[string]bool{}
+	for _, c := range cases {
+		covered[c.sub] = true
+		t.Run(c.want, func(t *testing.T) {
+			fh := &fakeHandler{}
+			a := newAdapter(t, fh, nil, nil)
+			body := withOptions(t, c.sub, c.opts)
+			decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+			reqs := fh.requests()
+			if len(reqs) != 1 || reqs[0].Text != c.want {
+				t.Fatalf("handler got %+v, want text %q", reqs, c.want)
+			}
+		})
+	}
+	for _, v := range verbs() {
+		if !covered[v.name] {
+			t.Errorf("verb %q has no text mapping case", v.name)
+		}
+	}
+}
+
+func TestCommandRequestAndReply(t *testing.T) {
+	fh := &fakeHandler{reply: func(r bot.Request) bot.Reply {
+		return bot.Reply{
+			Text: "<@555000111> updated *eds/1.1*: 40% on track\nBoard signed off the data plan",
+			Blocks: []bot.Block{{
+				Title: "eds/1.1 Data collection", Text: "Board signed off the data plan", Colour: framework.OnTrack.Colour(),
+				Fields:  []bot.Field{{Name: "Progress", Value: framework.ProgressBar(40), Inline: true}},
+				Buttons: []bot.Button{{Label: "Log update", Command: "update eds/1.1", Form: true, Style: "primary"}},
+			}},
+			Command: "update",
+		}
+	}}
+	a := newAdapter(t, fh, nil, nil)
+	body := fixture(t, "command_update.json")
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+
+	want := bot.Request{
+		Workspace: "discord:81234", Channel: "90001", User: "555000111", UserName: "Priya (EDI lead)",
+		Text: "update eds/1.1 40% on-track -- Board signed off the data plan", ID: "1200000000000000002",
+	}
+	if got := fh.requests(); len(got) != 1 || got[0] != want {
+		t.Fatalf("request %+v\nwant    %+v", got, want)
+	}
+	if resp.Type != 4 || resp.Data.Flags != 0 {
+		t.Fatalf("response type %d flags %d, want 4 and public", resp.Type, resp.Data.Flags)
+	}
+	if resp.Data.Content != "<@555000111> updated *eds/1.1*: 40% on track" {
+		t.Errorf("content %q, want the first line", resp.Data.Content)
+	}
+	if len(resp.Data.Embeds) != 1 || !strings.Contains(string(resp.Data.Embeds[0]), `"color":3061373`) {
+		t.Errorf("embeds %s, want one in on-track green (0x2eb67d)", resp.Data.Embeds)
+	}
+	if len(resp.Data.Components) != 1 || !strings.Contains(string(resp.Data.Components[0]), `"custom_id":"form:update eds/1.1"`) {
+		t.Errorf("components %s, want the form button", resp.Data.Components)
+	}
+}
+
+func TestPlatformAdmin(t *testing.T) {
+	cases := []struct {
+		perms string
+		admin bool
+	}{
+		{"0", false},
+		{"1071698660929", false}, // a typical member: send messages, read history, ...
+		{"8", true},              // Administrator
+		{"32", true},             // Manage Server
+		{"2248473465835113", true},
+	}
+	for _, c := range cases {
+		t.Run(c.perms, func(t *testing.T) {
+			fh := &fakeHandler{}
+			a := newAdapter(t, fh, nil, nil)
+			body := editFixture(t, "command_update.json", func(m map[string]any) {
+				m["member"].(map[string]any)["permissions"] = c.perms
+			})
+			decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+			if got := fh.requests()[0].PlatformAdmin; got != c.admin {
+				t.Fatalf("PlatformAdmin = %v, want %v", got, c.admin)
+			}
+		})
+	}
+}
+
+func TestCommandInDM(t *testing.T) {
+	fh := &fakeHandler{}
+	a := newAdapter(t, fh, nil, nil)
+	body := fixture(t, "command_dm.json")
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if resp.Type != 4 || resp.Data.Flags != 64 || resp.Data.Content != dmMessage {
+		t.Fatalf("DM answered %+v, want the ephemeral servers-only error", resp)
+	}
+	if n := len(fh.requests()); n != 0 {
+		t.Fatalf("handler called %d times for a DM", n)
+	}
+}
+
+func TestErrorRepliesAreEphemeral(t *testing.T) {
+	fh := &fakeHandler{reply: func(bot.Request) bot.Reply {
+		return bot.Reply{Text: "unknown target `9.9`: try `/target list`", Code: framework.ENOTFOUND}
+	}}
+	a := newAdapter(t, fh, nil, nil)
+	body := fixture(t, "command_update.json")
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if resp.Data.Flags != 64 || !strings.Contains(resp.Data.Content, "9.9") {
+		t.Fatalf("error reply %+v, want ephemeral with the message", resp.Data)
+	}
+}
+
+func TestAutocomplete(t *testing.T) {
+	var gotWS, gotPrefix string
+	var gotLimit int
+	h := completingHandler{fakeHandler: &fakeHandler{}, complete: func(ws, prefix string, limit int) []bot.Choice {
+		gotWS, gotPrefix, gotLimit = ws, prefix, limit
+		var cs []bot.Choice
+		for i := 1; i <= 30; i++ {
+			cs = append(cs, bot.Choice{Value: fmt.Sprintf("eds/1.%d", i), Label: strings.Repeat("Long title ", i)})
+		}
+		return cs
+	}}
+	a := newAdapter(t, h, nil, nil)
+	body := fixture(t, "autocomplete.json")
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if gotWS != "discord:81234" || gotPrefix != "eds/1" || gotLimit != 25 {
+		t.Errorf("Complete(%q, %q, %d)", gotWS, gotPrefix, gotLimit)
+	}
+	if resp.Type != 8 || len(resp.Data.Choices) != 25 {
+		t.Fatalf("type %d with %d choices, want 8 with 25", resp.Type, len(resp.Data.Choices))
+	}
+	if c := resp.Data.Choices[0]; c.Name != "eds/1.1 — Long title" || c.Value != "eds/1.1" {
+		t.Errorf("first choice %+v", c)
+	}
+	for _, c := range resp.Data.Choices {
+		if n := len([]rune(c.Name)); n > 100 || !strings.HasPrefix(c.Name, c.Value+" — ") {
+			t.Errorf("choice %q (%d chars) for %q", c.Name, n, c.Value)
+		}
+	}
+	if len(h.requests()) != 0 {
+		t.Error("autocomplete ran a command")
+	}
+
+	// Without a Completer, autocomplete answers no choices.
+	plain := newAdapter(t, &fakeHandler{}, nil, nil)
+	resp = decodeResponse(t, post(t, plain, body, signed(t, testNow, body)))
+	if resp.Type != 8 || len(resp.Data.Choices) != 0 {
+		t.Fatalf("without Completer: %+v", resp)
+	}
+}
+
+func TestComponentClick(t *testing.T) {
+	fh := &fakeHandler{}
+	a := newAdapter(t, fh, nil, nil)
+	body := fixture(t, "component.json")
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	reqs := fh.requests()
+	if len(reqs) != 1 || reqs[0].Text != "update eds/1.1 done" || reqs[0].User != "555000222" || reqs[0].Workspace != "discord:81234" {
+		t.Fatalf("requests %+v", reqs)
+	}
+	if resp.Type != 4 || resp.Data.Content != "ok: update eds/1.1 done" {
+		t.Fatalf("response %+v", resp)
+	}
+}
+
+func TestFormButtonOpensModal(t *testing.T) {
+	fh := &fakeHandler{}
+	a := newAdapter(t, fh, nil, nil)
+	body := editFixture(t, "component.json", func(m map[string]any) {
+		m["data"].(map[string]any)["custom_id"] = "form:update eds/1.1"
+	})
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if resp.Type != 9 || resp.Data.CustomID != "form:update eds/1.1" || resp.Data.Title != "Log an update: eds/1.1" {
+		t.Fatalf("modal %+v", resp)
+	}
+	raw, _ := json.Marshal(resp.Data.Components)
+	for _, id := range []string{`"custom_id":"progress"`, `"custom_id":"status"`, `"custom_id":"note"`} {
+		if !strings.Contains(string(raw), id) {
+			t.Errorf("modal lacks %s: %s", id, raw)
+		}
+	}
+	if len(fh.requests()) != 0 {
+		t.Error("opening the form ran a command")
+	}
+}
+
+func TestModalSubmit(t *testing.T) {
+	fh := &fakeHandler{}
+	a := newAdapter(t, fh, nil, nil)
+	body := fixture(t, "modal_submit.json")
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	want := bot.Request{
+		Workspace: "discord:81234", Channel: "90099", User: "555000222", UserName: "Sam",
+		Text: "update eds/1.1 65% at-risk -- Waiting on HR data\nfor Q3", ID: "1200000000000000006",
+	}
+	if got := fh.requests(); len(got) != 1 || got[0] != want {
+		t.Fatalf("request %+v\nwant    %+v", got, want)
+	}
+	if resp.Type != 4 {
+		t.Fatalf("response %+v", resp)
+	}
+
+	// Empty fields are left out.
+	fh2 := &fakeHandler{}
+	a2 := newAdapter(t, fh2, nil, nil)
+	body = editFixture(t, "modal_submit.json", func(m map[string]any) {
+		rows := m["data"].(map[string]any)["components"].([]any)
+		rows[0].(map[string]any)["components"].([]any)[0].(map[string]any)["value"] = ""
+		rows[2].(map[string]any)["components"].([]any)[0].(map[string]any)["value"] = "  "
+	})
+	decodeResponse(t, post(t, a2, body, signed(t, testNow, body)))
+	if got := fh2.requests()[0].Text; got != "update eds/1.1 at-risk" {
+		t.Fatalf("text %q", got)
+	}
+}
+
+func TestDMButtonWithoutServer(t *testing.T) {
+	fh := &fakeHandler{}
+	a := newAdapter(t, fh, nil, nil)
+	body := editFixture(t, "modal_submit.json", func(m map[string]any) {
+		m["type"] = 3
+		m["data"] = map[string]any{"component_type": 2, "custom_id": "cmd:update eds/1.1 done"}
+	})
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if resp.Data.Content != dmMessage || resp.Data.Flags != 64 || len(fh.requests()) != 0 {
+		t.Fatalf("response %+v, requests %+v", resp, fh.requests())
+	}
+}
+
+// TestDeferred covers a handler slower than DeferAfter: the interaction is
+// acknowledged with type 5 and the reply arrives through the webhook.
+func TestDeferred(t *testing.T) {
+	const token = "aW50ZXJhY3Rpb246MTIwMDAwMDAwMDAwMDAwMDAwMjp0b2tlbg"
+	hook := "/webhooks/" + testAppID + "/" + token
+	cases := []struct {
+		name      string
+		sub       string
+		opts      []map[string]any
+		reply     bot.Reply
+		wantFlags int
+		want      []string // method and path of each follow-up call
+		wantBody  string
+	}{
+		{"update in channel", "update", []map[string]any{opt("target", 3, "eds/1.1"), opt("status", 3, "done")},
+			bot.Reply{Text: "eds/1.1 is done"}, 0,
+			[]string{"PATCH " + hook + "/messages/@original"}, `"content":"eds/1.1 is done"`},
+		{"query ephemeral", "list", nil,
+			bot.Reply{Text: "3 targets", Ephemeral: true}, 64,
+			[]string{"PATCH " + hook + "/messages/@original"}, `"content":"3 targets"`},
+		{"update fails", "update", []map[string]any{opt("target", 3, "9.9")},
+			bot.Reply{Text: "unknown target", Code: framework.ENOTFOUND, Ephemeral: true}, 0,
+			[]string{"POST " + hook, "DELETE " + hook + "/messages/@original"}, `"flags":64`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			api := newFakeDiscord(t, func(w http.ResponseWriter, r recorded, n int) {
+				if r.Method == "DELETE" {
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
+				_, _ = w.Write([]byte(`{"id":"1"}`))
+			})
+			release := make(chan struct{})
+			fh := &fakeHandler{reply: func(bot.Request) bot.Reply { <-release; return c.reply }}
+			a := newAdapter(t, fh, api, func(o *Options) { o.DeferAfter = 20 * time.Millisecond })
+			body := withOptions(t, c.sub, c.opts)
+			start := time.Now()
+			resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+			if time.Since(start) > 2*time.Second {
+				t.Fatalf("answered after %v", time.Since(start))
+			}
+			if resp.Type != 5 || resp.Data.Flags != c.wantFlags {
+				t.Fatalf("deferred response type %d flags %d, want 5 and %d", resp.Type, resp.Data.Flags, c.wantFlags)
+			}
+			api.none(t)
+			close(release)
+			for i, want := range c.want {
+				r := api.next(t)
+				if got := r.Method + " " + r.Path; got != want {
+					t.Fatalf("follow-up %d: %s, want %s", i, got, want)
+				}
+				if i == 0 && !strings.Contains(string(r.Body), c.wantBody) {
+					t.Errorf("follow-up body %s lacks %s", r.Body, c.wantBody)
+				}
+				if r.Header.Get("Authorization") != "" {
+					t.Error("webhook follow-up sent the bot token")
+				}
+			}
+			a.Wait()
+			api.none(t)
+		})
+	}
+}
+
+// TestGatewayInteraction drives the Gateway's handler directly: it answers
+// through discordgo's session, whose client reaches the fake API.
+func TestGatewayInteraction(t *testing.T) {
+	api := newFakeDiscord(t, func(w http.ResponseWriter, r recorded, n int) { w.WriteHeader(http.StatusNoContent) })
+	fh := &fakeHandler{}
+	a := newAdapter(t, fh, api, func(o *Options) { o.PublicKey = "" })
+	ix := decodeInteraction(t, fixture(t, "command_update.json"))
+	a.onInteraction(t.Context(), a.session, ix)
+	r := api.next(t)
+	if r.Method != "POST" || r.Path != "/interactions/1200000000000000002/aW50ZXJhY3Rpb246MTIwMDAwMDAwMDAwMDAwMDAwMjp0b2tlbg/callback" {
+		t.Fatalf("callback %s %s", r.Method, r.Path)
+	}
+	m := r.json(t)
+	if m["type"] != float64(4) || m["data"].(map[string]any)["content"] != "ok: update eds/1.1 40% on-track -- Board signed off the data plan" {
+		t.Fatalf("callback body %s", r.Body)
+	}
+}
