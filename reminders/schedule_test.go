@@ -105,12 +105,19 @@ func TestDSTDistinctPeriods(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			step := time.Minute
+			sc := &schedule{spec: s} // the cached path RunDue takes
 			var keys []string
 			fires := map[time.Time]bool{}
-			for at := utc(c.from); !at.After(utc(c.to)); at = at.Add(time.Minute) {
-				f, ok := latestFire(s, at)
+			for at := utc(c.from); !at.After(utc(c.to)); at = at.Add(step) {
+				f, ok := sc.latest(at)
 				if !ok {
 					t.Fatalf("no fire at %v", at)
+				}
+				if at.Minute()%17 == 0 { // spot-check the cache against the search
+					if g, _ := latestFire(s, at); !g.Equal(f) {
+						t.Fatalf("at %v: cached %v, searched %v", at, f, g)
+					}
 				}
 				fires[f.UTC()] = true
 				k := wallKey(f, london)

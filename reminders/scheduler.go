@@ -88,6 +88,27 @@ type schedule struct {
 	loc  *time.Location // the workspace's zone, for dates
 	spec *cron.SpecSchedule
 	sub  *framework.Subscription // nil for reminders
+
+	// fire and next cache the last answer of latest: while at stays in
+	// [fire, next) the latest fire time is still fire, and a tick costs
+	// no cron arithmetic.
+	fire, next time.Time
+}
+
+// latest is latestFire(sc.spec, at), cached.
+func (sc *schedule) latest(at time.Time) (time.Time, bool) {
+	if !sc.fire.IsZero() && !at.Before(sc.fire) && at.Before(sc.next) {
+		return sc.fire, true
+	}
+	f, ok := latestFire(sc.spec, at)
+	if !ok {
+		return f, false
+	}
+	sc.fire, sc.next = f, sc.spec.Next(f)
+	if sc.next.IsZero() {
+		sc.fire = time.Time{} // no next fire time: do not cache
+	}
+	return f, true
 }
 
 // New returns a Scheduler with opts' defaults filled in.
@@ -153,7 +174,7 @@ func (s *Scheduler) RunDue(ctx context.Context, at time.Time) (Result, error) {
 			return res, errors.Join(append(errs, ctx.Err())...)
 		}
 		sc := &s.schedules[i]
-		fire, ok := latestFire(sc.spec, at)
+		fire, ok := sc.latest(at)
 		if !ok || (sc.sub != nil && fire.Before(sc.sub.CreatedAt)) {
 			continue
 		}
