@@ -57,4 +57,3 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, open func(testing.TB, *c
 		t.Run(b.name, func(t *testing.T) { fn(t, b.open) })
 	}
 }
-
