@@ -215,3 +215,5 @@ func payloadForm(t *testing.T, name, hooksURL string) string {
 	js := strings.ReplaceAll(readFile(t, name), "https://hooks.slack.com", hooksURL)
 	return url.Values{"payload": {js}}.Encode()
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

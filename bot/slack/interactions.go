@@ -182,7 +182,9 @@ func formCommand(cmd string, state *slack.ViewState) string {
 // note, each optional, so a user can log any one of them.
 func updateForm(meta formMeta) slack.ModalViewRequest {
 	md, _ := json.Marshal(meta) // two strings: cannot fail
-	plain := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+	plain := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
 
 	progress := slack.NewNumberInputBlockElement(plain("0 to 100"), blockProgress, false)
 	progress.MinValue, progress.MaxValue = "0", "100"

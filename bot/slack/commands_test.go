@@ -1,0 +1,177 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+func decode(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("bad JSON %q: %v", body, err)
+	}
+	return m
+}
+
+func TestCommandReplies(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		ephemeral bool
+		want      string
+	}{
+		{"query is ephemeral", true, "ephemeral"},
+		{"update is in channel", false, "in_channel"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFakeSlack(t)
+			rec := &recorder{answer: func(r bot.Request) bot.Reply {
+				return bot.Reply{Ephemeral: c.ephemeral, Text: "🟢 eds/1.1 now 40%", Command: "update",
+					Blocks: []bot.Block{{Title: "eds/1.1 Data", Text: "🟢 on-track, 40%", Fields: []bot.Field{{Name: "Owner", Value: "<@U2CERLKJA>", Inline: true}}}}}
+			}}
+			a := newTestAdapter(t, f, rec, nil)
+			w := serve(a, signed("/slack/commands", readFile(t, "command_update.form")))
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+				t.Errorf("content type %q", ct)
+			}
+			m := decode(t, w.Body.Bytes())
+			if m["response_type"] != c.want {
+				t.Errorf("response_type %v, want %s", m["response_type"], c.want)
+			}
+			if m["text"] != "🟢 eds/1.1 now 40%" {
+				t.Errorf("text fallback %v", m["text"])
+			}
+			blocks, _ := m["blocks"].([]any)
+			if len(blocks) != 1 {
+				t.Fatalf("blocks %v", m["blocks"])
+			}
+			sec := blocks[0].(map[string]any)
+			if sec["type"] != "section" || sec["text"].(map[string]any)["text"] != "*eds/1.1 Data*\n🟢 on-track, 40%" {
+				t.Errorf("section %v", sec)
+			}
+			reqs := rec.requests()
+			if len(reqs) != 1 {
+				t.Fatalf("handler ran %d times", len(reqs))
+			}
+			want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
+				Text: "update eds/1.1 40% on-track Held two listening events", ID: "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"}
+			if reqs[0] != want {
+				t.Errorf("request\n got %+v\nwant %+v", reqs[0], want)
+			}
+		})
+	}
+}
+
+func TestSlowCommandFollowsUp(t *testing.T) {
+	f := newFakeSlack(t)
+	h := newHooks(t)
+	rec := &recorder{delay: 300 * time.Millisecond, answer: func(r bot.Request) bot.Reply {
+		return bot.Reply{Text: "digest posted", Command: "digest"}
+	}}
+	a := newTestAdapter(t, f, rec, func(o *Options) { o.FollowUpAfter = 50 * time.Millisecond })
+	body := strings.ReplaceAll(readFile(t, "command_update.form"), "https%3A%2F%2Fhooks.slack.com", strings.ReplaceAll(h.srv.URL, ":", "%3A"))
+	start := time.Now()
+	w := serve(a, signed("/slack/commands", body))
+	if d := time.Since(start); d > 250*time.Millisecond {
+		t.Errorf("answered after %v; should not wait for the handler", d)
+	}
+	m := decode(t, w.Body.Bytes())
+	if m["response_type"] != "ephemeral" || m["text"] != workingText {
+		t.Fatalf("interim answer %v", m)
+	}
+	got := h.next(t)
+	if got["text"] != "digest posted" || got["response_type"] != "in_channel" || got["replace_original"] != false {
+		t.Errorf("follow-up %v", got)
+	}
+	if got["_path"] != "/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN" {
+		t.Errorf("follow-up went to %v", got["_path"])
+	}
+}
+
+func TestPlatformAdminFromUsersInfoIsCached(t *testing.T) {
+	f := newFakeSlack(t)
+	f.admins["U2CERLKJA"] = true
+	rec := &recorder{}
+	now := testClock
+	a := newTestAdapter(t, f, rec, func(o *Options) {
+		o.Now = func() time.Time { return now }
+		o.AdminCacheTTL = time.Minute
+	})
+	body := readFile(t, "command_update.form")
+	for range 3 {
+		serve(a, signed("/slack/commands", body))
+	}
+	for i, r := range rec.requests() {
+		if !r.PlatformAdmin {
+			t.Errorf("request %d: PlatformAdmin false for a workspace admin", i)
+		}
+	}
+	if n := len(f.calls("users.info")); n != 1 {
+		t.Errorf("users.info called %d times, want 1 (cached)", n)
+	}
+	// After the TTL the answer is asked again, and a demotion shows.
+	f.mu.Lock()
+	f.admins["U2CERLKJA"] = false
+	f.mu.Unlock()
+	now = now.Add(2 * time.Minute)
+	w := signed("/slack/commands", body)
+	w.Header.Set("X-Slack-Request-Timestamp", "1531420738")
+	w.Header.Set("X-Slack-Signature", Sign(testSecret, 1531420738, []byte(body)))
+	serve(a, w)
+	reqs := rec.requests()
+	if reqs[len(reqs)-1].PlatformAdmin {
+		t.Error("stale admin flag after TTL")
+	}
+	if n := len(f.calls("users.info")); n != 2 {
+		t.Errorf("users.info called %d times, want 2", n)
+	}
+}
+
+func TestUsersInfoFailureMeansNotAdmin(t *testing.T) {
+	f := newFakeSlack(t)
+	f.admins["U2CERLKJA"] = true
+	f.handle = func(w http.ResponseWriter, c apiCall, n int) bool {
+		if c.Method == "users.info" {
+			_, _ = w.Write([]byte(`{"ok":false,"error":"missing_scope"}`))
+			return true
+		}
+		return false
+	}
+	rec := &recorder{}
+	a := newTestAdapter(t, f, rec, nil)
+	if w := serve(a, signed("/slack/commands", readFile(t, "command_update.form"))); w.Code != 200 {
+		t.Fatalf("status %d", w.Code)
+	}
+	if r := rec.requests(); len(r) != 1 || r[0].PlatformAdmin {
+		t.Fatalf("requests %+v", r)
+	}
+}
+
+func TestCommandMissingTeamIs400(t *testing.T) {
+	f := newFakeSlack(t)
+	rec := &recorder{}
+	a := newTestAdapter(t, f, rec, nil)
+	w := serve(a, signed("/slack/commands", "command=%2Ftarget&text=help"))
+	if w.Code != http.StatusBadRequest || len(rec.requests()) != 0 {
+		t.Fatalf("status %d, handler runs %d", w.Code, len(rec.requests()))
+	}
+}
+
+func TestHandlerPanicIsInternalError(t *testing.T) {
+	f := newFakeSlack(t)
+	a := newTestAdapter(t, f, bot.HandlerFunc(func(_ context.Context, r bot.Request) bot.Reply { panic("boom") }), nil)
+	w := serve(a, signed("/slack/commands", readFile(t, "command_update.form")))
+	m := decode(t, w.Body.Bytes())
+	if m["response_type"] != "ephemeral" || !strings.Contains(m["text"].(string), "went wrong") {
+		t.Fatalf("answer %v", m)
+	}
+}

@@ -1,0 +1,165 @@
+package slack
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+func TestButtonRunsCommandAsPresser(t *testing.T) {
+	f := newFakeSlack(t)
+	h := newHooks(t)
+	rec := &recorder{answer: func(r bot.Request) bot.Reply {
+		return bot.Reply{Ephemeral: true, Text: "Snoozed eds/1.1 until 2026-11-30", Command: "snooze"}
+	}}
+	a := newTestAdapter(t, f, rec, nil)
+	w := serve(a, signed("/slack/interactions", payloadForm(t, "block_actions.json", h.srv.URL)))
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Fatalf("ack: %d %q", w.Code, w.Body)
+	}
+	got := h.next(t)
+	if got["text"] != "Snoozed eds/1.1 until 2026-11-30" || got["response_type"] != "ephemeral" || got["replace_original"] != false {
+		t.Errorf("reply %v", got)
+	}
+	reqs := rec.requests()
+	want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
+		Text: "snooze eds/1.1 7d", ID: "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3"}
+	if len(reqs) != 1 || reqs[0] != want {
+		t.Fatalf("requests %+v", reqs)
+	}
+}
+
+func TestFormButtonOpensModal(t *testing.T) {
+	f := newFakeSlack(t)
+	rec := &recorder{}
+	a := newTestAdapter(t, f, rec, nil)
+	w := serve(a, signed("/slack/interactions", payloadForm(t, "block_actions_form.json", "https://hooks.slack.com")))
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	if n := len(rec.requests()); n != 0 {
+		t.Fatalf("a form button ran the command %d times before the form was filled", n)
+	}
+	calls := f.calls("views.open")
+	if len(calls) != 1 {
+		t.Fatalf("views.open called %d times", len(calls))
+	}
+	c := calls[0].JSON
+	if c["trigger_id"] != "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3" {
+		t.Errorf("trigger_id %v", c["trigger_id"])
+	}
+	view := c["view"].(map[string]any)
+	var meta formMeta
+	if err := json.Unmarshal([]byte(view["private_metadata"].(string)), &meta); err != nil || meta != (formMeta{Command: "update eds/1.1", Channel: "C0LAN2Q65"}) {
+		t.Errorf("private_metadata %v (%v)", view["private_metadata"], err)
+	}
+	if view["callback_id"] != formCallback || view["type"] != "modal" {
+		t.Errorf("view %v", view)
+	}
+	kinds := map[string]string{}
+	for _, b := range view["blocks"].([]any) {
+		b := b.(map[string]any)
+		if b["type"] == "input" {
+			if b["optional"] != true {
+				t.Errorf("block %v is not optional", b["block_id"])
+			}
+			el := b["element"].(map[string]any)
+			kinds[b["block_id"].(string)] = el["type"].(string)
+			if b["block_id"] == "progress" && (el["min_value"] != "0" || el["max_value"] != "100") {
+				t.Errorf("progress bounds %v", el)
+			}
+			if b["block_id"] == "status" && len(el["options"].([]any)) != 5 {
+				t.Errorf("status options %v", el["options"])
+			}
+		}
+	}
+	want := map[string]string{"progress": "number_input", "status": "static_select", "note": "plain_text_input"}
+	for k, v := range want {
+		if kinds[k] != v {
+			t.Errorf("block %s is %q, want %q", k, kinds[k], v)
+		}
+	}
+}
+
+func TestViewSubmission(t *testing.T) {
+	cases := []struct {
+		name       string
+		reply      bot.Reply
+		wantErrors map[string]any // nil: success, modal closes
+	}{
+		{"success posts in channel", bot.Reply{Text: "🟠 eds/1.1: 40%, at-risk", Command: "update"}, nil},
+		{"progress error", bot.Reply{Ephemeral: true, Code: "invalid", Field: "progress", Text: "progress must be 0 to 100"},
+			map[string]any{"progress": "progress must be 0 to 100"}},
+		{"status error", bot.Reply{Ephemeral: true, Code: "invalid", Field: "status", Text: "a done target is at 100%"},
+			map[string]any{"status": "a done target is at 100%"}},
+		{"other error goes under note", bot.Reply{Ephemeral: true, Code: "forbidden", Field: "target", Text: "only the owner can update this"},
+			map[string]any{"note": "only the owner can update this"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFakeSlack(t)
+			rec := &recorder{answer: func(bot.Request) bot.Reply { return c.reply }}
+			a := newTestAdapter(t, f, rec, nil)
+			w := serve(a, signed("/slack/interactions", payloadForm(t, "view_submission.json", "https://hooks.slack.com")))
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d", w.Code)
+			}
+			reqs := rec.requests()
+			if len(reqs) != 1 || reqs[0].Text != "update eds/1.1 40% at-risk -- Held two listening events" || reqs[0].Channel != "C0LAN2Q65" {
+				t.Fatalf("requests %+v", reqs)
+			}
+			if c.wantErrors == nil {
+				if w.Body.Len() != 0 {
+					t.Fatalf("success should close the modal with an empty body, got %q", w.Body)
+				}
+				deadline := time.Now().Add(5 * time.Second)
+				for len(f.calls("chat.postMessage")) == 0 && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+				posts := f.calls("chat.postMessage")
+				if len(posts) != 1 || posts[0].Form.Get("channel") != "C0LAN2Q65" || posts[0].Form.Get("text") != c.reply.Text {
+					t.Fatalf("posts %+v", posts)
+				}
+				return
+			}
+			m := decode(t, w.Body.Bytes())
+			if m["response_action"] != "errors" {
+				t.Fatalf("response %v", m)
+			}
+			errs := m["errors"].(map[string]any)
+			if len(errs) != len(c.wantErrors) {
+				t.Fatalf("errors %v, want %v", errs, c.wantErrors)
+			}
+			for k, v := range c.wantErrors {
+				if errs[k] != v {
+					t.Errorf("errors[%s] = %v, want %v", k, errs[k], v)
+				}
+			}
+			if n := len(f.calls("chat.postMessage")); n != 0 {
+				t.Errorf("an error posted %d messages", n)
+			}
+		})
+	}
+}
+
+func TestFormCommand(t *testing.T) {
+	ic, err := parseInteraction([]byte(payloadForm(t, "view_submission.json", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := ic.View.State
+	if got := formCommand("update eds/1.1", st); got != "update eds/1.1 40% at-risk -- Held two listening events" {
+		t.Errorf("all answers: %q", got)
+	}
+	delete(st.Values, "progress")
+	delete(st.Values, "note")
+	if got := formCommand("update eds/1.1", st); got != "update eds/1.1 at-risk" {
+		t.Errorf("status only: %q", got)
+	}
+	if got := formCommand("update eds/1.1", nil); got != "update eds/1.1" {
+		t.Errorf("no state: %q", got)
+	}
+}

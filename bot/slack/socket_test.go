@@ -1,0 +1,197 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+func envelopeFrom(t *testing.T, name string) socketmode.Request {
+	t.Helper()
+	var req socketmode.Request
+	if err := json.Unmarshal([]byte(readFile(t, name)), &req); err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+func TestEnvelopeSlashCommandRunsOnce(t *testing.T) {
+	f := newFakeSlack(t)
+	rec := &recorder{}
+	a := newTestAdapter(t, f, rec, nil)
+	req := envelopeFrom(t, "envelope_slash_command.json")
+
+	ack, ok := a.envelope(context.Background(), req).(message)
+	if !ok || ack.Text != "ok: show eds/1.1" || ack.ResponseType != "ephemeral" || len(ack.Blocks) != 1 {
+		t.Fatalf("ack payload %+v", ack)
+	}
+	// Slack redelivers: the same envelope id, and a retry with a new id.
+	if p := a.envelope(context.Background(), req); p != nil {
+		t.Errorf("redelivered envelope acked with %v", p)
+	}
+	retry := req
+	retry.EnvelopeID = "another-id"
+	retry.RetryAttempt = 1
+	retry.RetryReason = "timeout"
+	a.envelope(context.Background(), retry)
+
+	reqs := rec.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("handler ran %d times, want once", len(reqs))
+	}
+	if reqs[0].Workspace != "slack:T1DC2JH3J" || reqs[0].Channel != "C0LAN2Q65" || reqs[0].Text != "show eds/1.1" {
+		t.Errorf("request %+v", reqs[0])
+	}
+}
+
+func TestEnvelopeInteractiveViewErrors(t *testing.T) {
+	f := newFakeSlack(t)
+	rec := &recorder{answer: func(bot.Request) bot.Reply {
+		return bot.Reply{Ephemeral: true, Code: "invalid", Field: "progress", Text: "progress must be a whole number"}
+	}}
+	a := newTestAdapter(t, f, rec, nil)
+	payload := readFile(t, "view_submission.json")
+	req := socketmode.Request{Type: "interactive", EnvelopeID: "e1", Payload: json.RawMessage(payload), AcceptsResponsePayload: true}
+	b, _ := json.Marshal(a.envelope(context.Background(), req))
+	if !strings.Contains(string(b), `"response_action":"errors"`) || !strings.Contains(string(b), `"progress":"progress must be a whole number"`) {
+		t.Fatalf("ack %s", b)
+	}
+}
+
+func TestEnvelopeAppHomeOpened(t *testing.T) {
+	f := newFakeSlack(t)
+	rec := &recorder{answer: func(r bot.Request) bot.Reply {
+		return bot.Reply{Ephemeral: true, Text: "Your targets", Blocks: []bot.Block{{Title: "eds/1.1", Text: "🟢 on-track 40%"}}}
+	}}
+	a := newTestAdapter(t, f, rec, nil)
+	req := envelopeFrom(t, "envelope_events_api.json")
+	if p := a.envelope(context.Background(), req); p != nil {
+		t.Errorf("events ack payload %v", p)
+	}
+	waitCalls(t, f, "views.publish", 1)
+	pub := f.calls("views.publish")[0].JSON
+	if pub["user_id"] != "U2CERLKJA" {
+		t.Errorf("published for %v", pub["user_id"])
+	}
+	view, _ := json.Marshal(pub["view"])
+	for _, want := range []string{`"type":"home"`, `My targets`, `*eds/1.1*\n🟢 on-track 40%`} {
+		if !strings.Contains(string(view), want) {
+			t.Errorf("home view lacks %s: %s", want, view)
+		}
+	}
+	if r := rec.requests(); len(r) != 1 || r[0].Text != "list mine" || r[0].User != "U2CERLKJA" {
+		t.Errorf("requests %+v", r)
+	}
+	// The same event in a new envelope (a redelivery) is not run again.
+	req.EnvelopeID = "new-envelope"
+	a.envelope(context.Background(), req)
+	if err := a.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.calls("views.publish")); n != 1 {
+		t.Errorf("views.publish %d times", n)
+	}
+}
+
+func waitCalls(t *testing.T, f *fakeSlack, method string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(f.calls(method)) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s called %d times, want %d", method, len(f.calls(method)), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestSocketModeSession runs RunSocketMode against a fake Socket Mode
+// server: apps.connections.open hands out a WebSocket URL, the socket
+// says hello, delivers a slash command twice (as Slack does on retry),
+// and collects the acks.
+func TestSocketModeSession(t *testing.T) {
+	f := newFakeSlack(t)
+	acks := make(chan map[string]any, 10)
+	upgrader := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	ws := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		envelope := readFile(t, "envelope_slash_command.json")
+		redelivered := strings.Replace(envelope, `"accepts_response_payload":true`, `"accepts_response_payload":true,"retry_attempt":1,"retry_reason":"timeout"`, 1)
+		for _, m := range []string{readFile(t, "envelope_hello.json"), envelope, redelivered} {
+			if err := conn.WriteMessage(websocket.TextMessage, []byte(m)); err != nil {
+				return
+			}
+		}
+		for {
+			var ack map[string]any
+			if err := conn.ReadJSON(&ack); err != nil {
+				return
+			}
+			acks <- ack
+		}
+	}))
+	t.Cleanup(ws.Close)
+	f.handle = func(w http.ResponseWriter, c apiCall, n int) bool {
+		if c.Method != "apps.connections.open" {
+			return false
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(ws.URL, "http") + "/link"})
+		return true
+	}
+	rec := &recorder{}
+	a := newTestAdapter(t, f, rec, func(o *Options) {
+		o.AppToken = "xapp-test"
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.RunSocketMode(ctx) }()
+
+	var got []map[string]any
+	for len(got) < 2 {
+		select {
+		case ack := <-acks:
+			got = append(got, ack)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("got %d acks, want 2", len(got))
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("RunSocketMode: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("RunSocketMode did not return after cancel")
+	}
+	var withPayload int
+	for _, ack := range got {
+		if ack["envelope_id"] != "dbdd0ef3-1543-4f94-bfb4-133d0e6c1545" {
+			t.Errorf("ack for %v", ack["envelope_id"])
+		}
+		if p, ok := ack["payload"].(map[string]any); ok {
+			withPayload++
+			if p["text"] != "ok: show eds/1.1" || p["response_type"] != "ephemeral" {
+				t.Errorf("ack payload %v", p)
+			}
+		}
+	}
+	if withPayload != 1 {
+		t.Errorf("%d acks carried a reply, want 1", withPayload)
+	}
+	if n := len(rec.requests()); n != 1 {
+		t.Errorf("handler ran %d times, want 1", n)
+	}
+}
