@@ -70,7 +70,8 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 func seqOf(k []byte) uint64 { return binary.BigEndian.Uint64(k[len(k)-8:]) }
 
 // Updates returns up to n of ref's updates, newest first, withdrawn ones
-// included, walking the target's history range backwards.
+// included, walking the target's history range backwards. n <= 0 means
+// all of them.
 func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error) {
 	var out []framework.Update
 	err := s.view("updates of "+ref, func(tx *bolt.Tx) error {

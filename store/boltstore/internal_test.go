@@ -1,0 +1,95 @@
+package boltstore
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// keys counts the keys of a bucket, found by following path from the root.
+func keys(t *testing.T, s *Store, path ...string) int {
+	t.Helper()
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(path[0]))
+		for _, p := range path[1:] {
+			b = b.Bucket([]byte(p))
+		}
+		n = b.Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Claims are keyed per fire time, so they would pile up for ever unless
+// expired ones are swept as new ones are taken.
+func TestExpiredClaimsAreSwept(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	s, err := Open(filepath.Join(t.TempDir(), "t.db"), &Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range 100 {
+		if ok, err := s.Claim(ctx, "local", fmt.Sprintf("digest:%d", i), time.Hour); err != nil || !ok {
+			t.Fatalf("Claim %d = %v, %v", i, ok, err)
+		}
+	}
+	if n := keys(t, s, "claims"); n != 100 {
+		t.Fatalf("%d claims stored, want 100", n)
+	}
+	now = now.Add(2 * time.Hour)
+	for i := range 3 {
+		if ok, err := s.Claim(ctx, "local", fmt.Sprintf("later:%d", i), time.Hour); err != nil || !ok {
+			t.Fatalf("later Claim = %v, %v", ok, err)
+		}
+	}
+	// 64 swept per call: three calls clear the 100 expired ones.
+	if n, m := keys(t, s, "claims"), keys(t, s, "claim-expiry"); n != 3 || m != 3 {
+		t.Fatalf("after expiry: %d claims, %d expiry entries; want only the 3 live ones", n, m)
+	}
+}
+
+// UpdatesSince walks the time index; a withdraw must take its update out
+// so that the walk costs what it returns.
+func TestWithdrawLeavesTimeIndex(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "t.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fw := &framework.Framework{ID: "eqs", Name: "Sample", Objectives: []framework.Objective{
+		{Code: "1", Title: "One", Targets: []framework.TargetSpec{{Code: "1.1", Title: "First"}}},
+	}}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	if _, err := s.Import(ctx, "local", fw, now); err != nil {
+		t.Fatal(err)
+	}
+	u, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now, Progress: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := keys(t, s, "ws:local", "by-time"); n != 1 {
+		t.Fatalf("by-time has %d keys, want 1", n)
+	}
+	if _, _, err := s.Withdraw(ctx, "local", u.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if n := keys(t, s, "ws:local", "by-time"); n != 0 {
+		t.Fatalf("by-time has %d keys after withdraw, want 0", n)
+	}
+	if n := keys(t, s, "ws:local", "updates"); n != 1 {
+		t.Fatalf("updates has %d records after withdraw, want the 1 kept in history", n)
+	}
+}
