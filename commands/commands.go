@@ -1,8 +1,3 @@
-// Package commands is targetbot's command language, the same on every
-// platform: it parses `/target <verb> <args>`, checks who may do what,
-// runs the command against a store.Store and builds the bot.Reply.
-// Platform adapters hand it a bot.Request and render what comes back; it
-// never imports a platform SDK.
 package commands
 
 import (
@@ -126,8 +121,8 @@ func (h *Handler) errorReply(c *call, err error) bot.Reply {
 		h.log.Error("command failed", "verb", c.verb, "workspace", c.req.Workspace, "user", c.req.User, "request", c.req.ID, "err", err)
 		msg = "internal error"
 	case framework.EUNAVAILABLE:
-		h.log.Warn("store unavailable", "verb", c.verb, "workspace", c.req.Workspace, "request", c.req.ID, "err", err)
 		if !errors.Is(err, errNoDigests) {
+			h.log.Warn("store unavailable", "verb", c.verb, "workspace", c.req.Workspace, "request", c.req.ID, "err", err)
 			msg = "storage is unavailable, try again shortly"
 		}
 	}

@@ -156,3 +156,22 @@ func FuzzHandle(f *testing.F) {
 		}
 	})
 }
+
+func TestFrameworkNoLongerOffered(t *testing.T) {
+	e := imported(t)
+	e.ok(adminUser, "add eds/2 2.9 Custom")
+	// The same store, with the custom framework folder emptied.
+	h := New(Options{Store: e.st, Frameworks: testFrameworks()[1:]})
+	do := func(text string) bot.Reply {
+		return h.Handle(context.Background(), bot.Request{Workspace: testWS, User: bob, Text: text})
+	}
+	if r := do("list 2"); r.Code != "" || !strings.Contains(r.Text, "eds/2.9") || !strings.Contains(r.Text, "eds/2.1") {
+		t.Errorf("list 2 = %+v", r)
+	}
+	if r := do("frameworks"); !strings.Contains(r.Text, "*eds* ✅ imported (no longer offered") {
+		t.Errorf("frameworks = %q", r.Text)
+	}
+	if r := do("show eds/1.1"); r.Code != "" {
+		t.Errorf("show = %+v", r)
+	}
+}

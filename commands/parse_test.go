@@ -250,3 +250,15 @@ func mustTime(t testing.TB, s string) time.Time {
 	}
 	return v
 }
+
+func TestParseStatus(t *testing.T) {
+	for in, want := range map[string]framework.Status{
+		"on-track": framework.OnTrack, "ON_TRACK": framework.OnTrack, "ontrack": framework.OnTrack,
+		"atrisk": framework.AtRisk, "offtrack": framework.OffTrack, "notstarted": framework.NotStarted,
+		"Done": framework.Done, "completed": framework.Done, "nope": "",
+	} {
+		if got, ok := parseStatus(in); got != want || ok != (want != "") {
+			t.Errorf("parseStatus(%q) = %q, %v", in, got, ok)
+		}
+	}
+}

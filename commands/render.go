@@ -17,7 +17,7 @@ type view struct {
 	loc *time.Location
 }
 
-// ephemeral is a private reply whose Text and single Block carry msg.
+// ephemeral is a private reply with msg as its Text.
 func ephemeral(msg string) bot.Reply {
 	return bot.Reply{Ephemeral: true, Text: msg}
 }

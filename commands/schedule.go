@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -72,6 +73,15 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	case "now":
 		if h.digest == nil {
 			return bot.Reply{}, errNoDigests
+		}
+		// A digest reports the updates since the channel's last one, so it
+		// needs the channel's subscription.
+		subs, err := h.store.Subscriptions(ctx, c.req.Workspace)
+		if err != nil {
+			return bot.Reply{}, storeErr("load subscriptions", err)
+		}
+		if !slices.ContainsFunc(subs, func(s framework.Subscription) bool { return s.Channel == c.req.Channel }) {
+			return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "this channel gets no digests yet: run `/target digest here` first, then `/target digest now`")
 		}
 		r, err := h.digest(ctx, c.req.Workspace, c.req.Channel)
 		if err != nil {

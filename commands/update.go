@@ -122,6 +122,11 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	// Lowering the progress of a done target without a status would leave
+	// it done at less than 100%: ask which status it is back at.
+	if t.Status == framework.Done && ua.status == "" && ua.progress != framework.Unchanged && ua.progress < 100 {
+		return bot.Reply{}, framework.FieldErrorf("status", "%s is done: give its new status too, for example %s", t.Ref(), code(fmt.Sprintf("/target update %s %d%% on-track", t.Ref(), ua.progress)))
+	}
 	u, t, err := h.store.AppendUpdate(ctx, w.ID, framework.Update{
 		Target:   t.Ref(),
 		Author:   c.req.User,

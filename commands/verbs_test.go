@@ -278,6 +278,9 @@ func TestSnooze(t *testing.T) {
 
 func TestDigest(t *testing.T) {
 	e := imported(t)
+	e.digest = func(context.Context, string, string) (bot.Reply, error) { return bot.Reply{Text: "x"}, nil }
+	e.fail(adminUser, "digest now", framework.ENOTFOUND, "", "run `/target digest here` first")
+	e.digest = nil
 	r := e.ok(adminUser, "digest here")
 	// 2026-11-23 10:00 UTC is a Monday; the next 09:00 Monday in London is a week on.
 	if r.Ephemeral || !strings.Contains(r.Text, "`0 9 * * MON` (Europe/London)") || !strings.Contains(r.Text, "Mon 30 Nov 2026 at 09:00 GMT") {
@@ -347,5 +350,15 @@ func TestTimezoneAndReminders(t *testing.T) {
 	e.ok(adminUser, "reminders default")
 	if w, _ := e.st.Workspace(t.Context(), testWS); w.ReminderSpec != "" {
 		t.Errorf("reminder spec after default %q", w.ReminderSpec)
+	}
+}
+
+func TestUpdateDoneTarget(t *testing.T) {
+	e := imported(t)
+	e.ok(amy, "update eds/1.1 done")
+	e.unchanged(amy, "update eds/1.1 60%", framework.EINVALID, "status", "eds/1.1 is done: give its new status too, for example `/target update eds/1.1 60% on-track`")
+	e.ok(amy, "update eds/1.1 60% at-risk reopened")
+	if got := e.target("eds/1.1"); got.Progress != 60 || got.Status != framework.AtRisk {
+		t.Errorf("reopened = %+v", got)
 	}
 }

@@ -1,0 +1,37 @@
+// Package commands is targetbot's command language, the same on every
+// platform: it parses `/target <verb> <args>`, checks who may do what,
+// runs the command against a store.Store and builds the bot.Reply.
+// Platform adapters hand it a bot.Request and render what comes back; it
+// never imports a platform SDK.
+//
+// Choices the design leaves open, made here:
+//
+//   - Progress is written with a % sign (`40%`). A bare whole number is
+//     also taken as progress, but only when nothing but options follows
+//     it (`update eds/1.1 40`, `update eds/1.1 40 on-track`), so a note
+//     that starts with a number (`3 sessions held`) stays a note. A `--`
+//     word ends the options: everything after it is the note, verbatim.
+//   - `done` with no progress sets 100%; `done` with a lower progress is
+//     an error, and so is lowering a done target's progress without
+//     saying its new status.
+//   - Queries (help, frameworks, list, show, history, timezone and
+//     reminders without arguments) and every error are ephemeral. Logged
+//     updates, undo and `digest now` are posted in the channel, and so
+//     are admin changes (import, add, assign, due, rate, snooze, digest
+//     here/off, timezone, reminders): owners, dates and grades matter to
+//     the whole team, so the team sees them change. An import that adds
+//     nothing is ephemeral.
+//   - `history` shows 10 updates by default; a count above 50 shows 50.
+//   - `undo` takes back only your newest update, within 15 minutes, and
+//     only while nobody has updated that target since.
+//   - `show` offers "Log update" always and "Mark done" only for targets
+//     that are not done.
+//   - `assign` takes `me` for yourself and `none` to unassign; `rate`
+//     takes `none` to clear a grade; `snooze <target> off` and
+//     `due <target> none` clear those settings.
+//   - `list <framework-id>` lists one framework's targets, beside the
+//     documented objective, mine, overdue, at-risk and @user filters.
+//   - Cron specs for digests and reminders are five fields in the
+//     workspace's time zone; `@every` and an explicit TZ are refused.
+//   - Time zone names are matched ignoring case (`europe/london`).
+package commands
