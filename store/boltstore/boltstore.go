@@ -76,10 +76,10 @@ func Open(path string, opts *Options) (*Store, error) {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("boltstore: open %s: the file is locked by another process (is another targetbot running on it?): %w", path, err)
-	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
-		return nil, fmt.Errorf("boltstore: open %s: not a bbolt database (wrong path, or a corrupt file?): %w", path, err)
 	case errors.Is(err, os.ErrPermission):
 		return nil, fmt.Errorf("boltstore: open %s: permission denied: %w", path, err)
+	case err != nil && notBolt(path, err):
+		return nil, fmt.Errorf("boltstore: open %s: not a bbolt database (wrong path, or a corrupt file?): %w", path, err)
 	case err != nil:
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
@@ -96,6 +96,18 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("boltstore: open %s: create buckets: %w", path, err)
 	}
 	return &Store{db: db, now: o.Now}, nil
+}
+
+// notBolt reports whether Open failed because the file holds something
+// other than a bbolt database. bbolt says so in several ways (invalid,
+// version mismatch, checksum, or "file size too small" for a short file),
+// so any failure on an existing, non-empty regular file counts.
+func notBolt(path string, err error) bool {
+	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
+		return true
+	}
+	fi, statErr := os.Stat(path)
+	return statErr == nil && fi.Mode().IsRegular() && fi.Size() > 0
 }
 
 // Close closes the file. The Store must not be used after.

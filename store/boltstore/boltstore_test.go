@@ -81,13 +81,29 @@ func TestPersistsAcrossReopen(t *testing.T) {
 }
 
 func TestOpenGarbageFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "notes.txt")
-	if err := os.WriteFile(path, []byte(strings.Repeat("not a database\n", 1000)), 0o600); err != nil {
-		t.Fatal(err)
+	for name, content := range map[string][]byte{
+		"text":        []byte(strings.Repeat("not a database\n", 1000)),
+		"short text":  []byte("hello"),
+		"zero blocks": make([]byte, 5000),
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "notes.txt")
+			if err := os.WriteFile(path, content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := boltstore.Open(path, nil)
+			if err == nil || !strings.Contains(err.Error(), "not a bbolt database") || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Open: %v; want an error naming the file as not a bbolt database", err)
+			}
+		})
 	}
+}
+
+func TestOpenMissingDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no", "such", "dir", "targetbot.db")
 	_, err := boltstore.Open(path, nil)
-	if err == nil || !strings.Contains(err.Error(), "not a bbolt database") || !strings.Contains(err.Error(), path) {
-		t.Fatalf("Open on a text file: %v; want an error naming the file as not a bbolt database", err)
+	if err == nil || !strings.Contains(err.Error(), path) || strings.Contains(err.Error(), "not a bbolt database") {
+		t.Fatalf("Open in a missing directory: %v; want an error naming the path, not calling it corrupt", err)
 	}
 }
 
