@@ -1,0 +1,52 @@
+package commands
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework/catalog"
+	"github.com/targetbot/targetbot/store/boltstore"
+)
+
+// benchHandler is a Handler over a bolt store with both built-in
+// frameworks imported.
+func benchHandler(b *testing.B) *Handler {
+	fws, err := catalog.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := boltstore.Open(filepath.Join(b.TempDir(), "b.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	h := New(Options{Store: st, Frameworks: fws})
+	for _, id := range []string{"eds", "nhse-2024-26"} {
+		if r := h.Handle(context.Background(), bot.Request{Workspace: testWS, User: adminUser, PlatformAdmin: true, Text: "import " + id}); r.Code != "" {
+			b.Fatal(r.Text)
+		}
+	}
+	return h
+}
+
+func BenchmarkList(b *testing.B) {
+	h := benchHandler(b)
+	req := bot.Request{Workspace: testWS, User: amy, Text: "list"}
+	for b.Loop() {
+		if r := h.Handle(context.Background(), req); r.Code != "" {
+			b.Fatal(r.Text)
+		}
+	}
+}
+
+func BenchmarkUpdate(b *testing.B) {
+	h := benchHandler(b)
+	req := bot.Request{Workspace: testWS, User: amy, Text: "update eds/1.1 40% on-track a note"}
+	for b.Loop() {
+		if r := h.Handle(context.Background(), req); r.Code != "" {
+			b.Fatal(r.Text)
+		}
+	}
+}
