@@ -36,8 +36,16 @@ end
 // KEYS: target, update, target log, ws log, last:<user>, due, stale.
 // ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note.
 // Returns {prev progress, prev status, target HGETALL}.
+//
+// The id is made client-side, so a call that go-redis retries after a
+// dropped connection finds its update already stored and returns it
+// instead of applying it twice.
 var appendScript = redis.NewScript(luaReindex + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  local prev = redis.call('HMGET', KEYS[2], 'prev_progress', 'prev_status')
+  return {prev[1], prev[2], redis.call('HGETALL', KEYS[1])}
+end
 local cur = redis.call('HMGET', KEYS[1], 'progress', 'status')
 local pp = cur[1] or '0'
 local ps = cur[2] or 'not-started'
@@ -68,9 +76,15 @@ return {pp, ps, redis.call('HGETALL', KEYS[1])}
 var withdrawScript = redis.NewScript(luaReindex + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
 local u = redis.call('HMGET', KEYS[1], 'target', 'withdrawn', 'prev_progress', 'prev_status')
-if u[2] == '1' then return redis.error_reply('TBWITHDRAWN') end
 local ref = u[1]
 local tkey = ARGV[1] .. ref
+if u[2] == '1' then
+  -- A retry of this very call (same time) succeeded the first time.
+  if redis.call('HGET', KEYS[1], 'withdrawn_at') == ARGV[2] then
+    return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', tkey)}
+  end
+  return redis.error_reply('TBWITHDRAWN')
+end
 if redis.call('EXISTS', tkey) == 0 then return redis.error_reply('TBNOTFOUND') end
 if redis.call('HGET', tkey, 'last_update') ~= ARGV[3] then return redis.error_reply('TBNOTLAST') end
 redis.call('HSET', KEYS[1], 'withdrawn', '1', 'withdrawn_at', ARGV[2])

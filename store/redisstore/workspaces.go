@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -221,14 +222,29 @@ func (s *Store) MarkDigested(ctx context.Context, ws, channel string, at time.Ti
 }
 
 // Claim takes key with SET NX PX: only the first caller gets true until
-// ttl passes.
+// ttl passes. The value is a token unique to the call, so that when
+// go-redis retries a SET whose reply was lost, the retry (which finds
+// the key taken) can tell the claim is its own. Only that losing path
+// costs a second round trip.
 func (s *Store) Claim(ctx context.Context, ws, key string, ttl time.Duration) (bool, error) {
 	if ttl <= 0 {
 		return false, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", key, ttl)
 	}
-	ok, err := s.c.SetNX(ctx, s.keys(ws).claim(key), "1", ttl).Result()
+	k := s.keys(ws).claim(key)
+	token := s.ids.next(time.Now())
+	ok, err := s.c.SetNX(ctx, k, token, ttl).Result()
 	if err != nil {
 		return false, s.fail("claim "+key, err)
 	}
-	return ok, nil
+	if ok {
+		return true, nil
+	}
+	holder, err := s.c.Get(ctx, k).Result()
+	if errors.Is(err, redis.Nil) {
+		return false, nil // it expired just now; the period's owner has run
+	}
+	if err != nil {
+		return false, s.fail("claim "+key, err)
+	}
+	return holder == token, nil
 }

@@ -1,0 +1,281 @@
+package redisstore_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store/redisstore"
+)
+
+// counter is a go-redis hook that counts network round trips: each
+// command sent alone is one, and each pipeline or MULTI/EXEC block is one.
+// A new connection's handshake (HELLO, then CLIENT SETINFO) also passes
+// through hooks; it is not the operation's cost, so it is not counted.
+type counter struct{ n atomic.Int64 }
+
+func handshake(cmds []redis.Cmder) bool {
+	for _, c := range cmds {
+		if n := c.Name(); n != "hello" && n != "client" {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *counter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c *counter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if !handshake([]redis.Cmder{cmd}) {
+			c.n.Add(1)
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (c *counter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if !handshake(cmds) {
+			c.n.Add(1)
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// trips runs f and returns how many round trips it made.
+func (c *counter) trips(t testing.TB, what string, f func() error) int64 {
+	t.Helper()
+	before := c.n.Load()
+	if err := f(); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return c.n.Load() - before
+}
+
+func counted(t testing.TB) (*redisstore.Store, *counter) {
+	s := open(t)
+	c := &counter{}
+	s.Client().AddHook(c)
+	return s, c
+}
+
+// sizedFramework has n targets in objectives of ten.
+func sizedFramework(id string, n int) *framework.Framework {
+	fw := &framework.Framework{ID: id, Name: "Sized " + id}
+	for i := range n {
+		obj := fmt.Sprint(i/10 + 1)
+		if i%10 == 0 {
+			fw.Objectives = append(fw.Objectives, framework.Objective{Code: obj, Title: "Objective " + obj})
+		}
+		o := &fw.Objectives[len(fw.Objectives)-1]
+		o.Targets = append(o.Targets, framework.TargetSpec{Code: fmt.Sprintf("%s.%d", obj, i%10+1), Title: fmt.Sprintf("Target %d", i+1)})
+	}
+	return fw
+}
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// TestWriteIsOneRoundTrip pins DESIGN.md section 5: every write command
+// is one round trip (a script, or one MULTI/EXEC). Each write runs once
+// to warm the server's script cache (a cold cache costs one EVAL retry),
+// then is counted.
+func TestWriteIsOneRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s, c := counted(t)
+	const ws = "slack:T1"
+	ref := "rt/1.1"
+	due := framework.Date("2026-04-01")
+	owner := "U9"
+
+	// lastID is the update Withdraw undoes, looked up outside the count.
+	var lastID string
+	cases := []struct {
+		name string
+		run  func(ws string) error
+	}{
+		{"Import", func(ws string) error {
+			_, err := s.Import(ctx, ws, sizedFramework("rt", 18), t0)
+			return err
+		}},
+		{"AppendUpdate", func(ws string) error {
+			_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: t0, Progress: 30, Status: framework.OnTrack})
+			return err
+		}},
+		{"Withdraw", func(ws string) error {
+			_, _, err := s.Withdraw(ctx, ws, lastID, t0.Add(time.Minute))
+			return err
+		}},
+		{"PatchTarget", func(ws string) error {
+			_, err := s.PatchTarget(ctx, ws, ref, framework.TargetPatch{Owner: &owner, Due: &due})
+			return err
+		}},
+		{"AddTarget", func(ws string) error {
+			return s.AddTarget(ctx, ws, framework.Target{Framework: "rt", Objective: "1", Code: "x1", Title: "Custom", Custom: true, CreatedAt: t0})
+		}},
+		{"NoteReminded", func(ws string) error { return s.NoteReminded(ctx, ws, []string{ref, "rt/1.2", "rt/none"}) }},
+		{"SetTimezone", func(ws string) error { return s.SetTimezone(ctx, ws, "Europe/London") }},
+		{"SetReminderSpec", func(ws string) error { return s.SetReminderSpec(ctx, ws, "0 10 * * MON-FRI") }},
+		{"PutSubscription", func(ws string) error {
+			return s.PutSubscription(ctx, framework.Subscription{Workspace: ws, Channel: "C1", Spec: framework.DefaultDigestSpec, CreatedAt: t0})
+		}},
+		{"MarkDigested", func(ws string) error { return s.MarkDigested(ctx, ws, "C1", t0) }},
+		{"DeleteSubscription", func(ws string) error { return s.DeleteSubscription(ctx, ws, "C1") }},
+		{"Claim", func(ws string) error {
+			ok, err := s.Claim(ctx, ws, "digest:C1:2026-03-02T09:00", time.Hour)
+			if err == nil && !ok {
+				err = fmt.Errorf("first claim was refused")
+			}
+			return err
+		}},
+	}
+	// The cases run in order, first against a warm-up workspace (which
+	// loads the scripts into the server's cache), then counted.
+	for _, warm := range []bool{true, false} {
+		w := ws
+		if warm {
+			w = "slack:warm-up"
+		}
+		for _, tc := range cases {
+			if tc.name == "Withdraw" {
+				u, err := s.LastUpdateBy(ctx, w, "U1")
+				if err != nil {
+					t.Fatalf("LastUpdateBy: %v", err)
+				}
+				lastID = u.ID
+			}
+			n := c.trips(t, tc.name, func() error { return tc.run(w) })
+			if warm {
+				t.Logf("%s, first run (script cache may be cold): %d round trips", tc.name, n)
+			}
+			if !warm && n != 1 {
+				t.Errorf("%s cost %d round trips, want 1", tc.name, n)
+			}
+		}
+	}
+}
+
+// TestDigestReadsDoNotGrow pins that the digest's reads cost the same
+// number of round trips whatever the workspace's size.
+func TestDigestReadsDoNotGrow(t *testing.T) {
+	ctx := context.Background()
+	s, c := counted(t)
+	if testing.Short() {
+		t.Skip("seeds 5,000 updates")
+	}
+
+	readTargets := func(ws string, want int) int64 {
+		return c.trips(t, "Targets", func() error {
+			ts, err := s.Targets(ctx, ws)
+			if err == nil && len(ts) != want {
+				err = fmt.Errorf("Targets returned %d, want %d", len(ts), want)
+			}
+			return err
+		})
+	}
+	for _, n := range []int{18, 1000} {
+		if _, err := s.Import(ctx, fmt.Sprintf("ws:%d", n), sizedFramework("big", n), t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	small, large := readTargets("ws:18", 18), readTargets("ws:1000", 1000)
+	t.Logf("Targets: %d round trips for 18 targets, %d for 1,000", small, large)
+	if small != large || small > 2 {
+		t.Errorf("Targets cost %d round trips for 18 targets and %d for 1,000: want the same, at most 2", small, large)
+	}
+
+	// Updates: 10 in one workspace, 5,000 in another, appended by
+	// concurrent writers to keep the seeding quick.
+	seedUpdates(t, s, "ws:18", 10)
+	seedUpdates(t, s, "ws:1000", 5000)
+	readSince := func(ws string, want int) int64 {
+		return c.trips(t, "UpdatesSince", func() error {
+			us, err := s.UpdatesSince(ctx, ws, t0)
+			if err == nil && len(us) != want {
+				err = fmt.Errorf("UpdatesSince returned %d, want %d", len(us), want)
+			}
+			return err
+		})
+	}
+	small, large = readSince("ws:18", 10), readSince("ws:1000", 5000)
+	t.Logf("UpdatesSince: %d round trips for 10 updates, %d for 5,000", small, large)
+	if small != large || small > 2 {
+		t.Errorf("UpdatesSince cost %d round trips for 10 updates and %d for 5,000: want the same, at most 2", small, large)
+	}
+
+	// Due and Stale: every target has a due date and is open.
+	for _, ws := range []string{"ws:18", "ws:1000"} {
+		ts, err := s.Targets(ctx, ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := framework.Date("2026-05-01")
+		for _, tg := range ts {
+			if _, err := s.PatchTarget(ctx, ws, tg.Ref(), framework.TargetPatch{Due: &d}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, q := range []struct {
+		name string
+		read func(ws string) (int, error)
+	}{
+		{"Due", func(ws string) (int, error) {
+			ts, err := s.Due(ctx, ws, "", "2026-12-31")
+			return len(ts), err
+		}},
+		{"Stale", func(ws string) (int, error) {
+			ts, err := s.Stale(ctx, ws, t0.Add(1000*time.Hour))
+			return len(ts), err
+		}},
+	} {
+		var got [2]int
+		small := c.trips(t, q.name, func() (err error) { got[0], err = q.read("ws:18"); return })
+		large := c.trips(t, q.name, func() (err error) { got[1], err = q.read("ws:1000"); return })
+		if got != [2]int{18, 1000} {
+			t.Errorf("%s returned %v targets, want [18 1000]", q.name, got)
+		}
+		if small != large || small > 2 {
+			t.Errorf("%s cost %d round trips for 18 targets and %d for 1,000: want the same, at most 2", q.name, small, large)
+		}
+	}
+}
+
+// seedUpdates appends n updates spread over the workspace's targets, one
+// minute apart from t0+1m, with 16 concurrent writers.
+func seedUpdates(t testing.TB, s *redisstore.Store, ws string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	ts, err := s.Targets(ctx, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := atomic.Int64{}
+	errs := make(chan error, 16)
+	for range 16 {
+		go func() {
+			for {
+				i := int(next.Add(1))
+				if i > n {
+					errs <- nil
+					return
+				}
+				u := framework.Update{Target: ts[i%len(ts)].Ref(), Author: fmt.Sprintf("U%d", i%7), Time: t0.Add(time.Duration(i) * time.Minute), Progress: i % 101, Status: framework.OnTrack, Note: "seed"}
+				if _, _, err := s.AppendUpdate(ctx, ws, u); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Fatalf("seeding updates: %v", err)
+		}
+	}
+}
