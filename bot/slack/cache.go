@@ -6,8 +6,8 @@ import (
 )
 
 // ttlCache is a small bounded map whose entries expire. When full it
-// drops expired entries, then the entry closest to expiry, so memory stays
-// bounded under any load.
+// drops the entry closest to expiry (an expired one, if any), so memory
+// stays bounded under any load.
 type ttlCache[V any] struct {
 	mu  sync.Mutex
 	max int

@@ -32,7 +32,12 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, a.slashCommand(r.Context(), cmd))
+	msg := a.slashCommand(r.Context(), cmd)
+	if msg.empty() {
+		w.WriteHeader(http.StatusOK) // Slack shows nothing for an empty 200
+		return
+	}
+	writeJSON(w, msg)
 }
 
 // parseCommand parses a verified slash-command form body with slack-go's
@@ -117,6 +122,9 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply)
 // minutes and 5 uses. replace_original is false so a button's answer
 // never overwrites the digest or reminder it was pressed on.
 func (a *Adapter) followUp(ctx context.Context, responseURL string, reply bot.Reply) {
+	if render(reply).empty() {
+		return
+	}
 	if err := a.postResponseURL(ctx, responseURL, render(reply)); err != nil {
 		a.log.Error("slack: follow-up failed", "err", err)
 	}

@@ -175,3 +175,12 @@ func TestHandlerPanicIsInternalError(t *testing.T) {
 		t.Fatalf("answer %v", m)
 	}
 }
+
+func TestEmptyReplyIsEmpty200(t *testing.T) {
+	f := newFakeSlack(t)
+	a := newTestAdapter(t, f, &recorder{answer: func(bot.Request) bot.Reply { return bot.Reply{} }}, nil)
+	w := serve(a, signed("/slack/commands", readFile(t, "command_update.form")))
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Fatalf("status %d body %q", w.Code, w.Body)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -97,7 +98,11 @@ func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback
 		switch kind {
 		case actionForm:
 			view := updateForm(formMeta{Command: act.Value, Channel: channel})
-			if _, err := a.api.OpenViewContext(ctx, ic.TriggerID, view); err != nil {
+			// The trigger id dies after 3s, so waiting longer is pointless.
+			octx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			_, err := a.api.OpenViewContext(octx, ic.TriggerID, view)
+			cancel()
+			if err != nil {
 				a.log.Error("slack: views.open failed", "err", err, "user", ic.User.ID)
 			}
 		case actionCommand:
@@ -225,6 +230,8 @@ func (a *Adapter) deliver(ctx context.Context, channel, user string, reply bot.R
 	var err error
 	msg := render(reply)
 	switch {
+	case msg.empty():
+		return
 	case channel == "":
 		err = a.Post(ctx, bot.Message{User: user, Reply: reply})
 	case reply.Ephemeral:

@@ -40,6 +40,10 @@ type message struct {
 	Blocks          []slack.Block `json:"blocks,omitempty"`
 }
 
+// empty reports whether there is nothing to show; Slack rejects a
+// message with neither text nor blocks.
+func (m message) empty() bool { return m.Text == "" && len(m.Blocks) == 0 }
+
 // responseType is Slack's name for who sees a reply.
 func responseType(r bot.Reply) string {
 	if r.Ephemeral {

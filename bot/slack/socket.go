@@ -78,6 +78,9 @@ func (a *Adapter) envelope(ctx context.Context, req socketmode.Request) any {
 			return nil
 		}
 		msg := a.slashCommand(ctx, cmd)
+		if msg.empty() {
+			return nil
+		}
 		if b, err := json.Marshal(msg); err == nil && len(b) > maxAckSize {
 			a.goLater(ctx, func(ctx context.Context) {
 				if err := a.postResponseURL(ctx, cmd.ResponseURL, msg); err != nil {

@@ -195,3 +195,23 @@ func TestSocketModeSession(t *testing.T) {
 		t.Errorf("handler ran %d times, want 1", n)
 	}
 }
+
+func TestEnvelopeOversizedReplyFollowsUp(t *testing.T) {
+	f := newFakeSlack(t)
+	h := newHooks(t)
+	var blocks []bot.Block
+	for range 40 {
+		blocks = append(blocks, bot.Block{Text: strings.Repeat("x", 1000)})
+	}
+	rec := &recorder{answer: func(bot.Request) bot.Reply { return bot.Reply{Ephemeral: true, Text: "big list", Blocks: blocks} }}
+	a := newTestAdapter(t, f, rec, nil)
+	req := envelopeFrom(t, "envelope_slash_command.json")
+	req.Payload = json.RawMessage(strings.ReplaceAll(string(req.Payload), "https://hooks.slack.com", h.srv.URL))
+	ack, _ := a.envelope(context.Background(), req).(message)
+	if ack.Text != workingText {
+		t.Fatalf("ack %q; a reply over Socket Mode's 20KB limit must not be acked inline", ack.Text)
+	}
+	if got := h.next(t); got["text"] != "big list" || len(got["blocks"].([]any)) != 40 {
+		t.Errorf("follow-up text %v with %d blocks", got["text"], len(got["blocks"].([]any)))
+	}
+}
