@@ -1,0 +1,92 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config is targetbot's configuration: environment variables, overridden
+// by flags. DESIGN.md section 2 is the contract for both.
+type Config struct {
+	Store         string // TARGETBOT_STORE, else REDIS_URL, else bolt:targetbot.db
+	Addr          string // TARGETBOT_ADDR
+	Timezone      string // TARGETBOT_TIMEZONE
+	Admins        string // TARGETBOT_ADMINS, "slack:U123,discord:456"
+	FrameworksDir string // TARGETBOT_FRAMEWORKS_DIR
+	User          string // console user, default $USER
+
+	SlackSigningSecret string
+	SlackBotToken      string
+	SlackAppToken      string
+	SlackAPIURL        string
+
+	DiscordPublicKey string
+	DiscordBotToken  string
+	DiscordAppID     string
+	DiscordAPIURL    string
+}
+
+// DefaultStore is where state lives when nothing says otherwise.
+const DefaultStore = "bolt:targetbot.db"
+
+// ConfigFromEnv reads the environment through getenv.
+func ConfigFromEnv(getenv func(string) string) Config {
+	or := func(v, def string) string {
+		if v == "" {
+			return def
+		}
+		return v
+	}
+	return Config{
+		Store:              or(getenv("TARGETBOT_STORE"), or(getenv("REDIS_URL"), DefaultStore)),
+		Addr:               or(getenv("TARGETBOT_ADDR"), ":8080"),
+		Timezone:           or(getenv("TARGETBOT_TIMEZONE"), "Europe/London"),
+		Admins:             getenv("TARGETBOT_ADMINS"),
+		FrameworksDir:      getenv("TARGETBOT_FRAMEWORKS_DIR"),
+		User:               or(getenv("USER"), "me"),
+		SlackSigningSecret: getenv("SLACK_SIGNING_SECRET"),
+		SlackBotToken:      getenv("SLACK_BOT_TOKEN"),
+		SlackAppToken:      getenv("SLACK_APP_TOKEN"),
+		SlackAPIURL:        getenv("SLACK_API_URL"),
+		DiscordPublicKey:   getenv("DISCORD_PUBLIC_KEY"),
+		DiscordBotToken:    getenv("DISCORD_BOT_TOKEN"),
+		DiscordAppID:       getenv("DISCORD_APP_ID"),
+		DiscordAPIURL:      getenv("DISCORD_API_URL"),
+	}
+}
+
+// commonFlags registers the flags every subcommand that opens the store takes.
+func (c *Config) commonFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Store, "store", c.Store, "where state lives: bolt:PATH, redis://…, rediss://… or redis-cluster://host:port,… (TARGETBOT_STORE)")
+	fs.StringVar(&c.Timezone, "timezone", c.Timezone, "default time zone for new workspaces, an IANA name (TARGETBOT_TIMEZONE)")
+	fs.StringVar(&c.Admins, "admins", c.Admins, "extra admins, e.g. slack:U123,discord:456 (TARGETBOT_ADMINS)")
+	fs.StringVar(&c.FrameworksDir, "frameworks-dir", c.FrameworksDir, "folder of custom framework YAML files (TARGETBOT_FRAMEWORKS_DIR)")
+}
+
+// Location loads the default time zone.
+func (c *Config) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("TARGETBOT_TIMEZONE %q is not an IANA time zone name (for example Europe/London)", c.Timezone)
+	}
+	return loc, nil
+}
+
+// AdminList splits and checks TARGETBOT_ADMINS.
+func (c *Config) AdminList() ([]string, error) {
+	var out []string
+	for _, a := range strings.Split(c.Admins, ",") {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue
+		}
+		platform, user, ok := strings.Cut(a, ":")
+		if !ok || user == "" || (platform != "slack" && platform != "discord" && platform != "local") {
+			return nil, fmt.Errorf("TARGETBOT_ADMINS entry %q must be platform:user, for example slack:U123 or discord:456", a)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}

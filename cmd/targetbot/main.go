@@ -1,0 +1,264 @@
+// Command targetbot is a chat-ops bot that helps teams track objectives and
+// targets in Slack, Discord or a local console. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/console"
+	"github.com/targetbot/targetbot/commands"
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/framework/catalog"
+	"github.com/targetbot/targetbot/reminders"
+	"github.com/targetbot/targetbot/store"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=…".
+var Version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "targetbot:", err)
+		os.Exit(1)
+	}
+}
+
+// Main is the program: configuration, the parts it wires together, and
+// the subcommands. Tests drive the same Main.
+type Main struct {
+	Config Config
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// StdinIsTerminal makes the console show a prompt.
+	StdinIsTerminal bool
+	Now             func() time.Time
+	Logger          *slog.Logger
+
+	Store     store.Store
+	Handler   *commands.Handler
+	Scheduler *reminders.Scheduler
+	Posters   map[string]bot.Poster
+
+	// OnListen, when set, is called with serve's address once it listens.
+	OnListen func(addr string)
+
+	metrics   *metrics
+	platforms platforms
+	server    *server // set by serve
+}
+
+// NewMain returns a Main configured from the process's environment.
+func NewMain() *Main {
+	fi, err := os.Stdin.Stat()
+	terminal := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return &Main{
+		Config:          ConfigFromEnv(os.Getenv),
+		Stdin:           os.Stdin,
+		Stdout:          os.Stdout,
+		Stderr:          os.Stderr,
+		StdinIsTerminal: terminal,
+		Now:             time.Now,
+	}
+}
+
+const usage = `targetbot tracks objectives and targets in Slack, Discord and a local console.
+
+Usage:
+  targetbot [console] [--user NAME]       a local chat session on stdin/stdout (the default)
+  targetbot serve [--addr :8080]          the HTTP server, every configured platform, and the scheduler
+  targetbot run-schedules --at RFC3339    run once every digest and reminder due at that instant
+  targetbot slack manifest --url BASE_URL print a Slack app manifest
+  targetbot discord register [--guild ID] register the /target command with Discord
+  targetbot version                       print the version
+
+Every subcommand that opens the store also takes --store, --timezone,
+--admins and --frameworks-dir; each overrides its environment variable.
+Run "targetbot SUBCOMMAND --help" for its flags.
+`
+
+// Run runs the subcommand args name.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	cmd, rest := "console", args
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, rest = args[0], args[1:]
+	}
+	switch cmd {
+	case "console":
+		return m.runConsole(ctx, rest)
+	case "serve":
+		return m.runServe(ctx, rest)
+	case "run-schedules":
+		return m.runSchedules(ctx, rest)
+	case "slack":
+		return m.runSlack(ctx, rest)
+	case "discord":
+		return m.runDiscord(ctx, rest)
+	case "version", "--version":
+		fmt.Fprintln(m.Stdout, "targetbot", Version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(m.Stderr, usage)
+		return fmt.Errorf("unknown subcommand %q: see the usage above", cmd)
+	}
+}
+
+// Close releases what Run opened.
+func (m *Main) Close() error {
+	if m.Store != nil {
+		err := m.Store.Close()
+		m.Store = nil
+		return err
+	}
+	return nil
+}
+
+func (m *Main) flagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("targetbot "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return fs
+}
+
+// setup checks the configuration, then opens the store and builds the
+// command handler, the platform adapters (when withPlatforms) and the
+// scheduler. Bad configuration fails here, with one clear line, before
+// anything starts.
+func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
+	if m.Logger == nil {
+		m.Logger = newLogger(m.Stderr)
+	}
+	loc, err := m.Config.Location()
+	if err != nil {
+		return err
+	}
+	admins, err := m.Config.AdminList()
+	if err != nil {
+		return err
+	}
+	frameworks, err := catalog.Load(m.Config.FrameworksDir)
+	if err != nil {
+		return err
+	}
+	if m.metrics == nil {
+		m.metrics = newMetrics()
+	}
+	s, err := openStore(ctx, m.Config.Store)
+	if err != nil {
+		return err
+	}
+	m.Store = s
+	m.Handler = commands.New(commands.Options{
+		Store:      s,
+		Frameworks: frameworks,
+		Admins:     admins,
+		Location:   loc,
+		Now:        m.Now,
+		Logger:     m.Logger,
+		Digest: func(ctx context.Context, ws, channel string) (bot.Reply, error) {
+			return m.Scheduler.Digest(ctx, ws, channel)
+		},
+	})
+	if m.Posters == nil {
+		m.Posters = map[string]bot.Poster{}
+	}
+	if withPlatforms {
+		if err := m.buildPlatforms(m.metrics.instrument(m.Handler, m.Logger)); err != nil {
+			return err
+		}
+	}
+	posters := map[string]bot.Poster{}
+	for platform, p := range m.Posters {
+		posters[platform] = m.metrics.countPosts(platform, p)
+	}
+	m.Scheduler = reminders.New(reminders.Options{
+		Store:    s,
+		Posters:  posters,
+		Location: loc,
+		Now:      m.Now,
+		Logger:   m.Logger,
+	})
+	return nil
+}
+
+func (m *Main) runConsole(ctx context.Context, args []string) error {
+	fs := m.flagSet("console")
+	m.Config.commonFlags(fs)
+	fs.StringVar(&m.Config.User, "user", m.Config.User, "your user name in the console ($USER)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if m.Logger == nil {
+		// The console's output is its replies: keep logs to warnings.
+		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	m.Posters = map[string]bot.Poster{"local": console.NewPoster(m.Stdout)}
+	if err := m.setup(ctx, false); err != nil {
+		return err
+	}
+	opts := console.Options{In: m.Stdin, Out: m.Stdout, User: m.Config.User, Handler: m.Handler}
+	if m.StdinIsTerminal {
+		opts.Prompt = "/target "
+		fmt.Fprintf(m.Stdout, "targetbot %s — workspace %s, user @%s, store %s. Type help, or exit.\n", Version, console.Workspace, m.Config.User, m.Config.Store)
+	}
+	return console.New(opts).Run(ctx)
+}
+
+func (m *Main) runSchedules(ctx context.Context, args []string) error {
+	fs := m.flagSet("run-schedules")
+	m.Config.commonFlags(fs)
+	at := fs.String("at", "", "the instant to run schedules for, RFC 3339, e.g. 2026-11-23T09:00:00Z (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *at == "" {
+		return errors.New("run-schedules needs --at, for example --at 2026-11-23T09:00:00Z")
+	}
+	t, err := time.Parse(time.RFC3339, *at)
+	if err != nil {
+		return fmt.Errorf("--at %q is not an RFC 3339 time: use the form 2026-11-23T09:00:00Z", *at)
+	}
+	if m.Logger == nil {
+		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	m.Posters = map[string]bot.Poster{"local": console.NewPoster(m.Stdout)}
+	if err := m.setup(ctx, true); err != nil {
+		return err
+	}
+	res, err := m.Scheduler.RunDue(ctx, t)
+	if err != nil {
+		return fmt.Errorf("run-schedules: %s", framework.ErrorMessage(err))
+	}
+	m.Logger.Info("schedules run", "at", t, "result", fmt.Sprintf("%+v", res))
+	return nil
+}
+
+// newLogger logs JSON, or text when w is a terminal.
+func newLogger(w io.Writer) *slog.Logger {
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return slog.New(slog.NewTextHandler(w, nil))
+		}
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// metrics are the Prometheus series served on /metrics. They live in a
+// registry of their own, not the global one.
+type metrics struct {
+	registry    *prometheus.Registry
+	requests    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
+	posts       *prometheus.CounterVec
+	storeErrors *prometheus.CounterVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "targetbot_requests_total",
+			Help: "Commands handled, by platform, command and outcome (ok or an error code).",
+		}, []string{"platform", "command", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "targetbot_request_duration_seconds",
+			Help:    "Time to handle a command, by platform and command.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"platform", "command"}),
+		posts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "targetbot_posts_total",
+			Help: "Digests and reminders posted, by platform and outcome.",
+		}, []string{"platform", "outcome"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "targetbot_store_errors_total",
+			Help: "Store failures seen, by where they were seen (command, ping).",
+		}, []string{"source"}),
+	}
+	m.registry.MustRegister(m.requests, m.latency, m.posts, m.storeErrors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// instrumentedHandler counts and times every command and logs failures.
+type instrumentedHandler struct {
+	next   bot.Handler
+	m      *metrics
+	logger *slog.Logger
+}
+
+func (m *metrics) instrument(h bot.Handler, logger *slog.Logger) *instrumentedHandler {
+	return &instrumentedHandler{next: h, m: m, logger: logger}
+}
+
+// Handle implements bot.Handler.
+func (h *instrumentedHandler) Handle(ctx context.Context, r bot.Request) bot.Reply {
+	start := time.Now()
+	reply := h.next.Handle(ctx, r)
+	elapsed := time.Since(start)
+	platform, command, outcome := r.Platform(), reply.Command, reply.Code
+	if command == "" {
+		command = "unknown"
+	}
+	if outcome == "" {
+		outcome = "ok"
+	}
+	h.m.requests.WithLabelValues(platform, command, outcome).Inc()
+	h.m.latency.WithLabelValues(platform, command).Observe(elapsed.Seconds())
+	if reply.Code == framework.EUNAVAILABLE {
+		h.m.storeErrors.WithLabelValues("command").Inc()
+	}
+	level := slog.LevelInfo
+	if reply.Code == framework.EINTERNAL || reply.Code == framework.EUNAVAILABLE {
+		level = slog.LevelError
+	}
+	h.logger.Log(ctx, level, "command", "request_id", r.ID, "workspace", r.Workspace, "user", r.User,
+		"command", command, "outcome", outcome, "duration", elapsed)
+	return reply
+}
+
+// Complete implements bot.Completer when the wrapped handler does.
+func (h *instrumentedHandler) Complete(ctx context.Context, ws, prefix string, limit int) []bot.Choice {
+	if c, ok := h.next.(bot.Completer); ok {
+		return c.Complete(ctx, ws, prefix, limit)
+	}
+	return nil
+}
+
+// countingPoster counts posts by outcome.
+type countingPoster struct {
+	next     bot.Poster
+	platform string
+	m        *metrics
+}
+
+func (m *metrics) countPosts(platform string, p bot.Poster) bot.Poster {
+	return &countingPoster{next: p, platform: platform, m: m}
+}
+
+// Post implements bot.Poster.
+func (p *countingPoster) Post(ctx context.Context, msg bot.Message) error {
+	err := p.next.Post(ctx, msg)
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	p.m.posts.WithLabelValues(p.platform, outcome).Inc()
+	return err
+}

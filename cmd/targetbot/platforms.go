@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/discord"
+	"github.com/targetbot/targetbot/bot/slack"
+)
+
+// platforms are the chat adapters whose credentials are set.
+type platforms struct {
+	slack   *slack.Adapter
+	discord *discord.Adapter
+}
+
+// buildPlatforms builds an adapter for each platform with credentials and
+// registers its Poster.
+func (m *Main) buildPlatforms(h bot.Handler) error {
+	c := m.Config
+	if c.SlackSigningSecret != "" || c.SlackAppToken != "" || c.SlackBotToken != "" {
+		if c.SlackAppToken != "" && c.SlackBotToken == "" {
+			return errors.New("SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN too: copy the xoxb- token from your Slack app's OAuth page")
+		}
+		a, err := slack.New(slack.Options{
+			SigningSecret: c.SlackSigningSecret,
+			BotToken:      c.SlackBotToken,
+			AppToken:      c.SlackAppToken,
+			APIURL:        c.SlackAPIURL,
+			Handler:       h,
+			Logger:        m.Logger.With("platform", "slack"),
+			Now:           m.Now,
+		})
+		if err != nil {
+			return fmt.Errorf("slack: %w", err)
+		}
+		m.platforms.slack = a
+		if c.SlackBotToken != "" {
+			m.Posters["slack"] = a
+		}
+	}
+	if c.DiscordPublicKey != "" || c.DiscordBotToken != "" {
+		a, err := discord.New(discord.Options{
+			PublicKey: c.DiscordPublicKey,
+			BotToken:  c.DiscordBotToken,
+			AppID:     c.DiscordAppID,
+			APIURL:    c.DiscordAPIURL,
+			Handler:   h,
+			Logger:    m.Logger.With("platform", "discord"),
+			Now:       m.Now,
+		})
+		if err != nil {
+			return fmt.Errorf("discord: %w", err)
+		}
+		m.platforms.discord = a
+		if c.DiscordBotToken != "" {
+			m.Posters["discord"] = a
+		}
+	}
+	return nil
+}
+
+// routes adds the webhook routes of the platforms that take webhooks.
+func (p *platforms) routes(mux *http.ServeMux) {
+	if p.slack != nil {
+		p.slack.Routes(mux)
+	}
+	if p.discord != nil {
+		p.discord.Routes(mux)
+	}
+}
+
+// run starts the platforms' long-lived connections: Slack Socket Mode
+// when an app token is set, the Discord Gateway when there is a bot token
+// but no public key.
+func (p *platforms) run(ctx context.Context, wg *sync.WaitGroup, cfg Config, logger *slog.Logger) {
+	if p.slack != nil && cfg.SlackAppToken != "" {
+		wg.Go(func() {
+			if err := p.slack.RunSocketMode(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("slack socket mode stopped", "err", err)
+			}
+		})
+	}
+	if p.discord != nil && cfg.DiscordPublicKey == "" && cfg.DiscordBotToken != "" {
+		wg.Go(func() {
+			if err := p.discord.RunGateway(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("discord gateway stopped", "err", err)
+			}
+		})
+	}
+}
+
+func (m *Main) runSlack(_ context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "manifest" {
+		return errors.New(`usage: targetbot slack manifest --url BASE_URL [--socket-mode]`)
+	}
+	fs := m.flagSet("slack manifest")
+	url := fs.String("url", "", "the public base URL targetbot serves on, e.g. https://targetbot.example.org (required unless --socket-mode)")
+	socket := fs.Bool("socket-mode", false, "use Socket Mode instead of request URLs")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *url == "" && !*socket {
+		return errors.New("slack manifest needs --url BASE_URL (or --socket-mode), for example --url https://targetbot.example.org")
+	}
+	out, err := slack.Manifest(*url, *socket)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(m.Stdout, out)
+	return err
+}
+
+func (m *Main) runDiscord(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "register" {
+		return errors.New(`usage: targetbot discord register [--guild ID]`)
+	}
+	fs := m.flagSet("discord register")
+	guild := fs.String("guild", "", "register in this server only (instant), instead of globally")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	c := m.Config
+	if c.DiscordBotToken == "" || c.DiscordAppID == "" {
+		return errors.New("discord register needs DISCORD_BOT_TOKEN and DISCORD_APP_ID: copy them from the Discord developer portal")
+	}
+	if m.Logger == nil {
+		m.Logger = newLogger(m.Stderr)
+	}
+	a, err := discord.New(discord.Options{
+		PublicKey: c.DiscordPublicKey,
+		BotToken:  c.DiscordBotToken,
+		AppID:     c.DiscordAppID,
+		APIURL:    c.DiscordAPIURL,
+		Handler:   bot.HandlerFunc(func(context.Context, bot.Request) bot.Reply { return bot.Reply{} }),
+		Logger:    m.Logger,
+		Now:       m.Now,
+	})
+	if err != nil {
+		return fmt.Errorf("discord: %w", err)
+	}
+	if err := a.Register(ctx, *guild); err != nil {
+		return fmt.Errorf("discord register: %w", err)
+	}
+	where := "globally (it may take up to an hour to appear)"
+	if *guild != "" {
+		where = "in server " + *guild
+	}
+	fmt.Fprintln(m.Stdout, "registered /target", where)
+	return nil
+}

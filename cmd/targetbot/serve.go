@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// server is the HTTP side of serve.
+type server struct {
+	http *http.Server
+	ln   net.Listener
+}
+
+// shutdownGrace bounds how long serve waits for requests in flight.
+const shutdownGrace = 20 * time.Second
+
+func (m *Main) runServe(ctx context.Context, args []string) error {
+	fs := m.flagSet("serve")
+	m.Config.commonFlags(fs)
+	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "HTTP listen address (TARGETBOT_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := m.setup(ctx, true); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on TARGETBOT_ADDR %q: %w", m.Config.Addr, err)
+	}
+	m.server = &server{ln: ln, http: &http.Server{
+		Handler:           m.routes(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}}
+	m.Logger.Info("serving", "addr", ln.Addr().String(), "store", redact(m.Config.Store), "version", Version,
+		"slack", m.platforms.slack != nil, "discord", m.platforms.discord != nil)
+
+	// The platforms' long-lived connections and the scheduler stop when
+	// bg is cancelled, after the HTTP server has drained.
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	var wg sync.WaitGroup
+	m.platforms.run(bg, &wg, m.Config, m.Logger)
+	wg.Go(func() {
+		if err := m.Scheduler.Run(bg); err != nil && !errors.Is(err, context.Canceled) {
+			m.Logger.Error("scheduler stopped", "err", err)
+		}
+	})
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- m.server.http.Serve(ln) }()
+	if m.OnListen != nil {
+		m.OnListen(ln.Addr().String())
+	}
+
+	select {
+	case err := <-serveErr:
+		cancel()
+		wg.Wait()
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	m.Logger.Info("shutting down: draining requests in flight")
+	sctx, scancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer scancel()
+	err = m.server.http.Shutdown(sctx)
+	cancel()
+	wg.Wait()
+	m.Logger.Info("stopped")
+	return err
+}
+
+// routes is every HTTP route serve answers.
+func (m *Main) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 800*time.Millisecond)
+		defer cancel()
+		if err := m.Store.Ping(ctx); err != nil {
+			m.metrics.storeErrors.WithLabelValues("ping").Inc()
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
+	m.platforms.routes(mux)
+	return withRequestID(mux, m.Logger)
+}
+
+// withRequestID gives every request an id (the caller's X-Request-Id, or
+// a new one), echoes it, puts it in the context, and logs the request.
+func withRequestID(next http.Handler, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		start := time.Now()
+		next.ServeHTTP(rec, r.WithContext(bot.WithRequestID(r.Context(), id)))
+		level := slog.LevelDebug
+		if rec.status >= 400 {
+			level = slog.LevelWarn
+		}
+		logger.Log(r.Context(), level, "http", "request_id", id, "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "duration", time.Since(start))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// redact hides a password in a store URL for logs.
+func redact(url string) string {
+	at := -1
+	for i := len(url) - 1; i >= 0; i-- {
+		if url[i] == '@' {
+			at = i
+			break
+		}
+	}
+	scheme := 0
+	for i := 0; i+2 < len(url); i++ {
+		if url[i:i+3] == "://" {
+			scheme = i + 3
+			break
+		}
+	}
+	if at < 0 || scheme == 0 || at < scheme {
+		return url
+	}
+	return url[:scheme] + "***" + url[at:]
+}
