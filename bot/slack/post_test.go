@@ -157,3 +157,21 @@ func TestPacerSpacesOneChannel(t *testing.T) {
 		t.Errorf("another channel waited %v", d)
 	}
 }
+
+func TestConcurrentPostsOfOneKeyPostOnce(t *testing.T) {
+	f := newFakeSlack(t)
+	a := newTestAdapter(t, f, &recorder{}, nil)
+	m := bot.Message{Channel: "C1", Key: "reminder/U1/2026-11-23", Reply: bot.Reply{Text: "eds/1.1 is overdue"}}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() { errs <- a.Post(context.Background(), m) }()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(f.calls("chat.postMessage")); n != 1 {
+		t.Fatalf("posted %d times, want 1", n)
+	}
+}

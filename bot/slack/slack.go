@@ -78,6 +78,7 @@ type Adapter struct {
 	admins   *ttlCache[bool]     // (team,user) -> is admin or owner
 	seen     *ttlCache[struct{}] // Socket Mode envelope ids and event ids
 	posted   *ttlCache[postState]
+	keys     keyLocks // one Post per Key at a time
 	pacer    pacer
 	inflight sync.WaitGroup // follow-ups still running after a response
 }
