@@ -2,6 +2,18 @@
 // the Gateway, /target registration, embeds and components. It turns
 // interactions into bot.Requests and renders bot.Replies; every business
 // rule, permissions included, lives in the command layer.
+//
+// Choices where Discord leaves room:
+//   - /target has one subcommand per verb, with typed options; the adapter
+//     rebuilds the text the command layer parses ("update eds/1.1 40%
+//     on-track -- note"), so both share one grammar.
+//   - A handler slower than Options.DeferAfter gets a deferred answer,
+//     ephemeral for query verbs and public otherwise; a reply of the other
+//     kind is sent as a new follow-up and the placeholder deleted.
+//   - Buttons carry "cmd:<command>" or "form:<command>". In a DM, where a
+//     click names no server, they carry it: "cmd@<guild>:<command>".
+//   - Replies let user mentions ping, never @everyone or roles.
+//   - Commands in DMs are refused: the workspace is the server.
 package discord
 
 import (

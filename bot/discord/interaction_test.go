@@ -363,3 +363,54 @@ func TestGatewayInteraction(t *testing.T) {
 		t.Fatalf("callback body %s", r.Body)
 	}
 }
+
+func TestDMButtonCarriesServer(t *testing.T) {
+	fh := &fakeHandler{reply: func(r bot.Request) bot.Reply {
+		return bot.Reply{Text: "snoozed", Blocks: []bot.Block{{Title: "eds/1.1", Buttons: []bot.Button{{Label: "Undo", Command: "undo"}}}}}
+	}}
+	a := newAdapter(t, fh, nil, nil)
+	body := editFixture(t, "modal_submit.json", func(m map[string]any) {
+		m["type"] = 3
+		m["data"] = map[string]any{"component_type": 2, "custom_id": "cmd@81234:snooze eds/1.1 7d"}
+	})
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	reqs := fh.requests()
+	if len(reqs) != 1 || reqs[0].Workspace != "discord:81234" || reqs[0].Text != "snooze eds/1.1 7d" || reqs[0].PlatformAdmin {
+		t.Fatalf("requests %+v", reqs)
+	}
+	if len(resp.Data.Components) != 1 || !strings.Contains(string(resp.Data.Components[0]), `"custom_id":"cmd@81234:undo"`) {
+		t.Fatalf("components %s, want the server carried on", resp.Data.Components)
+	}
+}
+
+func TestLongReplyOverflowsIntoFollowUps(t *testing.T) {
+	api := newFakeDiscord(t, nil)
+	var details []bot.Block
+	for range 12 {
+		details = append(details, bot.Block{Title: "objective"})
+	}
+	fh := &fakeHandler{reply: func(bot.Request) bot.Reply {
+		return bot.Reply{Text: "digest", Details: details, Ephemeral: true}
+	}}
+	a := newAdapter(t, fh, api, nil)
+	body := withOptions(t, "list", nil)
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if len(resp.Data.Embeds) != 10 || resp.Data.Flags != 64 {
+		t.Fatalf("response has %d embeds, flags %d", len(resp.Data.Embeds), resp.Data.Flags)
+	}
+	r := api.next(t)
+	b := r.json(t)
+	if r.Method != "POST" || !strings.HasPrefix(r.Path, "/webhooks/"+testAppID+"/") || len(b["embeds"].([]any)) != 2 || b["flags"] != float64(64) {
+		t.Fatalf("overflow %s %s %s", r.Method, r.Path, r.Body)
+	}
+}
+
+func TestHandlerPanicIsAnInternalError(t *testing.T) {
+	fh := &fakeHandler{reply: func(bot.Request) bot.Reply { panic("boom") }}
+	a := newAdapter(t, fh, nil, nil)
+	body := fixture(t, "command_update.json")
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if resp.Data.Flags != 64 || !strings.Contains(resp.Data.Content, "internal error") {
+		t.Fatalf("response %+v", resp.Data)
+	}
+}

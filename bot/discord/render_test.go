@@ -46,7 +46,7 @@ func TestRenderEmbeds(t *testing.T) {
 		Text: "summary <@1>\nmore detail",
 		Blocks: []bot.Block{
 			{Title: strings.Repeat("T", 300), Text: "body", Colour: "#ecb22e", Fields: fields[:3]},
-			{},                        // empty: no embed
+			{}, // empty: no embed
 			{Title: "bad colour", Colour: "red"},
 		},
 		Details: []bot.Block{{Title: "detail", Fields: fields}},
