@@ -23,8 +23,12 @@
 // Refs never contain ':' (framework ids and codes forbid it), so
 // t:<ref> and t:<ref>:log cannot collide.
 //
-// Every write is one round trip: a Lua script (EVALSHA, falling back to
-// EVAL when the server's script cache is cold) or a MULTI/EXEC block.
+// Every write is one round trip and one atomic change to its workspace:
+// a Lua script (EVALSHA, falling back to EVAL when the server's script
+// cache is cold), a MULTI/EXEC block, or a single command. Writes that
+// also list the workspace in <prefix>:workspaces pipeline that SADD
+// beside the script: the list is in another slot, Redis Cluster allows
+// no MULTI or script across slots, and the SADD is idempotent.
 // Every read a digest needs costs a fixed number of round trips: one to
 // read an index, then one pipeline that fetches every record.
 package redisstore

@@ -149,6 +149,17 @@ end
 return #KEYS
 `)
 
+// putSubScript creates or replaces a digest subscription.
+// KEYS: sub, subs. ARGV: channel, then field/value pairs.
+var putSubScript = redis.NewScript(`
+redis.call('DEL', KEYS[1])
+for i = 2, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1])
+end
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1
+`)
+
 // markDigestedScript sets a subscription's last digest time.
 // KEYS: sub. ARGV: time.
 var markDigestedScript = redis.NewScript(`

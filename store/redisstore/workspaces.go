@@ -76,11 +76,13 @@ func (s *Store) Workspaces(ctx context.Context) ([]framework.Workspace, error) {
 }
 
 // setSetting writes one settings field and lists the workspace, in one
-// MULTI. On Redis Cluster, go-redis splits a transaction by slot, so the
-// global list gets its own MULTI on its own node in the same call.
+// pipelined round trip. The HSET is the workspace's whole change, so it
+// needs no MULTI; the global list is in another slot and cannot share
+// one on Redis Cluster (go-redis refuses a cross-slot TxPipeline), and
+// adding to it twice is harmless.
 func (s *Store) setSetting(ctx context.Context, ws, field, value string) error {
 	k := s.keys(ws)
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, k.settings(), field, value)
 		p.SAdd(ctx, s.workspaces(), ws)
 		return nil
@@ -98,15 +100,13 @@ func (s *Store) SetReminderSpec(ctx context.Context, ws, spec string) error {
 	return s.setSetting(ctx, ws, "reminder_spec", spec)
 }
 
-// PutSubscription replaces a channel's subscription in one MULTI.
+// PutSubscription replaces a channel's subscription in one script,
+// pipelined with listing the workspace.
 func (s *Store) PutSubscription(ctx context.Context, sub framework.Subscription) error {
 	k := s.keys(sub.Workspace)
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, k.sub(sub.Channel))
-		p.HSet(ctx, k.sub(sub.Channel), subFields(sub)...)
-		p.SAdd(ctx, k.subs(), sub.Channel)
+	args := append([]any{sub.Channel}, subFields(sub)...)
+	_, err := s.runWith(ctx, putSubScript, []string{k.sub(sub.Channel), k.subs()}, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), sub.Workspace)
-		return nil
 	})
 	return s.fail("put subscription "+sub.Channel, err)
 }

@@ -153,22 +153,31 @@ func startServer() (*Server, error) {
 	}
 	s := &Server{dir: dir, sock: sock, cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(s.done) }()
+	if err := waitListening(s, "unix", sock, out); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// waitListening waits up to 10s for the server to accept connections on
+// addr, and stops it if it does not.
+func waitListening(s *Server, network, addr string, out *syncBuffer) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := net.Dial("unix", sock)
+		c, err := net.Dial(network, addr)
 		if err == nil {
 			_ = c.Close()
-			return s, nil
+			return nil
 		}
 		select {
 		case <-s.done:
-			_ = os.RemoveAll(dir)
-			return nil, fmt.Errorf("redistest: redis-server exited at start: %s", out.String())
+			_ = os.RemoveAll(s.dir)
+			return fmt.Errorf("redistest: redis-server exited at start: %s", out.String())
 		default:
 		}
 		if time.Now().After(deadline) {
 			s.Stop()
-			return nil, fmt.Errorf("redistest: redis-server did not listen on %s within 10s: %s", sock, out.String())
+			return fmt.Errorf("redistest: redis-server did not listen on %s within 10s: %s", addr, out.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
