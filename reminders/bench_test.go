@@ -158,4 +158,3 @@ func BenchmarkRunDueTick(b *testing.B) {
 type posterFunc func(context.Context, bot.Message) error
 
 func (f posterFunc) Post(ctx context.Context, m bot.Message) error { return f(ctx, m) }
-
