@@ -47,10 +47,12 @@ func classify(d digestData) digestLists {
 		case !t.Due.IsZero() && !t.Due.Before(today) && t.Due <= soon:
 			l.dueSoon = append(l.dueSoon, *t)
 		}
-		if framework.Snoozed(t, d.At, d.Loc) {
+		// A snooze is an answer: snoozed targets are listed with their
+		// reason, not escalated.
+		switch {
+		case framework.Snoozed(t, d.At, d.Loc):
 			l.snoozed = append(l.snoozed, *t)
-		}
-		if t.Reminders >= escalateFrom {
+		case t.Reminders >= escalateFrom:
 			l.escalated = append(l.escalated, *t)
 		}
 		if overdue && t.Owner == "" {

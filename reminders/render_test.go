@@ -37,7 +37,7 @@ func TestRenderDigest(t *testing.T) {
 	london := mustLoad(t, "Europe/London")
 	at := utc("2026-06-15T08:00:00Z") // Monday 09:00 BST
 	ts := []framework.Target{
-		{Framework: "eds", Objective: "1", Code: "1.1", Title: "Access", Status: framework.OnTrack, Progress: 50, Owner: "U1", Due: "2026-06-10", Rating: framework.Developing},
+		{Framework: "eds", Objective: "1", Code: "1.1", Title: "Access", Status: framework.OnTrack, Progress: 50, Owner: "U1", Due: "2026-06-10", Rating: framework.Developing, Reminders: 4},
 		{Framework: "eds", Objective: "1", Code: "1.2", Title: "Outcomes", Status: framework.AtRisk, Progress: 20, Due: "2026-06-01", Reminders: 0},
 		{Framework: "eds", Objective: "2", Code: "2.1", Title: "Wellbeing", Status: framework.NotStarted, Owner: "U2", Due: "2026-06-20", Rating: framework.Achieving},
 		{Framework: "eds", Objective: "2", Code: "2.2", Title: "Bullying", Status: framework.OffTrack, Progress: 10, Owner: "U3", Due: "2026-05-01", Reminders: 3, SnoozedUntil: "2026-06-30", SnoozeReason: "waiting for survey"},
@@ -73,7 +73,7 @@ func TestRenderDigest(t *testing.T) {
 		{"Overdue (3)", []string{"eds/1.1", "eds/1.2", "eds/2.2", "no owner"}, []string{"eds/3.1", "eds/2.1"}},
 		{"Due in the next 14 days (1)", []string{"eds/2.1", "2026-06-20"}, []string{"eds/3.2"}},
 		{"Snoozed (1)", []string{"eds/2.2", "waiting for survey", "2026-06-30"}, nil},
-		{"For admins: 3 or more reminders", []string{"eds/2.2", "<@U3>", "3 reminders"}, []string{"eds/1.1"}},
+		{"For admins: 3 or more reminders unanswered (1)", []string{"eds/1.1", "<@U1>", "4 reminders"}, []string{"eds/2.2"}}, // snoozed: not escalated
 		{"For admins: overdue with no owner (1)", []string{"eds/1.2", "/target assign eds/1.2"}, []string{"eds/1.1"}},
 		{"Ratings", []string{"undeveloped 0", "developing 1", "achieving 1", "excelling 1", "unrated 3"}, nil},
 	}

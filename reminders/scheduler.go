@@ -15,12 +15,26 @@
 //     fire times share one key and the second finds it claimed; in spring
 //     robfig skips the missing hour and so do we.
 //
-// A digest subscription does not fire for times before its CreatedAt, so
-// `digest here` on a Tuesday does not post last Monday's digest at once.
+// Choices where DESIGN.md is silent:
 //
-// Reads happen before the claim and the post right after it, so a store
-// failure before the claim retries on the next tick. A failed post after
-// the claim is logged and not retried: a period posts at most once.
+//   - A digest subscription does not fire for times before its CreatedAt,
+//     so `digest here` on a Tuesday does not post last Monday's digest at
+//     once. Reminder schedules have no such bound: the first tick after a
+//     start catches up the latest reminder run once, if no replica ran it.
+//   - A digest reports the updates since the channel's LastDigest; a
+//     channel's first digest looks back 7 days.
+//   - A digest that would say nothing (no updates since the last one,
+//     nothing overdue or due within 14 days) is one line.
+//   - Targets with 3 or more unanswered reminders are listed for admins
+//     in the digest, unless snoozed: a snooze is an answer.
+//   - A reminder DM also nudges the owner about open targets with no
+//     update for 30 days; owners with only such targets get one too.
+//   - Reads happen before the claim and the post right after it, so a
+//     store failure before the claim retries on the next tick. A failed
+//     post after the claim is logged and not retried: a period posts at
+//     most once, and Message.Key lets a Poster drop platform retries.
+//   - A replica with no Poster for a workspace's platform never claims
+//     its schedules, leaving them to a replica that has one.
 package reminders
 
 import (
@@ -264,6 +278,14 @@ func (s *Scheduler) refresh(ctx context.Context) error {
 		}
 		scheds = append(scheds, schedule{id: w.ID + "\x00remind", ws: w, loc: loc, spec: cs})
 	}
+	// Forget schedules that are gone (digest off, workspace removed).
+	done := make(map[string]string, len(scheds))
+	for _, sc := range scheds {
+		if k, ok := s.done[sc.id]; ok {
+			done[sc.id] = k
+		}
+	}
+	s.done = done
 	s.schedules = scheds
 	s.loaded = now
 	return nil

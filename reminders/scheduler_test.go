@@ -16,7 +16,7 @@ const ws = "slack:T1"
 // seedDigestWorkspace is the workspace the digest tests read, as of
 // Monday 2026-06-15 09:00 in London, last digested a week before:
 //
-//	eqs/1.1 U1, overdue (due 06-10), on-track 50%, developing, updated 2 days ago
+//	eqs/1.1 U1, overdue (due 06-10), on-track 50%, developing, updated 2 days ago, 3 reminders since
 //	eqs/1.2 no owner, overdue (due 06-01)
 //	eqs/1.3 U2, due soon (06-20), achieving, last updated 20 days ago
 //	eqs/2.1 U3, overdue (due 05-01), snoozed to 06-30, 3 reminders
@@ -32,7 +32,7 @@ func seedDigestWorkspace(t testing.TB, st store.Store, now time.Time) {
 	update(t, st, ws, "eqs/1.1", "U1", now.Add(-48*time.Hour), 50, framework.OnTrack, "survey sent")
 	update(t, st, ws, "eqs/2.2", "U1", now.Add(-3*time.Hour), 100, framework.Done, "finished")
 	for range 3 {
-		if err := st.NoteReminded(background(), ws, []string{"eqs/2.1"}); err != nil {
+		if err := st.NoteReminded(background(), ws, []string{"eqs/1.1", "eqs/2.1"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -70,7 +70,7 @@ func TestDigestContent(t *testing.T) {
 			{"Overdue (3)", []string{"eqs/1.1", "eqs/1.2", "eqs/2.1"}, []string{"eqs/2.2", "eqs/1.3"}},
 			{"Due in the next 14 days (1)", []string{"eqs/1.3", "2026-06-20", "<@U2>"}, nil},
 			{"Snoozed (1)", []string{"eqs/2.1", "waiting for the staff survey"}, nil},
-			{"For admins: 3 or more", []string{"eqs/2.1", "<@U3>"}, []string{"eqs/1.1"}},
+			{"For admins: 3 or more", []string{"eqs/1.1", "<@U1>", "3 reminders"}, []string{"eqs/2.1"}}, // snoozed: not escalated
 			{"For admins: overdue with no owner (1)", []string{"eqs/1.2"}, nil},
 			{"Ratings", []string{"undeveloped 0", "developing 1", "achieving 1", "excelling 1", "unrated 2"}, nil},
 		}
@@ -174,8 +174,8 @@ func TestRunDueOnce(t *testing.T) {
 		if b := u1.Reply.Blocks[0].Buttons; len(b) != 3 || b[0].Command != "update eqs/1.1" || !b[0].Form || b[1].Command != "snooze eqs/1.1 7d" || b[2].Command != "update eqs/1.1 done" {
 			t.Errorf("U1's buttons = %+v", b)
 		}
-		if got := target(t, st, ws, "eqs/1.1").Reminders; got != 1 {
-			t.Errorf("eqs/1.1 Reminders = %d, want 1", got)
+		if got := target(t, st, ws, "eqs/1.1").Reminders; got != 4 {
+			t.Errorf("eqs/1.1 Reminders = %d, want 4", got)
 		}
 		if got := target(t, st, ws, "eqs/2.1").Reminders; got != 3 {
 			t.Errorf("snoozed eqs/2.1 Reminders = %d, want 3 (unchanged)", got)
@@ -199,8 +199,8 @@ func TestRunDueOnce(t *testing.T) {
 				t.Errorf("%s: posted %d more (%+v)", again.name, n-posted, res)
 			}
 		}
-		if got := target(t, st, ws, "eqs/1.1").Reminders; got != 1 {
-			t.Errorf("after reruns eqs/1.1 Reminders = %d, want 1", got)
+		if got := target(t, st, ws, "eqs/1.1").Reminders; got != 4 {
+			t.Errorf("after reruns eqs/1.1 Reminders = %d, want 4", got)
 		}
 	})
 }
