@@ -58,6 +58,8 @@ type Main struct {
 	Scheduler *reminders.Scheduler
 	Posters   map[string]bot.Poster
 
+	// RedisPrefix, when set, starts every Redis key (tests share a server).
+	RedisPrefix string
 	// OnListen, when set, is called with serve's address once it listens.
 	OnListen func(addr string)
 
@@ -163,7 +165,7 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 	if m.metrics == nil {
 		m.metrics = newMetrics()
 	}
-	s, err := openStore(ctx, m.Config.Store)
+	s, err := openStore(ctx, m.Config.Store, m.RedisPrefix)
 	if err != nil {
 		return err
 	}

@@ -75,6 +75,19 @@ func (p *platforms) routes(mux *http.ServeMux) {
 	}
 }
 
+// drain waits for replies still being sent after their request was
+// answered (Slack response_url and Discord follow-ups).
+func (p *platforms) drain(ctx context.Context, logger *slog.Logger) {
+	if p.slack != nil {
+		if err := p.slack.Drain(ctx); err != nil {
+			logger.Warn("slack replies still in flight at shutdown", "err", err)
+		}
+	}
+	if p.discord != nil {
+		p.discord.Wait()
+	}
+}
+
 // run starts the platforms' long-lived connections: Slack Socket Mode
 // when an app token is set, the Discord Gateway when there is a bot token
 // but no public key.

@@ -80,8 +80,12 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	sctx, scancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer scancel()
 	err = m.server.http.Shutdown(sctx)
+	m.platforms.drain(sctx, m.Logger)
 	cancel()
 	wg.Wait()
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
 	m.Logger.Info("stopped")
 	return err
 }

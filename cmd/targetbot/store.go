@@ -10,8 +10,9 @@ import (
 	"github.com/targetbot/targetbot/store/redisstore"
 )
 
-// openStore opens the store a TARGETBOT_STORE value names.
-func openStore(ctx context.Context, url string) (store.Store, error) {
+// openStore opens the store a TARGETBOT_STORE value names. prefix, when
+// set, starts every Redis key, so tests can share one server.
+func openStore(ctx context.Context, url, prefix string) (store.Store, error) {
 	scheme, rest, _ := strings.Cut(url, ":")
 	switch scheme {
 	case "bolt":
@@ -20,7 +21,7 @@ func openStore(ctx context.Context, url string) (store.Store, error) {
 		}
 		return boltstore.Open(rest, nil)
 	case "redis", "rediss", "unix", "redis-cluster":
-		return redisstore.Open(ctx, url, nil)
+		return redisstore.Open(ctx, url, &redisstore.Options{Prefix: prefix})
 	default:
 		return nil, fmt.Errorf("TARGETBOT_STORE %q has an unknown scheme: use bolt:PATH, redis://HOST:PORT/DB, rediss://… or redis-cluster://HOST:PORT,HOST:PORT", url)
 	}

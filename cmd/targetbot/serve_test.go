@@ -1,0 +1,364 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/bot/slack"
+	"github.com/targetbot/targetbot/store/redisstore"
+	"github.com/targetbot/targetbot/store/redisstore/redistest"
+)
+
+func TestMain(m *testing.M) { os.Exit(redistest.Main(m)) }
+
+const slackSecret = "s3cret"
+
+// discordKey is RFC 8032 test 1's key: the test acts as Discord with it.
+var discordKey = ed25519.NewKeyFromSeed(mustHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// servedMain runs `targetbot serve` on a loopback port until the test
+// ends, and returns its base URL and the function that stops it.
+func servedMain(t *testing.T, storeURL, prefix string) (*Main, string, func() error) {
+	t.Helper()
+	m, _, errOut := testMain(t, storeURL, "")
+	m.Now = time.Now
+	m.RedisPrefix = prefix
+	m.Config.Addr = "127.0.0.1:0"
+	m.Config.Admins = "slack:UADMIN,discord:555000111"
+	m.Config.SlackSigningSecret = slackSecret
+	m.Config.DiscordPublicKey = hex.EncodeToString(discordKey.Public().(ed25519.PublicKey))
+	m.Config.DiscordAppID = "1100000000000000001"
+	listening := make(chan string, 1)
+	m.OnListen = func(addr string) { listening <- addr }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, []string{"serve"}) }()
+	var base string
+	select {
+	case addr := <-listening:
+		base = "http://" + addr
+	case err := <-done:
+		t.Fatalf("serve stopped early: %v\n%s", err, errOut)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start listening")
+	}
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("serve did not stop")
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	return m, base, stop
+}
+
+func slackForm(team, user, text string) string {
+	return url.Values{
+		"token": {"x"}, "team_id": {team}, "team_domain": {"nhs"}, "channel_id": {"C0LAN2Q65"},
+		"channel_name": {"eds-team"}, "user_id": {user}, "user_name": {"amy"}, "command": {"/target"},
+		"text": {text}, "response_url": {"http://127.0.0.1:1/unused"}, "trigger_id": {"1.2.3"},
+	}.Encode()
+}
+
+// postSlack sends a slash command signed at ts, tampering with the body
+// after signing when tamper is set.
+func postSlack(t *testing.T, base, body string, ts time.Time, tamper bool) (int, map[string]any) {
+	t.Helper()
+	sig := slack.Sign(slackSecret, ts.Unix(), []byte(body))
+	if tamper {
+		body = strings.Replace(body, "40", "90", 1)
+	}
+	req, _ := http.NewRequest("POST", base+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts.Unix(), 10))
+	req.Header.Set("X-Slack-Signature", sig)
+	return doJSON(t, req)
+}
+
+func doJSON(t *testing.T, req *http.Request) (int, map[string]any) {
+	t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	var out map[string]any
+	if res.StatusCode == 200 && len(data) > 0 {
+		if err := json.Unmarshal(data, &out); err != nil {
+			t.Fatalf("reply is not JSON: %v: %s", err, data)
+		}
+	}
+	return res.StatusCode, out
+}
+
+// postDiscord sends an interaction signed at ts as Discord would.
+func postDiscord(t *testing.T, base string, body []byte, ts time.Time, flip bool) (int, map[string]any) {
+	t.Helper()
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	sig := ed25519.Sign(discordKey, append([]byte(stamp), body...))
+	if flip {
+		sig[10] ^= 1
+	}
+	req, _ := http.NewRequest("POST", base+"/discord/interactions", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
+	req.Header.Set("X-Signature-Timestamp", stamp)
+	return doJSON(t, req)
+}
+
+func discordCommand(t *testing.T, sub string, opts map[string]any) []byte {
+	t.Helper()
+	var options []map[string]any
+	for name, v := range opts {
+		typ := 3
+		if _, ok := v.(int); ok {
+			typ = 4
+		}
+		options = append(options, map[string]any{"name": name, "type": typ, "value": v})
+	}
+	body, err := json.Marshal(map[string]any{
+		"type": 2, "id": "1200000000000000002", "application_id": "1100000000000000001", "token": "tok",
+		"guild_id": "81234", "channel_id": "90001",
+		"member": map[string]any{"permissions": "0", "user": map[string]any{"id": "555000111", "username": "priya.s"}},
+		"data": map[string]any{"id": "1150000000000000001", "name": "target", "type": 1,
+			"options": []any{map[string]any{"name": sub, "type": 1, "options": options}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+func get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(data)
+}
+
+func TestServeSlackAndDiscordOnRedis(t *testing.T) {
+	redisURL := redistest.Start(t)
+	prefix := redistest.Prefix(t)
+	_, base, stop := servedMain(t, redisURL, prefix)
+
+	check, err := redisstore.Open(context.Background(), redisURL, &redisstore.Options{Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer check.Close()
+	progress := func(ws string) int {
+		t.Helper()
+		tg, err := check.Target(context.Background(), ws, "eds/1.1")
+		if err != nil {
+			t.Fatalf("target in %s: %v", ws, err)
+		}
+		return tg.Progress
+	}
+
+	if code, body := get(t, base+"/healthz"); code != 200 {
+		t.Fatalf("/healthz = %d %s", code, body)
+	}
+	if code, _ := get(t, base+"/readyz"); code != 200 {
+		t.Fatalf("/readyz = %d", code)
+	}
+
+	now := time.Now()
+	t.Run("slack: a signed update is stored and posted in the channel", func(t *testing.T) {
+		if code, r := postSlack(t, base, slackForm("T1", "UADMIN", "import eds"), now, false); code != 200 || r["response_type"] != "in_channel" {
+			t.Fatalf("import = %d %v", code, r)
+		}
+		code, r := postSlack(t, base, slackForm("T1", "U2", "update eds/1.1 40% on-track note"), now, false)
+		if code != 200 || r["response_type"] != "in_channel" || r["text"] == "" || r["blocks"] == nil {
+			t.Fatalf("update = %d %v", code, r)
+		}
+		if got := progress("slack:T1"); got != 40 {
+			t.Fatalf("stored progress = %d, want 40", got)
+		}
+	})
+
+	t.Run("slack: tampered and stale requests get 401 and store nothing", func(t *testing.T) {
+		body := slackForm("T1", "U2", "update eds/1.1 40% on-track again")
+		if code, _ := postSlack(t, base, body, now, true); code != 401 {
+			t.Errorf("tampered = %d, want 401", code)
+		}
+		if code, _ := postSlack(t, base, strings.Replace(body, "40", "70", 1), now.Add(-6*time.Minute), false); code != 401 {
+			t.Errorf("6 minutes old = %d, want 401", code)
+		}
+		if got := progress("slack:T1"); got != 40 {
+			t.Errorf("progress = %d after rejected requests, want 40", got)
+		}
+		updates, err := check.Updates(context.Background(), "slack:T1", "eds/1.1", 10)
+		if err != nil || len(updates) != 1 {
+			t.Errorf("updates = %d (%v), want 1", len(updates), err)
+		}
+	})
+
+	t.Run("slack: errors are ephemeral and say what to fix", func(t *testing.T) {
+		code, r := postSlack(t, base, slackForm("T1", "U2", "update eds/1.1 140%"), now, false)
+		if code != 200 || r["response_type"] != "ephemeral" || !strings.Contains(fmt.Sprint(r["text"]), "140") {
+			t.Fatalf("bad update = %d %v", code, r)
+		}
+	})
+
+	t.Run("discord: PING, a signed update in its own workspace, bad signatures", func(t *testing.T) {
+		if code, r := postDiscord(t, base, []byte(`{"type":1,"id":"1","application_id":"1100000000000000001","token":"t"}`), now, false); code != 200 || r["type"] != float64(1) {
+			t.Fatalf("PING = %d %v", code, r)
+		}
+		if code, r := postDiscord(t, base, discordCommand(t, "import", map[string]any{"framework": "eds"}), now, false); code != 200 || r["type"] != float64(4) {
+			t.Fatalf("import = %d %v", code, r)
+		}
+		update := discordCommand(t, "update", map[string]any{"target": "eds/1.1", "progress": 70, "status": "at-risk", "note": "from discord"})
+		if code, _ := postDiscord(t, base, update, now, true); code != 401 {
+			t.Errorf("flipped signature bit = %d, want 401", code)
+		}
+		if code, _ := postDiscord(t, base, update, now.Add(-6*time.Minute), false); code != 401 {
+			t.Errorf("6 minutes old = %d, want 401", code)
+		}
+		if _, err := check.Target(context.Background(), "discord:81234", "eds/1.1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := progress("discord:81234"); got != 0 {
+			t.Fatalf("rejected interactions stored progress %d", got)
+		}
+		code, r := postDiscord(t, base, update, now, false)
+		if code != 200 || r["type"] != float64(4) {
+			t.Fatalf("update = %d %v", code, r)
+		}
+		if data, _ := r["data"].(map[string]any); data == nil || data["flags"] == float64(64) {
+			t.Errorf("a logged update should be visible to the channel: %v", r)
+		}
+		if got := progress("discord:81234"); got != 70 {
+			t.Errorf("discord progress = %d, want 70", got)
+		}
+		if got := progress("slack:T1"); got != 40 {
+			t.Errorf("slack progress = %d after a discord update, want 40: workspaces leak", got)
+		}
+	})
+
+	t.Run("metrics count requests by platform, command and outcome", func(t *testing.T) {
+		_, body := get(t, base+"/metrics")
+		for _, want := range []string{
+			`targetbot_requests_total{command="update",outcome="ok",platform="slack"} 1`,
+			`targetbot_requests_total{command="update",outcome="invalid",platform="slack"} 1`,
+			`targetbot_requests_total{command="update",outcome="ok",platform="discord"} 1`,
+			`targetbot_request_duration_seconds_bucket`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
+		}
+	})
+
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+}
+
+func TestServeSurvivesRedisGoingAway(t *testing.T) {
+	srv := redistest.NewServer(t)
+	_, base, _ := servedMain(t, srv.URL(), "")
+	if code, _ := get(t, base+"/readyz"); code != 200 {
+		t.Fatalf("/readyz = %d before Redis stops", code)
+	}
+	srv.Stop()
+	start := time.Now()
+	if code, _ := get(t, base+"/readyz"); code != 503 {
+		t.Fatalf("/readyz = %d after Redis stopped, want 503", code)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("/readyz took %v to notice, want under a second", took)
+	}
+	code, r := postSlack(t, base, slackForm("T1", "UADMIN", "import eds"), time.Now(), false)
+	if code != 200 || r["response_type"] != "ephemeral" || !strings.Contains(fmt.Sprint(r["text"]), "storage is unavailable, try again shortly") {
+		t.Fatalf("command while Redis is down = %d %v", code, r)
+	}
+	if code, _ := get(t, base+"/healthz"); code != 200 {
+		t.Errorf("/healthz = %d: the process should live on", code)
+	}
+}
+
+// A request whose body is still arriving when shutdown starts is served
+// in full before serve returns.
+func TestServeDrainsRequestsInFlight(t *testing.T) {
+	m, base, stop := servedMain(t, "bolt:"+t.TempDir()+"/t.db", "")
+	body := slackForm("T1", "UADMIN", "import eds")
+	ts := time.Now()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A first request on the connection makes sure the server has
+	// accepted it before shutdown closes the listener.
+	rd := bufio.NewReader(conn)
+	fmt.Fprint(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if res, err := http.ReadResponse(rd, nil); err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz on the connection: %v", err)
+	} else {
+		_, _ = io.Copy(io.Discard, res.Body)
+	}
+	fmt.Fprintf(conn, "POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
+		"X-Slack-Request-Timestamp: %d\r\nX-Slack-Signature: %s\r\nContent-Length: %d\r\n\r\n%s",
+		ts.Unix(), slack.Sign(slackSecret, ts.Unix(), []byte(body)), len(body), body[:10])
+	time.Sleep(100 * time.Millisecond) // let the server read the headers
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case err := <-stopped:
+		t.Fatalf("serve stopped with a request in flight: %v", err)
+	default:
+	}
+	if _, err := io.WriteString(conn, body[10:]); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(rd, nil)
+	if err != nil {
+		t.Fatalf("in-flight request got no response: %v", err)
+	}
+	if res.StatusCode != 200 {
+		t.Errorf("in-flight request = %d, want 200", res.StatusCode)
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("serve returned %v", err)
+	}
+	if m.Store != nil {
+		t.Error("serve should close the store once requests have drained")
+	}
+}
