@@ -42,33 +42,24 @@ func (s *Scheduler) Digest(ctx context.Context, ws, channel string) (bot.Reply, 
 	return reply, nil
 }
 
-// runDigest posts one subscription's digest for fire time f. The reads
-// come before the claim, so a read failure leaves the period to retry.
-func (s *Scheduler) runDigest(ctx context.Context, sc *schedule, p bot.Poster, fire time.Time, key string, at time.Time, res *Result) error {
-	reply, err := s.buildDigest(ctx, sc.ws.ID, sc.loc, sc.sub.LastDigest, at)
-	if err != nil {
-		return err
-	}
-	ok, err := s.claim(ctx, sc, fire, key, res)
-	if err != nil || !ok {
-		return err
-	}
+// deliverDigest posts a claimed digest and marks the channel digested.
+func (s *Scheduler) deliverDigest(ctx context.Context, j *job, at time.Time, res *Result) {
+	ws, channel := j.sc.ws.ID, j.sc.sub.Channel
+	reply := j.reply
 	reply.Command = "digest"
-	m := bot.Message{Workspace: sc.ws.ID, Channel: sc.sub.Channel, Reply: reply, Key: key}
-	if err := p.Post(ctx, m); err != nil {
+	if err := j.poster.Post(ctx, bot.Message{Workspace: ws, Channel: channel, Reply: reply, Key: j.key}); err != nil {
 		res.Errors++
-		s.log.Error("posting digest failed", "workspace", sc.ws.ID, "channel", sc.sub.Channel, "key", key, "err", err)
-		return nil
+		s.log.Error("posting digest failed", "workspace", ws, "channel", channel, "key", j.key, "err", err)
+		return
 	}
 	res.Digests++
-	if err := s.opts.Store.MarkDigested(ctx, sc.ws.ID, sc.sub.Channel, at); err != nil {
+	if err := s.opts.Store.MarkDigested(ctx, ws, channel, at); err != nil {
 		// The next digest repeats some updates; nothing is lost.
 		res.Errors++
-		s.log.Warn("marking channel digested failed", "workspace", sc.ws.ID, "channel", sc.sub.Channel, "err", err)
+		s.log.Warn("marking channel digested failed", "workspace", ws, "channel", channel, "err", err)
 	}
 	// Keep the cached subscription in step until the next poll.
-	sc.sub.LastDigest = at
-	return nil
+	j.sc.sub.LastDigest = at
 }
 
 // buildDigest reads the workspace's targets and its updates since last

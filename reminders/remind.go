@@ -25,24 +25,16 @@ type ownerDM struct {
 	stale   []framework.Target
 }
 
-// runReminders DMs each owner of overdue or stale targets once for fire
-// time f, then counts a reminder against each overdue target DMed. The
-// reads come first, so a workspace with nothing to remind costs no claim.
-func (s *Scheduler) runReminders(ctx context.Context, sc *schedule, p bot.Poster, fire time.Time, key string, at time.Time, res *Result) error {
-	dms, err := s.collectReminders(ctx, sc.ws.ID, sc.loc, at)
-	if err != nil || len(dms) == 0 {
-		return err
-	}
-	ok, err := s.claim(ctx, sc, fire, key, res)
-	if err != nil || !ok {
-		return err
-	}
+// deliverReminders DMs each owner once for a claimed reminder run, then
+// counts a reminder against each overdue target DMed.
+func (s *Scheduler) deliverReminders(ctx context.Context, j *job, res *Result) {
+	ws := j.sc.ws.ID
 	var reminded []string
-	for _, dm := range dms {
-		m := bot.Message{Workspace: sc.ws.ID, User: dm.owner, Reply: renderReminder(dm), Key: key + ":" + dm.owner}
-		if err := p.Post(ctx, m); err != nil {
+	for _, dm := range j.dms {
+		m := bot.Message{Workspace: ws, User: dm.owner, Reply: renderReminder(dm), Key: j.key + ":" + dm.owner}
+		if err := j.poster.Post(ctx, m); err != nil {
 			res.Errors++
-			s.log.Error("posting reminder failed", "workspace", sc.ws.ID, "user", dm.owner, "key", key, "err", err)
+			s.log.Error("posting reminder failed", "workspace", ws, "user", dm.owner, "key", j.key, "err", err)
 			continue
 		}
 		res.Reminders++
@@ -52,12 +44,11 @@ func (s *Scheduler) runReminders(ctx context.Context, sc *schedule, p bot.Poster
 	}
 	res.Reminded += len(reminded)
 	if len(reminded) > 0 {
-		if err := s.opts.Store.NoteReminded(ctx, sc.ws.ID, reminded); err != nil {
+		if err := s.opts.Store.NoteReminded(ctx, ws, reminded); err != nil {
 			res.Errors++
-			s.log.Warn("counting reminders failed", "workspace", sc.ws.ID, "err", err)
+			s.log.Warn("counting reminders failed", "workspace", ws, "err", err)
 		}
 	}
-	return nil
 }
 
 // collectReminders groups the workspace's overdue and stale open targets

@@ -51,6 +51,9 @@ import (
 	"github.com/targetbot/targetbot/store"
 )
 
+// prepareWorkers bounds the store reads RunDue runs at once.
+const prepareWorkers = 16
+
 // Options configures a Scheduler.
 type Options struct {
 	Store store.Store
@@ -183,10 +186,57 @@ func (s *Scheduler) RunDue(ctx context.Context, at time.Time) (Result, error) {
 		}
 		s.log.Warn("reading schedules failed, using the last ones read", "err", err)
 	}
-	for i := range s.schedules {
-		if ctx.Err() != nil {
-			return res, errors.Join(append(errs, ctx.Err())...)
+	jobs := s.dueJobs(at)
+	s.prepareAll(ctx, jobs, at)
+	for _, j := range jobs {
+		if j.err != nil {
+			// Failed before the claim: leave it for the next tick.
+			res.Errors++
+			errs = append(errs, j.err)
+			s.log.Warn("schedule failed, will retry", "workspace", j.sc.ws.ID, "key", j.key, "err", j.err)
+			continue
 		}
+		s.done[j.sc.id] = j.key
+		switch {
+		case !j.tried:
+			// Nothing to post: no claim taken.
+		case !j.claimed:
+			res.Lost++
+		default:
+			res.Claimed++
+			if j.sc.sub != nil {
+				s.deliverDigest(ctx, j, at, &res)
+			} else {
+				s.deliverReminders(ctx, j, &res)
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		errs = append(errs, err)
+	}
+	return res, errors.Join(errs...)
+}
+
+// job is one schedule's fire time being handled by RunDue.
+type job struct {
+	sc     *schedule
+	poster bot.Poster
+	fire   time.Time
+	key    string
+
+	reply bot.Reply // a digest
+	dms   []ownerDM // reminders
+
+	tried   bool // there was something to post, so a claim was tried
+	claimed bool // and this run won it
+	err     error
+}
+
+// dueJobs lists the schedules whose latest fire time at or before at this
+// process has not handled yet.
+func (s *Scheduler) dueJobs(at time.Time) []*job {
+	var jobs []*job
+	for i := range s.schedules {
 		sc := &s.schedules[i]
 		fire, ok := sc.latest(at)
 		if !ok || (sc.sub != nil && fire.Before(sc.sub.CreatedAt)) {
@@ -206,22 +256,53 @@ func (s *Scheduler) RunDue(ctx context.Context, at time.Time) (Result, error) {
 			s.done[sc.id] = key
 			continue
 		}
-		var err error
-		if sc.sub != nil {
-			err = s.runDigest(ctx, sc, poster, fire, key, at, &res)
-		} else {
-			err = s.runReminders(ctx, sc, poster, fire, key, at, &res)
-		}
-		if err != nil {
-			// Failed before the claim: leave it for the next tick.
-			res.Errors++
-			errs = append(errs, err)
-			s.log.Warn("schedule failed, will retry", "workspace", sc.ws.ID, "key", key, "err", err)
-			continue
-		}
-		s.done[sc.id] = key
+		jobs = append(jobs, &job{sc: sc, poster: poster, fire: fire, key: key})
 	}
-	return res, errors.Join(errs...)
+	return jobs
+}
+
+// prepareAll does each job's reads and claim, prepareWorkers at a time:
+// at 09:00 on a Monday every workspace is due at once, and their reads
+// are independent round trips. Posting stays serial, in schedule order.
+func (s *Scheduler) prepareAll(ctx context.Context, jobs []*job, at time.Time) {
+	next := make(chan *job)
+	var wg sync.WaitGroup
+	for range min(prepareWorkers, len(jobs)) {
+		wg.Go(func() {
+			for j := range next {
+				s.prepare(ctx, j, at)
+			}
+		})
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+}
+
+// prepare reads what the job will post and, if there is anything, claims
+// its period.
+func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time) {
+	if j.err = ctx.Err(); j.err != nil {
+		return
+	}
+	if j.sc.sub != nil {
+		j.reply, j.err = s.buildDigest(ctx, j.sc.ws.ID, j.sc.loc, j.sc.sub.LastDigest, at)
+	} else {
+		j.dms, j.err = s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, at)
+		if j.err == nil && len(j.dms) == 0 {
+			return
+		}
+	}
+	if j.err != nil {
+		return
+	}
+	j.tried = true
+	j.claimed, j.err = s.opts.Store.Claim(ctx, j.sc.ws.ID, j.key, claimTTL(j.sc.spec, j.fire))
+	if j.err != nil {
+		j.err = fmt.Errorf("reminders: claim %s %s: %w", j.sc.ws.ID, j.key, j.err)
+	}
 }
 
 // refresh re-reads the schedules when they are older than Poll: two
@@ -289,18 +370,4 @@ func (s *Scheduler) refresh(ctx context.Context) error {
 	s.schedules = scheds
 	s.loaded = now
 	return nil
-}
-
-// claim takes key for the schedule's fire time, counting the outcome.
-func (s *Scheduler) claim(ctx context.Context, sc *schedule, fire time.Time, key string, res *Result) (bool, error) {
-	ok, err := s.opts.Store.Claim(ctx, sc.ws.ID, key, claimTTL(sc.spec, fire))
-	if err != nil {
-		return false, fmt.Errorf("reminders: claim %s %s: %w", sc.ws.ID, key, err)
-	}
-	if ok {
-		res.Claimed++
-	} else {
-		res.Lost++
-	}
-	return ok, nil
 }
