@@ -44,7 +44,7 @@ func New(opts Options) *Console {
 }
 
 // Run executes each input line as one command, with or without a leading
-// "/target", and prints each reply. Blank lines and lines starting with #
+// "/target", and prints each reply followed by a blank line. Blank lines and lines starting with #
 // are skipped. It returns nil at EOF, or ctx's error if ctx ends first.
 func (c *Console) Run(ctx context.Context) error {
 	sc := bufio.NewScanner(c.opts.In)
@@ -78,7 +78,7 @@ func (c *Console) Run(ctx context.Context) error {
 			Text:          line,
 			ID:            "console-" + strconv.Itoa(n),
 		})
-		fmt.Fprintln(c.opts.Out, Render(reply))
+		fmt.Fprintf(c.opts.Out, "%s\n\n", Render(reply))
 	}
 }
 

@@ -28,7 +28,7 @@ func TestRunExecutesEachLineAsTheAdminUser(t *testing.T) {
 	if r.Workspace != "local" || r.User != "sam" || !r.PlatformAdmin || r.Text != "/target show eds/1.1" || r.Channel != "console" {
 		t.Errorf("request = %+v", r)
 	}
-	want := "ok import eds @amy\nok /target show eds/1.1 @amy\n"
+	want := "ok import eds @amy\n\nok /target show eds/1.1 @amy\n\n"
 	if out.String() != want {
 		t.Errorf("output = %q, want %q", out.String(), want)
 	}
