@@ -256,7 +256,7 @@ func (s *Store) fail(op string, err error) error {
 		return err
 	}
 	var re redis.Error
-	if errors.As(err, &re) && !errors.Is(err, redis.Nil) {
+	if errors.As(err, &re) {
 		for _, p := range unavailablePrefixes {
 			if redis.HasErrorPrefix(err, p) {
 				return framework.Unavailable("redisstore: "+op, err)

@@ -150,13 +150,15 @@ func (s *Store) PatchTarget(ctx context.Context, ws, ref string, p framework.Tar
 
 // Due reads the due index, then the targets in one pipeline.
 func (s *Store) Due(ctx context.Context, ws string, from, to framework.Date) ([]framework.Target, error) {
+	// As the contract reads, only a zero from is unbounded: a zero to
+	// is before every date, so nothing is due (boltstore agrees).
+	if to.IsZero() {
+		return nil, nil
+	}
 	k := s.keys(ws)
-	min, max := "-inf", "+inf"
+	min, max := "-inf", strconv.FormatInt(to.Score(), 10)
 	if !from.IsZero() {
 		min = strconv.FormatInt(from.Score(), 10)
-	}
-	if !to.IsZero() {
-		max = strconv.FormatInt(to.Score(), 10)
 	}
 	refs, err := s.c.ZRangeByScore(ctx, k.due(), &redis.ZRangeBy{Min: min, Max: max}).Result()
 	if err != nil {
@@ -170,7 +172,7 @@ func (s *Store) Due(ctx context.Context, ws string, from, to framework.Date) ([]
 	// guards against a hand-edited database.
 	out := ts[:0]
 	for _, t := range ts {
-		if t.Open() && !t.Due.IsZero() && (from.IsZero() || t.Due >= from) && (to.IsZero() || t.Due <= to) {
+		if t.Open() && !t.Due.IsZero() && (from.IsZero() || t.Due >= from) && t.Due <= to {
 			out = append(out, t)
 		}
 	}
