@@ -148,11 +148,33 @@ func TestUsersInfoFailureMeansNotAdmin(t *testing.T) {
 	}
 	rec := &recorder{}
 	a := newTestAdapter(t, f, rec, nil)
+	for range 2 {
+		if w := serve(a, signed("/slack/commands", readFile(t, "command_update.form"))); w.Code != 200 {
+			t.Fatalf("status %d", w.Code)
+		}
+	}
+	if r := rec.requests(); len(r) != 2 || r[0].PlatformAdmin || r[1].PlatformAdmin {
+		t.Fatalf("requests %+v", r)
+	}
+	// A failing Web API is not asked again on every command.
+	if n := len(f.calls("users.info")); n != 1 {
+		t.Errorf("users.info called %d times, want 1 (failure cached)", n)
+	}
+}
+
+func TestNoBotTokenAsksNoOne(t *testing.T) {
+	f := newFakeSlack(t)
+	f.admins["U2CERLKJA"] = true
+	rec := &recorder{}
+	a := newTestAdapter(t, f, rec, func(o *Options) { o.BotToken = "" })
 	if w := serve(a, signed("/slack/commands", readFile(t, "command_update.form"))); w.Code != 200 {
 		t.Fatalf("status %d", w.Code)
 	}
 	if r := rec.requests(); len(r) != 1 || r[0].PlatformAdmin {
 		t.Fatalf("requests %+v", r)
+	}
+	if n := len(f.calls("users.info")); n != 0 {
+		t.Errorf("users.info called %d times without a bot token", n)
 	}
 }
 

@@ -182,23 +182,40 @@ func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 }
 
 // isAdmin asks users.info whether user administers or owns the team,
-// caching answers. A failure counts as "not admin": the command layer
-// still lets ordinary users do ordinary things.
+// caching answers. A failure counts as "not admin", and is remembered for
+// a minute so a slow or failing Web API cannot hold up every command: the
+// command layer still lets ordinary users do ordinary things, and admins
+// named in TARGETBOT_ADMINS keep their rights. Without a bot token there
+// is no one to ask.
 func (a *Adapter) isAdmin(ctx context.Context, team, user string) bool {
+	if a.opts.BotToken == "" {
+		return false
+	}
 	key := team + "/" + user
 	now := a.opts.Now()
 	if v, ok := a.admins.get(key, now); ok {
 		return v
 	}
+	ctx, cancel := context.WithTimeout(ctx, adminLookupTimeout)
+	defer cancel()
 	u, err := a.api.GetUserInfoContext(ctx, user)
 	if err != nil {
 		a.log.Warn("slack: users.info failed, treating user as not admin", "team", team, "user", user, "err", err)
+		a.admins.put(key, false, now.Add(adminFailureTTL))
 		return false
 	}
 	admin := u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
 	a.admins.put(key, admin, now.Add(a.opts.AdminCacheTTL))
 	return admin
 }
+
+// The admin look-up runs before the command, inside Slack's 3-second
+// answer window, so it gets a third of it; a failed look-up is retried
+// after adminFailureTTL.
+const (
+	adminLookupTimeout = time.Second
+	adminFailureTTL    = time.Minute
+)
 
 // request builds a bot.Request for a user acting in a team and channel.
 func (a *Adapter) request(ctx context.Context, team, channel, user, name, text string) bot.Request {
