@@ -114,31 +114,46 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	w, err := h.workspace(ctx, c)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	t, err := h.resolveTarget(ctx, c, &w, c.args.at(0))
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	// Lowering the progress of a done target without a status would leave
-	// it done at less than 100%: ask which status it is back at.
-	if t.Status == framework.Done && ua.status == "" && ua.progress != framework.Unchanged && ua.progress < 100 {
-		return bot.Reply{}, framework.FieldErrorf("status", "%s is done: give its new status too, for example %s", t.Ref(), code(fmt.Sprintf("/target update %s %d%% on-track", t.Ref(), ua.progress)))
-	}
-	u, t, err := h.store.AppendUpdate(ctx, w.ID, framework.Update{
-		Target:   t.Ref(),
+	in := framework.Update{
 		Author:   c.req.User,
 		Time:     c.now,
 		Progress: ua.progress,
 		Status:   ua.status,
 		Note:     ua.note,
-	})
+	}
+	// A full reference goes straight to the store's one atomic write: the
+	// everyday update costs one round trip. Only a bare code, or a
+	// reference the store does not know, needs the workspace read to
+	// resolve it or to explain what is wrong.
+	var u framework.Update
+	var t framework.Target
+	err = framework.Errorf(framework.ENOTFOUND, "not tried")
+	ref := c.args.at(0)
+	if fwID, tcode := framework.SplitRef(ref); fwID != "" && tcode != "" {
+		in.Target = framework.Ref(strings.ToLower(fwID), tcode)
+		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in)
+	}
+	if framework.ErrorCode(err) == framework.ENOTFOUND {
+		w, werr := h.workspace(ctx, c)
+		if werr != nil {
+			return bot.Reply{}, werr
+		}
+		rt, rerr := h.resolveTarget(ctx, c, &w, ref)
+		if rerr != nil {
+			return bot.Reply{}, rerr
+		}
+		in.Target = rt.Ref()
+		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in)
+	}
+	if framework.ErrorField(err) == "status" && framework.ErrorCode(err) == framework.EINVALID {
+		// The store found the target done and the update would leave it
+		// below 100%: ask which status it is back at.
+		return bot.Reply{}, framework.FieldErrorf("status", "%s is done: give its new status too, for example %s", in.Target, code(fmt.Sprintf("/target update %s %d%% on-track", in.Target, ua.progress)))
+	}
 	if err != nil {
 		return bot.Reply{}, storeErr("append update", err)
 	}
-	h.log.Info("update logged", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
+	h.log.Info("update logged", "workspace", c.req.Workspace, "target", t.Ref(), "update", u.ID, "user", c.req.User)
 	head := fmt.Sprintf("%s updated *%s* %s", bot.MentionUser(c.req.User), t.Ref(), short(t.Title, 80))
 	body := framework.ProgressBar(t.Progress) + " · " + statusText(t.Status)
 	if ua.note != "" {

@@ -121,3 +121,13 @@ func (w *Workspace) Location(def *time.Location) *time.Location {
 	}
 	return loc
 }
+
+// CheckDone enforces that a done target is at 100%: an update that would
+// leave a target done at less is EINVALID, about its status. Stores check
+// it inside their atomic write, against the target's current values.
+func CheckDone(ref string, progress int, status Status) error {
+	if status == Done && progress != 100 {
+		return &Error{Code: EINVALID, Field: "status", Message: ref + " is done, and a done target is at 100%: give its new status too, for example on-track"}
+	}
+	return nil
+}

@@ -37,6 +37,9 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 		if u.Status == "" {
 			u.Status = old.Status
 		}
+		if err := framework.CheckDone(u.Target, u.Progress, u.Status); err != nil {
+			return err
+		}
 		t := old
 		t.Progress, t.Status = u.Progress, u.Status
 		t.LastUpdate, t.UpdatedAt, t.Reminders = u.ID, u.Time, 0

@@ -236,6 +236,8 @@ const (
 	errExists      = "TBEXISTS"
 	errWithdrawn   = "TBWITHDRAWN"
 	errNotLast     = "TBNOTLAST"
+	// errDoneBelow100 is framework.CheckDone failing inside the script.
+	errDoneBelow100 = "TBDONEBELOW100"
 )
 
 // unavailablePrefixes are server replies that mean "try again later"

@@ -53,6 +53,7 @@ local p = ARGV[6]
 if p == '-1' then p = pp end
 local s = ARGV[7]
 if s == '' then s = ps end
+if s == 'done' and p ~= '100' then return redis.error_reply('TBDONEBELOW100') end
 redis.call('HSET', KEYS[2], 'id', ARGV[1], 'target', ARGV[2], 'author', ARGV[3], 'time', ARGV[4],
   'progress', p, 'status', s, 'note', ARGV[8], 'prev_progress', pp, 'prev_status', ps)
 redis.call('HSET', KEYS[1], 'progress', p, 'status', s, 'last_update', ARGV[1],
@@ -204,7 +205,7 @@ func scriptError(err error) string {
 	if !errors.As(err, &re) {
 		return ""
 	}
-	for _, m := range []string{errNotFound, errNoFramework, errExists, errWithdrawn, errNotLast} {
+	for _, m := range []string{errNotFound, errNoFramework, errExists, errWithdrawn, errNotLast, errDoneBelow100} {
 		if redis.HasErrorPrefix(err, m) {
 			return m
 		}

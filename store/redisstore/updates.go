@@ -34,8 +34,11 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 	keys := []string{k.target(u.Target), k.update(u.ID), k.targetLog(u.Target), k.log(), k.last(u.Author), k.due(), k.stale()}
 	v, err := appendScript.Run(ctx, s.c, keys,
 		u.ID, u.Target, u.Author, fmtTime(u.Time), ms, strconv.Itoa(u.Progress), string(u.Status), u.Note).Result()
-	if scriptError(err) == errNotFound {
+	switch scriptError(err) {
+	case errNotFound:
 		return framework.Update{}, framework.Target{}, notFoundTarget(u.Target)
+	case errDoneBelow100:
+		return framework.Update{}, framework.Target{}, framework.CheckDone(u.Target, 0, framework.Done)
 	}
 	op := fmt.Sprintf("append update to %s", u.Target)
 	if err != nil {

@@ -96,7 +96,11 @@ func testConcurrentMixed(t *testing.T, s store.Store) {
 					_, err = s.PatchTarget(ctx, ws, ref, framework.TargetPatch{Due: &d})
 				case 1:
 					var u framework.Update
-					u, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(w*100 + i), Progress: framework.Unchanged, Status: statuses[(w+i)%len(statuses)]})
+					st, p := statuses[(w+i)%len(statuses)], framework.Unchanged
+					if st == framework.Done {
+						p = 100 // a done target is at 100%
+					}
+					u, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(w*100 + i), Progress: p, Status: st})
 					if err == nil && i%2 == 0 {
 						// Losing to another writer is ECONFLICT, which is fine here.
 						if _, _, werr := s.Withdraw(ctx, ws, u.ID, at(w*100+i)); framework.ErrorCode(werr) != framework.ECONFLICT {

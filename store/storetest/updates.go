@@ -91,6 +91,25 @@ func testAppendUpdate(t *testing.T, s store.Store) {
 		_, err = s.Target(ctx, ws, "eqs/9.9")
 		wantCode(t, err, framework.ENOTFOUND, "Target after a failed append (must not create)")
 	})
+
+	t.Run("a done target stays at 100%, checked against the stored values", func(t *testing.T) {
+		_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(41), Progress: framework.Unchanged, Status: framework.Done})
+		wantCode(t, err, framework.EINVALID, "done while the target is at 55%")
+		if f := framework.ErrorField(err); f != "status" {
+			t.Fatalf("error field = %q, want status", f)
+		}
+		done, _ := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U1", Time: at(42), Progress: 100, Status: framework.Done})
+		_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(43), Progress: 60})
+		wantCode(t, err, framework.EINVALID, "lowering a done target's progress without a status")
+		tg := mustTarget(t, s, ws, ref)
+		if tg.Progress != 100 || tg.Status != framework.Done || tg.LastUpdate != done.ID {
+			t.Fatalf("target after refused updates = %+v, want done at 100%% with LastUpdate %s", tg, done.ID)
+		}
+		_, tg = mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U1", Time: at(44), Progress: 60, Status: framework.OnTrack})
+		if tg.Progress != 60 || tg.Status != framework.OnTrack {
+			t.Fatalf("reopened target = %+v, want 60%% on-track", tg)
+		}
+	})
 }
 
 func testUpdates(t *testing.T, s store.Store) {

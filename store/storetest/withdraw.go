@@ -67,7 +67,7 @@ func testWithdraw(t *testing.T, s store.Store) {
 	})
 
 	t.Run("an update after a withdraw can be withdrawn", func(t *testing.T) {
-		u3, _ := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U2", Time: at(40), Progress: framework.Unchanged, Status: framework.Done})
+		u3, _ := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U2", Time: at(40), Progress: 100, Status: framework.Done})
 		if u3.PrevProgress != 40 || u3.PrevStatus != framework.OnTrack {
 			t.Fatalf("update after a withdraw = %+v, want prev 40 on-track (the restored values)", u3)
 		}
