@@ -94,5 +94,5 @@ func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Locati
 			us = append(us, up)
 		}
 	}
-	return renderDigest(digestData{Loc: loc, At: at, Since: since, Targets: ts, Updates: us}), nil
+	return renderDigest(digestData{Loc: loc, At: at, Since: since, Targets: ts, Updates: us, Titles: s.titles}), nil
 }

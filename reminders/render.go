@@ -24,6 +24,9 @@ type digestData struct {
 	Since   time.Time
 	Targets []framework.Target
 	Updates []framework.Update // since Since, oldest first, none withdrawn
+	// Titles names objectives by ref ("eds/1"); an objective with no
+	// title here shows its ref alone.
+	Titles map[string]string
 }
 
 // digestLists sorts a workspace's targets into the digest's sections.
@@ -101,7 +104,7 @@ func renderDigest(d digestData) bot.Reply {
 	var details []bot.Block
 	for _, r := range framework.Rollups(d.Targets) {
 		details = append(details, bot.Block{
-			Title:  fmt.Sprintf("%s %s", r.Framework, r.Objective),
+			Title:  strings.TrimSpace(framework.Ref(r.Framework, r.Objective) + " " + d.Titles[framework.Ref(r.Framework, r.Objective)]),
 			Text:   fmt.Sprintf("%s · %s", framework.ProgressBar(r.Progress), plural(r.Targets, "target")) + "\n" + statusCounts(r.ByStatus),
 			Colour: r.Status().Colour(),
 		})

@@ -48,7 +48,8 @@ func TestRenderDigest(t *testing.T) {
 		{Target: "eds/1.1", Author: "U1", Time: at.Add(-48 * time.Hour), Progress: 50, Status: framework.OnTrack, Note: "survey sent"},
 		{Target: "eds/2.2", Author: "U3", Time: at.Add(-24 * time.Hour), Progress: 10, Status: framework.OffTrack},
 	}
-	r := renderDigest(digestData{Loc: london, At: at, Since: at.Add(-7 * 24 * time.Hour), Targets: ts, Updates: us})
+	r := renderDigest(digestData{Loc: london, At: at, Since: at.Add(-7 * 24 * time.Hour), Targets: ts, Updates: us,
+		Titles: map[string]string{"eds/1": "Better health outcomes for all"}})
 
 	for _, want := range []string{"6 targets", "30% overall", "1 on-track", "1 at-risk", "1 off-track", "1 done", "2 not-started",
 		"2 updates since 2026-06-08", "3 overdue", "1 due in the next 14 days", "need an admin"} {
@@ -68,7 +69,8 @@ func TestRenderDigest(t *testing.T) {
 		want    []string
 		not     []string
 	}{
-		{"eds 1", []string{"▓▓▓▓░░░░░░ 35%", "2 targets"}, nil},
+		{"eds/1 Better health outcomes for all", []string{"▓▓▓▓░░░░░░ 35%", "2 targets"}, nil},
+		{"eds/2", []string{"2 targets"}, nil}, // no title known: the ref alone
 		{"Updates since", []string{"`eds/1.1` Access", "<@U1>", "survey sent", "`eds/2.2`", "<@U3>"}, nil},
 		{"Overdue (3)", []string{"eds/1.1", "eds/1.2", "eds/2.2", "no owner"}, []string{"eds/3.1", "eds/2.1"}},
 		{"Due in the next 14 days (1)", []string{"eds/2.1", "2026-06-20"}, []string{"eds/3.2"}},
@@ -94,10 +96,10 @@ func TestRenderDigest(t *testing.T) {
 			}
 		}
 	}
-	if b, _ := detail(r, "eds 2"); b.Colour != framework.OffTrack.Colour() {
+	if b, _ := detail(r, "eds/2"); b.Colour != framework.OffTrack.Colour() {
 		t.Errorf("objective 2 colour = %s, want off-track", b.Colour)
 	}
-	if b, _ := detail(r, "eds 3"); b.Colour != framework.OnTrack.Colour() {
+	if b, _ := detail(r, "eds/3"); b.Colour != framework.OnTrack.Colour() {
 		t.Errorf("objective 3 colour = %s, want on-track (one done, one not started)", b.Colour)
 	}
 	// Newest update first.

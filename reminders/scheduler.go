@@ -65,6 +65,9 @@ type Options struct {
 	Location *time.Location
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Frameworks are the frameworks on offer, so digests can name each
+	// objective by its title ("eds/1 Better health outcomes for all").
+	Frameworks []*framework.Framework
 	// Logger receives store and post failures; default slog.Default().
 	Logger *slog.Logger
 	// Poll is how often schedules are re-read from the store, so new
@@ -96,6 +99,8 @@ type Scheduler struct {
 	// done holds, per schedule, the claim key this process last handled,
 	// so a fire time costs no store round trips on later ticks.
 	done map[string]string
+
+	titles map[string]string // objective ref -> title, from opts.Frameworks
 }
 
 // schedule is one digest subscription or one workspace's reminders.
@@ -145,7 +150,13 @@ func New(opts Options) *Scheduler {
 	if opts.Tick <= 0 {
 		opts.Tick = 20 * time.Second
 	}
-	return &Scheduler{opts: opts, log: opts.Logger.With("component", "reminders"), done: map[string]string{}}
+	titles := map[string]string{}
+	for _, f := range opts.Frameworks {
+		for _, o := range f.Objectives {
+			titles[framework.Ref(f.ID, o.Code)] = o.Title
+		}
+	}
+	return &Scheduler{opts: opts, log: opts.Logger.With("component", "reminders"), done: map[string]string{}, titles: titles}
 }
 
 // Run calls RunDue(ctx, Now()) every Tick until ctx ends, and returns nil

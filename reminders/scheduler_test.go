@@ -65,7 +65,7 @@ func TestDigestContent(t *testing.T) {
 			want     []string
 			unwanted []string
 		}{
-			{"eqs 1", []string{"3 targets", "20%"}, nil},
+			{"eqs/1", []string{"3 targets", "20%"}, nil},
 			{"Updates since 2026-06-08", []string{"`eqs/1.1` Access", "by <@U1>: survey sent", "`eqs/2.2` Bullying", "finished"}, []string{"old news", "eqs/1.3"}},
 			{"Overdue (3)", []string{"eqs/1.1", "eqs/1.2", "eqs/2.1"}, []string{"eqs/2.2", "eqs/1.3"}},
 			{"Due in the next 14 days (1)", []string{"eqs/1.3", "2026-06-20", "<@U2>"}, nil},

@@ -194,11 +194,12 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 		posters[platform] = m.metrics.countPosts(platform, p)
 	}
 	m.Scheduler = reminders.New(reminders.Options{
-		Store:    s,
-		Posters:  posters,
-		Location: loc,
-		Now:      m.Now,
-		Logger:   m.Logger,
+		Store:      s,
+		Posters:    posters,
+		Frameworks: frameworks,
+		Location:   loc,
+		Now:        m.Now,
+		Logger:     m.Logger,
 	})
 	return nil
 }

@@ -8,13 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
 // fixedNow is the clock end-to-end tests run at: Monday 23 November 2026.
 var fixedNow = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 
 // testMain returns a Main on the given store with captured output.
-func testMain(t *testing.T, storeURL, stdin string) (*Main, *bytes.Buffer, *bytes.Buffer) {
+func testMain(t testing.TB, storeURL, stdin string) (*Main, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	m := &Main{
@@ -121,4 +123,24 @@ func TestVersionAndUnknownSubcommand(t *testing.T) {
 	if err := m.Run(context.Background(), []string{"frobnicate"}); err == nil || !strings.Contains(err.Error(), "unknown subcommand") {
 		t.Fatalf("unknown subcommand: %v", err)
 	}
+}
+
+func TestConsoleSessionPersistsOnRedis(t *testing.T) {
+	url := redistest.Start(t)
+	prefix := redistest.Prefix(t)
+	first := func(script string) string {
+		m, out, errOut := testMain(t, url, script)
+		m.RedisPrefix = prefix
+		if err := m.Run(context.Background(), []string{"console"}); err != nil {
+			t.Fatalf("console: %v\n%s", err, errOut)
+		}
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	out := first("import eds\nimport nhse-2024-26\nupdate eds/1.1 40% on-track Held two listening events\nshow eds/1.1\nlist overdue\n")
+	mustContain(t, out, "imported 18", "imported 11", "40%", "Held two listening events")
+	out = first("show eds/1.1\n")
+	mustContain(t, out, "40%", "Held two listening events")
 }

@@ -40,7 +40,7 @@ func mustHex(s string) []byte {
 
 // servedMain runs `targetbot serve` on a loopback port until the test
 // ends, and returns its base URL and the function that stops it.
-func servedMain(t *testing.T, storeURL, prefix string) (*Main, string, func() error) {
+func servedMain(t testing.TB, storeURL, prefix string) (*Main, string, func() error) {
 	t.Helper()
 	m, _, errOut := testMain(t, storeURL, "")
 	m.Now = time.Now
