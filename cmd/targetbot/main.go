@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/console"
 	"github.com/targetbot/targetbot/commands"
@@ -31,6 +33,11 @@ func main() {
 	defer stop()
 
 	m := NewMain()
+	// go-redis logs every failed dial to stderr through a process-wide
+	// logger. While Redis is down that is one line per command; /readyz,
+	// the store-error metric and the command log already say so, so its
+	// lines go to debug.
+	redis.SetLogger(redisLogger{newLogger(os.Stderr)})
 	err := m.Run(ctx, os.Args[1:])
 	if cerr := m.Close(); err == nil {
 		err = cerr
@@ -165,7 +172,7 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 	if m.metrics == nil {
 		m.metrics = newMetrics()
 	}
-	s, err := openStore(ctx, m.Config.Store, m.RedisPrefix)
+	s, err := openStore(ctx, m.Config.Store, m.RedisPrefix, m.Logger)
 	if err != nil {
 		return err
 	}
@@ -254,6 +261,13 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	}
 	m.Logger.Info("schedules run", "at", t, "result", fmt.Sprintf("%+v", res))
 	return nil
+}
+
+// redisLogger sends go-redis's own messages to slog at debug level.
+type redisLogger struct{ l *slog.Logger }
+
+func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	r.l.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
 }
 
 // newLogger logs JSON, or text when w is a terminal.
