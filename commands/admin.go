@@ -51,8 +51,8 @@ func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if was {
 		what = "imported new"
 	}
-	msg := fmt.Sprintf("%s %s %d targets from *%s* (%s). See them with %s", bot.MentionUser(c.req.User), what, added, f.Name, code(f.ID), code("/target list "+f.ID))
-	return announce(msg, bot.Block{Title: f.Name, Text: fmt.Sprintf("%s %d %ss under %d %ss", what, added, f.TargetLabel(), len(f.Objectives), f.ObjectiveLabel())}), nil
+	msg := fmt.Sprintf("%s %s %s from *%s* (%s). See them with %s", bot.MentionUser(c.req.User), what, plural(added, "target"), f.Name, code(f.ID), code("/target list "+f.ID))
+	return announce(msg, bot.Block{Title: f.Name, Text: fmt.Sprintf("%s %s under %s", what, plural(added, f.TargetLabel()), plural(len(f.Objectives), f.ObjectiveLabel()))}), nil
 }
 
 // changed announces a change to a target's settings.

@@ -36,7 +36,7 @@ var verbInfos = []VerbInfo{
 		[]string{"update eds/1.1 40% on-track", "update 1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}},
 	{"rate", "rate <target> <undeveloped|developing|achieving|excelling|none>", "set a target's EDS grade", "admin or owner",
 		[]string{"rate eds/1.1 achieving", "rate eds/1.1 none"}},
-	{"assign", "assign <target> <@user|me|none>", "set or clear a target's owner", "admin",
+	{"assign", "assign <target> @user|me|none", "set or clear a target's owner", "admin",
 		[]string{"assign eds/1.1 @amy", "assign eds/1.1 none"}},
 	{"due", "due <target> <YYYY-MM-DD|none>", "set or clear a target's due date", "admin or owner",
 		[]string{"due eds/1.1 2026-12-31", "due eds/1.1 none"}},

@@ -31,7 +31,7 @@ func (h *Handler) frameworksVerb(ctx context.Context, c *call) (bot.Reply, error
 		if w.Imported(f.ID) {
 			mark = "✅ imported"
 		}
-		line := fmt.Sprintf("• *%s* %s: %d %ss, %d %ss (%s)", f.ID, f.Name, len(f.Objectives), f.ObjectiveLabel(), f.TargetCount(), f.TargetLabel(), mark)
+		line := fmt.Sprintf("• *%s* %s: %s, %s (%s)", f.ID, f.Name, plural(len(f.Objectives), f.ObjectiveLabel()), plural(f.TargetCount(), f.TargetLabel()), mark)
 		lines = append(lines, line)
 		blocks = append(blocks, bot.Block{Title: f.ID + ": " + f.Name, Text: strings.TrimSpace(short(f.Description, 300) + "\n" + mark)})
 	}

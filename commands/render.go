@@ -175,3 +175,11 @@ func colour(t *framework.Target) string {
 	}
 	return t.Status.Colour()
 }
+
+// plural counts n of a thing: "1 target", "18 targets".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

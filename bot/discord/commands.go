@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -50,7 +51,7 @@ func verbs() []verb {
 	statuses := stringOption("status", "The target's status", false)
 	statuses.Choices = choices(framework.Statuses)
 	grade := stringOption("grade", "The EDS grade", true)
-	grade.Choices = choices(framework.Ratings)
+	grade.Choices = choices(append(slices.Clone(framework.Ratings), "none"))
 	action := stringOption("action", "here: post digests in this channel; off: stop them; now: post one now", true)
 	action.Choices = choices([]string{"here", "off", "now"})
 	vs := []verb{
@@ -71,9 +72,10 @@ func verbs() []verb {
 		}},
 		{name: "rate", description: "Admin or owner: give a target its EDS grade",
 			options: []*discordgo.ApplicationCommandOption{targetOption(), grade}},
-		{name: "assign", description: "Admin: make someone a target's owner", options: []*discordgo.ApplicationCommandOption{
+		{name: "assign", description: "Admin: make someone a target's owner, or clear it", options: []*discordgo.ApplicationCommandOption{
 			targetOption(),
-			{Type: discordgo.ApplicationCommandOptionUser, Name: "user", Description: "The new owner", Required: true},
+			{Type: discordgo.ApplicationCommandOptionUser, Name: "user", Description: "The new owner"},
+			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "unassign", Description: "Leave the target with no owner"},
 		}},
 		{name: "due", description: "Admin or owner: set or clear a target's due date", options: []*discordgo.ApplicationCommandOption{
 			targetOption(), stringOption("date", "YYYY-MM-DD, or none to clear it", true),
@@ -85,7 +87,7 @@ func verbs() []verb {
 		}},
 		{name: "history", description: "A target's updates, newest first", query: true, options: []*discordgo.ApplicationCommandOption{
 			targetOption(),
-			{Type: discordgo.ApplicationCommandOptionInteger, Name: "count", Description: "How many updates to show", MinValue: ptr(1.0), MaxValue: 100},
+			{Type: discordgo.ApplicationCommandOptionInteger, Name: "count", Description: "How many updates to show", MinValue: ptr(1.0), MaxValue: 50},
 		}},
 		{name: "undo", description: "Withdraw your own last update, within 15 minutes"},
 		{name: "snooze", description: "Owner or admin: no reminders for a target until a date", options: []*discordgo.ApplicationCommandOption{
@@ -99,6 +101,8 @@ func verbs() []verb {
 		}},
 		{name: "timezone", description: "Show the time zone, or set it (admin)",
 			options: []*discordgo.ApplicationCommandOption{stringOption("name", "An IANA name, for example Europe/London", false)}},
+		{name: "reminders", description: "Show when overdue owners are reminded, or set it (admin)",
+			options: []*discordgo.ApplicationCommandOption{stringOption("cron", `A cron schedule such as "0 9 * * MON-FRI", or default`, false)}},
 	}
 	// help can name any verb, and choices make that a menu.
 	names := make([]string, len(vs))

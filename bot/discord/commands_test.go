@@ -78,8 +78,14 @@ func TestCommandsWithinLimits(t *testing.T) {
 	if s := byName["update.status"]; s == nil || len(s.Choices) != 5 {
 		t.Errorf("update.status = %+v, want the five statuses", s)
 	}
-	if g := byName["rate.grade"]; g == nil || len(g.Choices) != 4 || !g.Required {
-		t.Errorf("rate.grade = %+v, want the four grades", g)
+	if g := byName["rate.grade"]; g == nil || len(g.Choices) != 5 || !g.Required || g.Choices[4].Value != "none" {
+		t.Errorf("rate.grade = %+v, want the four grades and none", g)
+	}
+	if u := byName["assign.unassign"]; u == nil || u.Type != discordgo.ApplicationCommandOptionBoolean {
+		t.Errorf("assign.unassign = %+v, want a boolean option", u)
+	}
+	if r := byName["reminders.cron"]; r == nil || r.Required {
+		t.Errorf("reminders.cron = %+v, want an optional cron option", r)
 	}
 	if u := byName["assign.user"]; u == nil || u.Type != discordgo.ApplicationCommandOptionUser {
 		t.Errorf("assign.user = %+v, want a user option", u)

@@ -206,6 +206,11 @@ func commandText(data discordgo.ApplicationCommandInteractionData) (text string,
 			continue
 		}
 		switch {
+		case def.Name == "unassign":
+			if s != "true" {
+				continue
+			}
+			s = "none" // the command layer's word for no owner
 		case def.Type == discordgo.ApplicationCommandOptionUser:
 			s = bot.MentionUser(s)
 		case def.Name == "progress":

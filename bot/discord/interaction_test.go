@@ -19,7 +19,7 @@ func opt(name string, typ int, value any) map[string]any {
 // TestCommandText checks every verb's typed options become the words the
 // command layer parses, whatever order the user filled them in.
 func TestCommandText(t *testing.T) {
-	const str, integer, user = 3, 4, 6
+	const str, integer, boolean, user = 3, 4, 5, 6
 	cases := []struct {
 		sub  string
 		opts []map[string]any
@@ -47,6 +47,11 @@ func TestCommandText(t *testing.T) {
 		{"digest", []map[string]any{opt("cron", str, "0 8 * * FRI"), opt("action", str, "here")}, "digest here 0 8 * * FRI"},
 		{"digest", []map[string]any{opt("action", str, "off")}, "digest off"},
 		{"digest", []map[string]any{opt("action", str, "now")}, "digest now"},
+		{"assign", []map[string]any{opt("target", str, "eds/1.1"), opt("unassign", boolean, true)}, "assign eds/1.1 none"},
+		{"assign", []map[string]any{opt("target", str, "eds/1.1"), opt("user", user, "555000333"), opt("unassign", boolean, false)}, "assign eds/1.1 <@555000333>"},
+		{"rate", []map[string]any{opt("target", str, "eds/2.1"), opt("grade", str, "none")}, "rate eds/2.1 none"},
+		{"reminders", nil, "reminders"},
+		{"reminders", []map[string]any{opt("cron", str, "0 10 * * MON-FRI")}, "reminders 0 10 * * MON-FRI"},
 		{"timezone", nil, "timezone"},
 		{"timezone", []map[string]any{opt("name", str, "Europe/London")}, "timezone Europe/London"},
 		{"help", nil, "help"},

@@ -144,3 +144,26 @@ func TestConsoleSessionPersistsOnRedis(t *testing.T) {
 	out = first("show eds/1.1\n")
 	mustContain(t, out, "40%", "Held two listening events")
 }
+
+func TestBadPlatformConfigurationStopsServe(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		want   string
+	}{
+		{"discord key not hex", func(c *Config) { c.DiscordPublicKey = "not-a-key" }, "discord: public key must be 64 hex characters"},
+		{"slack bot token of the wrong kind", func(c *Config) { c.SlackSigningSecret = "s"; c.SlackBotToken = "xapp-1" }, "slack: bot token must start with xoxb-"},
+		{"socket mode without a bot token", func(c *Config) { c.SlackAppToken = "xapp-1" }, "needs SLACK_BOT_TOKEN"},
+		{"address in use or malformed", func(c *Config) { c.Addr = "not an address" }, "cannot listen on TARGETBOT_ADDR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "x.db"), "")
+			tt.mutate(&m.Config)
+			err := m.Run(context.Background(), []string{"serve"})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") || strings.Count(err.Error(), "discord:") > 1 {
+				t.Fatalf("err = %v, want one line containing %q", err, tt.want)
+			}
+		})
+	}
+}

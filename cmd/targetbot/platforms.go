@@ -37,7 +37,7 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			Now:           m.Now,
 		})
 		if err != nil {
-			return fmt.Errorf("slack: %w", err)
+			return err // the adapter's errors start "slack:"
 		}
 		m.platforms.slack = a
 		if c.SlackBotToken != "" {
@@ -55,7 +55,7 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			Now:       m.Now,
 		})
 		if err != nil {
-			return fmt.Errorf("discord: %w", err)
+			return err // the adapter's errors start "discord:"
 		}
 		m.platforms.discord = a
 		if c.DiscordBotToken != "" {
@@ -155,7 +155,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 		Now:       m.Now,
 	})
 	if err != nil {
-		return fmt.Errorf("discord: %w", err)
+		return err
 	}
 	if err := a.Register(ctx, *guild); err != nil {
 		return fmt.Errorf("discord register: %w", err)

@@ -362,3 +362,51 @@ func TestServeDrainsRequestsInFlight(t *testing.T) {
 		t.Error("serve should close the store once requests have drained")
 	}
 }
+
+// Every verb works through signed Slack HTTP requests, end to end: the
+// reply's visibility follows the rules (logged updates and team-visible
+// changes in the channel, queries and errors ephemeral).
+func TestServeEveryVerbThroughSlack(t *testing.T) {
+	_, base, _ := servedMain(t, "bolt:"+t.TempDir()+"/t.db", "")
+	now := time.Now()
+	tests := []struct {
+		text, visibility, want string
+	}{
+		{"help", "ephemeral", "update <target>"},
+		{"help update", "ephemeral", "40%"},
+		{"frameworks", "ephemeral", "nhse-2024-26"},
+		{"import eds", "in_channel", "imported 18"},
+		{"list", "ephemeral", "eds/1.1"},
+		{"list eds/2", "ephemeral", "eds/2.4"},
+		{"show eds/1.1", "ephemeral", "Services are commissioned"},
+		{"update eds/1.1 40% on-track Held two listening events", "in_channel", "40%"},
+		{"history eds/1.1", "ephemeral", "Held two listening events"},
+		{"undo", "in_channel", "eds/1.1"},
+		{"rate eds/1.1 achieving", "in_channel", "achieving"},
+		{"assign eds/1.1 <@U777|amy>", "in_channel", "<@U777>"},
+		{"list @U777", "ephemeral", "eds/1.1"},
+		{"due eds/1.1 2026-01-31", "in_channel", "2026-01-31"},
+		{"list overdue", "ephemeral", "eds/1.1"},
+		{"snooze eds/1.1 2w waiting for survey", "in_channel", "waiting for survey"},
+		{"add eds/4 4.4 Board papers include an equality analysis", "in_channel", "eds/4.4"},
+		{"list at-risk", "ephemeral", ""},
+		{"timezone Europe/Dublin", "in_channel", "Europe/Dublin"},
+		{"timezone", "ephemeral", "Europe/Dublin"},
+		{"reminders 0 10 * * MON-FRI", "in_channel", "0 10 * * MON-FRI"},
+		{"digest here", "in_channel", "0 9 * * MON"},
+		{"digest now", "in_channel", "Digest"},
+		{"digest off", "in_channel", ""},
+		{"list mine", "ephemeral", ""},
+		{"frobnicate", "ephemeral", "help"},
+	}
+	for _, tt := range tests {
+		code, r := postSlack(t, base, slackForm("T1", "UADMIN", tt.text), now, false)
+		text, _ := r["text"].(string)
+		if code != 200 || r["response_type"] != tt.visibility || !strings.Contains(text, tt.want) {
+			t.Errorf("%q = %d %v %q, want %s containing %q", tt.text, code, r["response_type"], text, tt.visibility, tt.want)
+		}
+		if tt.text != "frobnicate" && r["blocks"] == nil && tt.visibility == "ephemeral" && strings.Contains(text, "try") && strings.Contains(text, "unknown") {
+			t.Errorf("%q failed: %s", tt.text, text)
+		}
+	}
+}

@@ -57,17 +57,17 @@ func Load(dir string) ([]*framework.Framework, error) {
 	if dir == "" {
 		return all, nil
 	}
-	custom, err := LoadDir(dir)
+	custom, files, err := loadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
+	builtin := map[string]bool{}
 	for _, f := range all {
-		seen[f.ID] = true
+		builtin[f.ID] = true
 	}
 	for _, f := range custom {
-		if seen[f.ID] {
-			return nil, fmt.Errorf("catalog: %s: framework id %q is already taken by a built-in framework: choose another id", filepath.Join(dir, f.ID), f.ID)
+		if builtin[f.ID] {
+			return nil, fmt.Errorf("%s: framework id %q is already taken by a built-in framework: choose another id", files[f.ID], f.ID)
 		}
 		all = append(all, f)
 	}
@@ -77,9 +77,15 @@ func Load(dir string) ([]*framework.Framework, error) {
 // LoadDir parses every *.yaml and *.yml file in dir, sorted by id. Two
 // files with the same framework id are an error.
 func LoadDir(dir string) ([]*framework.Framework, error) {
+	fs, _, err := loadDir(dir)
+	return fs, err
+}
+
+// loadDir is LoadDir that also says which file each framework id came from.
+func loadDir(dir string) ([]*framework.Framework, map[string]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: cannot read frameworks folder: %w", err)
+		return nil, nil, fmt.Errorf("catalog: cannot read frameworks folder: %w", err)
 	}
 	var out []*framework.Framework
 	byID := map[string]string{}
@@ -91,20 +97,20 @@ func LoadDir(dir string) ([]*framework.Framework, error) {
 		path := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("catalog: %w", err)
+			return nil, nil, fmt.Errorf("catalog: %w", err)
 		}
 		f, err := Parse(path, data)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if other, dup := byID[f.ID]; dup {
-			return nil, fmt.Errorf("catalog: %s: framework id %q is also used by %s: give each framework its own id", path, f.ID, other)
+			return nil, nil, fmt.Errorf("%s: framework id %q is also used by %s: give each framework its own id", path, f.ID, other)
 		}
 		byID[f.ID] = path
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	return out, byID, nil
 }
 
 // Parse decodes and validates one framework file. Errors read

@@ -166,8 +166,8 @@ func TestLoadCustomDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "clash.yml"), []byte(clash), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "already taken by a built-in") {
-		t.Fatalf("Load with a clashing id = %v", err)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "already taken by a built-in") || !strings.Contains(err.Error(), "clash.yml") {
+		t.Fatalf("Load with a clashing id = %v, want the file named", err)
 	}
 	if _, err := Load(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "cannot read frameworks folder") {
 		t.Fatalf("Load of a missing folder = %v", err)
