@@ -68,26 +68,32 @@ func (s *Store) Targets(ctx context.Context, ws string) ([]framework.Target, err
 // fetchTargets reads the targets refs name in one pipeline, in the order
 // given, skipping refs whose hash has gone.
 func (s *Store) fetchTargets(ctx context.Context, k keys, refs []string) ([]framework.Target, error) {
-	if len(refs) == 0 {
+	return fetchAll(ctx, s.c, refs, k.target, decodeTarget)
+}
+
+// fetchAll reads the hash of each id in one pipeline, in the order given,
+// decoding each and skipping ids whose hash has gone.
+func fetchAll[T any](ctx context.Context, c redis.UniversalClient, ids []string, key func(string) string, decode func(map[string]string) T) ([]T, error) {
+	if len(ids) == 0 {
 		return nil, nil
 	}
-	cmds := make([]*redis.MapStringStringCmd, len(refs))
-	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, ref := range refs {
-			cmds[i] = p.HGetAll(ctx, k.target(ref))
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HGetAll(ctx, key(id))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	ts := make([]framework.Target, 0, len(refs))
+	out := make([]T, 0, len(ids))
 	for _, c := range cmds {
 		if len(c.Val()) > 0 {
-			ts = append(ts, decodeTarget(c.Val()))
+			out = append(out, decode(c.Val()))
 		}
 	}
-	return ts, nil
+	return out, nil
 }
 
 // AddTarget adds a custom target in one script.

@@ -90,26 +90,7 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 
 // fetchUpdates reads updates by id in one pipeline, in the order given.
 func (s *Store) fetchUpdates(ctx context.Context, k keys, ids []string) ([]framework.Update, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	cmds := make([]*redis.MapStringStringCmd, len(ids))
-	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, id := range ids {
-			cmds[i] = p.HGetAll(ctx, k.update(id))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	us := make([]framework.Update, 0, len(ids))
-	for _, c := range cmds {
-		if len(c.Val()) > 0 {
-			us = append(us, decodeUpdate(c.Val()))
-		}
-	}
-	return us, nil
+	return fetchAll(ctx, s.c, ids, k.update, decodeUpdate)
 }
 
 // UpdatesSince reads the workspace log index from since's millisecond,
