@@ -38,13 +38,6 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]string{"challenge": outer.Challenge})
 		return
 	}
-	if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
-		// We acknowledge every event at once, so a retry means the first
-		// delivery reached us (or a replica) already.
-		a.log.Info("slack: ignoring redelivered event", "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
-		w.WriteHeader(http.StatusOK)
-		return
-	}
 	if err := a.eventsAPI(r.Context(), body); err != nil {
 		a.log.Warn("slack: bad event", "err", err)
 		http.Error(w, "bad event payload", http.StatusBadRequest)
@@ -60,9 +53,10 @@ func (a *Adapter) eventsAPI(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return fmt.Errorf("slack: parse event: %w", err)
 	}
+	// Slack keeps an event's id across its retries, whichever replica
+	// they reach.
 	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.EventID != "" {
-		now := a.opts.Now()
-		if !a.seen.add("event:"+cb.EventID, struct{}{}, now, now.Add(eventSeenTTL)) {
+		if !a.first(ctx, "event:"+cb.EventID, eventSeenTTL) {
 			a.log.Info("slack: ignoring duplicate event", "event_id", cb.EventID)
 			return nil
 		}

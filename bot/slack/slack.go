@@ -40,6 +40,12 @@ type Options struct {
 	Now     func() time.Time
 	// HTTPClient is used for the Web API and for response_url follow-ups.
 	HTTPClient *http.Client
+	// Claim, when set, takes a key atomically across every replica for
+	// ttl, returning true for exactly one caller: store.Store.Claim. With
+	// it, a Socket Mode envelope or an event that Slack redelivers to
+	// another replica still runs once. Without it, redeliveries are
+	// recognised only by the process that saw the first delivery.
+	Claim func(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	// AdminCacheTTL is how long a users.info answer is trusted; default 5m.
 	AdminCacheTTL time.Duration
 	// FollowUpAfter is how long a command may run before Slack gets an
@@ -216,6 +222,26 @@ const (
 	adminLookupTimeout = time.Second
 	adminFailureTTL    = time.Minute
 )
+
+// first reports whether key is delivered for the first time: in this
+// process, and across replicas when Options.Claim is set. If the shared
+// claim fails it answers true: running a redelivery twice is better than
+// dropping a command.
+func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) bool {
+	now := a.opts.Now()
+	if !a.seen.add(key, struct{}{}, now, now.Add(ttl)) {
+		return false
+	}
+	if a.opts.Claim == nil {
+		return true
+	}
+	ok, err := a.opts.Claim(ctx, key, ttl)
+	if err != nil {
+		a.log.Warn("slack: shared dedup claim failed, running the delivery", "key", key, "err", err)
+		return true
+	}
+	return ok
+}
 
 // request builds a bot.Request for a user acting in a team and channel.
 func (a *Adapter) request(ctx context.Context, team, channel, user, name, text string) bot.Request {

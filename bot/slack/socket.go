@@ -62,11 +62,13 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 }
 
 // envelope handles one Socket Mode request and returns the ack payload
-// (nil for a bare ack). A redelivered envelope, by retry count or by an
-// id we have seen, is acknowledged without running anything again.
+// (nil for a bare ack). An envelope whose id was seen before, here or on
+// another replica, is acknowledged without running anything again. A
+// retry of one that never ran (its first delivery was lost) does run;
+// Events API retries carry new envelope ids, and are recognised by their
+// event id in eventsAPI.
 func (a *Adapter) envelope(ctx context.Context, req socketmode.Request) any {
-	now := a.opts.Now()
-	if req.RetryAttempt > 0 || (req.EnvelopeID != "" && !a.seen.add("envelope:"+req.EnvelopeID, struct{}{}, now, now.Add(envelopeSeenTTL))) {
+	if req.EnvelopeID != "" && !a.first(ctx, "envelope:"+req.EnvelopeID, envelopeSeenTTL) {
 		a.log.Info("slack: ignoring redelivered envelope", "envelope", req.EnvelopeID, "retry", req.RetryAttempt, "reason", req.RetryReason)
 		return nil
 	}

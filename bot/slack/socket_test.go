@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/store/boltstore"
 )
 
 func envelopeFrom(t *testing.T, name string) socketmode.Request {
@@ -34,22 +36,63 @@ func TestEnvelopeSlashCommandRunsOnce(t *testing.T) {
 	if !ok || ack.Text != "ok: show eds/1.1" || ack.ResponseType != "ephemeral" || len(ack.Blocks) != 1 {
 		t.Fatalf("ack payload %+v", ack)
 	}
-	// Slack redelivers: the same envelope id, and a retry with a new id.
+	// A redelivery of the same envelope is acknowledged, not run.
 	if p := a.envelope(context.Background(), req); p != nil {
 		t.Errorf("redelivered envelope acked with %v", p)
 	}
-	retry := req
-	retry.EnvelopeID = "another-id"
-	retry.RetryAttempt = 1
-	retry.RetryReason = "timeout"
-	a.envelope(context.Background(), retry)
-
 	reqs := rec.requests()
 	if len(reqs) != 1 {
 		t.Fatalf("handler ran %d times, want once", len(reqs))
 	}
 	if reqs[0].Workspace != "slack:T1DC2JH3J" || reqs[0].Channel != "C0LAN2Q65" || reqs[0].Text != "show eds/1.1" {
 		t.Errorf("request %+v", reqs[0])
+	}
+}
+
+// Replicas each hold a Socket Mode connection, and Slack may redeliver
+// to any of them. With the store's claim shared between them, an
+// envelope, or an event retried under a new envelope id, runs once in
+// all; a retry whose first delivery never ran still runs.
+func TestRedeliveryToAnotherReplicaRunsOnce(t *testing.T) {
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "claims.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	claim := func(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+		return st.Claim(ctx, "slack", key, ttl)
+	}
+	f := newFakeSlack(t)
+	rec := &recorder{}
+	one := newTestAdapter(t, f, rec, func(o *Options) { o.Claim = claim })
+	two := newTestAdapter(t, f, rec, func(o *Options) { o.Claim = claim })
+
+	cmd := envelopeFrom(t, "envelope_slash_command.json")
+	one.envelope(context.Background(), cmd)
+	if p := two.envelope(context.Background(), cmd); p != nil {
+		t.Errorf("the other replica answered a redelivered envelope: %v", p)
+	}
+	if n := len(rec.requests()); n != 1 {
+		t.Fatalf("slash command ran %d times across replicas, want once", n)
+	}
+
+	ev := envelopeFrom(t, "envelope_events_api.json")
+	one.envelope(context.Background(), ev)
+	waitCalls(t, f, "views.publish", 1)
+	retry := ev
+	retry.EnvelopeID = "retried-envelope"
+	retry.RetryAttempt, retry.RetryReason = 1, "timeout"
+	two.envelope(context.Background(), retry)
+
+	lost := envelopeFrom(t, "envelope_events_api.json")
+	lost.EnvelopeID = "first-delivery-lost"
+	lost.RetryAttempt, lost.RetryReason = 1, "timeout"
+	lost.Payload = json.RawMessage(strings.Replace(string(lost.Payload), `"event_id":"`, `"event_id":"Lost`, 1))
+	two.envelope(context.Background(), lost)
+	waitCalls(t, f, "views.publish", 2)
+	time.Sleep(50 * time.Millisecond)
+	if n := len(f.calls("views.publish")); n != 2 {
+		t.Errorf("views.publish called %d times, want 2: the retried event once, the lost one once", n)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/discord"
@@ -35,6 +36,11 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			Handler:       h,
 			Logger:        m.Logger.With("platform", "slack"),
 			Now:           m.Now,
+			// Replicas share the store, so a redelivery that reaches
+			// another replica still runs once.
+			Claim: func(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+				return m.Store.Claim(ctx, "slack", "dedup:"+key, ttl)
+			},
 		})
 		if err != nil {
 			return err // the adapter's errors start "slack:"
