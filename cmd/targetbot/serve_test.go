@@ -295,7 +295,7 @@ func TestServeSurvivesRedisGoingAway(t *testing.T) {
 	if code, _ := get(t, base+"/readyz"); code != 200 {
 		t.Fatalf("/readyz = %d before Redis stops", code)
 	}
-	srv.Stop()
+	srv.Pause()
 	start := time.Now()
 	if code, _ := get(t, base+"/readyz"); code != 503 {
 		t.Fatalf("/readyz = %d after Redis stopped, want 503", code)
@@ -309,6 +309,23 @@ func TestServeSurvivesRedisGoingAway(t *testing.T) {
 	}
 	if code, _ := get(t, base+"/healthz"); code != 200 {
 		t.Errorf("/healthz = %d: the process should live on", code)
+	}
+
+	// Redis comes back at the same address: ready again, commands work.
+	srv.Resume(t)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		code, _ := get(t, base+"/readyz")
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz = %d five seconds after Redis returned", code)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code, r := postSlack(t, base, slackForm("T1", "UADMIN", "import eds"), time.Now(), false); code != 200 || r["response_type"] != "in_channel" {
+		t.Fatalf("command after Redis returned = %d %v", code, r)
 	}
 }
 

@@ -83,6 +83,8 @@ type Server struct {
 	cmd  *exec.Cmd
 	done chan struct{}
 	stop sync.Once
+
+	mu sync.Mutex // guards cmd and done across Pause and Resume
 }
 
 // NewServer starts a private redis-server that the calling test owns:
@@ -104,10 +106,31 @@ func (s *Server) URL() string { return "unix://" + s.sock }
 // Stop kills the server and removes its directory. It is safe to call twice.
 func (s *Server) Stop() {
 	s.stop.Do(func() {
-		_ = s.cmd.Process.Kill()
-		<-s.done
+		s.Pause()
 		_ = os.RemoveAll(s.dir)
 	})
+}
+
+// Pause kills the server process but keeps its directory, so Resume can
+// bring a new server up at the same URL, as when Redis restarts.
+func (s *Server) Pause() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_ = s.cmd.Process.Kill()
+	<-s.done
+	_ = os.Remove(s.sock)
+}
+
+// Resume starts a fresh, empty redis-server at the paused server's URL.
+func (s *Server) Resume(tb testing.TB) {
+	tb.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ns, err := launch(s.cmd.Path, s.dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.cmd, s.done = ns.cmd, ns.done
 }
 
 // errNotInstalled marks a missing redis-server, which skips rather than fails.
@@ -139,6 +162,16 @@ func startServer() (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redistest: %w", err)
 	}
+	s, err := launch(bin, dir)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+// launch runs redis-server on dir/redis.sock and waits until it answers.
+func launch(bin, dir string) (*Server, error) {
 	sock := filepath.Join(dir, "redis.sock")
 	cmd := exec.Command(bin,
 		"--port", "0",
@@ -154,7 +187,6 @@ func startServer() (*Server, error) {
 	// Kill the server if the test binary dies without calling Stop.
 	cmd.SysProcAttr = dieWithParent()
 	if err := cmd.Start(); err != nil {
-		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("redistest: start redis-server: %w", err)
 	}
 	s := &Server{dir: dir, sock: sock, cmd: cmd, done: make(chan struct{})}
