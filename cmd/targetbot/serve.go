@@ -50,6 +50,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}}
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "store", redact(m.Config.Store), "version", Version,
 		"slack", m.platforms.slack != nil, "discord", m.platforms.discord != nil)
+	if m.platforms.slack == nil && m.platforms.discord == nil {
+		m.Logger.Warn("no chat platform is configured, so only /healthz, /readyz and /metrics answer: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or DISCORD_PUBLIC_KEY (or DISCORD_BOT_TOKEN); see the README")
+	}
 
 	// The platforms' long-lived connections and the scheduler stop when
 	// bg is cancelled, after the HTTP server has drained.
