@@ -63,7 +63,7 @@ func parseCommand(body []byte) (slack.SlashCommand, error) {
 // on it…" with the reply following through response_url.
 func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand) message {
 	build := func(ctx context.Context) bot.Request {
-		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, cmd.Text)
+		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, unescapeCommand(cmd.Text))
 		req.ID = cmd.TriggerID
 		return req
 	}

@@ -215,7 +215,7 @@ func updateForm(meta formMeta) slack.ModalViewRequest {
 		Close:           plain("Cancel"),
 		PrivateMetadata: string(md),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section("`/target " + meta.Command + "`"),
+			section("`/target " + mrkdwn(meta.Command) + "`"),
 			input(blockProgress, "Progress (%)", progress),
 			input(blockStatus, "Status", status),
 			input(blockNote, "Note", note),

@@ -57,7 +57,7 @@ func responseType(r bot.Reply) string {
 func render(r bot.Reply) message {
 	return message{
 		ResponseType: responseType(r),
-		Text:         truncate(r.Text, maxMessageText),
+		Text:         truncateMrkdwn(mrkdwn(r.Text), maxMessageText),
 		Blocks:       renderReplyBlocks(r),
 	}
 }
@@ -72,8 +72,10 @@ func renderReplyBlocks(r bot.Reply) []slack.Block {
 }
 
 // textBlocks splits text into section blocks of at most maxSectionText
-// characters, breaking at line ends where it can.
+// characters, breaking at line ends where it can, and never inside an
+// entity or a mention.
 func textBlocks(text string, limit int) []slack.Block {
+	text = mrkdwn(text)
 	var out []slack.Block
 	for text != "" && len(out) < limit {
 		chunk := text
@@ -81,6 +83,8 @@ func textBlocks(text string, limit int) []slack.Block {
 			chunk = prefixRunes(text, maxSectionText)
 			if i := strings.LastIndexByte(chunk, '\n'); i > 0 {
 				chunk = chunk[:i+1]
+			} else if c := cutMarkup(chunk); c != "" {
+				chunk = c
 			}
 		}
 		text = text[len(chunk):]
@@ -121,19 +125,19 @@ func renderBlocks(blocks []bot.Block, limit int) []slack.Block {
 func renderBlock(b bot.Block) []slack.Block {
 	var lines []string
 	if b.Title != "" {
-		lines = append(lines, "*"+b.Title+"*")
+		lines = append(lines, "*"+mrkdwn(b.Title)+"*")
 	}
 	if b.Text != "" {
-		lines = append(lines, b.Text)
+		lines = append(lines, mrkdwn(b.Text))
 	}
 	var inline []*slack.TextBlockObject
 	for _, f := range b.Fields {
 		if !f.Inline {
-			lines = append(lines, "*"+f.Name+"*: "+f.Value)
+			lines = append(lines, "*"+mrkdwn(f.Name)+"*: "+mrkdwn(f.Value))
 			continue
 		}
 		inline = append(inline, slack.NewTextBlockObject(slack.MarkdownType,
-			truncate("*"+f.Name+"*\n"+f.Value, maxFieldText), false, false))
+			truncateMrkdwn("*"+mrkdwn(f.Name)+"*\n"+mrkdwn(f.Value), maxFieldText), false, false))
 	}
 	var out []slack.Block
 	text := strings.Join(lines, "\n")
@@ -141,7 +145,7 @@ func renderBlock(b bot.Block) []slack.Block {
 	if text != "" || first > 0 {
 		var txt *slack.TextBlockObject
 		if text != "" {
-			txt = slack.NewTextBlockObject(slack.MarkdownType, truncate(text, maxSectionText), false, false)
+			txt = slack.NewTextBlockObject(slack.MarkdownType, truncateMrkdwn(text, maxSectionText), false, false)
 		}
 		out = append(out, slack.NewSectionBlock(txt, inline[:first], nil))
 	}
@@ -176,8 +180,9 @@ func buttons(bs []bot.Button) *slack.ActionBlock {
 	return slack.NewActionBlock("", els...)
 }
 
-func section(text string) *slack.SectionBlock {
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, truncate(text, maxSectionText), false, false), nil, nil)
+// section is a section block of mrkdwn text, already escaped.
+func section(md string) *slack.SectionBlock {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, truncateMrkdwn(md, maxSectionText), false, false), nil, nil)
 }
 
 // truncate shortens s to at most n characters (Slack counts characters,
@@ -213,5 +218,5 @@ func plainFallback(blocks []bot.Block) string {
 			parts = append(parts, b.Text)
 		}
 	}
-	return truncate(strings.Join(parts, "\n"), maxMessageText)
+	return truncateMrkdwn(mrkdwn(strings.Join(parts, "\n")), maxMessageText)
 }
