@@ -86,8 +86,8 @@ func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback)
 }
 
 // blockActions handles a button press. A form button opens the update
-// modal now, while the trigger id is fresh (3s); a command button runs
-// its command as the presser after we have acknowledged.
+// modal while the trigger id is fresh (3s); a command button runs its
+// command as the presser. Both happen after we have acknowledged.
 func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback) {
 	for _, act := range ic.ActionCallback.BlockActions {
 		kind, _, _ := strings.Cut(act.ActionID, "-")
@@ -98,13 +98,17 @@ func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback
 		switch kind {
 		case actionForm:
 			view := updateForm(formMeta{Command: act.Value, Channel: channel})
-			// The trigger id dies after 3s, so waiting longer is pointless.
-			octx, cancel := context.WithTimeout(ctx, 3*time.Second)
-			_, err := a.api.OpenViewContext(octx, ic.TriggerID, view)
-			cancel()
-			if err != nil {
-				a.log.Error("slack: views.open failed", "err", err, "user", ic.User.ID)
-			}
+			// The acknowledgement and the trigger id share one 3s
+			// window, so views.open runs after we acknowledge rather
+			// than holding the answer; past 3s the trigger is dead and
+			// waiting longer is pointless.
+			a.goLater(ctx, func(ctx context.Context) {
+				ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+				defer cancel()
+				if _, err := a.api.OpenViewContext(ctx, ic.TriggerID, view); err != nil {
+					a.log.Error("slack: views.open failed", "err", err, "user", ic.User.ID)
+				}
+			})
 		case actionCommand:
 			text := act.Value
 			a.goLater(ctx, func(ctx context.Context) {

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -42,6 +43,11 @@ func TestFormButtonOpensModal(t *testing.T) {
 	}
 	if n := len(rec.requests()); n != 0 {
 		t.Fatalf("a form button ran the command %d times before the form was filled", n)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.Drain(ctx); err != nil {
+		t.Fatal(err)
 	}
 	calls := f.calls("views.open")
 	if len(calls) != 1 {
@@ -161,5 +167,40 @@ func TestFormCommand(t *testing.T) {
 	}
 	if got := formCommand("update eds/1.1", nil); got != "update eds/1.1" {
 		t.Errorf("no state: %q", got)
+	}
+}
+
+// Slack wants the interaction acknowledged within 3 s; views.open may
+// take as long itself, so it must not hold the acknowledgement.
+func TestFormButtonAcksBeforeSlowViewsOpen(t *testing.T) {
+	f := newFakeSlack(t)
+	release := make(chan struct{})
+	f.handle = func(w http.ResponseWriter, c apiCall, n int) bool {
+		if c.Method == "views.open" {
+			<-release
+		}
+		return false
+	}
+	a := newTestAdapter(t, f, &recorder{}, nil)
+	done := make(chan int, 1)
+	go func() {
+		done <- serve(a, signed("/slack/interactions", payloadForm(t, "block_actions_form.json", "https://hooks.slack.com"))).Code
+	}()
+	select {
+	case code := <-done:
+		if code != http.StatusOK {
+			t.Errorf("status %d", code)
+		}
+	case <-time.After(time.Second):
+		t.Error("acknowledgement waited for views.open")
+	}
+	close(release)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.calls("views.open")); n != 1 {
+		t.Errorf("views.open called %d times", n)
 	}
 }
