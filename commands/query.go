@@ -77,7 +77,9 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	case lower == "mine" || lower == "me":
 		heading = "Your targets"
 		empty = "no targets are assigned to you: ask an admin to run `/target assign <target> @you`, or see `/target list`"
-		ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Owner == c.req.User })
+		// A request with no user (never from a real platform) owns
+		// nothing, rather than every unowned target.
+		ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Owner != "" && t.Owner == c.req.User })
 	case lower == "at-risk" || lower == "atrisk" || lower == "at_risk":
 		heading, empty = "Targets at risk or off track", "no target is at risk or off track 🎉"
 		ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool {
@@ -216,8 +218,7 @@ func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
 		lines[i] = "• " + v.updateLine(&us[i])
 	}
 	title := fmt.Sprintf("History of %s %s (newest first, %d)", t.Ref(), short(t.Title, 60), len(us))
-	body := strings.Join(lines, "\n")
-	r := ephemeral("*" + title + "*\n" + body)
-	r.Blocks = []bot.Block{{Title: title, Text: body, Colour: colour(&t)}}
+	r := ephemeral("*" + title + "*\n" + strings.Join(lines, "\n"))
+	r.Blocks = splitBlocks(title, lines, colour(&t))
 	return r, nil
 }

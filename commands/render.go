@@ -99,11 +99,33 @@ func (h *Handler) groupBlocks(v view, ts []framework.Target) (text string, block
 				lines = append(lines, v.targetLine(&ts[i]))
 			}
 		}
-		body := strings.Join(lines, "\n")
-		blocks = append(blocks, bot.Block{Title: title, Text: body, Colour: r.Status().Colour()})
-		fmt.Fprintf(&b, "\n*%s*\n%s", title, body)
+		blocks = append(blocks, splitBlocks(title, lines, r.Status().Colour())...)
+		fmt.Fprintf(&b, "\n*%s*\n%s", title, strings.Join(lines, "\n"))
 	}
 	return b.String(), blocks
+}
+
+// splitBlocks puts lines under a title in as many blocks as it takes to
+// keep each within maxBlockText, so that a big objective or a long
+// history is shown whole instead of cut off by the platform. Blocks after
+// the first are titled as continuations.
+func splitBlocks(title string, lines []string, colour string) []bot.Block {
+	var out []bot.Block
+	cur := bot.Block{Title: title, Colour: colour}
+	size := func(b *bot.Block) int {
+		return utf8.RuneCountInString("*"+b.Title+"*\n") + utf8.RuneCountInString(b.Text)
+	}
+	for _, l := range lines {
+		if cur.Text != "" && size(&cur)+1+utf8.RuneCountInString(l) > maxBlockText {
+			out = append(out, cur)
+			cur = bot.Block{Title: short(title, 60) + " (continued)", Colour: colour}
+		}
+		if cur.Text != "" {
+			cur.Text += "\n"
+		}
+		cur.Text += l
+	}
+	return append(out, cur)
 }
 
 // updateLine is one update for show and history: when, who, what, and
@@ -183,3 +205,8 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
+
+// maxBlockText is the most characters one Block's title and text may
+// hold together: Slack's limit for a section's text. Longer lists are
+// split across blocks rather than cut by the adapter.
+const maxBlockText = 3000

@@ -197,6 +197,11 @@ func (h *Handler) undo(ctx context.Context, c *call) (bot.Reply, error) {
 	switch framework.ErrorCode(err) {
 	case "":
 	case framework.ECONFLICT:
+		// Either another undo of the same update won the race, or someone
+		// updated the target since: look again to say which.
+		if again, lerr := h.store.LastUpdateBy(ctx, w.ID, c.req.User); lerr == nil && again.ID == u.ID && again.Withdrawn {
+			return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "your last update, to %s, is already undone: log a new update instead", code(u.Target))
+		}
 		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "someone updated %s after you, so your update can no longer be undone: log a correcting update instead", u.Target)
 	case framework.ENOTFOUND:
 		return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "your last update, to %s, no longer exists: there is nothing to undo", code(u.Target))
