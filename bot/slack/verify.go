@@ -35,13 +35,14 @@ var (
 // The comparison is constant-time. It returns nil only for a good
 // signature; an empty secret never verifies.
 func Verify(h http.Header, body []byte, secret string, now time.Time) error {
-	sig := h.Get("X-Slack-Signature")
-	ts := h.Get("X-Slack-Request-Timestamp")
+	sig := only(h, "X-Slack-Signature")
+	ts := only(h, "X-Slack-Request-Timestamp")
 	if sig == "" || ts == "" || secret == "" {
 		return ErrMissingSignature
 	}
-	// Only plain decimal seconds: ParseInt would also take "+123".
-	if len(ts) > 12 || strings.TrimLeft(ts, "0123456789") != "" {
+	// Only plain decimal seconds as Slack writes them: ParseInt would
+	// also take "+123", and Slack never sends a leading zero.
+	if len(ts) > 12 || ts[0] == '0' || strings.TrimLeft(ts, "0123456789") != "" {
 		return ErrBadTimestamp
 	}
 	secs, err := strconv.ParseInt(ts, 10, 64)
@@ -66,6 +67,15 @@ func Verify(h http.Header, body []byte, secret string, now time.Time) error {
 		return ErrBadSignature
 	}
 	return nil
+}
+
+// only returns the header's value when it is given exactly once, and ""
+// otherwise: with two, which one a proxy or we would pick is a guess.
+func only(h http.Header, key string) string {
+	if v := h.Values(key); len(v) == 1 {
+		return v[0]
+	}
+	return ""
 }
 
 // Sign returns the v0 signature Slack would send for body at ts. Tests

@@ -1,6 +1,9 @@
 package slack
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,5 +91,38 @@ func TestVerifyWindowEdges(t *testing.T) {
 	h.Set("X-Slack-Signature", Sign("", testClock.Unix(), body))
 	if Verify(h, body, "", testClock) == nil {
 		t.Error("empty secret verified")
+	}
+}
+
+// Only one plain decimal timestamp and one signature are accepted: a
+// second header, a leading zero, a sign or a space is not what Slack
+// sends, and a proxy that doubles headers must not pick for us.
+func TestVerifyRejectsOddHeaders(t *testing.T) {
+	body := []byte("x=1")
+	ts := testClock.Unix()
+	good := Sign(testSecret, ts, body)
+	signAt := func(s string) string {
+		mac := hmac.New(sha256.New, []byte(testSecret))
+		mac.Write([]byte("v0:" + s + ":"))
+		mac.Write(body)
+		return "v0=" + hex.EncodeToString(mac.Sum(nil))
+	}
+	tsStr := strconv.FormatInt(ts, 10)
+	for _, c := range []struct {
+		name string
+		ts   []string
+		sig  []string
+	}{
+		{"two signatures", []string{tsStr}, []string{good, "v0=00"}},
+		{"two signatures, bad first", []string{tsStr}, []string{"v0=00", good}},
+		{"two timestamps", []string{tsStr, tsStr}, []string{good}},
+		{"leading zero", []string{"0" + tsStr}, []string{signAt("0" + tsStr)}},
+		{"space", []string{" " + tsStr}, []string{signAt(" " + tsStr)}},
+		{"minus", []string{"-" + tsStr}, []string{signAt("-" + tsStr)}},
+	} {
+		h := http.Header{"X-Slack-Request-Timestamp": c.ts, "X-Slack-Signature": c.sig}
+		if err := Verify(h, body, testSecret, testClock); err == nil {
+			t.Errorf("%s: verified", c.name)
+		}
 	}
 }
