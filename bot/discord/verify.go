@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -22,13 +23,18 @@ func Verify(h http.Header, body []byte, key ed25519.PublicKey, now time.Time) er
 	if len(key) != ed25519.PublicKeySize {
 		return errors.New("discord: verify: bad public key length")
 	}
-	sigHex, ts := h.Get("X-Signature-Ed25519"), h.Get("X-Signature-Timestamp")
+	sigHex, ts := only(h, "X-Signature-Ed25519"), only(h, "X-Signature-Timestamp")
 	if sigHex == "" || ts == "" {
-		return errors.New("discord: verify: missing signature headers")
+		return errors.New("discord: verify: missing or repeated signature headers")
 	}
 	sig, err := hex.DecodeString(sigHex)
 	if err != nil || len(sig) != ed25519.SignatureSize {
 		return errors.New("discord: verify: malformed signature")
+	}
+	// Plain decimal seconds only, as Discord writes them: ParseInt would
+	// also take a sign, and a leading zero names the same second twice.
+	if len(ts) > 12 || ts[0] == '0' || strings.TrimLeft(ts, "0123456789") != "" {
+		return errors.New("discord: verify: malformed timestamp")
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
@@ -46,4 +52,13 @@ func Verify(h http.Header, body []byte, key ed25519.PublicKey, now time.Time) er
 		return errors.New("discord: verify: signature mismatch")
 	}
 	return nil
+}
+
+// only returns the header's value when it is given exactly once, and ""
+// otherwise: with two, which one counts would be a guess.
+func only(h http.Header, key string) string {
+	if v := h.Values(key); len(v) == 1 {
+		return v[0]
+	}
+	return ""
 }

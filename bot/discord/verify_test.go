@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +113,33 @@ func TestOversizedBody(t *testing.T) {
 	rec := post(t, a, body, signed(t, testNow, body))
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("status %d, want 413", rec.Code)
+	}
+}
+
+// Discord sends one signature and one plain decimal timestamp. Signed
+// stamps in other spellings ("+…", "0…", " …") and doubled headers are
+// refused rather than interpreted.
+func TestVerifyRejectsOddHeaders(t *testing.T) {
+	key, _ := hex.DecodeString(testPublic)
+	body := []byte(`{"type":1}`)
+	stamp := strconv.FormatInt(testNow.Unix(), 10)
+	signAt := func(ts string) http.Header {
+		sig := ed25519.Sign(testPrivateKey(t), append([]byte(ts), body...))
+		return http.Header{"X-Signature-Ed25519": {hex.EncodeToString(sig)}, "X-Signature-Timestamp": {ts}}
+	}
+	cases := map[string]http.Header{
+		"plus":           signAt("+" + stamp),
+		"leading zero":   signAt("0" + stamp),
+		"leading space":  signAt(" " + stamp),
+		"two signatures": func() http.Header { h := signAt(stamp); h.Add("X-Signature-Ed25519", "00"); return h }(),
+		"two timestamps": func() http.Header { h := signAt(stamp); h.Add("X-Signature-Timestamp", stamp); return h }(),
+	}
+	if err := Verify(signAt(stamp), body, key, testNow); err != nil {
+		t.Fatalf("plain stamp: %v", err)
+	}
+	for name, h := range cases {
+		if err := Verify(h, body, key, testNow); err == nil {
+			t.Errorf("%s: verified", name)
+		}
 	}
 }
