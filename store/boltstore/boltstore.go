@@ -138,6 +138,18 @@ func mapErr(op string, err error) error {
 	if errors.As(err, &fe) {
 		return err
 	}
+	if len(op) > 200 {
+		op = op[:200] + "…" // ops name keys, which may be huge
+	}
+	// bbolt refuses empty and over-long keys and values: that is the
+	// input's fault, and retrying cannot help, so it is not EUNAVAILABLE.
+	for _, e := range []error{berrors.ErrKeyRequired, berrors.ErrKeyTooLarge, berrors.ErrValueTooLarge, berrors.ErrBucketNameRequired} {
+		if errors.Is(err, e) {
+			return &framework.Error{Code: framework.EINVALID,
+				Message: fmt.Sprintf("a name or text is empty or too long to store (names at most %d bytes): use a shorter one", bolt.MaxKeySize),
+				Err:     fmt.Errorf("boltstore: %s: %w", op, err)}
+		}
+	}
 	return framework.Unavailable("boltstore: "+op, err)
 }
 

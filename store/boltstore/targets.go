@@ -73,6 +73,9 @@ func (s *Store) Targets(ctx context.Context, ws string) ([]framework.Target, err
 // AddTarget adds a custom target. ECONFLICT if its ref exists, ENOTFOUND
 // if its framework is not imported.
 func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) error {
+	if err := checkDue(t.Due); err != nil {
+		return err
+	}
 	return s.update("add target "+t.Ref(), func(tx *bolt.Tx) error {
 		w := workspace(tx, ws)
 		if w == nil || w.frameworks.Get([]byte(t.Framework)) == nil {
@@ -93,6 +96,11 @@ func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) er
 // PatchTarget applies p to a target and returns the result, keeping the
 // due index in step. ENOTFOUND if the target does not exist.
 func (s *Store) PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error) {
+	if p.Due != nil {
+		if err := checkDue(*p.Due); err != nil {
+			return framework.Target{}, err
+		}
+	}
 	var out framework.Target
 	err := s.update("patch target "+ref, func(tx *bolt.Tx) error {
 		w := workspace(tx, ws)
@@ -192,4 +200,17 @@ func (s *Store) Stale(ctx context.Context, ws string, before time.Time) ([]frame
 		return nil
 	})
 	return out, err
+}
+
+// checkDue refuses a due date that is not YYYY-MM-DD before anything is
+// written: the due index orders dates by their digits, so a malformed one
+// would sort wrongly or not at all.
+func checkDue(d framework.Date) error {
+	if d.IsZero() {
+		return nil
+	}
+	if p, err := framework.ParseDate(string(d)); err != nil || p != d {
+		return framework.FieldErrorf("due", "`%s` is not a date: use YYYY-MM-DD, for example 2026-12-31", d)
+	}
+	return nil
 }

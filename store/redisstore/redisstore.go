@@ -20,8 +20,10 @@
 //	<prefix>:{ws}:claim:<key>     string: a scheduler claim, with a TTL
 //	<prefix>:workspaces           set: every workspace that stored anything
 //
-// Refs never contain ':' (framework ids and codes forbid it), so
-// t:<ref> and t:<ref>:log cannot collide.
+// Refs never contain ':' (framework ids and codes forbid it, and reads
+// of a ref with one are ENOTFOUND), so t:<ref> and t:<ref>:log cannot
+// collide. Workspace ids are escaped inside the hash tag (see keys), so
+// no workspace's keys can reach another's.
 //
 // Every write is one round trip and one atomic change to its workspace:
 // a Lua script (EVALSHA, falling back to EVAL when the server's script
@@ -208,7 +210,21 @@ func (s *Store) Close() error { return s.c.Close() }
 // including the hash tag: "<prefix>:{ws}:".
 type keys string
 
-func (s *Store) keys(ws string) keys { return keys(s.prefix + ":{" + ws + "}:") }
+func (s *Store) keys(ws string) keys { return keys(s.prefix + ":{" + wsEscaper.Replace(ws) + "}:") }
+
+// wsEscaper makes a workspace id safe inside the hash tag. A '}' in the
+// id would end the tag early, so workspace "W}:sub:C" would share slot
+// and keys with workspace "W" (its settings key would be channel
+// "C}:ws"'s subscription). Escaping '}' (and '%', the escape) keeps the
+// first '}' after the prefix the tag's end, so every key names exactly
+// one workspace. Ids without either character, which is every real
+// platform id, keep the keys they always had.
+var wsEscaper = strings.NewReplacer("%", "%25", "}", "%7D")
+
+// refKey reports whether ref can name a target key. Refs never contain
+// ':' (framework ids and codes forbid it), and a ref that does could
+// name another key of a target, such as "eqs/1.1:log", its update list.
+func refKey(ref string) bool { return !strings.Contains(ref, ":") }
 
 func (k keys) target(ref string) string    { return string(k) + "t:" + ref }
 func (k keys) targetLog(ref string) string { return string(k) + "t:" + ref + ":log" }

@@ -23,8 +23,12 @@ local function reindex(tkey, duekey, stalekey, ref)
     redis.call('ZREM', stalekey, ref)
     return
   end
-  if f[2] and f[2] ~= '' then
-    redis.call('ZADD', duekey, (string.gsub(f[2], '-', '')), ref)
+  -- A due date that is not a number (never stored through this package,
+  -- which checks it) leaves the index rather than failing the script
+  -- half-way through a write.
+  local score = f[2] and (string.gsub(f[2], '-', ''))
+  if score and score:match('^%d+$') then
+    redis.call('ZADD', duekey, score, ref)
   else
     redis.call('ZREM', duekey, ref)
   end

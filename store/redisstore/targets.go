@@ -40,6 +40,9 @@ func (s *Store) Import(ctx context.Context, ws string, fw *framework.Framework, 
 
 // Target reads one target.
 func (s *Store) Target(ctx context.Context, ws, ref string) (framework.Target, error) {
+	if !refKey(ref) {
+		return framework.Target{}, notFoundTarget(ref)
+	}
 	m, err := s.c.HGetAll(ctx, s.keys(ws).target(ref)).Result()
 	if err != nil {
 		return framework.Target{}, s.fail("target "+ref, err)
@@ -98,6 +101,9 @@ func fetchAll[T any](ctx context.Context, c redis.UniversalClient, ids []string,
 
 // AddTarget adds a custom target in one script.
 func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) error {
+	if err := checkDue(t.Due); err != nil {
+		return err
+	}
 	k := s.keys(ws)
 	ref := t.Ref()
 	if t.Status == "" {
@@ -123,12 +129,18 @@ func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) er
 // PatchTarget changes a target's settings in one script, which keeps the
 // due index in step.
 func (s *Store) PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error) {
+	if !refKey(ref) {
+		return framework.Target{}, notFoundTarget(ref)
+	}
 	k := s.keys(ws)
 	args := []any{ref}
 	if p.Owner != nil {
 		args = append(args, "owner", *p.Owner)
 	}
 	if p.Due != nil {
+		if err := checkDue(*p.Due); err != nil {
+			return framework.Target{}, err
+		}
 		args = append(args, "due", string(*p.Due))
 	}
 	if p.Rating != nil {
@@ -221,10 +233,26 @@ func (s *Store) NoteReminded(ctx context.Context, ws string, refs []string) erro
 	seen := make(map[string]bool, len(refs))
 	keys := make([]string, 0, len(refs))
 	for _, ref := range refs {
-		if !seen[ref] {
+		if !seen[ref] && refKey(ref) {
 			seen[ref] = true
 			keys = append(keys, k.target(ref))
 		}
 	}
+	if len(keys) == 0 {
+		return nil
+	}
 	return s.fail("note reminded", remindedScript.Run(ctx, s.c, keys).Err())
+}
+
+// checkDue refuses a due date that is not YYYY-MM-DD before anything is
+// written: the due index orders dates by their digits, so a malformed one
+// would sort wrongly or not at all.
+func checkDue(d framework.Date) error {
+	if d.IsZero() {
+		return nil
+	}
+	if p, err := framework.ParseDate(string(d)); err != nil || p != d {
+		return framework.FieldErrorf("due", "`%s` is not a date: use YYYY-MM-DD, for example 2026-12-31", d)
+	}
+	return nil
 }

@@ -24,6 +24,9 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 	if u.Status != "" && !u.Status.Valid() {
 		return framework.Update{}, framework.Target{}, framework.FieldErrorf("status", "unknown status `%s`: use on-track, at-risk, off-track or done", u.Status)
 	}
+	if !refKey(u.Target) {
+		return framework.Update{}, framework.Target{}, notFoundTarget(u.Target)
+	}
 	if u.Time.IsZero() {
 		u.Time = time.Now()
 	}
@@ -63,6 +66,9 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 // Updates reads a target's newest n update ids, then the updates in one
 // pipeline. The existence check rides in the first round trip.
 func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error) {
+	if !refKey(ref) {
+		return nil, notFoundTarget(ref)
+	}
 	k := s.keys(ws)
 	stop := int64(n) - 1
 	if n <= 0 {
