@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -93,7 +94,8 @@ func (e *statusError) Error() string {
 // do sends body as JSON to path (relative to the API base) and decodes
 // the answer into out when out is not nil. auth adds the bot token;
 // interaction webhooks need none. 429s wait retry_after and 5xx back off,
-// for at most maxAttempts tries and never past ctx.
+// for at most maxAttempts tries and never past ctx; a POST that Discord
+// cannot deduplicate is retried only when it certainly was not acted on.
 func (r *rest) do(ctx context.Context, method, path string, body, out any, auth bool) error {
 	var payload []byte
 	if body != nil {
@@ -102,9 +104,10 @@ func (r *rest) do(ctx context.Context, method, path string, body, out any, auth 
 			return fmt.Errorf("%s %s: encode: %w", method, path, err)
 		}
 	}
+	repeatable := idempotent(method, path, body)
 	for attempt := 1; ; attempt++ {
-		wait, err := r.once(ctx, method, path, payload, out, auth)
-		if wait == 0 || attempt == maxAttempts {
+		wait, unsent, err := r.once(ctx, method, path, payload, out, auth)
+		if wait == 0 || attempt == maxAttempts || !repeatable && !unsent {
 			return err
 		}
 		r.log.InfoContext(ctx, "discord: retrying", "method", method, "path", path, "attempt", attempt, "wait", wait, "err", err)
@@ -121,9 +124,33 @@ func (r *rest) do(ctx context.Context, method, path string, body, out any, auth 
 	}
 }
 
+// idempotent reports whether sending a request twice has the effect of
+// sending it once, so that it may be retried when we cannot tell whether
+// Discord acted on it: a 5xx, a timeout, a dropped connection. PATCH and
+// DELETE are; opening a DM returns the same channel; a message POST is
+// only when it carries an enforced nonce, since a webhook follow-up
+// cannot.
+func idempotent(method, path string, body any) bool {
+	if method != http.MethodPost || path == "users/@me/channels" {
+		return true
+	}
+	m, ok := body.(messageBody)
+	return ok && m.EnforceNonce && m.Nonce != ""
+}
+
 // once makes one attempt. A non-zero wait means the request may be retried
-// after that long.
-func (r *rest) once(ctx context.Context, method, path string, payload []byte, out any, auth bool) (time.Duration, error) {
+// after that long; unsent means Discord certainly did not act on it (a
+// 429, or no connection), so even a POST may be.
+func (r *rest) once(ctx context.Context, method, path string, payload []byte, out any, auth bool) (wait time.Duration, unsent bool, err error) {
+	wait, err = r.attempt(ctx, method, path, payload, out, auth)
+	var se *statusError
+	var oe *net.OpError
+	unsent = errors.As(err, &se) && se.Status == http.StatusTooManyRequests ||
+		errors.As(err, &oe) && oe.Op == "dial"
+	return wait, unsent, err
+}
+
+func (r *rest) attempt(ctx context.Context, method, path string, payload []byte, out any, auth bool) (time.Duration, error) {
 	var rd io.Reader
 	if payload != nil {
 		rd = bytes.NewReader(payload)
