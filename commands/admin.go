@@ -141,6 +141,12 @@ func (h *Handler) assign(ctx context.Context, c *call) (bot.Reply, error) {
 	return h.changed(c, &w, &t, what), nil
 }
 
+// The years a due date may fall in.
+const (
+	minDueYear = "2000"
+	maxDueYear = "2099"
+)
+
 // due sets or clears a target's due date.
 func (h *Handler) due(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.args.len() != 2 {
@@ -151,6 +157,11 @@ func (h *Handler) due(ctx context.Context, c *call) (bot.Reply, error) {
 		var err error
 		if d, err = framework.ParseDate(short(arg, 30)); err != nil {
 			return bot.Reply{}, err
+		}
+		// Catch typos such as 0226 or 20266 for 2026: no team plans
+		// outside this century.
+		if y := string(d)[:4]; y < minDueYear || y > maxDueYear {
+			return bot.Reply{}, framework.FieldErrorf("due", "%s has year %s: give a date from %s to %s as YYYY-MM-DD, for example 2026-12-31", code(string(d)), y, minDueYear, maxDueYear)
 		}
 	}
 	w, t, err := h.targetFor(ctx, c)
@@ -175,7 +186,7 @@ func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.args.len() < 3 {
 		return bot.Reply{}, usageError("add", "", "give an objective, a new code and a title")
 	}
-	tcode, title := c.args.at(1), c.args.from(2)
+	tcode, title := c.args.at(1), defuse(c.args.from(2))
 	if !framework.ValidCode(tcode) {
 		return bot.Reply{}, framework.FieldErrorf("code", "%s is not a valid code: use letters, digits, dots or hyphens, at most 16, like `2.4`", code(short(tcode, 30)))
 	}
@@ -220,7 +231,7 @@ func (h *Handler) snooze(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.args.len() < 2 {
 		return bot.Reply{}, usageError("snooze", "until", "name a target and how long, like `7d`, `2w` or `2026-12-01`, or `off`")
 	}
-	reason := c.args.from(2)
+	reason := defuse(c.args.from(2))
 	if err := checkText("reason", "reason", reason, maxReason); err != nil {
 		return bot.Reply{}, err
 	}
@@ -283,6 +294,9 @@ func parseSnooze(s string, today framework.Date) (framework.Date, error) {
 	}
 	if !today.Before(d) {
 		return "", framework.FieldErrorf("until", "%s is not in the future: pick a day after %s", code(s), today)
+	}
+	if last := today.AddDays(366); last.Before(d) {
+		return "", framework.FieldErrorf("until", "snooze for at most a year: pick a day up to %s", last)
 	}
 	return d, nil
 }

@@ -107,3 +107,95 @@ func TestUndoRaceSaysAlreadyUndone(t *testing.T) {
 		}
 	}
 }
+
+func TestSpecialMentionsDoNotPing(t *testing.T) {
+	e := imported(t)
+	r := e.ok(bob, "update eds/1.1 40% <!channel> <!here|here> <!everyone> and <!subteam^S123|@devs> please look")
+	for _, s := range []string{"<!channel>", "<!here", "<!everyone>", "<!subteam"} {
+		if strings.Contains(r.Text, s) {
+			t.Errorf("update reply pings with %q: %q", s, r.Text)
+		}
+	}
+	if !strings.Contains(r.Text, "@channel @here @everyone and @devs please look") {
+		t.Errorf("update reply = %q", r.Text)
+	}
+	us, err := e.st.Updates(context.Background(), testWS, "eds/1.1", 1)
+	if err != nil || len(us) != 1 || strings.Contains(us[0].Note, "<!") {
+		t.Errorf("stored note = %+v %v", us, err)
+	}
+	r = e.ok(adminUser, "snooze eds/1.1 7d ask <!channel>")
+	if strings.Contains(r.Text, "<!channel>") {
+		t.Errorf("snooze reply pings: %q", r.Text)
+	}
+	r = e.ok(adminUser, "add eds/1 1.9 <!everyone> new target")
+	if strings.Contains(r.Text, "<!everyone>") {
+		t.Errorf("add reply pings: %q", r.Text)
+	}
+}
+
+func TestSchedulesThatPostTooOftenAreRefused(t *testing.T) {
+	e := imported(t)
+	for _, spec := range []string{"* * * * *", "*/5 * * * *", "0-59 9 * * *", "0,30 9 * * MON"} {
+		e.fail(adminUser, "digest here "+spec, framework.EINVALID, "cron", "too often")
+		e.fail(adminUser, "reminders "+spec, framework.EINVALID, "cron", "too often")
+	}
+	subs, _ := e.st.Subscriptions(context.Background(), testWS)
+	if len(subs) != 0 {
+		t.Errorf("refused specs subscribed: %+v", subs)
+	}
+	e.ok(adminUser, "digest here 0 9,15 * * MON-FRI")
+	e.ok(adminUser, "reminders 30 8 * * *")
+	e.ok(adminUser, "reminders @hourly")
+}
+
+func TestSnoozeDateAtMostAYear(t *testing.T) {
+	e := imported(t)
+	e.unchanged(adminUser, "snooze eds/1.1 2099-01-01", framework.EINVALID, "until", "at most a year")
+	e.ok(adminUser, "snooze eds/1.1 2027-11-23")
+}
+
+func TestDueYearOutOfRange(t *testing.T) {
+	e := imported(t)
+	for _, d := range []string{"0000-01-01", "0226-12-31", "9999-12-31"} {
+		e.unchanged(adminUser, "due eds/1.1 "+d, framework.EINVALID, "due", "YYYY-MM-DD")
+	}
+	e.ok(adminUser, "due eds/1.1 2024-03-31")
+}
+
+func TestOverdueAtMidnightInWorkspaceZone(t *testing.T) {
+	e := imported(t)
+	e.ok(adminUser, "timezone Pacific/Auckland")
+	// 11:30 UTC on 23 Nov is 00:30 on 24 Nov in Auckland.
+	e.now = time.Date(2026, 11, 23, 11, 30, 0, 0, time.UTC)
+	e.ok(adminUser, "due eds/1.1 2026-11-23")
+	if r := e.ok(bob, "list overdue"); !strings.Contains(r.Text, "eds/1.1") {
+		t.Errorf("list overdue in Auckland = %q", r.Text)
+	}
+	if r := e.ok(bob, "show eds/1.1"); !strings.Contains(r.Text, "overdue") {
+		t.Errorf("show in Auckland = %q", r.Text)
+	}
+	e.fail(adminUser, "snooze eds/1.1 2026-11-24", framework.EINVALID, "until", "not in the future")
+}
+
+func TestDefuse(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                            "plain",
+		"<!channel>":                       "@channel",
+		"<!here|here> now":                 "@here now",
+		"<!subteam^S1|@devs>":              "@devs",
+		"<!subteam^S1>":                    "@subteam",
+		"<!date^1392734382^{date}|Feb 18>": "Feb 18",
+		"<<!subteam^S1|!channel>>":         "@channel",
+		"<!channel":                        "<!channel",
+		"<@U123> hi":                       "<@U123> hi",
+		"<!<!channel>>":                    "@<channel>",
+	} {
+		got := defuse(in)
+		if got != want {
+			t.Errorf("defuse(%q) = %q, want %q", in, got, want)
+		}
+		if strings.Contains(got, "<!") && strings.Contains(got[strings.Index(got, "<!"):], ">") {
+			t.Errorf("defuse(%q) = %q still holds a special mention", in, got)
+		}
+	}
+}

@@ -14,6 +14,10 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
+// minSpecGap is the least time allowed between two runs of a digest or
+// reminder schedule.
+const minSpecGap = time.Hour
+
 // parseSpec validates a five-field cron spec in the time zone loc, the
 // way the scheduler will read it, and returns it tidied and its next run
 // after now.
@@ -36,6 +40,21 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (string, time.Tim
 	next := sched.Next(now)
 	if next.IsZero() {
 		return "", time.Time{}, bad("it never runs")
+	}
+	// Every digest and reminder run posts, so a schedule that fires more
+	// than once an hour (`* * * * *`, `*/5 9 * * *`) would flood the
+	// channel or the owners' DMs. Such a schedule shows it within its
+	// first few runs.
+	prev := next
+	for range 64 {
+		t := sched.Next(prev)
+		if t.IsZero() {
+			break
+		}
+		if t.Sub(prev) < minSpecGap {
+			return "", time.Time{}, bad("it runs too often, at " + prev.In(loc).Format("15:04") + " and again at " + t.In(loc).Format("15:04") + "; runs must be at least an hour apart")
+		}
+		prev = t
 	}
 	return spec, next.In(loc), nil
 }
