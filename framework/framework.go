@@ -91,7 +91,8 @@ func ValidID(s string) bool { return idPattern.MatchString(s) }
 func ValidCode(s string) bool { return codePattern.MatchString(s) }
 
 // Validate checks the framework is well formed: a valid id and name,
-// objectives and targets with valid, unique codes and non-empty titles.
+// objectives and targets with valid codes, unique ignoring case as
+// commands match them, and non-empty titles.
 // Its errors are EINVALID, say which item is wrong, and carry in Field the
 // path of that item, such as "objectives[2].targets[0].code", so a loader
 // can point at the line.
@@ -115,23 +116,23 @@ func (f *Framework) Validate() error {
 		switch {
 		case !ValidCode(o.Code):
 			return bad(at+".code", "objective code %q must be letters, digits, dots, hyphens or underscores (at most 16)", o.Code)
-		case objectives[o.Code]:
-			return bad(at+".code", "objective %s appears twice: give each objective its own code", o.Code)
+		case objectives[strings.ToLower(o.Code)]:
+			return bad(at+".code", "objective %s appears twice (codes ignore case): give each objective its own code", o.Code)
 		case strings.TrimSpace(o.Title) == "":
 			return bad(at+".title", "objective %s has no title", o.Code)
 		}
-		objectives[o.Code] = true
+		objectives[strings.ToLower(o.Code)] = true
 		for j, t := range o.Targets {
 			at := fmt.Sprintf("%s.targets[%d]", at, j)
 			switch {
 			case !ValidCode(t.Code):
 				return bad(at+".code", "target code %q must be letters, digits, dots, hyphens or underscores (at most 16)", t.Code)
-			case targets[t.Code]:
-				return bad(at+".code", "target %s appears twice: give each target its own code", t.Code)
+			case targets[strings.ToLower(t.Code)]:
+				return bad(at+".code", "target %s appears twice (codes ignore case): give each target its own code", t.Code)
 			case strings.TrimSpace(t.Title) == "":
 				return bad(at+".title", "target %s has no title", t.Code)
 			}
-			targets[t.Code] = true
+			targets[strings.ToLower(t.Code)] = true
 		}
 	}
 	return nil

@@ -166,3 +166,22 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("Targets() = %d", n)
 	}
 }
+
+// Commands match codes ignoring case, so codes that differ only in case
+// could never be told apart: `list x/a` would stay ambiguous however it
+// was typed.
+func TestValidateRefusesCodesDifferingOnlyInCase(t *testing.T) {
+	objectives := Framework{ID: "x", Name: "X", Objectives: []Objective{
+		{Code: "A", Title: "One", Targets: []TargetSpec{{Code: "A.1", Title: "a"}}},
+		{Code: "a", Title: "Two", Targets: []TargetSpec{{Code: "a.2", Title: "b"}}},
+	}}
+	if err := objectives.Validate(); ErrorCode(err) != EINVALID || ErrorField(err) != "objectives[1].code" {
+		t.Errorf("objectives A and a: Validate = %v (field %q)", err, ErrorField(err))
+	}
+	targets := Framework{ID: "x", Name: "X", Objectives: []Objective{
+		{Code: "1", Title: "One", Targets: []TargetSpec{{Code: "1.a", Title: "a"}, {Code: "1.A", Title: "b"}}},
+	}}
+	if err := targets.Validate(); ErrorCode(err) != EINVALID || ErrorField(err) != "objectives[0].targets[1].code" {
+		t.Errorf("targets 1.a and 1.A: Validate = %v (field %q)", err, ErrorField(err))
+	}
+}
