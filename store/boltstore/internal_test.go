@@ -93,3 +93,37 @@ func TestWithdrawLeavesTimeIndex(t *testing.T) {
 		t.Fatalf("updates has %d records after withdraw, want the 1 kept in history", n)
 	}
 }
+
+// An index entry whose target has gone is damage to the file, and Due and
+// Stale must say so (EINTERNAL) rather than blame the caller (ENOTFOUND).
+func TestDanglingIndexEntryIsInternal(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "t.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fw := &framework.Framework{ID: "eqs", Name: "Sample", Objectives: []framework.Objective{
+		{Code: "1", Title: "One", Targets: []framework.TargetSpec{{Code: "1.1", Title: "First"}}},
+	}}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	if _, err := s.Import(ctx, "local", fw, now); err != nil {
+		t.Fatal(err)
+	}
+	due := framework.Date("2026-04-01")
+	if _, err := s.PatchTarget(ctx, "local", "eqs/1.1", framework.TargetPatch{Due: &due}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("ws:local")).Bucket(bTargets).Delete([]byte("eqs/1.1"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Due(ctx, "local", "", "2099-12-31"); framework.ErrorCode(err) != framework.EINTERNAL {
+		t.Fatalf("Due over a dangling entry: %v, want EINTERNAL", err)
+	}
+	if _, err := s.Stale(ctx, "local", now.Add(time.Hour)); framework.ErrorCode(err) != framework.EINTERNAL {
+		t.Fatalf("Stale over a dangling entry: %v, want EINTERNAL", err)
+	}
+}

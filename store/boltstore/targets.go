@@ -168,7 +168,7 @@ func (s *Store) Due(ctx context.Context, ws string, from, to framework.Date) ([]
 		hi := fmt.Appendf(nil, "%08d", to.Score())
 		c := w.due.Cursor()
 		for k, _ := c.Seek(lo); k != nil && bytes.Compare(k[:8], hi) <= 0; k, _ = c.Next() {
-			t, err := w.mustTarget(string(k[8:]))
+			t, err := w.indexed("due", k, k[8:])
 			if err != nil {
 				return err
 			}
@@ -191,7 +191,7 @@ func (s *Store) Stale(ctx context.Context, ws string, before time.Time) ([]frame
 		limit := timeKey(before)
 		c := w.stale.Cursor()
 		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], limit) < 0; k, _ = c.Next() {
-			t, err := w.mustTarget(string(k[8:]))
+			t, err := w.indexed("stale", k, k[8:])
 			if err != nil {
 				return err
 			}
@@ -213,4 +213,15 @@ func checkDue(d framework.Date) error {
 		return framework.FieldErrorf("due", "`%s` is not a date: use YYYY-MM-DD, for example 2026-12-31", d)
 	}
 	return nil
+}
+
+// indexed reads the target an index entry names. An entry whose target is
+// missing is a damaged file, not the caller's unknown target: it is
+// EINTERNAL, never ENOTFOUND.
+func (w *wsb) indexed(index string, key, ref []byte) (framework.Target, error) {
+	t, ok, err := w.getTarget(string(ref))
+	if err == nil && !ok {
+		err = corrupt(index+" index entry", key, fmt.Errorf("its target %q is missing", ref))
+	}
+	return t, err
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -183,5 +184,23 @@ func testBadInput(t *testing.T, s store.Store) {
 			t.Fatalf("Due: %v", err)
 		}
 		wantRefs(t, "Due after refused patches", due, "eqs/1.1")
+	})
+
+	t.Run("an update with progress out of range or an unknown status is EINVALID and stores nothing", func(t *testing.T) {
+		before := mustTarget(t, s, ws, "eqs/1.2")
+		for _, u := range []framework.Update{
+			{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: 101},
+			{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: -2},
+			{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: 50, Status: "finished"},
+		} {
+			_, _, err := s.AppendUpdate(ctx, ws, u)
+			wantCode(t, err, framework.EINVALID, fmt.Sprintf("AppendUpdate progress %d status %q", u.Progress, u.Status))
+		}
+		if tg := mustTarget(t, s, ws, "eqs/1.2"); tg != before {
+			t.Fatalf("eqs/1.2 after refused updates = %+v, want %+v", tg, before)
+		}
+		if _, err := s.LastUpdateBy(ctx, ws, "U3"); framework.ErrorCode(err) != framework.ENOTFOUND {
+			t.Fatalf("LastUpdateBy(U3) after refused updates: %v, want ENOTFOUND", err)
+		}
 	})
 }
