@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
@@ -186,12 +187,17 @@ func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.args.len() < 3 {
 		return bot.Reply{}, usageError("add", "", "give an objective, a new code and a title")
 	}
-	tcode, title := c.args.at(1), defuse(c.args.from(2))
+	// A title is one line in every list: fold line breaks and runs of
+	// spaces, as the catalog does for built-in titles.
+	tcode, title := c.args.at(1), strings.Join(strings.Fields(defuse(c.args.from(2))), " ")
 	if !framework.ValidCode(tcode) {
-		return bot.Reply{}, framework.FieldErrorf("code", "%s is not a valid code: use letters, digits, dots or hyphens, at most 16, like `2.4`", code(short(tcode, 30)))
+		return bot.Reply{}, framework.FieldErrorf("code", "%s is not a valid code: use letters, digits, dots, hyphens or underscores, at most 16, like `2.4`", code(short(tcode, 30)))
 	}
 	if err := checkText("title", "title", title, maxTitle); err != nil {
 		return bot.Reply{}, err
+	}
+	if !strings.ContainsFunc(title, func(r rune) bool { return r != ' ' && unicode.IsPrint(r) }) {
+		return bot.Reply{}, usageError("add", "title", "the title has nothing visible in it: give the target a title in words")
 	}
 	if err := h.requireAdmin(c, "add targets"); err != nil {
 		return bot.Reply{}, err

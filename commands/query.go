@@ -219,6 +219,6 @@ func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	title := fmt.Sprintf("History of %s %s (newest first, %d)", t.Ref(), short(t.Title, 60), len(us))
 	r := ephemeral("*" + title + "*\n" + strings.Join(lines, "\n"))
-	r.Blocks = splitBlocks(title, lines, colour(&t))
+	r.Blocks, _ = splitBlocks(title, lines, colour(&t))
 	return r, nil
 }

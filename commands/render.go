@@ -82,10 +82,13 @@ func (v view) targetLine(t *framework.Target) string {
 }
 
 // groupBlocks renders targets as one Block per objective, with the
-// objective's roll-up in its title and colour, so that even a whole
-// framework stays far below Slack's 50-block limit.
+// objective's roll-up in its title and colour. An objective too long for
+// one block takes several, and a list of more than maxBlocks blocks is
+// packed and, past that, cut with a note saying how to narrow it, so a
+// big custom framework is never silently truncated by the platform.
 func (h *Handler) groupBlocks(v view, ts []framework.Target) (text string, blocks []bot.Block) {
 	var b strings.Builder
+	var counts []int
 	framework.SortTargets(ts)
 	for _, r := range framework.Rollups(ts) {
 		title := framework.Ref(r.Framework, r.Objective)
@@ -99,33 +102,70 @@ func (h *Handler) groupBlocks(v view, ts []framework.Target) (text string, block
 				lines = append(lines, v.targetLine(&ts[i]))
 			}
 		}
-		blocks = append(blocks, splitBlocks(title, lines, r.Status().Colour())...)
+		bs, ns := splitBlocks(title, lines, r.Status().Colour())
+		blocks, counts = append(blocks, bs...), append(counts, ns...)
 		fmt.Fprintf(&b, "\n*%s*\n%s", title, strings.Join(lines, "\n"))
 	}
-	return b.String(), blocks
+	return b.String(), fitBlocks(blocks, counts)
+}
+
+// maxBlocks is the most blocks a reply should carry: Slack's limit for
+// one message. Discord shows ten embeds a message, and spills the rest.
+const maxBlocks = 50
+
+// fitBlocks keeps a list within maxBlocks. counts[i] is how many targets
+// blocks[i] shows. Too many blocks are first packed several to a block,
+// with their titles in bold in the text; if that is still too many, the
+// last block says how many targets are left out and how to see them.
+func fitBlocks(blocks []bot.Block, counts []int) []bot.Block {
+	if len(blocks) <= maxBlocks {
+		return blocks
+	}
+	var packed []bot.Block
+	var pcounts []int
+	for i, b := range blocks {
+		sec := "*" + b.Title + "*\n" + b.Text
+		if n := len(packed); n > 0 && utf8.RuneCountInString(packed[n-1].Text)+1+utf8.RuneCountInString(sec) <= maxBlockText {
+			packed[n-1].Text += "\n" + sec
+			pcounts[n-1] += counts[i]
+			continue
+		}
+		packed, pcounts = append(packed, bot.Block{Text: sec}), append(pcounts, counts[i])
+	}
+	if len(packed) <= maxBlocks {
+		return packed
+	}
+	hidden := 0
+	for _, n := range pcounts[maxBlocks-1:] {
+		hidden += n
+	}
+	note := fmt.Sprintf("…%s not shown: narrow the list with %s, %s or %s",
+		plural(hidden, "more target"), code("/target list <objective>"), code("/target list mine"), code("/target list overdue"))
+	return append(packed[:maxBlocks-1], bot.Block{Text: note})
 }
 
 // splitBlocks puts lines under a title in as many blocks as it takes to
 // keep each within maxBlockText, so that a big objective or a long
 // history is shown whole instead of cut off by the platform. Blocks after
-// the first are titled as continuations.
-func splitBlocks(title string, lines []string, colour string) []bot.Block {
-	var out []bot.Block
-	cur := bot.Block{Title: title, Colour: colour}
+// the first are titled as continuations. counts[i] is how many lines
+// block i holds.
+func splitBlocks(title string, lines []string, colour string) (blocks []bot.Block, counts []int) {
+	cur, n := bot.Block{Title: title, Colour: colour}, 0
 	size := func(b *bot.Block) int {
 		return utf8.RuneCountInString("*"+b.Title+"*\n") + utf8.RuneCountInString(b.Text)
 	}
 	for _, l := range lines {
 		if cur.Text != "" && size(&cur)+1+utf8.RuneCountInString(l) > maxBlockText {
-			out = append(out, cur)
-			cur = bot.Block{Title: short(title, 60) + " (continued)", Colour: colour}
+			blocks, counts = append(blocks, cur), append(counts, n)
+			cur, n = bot.Block{Title: short(title, 60) + " (continued)", Colour: colour}, 0
 		}
 		if cur.Text != "" {
 			cur.Text += "\n"
 		}
 		cur.Text += l
+		n++
 	}
-	return append(out, cur)
+	return append(blocks, cur), append(counts, n)
 }
 
 // updateLine is one update for show and history: when, who, what, and

@@ -199,3 +199,45 @@ func TestDefuse(t *testing.T) {
 		}
 	}
 }
+
+// manyObjectives is a custom framework of n objectives with per targets each.
+func manyObjectives(n, per int) *framework.Framework {
+	f := &framework.Framework{ID: "many", Name: "Many objectives"}
+	for i := 1; i <= n; i++ {
+		o := framework.Objective{Code: fmt.Sprint(i), Title: fmt.Sprintf("Objective %d", i)}
+		for j := 1; j <= per; j++ {
+			o.Targets = append(o.Targets, framework.TargetSpec{Code: fmt.Sprintf("%d.%d", i, j), Title: fmt.Sprintf("Target %d.%d of a long list", i, j)})
+		}
+		f.Objectives = append(f.Objectives, o)
+	}
+	return f
+}
+
+func TestListOfManyObjectivesKeepsWithinFiftyBlocks(t *testing.T) {
+	e := newEnv(t, []*framework.Framework{manyObjectives(120, 3)})
+	e.ok(adminUser, "import many")
+	r := e.ok(bob, "list")
+	var want []string
+	for i := 1; i <= 120; i++ {
+		want = append(want, fmt.Sprintf("`many/%d.3`", i), fmt.Sprintf("many/%d Objective %d", i, i))
+	}
+	checkBlocks(t, "list of 120 objectives", r.Blocks, want)
+
+	// Too many to show even packed: the last block says how to narrow.
+	e = newEnv(t, []*framework.Framework{manyObjectives(300, 10)})
+	e.ok(adminUser, "import many")
+	r = e.ok(bob, "list")
+	checkBlocks(t, "list of 3000 targets", r.Blocks, []string{"`many/1.1`", "/target list <objective>"})
+	if last := r.Blocks[len(r.Blocks)-1]; !strings.Contains(last.Text, "more targets not shown") {
+		t.Errorf("last block = %+v", last)
+	}
+}
+
+func TestAddFoldsTitleWhiteSpace(t *testing.T) {
+	e := imported(t)
+	e.ok(adminUser, "add eds/1 1.9 Staff\nnetworks   meet\tmonthly")
+	if got := e.target("eds/1.9"); got.Title != "Staff networks meet monthly" {
+		t.Errorf("title = %q", got.Title)
+	}
+	e.unchanged(adminUser, "add eds/1 1.8 \u200b", framework.EINVALID, "title", "title")
+}

@@ -90,7 +90,7 @@ func TestAdd(t *testing.T) {
 		t.Errorf("add = %+v", r)
 	}
 	got := e.target("eds/2.4")
-	if !got.Custom || got.Objective != "2" || got.Title != "Staff   networks meet monthly" || got.Status != framework.NotStarted {
+	if !got.Custom || got.Objective != "2" || got.Title != "Staff networks meet monthly" || got.Status != framework.NotStarted {
 		t.Errorf("added = %+v", got)
 	}
 	e.ok(adminUser, "import nhse")
