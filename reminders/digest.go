@@ -13,6 +13,15 @@ import (
 // updates, when it has never had one.
 const firstDigestWindow = 7 * 24 * time.Hour
 
+// digestSettle is how long before a scheduled digest an update may still
+// be on its way into the store: a command stamps its update when it
+// starts and stores it a little later, so an update stamped just before
+// the digest's time can land just after the digest read the store. A
+// scheduled digest therefore reports updates up to this long before its
+// time and marks the channel digested there; later ones go in the next
+// digest, so none is lost between the two.
+const digestSettle = 30 * time.Second
+
 // Digest builds the digest for one channel now, as `digest now` does,
 // marks the channel digested if it is subscribed, and returns the digest
 // without posting it.
@@ -32,7 +41,7 @@ func (s *Scheduler) Digest(ctx context.Context, ws, channel string) (bot.Reply, 
 			last = sub.LastDigest
 		}
 	}
-	reply, err := s.buildDigest(ctx, ws, w.Location(s.opts.Location), last, at)
+	reply, err := s.buildDigest(ctx, ws, w.Location(s.opts.Location), last, at, at)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -53,19 +62,30 @@ func (s *Scheduler) deliverDigest(ctx context.Context, j *job, at time.Time, res
 		return
 	}
 	res.Digests++
-	if err := s.opts.Store.MarkDigested(ctx, ws, channel, at); err != nil {
+	if err := s.opts.Store.MarkDigested(ctx, ws, channel, j.upTo); err != nil {
 		// The next digest repeats some updates; nothing is lost.
 		res.Errors++
 		s.log.Warn("marking channel digested failed", "workspace", ws, "channel", channel, "err", err)
 	}
 	// Keep the cached subscription in step until the next poll.
-	j.sc.sub.LastDigest = at
+	j.sc.sub.LastDigest = j.upTo
+}
+
+// scheduledUpTo is where a scheduled digest at at stops reporting updates
+// and marks its channel: digestSettle before at, but never before the
+// last digest, which would report updates twice.
+func scheduledUpTo(last, at time.Time) time.Time {
+	upTo := at.Add(-digestSettle)
+	if upTo.Before(last) {
+		return last
+	}
+	return upTo
 }
 
 // buildDigest reads the workspace's targets and its updates since last
-// (both in round trips that do not grow with their number, fetched
-// concurrently) and renders the digest as of at.
-func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Location, last, at time.Time) (bot.Reply, error) {
+// up to upTo (both in round trips that do not grow with their number,
+// fetched concurrently) and renders the digest as of at.
+func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Location, last, at, upTo time.Time) (bot.Reply, error) {
 	since := last
 	if since.IsZero() {
 		since = at.Add(-firstDigestWindow)
@@ -87,10 +107,10 @@ func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Locati
 	if u.err != nil {
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read updates: %w", ws, u.err)
 	}
-	// Updates logged after at belong to the next digest.
+	// Updates logged after upTo belong to the next digest.
 	us := u.us[:0:0]
 	for _, up := range u.us {
-		if !up.Time.After(at) {
+		if !up.Time.After(upTo) {
 			us = append(us, up)
 		}
 	}

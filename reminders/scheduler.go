@@ -22,7 +22,9 @@
 //     once. Reminder schedules have no such bound: the first tick after a
 //     start catches up the latest reminder run once, if no replica ran it.
 //   - A digest reports the updates since the channel's LastDigest; a
-//     channel's first digest looks back 7 days.
+//     channel's first digest looks back 7 days. A scheduled digest stops
+//     30 s before its time (digestSettle), so an update still being
+//     stored as it runs goes in the next one rather than in neither.
 //   - A digest that would say nothing (no updates since the last one,
 //     nothing overdue or due within 14 days) is one line.
 //   - Targets with 3 or more unanswered reminders are listed for admins
@@ -236,6 +238,7 @@ type job struct {
 	key    string
 
 	reply bot.Reply // a digest
+	upTo  time.Time // the digest's last update time, and its channel's new LastDigest
 	dms   []ownerDM // reminders
 
 	tried   bool // there was something to post, so a claim was tried
@@ -299,7 +302,8 @@ func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time) {
 		return
 	}
 	if j.sc.sub != nil {
-		j.reply, j.err = s.buildDigest(ctx, j.sc.ws.ID, j.sc.loc, j.sc.sub.LastDigest, at)
+		j.upTo = scheduledUpTo(j.sc.sub.LastDigest, at)
+		j.reply, j.err = s.buildDigest(ctx, j.sc.ws.ID, j.sc.loc, j.sc.sub.LastDigest, at, j.upTo)
 	} else {
 		j.dms, j.err = s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, at)
 		if j.err == nil && len(j.dms) == 0 {

@@ -388,3 +388,42 @@ func TestMissingPosterLeavesPeriodUnclaimed(t *testing.T) {
 		}
 	})
 }
+
+// A command stamps its update as it starts and stores it a moment later,
+// so an update stamped just before a digest can reach the store just
+// after the digest read it. It must go in the next digest, not in
+// neither; and no update may go in both.
+func TestDigestKeepsUpdatesStoredLate(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB, *clock) store.Store) {
+		at := london(t, 2026, 6, 15, 9, 0)
+		c := newClock(at)
+		st := open(t, c)
+		seedWorkspace(t, st, ws, at.AddDate(0, 0, -10))
+		subscribe(t, st, ws, "C1", "0 9 * * MON", at.AddDate(0, 0, -8))
+		update(t, st, ws, "eqs/1.1", "U1", at.Add(-time.Minute), 40, framework.OnTrack, "stored-in-time")
+		rec := &recorder{}
+		s := newScheduler(st, rec, c)
+		if _, err := s.RunDue(background(), at); err != nil {
+			t.Fatal(err)
+		}
+		// Stamped 5 s before the digest, stored after it ran.
+		update(t, st, ws, "eqs/1.2", "U2", at.Add(-5*time.Second), 20, framework.OnTrack, "stored-late")
+
+		next := at.AddDate(0, 0, 7)
+		c.set(next)
+		if _, err := s.RunDue(background(), next); err != nil {
+			t.Fatal(err)
+		}
+		ds := rec.digests()
+		if len(ds) != 2 {
+			t.Fatalf("posted %d digests, want 2", len(ds))
+		}
+		first, second := allText(ds[0].Reply), allText(ds[1].Reply)
+		if !strings.Contains(first, "stored-in-time") || strings.Contains(second, "stored-in-time") {
+			t.Errorf("the update stored in time should be in the first digest only:\nfirst:\n%s\nsecond:\n%s", first, second)
+		}
+		if !strings.Contains(second, "stored-late") {
+			t.Errorf("the update stored late is in no digest:\nsecond:\n%s", second)
+		}
+	})
+}
