@@ -101,7 +101,7 @@ func (h *Handler) help(_ context.Context, c *call) (bot.Reply, error) {
 	if name := strings.ToLower(c.args.at(0)); name != "" {
 		v, ok := verbInfo(name)
 		if !ok {
-			return bot.Reply{}, framework.Errorf(framework.EINVALID, "there is no verb %s: see `/target help` for the list", code(name))
+			return bot.Reply{}, framework.Errorf(framework.EINVALID, "there is no verb %s: see `/target help` for the list", code(short(name, 40)))
 		}
 		return bot.Reply{Ephemeral: true, Text: usage(v), Blocks: []bot.Block{{Title: "/target " + v.Name, Text: usage(v)}}}, nil
 	}

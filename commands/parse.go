@@ -131,7 +131,7 @@ func parseProgress(s string) (int, error) {
 	n := strings.TrimSuffix(s, "%")
 	v, err := strconv.Atoi(n)
 	if err != nil || v < 0 || v > 100 || strings.HasPrefix(n, "+") {
-		return 0, framework.FieldErrorf("progress", "progress `%s` must be a whole number from 0 to 100 with a %% sign, for example `40%%`", s)
+		return 0, framework.FieldErrorf("progress", "progress %s must be a whole number from 0 to 100 with a %% sign, for example `40%%`", code(short(s, 20)))
 	}
 	return v, nil
 }

@@ -26,7 +26,7 @@ func (h *Handler) resolveTarget(ctx context.Context, c *call, w *framework.Works
 		return framework.Target{}, err
 	}
 	fwID, tcode := framework.SplitRef(ref)
-	unknown := framework.FieldErrorf("target", "unknown target %s: try `/target list`", code(ref))
+	unknown := framework.FieldErrorf("target", "unknown target %s: try `/target list`", code(short(ref, 60)))
 	unknown.Code = framework.ENOTFOUND
 	if tcode == "" {
 		return framework.Target{}, unknown
@@ -104,7 +104,7 @@ func (h *Handler) requireFrameworkImported(w *framework.Workspace, fwID, ref str
 		for i, id := range w.Frameworks {
 			imported[i] = code(id)
 		}
-		e = framework.FieldErrorf("target", "unknown framework %s in %s: frameworks imported here are %s", code(fwID), code(ref), strings.Join(imported, ", "))
+		e = framework.FieldErrorf("target", "unknown framework %s in %s: frameworks imported here are %s", code(short(fwID, 40)), code(short(ref, 60)), strings.Join(imported, ", "))
 	}
 	e.Code = framework.ENOTFOUND
 	return e
@@ -154,7 +154,7 @@ func (h *Handler) resolveObjective(w *framework.Workspace, ts []framework.Target
 	}
 	switch len(found) {
 	case 0:
-		e := framework.FieldErrorf("objective", "unknown objective %s: `/target list` shows the objectives", code(ref))
+		e := framework.FieldErrorf("objective", "unknown objective %s: `/target list` shows the objectives", code(short(ref, 60)))
 		e.Code = framework.ENOTFOUND
 		return objectiveRef{}, e
 	case 1:

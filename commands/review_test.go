@@ -241,3 +241,51 @@ func TestAddFoldsTitleWhiteSpace(t *testing.T) {
 	}
 	e.unchanged(adminUser, "add eds/1 1.8 \u200b", framework.EINVALID, "title", "title")
 }
+
+func TestErrorsDoNotEchoHugeInput(t *testing.T) {
+	e := imported(t)
+	long := strings.Repeat("9", 5000)
+	for _, text := range []string{
+		"update eds/1.1 " + long + "%",
+		"show " + long,
+		"show nope" + long + "/1.1",
+		"show " + long + "/1.1",
+		"help " + long,
+		"list " + long,
+		"list eds/" + long,
+		"add " + long + " 1.9 title",
+	} {
+		r := e.as(adminUser, text)
+		if r.Code == "" || utf8.RuneCountInString(r.Text) > 1500 {
+			t.Errorf("%.40q… = %s, %d characters", text, r.Code, utf8.RuneCountInString(r.Text))
+		}
+	}
+}
+
+// People write statuses as two words too; `update 1.1 at risk` must set
+// the status, not log "at risk" as a note and leave the status as it was.
+func TestParseUpdateArgsTwoWordStatuses(t *testing.T) {
+	u := framework.Unchanged
+	for _, tt := range []struct {
+		in       string
+		progress int
+		status   framework.Status
+		note     string
+	}{
+		{"on track", u, framework.OnTrack, ""},
+		{"40% at risk", 40, framework.AtRisk, ""},
+		{"Off Track since May", u, framework.OffTrack, "since May"},
+		{"40 on track", 40, framework.OnTrack, ""},
+		{"not started", u, framework.NotStarted, ""},
+		{"on holiday until May", u, "", "on holiday until May"},
+		{"3 sessions at risk", u, "", "3 sessions at risk"},
+	} {
+		got, err := parseUpdateArgs(tokenize("eds/1.1 "+tt.in), 1)
+		if err != nil || got.progress != tt.progress || got.status != tt.status || got.note != tt.note {
+			t.Errorf("%q = %+v, %v; want progress %d status %q note %q", tt.in, got, err, tt.progress, tt.status, tt.note)
+		}
+	}
+	if _, err := parseUpdateArgs(tokenize("eds/1.1 at risk on-track"), 1); framework.ErrorField(err) != "status" {
+		t.Errorf("two statuses: err = %v", err)
+	}
+}

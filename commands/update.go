@@ -22,7 +22,8 @@ type updateArgs struct {
 
 // parseUpdateArgs reads `[<n>%] [status] [note…]` from word i on.
 //
-// Progress and status may come in either order before the note. The
+// Progress and status may come in either order before the note, the
+// status as one word or two (`at-risk` or `at risk`). The
 // first word that is neither starts the note, which runs verbatim to the
 // end; a `--` word ends the options, so `-- 50% of staff trained` is all
 // note. A bare number without % counts as progress only when nothing but
@@ -52,11 +53,16 @@ options:
 			if err := setProgress(tok); err != nil {
 				return u, err
 			}
-		case isStatus(tok):
+		case statusWords(a, i) > 0:
 			if u.status != "" {
 				return u, usageError("update", "status", "the status is given twice: give one of on-track, at-risk, off-track or done")
 			}
-			u.status, _ = parseStatus(tok)
+			words := tok
+			if statusWords(a, i) == 2 {
+				i++
+				words += " " + a.at(i)
+			}
+			u.status, _ = parseStatus(words)
 		case isNumberish(tok) && onlyOptionsFrom(a, i+1):
 			if err := setProgress(tok); err != nil {
 				return u, err
@@ -84,10 +90,19 @@ options:
 	return u, nil
 }
 
-// isStatus reports whether a word names a status.
-func isStatus(s string) bool {
-	_, ok := parseStatus(s)
-	return ok
+// statusWords reports how many words from word i name a status: 1 for
+// "on-track", 2 for "on track" (people write statuses both ways), 0 for
+// none.
+func statusWords(a args, i int) int {
+	if _, ok := parseStatus(a.at(i)); ok {
+		return 1
+	}
+	if i+1 < a.len() {
+		if _, ok := framework.ParseStatus(a.at(i) + " " + a.at(i+1)); ok {
+			return 2
+		}
+	}
+	return 0
 }
 
 // onlyOptionsFrom reports whether every word from i on is a progress, a
@@ -98,7 +113,11 @@ func onlyOptionsFrom(a args, i int) bool {
 		if tok == "--" {
 			return true
 		}
-		if !looksLikeProgress(tok) && !isStatus(tok) {
+		if n := statusWords(a, i); n > 0 {
+			i += n - 1
+			continue
+		}
+		if !looksLikeProgress(tok) {
 			return false
 		}
 	}
