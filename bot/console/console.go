@@ -43,26 +43,39 @@ func New(opts Options) *Console {
 	return &Console{opts: opts}
 }
 
+// maxLine is the longest command line the console reads. Longer lines
+// are skipped with a message, not fatal: no command needs anything near
+// this (a note is at most 1,000 characters).
+const maxLine = 64 * 1024
+
 // Run executes each input line as one command, with or without a leading
 // "/target", and prints each reply followed by a blank line. Blank lines and lines starting with #
-// are skipped. It returns nil at EOF, or ctx's error if ctx ends first.
+// are skipped, and so, with a message, are lines over 64 KiB. It returns
+// nil at EOF, or ctx's error if ctx ends first.
 func (c *Console) Run(ctx context.Context) error {
-	sc := bufio.NewScanner(c.opts.In)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	rd := bufio.NewReader(c.opts.In)
 	for n := 1; ; n++ {
 		if c.opts.Prompt != "" {
 			fmt.Fprint(c.opts.Out, c.opts.Prompt)
 		}
-		if !sc.Scan() {
+		raw, tooLong, err := readLine(rd)
+		if err != nil && raw == "" && !tooLong {
 			if c.opts.Prompt != "" {
 				fmt.Fprintln(c.opts.Out)
 			}
-			return sc.Err()
-		}
-		if err := ctx.Err(); err != nil {
+			if err == io.EOF {
+				return nil
+			}
 			return err
 		}
-		line := strings.TrimSpace(sc.Text())
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if tooLong {
+			fmt.Fprintf(c.opts.Out, "line %d is too long and was skipped: keep commands under %d characters\n\n", n, maxLine)
+			continue
+		}
+		line := strings.TrimSpace(raw)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -79,6 +92,25 @@ func (c *Console) Run(ctx context.Context) error {
 			ID:            "console-" + strconv.Itoa(n),
 		})
 		fmt.Fprintf(c.opts.Out, "%s\n\n", Render(reply))
+	}
+}
+
+// readLine reads one line without its line ending. A line longer than
+// maxLine is read to its end and dropped, and tooLong is set. err is
+// io.EOF after the last line, which may lack a newline.
+func readLine(rd *bufio.Reader) (line string, tooLong bool, err error) {
+	var b []byte
+	for {
+		chunk, isPrefix, err := rd.ReadLine()
+		if !tooLong {
+			b = append(b, chunk...)
+			if len(b) > maxLine {
+				tooLong, b = true, nil
+			}
+		}
+		if err != nil || !isPrefix {
+			return string(b), tooLong, err
+		}
 	}
 }
 

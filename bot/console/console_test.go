@@ -74,3 +74,22 @@ func TestMentions(t *testing.T) {
 		}
 	}
 }
+
+func TestRunSkipsOverlongLineAndCarriesOn(t *testing.T) {
+	var got []string
+	h := bot.HandlerFunc(func(_ context.Context, r bot.Request) bot.Reply {
+		got = append(got, r.Text)
+		return bot.Reply{Text: "ok"}
+	})
+	in := strings.NewReader("update eds/1.1 " + strings.Repeat("x", 2<<20) + "\nshow eds/1.1\nlast line without newline")
+	var out bytes.Buffer
+	if err := New(Options{In: in, Out: &out, User: "sam", Handler: h}).Run(context.Background()); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	if len(got) != 2 || got[0] != "show eds/1.1" || got[1] != "last line without newline" {
+		t.Errorf("handled %q", got)
+	}
+	if !strings.Contains(out.String(), "line 1 is too long") {
+		t.Errorf("output = %.200q", out.String())
+	}
+}
