@@ -41,7 +41,7 @@ var verbInfos = []VerbInfo{
 	{"due", "due <target> <YYYY-MM-DD|none>", "set or clear a target's due date", "admin or owner",
 		[]string{"due eds/1.1 2026-12-31", "due eds/1.1 none"}},
 	{"add", "add <objective> <code> <title…>", "add a custom target under an imported objective", "admin",
-		[]string{"add eds/2 2.4 Staff networks meet monthly", "add 2 2.4 Staff networks meet monthly"}},
+		[]string{"add eds/2 2.5 Staff networks meet monthly", "add 2 2.5 Staff networks meet monthly"}},
 	{"history", "history <target> [n]", "a target's updates, newest first (10 by default, at most 50)", "anyone",
 		[]string{"history eds/1.1", "history eds/1.1 25"}},
 	{"undo", "undo", "withdraw your own last update, within 15 minutes of logging it", "anyone",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/framework/catalog"
 )
 
 // bigFramework is a custom framework with one objective of n targets,
@@ -287,5 +288,26 @@ func TestParseUpdateArgsTwoWordStatuses(t *testing.T) {
 	}
 	if _, err := parseUpdateArgs(tokenize("eds/1.1 at risk on-track"), 1); framework.ErrorField(err) != "status" {
 		t.Errorf("two statuses: err = %v", err)
+	}
+}
+
+// Every example help shows must work as written, in a workspace with the
+// built-in EDS imported and an update to undo.
+func TestHelpExamplesRun(t *testing.T) {
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Verbs() {
+		for _, ex := range v.Examples {
+			e := newEnv(t, fws)
+			e.digest = func(context.Context, string, string) (bot.Reply, error) { return bot.Reply{Text: "digest"}, nil }
+			e.ok(adminUser, "import eds")
+			e.ok(adminUser, "update eds/1.1 10%")
+			e.ok(adminUser, "digest here")
+			if r := e.as(adminUser, ex); r.Code != "" {
+				t.Errorf("help example %q fails: %s", ex, r.Text)
+			}
+		}
 	}
 }
