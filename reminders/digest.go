@@ -31,15 +31,9 @@ func (s *Scheduler) Digest(ctx context.Context, ws, channel string) (bot.Reply, 
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: %w", ws, err)
 	}
-	subs, err := s.opts.Store.Subscriptions(ctx, ws)
+	last, err := s.lastDigest(ctx, ws, channel)
 	if err != nil {
-		return bot.Reply{}, fmt.Errorf("reminders: digest %s: %w", ws, err)
-	}
-	var last time.Time
-	for _, sub := range subs {
-		if sub.Channel == channel {
-			last = sub.LastDigest
-		}
+		return bot.Reply{}, err
 	}
 	reply, err := s.buildDigest(ctx, ws, w.Location(s.opts.Location), last, at, at)
 	if err != nil {
@@ -115,4 +109,20 @@ func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Locati
 		}
 	}
 	return renderDigest(digestData{Loc: loc, At: at, Since: since, Targets: ts, Updates: us, Titles: s.titles}), nil
+}
+
+// lastDigest reads when the channel last had a digest, fresh from the
+// store: the polled schedules may be up to a Poll old, and a `digest now`
+// or another replica may have moved it since.
+func (s *Scheduler) lastDigest(ctx context.Context, ws, channel string) (time.Time, error) {
+	subs, err := s.opts.Store.Subscriptions(ctx, ws)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reminders: digest %s: %w", ws, err)
+	}
+	for _, sub := range subs {
+		if sub.Channel == channel {
+			return sub.LastDigest, nil
+		}
+	}
+	return time.Time{}, nil
 }

@@ -302,6 +302,14 @@ func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time) {
 		return
 	}
 	if j.sc.sub != nil {
+		last, err := s.lastDigest(ctx, j.sc.ws.ID, j.sc.sub.Channel)
+		if err != nil {
+			j.err = err
+			return
+		}
+		if last.After(j.sc.sub.LastDigest) {
+			j.sc.sub.LastDigest = last
+		}
 		j.upTo = scheduledUpTo(j.sc.sub.LastDigest, at)
 		j.reply, j.err = s.buildDigest(ctx, j.sc.ws.ID, j.sc.loc, j.sc.sub.LastDigest, at, j.upTo)
 	} else {

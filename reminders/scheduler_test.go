@@ -427,3 +427,43 @@ func TestDigestKeepsUpdatesStoredLate(t *testing.T) {
 		}
 	})
 }
+
+// A `digest now` between two polls of the schedules moves the channel's
+// last digest; the scheduled digest soon after must start from there,
+// not from the polled copy, or it would repeat the same updates.
+func TestScheduledDigestAfterDigestNowRepeatsNothing(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB, *clock) store.Store) {
+		fire := london(t, 2026, 6, 15, 9, 0)
+		c := newClock(fire.Add(-10 * time.Minute))
+		st := open(t, c)
+		seedDigestWorkspace(t, st, fire)
+		rec := &recorder{}
+		s := newScheduler(st, rec, c)
+		s.opts.Poll = time.Hour
+		// Loads the schedules (and catches up last Monday's digest).
+		if _, err := s.RunDue(background(), c.now()); err != nil {
+			t.Fatal(err)
+		}
+		update(t, st, ws, "eqs/1.3", "U2", fire.Add(-8*time.Minute), 30, framework.OnTrack, "reported in digest now")
+		c.set(fire.Add(-5 * time.Minute))
+		now, err := s.Digest(background(), ws, "C1") // digest now, at 08:55
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(now.Text, "1 update since") {
+			t.Fatalf("digest now should report the 08:52 update:\n%s", now.Text)
+		}
+		before := len(rec.digests())
+		c.set(fire)
+		if _, err := s.RunDue(background(), fire); err != nil {
+			t.Fatal(err)
+		}
+		ds := rec.digests()
+		if len(ds) != before+1 {
+			t.Fatalf("digests at 09:00 = %d, want 1", len(ds)-before)
+		}
+		if text := ds[len(ds)-1].Reply.Text; !strings.Contains(text, "\n0 updates since") {
+			t.Errorf("the scheduled digest ten minutes after `digest now` repeats its updates:\n%s", text)
+		}
+	})
+}
