@@ -252,7 +252,7 @@ func (a *Adapter) autocomplete(ctx context.Context, guild string, data discordgo
 		return resp
 	}
 	prefix, _ := focused.Value.(string)
-	for _, c := range a.completer.Complete(ctx, "discord:"+guild, strings.TrimSpace(prefix), maxChoices) {
+	for _, c := range a.complete(ctx, "discord:"+guild, strings.TrimSpace(prefix)) {
 		if len(resp.Data.Choices) == maxChoices {
 			break
 		}
@@ -266,6 +266,31 @@ func (a *Adapter) autocomplete(ctx context.Context, guild string, data discordgo
 		resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: c.Value})
 	}
 	return resp
+}
+
+// complete asks the Completer for choices, giving up after DeferAfter so
+// the answer meets Discord's 3 s, and treating a panic as no choices: on
+// the Gateway nothing else would recover it.
+func (a *Adapter) complete(ctx context.Context, ws, prefix string) []bot.Choice {
+	ctx, cancel := context.WithTimeout(ctx, a.deferAfter)
+	defer cancel()
+	done := make(chan []bot.Choice, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.ErrorContext(ctx, "discord: completer panicked", "workspace", ws, "prefix", prefix, "panic", p)
+				done <- nil
+			}
+		}()
+		done <- a.completer.Complete(ctx, ws, prefix, maxChoices)
+	}()
+	select {
+	case cs := <-done:
+		return cs
+	case <-ctx.Done():
+		a.log.WarnContext(ctx, "discord: autocomplete gave up", "workspace", ws, "prefix", prefix, "err", ctx.Err())
+		return nil
+	}
 }
 
 func focusedOption(opts []*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {

@@ -419,3 +419,37 @@ func TestHandlerPanicIsAnInternalError(t *testing.T) {
 		t.Fatalf("response %+v", resp.Data)
 	}
 }
+
+// Autocomplete must answer within Discord's 3 s whatever the store does,
+// and a Completer that panics must not take the process down (on the
+// Gateway nothing recovers it).
+func TestAutocompleteSlowOrPanicking(t *testing.T) {
+	body := fixture(t, "autocomplete.json")
+	release := make(chan struct{})
+	defer close(release)
+	slow := completingHandler{fakeHandler: &fakeHandler{}, complete: func(ws, prefix string, limit int) []bot.Choice {
+		select {
+		case <-release:
+		case <-time.After(3 * time.Second):
+		}
+		return []bot.Choice{{Value: "eds/1.1"}}
+	}}
+	a := newAdapter(t, slow, nil, func(o *Options) { o.DeferAfter = 100 * time.Millisecond })
+	start := time.Now()
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("autocomplete answered after %v", d)
+	}
+	if resp.Type != 8 || len(resp.Data.Choices) != 0 {
+		t.Errorf("slow completer: %+v", resp)
+	}
+
+	panicky := completingHandler{fakeHandler: &fakeHandler{}, complete: func(ws, prefix string, limit int) []bot.Choice {
+		panic("store exploded")
+	}}
+	a = newAdapter(t, panicky, nil, nil)
+	resp = decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if resp.Type != 8 || len(resp.Data.Choices) != 0 {
+		t.Errorf("panicking completer: %+v", resp)
+	}
+}
