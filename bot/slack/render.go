@@ -152,23 +152,35 @@ func renderBlock(b bot.Block) []slack.Block {
 	for i := first; i < len(inline); i += maxFields {
 		out = append(out, slack.NewSectionBlock(nil, inline[i:min(i+maxFields, len(inline))], nil))
 	}
-	if len(b.Buttons) > 0 {
-		out = append(out, buttons(b.Buttons))
+	if act := buttons(b.Buttons); act != nil {
+		out = append(out, act)
 	}
 	return out
 }
 
-// buttons renders an actions block. Each button's value is the command it
-// runs, so pressing it needs no server-side state.
+// buttons renders an actions block, or nil when no button fits. Each
+// button's value is the command it runs, so pressing it needs no
+// server-side state; a command too long for a value is left out, since
+// a cut one would run something else.
 func buttons(bs []bot.Button) *slack.ActionBlock {
 	var els []slack.BlockElement
-	for i, b := range bs[:min(len(bs), maxButtons)] {
+	for i, b := range bs {
+		if len(els) == maxButtons {
+			break
+		}
+		if b.Command == "" || utf8.RuneCountInString(b.Command) > maxButtonValue {
+			continue
+		}
+		label := strings.TrimSpace(b.Label)
+		if label == "" {
+			label = b.Command // Slack refuses a button with no text
+		}
 		prefix := actionCommand
 		if b.Form {
 			prefix = actionForm
 		}
-		el := slack.NewButtonBlockElement(prefix+"-"+strconv.Itoa(i), truncate(b.Command, maxButtonValue),
-			slack.NewTextBlockObject(slack.PlainTextType, truncate(b.Label, maxButtonText), true, false))
+		el := slack.NewButtonBlockElement(prefix+"-"+strconv.Itoa(i), b.Command,
+			slack.NewTextBlockObject(slack.PlainTextType, truncate(label, maxButtonText), true, false))
 		switch b.Style {
 		case "primary":
 			el.Style = slack.StylePrimary
@@ -176,6 +188,9 @@ func buttons(bs []bot.Button) *slack.ActionBlock {
 			el.Style = slack.StyleDanger
 		}
 		els = append(els, el)
+	}
+	if len(els) == 0 {
+		return nil
 	}
 	return slack.NewActionBlock("", els...)
 }
