@@ -120,3 +120,20 @@ func TestMrkdwn(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMrkdwn checks that escaping loses nothing (Slack shows exactly what
+// was typed) and leaves no special mention or link live.
+func FuzzMrkdwn(f *testing.F) {
+	for _, s := range []string{"A&E", "<!channel>", "<@U1|bob>", "<@U1|<!here>>", "&amp;lt;", "<#C1>", "<<@U1>>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := mrkdwn(s)
+		if back := unescapeCommand(out); back != s {
+			t.Fatalf("mrkdwn(%q) = %q, which Slack shows as %q", s, out, back)
+		}
+		if strings.Contains(out, "<!") || strings.Contains(out, "<http") {
+			t.Fatalf("mrkdwn(%q) = %q leaves markup live", s, out)
+		}
+	})
+}
