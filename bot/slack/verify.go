@@ -35,22 +35,9 @@ var (
 // The comparison is constant-time. It returns nil only for a good
 // signature; an empty secret never verifies.
 func Verify(h http.Header, body []byte, secret string, now time.Time) error {
-	sig := only(h, "X-Slack-Signature")
-	ts := only(h, "X-Slack-Request-Timestamp")
-	if sig == "" || ts == "" || secret == "" {
-		return ErrMissingSignature
-	}
-	// Only plain decimal seconds as Slack writes them: ParseInt would
-	// also take "+123", and Slack never sends a leading zero.
-	if len(ts) > 12 || ts[0] == '0' || strings.TrimLeft(ts, "0123456789") != "" {
-		return ErrBadTimestamp
-	}
-	secs, err := strconv.ParseInt(ts, 10, 64)
+	sig, ts, err := checkHeaders(h, secret, now)
 	if err != nil {
-		return ErrBadTimestamp
-	}
-	if d := now.Sub(time.Unix(secs, 0)); d > maxSkew || d < -maxSkew {
-		return ErrBadTimestamp
+		return err
 	}
 	got, ok := strings.CutPrefix(sig, "v0=")
 	if !ok {
@@ -67,6 +54,29 @@ func Verify(h http.Header, body []byte, secret string, now time.Time) error {
 		return ErrBadSignature
 	}
 	return nil
+}
+
+// checkHeaders does every check that needs no body: both headers present
+// once each, and a well-formed timestamp inside the window.
+func checkHeaders(h http.Header, secret string, now time.Time) (sig, ts string, err error) {
+	sig = only(h, "X-Slack-Signature")
+	ts = only(h, "X-Slack-Request-Timestamp")
+	if sig == "" || ts == "" || secret == "" {
+		return "", "", ErrMissingSignature
+	}
+	// Only plain decimal seconds as Slack writes them: ParseInt would
+	// also take "+123", and Slack never sends a leading zero.
+	if len(ts) > 12 || ts[0] == '0' || strings.TrimLeft(ts, "0123456789") != "" {
+		return "", "", ErrBadTimestamp
+	}
+	secs, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return "", "", ErrBadTimestamp
+	}
+	if d := now.Sub(time.Unix(secs, 0)); d > maxSkew || d < -maxSkew {
+		return "", "", ErrBadTimestamp
+	}
+	return sig, ts, nil
 }
 
 // only returns the header's value when it is given exactly once, and ""
@@ -90,10 +100,18 @@ func Sign(secret string, ts int64, body []byte) string {
 // readVerified reads a bounded body and verifies it. On any failure it
 // writes 401 and returns ok=false: nothing from an unverified request is
 // parsed or executed.
+//
+// Headers are checked before the body is read, so a request that cannot
+// be genuine costs us no more than its headers.
 func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	now := a.opts.Now()
+	_, _, err := checkHeaders(r.Header, a.opts.SigningSecret, now)
+	var body []byte
 	if err == nil {
-		err = Verify(r.Header, body, a.opts.SigningSecret, a.opts.Now())
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	}
+	if err == nil {
+		err = Verify(r.Header, body, a.opts.SigningSecret, now)
 	}
 	if err != nil {
 		a.log.Warn("slack: rejected request", "path", r.URL.Path, "err", err)

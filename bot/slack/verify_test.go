@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -123,6 +124,32 @@ func TestVerifyRejectsOddHeaders(t *testing.T) {
 		h := http.Header{"X-Slack-Request-Timestamp": c.ts, "X-Slack-Signature": c.sig}
 		if err := Verify(h, body, testSecret, testClock); err == nil {
 			t.Errorf("%s: verified", c.name)
+		}
+	}
+}
+
+// readCounter records whether anything read the body.
+type readCounter struct{ n int }
+
+func (r *readCounter) Read(p []byte) (int, error) { r.n++; return 0, io.EOF }
+
+// A request without a plausible signature is refused on its headers: its
+// body is never read.
+func TestUnsignedBodyIsNeverRead(t *testing.T) {
+	for name, set := range map[string]func(h http.Header){
+		"no signature": func(h http.Header) { h.Del("X-Slack-Signature") },
+		"stale":        func(h http.Header) { h.Set("X-Slack-Request-Timestamp", strconv.FormatInt(testClock.Unix()-3600, 10)) },
+	} {
+		a := newTestAdapter(t, newFakeSlack(t), &recorder{}, nil)
+		r := signed("/slack/commands", "")
+		body := &readCounter{}
+		r.Body = io.NopCloser(body)
+		set(r.Header)
+		if w := serve(a, r); w.Code != http.StatusUnauthorized {
+			t.Errorf("%s: status %d", name, w.Code)
+		}
+		if body.n != 0 {
+			t.Errorf("%s: body read %d times before the headers were checked", name, body.n)
 		}
 	}
 }
