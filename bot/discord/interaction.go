@@ -29,6 +29,12 @@ type responder func(ctx context.Context, resp *discordgo.InteractionResponse) er
 // serveInteraction is POST /discord/interactions. Nothing is decoded until
 // the signature and its timestamp check out.
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	// Headers first: a request that cannot be genuine is refused unread.
+	if _, _, err := checkHeaders(r.Header, a.now()); err != nil {
+		a.log.WarnContext(r.Context(), "discord: rejected interaction", "err", err, "remote", r.RemoteAddr)
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError

@@ -3,7 +3,9 @@ package discord
 import (
 	"crypto/ed25519"
 	"encoding/hex"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -140,6 +142,33 @@ func TestVerifyRejectsOddHeaders(t *testing.T) {
 	for name, h := range cases {
 		if err := Verify(h, body, key, testNow); err == nil {
 			t.Errorf("%s: verified", name)
+		}
+	}
+}
+
+// readCounter records whether anything read the body.
+type readCounter struct{ n int }
+
+func (r *readCounter) Read(p []byte) (int, error) { r.n++; return 0, io.EOF }
+
+// An unsigned or stale request is refused on its headers, unread.
+func TestUnsignedBodyIsNeverRead(t *testing.T) {
+	for name, h := range map[string]http.Header{
+		"missing": {},
+		"stale":   signed(t, testNow.Add(-time.Hour), nil),
+	} {
+		a := newAdapter(t, &fakeHandler{}, nil, nil)
+		mux := http.NewServeMux()
+		a.Routes(mux)
+		body := &readCounter{}
+		req := httptest.NewRequest("POST", "/discord/interactions", io.NopCloser(body))
+		for k, v := range h {
+			req.Header[k] = v
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		if rec.Code != http.StatusUnauthorized || body.n != 0 {
+			t.Errorf("%s: status %d, body read %d times", name, rec.Code, body.n)
 		}
 	}
 }
