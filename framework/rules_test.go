@@ -185,3 +185,32 @@ func TestValidateRefusesCodesDifferingOnlyInCase(t *testing.T) {
 		t.Errorf("targets 1.a and 1.A: Validate = %v (field %q)", err, ErrorField(err))
 	}
 }
+
+func TestStoreChecks(t *testing.T) {
+	for _, u := range []Update{{Progress: Unchanged}, {Progress: 0, Status: Done}, {Progress: 100, Status: OnTrack}} {
+		if err := CheckUpdate(&u); err != nil {
+			t.Errorf("CheckUpdate(%+v) = %v", u, err)
+		}
+	}
+	for _, tt := range []struct {
+		u     Update
+		field string
+	}{{Update{Progress: 101}, "progress"}, {Update{Progress: -2}, "progress"}, {Update{Progress: 5, Status: "brilliant"}, "status"}} {
+		if err := CheckUpdate(&tt.u); ErrorCode(err) != EINVALID || ErrorField(err) != tt.field {
+			t.Errorf("CheckUpdate(%+v) = %v, want invalid %s", tt.u, err, tt.field)
+		}
+	}
+	for _, d := range []Date{"", "2026-12-31"} {
+		if err := CheckDue(d); err != nil {
+			t.Errorf("CheckDue(%q) = %v", d, err)
+		}
+	}
+	for _, d := range []Date{"next week", "2026-2-3", "2026-02-30"} {
+		if err := CheckDue(d); ErrorCode(err) != EINVALID || ErrorField(err) != "due" {
+			t.Errorf("CheckDue(%q) = %v, want invalid due", d, err)
+		}
+	}
+	if err := CheckDone("eds/1.1", 40, Done); ErrorCode(err) != EINVALID || ErrorField(err) != "status" {
+		t.Errorf("CheckDone at 40%% = %v", err)
+	}
+}

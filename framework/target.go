@@ -131,3 +131,29 @@ func CheckDone(ref string, progress int, status Status) error {
 	}
 	return nil
 }
+
+// CheckUpdate checks an update request's own values before a store
+// applies it: Progress is Unchanged or 0 to 100, Status is "" or a known
+// status. Its errors are EINVALID, about the field at fault.
+func CheckUpdate(u *Update) error {
+	if u.Progress < Unchanged || u.Progress > 100 {
+		return FieldErrorf("progress", "progress %d is out of range: use a whole number from 0 to 100, for example 40%%", u.Progress)
+	}
+	if u.Status != "" && !u.Status.Valid() {
+		return FieldErrorf("status", "unknown status `%s`: use on-track, at-risk, off-track or done", u.Status)
+	}
+	return nil
+}
+
+// CheckDue refuses a due date that is not exactly YYYY-MM-DD; the zero
+// Date (no due date) passes. Stores check it before writing, because
+// their due indexes order dates by their digits.
+func CheckDue(d Date) error {
+	if d.IsZero() {
+		return nil
+	}
+	if p, err := ParseDate(string(d)); err != nil || p != d {
+		return FieldErrorf("due", "`%s` is not a date: use YYYY-MM-DD, for example 2026-12-31", d)
+	}
+	return nil
+}

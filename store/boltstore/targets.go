@@ -73,7 +73,7 @@ func (s *Store) Targets(ctx context.Context, ws string) ([]framework.Target, err
 // AddTarget adds a custom target. ECONFLICT if its ref exists, ENOTFOUND
 // if its framework is not imported.
 func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) error {
-	if err := checkDue(t.Due); err != nil {
+	if err := framework.CheckDue(t.Due); err != nil {
 		return err
 	}
 	return s.update("add target "+t.Ref(), func(tx *bolt.Tx) error {
@@ -97,7 +97,7 @@ func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) er
 // due index in step. ENOTFOUND if the target does not exist.
 func (s *Store) PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error) {
 	if p.Due != nil {
-		if err := checkDue(*p.Due); err != nil {
+		if err := framework.CheckDue(*p.Due); err != nil {
 			return framework.Target{}, err
 		}
 	}
@@ -200,19 +200,6 @@ func (s *Store) Stale(ctx context.Context, ws string, before time.Time) ([]frame
 		return nil
 	})
 	return out, err
-}
-
-// checkDue refuses a due date that is not YYYY-MM-DD before anything is
-// written: the due index orders dates by their digits, so a malformed one
-// would sort wrongly or not at all.
-func checkDue(d framework.Date) error {
-	if d.IsZero() {
-		return nil
-	}
-	if p, err := framework.ParseDate(string(d)); err != nil || p != d {
-		return framework.FieldErrorf("due", "`%s` is not a date: use YYYY-MM-DD, for example 2026-12-31", d)
-	}
-	return nil
 }
 
 // indexed reads the target an index entry names. An entry whose target is

@@ -16,13 +16,8 @@ import (
 // change and keeps every index in step. bbolt runs one writer at a time,
 // so concurrent appends each see the one before.
 func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error) {
-	// The same checks as redisstore, so a bad value is refused whole
-	// rather than stored in one store and not the other.
-	if u.Progress < framework.Unchanged || u.Progress > 100 {
-		return framework.Update{}, framework.Target{}, framework.FieldErrorf("progress", "progress %d is out of range: use a whole number from 0 to 100, for example 40%%", u.Progress)
-	}
-	if u.Status != "" && !u.Status.Valid() {
-		return framework.Update{}, framework.Target{}, framework.FieldErrorf("status", "unknown status `%s`: use on-track, at-risk, off-track or done", u.Status)
+	if err := framework.CheckUpdate(&u); err != nil {
+		return framework.Update{}, framework.Target{}, err
 	}
 	if u.Time.IsZero() {
 		u.Time = s.now()

@@ -101,7 +101,7 @@ func fetchAll[T any](ctx context.Context, c redis.UniversalClient, ids []string,
 
 // AddTarget adds a custom target in one script.
 func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) error {
-	if err := checkDue(t.Due); err != nil {
+	if err := framework.CheckDue(t.Due); err != nil {
 		return err
 	}
 	k := s.keys(ws)
@@ -138,7 +138,7 @@ func (s *Store) PatchTarget(ctx context.Context, ws, ref string, p framework.Tar
 		args = append(args, "owner", *p.Owner)
 	}
 	if p.Due != nil {
-		if err := checkDue(*p.Due); err != nil {
+		if err := framework.CheckDue(*p.Due); err != nil {
 			return framework.Target{}, err
 		}
 		args = append(args, "due", string(*p.Due))
@@ -242,17 +242,4 @@ func (s *Store) NoteReminded(ctx context.Context, ws string, refs []string) erro
 		return nil
 	}
 	return s.fail("note reminded", remindedScript.Run(ctx, s.c, keys).Err())
-}
-
-// checkDue refuses a due date that is not YYYY-MM-DD before anything is
-// written: the due index orders dates by their digits, so a malformed one
-// would sort wrongly or not at all.
-func checkDue(d framework.Date) error {
-	if d.IsZero() {
-		return nil
-	}
-	if p, err := framework.ParseDate(string(d)); err != nil || p != d {
-		return framework.FieldErrorf("due", "`%s` is not a date: use YYYY-MM-DD, for example 2026-12-31", d)
-	}
-	return nil
 }

@@ -18,11 +18,8 @@ import (
 // target and pushes the update id onto the target's log, the workspace's
 // log and the author's last-update pointer, all atomically.
 func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error) {
-	if u.Progress < framework.Unchanged || u.Progress > 100 {
-		return framework.Update{}, framework.Target{}, framework.FieldErrorf("progress", "progress %d is out of range: use a whole number from 0 to 100, for example 40%%", u.Progress)
-	}
-	if u.Status != "" && !u.Status.Valid() {
-		return framework.Update{}, framework.Target{}, framework.FieldErrorf("status", "unknown status `%s`: use on-track, at-risk, off-track or done", u.Status)
+	if err := framework.CheckUpdate(&u); err != nil {
+		return framework.Update{}, framework.Target{}, err
 	}
 	if !refKey(u.Target) {
 		return framework.Update{}, framework.Target{}, notFoundTarget(u.Target)
