@@ -115,9 +115,11 @@ func BenchmarkDigest(b *testing.B) {
 // all (on 100 workspaces), on Redis. Every iteration is a new minute, so
 // every workspace's reminders are due again.
 // BenchmarkRunDueTick is one scheduler tick over 1,000 workspaces whose
-// reminders are all due, with 100 overdue targets in total. Its round
-// trips must not grow with the targets per workspace: the tick reads the
-// due-date index, not the targets.
+// reminders are all due, with 100 overdue targets in total. Every target
+// was imported 40 days before and never updated, so all are past the
+// 30-day "update due" line. Its round trips and time must not grow with
+// the targets per workspace: the tick reads the due-date index and the
+// index of owned stale targets, not the targets.
 func BenchmarkRunDueTick(b *testing.B) {
 	for _, per := range []int{5, 100} {
 		b.Run(fmt.Sprintf("workspaces=1000/targets=%d", per*1000), func(b *testing.B) {
@@ -132,7 +134,7 @@ func benchmarkTick(b *testing.B, fw *framework.Framework, overdue string) {
 	base := time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
 	for i := range 1000 {
 		w := "slack:T" + strconv.Itoa(i)
-		if _, err := st.Import(ctx, w, fw, base.Add(-24*time.Hour)); err != nil {
+		if _, err := st.Import(ctx, w, fw, base.AddDate(0, 0, -40)); err != nil {
 			b.Fatal(err)
 		}
 		if err := st.SetReminderSpec(ctx, w, "* * * * *"); err != nil {

@@ -88,9 +88,11 @@ type Store interface {
 	// It reads a sorted index, so its cost follows the number returned,
 	// not the workspace's size.
 	Due(ctx context.Context, ws string, from, to framework.Date) ([]framework.Target, error)
-	// Stale returns the open targets whose latest activity (their newest
-	// update, or their creation when they have none) was before the given
-	// time, oldest first. It reads a sorted index, like Due.
+	// Stale returns the open targets with an owner whose latest activity
+	// (their newest update, or their creation when they have none) was
+	// before the given time, oldest first: the targets whose owners are
+	// due an "update due" nudge. It reads a sorted index of owned, open
+	// targets, like Due, so unowned targets cost it nothing.
 	Stale(ctx context.Context, ws string, before time.Time) ([]framework.Target, error)
 	// NoteReminded adds one to the Reminders count of each target in refs,
 	// in one atomic change. Missing refs are ignored.

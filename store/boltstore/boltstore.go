@@ -12,7 +12,7 @@
 //	by-author       author 0x00 seq -> nil (LastUpdateBy)
 //	by-time         unix nanos, seq -> nil (UpdatesSince; withdrawn ones are removed)
 //	due             YYYYMMDD ref -> nil    (open targets with a due date)
-//	stale           unix nanos, ref -> nil (open targets by latest activity)
+//	stale           unix nanos, ref -> nil (open, owned targets by latest activity)
 //	subs            channel -> Subscription JSON
 //
 // and the top-level buckets "claims" (ws 0x00 key -> expiry nanos) and

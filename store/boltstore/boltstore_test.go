@@ -190,6 +190,12 @@ func TestStaleFarFuture(t *testing.T) {
 	if _, err := s.Import(ctx, "local", fw, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
+	owner := "U1"
+	for _, ref := range []string{"eqs/1.1", "eqs/1.2"} {
+		if _, err := s.PatchTarget(ctx, "local", ref, framework.TargetPatch{Owner: &owner}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, year := range []int{2100, 3000, 9999} {
 		ts, err := s.Stale(ctx, "local", time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
 		if err != nil || len(ts) != 2 {

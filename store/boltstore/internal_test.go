@@ -110,8 +110,8 @@ func TestDanglingIndexEntryIsInternal(t *testing.T) {
 	if _, err := s.Import(ctx, "local", fw, now); err != nil {
 		t.Fatal(err)
 	}
-	due := framework.Date("2026-04-01")
-	if _, err := s.PatchTarget(ctx, "local", "eqs/1.1", framework.TargetPatch{Due: &due}); err != nil {
+	due, owner := framework.Date("2026-04-01"), "U1"
+	if _, err := s.PatchTarget(ctx, "local", "eqs/1.1", framework.TargetPatch{Due: &due, Owner: &owner}); err != nil {
 		t.Fatal(err)
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {

@@ -135,9 +135,10 @@ func activity(t *framework.Target) time.Time {
 	return t.CreatedAt
 }
 
-// staleKey is the stale-index key of t, or nil for done targets.
+// staleKey is the stale-index key of t, or nil for done or unowned
+// targets: only owners are nudged.
 func staleKey(t *framework.Target) []byte {
-	if !t.Open() {
+	if !t.Open() || t.Owner == "" {
 		return nil
 	}
 	return join(timeKey(activity(t)), []byte(t.Ref()))

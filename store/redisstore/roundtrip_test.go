@@ -214,9 +214,9 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := framework.Date("2026-05-01")
+		d, owner := framework.Date("2026-05-01"), "U1"
 		for _, tg := range ts {
-			if _, err := s.PatchTarget(ctx, ws, tg.Ref(), framework.TargetPatch{Due: &d}); err != nil {
+			if _, err := s.PatchTarget(ctx, ws, tg.Ref(), framework.TargetPatch{Due: &d, Owner: &owner}); err != nil {
 				t.Fatal(err)
 			}
 		}

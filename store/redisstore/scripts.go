@@ -13,11 +13,12 @@ import (
 // Cluster the whole script runs on one slot.
 
 // reindex keeps a target's entries in the due and stale indexes in step
-// with its status, due date and latest activity: open targets are in
-// stale, and in due when they have a date; done targets are in neither.
+// with its status, due date, owner and latest activity: open targets are
+// in due when they have a date, and in stale when they have an owner;
+// done targets are in neither.
 const luaReindex = `
 local function reindex(tkey, duekey, stalekey, ref)
-  local f = redis.call('HMGET', tkey, 'status', 'due', 'activity_ms')
+  local f = redis.call('HMGET', tkey, 'status', 'due', 'activity_ms', 'owner')
   if f[1] == 'done' then
     redis.call('ZREM', duekey, ref)
     redis.call('ZREM', stalekey, ref)
@@ -32,7 +33,11 @@ local function reindex(tkey, duekey, stalekey, ref)
   else
     redis.call('ZREM', duekey, ref)
   end
-  redis.call('ZADD', stalekey, f[3] or '0', ref)
+  if f[4] and f[4] ~= '' then
+    redis.call('ZADD', stalekey, f[3] or '0', ref)
+  else
+    redis.call('ZREM', stalekey, ref)
+  end
 end
 `
 
@@ -111,7 +116,9 @@ return redis.call('HGETALL', KEYS[1])
 `)
 
 // importScript adds a framework's missing targets and records the import.
-// KEYS: fws, targets, stale, then one target key per target.
+// New targets have no owner, so they join no index yet.
+// KEYS: fws, targets, stale (unused, kept so the target keys start at 4),
+// then one target key per target.
 // ARGV: framework id, created-at, created ms, then objective, code, title per target.
 // Returns how many targets it added.
 var importScript = redis.NewScript(`
@@ -123,7 +130,6 @@ for i = 4, #KEYS do
     redis.call('HSET', KEYS[i], 'framework', ARGV[1], 'objective', ARGV[j], 'code', ARGV[j+1],
       'title', ARGV[j+2], 'status', 'not-started', 'progress', '0', 'created_at', ARGV[2], 'activity_ms', ARGV[3])
     redis.call('SADD', KEYS[2], ref)
-    redis.call('ZADD', KEYS[3], ARGV[3], ref)
     n = n + 1
   end
 end

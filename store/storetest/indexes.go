@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -106,6 +107,16 @@ func testStale(t *testing.T, s store.Store) {
 		t.Fatalf("AddTarget: %v", err)
 	}
 
+	t.Run("unowned targets are never stale: only owners are nudged", func(t *testing.T) {
+		wantRefs(t, "Stale with no owners", stale(t, at(1000)))
+	})
+	owner := "U1"
+	for _, ref := range append(slices.Clone(eqsRefs), "eqs/2.9") {
+		if _, err := s.PatchTarget(ctx, ws, ref, framework.TargetPatch{Owner: &owner}); err != nil {
+			t.Fatalf("PatchTarget(%s): %v", ref, err)
+		}
+	}
+
 	t.Run("targets without updates are dated by creation", func(t *testing.T) {
 		wantRefs(t, "Stale(base), strictly before", stale(t, base))
 		wantRefSet(t, "Stale(+60m)", stale(t, at(60)), eqsRefs...)
@@ -143,5 +154,17 @@ func testStale(t *testing.T, s store.Store) {
 			t.Fatalf("Stale(+1000m) = %q, want eqs/2.1 last", targetRefs(ts))
 		}
 		wantRefSet(t, "Stale(+250m)", stale(t, at(250)), "eqs/1.1", "eqs/1.2", "eqs/1.10", "eqs/2.9")
+	})
+
+	t.Run("unassigning leaves the index, assigning again returns", func(t *testing.T) {
+		none := ""
+		if _, err := s.PatchTarget(ctx, ws, "eqs/1.10", framework.TargetPatch{Owner: &none}); err != nil {
+			t.Fatalf("PatchTarget: %v", err)
+		}
+		wantRefSet(t, "Stale after unassign", stale(t, at(1000)), "eqs/1.1", "eqs/1.2", "eqs/2.1", "eqs/2.9")
+		if _, err := s.PatchTarget(ctx, ws, "eqs/1.10", framework.TargetPatch{Owner: &owner}); err != nil {
+			t.Fatalf("PatchTarget: %v", err)
+		}
+		wantRefSet(t, "Stale after assign", stale(t, at(1000)), "eqs/1.1", "eqs/1.2", "eqs/1.10", "eqs/2.1", "eqs/2.9")
 	})
 }

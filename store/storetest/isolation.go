@@ -71,8 +71,20 @@ func testIsolation(t *testing.T, s store.Store) {
 		wantRefs(t, "B's Due", ts)
 		ts, _ = s.Due(ctx, a, "", "2099-12-31")
 		wantRefs(t, "A's Due", ts, "eqs/1.1")
+		owner := "U9"
+		for _, ref := range eqsRefs {
+			if _, err := s.PatchTarget(ctx, b, ref, framework.TargetPatch{Owner: &owner}); err != nil {
+				t.Fatalf("PatchTarget(%s, %s): %v", b, ref, err)
+			}
+		}
 		ts, _ = s.Stale(ctx, b, at(1000))
 		wantRefSet(t, "B's Stale", ts, eqsRefs...)
+		ts, _ = s.Stale(ctx, a, at(1000))
+		for _, tg := range ts {
+			if tg.Owner == owner {
+				t.Fatalf("A's Stale holds %s owned by B's owner: %+v", tg.Ref(), tg)
+			}
+		}
 	})
 
 	t.Run("settings, subscriptions and claims", func(t *testing.T) {
