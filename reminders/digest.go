@@ -85,13 +85,16 @@ func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Locati
 		since = at.Add(-firstDigestWindow)
 	}
 	type updates struct {
-		us  []framework.Update
-		err error
+		us    []framework.Update
+		total int
+		err   error
 	}
 	uc := make(chan updates, 1)
 	go func() {
-		us, err := s.opts.Store.UpdatesSince(ctx, ws, since)
-		uc <- updates{us, err}
+		// Updates logged after upTo belong to the next digest. The digest
+		// lists the newest maxListed and counts the rest.
+		us, total, err := s.opts.Store.UpdatesSince(ctx, ws, since, upTo, maxListed)
+		uc <- updates{us, total, err}
 	}()
 	ts, terr := s.opts.Store.Targets(ctx, ws)
 	u := <-uc
@@ -101,14 +104,7 @@ func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Locati
 	if u.err != nil {
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read updates: %w", ws, u.err)
 	}
-	// Updates logged after upTo belong to the next digest.
-	us := u.us[:0:0]
-	for _, up := range u.us {
-		if !up.Time.After(upTo) {
-			us = append(us, up)
-		}
-	}
-	return renderDigest(digestData{Loc: loc, At: at, Since: since, Targets: ts, Updates: us, Titles: s.titles}), nil
+	return renderDigest(digestData{Loc: loc, At: at, Since: since, Targets: ts, Updates: u.us, UpdateCount: u.total, Titles: s.titles}), nil
 }
 
 // lastDigest reads when the channel last had a digest, fresh from the

@@ -23,7 +23,10 @@ type digestData struct {
 	At      time.Time
 	Since   time.Time
 	Targets []framework.Target
-	Updates []framework.Update // since Since, oldest first, none withdrawn
+	Updates []framework.Update // the newest since Since, oldest first, none withdrawn
+	// UpdateCount is how many updates there were since Since; Updates may
+	// hold only the newest of them. 0 means len(Updates).
+	UpdateCount int
 	// Titles names objectives by ref ("eds/1"); an objective with no
 	// title here shows its ref alone.
 	Titles map[string]string
@@ -68,20 +71,23 @@ func classify(d digestData) digestLists {
 // renderDigest is the digest as a Reply: a short headline in Text and one
 // summary Block, with the sections in Details (a thread on Slack).
 func renderDigest(d digestData) bot.Reply {
+	if d.UpdateCount < len(d.Updates) {
+		d.UpdateCount = len(d.Updates)
+	}
 	sinceDay := framework.DateOf(d.Since, d.Loc)
 	if len(d.Targets) == 0 {
 		return bot.Reply{Text: "📊 *Digest*: no targets yet. An admin can add some with `/target frameworks` and `/target import <framework>`."}
 	}
 	l := classify(d)
 	progress, byStatus := framework.Overall(d.Targets)
-	if len(d.Updates) == 0 && len(l.overdue) == 0 && len(l.dueSoon) == 0 {
+	if d.UpdateCount == 0 && len(l.overdue) == 0 && len(l.dueSoon) == 0 {
 		return bot.Reply{Text: fmt.Sprintf("📊 *Digest*: nothing new since %s: no updates, nothing overdue or due in the next %d days (%d targets, %d%% overall).",
 			sinceDay, dueSoonDays, len(d.Targets), progress)}
 	}
 
 	counts := statusCounts(byStatus)
 	news := fmt.Sprintf("%s since %s · %d overdue · %d due in the next %d days",
-		plural(len(d.Updates), "update"), sinceDay, len(l.overdue), len(l.dueSoon), dueSoonDays)
+		plural(d.UpdateCount, "update"), sinceDay, len(l.overdue), len(l.dueSoon), dueSoonDays)
 	text := fmt.Sprintf("📊 *Digest*: %s, %d%% overall\n%s\n%s", plural(len(d.Targets), "target"), progress, counts, news)
 	if n := len(l.escalated) + len(l.unowned); n > 0 {
 		text += fmt.Sprintf("\n⚠️ %s need an admin (see thread)", plural(n, "target"))
@@ -90,7 +96,7 @@ func renderDigest(d digestData) bot.Reply {
 		Title: "Targets digest",
 		Text:  framework.ProgressBar(progress) + "\n" + counts,
 		Fields: []bot.Field{
-			{Name: "Updates", Value: fmt.Sprint(len(d.Updates)), Inline: true},
+			{Name: "Updates", Value: fmt.Sprint(d.UpdateCount), Inline: true},
 			{Name: "Overdue", Value: fmt.Sprint(len(l.overdue)), Inline: true},
 			{Name: "Due soon", Value: fmt.Sprint(len(l.dueSoon)), Inline: true},
 		},
@@ -110,7 +116,7 @@ func renderDigest(d digestData) bot.Reply {
 		})
 	}
 	if len(d.Updates) > 0 {
-		details = append(details, listBlock(fmt.Sprintf("Updates since %s", sinceDay), len(d.Updates), func(i int) string {
+		b := listBlock(fmt.Sprintf("Updates since %s", sinceDay), len(d.Updates), func(i int) string {
 			u := d.Updates[len(d.Updates)-1-i] // newest first
 			line := fmt.Sprintf("• `%s` %s %s %d%% by %s", u.Target, u.Status.Emoji(), u.Status, u.Progress, bot.MentionUser(u.Author))
 			if t := refs[u.Target]; t != nil {
@@ -120,7 +126,12 @@ func renderDigest(d digestData) bot.Reply {
 				line += ": " + u.Note
 			}
 			return line
-		}))
+		})
+		// The store read only the newest; say how many more there were.
+		if more := d.UpdateCount - len(d.Updates); more > 0 {
+			b.Text += fmt.Sprintf("\n…and %d more", more)
+		}
+		details = append(details, b)
 	}
 	if len(l.overdue) > 0 {
 		details = append(details, targetList("Overdue", "#e01e5a", l.overdue, func(t *framework.Target) string {

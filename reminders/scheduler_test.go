@@ -2,6 +2,7 @@ package reminders
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -464,6 +465,38 @@ func TestScheduledDigestAfterDigestNowRepeatsNothing(t *testing.T) {
 		}
 		if text := ds[len(ds)-1].Reply.Text; !strings.Contains(text, "\n0 updates since") {
 			t.Errorf("the scheduled digest ten minutes after `digest now` repeats its updates:\n%s", text)
+		}
+	})
+}
+
+// A digest lists the newest updates and counts them all: with more than
+// a screenful since the last digest, the headline has the true count and
+// the list says how many more there were.
+func TestDigestCountsUpdatesBeyondTheList(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB, *clock) store.Store) {
+		now := london(t, 2026, 6, 15, 9, 0)
+		c := newClock(now)
+		st := open(t, c)
+		seedDigestWorkspace(t, st, now) // two updates in the last week
+		for i := range 30 {
+			update(t, st, ws, "eqs/1.3", "U2", now.Add(-time.Duration(60-i)*time.Minute), i, framework.OnTrack, fmt.Sprintf("step %d", i))
+		}
+		r, err := newScheduler(st, &recorder{}, c).Digest(background(), ws, "C1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Text, "32 updates since") {
+			t.Errorf("headline should count all 32 updates:\n%s", r.Text)
+		}
+		b, ok := detail(r, "Updates since")
+		if !ok {
+			t.Fatalf("no updates section in %+v", r.Details)
+		}
+		if n := strings.Count(b.Text, "\n•") + 1; n != maxListed || !strings.Contains(b.Text, "…and 7 more") {
+			t.Errorf("updates section lists %d, want %d and \"…and 7 more\":\n%s", n, maxListed, b.Text)
+		}
+		if !strings.Contains(b.Text, "step 29\n") || !strings.Contains(b.Text, "step 5\n") || strings.Contains(b.Text, "step 4\n") {
+			t.Errorf("the list should hold the newest updates:\n%s", b.Text)
 		}
 	})
 }

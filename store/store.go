@@ -69,10 +69,13 @@ type Store interface {
 	// Updates returns up to n of a target's updates, newest first,
 	// withdrawn ones included. ENOTFOUND if the target does not exist.
 	Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error)
-	// UpdatesSince returns the workspace's updates whose Time is after
-	// since and that are not withdrawn, oldest first. Its cost in round
-	// trips does not grow with the number of updates.
-	UpdatesSince(ctx context.Context, ws string, since time.Time) ([]framework.Update, error)
+	// UpdatesSince returns the workspace's updates that are not withdrawn
+	// and whose Time t has since < t <= until (a zero until means no upper
+	// bound): the newest limit of them (limit <= 0 means all), oldest
+	// first, and how many there are in all. A digest asks for a screenful,
+	// so neither its round trips nor, with a limit, its reads grow with
+	// the number of updates.
+	UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error)
 	// LastUpdateBy returns the newest update the user logged in the
 	// workspace. ENOTFOUND if they have logged none.
 	LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error)

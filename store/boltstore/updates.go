@@ -111,31 +111,48 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 	return out, err
 }
 
-// UpdatesSince returns ws's updates after since that are not withdrawn,
-// oldest first. Withdraw removes an update from the time index, so the
-// cursor visits only what it returns.
-func (s *Store) UpdatesSince(ctx context.Context, ws string, since time.Time) ([]framework.Update, error) {
+// UpdatesSince walks the window of the time index, which holds no
+// withdrawn update, counting its keys and keeping the newest limit of
+// them; only those are decoded.
+func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error) {
 	var out []framework.Update
+	total := 0
 	err := s.view("updates since in "+ws, func(tx *bolt.Tx) error {
 		w := workspace(tx, ws)
 		if w == nil {
 			return nil
 		}
-		c := w.byTime.Cursor()
-		// The first key after every update at exactly since.
+		// The first key after every update at exactly since, and the last
+		// at exactly until.
 		start := join(timeKey(since), u64(^uint64(0)))
-		for k, _ := c.Seek(start); k != nil; k, _ = c.Next() {
+		var end []byte
+		if !until.IsZero() {
+			end = join(timeKey(until), u64(^uint64(0)))
+		}
+		var keep [][]byte
+		c := w.byTime.Cursor()
+		for k, _ := c.Seek(start); k != nil && (end == nil || bytes.Compare(k, end) <= 0); k, _ = c.Next() {
+			total++
+			if limit > 0 && len(keep) == limit {
+				copy(keep, keep[1:])
+				keep = keep[:limit-1]
+			}
+			keep = append(keep, k)
+		}
+		for _, k := range keep {
 			u, ok, err := w.getUpdate(seqOf(k))
 			if err != nil {
 				return err
 			}
-			if ok && u.Time.After(since) && !u.Withdrawn {
+			if ok && !u.Withdrawn && u.Time.After(since) && (until.IsZero() || !u.Time.After(until)) {
 				out = append(out, u)
+			} else {
+				total--
 			}
 		}
 		return nil
 	})
-	return out, err
+	return out, total, err
 }
 
 // LastUpdateBy returns the newest update user logged in ws, withdrawn or

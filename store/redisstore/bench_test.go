@@ -62,11 +62,15 @@ func BenchmarkDigestReads(b *testing.B) {
 		if err != nil || len(ts) != 1000 {
 			b.Fatalf("Targets: %d, %v", len(ts), err)
 		}
-		us, err := s.UpdatesSince(ctx, ws, since)
-		if err != nil || len(us) != want {
-			b.Fatalf("UpdatesSince: %d, %v; want %d", len(us), err, want)
+		// As a digest reads them: the newest screenful, and the count.
+		us, n, err := s.UpdatesSince(ctx, ws, since, time.Time{}, digestLines)
+		if err != nil || n != want || len(us) != min(want, digestLines) {
+			b.Fatalf("UpdatesSince: %d of %d, %v; want %d of %d", len(us), n, err, min(want, digestLines), want)
 		}
 	}
 	tripsPerOp(b, c, before)
 	b.ReportMetric(float64(want), "updates/op")
 }
+
+// digestLines is how many updates a digest lists (reminders' maxListed).
+const digestLines = 25

@@ -69,12 +69,15 @@ func TestRetriedWritesApplyOnce(t *testing.T) {
 
 	at := fmtTime(tm.Add(time.Minute))
 	for i := range 2 {
-		if err := withdrawScript.Run(ctx, s.c, []string{k.update(id), k.due(), k.stale()}, string(k)+"t:", at, id).Err(); err != nil {
+		if err := withdrawScript.Run(ctx, s.c, []string{k.update(id), k.due(), k.stale(), k.log()}, string(k)+"t:", at, id).Err(); err != nil {
 			t.Fatalf("withdraw, send %d: %v", i+1, err)
 		}
 	}
 	if tg, _ := s.Target(ctx, ws, ref); tg.Progress != 20 || tg.Status != framework.OnTrack {
 		t.Fatalf("target after a retried withdraw = %+v, want progress 20, on-track", tg)
+	}
+	if n := s.c.ZCard(ctx, k.log()).Val(); n != 1 {
+		t.Fatalf("workspace log holds %d ids after the withdraw, want 1", n)
 	}
 	// A genuine second withdraw, at another time, is still a conflict.
 	if _, _, err := s.Withdraw(ctx, ws, id, tm.Add(time.Hour)); framework.ErrorCode(err) != framework.ECONFLICT {

@@ -195,9 +195,9 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 	seedUpdates(t, s, "ws:1000", 5000)
 	readSince := func(ws string, want int) int64 {
 		return c.trips(t, "UpdatesSince", func() error {
-			us, err := s.UpdatesSince(ctx, ws, t0)
-			if err == nil && len(us) != want {
-				err = fmt.Errorf("UpdatesSince returned %d, want %d", len(us), want)
+			us, n, err := s.UpdatesSince(ctx, ws, t0, time.Time{}, 0)
+			if err == nil && (len(us) != want || n != want) {
+				err = fmt.Errorf("UpdatesSince returned %d of %d, want %d", len(us), n, want)
 			}
 			return err
 		})

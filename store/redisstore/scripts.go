@@ -74,8 +74,9 @@ redis.call('SET', KEYS[5], ARGV[1])
 return {pp, ps, redis.call('HGETALL', KEYS[1])}
 `)
 
-// withdrawScript undoes an update.
-// KEYS: update, due, stale. ARGV: target key prefix ("<prefix>:{ws}:t:"), withdrawn-at, id.
+// withdrawScript undoes an update, and takes it out of the workspace's
+// time log so digests neither list nor count it.
+// KEYS: update, due, stale, ws log. ARGV: target key prefix ("<prefix>:{ws}:t:"), withdrawn-at, id.
 // Returns {update HGETALL, target HGETALL}.
 //
 // The target's key is only known once the update is read, so the script
@@ -98,6 +99,7 @@ end
 if redis.call('EXISTS', tkey) == 0 then return redis.error_reply('TBNOTFOUND') end
 if redis.call('HGET', tkey, 'last_update') ~= ARGV[3] then return redis.error_reply('TBNOTLAST') end
 redis.call('HSET', KEYS[1], 'withdrawn', '1', 'withdrawn_at', ARGV[2])
+redis.call('ZREM', KEYS[4], ARGV[3])
 redis.call('HSET', tkey, 'progress', u[3], 'status', u[4], 'last_update', '')
 reindex(tkey, KEYS[2], KEYS[3], ref)
 return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', tkey)}

@@ -62,7 +62,7 @@ func TestRedisDown(t *testing.T) {
 			return err
 		}},
 		{"Updates", func(ctx context.Context) error { _, err := s.Updates(ctx, ws, ref, 5); return err }},
-		{"UpdatesSince", func(ctx context.Context) error { _, err := s.UpdatesSince(ctx, ws, t0); return err }},
+		{"UpdatesSince", func(ctx context.Context) error { _, _, err := s.UpdatesSince(ctx, ws, t0, time.Time{}, 25); return err }},
 		{"LastUpdateBy", func(ctx context.Context) error { _, err := s.LastUpdateBy(ctx, ws, "U1"); return err }},
 		{"Withdraw", func(ctx context.Context) error { _, _, err := s.Withdraw(ctx, ws, "x", t0); return err }},
 		{"Due", func(ctx context.Context) error { _, err := s.Due(ctx, ws, "", d); return err }},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -96,32 +97,77 @@ func (s *Store) fetchUpdates(ctx context.Context, k keys, ids []string) ([]frame
 	return fetchAll(ctx, s.c, ids, k.update, decodeUpdate)
 }
 
-// UpdatesSince reads the workspace log index from since's millisecond,
-// then the updates in one pipeline: two round trips however many.
-func (s *Store) UpdatesSince(ctx context.Context, ws string, since time.Time) ([]framework.Update, error) {
+// UpdatesSince counts the workspace log's window and reads its newest
+// limit ids in one pipeline, then the updates in a second: two round
+// trips, and with a limit a bounded read, however many updates there are.
+// The log is scored by millisecond, so the window is read in whole
+// milliseconds; the ids in its first and last millisecond (usually none
+// or one) are read too, so that exact times settle the count.
+func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error) {
 	k := s.keys(ws)
-	min := "-inf"
+	min, max := "-inf", "+inf"
 	if !since.IsZero() {
 		min = strconv.FormatInt(since.UnixMilli(), 10)
 	}
-	ids, err := s.c.ZRangeByScore(ctx, k.log(), &redis.ZRangeBy{Min: min, Max: "+inf"}).Result()
-	if err != nil {
-		return nil, s.fail("updates since", err)
+	if !until.IsZero() {
+		max = strconv.FormatInt(until.UnixMilli(), 10)
 	}
+	// The newest are read from below until's millisecond; that
+	// millisecond's ids are read whole with the other edge's, so a later
+	// update in it cannot take a place in the list.
+	newestMax := max
+	if max != "+inf" {
+		newestMax = "(" + max
+	}
+	var count *redis.IntCmd
+	var newest *redis.StringSliceCmd
+	var edges []*redis.StringSliceCmd
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		count = p.ZCount(ctx, k.log(), min, max)
+		by := &redis.ZRangeBy{Min: min, Max: newestMax}
+		if limit > 0 {
+			by.Count = int64(limit)
+		}
+		newest = p.ZRevRangeByScore(ctx, k.log(), by)
+		for _, ms := range []string{min, max} {
+			if ms != "-inf" && ms != "+inf" {
+				edges = append(edges, p.ZRangeByScore(ctx, k.log(), &redis.ZRangeBy{Min: ms, Max: ms}))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, s.fail("updates since", err)
+	}
+	ids := slices.Clone(newest.Val())
+	for _, e := range edges {
+		ids = append(ids, e.Val()...)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	us, err := s.fetchUpdates(ctx, k, ids)
 	if err != nil {
-		return nil, s.fail("updates since", err)
+		return nil, 0, s.fail("updates since", err)
 	}
+	// Everything the count took in that is read here and outside the
+	// window (or gone) comes off it; ids deeper in the window were
+	// counted by score, which is exact for them.
+	total := int(count.Val()) - (len(ids) - len(us))
 	out := us[:0]
 	for _, u := range us {
-		if !u.Withdrawn && u.Time.After(since) {
+		if !u.Withdrawn && u.Time.After(since) && (until.IsZero() || !u.Time.After(until)) {
 			out = append(out, u)
+		} else {
+			total--
 		}
 	}
-	// The index orders by millisecond, then id (which sorts by time and,
-	// within one process, by arrival); exact times settle the rest.
+	// Exact times order what was read; the newest limit of it are the
+	// newest in the window.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	return out, nil
+	if limit > 0 && len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	return out, total, nil
 }
 
 // LastUpdateBy follows the user's last-update pointer.
@@ -147,7 +193,7 @@ func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Up
 // Withdraw undoes update id in one script.
 func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error) {
 	k := s.keys(ws)
-	v, err := withdrawScript.Run(ctx, s.c, []string{k.update(id), k.due(), k.stale()},
+	v, err := withdrawScript.Run(ctx, s.c, []string{k.update(id), k.due(), k.stale(), k.log()},
 		string(k)+"t:", fmtTime(at), id).Result()
 	switch scriptError(err) {
 	case "":

@@ -66,7 +66,7 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 	if last := us[len(us)-1]; last.PrevProgress != 0 || last.PrevStatus != framework.NotStarted {
 		t.Fatalf("the oldest update has prev %d %q, want 0 not-started", last.PrevProgress, last.PrevStatus)
 	}
-	since, err := s.UpdatesSince(ctx, ws, time.Time{})
+	since, _, err := s.UpdatesSince(ctx, ws, time.Time{}, time.Time{}, 0)
 	if err != nil || len(since) != writers*each {
 		t.Fatalf("UpdatesSince has %d updates (%v), want %d", len(since), err, writers*each)
 	}

@@ -53,7 +53,7 @@ func testIsolation(t *testing.T, s store.Store) {
 		if err != nil || len(us) != 0 {
 			t.Fatalf("B's Updates = %+v, %v; want none", us, err)
 		}
-		since, _ := s.UpdatesSince(ctx, b, time.Time{})
+		since, _, _ := s.UpdatesSince(ctx, b, time.Time{}, time.Time{}, 0)
 		if len(since) != 0 {
 			t.Fatalf("B's UpdatesSince = %+v, want none", since)
 		}

@@ -76,13 +76,13 @@ func testAppendUpdate(t *testing.T, s store.Store) {
 	})
 
 	t.Run("a missing target is ENOTFOUND and stores nothing", func(t *testing.T) {
-		before, err := s.UpdatesSince(ctx, ws, time.Time{})
+		before, _, err := s.UpdatesSince(ctx, ws, time.Time{}, time.Time{}, 0)
 		if err != nil {
 			t.Fatalf("UpdatesSince: %v", err)
 		}
 		_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/9.9", Author: "Ughost", Time: at(40), Progress: 10})
 		wantCode(t, err, framework.ENOTFOUND, "AppendUpdate to a missing target")
-		after, _ := s.UpdatesSince(ctx, ws, time.Time{})
+		after, _, _ := s.UpdatesSince(ctx, ws, time.Time{}, time.Time{}, 0)
 		if len(after) != len(before) {
 			t.Fatalf("UpdatesSince has %d updates after a failed append, want %d", len(after), len(before))
 		}
@@ -184,35 +184,78 @@ func testUpdatesSince(t *testing.T, s store.Store) {
 	u3, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(30), Progress: 30})
 	u4, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/1.10", Author: "U3", Time: at(40), Progress: 40})
 
-	t.Run("oldest first, across targets", func(t *testing.T) {
-		us, err := s.UpdatesSince(ctx, ws, time.Time{})
+	since := func(t *testing.T, from, until time.Time, limit int) ([]framework.Update, int) {
+		t.Helper()
+		us, total, err := s.UpdatesSince(ctx, ws, from, until, limit)
 		if err != nil {
 			t.Fatalf("UpdatesSince: %v", err)
 		}
-		if want := []string{u1.ID, u2.ID, u3.ID, u4.ID}; !slices.Equal(updateIDs(us), want) {
-			t.Fatalf("UpdatesSince(zero) = %q, want %q", updateIDs(us), want)
+		return us, total
+	}
+
+	t.Run("oldest first, across targets, with the total", func(t *testing.T) {
+		us, total := since(t, time.Time{}, time.Time{}, 0)
+		if want := []string{u1.ID, u2.ID, u3.ID, u4.ID}; !slices.Equal(updateIDs(us), want) || total != 4 {
+			t.Fatalf("UpdatesSince(zero) = %q (total %d), want %q (total 4)", updateIDs(us), total, want)
 		}
 		sameUpdate(t, "UpdatesSince entry", us[1], u2)
 	})
 
 	t.Run("only updates strictly after since", func(t *testing.T) {
-		us, _ := s.UpdatesSince(ctx, ws, at(20))
-		if want := []string{u3.ID, u4.ID}; !slices.Equal(updateIDs(us), want) {
-			t.Fatalf("UpdatesSince(+20m) = %q, want %q", updateIDs(us), want)
+		us, total := since(t, at(20), time.Time{}, 0)
+		if want := []string{u3.ID, u4.ID}; !slices.Equal(updateIDs(us), want) || total != 2 {
+			t.Fatalf("UpdatesSince(+20m) = %q (total %d), want %q (total 2)", updateIDs(us), total, want)
 		}
-		us, _ = s.UpdatesSince(ctx, ws, at(40))
-		if len(us) != 0 {
-			t.Fatalf("UpdatesSince(newest) = %q, want none", updateIDs(us))
+		if us, total = since(t, at(40), time.Time{}, 0); len(us) != 0 || total != 0 {
+			t.Fatalf("UpdatesSince(newest) = %q (total %d), want none", updateIDs(us), total)
 		}
 	})
 
-	t.Run("withdrawn updates are left out", func(t *testing.T) {
+	t.Run("until is inclusive", func(t *testing.T) {
+		us, total := since(t, at(10), at(30), 0)
+		if want := []string{u2.ID, u3.ID}; !slices.Equal(updateIDs(us), want) || total != 2 {
+			t.Fatalf("UpdatesSince(+10m, +30m] = %q (total %d), want %q (total 2)", updateIDs(us), total, want)
+		}
+	})
+
+	t.Run("a limit keeps the newest, oldest first, and counts them all", func(t *testing.T) {
+		us, total := since(t, time.Time{}, time.Time{}, 2)
+		if want := []string{u3.ID, u4.ID}; !slices.Equal(updateIDs(us), want) || total != 4 {
+			t.Fatalf("UpdatesSince(limit 2) = %q (total %d), want %q (total 4)", updateIDs(us), total, want)
+		}
+		us, total = since(t, time.Time{}, at(30), 1)
+		if want := []string{u3.ID}; !slices.Equal(updateIDs(us), want) || total != 3 {
+			t.Fatalf("UpdatesSince(until +30m, limit 1) = %q (total %d), want %q (total 3)", updateIDs(us), total, want)
+		}
+	})
+
+	t.Run("the count is exact within a millisecond of either edge", func(t *testing.T) {
+		const w2 = "slack:T2"
+		mustImport(t, s, w2, eqs(), base)
+		edge := at(100)
+		for i, d := range []time.Duration{0, 300 * time.Microsecond, 10 * time.Millisecond, time.Minute, time.Minute + 700*time.Microsecond} {
+			mustAppend(t, s, w2, framework.Update{Target: "eqs/1.1", Author: "U1", Time: edge.Add(d), Progress: i})
+		}
+		// (edge, edge+1m+200µs] holds +300µs, +10ms and +1m, not edge itself or +1m700µs.
+		us, total, err := s.UpdatesSince(ctx, w2, edge, edge.Add(time.Minute+200*time.Microsecond), 1)
+		if err != nil {
+			t.Fatalf("UpdatesSince: %v", err)
+		}
+		if total != 3 || len(us) != 1 || us[0].Progress != 3 {
+			t.Fatalf("UpdatesSince near the edges = %d listed (progress %v), total %d; want the +1m update, total 3", len(us), progresses(us), total)
+		}
+	})
+
+	t.Run("withdrawn updates are neither listed nor counted", func(t *testing.T) {
 		if _, _, err := s.Withdraw(ctx, ws, u4.ID, at(45)); err != nil {
 			t.Fatalf("Withdraw: %v", err)
 		}
-		us, _ := s.UpdatesSince(ctx, ws, at(5))
-		if want := []string{u1.ID, u2.ID, u3.ID}; !slices.Equal(updateIDs(us), want) {
-			t.Fatalf("UpdatesSince after withdraw = %q, want %q", updateIDs(us), want)
+		us, total := since(t, at(5), time.Time{}, 0)
+		if want := []string{u1.ID, u2.ID, u3.ID}; !slices.Equal(updateIDs(us), want) || total != 3 {
+			t.Fatalf("UpdatesSince after withdraw = %q (total %d), want %q (total 3)", updateIDs(us), total, want)
+		}
+		if us, total = since(t, at(5), time.Time{}, 1); len(us) != 1 || us[0].ID != u3.ID || total != 3 {
+			t.Fatalf("UpdatesSince(limit 1) after withdraw = %q (total %d), want %s (total 3)", updateIDs(us), total, u3.ID)
 		}
 	})
 }
@@ -257,4 +300,12 @@ func testLastUpdateBy(t *testing.T, s store.Store) {
 			t.Fatalf("LastUpdateBy = %+v, want it marked withdrawn", got)
 		}
 	})
+}
+
+func progresses(us []framework.Update) []int {
+	out := make([]int, len(us))
+	for i, u := range us {
+		out[i] = u.Progress
+	}
+	return out
 }
