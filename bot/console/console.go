@@ -49,31 +49,66 @@ func New(opts Options) *Console {
 const maxLine = 64 * 1024
 
 // Run executes each input line as one command, with or without a leading
-// "/target", and prints each reply followed by a blank line. Blank lines and lines starting with #
-// are skipped, and so, with a message, are lines over 64 KiB. It returns
-// nil at EOF, or ctx's error if ctx ends first.
+// "/target", and prints each reply followed by a blank line. Blank lines
+// and lines starting with # are skipped, and so, with a message, are
+// lines over 64 KiB. A UTF-8 byte order mark at the start of the input
+// (Windows editors write one) is dropped. It returns nil at EOF or on
+// "exit" or "quit", or ctx's error as soon as ctx ends, even while it
+// waits for a line: Ctrl-C at a prompt must not wait for Enter.
 func (c *Console) Run(ctx context.Context) error {
-	rd := bufio.NewReader(c.opts.In)
+	lines := make(chan input)
+	stop := make(chan struct{})
+	defer close(stop)
+	// Reading blocks until the user types, so it runs beside the loop,
+	// which also watches ctx. The reader may outlive Run, blocked on a
+	// terminal nobody types into; the process is ending then anyway.
+	go func() {
+		rd := bufio.NewReader(c.opts.In)
+		for {
+			var in input
+			in.line, in.tooLong, in.err = readLine(rd)
+			select {
+			case lines <- in:
+			case <-stop:
+				return
+			}
+			if in.err != nil {
+				return
+			}
+		}
+	}()
 	for n := 1; ; n++ {
 		if c.opts.Prompt != "" {
 			fmt.Fprint(c.opts.Out, c.opts.Prompt)
 		}
-		raw, tooLong, err := readLine(rd)
-		if err != nil && raw == "" && !tooLong {
+		var in input
+		select {
+		case <-ctx.Done():
 			if c.opts.Prompt != "" {
 				fmt.Fprintln(c.opts.Out)
 			}
-			if err == io.EOF {
+			return ctx.Err()
+		case in = <-lines:
+		}
+		if in.err != nil && in.line == "" && !in.tooLong {
+			if c.opts.Prompt != "" {
+				fmt.Fprintln(c.opts.Out)
+			}
+			if in.err == io.EOF {
 				return nil
 			}
-			return err
+			return in.err
 		}
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
 		}
-		if tooLong {
+		if in.tooLong {
 			fmt.Fprintf(c.opts.Out, "line %d is too long and was skipped: keep commands under %d characters\n\n", n, maxLine)
 			continue
+		}
+		raw := in.line
+		if n == 1 {
+			raw = strings.TrimPrefix(raw, "\ufeff")
 		}
 		line := strings.TrimSpace(raw)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -93,6 +128,13 @@ func (c *Console) Run(ctx context.Context) error {
 		})
 		fmt.Fprintf(c.opts.Out, "%s\n\n", Render(reply))
 	}
+}
+
+// input is one line read, or the error that ended the input.
+type input struct {
+	line    string
+	tooLong bool
+	err     error
 }
 
 // readLine reads one line without its line ending. A line longer than

@@ -3,8 +3,11 @@ package console
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/targetbot/targetbot/bot"
 )
@@ -91,5 +94,46 @@ func TestRunSkipsOverlongLineAndCarriesOn(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "line 1 is too long") {
 		t.Errorf("output = %.200q", out.String())
+	}
+}
+
+// A file saved on Windows starts with a byte order mark and ends its lines
+// with CRLF: neither may reach the command.
+func TestRunDropsByteOrderMarkAndCRLF(t *testing.T) {
+	var got []string
+	h := bot.HandlerFunc(func(_ context.Context, r bot.Request) bot.Reply {
+		got = append(got, r.Text)
+		return bot.Reply{Text: "ok"}
+	})
+	in := strings.NewReader("\ufeffhelp\r\nimport eds\r\n\r\nshow eds/1.1\r\nexit\r\nlist\r\n")
+	var out bytes.Buffer
+	if err := New(Options{In: in, Out: &out, User: "sam", Handler: h}).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"help", "import eds", "show eds/1.1"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("handled %q, want %q", got, want)
+	}
+}
+
+// Ctrl-C at a prompt ends the session at once, without waiting for a line.
+func TestRunStopsWhileWaitingForALine(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	h := bot.HandlerFunc(func(context.Context, bot.Request) bot.Reply { return bot.Reply{Text: "ok"} })
+	done := make(chan error, 1)
+	go func() {
+		done <- New(Options{In: pr, Out: io.Discard, User: "sam", Handler: h, Prompt: "/target "}).Run(ctx)
+	}()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Run = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run still waits for input after its context ended")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -77,14 +78,12 @@ type Main struct {
 
 // NewMain returns a Main configured from the process's environment.
 func NewMain() *Main {
-	fi, err := os.Stdin.Stat()
-	terminal := err == nil && fi.Mode()&os.ModeCharDevice != 0
 	return &Main{
 		Config:          ConfigFromEnv(os.Getenv),
 		Stdin:           os.Stdin,
 		Stdout:          os.Stdout,
 		Stderr:          os.Stderr,
-		StdinIsTerminal: terminal,
+		StdinIsTerminal: isTerminal(os.Stdin),
 		Now:             time.Now,
 	}
 }
@@ -145,8 +144,32 @@ func (m *Main) Close() error {
 
 func (m *Main) flagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("targetbot "+name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
+	// parse reports errors itself, as the one line main prints, rather
+	// than the flag package's error line plus every flag's help.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
+}
+
+// parse parses a subcommand's flags. --help prints them to stdout; a bad
+// flag or a stray argument is one error line pointing at --help.
+func (m *Main) parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(m.Stdout, "Usage of %s:\n", fs.Name())
+		fs.SetOutput(m.Stdout)
+		fs.PrintDefaults()
+		return err
+	}
+	// main starts the line with "targetbot: ".
+	sub := strings.TrimPrefix(fs.Name(), "targetbot ")
+	if err != nil {
+		return fmt.Errorf("%s: %w (run %q for its flags)", sub, err, fs.Name()+" --help")
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (run %q for its flags)", sub, fs.Arg(0), fs.Name()+" --help")
+	}
+	return nil
 }
 
 // setup checks the configuration, then opens the store and builds the
@@ -215,7 +238,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	fs := m.flagSet("console")
 	m.Config.commonFlags(fs)
 	fs.StringVar(&m.Config.User, "user", m.Config.User, "your user name in the console ($USER)")
-	if err := fs.Parse(args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if m.Logger == nil {
@@ -231,14 +254,22 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 		opts.Prompt = "/target "
 		fmt.Fprintf(m.Stdout, "targetbot %s — workspace %s, user @%s, store %s. Type help, or exit.\n", Version, console.Workspace, m.Config.User, m.Config.Store)
 	}
-	return console.New(opts).Run(ctx)
+	err := console.New(opts).Run(ctx)
+	if errors.Is(err, context.Canceled) {
+		if m.StdinIsTerminal {
+			return nil // Ctrl-C at the prompt: the user is done.
+		}
+		// A script cut short must not look like it ran to the end.
+		return errors.New("console: interrupted before the end of the input")
+	}
+	return err
 }
 
 func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	fs := m.flagSet("run-schedules")
 	m.Config.commonFlags(fs)
 	at := fs.String("at", "", "the instant to run schedules for, RFC 3339, e.g. 2026-11-23T09:00:00Z (required)")
-	if err := fs.Parse(args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if *at == "" {
@@ -272,10 +303,8 @@ func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
 
 // newLogger logs JSON, or text when w is a terminal.
 func newLogger(w io.Writer) *slog.Logger {
-	if f, ok := w.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			return slog.New(slog.NewTextHandler(w, nil))
-		}
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		return slog.New(slog.NewTextHandler(w, nil))
 	}
 	return slog.New(slog.NewJSONHandler(w, nil))
 }

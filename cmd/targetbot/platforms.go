@@ -121,7 +121,7 @@ func (m *Main) runSlack(_ context.Context, args []string) error {
 	fs := m.flagSet("slack manifest")
 	url := fs.String("url", "", "the public base URL targetbot serves on, e.g. https://targetbot.example.org (required unless --socket-mode)")
 	socket := fs.Bool("socket-mode", false, "use Socket Mode instead of request URLs")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := m.parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if *url == "" && !*socket {
@@ -141,7 +141,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	}
 	fs := m.flagSet("discord register")
 	guild := fs.String("guild", "", "register in this server only (instant), instead of globally")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := m.parse(fs, args[1:]); err != nil {
 		return err
 	}
 	c := m.Config

@@ -30,7 +30,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.flagSet("serve")
 	m.Config.commonFlags(fs)
 	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "HTTP listen address (TARGETBOT_ADDR)")
-	if err := fs.Parse(args); err != nil {
+	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if err := m.setup(ctx, true); err != nil {
@@ -119,7 +119,7 @@ func (m *Main) routes() http.Handler {
 func withRequestID(next http.Handler, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
-		if id == "" || len(id) > 64 {
+		if !safeRequestID(id) {
 			var b [8]byte
 			_, _ = rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
@@ -135,6 +135,24 @@ func withRequestID(next http.Handler, logger *slog.Logger) http.Handler {
 		logger.Log(r.Context(), level, "http", "request_id", id, "method", r.Method, "path", r.URL.Path,
 			"status", rec.status, "duration", time.Since(start))
 	})
+}
+
+// safeRequestID reports whether a caller's request id is fit to echo in
+// a header and write in logs: 1 to 64 letters, digits and "-_.:". The
+// HTTP server lets spaces, tabs and non-ASCII bytes through; an id with
+// them is replaced, not trusted.
+func safeRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == ':'
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 type statusRecorder struct {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A mistyped flag or a stray argument is one line pointing at --help, not
+// the flag package's error followed by every flag's description.
+func TestBadFlagsFailWithOneLine(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--bogus"}, `console: flag provided but not defined: -bogus (run "targetbot console --help"`},
+		{[]string{"serve", "--bogus"}, `serve: flag provided but not defined: -bogus`},
+		{[]string{"console", "extra"}, `console: unexpected argument "extra"`},
+		{[]string{"run-schedules", "--at"}, `run-schedules: flag needs an argument: -at`},
+		{[]string{"slack", "manifest", "--url", "https://x.example", "y"}, `slack manifest: unexpected argument "y"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			m, out, errOut := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "x.db"), "import eds\n")
+			err := m.Run(context.Background(), tt.args)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err = %v, want one line containing %q", err, tt.want)
+			}
+			if errOut.Len() != 0 || out.Len() != 0 {
+				t.Errorf("printed more than the error:\nstdout: %s\nstderr: %s", out, errOut)
+			}
+		})
+	}
+}
+
+func TestFlagHelpGoesToStdout(t *testing.T) {
+	m, out, _ := testMain(t, "bolt:unused", "")
+	if err := m.Run(context.Background(), []string{"serve", "--help"}); err == nil || !strings.Contains(out.String(), "-addr") {
+		t.Errorf("serve --help: err %v, stdout %q", err, out)
+	}
+}
+
+// A script piped to the console and cut short by a signal must not exit
+// 0 as if it had run to the end.
+func TestInterruptedConsoleScriptFails(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	m, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "x.db"), "")
+	m.Stdin = pr
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := m.Run(ctx, []string{"console"}); err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("err = %v, want interrupted", err)
+	}
+}
+
+func TestRequestIDIsEchoedOnlyWhenSafe(t *testing.T) {
+	var logs bytes.Buffer
+	h := withRequestID(http.NotFoundHandler(), slog.New(slog.NewJSONHandler(&logs, nil)))
+	tests := []struct {
+		id   string
+		keep bool
+	}{
+		{"abc-123_X.y:z", true},
+		{"", false},
+		{strings.Repeat("a", 65), false},
+		{"has space", false},
+		{"tab\there", false},
+		{"caf\xc3\xa9", false},
+		{"bad\xff", false},
+		{`quote"and<angle>`, false},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/x", nil)
+		r.Header.Set("X-Request-Id", tt.id)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		got := w.Header().Get("X-Request-Id")
+		if tt.keep && got != tt.id {
+			t.Errorf("id %q echoed as %q, want it kept", tt.id, got)
+		}
+		if !tt.keep && (got == tt.id || !safeRequestID(got)) {
+			t.Errorf("id %q echoed as %q, want a fresh safe id", tt.id, got)
+		}
+	}
+}
