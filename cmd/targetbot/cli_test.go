@@ -90,3 +90,33 @@ func TestRequestIDIsEchoedOnlyWhenSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactHidesStorePasswords(t *testing.T) {
+	tests := map[string]string{
+		"redis://user:secret@host:6379/0":  "redis://***@host:6379/0",
+		"rediss://:p@ss@host:6380":         "rediss://***@host:6380",
+		"redis-cluster://u:pw@h1:1,h2:2":   "redis-cluster://***@h1:1,h2:2",
+		"redis://host:6379/0":              "redis://host:6379/0",
+		"bolt:/var/lib/targetbot/state.db": "bolt:/var/lib/targetbot/state.db",
+	}
+	for in, want := range tests {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The banner a terminal session starts with names the store without its
+// password.
+func TestConsoleBannerHidesThePassword(t *testing.T) {
+	m, out, _ := testMain(t, "redis://user:secret@127.0.0.1:1/0", "")
+	m.StdinIsTerminal = true
+	// Nothing listens on port 1: the store opens, reports unavailable,
+	// and the session (empty stdin) ends at once.
+	if err := m.Run(context.Background(), []string{"console"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "store redis://***@127.0.0.1:1/0") || strings.Contains(out.String(), "secret") {
+		t.Errorf("banner shows the password: %s", out)
+	}
+}

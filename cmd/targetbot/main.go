@@ -252,7 +252,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	opts := console.Options{In: m.Stdin, Out: m.Stdout, User: m.Config.User, Handler: m.Handler}
 	if m.StdinIsTerminal {
 		opts.Prompt = "/target "
-		fmt.Fprintf(m.Stdout, "targetbot %s — workspace %s, user @%s, store %s. Type help, or exit.\n", Version, console.Workspace, m.Config.User, m.Config.Store)
+		fmt.Fprintf(m.Stdout, "targetbot %s — workspace %s, user @%s, store %s. Type help, or exit.\n", Version, console.Workspace, m.Config.User, redact(m.Config.Store))
 	}
 	err := console.New(opts).Run(ctx)
 	if errors.Is(err, context.Canceled) {
