@@ -71,25 +71,12 @@ func startClusterNode() (*Server, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("redistest: %w", err)
 	}
-	cmd := exec.Command(bin,
-		"--port", strconv.Itoa(port),
-		"--bind", "127.0.0.1",
-		"--cluster-enabled", "yes",
-		"--cluster-config-file", filepath.Join(dir, "nodes.conf"),
-		"--save", "",
-		"--appendonly", "no",
-		"--dir", dir,
-		"--loglevel", "warning",
-	)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = dieWithParent()
-	if err := cmd.Start(); err != nil {
+	s, out, err := spawn(bin, dir, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--cluster-enabled", "yes", "--cluster-config-file", filepath.Join(dir, "nodes.conf"))
+	if err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, 0, fmt.Errorf("redistest: start redis-server: %w", err)
+		return nil, 0, err
 	}
-	s := &Server{dir: dir, cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(s.done) }()
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	if err := waitListening(s, "tcp", addr, out); err != nil {
 		return nil, 0, err

@@ -173,28 +173,31 @@ func startServer() (*Server, error) {
 // launch runs redis-server on dir/redis.sock and waits until it answers.
 func launch(bin, dir string) (*Server, error) {
 	sock := filepath.Join(dir, "redis.sock")
-	cmd := exec.Command(bin,
-		"--port", "0",
-		"--unixsocket", sock,
-		"--unixsocketperm", "700",
-		"--save", "",
-		"--appendonly", "no",
-		"--dir", dir,
-		"--loglevel", "warning",
-	)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	// Kill the server if the test binary dies without calling Stop.
-	cmd.SysProcAttr = dieWithParent()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("redistest: start redis-server: %w", err)
+	s, out, err := spawn(bin, dir, "--port", "0", "--unixsocket", sock, "--unixsocketperm", "700")
+	if err != nil {
+		return nil, err
 	}
-	s := &Server{dir: dir, sock: sock, cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(s.done) }()
+	s.sock = sock
 	if err := waitListening(s, "unix", sock, out); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// spawn starts redis-server in dir, listening as listen says, with
+// persistence off. It is killed with the test binary if nobody stops it.
+func spawn(bin, dir string, listen ...string) (*Server, *syncBuffer, error) {
+	args := append(listen, "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning")
+	cmd := exec.Command(bin, args...)
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = dieWithParent()
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("redistest: start redis-server: %w", err)
+	}
+	s := &Server{dir: dir, cmd: cmd, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(s.done) }()
+	return s, out, nil
 }
 
 // waitListening waits up to 10s for the server to accept connections on
