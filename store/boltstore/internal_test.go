@@ -64,18 +64,7 @@ func TestExpiredClaimsAreSwept(t *testing.T) {
 // so that the walk costs what it returns.
 func TestWithdrawLeavesTimeIndex(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "t.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	fw := &framework.Framework{ID: "eqs", Name: "Sample", Objectives: []framework.Objective{
-		{Code: "1", Title: "One", Targets: []framework.TargetSpec{{Code: "1.1", Title: "First"}}},
-	}}
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	if _, err := s.Import(ctx, "local", fw, now); err != nil {
-		t.Fatal(err)
-	}
+	s, now := oneTarget(t)
 	u, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now, Progress: 5})
 	if err != nil {
 		t.Fatal(err)
@@ -98,23 +87,12 @@ func TestWithdrawLeavesTimeIndex(t *testing.T) {
 // Stale must say so (EINTERNAL) rather than blame the caller (ENOTFOUND).
 func TestDanglingIndexEntryIsInternal(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "t.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	fw := &framework.Framework{ID: "eqs", Name: "Sample", Objectives: []framework.Objective{
-		{Code: "1", Title: "One", Targets: []framework.TargetSpec{{Code: "1.1", Title: "First"}}},
-	}}
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	if _, err := s.Import(ctx, "local", fw, now); err != nil {
-		t.Fatal(err)
-	}
+	s, now := oneTarget(t)
 	due, owner := framework.Date("2026-04-01"), "U1"
 	if _, err := s.PatchTarget(ctx, "local", "eqs/1.1", framework.TargetPatch{Due: &due, Owner: &owner}); err != nil {
 		t.Fatal(err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte("ws:local")).Bucket(bTargets).Delete([]byte("eqs/1.1"))
 	})
 	if err != nil {
@@ -126,4 +104,23 @@ func TestDanglingIndexEntryIsInternal(t *testing.T) {
 	if _, err := s.Stale(ctx, "local", now.Add(time.Hour)); framework.ErrorCode(err) != framework.EINTERNAL {
 		t.Fatalf("Stale over a dangling entry: %v, want EINTERNAL", err)
 	}
+}
+
+// oneTarget is a store whose workspace "local" has imported one target,
+// eqs/1.1, at the time it returns. The store closes when the test ends.
+func oneTarget(t *testing.T) (*Store, time.Time) {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "t.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	fw := &framework.Framework{ID: "eqs", Name: "Sample", Objectives: []framework.Objective{
+		{Code: "1", Title: "One", Targets: []framework.TargetSpec{{Code: "1.1", Title: "First"}}},
+	}}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	if _, err := s.Import(context.Background(), "local", fw, now); err != nil {
+		t.Fatal(err)
+	}
+	return s, now
 }
