@@ -42,19 +42,21 @@ func PlatformOf(ws string) string {
 	return ws
 }
 
-// Reply is what the bot says back. Text is always set: it is the whole
-// message in light markdown (*bold*, `code`, user mentions as <@ID>), and
-// it is what plain-text platforms print. Blocks, when set, are the same
-// content structured for rich rendering.
+// Reply is what the bot says back. It is blocks first: Blocks are the
+// message, and every plain text a platform needs (a notification
+// fallback, the console's output) is derived from them. Every text in it
+// is in the declared markup (see markup.go).
 type Reply struct {
 	// Ephemeral replies are seen only by the requester. Queries and errors
 	// are ephemeral; logged updates are posted in the channel.
 	Ephemeral bool
-	Text      string
 	Blocks    []Block
 	// Details belong under the message: a thread on Slack, more embeds on
 	// Discord, more lines on the console. Digests put the long part here.
 	Details []Block
+	// Notify lists the users this message may notify. Every other user
+	// reference names its user without notifying them.
+	Notify []string
 	// Code is "" for success, or the framework error code of a failure.
 	Code string
 	// Field names the input that was wrong, when an error is about one
@@ -65,17 +67,68 @@ type Reply struct {
 	Command string
 }
 
+// Say is a reply of one block of markup text.
+func Say(markup string, ephemeral bool) Reply {
+	return Reply{Ephemeral: ephemeral, Blocks: []Block{{Text: markup}}}
+}
+
+// Text is the message as markup: each block's title in bold, its text,
+// and its fields as "Name: value" lines, blocks separated by a blank
+// line. Details are not included.
+func (r Reply) Text() string { return BlocksText(r.Blocks) }
+
+// Summary is the first line of the message, as markup: what a
+// notification shows.
+func (r Reply) Summary() string {
+	s, _, _ := strings.Cut(strings.TrimSpace(r.Text()), "\n")
+	return s
+}
+
+// BlocksText is blocks as markup, as Reply.Text describes.
+func BlocksText(blocks []Block) string {
+	var b strings.Builder
+	for _, blk := range blocks {
+		t := blk.Markup()
+		if t == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
 // Block is one section of a rich reply: a target, an objective, a part of
 // a digest.
 type Block struct {
-	Title   string // a heading line, may be empty
-	Text    string // body, light markdown
-	Fields  []Field
-	Colour  string // "#rrggbb" by status or rating, "" for none
+	Title  string // a heading line in markup, may be empty
+	Text   string // the body in markup; its lines are where adapters may split it
+	Fields []Field
+	// Colour is "#rrggbb" by status or rating, "" for none. Platforms
+	// that cannot colour a block rely on the emoji in its text.
+	Colour  string
 	Buttons []Button
 }
 
-// Field is a labelled value within a Block.
+// Markup is the block as markup: its title in bold, its text, and its
+// fields as "Name: value" lines.
+func (b Block) Markup() string {
+	var lines []string
+	if b.Title != "" {
+		lines = append(lines, Bold(b.Title))
+	}
+	if b.Text != "" {
+		lines = append(lines, b.Text)
+	}
+	for _, f := range b.Fields {
+		lines = append(lines, Bold(f.Name+":")+" "+f.Value)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Field is a labelled value within a Block, both in markup.
 type Field struct {
 	Name   string
 	Value  string
@@ -136,10 +189,6 @@ type Poster interface {
 	Post(ctx context.Context, m Message) error
 }
 
-// MentionUser formats a user id as a mention: "<@U123>". Slack and Discord
-// render it natively; the console prints it as "@U123".
-func MentionUser(id string) string { return "<@" + id + ">" }
-
 type requestIDKey struct{}
 
 // WithRequestID returns ctx carrying the id of the HTTP request or event
@@ -152,4 +201,12 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
+}
+
+// Failed is the reply an adapter gives when the Handler panicked: the
+// problem is logged, and the user is told to try again.
+func Failed() Reply {
+	r := Say("Something went wrong on our side, and it has been logged. Try again; if it keeps failing, tell your admin.", true)
+	r.Code = "internal"
+	return r
 }

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -52,15 +53,19 @@ func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if was {
 		what = "imported new"
 	}
-	msg := fmt.Sprintf("%s %s %s from *%s* (%s). See them with %s", bot.MentionUser(c.req.User), what, plural(added, "target"), f.Name, code(f.ID), code("/target list "+f.ID))
-	return announce(msg, bot.Block{Title: f.Name, Text: fmt.Sprintf("%s %s under %s", what, plural(added, f.TargetLabel()), plural(len(f.Objectives), f.ObjectiveLabel()))}), nil
+	msg := fmt.Sprintf("%s %s %s under %s from %s (%s). See them with %s", bot.User(c.req.User), what,
+		plural(added, f.TargetLabel()), plural(len(f.Objectives), f.ObjectiveLabel()), bot.Bold(bot.Escape(f.Name)), code(f.ID), code("/target list "+f.ID))
+	return announce(msg), nil
 }
 
 // changed announces a change to a target's settings.
 func (h *Handler) changed(c *call, w *framework.Workspace, t *framework.Target, what string) bot.Reply {
-	v := h.view(c, w)
-	msg := fmt.Sprintf("%s %s *%s* %s", bot.MentionUser(c.req.User), what, t.Ref(), short(t.Title, 80))
-	return announce(msg, bot.Block{Title: t.Ref() + " " + short(t.Title, 80), Text: msg, Fields: v.targetFields(t), Colour: colour(t)})
+	return bot.Reply{Blocks: []bot.Block{{
+		Title:  targetHeading(t, 80),
+		Text:   fmt.Sprintf("%s %s %s", bot.User(c.req.User), what, code(t.Ref())),
+		Fields: targetFields(h.clock(c, w), t),
+		Colour: view.Colour(t),
+	}}}
 }
 
 // targetFor loads the workspace and resolves the target named by word 0.
@@ -101,7 +106,7 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 	if t, err = h.patch(ctx, &w, &t, framework.TargetPatch{Rating: &r}); err != nil {
 		return bot.Reply{}, err
 	}
-	what := "rated " + r.Emoji() + " *" + string(r) + "*:"
+	what := "rated " + view.RatingEmoji(r) + " " + bot.Bold(string(r))
 	if r == framework.Unrated {
 		what = "cleared the rating of"
 	}
@@ -135,7 +140,7 @@ func (h *Handler) assign(ctx context.Context, c *call) (bot.Reply, error) {
 	if t, err = h.patch(ctx, &w, &t, framework.TargetPatch{Owner: &user}); err != nil {
 		return bot.Reply{}, err
 	}
-	what := "assigned " + bot.MentionUser(user) + " to"
+	what := "assigned " + bot.User(user) + " to"
 	if user == "" {
 		what = "unassigned"
 	}
@@ -267,11 +272,7 @@ func (h *Handler) snooze(ctx context.Context, c *call) (bot.Reply, error) {
 	if until.IsZero() {
 		what = "turned reminders back on for"
 	}
-	r := h.changed(c, &w, &t, what)
-	if reason != "" {
-		r.Text += "\n> " + reason
-	}
-	return r, nil
+	return h.changed(c, &w, &t, what), nil
 }
 
 // parseSnooze reads `7d`, `2w` or a date, and requires a day after today.

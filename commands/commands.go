@@ -28,10 +28,10 @@ type Options struct {
 	// Now is the clock; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
-	// Digest builds the digest for a channel as a Reply, posts nothing,
-	// and marks the channel digested. `digest now` uses it. nil means
-	// digests are unavailable, and the verb says so.
-	Digest func(ctx context.Context, ws, channel string) (bot.Reply, error)
+	// PostDigest posts the digest for a channel, as a scheduled digest
+	// would, and marks the channel digested. `digest now` uses it. nil
+	// means digests are unavailable, and the verb says so.
+	PostDigest func(ctx context.Context, ws, channel string) error
 }
 
 // Handler runs commands. It is safe for concurrent use.
@@ -42,7 +42,7 @@ type Handler struct {
 	loc        *time.Location
 	now        func() time.Time
 	log        *slog.Logger
-	digest     func(ctx context.Context, ws, channel string) (bot.Reply, error)
+	postDigest func(ctx context.Context, ws, channel string) error
 }
 
 var (
@@ -59,7 +59,7 @@ func New(opts Options) *Handler {
 		loc:        opts.Location,
 		now:        opts.Now,
 		log:        opts.Logger,
-		digest:     opts.Digest,
+		postDigest: opts.PostDigest,
 	}
 	for _, a := range opts.Admins {
 		if a = strings.TrimSpace(a); a != "" {
@@ -100,7 +100,9 @@ func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 		if s := suggestVerb(verb); s != "" {
 			msg = "unknown command " + code(short(verb, 40)) + ": did you mean `/target " + s + "`? See `/target help`"
 		}
-		return bot.Reply{Ephemeral: true, Code: framework.EINVALID, Text: msg}
+		r := ephemeral(msg)
+		r.Code = framework.EINVALID
+		return r
 	}
 	c := &call{req: r, verb: verb, args: tokenize(rest), now: h.now()}
 	reply, err := run(h, ctx, c)
@@ -126,7 +128,9 @@ func (h *Handler) errorReply(c *call, err error) bot.Reply {
 			msg = "storage is unavailable, try again shortly"
 		}
 	}
-	return bot.Reply{Ephemeral: true, Code: code, Field: framework.ErrorField(err), Text: msg, Command: c.verb}
+	r := ephemeral(msg)
+	r.Code, r.Field, r.Command = code, framework.ErrorField(err), c.verb
+	return r
 }
 
 // errNoDigests is the answer to `digest now` when the deployment has no

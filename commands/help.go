@@ -103,10 +103,10 @@ func (h *Handler) help(_ context.Context, c *call) (bot.Reply, error) {
 		if !ok {
 			return bot.Reply{}, framework.Errorf(framework.EINVALID, "there is no verb %s: see `/target help` for the list", code(short(name, 40)))
 		}
-		return bot.Reply{Ephemeral: true, Text: usage(v), Blocks: []bot.Block{{Title: "/target " + v.Name, Text: usage(v)}}}, nil
+		return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: "/target " + v.Name, Text: usage(v)}}}, nil
 	}
 	var b strings.Builder
-	b.WriteString("*targetbot*: track your team's targets. Use `/target <verb>`:")
+	b.WriteString("Track your team's targets. Use `/target <verb>`:")
 	for _, v := range verbInfos {
 		b.WriteString("\n• " + code(v.Usage) + ": " + v.Summary)
 		if v.Access != "anyone" {
@@ -114,7 +114,7 @@ func (h *Handler) help(_ context.Context, c *call) (bot.Reply, error) {
 		}
 	}
 	b.WriteString("\nTargets are written `eds/1.1`, or just `1.1` when only one framework has that code. `/target help <verb>` shows examples.")
-	return bot.Reply{Ephemeral: true, Text: b.String(), Blocks: []bot.Block{{Title: "targetbot commands", Text: b.String()}}}, nil
+	return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: "targetbot commands", Text: b.String()}}}, nil
 }
 
 // suggestVerb returns the verb closest to a mistyped one, or "".

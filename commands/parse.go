@@ -204,12 +204,6 @@ func checkText(field, what, s string, limit int) error {
 	return nil
 }
 
-// code formats s as inline code, keeping backticks in it from breaking
-// the markup.
-func code(s string) string {
-	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
-}
-
 // defuse rewrites Slack's special mentions in free text (<!channel>,
 // <!here>, <!everyone>, <!subteam^ID|@team>, <!date^…|text>) as plain
 // words. Notes, reasons and titles are posted in the channel by the bot,

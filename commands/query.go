@@ -7,12 +7,13 @@ import (
 	"strings"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
-// view returns the rendering view for a workspace.
-func (h *Handler) view(c *call, w *framework.Workspace) view {
-	return view{now: c.now, loc: w.Location(h.loc)}
+// clock returns what rendering needs to judge dates in a workspace.
+func (h *Handler) clock(c *call, w *framework.Workspace) view.Clock {
+	return view.Clock{Now: c.now, Loc: w.Location(h.loc)}
 }
 
 // frameworksVerb lists every framework offered and marks the imported ones.
@@ -24,28 +25,27 @@ func (h *Handler) frameworksVerb(ctx context.Context, c *call) (bot.Reply, error
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	var lines []string
-	var blocks []bot.Block
+	blocks := []bot.Block{{Title: "Frameworks"}}
 	for _, f := range h.frameworks {
 		mark := "not imported: an admin can run " + code("/target import "+f.ID)
 		if w.Imported(f.ID) {
 			mark = "✅ imported"
 		}
-		line := fmt.Sprintf("• *%s* %s: %s, %s (%s)", f.ID, f.Name, plural(len(f.Objectives), f.ObjectiveLabel()), plural(f.TargetCount(), f.TargetLabel()), mark)
-		lines = append(lines, line)
-		blocks = append(blocks, bot.Block{Title: f.ID + ": " + f.Name, Text: strings.TrimSpace(short(f.Description, 300) + "\n" + mark)})
+		size := fmt.Sprintf("%s, %s", plural(len(f.Objectives), f.ObjectiveLabel()), plural(f.TargetCount(), f.TargetLabel()))
+		blocks = append(blocks, bot.Block{
+			Title: bot.Escape(f.ID + ": " + f.Name),
+			Text:  strings.TrimSpace(bot.Escape(short(f.Description, 300)) + "\n" + size + " · " + mark),
+		})
 	}
 	for _, id := range w.Frameworks {
 		if h.framework(id) == nil {
-			lines = append(lines, "• *"+id+"* ✅ imported (no longer offered by this bot)")
+			blocks = append(blocks, bot.Block{Title: bot.Escape(id), Text: "✅ imported (no longer offered by this bot)"})
 		}
 	}
-	if len(lines) == 0 {
+	if len(blocks) == 1 {
 		return ephemeral("no frameworks are offered: whoever runs targetbot can add custom ones with TARGETBOT_FRAMEWORKS_DIR"), nil
 	}
-	r := ephemeral("*Frameworks*\n" + strings.Join(lines, "\n"))
-	r.Blocks = blocks
-	return r, nil
+	return bot.Reply{Ephemeral: true, Blocks: blocks}, nil
 }
 
 // list shows targets grouped by objective: all, one objective, the
@@ -61,7 +61,7 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.requireImported(&w); err != nil {
 		return bot.Reply{}, err
 	}
-	v := h.view(c, &w)
+	v := h.clock(c, &w)
 	filter := c.args.at(0)
 	var ts []framework.Target
 	var heading, empty string
@@ -72,7 +72,7 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	case lower == "overdue":
 		heading, empty = "Overdue targets", "nothing is overdue 🎉 `/target list` shows every target"
 		// Due holds open targets only; yesterday is the last overdue day.
-		today := framework.Today(c.now, v.loc)
+		today := framework.Today(c.now, v.Loc)
 		ts, err = h.store.Due(ctx, w.ID, "", today.AddDays(-1))
 	case lower == "mine" || lower == "me":
 		heading = "Your targets"
@@ -87,8 +87,8 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 		})
 	default:
 		if user, ok := parseMention(filter); ok {
-			heading = "Targets owned by " + bot.MentionUser(user)
-			empty = bot.MentionUser(user) + " owns no targets: an admin can run `/target assign <target> " + filter + "`"
+			heading = "Targets owned by " + bot.User(user)
+			empty = bot.User(user) + " owns no targets: an admin can run `/target assign <target> " + filter + "`"
 			ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Owner == user })
 			break
 		}
@@ -122,10 +122,8 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	if len(ts) == 0 {
 		return ephemeral(empty), nil
 	}
-	text, blocks := h.groupBlocks(v, ts)
-	r := ephemeral(fmt.Sprintf("*%s* (%d)%s", heading, len(ts), text))
-	r.Blocks = blocks
-	return r, nil
+	head := bot.Block{Title: fmt.Sprintf("%s (%d)", heading, len(ts))}
+	return bot.Reply{Ephemeral: true, Blocks: append([]bot.Block{head}, h.groupBlocks(v, ts)...)}, nil
 }
 
 // filterTargets returns the workspace's targets that keep accepts.
@@ -143,6 +141,12 @@ func (h *Handler) filterTargets(ctx context.Context, ws string, keep func(*frame
 	return out, nil
 }
 
+// How many updates show and history list by default.
+const (
+	showUpdates = 5
+	maxHistory  = 50
+)
+
 // show describes one target with its last five updates and buttons.
 func (h *Handler) show(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.args.len() != 1 {
@@ -156,32 +160,38 @@ func (h *Handler) show(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	us, err := h.store.Updates(ctx, w.ID, t.Ref(), 5)
+	// One more than shown says whether there are more.
+	us, err := h.store.Updates(ctx, w.ID, t.Ref(), showUpdates+1)
 	if err != nil {
 		return bot.Reply{}, storeErr("load updates", err)
 	}
-	v := h.view(c, &w)
+	more := len(us) > showUpdates
+	us = us[:min(len(us), showUpdates)]
+	v := h.clock(c, &w)
 	objective := framework.Ref(t.Framework, t.Objective)
 	if ot := h.objectiveTitle(t.Framework, t.Objective); ot != "" {
-		objective += " " + ot
+		objective += " " + bot.Escape(ot)
 	}
-	fields := append([]bot.Field{{Name: "Objective", Value: objective}}, v.targetFields(&t)...)
+	fields := append([]bot.Field{{Name: "Objective", Value: objective}}, targetFields(v, &t)...)
 	recent := "No updates yet: log one with " + code("/target update "+t.Ref()+" 10% on-track")
 	if len(us) > 0 {
 		lines := make([]string, len(us))
 		for i := range us {
-			lines[i] = "• " + v.updateLine(&us[i])
+			lines[i] = view.Bullet(v.UpdateLine(&us[i]))
 		}
-		recent = "*Last updates*\n" + strings.Join(lines, "\n")
+		recent = bot.Bold("Last updates") + "\n" + strings.Join(lines, "\n")
+		if more {
+			recent += "\n…older updates: " + code("/target history "+t.Ref())
+		}
 	}
-	title := t.Status.Emoji() + " " + t.Ref() + " " + t.Title
+	title := view.StatusEmoji(t.Status) + " " + targetHeading(&t, 0)
 	if t.Custom {
 		title += " (custom)"
 	}
-	text := "*" + title + "*\n" + fieldsText(fields) + "\n" + recent
-	r := ephemeral(text)
-	r.Blocks = []bot.Block{{Title: title, Text: recent, Fields: fields, Colour: colour(&t), Buttons: targetButtons(&t)}}
-	return r, nil
+	return bot.Reply{Ephemeral: true, Blocks: []bot.Block{
+		{Title: title, Fields: fields, Colour: view.Colour(&t)},
+		{Text: recent, Buttons: view.TargetButtons(&t)},
+	}}, nil
 }
 
 // history lists a target's updates, newest first, withdrawn ones marked.
@@ -195,7 +205,7 @@ func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
 		if err != nil || v < 1 {
 			return bot.Reply{}, usageError("history", "n", "`"+short(s, 20)+"` is not a count: give a whole number from 1 to 50")
 		}
-		n = min(v, 50)
+		n = min(v, maxHistory)
 	}
 	w, err := h.workspace(ctx, c)
 	if err != nil {
@@ -205,20 +215,27 @@ func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	us, err := h.store.Updates(ctx, w.ID, t.Ref(), n)
+	us, err := h.store.Updates(ctx, w.ID, t.Ref(), n+1)
 	if err != nil {
 		return bot.Reply{}, storeErr("load updates", err)
 	}
+	more := len(us) > n
+	us = us[:min(len(us), n)]
 	if len(us) == 0 {
 		return ephemeral(code(t.Ref()) + " has no updates yet: log one with " + code("/target update "+t.Ref()+" 10% on-track")), nil
 	}
-	v := h.view(c, &w)
+	v := h.clock(c, &w)
 	lines := make([]string, len(us))
 	for i := range us {
-		lines[i] = "• " + v.updateLine(&us[i])
+		lines[i] = view.Bullet(v.UpdateLine(&us[i]))
 	}
-	title := fmt.Sprintf("History of %s %s (newest first, %d)", t.Ref(), short(t.Title, 60), len(us))
-	r := ephemeral("*" + title + "*\n" + strings.Join(lines, "\n"))
-	r.Blocks, _ = splitBlocks(title, lines, colour(&t))
-	return r, nil
+	title := fmt.Sprintf("History of %s (newest first, %d)", targetHeading(&t, 60), len(us))
+	if more {
+		next := "…older updates are not shown: " + code(fmt.Sprintf("/target history %s %d", t.Ref(), maxHistory))
+		if n >= maxHistory {
+			next = fmt.Sprintf("…older updates are not shown: history shows the newest %d", maxHistory)
+		}
+		lines = append(lines, next)
+	}
+	return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: title, Text: strings.Join(lines, "\n"), Colour: view.Colour(&t)}}}, nil
 }

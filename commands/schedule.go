@@ -88,9 +88,9 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		if err != nil {
 			return bot.Reply{}, storeErr("delete subscription", err)
 		}
-		return announce(bot.MentionUser(c.req.User) + " turned digests off for this channel"), nil
+		return announce(bot.User(c.req.User) + " turned digests off for this channel"), nil
 	case "now":
-		if h.digest == nil {
+		if h.postDigest == nil {
 			return bot.Reply{}, errNoDigests
 		}
 		// A digest reports the updates since the channel's last one, so it
@@ -102,12 +102,10 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		if !slices.ContainsFunc(subs, func(s framework.Subscription) bool { return s.Channel == c.req.Channel }) {
 			return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "this channel gets no digests yet: run `/target digest here` first, then `/target digest now`")
 		}
-		r, err := h.digest(ctx, c.req.Workspace, c.req.Channel)
-		if err != nil {
+		if err := h.postDigest(ctx, c.req.Workspace, c.req.Channel); err != nil {
 			return bot.Reply{}, storeErr("digest now", err)
 		}
-		r.Ephemeral = false
-		return r, nil
+		return ephemeral("the digest is posted in this channel"), nil
 	}
 	w, err := h.workspace(ctx, c)
 	if err != nil {
@@ -126,8 +124,8 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.store.PutSubscription(ctx, s); err != nil {
 		return bot.Reply{}, storeErr("put subscription", err)
 	}
-	msg := fmt.Sprintf("%s subscribed this channel to digests on %s (%s). The next one is %s", bot.MentionUser(c.req.User), code(spec), loc, when(next))
-	return announce(msg, bot.Block{Title: "Digests", Text: msg}), nil
+	msg := fmt.Sprintf("%s subscribed this channel to digests on %s (%s). The next one is %s", bot.User(c.req.User), code(spec), loc, when(next))
+	return announce(msg), nil
 }
 
 // timezone shows the workspace's time zone, or sets it for an admin.
@@ -160,7 +158,7 @@ func (h *Handler) timezone(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, storeErr("set timezone", err)
 	}
 	return announce(fmt.Sprintf("%s set the time zone to %s: it is %s there now. Due dates, digests and reminders follow it",
-		bot.MentionUser(c.req.User), code(loc.String()), c.now.In(loc).Format("15:04 on Mon 2 Jan"))), nil
+		bot.User(c.req.User), code(loc.String()), c.now.In(loc).Format("15:04 on Mon 2 Jan"))), nil
 }
 
 // loadLocation loads an IANA zone, forgiving case ("europe/london"). It
@@ -230,5 +228,5 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.store.SetReminderSpec(ctx, w.ID, saved); err != nil {
 		return bot.Reply{}, storeErr("set reminder spec", err)
 	}
-	return announce(fmt.Sprintf("%s set overdue reminders to %s (%s); the next run is %s", bot.MentionUser(c.req.User), code(spec), loc, when(next))), nil
+	return announce(fmt.Sprintf("%s set overdue reminders to %s (%s); the next run is %s", bot.User(c.req.User), code(spec), loc, when(next))), nil
 }

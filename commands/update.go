@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -174,17 +175,16 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, storeErr("append update", err)
 	}
 	h.log.Info("update logged", "workspace", c.req.Workspace, "target", t.Ref(), "update", u.ID, "user", c.req.User)
-	head := fmt.Sprintf("%s updated *%s* %s", bot.MentionUser(c.req.User), t.Ref(), short(t.Title, 80))
-	body := framework.ProgressBar(t.Progress) + " · " + statusText(t.Status)
+	body := view.ProgressBar(t.Progress) + " · " + view.Status(t.Status)
 	if ua.note != "" {
-		body += "\n> " + strings.ReplaceAll(ua.note, "\n", "\n> ")
+		body += "\n" + view.Note(ua.note)
 	}
-	return announce(head+"\n"+body, bot.Block{
-		Title:   t.Ref() + " " + short(t.Title, 80),
-		Text:    bot.MentionUser(c.req.User) + " updated it\n" + body,
-		Colour:  t.Status.Colour(),
-		Buttons: targetButtons(&t),
-	}), nil
+	return bot.Reply{Blocks: []bot.Block{{
+		Title:   targetHeading(&t, 80),
+		Text:    bot.User(c.req.User) + " updated it\n" + body,
+		Colour:  view.StatusColour(t.Status),
+		Buttons: view.TargetButtons(&t),
+	}}}, nil
 }
 
 // undo withdraws the requester's last update, within undoWindow, and
@@ -229,12 +229,11 @@ func (h *Handler) undo(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, storeErr("withdraw update", err)
 	}
 	h.log.Info("update withdrawn", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
-	body := "back to " + framework.ProgressBar(t.Progress) + " · " + statusText(t.Status)
-	return announce(fmt.Sprintf("%s undid their update to *%s* %s: %s", bot.MentionUser(c.req.User), t.Ref(), short(t.Title, 80), body), bot.Block{
-		Title:  t.Ref() + " " + short(t.Title, 80),
-		Text:   bot.MentionUser(c.req.User) + " undid their update\n" + body,
-		Colour: t.Status.Colour(),
-	}), nil
+	return bot.Reply{Blocks: []bot.Block{{
+		Title:  targetHeading(&t, 80),
+		Text:   bot.User(c.req.User) + " undid their update: back to " + view.ProgressBar(t.Progress) + " · " + view.Status(t.Status),
+		Colour: view.StatusColour(t.Status),
+	}}}, nil
 }
 
 // ago is a duration as people say it: "20 minutes", "3 hours", "2 days".

@@ -95,35 +95,6 @@ func RatingCounts(ts []Target) map[Rating]int {
 	return m
 }
 
-// ProgressBar draws p percent as ten blocks, for example "▓▓▓▓░░░░░░ 40%".
-func ProgressBar(p int) string {
-	p = max(0, min(100, p))
-	filled := (p + 5) / 10
-	return strings.Repeat("▓", filled) + strings.Repeat("░", 10-filled) + " " + itoa(p) + "%"
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
-
 // SortTargets sorts targets in place by framework, then by code in natural
 // order (1.2 before 1.10), and returns them.
 func SortTargets(ts []Target) []Target {

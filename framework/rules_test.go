@@ -124,12 +124,6 @@ func TestParsers(t *testing.T) {
 	if got := Date("2026-12-31").AddDays(1); got != "2027-01-01" {
 		t.Errorf("AddDays = %s", got)
 	}
-	if got := ProgressBar(40); got != "▓▓▓▓░░░░░░ 40%" {
-		t.Errorf("ProgressBar(40) = %q", got)
-	}
-	if got := ProgressBar(140); got != "▓▓▓▓▓▓▓▓▓▓ 100%" {
-		t.Errorf("ProgressBar(140) = %q", got)
-	}
 }
 
 func TestErrors(t *testing.T) {

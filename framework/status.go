@@ -35,38 +35,6 @@ func (s Status) Valid() bool {
 	return ok && string(s) == strings.TrimSpace(string(s))
 }
 
-// Emoji is the status's marker in chat: a coloured circle or a tick.
-func (s Status) Emoji() string {
-	switch s {
-	case OnTrack:
-		return "🟢"
-	case AtRisk:
-		return "🟠"
-	case OffTrack:
-		return "🔴"
-	case Done:
-		return "✅"
-	default:
-		return "⚪"
-	}
-}
-
-// Colour is the status's RAG colour as "#rrggbb".
-func (s Status) Colour() string {
-	switch s {
-	case OnTrack:
-		return "#2eb67d"
-	case AtRisk:
-		return "#ecb22e"
-	case OffTrack:
-		return "#e01e5a"
-	case Done:
-		return "#1d9bd1"
-	default:
-		return "#9e9e9e"
-	}
-}
-
 // Rating is an EDS grade. The zero Rating is unrated.
 type Rating string
 
@@ -110,38 +78,6 @@ func (r Rating) Band() string {
 		return "purple"
 	default:
 		return "grey"
-	}
-}
-
-// Colour is the grade's EDS colour as "#rrggbb".
-func (r Rating) Colour() string {
-	switch r {
-	case Undeveloped:
-		return "#d4351c"
-	case Developing:
-		return "#f47738"
-	case Achieving:
-		return "#00703c"
-	case Excelling:
-		return "#6f2c91"
-	default:
-		return "#b1b4b6"
-	}
-}
-
-// Emoji is the grade's coloured square in chat.
-func (r Rating) Emoji() string {
-	switch r {
-	case Undeveloped:
-		return "🟥"
-	case Developing:
-		return "🟧"
-	case Achieving:
-		return "🟩"
-	case Excelling:
-		return "🟪"
-	default:
-		return "⬜"
 	}
 }
 

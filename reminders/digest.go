@@ -22,27 +22,37 @@ const firstDigestWindow = 7 * 24 * time.Hour
 // digest, so none is lost between the two.
 const digestSettle = 30 * time.Second
 
-// Digest builds the digest for one channel now, as `digest now` does,
-// marks the channel digested if it is subscribed, and returns the digest
-// without posting it.
-func (s *Scheduler) Digest(ctx context.Context, ws, channel string) (bot.Reply, error) {
+// PostDigest posts the digest for one channel now, as `digest now`
+// asks: exactly what a scheduled digest posts, details included, through
+// the workspace platform's Poster. Then it marks the channel digested, so
+// the next digest starts where this one ended.
+func (s *Scheduler) PostDigest(ctx context.Context, ws, channel string) error {
 	at := s.opts.Now()
+	poster := s.opts.Posters[bot.PlatformOf(ws)]
+	if poster == nil {
+		return fmt.Errorf("reminders: digest %s: no poster for platform %q", ws, bot.PlatformOf(ws))
+	}
 	w, err := s.opts.Store.Workspace(ctx, ws)
 	if err != nil {
-		return bot.Reply{}, fmt.Errorf("reminders: digest %s: %w", ws, err)
+		return fmt.Errorf("reminders: digest %s: %w", ws, err)
 	}
 	last, err := s.lastDigest(ctx, ws, channel)
 	if err != nil {
-		return bot.Reply{}, err
+		return err
 	}
 	reply, err := s.buildDigest(ctx, ws, w.Location(s.opts.Location), last, at, at)
 	if err != nil {
-		return bot.Reply{}, err
+		return err
+	}
+	reply.Command = "digest"
+	key := fmt.Sprintf("digest-now:%s:%s:%d", ws, channel, at.UnixNano())
+	if err := poster.Post(ctx, bot.Message{Workspace: ws, Channel: channel, Reply: reply, Key: key}); err != nil {
+		return fmt.Errorf("reminders: post digest %s %s: %w", ws, channel, err)
 	}
 	if err := s.opts.Store.MarkDigested(ctx, ws, channel, at); err != nil && framework.ErrorCode(err) != framework.ENOTFOUND {
-		return bot.Reply{}, fmt.Errorf("reminders: mark %s %s digested: %w", ws, channel, err)
+		return fmt.Errorf("reminders: mark %s %s digested: %w", ws, channel, err)
 	}
-	return reply, nil
+	return nil
 }
 
 // deliverDigest posts a claimed digest and marks the channel digested.
@@ -92,8 +102,8 @@ func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Locati
 	uc := make(chan updates, 1)
 	go func() {
 		// Updates logged after upTo belong to the next digest. The digest
-		// lists the newest maxListed and counts the rest.
-		us, total, err := s.opts.Store.UpdatesSince(ctx, ws, since, upTo, maxListed)
+		// lists the newest maxUpdatesListed and counts the rest.
+		us, total, err := s.opts.Store.UpdatesSince(ctx, ws, since, upTo, maxUpdatesListed)
 		uc <- updates{us, total, err}
 	}()
 	ts, terr := s.opts.Store.Targets(ctx, ws)

@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
 // Reminder limits.
 const (
 	staleAfter     = 30 * 24 * time.Hour // an open target with no update this long gets an "update due" nudge
-	maxDMTargets   = 20                  // target blocks per DM; the text says how many more
 	snoozeDuration = "7d"
 )
 
@@ -97,29 +97,25 @@ func (s *Scheduler) collectReminders(ctx context.Context, ws string, loc *time.L
 	return dms, nil
 }
 
-// renderReminder is one owner's DM: a line per target in Text, and a
-// Block per target with log update, snooze and done buttons.
+// renderReminder is one owner's DM: a headline, then a Block per target
+// with log update, snooze and done buttons that name the target. It
+// notifies the owner, and no one else.
 func renderReminder(dm ownerDM) bot.Reply {
 	var head []string
 	if n := len(dm.overdue); n > 0 {
-		head = append(head, fmt.Sprintf("%s overdue", plural(n, "target")))
+		head = append(head, fmt.Sprintf("%s overdue", view.Plural(n, "target")))
 	}
 	if n := len(dm.stale); n > 0 {
-		head = append(head, fmt.Sprintf("%s with no update for %d days", plural(n, "target"), int(staleAfter.Hours()/24)))
+		head = append(head, fmt.Sprintf("%s with no update for %d days", view.Plural(n, "target"), int(staleAfter.Hours()/24)))
 	}
-	var text strings.Builder
-	fmt.Fprintf(&text, "⏰ You have %s.", strings.Join(head, " and "))
-	var blocks []bot.Block
+	blocks := []bot.Block{{Text: fmt.Sprintf("⏰ You have %s.", strings.Join(head, " and "))}}
 	item := func(t *framework.Target, what string) {
-		fmt.Fprintf(&text, "\n• `%s` %s: %s", t.Ref(), t.Title, what)
-		if len(blocks) < maxDMTargets {
-			blocks = append(blocks, bot.Block{
-				Title:   fmt.Sprintf("`%s` %s", t.Ref(), t.Title),
-				Text:    fmt.Sprintf("%s · %s %s · %d%%", what, t.Status.Emoji(), t.Status, t.Progress),
-				Colour:  t.Status.Colour(),
-				Buttons: reminderButtons(t.Ref()),
-			})
-		}
+		blocks = append(blocks, bot.Block{
+			Title:   view.Ref(t.Ref()) + " " + view.Title(t.Title, 0),
+			Text:    fmt.Sprintf("%s · %s · %d%%", what, view.Status(t.Status), t.Progress),
+			Colour:  view.StatusColour(t.Status),
+			Buttons: view.ReminderButtons(t.Ref(), snoozeDuration),
+		})
 	}
 	for i := range dm.overdue {
 		t := &dm.overdue[i]
@@ -137,17 +133,5 @@ func renderReminder(dm ownerDM) bot.Reply {
 		}
 		item(t, what)
 	}
-	if n := len(dm.overdue) + len(dm.stale); n > maxDMTargets {
-		fmt.Fprintf(&text, "\nButtons for the first %d; see all with `/target list mine`.", maxDMTargets)
-	}
-	return bot.Reply{Text: text.String(), Blocks: blocks, Command: "remind"}
-}
-
-// reminderButtons are the actions under each reminded target.
-func reminderButtons(ref string) []bot.Button {
-	return []bot.Button{
-		{Label: "Log update", Command: "update " + ref, Form: true},
-		{Label: "Snooze a week", Command: "snooze " + ref + " " + snoozeDuration},
-		{Label: "Mark done", Command: "update " + ref + " done", Style: "primary"},
-	}
+	return bot.Reply{Blocks: blocks, Notify: []string{dm.owner}, Command: "remind"}
 }

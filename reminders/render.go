@@ -6,15 +6,16 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
 // Digest section limits: a busy week has thousands of updates, and chat
 // platforms cap message size. The counts in the headline stay exact.
 const (
-	maxListed    = 25 // lines per digest section
-	dueSoonDays  = 14
-	escalateFrom = 3 // unanswered reminders before admins hear of a target
+	maxUpdatesListed = 50 // the newest updates a digest lists; it counts them all
+	dueSoonDays      = 14
+	escalateFrom     = 3 // unanswered reminders before admins hear of a target
 )
 
 // digestData is everything one digest shows.
@@ -68,40 +69,33 @@ func classify(d digestData) digestLists {
 	return l
 }
 
-// renderDigest is the digest as a Reply: a short headline in Text and one
-// summary Block, with the sections in Details (a thread on Slack).
+// renderDigest is the digest as a Reply: a short summary Block, with the
+// sections in Details (a thread on Slack). Every section lists all its
+// targets, however many: the adapter splits what does not fit. Only the
+// updates are a window, since a busy week has thousands; the summary
+// counts them all, and the section says how many it leaves out.
 func renderDigest(d digestData) bot.Reply {
 	if d.UpdateCount < len(d.Updates) {
 		d.UpdateCount = len(d.Updates)
 	}
 	sinceDay := framework.DateOf(d.Since, d.Loc)
 	if len(d.Targets) == 0 {
-		return bot.Reply{Text: "📊 *Digest*: no targets yet. An admin can add some with `/target frameworks` and `/target import <framework>`."}
+		return bot.Say("📊 "+bot.Bold("Digest")+": no targets yet. An admin can add some with `/target frameworks` and `/target import <framework>`.", false)
 	}
 	l := classify(d)
 	progress, byStatus := framework.Overall(d.Targets)
 	if d.UpdateCount == 0 && len(l.overdue) == 0 && len(l.dueSoon) == 0 {
-		return bot.Reply{Text: fmt.Sprintf("📊 *Digest*: nothing new since %s: no updates, nothing overdue or due in the next %d days (%d targets, %d%% overall).",
-			sinceDay, dueSoonDays, len(d.Targets), progress)}
+		return bot.Say(fmt.Sprintf("📊 %s: nothing new since %s: no updates, nothing overdue or due in the next %d days (%d targets, %d%% overall).",
+			bot.Bold("Digest"), sinceDay, dueSoonDays, len(d.Targets), progress), false)
 	}
 
-	counts := statusCounts(byStatus)
 	news := fmt.Sprintf("%s since %s · %d overdue · %d due in the next %d days",
-		plural(d.UpdateCount, "update"), sinceDay, len(l.overdue), len(l.dueSoon), dueSoonDays)
-	text := fmt.Sprintf("📊 *Digest*: %s, %d%% overall\n%s\n%s", plural(len(d.Targets), "target"), progress, counts, news)
+		view.Plural(d.UpdateCount, "update"), sinceDay, len(l.overdue), len(l.dueSoon), dueSoonDays)
+	text := fmt.Sprintf("%s, %s overall\n%s\n%s", view.Plural(len(d.Targets), "target"), view.ProgressBar(progress), statusCounts(byStatus), news)
 	if n := len(l.escalated) + len(l.unowned); n > 0 {
-		text += fmt.Sprintf("\n⚠️ %s need an admin (see thread)", plural(n, "target"))
+		text += fmt.Sprintf("\n⚠️ %s need an admin (see the details)", view.Plural(n, "target"))
 	}
-	summary := bot.Block{
-		Title: "Targets digest",
-		Text:  framework.ProgressBar(progress) + "\n" + counts,
-		Fields: []bot.Field{
-			{Name: "Updates", Value: fmt.Sprint(d.UpdateCount), Inline: true},
-			{Name: "Overdue", Value: fmt.Sprint(len(l.overdue)), Inline: true},
-			{Name: "Due soon", Value: fmt.Sprint(len(l.dueSoon)), Inline: true},
-		},
-		Colour: worstColour(byStatus),
-	}
+	summary := bot.Block{Title: "📊 Targets digest", Text: text, Colour: worstColour(byStatus)}
 
 	refs := make(map[string]*framework.Target, len(d.Targets))
 	for i := range d.Targets {
@@ -109,37 +103,44 @@ func renderDigest(d digestData) bot.Reply {
 	}
 	var details []bot.Block
 	for _, r := range framework.Rollups(d.Targets) {
+		ref := framework.Ref(r.Framework, r.Objective)
+		title := ref
+		if t := d.Titles[ref]; t != "" {
+			title += " " + view.Title(t, 80)
+		}
 		details = append(details, bot.Block{
-			Title:  strings.TrimSpace(framework.Ref(r.Framework, r.Objective) + " " + d.Titles[framework.Ref(r.Framework, r.Objective)]),
-			Text:   fmt.Sprintf("%s · %s", framework.ProgressBar(r.Progress), plural(r.Targets, "target")) + "\n" + statusCounts(r.ByStatus),
-			Colour: r.Status().Colour(),
+			Title:  title,
+			Text:   fmt.Sprintf("%s · %s", view.ProgressBar(r.Progress), view.Plural(r.Targets, "target")) + "\n" + statusCounts(r.ByStatus),
+			Colour: view.StatusColour(r.Status()),
 		})
 	}
 	if len(d.Updates) > 0 {
-		b := listBlock(fmt.Sprintf("Updates since %s", sinceDay), len(d.Updates), func(i int) string {
-			u := d.Updates[len(d.Updates)-1-i] // newest first
-			line := fmt.Sprintf("• `%s` %s %s %d%% by %s", u.Target, u.Status.Emoji(), u.Status, u.Progress, bot.MentionUser(u.Author))
+		lines := make([]string, 0, len(d.Updates)+1)
+		for i := len(d.Updates) - 1; i >= 0; i-- { // newest first
+			u := &d.Updates[i]
+			line := view.Ref(u.Target)
 			if t := refs[u.Target]; t != nil {
-				line = fmt.Sprintf("• `%s` %s: %s %s %d%% by %s", u.Target, t.Title, u.Status.Emoji(), u.Status, u.Progress, bot.MentionUser(u.Author))
+				line += " " + view.Title(t.Title, 80)
 			}
+			line += fmt.Sprintf(": %s %d%% by %s", view.Status(u.Status), u.Progress, bot.User(u.Author))
 			if u.Note != "" {
-				line += ": " + u.Note
+				line += " " + view.Note(u.Note)
 			}
-			return line
-		})
+			lines = append(lines, view.Bullet(line))
+		}
 		// The store read only the newest; say how many more there were.
 		if more := d.UpdateCount - len(d.Updates); more > 0 {
-			b.Text += fmt.Sprintf("\n…and %d more", more)
+			lines = append(lines, fmt.Sprintf("…and %s more since %s: %s shows each target's", view.Plural(more, "update"), sinceDay, bot.Code("/target history <target>")))
 		}
-		details = append(details, b)
+		details = append(details, bot.Block{Title: fmt.Sprintf("Updates since %s (%d)", sinceDay, d.UpdateCount), Text: strings.Join(lines, "\n")})
 	}
 	if len(l.overdue) > 0 {
-		details = append(details, targetList("Overdue", "#e01e5a", l.overdue, func(t *framework.Target) string {
+		details = append(details, targetList("Overdue", view.Alert, l.overdue, func(t *framework.Target) string {
 			return fmt.Sprintf("due %s, %s, %d%%", t.Due, ownerOf(t), t.Progress)
 		}))
 	}
 	if len(l.dueSoon) > 0 {
-		details = append(details, targetList(fmt.Sprintf("Due in the next %d days", dueSoonDays), "#ecb22e", l.dueSoon, func(t *framework.Target) string {
+		details = append(details, targetList(fmt.Sprintf("Due in the next %d days", dueSoonDays), view.Warning, l.dueSoon, func(t *framework.Target) string {
 			return fmt.Sprintf("due %s, %s, %d%%", t.Due, ownerOf(t), t.Progress)
 		}))
 	}
@@ -147,23 +148,23 @@ func renderDigest(d digestData) bot.Reply {
 		details = append(details, targetList("Snoozed", "", l.snoozed, func(t *framework.Target) string {
 			s := fmt.Sprintf("until %s", t.SnoozedUntil)
 			if t.SnoozeReason != "" {
-				s += ": " + t.SnoozeReason
+				s += ": " + bot.UserText(t.SnoozeReason)
 			}
 			return s
 		}))
 	}
 	if len(l.escalated) > 0 {
-		details = append(details, targetList(fmt.Sprintf("For admins: %d or more reminders unanswered", escalateFrom), "#e01e5a", l.escalated, func(t *framework.Target) string {
+		details = append(details, targetList(fmt.Sprintf("For admins: %d or more reminders unanswered", escalateFrom), view.Alert, l.escalated, func(t *framework.Target) string {
 			return fmt.Sprintf("%s, %d reminders, due %s", ownerOf(t), t.Reminders, t.Due)
 		}))
 	}
 	if len(l.unowned) > 0 {
-		details = append(details, targetList("For admins: overdue with no owner", "#e01e5a", l.unowned, func(t *framework.Target) string {
-			return fmt.Sprintf("due %s: assign with `/target assign %s @user`", t.Due, t.Ref())
+		details = append(details, targetList("For admins: overdue with no owner", view.Alert, l.unowned, func(t *framework.Target) string {
+			return fmt.Sprintf("due %s: assign with %s", t.Due, bot.Code("/target assign "+t.Ref()+" @user"))
 		}))
 	}
-	details = append(details, ratingsBlock(framework.RatingCounts(d.Targets)))
-	return bot.Reply{Text: text, Blocks: []bot.Block{summary}, Details: details}
+	details = append(details, ratingsBlock(d.Targets))
+	return bot.Reply{Blocks: []bot.Block{summary}, Details: details}
 }
 
 // statusCounts is "⚪ 3 not-started · 🟢 2 on-track", statuses in display
@@ -172,7 +173,7 @@ func statusCounts(by map[framework.Status]int) string {
 	var parts []string
 	for _, st := range framework.Statuses {
 		if n := by[st]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d %s", st.Emoji(), n, st))
+			parts = append(parts, fmt.Sprintf("%s %d %s", view.StatusEmoji(st), n, st))
 		}
 	}
 	return strings.Join(parts, " · ")
@@ -184,51 +185,45 @@ func worstColour(by map[framework.Status]int) string {
 	for _, n := range by {
 		r.Targets += n
 	}
-	return r.Status().Colour()
+	return view.StatusColour(r.Status())
 }
 
-func ratingsBlock(counts map[framework.Rating]int) bot.Block {
-	var parts []string
-	for _, r := range append(append([]framework.Rating(nil), framework.Ratings...), framework.Unrated) {
-		parts = append(parts, fmt.Sprintf("%s %s %d", r.Emoji(), r, counts[r]))
-	}
-	return bot.Block{Title: "Ratings", Text: strings.Join(parts, " · ")}
-}
-
-func targetList(title, colour string, ts []framework.Target, detail func(*framework.Target) string) bot.Block {
-	b := listBlock(fmt.Sprintf("%s (%d)", title, len(ts)), len(ts), func(i int) string {
-		t := &ts[i]
-		return fmt.Sprintf("• `%s` %s: %s", t.Ref(), t.Title, detail(t))
-	})
-	b.Colour = colour
-	return b
-}
-
-// listBlock lists up to maxListed of n lines and says how many it left out.
-func listBlock(title string, n int, line func(i int) string) bot.Block {
-	var b strings.Builder
-	for i := 0; i < n && i < maxListed; i++ {
-		if i > 0 {
-			b.WriteByte('\n')
+// ratingsBlock counts grades per framework, never mixing frameworks.
+func ratingsBlock(ts []framework.Target) bot.Block {
+	var lines []string
+	var ids []string
+	byFramework := map[string][]framework.Target{}
+	for _, t := range ts {
+		if _, ok := byFramework[t.Framework]; !ok {
+			ids = append(ids, t.Framework)
 		}
-		b.WriteString(line(i))
+		byFramework[t.Framework] = append(byFramework[t.Framework], t)
 	}
-	if n > maxListed {
-		fmt.Fprintf(&b, "\n…and %d more", n-maxListed)
+	for _, id := range ids {
+		counts := framework.RatingCounts(byFramework[id])
+		var parts []string
+		for _, r := range append(append([]framework.Rating(nil), framework.Ratings...), framework.Unrated) {
+			parts = append(parts, fmt.Sprintf("%s %d", view.Rating(r), counts[r]))
+		}
+		lines = append(lines, bot.Code(id)+": "+strings.Join(parts, " · "))
 	}
-	return bot.Block{Title: title, Text: b.String()}
+	return bot.Block{Title: "Ratings", Text: strings.Join(lines, "\n")}
 }
 
+// targetList is a digest section listing every one of ts.
+func targetList(title, colour string, ts []framework.Target, detail func(*framework.Target) string) bot.Block {
+	lines := make([]string, len(ts))
+	for i := range ts {
+		t := &ts[i]
+		lines[i] = view.Bullet(fmt.Sprintf("%s %s: %s", view.Ref(t.Ref()), view.Title(t.Title, 80), detail(t)))
+	}
+	return bot.Block{Title: fmt.Sprintf("%s (%d)", title, len(ts)), Text: strings.Join(lines, "\n"), Colour: colour}
+}
+
+// ownerOf names a target's owner without notifying them, or "no owner".
 func ownerOf(t *framework.Target) string {
 	if t.Owner == "" {
 		return "no owner"
 	}
-	return bot.MentionUser(t.Owner)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return bot.User(t.Owner)
 }

@@ -156,66 +156,26 @@ func readLine(rd *bufio.Reader) (line string, tooLong bool, err error) {
 	}
 }
 
-// Render formats a reply as plain text: its Text, then its Details, then
-// the commands its buttons would run. Mentions print as @user.
+// Render formats a reply as plain text: its blocks, then its details,
+// then the commands its buttons would run. Markup is dropped: users print
+// as @name, links as their URL.
 func Render(r bot.Reply) string {
 	var b strings.Builder
-	b.WriteString(r.Text)
-	for _, d := range r.Details {
+	b.WriteString(bot.PlainText(bot.BlocksText(r.Blocks)))
+	if len(r.Details) > 0 {
 		b.WriteString("\n\n")
-		writeBlock(&b, d)
+		b.WriteString(bot.PlainText(bot.BlocksText(r.Details)))
 	}
-	var buttons []bot.Button
-	for _, blk := range r.Blocks {
-		buttons = append(buttons, blk.Buttons...)
-	}
-	for _, d := range r.Details {
-		buttons = append(buttons, d.Buttons...)
-	}
-	for _, btn := range buttons {
-		cmd := btn.Command
-		if btn.Form {
-			cmd += " [<n>%] [status] [note]"
+	for _, blks := range [][]bot.Block{r.Blocks, r.Details} {
+		for _, blk := range blks {
+			for _, btn := range blk.Buttons {
+				cmd := btn.Command
+				if btn.Form {
+					cmd += " [<n>%] [status] [note]"
+				}
+				fmt.Fprintf(&b, "\n  ↳ %s: /target %s", btn.Label, cmd)
+			}
 		}
-		fmt.Fprintf(&b, "\n  ↳ %s: /target %s", btn.Label, cmd)
 	}
-	return Mentions(b.String())
-}
-
-func writeBlock(b *strings.Builder, blk bot.Block) {
-	var lines []string
-	if blk.Title != "" {
-		lines = append(lines, "*"+blk.Title+"*")
-	}
-	if blk.Text != "" {
-		lines = append(lines, blk.Text)
-	}
-	for _, f := range blk.Fields {
-		lines = append(lines, f.Name+": "+f.Value)
-	}
-	b.WriteString(strings.Join(lines, "\n"))
-}
-
-// Mentions rewrites chat mentions (<@U123>, <@U123|name>, <@!123>) as @U123.
-func Mentions(s string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "<@")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		j := strings.IndexByte(s[i:], '>')
-		if j < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		id := strings.TrimPrefix(s[i+2:i+j], "!")
-		if k := strings.IndexByte(id, '|'); k >= 0 {
-			id = id[:k]
-		}
-		b.WriteString(s[:i])
-		b.WriteString("@" + id)
-		s = s[i+j+1:]
-	}
+	return b.String()
 }

@@ -218,7 +218,7 @@ func commandText(data discordgo.ApplicationCommandInteractionData) (text string,
 			}
 			s = "none" // the command layer's word for no owner
 		case def.Type == discordgo.ApplicationCommandOptionUser:
-			s = bot.MentionUser(s)
+			s = bot.User(s)
 		case def.Name == "progress":
 			s += "%"
 		case def.Name == "note":

@@ -51,10 +51,7 @@ func allowedMentions() *discordgo.MessageAllowedMentions {
 // dmGuild is set when the message goes to a DM: a click there carries no
 // server, so the buttons carry it instead.
 func render(r bot.Reply, dmGuild string) []message {
-	content := r.Text
-	if len(r.Blocks) > 0 || len(r.Details) > 0 {
-		content, _, _ = strings.Cut(strings.TrimSpace(r.Text), "\n")
-	}
+	content := r.Summary()
 	first := message{
 		Content:    truncate(content, maxContent),
 		Embeds:     []*discordgo.MessageEmbed{},

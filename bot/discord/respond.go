@@ -9,7 +9,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/framework"
 )
 
 // run hands a command to the Handler and answers the interaction. If the
@@ -78,7 +77,7 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply)
 	defer func() {
 		if p := recover(); p != nil {
 			a.log.ErrorContext(ctx, "discord: handler panicked", "id", req.ID, "text", req.Text, "panic", p)
-			reply = bot.Reply{Ephemeral: true, Code: framework.EINTERNAL, Text: "internal error: the problem has been logged, try again"}
+			reply = bot.Failed()
 		}
 	}()
 	return a.handler.Handle(ctx, req)

@@ -14,7 +14,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/framework"
 )
 
 // workingText is the interim answer when a command outlasts FollowUpAfter.
@@ -108,7 +107,7 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply)
 	defer func() {
 		if p := recover(); p != nil {
 			a.log.Error("slack: handler panicked", "panic", p, "stack", string(debug.Stack()), "workspace", req.Workspace, "user", req.User)
-			reply = bot.Reply{Ephemeral: true, Code: framework.EINTERNAL, Text: "Something went wrong on our side. Try again; if it keeps failing, tell your admin."}
+			reply = bot.Failed()
 		}
 	}()
 	start := time.Now()

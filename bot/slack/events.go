@@ -81,11 +81,7 @@ func (a *Adapter) publishHome(ctx context.Context, team, channel, user string) {
 	req := a.request(ctx, team, channel, user, "", "list mine")
 	reply := a.handle(ctx, req)
 	blocks := []slack.Block{slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "My targets", false, false))}
-	if len(reply.Blocks) == 0 {
-		blocks = append(blocks, textBlocks(reply.Text, maxHomeBlocks)...)
-	} else {
-		blocks = append(blocks, renderBlocks(reply.Blocks, maxHomeBlocks)...)
-	}
+	blocks = append(blocks, renderBlocks(reply.Blocks, maxHomeBlocks)...)
 	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	if _, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
 		a.log.Error("slack: views.publish failed", "user", user, "err", err)

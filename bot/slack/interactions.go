@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -151,7 +152,7 @@ func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback) 
 		return nil
 	}
 	if reply.Code != "" {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(reply.Field): truncate(reply.Text, 150)})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(reply.Field): truncate(bot.PlainText(reply.Text()), 150)})
 	}
 	a.goLater(ctx, func(ctx context.Context) { a.deliver(ctx, meta.Channel, ic.User.ID, reply) })
 	return nil
@@ -199,7 +200,7 @@ func updateForm(meta formMeta) slack.ModalViewRequest {
 	progress.MinValue, progress.MaxValue = "0", "100"
 	var opts []*slack.OptionBlockObject
 	for _, st := range framework.Statuses {
-		opts = append(opts, slack.NewOptionBlockObject(string(st), plain(st.Emoji()+" "+string(st)), nil))
+		opts = append(opts, slack.NewOptionBlockObject(string(st), plain(view.Status(st)), nil))
 	}
 	status := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a status"), blockStatus, opts...)
 	note := slack.NewPlainTextInputBlockElement(plain("What happened?"), blockNote)

@@ -57,18 +57,9 @@ func responseType(r bot.Reply) string {
 func render(r bot.Reply) message {
 	return message{
 		ResponseType: responseType(r),
-		Text:         truncateMrkdwn(mrkdwn(r.Text), maxMessageText),
-		Blocks:       renderReplyBlocks(r),
+		Text:         truncateMrkdwn(mrkdwn(r.Summary()), maxMessageText),
+		Blocks:       renderBlocks(r.Blocks, maxBlocks),
 	}
-}
-
-// renderReplyBlocks renders Reply.Blocks, or the text alone when the reply
-// has no structure.
-func renderReplyBlocks(r bot.Reply) []slack.Block {
-	if len(r.Blocks) == 0 {
-		return textBlocks(r.Text, maxBlocks)
-	}
-	return renderBlocks(r.Blocks, maxBlocks)
 }
 
 // textBlocks splits text into section blocks of at most maxSectionText

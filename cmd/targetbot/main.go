@@ -207,8 +207,8 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 		Location:   loc,
 		Now:        m.Now,
 		Logger:     m.Logger,
-		Digest: func(ctx context.Context, ws, channel string) (bot.Reply, error) {
-			return m.Scheduler.Digest(ctx, ws, channel)
+		PostDigest: func(ctx context.Context, ws, channel string) error {
+			return m.Scheduler.PostDigest(ctx, ws, channel)
 		},
 	})
 	if m.Posters == nil {
