@@ -7,6 +7,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 )
 
@@ -182,6 +183,10 @@ type Message struct {
 	// allows.
 	Key string
 }
+
+// ErrNoPoster is returned for a post to a platform the deployment cannot
+// post to: it has no bot token for it.
+var ErrNoPoster = errors.New("no poster for this platform")
 
 // Poster posts Messages on one platform. The scheduler picks a Poster by
 // the platform of the message's workspace.

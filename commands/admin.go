@@ -61,8 +61,7 @@ func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
 // changed announces a change to a target's settings.
 func (h *Handler) changed(c *call, w *framework.Workspace, t *framework.Target, what string) bot.Reply {
 	return bot.Reply{Blocks: []bot.Block{{
-		Title:  targetHeading(t, 80),
-		Text:   fmt.Sprintf("%s %s %s", bot.User(c.req.User), what, code(t.Ref())),
+		Text:   fmt.Sprintf("%s %s %s", bot.User(c.req.User), what, targetHeadline(t)),
 		Fields: targetFields(h.clock(c, w), t),
 		Colour: view.Colour(t),
 	}}}

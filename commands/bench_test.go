@@ -25,7 +25,7 @@ func benchHandler(b *testing.B) *Handler {
 	h := New(Options{Store: st, Frameworks: fws})
 	for _, id := range []string{"eds", "nhse-2024-26"} {
 		if r := h.Handle(context.Background(), bot.Request{Workspace: testWS, User: adminUser, PlatformAdmin: true, Text: "import " + id}); r.Code != "" {
-			b.Fatal(r.Text)
+			b.Fatal(r.Text())
 		}
 	}
 	return h
@@ -36,7 +36,7 @@ func BenchmarkList(b *testing.B) {
 	req := bot.Request{Workspace: testWS, User: amy, Text: "list"}
 	for b.Loop() {
 		if r := h.Handle(context.Background(), req); r.Code != "" {
-			b.Fatal(r.Text)
+			b.Fatal(r.Text())
 		}
 	}
 }
@@ -46,7 +46,7 @@ func BenchmarkUpdate(b *testing.B) {
 	req := bot.Request{Workspace: testWS, User: amy, Text: "update eds/1.1 40% on-track a note"}
 	for b.Loop() {
 		if r := h.Handle(context.Background(), req); r.Code != "" {
-			b.Fatal(r.Text)
+			b.Fatal(r.Text())
 		}
 	}
 }

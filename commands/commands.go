@@ -123,7 +123,10 @@ func (h *Handler) errorReply(c *call, err error) bot.Reply {
 		h.log.Error("command failed", "verb", c.verb, "workspace", c.req.Workspace, "user", c.req.User, "request", c.req.ID, "err", err)
 		msg = "internal error"
 	case framework.EUNAVAILABLE:
-		if !errors.Is(err, errNoDigests) {
+		// A dependency's failure wraps its cause; commands' own answers
+		// (no digests here, no bot token) do not, and are shown as written.
+		var fe *framework.Error
+		if !errors.As(err, &fe) || fe.Err != nil {
 			h.log.Warn("store unavailable", "verb", c.verb, "workspace", c.req.Workspace, "request", c.req.ID, "err", err)
 			msg = "storage is unavailable, try again shortly"
 		}

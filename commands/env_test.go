@@ -47,7 +47,7 @@ type env struct {
 	h      *Handler
 	st     store.Store
 	now    time.Time
-	digest func(ctx context.Context, ws, channel string) (bot.Reply, error)
+	digest func(ctx context.Context, ws, channel string) error
 }
 
 func newEnv(t *testing.T, fws []*framework.Framework, admins ...string) *env {
@@ -62,9 +62,9 @@ func newEnv(t *testing.T, fws []*framework.Framework, admins ...string) *env {
 	e.h = New(Options{
 		Store: st, Frameworks: fws, Admins: admins, Location: london,
 		Now: func() time.Time { return e.now },
-		Digest: func(ctx context.Context, ws, channel string) (bot.Reply, error) {
+		PostDigest: func(ctx context.Context, ws, channel string) error {
 			if e.digest == nil {
-				return bot.Reply{}, errNoDigests
+				return errNoDigests
 			}
 			return e.digest(ctx, ws, channel)
 		},
@@ -80,7 +80,7 @@ func (e *env) as(user, text string) bot.Reply {
 func (e *env) in(ws, user, text string) bot.Reply {
 	e.t.Helper()
 	r := e.h.Handle(context.Background(), bot.Request{Workspace: ws, Channel: "C1", User: user, PlatformAdmin: user == adminUser, Text: text, ID: "req"})
-	if r.Text == "" {
+	if r.Text() == "" {
 		e.t.Fatalf("%q: reply has no text: %+v", text, r)
 	}
 	if r.Code != "" && !r.Ephemeral {
@@ -94,7 +94,7 @@ func (e *env) ok(user, text string) bot.Reply {
 	e.t.Helper()
 	r := e.as(user, text)
 	if r.Code != "" {
-		e.t.Fatalf("%q failed: %s: %s", text, r.Code, r.Text)
+		e.t.Fatalf("%q failed: %s: %s", text, r.Code, r.Text())
 	}
 	return r
 }
@@ -104,8 +104,8 @@ func (e *env) ok(user, text string) bot.Reply {
 func (e *env) fail(user, text, code, field, want string) bot.Reply {
 	e.t.Helper()
 	r := e.as(user, text)
-	if r.Code != code || r.Field != field || !strings.Contains(r.Text, want) {
-		e.t.Fatalf("%q = code %q field %q text %q; want code %q field %q text containing %q", text, r.Code, r.Field, r.Text, code, field, want)
+	if r.Code != code || r.Field != field || !strings.Contains(r.Text(), want) {
+		e.t.Fatalf("%q = code %q field %q text %q; want code %q field %q text containing %q", text, r.Code, r.Field, r.Text(), code, field, want)
 	}
 	return r
 }

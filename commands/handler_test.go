@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -15,14 +16,14 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%q: command %q ephemeral %v", text, r.Command, r.Ephemeral)
 		}
 		for _, v := range verbInfos {
-			if !strings.Contains(r.Text, v.Usage) {
+			if !strings.Contains(r.Text(), v.Usage) {
 				t.Errorf("%q: help does not list %s", text, v.Name)
 			}
 		}
 	}
 	r := e.ok(bob, "help update")
-	if !strings.Contains(r.Text, "/target update eds/1.1 40% on-track") || !strings.Contains(r.Text, "`--`") {
-		t.Errorf("help update = %q", r.Text)
+	if !strings.Contains(r.Text(), "/target update eds/1.1 40% on-track") || !strings.Contains(r.Text(), "`--`") {
+		t.Errorf("help update = %q", r.Text())
 	}
 	e.fail(bob, "help nope", framework.EINVALID, "", "there is no verb `nope`")
 	e.fail(bob, "help a b", framework.EINVALID, "", "/target help [verb]")
@@ -41,8 +42,8 @@ func TestNothingImported(t *testing.T) {
 	e := newEnv(t, testFrameworks())
 	for _, text := range []string{"show 1.1", "update eds/1.1 40%", "list"} {
 		r := e.as(bob, text)
-		if r.Code != framework.ENOTFOUND || !strings.Contains(r.Text, "`/target import eds`") || !strings.Contains(r.Text, "`nhse`") {
-			t.Errorf("%q = %s %q", text, r.Code, r.Text)
+		if r.Code != framework.ENOTFOUND || !strings.Contains(r.Text(), "`/target import eds`") || !strings.Contains(r.Text(), "`nhse`") {
+			t.Errorf("%q = %s %q", text, r.Code, r.Text())
 		}
 	}
 }
@@ -50,9 +51,9 @@ func TestNothingImported(t *testing.T) {
 func TestFrameworks(t *testing.T) {
 	e := imported(t)
 	r := e.ok(bob, "frameworks")
-	if !r.Ephemeral || !strings.Contains(r.Text, "*eds* Equality Delivery System: 2 goals, 3 outcomes (✅ imported)") ||
-		!strings.Contains(r.Text, "`/target import nhse`") || len(r.Blocks) != 2 {
-		t.Errorf("frameworks = %q (%d blocks)", r.Text, len(r.Blocks))
+	if !r.Ephemeral || !strings.Contains(r.Text(), "*eds* Equality Delivery System: 2 goals, 3 outcomes (✅ imported)") ||
+		!strings.Contains(r.Text(), "`/target import nhse`") || len(r.Blocks) != 2 {
+		t.Errorf("frameworks = %q (%d blocks)", r.Text(), len(r.Blocks))
 	}
 	e.fail(bob, "frameworks eds", framework.EINVALID, "", "/target frameworks")
 }
@@ -63,12 +64,12 @@ func TestImport(t *testing.T) {
 	e.fail(adminUser, "import", framework.EINVALID, "", "/target import <framework-id>")
 	e.fail(adminUser, "import nope", framework.ENOTFOUND, "", "unknown framework `nope`: choose one of `eds` or `nhse`")
 	r := e.ok("UOPS", "/target IMPORT EDS")
-	if r.Ephemeral || !strings.Contains(r.Text, "imported 3 targets") || r.Command != "import" {
+	if r.Ephemeral || !strings.Contains(r.Text(), "imported 3 outcomes under 2 goals") || r.Command != "import" {
 		t.Errorf("import = %+v", r)
 	}
 	r = e.ok(adminUser, "import eds")
-	if !strings.Contains(r.Text, "already imported, nothing added") {
-		t.Errorf("second import = %q", r.Text)
+	if !strings.Contains(r.Text(), "already imported, nothing added") {
+		t.Errorf("second import = %q", r.Text())
 	}
 	if n := len(e.targets()); n != 3 {
 		t.Errorf("%d targets after two imports, want 3", n)
@@ -103,12 +104,12 @@ func TestUpdate(t *testing.T) {
 	if r.Ephemeral || r.Command != "update" {
 		t.Errorf("update reply ephemeral %v command %q", r.Ephemeral, r.Command)
 	}
-	for _, want := range []string{"<@UAMY> updated *eds/1.1*", "▓▓▓▓░░░░░░ 40%", "🟢 on-track", "> first sessions held"} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("update text %q lacks %q", r.Text, want)
+	for _, want := range []string{"<@UAMY> updated *eds/1.1*", "▓▓▓▓░░░░░░ 40%", "🟢 on-track", "“first sessions held”"} {
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("update text %q lacks %q", r.Text(), want)
 		}
 	}
-	if len(r.Blocks) != 1 || r.Blocks[0].Colour != framework.OnTrack.Colour() {
+	if len(r.Blocks) != 1 || r.Blocks[0].Colour != view.StatusColour(framework.OnTrack) {
 		t.Errorf("blocks = %+v", r.Blocks)
 	}
 	got := e.target("eds/1.1")

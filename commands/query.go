@@ -25,24 +25,25 @@ func (h *Handler) frameworksVerb(ctx context.Context, c *call) (bot.Reply, error
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	blocks := []bot.Block{{Title: "Frameworks"}}
+	var blocks []bot.Block
 	for _, f := range h.frameworks {
 		mark := "not imported: an admin can run " + code("/target import "+f.ID)
 		if w.Imported(f.ID) {
 			mark = "✅ imported"
 		}
-		size := fmt.Sprintf("%s, %s", plural(len(f.Objectives), f.ObjectiveLabel()), plural(f.TargetCount(), f.TargetLabel()))
-		blocks = append(blocks, bot.Block{
-			Title: bot.Escape(f.ID + ": " + f.Name),
-			Text:  strings.TrimSpace(bot.Escape(short(f.Description, 300)) + "\n" + size + " · " + mark),
-		})
+		line := fmt.Sprintf("%s %s: %s, %s (%s)", bot.Bold(bot.Escape(f.ID)), bot.Escape(f.Name),
+			plural(len(f.Objectives), f.ObjectiveLabel()), plural(f.TargetCount(), f.TargetLabel()), mark)
+		if f.Description != "" {
+			line += "\n" + bot.Escape(short(f.Description, 300))
+		}
+		blocks = append(blocks, bot.Block{Text: line})
 	}
 	for _, id := range w.Frameworks {
 		if h.framework(id) == nil {
-			blocks = append(blocks, bot.Block{Title: bot.Escape(id), Text: "✅ imported (no longer offered by this bot)"})
+			blocks = append(blocks, bot.Block{Text: bot.Bold(bot.Escape(id)) + " ✅ imported (no longer offered by this bot)"})
 		}
 	}
-	if len(blocks) == 1 {
+	if len(blocks) == 0 {
 		return ephemeral("no frameworks are offered: whoever runs targetbot can add custom ones with TARGETBOT_FRAMEWORKS_DIR"), nil
 	}
 	return bot.Reply{Ephemeral: true, Blocks: blocks}, nil
@@ -123,7 +124,14 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 		return ephemeral(empty), nil
 	}
 	head := bot.Block{Title: fmt.Sprintf("%s (%d)", heading, len(ts))}
-	return bot.Reply{Ephemeral: true, Blocks: append([]bot.Block{head}, h.groupBlocks(v, ts)...)}, nil
+	framework.SortTargets(ts)
+	shown := ts[:min(len(ts), maxListed)]
+	blocks := append([]bot.Block{head}, h.groupBlocks(v, shown)...)
+	if hidden := len(ts) - len(shown); hidden > 0 {
+		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("…%s not shown: narrow the list with %s, %s or %s",
+			plural(hidden, "more target"), code("/target list <objective>"), code("/target list mine"), code("/target list overdue"))})
+	}
+	return bot.Reply{Ephemeral: true, Blocks: blocks}, nil
 }
 
 // filterTargets returns the workspace's targets that keep accepts.
@@ -146,6 +154,11 @@ const (
 	showUpdates = 5
 	maxHistory  = 50
 )
+
+// maxListed is the most targets one list shows. Past a few screens a
+// list stops being read; it says how many more there are and how to
+// narrow it instead.
+const maxListed = 300
 
 // show describes one target with its last five updates and buttons.
 func (h *Handler) show(ctx context.Context, c *call) (bot.Reply, error) {

@@ -68,7 +68,12 @@ func targetFields(v view.Clock, t *framework.Target) []bot.Field {
 }
 
 // targetHeading is a target's reference and title, for the title of a
-// block about it.
+// block about it; n cuts the title (0 keeps it whole).
 func targetHeading(t *framework.Target, n int) string {
 	return t.Ref() + " " + view.Title(t.Title, n)
+}
+
+// targetHeadline names a target in a sentence: "*eds/1.1* Patients have…".
+func targetHeadline(t *framework.Target) string {
+	return bot.Bold(t.Ref()) + " " + view.Title(t.Title, 80)
 }

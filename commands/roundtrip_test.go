@@ -63,7 +63,7 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	for _, tt := range tests {
 		r, n := run(tt.text)
 		if r.Code != "" {
-			t.Fatalf("%q failed: %s", tt.text, r.Text)
+			t.Fatalf("%q failed: %s", tt.text, r.Text())
 		}
 		if n > tt.max {
 			t.Errorf("%q cost %d round trips, want at most %d", tt.text, n, tt.max)
@@ -74,11 +74,11 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	}
 
 	// Errors on the fast path still explain themselves.
-	if r, _ := run("update eds/9.9 40%"); r.Code != "not found" || !contains(r.Text, "try `/target list`") {
-		t.Errorf("unknown full ref: %q %q", r.Code, r.Text)
+	if r, _ := run("update eds/9.9 40%"); r.Code != "not found" || !contains(r.Text(), "try `/target list`") {
+		t.Errorf("unknown full ref: %q %q", r.Code, r.Text())
 	}
-	if r, _ := run("update eds/1.2 50%"); r.Code != "invalid" || !contains(r.Text, "is done: give its new status") || r.Field != "status" {
-		t.Errorf("lowering a done target: %q %q field %q", r.Code, r.Text, r.Field)
+	if r, _ := run("update eds/1.2 50%"); r.Code != "invalid" || !contains(r.Text(), "is done: give its new status") || r.Field != "status" {
+		t.Errorf("lowering a done target: %q %q field %q", r.Code, r.Text(), r.Field)
 	}
 }
 

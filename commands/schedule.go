@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -103,6 +104,9 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 			return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "this channel gets no digests yet: run `/target digest here` first, then `/target digest now`")
 		}
 		if err := h.postDigest(ctx, c.req.Workspace, c.req.Channel); err != nil {
+			if errors.Is(err, bot.ErrNoPoster) {
+				return bot.Reply{}, framework.Errorf(framework.EUNAVAILABLE, "targetbot cannot post here: it has no bot token for %s. Ask whoever runs targetbot to set one", c.req.Platform())
+			}
 			return bot.Reply{}, storeErr("digest now", err)
 		}
 		return ephemeral("the digest is posted in this channel"), nil

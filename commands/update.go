@@ -175,13 +175,12 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, storeErr("append update", err)
 	}
 	h.log.Info("update logged", "workspace", c.req.Workspace, "target", t.Ref(), "update", u.ID, "user", c.req.User)
-	body := view.ProgressBar(t.Progress) + " · " + view.Status(t.Status)
+	text := fmt.Sprintf("%s updated %s\n%s · %s", bot.User(c.req.User), targetHeadline(&t), view.ProgressBar(t.Progress), view.Status(t.Status))
 	if ua.note != "" {
-		body += "\n" + view.Note(ua.note)
+		text += "\n" + view.Note(ua.note)
 	}
 	return bot.Reply{Blocks: []bot.Block{{
-		Title:   targetHeading(&t, 80),
-		Text:    bot.User(c.req.User) + " updated it\n" + body,
+		Text:    text,
 		Colour:  view.StatusColour(t.Status),
 		Buttons: view.TargetButtons(&t),
 	}}}, nil
@@ -230,8 +229,7 @@ func (h *Handler) undo(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	h.log.Info("update withdrawn", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
 	return bot.Reply{Blocks: []bot.Block{{
-		Title:  targetHeading(&t, 80),
-		Text:   bot.User(c.req.User) + " undid their update: back to " + view.ProgressBar(t.Progress) + " · " + view.Status(t.Status),
+		Text:   fmt.Sprintf("%s undid their update to %s: back to %s · %s", bot.User(c.req.User), targetHeadline(&t), view.ProgressBar(t.Progress), view.Status(t.Status)),
 		Colour: view.StatusColour(t.Status),
 	}}}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -52,7 +53,7 @@ func TestPermissions(t *testing.T) {
 func TestRateAssignDue(t *testing.T) {
 	e := imported(t)
 	r := e.ok(adminUser, "rate eds/1.1 Excelling")
-	if r.Ephemeral || r.Command != "rate" || !strings.Contains(r.Text, "rated 🟪 *excelling*") || r.Blocks[0].Colour != framework.Excelling.Colour() {
+	if r.Ephemeral || r.Command != "rate" || !strings.Contains(r.Text(), "rated 🟪 *excelling*") || r.Blocks[0].Colour != view.RatingColour(framework.Excelling) {
 		t.Errorf("rate = %+v", r)
 	}
 	e.ok(adminUser, "rate eds/1.1 none")
@@ -64,8 +65,8 @@ func TestRateAssignDue(t *testing.T) {
 		if got := e.target("eds/1.2").Owner; got != want {
 			t.Errorf("assign %s: owner %q, want %q", in, got, want)
 		}
-		if !strings.Contains(r.Text, "assigned <@"+want+">") {
-			t.Errorf("assign %s: %q", in, r.Text)
+		if !strings.Contains(r.Text(), "assigned <@"+want+">") {
+			t.Errorf("assign %s: %q", in, r.Text())
 		}
 	}
 	e.ok(adminUser, "assign eds/1.2 none")
@@ -74,8 +75,8 @@ func TestRateAssignDue(t *testing.T) {
 	}
 	e.ok(adminUser, "due eds/2.1 2026-11-20")
 	r = e.ok(bob, "show eds/2.1")
-	if !strings.Contains(r.Text, "2026-11-20 ⚠️ *overdue*") {
-		t.Errorf("overdue show = %q", r.Text)
+	if !strings.Contains(r.Text(), "2026-11-20 ⚠️ *overdue*") {
+		t.Errorf("overdue show = %q", r.Text())
 	}
 	e.ok(adminUser, "due eds/2.1 NONE")
 	if got := e.target("eds/2.1").Due; !got.IsZero() {
@@ -86,7 +87,7 @@ func TestRateAssignDue(t *testing.T) {
 func TestAdd(t *testing.T) {
 	e := imported(t)
 	r := e.ok(adminUser, "add 2 2.4 Staff   networks meet monthly")
-	if r.Ephemeral || !strings.Contains(r.Text, "added the custom target *eds/2.4*") {
+	if r.Ephemeral || !strings.Contains(r.Text(), "added the custom target *eds/2.4*") {
 		t.Errorf("add = %+v", r)
 	}
 	got := e.target("eds/2.4")
@@ -97,8 +98,8 @@ func TestAdd(t *testing.T) {
 	e.unchanged(adminUser, "add 1 1.7 Ambiguous", framework.EINVALID, "objective", "`1` is ambiguous: use `eds/1` or `nhse/1`")
 	e.ok(adminUser, "add nhse/1 1.7 Not ambiguous")
 	e.unchanged(adminUser, "add eds/2 2.4 Again", framework.ECONFLICT, "code", "`eds/2.4` exists already")
-	if r := e.ok(bob, "show nhse/1.7"); !strings.Contains(r.Text, "(custom)") {
-		t.Errorf("show custom = %q", r.Text)
+	if r := e.ok(bob, "show nhse/1.7"); !strings.Contains(r.Text(), "(custom)") {
+		t.Errorf("show custom = %q", r.Text())
 	}
 }
 
@@ -112,14 +113,14 @@ func TestList(t *testing.T) {
 	e.ok(amy, "update eds/2.1 off-track")
 
 	r := e.ok(bob, "list")
-	if !r.Ephemeral || len(r.Blocks) != 4 || !strings.Contains(r.Text, "*All targets* (5)") {
-		t.Fatalf("list = %d blocks %q", len(r.Blocks), r.Text)
+	if !r.Ephemeral || len(r.Blocks) != 5 || r.Blocks[0].Title != "All targets (5)" {
+		t.Fatalf("list = %d blocks %q", len(r.Blocks), r.Text())
 	}
-	if !strings.HasPrefix(r.Blocks[0].Title, "eds/1 Commissioned or provided services") || !strings.Contains(r.Blocks[0].Text, "`eds/1.2`") {
-		t.Errorf("first block = %+v", r.Blocks[0])
+	if !strings.HasPrefix(r.Blocks[1].Title, "eds/1 Commissioned or provided services") || !strings.Contains(r.Blocks[1].Text, "`eds/1.2`") {
+		t.Errorf("first objective block = %+v", r.Blocks[1])
 	}
-	if r.Blocks[1].Colour != framework.OffTrack.Colour() {
-		t.Errorf("eds/2 colour = %q, want off-track", r.Blocks[1].Colour)
+	if r.Blocks[2].Colour != view.StatusColour(framework.OffTrack) {
+		t.Errorf("eds/2 colour = %q, want off-track", r.Blocks[2].Colour)
 	}
 	cases := []struct {
 		text   string
@@ -137,17 +138,17 @@ func TestList(t *testing.T) {
 	for _, c := range cases {
 		r := e.as(amy, c.text)
 		if r.Code != "" {
-			t.Errorf("%q: %s", c.text, r.Text)
+			t.Errorf("%q: %s", c.text, r.Text())
 			continue
 		}
 		for _, s := range c.has {
-			if !strings.Contains(r.Text, s) {
-				t.Errorf("%q lacks %q: %s", c.text, s, r.Text)
+			if !strings.Contains(r.Text(), s) {
+				t.Errorf("%q lacks %q: %s", c.text, s, r.Text())
 			}
 		}
 		for _, s := range c.hasnot {
-			if strings.Contains(r.Text, s) {
-				t.Errorf("%q has %q: %s", c.text, s, r.Text)
+			if strings.Contains(r.Text(), s) {
+				t.Errorf("%q has %q: %s", c.text, s, r.Text())
 			}
 		}
 	}
@@ -156,13 +157,13 @@ func TestList(t *testing.T) {
 		"list mine":  "no targets are assigned to you",
 		"list @carl": "<@carl> owns no targets",
 	} {
-		if r := e.ok(bob, text); !strings.Contains(r.Text, want) || len(r.Blocks) != 0 {
-			t.Errorf("%q = %q", text, r.Text)
+		if r := e.ok(bob, text); !strings.Contains(r.Text(), want) || len(r.Blocks) != 1 {
+			t.Errorf("%q = %q", text, r.Text())
 		}
 	}
 	e.ok(adminUser, "update eds/1.1 done")
-	if r := e.ok(bob, "list overdue"); !strings.Contains(r.Text, "nothing is overdue") {
-		t.Errorf("list overdue after done = %q", r.Text)
+	if r := e.ok(bob, "list overdue"); !strings.Contains(r.Text(), "nothing is overdue") {
+		t.Errorf("list overdue after done = %q", r.Text())
 	}
 }
 
@@ -175,49 +176,55 @@ func TestShowAndHistory(t *testing.T) {
 		e.ok(amy, fmt.Sprintf("update eds/1.1 %d%% on-track step %d", i*5, i))
 	}
 	r := e.ok(bob, "show 1.1")
-	if !r.Ephemeral || len(r.Blocks) != 1 {
+	if !r.Ephemeral || len(r.Blocks) != 2 {
 		t.Fatalf("show = %+v", r)
 	}
 	b := r.Blocks[0]
-	if b.Colour != framework.Developing.Colour() || !strings.Contains(b.Title, "eds/1.1 Patients have required levels of access") {
+	if b.Colour != view.RatingColour(framework.Developing) || !strings.Contains(b.Title, "eds/1.1 Patients have required levels of access") {
 		t.Errorf("show block = %+v", b)
 	}
 	wantButtons := []bot.Button{
 		{Label: "Log update", Command: "update eds/1.1", Form: true},
 		{Label: "Mark done", Command: "update eds/1.1 done", Style: "primary"},
 	}
-	if fmt.Sprint(b.Buttons) != fmt.Sprint(wantButtons) {
-		t.Errorf("buttons = %+v", b.Buttons)
+	if fmt.Sprint(r.Blocks[1].Buttons) != fmt.Sprint(wantButtons) {
+		t.Errorf("buttons = %+v", r.Blocks[1].Buttons)
+	}
+	if !strings.Contains(r.Blocks[1].Text, "…older updates: `/target history eds/1.1`") {
+		t.Errorf("show does not say where the older updates are: %s", r.Blocks[1].Text)
 	}
 	for _, want := range []string{"▓▓▓▓▓▓░░░░ 60%", "🟢 on-track", "<@UAMY>", "🟧 developing", "no due date", "eds/1 Commissioned", "step 12", "step 8"} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("show lacks %q: %s", want, r.Text)
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("show lacks %q: %s", want, r.Text())
 		}
 	}
-	if strings.Contains(r.Text, "step 7”") {
-		t.Errorf("show has more than 5 updates: %s", r.Text)
+	if strings.Contains(r.Text(), "step 7”") {
+		t.Errorf("show has more than 5 updates: %s", r.Text())
 	}
-	lines := func(r bot.Reply) int { return strings.Count(r.Text, "\n• ") }
+	lines := func(r bot.Reply) int { return strings.Count(r.Text(), "\n• ") }
 	if n := lines(e.ok(bob, "history eds/1.1")); n != 10 {
 		t.Errorf("history default shows %d, want 10", n)
 	}
-	if n := lines(e.ok(bob, "history eds/1.1 3")); n != 3 {
-		t.Errorf("history 3 shows %d", n)
+	if r := e.ok(bob, "history eds/1.1 3"); lines(r) != 3 || !strings.Contains(r.Text(), "…older updates are not shown: `/target history eds/1.1 50`") {
+		t.Errorf("history 3 shows %d, and says nothing of the rest: %s", lines(r), r.Text())
+	}
+	if r := e.ok(bob, "history eds/1.1 12"); lines(r) != 12 || strings.Contains(r.Text(), "older updates") {
+		t.Errorf("history 12 of 12 = %s", r.Text())
 	}
 	if n := lines(e.ok(bob, "history eds/1.1 500")); n != 12 {
 		t.Errorf("history 500 shows %d, want all 12", n)
 	}
 	e.ok(amy, "undo")
 	r = e.ok(bob, "history eds/1.1 2")
-	if !strings.Contains(r.Text, "_(withdrawn)_") || strings.Count(r.Text, "withdrawn") != 1 {
-		t.Errorf("history after undo = %s", r.Text)
+	if !strings.Contains(r.Text(), "~ (withdrawn)") || strings.Count(r.Text(), "withdrawn") != 1 {
+		t.Errorf("history after undo = %s", r.Text())
 	}
-	if r := e.ok(bob, "history eds/2.1"); !strings.Contains(r.Text, "has no updates yet") {
-		t.Errorf("empty history = %q", r.Text)
+	if r := e.ok(bob, "history eds/2.1"); !strings.Contains(r.Text(), "has no updates yet") {
+		t.Errorf("empty history = %q", r.Text())
 	}
 	e.ok(amy, "update eds/2.1 done")
-	if r := e.ok(bob, "show eds/2.1"); len(r.Blocks[0].Buttons) != 1 {
-		t.Errorf("done target offers %+v", r.Blocks[0].Buttons)
+	if r := e.ok(bob, "show eds/2.1"); len(r.Blocks[1].Buttons) != 1 {
+		t.Errorf("done target offers %+v", r.Blocks[1].Buttons)
 	}
 }
 
@@ -229,7 +236,7 @@ func TestUndo(t *testing.T) {
 	e.ok(amy, "update eds/1.1 50% at-risk")
 	e.now = e.now.Add(14 * time.Minute)
 	r := e.ok(amy, "/target undo")
-	if r.Ephemeral || !strings.Contains(r.Text, "<@UAMY> undid their update to *eds/1.1*") || !strings.Contains(r.Text, "20%") {
+	if r.Ephemeral || !strings.Contains(r.Text(), "<@UAMY> undid their update to *eds/1.1*") || !strings.Contains(r.Text(), "20%") {
 		t.Errorf("undo = %+v", r)
 	}
 	if got := e.target("eds/1.1"); got.Progress != 20 || got.Status != framework.OnTrack {
@@ -255,15 +262,15 @@ func TestUndo(t *testing.T) {
 func TestSnooze(t *testing.T) {
 	e := imported(t)
 	r := e.ok(adminUser, "snooze eds/1.1 2w waiting for  board sign-off")
-	if r.Ephemeral || !strings.Contains(r.Text, "snoozed reminders until 2026-12-07") || !strings.Contains(r.Text, "> waiting for  board sign-off") {
+	if r.Ephemeral || !strings.Contains(r.Text(), "snoozed reminders until 2026-12-07") || !strings.Contains(r.Text(), "*Reminders snoozed:* until 2026-12-07: waiting for  board sign-off") {
 		t.Errorf("snooze = %+v", r)
 	}
 	got := e.target("eds/1.1")
 	if got.SnoozedUntil != "2026-12-07" || got.SnoozeReason != "waiting for  board sign-off" {
 		t.Errorf("snoozed = %+v", got)
 	}
-	if r := e.ok(bob, "show eds/1.1"); !strings.Contains(r.Text, "until 2026-12-07: waiting") {
-		t.Errorf("show snoozed = %q", r.Text)
+	if r := e.ok(bob, "show eds/1.1"); !strings.Contains(r.Text(), "until 2026-12-07: waiting") {
+		t.Errorf("show snoozed = %q", r.Text())
 	}
 	e.ok(adminUser, "snooze eds/1.1 2027-01-15")
 	if got := e.target("eds/1.1"); got.SnoozedUntil != "2027-01-15" || got.SnoozeReason != "" {
@@ -278,18 +285,18 @@ func TestSnooze(t *testing.T) {
 
 func TestDigest(t *testing.T) {
 	e := imported(t)
-	e.digest = func(context.Context, string, string) (bot.Reply, error) { return bot.Reply{Text: "x"}, nil }
+	e.digest = func(context.Context, string, string) error { return nil }
 	e.fail(adminUser, "digest now", framework.ENOTFOUND, "", "run `/target digest here` first")
 	e.digest = nil
 	r := e.ok(adminUser, "digest here")
 	// 2026-11-23 10:00 UTC is a Monday; the next 09:00 Monday in London is a week on.
-	if r.Ephemeral || !strings.Contains(r.Text, "`0 9 * * MON` (Europe/London)") || !strings.Contains(r.Text, "Mon 30 Nov 2026 at 09:00 GMT") {
-		t.Errorf("digest here = %q", r.Text)
+	if r.Ephemeral || !strings.Contains(r.Text(), "`0 9 * * MON` (Europe/London)") || !strings.Contains(r.Text(), "Mon 30 Nov 2026 at 09:00 GMT") {
+		t.Errorf("digest here = %q", r.Text())
 	}
 	e.ok(adminUser, "timezone America/New_York")
 	r = e.ok(adminUser, "digest here 30 8 * * MON-FRI")
-	if !strings.Contains(r.Text, "Mon 23 Nov 2026 at 08:30 EST") {
-		t.Errorf("digest here with spec = %q", r.Text)
+	if !strings.Contains(r.Text(), "Mon 23 Nov 2026 at 08:30 EST") {
+		t.Errorf("digest here with spec = %q", r.Text())
 	}
 	subs, err := e.st.Subscriptions(t.Context(), testWS)
 	if err != nil || len(subs) != 1 || subs[0].Spec != "30 8 * * MON-FRI" || subs[0].Channel != "C1" || subs[0].CreatedBy != adminUser {
@@ -297,16 +304,16 @@ func TestDigest(t *testing.T) {
 	}
 	e.fail(adminUser, "digest now", framework.EUNAVAILABLE, "", "digests are not available")
 	var called string
-	e.digest = func(_ context.Context, ws, channel string) (bot.Reply, error) {
+	e.digest = func(_ context.Context, ws, channel string) error {
 		called = ws + " " + channel
-		return bot.Reply{Ephemeral: true, Text: "*Digest*"}, nil
+		return nil
 	}
 	r = e.ok(adminUser, "digest now")
-	if r.Ephemeral || r.Text != "*Digest*" || r.Command != "digest" || called != testWS+" C1" {
+	if !r.Ephemeral || r.Text() != "the digest is posted in this channel" || r.Command != "digest" || called != testWS+" C1" {
 		t.Errorf("digest now = %+v (called %q)", r, called)
 	}
-	e.digest = func(context.Context, string, string) (bot.Reply, error) {
-		return bot.Reply{}, fmt.Errorf("boom")
+	e.digest = func(context.Context, string, string) error {
+		return fmt.Errorf("boom")
 	}
 	e.fail(adminUser, "digest now", framework.EINTERNAL, "", "internal error")
 	e.ok(adminUser, "digest off")
@@ -318,12 +325,12 @@ func TestDigest(t *testing.T) {
 
 func TestTimezoneAndReminders(t *testing.T) {
 	e := imported(t)
-	if r := e.ok(bob, "timezone"); !strings.Contains(r.Text, "`Europe/London` (the bot's default)") {
-		t.Errorf("timezone = %q", r.Text)
+	if r := e.ok(bob, "timezone"); !strings.Contains(r.Text(), "`Europe/London` (the bot's default)") {
+		t.Errorf("timezone = %q", r.Text())
 	}
 	r := e.ok(adminUser, "timezone asia/tokyo")
-	if r.Ephemeral || !strings.Contains(r.Text, "`Asia/Tokyo`") || !strings.Contains(r.Text, "19:00") {
-		t.Errorf("set timezone = %q", r.Text)
+	if r.Ephemeral || !strings.Contains(r.Text(), "`Asia/Tokyo`") || !strings.Contains(r.Text(), "19:00") {
+		t.Errorf("set timezone = %q", r.Text())
 	}
 	if w, _ := e.st.Workspace(t.Context(), testWS); w.Timezone != "Asia/Tokyo" {
 		t.Errorf("stored timezone %q", w.Timezone)
@@ -332,16 +339,16 @@ func TestTimezoneAndReminders(t *testing.T) {
 	// already the 24th in Tokyo, so a target due on the 23rd is overdue.
 	e.now = time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
 	e.ok(adminUser, "due eds/1.1 2026-11-23")
-	if r := e.ok(bob, "list overdue"); !strings.Contains(r.Text, "eds/1.1") {
-		t.Errorf("overdue in Tokyo = %q", r.Text)
+	if r := e.ok(bob, "list overdue"); !strings.Contains(r.Text(), "eds/1.1") {
+		t.Errorf("overdue in Tokyo = %q", r.Text())
 	}
 	e.ok(adminUser, "timezone Europe/London")
-	if r := e.ok(bob, "list overdue"); !strings.Contains(r.Text, "nothing is overdue") {
-		t.Errorf("overdue in London = %q", r.Text)
+	if r := e.ok(bob, "list overdue"); !strings.Contains(r.Text(), "nothing is overdue") {
+		t.Errorf("overdue in London = %q", r.Text())
 	}
 
-	if r := e.ok(bob, "reminders"); !strings.Contains(r.Text, "`0 9 * * MON-FRI` (the default") {
-		t.Errorf("reminders = %q", r.Text)
+	if r := e.ok(bob, "reminders"); !strings.Contains(r.Text(), "`0 9 * * MON-FRI` (the default") {
+		t.Errorf("reminders = %q", r.Text())
 	}
 	e.ok(adminUser, "reminders 0 10 * * MON,THU")
 	if w, _ := e.st.Workspace(t.Context(), testWS); w.ReminderSpec != "0 10 * * MON,THU" {

@@ -30,7 +30,7 @@ func (s *Scheduler) PostDigest(ctx context.Context, ws, channel string) error {
 	at := s.opts.Now()
 	poster := s.opts.Posters[bot.PlatformOf(ws)]
 	if poster == nil {
-		return fmt.Errorf("reminders: digest %s: no poster for platform %q", ws, bot.PlatformOf(ws))
+		return fmt.Errorf("reminders: digest %s on %q: %w", ws, bot.PlatformOf(ws), bot.ErrNoPoster)
 	}
 	w, err := s.opts.Store.Workspace(ctx, ws)
 	if err != nil {

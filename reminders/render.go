@@ -91,11 +91,11 @@ func renderDigest(d digestData) bot.Reply {
 
 	news := fmt.Sprintf("%s since %s · %d overdue · %d due in the next %d days",
 		view.Plural(d.UpdateCount, "update"), sinceDay, len(l.overdue), len(l.dueSoon), dueSoonDays)
-	text := fmt.Sprintf("%s, %s overall\n%s\n%s", view.Plural(len(d.Targets), "target"), view.ProgressBar(progress), statusCounts(byStatus), news)
+	text := fmt.Sprintf("📊 %s: %s, %s overall\n%s\n%s", bot.Bold("Digest"), view.Plural(len(d.Targets), "target"), view.ProgressBar(progress), statusCounts(byStatus), news)
 	if n := len(l.escalated) + len(l.unowned); n > 0 {
 		text += fmt.Sprintf("\n⚠️ %s need an admin (see the details)", view.Plural(n, "target"))
 	}
-	summary := bot.Block{Title: "📊 Targets digest", Text: text, Colour: worstColour(byStatus)}
+	summary := bot.Block{Text: text, Colour: worstColour(byStatus)}
 
 	refs := make(map[string]*framework.Target, len(d.Targets))
 	for i := range d.Targets {
@@ -130,7 +130,7 @@ func renderDigest(d digestData) bot.Reply {
 		}
 		// The store read only the newest; say how many more there were.
 		if more := d.UpdateCount - len(d.Updates); more > 0 {
-			lines = append(lines, fmt.Sprintf("…and %s more since %s: %s shows each target's", view.Plural(more, "update"), sinceDay, bot.Code("/target history <target>")))
+			lines = append(lines, fmt.Sprintf("…and %s since %s: %s shows each target's", view.Plural(more, "more update"), sinceDay, bot.Code("/target history <target>")))
 		}
 		details = append(details, bot.Block{Title: fmt.Sprintf("Updates since %s (%d)", sinceDay, d.UpdateCount), Text: strings.Join(lines, "\n")})
 	}

@@ -1,26 +1,20 @@
 package reminders
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
 // allText joins a reply's text, blocks and details, for assertions about
 // what a reader sees anywhere in the message.
 func allText(r bot.Reply) string {
-	var b strings.Builder
-	b.WriteString(r.Text)
-	for _, bl := range append(append([]bot.Block(nil), r.Blocks...), r.Details...) {
-		b.WriteString("\n## " + bl.Title + "\n" + bl.Text)
-		for _, f := range bl.Fields {
-			b.WriteString("\n" + f.Name + ": " + f.Value)
-		}
-	}
-	return b.String()
+	return bot.BlocksText(r.Blocks) + "\n\n" + bot.BlocksText(r.Details)
 }
 
 // detail returns the Details block whose title starts with prefix.
@@ -53,14 +47,14 @@ func TestRenderDigest(t *testing.T) {
 
 	for _, want := range []string{"6 targets", "30% overall", "1 on-track", "1 at-risk", "1 off-track", "1 done", "2 not-started",
 		"2 updates since 2026-06-08", "3 overdue", "1 due in the next 14 days", "need an admin"} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("headline lacks %q:\n%s", want, r.Text)
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("headline lacks %q:\n%s", want, r.Text())
 		}
 	}
-	if lines := strings.Count(r.Text, "\n") + 1; lines > 4 {
-		t.Errorf("headline is %d lines, want at most 4:\n%s", lines, r.Text)
+	if lines := strings.Count(r.Text(), "\n") + 1; lines > 4 {
+		t.Errorf("headline is %d lines, want at most 4:\n%s", lines, r.Text())
 	}
-	if len(r.Blocks) != 1 || r.Blocks[0].Colour != framework.OffTrack.Colour() {
+	if len(r.Blocks) != 1 || r.Blocks[0].Colour != view.StatusColour(framework.OffTrack) {
 		t.Errorf("summary blocks = %+v, want one off-track coloured block", r.Blocks)
 	}
 
@@ -96,10 +90,10 @@ func TestRenderDigest(t *testing.T) {
 			}
 		}
 	}
-	if b, _ := detail(r, "eds/2"); b.Colour != framework.OffTrack.Colour() {
+	if b, _ := detail(r, "eds/2"); b.Colour != view.StatusColour(framework.OffTrack) {
 		t.Errorf("objective 2 colour = %s, want off-track", b.Colour)
 	}
-	if b, _ := detail(r, "eds/3"); b.Colour != framework.OnTrack.Colour() {
+	if b, _ := detail(r, "eds/3"); b.Colour != view.StatusColour(framework.OnTrack) {
 		t.Errorf("objective 3 colour = %s, want on-track (one done, one not started)", b.Colour)
 	}
 	// Newest update first.
@@ -115,38 +109,50 @@ func TestRenderDigestQuietAndEmpty(t *testing.T) {
 		{Framework: "eds", Objective: "1", Code: "1.2", Title: "Done", Status: framework.Done, Progress: 100, Due: "2026-01-01"},
 	}
 	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: utc("2026-06-08T08:00:00Z"), Targets: ts})
-	if strings.Contains(r.Text, "\n") || len(r.Blocks) != 0 || len(r.Details) != 0 {
+	if strings.Contains(r.Text(), "\n") || len(r.Blocks) != 1 || len(r.Details) != 0 {
 		t.Errorf("quiet digest is not one line: %+v", r)
 	}
 	for _, want := range []string{"nothing new since 2026-06-08", "2 targets", "70% overall"} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("quiet digest lacks %q: %s", want, r.Text)
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("quiet digest lacks %q: %s", want, r.Text())
 		}
 	}
 	r = renderDigest(digestData{Loc: time.UTC, At: at, Since: at})
-	if !strings.Contains(r.Text, "no targets yet") || strings.Contains(r.Text, "\n") {
-		t.Errorf("empty workspace digest = %q", r.Text)
+	if !strings.Contains(r.Text(), "no targets yet") || strings.Contains(r.Text(), "\n") {
+		t.Errorf("empty workspace digest = %q", r.Text())
 	}
 }
 
-func TestRenderDigestCapsLongLists(t *testing.T) {
+func TestRenderDigestListsEveryTarget(t *testing.T) {
 	at := utc("2026-06-15T08:00:00Z")
 	var ts []framework.Target
 	var us []framework.Update
 	for i := range 100 {
-		code := "1." + strings.Repeat("1", 1) + string(rune('0'+i/10)) + string(rune('0'+i%10))
-		ts = append(ts, framework.Target{Framework: "x", Objective: "1", Code: code, Title: "T", Status: framework.OnTrack, Due: "2026-01-01", Owner: "U1"})
-		us = append(us, framework.Update{Target: "x/" + code, Author: "U1", Time: at.Add(-time.Hour), Status: framework.OnTrack})
+		code := fmt.Sprintf("1.%d", i+1)
+		ts = append(ts, framework.Target{Framework: "x", Objective: "1", Code: code, Title: strings.Repeat("long title ", 20), Status: framework.OnTrack, Due: "2026-01-01", Owner: "U1"})
 	}
-	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: at.Add(-time.Hour * 24), Targets: ts, Updates: us})
-	if !strings.Contains(r.Text, "100 updates") || !strings.Contains(r.Text, "100 overdue") {
-		t.Errorf("headline counts not exact: %s", r.Text)
+	for i := range maxUpdatesListed {
+		us = append(us, framework.Update{Target: fmt.Sprintf("x/1.%d", i+1), Author: "U1", Time: at.Add(-time.Hour), Status: framework.OnTrack})
 	}
-	for _, sec := range []string{"Updates since", "Overdue (100)"} {
-		b, ok := detail(r, sec)
-		if !ok || strings.Count(b.Text, "\n• ")+1 != maxListed || !strings.Contains(b.Text, "…and 75 more") {
-			t.Errorf("%s not capped at %d lines:\n%s", sec, maxListed, b.Text)
+	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: at.Add(-time.Hour * 24), Targets: ts, Updates: us, UpdateCount: 130})
+	if !strings.Contains(r.Text(), "130 updates") || !strings.Contains(r.Text(), "100 overdue") {
+		t.Errorf("headline counts not exact: %s", r.Text())
+	}
+	b, ok := detail(r, "Overdue (100)")
+	if !ok {
+		t.Fatal("no overdue section")
+	}
+	for i := range 100 {
+		if !strings.Contains(b.Text, fmt.Sprintf("`x/1.%d` ", i+1)) {
+			t.Errorf("overdue section lacks x/1.%d", i+1)
 		}
+	}
+	b, ok = detail(r, "Updates since")
+	if !ok || strings.Count(b.Text, "• ") != maxUpdatesListed || !strings.Contains(b.Text, "…and 80 more updates since 2026-06-14: `/target history <target>`") {
+		t.Errorf("updates section does not list %d and say how many more:\n%s", maxUpdatesListed, b.Text)
+	}
+	if len(r.Notify) != 0 {
+		t.Errorf("a digest notifies %v; it should name people without notifying them", r.Notify)
 	}
 }
 
@@ -161,20 +167,23 @@ func TestRenderReminder(t *testing.T) {
 		},
 	}
 	r := renderReminder(dm)
-	for _, want := range []string{"1 target overdue", "1 target with no update for 30 days", "`eds/1.1` Access: overdue, due 2026-06-01", "`eds/2.1` Wellbeing: update due, last activity 2026-01-05"} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("reminder lacks %q:\n%s", want, r.Text)
+	for _, want := range []string{"1 target overdue", "1 target with no update for 30 days", "`eds/1.1` Access*\noverdue, due 2026-06-01", "`eds/2.1` Wellbeing*\nupdate due, last activity 2026-01-05"} {
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("reminder lacks %q:\n%s", want, r.Text())
 		}
 	}
-	if len(r.Blocks) != 2 {
-		t.Fatalf("blocks = %d, want 2", len(r.Blocks))
+	if len(r.Blocks) != 3 {
+		t.Fatalf("blocks = %d, want 3", len(r.Blocks))
+	}
+	if len(r.Notify) != 1 || r.Notify[0] != "U1" {
+		t.Errorf("reminder notifies %v, want only its owner", r.Notify)
 	}
 	want := []bot.Button{
-		{Label: "Log update", Command: "update eds/1.1", Form: true},
-		{Label: "Snooze a week", Command: "snooze eds/1.1 7d"},
-		{Label: "Mark done", Command: "update eds/1.1 done", Style: "primary"},
+		{Label: "Log eds/1.1", Command: "update eds/1.1", Form: true},
+		{Label: "Snooze eds/1.1 a week", Command: "snooze eds/1.1 7d"},
+		{Label: "Mark eds/1.1 done", Command: "update eds/1.1 done", Style: "primary"},
 	}
-	got := r.Blocks[0].Buttons
+	got := r.Blocks[1].Buttons
 	if len(got) != len(want) {
 		t.Fatalf("buttons = %+v", got)
 	}
@@ -183,17 +192,22 @@ func TestRenderReminder(t *testing.T) {
 			t.Errorf("button %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	if r.Blocks[1].Buttons[2].Command != "update eds/2.1 done" {
-		t.Errorf("stale target buttons = %+v", r.Blocks[1].Buttons)
+	if r.Blocks[2].Buttons[2].Command != "update eds/2.1 done" {
+		t.Errorf("stale target buttons = %+v", r.Blocks[2].Buttons)
 	}
 
 	var many ownerDM
 	many.owner = "U1"
 	for i := range 30 {
-		many.overdue = append(many.overdue, framework.Target{Framework: "x", Code: string(rune('a' + i%26)), Title: "T", Status: framework.OnTrack, Due: "2026-01-01"})
+		many.overdue = append(many.overdue, framework.Target{Framework: "x", Code: fmt.Sprint(i), Title: "T", Status: framework.OnTrack, Due: "2026-01-01"})
 	}
 	r = renderReminder(many)
-	if len(r.Blocks) != maxDMTargets || !strings.Contains(r.Text, "30 targets overdue") || !strings.Contains(r.Text, "/target list mine") {
-		t.Errorf("long reminder: %d blocks, text:\n%s", len(r.Blocks), r.Text)
+	if len(r.Blocks) != 31 || !strings.Contains(r.Text(), "30 targets overdue") {
+		t.Errorf("long reminder: %d blocks, text:\n%s", len(r.Blocks), r.Text())
+	}
+	for i, b := range r.Blocks[1:] {
+		if len(b.Buttons) != 3 || b.Buttons[2].Command != fmt.Sprintf("update x/%d done", i) {
+			t.Errorf("target %d has buttons %+v", i, b.Buttons)
+		}
 	}
 }

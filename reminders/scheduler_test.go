@@ -49,16 +49,13 @@ func TestDigestContent(t *testing.T) {
 		c := newClock(now)
 		st := open(t, c)
 		seedDigestWorkspace(t, st, now)
-		s := newScheduler(st, &recorder{}, c)
-
-		r, err := s.Digest(background(), ws, "C1")
-		if err != nil {
-			t.Fatalf("Digest: %v", err)
-		}
+		rec := &recorder{}
+		s := newScheduler(st, rec, c)
+		r := postDigest(t, s, rec, "C1")
 		for _, want := range []string{"5 targets", "32% overall", "2 on-track", "2 not-started", "1 done",
 			"2 updates since 2026-06-08", "3 overdue", "1 due in the next 14 days", "2 targets need an admin"} {
-			if !strings.Contains(r.Text, want) {
-				t.Errorf("headline lacks %q:\n%s", want, r.Text)
+			if !strings.Contains(r.Text(), want) {
+				t.Errorf("headline lacks %q:\n%s", want, r.Text())
 			}
 		}
 		sections := []struct {
@@ -67,7 +64,7 @@ func TestDigestContent(t *testing.T) {
 			unwanted []string
 		}{
 			{"eqs/1", []string{"3 targets", "20%"}, nil},
-			{"Updates since 2026-06-08", []string{"`eqs/1.1` Access", "by <@U1>: survey sent", "`eqs/2.2` Bullying", "finished"}, []string{"old news", "eqs/1.3"}},
+			{"Updates since 2026-06-08", []string{"`eqs/1.1` Access", "by <@U1> “survey sent”", "`eqs/2.2` Bullying", "finished"}, []string{"old news", "eqs/1.3"}},
 			{"Overdue (3)", []string{"eqs/1.1", "eqs/1.2", "eqs/2.1"}, []string{"eqs/2.2", "eqs/1.3"}},
 			{"Due in the next 14 days (1)", []string{"eqs/1.3", "2026-06-20", "<@U2>"}, nil},
 			{"Snoozed (1)", []string{"eqs/2.1", "waiting for the staff survey"}, nil},
@@ -99,18 +96,30 @@ func TestDigestContent(t *testing.T) {
 		}
 		// The next digest starts where this one ended.
 		c.add(time.Hour)
-		r, err = s.Digest(background(), ws, "C1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(r.Text, "0 updates since 2026-06-15") || !strings.Contains(r.Text, "3 overdue") {
-			t.Errorf("second digest headline:\n%s", r.Text)
+		r = postDigest(t, s, rec, "C1")
+		if !strings.Contains(r.Text(), "0 updates since 2026-06-15") || !strings.Contains(r.Text(), "3 overdue") {
+			t.Errorf("second digest headline:\n%s", r.Text())
 		}
 		// digest now in a channel with no subscription still works.
-		if _, err := s.Digest(background(), ws, "C-unsubscribed"); err != nil {
-			t.Errorf("Digest of an unsubscribed channel: %v", err)
+		if err := s.PostDigest(background(), ws, "C-unsubscribed"); err != nil {
+			t.Errorf("PostDigest to an unsubscribed channel: %v", err)
 		}
 	})
+}
+
+// postDigest posts a digest now to channel, as `digest now` does, and
+// returns what was posted there.
+func postDigest(t *testing.T, s *Scheduler, rec *recorder, channel string) bot.Reply {
+	t.Helper()
+	before := len(rec.all())
+	if err := s.PostDigest(background(), ws, channel); err != nil {
+		t.Fatalf("PostDigest: %v", err)
+	}
+	posted := rec.all()[before:]
+	if len(posted) != 1 || posted[0].Channel != channel || posted[0].Key == "" {
+		t.Fatalf("PostDigest posted %+v, want one keyed message to %s", posted, channel)
+	}
+	return posted[0].Reply
 }
 
 func TestDigestNothingNew(t *testing.T) {
@@ -132,7 +141,7 @@ func TestDigestNothingNew(t *testing.T) {
 			t.Fatalf("result %+v, posted %+v", res, rec.all())
 		}
 		r := ds[0].Reply
-		if !strings.Contains(r.Text, "nothing new since 2026-06-08") || strings.Contains(r.Text, "\n") || len(r.Details) != 0 || len(r.Blocks) != 0 {
+		if !strings.Contains(r.Text(), "nothing new since 2026-06-08") || strings.Contains(r.Text(), "\n") || len(r.Details) != 0 || len(r.Blocks) != 1 {
 			t.Errorf("quiet digest is not one line: %+v", r)
 		}
 	})
@@ -169,10 +178,10 @@ func TestRunDueOnce(t *testing.T) {
 			t.Fatalf("DMs = %+v", dms)
 		}
 		// U1: overdue eqs/1.1 (eqs/2.2 is done). U3's eqs/2.1 is snoozed; eqs/1.2 has no owner.
-		if !strings.Contains(u1.Reply.Text, "eqs/1.1") || strings.Contains(u1.Reply.Text, "eqs/2.2") || len(u1.Reply.Blocks) != 1 {
-			t.Errorf("U1's reminder:\n%s", u1.Reply.Text)
+		if !strings.Contains(u1.Reply.Text(), "eqs/1.1") || strings.Contains(u1.Reply.Text(), "eqs/2.2") || len(u1.Reply.Blocks) != 2 {
+			t.Errorf("U1's reminder:\n%s", u1.Reply.Text())
 		}
-		if b := u1.Reply.Blocks[0].Buttons; len(b) != 3 || b[0].Command != "update eqs/1.1" || !b[0].Form || b[1].Command != "snooze eqs/1.1 7d" || b[2].Command != "update eqs/1.1 done" {
+		if b := u1.Reply.Blocks[1].Buttons; len(b) != 3 || b[0].Command != "update eqs/1.1" || !b[0].Form || b[1].Command != "snooze eqs/1.1 7d" || b[2].Command != "update eqs/1.1 done" {
 			t.Errorf("U1's buttons = %+v", b)
 		}
 		if got := target(t, st, ws, "eqs/1.1").Reminders; got != 4 {
@@ -221,7 +230,7 @@ func TestSnoozeSuppressesReminders(t *testing.T) {
 			t.Fatal(err)
 		}
 		dms := rec.dms()
-		if len(dms) != 1 || dms[0].User != "U2" || strings.Contains(dms[0].Reply.Text, "eqs/1.1") {
+		if len(dms) != 1 || dms[0].User != "U2" || strings.Contains(dms[0].Reply.Text(), "eqs/1.1") {
 			t.Fatalf("DMs while eqs/1.1 is snoozed = %+v", dms)
 		}
 		if got := target(t, st, ws, "eqs/1.1").Reminders; got != 0 {
@@ -264,20 +273,14 @@ func TestEscalationAfterThreeReminders(t *testing.T) {
 			t.Fatalf("DMs Monday to Wednesday = %d, want 3", n)
 		}
 		c.set(mon.AddDate(0, 0, 2).Add(time.Hour))
-		r, err := s.Digest(background(), ws, "C1")
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := postDigest(t, s, rec, "C1")
 		if b, ok := detail(r, "For admins: 3 or more"); !ok || !strings.Contains(b.Text, "eqs/1.1") || !strings.Contains(b.Text, "3 reminders") {
 			t.Fatalf("digest after 3 reminders has no escalation:\n%s", allText(r))
 		}
 		// An update answers the reminders: the escalation goes.
 		update(t, st, ws, "eqs/1.1", "U1", c.now(), 30, framework.AtRisk, "supplier late")
 		c.add(time.Minute)
-		r, err = s.Digest(background(), ws, "C1")
-		if err != nil {
-			t.Fatal(err)
-		}
+		r = postDigest(t, s, rec, "C1")
 		if _, ok := detail(r, "For admins: 3 or more"); ok {
 			t.Errorf("escalation still shown after an update:\n%s", allText(r))
 		}
@@ -447,12 +450,9 @@ func TestScheduledDigestAfterDigestNowRepeatsNothing(t *testing.T) {
 		}
 		update(t, st, ws, "eqs/1.3", "U2", fire.Add(-8*time.Minute), 30, framework.OnTrack, "reported in digest now")
 		c.set(fire.Add(-5 * time.Minute))
-		now, err := s.Digest(background(), ws, "C1") // digest now, at 08:55
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(now.Text, "1 update since") {
-			t.Fatalf("digest now should report the 08:52 update:\n%s", now.Text)
+		now := postDigest(t, s, rec, "C1") // digest now, at 08:55
+		if !strings.Contains(now.Text(), "1 update since") {
+			t.Fatalf("digest now should report the 08:52 update:\n%s", now.Text())
 		}
 		before := len(rec.digests())
 		c.set(fire)
@@ -463,7 +463,7 @@ func TestScheduledDigestAfterDigestNowRepeatsNothing(t *testing.T) {
 		if len(ds) != before+1 {
 			t.Fatalf("digests at 09:00 = %d, want 1", len(ds)-before)
 		}
-		if text := ds[len(ds)-1].Reply.Text; !strings.Contains(text, "\n0 updates since") {
+		if text := ds[len(ds)-1].Reply.Text(); !strings.Contains(text, "\n0 updates since") {
 			t.Errorf("the scheduled digest ten minutes after `digest now` repeats its updates:\n%s", text)
 		}
 	})
@@ -478,24 +478,24 @@ func TestDigestCountsUpdatesBeyondTheList(t *testing.T) {
 		c := newClock(now)
 		st := open(t, c)
 		seedDigestWorkspace(t, st, now) // two updates in the last week
-		for i := range 30 {
-			update(t, st, ws, "eqs/1.3", "U2", now.Add(-time.Duration(60-i)*time.Minute), i, framework.OnTrack, fmt.Sprintf("step %d", i))
+		for i := range maxUpdatesListed + 5 {
+			update(t, st, ws, "eqs/1.3", "U2", now.Add(-time.Duration(60-i)*time.Minute), i%100, framework.OnTrack, fmt.Sprintf("step %d", i))
 		}
-		r, err := newScheduler(st, &recorder{}, c).Digest(background(), ws, "C1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(r.Text, "32 updates since") {
-			t.Errorf("headline should count all 32 updates:\n%s", r.Text)
+		rec := &recorder{}
+		r := postDigest(t, newScheduler(st, rec, c), rec, "C1")
+		total := maxUpdatesListed + 5 + 2
+		if !strings.Contains(r.Text(), fmt.Sprintf("%d updates since", total)) {
+			t.Errorf("headline should count all %d updates:\n%s", total, r.Text())
 		}
 		b, ok := detail(r, "Updates since")
 		if !ok {
 			t.Fatalf("no updates section in %+v", r.Details)
 		}
-		if n := strings.Count(b.Text, "\n•") + 1; n != maxListed || !strings.Contains(b.Text, "…and 7 more") {
-			t.Errorf("updates section lists %d, want %d and \"…and 7 more\":\n%s", n, maxListed, b.Text)
+		if n := strings.Count(b.Text, "• "); n != maxUpdatesListed || !strings.Contains(b.Text, "…and 7 more updates") {
+			t.Errorf("updates section lists %d, want %d and \"…and 7 more updates\":\n%s", n, maxUpdatesListed, b.Text)
 		}
-		if !strings.Contains(b.Text, "step 29\n") || !strings.Contains(b.Text, "step 5\n") || strings.Contains(b.Text, "step 4\n") {
+		newest, oldest := fmt.Sprintf("step %d”", maxUpdatesListed+4), "step 5”"
+		if !strings.Contains(b.Text, newest) || !strings.Contains(b.Text, oldest) || strings.Contains(b.Text, "step 4”") {
 			t.Errorf("the list should hold the newest updates:\n%s", b.Text)
 		}
 	})

@@ -16,7 +16,7 @@ func TestRunExecutesEachLineAsTheAdminUser(t *testing.T) {
 	var got []bot.Request
 	h := bot.HandlerFunc(func(_ context.Context, r bot.Request) bot.Reply {
 		got = append(got, r)
-		return bot.Reply{Text: "ok " + r.Text + " <@amy>"}
+		return bot.Say("ok "+bot.Escape(r.Text)+" <@amy>", true)
 	})
 	in := strings.NewReader("import eds\n\n# a comment\n/target show eds/1.1\n")
 	var out bytes.Buffer
@@ -39,12 +39,11 @@ func TestRunExecutesEachLineAsTheAdminUser(t *testing.T) {
 
 func TestRenderShowsDetailsAndButtons(t *testing.T) {
 	r := bot.Reply{
-		Text:    "Overdue: eds/1.1",
-		Blocks:  []bot.Block{{Title: "eds/1.1", Buttons: []bot.Button{{Label: "Mark done", Command: "update eds/1.1 done"}}}},
-		Details: []bot.Block{{Title: "Ratings", Text: "achieving: 2", Fields: []bot.Field{{Name: "Owner", Value: "<@U1|amy>"}}}},
+		Blocks:  []bot.Block{{Text: "Overdue: `eds/1.1`"}, {Title: "eds/1.1", Buttons: []bot.Button{{Label: "Mark done", Command: "update eds/1.1 done"}}}},
+		Details: []bot.Block{{Title: "Ratings", Text: "*achieving*: 2 ~old~ <https://nhs.uk|NHS>", Fields: []bot.Field{{Name: "Owner", Value: "<@U1>"}}}},
 	}
 	got := Render(r)
-	for _, want := range []string{"Overdue: eds/1.1", "*Ratings*\nachieving: 2\nOwner: @U1", "↳ Mark done: /target update eds/1.1 done"} {
+	for _, want := range []string{"Overdue: eds/1.1\n\neds/1.1", "Ratings\nachieving: 2 old NHS (https://nhs.uk)\nOwner: @U1", "↳ Mark done: /target update eds/1.1 done"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Render = %q, missing %q", got, want)
 		}
@@ -54,7 +53,7 @@ func TestRenderShowsDetailsAndButtons(t *testing.T) {
 func TestPosterSkipsRepeatedKeys(t *testing.T) {
 	var out bytes.Buffer
 	p := NewPoster(&out)
-	m := bot.Message{Workspace: "local", User: "amy", Reply: bot.Reply{Text: "you have 1 overdue target"}, Key: "k1"}
+	m := bot.Message{Workspace: "local", User: "amy", Reply: bot.Say("you have 1 overdue target", false), Key: "k1"}
 	for range 2 {
 		if err := p.Post(context.Background(), m); err != nil {
 			t.Fatal(err)
@@ -65,24 +64,12 @@ func TestPosterSkipsRepeatedKeys(t *testing.T) {
 	}
 }
 
-func TestMentions(t *testing.T) {
-	tests := map[string]string{
-		"<@U1> and <@!42> and <@U2|bob>": "@U1 and @42 and @U2",
-		"no mentions <@":                 "no mentions <@",
-		"":                               "",
-	}
-	for in, want := range tests {
-		if got := Mentions(in); got != want {
-			t.Errorf("Mentions(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 func TestRunSkipsOverlongLineAndCarriesOn(t *testing.T) {
 	var got []string
 	h := bot.HandlerFunc(func(_ context.Context, r bot.Request) bot.Reply {
 		got = append(got, r.Text)
-		return bot.Reply{Text: "ok"}
+		return bot.Say("ok", true)
 	})
 	in := strings.NewReader("update eds/1.1 " + strings.Repeat("x", 2<<20) + "\nshow eds/1.1\nlast line without newline")
 	var out bytes.Buffer
@@ -103,7 +90,7 @@ func TestRunDropsByteOrderMarkAndCRLF(t *testing.T) {
 	var got []string
 	h := bot.HandlerFunc(func(_ context.Context, r bot.Request) bot.Reply {
 		got = append(got, r.Text)
-		return bot.Reply{Text: "ok"}
+		return bot.Say("ok", true)
 	})
 	in := strings.NewReader("\ufeffhelp\r\nimport eds\r\n\r\nshow eds/1.1\r\nexit\r\nlist\r\n")
 	var out bytes.Buffer
@@ -121,7 +108,7 @@ func TestRunStopsWhileWaitingForALine(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	h := bot.HandlerFunc(func(context.Context, bot.Request) bot.Reply { return bot.Reply{Text: "ok"} })
+	h := bot.HandlerFunc(func(context.Context, bot.Request) bot.Reply { return bot.Say("ok", true) })
 	done := make(chan error, 1)
 	go func() {
 		done <- New(Options{In: pr, Out: io.Discard, User: "sam", Handler: h, Prompt: "/target "}).Run(ctx)

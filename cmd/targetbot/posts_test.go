@@ -76,7 +76,7 @@ func seed(t *testing.T, dbPath, ws, channel string, lines ...string) {
 	h := commands.New(commands.Options{Store: st, Frameworks: fws, Now: func() time.Time { return fixedNow }})
 	for _, line := range lines {
 		if r := h.Handle(context.Background(), bot.Request{Workspace: ws, Channel: channel, User: "UADMIN", PlatformAdmin: true, Text: line}); r.Code != "" {
-			t.Fatalf("%s: %q failed: %s", ws, line, r.Text)
+			t.Fatalf("%s: %q failed: %s", ws, line, r.Text())
 		}
 	}
 }
@@ -154,7 +154,7 @@ func TestRunSchedulesPostsThroughSlackAndDiscord(t *testing.T) {
 			t.Fatalf("DM: opened %v, posts %d, want a DM to U777", opened, len(dm))
 		}
 		blocks := dm[0].form.Get("blocks")
-		for _, want := range []string{`"type":"actions"`, "update eds/1.1 done", "snooze eds/1.1 7d", "Log update"} {
+		for _, want := range []string{`"type":"actions"`, "update eds/1.1 done", "snooze eds/1.1 7d", "Log eds/1.1"} {
 			if !strings.Contains(blocks, want) {
 				t.Errorf("reminder DM blocks lack %s: %s", want, blocks)
 			}

@@ -31,7 +31,7 @@ func TestRunSchedulesPostsDigestAndReminderOnce(t *testing.T) {
 		t.Fatalf("want a digest to #console and a DM to amy, got:\n%s", first)
 	}
 	mustContain(t, digest, "Overdue (1)", "eds/1.1", "due 2026-11-01")
-	mustContain(t, dm, "eds/1.1", "Snooze a week", "Mark done")
+	mustContain(t, dm, "eds/1.1", "Snooze eds/1.1 a week", "Mark eds/1.1 done")
 
 	if again := runAt(); again != "" {
 		t.Errorf("a second run at the same instant posted again:\n%s", again)
