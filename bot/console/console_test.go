@@ -64,7 +64,6 @@ func TestPosterSkipsRepeatedKeys(t *testing.T) {
 	}
 }
 
-
 func TestRunSkipsOverlongLineAndCarriesOn(t *testing.T) {
 	var got []string
 	h := bot.HandlerFunc(func(_ context.Context, r bot.Request) bot.Reply {
