@@ -66,6 +66,7 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	filter := c.args.at(0)
 	var ts []framework.Target
 	var heading, empty string
+	var graded *framework.Framework // a framework listed whole, whose score to show
 	switch lower := strings.ToLower(filter); {
 	case lower == "":
 		heading, empty = "All targets", "no targets here yet: an admin can import a framework with `/target import <framework-id>`"
@@ -96,6 +97,9 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 		if !strings.Contains(filter, "/") && w.Imported(lower) {
 			heading, empty = "Targets of "+lower, "framework "+code(lower)+" has no targets here"
 			ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Framework == lower })
+			if f := h.framework(lower); f != nil && f.Grading != nil {
+				graded = f
+			}
 			break
 		}
 		all, lerr := h.store.Targets(ctx, w.ID)
@@ -124,6 +128,9 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 		return ephemeral(empty), nil
 	}
 	head := bot.Block{Title: fmt.Sprintf("%s (%d)", heading, len(ts))}
+	if graded != nil {
+		head.Text = "Score " + view.Score(graded, graded.Grading.Score(ts))
+	}
 	framework.SortTargets(ts)
 	shown := ts[:min(len(ts), maxListed)]
 	blocks := append([]bot.Block{head}, h.groupBlocks(v, shown)...)

@@ -10,6 +10,7 @@ import (
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/framework/catalog"
 )
 
 func TestPermissions(t *testing.T) {
@@ -164,6 +165,26 @@ func TestList(t *testing.T) {
 	e.ok(adminUser, "update eds/1.1 done")
 	if r := e.ok(bob, "list overdue"); !strings.Contains(r.Text(), "nothing is overdue") {
 		t.Errorf("list overdue after done = %q", r.Text())
+	}
+}
+
+// A framework with grading shows its score, maximum and band in its list.
+func TestListGradedFrameworkShowsScore(t *testing.T) {
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, fws)
+	e.ok(adminUser, "import eds-2022")
+	for ref, grade := range map[string]string{"1A": "excelling", "1B": "achieving", "2A": "achieving", "2B": "developing", "3A": "achieving", "3B": "achieving", "3C": "achieving", "1C": "undeveloped", "2C": "developing"} {
+		e.ok(adminUser, "rate eds-2022/"+ref+" "+grade)
+	}
+	r := e.ok(bob, "list eds-2022")
+	if want := "Score `eds-2022`: 15 of 33, 🟧 developing (2 outcomes ungraded)"; r.Blocks[0].Text != want {
+		t.Errorf("list eds-2022 heading = %q, want %q", r.Blocks[0].Text, want)
+	}
+	if r := e.ok(bob, "list eds-2022/1"); strings.Contains(r.Text(), "Score") {
+		t.Errorf("an objective's list shows the framework's score: %s", r.Text())
 	}
 }
 

@@ -11,12 +11,14 @@ import (
 // custom framework a team loads from YAML. A workspace imports a framework
 // to get its own copy of every target.
 type Framework struct {
-	ID          string      `yaml:"id" json:"id"`
-	Name        string      `yaml:"name" json:"name"`
-	Description string      `yaml:"description,omitempty" json:"description,omitempty"`
-	Source      string      `yaml:"source,omitempty" json:"source,omitempty"`
-	Labels      Labels      `yaml:"labels,omitempty" json:"labels,omitempty"`
-	Objectives  []Objective `yaml:"objectives" json:"objectives"`
+	ID          string `yaml:"id" json:"id"`
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	Source      string `yaml:"source,omitempty" json:"source,omitempty"`
+	Labels      Labels `yaml:"labels,omitempty" json:"labels,omitempty"`
+	// Grading, when set, scores the framework's grades and rates the sum.
+	Grading    *Grading    `yaml:"grading,omitempty" json:"grading,omitempty"`
+	Objectives []Objective `yaml:"objectives" json:"objectives"`
 }
 
 // Labels are what a framework calls its levels: EDS has goals and
@@ -108,6 +110,11 @@ func (f *Framework) Validate() error {
 	}
 	if len(f.Objectives) == 0 {
 		return bad("objectives", "add at least one objective")
+	}
+	if f.Grading != nil {
+		if path, err := f.Grading.validate(); err != nil {
+			return bad(path, "%v", err)
+		}
 	}
 	objectives := map[string]bool{}
 	targets := map[string]bool{}

@@ -114,7 +114,7 @@ func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Locati
 	if u.err != nil {
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read updates: %w", ws, u.err)
 	}
-	return renderDigest(digestData{Loc: loc, At: at, Since: since, Targets: ts, Updates: u.us, UpdateCount: u.total, Titles: s.titles}), nil
+	return renderDigest(digestData{Loc: loc, At: at, Since: since, Targets: ts, Updates: u.us, UpdateCount: u.total, Titles: s.titles, Frameworks: s.frameworks}), nil
 }
 
 // lastDigest reads when the channel last had a digest, fresh from the

@@ -31,6 +31,9 @@ type digestData struct {
 	// Titles names objectives by ref ("eds/1"); an objective with no
 	// title here shows its ref alone.
 	Titles map[string]string
+	// Frameworks are the offered frameworks by id; a framework with
+	// grading gets its score in the ratings summary.
+	Frameworks map[string]*framework.Framework
 }
 
 // digestLists sorts a workspace's targets into the digest's sections.
@@ -163,7 +166,7 @@ func renderDigest(d digestData) bot.Reply {
 			return fmt.Sprintf("due %s: assign with %s", t.Due, bot.Code("/target assign "+t.Ref()+" @user"))
 		}))
 	}
-	details = append(details, ratingsBlock(d.Targets))
+	details = append(details, ratingsBlock(d.Targets, d.Frameworks))
 	return bot.Reply{Blocks: []bot.Block{summary}, Details: details}
 }
 
@@ -188,8 +191,9 @@ func worstColour(by map[framework.Status]int) string {
 	return view.StatusColour(r.Status())
 }
 
-// ratingsBlock counts grades per framework, never mixing frameworks.
-func ratingsBlock(ts []framework.Target) bot.Block {
+// ratingsBlock counts grades per framework, never mixing frameworks, and
+// scores each framework that has grading.
+func ratingsBlock(ts []framework.Target, fws map[string]*framework.Framework) bot.Block {
 	var lines []string
 	var ids []string
 	byFramework := map[string][]framework.Target{}
@@ -205,7 +209,11 @@ func ratingsBlock(ts []framework.Target) bot.Block {
 		for _, r := range append(append([]framework.Rating(nil), framework.Ratings...), framework.Unrated) {
 			parts = append(parts, fmt.Sprintf("%s %d", view.Rating(r), counts[r]))
 		}
-		lines = append(lines, bot.Code(id)+": "+strings.Join(parts, " · "))
+		line := bot.Code(id) + ": " + strings.Join(parts, " · ")
+		if f := fws[id]; f != nil && f.Grading != nil {
+			line += "\nScore " + view.Score(f, f.Grading.Score(byFramework[id]))
+		}
+		lines = append(lines, line)
 	}
 	return bot.Block{Title: "Ratings", Text: strings.Join(lines, "\n")}
 }

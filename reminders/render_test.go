@@ -123,6 +123,34 @@ func TestRenderDigestQuietAndEmpty(t *testing.T) {
 	}
 }
 
+// Ratings are counted per framework, never mixed, and a framework with
+// grading shows its score and band.
+func TestRenderDigestRatingsPerFramework(t *testing.T) {
+	at := utc("2026-06-15T08:00:00Z")
+	graded := &framework.Framework{ID: "g", Name: "Graded", Labels: framework.Labels{Target: "outcome"}, Grading: &framework.Grading{
+		Scores: map[framework.Rating]int{framework.Undeveloped: 0, framework.Developing: 1, framework.Achieving: 2, framework.Excelling: 3},
+		Bands:  []framework.Band{{Below: 3, Rating: framework.Undeveloped}, {Below: 6, Rating: framework.Developing}, {Below: 7, Rating: framework.Achieving}},
+	}}
+	ts := []framework.Target{
+		{Framework: "g", Objective: "1", Code: "1A", Title: "A", Rating: framework.Excelling, Due: "2026-06-01"},
+		{Framework: "g", Objective: "1", Code: "1B", Title: "B"},
+		{Framework: "plain", Objective: "1", Code: "1.1", Title: "C", Rating: framework.Achieving},
+	}
+	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: at.Add(-24 * time.Hour), Targets: ts, Frameworks: map[string]*framework.Framework{"g": graded}})
+	b, ok := detail(r, "Ratings")
+	if !ok {
+		t.Fatal("no ratings section")
+	}
+	for _, want := range []string{"`g`: 🟥 undeveloped 0 · 🟧 developing 0 · 🟩 achieving 0 · 🟪 excelling 1 · ⬜ unrated 1", "Score `g`: 3 of 6, 🟧 developing (1 outcome ungraded)", "`plain`: 🟥 undeveloped 0 · 🟧 developing 0 · 🟩 achieving 1"} {
+		if !strings.Contains(b.Text, want) {
+			t.Errorf("ratings lack %q:\n%s", want, b.Text)
+		}
+	}
+	if strings.Count(b.Text, "Score") != 1 {
+		t.Errorf("a framework without grading is scored:\n%s", b.Text)
+	}
+}
+
 func TestRenderDigestListsEveryTarget(t *testing.T) {
 	at := utc("2026-06-15T08:00:00Z")
 	var ts []framework.Target

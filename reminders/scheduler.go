@@ -102,7 +102,8 @@ type Scheduler struct {
 	// so a fire time costs no store round trips on later ticks.
 	done map[string]string
 
-	titles map[string]string // objective ref -> title, from opts.Frameworks
+	titles     map[string]string               // objective ref -> title, from opts.Frameworks
+	frameworks map[string]*framework.Framework // by id, from opts.Frameworks
 }
 
 // schedule is one digest subscription or one workspace's reminders.
@@ -153,12 +154,14 @@ func New(opts Options) *Scheduler {
 		opts.Tick = 20 * time.Second
 	}
 	titles := map[string]string{}
+	frameworks := map[string]*framework.Framework{}
 	for _, f := range opts.Frameworks {
 		for _, o := range f.Objectives {
 			titles[framework.Ref(f.ID, o.Code)] = o.Title
+			frameworks[f.ID] = f
 		}
 	}
-	return &Scheduler{opts: opts, log: opts.Logger.With("component", "reminders"), done: map[string]string{}, titles: titles}
+	return &Scheduler{opts: opts, log: opts.Logger.With("component", "reminders"), done: map[string]string{}, titles: titles, frameworks: frameworks}
 }
 
 // Run calls RunDue(ctx, Now()) every Tick until ctx ends, and returns nil

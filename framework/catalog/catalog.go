@@ -25,10 +25,10 @@ import (
 var builtinFS embed.FS
 
 // builtinOrder is the order the built-in frameworks are offered in.
-var builtinOrder = []string{"eds", "nhse-2024-26"}
+var builtinOrder = []string{"eds-2022", "eds", "nhse-2024-26"}
 
-// Builtin returns the frameworks that ship with targetbot: "eds" and
-// "nhse-2024-26", in that order. Each call returns fresh copies.
+// Builtin returns the frameworks that ship with targetbot: "eds-2022",
+// the original "eds", and "nhse-2024-26", in that order. Each call returns fresh copies.
 func Builtin() ([]*framework.Framework, error) {
 	var out []*framework.Framework
 	for _, id := range builtinOrder {

@@ -89,6 +89,121 @@ func TestEDSMatchesSeed(t *testing.T) {
 	}
 }
 
+// EDS 2022 is transcribed exactly from the reference: every domain and
+// outcome, in order, with its code, and the scoring of section "Scoring".
+func TestEDS2022MatchesReference(t *testing.T) {
+	f := builtin(t, "eds-2022")
+	data, err := os.ReadFile(filepath.Join("testdata", "reference", "eds-2022.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var domains, outcomes []string // "1 Commissioned or provided services", "1A Patients …"
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Domain "); ok {
+			code, title, _ := strings.Cut(rest, ": ")
+			domains = append(domains, code+" "+title)
+		}
+		if rest, ok := strings.CutPrefix(line, "- "); ok && len(rest) > 4 && rest[2:4] == ": " && rest[0] >= '1' && rest[0] <= '3' {
+			outcomes = append(outcomes, rest[:2]+" "+rest[4:])
+		}
+	}
+	if len(domains) != 3 || len(outcomes) != 11 {
+		t.Fatalf("read %d domains and %d outcomes from the reference, want 3 and 11", len(domains), len(outcomes))
+	}
+	var gotDomains, gotOutcomes []string
+	for _, o := range f.Objectives {
+		gotDomains = append(gotDomains, o.Code+" "+o.Title)
+		for _, tg := range o.Targets {
+			gotOutcomes = append(gotOutcomes, tg.Code+" "+tg.Title)
+		}
+	}
+	if strings.Join(gotDomains, "\n") != strings.Join(domains, "\n") {
+		t.Errorf("domains:\n%s\nwant:\n%s", strings.Join(gotDomains, "\n"), strings.Join(domains, "\n"))
+	}
+	for i := range max(len(outcomes), len(gotOutcomes)) {
+		var got, want string
+		if i < len(gotOutcomes) {
+			got = gotOutcomes[i]
+		}
+		if i < len(outcomes) {
+			want = outcomes[i]
+		}
+		if got != want {
+			t.Errorf("outcome %d = %q\nwant %q", i+1, got, want)
+		}
+	}
+	if f.ObjectiveLabel() != "domain" || f.TargetLabel() != "outcome" {
+		t.Errorf("labels = %s/%s, want domain/outcome", f.ObjectiveLabel(), f.TargetLabel())
+	}
+	g := f.Grading
+	if g == nil {
+		t.Fatal("eds-2022 has no grading")
+	}
+	want := map[framework.Rating]int{framework.Undeveloped: 0, framework.Developing: 1, framework.Achieving: 2, framework.Excelling: 3}
+	for r, s := range want {
+		if g.Scores[r] != s {
+			t.Errorf("score of %s = %d, want %d", r, g.Scores[r], s)
+		}
+	}
+	// The bands, at each edge the reference states.
+	targets := f.Targets()
+	for sum, band := range map[int]framework.Rating{0: framework.Undeveloped, 7: framework.Undeveloped, 8: framework.Developing, 21: framework.Developing, 22: framework.Achieving, 32: framework.Achieving, 33: framework.Excelling} {
+		ts := gradeTo(targets, sum)
+		if sc := g.Score(ts); sc.Sum != sum || sc.Max != 33 || sc.Band != band {
+			t.Errorf("sum %d scores %+v, want band %s of 33", sum, sc, band)
+		}
+	}
+}
+
+// gradeTo grades ts so their EDS 2022 scores add up to sum (at most 3 each).
+func gradeTo(ts []framework.Target, sum int) []framework.Target {
+	out := append([]framework.Target(nil), ts...)
+	for i := range out {
+		s := min(3, sum)
+		sum -= s
+		out[i].Rating = framework.Ratings[s]
+	}
+	return out
+}
+
+// The original EDS says what it is, and that EDS 2022 replaced it.
+func TestEDSSaysItIsTheOriginal(t *testing.T) {
+	f := builtin(t, "eds")
+	if !strings.Contains(f.Name, "original") || !strings.Contains(f.Name, "4 goals") || !strings.Contains(f.Name, "18 outcomes") {
+		t.Errorf("eds name = %q", f.Name)
+	}
+	if !strings.Contains(f.Description, "EDS 2022") || !strings.Contains(f.Description, "replaced") {
+		t.Errorf("eds description = %q", f.Description)
+	}
+}
+
+func TestGradingValidation(t *testing.T) {
+	base := `id: g
+name: G
+grading:
+  scores: {undeveloped: 0, developing: 1, achieving: 2, excelling: 3}
+  bands: BANDS
+objectives:
+  - code: "1"
+    title: One
+    targets: [{code: "1.1", title: T}]
+`
+	for bands, want := range map[string]string{
+		"[{below: 2, rating: developing}, {below: 1, rating: achieving}]": "rising order",
+		"[{below: 2, rating: great}]":                                     "not a grade",
+		"[]":                                                              "at least one band",
+	} {
+		_, err := Parse("g.yaml", []byte(strings.Replace(base, "BANDS", bands, 1)))
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "g.yaml:") {
+			t.Errorf("bands %s: err = %v, want one naming the line and %q", bands, err, want)
+		}
+	}
+	_, err := Parse("g.yaml", []byte(strings.Replace(strings.Replace(base, "BANDS", "[{below: 9, rating: achieving}]", 1), "excelling: 3", "excellent: 3", 1)))
+	if err == nil || !strings.Contains(err.Error(), "excelling a score") {
+		t.Errorf("scores without excelling: err = %v", err)
+	}
+}
+
 func TestNHSEMatchesSeed(t *testing.T) {
 	f := builtin(t, "nhse-2024-26")
 	src := seed(t, "002_1c7523084b85f4e4.txt")
@@ -158,7 +273,7 @@ func TestLoadCustomDir(t *testing.T) {
 	for _, f := range all {
 		ids = append(ids, f.ID)
 	}
-	if got, want := strings.Join(ids, " "), "eds nhse-2024-26 wres"; got != want {
+	if got, want := strings.Join(ids, " "), "eds-2022 eds nhse-2024-26 wres"; got != want {
 		t.Fatalf("ids = %s, want %s", got, want)
 	}
 
