@@ -120,3 +120,37 @@ func TestConsoleBannerHidesThePassword(t *testing.T) {
 		t.Errorf("banner shows the password: %s", out)
 	}
 }
+
+// --help, -h and --version are the program's, not the console's.
+func TestTopLevelHelpAndVersion(t *testing.T) {
+	for _, arg := range []string{"--help", "-h", "help"} {
+		m, out, _ := testMain(t, "bolt:"+t.TempDir()+"/x.db", "")
+		if err := m.Run(context.Background(), []string{arg}); err != nil || !strings.Contains(out.String(), "targetbot serve") {
+			t.Errorf("%s: err %v, stdout %q", arg, err, out)
+		}
+	}
+	for _, arg := range []string{"--version", "version"} {
+		m, out, _ := testMain(t, "bolt:"+t.TempDir()+"/x.db", "")
+		if err := m.Run(context.Background(), []string{arg}); err != nil || !strings.HasPrefix(out.String(), "targetbot ") {
+			t.Errorf("%s: err %v, stdout %q", arg, err, out)
+		}
+	}
+}
+
+// healthcheck passes against a serving process and fails, in one line,
+// against nothing.
+func TestHealthcheck(t *testing.T) {
+	_, base, _ := servedMain(t, "bolt:"+t.TempDir()+"/t.db", "")
+	m, out, _ := testMain(t, "", "")
+	if err := m.Run(context.Background(), []string{"healthcheck", "--url", base + "/healthz"}); err != nil || out.String() != "ok\n" {
+		t.Errorf("healthcheck of a live serve: %v %q", err, out)
+	}
+	m, _, _ = testMain(t, "", "")
+	err := m.Run(context.Background(), []string{"healthcheck", "--url", "http://127.0.0.1:1/healthz"})
+	if err == nil || strings.Contains(err.Error(), "\n") {
+		t.Errorf("healthcheck of nothing: %v", err)
+	}
+	if got := healthURL(":8080"); got != "http://127.0.0.1:8080/healthz" {
+		t.Errorf("healthURL(:8080) = %s", got)
+	}
+}

@@ -96,6 +96,7 @@ Usage:
   targetbot run-schedules --at RFC3339    run once every digest and reminder due at that instant
   targetbot slack manifest --url BASE_URL print a Slack app manifest
   targetbot discord register [--guild ID] register the /target command with Discord
+  targetbot healthcheck [--url URL]       exit 0 if serve answers GET /healthz (for container health checks)
   targetbot version                       print the version
 
 Every subcommand that opens the store also takes --store, --timezone,
@@ -109,6 +110,13 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, rest = args[0], args[1:]
 	}
+	// The top-level flags name no subcommand, but are not the console's.
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help", "-version", "--version":
+			cmd, rest = strings.TrimLeft(args[0], "-"), args[1:]
+		}
+	}
 	switch cmd {
 	case "console":
 		return m.runConsole(ctx, rest)
@@ -120,10 +128,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runSlack(ctx, rest)
 	case "discord":
 		return m.runDiscord(ctx, rest)
-	case "version", "--version":
+	case "healthcheck":
+		return m.runHealthcheck(ctx, rest)
+	case "version":
 		fmt.Fprintln(m.Stdout, "targetbot", Version)
 		return nil
-	case "help", "-h", "--help":
+	case "help", "h":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
 	default:
