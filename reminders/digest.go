@@ -2,6 +2,7 @@ package reminders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -39,7 +40,7 @@ func (s *Scheduler) Digest(ctx context.Context, ws, channel string) (bot.Reply, 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if err := s.opts.Store.MarkDigested(ctx, ws, channel, at); err != nil && framework.ErrorCode(err) != framework.ENOTFOUND {
+	if err := s.opts.Store.MarkDigested(ctx, ws, channel, at); err != nil && !errors.Is(err, framework.ErrNoSubscription) {
 		return bot.Reply{}, fmt.Errorf("reminders: mark %s %s digested: %w", ws, channel, err)
 	}
 	return reply, nil
