@@ -220,7 +220,7 @@ func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	for _, t := range ts {
 		if t.Framework == o.Framework && strings.EqualFold(t.Code, tcode) {
-			return bot.Reply{}, &framework.Error{Code: framework.ECONFLICT, Field: "code", Message: fmt.Sprintf("%s exists already: choose a new code", code(t.Ref()))}
+			return bot.Reply{}, explain(framework.ErrTargetExists.About(t.Ref()))
 		}
 	}
 	t := framework.Target{
@@ -228,9 +228,6 @@ func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
 		Custom: true, Status: framework.NotStarted, CreatedAt: c.now,
 	}
 	if err := h.store.AddTarget(ctx, w.ID, t); err != nil {
-		if framework.ErrorCode(err) == framework.ECONFLICT {
-			return bot.Reply{}, &framework.Error{Code: framework.ECONFLICT, Field: "code", Message: fmt.Sprintf("%s exists already: choose a new code", code(t.Ref()))}
-		}
 		return bot.Reply{}, storeErr("add target", err)
 	}
 	return h.changed(c, &w, &t, "added the custom target"), nil

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -114,8 +113,11 @@ func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 }
 
 // errorReply turns err into the ephemeral reply the user sees. Internal
-// errors are logged in full and shown only as "internal error".
+// errors are logged in full and shown only as "internal error". A store
+// error that reached here unworded is worded by explain, so the store's
+// own message is never shown.
 func (h *Handler) errorReply(c *call, err error) bot.Reply {
+	err = explain(err)
 	code := framework.ErrorCode(err)
 	msg := framework.ErrorMessage(err)
 	switch code {
@@ -123,12 +125,8 @@ func (h *Handler) errorReply(c *call, err error) bot.Reply {
 		h.log.Error("command failed", "verb", c.verb, "workspace", c.req.Workspace, "user", c.req.User, "request", c.req.ID, "err", err)
 		msg = "internal error"
 	case framework.EUNAVAILABLE:
-		// A dependency's failure wraps its cause; commands' own answers
-		// (no digests here, no bot token) do not, and are shown as written.
-		var fe *framework.Error
-		if !errors.As(err, &fe) || fe.Err != nil {
+		if errors.Is(err, framework.ErrUnavailable) {
 			h.log.Warn("store unavailable", "verb", c.verb, "workspace", c.req.Workspace, "request", c.req.ID, "err", err)
-			msg = "storage is unavailable, try again shortly"
 		}
 	}
 	r := ephemeral(msg)
@@ -170,15 +168,6 @@ func (h *Handler) workspace(ctx context.Context, c *call) (framework.Workspace, 
 		return w, storeErr("load workspace", err)
 	}
 	return w, nil
-}
-
-// storeErr passes coded store errors through and marks anything else
-// internal, with the operation for the logs.
-func storeErr(op string, err error) error {
-	if framework.ErrorCode(err) == framework.EINTERNAL {
-		return &framework.Error{Code: framework.EINTERNAL, Message: "internal error", Err: fmt.Errorf("commands: %s: %w", op, err)}
-	}
-	return err
 }
 
 // framework returns the offered framework with the given id, ignoring case.

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -26,8 +27,7 @@ func (h *Handler) resolveTarget(ctx context.Context, c *call, w *framework.Works
 		return framework.Target{}, err
 	}
 	fwID, tcode := framework.SplitRef(ref)
-	unknown := framework.FieldErrorf("target", "unknown target %s: try `/target list`", code(short(ref, 60)))
-	unknown.Code = framework.ENOTFOUND
+	unknown := explain(framework.ErrTargetNotFound.About(ref))
 	if tcode == "" {
 		return framework.Target{}, unknown
 	}
@@ -40,7 +40,7 @@ func (h *Handler) resolveTarget(ctx context.Context, c *call, w *framework.Works
 		if err == nil {
 			return t, nil
 		}
-		if framework.ErrorCode(err) != framework.ENOTFOUND {
+		if !errors.Is(err, framework.ErrTargetNotFound) {
 			return framework.Target{}, storeErr("load target", err)
 		}
 	}
@@ -96,16 +96,14 @@ func (h *Handler) requireFrameworkImported(w *framework.Workspace, fwID, ref str
 	if w.Imported(fwID) {
 		return nil
 	}
-	var e *framework.Error
 	if h.framework(fwID) != nil {
-		e = framework.FieldErrorf("target", "framework %s is not imported here: an admin can run %s", code(fwID), code("/target import "+fwID))
-	} else {
-		imported := make([]string, len(w.Frameworks))
-		for i, id := range w.Frameworks {
-			imported[i] = code(id)
-		}
-		e = framework.FieldErrorf("target", "unknown framework %s in %s: frameworks imported here are %s", code(short(fwID, 40)), code(short(ref, 60)), strings.Join(imported, ", "))
+		return explain(framework.ErrFrameworkNotImported.About(fwID))
 	}
+	imported := make([]string, len(w.Frameworks))
+	for i, id := range w.Frameworks {
+		imported[i] = code(id)
+	}
+	e := framework.FieldErrorf("target", "unknown framework %s in %s: frameworks imported here are %s", code(short(fwID, 40)), code(short(ref, 60)), strings.Join(imported, ", "))
 	e.Code = framework.ENOTFOUND
 	return e
 }

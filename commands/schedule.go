@@ -82,11 +82,7 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	switch sub {
 	case "off":
-		err := h.store.DeleteSubscription(ctx, c.req.Workspace, c.req.Channel)
-		if framework.ErrorCode(err) == framework.ENOTFOUND {
-			return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "this channel gets no digests, so there is nothing to turn off: `/target digest here` subscribes it")
-		}
-		if err != nil {
+		if err := h.store.DeleteSubscription(ctx, c.req.Workspace, c.req.Channel); err != nil {
 			return bot.Reply{}, storeErr("delete subscription", err)
 		}
 		return announce(bot.User(c.req.User) + " turned digests off for this channel"), nil
@@ -107,7 +103,9 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 			if errors.Is(err, bot.ErrNoPoster) {
 				return bot.Reply{}, framework.Errorf(framework.EUNAVAILABLE, "targetbot cannot post here: it has no bot token for %s. Ask whoever runs targetbot to set one", c.req.Platform())
 			}
-			return bot.Reply{}, storeErr("digest now", err)
+			// The builder is not the store: it may word its own errors.
+			// The store's errors it passes on are worded by explain.
+			return bot.Reply{}, explain(err)
 		}
 		return ephemeral("the digest is posted in this channel"), nil
 	}

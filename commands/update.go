@@ -166,13 +166,8 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 		in.Target = rt.Ref()
 		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in)
 	}
-	if framework.ErrorField(err) == "status" && framework.ErrorCode(err) == framework.EINVALID {
-		// The store found the target done and the update would leave it
-		// below 100%: ask which status it is back at.
-		return bot.Reply{}, framework.FieldErrorf("status", "%s is done: give its new status too, for example %s", in.Target, code(fmt.Sprintf("/target update %s %d%% on-track", in.Target, ua.progress)))
-	}
 	if err != nil {
-		return bot.Reply{}, storeErr("append update", err)
+		return bot.Reply{}, updateErr(&in, err)
 	}
 	h.log.Info("update logged", "workspace", c.req.Workspace, "target", t.Ref(), "update", u.ID, "user", c.req.User)
 	text := fmt.Sprintf("%s updated %s\n%s · %s", bot.User(c.req.User), targetHeadline(&t), view.ProgressBar(t.Progress), view.Status(t.Status))
@@ -197,9 +192,6 @@ func (h *Handler) undo(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	u, err := h.store.LastUpdateBy(ctx, w.ID, c.req.User)
-	if framework.ErrorCode(err) == framework.ENOTFOUND {
-		return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "you have no update to undo here: undo withdraws your own last update")
-	}
 	if err != nil {
 		return bot.Reply{}, storeErr("load last update", err)
 	}
@@ -213,19 +205,8 @@ func (h *Handler) undo(ctx context.Context, c *call) (bot.Reply, error) {
 			code(u.Target), ago(age), code("/target update "+u.Target+fmt.Sprintf(" %d%%", u.PrevProgress)))
 	}
 	_, t, err := h.store.Withdraw(ctx, w.ID, u.ID, c.now)
-	switch framework.ErrorCode(err) {
-	case "":
-	case framework.ECONFLICT:
-		// Either another undo of the same update won the race, or someone
-		// updated the target since: look again to say which.
-		if again, lerr := h.store.LastUpdateBy(ctx, w.ID, c.req.User); lerr == nil && again.ID == u.ID && again.Withdrawn {
-			return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "your last update, to %s, is already undone: log a new update instead", code(u.Target))
-		}
-		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "someone updated %s after you, so your update can no longer be undone: log a correcting update instead", u.Target)
-	case framework.ENOTFOUND:
-		return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "your last update, to %s, no longer exists: there is nothing to undo", code(u.Target))
-	default:
-		return bot.Reply{}, storeErr("withdraw update", err)
+	if err != nil {
+		return bot.Reply{}, undoErr(&u, err)
 	}
 	h.log.Info("update withdrawn", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
 	return bot.Reply{Blocks: []bot.Block{{

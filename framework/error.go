@@ -18,25 +18,46 @@ const (
 
 // Error is an error with a code and a message that is safe to show a user.
 // Wrapped low-level causes stay in Err for logs and never reach the user.
+//
+// An Error made from a Kind (see Kind.About) is a store's report of a
+// known situation: its Message is a neutral phrase for logs, and the
+// caller words it for the user from Kind and Subject.
 type Error struct {
 	Code    string
 	Message string
 	// Field names the input that was wrong, when one was ("progress",
 	// "status", "note", "target"), so forms can show the error beside it.
 	Field string
-	Err   error
+	// Kind is the known situation this error reports, or "" for none.
+	// errors.Is(err, k) matches it anywhere in err's chain.
+	Kind Kind
+	// Subject is what Kind is about, as the caller named it: a target
+	// ref, a framework id, a channel, a user or an update id.
+	Subject string
+	Err     error
 }
 
 // Error implements the error interface.
 func (e *Error) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	s := fmt.Sprintf("%s: %s", e.Code, e.Message)
+	if e.Subject != "" {
+		s += fmt.Sprintf(" %q", e.Subject)
 	}
-	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+	if e.Err != nil {
+		s += fmt.Sprintf(": %v", e.Err)
+	}
+	return s
 }
 
 // Unwrap returns the underlying cause, if any.
 func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is e's Kind, so that errors.Is(err,
+// ErrTargetNotFound) holds for any err whose chain has such an *Error.
+func (e *Error) Is(target error) bool {
+	k, ok := target.(Kind)
+	return ok && e.Kind != "" && e.Kind == k
+}
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
@@ -48,9 +69,12 @@ func FieldErrorf(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// Unavailable wraps a failure to reach a dependency such as the store.
+// Unavailable wraps a failure to reach a dependency such as the store:
+// an ErrUnavailable with op and err as its cause.
 func Unavailable(op string, err error) *Error {
-	return &Error{Code: EUNAVAILABLE, Message: "storage is unavailable, try again shortly", Err: fmt.Errorf("%s: %w", op, err)}
+	e := ErrUnavailable.About("")
+	e.Err = fmt.Errorf("%s: %w", op, err)
+	return e
 }
 
 // ErrorCode returns the code of the first *Error in err's chain:
@@ -86,6 +110,31 @@ func ErrorField(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Field
+	}
+	return ""
+}
+
+// ErrorKind returns the Kind of the first *Error in err's chain that has
+// one, or "" if none has.
+func ErrorKind(err error) Kind {
+	for err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return ""
+		}
+		if e.Kind != "" {
+			return e.Kind
+		}
+		err = e.Err
+	}
+	return ""
+}
+
+// ErrorSubject returns the Subject of the first *Error in err's chain, if any.
+func ErrorSubject(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Subject
 	}
 	return ""
 }

@@ -1,6 +1,9 @@
 package framework
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Target is one workspace's copy of a framework target, with the team's
 // progress against it. Its reference is Framework/Code, for example eds/1.1.
@@ -123,37 +126,37 @@ func (w *Workspace) Location(def *time.Location) *time.Location {
 }
 
 // CheckDone enforces that a done target is at 100%: an update that would
-// leave a target done at less is EINVALID, about its status. Stores check
+// leave a target done at less is ErrDoneBelow100 about ref. Stores check
 // it inside their atomic write, against the target's current values.
 func CheckDone(ref string, progress int, status Status) error {
 	if status == Done && progress != 100 {
-		return &Error{Code: EINVALID, Field: "status", Message: ref + " is done, and a done target is at 100%: give its new status too, for example on-track"}
+		return ErrDoneBelow100.About(ref)
 	}
 	return nil
 }
 
 // CheckUpdate checks an update request's own values before a store
 // applies it: Progress is Unchanged or 0 to 100, Status is "" or a known
-// status. Its errors are EINVALID, about the field at fault.
+// status. Its errors are ErrBadProgress and ErrBadStatus (EINVALID).
 func CheckUpdate(u *Update) error {
 	if u.Progress < Unchanged || u.Progress > 100 {
-		return FieldErrorf("progress", "progress %d is out of range: use a whole number from 0 to 100, for example 40%%", u.Progress)
+		return ErrBadProgress.About(strconv.Itoa(u.Progress))
 	}
 	if u.Status != "" && !u.Status.Valid() {
-		return FieldErrorf("status", "unknown status `%s`: use on-track, at-risk, off-track or done", u.Status)
+		return ErrBadStatus.About(string(u.Status))
 	}
 	return nil
 }
 
-// CheckDue refuses a due date that is not exactly YYYY-MM-DD; the zero
-// Date (no due date) passes. Stores check it before writing, because
-// their due indexes order dates by their digits.
+// CheckDue refuses, with ErrBadDue, a due date that is not exactly
+// YYYY-MM-DD; the zero Date (no due date) passes. Stores check it before
+// writing, because their due indexes order dates by their digits.
 func CheckDue(d Date) error {
 	if d.IsZero() {
 		return nil
 	}
 	if p, err := ParseDate(string(d)); err != nil || p != d {
-		return FieldErrorf("due", "`%s` is not a date: use YYYY-MM-DD, for example 2026-12-31", d)
+		return ErrBadDue.About(string(d))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package reminders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -49,7 +50,7 @@ func (s *Scheduler) PostDigest(ctx context.Context, ws, channel string) error {
 	if err := poster.Post(ctx, bot.Message{Workspace: ws, Channel: channel, Reply: reply, Key: key}); err != nil {
 		return fmt.Errorf("reminders: post digest %s %s: %w", ws, channel, err)
 	}
-	if err := s.opts.Store.MarkDigested(ctx, ws, channel, at); err != nil && framework.ErrorCode(err) != framework.ENOTFOUND {
+	if err := s.opts.Store.MarkDigested(ctx, ws, channel, at); err != nil && !errors.Is(err, framework.ErrNoSubscription) {
 		return fmt.Errorf("reminders: mark %s %s digested: %w", ws, channel, err)
 	}
 	return nil

@@ -14,12 +14,16 @@ import (
 // subscriptions and scheduler claims. Every method that names a workspace
 // reads and writes only that workspace's data.
 //
-// Errors are *framework.Error values: EUNAVAILABLE when the backend cannot
-// be reached, plus the codes each method lists. Methods that write make
-// one atomic change (one Redis round trip, one bbolt transaction): they
-// either happen whole or not at all.
+// Errors are *framework.Error values: framework.ErrUnavailable
+// (EUNAVAILABLE) when the backend cannot be reached, ErrTooLong when a
+// name or text is too long for it, plus the kinds each method lists,
+// which callers test with errors.Is. A kind's error carries its code, its
+// field and a Subject, and a neutral message: the words a user sees are
+// the caller's. Methods that write make one atomic change (one Redis
+// round trip, one bbolt transaction): they either happen whole or not at
+// all.
 type Store interface {
-	// Ping checks the backend answers. It returns EUNAVAILABLE if not.
+	// Ping checks the backend answers. It returns ErrUnavailable if not.
 	Ping(ctx context.Context) error
 	// Close releases the backend. The Store must not be used after.
 	Close() error
@@ -44,18 +48,21 @@ type Store interface {
 	// it again adds 0. The caller validates fw.
 	Import(ctx context.Context, ws string, fw *framework.Framework, now time.Time) (added int, err error)
 
-	// Target returns one target by its Ref. ENOTFOUND if it does not exist.
+	// Target returns one target by its Ref. ErrTargetNotFound if it does
+	// not exist.
 	Target(ctx context.Context, ws, ref string) (framework.Target, error)
 	// Targets returns every target in the workspace, sorted by
 	// framework.SortTargets. Its cost in round trips does not grow with
 	// the number of targets.
 	Targets(ctx context.Context, ws string) ([]framework.Target, error)
-	// AddTarget adds a custom target. ECONFLICT if the Ref exists,
-	// ENOTFOUND if its framework is not imported.
+	// AddTarget adds a custom target. ErrTargetExists if the Ref exists,
+	// ErrFrameworkNotImported if its framework is not imported, ErrBadDue
+	// if its due date is not YYYY-MM-DD.
 	AddTarget(ctx context.Context, ws string, t framework.Target) error
 	// PatchTarget changes a target's settings and returns the result.
-	// Setting Due keeps the due-date index in step. ENOTFOUND if the
-	// target does not exist.
+	// Setting Due keeps the due-date index in step. ErrTargetNotFound if
+	// the target does not exist, ErrBadDue if the due date is not
+	// YYYY-MM-DD.
 	PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error)
 
 	// AppendUpdate logs u against the target u.Target, atomically: it
@@ -63,11 +70,14 @@ type Store interface {
 	// in it, applies u.Progress (unless framework.Unchanged) and u.Status
 	// (unless ""), sets LastUpdate and UpdatedAt, resets Reminders to 0,
 	// and keeps the due-date index in step with the status. It returns
-	// the stored update and the target after it. ENOTFOUND if the target
-	// does not exist. Concurrent appends to one target all survive.
+	// the stored update and the target after it. ErrTargetNotFound if the
+	// target does not exist; ErrBadProgress or ErrBadStatus for values out
+	// of range; ErrDoneBelow100 if the target would be done at less than
+	// 100%. Concurrent appends to one target all survive.
 	AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error)
 	// Updates returns up to n of a target's updates, newest first,
-	// withdrawn ones included. ENOTFOUND if the target does not exist.
+	// withdrawn ones included. ErrTargetNotFound if the target does not
+	// exist.
 	Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error)
 	// UpdatesSince returns the workspace's updates that are not withdrawn
 	// and whose Time t has since < t <= until (a zero until means no upper
@@ -77,13 +87,14 @@ type Store interface {
 	// the number of updates.
 	UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error)
 	// LastUpdateBy returns the newest update the user logged in the
-	// workspace. ENOTFOUND if they have logged none.
+	// workspace. ErrNoUpdate if they have logged none.
 	LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error)
 	// Withdraw marks update id withdrawn at the given time and restores
 	// its target's progress and status to their values before it. The
-	// update record stays in history. ENOTFOUND if there is no such
-	// update; ECONFLICT if it is already withdrawn or is not its target's
-	// LastUpdate (someone updated the target since).
+	// update record stays in history. ErrUpdateNotFound if there is no
+	// such update; ErrAlreadyWithdrawn if it is already withdrawn;
+	// ErrNotLatest if it is not its target's LastUpdate (someone updated
+	// the target since). The Subject of each is id.
 	Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error)
 
 	// Due returns the open (not done) targets whose due date d has
@@ -105,7 +116,7 @@ type Store interface {
 	// s.Workspace and s.Channel.
 	PutSubscription(ctx context.Context, s framework.Subscription) error
 	// DeleteSubscription removes a channel's digest subscription.
-	// ENOTFOUND if there is none.
+	// ErrNoSubscription if there is none.
 	DeleteSubscription(ctx context.Context, ws, channel string) error
 	// Subscriptions returns the workspace's digest subscriptions, sorted by channel.
 	Subscriptions(ctx context.Context, ws string) ([]framework.Subscription, error)
@@ -114,7 +125,7 @@ type Store interface {
 	// with their number. The scheduler polls it.
 	AllSubscriptions(ctx context.Context) ([]framework.Subscription, error)
 	// MarkDigested sets LastDigest on a channel's subscription.
-	// ENOTFOUND if there is none.
+	// ErrNoSubscription if there is none.
 	MarkDigested(ctx context.Context, ws, channel string, at time.Time) error
 
 	// Claim atomically takes key in the workspace for ttl: it returns true

@@ -145,9 +145,9 @@ func mapErr(op string, err error) error {
 	// input's fault, and retrying cannot help, so it is not EUNAVAILABLE.
 	for _, e := range []error{berrors.ErrKeyRequired, berrors.ErrKeyTooLarge, berrors.ErrValueTooLarge, berrors.ErrBucketNameRequired} {
 		if errors.Is(err, e) {
-			return &framework.Error{Code: framework.EINVALID,
-				Message: fmt.Sprintf("a name or text is empty or too long to store (names at most %d bytes): use a shorter one", bolt.MaxKeySize),
-				Err:     fmt.Errorf("boltstore: %s: %w", op, err)}
+			fe := framework.ErrTooLong.About("")
+			fe.Err = fmt.Errorf("boltstore: %s (keys at most %d bytes): %w", op, bolt.MaxKeySize, err)
+			return fe
 		}
 	}
 	return framework.Unavailable("boltstore: "+op, err)

@@ -169,7 +169,7 @@ func (w *wsb) mustTarget(ref string) (framework.Target, error) {
 }
 
 func notFoundTarget(ref string) error {
-	return &framework.Error{Code: framework.ENOTFOUND, Field: "target", Message: fmt.Sprintf("unknown target `%s`: try `/target list`", ref)}
+	return framework.ErrTargetNotFound.About(ref)
 }
 
 // putTarget stores t and moves its index entries from where old had them.

@@ -79,12 +79,10 @@ func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) er
 	return s.update("add target "+t.Ref(), func(tx *bolt.Tx) error {
 		w := workspace(tx, ws)
 		if w == nil || w.frameworks.Get([]byte(t.Framework)) == nil {
-			return &framework.Error{Code: framework.ENOTFOUND, Field: "target",
-				Message: fmt.Sprintf("framework `%s` is not imported here: import it first with `/target import %s`", t.Framework, t.Framework)}
+			return framework.ErrFrameworkNotImported.About(t.Framework)
 		}
 		if w.targets.Get([]byte(t.Ref())) != nil {
-			return &framework.Error{Code: framework.ECONFLICT, Field: "target",
-				Message: fmt.Sprintf("target `%s` already exists: choose another code, or see `/target show %s`", t.Ref(), t.Ref())}
+			return framework.ErrTargetExists.About(t.Ref())
 		}
 		if t.Status == "" {
 			t.Status = framework.NotStarted

@@ -160,7 +160,7 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error) {
 	var out framework.Update
 	err := s.view("last update by "+user, func(tx *bolt.Tx) error {
-		notFound := framework.Errorf(framework.ENOTFOUND, "you have logged no updates here yet: log one with `/target update <target> <n>%%`")
+		notFound := framework.ErrNoUpdate.About(user)
 		w := workspace(tx, ws)
 		if w == nil {
 			return notFound
@@ -196,7 +196,7 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 	var outU framework.Update
 	var outT framework.Target
 	err := s.update("withdraw update "+id, func(tx *bolt.Tx) error {
-		notFound := framework.Errorf(framework.ENOTFOUND, "there is no update %q to undo: see `/target history <target>`", id)
+		notFound := framework.ErrUpdateNotFound.About(id)
 		seq, valid := parseID(id)
 		if !valid {
 			return notFound
@@ -210,14 +210,14 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 			return notFound
 		}
 		if u.Withdrawn {
-			return framework.Errorf(framework.ECONFLICT, "update %s on `%s` was already undone", id, u.Target)
+			return framework.ErrAlreadyWithdrawn.About(id)
 		}
 		old, err := w.mustTarget(u.Target)
 		if err != nil {
 			return err
 		}
 		if old.LastUpdate != id {
-			return framework.Errorf(framework.ECONFLICT, "update %s is no longer the latest on `%s`, so it cannot be undone: log a new update instead", id, u.Target)
+			return framework.ErrNotLatest.About(id)
 		}
 		u.Withdrawn, u.WithdrawnAt = true, at
 		t := old

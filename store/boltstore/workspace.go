@@ -101,7 +101,7 @@ func putSub(w *wsb, sub *framework.Subscription) error {
 }
 
 func noSubscription(channel string) error {
-	return framework.Errorf(framework.ENOTFOUND, "channel %s has no digest subscription: set one with `/target digest here`", channel)
+	return framework.ErrNoSubscription.About(channel)
 }
 
 // DeleteSubscription removes a channel's subscription. ENOTFOUND if none.

@@ -288,5 +288,5 @@ func (s *Store) fail(op string, err error) error {
 
 // notFoundTarget is the error for a ref that names no target.
 func notFoundTarget(ref string) error {
-	return &framework.Error{Code: framework.ENOTFOUND, Field: "target", Message: fmt.Sprintf("unknown target `%s`: try `/target list`", ref)}
+	return framework.ErrTargetNotFound.About(ref)
 }

@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -117,11 +116,9 @@ func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) er
 	switch scriptError(err) {
 	case "":
 	case errNoFramework:
-		return &framework.Error{Code: framework.ENOTFOUND, Field: "target",
-			Message: fmt.Sprintf("framework `%s` is not imported here: import it first with `/target import %s`", t.Framework, t.Framework)}
+		return framework.ErrFrameworkNotImported.About(t.Framework)
 	case errExists:
-		return &framework.Error{Code: framework.ECONFLICT, Field: "target",
-			Message: fmt.Sprintf("target `%s` already exists: choose another code, or see it with `/target show %s`", ref, ref)}
+		return framework.ErrTargetExists.About(ref)
 	}
 	return s.fail("add target "+ref, err)
 }

@@ -175,7 +175,7 @@ func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Up
 	k := s.keys(ws)
 	id, err := s.c.Get(ctx, k.last(user)).Result()
 	if errors.Is(err, redis.Nil) {
-		return framework.Update{}, framework.Errorf(framework.ENOTFOUND, "you have logged no updates here yet: log one with `/target update <target> <n>%%`")
+		return framework.Update{}, framework.ErrNoUpdate.About(user)
 	}
 	if err != nil {
 		return framework.Update{}, s.fail("last update by "+user, err)
@@ -185,7 +185,7 @@ func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Up
 		return framework.Update{}, s.fail("last update by "+user, err)
 	}
 	if len(m) == 0 {
-		return framework.Update{}, framework.Errorf(framework.ENOTFOUND, "your last update is gone: log a new one with `/target update`")
+		return framework.Update{}, framework.ErrNoUpdate.About(user)
 	}
 	return decodeUpdate(m), nil
 }
@@ -198,11 +198,11 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 	switch scriptError(err) {
 	case "":
 	case errNotFound:
-		return framework.Update{}, framework.Target{}, framework.Errorf(framework.ENOTFOUND, "there is no update `%s`: see `/target history <target>`", id)
+		return framework.Update{}, framework.Target{}, framework.ErrUpdateNotFound.About(id)
 	case errWithdrawn:
-		return framework.Update{}, framework.Target{}, framework.Errorf(framework.ECONFLICT, "that update was already undone: see `/target history <target>`")
+		return framework.Update{}, framework.Target{}, framework.ErrAlreadyWithdrawn.About(id)
 	case errNotLast:
-		return framework.Update{}, framework.Target{}, framework.Errorf(framework.ECONFLICT, "the target has been updated since, so that update cannot be undone: log a new update instead")
+		return framework.Update{}, framework.Target{}, framework.ErrNotLatest.About(id)
 	}
 	op := "withdraw update " + id
 	if err != nil {

@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"time"
 
@@ -112,8 +111,7 @@ func (s *Store) PutSubscription(ctx context.Context, sub framework.Subscription)
 }
 
 func noSubscription(channel string) error {
-	return &framework.Error{Code: framework.ENOTFOUND,
-		Message: fmt.Sprintf("channel %s has no digest subscription: start one with `/target digest here`", channel)}
+	return framework.ErrNoSubscription.About(channel)
 }
 
 // DeleteSubscription removes a channel's subscription in one MULTI.

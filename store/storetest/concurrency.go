@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -103,8 +104,8 @@ func testConcurrentMixed(t *testing.T, s store.Store) {
 					}
 					u, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(w*100 + i), Progress: p, Status: st})
 					if err == nil && i%2 == 0 {
-						// Losing to another writer is ECONFLICT, which is fine here.
-						if _, _, werr := s.Withdraw(ctx, ws, u.ID, at(w*100+i)); framework.ErrorCode(werr) != framework.ECONFLICT {
+						// Losing to another writer is ErrNotLatest, which is fine here.
+						if _, _, werr := s.Withdraw(ctx, ws, u.ID, at(w*100+i)); !errors.Is(werr, framework.ErrNotLatest) {
 							err = werr
 						}
 					}

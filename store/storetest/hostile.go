@@ -105,14 +105,14 @@ func testHostileNames(t *testing.T, s store.Store) {
 		mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(1), Progress: 10, Status: framework.OnTrack})
 		for _, ref := range []string{"eqs/1.1:log", "eqs/1.1:", "eqs/1.1}"} {
 			_, err := s.Target(ctx, ws, ref)
-			wantCode(t, err, framework.ENOTFOUND, "Target("+ref+")")
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "Target("+ref+")")
 			_, err = s.Updates(ctx, ws, ref, 10)
-			wantCode(t, err, framework.ENOTFOUND, "Updates("+ref+")")
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "Updates("+ref+")")
 			owner := "U9"
 			_, err = s.PatchTarget(ctx, ws, ref, framework.TargetPatch{Owner: &owner})
-			wantCode(t, err, framework.ENOTFOUND, "PatchTarget("+ref+")")
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "PatchTarget("+ref+")")
 			_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(2), Progress: 20})
-			wantCode(t, err, framework.ENOTFOUND, "AppendUpdate("+ref+")")
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "AppendUpdate("+ref+")")
 		}
 		if tg := mustTarget(t, s, ws, "eqs/1.1"); tg.Progress != 10 || tg.Owner != "" {
 			t.Fatalf("eqs/1.1 after the attempts = %+v, want untouched", tg)
@@ -126,15 +126,15 @@ func testHostileNames(t *testing.T, s store.Store) {
 		huge := strings.Repeat("c", 70000)
 		err := s.PutSubscription(ctx, framework.Subscription{Workspace: "slack:HUGE", Channel: huge, Spec: "0 9 * * MON"})
 		if err != nil {
-			wantCode(t, err, framework.EINVALID, "PutSubscription with a 70,000-byte channel")
+			wantKind(t, err, framework.ErrTooLong, "", "PutSubscription with a 70,000-byte channel")
 		}
 		_, err = s.Claim(ctx, "slack:HUGE", huge, time.Minute)
 		if err != nil {
-			wantCode(t, err, framework.EINVALID, "Claim with a 70,000-byte key")
+			wantKind(t, err, framework.ErrTooLong, "", "Claim with a 70,000-byte key")
 		}
 		err = s.SetTimezone(ctx, huge, "Europe/London")
 		if err != nil {
-			wantCode(t, err, framework.EINVALID, "SetTimezone of a 70,000-byte workspace")
+			wantKind(t, err, framework.ErrTooLong, "", "SetTimezone of a 70,000-byte workspace")
 		}
 	})
 }
@@ -165,16 +165,15 @@ func testBadInput(t *testing.T, s store.Store) {
 		for _, d := range []framework.Date{"next week", "2026-4-1", "2026-13-01", "20260401"} {
 			owner := "U2"
 			_, err := s.PatchTarget(ctx, ws, "eqs/1.1", framework.TargetPatch{Due: &d, Owner: &owner})
-			wantCode(t, err, framework.EINVALID, "PatchTarget with due "+string(d))
+			wantKind(t, err, framework.ErrBadDue, string(d), "PatchTarget with due "+string(d))
 			err = s.AddTarget(ctx, ws, framework.Target{Framework: "eqs", Objective: "1", Code: "1.50", Title: "Bad", Custom: true, Due: d, CreatedAt: at(1)})
-			wantCode(t, err, framework.EINVALID, "AddTarget with due "+string(d))
+			wantKind(t, err, framework.ErrBadDue, string(d), "AddTarget with due "+string(d))
 		}
 		if tg := mustTarget(t, s, ws, "eqs/1.1"); tg.Due != good || tg.Owner != "" {
 			t.Fatalf("eqs/1.1 after refused patches = %+v, want due %s and no owner", tg, good)
 		}
-		if _, err := s.Target(ctx, ws, "eqs/1.50"); framework.ErrorCode(err) != framework.ENOTFOUND {
-			t.Fatalf("Target(eqs/1.50) after refused adds: %v, want ENOTFOUND", err)
-		}
+		_, err := s.Target(ctx, ws, "eqs/1.50")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/1.50", "Target(eqs/1.50) after refused adds")
 		_, tg := mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(3), Progress: 30, Status: framework.OnTrack})
 		if tg.Progress != 30 {
 			t.Fatalf("AppendUpdate after refused patches = %+v", tg)
@@ -188,19 +187,22 @@ func testBadInput(t *testing.T, s store.Store) {
 
 	t.Run("an update with progress out of range or an unknown status is EINVALID and stores nothing", func(t *testing.T) {
 		before := mustTarget(t, s, ws, "eqs/1.2")
-		for _, u := range []framework.Update{
-			{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: 101},
-			{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: -2},
-			{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: 50, Status: "finished"},
+		for _, tt := range []struct {
+			u       framework.Update
+			kind    framework.Kind
+			subject string
+		}{
+			{framework.Update{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: 101}, framework.ErrBadProgress, "101"},
+			{framework.Update{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: -2}, framework.ErrBadProgress, "-2"},
+			{framework.Update{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: 50, Status: "finished"}, framework.ErrBadStatus, "finished"},
 		} {
-			_, _, err := s.AppendUpdate(ctx, ws, u)
-			wantCode(t, err, framework.EINVALID, fmt.Sprintf("AppendUpdate progress %d status %q", u.Progress, u.Status))
+			_, _, err := s.AppendUpdate(ctx, ws, tt.u)
+			wantKind(t, err, tt.kind, tt.subject, fmt.Sprintf("AppendUpdate progress %d status %q", tt.u.Progress, tt.u.Status))
 		}
 		if tg := mustTarget(t, s, ws, "eqs/1.2"); tg != before {
 			t.Fatalf("eqs/1.2 after refused updates = %+v, want %+v", tg, before)
 		}
-		if _, err := s.LastUpdateBy(ctx, ws, "U3"); framework.ErrorCode(err) != framework.ENOTFOUND {
-			t.Fatalf("LastUpdateBy(U3) after refused updates: %v, want ENOTFOUND", err)
-		}
+		_, err := s.LastUpdateBy(ctx, ws, "U3")
+		wantKind(t, err, framework.ErrNoUpdate, "U3", "LastUpdateBy(U3) after refused updates")
 	})
 }

@@ -41,11 +41,11 @@ func testIsolation(t *testing.T, s store.Store) {
 			t.Fatalf("B's eqs/1.2 Reminders = %d, want 0", tg.Reminders)
 		}
 		_, err := s.Target(ctx, b, "eqs/1.99")
-		wantCode(t, err, framework.ENOTFOUND, "B reading A's custom target")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/1.99", "B reading A's custom target")
 		ts, _ := s.Targets(ctx, b)
 		wantRefs(t, "B's Targets", ts, eqsRefs...)
 		_, err = s.Target(ctx, "slack:TC", "eqs/1.1")
-		wantCode(t, err, framework.ENOTFOUND, "a workspace that imported nothing")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/1.1", "a workspace that imported nothing")
 	})
 
 	t.Run("updates", func(t *testing.T) {
@@ -58,9 +58,9 @@ func testIsolation(t *testing.T, s store.Store) {
 			t.Fatalf("B's UpdatesSince = %+v, want none", since)
 		}
 		_, err = s.LastUpdateBy(ctx, b, "U1")
-		wantCode(t, err, framework.ENOTFOUND, "B's LastUpdateBy for A's author")
+		wantKind(t, err, framework.ErrNoUpdate, "U1", "B's LastUpdateBy for A's author")
 		_, _, err = s.Withdraw(ctx, b, ua.ID, at(11))
-		wantCode(t, err, framework.ENOTFOUND, "B withdrawing A's update")
+		wantKind(t, err, framework.ErrUpdateNotFound, ua.ID, "B withdrawing A's update")
 		if tg := mustTarget(t, s, a, "eqs/1.1"); tg.Progress != 60 || tg.LastUpdate != ua.ID {
 			t.Fatalf("A's target after B's withdraw attempt = %+v", tg)
 		}
@@ -96,8 +96,8 @@ func testIsolation(t *testing.T, s store.Store) {
 		if len(subs) != 0 {
 			t.Fatalf("B's Subscriptions = %+v, want none", subs)
 		}
-		wantCode(t, s.DeleteSubscription(ctx, b, "C1"), framework.ENOTFOUND, "B deleting A's subscription")
-		wantCode(t, s.MarkDigested(ctx, b, "C1", at(1)), framework.ENOTFOUND, "B marking A's subscription")
+		wantKind(t, s.DeleteSubscription(ctx, b, "C1"), framework.ErrNoSubscription, "C1", "B deleting A's subscription")
+		wantKind(t, s.MarkDigested(ctx, b, "C1", at(1)), framework.ErrNoSubscription, "C1", "B marking A's subscription")
 		if subs, _ := s.Subscriptions(ctx, a); len(subs) != 1 {
 			t.Fatalf("A's Subscriptions = %+v, want its one", subs)
 		}

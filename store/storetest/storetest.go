@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,6 +145,28 @@ func wantCode(t testing.TB, err error, code, what string) {
 	}
 	if got := framework.ErrorCode(err); got != code {
 		t.Fatalf("%s: error code %q (%v), want %q", what, got, err, code)
+	}
+	// Words for users are commands' to choose: a store's message is a
+	// neutral phrase, with no chat markup and no command hints.
+	if msg := fe.Message; strings.Contains(msg, "`") || strings.Contains(msg, "/target") {
+		t.Fatalf("%s: message %q is chat text; a store returns a kind and leaves the wording to commands", what, msg)
+	}
+}
+
+// wantKind fails unless err is kind's *framework.Error, found with
+// errors.Is, with the kind's code and field and the given subject: what
+// commands words its replies from, so every driver must agree on it.
+func wantKind(t testing.TB, err error, kind framework.Kind, subject, what string) {
+	t.Helper()
+	wantCode(t, err, kind.Code(), what)
+	if !errors.Is(err, kind) {
+		t.Fatalf("%s: error %v is not %q (kind %q)", what, err, kind, framework.ErrorKind(err))
+	}
+	if got := framework.ErrorField(err); got != kind.Field() {
+		t.Fatalf("%s: error field %q (%v), want %q", what, got, err, kind.Field())
+	}
+	if got := framework.ErrorSubject(err); got != subject {
+		t.Fatalf("%s: error subject %q (%v), want %q", what, got, err, subject)
 	}
 }
 

@@ -31,7 +31,7 @@ func testNoteReminded(t *testing.T, s store.Store) {
 			}
 		}
 		_, err := s.Target(ctx, ws, "eqs/9.9")
-		wantCode(t, err, framework.ENOTFOUND, "Target of a missing ref after NoteReminded (must not create)")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/9.9", "Target of a missing ref after NoteReminded (must not create)")
 	})
 
 	t.Run("an update resets the count", func(t *testing.T) {
@@ -114,7 +114,7 @@ func testSubscriptions(t *testing.T, s store.Store) {
 		if !subs[0].LastDigest.IsZero() {
 			t.Fatalf("C1 LastDigest = %v, want zero", subs[0].LastDigest)
 		}
-		wantCode(t, s.MarkDigested(ctx, "slack:T1", "C9", at(60)), framework.ENOTFOUND, "MarkDigested missing")
+		wantKind(t, s.MarkDigested(ctx, "slack:T1", "C9", at(60)), framework.ErrNoSubscription, "C9", "MarkDigested missing")
 		if subs := list(t, "slack:T1"); len(subs) != 2 {
 			t.Fatalf("MarkDigested on a missing channel created one: %+v", subs)
 		}
@@ -143,8 +143,8 @@ func testSubscriptions(t *testing.T, s store.Store) {
 		if got := channels(list(t, "slack:T1")); !slices.Equal(got, []string{"slack:T1#C1"}) {
 			t.Fatalf("Subscriptions after delete = %q", got)
 		}
-		wantCode(t, s.DeleteSubscription(ctx, "slack:T1", "C2"), framework.ENOTFOUND, "DeleteSubscription twice")
-		wantCode(t, s.MarkDigested(ctx, "slack:T1", "C2", at(70)), framework.ENOTFOUND, "MarkDigested after delete")
+		wantKind(t, s.DeleteSubscription(ctx, "slack:T1", "C2"), framework.ErrNoSubscription, "C2", "DeleteSubscription twice")
+		wantKind(t, s.MarkDigested(ctx, "slack:T1", "C2", at(70)), framework.ErrNoSubscription, "C2", "MarkDigested after delete")
 		all, _ := s.AllSubscriptions(ctx)
 		if len(all) != 3 {
 			t.Fatalf("AllSubscriptions after delete = %q, want 3", channels(all))

@@ -21,7 +21,7 @@ func testTargets(t *testing.T, s store.Store) {
 			t.Fatalf("Targets = %q, want none", targetRefs(ts))
 		}
 		_, err = s.Target(ctx, ws, "eqs/1.1")
-		wantCode(t, err, framework.ENOTFOUND, "Target before import")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/1.1", "Target before import")
 	})
 
 	t.Run("Target reads one target; a missing one is ENOTFOUND", func(t *testing.T) {
@@ -32,7 +32,7 @@ func testTargets(t *testing.T, s store.Store) {
 		}
 		for _, ref := range []string{"eqs/9.9", "nhs/1.1", "1.1", ""} {
 			_, err := s.Target(ctx, ws, ref)
-			wantCode(t, err, framework.ENOTFOUND, "Target "+ref)
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "Target "+ref)
 		}
 	})
 
@@ -91,9 +91,9 @@ func testAddTarget(t *testing.T, s store.Store) {
 	t.Run("a duplicate ref is ECONFLICT and changes nothing", func(t *testing.T) {
 		dup := custom
 		dup.Title = "Something else"
-		wantCode(t, s.AddTarget(ctx, ws, dup), framework.ECONFLICT, "AddTarget duplicate custom")
+		wantKind(t, s.AddTarget(ctx, ws, dup), framework.ErrTargetExists, "eqs/1.11", "AddTarget duplicate custom")
 		imported := framework.Target{Framework: "eqs", Objective: "1", Code: "1.1", Title: "Clobber", Status: framework.NotStarted, CreatedAt: at(40)}
-		wantCode(t, s.AddTarget(ctx, ws, imported), framework.ECONFLICT, "AddTarget over an imported target")
+		wantKind(t, s.AddTarget(ctx, ws, imported), framework.ErrTargetExists, "eqs/1.1", "AddTarget over an imported target")
 		if tg := mustTarget(t, s, ws, "eqs/1.11"); tg.Title != custom.Title {
 			t.Fatalf("title after a rejected duplicate = %q, want %q", tg.Title, custom.Title)
 		}
@@ -104,9 +104,9 @@ func testAddTarget(t *testing.T, s store.Store) {
 
 	t.Run("a framework not imported is ENOTFOUND", func(t *testing.T) {
 		stray := framework.Target{Framework: "zzz", Objective: "1", Code: "1.1", Title: "Stray", Custom: true, Status: framework.NotStarted, CreatedAt: at(50)}
-		wantCode(t, s.AddTarget(ctx, ws, stray), framework.ENOTFOUND, "AddTarget to a framework not imported")
+		wantKind(t, s.AddTarget(ctx, ws, stray), framework.ErrFrameworkNotImported, "zzz", "AddTarget to a framework not imported")
 		_, err := s.Target(ctx, ws, "zzz/1.1")
-		wantCode(t, err, framework.ENOTFOUND, "Target after a rejected add")
+		wantKind(t, err, framework.ErrTargetNotFound, "zzz/1.1", "Target after a rejected add")
 		w, _ := s.Workspace(ctx, ws)
 		if w.Imported("zzz") {
 			t.Fatalf("Workspace.Frameworks = %q: a rejected add must not import", w.Frameworks)
@@ -162,8 +162,8 @@ func testPatchTarget(t *testing.T, s store.Store) {
 
 	t.Run("a missing target is ENOTFOUND", func(t *testing.T) {
 		_, err := s.PatchTarget(ctx, ws, "eqs/7.7", framework.TargetPatch{Owner: &owner})
-		wantCode(t, err, framework.ENOTFOUND, "PatchTarget missing")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/7.7", "PatchTarget missing")
 		_, err = s.Target(ctx, ws, "eqs/7.7")
-		wantCode(t, err, framework.ENOTFOUND, "Target after PatchTarget missing (must not create)")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/7.7", "Target after PatchTarget missing (must not create)")
 	})
 }

@@ -81,26 +81,26 @@ func testAppendUpdate(t *testing.T, s store.Store) {
 			t.Fatalf("UpdatesSince: %v", err)
 		}
 		_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/9.9", Author: "Ughost", Time: at(40), Progress: 10})
-		wantCode(t, err, framework.ENOTFOUND, "AppendUpdate to a missing target")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/9.9", "AppendUpdate to a missing target")
 		after, _, _ := s.UpdatesSince(ctx, ws, time.Time{}, time.Time{}, 0)
 		if len(after) != len(before) {
 			t.Fatalf("UpdatesSince has %d updates after a failed append, want %d", len(after), len(before))
 		}
 		_, err = s.LastUpdateBy(ctx, ws, "Ughost")
-		wantCode(t, err, framework.ENOTFOUND, "LastUpdateBy after a failed append")
+		wantKind(t, err, framework.ErrNoUpdate, "Ughost", "LastUpdateBy after a failed append")
 		_, err = s.Target(ctx, ws, "eqs/9.9")
-		wantCode(t, err, framework.ENOTFOUND, "Target after a failed append (must not create)")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/9.9", "Target after a failed append (must not create)")
 	})
 
 	t.Run("a done target stays at 100%, checked against the stored values", func(t *testing.T) {
 		_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(41), Progress: framework.Unchanged, Status: framework.Done})
-		wantCode(t, err, framework.EINVALID, "done while the target is at 55%")
+		wantKind(t, err, framework.ErrDoneBelow100, ref, "done while the target is at 55%")
 		if f := framework.ErrorField(err); f != "status" {
 			t.Fatalf("error field = %q, want status", f)
 		}
 		done, _ := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U1", Time: at(42), Progress: 100, Status: framework.Done})
 		_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(43), Progress: 60})
-		wantCode(t, err, framework.EINVALID, "lowering a done target's progress without a status")
+		wantKind(t, err, framework.ErrDoneBelow100, ref, "lowering a done target's progress without a status")
 		tg := mustTarget(t, s, ws, ref)
 		if tg.Progress != 100 || tg.Status != framework.Done || tg.LastUpdate != done.ID {
 			t.Fatalf("target after refused updates = %+v, want done at 100%% with LastUpdate %s", tg, done.ID)
@@ -170,7 +170,7 @@ func testUpdates(t *testing.T, s store.Store) {
 
 	t.Run("a missing target is ENOTFOUND", func(t *testing.T) {
 		_, err := s.Updates(ctx, ws, "eqs/9.9", 5)
-		wantCode(t, err, framework.ENOTFOUND, "Updates of a missing target")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/9.9", "Updates of a missing target")
 	})
 }
 
@@ -267,7 +267,7 @@ func testLastUpdateBy(t *testing.T, s store.Store) {
 
 	t.Run("someone who logged nothing is ENOTFOUND", func(t *testing.T) {
 		_, err := s.LastUpdateBy(ctx, ws, "U1")
-		wantCode(t, err, framework.ENOTFOUND, "LastUpdateBy with no updates")
+		wantKind(t, err, framework.ErrNoUpdate, "U1", "LastUpdateBy with no updates")
 	})
 
 	a, _ := mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(1), Progress: 10})

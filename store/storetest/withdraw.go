@@ -19,7 +19,7 @@ func testWithdraw(t *testing.T, s store.Store) {
 
 	t.Run("an update that is not the latest is ECONFLICT", func(t *testing.T) {
 		_, _, err := s.Withdraw(ctx, ws, u1.ID, at(25))
-		wantCode(t, err, framework.ECONFLICT, "Withdraw of an older update")
+		wantKind(t, err, framework.ErrNotLatest, u1.ID, "Withdraw of an older update")
 		if tg := mustTarget(t, s, ws, ref); tg.Progress != 70 || tg.LastUpdate != u2.ID {
 			t.Fatalf("target after a rejected withdraw = %+v, want it unchanged", tg)
 		}
@@ -53,14 +53,14 @@ func testWithdraw(t *testing.T, s store.Store) {
 
 	t.Run("twice is ECONFLICT", func(t *testing.T) {
 		_, _, err := s.Withdraw(ctx, ws, u2.ID, at(35))
-		wantCode(t, err, framework.ECONFLICT, "Withdraw twice")
+		wantKind(t, err, framework.ErrAlreadyWithdrawn, u2.ID, "Withdraw twice")
 		us, _ := s.Updates(ctx, ws, ref, 1)
 		wantTime(t, "WithdrawnAt after a second attempt", us[0].WithdrawnAt, at(30))
 	})
 
 	t.Run("an update before a withdrawn one is no longer the latest", func(t *testing.T) {
 		_, _, err := s.Withdraw(ctx, ws, u1.ID, at(36))
-		wantCode(t, err, framework.ECONFLICT, "Withdraw of the update before a withdrawn one")
+		wantKind(t, err, framework.ErrNotLatest, u1.ID, "Withdraw of the update before a withdrawn one")
 		if tg := mustTarget(t, s, ws, ref); tg.Progress != 40 {
 			t.Fatalf("target progress %d after a rejected withdraw, want 40", tg.Progress)
 		}
@@ -82,8 +82,8 @@ func testWithdraw(t *testing.T, s store.Store) {
 
 	t.Run("an unknown id is ENOTFOUND", func(t *testing.T) {
 		_, _, err := s.Withdraw(ctx, ws, "no-such-update", at(50))
-		wantCode(t, err, framework.ENOTFOUND, "Withdraw unknown id")
+		wantKind(t, err, framework.ErrUpdateNotFound, "no-such-update", "Withdraw unknown id")
 		_, _, err = s.Withdraw(ctx, ws, "", at(50))
-		wantCode(t, err, framework.ENOTFOUND, "Withdraw empty id")
+		wantKind(t, err, framework.ErrUpdateNotFound, "", "Withdraw empty id")
 	})
 }

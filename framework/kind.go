@@ -1,0 +1,95 @@
+package framework
+
+import (
+	"maps"
+	"slices"
+)
+
+// Kind is a known situation that a store, or a rule it applies, reports:
+// "that target does not exist", "that update was already undone". Callers
+// tell kinds apart with errors.Is(err, ErrTargetNotFound) and word them
+// for the user themselves, so no chat text lives in the stores.
+//
+// A Kind is an error only so that errors.Is can take it. Stores return
+// k.About(subject), an *Error that carries the kind's code and field.
+type Kind string
+
+// Error returns the kind's neutral phrase.
+func (k Kind) Error() string { return string(k) }
+
+// The kinds. Each comment gives the code, the field when there is one,
+// and what Subject holds.
+const (
+	// ErrTargetNotFound: ENOTFOUND, field "target"; the ref asked for.
+	ErrTargetNotFound Kind = "target not found"
+	// ErrFrameworkNotImported: ENOTFOUND, field "target"; the framework id.
+	ErrFrameworkNotImported Kind = "framework not imported"
+	// ErrTargetExists: ECONFLICT, field "target"; the ref that exists.
+	ErrTargetExists Kind = "target already exists"
+	// ErrNoSubscription: ENOTFOUND; the channel with no digest subscription.
+	ErrNoSubscription Kind = "no digest subscription"
+	// ErrNoUpdate: ENOTFOUND; the user who has logged no update.
+	ErrNoUpdate Kind = "no update logged"
+	// ErrUpdateNotFound: ENOTFOUND; the update id asked for.
+	ErrUpdateNotFound Kind = "update not found"
+	// ErrAlreadyWithdrawn: ECONFLICT; the id of the update already withdrawn.
+	ErrAlreadyWithdrawn Kind = "update already withdrawn"
+	// ErrNotLatest: ECONFLICT; the id of an update that is no longer its
+	// target's latest, so it cannot be withdrawn.
+	ErrNotLatest Kind = "update not the latest"
+	// ErrDoneBelow100: EINVALID, field "status"; the ref of a target an
+	// update would leave done at less than 100%.
+	ErrDoneBelow100 Kind = "done below 100%"
+	// ErrBadProgress: EINVALID, field "progress"; the progress given.
+	ErrBadProgress Kind = "progress out of range"
+	// ErrBadStatus: EINVALID, field "status"; the status given.
+	ErrBadStatus Kind = "unknown status"
+	// ErrBadDue: EINVALID, field "due"; the date given.
+	ErrBadDue Kind = "due date not YYYY-MM-DD"
+	// ErrTooLong: EINVALID; no subject. A name or text is empty or too
+	// long for the backend to store.
+	ErrTooLong Kind = "name or text empty or too long to store"
+	// ErrUnavailable: EUNAVAILABLE; no subject. The backend cannot be
+	// reached; the cause is in Err.
+	ErrUnavailable Kind = "storage unavailable"
+)
+
+// kinds holds each kind's code and field: the one place they are declared.
+var kinds = map[Kind]struct{ code, field string }{
+	ErrTargetNotFound:       {ENOTFOUND, "target"},
+	ErrFrameworkNotImported: {ENOTFOUND, "target"},
+	ErrTargetExists:         {ECONFLICT, "target"},
+	ErrNoSubscription:       {ENOTFOUND, ""},
+	ErrNoUpdate:             {ENOTFOUND, ""},
+	ErrUpdateNotFound:       {ENOTFOUND, ""},
+	ErrAlreadyWithdrawn:     {ECONFLICT, ""},
+	ErrNotLatest:            {ECONFLICT, ""},
+	ErrDoneBelow100:         {EINVALID, "status"},
+	ErrBadProgress:          {EINVALID, "progress"},
+	ErrBadStatus:            {EINVALID, "status"},
+	ErrBadDue:               {EINVALID, "due"},
+	ErrTooLong:              {EINVALID, ""},
+	ErrUnavailable:          {EUNAVAILABLE, ""},
+}
+
+// Kinds returns every kind, sorted, so that callers who word them can
+// check they word them all.
+func Kinds() []Kind { return slices.Sorted(maps.Keys(kinds)) }
+
+// Code is the error code an *Error of this kind carries: EINTERNAL for a
+// Kind not declared here.
+func (k Kind) Code() string {
+	if m, ok := kinds[k]; ok {
+		return m.code
+	}
+	return EINTERNAL
+}
+
+// Field is the input field an *Error of this kind names, if any.
+func (k Kind) Field() string { return kinds[k].field }
+
+// About returns an *Error of kind k about subject, with the kind's code
+// and field and its neutral phrase as the Message.
+func (k Kind) About(subject string) *Error {
+	return &Error{Code: k.Code(), Field: k.Field(), Message: string(k), Kind: k, Subject: subject}
+}
