@@ -27,6 +27,9 @@ type Options struct {
 	// Now is the clock; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Timeout bounds one command's work against the store, so a hung
+	// backend gets the user a "try again" within it; 0 means 5 seconds.
+	Timeout time.Duration
 	// PostDigest posts the digest for a channel, as a scheduled digest
 	// would, and marks the channel digested. `digest now` uses it. nil
 	// means digests are unavailable, and the verb says so.
@@ -41,6 +44,7 @@ type Handler struct {
 	loc        *time.Location
 	now        func() time.Time
 	log        *slog.Logger
+	timeout    time.Duration
 	postDigest func(ctx context.Context, ws, channel string) error
 }
 
@@ -58,6 +62,7 @@ func New(opts Options) *Handler {
 		loc:        opts.Location,
 		now:        opts.Now,
 		log:        opts.Logger,
+		timeout:    opts.Timeout,
 		postDigest: opts.PostDigest,
 	}
 	for _, a := range opts.Admins {
@@ -73,6 +78,9 @@ func New(opts Options) *Handler {
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.timeout <= 0 {
+		h.timeout = 5 * time.Second
 	}
 	return h
 }
@@ -103,6 +111,8 @@ func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 		r.Code = framework.EINVALID
 		return r
 	}
+	ctx, cancel := context.WithTimeout(ctx, h.timeout)
+	defer cancel()
 	c := &call{req: r, verb: verb, args: tokenize(rest), now: h.now()}
 	reply, err := run(h, ctx, c)
 	if err != nil {
@@ -133,6 +143,9 @@ func (h *Handler) errorReply(c *call, err error) bot.Reply {
 	r.Code, r.Field, r.Command = code, framework.ErrorField(err), c.verb
 	return r
 }
+
+// digestNowTimeout bounds `digest now`'s posting of a digest and its details.
+const digestNowTimeout = 2 * time.Minute
 
 // errNoDigests is the answer to `digest now` when the deployment has no
 // digest builder. It is the one EUNAVAILABLE that is not about storage.

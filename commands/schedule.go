@@ -99,7 +99,11 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		if !slices.ContainsFunc(subs, func(s framework.Subscription) bool { return s.Channel == c.req.Channel }) {
 			return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "this channel gets no digests yet: run `/target digest here` first, then `/target digest now`")
 		}
-		if err := h.postDigest(ctx, c.req.Workspace, c.req.Channel); err != nil {
+		// Posting a long digest is paced by the platform and outlives a
+		// command's store budget; it still ends.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), digestNowTimeout)
+		defer cancel()
+		if err := h.postDigest(pctx, c.req.Workspace, c.req.Channel); err != nil {
 			if errors.Is(err, bot.ErrNoPoster) {
 				return bot.Reply{}, framework.Errorf(framework.EUNAVAILABLE, "targetbot cannot post here: it has no bot token for %s. Ask whoever runs targetbot to set one", c.req.Platform())
 			}

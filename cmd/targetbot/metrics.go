@@ -20,6 +20,7 @@ type metrics struct {
 	latency     *prometheus.HistogramVec
 	posts       *prometheus.CounterVec
 	storeErrors *prometheus.CounterVec
+	rejected    prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -42,8 +43,12 @@ func newMetrics() *metrics {
 			Name: "targetbot_store_errors_total",
 			Help: "Store failures seen, by where they were seen (command, ping).",
 		}, []string{"source"}),
+		rejected: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "targetbot_http_rejected_total",
+			Help: "HTTP requests turned away with 503 because too many were in flight.",
+		}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.posts, m.storeErrors,
+	m.registry.MustRegister(m.requests, m.latency, m.posts, m.storeErrors, m.rejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

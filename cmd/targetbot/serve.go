@@ -26,6 +26,12 @@ type server struct {
 // shutdownGrace bounds how long serve waits for requests in flight.
 const shutdownGrace = 20 * time.Second
 
+// maxInFlight is how many requests serve handles at once. Each may hold
+// a request body (up to the platform's cap) before it is verified, so
+// this bounds the memory unauthenticated clients can take; more get 503
+// and Slack, Discord and Teams retry.
+const maxInFlight = 256
+
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.flagSet("serve")
 	m.Config.commonFlags(fs)
@@ -111,7 +117,29 @@ func (m *Main) routes() http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
 	m.platforms.routes(mux)
-	return withRequestID(mux, m.Logger)
+	return withRequestID(m.limitInFlight(mux, maxInFlight), m.Logger)
+}
+
+// limitInFlight answers 503, with Retry-After, to requests beyond limit
+// at once, and counts them. /healthz and /readyz are never turned away,
+// so an orchestrator does not restart a busy process.
+func (m *Main) limitInFlight(next http.Handler, limit int) http.Handler {
+	slots := make(chan struct{}, limit)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			next.ServeHTTP(w, r)
+		default:
+			m.metrics.rejected.Inc()
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+		}
+	})
 }
 
 // withRequestID gives every request an id (the caller's X-Request-Id, or

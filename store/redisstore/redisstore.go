@@ -123,6 +123,9 @@ func newClient(url string) (redis.UniversalClient, error) {
 			return nil, err
 		}
 		failFast(&o.DialTimeout, &o.DialerRetries, &o.MaxRetries)
+		// A hung Redis must not hold a caller past its own deadline
+		// (a /readyz ping, a command's budget): honour contexts.
+		o.ContextTimeoutEnabled = true
 		return redis.NewClusterClient(o), nil
 	case strings.HasPrefix(url, "redis://"), strings.HasPrefix(url, "rediss://"), strings.HasPrefix(url, "unix://"):
 		o, err := redis.ParseURL(url)
@@ -130,6 +133,7 @@ func newClient(url string) (redis.UniversalClient, error) {
 			return nil, fmt.Errorf("redisstore: bad store URL %q: %v: %s", url, err, urlForms)
 		}
 		failFast(&o.DialTimeout, &o.DialerRetries, &o.MaxRetries)
+		o.ContextTimeoutEnabled = true
 		return redis.NewClient(o), nil
 	default:
 		return nil, fmt.Errorf("redisstore: bad store URL %q: %s", url, urlForms)

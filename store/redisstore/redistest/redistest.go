@@ -36,6 +36,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -119,6 +120,21 @@ func (s *Server) Pause() {
 	_ = s.cmd.Process.Kill()
 	<-s.done
 	_ = os.Remove(s.sock)
+}
+
+// Freeze stops the server process (SIGSTOP) without closing its socket:
+// connections open and commands hang, as when Redis is stuck.
+func (s *Server) Freeze() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_ = s.cmd.Process.Signal(syscall.SIGSTOP)
+}
+
+// Thaw lets a frozen server run again (SIGCONT).
+func (s *Server) Thaw() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_ = s.cmd.Process.Signal(syscall.SIGCONT)
 }
 
 // Resume starts a fresh, empty redis-server at the paused server's URL.
