@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -100,7 +101,7 @@ func TestCommandRequestAndReply(t *testing.T) {
 		Workspace: "discord:81234", Channel: "90001", User: "555000111", UserName: "Priya (EDI lead)",
 		Text: "update eds/1.1 40% on-track -- Board signed off the data plan", ID: "1200000000000000002",
 	}
-	if got := fh.requests(); len(got) != 1 || got[0] != want {
+	if got := fh.requests(); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("request %+v\nwant    %+v", got, want)
 	}
 	if resp.Type != 4 || resp.Data.Flags != 0 {
@@ -252,7 +253,7 @@ func TestModalSubmit(t *testing.T) {
 		Workspace: "discord:81234", Channel: "90099", User: "555000222", UserName: "Sam",
 		Text: "update eds/1.1 65% at-risk -- Waiting on HR data\nfor Q3", ID: "1200000000000000006",
 	}
-	if got := fh.requests(); len(got) != 1 || got[0] != want {
+	if got := fh.requests(); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("request %+v\nwant    %+v", got, want)
 	}
 	if resp.Type != 4 {
