@@ -82,7 +82,7 @@ func (v *VerbInfo) checkNamed(in map[string]string) (map[string]string, error) {
 	}
 	for _, a := range v.Args {
 		if a.Required && out[a.Name] == "" {
-			return nil, usageError(v.Name, a.Name, fmt.Sprintf("%s needs a %s", v.Name, a.Name))
+			return nil, usageError(v.Name, a.Name, fmt.Sprintf("the %s is missing", a.Name))
 		}
 	}
 	return out, nil
