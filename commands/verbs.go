@@ -166,7 +166,7 @@ func verbTable() []VerbInfo {
 				{Name: "until", Kind: ArgText, Required: true, Description: "7d, 2w or YYYY-MM-DD, or off to end the snooze"},
 				{Name: "reason", Kind: ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
 			}},
-		{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests in this channel on a schedule, stop them, or post one now", Access: "admin",
+		{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default \"0 9 * * MON\"), stop them, or post one now", Access: "admin",
 			Examples: []string{"digest here", "digest here 0 8 * * MON-FRI", "digest off", "digest now"}, run: (*Handler).digestVerb,
 			Args: []Arg{
 				{Name: "action", Kind: ArgChoice, Required: true, Choices: []string{"here", "off", "now"}, Description: "here: post digests in this channel; off: stop them; now: post one now"},
