@@ -98,9 +98,9 @@ type call struct {
 // against the verb's declared arguments; its Text is not read. Otherwise
 // Text is parsed as `<verb> <args>`.
 func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
-	verb, rest := splitVerb(r.Text)
-	if r.Verb != "" {
-		verb, rest = strings.ToLower(strings.TrimSpace(r.Verb)), ""
+	verb, rest := strings.ToLower(strings.TrimSpace(r.Verb)), ""
+	if r.Verb == "" {
+		verb, rest = splitVerb(r.Text)
 	}
 	if verb == "" {
 		verb = "help"

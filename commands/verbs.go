@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/targetbot/targetbot/bot"
@@ -212,22 +213,33 @@ func verbInfos(yield func(int, VerbInfo) bool) {
 // Verbs describes every verb, in help order. The slices are the caller's
 // own.
 func Verbs() []VerbInfo {
-	vs := verbTable()
+	vs := verbs()
+	out := make([]VerbInfo, len(vs))
 	for i := range vs {
-		vs[i].run = nil
+		out[i] = vs[i].export()
 	}
-	return vs
+	return out
 }
 
 // LookupVerb describes the named verb; ok is false when there is none.
 // The slices are the caller's own.
 func LookupVerb(name string) (v VerbInfo, ok bool) {
-	for _, v := range Verbs() {
-		if v.Name == name {
-			return v, true
-		}
+	if p := lookup(name); p != nil {
+		return p.export(), true
 	}
 	return VerbInfo{}, false
+}
+
+// export copies a verb's declaration for a caller outside the package:
+// its own slices, and no code.
+func (v VerbInfo) export() VerbInfo {
+	v.run = nil
+	v.Examples = slices.Clone(v.Examples)
+	v.Args = slices.Clone(v.Args)
+	for i := range v.Args {
+		v.Args[i].Choices = slices.Clone(v.Args[i].Choices)
+	}
+	return v
 }
 
 // lookup returns the shared declaration of a verb by name, or nil.
