@@ -30,11 +30,16 @@ func (c *call) arg(name string) string {
 	if c.named != nil {
 		return c.named[name]
 	}
-	for i, a := range c.v.positional() {
-		if a.Name == name {
-			if a.Rest {
-				return c.args.from(i)
-			}
+	i := 0
+	for _, a := range c.v.Args {
+		switch {
+		case a.Kind == ArgFlag:
+			continue // not positional
+		case a.Name != name:
+			i++
+		case a.Rest:
+			return c.args.from(i)
+		default:
 			return c.args.at(i)
 		}
 	}
