@@ -27,6 +27,14 @@ type Request struct {
 	// Text is the command without the leading "/target", for example
 	// "update eds/1.1 40% on-track".
 	Text string
+	// Verb, when set, makes the request structured: it names the verb
+	// to run, and Args holds its arguments by name, each value already
+	// one string ("40" for progress, a user id for a user, "on-track"
+	// for a status). Text is then not read. Platform options and form
+	// answers come this way, so they are never re-encoded as text and
+	// parsed again.
+	Verb string
+	Args map[string]string
 	// ID identifies the request in logs.
 	ID string
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
@@ -18,20 +17,20 @@ import (
 
 // importVerb copies a framework into the workspace. It is idempotent.
 func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.args.len() != 1 {
+	if c.text() && c.args.len() != 1 {
 		return bot.Reply{}, usageError("import", "", "name one framework to import")
 	}
 	if err := h.requireAdmin(c, "import a framework"); err != nil {
 		return bot.Reply{}, err
 	}
-	id := strings.ToLower(c.args.at(0))
+	id := strings.ToLower(c.arg("framework"))
 	f := h.framework(id)
 	if f == nil {
 		ids := make([]string, len(h.frameworks))
 		for i, f := range h.frameworks {
 			ids[i] = code(f.ID)
 		}
-		return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "unknown framework %s: choose one of %s (see `/target frameworks`)", code(c.args.at(0)), orList(ids))
+		return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "unknown framework %s: choose one of %s (see `/target frameworks`)", code(c.arg("framework")), orList(ids))
 	}
 	if err := f.Validate(); err != nil {
 		return bot.Reply{}, &framework.Error{Code: framework.EINTERNAL, Message: "internal error", Err: fmt.Errorf("commands: import %s: %w", f.ID, err)}
@@ -67,13 +66,13 @@ func (h *Handler) changed(c *call, w *framework.Workspace, t *framework.Target, 
 	}}}
 }
 
-// targetFor loads the workspace and resolves the target named by word 0.
+// targetFor loads the workspace and resolves the target argument.
 func (h *Handler) targetFor(ctx context.Context, c *call) (framework.Workspace, framework.Target, error) {
 	w, err := h.workspace(ctx, c)
 	if err != nil {
 		return w, framework.Target{}, err
 	}
-	t, err := h.resolveTarget(ctx, c, &w, c.args.at(0))
+	t, err := h.resolveTarget(ctx, c, &w, c.arg("target"))
 	return w, t, err
 }
 
@@ -88,12 +87,9 @@ func (h *Handler) patch(ctx context.Context, w *framework.Workspace, t *framewor
 
 // rate sets or clears a target's EDS grade.
 func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.args.len() != 2 {
-		return bot.Reply{}, usageError("rate", "rating", "name a target and a grade")
-	}
-	r, ok := framework.ParseRating(c.args.at(1))
-	if !ok {
-		return bot.Reply{}, framework.FieldErrorf("rating", "%s is not a grade: use undeveloped, developing, achieving or excelling (or none to clear it)", code(short(c.args.at(1), 30)))
+	r, err := readRate(c)
+	if err != nil {
+		return bot.Reply{}, err
 	}
 	w, t, err := h.targetFor(ctx, c)
 	if err != nil {
@@ -114,20 +110,9 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 
 // assign sets or clears a target's owner.
 func (h *Handler) assign(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.args.len() != 2 {
-		return bot.Reply{}, usageError("assign", "owner", "name a target and a user, like `@amy`, or `none`")
-	}
-	var user string
-	switch arg := c.args.at(1); strings.ToLower(arg) {
-	case "none", "nobody":
-	case "me", "myself":
-		user = c.req.User
-	default:
-		id, ok := parseMention(arg)
-		if !ok {
-			return bot.Reply{}, framework.FieldErrorf("owner", "%s is not a user: mention them, like `@amy`, or write `none` to unassign", code(short(arg, 40)))
-		}
-		user = id
+	user, err := readAssign(c)
+	if err != nil {
+		return bot.Reply{}, err
 	}
 	if err := h.requireAdmin(c, "assign targets"); err != nil {
 		return bot.Reply{}, err
@@ -146,28 +131,11 @@ func (h *Handler) assign(ctx context.Context, c *call) (bot.Reply, error) {
 	return h.changed(c, &w, &t, what), nil
 }
 
-// The years a due date may fall in.
-const (
-	minDueYear = "2000"
-	maxDueYear = "2099"
-)
-
 // due sets or clears a target's due date.
 func (h *Handler) due(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.args.len() != 2 {
-		return bot.Reply{}, usageError("due", "due", "name a target and a date, like `2026-12-31`, or `none`")
-	}
-	var d framework.Date
-	if arg := c.args.at(1); !strings.EqualFold(arg, "none") {
-		var err error
-		if d, err = framework.ParseDate(short(arg, 30)); err != nil {
-			return bot.Reply{}, err
-		}
-		// Catch typos such as 0226 or 20266 for 2026: no team plans
-		// outside this century.
-		if y := string(d)[:4]; y < minDueYear || y > maxDueYear {
-			return bot.Reply{}, framework.FieldErrorf("due", "%s has year %s: give a date from %s to %s as YYYY-MM-DD, for example 2026-12-31", code(string(d)), y, minDueYear, maxDueYear)
-		}
+	d, err := readDue(c)
+	if err != nil {
+		return bot.Reply{}, err
 	}
 	w, t, err := h.targetFor(ctx, c)
 	if err != nil {
@@ -188,20 +156,9 @@ func (h *Handler) due(ctx context.Context, c *call) (bot.Reply, error) {
 
 // add creates a custom target under an imported objective.
 func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.args.len() < 3 {
-		return bot.Reply{}, usageError("add", "", "give an objective, a new code and a title")
-	}
-	// A title is one line in every list: fold line breaks and runs of
-	// spaces, as the catalog does for built-in titles.
-	tcode, title := c.args.at(1), strings.Join(strings.Fields(defuse(c.args.from(2))), " ")
-	if !framework.ValidCode(tcode) {
-		return bot.Reply{}, framework.FieldErrorf("code", "%s is not a valid code: use letters, digits, dots, hyphens or underscores, at most 16, like `2.4`", code(short(tcode, 30)))
-	}
-	if err := checkText("title", "title", title, maxTitle); err != nil {
+	tcode, title, err := readAdd(c)
+	if err != nil {
 		return bot.Reply{}, err
-	}
-	if !strings.ContainsFunc(title, func(r rune) bool { return r != ' ' && unicode.IsPrint(r) }) {
-		return bot.Reply{}, usageError("add", "title", "the title has nothing visible in it: give the target a title in words")
 	}
 	if err := h.requireAdmin(c, "add targets"); err != nil {
 		return bot.Reply{}, err
@@ -214,7 +171,7 @@ func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, storeErr("load targets", err)
 	}
-	o, err := h.resolveObjective(&w, ts, c.args.at(0))
+	o, err := h.resolveObjective(&w, ts, c.arg("objective"))
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -235,11 +192,8 @@ func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
 
 // snooze pauses overdue reminders for a target until a day, or clears it.
 func (h *Handler) snooze(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.args.len() < 2 {
-		return bot.Reply{}, usageError("snooze", "until", "name a target and how long, like `7d`, `2w` or `2026-12-01`, or `off`")
-	}
-	reason := defuse(c.args.from(2))
-	if err := checkText("reason", "reason", reason, maxReason); err != nil {
+	reason, err := readSnooze(c)
+	if err != nil {
 		return bot.Reply{}, err
 	}
 	w, err := h.workspace(ctx, c)
@@ -247,14 +201,14 @@ func (h *Handler) snooze(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	var until framework.Date
-	if arg := c.args.at(1); !strings.EqualFold(arg, "off") {
+	if arg := c.arg("until"); !strings.EqualFold(arg, "off") {
 		if until, err = parseSnooze(arg, framework.Today(c.now, w.Location(h.loc))); err != nil {
 			return bot.Reply{}, err
 		}
 	} else if reason != "" {
 		return bot.Reply{}, usageError("snooze", "reason", "`snooze <target> off` takes no reason")
 	}
-	t, err := h.resolveTarget(ctx, c, &w, c.args.at(0))
+	t, err := h.resolveTarget(ctx, c, &w, c.arg("target"))
 	if err != nil {
 		return bot.Reply{}, err
 	}

@@ -85,24 +85,35 @@ func New(opts Options) *Handler {
 	return h
 }
 
-// call is one request in flight: the request, its parsed words and the
-// workspace it runs in.
+// call is one request in flight: the request, the verb it runs, its
+// arguments and the time it runs at. The arguments are either the words
+// of a text request (args) or the named arguments of a structured one
+// (named, nil for text); call.arg reads either.
 type call struct {
-	req  bot.Request
-	verb string
-	args args
-	now  time.Time
+	req   bot.Request
+	verb  string
+	v     *VerbInfo
+	args  args
+	named map[string]string
+	now   time.Time
 }
 
 // Handle runs one request and returns the reply. It never panics on user
 // input, and every failure comes back as an ephemeral Reply with Code set.
+//
+// A request with Verb set runs that verb with its named Args, checked
+// against the verb's declared arguments; its Text is not read. Otherwise
+// Text is parsed as `<verb> <args>`.
 func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
-	verb, rest := splitVerb(r.Text)
+	verb, rest := strings.ToLower(strings.TrimSpace(r.Verb)), ""
+	if r.Verb == "" {
+		verb, rest = splitVerb(r.Text)
+	}
 	if verb == "" {
 		verb = "help"
 	}
-	run := dispatch(verb)
-	if run == nil {
+	v := lookup(verb)
+	if v == nil {
 		msg := "unknown command " + code(short(verb, 40)) + ": try `/target help`"
 		if s := suggestVerb(verb); s != "" {
 			msg = "unknown command " + code(short(verb, 40)) + ": did you mean `/target " + s + "`? See `/target help`"
@@ -113,8 +124,17 @@ func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 	}
 	ctx, cancel := context.WithTimeout(ctx, h.timeout)
 	defer cancel()
-	c := &call{req: r, verb: verb, args: tokenize(rest), now: h.now()}
-	reply, err := run(h, ctx, c)
+	c := &call{req: r, verb: verb, v: v, now: h.now()}
+	if r.Verb != "" {
+		named, err := v.checkNamed(r.Args)
+		if err != nil {
+			return h.errorReply(c, err)
+		}
+		c.named = named
+	} else {
+		c.args = tokenize(rest)
+	}
+	reply, err := v.run(h, ctx, c)
 	if err != nil {
 		return h.errorReply(c, err)
 	}

@@ -4,6 +4,13 @@
 // Platform adapters hand it a bot.Request and render what comes back; it
 // never imports a platform SDK.
 //
+// One table (verbs.go) declares every verb: its usage, summary, access,
+// examples and typed arguments with their limits. Dispatch and help read
+// it, and adapters derive Discord's options and their forms' limits from
+// Verbs. A request is text to parse, or a verb with named arguments
+// (Discord options, form answers), which run without being turned back
+// into text.
+//
 // Choices the design leaves open, made here:
 //
 //   - Progress is written with a % sign (`40%`). A bare whole number is
@@ -34,4 +41,9 @@
 //   - Cron specs for digests and reminders are five fields in the
 //     workspace's time zone; `@every` and an explicit TZ are refused.
 //   - Time zone names are matched ignoring case (`europe/london`).
+//   - Named arguments are taken as given: a named note is never read
+//     for a progress or a status, so it needs no `--`. A named user is
+//     a platform user id or a mention; `assign` clears the owner with
+//     its unassign flag rather than the word none. Unknown or missing
+//     arguments are refused with the verb's usage.
 package commands

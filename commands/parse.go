@@ -9,14 +9,6 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
-// Input limits keep notes and titles within what every platform shows in
-// one message.
-const (
-	maxNote   = 1000
-	maxTitle  = 200
-	maxReason = 200
-)
-
 // token is one whitespace-separated word and where it starts in the text,
 // so a verb can take the rest of the line verbatim (notes, titles).
 type token struct {

@@ -186,7 +186,7 @@ func TestVerbsDocumented(t *testing.T) {
 		t.Fatalf("only %d verbs", len(vs))
 	}
 	for _, v := range vs {
-		if dispatch(v.Name) == nil {
+		if lv := lookup(v.Name); lv == nil || lv.run == nil {
 			t.Errorf("verb %s has no code", v.Name)
 		}
 		if !strings.HasPrefix(v.Usage, v.Name) || v.Summary == "" || len(v.Examples) == 0 || v.Access == "" {

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/targetbot/targetbot/bot"
@@ -63,7 +62,7 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	v := h.clock(c, &w)
-	filter := c.args.at(0)
+	filter := c.arg("filter")
 	var ts []framework.Target
 	var heading, empty string
 	var graded *framework.Framework // a framework listed whole, whose score to show
@@ -156,11 +155,8 @@ func (h *Handler) filterTargets(ctx context.Context, ws string, keep func(*frame
 	return out, nil
 }
 
-// How many updates show and history list by default.
-const (
-	showUpdates = 5
-	maxHistory  = 50
-)
+// showUpdates is how many updates show lists.
+const showUpdates = 5
 
 // maxListed is the most targets one list shows. Past a few screens a
 // list stops being read; it says how many more there are and how to
@@ -169,14 +165,14 @@ const maxListed = 300
 
 // show describes one target with its last five updates and buttons.
 func (h *Handler) show(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.args.len() != 1 {
+	if c.text() && c.args.len() != 1 {
 		return bot.Reply{}, usageError("show", "target", "name one target to show")
 	}
 	w, err := h.workspace(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	t, err := h.resolveTarget(ctx, c, &w, c.args.at(0))
+	t, err := h.resolveTarget(ctx, c, &w, c.arg("target"))
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -216,22 +212,15 @@ func (h *Handler) show(ctx context.Context, c *call) (bot.Reply, error) {
 
 // history lists a target's updates, newest first, withdrawn ones marked.
 func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.args.len() < 1 || c.args.len() > 2 {
-		return bot.Reply{}, usageError("history", "target", "name one target, and optionally how many updates to show")
-	}
-	n := 10
-	if s := c.args.at(1); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			return bot.Reply{}, usageError("history", "n", "`"+short(s, 20)+"` is not a count: give a whole number from 1 to 50")
-		}
-		n = min(v, maxHistory)
+	n, err := readHistory(c)
+	if err != nil {
+		return bot.Reply{}, err
 	}
 	w, err := h.workspace(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	t, err := h.resolveTarget(ctx, c, &w, c.args.at(0))
+	t, err := h.resolveTarget(ctx, c, &w, c.arg("target"))
 	if err != nil {
 		return bot.Reply{}, err
 	}

@@ -65,13 +65,13 @@ func when(t time.Time) string { return t.Format("Mon 2 Jan 2006 at 15:04 MST") }
 
 // digestVerb subscribes this channel to digests, stops them, or posts one now.
 func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
-	sub := strings.ToLower(c.args.at(0))
+	sub := strings.ToLower(c.arg("action"))
 	switch sub {
 	case "here", "off", "now":
 	default:
 		return bot.Reply{}, usageError("digest", "", "say `here`, `off` or `now`")
 	}
-	if sub != "here" && c.args.len() > 1 {
+	if sub != "here" && c.arg("cron") != "" {
 		return bot.Reply{}, usageError("digest", "", "`digest "+sub+"` takes nothing after it")
 	}
 	if c.req.Channel == "" {
@@ -117,7 +117,7 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	spec := c.args.from(1)
+	spec := c.arg("cron")
 	if spec == "" {
 		spec = framework.DefaultDigestSpec
 	}
@@ -143,7 +143,7 @@ func (h *Handler) timezone(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if c.args.len() == 0 {
+	if c.arg("name") == "" {
 		loc := w.Location(h.loc)
 		how := "set here"
 		if w.Timezone == "" {
@@ -152,7 +152,7 @@ func (h *Handler) timezone(ctx context.Context, c *call) (bot.Reply, error) {
 		return ephemeral(fmt.Sprintf("the time zone here is %s (%s); it is %s there now. An admin can change it with `/target timezone <IANA name>`",
 			code(loc.String()), how, c.now.In(loc).Format("15:04 on Mon 2 Jan"))), nil
 	}
-	name := c.args.at(0)
+	name := c.arg("name")
 	loc, err := loadLocation(name)
 	if err != nil {
 		return bot.Reply{}, framework.FieldErrorf("timezone", "%s is not a time zone: use an IANA name such as `Europe/London`, `America/New_York` or `UTC`", code(short(name, 60)))
@@ -170,7 +170,7 @@ func (h *Handler) timezone(ctx context.Context, c *call) (bot.Reply, error) {
 // loadLocation loads an IANA zone, forgiving case ("europe/london"). It
 // refuses "Local", which would mean whatever the server's zone is.
 func loadLocation(name string) (*time.Location, error) {
-	if name == "" || strings.EqualFold(name, "local") || len(name) > 64 || strings.Contains(name, "..") {
+	if name == "" || strings.EqualFold(name, "local") || len(name) > maxZone || strings.Contains(name, "..") {
 		return nil, fmt.Errorf("bad zone %q", name)
 	}
 	if strings.EqualFold(name, "utc") {
@@ -204,7 +204,7 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	loc := w.Location(h.loc)
-	arg := c.args.from(0)
+	arg := c.arg("cron")
 	if arg == "" {
 		spec := w.ReminderSpec
 		how := "set here"

@@ -73,6 +73,13 @@ options:
 			break options
 		}
 	}
+	return checkUpdate(u)
+}
+
+// checkUpdate applies the rules every update meets, however it was
+// given: it changes something, done means 100%, and the note is inert
+// text within maxNote.
+func checkUpdate(u updateArgs) (updateArgs, error) {
 	if u.progress == framework.Unchanged && u.status == "" && u.note == "" {
 		return u, usageError("update", "", "say what changed: a progress like `40%`, a status, or a note")
 	}
@@ -128,10 +135,7 @@ func onlyOptionsFrom(a args, i int) bool {
 // update logs progress, a status or a note against a target and tells
 // the channel.
 func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.args.len() < 1 {
-		return bot.Reply{}, usageError("update", "target", "name the target to update")
-	}
-	ua, err := parseUpdateArgs(c.args, 1)
+	ua, err := readUpdate(c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -149,7 +153,7 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	var u framework.Update
 	var t framework.Target
 	err = framework.Errorf(framework.ENOTFOUND, "not tried")
-	ref := c.args.at(0)
+	ref := c.arg("target")
 	if fwID, tcode := framework.SplitRef(ref); fwID != "" && tcode != "" {
 		in.Target = framework.Ref(strings.ToLower(fwID), tcode)
 		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in)

@@ -4,9 +4,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/targetbot/targetbot/commands"
 )
 
 var nameRE = regexp.MustCompile(`^[-_a-z0-9]{1,32}$`)
@@ -59,6 +63,9 @@ func TestCommandsWithinLimits(t *testing.T) {
 			if o.Name == "target" && (!o.Autocomplete || o.Type != discordgo.ApplicationCommandOptionString) {
 				t.Errorf("%s: target option does not autocomplete", s.Name)
 			}
+			if o.MaxLength < 0 || o.MaxLength > 6000 {
+				t.Errorf("%s %s: max_length %d", s.Name, o.Name, o.MaxLength)
+			}
 		}
 		total += len(s.Name) + len(s.Description)
 	}
@@ -92,6 +99,59 @@ func TestCommandsWithinLimits(t *testing.T) {
 	}
 }
 
+// TestCommandsDeriveFromTable checks registration says what the command
+// table declares, verb for verb and argument for argument, with nothing
+// cut to fit.
+func TestCommandsDeriveFromTable(t *testing.T) {
+	subs := Commands()[0].Options
+	vs := commands.Verbs()
+	if len(subs) != len(vs) {
+		t.Fatalf("%d subcommands for %d verbs", len(subs), len(vs))
+	}
+	types := map[commands.ArgKind]discordgo.ApplicationCommandOptionType{
+		commands.ArgInteger: discordgo.ApplicationCommandOptionInteger,
+		commands.ArgUser:    discordgo.ApplicationCommandOptionUser,
+		commands.ArgFlag:    discordgo.ApplicationCommandOptionBoolean,
+	}
+	for i, v := range vs {
+		s := subs[i]
+		if s.Name != v.Name || !strings.HasSuffix(strings.TrimSuffix(s.Description, " ("+v.Access+")"), v.Summary[1:]) {
+			t.Errorf("subcommand %d is %q %q, want verb %q %q", i, s.Name, s.Description, v.Name, v.Summary)
+		}
+		if len(s.Options) != len(v.Args) {
+			t.Errorf("%s: %d options for %d arguments", v.Name, len(s.Options), len(v.Args))
+			continue
+		}
+		for j, a := range v.Args {
+			o := s.Options[j]
+			want, ok := types[a.Kind]
+			if !ok {
+				want = discordgo.ApplicationCommandOptionString
+			}
+			var values []string
+			for _, c := range o.Choices {
+				values = append(values, c.Value.(string))
+			}
+			if o.Name != a.Name || o.Type != want || o.Required != a.Required || o.Description != a.Description ||
+				o.Autocomplete != (a.Kind == commands.ArgTarget) || !slices.Equal(values, a.Choices) {
+				t.Errorf("%s option %d = %+v, want argument %+v", v.Name, j, o, a)
+			}
+			if want == discordgo.ApplicationCommandOptionString && o.MaxLength != a.MaxLen {
+				t.Errorf("%s %s: max_length %d, the verb takes %d", v.Name, a.Name, o.MaxLength, a.MaxLen)
+			}
+			if want == discordgo.ApplicationCommandOptionInteger && (o.MinValue == nil || *o.MinValue != float64(a.Min) || o.MaxValue != float64(a.Max)) {
+				t.Errorf("%s %s: range %v..%v, the verb takes %d..%d", v.Name, a.Name, o.MinValue, o.MaxValue, a.Min, a.Max)
+			}
+		}
+	}
+	// The note option allows exactly what the command layer keeps.
+	u, _ := commands.LookupVerb("update")
+	note, _ := u.Arg("note")
+	if o := subs[slices.IndexFunc(subs, func(s *discordgo.ApplicationCommandOption) bool { return s.Name == "update" })].Options[3]; o.Name != "note" || o.MaxLength != note.MaxLen || note.MaxLen != 1000 {
+		t.Errorf("update.note = %+v, want max_length %d", o, note.MaxLen)
+	}
+}
+
 func TestRegister(t *testing.T) {
 	for _, c := range []struct{ guild, path string }{
 		{"81234", "/applications/" + testAppID + "/guilds/81234/commands"},
@@ -115,7 +175,7 @@ func TestRegister(t *testing.T) {
 			if err := json.Unmarshal(r.Body, &sent); err != nil {
 				t.Fatal(err)
 			}
-			if len(sent) != 1 || sent[0].Name != "target" || len(sent[0].Options) != len(verbs()) {
+			if len(sent) != 1 || sent[0].Name != "target" || len(sent[0].Options) != len(commands.Verbs()) {
 				t.Fatalf("payload %s", r.Body)
 			}
 		})

@@ -7,11 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -81,7 +84,20 @@ func (h *fakeHandler) Handle(_ context.Context, r bot.Request) bot.Reply {
 	if h.reply != nil {
 		return h.reply(r)
 	}
-	return bot.Reply{Text: "ok: " + r.Text, Command: "test"}
+	return bot.Reply{Text: "ok: " + describe(r), Command: "test"}
+}
+
+// describe is a request in one line: its text, or its verb and named
+// arguments in name order.
+func describe(r bot.Request) string {
+	if r.Verb == "" {
+		return r.Text
+	}
+	parts := []string{r.Verb}
+	for _, k := range slices.Sorted(maps.Keys(r.Args)) {
+		parts = append(parts, k+"="+strconv.Quote(r.Args[k]))
+	}
+	return strings.Join(parts, " ")
 }
 
 func (h *fakeHandler) requests() []bot.Request {

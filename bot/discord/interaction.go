@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands"
 )
 
 // maxBody bounds an interaction request body.
@@ -84,8 +85,8 @@ func (a *Adapter) interact(ctx context.Context, ix *discordgo.Interaction, respo
 		if ix.GuildID == "" {
 			return respond(ctx, notice(dmMessage))
 		}
-		text, query := commandText(data)
-		return a.run(ctx, ix, ix.GuildID, text, query, respond)
+		req, query := commandRequest(ix, data)
+		return a.run(ctx, ix, req, query, respond)
 
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		data, ok := ix.Data.(discordgo.ApplicationCommandInteractionData)
@@ -109,7 +110,7 @@ func (a *Adapter) interact(ctx context.Context, ix *discordgo.Interaction, respo
 		if kind == "form" {
 			return respond(ctx, updateModal(data.CustomID, command))
 		}
-		return a.run(ctx, ix, guild, command, false, respond)
+		return a.run(ctx, ix, request(ix, guild, command), false, respond)
 
 	case discordgo.InteractionModalSubmit:
 		data, ok := ix.Data.(discordgo.ModalSubmitInteractionData)
@@ -123,7 +124,15 @@ func (a *Adapter) interact(ctx context.Context, ix *discordgo.Interaction, respo
 		if guild = first(ix.GuildID, guild); guild == "" {
 			return respond(ctx, notice(dmMessage))
 		}
-		return a.run(ctx, ix, guild, modalText(command, data), false, respond)
+		// The answers reach the command layer as named arguments, so a
+		// note is a note whatever it says.
+		verb, args, ok := commands.FormArgs(command, modalAnswers(data))
+		if !ok {
+			return respond(ctx, notice("That form is no longer supported: use /target update instead."))
+		}
+		req := request(ix, guild, "")
+		req.Verb, req.Args = verb, args
+		return a.run(ctx, ix, req, false, respond)
 	}
 	return fmt.Errorf("unsupported interaction type %d", ix.Type)
 }
@@ -176,11 +185,14 @@ func displayName(nick string, u *discordgo.User) string {
 	}
 }
 
-// commandText rebuilds the words the command layer parses from a /target
-// subcommand and its typed options, in the verb's grammar order (Discord
-// sends options in the order the user filled them). It also says whether
-// the verb is a query.
-func commandText(data discordgo.ApplicationCommandInteractionData) (text string, query bool) {
+// commandRequest reads a /target subcommand and its typed options as a
+// structured request: the subcommand is the verb and each option a named
+// argument, in whatever order the user filled them in. Nothing is turned
+// back into text, so a note that looks like a status stays a note. It
+// also says whether the verb is a query, whose deferred answer is
+// ephemeral.
+func commandRequest(ix *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) (bot.Request, bool) {
+	req := request(ix, ix.GuildID, "")
 	var sub *discordgo.ApplicationCommandInteractionDataOption
 	for _, o := range data.Options {
 		if o != nil && o.Type == discordgo.ApplicationCommandOptionSubCommand {
@@ -189,46 +201,17 @@ func commandText(data discordgo.ApplicationCommandInteractionData) (text string,
 		}
 	}
 	if sub == nil {
-		return "", true // the command layer answers "" with help
+		return req, true // the command layer answers "" with help
 	}
-	given := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
+	req.Verb, req.Args = sub.Name, map[string]string{}
 	for _, o := range sub.Options {
 		if o != nil {
-			given[o.Name] = o
+			req.Args[o.Name] = optionString(o.Value)
 		}
 	}
-	v, known := lookupVerb(sub.Name)
-	if !known {
-		return sub.Name, true // let the command layer explain the unknown verb
-	}
-	words := []string{v.name}
-	for _, def := range v.options {
-		o := given[def.Name]
-		if o == nil {
-			continue
-		}
-		s := optionString(o.Value)
-		if s == "" {
-			continue
-		}
-		switch {
-		case def.Name == "unassign":
-			if s != "true" {
-				continue
-			}
-			s = "none" // the command layer's word for no owner
-		case def.Type == discordgo.ApplicationCommandOptionUser:
-			s = bot.User(s)
-		case def.Name == "progress":
-			s += "%"
-		case def.Name == "note":
-			// The command layer takes everything after "--" as the note,
-			// so a note that looks like a status or a percentage stays one.
-			s = "-- " + s
-		}
-		words = append(words, s)
-	}
-	return strings.Join(words, " "), v.query
+	// An unknown verb is left for the command layer to explain.
+	v, known := commands.LookupVerb(sub.Name)
+	return req, !known || v.Query
 }
 
 func optionString(v any) string {

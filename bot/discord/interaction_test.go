@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -16,66 +18,87 @@ func opt(name string, typ int, value any) map[string]any {
 	return map[string]any{"name": name, "type": typ, "value": value}
 }
 
-// TestCommandText checks every verb's typed options become the words the
-// command layer parses, whatever order the user filled them in.
-func TestCommandText(t *testing.T) {
+type args = map[string]string
+
+// TestCommandOptionsAreNamedArgs checks every verb's typed options reach
+// the command layer as its named arguments, whatever order the user
+// filled them in, and never as text to parse again.
+func TestCommandOptionsAreNamedArgs(t *testing.T) {
 	const str, integer, boolean, user = 3, 4, 5, 6
 	cases := []struct {
 		sub  string
 		opts []map[string]any
-		want string
+		want args
+		text string // the same command typed
 	}{
 		{"update", []map[string]any{opt("note", str, "Board signed off"), opt("progress", integer, 40), opt("target", str, "eds/1.1"), opt("status", str, "on-track")},
-			"update eds/1.1 40% on-track -- Board signed off"},
-		{"update", []map[string]any{opt("target", str, "eds/1.1"), opt("status", str, "done")}, "update eds/1.1 done"},
-		{"update", []map[string]any{opt("target", str, "5.2"), opt("progress", integer, 0)}, "update 5.2 0%"},
-		{"update", []map[string]any{opt("target", str, "5.2"), opt("note", str, "40% of staff said on-track")}, "update 5.2 -- 40% of staff said on-track"},
-		{"rate", []map[string]any{opt("grade", str, "achieving"), opt("target", str, "eds/2.1")}, "rate eds/2.1 achieving"},
-		{"assign", []map[string]any{opt("user", user, "555000333"), opt("target", str, "eds/1.1")}, "assign eds/1.1 <@555000333>"},
-		{"due", []map[string]any{opt("target", str, "eds/1.1"), opt("date", str, "2026-03-31")}, "due eds/1.1 2026-03-31"},
-		{"due", []map[string]any{opt("target", str, "eds/1.1"), opt("date", str, "none")}, "due eds/1.1 none"},
-		{"list", nil, "list"},
-		{"list", []map[string]any{opt("filter", str, "overdue")}, "list overdue"},
-		{"show", []map[string]any{opt("target", str, "nhse-2024-26/5.2")}, "show nhse-2024-26/5.2"},
-		{"history", []map[string]any{opt("count", integer, 3), opt("target", str, "eds/1.1")}, "history eds/1.1 3"},
-		{"history", []map[string]any{opt("target", str, "eds/1.1")}, "history eds/1.1"},
-		{"snooze", []map[string]any{opt("reason", str, "waiting for survey"), opt("until", str, "2w"), opt("target", str, "eds/1.1")}, "snooze eds/1.1 2w waiting for survey"},
-		{"snooze", []map[string]any{opt("target", str, "eds/1.1"), opt("until", str, "2026-12-01")}, "snooze eds/1.1 2026-12-01"},
-		{"add", []map[string]any{opt("title", str, "Staff network chairs"), opt("code", str, "1.9"), opt("objective", str, "eds/1")}, "add eds/1 1.9 Staff network chairs"},
-		{"import", []map[string]any{opt("framework", str, "eds")}, "import eds"},
-		{"digest", []map[string]any{opt("action", str, "here")}, "digest here"},
-		{"digest", []map[string]any{opt("cron", str, "0 8 * * FRI"), opt("action", str, "here")}, "digest here 0 8 * * FRI"},
-		{"digest", []map[string]any{opt("action", str, "off")}, "digest off"},
-		{"digest", []map[string]any{opt("action", str, "now")}, "digest now"},
-		{"assign", []map[string]any{opt("target", str, "eds/1.1"), opt("unassign", boolean, true)}, "assign eds/1.1 none"},
-		{"assign", []map[string]any{opt("target", str, "eds/1.1"), opt("user", user, "555000333"), opt("unassign", boolean, false)}, "assign eds/1.1 <@555000333>"},
-		{"rate", []map[string]any{opt("target", str, "eds/2.1"), opt("grade", str, "none")}, "rate eds/2.1 none"},
-		{"reminders", nil, "reminders"},
-		{"reminders", []map[string]any{opt("cron", str, "0 10 * * MON-FRI")}, "reminders 0 10 * * MON-FRI"},
-		{"timezone", nil, "timezone"},
-		{"timezone", []map[string]any{opt("name", str, "Europe/London")}, "timezone Europe/London"},
-		{"help", nil, "help"},
-		{"help", []map[string]any{opt("verb", str, "update")}, "help update"},
-		{"frameworks", nil, "frameworks"},
-		{"undo", nil, "undo"},
+			args{"target": "eds/1.1", "progress": "40", "status": "on-track", "note": "Board signed off"}, "update eds/1.1 40% on-track -- Board signed off"},
+		{"update", []map[string]any{opt("target", str, "eds/1.1"), opt("status", str, "done")}, args{"target": "eds/1.1", "status": "done"}, "update eds/1.1 done"},
+		{"update", []map[string]any{opt("target", str, "5.2"), opt("progress", integer, 0)}, args{"target": "5.2", "progress": "0"}, "update 5.2 0%"},
+		{"update", []map[string]any{opt("target", str, "5.2"), opt("note", str, "on-track")}, args{"target": "5.2", "note": "on-track"}, "update 5.2 -- on-track"},
+		{"update", []map[string]any{opt("target", str, "5.2"), opt("note", str, "40% of staff said on-track")}, args{"target": "5.2", "note": "40% of staff said on-track"}, "update 5.2 -- 40% of staff said on-track"},
+		{"rate", []map[string]any{opt("grade", str, "achieving"), opt("target", str, "eds/2.1")}, args{"target": "eds/2.1", "grade": "achieving"}, "rate eds/2.1 achieving"},
+		{"assign", []map[string]any{opt("user", user, "555000333"), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "user": "555000333"}, "assign eds/1.1 <@555000333>"},
+		{"due", []map[string]any{opt("target", str, "eds/1.1"), opt("date", str, "2026-03-31")}, args{"target": "eds/1.1", "date": "2026-03-31"}, "due eds/1.1 2026-03-31"},
+		{"due", []map[string]any{opt("target", str, "eds/1.1"), opt("date", str, "none")}, args{"target": "eds/1.1", "date": "none"}, "due eds/1.1 none"},
+		{"list", nil, args{}, "list"},
+		{"list", []map[string]any{opt("filter", str, "overdue")}, args{"filter": "overdue"}, "list overdue"},
+		{"show", []map[string]any{opt("target", str, "nhse-2024-26/5.2")}, args{"target": "nhse-2024-26/5.2"}, "show nhse-2024-26/5.2"},
+		{"history", []map[string]any{opt("count", integer, 3), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "count": "3"}, "history eds/1.1 3"},
+		{"history", []map[string]any{opt("target", str, "eds/1.1")}, args{"target": "eds/1.1"}, "history eds/1.1"},
+		{"snooze", []map[string]any{opt("reason", str, "waiting for survey"), opt("until", str, "2w"), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "until": "2w", "reason": "waiting for survey"}, "snooze eds/1.1 2w waiting for survey"},
+		{"snooze", []map[string]any{opt("target", str, "eds/1.1"), opt("until", str, "2026-12-01")}, args{"target": "eds/1.1", "until": "2026-12-01"}, "snooze eds/1.1 2026-12-01"},
+		{"add", []map[string]any{opt("title", str, "Staff network chairs"), opt("code", str, "1.9"), opt("objective", str, "eds/1")}, args{"objective": "eds/1", "code": "1.9", "title": "Staff network chairs"}, "add eds/1 1.9 Staff network chairs"},
+		{"import", []map[string]any{opt("framework", str, "eds")}, args{"framework": "eds"}, "import eds"},
+		{"digest", []map[string]any{opt("action", str, "here")}, args{"action": "here"}, "digest here"},
+		{"digest", []map[string]any{opt("cron", str, "0 8 * * FRI"), opt("action", str, "here")}, args{"action": "here", "cron": "0 8 * * FRI"}, "digest here 0 8 * * FRI"},
+		{"digest", []map[string]any{opt("action", str, "off")}, args{"action": "off"}, "digest off"},
+		{"digest", []map[string]any{opt("action", str, "now")}, args{"action": "now"}, "digest now"},
+		{"assign", []map[string]any{opt("target", str, "eds/1.1"), opt("unassign", boolean, true)}, args{"target": "eds/1.1", "unassign": "true"}, "assign eds/1.1 none"},
+		{"assign", []map[string]any{opt("target", str, "eds/1.1"), opt("user", user, "555000333"), opt("unassign", boolean, false)}, args{"target": "eds/1.1", "user": "555000333", "unassign": "false"}, "assign eds/1.1 <@555000333>"},
+		{"rate", []map[string]any{opt("target", str, "eds/2.1"), opt("grade", str, "none")}, args{"target": "eds/2.1", "grade": "none"}, "rate eds/2.1 none"},
+		{"reminders", nil, args{}, "reminders"},
+		{"reminders", []map[string]any{opt("cron", str, "0 10 * * MON-FRI")}, args{"cron": "0 10 * * MON-FRI"}, "reminders 0 10 * * MON-FRI"},
+		{"timezone", nil, args{}, "timezone"},
+		{"timezone", []map[string]any{opt("name", str, "Europe/London")}, args{"name": "Europe/London"}, "timezone Europe/London"},
+		{"help", nil, args{}, "help"},
+		{"help", []map[string]any{opt("verb", str, "update")}, args{"verb": "update"}, "help update"},
+		{"frameworks", nil, args{}, "frameworks"},
+		{"undo", nil, args{}, "undo"},
 	}
 	covered := map[string]bool{}
 	for _, c := range cases {
 		covered[c.sub] = true
-		t.Run(c.want, func(t *testing.T) {
+		t.Run(c.sub+" "+fmt.Sprint(c.want), func(t *testing.T) {
 			fh := &fakeHandler{}
 			a := newAdapter(t, fh, nil, nil)
 			body := withOptions(t, c.sub, c.opts)
 			decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
 			reqs := fh.requests()
-			if len(reqs) != 1 || reqs[0].Text != c.want {
-				t.Fatalf("handler got %+v, want text %q", reqs, c.want)
+			if len(reqs) != 1 || reqs[0].Verb != c.sub || reqs[0].Text != "" || !reflect.DeepEqual(reqs[0].Args, map[string]string(c.want)) {
+				t.Fatalf("handler got %+v, want verb %q with args %v", reqs, c.sub, c.want)
+			}
+
+			// Through the real command layer, the options do what the
+			// typed command does.
+			structured := newCommandEnv(t)
+			a = newAdapter(t, structured, nil, nil)
+			decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+			typed := newCommandEnv(t)
+			req := reqs[0]
+			req.Verb, req.Args, req.Text = "", nil, c.text
+			typed.Handle(t.Context(), req)
+			if len(structured.replies) != 1 || !reflect.DeepEqual(structured.replies, typed.replies) {
+				t.Errorf("options answered %+v\ntyped %q answered %+v", structured.replies, c.text, typed.replies)
+			}
+			if s, ty := structured.state(t), typed.state(t); s != ty {
+				t.Errorf("options left %s\ntyped %q left %s", s, c.text, ty)
 			}
 		})
 	}
-	for _, v := range verbs() {
-		if !covered[v.name] {
-			t.Errorf("verb %q has no text mapping case", v.name)
+	for _, v := range commands.Verbs() {
+		if !covered[v.Name] {
+			t.Errorf("verb %q has no options case", v.Name)
 		}
 	}
 }
@@ -98,9 +121,10 @@ func TestCommandRequestAndReply(t *testing.T) {
 
 	want := bot.Request{
 		Workspace: "discord:81234", Channel: "90001", User: "555000111", UserName: "Priya (EDI lead)",
-		Text: "update eds/1.1 40% on-track -- Board signed off the data plan", ID: "1200000000000000002",
+		Verb: "update", Args: args{"target": "eds/1.1", "progress": "40", "status": "on-track", "note": "Board signed off the data plan"},
+		ID: "1200000000000000002",
 	}
-	if got := fh.requests(); len(got) != 1 || got[0] != want {
+	if got := fh.requests(); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("request %+v\nwant    %+v", got, want)
 	}
 	if resp.Type != 4 || resp.Data.Flags != 0 {
@@ -238,6 +262,28 @@ func TestFormButtonOpensModal(t *testing.T) {
 			t.Errorf("modal lacks %s: %s", id, raw)
 		}
 	}
+	// The form takes exactly what the update verb takes.
+	u, _ := commands.LookupVerb("update")
+	note, _ := u.Arg("note")
+	progress, _ := u.Arg("progress")
+	inputs := map[string]int{}
+	for _, row := range resp.Data.Components {
+		var r struct {
+			Components []struct {
+				CustomID  string `json:"custom_id"`
+				MaxLength int    `json:"max_length"`
+			} `json:"components"`
+		}
+		if err := json.Unmarshal(row, &r); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range r.Components {
+			inputs[c.CustomID] = c.MaxLength
+		}
+	}
+	if inputs["note"] != note.MaxLen || inputs["progress"] != len(fmt.Sprint(progress.Max))+1 {
+		t.Errorf("modal max lengths %v, want note %d and progress %d%%", inputs, note.MaxLen, progress.Max)
+	}
 	if len(fh.requests()) != 0 {
 		t.Error("opening the form ran a command")
 	}
@@ -250,9 +296,10 @@ func TestModalSubmit(t *testing.T) {
 	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
 	want := bot.Request{
 		Workspace: "discord:81234", Channel: "90099", User: "555000222", UserName: "Sam",
-		Text: "update eds/1.1 65% at-risk -- Waiting on HR data\nfor Q3", ID: "1200000000000000006",
+		Verb: "update", Args: args{"target": "eds/1.1", "progress": "65%", "status": "at-risk", "note": "Waiting on HR data\nfor Q3"},
+		ID: "1200000000000000006",
 	}
-	if got := fh.requests(); len(got) != 1 || got[0] != want {
+	if got := fh.requests(); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("request %+v\nwant    %+v", got, want)
 	}
 	if resp.Type != 4 {
@@ -268,8 +315,42 @@ func TestModalSubmit(t *testing.T) {
 		rows[2].(map[string]any)["components"].([]any)[0].(map[string]any)["value"] = "  "
 	})
 	decodeResponse(t, post(t, a2, body, signed(t, testNow, body)))
-	if got := fh2.requests()[0].Text; got != "update eds/1.1 at-risk" {
-		t.Fatalf("text %q", got)
+	if got := fh2.requests()[0]; got.Verb != "update" || got.Text != "" || !reflect.DeepEqual(got.Args, map[string]string{"target": "eds/1.1", "status": "at-risk"}) {
+		t.Fatalf("request %+v", got)
+	}
+}
+
+// A form's answers reach the command layer as named arguments: a note
+// that reads like a status stays a note, as if typed after `--`.
+func TestModalAnswersRunAsTyped(t *testing.T) {
+	body := editFixture(t, "modal_submit.json", func(m map[string]any) {
+		rows := m["data"].(map[string]any)["components"].([]any)
+		rows[0].(map[string]any)["components"].([]any)[0].(map[string]any)["value"] = "40"
+		rows[2].(map[string]any)["components"].([]any)[0].(map[string]any)["value"] = "done"
+	})
+	structured := newCommandEnv(t)
+	a := newAdapter(t, structured, nil, nil)
+	decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	typed := newCommandEnv(t)
+	typed.Handle(t.Context(), bot.Request{Workspace: "discord:81234", Channel: "90099", User: "555000222", UserName: "Sam",
+		ID: "1200000000000000006", Text: "update eds/1.1 40% at-risk -- done"})
+	if len(structured.replies) != 1 || structured.replies[0].Code != "" || !reflect.DeepEqual(structured.replies, typed.replies) {
+		t.Fatalf("form answered %+v\ntyped answered %+v", structured.replies, typed.replies)
+	}
+	if s, ty := structured.state(t), typed.state(t); s != ty || !strings.Contains(s, `eds/1.1 "" owner= due=none at-risk 40%`) {
+		t.Errorf("form left %s\ntyped left %s", s, ty)
+	}
+
+	// A form whose command the command layer cannot read is refused
+	// before anything runs.
+	fh := &fakeHandler{}
+	a = newAdapter(t, fh, nil, nil)
+	body = editFixture(t, "modal_submit.json", func(m map[string]any) {
+		m["data"].(map[string]any)["custom_id"] = "form@81234:show eds/1.1 eds/1.2"
+	})
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if resp.Data.Flags != 64 || !strings.Contains(resp.Data.Content, "no longer supported") || len(fh.requests()) != 0 {
+		t.Errorf("unreadable form: %+v, requests %+v", resp.Data, fh.requests())
 	}
 }
 
@@ -364,7 +445,7 @@ func TestGatewayInteraction(t *testing.T) {
 		t.Fatalf("callback %s %s", r.Method, r.Path)
 	}
 	m := r.json(t)
-	if m["type"] != float64(4) || m["data"].(map[string]any)["content"] != "ok: update eds/1.1 40% on-track -- Board signed off the data plan" {
+	if m["type"] != float64(4) || m["data"].(map[string]any)["content"] != `ok: update note="Board signed off the data plan" progress="40" status="on-track" target="eds/1.1"` {
 		t.Fatalf("callback body %s", r.Body)
 	}
 }

@@ -1,12 +1,16 @@
 package discord
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/targetbot/targetbot/commands"
 )
 
-// The update form's text inputs.
+// The update form's text inputs. Their custom ids are the names of the
+// update verb's arguments, so the answers are its named arguments.
 const (
 	inputProgress = "progress"
 	inputStatus   = "status"
@@ -16,7 +20,11 @@ const (
 // updateModal is the form a Form button opens: progress, status and note
 // for the target its command names. Every field is optional, as in
 // /target update; the command layer says what is wrong with the answers.
+// The limits are the update verb's own, from the command table.
 func updateModal(customID, command string) *discordgo.InteractionResponse {
+	update, _ := commands.LookupVerb("update")
+	progress, _ := update.Arg(inputProgress)
+	note, _ := update.Arg(inputNote)
 	title := "Log an update"
 	if f := strings.Fields(command); len(f) > 1 {
 		title += ": " + f[1]
@@ -30,30 +38,20 @@ func updateModal(customID, command string) *discordgo.InteractionResponse {
 			CustomID: customID,
 			Title:    truncate(title, 45),
 			Components: []discordgo.MessageComponent{
-				row(discordgo.TextInput{CustomID: inputProgress, Label: "Progress (0 to 100%)", Style: discordgo.TextInputShort, Placeholder: "40", MaxLength: 4}),
+				row(discordgo.TextInput{CustomID: inputProgress, Label: "Progress (0 to 100%)", Style: discordgo.TextInputShort, Placeholder: "40", MaxLength: len(strconv.Itoa(progress.Max)) + len("%")}),
 				row(discordgo.TextInput{CustomID: inputStatus, Label: "Status", Style: discordgo.TextInputShort, Placeholder: "on-track, at-risk, off-track or done", MaxLength: 20}),
-				row(discordgo.TextInput{CustomID: inputNote, Label: "Note", Style: discordgo.TextInputParagraph, Placeholder: "What changed", MaxLength: 1000}),
+				row(discordgo.TextInput{CustomID: inputNote, Label: "Note", Style: discordgo.TextInputParagraph, Placeholder: "What changed", MaxLength: note.MaxLen}),
 			},
 		},
 	}
 }
 
-// modalText builds "<command> <n>% <status> -- <note>" from the fields
-// that were filled in.
-func modalText(command string, data discordgo.ModalSubmitInteractionData) string {
+// modalAnswers returns the form's answers by input id, which is the
+// argument each answers.
+func modalAnswers(data discordgo.ModalSubmitInteractionData) map[string]string {
 	values := map[string]string{}
 	collectInputs(data.Components, values)
-	words := []string{command}
-	if p := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(values[inputProgress]), "%")); p != "" {
-		words = append(words, p+"%")
-	}
-	if s := strings.TrimSpace(values[inputStatus]); s != "" {
-		words = append(words, s)
-	}
-	if n := strings.TrimSpace(values[inputNote]); n != "" {
-		words = append(words, "--", n)
-	}
-	return strings.Join(words, " ")
+	return values
 }
 
 // collectInputs gathers text input values by custom id, through action

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -22,15 +23,14 @@ import (
 // update is posted in the channel); when the reply turns out otherwise,
 // for example an error from update, the follow-up is sent with the right
 // visibility and the placeholder is deleted.
-func (a *Adapter) run(ctx context.Context, ix *discordgo.Interaction, guild, text string, query bool, respond responder) error {
-	req := request(ix, guild, text)
+func (a *Adapter) run(ctx context.Context, ix *discordgo.Interaction, req bot.Request, query bool, respond responder) error {
 	if req.User == "" {
 		return respond(ctx, notice("Discord did not say who you are, so nothing was done: try again."))
 	}
 	// In a DM, buttons in the reply must carry the server.
 	dmGuild := ""
 	if ix.GuildID == "" {
-		dmGuild = guild
+		dmGuild = strings.TrimPrefix(req.Workspace, "discord:")
 	}
 	done := make(chan bot.Reply, 1)
 	a.background.Add(1)
@@ -76,7 +76,7 @@ func (a *Adapter) run(ctx context.Context, ix *discordgo.Interaction, guild, tex
 func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
-			a.log.ErrorContext(ctx, "discord: handler panicked", "id", req.ID, "text", req.Text, "panic", p)
+			a.log.ErrorContext(ctx, "discord: handler panicked", "id", req.ID, "text", req.Text, "verb", req.Verb, "panic", p)
 			reply = bot.Failed()
 		}
 	}()

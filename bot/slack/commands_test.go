@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +65,7 @@ func TestCommandReplies(t *testing.T) {
 			}
 			want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
 				Text: "update eds/1.1 40% on-track Held two listening events", ID: "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"}
-			if reqs[0] != want {
+			if !reflect.DeepEqual(reqs[0], want) {
 				t.Errorf("request\n got %+v\nwant %+v", reqs[0], want)
 			}
 		})

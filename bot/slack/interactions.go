@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,11 +14,13 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
+	"github.com/targetbot/targetbot/commands"
 	"github.com/targetbot/targetbot/framework"
 )
 
-// The update form's callback id and block ids. A reply's Field names the
-// block its error belongs under.
+// The update form's callback id and block ids. The block ids are the
+// names of the update verb's arguments, so the answers are its named
+// arguments, and a reply's Field names the block its error belongs under.
 const (
 	formCallback  = "targetbot_update"
 	blockProgress = "progress"
@@ -135,10 +138,16 @@ func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback) 
 		a.log.Warn("slack: update form without metadata", "err", err)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockNote: "This form has expired. Close it and press the button again."})
 	}
-	text := formCommand(meta.Command, ic.View.State)
+	// The answers reach the command layer as named arguments, so a note
+	// is a note whatever it says.
+	verb, args, ok := commands.FormArgs(meta.Command, formAnswers(ic.View.State))
+	if !ok {
+		a.log.Warn("slack: update form with an unreadable command", "command", meta.Command)
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockNote: "This form has expired. Close it and press the button again."})
+	}
 	build := func(ctx context.Context) bot.Request {
-		req := a.request(ctx, ic.Team.ID, meta.Channel, ic.User.ID, ic.User.Name, text)
-		req.ID = ic.View.ID
+		req := a.request(ctx, ic.Team.ID, meta.Channel, ic.User.ID, ic.User.Name, "")
+		req.Verb, req.Args, req.ID = verb, args, ic.View.ID
 		return req
 	}
 	reply, ok := a.runTimed(ctx, build, func(ctx context.Context, reply bot.Reply) {
@@ -168,44 +177,45 @@ func fieldBlock(field string) string {
 	}
 }
 
-// formCommand appends the form's answers to the command in the order the
-// command language reads them: "<command> <n>% <status> -- <note>", with
-// the parts not given left out. "--" keeps a note that starts with a
-// status word or a percentage from being read as one.
-func formCommand(cmd string, state *slack.ViewState) string {
-	parts := []string{strings.TrimSpace(cmd)}
-	if state != nil {
-		if v := strings.TrimSpace(state.Values[blockProgress][blockProgress].Value); v != "" {
-			parts = append(parts, v+"%")
-		}
-		if v := state.Values[blockStatus][blockStatus].SelectedOption.Value; v != "" {
-			parts = append(parts, v)
-		}
-		if v := strings.TrimSpace(state.Values[blockNote][blockNote].Value); v != "" {
-			parts = append(parts, "--", v)
-		}
+// formAnswers returns the form's answers by block id, which is the
+// argument each answers; blank answers are left for the command layer
+// to drop.
+func formAnswers(state *slack.ViewState) map[string]string {
+	answers := map[string]string{}
+	if state == nil {
+		return answers
 	}
-	return strings.Join(parts, " ")
+	answers[blockProgress] = state.Values[blockProgress][blockProgress].Value
+	answers[blockStatus] = state.Values[blockStatus][blockStatus].SelectedOption.Value
+	answers[blockNote] = state.Values[blockNote][blockNote].Value
+	return answers
 }
 
 // updateForm is the modal a form button opens: progress, status and a
-// note, each optional, so a user can log any one of them.
+// note, each optional, so a user can log any one of them. Its bounds,
+// statuses and note length are the update verb's own, from the command
+// table, so the form allows exactly what the command takes.
 func updateForm(meta formMeta) slack.ModalViewRequest {
 	md, _ := json.Marshal(meta) // two strings: cannot fail
 	plain := func(s string) *slack.TextBlockObject {
 		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 	}
+	update, _ := commands.LookupVerb("update")
+	progressArg, _ := update.Arg(blockProgress)
+	statusArg, _ := update.Arg(blockStatus)
+	noteArg, _ := update.Arg(blockNote)
 
-	progress := slack.NewNumberInputBlockElement(plain("0 to 100"), blockProgress, false)
-	progress.MinValue, progress.MaxValue = "0", "100"
+	lo, hi := strconv.Itoa(progressArg.Min), strconv.Itoa(progressArg.Max)
+	progress := slack.NewNumberInputBlockElement(plain(lo+" to "+hi), blockProgress, false)
+	progress.MinValue, progress.MaxValue = lo, hi
 	var opts []*slack.OptionBlockObject
-	for _, st := range framework.Statuses {
-		opts = append(opts, slack.NewOptionBlockObject(string(st), plain(view.Status(st)), nil))
+	for _, c := range statusArg.Choices {
+		opts = append(opts, slack.NewOptionBlockObject(c, plain(view.Status(framework.Status(c))), nil))
 	}
 	status := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a status"), blockStatus, opts...)
 	note := slack.NewPlainTextInputBlockElement(plain("What happened?"), blockNote)
 	note.Multiline = true
-	note.MaxLength = 2000
+	note.MaxLength = noteArg.MaxLen
 
 	input := func(id, label string, el slack.BlockElement) *slack.InputBlock {
 		b := slack.NewInputBlock(id, plain(label), nil, el)

@@ -4,10 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands"
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/framework/catalog"
+	"github.com/targetbot/targetbot/store/boltstore"
 )
 
 func TestButtonRunsCommandAsPresser(t *testing.T) {
@@ -28,7 +35,7 @@ func TestButtonRunsCommandAsPresser(t *testing.T) {
 	reqs := rec.requests()
 	want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
 		Text: "snooze eds/1.1 7d", ID: "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3"}
-	if len(reqs) != 1 || reqs[0] != want {
+	if len(reqs) != 1 || !reflect.DeepEqual(reqs[0], want) {
 		t.Fatalf("requests %+v", reqs)
 	}
 }
@@ -65,6 +72,11 @@ func TestFormButtonOpensModal(t *testing.T) {
 	if view["callback_id"] != formCallback || view["type"] != "modal" {
 		t.Errorf("view %v", view)
 	}
+	u, _ := commands.LookupVerb("update")
+	note, _ := u.Arg("note")
+	if note.MaxLen != 1000 {
+		t.Errorf("update takes notes of %d characters", note.MaxLen)
+	}
 	kinds := map[string]string{}
 	for _, b := range view["blocks"].([]any) {
 		b := b.(map[string]any)
@@ -79,6 +91,10 @@ func TestFormButtonOpensModal(t *testing.T) {
 			}
 			if b["block_id"] == "status" && len(el["options"].([]any)) != 5 {
 				t.Errorf("status options %v", el["options"])
+			}
+			// The note allows exactly what the command layer keeps.
+			if b["block_id"] == "note" && el["max_length"] != float64(note.MaxLen) {
+				t.Errorf("note max_length %v, the update verb takes %d", el["max_length"], note.MaxLen)
 			}
 		}
 	}
@@ -114,7 +130,8 @@ func TestViewSubmission(t *testing.T) {
 				t.Fatalf("status %d", w.Code)
 			}
 			reqs := rec.requests()
-			if len(reqs) != 1 || reqs[0].Text != "update eds/1.1 40% at-risk -- Held two listening events" || reqs[0].Channel != "C0LAN2Q65" {
+			want := map[string]string{"target": "eds/1.1", "progress": "40", "status": "at-risk", "note": "Held two listening events"}
+			if len(reqs) != 1 || reqs[0].Verb != "update" || !reflect.DeepEqual(reqs[0].Args, want) || reqs[0].Text != "" || reqs[0].Channel != "C0LAN2Q65" {
 				t.Fatalf("requests %+v", reqs)
 			}
 			if c.wantErrors == nil {
@@ -151,22 +168,88 @@ func TestViewSubmission(t *testing.T) {
 	}
 }
 
-func TestFormCommand(t *testing.T) {
+func TestFormAnswers(t *testing.T) {
 	ic, err := parseInteraction([]byte(payloadForm(t, "view_submission.json", "")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := ic.View.State
-	if got := formCommand("update eds/1.1", st); got != "update eds/1.1 40% at-risk -- Held two listening events" {
-		t.Errorf("all answers: %q", got)
+	want := map[string]string{"progress": "40", "status": "at-risk", "note": "Held two listening events"}
+	if got := formAnswers(st); !reflect.DeepEqual(got, want) {
+		t.Errorf("all answers: %v", got)
 	}
 	delete(st.Values, "progress")
 	delete(st.Values, "note")
-	if got := formCommand("update eds/1.1", st); got != "update eds/1.1 at-risk" {
-		t.Errorf("status only: %q", got)
+	verb, args, ok := commands.FormArgs("update eds/1.1", formAnswers(st))
+	if !ok || verb != "update" || !reflect.DeepEqual(args, map[string]string{"target": "eds/1.1", "status": "at-risk"}) {
+		t.Errorf("status only: %q %v %v", verb, args, ok)
 	}
-	if got := formCommand("update eds/1.1", nil); got != "update eds/1.1" {
-		t.Errorf("no state: %q", got)
+	if got := formAnswers(nil); len(got) != 0 {
+		t.Errorf("no state: %v", got)
+	}
+}
+
+// A form's answers reach the command layer as named arguments, so they do
+// what the same update typed with `--` before the note does: a note that
+// reads like a status stays a note.
+func TestViewSubmissionRunsAsTyped(t *testing.T) {
+	run := func(t *testing.T, req func(*Adapter, *commands.Handler) bot.Reply) (bot.Reply, framework.Target, framework.Update) {
+		st, err := boltstore.Open(filepath.Join(t.TempDir(), "t.db"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		fws, err := catalog.Builtin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+		h := commands.New(commands.Options{Store: st, Frameworks: fws, Now: func() time.Time { return now }})
+		if r := h.Handle(t.Context(), bot.Request{Workspace: "slack:T1DC2JH3J", User: "UADMIN", PlatformAdmin: true, Text: "import eds"}); r.Code != "" {
+			t.Fatal(r.Text)
+		}
+		var replies []bot.Reply
+		a := newTestAdapter(t, newFakeSlack(t), &recorder{answer: func(r bot.Request) bot.Reply {
+			reply := h.Handle(t.Context(), r)
+			replies = append(replies, reply)
+			return reply
+		}}, nil)
+		reply := req(a, h)
+		if reply.Text == "" && len(replies) == 1 {
+			reply = replies[0]
+		}
+		tg, err := st.Target(t.Context(), "slack:T1DC2JH3J", "eds/1.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		us, err := st.Updates(t.Context(), "slack:T1DC2JH3J", "eds/1.1", 1)
+		if err != nil || len(us) != 1 {
+			t.Fatalf("updates %+v, %v", us, err)
+		}
+		return reply, tg, us[0]
+	}
+	form, formTarget, formUpdate := run(t, func(a *Adapter, _ *commands.Handler) bot.Reply {
+		body := strings.Replace(payloadForm(t, "view_submission.json", "https://hooks.slack.com"), "Held+two+listening+events", "on-track", 1)
+		if w := serve(a, signed("/slack/interactions", body)); w.Code != http.StatusOK || w.Body.Len() != 0 {
+			t.Fatalf("form answered %d %q", w.Code, w.Body)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := a.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return bot.Reply{}
+	})
+	typed, typedTarget, typedUpdate := run(t, func(_ *Adapter, h *commands.Handler) bot.Reply {
+		return h.Handle(t.Context(), bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
+			Text: "update eds/1.1 40% at-risk -- on-track"})
+	})
+	if !reflect.DeepEqual(form, typed) {
+		t.Errorf("form answered %+v\ntyped answered %+v", form, typed)
+	}
+	if formTarget.Progress != 40 || formTarget.Status != framework.AtRisk || formUpdate.Note != "on-track" ||
+		!reflect.DeepEqual(formTarget, typedTarget) || formUpdate.Note != typedUpdate.Note {
+		t.Errorf("form left %+v %q\ntyped left %+v %q", formTarget, formUpdate.Note, typedTarget, typedUpdate.Note)
 	}
 }
 

@@ -1,0 +1,285 @@
+package commands
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// A verb reads its arguments through call.arg, and a verb whose
+// arguments need checking through a read<Verb> function here, so text
+// and structured requests take the same path. For text, a read function
+// first checks the word count with the verb's own wording; structured
+// requests were checked against the table by checkNamed instead. Then
+// each value goes through the same checks, with the same messages,
+// whichever way it came.
+
+// text reports whether the call came as text rather than named arguments.
+func (c *call) text() bool { return c.named == nil }
+
+// arg returns the raw value of the verb's argument name, "" when not
+// given: the named value of a structured request, or the word of a text
+// request at the argument's place (the rest of the line for a Rest
+// argument).
+func (c *call) arg(name string) string {
+	if c.named != nil {
+		return c.named[name]
+	}
+	i := 0
+	for _, a := range c.v.Args {
+		switch {
+		case a.Kind == ArgFlag:
+			continue // not positional
+		case a.Name != name:
+			i++
+		case a.Rest:
+			return c.args.from(i)
+		default:
+			return c.args.at(i)
+		}
+	}
+	return ""
+}
+
+// positional lists the arguments that text gives by place, in order:
+// all but flags, which text says with a word of another argument.
+func (v *VerbInfo) positional() []Arg {
+	out := make([]Arg, 0, len(v.Args))
+	for _, a := range v.Args {
+		if a.Kind != ArgFlag {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// checkNamed checks a structured request's arguments against the verb's
+// declaration and returns them tidied: values trimmed, and empty values
+// and false flags left out, as if not given. An unknown name, a flag
+// that is neither true nor false, or a missing required argument is
+// EINVALID, with the verb's usage.
+func (v *VerbInfo) checkNamed(in map[string]string) (map[string]string, error) {
+	out := make(map[string]string, len(in))
+	for _, name := range slices.Sorted(maps.Keys(in)) {
+		a, ok := v.Arg(name)
+		if !ok {
+			return nil, usageError(v.Name, "", fmt.Sprintf("%s has no argument %s", v.Name, code(short(name, 40))))
+		}
+		val := strings.TrimSpace(in[name])
+		if a.Kind == ArgFlag && val != "" {
+			on, err := strconv.ParseBool(val)
+			if err != nil {
+				return nil, usageError(v.Name, name, fmt.Sprintf("%s is %s: say true or false", name, code(short(val, 20))))
+			}
+			val = ""
+			if on {
+				val = "true"
+			}
+		}
+		if val != "" {
+			out[name] = val
+		}
+	}
+	for _, a := range v.Args {
+		if a.Required && out[a.Name] == "" {
+			return nil, usageError(v.Name, a.Name, fmt.Sprintf("the %s is missing", a.Name))
+		}
+	}
+	return out, nil
+}
+
+// FormArgs turns a form into the Verb and Args of a structured request.
+// The command of the button that opened the form, such as
+// "update eds/1.1", names the verb and its first arguments, in the order
+// text gives them; the answers, keyed by argument name, add the rest.
+// Blank answers are left out. ok is false when the command names no verb
+// or has more words than the verb takes.
+func FormArgs(command string, answers map[string]string) (verb string, args map[string]string, ok bool) {
+	name, rest := splitVerb(command)
+	v := lookup(name)
+	if v == nil {
+		return "", nil, false
+	}
+	words := tokenize(rest)
+	args = map[string]string{}
+	used := 0
+	for _, a := range v.positional() {
+		if used == words.len() {
+			break
+		}
+		if a.Rest {
+			args[a.Name], used = words.from(used), words.len()
+			break
+		}
+		args[a.Name] = words.at(used)
+		used++
+	}
+	if used < words.len() {
+		return "", nil, false
+	}
+	for k, val := range answers {
+		if strings.TrimSpace(val) != "" {
+			args[k] = val
+		}
+	}
+	return v.Name, args, true
+}
+
+// readUpdate reads what an update asks to change: from the words after
+// the target, or from the named progress, status and note. A named note
+// is taken as it is, so one that looks like a status or a percentage
+// stays a note.
+func readUpdate(c *call) (updateArgs, error) {
+	if c.text() {
+		if c.args.len() < 1 {
+			return updateArgs{}, usageError("update", "target", "name the target to update")
+		}
+		return parseUpdateArgs(c.args, 1)
+	}
+	u := updateArgs{progress: framework.Unchanged}
+	if s := c.arg("progress"); s != "" {
+		p, err := parseProgress(s)
+		if err != nil {
+			return u, err
+		}
+		u.progress = p
+	}
+	if s := c.arg("status"); s != "" {
+		st, ok := parseStatus(s)
+		if !ok {
+			return u, framework.FieldErrorf("status", "%s is not a status: use not-started, on-track, at-risk, off-track or done", code(short(s, 30)))
+		}
+		u.status = st
+	}
+	u.note = c.arg("note")
+	return checkUpdate(u)
+}
+
+// readRate reads the grade of `rate <target> <grade>`.
+func readRate(c *call) (framework.Rating, error) {
+	if c.text() && c.args.len() != 2 {
+		return "", usageError("rate", "rating", "name a target and a grade")
+	}
+	g := c.arg("grade")
+	r, ok := framework.ParseRating(g)
+	if !ok {
+		return "", framework.FieldErrorf("rating", "%s is not a grade: use undeveloped, developing, achieving or excelling (or none to clear it)", code(short(g, 30)))
+	}
+	return r, nil
+}
+
+// readAssign reads the new owner of `assign <target> @user|me|none`: a
+// user id, or "" to unassign. Named, the owner is the user argument, or
+// none when the unassign flag is set.
+func readAssign(c *call) (string, error) {
+	if c.text() && c.args.len() != 2 {
+		return "", usageError("assign", "owner", "name a target and a user, like `@amy`, or `none`")
+	}
+	arg := c.arg("user")
+	if !c.text() {
+		switch unassign := c.arg("unassign") != ""; {
+		case unassign && arg != "":
+			return "", usageError("assign", "owner", "give a user or unassign, not both")
+		case unassign:
+			return "", nil
+		case arg == "":
+			return "", usageError("assign", "owner", "name a user, or unassign")
+		case validUserID(arg):
+			return arg, nil // a platform's user id, as its user picker gives it
+		}
+	} else {
+		switch strings.ToLower(arg) {
+		case "none", "nobody":
+			return "", nil
+		case "me", "myself":
+			return c.req.User, nil
+		}
+	}
+	id, ok := parseMention(arg)
+	if !ok {
+		return "", framework.FieldErrorf("owner", "%s is not a user: mention them, like `@amy`, or write `none` to unassign", code(short(arg, 40)))
+	}
+	return id, nil
+}
+
+// The years a due date may fall in.
+const (
+	minDueYear = "2000"
+	maxDueYear = "2099"
+)
+
+// readDue reads the date of `due <target> <YYYY-MM-DD|none>`; none is
+// the zero Date.
+func readDue(c *call) (framework.Date, error) {
+	if c.text() && c.args.len() != 2 {
+		return "", usageError("due", "due", "name a target and a date, like `2026-12-31`, or `none`")
+	}
+	var d framework.Date
+	if arg := c.arg("date"); !strings.EqualFold(arg, "none") {
+		var err error
+		if d, err = framework.ParseDate(short(arg, 30)); err != nil {
+			return "", err
+		}
+		// Catch typos such as 0226 or 20266 for 2026: no team plans
+		// outside this century.
+		if y := string(d)[:4]; y < minDueYear || y > maxDueYear {
+			return "", framework.FieldErrorf("due", "%s has year %s: give a date from %s to %s as YYYY-MM-DD, for example 2026-12-31", code(string(d)), y, minDueYear, maxDueYear)
+		}
+	}
+	return d, nil
+}
+
+// readAdd reads the code and title of `add <objective> <code> <title…>`.
+func readAdd(c *call) (tcode, title string, err error) {
+	if c.text() && c.args.len() < 3 {
+		return "", "", usageError("add", "", "give an objective, a new code and a title")
+	}
+	// A title is one line in every list: fold line breaks and runs of
+	// spaces, as the catalog does for built-in titles.
+	tcode, title = c.arg("code"), strings.Join(strings.Fields(defuse(c.arg("title"))), " ")
+	if !framework.ValidCode(tcode) {
+		return "", "", framework.FieldErrorf("code", "%s is not a valid code: use letters, digits, dots, hyphens or underscores, at most %d, like `2.4`", code(short(tcode, 30)), maxCode)
+	}
+	if err := checkText("title", "title", title, maxTitle); err != nil {
+		return "", "", err
+	}
+	if !strings.ContainsFunc(title, func(r rune) bool { return r != ' ' && unicode.IsPrint(r) }) {
+		return "", "", usageError("add", "title", "the title has nothing visible in it: give the target a title in words")
+	}
+	return tcode, title, nil
+}
+
+// readHistory reads how many updates `history <target> [n]` shows: 10
+// by default, at most maxHistory.
+func readHistory(c *call) (int, error) {
+	if c.text() && (c.args.len() < 1 || c.args.len() > 2) {
+		return 0, usageError("history", "target", "name one target, and optionally how many updates to show")
+	}
+	n := 10
+	if s := c.arg("count"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 {
+			return 0, usageError("history", "n", fmt.Sprintf("%s is not a count: give a whole number from 1 to %d", code(short(s, 20)), maxHistory))
+		}
+		n = min(v, maxHistory)
+	}
+	return n, nil
+}
+
+// readSnooze reads the reason of `snooze <target> <until> [reason…]`.
+// The until word needs the workspace's today, so snooze reads it itself.
+func readSnooze(c *call) (reason string, err error) {
+	if c.text() && c.args.len() < 2 {
+		return "", usageError("snooze", "until", "name a target and how long, like `7d`, `2w` or `2026-12-01`, or `off`")
+	}
+	reason = defuse(c.arg("reason"))
+	if err := checkText("reason", "reason", reason, maxReason); err != nil {
+		return "", err
+	}
+	return reason, nil
+}

@@ -1,0 +1,262 @@
+package commands
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// Input limits keep notes and titles within what every platform shows in
+// one message. Forms and Discord options read them from the verb table.
+const (
+	maxNote   = 1000
+	maxTitle  = 200
+	maxReason = 200
+	maxCode   = 16 // the longest code framework.ValidCode allows
+	// maxZone is the longest time zone name loadLocation tries.
+	maxZone = 64
+	// maxHistory is the most updates history shows.
+	maxHistory = 50
+)
+
+// ArgKind says what an argument holds, so a platform can offer the right
+// input for it: a menu for a choice, a user picker, a number box, target
+// autocompletion.
+type ArgKind string
+
+// The kinds of argument.
+const (
+	ArgTarget    ArgKind = "target"    // a target reference such as eds/1.1
+	ArgObjective ArgKind = "objective" // an objective reference such as eds/2
+	ArgFramework ArgKind = "framework" // a framework id such as eds
+	ArgText      ArgKind = "text"      // a word, or with Rest the rest of the line
+	ArgInteger   ArgKind = "integer"   // a whole number from Min to Max
+	ArgChoice    ArgKind = "choice"    // one of Choices
+	ArgUser      ArgKind = "user"      // a platform user id; in text, a mention
+	ArgFlag      ArgKind = "flag"      // "true" or "false"; text says it with a word instead
+	ArgDate      ArgKind = "date"      // YYYY-MM-DD
+	ArgCron      ArgKind = "cron"      // a five-field cron spec in the workspace's time zone
+	ArgZone      ArgKind = "zone"      // an IANA time zone name
+)
+
+// Arg is one named argument of a verb. In text the arguments other than
+// flags come in the order the verb lists them; structured input, such as
+// Discord options or form answers, names them.
+type Arg struct {
+	Name     string
+	Kind     ArgKind
+	Required bool
+	// Rest means that in text the argument runs to the end of the line,
+	// verbatim: notes, titles, reasons, cron specs.
+	Rest bool
+	// Min and Max bound an ArgInteger.
+	Min, Max int
+	// MaxLen is the most characters the verb accepts, 0 when it declares
+	// no limit. Forms and platform options use it so they allow exactly
+	// what the verb takes.
+	MaxLen int
+	// Choices are the values an ArgChoice offers, in menu order.
+	Choices []string
+	// Description is one line for platform UIs.
+	Description string
+}
+
+// runFunc runs one verb. Errors are *framework.Error values; Handle turns
+// them into replies.
+type runFunc func(h *Handler, ctx context.Context, c *call) (bot.Reply, error)
+
+// VerbInfo declares one verb: what help says about it, who may run it,
+// its typed arguments and the code that runs it. Dispatch, help and the
+// adapters' command registration and forms all derive from this table.
+type VerbInfo struct {
+	Name     string
+	Usage    string   // the verb and its arguments, for example "update <target> [<n>%] [status] [note…]"
+	Summary  string   // one line saying what it does
+	Access   string   // who may run it: "anyone", "admin", or "admin or owner"
+	Examples []string // whole command lines without the leading /target
+	// Query verbs only read, and answer only the asker: a platform that
+	// must acknowledge before the answer is ready can do so privately.
+	Query bool
+	Args  []Arg
+	run   runFunc
+}
+
+// Arg returns the verb's argument with the given name.
+func (v *VerbInfo) Arg(name string) (Arg, bool) {
+	for _, a := range v.Args {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Arg{}, false
+}
+
+// The target argument most verbs start with.
+var targetArg = Arg{Name: "target", Kind: ArgTarget, Required: true, Description: "The target, for example eds/1.1 or nhse-2024-26/5.2"}
+
+// verbTable declares every verb, in the order help lists them. It is a
+// function, not a variable, because the run funcs it names read the
+// table back (for usage), which Go does not allow of a variable's
+// initializer.
+func verbTable() []VerbInfo {
+	statuses := make([]string, len(framework.Statuses))
+	for i, s := range framework.Statuses {
+		statuses[i] = string(s)
+	}
+	grades := make([]string, 0, len(framework.Ratings)+1)
+	for _, r := range framework.Ratings {
+		grades = append(grades, string(r))
+	}
+	grades = append(grades, "none")
+
+	vs := []VerbInfo{
+		{Name: "help", Usage: "help [verb]", Summary: "list the verbs, or show one verb's usage with examples", Access: "anyone",
+			Examples: []string{"help", "help update"}, Query: true, run: (*Handler).help,
+			Args: []Arg{{Name: "verb", Kind: ArgChoice, Description: "The command to explain"}}},
+		{Name: "frameworks", Usage: "frameworks", Summary: "the built-in and custom frameworks, and which are imported here", Access: "anyone",
+			Examples: []string{"frameworks"}, Query: true, run: (*Handler).frameworksVerb},
+		{Name: "import", Usage: "import <framework-id>", Summary: "copy a framework's objectives and targets into this workspace (safe to repeat)", Access: "admin",
+			Examples: []string{"import eds", "import nhse-2024-26"}, run: (*Handler).importVerb,
+			Args: []Arg{{Name: "framework", Kind: ArgFramework, Required: true, Description: "The framework id, for example eds"}}},
+		{Name: "list", Usage: "list [<objective>|mine|overdue|at-risk|@user]", Summary: "targets grouped by objective, all of them or a selection", Access: "anyone",
+			Examples: []string{"list", "list eds/1", "list 2", "list mine", "list overdue", "list at-risk", "list @amy"}, Query: true, run: (*Handler).list,
+			Args: []Arg{{Name: "filter", Kind: ArgText, Description: "An objective, a framework id, mine, overdue, at-risk or @user"}}},
+		{Name: "show", Usage: "show <target>", Summary: "a target's owner, due date, status, progress, rating and last 5 updates", Access: "anyone",
+			Examples: []string{"show eds/1.1", "show 1.1"}, Query: true, run: (*Handler).show,
+			Args: []Arg{targetArg}},
+		{Name: "update", Usage: "update <target> [<n>%] [on-track|at-risk|off-track|done] [note…]", Summary: "log progress, a status or a note (at least one); `--` starts a note taken word for word", Access: "anyone",
+			Examples: []string{"update eds/1.1 40% on-track", "update 1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}, run: (*Handler).update,
+			Args: []Arg{
+				targetArg,
+				{Name: "progress", Kind: ArgInteger, Min: 0, Max: 100, Description: "Progress, 0 to 100 percent"},
+				{Name: "status", Kind: ArgChoice, Choices: statuses, Description: "The target's status"},
+				{Name: "note", Kind: ArgText, Rest: true, MaxLen: maxNote, Description: "What changed"},
+			}},
+		{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none>", Summary: "set a target's EDS grade", Access: "admin or owner",
+			Examples: []string{"rate eds/1.1 achieving", "rate eds/1.1 none"}, run: (*Handler).rate,
+			Args: []Arg{targetArg, {Name: "grade", Kind: ArgChoice, Required: true, Choices: grades, Description: "The EDS grade, or none to clear it"}}},
+		{Name: "assign", Usage: "assign <target> @user|me|none", Summary: "set or clear a target's owner", Access: "admin",
+			Examples: []string{"assign eds/1.1 @amy", "assign eds/1.1 none"}, run: (*Handler).assign,
+			Args: []Arg{
+				targetArg,
+				{Name: "user", Kind: ArgUser, Description: "The new owner"},
+				{Name: "unassign", Kind: ArgFlag, Description: "Leave the target with no owner"},
+			}},
+		{Name: "due", Usage: "due <target> <YYYY-MM-DD|none>", Summary: "set or clear a target's due date", Access: "admin or owner",
+			Examples: []string{"due eds/1.1 2026-12-31", "due eds/1.1 none"}, run: (*Handler).due,
+			Args: []Arg{targetArg, {Name: "date", Kind: ArgDate, Required: true, Description: "YYYY-MM-DD, or none to clear it"}}},
+		{Name: "add", Usage: "add <objective> <code> <title…>", Summary: "add a custom target under an imported objective", Access: "admin",
+			Examples: []string{"add eds/2 2.5 Staff networks meet monthly", "add 2 2.5 Staff networks meet monthly"}, run: (*Handler).add,
+			Args: []Arg{
+				{Name: "objective", Kind: ArgObjective, Required: true, Description: "The objective, for example eds/1"},
+				{Name: "code", Kind: ArgText, Required: true, MaxLen: maxCode, Description: "The new target's code, for example 1.9"},
+				{Name: "title", Kind: ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new target's title"},
+			}},
+		{Name: "history", Usage: "history <target> [n]", Summary: "a target's updates, newest first (10 by default, at most 50)", Access: "anyone",
+			Examples: []string{"history eds/1.1", "history eds/1.1 25"}, Query: true, run: (*Handler).history,
+			Args: []Arg{targetArg, {Name: "count", Kind: ArgInteger, Min: 1, Max: maxHistory, Description: "How many updates to show"}}},
+		{Name: "undo", Usage: "undo", Summary: "withdraw your own last update, within 15 minutes of logging it", Access: "anyone",
+			Examples: []string{"undo"}, run: (*Handler).undo},
+		{Name: "snooze", Usage: "snooze <target> <7d|2w|YYYY-MM-DD|off> [reason…]", Summary: "pause overdue reminders for a target until a day", Access: "admin or owner",
+			Examples: []string{"snooze eds/1.1 7d", "snooze eds/1.1 2w waiting for board sign-off", "snooze eds/1.1 2026-12-01", "snooze eds/1.1 off"}, run: (*Handler).snooze,
+			Args: []Arg{
+				targetArg,
+				{Name: "until", Kind: ArgText, Required: true, Description: "7d, 2w or YYYY-MM-DD, or off to end the snooze"},
+				{Name: "reason", Kind: ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
+			}},
+		{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default \"0 9 * * MON\"), stop them, or post one now", Access: "admin",
+			Examples: []string{"digest here", "digest here 0 8 * * MON-FRI", "digest off", "digest now"}, run: (*Handler).digestVerb,
+			Args: []Arg{
+				{Name: "action", Kind: ArgChoice, Required: true, Choices: []string{"here", "off", "now"}, Description: "here: post digests in this channel; off: stop them; now: post one now"},
+				{Name: "cron", Kind: ArgCron, Rest: true, Description: `With "here": a cron schedule in the workspace time zone, default "0 9 * * MON"`},
+			}},
+		{Name: "timezone", Usage: "timezone [<IANA name>]", Summary: "show the workspace time zone, or set it", Access: "anyone to show, admin to set",
+			Examples: []string{"timezone", "timezone Europe/London"}, run: (*Handler).timezone,
+			Args: []Arg{{Name: "name", Kind: ArgZone, MaxLen: maxZone, Description: "An IANA name, for example Europe/London"}}},
+		{Name: "reminders", Usage: "reminders [<cron>|default]", Summary: "show or set the overdue reminder schedule (default \"0 9 * * MON-FRI\")", Access: "anyone to show, admin to set",
+			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default"}, run: (*Handler).reminders,
+			Args: []Arg{{Name: "cron", Kind: ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", or default`}}},
+	}
+	// help can name any verb, and choices make that a menu.
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = v.Name
+	}
+	vs[0].Args[0].Choices = names
+	return vs
+}
+
+// The table is built once, on first use. It never changes afterwards.
+var (
+	tableOnce sync.Once
+	table     []VerbInfo
+)
+
+// verbs is the verb table, shared: callers must not modify it.
+func verbs() []VerbInfo {
+	tableOnce.Do(func() { table = verbTable() })
+	return table
+}
+
+// verbInfos ranges over the verb table in help order.
+func verbInfos(yield func(int, VerbInfo) bool) {
+	for i, v := range verbs() {
+		if !yield(i, v) {
+			return
+		}
+	}
+}
+
+// Verbs describes every verb, in help order. The slices are the caller's
+// own.
+func Verbs() []VerbInfo {
+	vs := verbs()
+	out := make([]VerbInfo, len(vs))
+	for i := range vs {
+		out[i] = vs[i].export()
+	}
+	return out
+}
+
+// LookupVerb describes the named verb; ok is false when there is none.
+// The slices are the caller's own.
+func LookupVerb(name string) (v VerbInfo, ok bool) {
+	if p := lookup(name); p != nil {
+		return p.export(), true
+	}
+	return VerbInfo{}, false
+}
+
+// export copies a verb's declaration for a caller outside the package:
+// its own slices, and no code.
+func (v VerbInfo) export() VerbInfo {
+	v.run = nil
+	v.Examples = slices.Clone(v.Examples)
+	v.Args = slices.Clone(v.Args)
+	for i := range v.Args {
+		v.Args[i].Choices = slices.Clone(v.Args[i].Choices)
+	}
+	return v
+}
+
+// lookup returns the shared declaration of a verb by name, or nil.
+func lookup(name string) *VerbInfo {
+	vs := verbs()
+	for i := range vs {
+		if vs[i].Name == name {
+			return &vs[i]
+		}
+	}
+	return nil
+}
+
+// verbInfo returns the declaration of a verb by name.
+func verbInfo(name string) (VerbInfo, bool) {
+	if v := lookup(name); v != nil {
+		return *v, true
+	}
+	return VerbInfo{}, false
+}
