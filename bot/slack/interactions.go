@@ -13,8 +13,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/commands"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
