@@ -20,6 +20,7 @@ import (
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/console"
 	"github.com/targetbot/targetbot/commands"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/framework/catalog"
 	"github.com/targetbot/targetbot/reminders"
@@ -93,7 +94,7 @@ const usage = `targetbot tracks objectives and targets in Slack, Discord and a l
 Usage:
   targetbot [console] [--user NAME]       a local chat session on stdin/stdout (the default)
   targetbot serve [--addr :8080]          the HTTP server, every configured platform, and the scheduler
-  targetbot run-schedules --at RFC3339    run once every digest and reminder due at that instant
+  targetbot run-schedules [--at now|RFC3339] run once every digest and reminder due at that instant
   targetbot slack manifest --url BASE_URL print a Slack app manifest
   targetbot discord register [--guild ID] register the /target command with Discord
   targetbot healthcheck [--url URL]       exit 0 if serve answers GET /healthz (for container health checks)
@@ -278,16 +279,21 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	fs := m.flagSet("run-schedules")
 	m.Config.commonFlags(fs)
-	at := fs.String("at", "", "the instant to run schedules for, RFC 3339, e.g. 2026-11-23T09:00:00Z (required)")
+	at := fs.String("at", "now", "the instant to run schedules for: now, or RFC 3339 such as 2026-11-23T09:00:00Z")
+	future := fs.Bool("allow-future", false, "allow an --at more than 5 minutes ahead of the clock (it moves each channel's last digest ahead)")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
-	if *at == "" {
-		return errors.New("run-schedules needs --at, for example --at 2026-11-23T09:00:00Z")
+	t, err := m.Now(), error(nil)
+	if *at != "now" {
+		if t, err = time.Parse(time.RFC3339, *at); err != nil {
+			return fmt.Errorf("--at %q is not an RFC 3339 time: use now, or the form 2026-11-23T09:00:00Z", *at)
+		}
 	}
-	t, err := time.Parse(time.RFC3339, *at)
-	if err != nil {
-		return fmt.Errorf("--at %q is not an RFC 3339 time: use the form 2026-11-23T09:00:00Z", *at)
+	// A digest run ahead of time marks its channel digested up to then,
+	// so updates made before that moment would appear in no digest.
+	if ahead := t.Sub(m.Now()); ahead > maxAhead && !*future {
+		return fmt.Errorf("--at %s is %s ahead of the clock: digests run then would skip the updates made until then; pass --allow-future if that is what you want", t.Format(time.RFC3339), ahead.Round(time.Minute))
 	}
 	if m.Logger == nil {
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -301,8 +307,15 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 		return fmt.Errorf("run-schedules: %s", framework.ErrorMessage(err))
 	}
 	m.Logger.Info("schedules run", "at", t, "result", fmt.Sprintf("%+v", res))
+	fmt.Fprintf(m.Stderr, "run-schedules at %s: posted %s and %s; %s run here, %d already run by another process, %s\n",
+		t.Format(time.RFC3339), view.Plural(res.Digests, "digest"), view.Plural(res.Reminders, "reminder"),
+		view.Plural(res.Claimed, "due schedule"), res.Lost, view.Plural(res.Errors, "error"))
 	return nil
 }
+
+// maxAhead is how far ahead of the clock run-schedules --at may be
+// without --allow-future: a little, for clocks that disagree.
+const maxAhead = 5 * time.Minute
 
 // redisLogger sends go-redis's own messages to slog at debug level.
 type redisLogger struct{ l *slog.Logger }

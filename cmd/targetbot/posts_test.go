@@ -109,6 +109,7 @@ func TestRunSchedulesPostsThroughSlackAndDiscord(t *testing.T) {
 	m.Config.SlackAPIURL = slackSrv.URL + "/api/"
 	m.Config.DiscordBotToken = "discord-test"
 	m.Config.DiscordAPIURL = discordSrv.URL + "/api/v9"
+	m.Now = func() time.Time { return fixedNow.Add(time.Hour) } // 09:00, when the schedules fire
 	if err := m.Run(context.Background(), []string{"run-schedules", "--at", "2026-11-23T09:00:00Z"}); err != nil {
 		t.Fatalf("run-schedules: %v\n%s", err, errOut)
 	}
