@@ -39,3 +39,24 @@ func TestConformanceCluster(t *testing.T) {
 		return s
 	})
 }
+
+// TestConformanceThreeMasters runs the suite on a three-master cluster on
+// loopback (DESIGN section 13): workspaces spread over three processes,
+// so reads across workspaces (the scheduler's) must ask every master.
+func TestConformanceThreeMasters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts three cluster nodes")
+	}
+	url := redistest.NewClusterOf(t, 3)
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := redisstore.Open(context.Background(), url, &redisstore.Options{
+			Prefix: redistest.Prefix(t),
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		if err != nil {
+			t.Fatalf("Open(%s): %v", url, err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}

@@ -35,6 +35,70 @@ func NewCluster(tb testing.TB) string {
 	return "redis-cluster://" + addr
 }
 
+// NewClusterOf starts a private Redis Cluster of n masters on loopback,
+// the slots split evenly between them, and returns its redis-cluster://
+// URL naming every node. Unlike the one-node cluster, keys of different
+// workspaces land on different processes, so anything that reads across
+// workspaces must ask every master. The nodes stop when the test ends.
+func NewClusterOf(tb testing.TB, n int) string {
+	tb.Helper()
+	addrs := make([]string, n)
+	for i := range n {
+		srv, port, err := startClusterNode()
+		if err != nil {
+			fail(tb, err)
+		}
+		tb.Cleanup(srv.Stop)
+		addrs[i] = "127.0.0.1:" + strconv.Itoa(port)
+	}
+	if err := formCluster(addrs); err != nil {
+		tb.Fatalf("redistest: cluster %v: %v", addrs, err)
+	}
+	return "redis-cluster://" + strings.Join(addrs, ",")
+}
+
+// formCluster joins the nodes, gives each an even share of the slots,
+// and waits until every node reports the cluster ready.
+func formCluster(addrs []string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	clients := make([]*redis.Client, len(addrs))
+	for i, a := range addrs {
+		clients[i] = redis.NewClient(&redis.Options{Addr: a})
+		defer clients[i].Close()
+	}
+	per := 16384 / len(addrs)
+	for i, c := range clients {
+		lo, hi := i*per, (i+1)*per-1
+		if i == len(clients)-1 {
+			hi = 16383
+		}
+		if err := c.ClusterAddSlotsRange(ctx, lo, hi).Err(); err != nil {
+			return fmt.Errorf("add slots %d-%d to %s: %w", lo, hi, addrs[i], err)
+		}
+		if i > 0 {
+			host, port, _ := net.SplitHostPort(addrs[0])
+			if err := c.ClusterMeet(ctx, host, port).Err(); err != nil {
+				return fmt.Errorf("meet: %w", err)
+			}
+		}
+	}
+	for _, c := range clients {
+		for {
+			info, err := c.ClusterInfo(ctx).Result()
+			if err == nil && strings.Contains(info, "cluster_state:ok") && strings.Contains(info, "cluster_known_nodes:"+strconv.Itoa(len(addrs))) {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("cluster not ready within 20s: %v %s", err, info)
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
 // freePort finds a TCP port p where both p and the cluster bus port
 // p+10000 are free right now.
 func freePort() (int, error) {
