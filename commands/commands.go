@@ -155,7 +155,12 @@ func (h *Handler) errorReply(c *call, err error) bot.Reply {
 		h.log.Error("command failed", "verb", c.verb, "workspace", c.req.Workspace, "user", c.req.User, "request", c.req.ID, "err", err)
 		msg = "internal error"
 	case framework.EUNAVAILABLE:
-		if errors.Is(err, framework.ErrUnavailable) {
+		switch {
+		case errors.Is(err, framework.ErrOutcomeUnknown) && c.v != nil && c.v.Query:
+			// A read changes nothing: there is nothing to check.
+			msg = framework.ErrorMessage(explain(framework.ErrUnavailable.About("")))
+			fallthrough
+		case errors.Is(err, framework.ErrUnavailable), errors.Is(err, framework.ErrOutcomeUnknown):
 			h.log.Warn("store unavailable", "verb", c.verb, "workspace", c.req.Workspace, "request", c.req.ID, "err", err)
 		}
 	}

@@ -75,6 +75,10 @@ func explain(err error) error {
 		msg = "a name or text is empty or too long to store: use a shorter one"
 	case framework.ErrUnavailable:
 		msg = "storage is unavailable, try again shortly"
+	case framework.ErrOutcomeUnknown:
+		// The write may have been applied: saying it failed would invite
+		// a retry that applies it twice.
+		msg = "storage stopped answering, so targetbot could not confirm that this was saved: check with `/target history <target>` (or `/target show`) before trying again"
 	default:
 		// A kind with no sentence yet: say nothing rather than the
 		// store's phrase. TestExplainWordsEveryKind keeps this unreached.

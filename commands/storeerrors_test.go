@@ -62,6 +62,7 @@ func TestStoreWording(t *testing.T) {
 		{framework.ErrBadDue, "next week", "due", "`next week` is not a date: use YYYY-MM-DD, for example 2026-12-31"},
 		{framework.ErrTooLong, "", "", "a name or text is empty or too long to store: use a shorter one"},
 		{framework.ErrUnavailable, "", "", "storage is unavailable, try again shortly"},
+		{framework.ErrOutcomeUnknown, "", "", "storage stopped answering, so targetbot could not confirm that this was saved: check with `/target history <target>` (or `/target show`) before trying again"},
 	} {
 		err := explain(tt.kind.About(tt.subject))
 		if framework.ErrorField(err) != tt.field || framework.ErrorMessage(err) != tt.message {

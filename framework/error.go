@@ -77,6 +77,15 @@ func Unavailable(op string, err error) *Error {
 	return e
 }
 
+// OutcomeUnknown wraps a failure of a dependency that may have happened
+// after it applied the request: the connection dropped or timed out
+// while waiting for the answer.
+func OutcomeUnknown(op string, err error) *Error {
+	e := ErrOutcomeUnknown.About("")
+	e.Err = fmt.Errorf("%s: %w", op, err)
+	return e
+}
+
 // ErrorCode returns the code of the first *Error in err's chain:
 // "" for nil, EINTERNAL for an error with no code.
 func ErrorCode(err error) string {

@@ -50,8 +50,12 @@ const (
 	// long for the backend to store.
 	ErrTooLong Kind = "name or text empty or too long to store"
 	// ErrUnavailable: EUNAVAILABLE; no subject. The backend cannot be
-	// reached; the cause is in Err.
+	// reached, and nothing was changed; the cause is in Err.
 	ErrUnavailable Kind = "storage unavailable"
+	// ErrOutcomeUnknown: EUNAVAILABLE; no subject. The backend stopped
+	// answering after the request was sent: a write may or may not have
+	// been applied. The cause is in Err.
+	ErrOutcomeUnknown Kind = "storage outcome unknown"
 )
 
 // kinds holds each kind's code and field: the one place they are declared.
@@ -70,6 +74,7 @@ var kinds = map[Kind]struct{ code, field string }{
 	ErrBadDue:               {EINVALID, "due"},
 	ErrTooLong:              {EINVALID, ""},
 	ErrUnavailable:          {EUNAVAILABLE, ""},
+	ErrOutcomeUnknown:       {EUNAVAILABLE, ""},
 }
 
 // Kinds returns every kind, sorted, so that callers who word them can

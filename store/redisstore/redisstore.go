@@ -40,7 +40,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -146,6 +148,11 @@ func newClient(url string) (redis.UniversalClient, error) {
 // must answer within 3 s. With these a call fails in well under a second
 // when Redis refuses connections, and within about 2 s per dial when it
 // does not answer at all; the caller's context bounds the rest.
+//
+// A command is never sent twice (MaxRetries -1): a write whose connection
+// dropped after Redis applied it would be applied again by a retry. Such
+// a failure is reported as ErrOutcomeUnknown instead, and the user is told
+// to check before retrying.
 func failFast(dialTimeout *time.Duration, dialerRetries, maxRetries *int) {
 	if *dialTimeout == 0 {
 		*dialTimeout = 2 * time.Second
@@ -154,7 +161,7 @@ func failFast(dialTimeout *time.Duration, dialerRetries, maxRetries *int) {
 		*dialerRetries = 1
 	}
 	if *maxRetries == 0 {
-		*maxRetries = 1
+		*maxRetries = -1
 	}
 }
 
@@ -287,7 +294,24 @@ func (s *Store) fail(op string, err error) error {
 		return &framework.Error{Code: framework.EINTERNAL, Message: "internal error", Err: fmt.Errorf("redisstore: %s: %w", op, err)}
 	}
 	s.log.Debug("redis unavailable", "op", op, "err", err)
-	return framework.Unavailable("redisstore: "+op, err)
+	if neverSent(err) {
+		return framework.Unavailable("redisstore: "+op, err)
+	}
+	// The command may have reached Redis and been applied before the
+	// connection dropped or the deadline passed: saying it failed would
+	// invite a retry that applies it twice.
+	return framework.OutcomeUnknown("redisstore: "+op, err)
+}
+
+// neverSent reports whether err means the command never left this
+// process: no connection could be had, so nothing was applied.
+func neverSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	return errors.Is(err, redis.ErrPoolTimeout) || errors.Is(err, redis.ErrPoolExhausted) || errors.Is(err, redis.ErrClosed) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT)
 }
 
 // notFoundTarget is the error for a ref that names no target.
