@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ func TestButtonRunsCommandAsPresser(t *testing.T) {
 	f := newFakeSlack(t)
 	h := newHooks(t)
 	rec := &recorder{answer: func(r bot.Request) bot.Reply {
-		return bot.Reply{Ephemeral: true, Text: "Snoozed eds/1.1 until 2026-11-30", Command: "snooze"}
+		return say("Snoozed `eds/1.1` until 2026-11-30", true)
 	}}
 	a := newTestAdapter(t, f, rec, nil)
 	w := serve(a, signed("/slack/interactions", payloadForm(t, "block_actions.json", h.srv.URL)))
@@ -24,6 +25,9 @@ func TestButtonRunsCommandAsPresser(t *testing.T) {
 	got := h.next(t)
 	if got["text"] != "Snoozed eds/1.1 until 2026-11-30" || got["response_type"] != "ephemeral" || got["replace_original"] != false {
 		t.Errorf("reply %v", got)
+	}
+	if txt := checkLimits(t, got); txt != "Snoozed `eds/1.1` until 2026-11-30\n" {
+		t.Errorf("blocks say %q", txt)
 	}
 	reqs := rec.requests()
 	want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
@@ -96,13 +100,15 @@ func TestViewSubmission(t *testing.T) {
 		reply      bot.Reply
 		wantErrors map[string]any // nil: success, modal closes
 	}{
-		{"success posts in channel", bot.Reply{Text: "🟠 eds/1.1: 40%, at-risk", Command: "update"}, nil},
-		{"progress error", bot.Reply{Ephemeral: true, Code: "invalid", Field: "progress", Text: "progress must be 0 to 100"},
+		{"success posts in channel", say("🟠 `eds/1.1`: 40%, at-risk", false), nil},
+		{"progress error", failed("invalid", "progress", "progress must be 0 to 100"),
 			map[string]any{"progress": "progress must be 0 to 100"}},
-		{"status error", bot.Reply{Ephemeral: true, Code: "invalid", Field: "status", Text: "a done target is at 100%"},
+		{"status error", failed("invalid", "status", "a done target is at 100%"),
 			map[string]any{"status": "a done target is at 100%"}},
-		{"other error goes under note", bot.Reply{Ephemeral: true, Code: "forbidden", Field: "target", Text: "only the owner can update this"},
+		{"other error goes under note", failed("forbidden", "target", "only the owner can update this"),
 			map[string]any{"note": "only the owner can update this"}},
+		{"long error is cut visibly", failed("invalid", "note", strings.Repeat("too long ", 30)),
+			map[string]any{"note": strings.TrimSpace(strings.Repeat("too long ", 30)[:maxFormError-1]) + "…"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -126,7 +132,7 @@ func TestViewSubmission(t *testing.T) {
 					time.Sleep(10 * time.Millisecond)
 				}
 				posts := f.calls("chat.postMessage")
-				if len(posts) != 1 || posts[0].Form.Get("channel") != "C0LAN2Q65" || posts[0].Form.Get("text") != c.reply.Text {
+				if len(posts) != 1 || posts[0].Form.Get("channel") != "C0LAN2Q65" || posts[0].Form.Get("text") != "🟠 eds/1.1: 40%, at-risk" {
 					t.Fatalf("posts %+v", posts)
 				}
 				return
@@ -149,6 +155,13 @@ func TestViewSubmission(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failed is an error reply about a field.
+func failed(code, field, msg string) bot.Reply {
+	r := bot.Say(msg, true)
+	r.Code, r.Field = code, field
+	return r
 }
 
 func TestFormCommand(t *testing.T) {
