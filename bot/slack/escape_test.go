@@ -46,6 +46,8 @@ func TestToMrkdwn(t *testing.T) {
 		{"*bold* ~gone~ `code`", liveMentions, "*bold* ~gone~ `code`"},
 		{bot.UserText("*not bold* _em_ ~no~"), liveMentions, z + "*" + z + "not bold" + z + "*" + z + " " + z + "_" + z + "em" + z + "_" + z + " " + z + "~" + z + "no" + z + "~" + z},
 		{"*bold *and", liveMentions, "*bold* and"},
+		{"*`eds/1.1` Title <@U1ABC>* ~`x` y~", liveMentions, "*`eds/1.1` Title <@U1ABC>* ~`x` y~"},
+		{"*~both~* *a*~b~", liveMentions, "*~both~* *a*~b~"},
 		{"*  *", liveMentions, "  "},
 		{"<https://nhs.uk|NHS & co>", liveMentions, "<https://nhs.uk|NHS &amp; co>"},
 		{`<https://x.org/a|a \> b | c>`, liveMentions, "<https://x.org/a|a &gt; b ∣ c>"},

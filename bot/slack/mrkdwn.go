@@ -92,10 +92,20 @@ func toMrkdwn(markup string, m *mentions) string {
 }
 
 // spansMrkdwn translates spans into mrkdwn; lineStart says the first
-// span begins a line.
+// span begins a line. A run of spans in one style is wrapped in one pair
+// of markers: *`eds/1.1` Title* rather than *`eds/1.1`* *Title*.
 func spansMrkdwn(spans []bot.Span, m *mentions, lineStart bool) string {
-	var b strings.Builder
+	var b, run strings.Builder
+	bold, strike := false, false
+	flush := func() {
+		b.WriteString(styled(run.String(), bold, strike))
+		run.Reset()
+	}
 	for _, sp := range spans {
+		if sp.Bold != bold || sp.Strike != strike {
+			flush()
+			bold, strike = sp.Bold, sp.Strike
+		}
 		var s string
 		switch sp.Kind {
 		case bot.SpanText:
@@ -109,11 +119,12 @@ func spansMrkdwn(spans []bot.Span, m *mentions, lineStart bool) string {
 		case bot.SpanUser:
 			s = m.user(sp.Text)
 		}
-		b.WriteString(styled(s, sp.Bold, sp.Strike))
+		run.WriteString(s)
 		if s != "" {
 			lineStart = sp.Kind == bot.SpanText && strings.HasSuffix(sp.Text, "\n")
 		}
 	}
+	flush()
 	return b.String()
 }
 
