@@ -318,3 +318,34 @@ func TestEmptyReplyIsEmpty200(t *testing.T) {
 		t.Fatalf("status %d body %q", w.Code, w.Body)
 	}
 }
+
+// Without a name from users.info (no bot token, or the call failing), a
+// user an in-channel reply refers to is named by id, as plain text:
+// never a live mention.
+func TestNamesFallBackToIDs(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		mod  func(*fakeSlack, *Options)
+	}{
+		{"no bot token", func(_ *fakeSlack, o *Options) { o.BotToken = "" }},
+		{"users.info fails", func(f *fakeSlack, _ *Options) {
+			f.handle = func(w http.ResponseWriter, c apiCall, n int) bool {
+				if c.Method == "users.info" {
+					_, _ = w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
+					return true
+				}
+				return false
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFakeSlack(t)
+			rec := &recorder{answer: func(bot.Request) bot.Reply { return say("assigned to <@U0OWNER> by <@U2CERLKJA>", false) }}
+			a := newTestAdapter(t, f, rec, func(o *Options) { c.mod(f, o) })
+			m := decode(t, serve(a, signed("/slack/commands", readFile(t, "command_update.form"))).Body.Bytes())
+			if txt := checkLimits(t, m); txt != "assigned to @U0OWNER by @U2CERLKJA\n" {
+				t.Errorf("text %q", txt)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -34,6 +35,34 @@ func TestButtonRunsCommandAsPresser(t *testing.T) {
 		Text: "snooze eds/1.1 7d", ID: "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3"}
 	if len(reqs) != 1 || reqs[0] != want {
 		t.Fatalf("requests %+v", reqs)
+	}
+}
+
+// A button's reply longer than one message follows up through
+// response_url in as many messages as it needs, in order.
+func TestButtonLongReplyFollowsUpInParts(t *testing.T) {
+	f := newFakeSlack(t)
+	h := newHooks(t)
+	var blocks []bot.Block
+	for i := range 120 {
+		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("target %03d", i)})
+	}
+	a := newTestAdapter(t, f, &recorder{answer: func(bot.Request) bot.Reply { return bot.Reply{Ephemeral: true, Blocks: blocks} }}, nil)
+	serve(a, signed("/slack/interactions", payloadForm(t, "block_actions.json", h.srv.URL)))
+	var text string
+	for range 3 {
+		m := h.next(t)
+		text += checkLimits(t, m)
+		if m["response_type"] != "ephemeral" || m["replace_original"] != false {
+			t.Errorf("follow-up %v", m)
+		}
+	}
+	var want string
+	for i := range 120 {
+		want += fmt.Sprintf("target %03d\n", i)
+	}
+	if text != want {
+		t.Errorf("the follow-ups do not hold the reply in order")
 	}
 }
 

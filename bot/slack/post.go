@@ -35,7 +35,7 @@ type postState struct {
 	tops    int
 	parts   int
 	done    bool
-	top     []message // dropped once done
+	top     []message // kept only while part of them is posted
 	thread  []message
 }
 
@@ -64,9 +64,16 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 		}
 	}
 	save := func() {
-		if m.Key != "" {
-			a.posted.put(m.Key, st, a.opts.Now().Add(postKeyTTL))
+		if m.Key == "" {
+			return
 		}
+		saved := st
+		if st.tops == 0 {
+			// Nothing is posted yet, so a retry may render afresh; the
+			// messages are kept only where a retry must continue them.
+			saved.top, saved.thread = nil, nil
+		}
+		a.posted.put(m.Key, saved, a.opts.Now().Add(postKeyTTL))
 	}
 	if st.top == nil {
 		ms := a.mentionsFor(ctx, teamOf(m.Workspace), m.Reply, true)
