@@ -19,7 +19,9 @@ import (
 // workingText is the interim answer when a command outlasts FollowUpAfter.
 const workingText = "Working on it…"
 
-// serveCommand answers POST /slack/commands.
+// serveCommand answers POST /slack/commands. The first message of the
+// reply is the HTTP answer; the rest follow through response_url once
+// the answer is on its way, so they arrive after it.
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	body, ok := a.readVerified(w, r)
 	if !ok {
@@ -31,12 +33,16 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
-	msg := a.slashCommand(r.Context(), cmd)
-	if msg.empty() {
+	first, rest := a.slashCommand(r.Context(), cmd)
+	if first.empty() {
 		w.WriteHeader(http.StatusOK) // Slack shows nothing for an empty 200
 		return
 	}
-	writeJSON(w, msg)
+	writeJSON(w, first)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	a.followUpLater(r.Context(), cmd.ResponseURL, rest)
 }
 
 // parseCommand parses a verified slash-command form body with slack-go's
@@ -57,33 +63,68 @@ func parseCommand(body []byte) (slack.SlashCommand, error) {
 	return cmd, nil
 }
 
-// slashCommand runs a slash command and returns the immediate answer:
-// the reply itself when the handler is quick, or an ephemeral "Working
-// on it…" with the reply following through response_url.
-func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand) message {
-	build := func(ctx context.Context) bot.Request {
+// maxResponseURLUses is how many times Slack lets a response_url be
+// used (within 30 minutes).
+const maxResponseURLUses = 5
+
+// slashCommand runs a slash command and returns the immediate answer and
+// the messages that follow it through response_url: the reply itself
+// when the handler is quick, or an ephemeral "Working on it…" with the
+// whole reply following. Rendering, name look-ups included, counts
+// towards the deadline.
+func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand) (first message, rest []message) {
+	run := func(ctx context.Context) []message {
 		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, unescapeCommand(cmd.Text))
 		req.ID = cmd.TriggerID
-		return req
+		return a.renderReply(ctx, cmd.TeamID, a.handle(ctx, req))
 	}
-	reply, ok := a.runTimed(ctx, build, func(ctx context.Context, reply bot.Reply) {
-		a.followUp(ctx, cmd.ResponseURL, reply)
+	msgs, ok := runTimed(ctx, a, run, func(ctx context.Context, msgs []message) {
+		a.respond(ctx, cmd.ResponseURL, capMessages(msgs, maxResponseURLUses))
 	})
 	if !ok {
-		return message{ResponseType: slack.ResponseTypeEphemeral, Text: workingText}
+		return message{ResponseType: slack.ResponseTypeEphemeral, Text: workingText}, nil
 	}
-	return render(reply)
+	if len(msgs) == 0 {
+		return message{}, nil
+	}
+	msgs = capMessages(msgs, 1+maxResponseURLUses)
+	return msgs[0], msgs[1:]
 }
 
-// runTimed runs the handler on the request build makes. When the reply
-// comes within FollowUpAfter it returns it with ok=true; otherwise it
-// returns ok=false at once and hands the reply to later when it comes,
-// so callers always meet Slack's 3-second deadline.
-func (a *Adapter) runTimed(ctx context.Context, build func(context.Context) bot.Request, later func(context.Context, bot.Reply)) (reply bot.Reply, ok bool) {
+// renderReply renders a reply that answers a user, Details after Blocks:
+// a response_url or an ephemeral message has no thread to put them in.
+func (a *Adapter) renderReply(ctx context.Context, team string, r bot.Reply) []message {
+	m := a.mentionsFor(ctx, team, r, true)
+	msgs := render(r, m)
+	for _, d := range renderDetails(r, m) {
+		d.ResponseType = responseType(r)
+		msgs = append(msgs, d)
+	}
+	return msgs
+}
+
+// capMessages keeps a reply within n messages, where a route allows no
+// more (response_url's five uses). Past that, the last message says how
+// many more there were, rather than the reply ending silently.
+func capMessages(msgs []message, n int) []message {
+	if len(msgs) <= n {
+		return msgs
+	}
+	left := len(msgs) - (n - 1)
+	note := fmt.Sprintf("⚠️ %d more messages did not fit: Slack lets the bot answer a command with %d messages at most. Narrow the command to see the rest.", left, n)
+	out := append(msgs[:n-1:n-1], message{ResponseType: msgs[0].ResponseType, Text: note, Blocks: []slack.Block{section(note)}})
+	return out
+}
+
+// runTimed runs work. When it finishes within FollowUpAfter it returns
+// its result with ok=true; otherwise it returns ok=false at once and
+// hands the result to later when it comes, so callers always meet
+// Slack's 3-second deadline.
+func runTimed[T any](ctx context.Context, a *Adapter, work func(context.Context) T, later func(context.Context, T)) (result T, ok bool) {
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.HandlerTimeout)
 	a.inflight.Add(1)
-	done := make(chan bot.Reply, 1)
-	go func() { done <- a.handle(hctx, build(hctx)) }()
+	done := make(chan T, 1)
+	go func() { done <- work(hctx) }()
 	timer := time.NewTimer(a.opts.FollowUpAfter)
 	defer timer.Stop()
 	select {
@@ -97,7 +138,8 @@ func (a *Adapter) runTimed(ctx context.Context, build func(context.Context) bot.
 			defer cancel()
 			later(hctx, <-done)
 		}()
-		return bot.Reply{}, false
+		var zero T
+		return zero, false
 	}
 }
 
@@ -117,15 +159,32 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply)
 	return reply
 }
 
-// followUp posts a reply to a response_url, which Slack keeps valid for 30
-// minutes and 5 uses. replace_original is false so a button's answer
+// followUp posts a reply to a response_url, which Slack keeps valid for
+// 30 minutes and 5 uses. replace_original is false so a button's answer
 // never overwrites the digest or reminder it was pressed on.
-func (a *Adapter) followUp(ctx context.Context, responseURL string, reply bot.Reply) {
-	if render(reply).empty() {
+func (a *Adapter) followUp(ctx context.Context, team, responseURL string, reply bot.Reply) {
+	a.respond(ctx, responseURL, capMessages(a.renderReply(ctx, team, reply), maxResponseURLUses))
+}
+
+// followUpLater posts msgs to a response_url after the current answer.
+func (a *Adapter) followUpLater(ctx context.Context, responseURL string, msgs []message) {
+	if len(msgs) == 0 {
 		return
 	}
-	if err := a.postResponseURL(ctx, responseURL, render(reply)); err != nil {
-		a.log.Error("slack: follow-up failed", "err", err)
+	a.goLater(ctx, func(ctx context.Context) { a.respond(ctx, responseURL, msgs) })
+}
+
+// respond posts msgs to a response_url, in order, stopping at the first
+// failure: a later message without the one before it would mislead.
+func (a *Adapter) respond(ctx context.Context, responseURL string, msgs []message) {
+	for i, msg := range msgs {
+		if msg.empty() {
+			continue
+		}
+		if err := a.postResponseURL(ctx, responseURL, msg); err != nil {
+			a.log.Error("slack: follow-up failed", "part", i+1, "of", len(msgs), "err", err)
+			return
+		}
 	}
 }
 

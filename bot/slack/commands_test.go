@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -26,14 +27,19 @@ func TestCommandReplies(t *testing.T) {
 		name      string
 		ephemeral bool
 		want      string
+		owner     string // how the owner field reads
 	}{
-		{"query is ephemeral", true, "ephemeral"},
-		{"update is in channel", false, "in_channel"},
+		// Only the requester sees a query, so the owner is a mention;
+		// an update is seen by the channel, so the owner is named
+		// without being notified.
+		{"query is ephemeral", true, "ephemeral", "*Owner*\n<@U2CERLKJA>"},
+		{"update is in channel", false, "in_channel", "*Owner*\n@Road Runner"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFakeSlack(t)
+			f.names["U2CERLKJA"] = "Road Runner"
 			rec := &recorder{answer: func(r bot.Request) bot.Reply {
-				return bot.Reply{Ephemeral: c.ephemeral, Text: "🟢 eds/1.1 now 40%", Command: "update",
+				return bot.Reply{Ephemeral: c.ephemeral, Command: "update",
 					Blocks: []bot.Block{{Title: "eds/1.1 Data", Text: "🟢 on-track, 40%", Fields: []bot.Field{{Name: "Owner", Value: "<@U2CERLKJA>", Inline: true}}}}}
 			}}
 			a := newTestAdapter(t, f, rec, nil)
@@ -45,10 +51,11 @@ func TestCommandReplies(t *testing.T) {
 				t.Errorf("content type %q", ct)
 			}
 			m := decode(t, w.Body.Bytes())
+			checkLimits(t, m)
 			if m["response_type"] != c.want {
 				t.Errorf("response_type %v, want %s", m["response_type"], c.want)
 			}
-			if m["text"] != "🟢 eds/1.1 now 40%" {
+			if m["text"] != "eds/1.1 Data" {
 				t.Errorf("text fallback %v", m["text"])
 			}
 			blocks, _ := m["blocks"].([]any)
@@ -56,8 +63,15 @@ func TestCommandReplies(t *testing.T) {
 				t.Fatalf("blocks %v", m["blocks"])
 			}
 			sec := blocks[0].(map[string]any)
-			if sec["type"] != "section" || sec["text"].(map[string]any)["text"] != "*eds/1.1 Data*\n🟢 on-track, 40%" {
+			if sec["type"] != "section" || sec["text"].(map[string]any)["text"] != "*eds/1.1 Data*\n🟢 on-track, 40%" || sec["text"].(map[string]any)["verbatim"] != true {
 				t.Errorf("section %v", sec)
+			}
+			if fields, _ := sec["fields"].([]any); len(fields) != 1 || fields[0].(map[string]any)["text"] != c.owner {
+				t.Errorf("fields %v, want %q", sec["fields"], c.owner)
+			}
+			// One users.info answers both the admin check and the name.
+			if n := len(f.calls("users.info")); n != 1 {
+				t.Errorf("users.info called %d times, want 1", n)
 			}
 			reqs := rec.requests()
 			if len(reqs) != 1 {
@@ -72,14 +86,112 @@ func TestCommandReplies(t *testing.T) {
 	}
 }
 
+// An ephemeral reply names nobody without notifying them, so it asks
+// users.info nothing beyond the requester's admin check.
+func TestEphemeralReplyLooksUpNoNames(t *testing.T) {
+	f := newFakeSlack(t)
+	rec := &recorder{answer: func(r bot.Request) bot.Reply {
+		return say("owners: <@U0AAA>, <@U0BBB>, <@U0CCC>", true)
+	}}
+	a := newTestAdapter(t, f, rec, nil)
+	w := serve(a, signed("/slack/commands", readFile(t, "command_update.form")))
+	m := decode(t, w.Body.Bytes())
+	if txt := m["blocks"].([]any)[0].(map[string]any)["text"].(map[string]any)["text"]; txt != "owners: <@U0AAA>, <@U0BBB>, <@U0CCC>" {
+		t.Errorf("text %v", txt)
+	}
+	if calls := f.calls("users.info"); len(calls) != 1 || calls[0].Form.Get("user") != "U2CERLKJA" {
+		t.Errorf("users.info calls %+v, want only the requester's admin check", calls)
+	}
+}
+
+// A reply longer than one message: the first is the HTTP answer, the
+// rest follow through response_url, in order, with the same
+// response_type, and together they hold every line.
+func TestLongCommandReplyFollowsUpInOrder(t *testing.T) {
+	for _, ephemeral := range []bool{true, false} {
+		f := newFakeSlack(t)
+		h := newHooks(t)
+		var lines []string
+		for i := range 700 {
+			lines = append(lines, fmt.Sprintf("line %03d of a long list of targets", i))
+		}
+		rec := &recorder{answer: func(r bot.Request) bot.Reply {
+			return bot.Reply{Ephemeral: ephemeral, Blocks: []bot.Block{{Title: "All targets (700)", Text: strings.Join(lines, "\n")}}}
+		}}
+		a := newTestAdapter(t, f, rec, nil)
+		w := serve(a, signed("/slack/commands", hooksForm(t, h)))
+		first := decode(t, w.Body.Bytes())
+		msgs := []map[string]any{first}
+		for len(msgs) < 3 {
+			msgs = append(msgs, h.next(t))
+		}
+		if err := a.Drain(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case extra := <-h.bodies:
+			t.Fatalf("a 4th message: %v", extra["text"])
+		default:
+		}
+		var got []string
+		want := responseType(bot.Reply{Ephemeral: ephemeral})
+		for i, m := range msgs {
+			got = append(got, strings.Split(strings.TrimSuffix(checkLimits(t, m), "\n"), "\n")...)
+			if m["response_type"] != want {
+				t.Errorf("message %d: response_type %v, want %s", i, m["response_type"], want)
+			}
+			if i > 0 && m["replace_original"] != false {
+				t.Errorf("follow-up %d would replace the original", i)
+			}
+		}
+		if strings.Join(got, "\n") != "*All targets (700)*\n"+strings.Join(lines, "\n") {
+			t.Errorf("ephemeral %v: the messages do not hold every line in order (%d lines)", ephemeral, len(got))
+		}
+	}
+}
+
+// response_url takes five follow-ups: a reply longer than the answer and
+// five follow-ups ends with a message saying how many more there were.
+func TestCommandReplyOverFollowUpLimitSaysSo(t *testing.T) {
+	f := newFakeSlack(t)
+	h := newHooks(t)
+	var blocks []bot.Block
+	for i := range 8 * maxBlocks {
+		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("target %d", i)})
+	}
+	rec := &recorder{answer: func(r bot.Request) bot.Reply { return bot.Reply{Ephemeral: true, Blocks: blocks} }}
+	a := newTestAdapter(t, f, rec, nil)
+	serve(a, signed("/slack/commands", hooksForm(t, h)))
+	var last map[string]any
+	for range maxResponseURLUses {
+		last = h.next(t)
+		checkLimits(t, last)
+	}
+	if err := a.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.bodies) != 0 {
+		t.Fatalf("%d more follow-ups than response_url allows", len(h.bodies))
+	}
+	if txt, _ := last["text"].(string); !strings.Contains(txt, "3 more messages did not fit") {
+		t.Errorf("last follow-up %q does not say what was left out", txt)
+	}
+}
+
+// hooksForm is the slash command fixture with its response_url pointing
+// at h.
+func hooksForm(t *testing.T, h *hooks) string {
+	return strings.ReplaceAll(readFile(t, "command_update.form"), "https%3A%2F%2Fhooks.slack.com", strings.ReplaceAll(h.srv.URL, ":", "%3A"))
+}
+
 func TestSlowCommandFollowsUp(t *testing.T) {
 	f := newFakeSlack(t)
 	h := newHooks(t)
 	rec := &recorder{delay: 300 * time.Millisecond, answer: func(r bot.Request) bot.Reply {
-		return bot.Reply{Text: "digest posted", Command: "digest"}
+		return say("digest posted", false)
 	}}
 	a := newTestAdapter(t, f, rec, func(o *Options) { o.FollowUpAfter = 50 * time.Millisecond })
-	body := strings.ReplaceAll(readFile(t, "command_update.form"), "https%3A%2F%2Fhooks.slack.com", strings.ReplaceAll(h.srv.URL, ":", "%3A"))
+	body := hooksForm(t, h)
 	start := time.Now()
 	w := serve(a, signed("/slack/commands", body))
 	if d := time.Since(start); d > 250*time.Millisecond {
@@ -205,5 +317,36 @@ func TestEmptyReplyIsEmpty200(t *testing.T) {
 	w := serve(a, signed("/slack/commands", readFile(t, "command_update.form")))
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Fatalf("status %d body %q", w.Code, w.Body)
+	}
+}
+
+// Without a name from users.info (no bot token, or the call failing), a
+// user an in-channel reply refers to is named by id, as plain text:
+// never a live mention.
+func TestNamesFallBackToIDs(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		mod  func(*fakeSlack, *Options)
+	}{
+		{"no bot token", func(_ *fakeSlack, o *Options) { o.BotToken = "" }},
+		{"users.info fails", func(f *fakeSlack, _ *Options) {
+			f.handle = func(w http.ResponseWriter, c apiCall, n int) bool {
+				if c.Method == "users.info" {
+					_, _ = w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
+					return true
+				}
+				return false
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFakeSlack(t)
+			rec := &recorder{answer: func(bot.Request) bot.Reply { return say("assigned to <@U0OWNER> by <@U2CERLKJA>", false) }}
+			a := newTestAdapter(t, f, rec, func(o *Options) { c.mod(f, o) })
+			m := decode(t, serve(a, signed("/slack/commands", readFile(t, "command_update.form"))).Body.Bytes())
+			if txt := checkLimits(t, m); txt != "assigned to @U0OWNER by @U2CERLKJA\n" {
+				t.Errorf("text %q", txt)
+			}
+		})
 	}
 }

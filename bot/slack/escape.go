@@ -2,6 +2,7 @@ package slack
 
 import (
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -11,81 +12,107 @@ import (
 // goes last, so "&amp;lt;" becomes the "&lt;" the user typed.
 var unescapeCommand = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace
 
-// mrkdwn escapes text for a Slack mrkdwn field. Slack reads &, < and > as
-// control characters, so a note that says <!channel>, <!here> or
-// <!subteam^…> would notify a whole channel or group, and <url|label>
-// would disguise a link. Escaped, they show as typed. User mentions
-// (<@U123>, <@U123|name>), which the command layer writes on purpose,
-// stay live, as do channel links (<#C123|name>), which notify no one.
-func mrkdwn(s string) string {
-	if !strings.ContainsAny(s, "&<>") {
+// zwsp is U+200B ZERO WIDTH SPACE: invisible, and not a word boundary.
+const zwsp = "\u200b"
+
+// escapeText makes plain text inert in Slack mrkdwn, so it shows exactly
+// as written.
+//
+//   - &, < and > become &amp;, &lt; and &gt;, the only escapes Slack
+//     documents: <!channel>, <!here>, <@U1> and <url|label> typed by a
+//     user show as typed and cannot notify anyone or disguise a link.
+//   - Slack has no escape for its formatting characters * _ ~ and `, so
+//     each gets a zero-width space on either side. Slack applies a
+//     marker only where it touches a word boundary (a space, the line's
+//     edge, punctuation) on its outer side and text on its inner side;
+//     with an invisible non-space character on both sides it does
+//     neither, and *x* reads *x*, not x in bold. The reader sees the
+//     same characters; copying the text copies the invisible ones too.
+//   - &gt; at the start of a line would be a block quote, so it gets a
+//     zero-width space in front.
+//   - @here, @channel and @everyone get a zero-width space after the @,
+//     in case a client or the notification text parses them as words;
+//     text objects are sent verbatim, which already keeps Slack from
+//     doing so.
+//
+// lineStart says s begins a line.
+func escapeText(s string, lineStart bool) string {
+	if !strings.ContainsAny(s, "&<>*_~`@") {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 16)
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
+		c := s[i]
+		switch c {
 		case '&':
 			b.WriteString("&amp;")
-		case '>':
-			b.WriteString("&gt;")
 		case '<':
-			if n := userMention(s[i:]); n > 0 {
-				b.WriteString(s[i : i+n])
-				i += n - 1
-				continue
-			}
 			b.WriteString("&lt;")
+		case '>':
+			if lineStart {
+				b.WriteString(zwsp)
+			}
+			b.WriteString("&gt;")
+		case '*', '_', '~', '`':
+			b.WriteString(zwsp)
+			b.WriteByte(c)
+			b.WriteString(zwsp)
+		case '@':
+			b.WriteByte(c)
+			if specialMention(s[i+1:]) {
+				b.WriteString(zwsp)
+			}
 		default:
 			b.WriteByte(c)
 		}
+		lineStart = c == '\n'
 	}
 	return b.String()
 }
 
-// userMention returns the length of the user mention or channel link s
-// starts with ("<@U123>", "<@U123|name>", "<#C123|name>"), or 0 when it
-// starts with neither.
-func userMention(s string) int {
-	if !strings.HasPrefix(s, "<@") && !strings.HasPrefix(s, "<#") {
-		return 0
-	}
-	i := 2
-	for i < len(s) && (s[i] >= 'A' && s[i] <= 'Z' || s[i] >= '0' && s[i] <= '9') {
-		i++
-	}
-	if i == 2 || i == len(s) {
-		return 0
-	}
-	if s[i] == '|' {
-		j := strings.IndexAny(s[i:], "<>")
-		if j < 0 || s[i+j] != '>' {
-			return 0
+// specialMention reports whether s starts with a word Slack could read
+// as a mention of many people after an @.
+func specialMention(s string) bool {
+	for _, w := range []string{"here", "channel", "everyone"} {
+		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
+			return true
 		}
-		i += j
 	}
-	if s[i] != '>' {
-		return 0
-	}
-	return i + 1
+	return false
 }
 
-// truncateMrkdwn is truncate for escaped mrkdwn: the cut never leaves
-// half an entity ("&am") or half a mention ("<@U12") behind.
-func truncateMrkdwn(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+// escapeCode makes the text of an inline code span inert. Inside code
+// Slack applies no formatting, so only &, < and > need entities; a
+// backtick would end the span, and mrkdwn has no way to put one inside,
+// so it shows as ˋ (U+02CB), which looks the same.
+func escapeCode(s string) string {
+	if !strings.ContainsAny(s, "&<>`") {
 		return s
 	}
-	return cutMarkup(prefixRunes(s, n-1)) + "…"
+	return codeReplacer.Replace(s)
 }
 
-// cutMarkup drops a trailing entity or mention that s ends inside of.
-func cutMarkup(s string) string {
-	if i := strings.LastIndexByte(s, '&'); i >= 0 && !strings.Contains(s[i:], ";") {
-		s = s[:i]
+var codeReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "ˋ")
+
+// escapeLabel makes a link label inert: it is text, and a | in it, which
+// could be read as the one separating the URL from the label, shows as
+// ∣ (U+2223).
+func escapeLabel(s string) string {
+	return strings.ReplaceAll(escapeText(s, false), "|", "∣")
+}
+
+// slackLen is the length of s as Slack's limits count it. Slack counts
+// characters; counting UTF-16 code units, as JavaScript does, counts an
+// emoji outside the Basic Multilingual Plane as two, which is never less
+// than Slack's count, so a text within slackLen limits is within Slack's.
+func slackLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+		if r == utf8.RuneError {
+			n++ // an invalid byte becomes U+FFFD: count it generously
+		}
 	}
-	if i := strings.LastIndexByte(s, '<'); i >= 0 && !strings.Contains(s[i:], ">") {
-		s = s[:i]
-	}
-	return s
+	return n
 }

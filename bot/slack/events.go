@@ -9,15 +9,13 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/targetbot/targetbot/bot"
 )
 
 // eventSeenTTL is how long an Events API event id is remembered. Slack
 // retries an unacknowledged event three times within about an hour.
 const eventSeenTTL = time.Hour
-
-// maxHomeBlocks is Slack's block limit for a Home tab view, less the
-// header we add.
-const maxHomeBlocks = 99
 
 // serveEvent answers POST /slack/events: the url_verification handshake,
 // and event callbacks, acknowledged at once and handled afterwards.
@@ -75,15 +73,43 @@ func (a *Adapter) eventsAPI(ctx context.Context, payload []byte) error {
 	return nil
 }
 
+// homeCommand is what the Home tab shows: the user's own targets.
+const homeCommand = "list mine"
+
 // publishHome shows the user's own targets on the app's Home tab: the
 // reply to "list mine", run as them.
 func (a *Adapter) publishHome(ctx context.Context, team, channel, user string) {
-	req := a.request(ctx, team, channel, user, "", "list mine")
+	req := a.request(ctx, team, channel, user, "", homeCommand)
 	reply := a.handle(ctx, req)
-	blocks := []slack.Block{slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "My targets", false, false))}
-	blocks = append(blocks, renderBlocks(reply.Blocks, maxHomeBlocks)...)
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(reply)}}
 	if _, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
 		a.log.Error("slack: views.publish failed", "user", user, "err", err)
 	}
+}
+
+// homeBlocks renders a reply for the Home tab: a header, then the reply
+// rendered as for a message. The tab is one view of at most
+// maxHomeBlocks blocks and cannot be split, and it is held to a
+// message's text budget too, since Slack does not document a view's.
+// When the reply needs more, the tab shows what fits and says which
+// command shows the rest. Only its owner sees the tab, so user
+// references are live, and views notify no one.
+func homeBlocks(reply bot.Reply) []slack.Block {
+	blocks := []slack.Block{slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "My targets", false, false))}
+	note := "⚠️ Your list is longer than the Home tab can show: `/target " + homeCommand + "` shows all of it."
+	groups := renderGroups(append(append([]bot.Block(nil), reply.Blocks...), reply.Details...), liveMentions)
+	lim := limits{blocks: maxHomeBlocks - len(blocks), chars: maxMessageChars}
+	fit := pack(groups, lim)
+	if len(fit) > 1 {
+		// Pack again with room for the note.
+		lim.blocks--
+		lim.chars -= slackLen(note)
+		fit = append(pack(groups, lim)[:1], []piece{{block: section(note)}})
+	}
+	for _, ps := range fit {
+		for _, p := range ps {
+			blocks = append(blocks, p.block)
+		}
+	}
+	return blocks
 }

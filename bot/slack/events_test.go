@@ -1,8 +1,12 @@
 package slack
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/targetbot/targetbot/bot"
 )
 
 func TestEventsURLVerification(t *testing.T) {
@@ -40,5 +44,24 @@ func TestEventsAppHomeOpenedOverHTTP(t *testing.T) {
 	}
 	if n := len(rec.requests()); n != 1 {
 		t.Errorf("handler ran %d times, want 1", n)
+	}
+}
+
+// The Home tab is one view: a list longer than it holds shows what fits
+// and says which command shows the rest.
+func TestHomeTabTooLongSaysSo(t *testing.T) {
+	var blocks []bot.Block
+	for i := range 150 {
+		blocks = append(blocks, bot.Block{Title: fmt.Sprintf("eds/%d", i), Text: "🟢 on-track"})
+	}
+	view := homeBlocks(bot.Reply{Ephemeral: true, Blocks: blocks})
+	text := checkLimits(t, asPayload(t, map[string]any{"view": map[string]any{"type": "home", "blocks": view}}))
+	if len(view) != maxHomeBlocks || !strings.Contains(text, "eds/0*") || !strings.HasSuffix(text, "`/target list mine` shows all of it.\n") {
+		t.Errorf("%d blocks ending %q", len(view), text[max(0, len(text)-80):])
+	}
+	// A list that fits has no note.
+	short := homeBlocks(bot.Reply{Ephemeral: true, Blocks: blocks[:10]})
+	if len(short) != 11 {
+		t.Errorf("%d blocks, want the header and 10", len(short))
 	}
 }

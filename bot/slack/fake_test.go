@@ -35,10 +35,13 @@ type fakeSlack struct {
 	// handle, when set, may answer a call itself and return true.
 	handle func(w http.ResponseWriter, c apiCall, n int) bool
 	admins map[string]bool
+	// names are display names users.info gives; a user without one
+	// gets "Name <id>".
+	names map[string]string
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
-	f := &fakeSlack{admins: map[string]bool{}}
+	f := &fakeSlack{admins: map[string]bool{}, names: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -71,8 +74,13 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		u := c.Form.Get("user")
 		f.mu.Lock()
 		admin := f.admins[u]
+		name, ok := f.names[u]
 		f.mu.Unlock()
-		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": map[string]any{"id": u, "is_admin": admin}})
+		if !ok {
+			name = "Name " + u
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": map[string]any{"id": u, "name": strings.ToLower(u), "is_admin": admin,
+			"profile": map[string]any{"display_name": name, "real_name": "Real " + u}}})
 	case "chat.postMessage":
 		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": "1700000000." + strconv.Itoa(100000+n)})
 	case "conversations.open":
@@ -102,7 +110,7 @@ type hooks struct {
 }
 
 func newHooks(t *testing.T) *hooks {
-	h := &hooks{bodies: make(chan map[string]any, 10)}
+	h := &hooks{bodies: make(chan map[string]any, 64)}
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var m map[string]any
 		_ = json.NewDecoder(r.Body).Decode(&m)
@@ -143,7 +151,9 @@ func (r *recorder) Handle(ctx context.Context, req bot.Request) bot.Reply {
 	if r.answer != nil {
 		return r.answer(req)
 	}
-	return bot.Reply{Ephemeral: true, Text: "ok: " + req.Text, Command: "help"}
+	reply := bot.Say("ok: "+bot.Escape(req.Text), true)
+	reply.Command = "help"
+	return reply
 }
 
 func (r *recorder) requests() []bot.Request {
@@ -217,3 +227,38 @@ func payloadForm(t *testing.T, name, hooksURL string) string {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// posted returns chat.postMessage calls as payloads: their form fields,
+// with blocks decoded from JSON, as checkLimits reads them.
+func (f *fakeSlack) posted(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, c := range f.calls("chat.postMessage") {
+		out = append(out, formPayload(t, c.Form))
+	}
+	return out
+}
+
+// formPayload turns a form-encoded chat.postMessage into a payload map.
+func formPayload(t *testing.T, form url.Values) map[string]any {
+	t.Helper()
+	p := map[string]any{}
+	for k := range form {
+		p[k] = form.Get(k)
+	}
+	if b := form.Get("blocks"); b != "" {
+		var blocks []any
+		if err := json.Unmarshal([]byte(b), &blocks); err != nil {
+			t.Fatalf("blocks are not JSON: %v: %s", err, b)
+		}
+		p["blocks"] = blocks
+	}
+	return p
+}
+
+// say is a reply of one block of markup, with a command name.
+func say(markup string, ephemeral bool) bot.Reply {
+	r := bot.Say(markup, ephemeral)
+	r.Command = "test"
+	return r
+}

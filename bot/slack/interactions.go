@@ -120,10 +120,10 @@ func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback
 				req.ID = ic.TriggerID
 				reply := a.handle(ctx, req)
 				if ic.ResponseURL != "" {
-					a.followUp(ctx, ic.ResponseURL, reply)
+					a.followUp(ctx, ic.Team.ID, ic.ResponseURL, reply)
 					return
 				}
-				a.deliver(ctx, channel, ic.User.ID, reply)
+				a.deliver(ctx, ic.Team.ID, channel, ic.User.ID, reply)
 			})
 		}
 	}
@@ -145,26 +145,40 @@ func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback) 
 		a.log.Warn("slack: update form with an unreadable command", "command", meta.Command)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockNote: "This form has expired. Close it and press the button again."})
 	}
-	build := func(ctx context.Context) bot.Request {
+	run := func(ctx context.Context) bot.Reply {
 		req := a.request(ctx, ic.Team.ID, meta.Channel, ic.User.ID, ic.User.Name, "")
 		req.Verb, req.Args, req.ID = verb, args, ic.View.ID
-		return req
+		return a.handle(ctx, req)
 	}
-	reply, ok := a.runTimed(ctx, build, func(ctx context.Context, reply bot.Reply) {
+	reply, ok := runTimed(ctx, a, run, func(ctx context.Context, reply bot.Reply) {
 		// Too late to keep the modal open: the error goes to the user.
 		if reply.Code != "" {
 			reply.Ephemeral = true
 		}
-		a.deliver(ctx, meta.Channel, ic.User.ID, reply)
+		a.deliver(ctx, ic.Team.ID, meta.Channel, ic.User.ID, reply)
 	})
 	if !ok {
 		return nil
 	}
 	if reply.Code != "" {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(reply.Field): truncate(bot.PlainText(reply.Text()), 150)})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(reply.Field): formError(reply)})
 	}
-	a.goLater(ctx, func(ctx context.Context) { a.deliver(ctx, meta.Channel, ic.User.ID, reply) })
+	a.goLater(ctx, func(ctx context.Context) { a.deliver(ctx, ic.Team.ID, meta.Channel, ic.User.ID, reply) })
 	return nil
+}
+
+// maxFormError is about what Slack shows under an input block.
+const maxFormError = 150
+
+// formError is an error reply as the plain text a form shows under a
+// field. The command layer keeps errors to a line; a longer one ends
+// with an ellipsis, visibly cut, since a modal has no room for more.
+func formError(r bot.Reply) string {
+	s := strings.Join(strings.Fields(bot.PlainText(r.Text())), " ")
+	if len([]rune(s)) <= maxFormError {
+		return s
+	}
+	return strings.TrimSpace(prefixRunes(s, maxFormError-1)) + "…"
 }
 
 // fieldBlock maps a reply's Field to the form block that shows its error.
@@ -230,7 +244,7 @@ func updateForm(meta formMeta) slack.ModalViewRequest {
 		Close:           plain("Cancel"),
 		PrivateMetadata: string(md),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section("`/target " + mrkdwn(meta.Command) + "`"),
+			section(toMrkdwn(bot.Code("/target "+meta.Command), liveMentions)),
 			input(blockProgress, "Progress (%)", progress),
 			input(blockStatus, "Status", status),
 			input(blockNote, "Note", note),
@@ -241,19 +255,20 @@ func updateForm(meta formMeta) slack.ModalViewRequest {
 // deliver posts a reply where its user will see it: in the channel, only
 // to the user when ephemeral, and by DM when there is no channel (a
 // button in App Home).
-func (a *Adapter) deliver(ctx context.Context, channel, user string, reply bot.Reply) {
+func (a *Adapter) deliver(ctx context.Context, team, channel, user string, reply bot.Reply) {
 	var err error
-	msg := render(reply)
 	switch {
-	case msg.empty():
-		return
 	case channel == "":
-		err = a.Post(ctx, bot.Message{User: user, Reply: reply})
+		err = a.Post(ctx, bot.Message{Workspace: "slack:" + team, User: user, Reply: reply})
 	case reply.Ephemeral:
-		_, err = a.api.PostEphemeralContext(ctx, channel, user,
-			slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+		for _, msg := range a.renderReply(ctx, team, reply) {
+			if _, err = a.api.PostEphemeralContext(ctx, channel, user,
+				slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)); err != nil {
+				break
+			}
+		}
 	default:
-		err = a.Post(ctx, bot.Message{Channel: channel, Reply: reply})
+		err = a.Post(ctx, bot.Message{Workspace: "slack:" + team, Channel: channel, Reply: reply})
 	}
 	if err != nil {
 		a.log.Error("slack: deliver reply failed", "channel", channel, "user", user, "err", err)

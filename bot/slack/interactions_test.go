@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"reflect"
@@ -21,7 +22,7 @@ func TestButtonRunsCommandAsPresser(t *testing.T) {
 	f := newFakeSlack(t)
 	h := newHooks(t)
 	rec := &recorder{answer: func(r bot.Request) bot.Reply {
-		return bot.Reply{Ephemeral: true, Text: "Snoozed eds/1.1 until 2026-11-30", Command: "snooze"}
+		return say("Snoozed `eds/1.1` until 2026-11-30", true)
 	}}
 	a := newTestAdapter(t, f, rec, nil)
 	w := serve(a, signed("/slack/interactions", payloadForm(t, "block_actions.json", h.srv.URL)))
@@ -32,11 +33,42 @@ func TestButtonRunsCommandAsPresser(t *testing.T) {
 	if got["text"] != "Snoozed eds/1.1 until 2026-11-30" || got["response_type"] != "ephemeral" || got["replace_original"] != false {
 		t.Errorf("reply %v", got)
 	}
+	if txt := checkLimits(t, got); txt != "Snoozed `eds/1.1` until 2026-11-30\n" {
+		t.Errorf("blocks say %q", txt)
+	}
 	reqs := rec.requests()
 	want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
 		Text: "snooze eds/1.1 7d", ID: "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3"}
 	if len(reqs) != 1 || !reflect.DeepEqual(reqs[0], want) {
 		t.Fatalf("requests %+v", reqs)
+	}
+}
+
+// A button's reply longer than one message follows up through
+// response_url in as many messages as it needs, in order.
+func TestButtonLongReplyFollowsUpInParts(t *testing.T) {
+	f := newFakeSlack(t)
+	h := newHooks(t)
+	var blocks []bot.Block
+	for i := range 120 {
+		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("target %03d", i)})
+	}
+	a := newTestAdapter(t, f, &recorder{answer: func(bot.Request) bot.Reply { return bot.Reply{Ephemeral: true, Blocks: blocks} }}, nil)
+	serve(a, signed("/slack/interactions", payloadForm(t, "block_actions.json", h.srv.URL)))
+	var text string
+	for range 3 {
+		m := h.next(t)
+		text += checkLimits(t, m)
+		if m["response_type"] != "ephemeral" || m["replace_original"] != false {
+			t.Errorf("follow-up %v", m)
+		}
+	}
+	var want string
+	for i := range 120 {
+		want += fmt.Sprintf("target %03d\n", i)
+	}
+	if text != want {
+		t.Errorf("the follow-ups do not hold the reply in order")
 	}
 }
 
@@ -112,13 +144,15 @@ func TestViewSubmission(t *testing.T) {
 		reply      bot.Reply
 		wantErrors map[string]any // nil: success, modal closes
 	}{
-		{"success posts in channel", bot.Reply{Text: "🟠 eds/1.1: 40%, at-risk", Command: "update"}, nil},
-		{"progress error", bot.Reply{Ephemeral: true, Code: "invalid", Field: "progress", Text: "progress must be 0 to 100"},
+		{"success posts in channel", say("🟠 `eds/1.1`: 40%, at-risk", false), nil},
+		{"progress error", failed("invalid", "progress", "progress must be 0 to 100"),
 			map[string]any{"progress": "progress must be 0 to 100"}},
-		{"status error", bot.Reply{Ephemeral: true, Code: "invalid", Field: "status", Text: "a done target is at 100%"},
+		{"status error", failed("invalid", "status", "a done target is at 100%"),
 			map[string]any{"status": "a done target is at 100%"}},
-		{"other error goes under note", bot.Reply{Ephemeral: true, Code: "forbidden", Field: "target", Text: "only the owner can update this"},
+		{"other error goes under note", failed("forbidden", "target", "only the owner can update this"),
 			map[string]any{"note": "only the owner can update this"}},
+		{"long error is cut visibly", failed("invalid", "note", strings.Repeat("too long ", 30)),
+			map[string]any{"note": strings.TrimSpace(strings.Repeat("too long ", 30)[:maxFormError-1]) + "…"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -143,7 +177,7 @@ func TestViewSubmission(t *testing.T) {
 					time.Sleep(10 * time.Millisecond)
 				}
 				posts := f.calls("chat.postMessage")
-				if len(posts) != 1 || posts[0].Form.Get("channel") != "C0LAN2Q65" || posts[0].Form.Get("text") != c.reply.Text {
+				if len(posts) != 1 || posts[0].Form.Get("channel") != "C0LAN2Q65" || posts[0].Form.Get("text") != "🟠 eds/1.1: 40%, at-risk" {
 					t.Fatalf("posts %+v", posts)
 				}
 				return
@@ -166,6 +200,13 @@ func TestViewSubmission(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failed is an error reply about a field.
+func failed(code, field, msg string) bot.Reply {
+	r := bot.Say(msg, true)
+	r.Code, r.Field = code, field
+	return r
 }
 
 func TestFormAnswers(t *testing.T) {
@@ -206,7 +247,7 @@ func TestViewSubmissionRunsAsTyped(t *testing.T) {
 		now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 		h := commands.New(commands.Options{Store: st, Frameworks: fws, Now: func() time.Time { return now }})
 		if r := h.Handle(t.Context(), bot.Request{Workspace: "slack:T1DC2JH3J", User: "UADMIN", PlatformAdmin: true, Text: "import eds"}); r.Code != "" {
-			t.Fatal(r.Text)
+			t.Fatal(r.Text())
 		}
 		var replies []bot.Reply
 		a := newTestAdapter(t, newFakeSlack(t), &recorder{answer: func(r bot.Request) bot.Reply {
@@ -215,7 +256,7 @@ func TestViewSubmissionRunsAsTyped(t *testing.T) {
 			return reply
 		}}, nil)
 		reply := req(a, h)
-		if reply.Text == "" && len(replies) == 1 {
+		if reply.Text() == "" && len(replies) == 1 {
 			reply = replies[0]
 		}
 		tg, err := st.Target(t.Context(), "slack:T1DC2JH3J", "eds/1.1")

@@ -88,7 +88,11 @@ func Manifest(baseURL string, socketMode bool) (string, error) {
 		"Try /target help to start."
 	m.DisplayInformation.BackgroundColor = "#005eb8"
 	m.Features.AppHome.HomeTabEnabled = true
+	// Reminders arrive as DMs, which live in the Messages tab, but the
+	// bot answers nothing typed there (commands are /target): read-only
+	// says so, instead of inviting messages that go unanswered.
 	m.Features.AppHome.MessagesTabEnabled = true
+	m.Features.AppHome.MessagesTabReadOnlyEnabled = true
 	m.Features.BotUser.DisplayName = "targetbot"
 	m.Features.BotUser.AlwaysOnline = true
 	m.Features.SlashCommands = []manifestCommand{{

@@ -19,8 +19,10 @@ func TestManifest(t *testing.T) {
 	if m.DisplayInformation.Name == "" || m.Features.BotUser.DisplayName == "" {
 		t.Error("missing display information or bot user")
 	}
-	if !m.Features.AppHome.HomeTabEnabled || !m.Features.AppHome.MessagesTabEnabled {
-		t.Error("app home tabs not enabled")
+	// Reminder DMs show in the Messages tab, which answers nothing typed
+	// in it, so it is read-only.
+	if !m.Features.AppHome.HomeTabEnabled || !m.Features.AppHome.MessagesTabEnabled || !m.Features.AppHome.MessagesTabReadOnlyEnabled {
+		t.Errorf("app home %+v: want the Home tab, and a read-only Messages tab", m.Features.AppHome)
 	}
 	if len(m.Features.SlashCommands) != 1 {
 		t.Fatalf("slash commands %+v", m.Features.SlashCommands)
@@ -46,6 +48,10 @@ func TestManifest(t *testing.T) {
 	// The raw YAML uses Slack's key names.
 	var raw map[string]any
 	_ = yaml.Unmarshal([]byte(out), &raw)
+	home := raw["features"].(map[string]any)["app_home"].(map[string]any)
+	if home["messages_tab_read_only_enabled"] != true {
+		t.Errorf("app_home %v: messages_tab_read_only_enabled is not true", home)
+	}
 	settings := raw["settings"].(map[string]any)
 	if _, ok := settings["socket_mode_enabled"]; !ok {
 		t.Error("socket_mode_enabled key missing")

@@ -24,20 +24,27 @@ const maxSendAttempts = 4
 // cannot stall a scheduler run indefinitely.
 const maxRetryAfter = time.Minute
 
-// postState is how far a keyed message got: the channel and ts of the top
-// message, and how many thread parts followed it. A retry resumes from
-// there instead of posting anything twice.
+// postState is how far a keyed message got: the channel, the ts of the
+// first message, how many top-level messages and thread parts were
+// posted, and the rendered messages themselves, so a retry resumes with
+// exactly the messages the first attempt split the reply into instead
+// of posting anything twice or leaving a gap.
 type postState struct {
 	channel string
 	ts      string
+	tops    int
 	parts   int
 	done    bool
+	top     []message // kept only while part of them is posted
+	thread  []message
 }
 
 // Post posts a message to a channel, or DMs a user through
-// conversations.open. Details go as replies in the message's thread.
-// Posting a Key again after success does nothing; after a partial
-// failure it posts only what is missing.
+// conversations.open. Its Blocks are the message: one, or as many
+// consecutive ones as Slack's limits need. Its Details go as replies in
+// the first message's thread, split the same way. Posting a Key again
+// after success does nothing; after a partial failure it posts only what
+// is missing.
 func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 	if (m.Channel == "") == (m.User == "") {
 		return fmt.Errorf("slack: post: exactly one of channel and user must be set (channel %q, user %q)", m.Channel, m.User)
@@ -57,8 +64,29 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 		}
 	}
 	save := func() {
-		if m.Key != "" {
-			a.posted.put(m.Key, st, a.opts.Now().Add(postKeyTTL))
+		if m.Key == "" {
+			return
+		}
+		saved := st
+		if st.tops == 0 {
+			// Nothing is posted yet, so a retry may render afresh; the
+			// messages are kept only where a retry must continue them.
+			saved.top, saved.thread = nil, nil
+		}
+		a.posted.put(m.Key, saved, a.opts.Now().Add(postKeyTTL))
+	}
+	if st.top == nil {
+		ms := a.mentionsFor(ctx, teamOf(m.Workspace), m.Reply, true)
+		st.top, st.thread = render(m.Reply, ms), renderDetails(m.Reply, ms)
+		for i := range st.top {
+			st.top[i].ResponseType = "" // a response_url field, not chat.postMessage's
+		}
+		if len(st.top) == 0 && len(st.thread) == 0 {
+			return nil // nothing to say
+		}
+		if len(st.top) == 0 {
+			// A thread needs a message to hang from.
+			st.top, st.thread = st.thread[:1], st.thread[1:]
 		}
 	}
 	if st.channel == "" {
@@ -71,51 +99,36 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 			st.channel = ch.ID
 		}
 	}
-	if st.ts == "" {
-		ts, err := a.send(ctx, st.channel, render(m.Reply), "")
-		if err != nil {
-			return fmt.Errorf("slack: post to %s: %w", st.channel, err)
+	for i, msg := range st.top {
+		if i < st.tops {
+			continue
 		}
-		st.ts = ts
+		ts, err := a.send(ctx, st.channel, msg, "")
+		if err != nil {
+			save()
+			return fmt.Errorf("slack: post message %d of %d to %s: %w", i+1, len(st.top), st.channel, err)
+		}
+		if i == 0 {
+			st.ts = ts
+		}
+		st.tops = i + 1
 		save()
 	}
-	for i, part := range detailParts(m.Reply.Details) {
+	for i, part := range st.thread {
 		if i < st.parts {
 			continue
 		}
 		if _, err := a.send(ctx, st.channel, part, st.ts); err != nil {
-			return fmt.Errorf("slack: post thread part %d to %s: %w", i+1, st.channel, err)
+			save()
+			return fmt.Errorf("slack: post thread part %d of %d to %s: %w", i+1, len(st.thread), st.channel, err)
 		}
 		st.parts = i + 1
 		save()
 	}
 	st.done = true
+	st.top, st.thread = nil, nil
 	save()
 	return nil
-}
-
-// detailParts splits details into thread messages that each fit Slack's
-// block limit, so a long digest is posted whole, not truncated.
-func detailParts(details []bot.Block) []message {
-	var parts []message
-	var cur []bot.Block
-	n := 0
-	flush := func() {
-		if len(cur) > 0 {
-			parts = append(parts, message{Text: plainFallback(cur), Blocks: renderBlocks(cur, maxBlocks)})
-		}
-		cur, n = nil, 0
-	}
-	for _, d := range details {
-		k := len(renderBlock(d))
-		if n+k > maxBlocks {
-			flush()
-		}
-		cur = append(cur, d)
-		n += k
-	}
-	flush()
-	return parts
 }
 
 // send posts one message, paced per channel, retrying only when Slack

@@ -21,7 +21,7 @@ func TestPostRetriesAfter429(t *testing.T) {
 	}
 	a := newTestAdapter(t, f, &recorder{}, nil)
 	start := time.Now()
-	err := a.Post(context.Background(), bot.Message{Workspace: "slack:T1", Channel: "C1", Key: "digest/C1/2026-11-23", Reply: bot.Reply{Text: "Weekly digest"}})
+	err := a.Post(context.Background(), bot.Message{Workspace: "slack:T1", Channel: "C1", Key: "digest/C1/2026-11-23", Reply: say("Weekly digest", false)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestPostCancelledWhileRateLimited(t *testing.T) {
 	a := newTestAdapter(t, f, &recorder{}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	if err := a.Post(ctx, bot.Message{Channel: "C1", Reply: bot.Reply{Text: "x"}}); err == nil {
+	if err := a.Post(ctx, bot.Message{Channel: "C1", Reply: say("x", false)}); err == nil {
 		t.Fatal("Post succeeded while rate limited")
 	}
 }
@@ -51,7 +51,7 @@ func TestPostCancelledWhileRateLimited(t *testing.T) {
 func TestPostSameKeyOnce(t *testing.T) {
 	f := newFakeSlack(t)
 	a := newTestAdapter(t, f, &recorder{}, nil)
-	m := bot.Message{Channel: "C1", Key: "k1", Reply: bot.Reply{Text: "digest", Details: []bot.Block{{Title: "Updates", Text: "eds/1.1 40%"}}}}
+	m := bot.Message{Channel: "C1", Key: "k1", Reply: bot.Reply{Blocks: []bot.Block{{Text: "digest"}}, Details: []bot.Block{{Title: "Updates", Text: "eds/1.1 40%"}}}}
 	for range 3 {
 		if err := a.Post(context.Background(), m); err != nil {
 			t.Fatal(err)
@@ -85,7 +85,7 @@ func TestPostResumesAfterPartialFailure(t *testing.T) {
 		return false
 	}
 	a := newTestAdapter(t, f, &recorder{}, nil)
-	m := bot.Message{Channel: "C1", Key: "k", Reply: bot.Reply{Text: "digest", Details: []bot.Block{{Text: "details"}}}}
+	m := bot.Message{Channel: "C1", Key: "k", Reply: bot.Reply{Blocks: []bot.Block{{Text: "digest"}}, Details: []bot.Block{{Text: "details"}}}}
 	if err := a.Post(context.Background(), m); err == nil {
 		t.Fatal("want an error from the thread post")
 	}
@@ -109,7 +109,7 @@ func TestPostResumesAfterPartialFailure(t *testing.T) {
 func TestPostDM(t *testing.T) {
 	f := newFakeSlack(t)
 	a := newTestAdapter(t, f, &recorder{}, nil)
-	err := a.Post(context.Background(), bot.Message{User: "U9", Reply: bot.Reply{Text: "eds/1.1 is overdue",
+	err := a.Post(context.Background(), bot.Message{User: "U9", Reply: bot.Reply{Notify: []string{"U9"},
 		Blocks: []bot.Block{{Text: "eds/1.1 is overdue", Buttons: []bot.Button{{Label: "Log update", Command: "update eds/1.1", Form: true}, {Label: "Mark done", Command: "update eds/1.1 done", Style: "primary"}}}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -132,10 +132,10 @@ func TestPostDM(t *testing.T) {
 func TestPostNeedsExactlyOneTarget(t *testing.T) {
 	f := newFakeSlack(t)
 	a := newTestAdapter(t, f, &recorder{}, nil)
-	if a.Post(context.Background(), bot.Message{Reply: bot.Reply{Text: "x"}}) == nil {
+	if a.Post(context.Background(), bot.Message{Reply: say("x", false)}) == nil {
 		t.Error("no channel or user accepted")
 	}
-	if a.Post(context.Background(), bot.Message{Channel: "C", User: "U", Reply: bot.Reply{Text: "x"}}) == nil {
+	if a.Post(context.Background(), bot.Message{Channel: "C", User: "U", Reply: say("x", false)}) == nil {
 		t.Error("both channel and user accepted")
 	}
 }
@@ -161,7 +161,7 @@ func TestPacerSpacesOneChannel(t *testing.T) {
 func TestConcurrentPostsOfOneKeyPostOnce(t *testing.T) {
 	f := newFakeSlack(t)
 	a := newTestAdapter(t, f, &recorder{}, nil)
-	m := bot.Message{Channel: "C1", Key: "reminder/U1/2026-11-23", Reply: bot.Reply{Text: "eds/1.1 is overdue"}}
+	m := bot.Message{Channel: "C1", Key: "reminder/U1/2026-11-23", Reply: say("eds/1.1 is overdue", false)}
 	errs := make(chan error, 8)
 	for range 8 {
 		go func() { errs <- a.Post(context.Background(), m) }()

@@ -46,7 +46,8 @@ type Options struct {
 	// another replica still runs once. Without it, redeliveries are
 	// recognised only by the process that saw the first delivery.
 	Claim func(ctx context.Context, key string, ttl time.Duration) (bool, error)
-	// AdminCacheTTL is how long a users.info answer is trusted; default 5m.
+	// AdminCacheTTL is how long a users.info answer (admin flag and
+	// display name) is trusted; default 5m.
 	AdminCacheTTL time.Duration
 	// FollowUpAfter is how long a command may run before Slack gets an
 	// interim "Working on it…" and the reply follows via response_url;
@@ -81,8 +82,8 @@ type Adapter struct {
 	client *slack.Client
 	api    webAPI
 
-	admins   *ttlCache[bool]     // (team,user) -> is admin or owner
-	seen     *ttlCache[struct{}] // Socket Mode envelope ids and event ids
+	users    *ttlCache[userFacts] // (team,user) -> users.info's answer
+	seen     *ttlCache[struct{}]  // Socket Mode envelope ids and event ids
 	posted   *ttlCache[postState]
 	keys     keyLocks // one Post per Key at a time
 	pacer    pacer
@@ -144,7 +145,7 @@ func New(opts Options) (*Adapter, error) {
 		log:    opts.Logger.With("platform", "slack"),
 		client: client,
 		api:    client,
-		admins: newTTLCache[bool](10000),
+		users:  newTTLCache[userFacts](10000),
 		seen:   newTTLCache[struct{}](10000),
 		posted: newTTLCache[postState](10000),
 		pacer:  pacer{next: map[string]time.Time{}},
@@ -186,42 +187,6 @@ func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 		f(ctx)
 	}()
 }
-
-// isAdmin asks users.info whether user administers or owns the team,
-// caching answers. A failure counts as "not admin", and is remembered for
-// a minute so a slow or failing Web API cannot hold up every command: the
-// command layer still lets ordinary users do ordinary things, and admins
-// named in TARGETBOT_ADMINS keep their rights. Without a bot token there
-// is no one to ask.
-func (a *Adapter) isAdmin(ctx context.Context, team, user string) bool {
-	if a.opts.BotToken == "" {
-		return false
-	}
-	key := team + "/" + user
-	now := a.opts.Now()
-	if v, ok := a.admins.get(key, now); ok {
-		return v
-	}
-	ctx, cancel := context.WithTimeout(ctx, adminLookupTimeout)
-	defer cancel()
-	u, err := a.api.GetUserInfoContext(ctx, user)
-	if err != nil {
-		a.log.Warn("slack: users.info failed, treating user as not admin", "team", team, "user", user, "err", err)
-		a.admins.put(key, false, now.Add(adminFailureTTL))
-		return false
-	}
-	admin := u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
-	a.admins.put(key, admin, now.Add(a.opts.AdminCacheTTL))
-	return admin
-}
-
-// The admin look-up runs before the command, inside Slack's 3-second
-// answer window, so it gets a third of it; a failed look-up is retried
-// after adminFailureTTL.
-const (
-	adminLookupTimeout = time.Second
-	adminFailureTTL    = time.Minute
-)
 
 // first reports whether key is delivered for the first time: in this
 // process, and across replicas when Options.Claim is set. If the shared

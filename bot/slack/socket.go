@@ -52,8 +52,12 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 				}
 				req := *evt.Request
 				go func() {
-					if err := client.AckCtx(ctx, req.EnvelopeID, a.envelope(ctx, req)); err != nil {
+					payload, after := a.envelope(ctx, req)
+					if err := client.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
 						a.log.Error("slack: socket mode ack failed", "envelope", req.EnvelopeID, "err", err)
+					}
+					if after != nil {
+						after()
 					}
 				}()
 			}
@@ -62,51 +66,51 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 }
 
 // envelope handles one Socket Mode request and returns the ack payload
-// (nil for a bare ack). An envelope whose id was seen before, here or on
+// (nil for a bare ack), and what to do once it is acknowledged (nil for
+// nothing): post the rest of a long reply. An envelope whose id was seen before, here or on
 // another replica, is acknowledged without running anything again. A
 // retry of one that never ran (its first delivery was lost) does run;
 // Events API retries carry new envelope ids, and are recognised by their
 // event id in eventsAPI.
-func (a *Adapter) envelope(ctx context.Context, req socketmode.Request) any {
+func (a *Adapter) envelope(ctx context.Context, req socketmode.Request) (payload any, after func()) {
 	if req.EnvelopeID != "" && !a.first(ctx, "envelope:"+req.EnvelopeID, envelopeSeenTTL) {
 		a.log.Info("slack: ignoring redelivered envelope", "envelope", req.EnvelopeID, "retry", req.RetryAttempt, "reason", req.RetryReason)
-		return nil
+		return nil, nil
 	}
 	switch req.Type {
 	case socketmode.RequestTypeSlashCommands:
 		var cmd slack.SlashCommand
 		if err := json.Unmarshal(req.Payload, &cmd); err != nil || cmd.TeamID == "" || cmd.UserID == "" {
 			a.log.Warn("slack: bad socket mode slash command", "err", err)
-			return nil
+			return nil, nil
 		}
-		msg := a.slashCommand(ctx, cmd)
-		if msg.empty() {
-			return nil
+		first, rest := a.slashCommand(ctx, cmd)
+		if first.empty() {
+			return nil, nil
 		}
-		if b, err := json.Marshal(msg); err == nil && len(b) > maxAckSize {
-			a.goLater(ctx, func(ctx context.Context) {
-				if err := a.postResponseURL(ctx, cmd.ResponseURL, msg); err != nil {
-					a.log.Error("slack: follow-up failed", "err", err)
-				}
-			})
-			return message{ResponseType: slack.ResponseTypeEphemeral, Text: workingText}
+		if b, err := json.Marshal(first); err == nil && len(b) > maxAckSize {
+			// Too big to ack: every message follows, within
+			// response_url's uses.
+			msgs := capMessages(append([]message{first}, rest...), maxResponseURLUses)
+			return message{ResponseType: slack.ResponseTypeEphemeral, Text: workingText},
+				func() { a.followUpLater(ctx, cmd.ResponseURL, msgs) }
 		}
-		return msg
+		return first, func() { a.followUpLater(ctx, cmd.ResponseURL, rest) }
 	case socketmode.RequestTypeInteractive:
 		var ic slack.InteractionCallback
 		if err := json.Unmarshal(req.Payload, &ic); err != nil || ic.Team.ID == "" || ic.User.ID == "" {
 			a.log.Warn("slack: bad socket mode interaction", "err", err)
-			return nil
+			return nil, nil
 		}
 		if resp := a.interaction(ctx, ic); resp != nil {
-			return resp
+			return resp, nil
 		}
-		return nil
+		return nil, nil
 	case socketmode.RequestTypeEventsAPI:
 		if err := a.eventsAPI(ctx, req.Payload); err != nil {
 			a.log.Warn("slack: bad socket mode event", "err", err)
 		}
-		return nil
+		return nil, nil
 	}
-	return nil
+	return nil, nil
 }

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -32,12 +33,14 @@ func TestEnvelopeSlashCommandRunsOnce(t *testing.T) {
 	a := newTestAdapter(t, f, rec, nil)
 	req := envelopeFrom(t, "envelope_slash_command.json")
 
-	ack, ok := a.envelope(context.Background(), req).(message)
+	payload, after := a.envelope(context.Background(), req)
+	ack, ok := payload.(message)
 	if !ok || ack.Text != "ok: show eds/1.1" || ack.ResponseType != "ephemeral" || len(ack.Blocks) != 1 {
 		t.Fatalf("ack payload %+v", ack)
 	}
+	after()
 	// A redelivery of the same envelope is acknowledged, not run.
-	if p := a.envelope(context.Background(), req); p != nil {
+	if p, after := a.envelope(context.Background(), req); p != nil || after != nil {
 		t.Errorf("redelivered envelope acked with %v", p)
 	}
 	reqs := rec.requests()
@@ -69,7 +72,7 @@ func TestRedeliveryToAnotherReplicaRunsOnce(t *testing.T) {
 
 	cmd := envelopeFrom(t, "envelope_slash_command.json")
 	one.envelope(context.Background(), cmd)
-	if p := two.envelope(context.Background(), cmd); p != nil {
+	if p, _ := two.envelope(context.Background(), cmd); p != nil {
 		t.Errorf("the other replica answered a redelivered envelope: %v", p)
 	}
 	if n := len(rec.requests()); n != 1 {
@@ -99,12 +102,13 @@ func TestRedeliveryToAnotherReplicaRunsOnce(t *testing.T) {
 func TestEnvelopeInteractiveViewErrors(t *testing.T) {
 	f := newFakeSlack(t)
 	rec := &recorder{answer: func(bot.Request) bot.Reply {
-		return bot.Reply{Ephemeral: true, Code: "invalid", Field: "progress", Text: "progress must be a whole number"}
+		return failed("invalid", "progress", "progress must be a whole number")
 	}}
 	a := newTestAdapter(t, f, rec, nil)
 	payload := readFile(t, "view_submission.json")
 	req := socketmode.Request{Type: "interactive", EnvelopeID: "e1", Payload: json.RawMessage(payload), AcceptsResponsePayload: true}
-	b, _ := json.Marshal(a.envelope(context.Background(), req))
+	p, _ := a.envelope(context.Background(), req)
+	b, _ := json.Marshal(p)
 	if !strings.Contains(string(b), `"response_action":"errors"`) || !strings.Contains(string(b), `"progress":"progress must be a whole number"`) {
 		t.Fatalf("ack %s", b)
 	}
@@ -113,11 +117,11 @@ func TestEnvelopeInteractiveViewErrors(t *testing.T) {
 func TestEnvelopeAppHomeOpened(t *testing.T) {
 	f := newFakeSlack(t)
 	rec := &recorder{answer: func(r bot.Request) bot.Reply {
-		return bot.Reply{Ephemeral: true, Text: "Your targets", Blocks: []bot.Block{{Title: "eds/1.1", Text: "🟢 on-track 40%"}}}
+		return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: "eds/1.1", Text: "🟢 on-track 40%"}}}
 	}}
 	a := newTestAdapter(t, f, rec, nil)
 	req := envelopeFrom(t, "envelope_events_api.json")
-	if p := a.envelope(context.Background(), req); p != nil {
+	if p, _ := a.envelope(context.Background(), req); p != nil {
 		t.Errorf("events ack payload %v", p)
 	}
 	waitCalls(t, f, "views.publish", 1)
@@ -125,6 +129,7 @@ func TestEnvelopeAppHomeOpened(t *testing.T) {
 	if pub["user_id"] != "U2CERLKJA" {
 		t.Errorf("published for %v", pub["user_id"])
 	}
+	checkLimits(t, pub)
 	view, _ := json.Marshal(pub["view"])
 	for _, want := range []string{`"type":"home"`, `My targets`, `*eds/1.1*\n🟢 on-track 40%`} {
 		if !strings.Contains(string(view), want) {
@@ -239,22 +244,32 @@ func TestSocketModeSession(t *testing.T) {
 	}
 }
 
+// A reply over Socket Mode's 20 KB ack limit is not acked inline: every
+// message of it follows through response_url, in order.
 func TestEnvelopeOversizedReplyFollowsUp(t *testing.T) {
 	f := newFakeSlack(t)
 	h := newHooks(t)
 	var blocks []bot.Block
-	for range 40 {
-		blocks = append(blocks, bot.Block{Text: strings.Repeat("x", 1000)})
+	for i := range 80 {
+		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("%02d %s", i, strings.Repeat("<x> ", 30))})
 	}
-	rec := &recorder{answer: func(bot.Request) bot.Reply { return bot.Reply{Ephemeral: true, Text: "big list", Blocks: blocks} }}
+	rec := &recorder{answer: func(bot.Request) bot.Reply { return bot.Reply{Ephemeral: true, Blocks: blocks} }}
 	a := newTestAdapter(t, f, rec, nil)
 	req := envelopeFrom(t, "envelope_slash_command.json")
 	req.Payload = json.RawMessage(strings.ReplaceAll(string(req.Payload), "https://hooks.slack.com", h.srv.URL))
-	ack, _ := a.envelope(context.Background(), req).(message)
-	if ack.Text != workingText {
+	payload, after := a.envelope(context.Background(), req)
+	if ack, _ := payload.(message); ack.Text != workingText {
 		t.Fatalf("ack %q; a reply over Socket Mode's 20KB limit must not be acked inline", ack.Text)
 	}
-	if got := h.next(t); got["text"] != "big list" || len(got["blocks"].([]any)) != 40 {
-		t.Errorf("follow-up text %v with %d blocks", got["text"], len(got["blocks"].([]any)))
+	after()
+	var got string
+	for range 3 {
+		m := h.next(t)
+		got += checkLimits(t, m)
+	}
+	for i := range 80 {
+		if !strings.Contains(got, fmt.Sprintf("%02d &lt;x&gt;", i)) {
+			t.Errorf("block %d is missing", i)
+		}
 	}
 }

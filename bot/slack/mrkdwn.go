@@ -1,0 +1,208 @@
+package slack
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// mentions decides how a user reference in a reply reads. Slack has no
+// silent mention: <@U1> notifies U1 wherever it is posted. So a
+// reference is live only where nobody else can see the message
+// (ephemeral replies, views) or where the reply lists the user in
+// Notify; everyone else is named as plain text, by the display name
+// users.info gave, or by id when there is none.
+type mentions struct {
+	all    bool              // every reference may be live: ephemeral replies, views
+	notify map[string]bool   // the users this message may notify
+	names  map[string]string // display names of the others, looked up beforehand
+}
+
+// liveMentions treats every reference as live: for messages only their
+// reader sees.
+var liveMentions = &mentions{all: true}
+
+// newMentions returns the mentions of a reply: all live when it is
+// ephemeral, otherwise live for its Notify list only.
+func newMentions(r bot.Reply, names map[string]string) *mentions {
+	m := &mentions{all: r.Ephemeral, names: names}
+	if len(r.Notify) > 0 {
+		m.notify = make(map[string]bool, len(r.Notify))
+		for _, id := range r.Notify {
+			m.notify[id] = true
+		}
+	}
+	return m
+}
+
+// live reports whether a reference to id renders as a Slack mention.
+// Only ids shaped like Slack's own (U… or W…, upper case and digits) are
+// ever live: anything else cannot be a user Slack knows.
+func (m *mentions) live(id string) bool {
+	return slackUserID(id) && (m.all || m.notify[id])
+}
+
+// user renders a reference to id as mrkdwn.
+func (m *mentions) user(id string) string {
+	if m.live(id) {
+		return "<@" + id + ">"
+	}
+	return escapeText(m.plain(id), false)
+}
+
+// plain is how a reference to id reads when it must not notify: "@Name",
+// or "@id" when the name is unknown.
+func (m *mentions) plain(id string) string {
+	if name := m.names[id]; name != "" {
+		return "@" + name
+	}
+	return "@" + id
+}
+
+// slackUserID reports whether id looks like a Slack user id.
+func slackUserID(id string) bool {
+	if len(id) < 2 || len(id) > 32 || (id[0] != 'U' && id[0] != 'W') {
+		return false
+	}
+	for i := 1; i < len(id); i++ {
+		if c := id[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// userIDs lists the users markup refers to.
+func userIDs(markup string, into map[string]bool) {
+	if !strings.Contains(markup, "<@") {
+		return
+	}
+	for _, sp := range bot.Parse(markup) {
+		if sp.Kind == bot.SpanUser {
+			into[sp.Text] = true
+		}
+	}
+}
+
+// toMrkdwn translates the bot's markup (bot/markup.go) into Slack mrkdwn.
+func toMrkdwn(markup string, m *mentions) string {
+	return spansMrkdwn(bot.Parse(markup), m, true)
+}
+
+// spansMrkdwn translates spans into mrkdwn; lineStart says the first
+// span begins a line. A run of spans in one style is wrapped in one pair
+// of markers: *`eds/1.1` Title* rather than *`eds/1.1`* *Title*.
+func spansMrkdwn(spans []bot.Span, m *mentions, lineStart bool) string {
+	var b, run strings.Builder
+	bold, strike := false, false
+	flush := func() {
+		b.WriteString(styled(run.String(), bold, strike))
+		run.Reset()
+	}
+	for _, sp := range spans {
+		if sp.Bold != bold || sp.Strike != strike {
+			flush()
+			bold, strike = sp.Bold, sp.Strike
+		}
+		var s string
+		switch sp.Kind {
+		case bot.SpanText:
+			s = escapeText(sp.Text, lineStart)
+		case bot.SpanCode:
+			if sp.Text != "" { // `` would show its backticks
+				s = "`" + escapeCode(sp.Text) + "`"
+			}
+		case bot.SpanLink:
+			s = link(sp)
+		case bot.SpanUser:
+			s = m.user(sp.Text)
+		}
+		run.WriteString(s)
+		if s != "" {
+			lineStart = sp.Kind == bot.SpanText && strings.HasSuffix(sp.Text, "\n")
+		}
+	}
+	flush()
+	return b.String()
+}
+
+// link renders a link span: <url> when it shows its URL, <url|label>
+// otherwise. Parse only makes links of http and https URLs holding none
+// of < > | or white space, so the URL cannot break out of the brackets;
+// the label is escaped so it cannot either.
+func link(sp bot.Span) string {
+	if sp.Text == sp.URL {
+		return "<" + sp.URL + ">"
+	}
+	return "<" + sp.URL + "|" + escapeLabel(sp.Text) + ">"
+}
+
+// styled wraps mrkdwn s in Slack's bold and strike markers. Slack ignores
+// a marker with white space on its inner side, so white space at either
+// end goes outside the markers.
+func styled(s string, bold, strike bool) string {
+	if !bold && !strike {
+		return s
+	}
+	rest := strings.TrimLeftFunc(s, unicode.IsSpace)
+	inner := strings.TrimRightFunc(rest, unicode.IsSpace)
+	if inner == "" {
+		return s
+	}
+	lead, trail := s[:len(s)-len(rest)], rest[len(inner):]
+	if strike {
+		inner = "~" + inner + "~"
+	}
+	if bold {
+		inner = "*" + inner + "*"
+	}
+	return lead + inner + trail
+}
+
+// plainText renders markup as escaped plain text, for the notification
+// fallback: styles dropped, code as its text, links as their label,
+// users as m says. It stops after about limit characters, at a space
+// where it can, and ends with … when it stopped early: the message
+// itself, in its blocks, is whole.
+func plainText(markup string, m *mentions, limit int) string {
+	var b strings.Builder
+	n := 0
+	for _, sp := range bot.Parse(markup) {
+		raw := sp.Text
+		if sp.Kind == bot.SpanUser {
+			if m.live(sp.Text) {
+				b.WriteString("<@" + sp.Text + ">")
+				n += len(sp.Text) + 3
+				continue
+			}
+			raw = m.plain(sp.Text)
+		}
+		raw = strings.ReplaceAll(raw, "\n", " ")
+		if left := limit - n; utf8.RuneCountInString(raw) > left {
+			cut := prefixRunes(raw, max(left, 0))
+			if i := strings.LastIndexByte(cut, ' '); i > 0 {
+				cut = cut[:i]
+			}
+			b.WriteString(escapeText(cut, n == 0))
+			b.WriteString("…")
+			break
+		}
+		b.WriteString(escapeText(raw, n == 0))
+		n += utf8.RuneCountInString(raw)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// prefixRunes returns the first n runes of s.
+func prefixRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}

@@ -1,0 +1,187 @@
+package slack
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// chunk is the mrkdwn of one section, and the markup line it starts
+// with.
+type chunk struct {
+	md   string
+	lead string
+}
+
+// sectionTexts translates markup lines and packs them into section
+// texts of at most maxSectionText characters, breaking between lines.
+// The markup's styles, code, links and user references all end within
+// a line, so each line translates on its own and a break between lines
+// never splits one. A line too long for a section is split by splitLine.
+func sectionTexts(lines []string, m *mentions) []chunk {
+	var out []chunk
+	var cur strings.Builder
+	n := 0
+	lead := ""
+	flush := func() {
+		if s := strings.TrimRightFunc(cur.String(), unicode.IsSpace); strings.TrimSpace(s) != "" {
+			out = append(out, chunk{md: s, lead: lead})
+		}
+		cur.Reset()
+		n, lead = 0, ""
+	}
+	add := func(md, line string) {
+		k := slackLen(md)
+		if cur.Len() > 0 && n+1+k > maxSectionText {
+			flush()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte('\n')
+			n++
+		}
+		if lead == "" && strings.TrimSpace(line) != "" {
+			lead = line
+		}
+		cur.WriteString(md)
+		n += k
+	}
+	for _, line := range lines {
+		md := toMrkdwn(line, m)
+		if slackLen(md) <= maxSectionText {
+			add(md, line)
+			continue
+		}
+		// The first part fills what is left of the current section.
+		room := maxSectionText
+		if cur.Len() > 0 {
+			room -= n + 1
+		}
+		for _, part := range splitLine(line, m, room, maxSectionText) {
+			add(part, line)
+		}
+	}
+	flush()
+	return out
+}
+
+// splitLine splits one markup line whose mrkdwn is longer than limit
+// into parts of at most limit characters, the first of at most first
+// characters when that is room for some of it. It breaks after a space, so a
+// word, an entity (&amp;), a code span, a link and a user reference stay
+// whole; a bold or struck run broken in two is closed and reopened, so
+// each part reads as styled. Only a single word, code span or link longer
+// than limit is broken inside itself: a word at any character, code into
+// code spans, a link into the text of its label and URL, so nothing is
+// lost even then.
+func splitLine(line string, m *mentions, first, limit int) []string {
+	var toks []bot.Span
+	for _, sp := range bot.Parse(line) {
+		if sp.Kind == bot.SpanText {
+			toks = append(toks, words(sp)...)
+		} else {
+			toks = append(toks, sp)
+		}
+	}
+	var parts []string
+	var cur []bot.Span
+	size := 0
+	room := min(first, limit)
+	flush := func() {
+		if len(cur) > 0 {
+			parts = append(parts, spansMrkdwn(merge(cur), m, true))
+		}
+		cur, size, room = nil, 0, limit
+	}
+	for _, tk := range toks {
+		// Rendered alone and at a line's start, a token is at least as
+		// long as it is inside a run of tokens: the sum bounds the part.
+		k := slackLen(spansMrkdwn([]bot.Span{tk}, m, true))
+		if k > limit {
+			flush()
+			for _, p := range breakSpan(tk, m, limit) {
+				parts = append(parts, spansMrkdwn([]bot.Span{p}, m, true))
+			}
+			continue
+		}
+		if size+k > room {
+			if len(cur) == 0 {
+				room = limit // no room left where it started: start afresh
+			} else {
+				flush()
+			}
+		}
+		cur = append(cur, tk)
+		size += k
+	}
+	flush()
+	return parts
+}
+
+// words splits a text span after each run of spaces.
+func words(sp bot.Span) []bot.Span {
+	var out []bot.Span
+	s := sp.Text
+	for s != "" {
+		i := strings.IndexByte(s, ' ')
+		if i < 0 {
+			i = len(s)
+		}
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		w := sp
+		w.Text = s[:i]
+		out = append(out, w)
+		s = s[i:]
+	}
+	return out
+}
+
+// merge joins adjacent text spans of one style, as Parse would have.
+func merge(spans []bot.Span) []bot.Span {
+	out := make([]bot.Span, 0, len(spans))
+	for _, sp := range spans {
+		if n := len(out); n > 0 && sp.Kind == bot.SpanText && out[n-1].Kind == bot.SpanText && out[n-1].Bold == sp.Bold && out[n-1].Strike == sp.Strike {
+			out[n-1].Text += sp.Text
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// breakSpan breaks a span that renders longer than limit into spans that
+// each render within it. Escaping makes a character at most five (&amp;),
+// and the style markers add four, so pieces of (limit-8)/5 characters
+// always fit.
+func breakSpan(sp bot.Span, m *mentions, limit int) []bot.Span {
+	switch sp.Kind {
+	case bot.SpanLink:
+		// Too long to be a link: show its label and URL as text.
+		text := sp.URL
+		if sp.Text != sp.URL {
+			text = sp.Text + " (" + sp.URL + ")"
+		}
+		sp = bot.Span{Kind: bot.SpanText, Text: text, Bold: sp.Bold, Strike: sp.Strike}
+	case bot.SpanUser:
+		sp = bot.Span{Kind: bot.SpanText, Text: m.plain(sp.Text), Bold: sp.Bold, Strike: sp.Strike}
+	}
+	n := max((limit-8)/5, 1)
+	var out []bot.Span
+	s := sp.Text
+	for s != "" {
+		i, k := 0, 0
+		for i < len(s) && k < n {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			k++
+		}
+		p := sp
+		p.Text = s[:i]
+		out = append(out, p)
+		s = s[i:]
+	}
+	return out
+}
