@@ -81,7 +81,9 @@ func (h *fakeHandler) Handle(_ context.Context, r bot.Request) bot.Reply {
 	if h.reply != nil {
 		return h.reply(r)
 	}
-	return bot.Reply{Text: "ok: " + r.Text, Command: "test"}
+	reply := bot.Say("ok: "+bot.Escape(r.Text), false)
+	reply.Command = "test"
+	return reply
 }
 
 func (h *fakeHandler) requests() []bot.Request {

@@ -1,0 +1,412 @@
+package discord
+
+import (
+	"strings"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// The bot's declared markup (bot/markup.go) rendered as Discord markdown.
+//
+// Text is backslash-escaped so nothing in it is live: Discord's escape
+// rule takes any ASCII punctuation after a backslash literally, so an
+// escape never shows. Escaping [ and ] means a masked link [label](url)
+// can never form from text; escaping < means no mention, channel, emoji
+// or timestamp tag can; escaping @ means no @everyone or @here.
+//
+// A link whose label is its URL is written <url>: the angle brackets
+// delimit it exactly (a bare URL would be cut at Discord's guess of where
+// it ends) and keep Discord from adding a preview of someone's link to
+// the bot's message. A labelled link, which only the bot writes, is a
+// masked link [label](url) where Discord renders those (descriptions and
+// field values), and "label (<url>)" elsewhere.
+//
+// User references are <@id>: whether they notify anyone is the
+// message's allowed_mentions (see mentions), not the markdown.
+
+// dialect is where rendered markdown goes: Discord renders a different
+// subset in each place.
+type dialect uint8
+
+const (
+	// inContent is message content: styles, code, mentions and <url>
+	// links, but not masked links.
+	inContent dialect = iota
+	// inEmbed is an embed description or field value: masked links too.
+	inEmbed
+	// inTitle is an embed title or field name, where Discord renders
+	// styles and code but shows mentions and links as raw text. A title
+	// that holds either goes in the description instead (see titled).
+	inTitle
+)
+
+// alwaysEscaped are the characters escaped wherever they are in text.
+const alwaysEscaped = "\\*_~`|<>[]@"
+
+var escaped = func() (t [256]bool) {
+	for i := 0; i < len(alwaysEscaped); i++ {
+		t[alwaysEscaped[i]] = true
+	}
+	return t
+}()
+
+// escape makes text inert. lineStart says s begins a line, where
+// Discord also reads headers (#), lists (-, 1.) and subtext (-#).
+func escape(s string, lineStart bool) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	i := 0
+	if lineStart {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			b.WriteByte(s[i])
+			i++
+		}
+		switch j := i; {
+		case j < len(s) && (s[j] == '#' || s[j] == '-' || s[j] == '+'):
+			b.WriteByte('\\')
+		default:
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j > i && j < len(s) && (s[j] == '.' || s[j] == ')') {
+				b.WriteString(s[i:j])
+				b.WriteByte('\\')
+				i = j
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if escaped[s[i]] {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// spansOf parses one line of markup, turning URLs inside text into links
+// that show themselves, as bot.UserText does: Discord would link them
+// anyway, and this way they are delimited exactly and not escaped.
+func spansOf(line string) []bot.Span {
+	var out []bot.Span
+	for _, sp := range bot.Parse(line) {
+		if sp.Kind != bot.SpanText || !strings.Contains(sp.Text, "http") {
+			out = append(out, sp)
+			continue
+		}
+		for _, sub := range bot.Parse(bot.UserText(sp.Text)) {
+			sub.Bold, sub.Strike = sp.Bold, sp.Strike
+			out = append(out, sub)
+		}
+	}
+	return out
+}
+
+// renderSpans renders one line's spans. Strike is the outer style and
+// bold the inner, each opened once for a run of spans that share it:
+// Discord matches ** and ~~ lazily, so "**a****b**" would not read as
+// two bold runs.
+func renderSpans(spans []bot.Span, d dialect) string {
+	var b strings.Builder
+	var bold, strike bool // the styles open
+	set := func(wantBold, wantStrike bool) {
+		if bold && (!wantBold || strike != wantStrike) {
+			b.WriteString("**")
+			bold = false
+		}
+		if strike && !wantStrike {
+			if strings.HasSuffix(b.String(), "~") {
+				// "\~~~" would end the run a character early.
+				b.WriteString("\u200b")
+			}
+			b.WriteString("~~")
+			strike = false
+		}
+		if wantStrike && !strike {
+			b.WriteString("~~")
+			strike = true
+		}
+		if wantBold && !bold {
+			b.WriteString("**")
+			bold = true
+		}
+	}
+	for _, sp := range spans {
+		// Discord reads headers and lists after leading blanks.
+		body := spanBody(sp, d, strings.TrimLeft(b.String(), " \t") == "")
+		if body == "" {
+			continue
+		}
+		// Code or a link holding a closing marker would end its style
+		// inside itself, so it goes outside that style.
+		set(sp.Bold && !strings.Contains(body, "**"), sp.Strike && !strings.Contains(body, "~~"))
+		b.WriteString(body)
+	}
+	set(false, false)
+	return b.String()
+}
+
+// spanBody is one span without its style markers.
+func spanBody(sp bot.Span, d dialect, lineStart bool) string {
+	switch sp.Kind {
+	case bot.SpanCode:
+		return code(sp.Text)
+	case bot.SpanLink:
+		switch {
+		case d == inTitle && sp.Text == sp.URL:
+			return escape(sp.URL, lineStart)
+		case d == inTitle:
+			return escape(sp.Text+" ("+sp.URL+")", lineStart)
+		case sp.Text == sp.URL:
+			return "<" + sp.URL + ">"
+		case d == inContent:
+			return escape(sp.Text, lineStart) + " (<" + sp.URL + ">)"
+		default:
+			// A ( or ) in the URL would end or confuse the masked link's
+			// parentheses; percent-encoded they mean the same.
+			u := strings.NewReplacer("(", "%28", ")", "%29").Replace(sp.URL)
+			return "[" + escape(sp.Text, false) + "](" + u + ")"
+		}
+	case bot.SpanUser:
+		// Discord's ids are snowflakes; anything else would show raw.
+		if d == inTitle || !snowflake(sp.Text) {
+			return escape("@"+sp.Text, lineStart)
+		}
+		return "<@" + sp.Text + ">"
+	default:
+		return escape(sp.Text, lineStart)
+	}
+}
+
+// code shows s verbatim: fenced by one more backtick than its longest run
+// of backticks, and padded with a space when it starts or ends with one.
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	pad := ""
+	if s[0] == '`' || s[len(s)-1] == '`' {
+		pad = " "
+	}
+	return fence + pad + s + pad + fence
+}
+
+func snowflake(id string) bool {
+	if id == "" || len(id) > 20 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainTitle reports whether spans render faithfully in a title: only
+// text and code, which Discord styles there.
+func plainTitle(spans []bot.Span) bool {
+	for _, sp := range spans {
+		if sp.Kind != bot.SpanText && sp.Kind != bot.SpanCode {
+			return false
+		}
+	}
+	return true
+}
+
+// width counts characters as Discord's limits might: in UTF-16 code
+// units, which is never fewer than code points, so a payload within these
+// counts is within Discord's whichever way it counts.
+func width(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xffff {
+			n++
+		}
+	}
+	return n
+}
+
+// markdownLines renders markup as lines of markdown, each at most max
+// wide, all bold when bold is set (a title shown in a description).
+// Markup styles end at the end of a line and no entity spans two, so
+// each line renders alone; a line too wide is split between words (see
+// splitLine), never inside an entity.
+func markdownLines(markup string, d dialect, max int, bold bool) []string {
+	if markup == "" {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(markup, "\n") {
+		spans := spansOf(line)
+		if bold {
+			for i := range spans {
+				spans[i].Bold = true
+			}
+		}
+		if s := renderSpans(spans, d); width(s) <= max {
+			out = append(out, s)
+			continue
+		}
+		out = append(out, splitLine(spans, d, max)...)
+	}
+	return out
+}
+
+// splitLine breaks a line's spans into pieces at most max wide, at
+// spaces where it can. Each piece renders alone, styles reopened.
+func splitLine(spans []bot.Span, d dialect, max int) []string {
+	var out, cur []bot.Span
+	var pieces []string
+	size := 0
+	flush := func() {
+		if len(cur) > 0 {
+			pieces = append(pieces, renderSpans(mergeText(cur), d))
+		}
+		cur, size = nil, 0
+	}
+	for _, sp := range spans {
+		out = appendTokens(out[:0], sp, d, max)
+		for _, tk := range out {
+			// A token's width alone, markers and a line-start escape
+			// included, bounds what it adds to a piece.
+			w := width(renderSpans([]bot.Span{tk}, d))
+			if size+w > max {
+				flush()
+			}
+			cur = append(cur, tk)
+			size += w
+		}
+	}
+	flush()
+	return pieces
+}
+
+// mergeText joins adjacent text spans of one style, so that escaping
+// sees the text as a whole: "1" and ". x" apart hide a list from it.
+func mergeText(spans []bot.Span) []bot.Span {
+	out := spans[:0:0]
+	for _, sp := range spans {
+		if n := len(out); n > 0 && sp.Kind == bot.SpanText && out[n-1].Kind == bot.SpanText && out[n-1].Bold == sp.Bold && out[n-1].Strike == sp.Strike {
+			out[n-1].Text += sp.Text
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// markerRoom is the most that style markers (with the zero-width space
+// before a closing ~~) and a line-start escape add to a span's text.
+const markerRoom = 10
+
+// appendTokens splits sp into tokens that each fit in max: text into
+// words (each keeping its trailing spaces), and a word or code wider
+// than max into pieces of characters. A link or user reference is one
+// token; one too wide for any message says so instead.
+func appendTokens(out []bot.Span, sp bot.Span, d dialect, max int) []bot.Span {
+	switch sp.Kind {
+	case bot.SpanText:
+		for rest := sp.Text; rest != ""; {
+			end := strings.IndexByte(rest, ' ')
+			if end < 0 {
+				end = len(rest)
+			}
+			for end < len(rest) && rest[end] == ' ' {
+				end++
+			}
+			word := sp
+			word.Text = rest[:end]
+			rest = rest[end:]
+			if width(renderSpans([]bot.Span{word}, d)) <= max {
+				out = append(out, word)
+				continue
+			}
+			// Escaping at most doubles a character's width.
+			for _, part := range cutRunes(word.Text, (max-markerRoom)/2) {
+				w := word
+				w.Text = part
+				out = append(out, w)
+			}
+		}
+	case bot.SpanCode:
+		if width(renderSpans([]bot.Span{sp}, d)) <= max {
+			return append(out, sp)
+		}
+		fence := len(code(sp.Text)) - len(sp.Text) // fences and padding, in bytes of ASCII
+		for _, part := range cutRunes(sp.Text, max-markerRoom-fence-2) {
+			c := sp
+			c.Text = part
+			out = append(out, c)
+		}
+	default:
+		if width(renderSpans([]bot.Span{sp}, d)) <= max {
+			return append(out, sp)
+		}
+		what := "a link"
+		if sp.Kind == bot.SpanUser {
+			what = "a user reference"
+		}
+		out = append(out, bot.Span{Kind: bot.SpanText, Text: "(" + what + " too long for Discord to show)", Bold: sp.Bold, Strike: sp.Strike})
+	}
+	return out
+}
+
+// cutRunes cuts s into pieces of at most n UTF-16 units, on character
+// boundaries.
+func cutRunes(s string, n int) []string {
+	n = max(n, 2)
+	var out []string
+	start, w := 0, 0
+	for i, r := range s {
+		rw := 1
+		if r > 0xffff {
+			rw = 2
+		}
+		if w+rw > n {
+			out = append(out, s[start:i])
+			start, w = i, 0
+		}
+		w += rw
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// packLines joins lines into chunks at most max wide, breaking only
+// between lines. Every line must be at most max wide.
+func packLines(lines []string, max int) []string {
+	var chunks []string
+	var b strings.Builder
+	size := 0
+	for i, l := range lines {
+		w := width(l)
+		if i > 0 && size+1+w > max {
+			chunks = append(chunks, b.String())
+			b.Reset()
+			size = 0
+		} else if i > 0 {
+			b.WriteByte('\n')
+			size++
+		}
+		b.WriteString(l)
+		size += w
+	}
+	if len(lines) > 0 {
+		chunks = append(chunks, b.String())
+	}
+	return chunks
+}
