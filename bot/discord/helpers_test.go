@@ -129,7 +129,7 @@ type fakeDiscord struct {
 }
 
 func newFakeDiscord(t testing.TB, answer func(w http.ResponseWriter, r recorded, n int)) *fakeDiscord {
-	f := &fakeDiscord{got: make(chan recorded, 100), answer: answer}
+	f := &fakeDiscord{got: make(chan recorded, 1000), answer: answer}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		rec := recorded{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body}

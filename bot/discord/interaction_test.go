@@ -1,12 +1,15 @@
 package discord
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
@@ -486,5 +489,32 @@ func TestAutocompleteSlowOrPanicking(t *testing.T) {
 	resp = decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
 	if resp.Type != 8 || len(resp.Data.Choices) != 0 {
 		t.Errorf("panicking completer: %+v", resp)
+	}
+}
+
+// Discord refuses a follow-up to an interaction it has not seen
+// answered: over HTTP the response goes out when the handler returns, so
+// follow-ups wait for that.
+func TestFollowUpsWaitForTheResponse(t *testing.T) {
+	api := newFakeDiscord(t, nil)
+	var blocks []bot.Block
+	for i := range 11 {
+		blocks = append(blocks, bot.Block{Title: fmt.Sprint("objective ", i)})
+	}
+	a := newAdapter(t, &fakeHandler{reply: func(bot.Request) bot.Reply { return bot.Reply{Blocks: blocks} }}, api, nil)
+	ctx, responded := withAnswered(t.Context())
+	ix := decodeInteraction(t, withOptions(t, "list", nil)).Interaction
+	var first *discordgo.InteractionResponse
+	if err := a.interact(ctx, ix, func(_ context.Context, r *discordgo.InteractionResponse) error { first = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if first == nil || len(first.Data.Embeds) != 10 {
+		t.Fatalf("response %+v", first)
+	}
+	time.Sleep(100 * time.Millisecond)
+	api.none(t)
+	responded()
+	if r := api.next(t); r.Method != "POST" || !strings.Contains(string(r.Body), "objective 10") {
+		t.Fatalf("follow-up %s %s", r.Method, r.Body)
 	}
 }
