@@ -11,8 +11,11 @@ import (
 // Text is backslash-escaped so nothing in it is live: Discord's escape
 // rule takes any ASCII punctuation after a backslash literally, so an
 // escape never shows. Escaping [ and ] means a masked link [label](url)
-// can never form from text; escaping < means no mention, channel, emoji
-// or timestamp tag can; escaping @ means no @everyone or @here.
+// can never form from text, so ( and ) need no escape; escaping < means
+// no mention, channel, emoji or timestamp tag can; escaping @ means no
+// @everyone or @here; * _ ~ ` | and > cover styles, code, spoilers and
+// quotes. Headers, lists and subtext (# - + 1.) are live only at the
+// start of a line, so they are escaped only there.
 //
 // A link whose label is its URL is written <url>: the angle brackets
 // delimit it exactly (a bare URL would be cut at Discord's guess of where
@@ -180,6 +183,8 @@ func spanBody(sp bot.Span, d dialect, lineStart bool) string {
 
 // code shows s verbatim: fenced by one more backtick than its longest run
 // of backticks, and padded with a space when it starts or ends with one.
+// Code holding two backticks in a row needs a fence of three, which
+// Discord shows as a code block rather than inline: still verbatim.
 func code(s string) string {
 	if s == "" {
 		return ""

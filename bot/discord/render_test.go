@@ -175,7 +175,7 @@ func TestRenderButtons(t *testing.T) {
 	if f := b[1].(discordgo.Button); f.Style != discordgo.PrimaryButton {
 		t.Errorf("form button style %v", f.Style)
 	}
-	if d := msgs[0].Embeds[1].Description; d != "“Add 1\\.9” does not fit in a Discord button: type ``/target "+long+"``" && d != "“Add 1.9” does not fit in a Discord button: type `/target "+long+"`" {
+	if d := msgs[0].Embeds[1].Description; d != "“Add 1.9” does not fit in a Discord button: type `/target "+long+"`" {
 		t.Errorf("the too-long button says %q", d)
 	}
 	if l := msgs[1].Components[0].(discordgo.ActionsRow).Components[0].(discordgo.Button).Label; l != strings.Repeat("e", 79)+"…" {
