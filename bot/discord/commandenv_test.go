@@ -41,7 +41,7 @@ func newCommandEnv(t *testing.T) *commandEnv {
 	for _, text := range []string{"import eds", "import nhse-2024-26", "update eds/1.1 10% on-track", "digest here"} {
 		r := e.h.Handle(t.Context(), bot.Request{Workspace: "discord:81234", Channel: "90001", User: "555000111", PlatformAdmin: true, Text: text})
 		if r.Code != "" {
-			t.Fatalf("%s: %s", text, r.Text)
+			t.Fatalf("%s: %s", text, r.Text())
 		}
 	}
 	return e

@@ -12,7 +12,15 @@
 //     kind is sent as a new follow-up and the placeholder deleted.
 //   - Buttons carry "cmd:<command>" or "form:<command>". In a DM, where a
 //     click names no server, they carry it: "cmd@<guild>:<command>".
-//   - Replies let user mentions ping, never @everyone or roles.
+//   - A message may notify exactly the users its reply's Notify lists
+//     (allowed_mentions with parse empty): a digest names people without
+//     pinging them, a reminder DM pings its owner, and nothing anyone
+//     types pings @everyone, @here or a role.
+//   - Replies are rendered from the declared markup into Discord
+//     markdown, user text inert (see markdown.go), and split, never cut:
+//     long text continues in more embeds and messages (see render.go);
+//     a digest's details follow its top message as further messages;
+//     an interaction's further messages are follow-ups.
 //   - Commands in DMs are refused: the workspace is the server.
 package discord
 

@@ -26,7 +26,7 @@ func FuzzInteraction(f *testing.F) {
 	}()
 	h := completingHandler{
 		fakeHandler: &fakeHandler{reply: func(r bot.Request) bot.Reply {
-			return bot.Reply{Text: r.Text, Blocks: []bot.Block{{Title: r.Text, Buttons: []bot.Button{{Command: r.Text}}}}}
+			return bot.Reply{Blocks: []bot.Block{{Text: r.Text}, {Title: r.Text, Text: r.Text, Buttons: []bot.Button{{Command: r.Text}}}}, Notify: []string{r.User}}
 		}},
 		complete: func(ws, prefix string, limit int) []bot.Choice { return []bot.Choice{{Value: prefix, Label: prefix}} },
 	}

@@ -84,7 +84,9 @@ func (h *fakeHandler) Handle(_ context.Context, r bot.Request) bot.Reply {
 	if h.reply != nil {
 		return h.reply(r)
 	}
-	return bot.Reply{Text: "ok: " + describe(r), Command: "test"}
+	reply := bot.Say("ok: "+bot.Escape(describe(r)), false)
+	reply.Command = "test"
+	return reply
 }
 
 // describe is a request in one line: its text, or its verb and named
@@ -143,7 +145,7 @@ type fakeDiscord struct {
 }
 
 func newFakeDiscord(t testing.TB, answer func(w http.ResponseWriter, r recorded, n int)) *fakeDiscord {
-	f := &fakeDiscord{got: make(chan recorded, 100), answer: answer}
+	f := &fakeDiscord{got: make(chan recorded, 1000), answer: answer}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		rec := recorded{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body}

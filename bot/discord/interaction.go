@@ -63,7 +63,10 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		return json.NewEncoder(w).Encode(resp)
 	}
-	if err := a.interact(r.Context(), &ix, respond); err != nil {
+	// Follow-ups wait until this response is on its way back.
+	ctx, responded := withAnswered(r.Context())
+	defer responded()
+	if err := a.interact(ctx, &ix, respond); err != nil {
 		a.log.WarnContext(r.Context(), "discord: interaction failed", "id", ix.ID, "type", ix.Type, "err", err)
 		if !answered {
 			http.Error(w, "unsupported interaction", http.StatusBadRequest)

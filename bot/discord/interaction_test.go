@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -106,18 +110,21 @@ func TestCommandOptionsAreNamedArgs(t *testing.T) {
 func TestCommandRequestAndReply(t *testing.T) {
 	fh := &fakeHandler{reply: func(r bot.Request) bot.Reply {
 		return bot.Reply{
-			Text: "<@555000111> updated *eds/1.1*: 40% on track\nBoard signed off the data plan",
-			Blocks: []bot.Block{{
-				Title: "eds/1.1 Data collection", Text: "Board signed off the data plan", Colour: framework.OnTrack.Colour(),
-				Fields:  []bot.Field{{Name: "Progress", Value: framework.ProgressBar(40), Inline: true}},
-				Buttons: []bot.Button{{Label: "Log update", Command: "update eds/1.1", Form: true, Style: "primary"}},
-			}},
+			Blocks: []bot.Block{
+				{Text: "<@555000111> updated `eds/1.1`: 40% on track"},
+				{
+					Title: "`eds/1.1` Data collection", Text: view.Note("Board signed off the *data* plan"), Colour: view.StatusColour(framework.OnTrack),
+					Fields:  []bot.Field{{Name: "Progress", Value: view.ProgressBar(40), Inline: true}},
+					Buttons: []bot.Button{{Label: "Log update", Command: "update eds/1.1", Form: true, Style: "primary"}},
+				},
+			},
 			Command: "update",
 		}
 	}}
 	a := newAdapter(t, fh, nil, nil)
 	body := fixture(t, "command_update.json")
-	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	rec := post(t, a, body, signed(t, testNow, body))
+	resp := decodeResponse(t, rec)
 
 	want := bot.Request{
 		Workspace: "discord:81234", Channel: "90001", User: "555000111", UserName: "Priya (EDI lead)",
@@ -130,14 +137,28 @@ func TestCommandRequestAndReply(t *testing.T) {
 	if resp.Type != 4 || resp.Data.Flags != 0 {
 		t.Fatalf("response type %d flags %d, want 4 and public", resp.Type, resp.Data.Flags)
 	}
-	if resp.Data.Content != "<@555000111> updated *eds/1.1*: 40% on track" {
-		t.Errorf("content %q, want the first line", resp.Data.Content)
+	// The text block is the content; the block with a title is an embed.
+	if resp.Data.Content != "<@555000111> updated `eds/1.1`: 40% on track" {
+		t.Errorf("content %q", resp.Data.Content)
 	}
-	if len(resp.Data.Embeds) != 1 || !strings.Contains(string(resp.Data.Embeds[0]), `"color":3061373`) {
-		t.Errorf("embeds %s, want one in on-track green (0x2eb67d)", resp.Data.Embeds)
+	wantEmbed := `{"title":"` + "`eds/1.1`" + ` Data collection","description":"“Board signed off the \\*data\\* plan”","color":3061373,"fields":[{"name":"Progress","value":"▓▓▓▓░░░░░░ 40%","inline":true}]}`
+	if len(resp.Data.Embeds) != 1 || string(resp.Data.Embeds[0]) != wantEmbed {
+		t.Errorf("embeds %s\nwant %s", resp.Data.Embeds, wantEmbed)
 	}
 	if len(resp.Data.Components) != 1 || !strings.Contains(string(resp.Data.Components[0]), `"custom_id":"form:update eds/1.1"`) {
 		t.Errorf("components %s, want the form button", resp.Data.Components)
+	}
+	// The mention names Priya without notifying her: the reply lists no
+	// one to notify.
+	var wire struct {
+		Data wireMessage `json:"data"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &wire); err != nil {
+		t.Fatal(err)
+	}
+	checkLimits(t, "response", wire.Data)
+	if am := wire.Data.AllowedMentions; len(am.Users) != 0 {
+		t.Errorf("allowed_mentions %+v, want no users", am)
 	}
 }
 
@@ -182,12 +203,12 @@ func TestCommandInDM(t *testing.T) {
 
 func TestErrorRepliesAreEphemeral(t *testing.T) {
 	fh := &fakeHandler{reply: func(bot.Request) bot.Reply {
-		return bot.Reply{Text: "unknown target `9.9`: try `/target list`", Code: framework.ENOTFOUND}
+		return bot.Reply{Blocks: []bot.Block{{Text: "unknown target `9.9`: try `/target list`"}}, Code: framework.ENOTFOUND}
 	}}
 	a := newAdapter(t, fh, nil, nil)
 	body := fixture(t, "command_update.json")
 	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
-	if resp.Data.Flags != 64 || !strings.Contains(resp.Data.Content, "9.9") {
+	if resp.Data.Flags != 64 || resp.Data.Content != "unknown target `9.9`: try `/target list`" {
 		t.Fatalf("error reply %+v, want ephemeral with the message", resp.Data)
 	}
 }
@@ -382,13 +403,13 @@ func TestDeferred(t *testing.T) {
 		wantBody  string
 	}{
 		{"update in channel", "update", []map[string]any{opt("target", 3, "eds/1.1"), opt("status", 3, "done")},
-			bot.Reply{Text: "eds/1.1 is done"}, 0,
-			[]string{"PATCH " + hook + "/messages/@original"}, `"content":"eds/1.1 is done"`},
+			bot.Say("`eds/1.1` is done", false), 0,
+			[]string{"PATCH " + hook + "/messages/@original"}, `"content":"` + "`eds/1.1`" + ` is done"`},
 		{"query ephemeral", "list", nil,
-			bot.Reply{Text: "3 targets", Ephemeral: true}, 64,
+			bot.Say("3 targets", true), 64,
 			[]string{"PATCH " + hook + "/messages/@original"}, `"content":"3 targets"`},
 		{"update fails", "update", []map[string]any{opt("target", 3, "9.9")},
-			bot.Reply{Text: "unknown target", Code: framework.ENOTFOUND, Ephemeral: true}, 0,
+			bot.Reply{Blocks: []bot.Block{{Text: "unknown target"}}, Code: framework.ENOTFOUND, Ephemeral: true}, 0,
 			[]string{"POST " + hook, "DELETE " + hook + "/messages/@original"}, `"flags":64`},
 	}
 	for _, c := range cases {
@@ -452,7 +473,7 @@ func TestGatewayInteraction(t *testing.T) {
 
 func TestDMButtonCarriesServer(t *testing.T) {
 	fh := &fakeHandler{reply: func(r bot.Request) bot.Reply {
-		return bot.Reply{Text: "snoozed", Blocks: []bot.Block{{Title: "eds/1.1", Buttons: []bot.Button{{Label: "Undo", Command: "undo"}}}}}
+		return bot.Reply{Blocks: []bot.Block{{Text: "snoozed"}, {Title: "`eds/1.1`", Buttons: []bot.Button{{Label: "Undo", Command: "undo"}}}}}
 	}}
 	a := newAdapter(t, fh, nil, nil)
 	body := editFixture(t, "modal_submit.json", func(m map[string]any) {
@@ -469,25 +490,42 @@ func TestDMButtonCarriesServer(t *testing.T) {
 	}
 }
 
+// A reply longer than one message: the first message is the interaction
+// response, the rest follow through the webhook in order, each as
+// ephemeral as the reply, and only after the response has gone.
 func TestLongReplyOverflowsIntoFollowUps(t *testing.T) {
 	api := newFakeDiscord(t, nil)
-	var details []bot.Block
-	for range 12 {
-		details = append(details, bot.Block{Title: "objective"})
+	var blocks []bot.Block
+	for i := range 12 {
+		blocks = append(blocks, bot.Block{Title: fmt.Sprintf("objective %d", i)})
 	}
 	fh := &fakeHandler{reply: func(bot.Request) bot.Reply {
-		return bot.Reply{Text: "digest", Details: details, Ephemeral: true}
+		return bot.Reply{Blocks: append([]bot.Block{{Text: "12 objectives"}}, blocks...), Details: []bot.Block{{Title: "details"}}, Ephemeral: true}
 	}}
 	a := newAdapter(t, fh, api, nil)
 	body := withOptions(t, "list", nil)
 	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
-	if len(resp.Data.Embeds) != 10 || resp.Data.Flags != 64 {
-		t.Fatalf("response has %d embeds, flags %d", len(resp.Data.Embeds), resp.Data.Flags)
+	if resp.Data.Content != "12 objectives" || len(resp.Data.Embeds) != 10 || resp.Data.Flags != 64 {
+		t.Fatalf("response %q with %d embeds, flags %d", resp.Data.Content, len(resp.Data.Embeds), resp.Data.Flags)
 	}
-	r := api.next(t)
-	b := r.json(t)
-	if r.Method != "POST" || !strings.HasPrefix(r.Path, "/webhooks/"+testAppID+"/") || len(b["embeds"].([]any)) != 2 || b["flags"] != float64(64) {
-		t.Fatalf("overflow %s %s %s", r.Method, r.Path, r.Body)
+	var titles []string
+	for _, want := range []int{2, 1} {
+		r := api.next(t)
+		var m wireMessage
+		if err := json.Unmarshal(r.Body, &m); err != nil {
+			t.Fatal(err)
+		}
+		checkLimits(t, "follow-up", m)
+		if r.Method != "POST" || r.Path != "/webhooks/"+testAppID+"/aW50ZXJhY3Rpb246MTIwMDAwMDAwMDAwMDAwMDAwMjp0b2tlbg" || len(m.Embeds) != want || m.Flags != 64 {
+			t.Fatalf("follow-up %s %s %s", r.Method, r.Path, r.Body)
+		}
+		for _, e := range m.Embeds {
+			titles = append(titles, e.Title)
+		}
+	}
+	api.none(t)
+	if got := strings.Join(titles, ","); got != "objective 10,objective 11,details" {
+		t.Errorf("follow-ups hold %s", got)
 	}
 }
 
@@ -496,7 +534,7 @@ func TestHandlerPanicIsAnInternalError(t *testing.T) {
 	a := newAdapter(t, fh, nil, nil)
 	body := fixture(t, "command_update.json")
 	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
-	if resp.Data.Flags != 64 || !strings.Contains(resp.Data.Content, "internal error") {
+	if resp.Data.Flags != 64 || !strings.HasPrefix(resp.Data.Content, "Something went wrong on our side") {
 		t.Fatalf("response %+v", resp.Data)
 	}
 }
@@ -532,5 +570,32 @@ func TestAutocompleteSlowOrPanicking(t *testing.T) {
 	resp = decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
 	if resp.Type != 8 || len(resp.Data.Choices) != 0 {
 		t.Errorf("panicking completer: %+v", resp)
+	}
+}
+
+// Discord refuses a follow-up to an interaction it has not seen
+// answered: over HTTP the response goes out when the handler returns, so
+// follow-ups wait for that.
+func TestFollowUpsWaitForTheResponse(t *testing.T) {
+	api := newFakeDiscord(t, nil)
+	var blocks []bot.Block
+	for i := range 11 {
+		blocks = append(blocks, bot.Block{Title: fmt.Sprint("objective ", i)})
+	}
+	a := newAdapter(t, &fakeHandler{reply: func(bot.Request) bot.Reply { return bot.Reply{Blocks: blocks} }}, api, nil)
+	ctx, responded := withAnswered(t.Context())
+	ix := decodeInteraction(t, withOptions(t, "list", nil)).Interaction
+	var first *discordgo.InteractionResponse
+	if err := a.interact(ctx, ix, func(_ context.Context, r *discordgo.InteractionResponse) error { first = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if first == nil || len(first.Data.Embeds) != 10 {
+		t.Fatalf("response %+v", first)
+	}
+	time.Sleep(100 * time.Millisecond)
+	api.none(t)
+	responded()
+	if r := api.next(t); r.Method != "POST" || !strings.Contains(string(r.Body), "objective 10") {
+		t.Fatalf("follow-up %s %s", r.Method, r.Body)
 	}
 }

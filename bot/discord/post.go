@@ -29,7 +29,7 @@ type messageBody struct {
 }
 
 func bodyOf(m message, flags discordgo.MessageFlags) messageBody {
-	return messageBody{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: allowedMentions(), Flags: flags}
+	return messageBody{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: mentions(m.Users), Flags: flags}
 }
 
 // nonce derives Discord's nonce (at most 25 characters) from a message

@@ -2,6 +2,8 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,7 +23,7 @@ func TestPostRetriesAfter429(t *testing.T) {
 		_, _ = w.Write([]byte(`{"id":"1300"}`))
 	})
 	a := newAdapter(t, &fakeHandler{}, api, nil)
-	m := bot.Message{Workspace: "discord:81234", Channel: "90001", Key: "digest/discord:81234/90001/2026-11-23T09:00", Reply: bot.Reply{Text: "Weekly digest"}}
+	m := bot.Message{Workspace: "discord:81234", Channel: "90001", Key: "digest/discord:81234/90001/2026-11-23T09:00", Reply: bot.Say("Weekly digest", false)}
 	start := time.Now()
 	if err := a.Post(t.Context(), m); err != nil {
 		t.Fatal(err)
@@ -39,7 +41,8 @@ func TestPostRetriesAfter429(t *testing.T) {
 			t.Errorf("Authorization %q", got)
 		}
 		b := r.json(t)
-		if b["content"] != "Weekly digest" || b["enforce_nonce"] != true {
+		am, _ := b["allowed_mentions"].(map[string]any)
+		if b["content"] != "Weekly digest" || b["enforce_nonce"] != true || am == nil || len(am["parse"].([]any)) != 0 || am["users"] != nil {
 			t.Errorf("body %s", r.Body)
 		}
 		if n, _ := b["nonce"].(string); len(n) != 25 {
@@ -66,7 +69,7 @@ func TestPostRetryAfterHeaderAndLimits(t *testing.T) {
 		})
 		a := newAdapter(t, &fakeHandler{}, api, nil)
 		start := time.Now()
-		if err := a.Post(t.Context(), bot.Message{Channel: "1", Reply: bot.Reply{Text: "x"}}); err != nil {
+		if err := a.Post(t.Context(), bot.Message{Channel: "1", Reply: bot.Say("x", false)}); err != nil {
 			t.Fatal(err)
 		}
 		if d := time.Since(start); d < 100*time.Millisecond {
@@ -83,7 +86,7 @@ func TestPostRetryAfterHeaderAndLimits(t *testing.T) {
 			_, _ = w.Write([]byte(`{"retry_after":0.01}`))
 		})
 		a := newAdapter(t, &fakeHandler{}, api, nil)
-		err := a.Post(t.Context(), bot.Message{Channel: "1", Key: "k", Reply: bot.Reply{Text: "x"}})
+		err := a.Post(t.Context(), bot.Message{Channel: "1", Key: "k", Reply: bot.Say("x", false)})
 		if err == nil || !strings.Contains(err.Error(), "429") {
 			t.Fatalf("err = %v, want a 429 error", err)
 		}
@@ -101,7 +104,7 @@ func TestPostRetryAfterHeaderAndLimits(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		if err := a.Post(ctx, bot.Message{Channel: "1", Reply: bot.Reply{Text: "x"}}); err == nil {
+		if err := a.Post(ctx, bot.Message{Channel: "1", Reply: bot.Say("x", false)}); err == nil {
 			t.Fatal("Post succeeded")
 		}
 		if d := time.Since(start); d > 2*time.Second {
@@ -114,7 +117,7 @@ func TestPostRetryAfterHeaderAndLimits(t *testing.T) {
 			_, _ = w.Write([]byte(`{"message":"Missing Access","code":50001}`))
 		})
 		a := newAdapter(t, &fakeHandler{}, api, nil)
-		err := a.Post(t.Context(), bot.Message{Channel: "1", Reply: bot.Reply{Text: "x"}})
+		err := a.Post(t.Context(), bot.Message{Channel: "1", Reply: bot.Say("x", false)})
 		if err == nil || !strings.Contains(err.Error(), "Missing Access") {
 			t.Fatalf("err = %v", err)
 		}
@@ -133,11 +136,14 @@ func TestPostDM(t *testing.T) {
 	})
 	a := newAdapter(t, &fakeHandler{}, api, nil)
 	m := bot.Message{Workspace: "discord:81234", User: "555000222", Key: "reminder/eds/1.1/2026-11-23", Reply: bot.Reply{
-		Text: "eds/1.1 is overdue",
-		Blocks: []bot.Block{{Title: "eds/1.1", Buttons: []bot.Button{
-			{Label: "Log update", Command: "update eds/1.1", Form: true},
-			{Label: "Snooze a week", Command: "snooze eds/1.1 7d"},
-		}}},
+		Blocks: []bot.Block{
+			{Text: "⏰ <@555000222>, `eds/1.1` is overdue"},
+			{Title: "`eds/1.1`", Text: "owned by <@555000222>, reviewed by <@555000333>", Buttons: []bot.Button{
+				{Label: "Log update", Command: "update eds/1.1", Form: true},
+				{Label: "Snooze a week", Command: "snooze eds/1.1 7d"},
+			}},
+		},
+		Notify: []string{"555000222"},
 	}}
 	if err := a.Post(t.Context(), m); err != nil {
 		t.Fatal(err)
@@ -149,6 +155,15 @@ func TestPostDM(t *testing.T) {
 	msg := api.next(t)
 	if msg.Path != "/channels/777/messages" {
 		t.Fatalf("posted to %s", msg.Path)
+	}
+	// The owner, and no one else, may be notified.
+	var w wireMessage
+	if err := json.Unmarshal(msg.Body, &w); err != nil {
+		t.Fatal(err)
+	}
+	checkLimits(t, "DM", w)
+	if w.Content != "⏰ <@555000222>, `eds/1.1` is overdue" || len(w.AllowedMentions.Users) != 1 || w.AllowedMentions.Users[0] != "555000222" {
+		t.Errorf("DM %q notifies %v, want the owner alone", w.Content, w.AllowedMentions.Users)
 	}
 	// A click in a DM has no server, so the buttons carry it.
 	for _, id := range []string{`"custom_id":"form@81234:update eds/1.1"`, `"custom_id":"cmd@81234:snooze eds/1.1 7d"`} {
@@ -166,24 +181,41 @@ func TestPostDM(t *testing.T) {
 	api.none(t)
 }
 
+// A digest posts its top message, then its details in as many messages
+// as they take, each with its own nonce.
 func TestPostSplitsLongMessages(t *testing.T) {
 	api := newFakeDiscord(t, nil)
 	a := newAdapter(t, &fakeHandler{}, api, nil)
 	var details []bot.Block
 	for i := range 14 {
-		details = append(details, bot.Block{Title: "Objective", Text: strings.Repeat("x", 10*i+1)})
+		details = append(details, bot.Block{Title: fmt.Sprintf("Objective %d", i), Text: strings.Repeat("x", 10*i+1)})
 	}
-	m := bot.Message{Channel: "90001", Key: "digest-1", Reply: bot.Reply{Text: "Digest", Blocks: []bot.Block{{Title: "Summary"}}, Details: details}}
+	m := bot.Message{Channel: "90001", Key: "digest-1", Reply: bot.Reply{Blocks: []bot.Block{{Title: "Summary"}}, Details: details}}
 	if err := a.Post(t.Context(), m); err != nil {
 		t.Fatal(err)
 	}
-	one, two := api.next(t).json(t), api.next(t).json(t)
-	api.none(t)
-	if len(one["embeds"].([]any)) != 10 || len(two["embeds"].([]any)) != 5 {
-		t.Fatalf("embeds split %d + %d, want 10 + 5", len(one["embeds"].([]any)), len(two["embeds"].([]any)))
+	var got []string
+	nonces := map[string]bool{}
+	for i, want := range []int{1, 10, 4} {
+		var w wireMessage
+		if err := json.Unmarshal(api.next(t).Body, &w); err != nil {
+			t.Fatal(err)
+		}
+		checkLimits(t, fmt.Sprint("part ", i), w)
+		if len(w.Embeds) != want {
+			t.Errorf("part %d has %d embeds, want %d", i, len(w.Embeds), want)
+		}
+		for _, e := range w.Embeds {
+			got = append(got, e.Title)
+		}
+		nonces[w.Nonce] = true
 	}
-	if one["nonce"] == two["nonce"] {
-		t.Error("parts share a nonce, so Discord would drop the second")
+	api.none(t)
+	if got[0] != "Summary" || got[1] != "Objective 0" || got[len(got)-1] != "Objective 13" || len(got) != 15 {
+		t.Errorf("posted %v", got)
+	}
+	if len(nonces) != 3 {
+		t.Error("parts share a nonce, so Discord would drop one")
 	}
 }
 

@@ -1,17 +1,17 @@
 package discord
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
 )
 
-// Discord's message limits, in characters.
+// Discord's message limits, in characters (counted by width). They live
+// here alone: the command layer says what to show, however long, and the
+// renderer splits it into as many embeds and messages as it takes.
 const (
 	maxContent      = 2000
 	maxEmbeds       = 10
@@ -25,6 +25,7 @@ const (
 	maxRows         = 5
 	maxButtonLabel  = 80
 	maxCustomID     = 100
+	maxMentionUsers = 100 // allowed_mentions.users
 )
 
 // message is one Discord message: a reply, a follow-up or a post.
@@ -32,93 +33,151 @@ type message struct {
 	Content    string
 	Embeds     []*discordgo.MessageEmbed
 	Components []discordgo.MessageComponent
+	// Users may be notified by the message; no one else, and never
+	// @everyone, @here or a role.
+	Users []string
 }
 
-// allowedMentions lets user mentions ping, and never @everyone or roles,
-// whatever a note someone typed says.
-func allowedMentions() *discordgo.MessageAllowedMentions {
-	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{discordgo.AllowedMentionTypeUsers}}
+// mentions is allowed_mentions for a message that may notify users.
+// Parse is empty rather than absent: nothing in the text pings by itself.
+func mentions(users []string) *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: users}
 }
 
-// render turns a Reply into one or more messages. The first carries the
-// content and the buttons; embeds that do not fit in it (more than 10, or
-// more than 6000 characters) spill into further messages.
+// render turns a Reply into the messages that show all of it, in order.
 //
-// With no blocks the content is the whole Text. With blocks the embeds
-// carry the body, so the content is only Text's first line, a summary that
-// keeps mentions in it pinging (mentions inside embeds do not).
+// Leading blocks that are only text are the content, split at line breaks
+// into more messages when longer than Discord allows. Every other block
+// is one or more embeds (see blockUnits), with its buttons in the same
+// message. Embeds fill a message up to Discord's limits and spill into
+// the next; Details start a message of their own, below the top one.
 //
 // dmGuild is set when the message goes to a DM: a click there carries no
 // server, so the buttons carry it instead.
 func render(r bot.Reply, dmGuild string) []message {
-	content := r.Summary()
-	first := message{
-		Content:    truncate(content, maxContent),
-		Embeds:     []*discordgo.MessageEmbed{},
-		Components: buttons(r.Blocks, dmGuild),
+	l := layout{}
+	blocks := r.Blocks
+	var content []string
+	for len(blocks) > 0 && textOnly(blocks[0]) {
+		content = append(content, blocks[0].Text)
+		blocks = blocks[1:]
 	}
-	msgs := []message{first}
-	size := 0
-	for _, b := range append(append([]bot.Block{}, r.Blocks...), r.Details...) {
-		e := embed(b)
-		if e == nil {
-			continue
+	if len(content) > 0 {
+		lines := markdownLines(strings.Join(content, "\n\n"), inContent, maxContent, false)
+		for _, c := range packLines(lines, maxContent) {
+			l.newMessage().Content = c
 		}
-		n := embedSize(e)
-		cur := &msgs[len(msgs)-1]
-		if len(cur.Embeds) >= maxEmbeds || size+n > maxEmbedTotal {
-			msgs = append(msgs, message{Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{}})
-			cur, size = &msgs[len(msgs)-1], 0
-		}
-		cur.Embeds = append(cur.Embeds, e)
-		size += n
 	}
-	if msgs[0].Content == "" && len(msgs[0].Embeds) == 0 {
+	for _, b := range blocks {
+		for _, u := range blockUnits(b, dmGuild) {
+			l.add(u)
+		}
+	}
+	l.open = false // details start below the top message
+	for _, b := range r.Details {
+		for _, u := range blockUnits(b, dmGuild) {
+			l.add(u)
+		}
+	}
+	if len(l.msgs) == 0 {
 		// Discord refuses an empty message.
-		msgs[0].Content = "(no reply)"
+		l.newMessage().Content = "(no reply)"
 	}
-	return msgs
+	for i := range l.msgs {
+		l.msgs[i].Users = notifiable(r.Notify, l.msgs[i].Content)
+	}
+	return l.msgs
 }
 
-func embed(b bot.Block) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{
-		Title:       truncate(b.Title, maxEmbedTitle),
-		Description: truncate(b.Text, maxEmbedDesc),
-		Color:       colour(b.Colour),
+// textOnly reports whether a block is just text, which reads best as
+// plain message content.
+func textOnly(b bot.Block) bool {
+	return b.Title == "" && len(b.Fields) == 0 && b.Colour == "" && len(b.Buttons) == 0 && strings.TrimSpace(b.Text) != ""
+}
+
+// notifiable is allowed_mentions.users for one message: notify, which
+// Discord takes up to 100 of; past that, those the content mentions, the
+// only place a mention notifies from.
+func notifiable(notify []string, content string) []string {
+	if len(notify) <= maxMentionUsers {
+		return append([]string(nil), notify...)
 	}
-	// One embed may not exceed the whole message's 6000 characters: fields
-	// that do not fit are counted in a last field instead. reserve keeps
-	// room for that field.
-	const reserve = 40
-	size := embedSize(e)
-	for i, f := range b.Fields {
-		name, value := strings.TrimSpace(f.Name), strings.TrimSpace(f.Value)
-		if name == "" {
-			name = "\u200b" // Discord requires a name; a zero-width space shows none
+	var users []string
+	for _, u := range notify {
+		if len(users) < maxMentionUsers && strings.Contains(content, "<@"+u+">") {
+			users = append(users, u)
 		}
-		if value == "" {
-			value = "-"
-		}
-		field := &discordgo.MessageEmbedField{Name: truncate(name, maxFieldName), Value: truncate(value, maxFieldValue), Inline: f.Inline}
-		n := utf8.RuneCountInString(field.Name) + utf8.RuneCountInString(field.Value)
-		if len(e.Fields) == maxFields-1 && i < len(b.Fields)-1 || size+n > maxEmbedTotal-reserve {
-			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "…", Value: fmt.Sprintf("%d more not shown", len(b.Fields)-i)})
-			break
-		}
-		e.Fields = append(e.Fields, field)
-		size += n
 	}
-	if e.Title == "" && e.Description == "" && len(e.Fields) == 0 {
-		return nil
+	return users
+}
+
+// layout packs units into messages.
+type layout struct {
+	msgs []message
+	open bool            // the last message may take more units
+	size int             // embed characters in the last message
+	ids  map[string]bool // custom ids in the last message, which Discord requires unique
+}
+
+func (l *layout) newMessage() *message {
+	l.msgs = append(l.msgs, message{Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{}})
+	l.open, l.size, l.ids = true, 0, map[string]bool{}
+	return &l.msgs[len(l.msgs)-1]
+}
+
+// add puts u in the last message if it fits there, else in a new one.
+// A button already in the message is the same action, so it is not
+// repeated; in a new message it is.
+func (l *layout) add(u unit) {
+	var m *message
+	rows := u.rows
+	if l.open {
+		m = &l.msgs[len(l.msgs)-1]
+		rows = l.unseen(u.rows)
+		if u.embed != nil && (len(m.Embeds) == maxEmbeds || l.size+embedSize(u.embed) > maxEmbedTotal) ||
+			len(m.Components)+len(rows) > maxRows {
+			m = nil
+		}
 	}
-	return e
+	if m == nil {
+		m, rows = l.newMessage(), u.rows
+	}
+	if u.embed != nil {
+		m.Embeds = append(m.Embeds, u.embed)
+		l.size += embedSize(u.embed)
+	}
+	for _, row := range rows {
+		cs := make([]discordgo.MessageComponent, len(row))
+		for i, b := range row {
+			cs[i] = b
+			l.ids[b.CustomID] = true
+		}
+		m.Components = append(m.Components, discordgo.ActionsRow{Components: cs})
+	}
+}
+
+// unseen is rows without the buttons already in the last message.
+func (l *layout) unseen(rows [][]discordgo.Button) [][]discordgo.Button {
+	var out [][]discordgo.Button
+	for _, row := range rows {
+		var keep []discordgo.Button
+		for _, b := range row {
+			if !l.ids[b.CustomID] {
+				keep = append(keep, b)
+			}
+		}
+		if len(keep) > 0 {
+			out = append(out, keep)
+		}
+	}
+	return out
 }
 
 // embedSize counts what Discord counts against the 6000 limit.
 func embedSize(e *discordgo.MessageEmbed) int {
-	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+	n := width(e.Title) + width(e.Description)
 	for _, f := range e.Fields {
-		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+		n += width(f.Name) + width(f.Value)
 	}
 	return n
 }
@@ -135,108 +194,4 @@ func colour(hex string) int {
 		return 0
 	}
 	return int(v)
-}
-
-// buttons lays each block's buttons out in rows of five, starting a new
-// row per block so they stay beside their block, up to five rows. Discord
-// rejects a message whose custom ids repeat, so repeats are dropped.
-func buttons(blocks []bot.Block, dmGuild string) []discordgo.MessageComponent {
-	rows := []discordgo.MessageComponent{}
-	seen := map[string]bool{}
-	for _, b := range blocks {
-		var row []discordgo.MessageComponent
-		flush := func() {
-			if len(row) > 0 && len(rows) < maxRows {
-				rows = append(rows, discordgo.ActionsRow{Components: row})
-			}
-			row = nil
-		}
-		for _, bt := range b.Buttons {
-			id := customID(bt, dmGuild)
-			if id == "" || seen[id] {
-				continue
-			}
-			seen[id] = true
-			label := strings.TrimSpace(bt.Label)
-			if label == "" {
-				label = bt.Command
-			}
-			row = append(row, discordgo.Button{Label: truncate(label, maxButtonLabel), Style: buttonStyle(bt.Style), CustomID: id})
-			if len(row) == maxButtonsInRow {
-				flush()
-			}
-		}
-		flush()
-	}
-	return rows
-}
-
-func buttonStyle(s string) discordgo.ButtonStyle {
-	switch s {
-	case "primary":
-		return discordgo.PrimaryButton
-	case "danger":
-		return discordgo.DangerButton
-	default:
-		return discordgo.SecondaryButton
-	}
-}
-
-// customID encodes a button as "cmd:<command>" or "form:<command>"; in a
-// DM, as "cmd@<guild>:<command>". It returns "" when the command does not
-// fit in Discord's 100 characters: a button that ran a cut command would
-// do the wrong thing.
-func customID(b bot.Button, dmGuild string) string {
-	kind := "cmd"
-	if b.Form {
-		kind = "form"
-	}
-	if dmGuild != "" {
-		kind += "@" + dmGuild
-	}
-	cmd := strings.TrimSpace(b.Command)
-	if cmd == "" {
-		return ""
-	}
-	id := kind + ":" + cmd
-	if utf8.RuneCountInString(id) > maxCustomID {
-		return ""
-	}
-	return id
-}
-
-// parseCustomID splits a custom id made by customID. guild is "" unless
-// the id was made for a DM.
-func parseCustomID(id string) (kind, guild, command string, ok bool) {
-	head, command, ok := strings.Cut(id, ":")
-	if !ok || strings.TrimSpace(command) == "" {
-		return "", "", "", false
-	}
-	kind, guild, _ = strings.Cut(head, "@")
-	if kind != "cmd" && kind != "form" {
-		return "", "", "", false
-	}
-	for _, c := range guild {
-		if c < '0' || c > '9' {
-			return "", "", "", false
-		}
-	}
-	return kind, guild, strings.TrimSpace(command), true
-}
-
-// truncate shortens s to at most n characters, cutting at a line or word
-// break near the end when there is one, and marking the cut with "…".
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)[:n-1]
-	cut := len(r)
-	for i := len(r) - 1; i >= len(r)*4/5; i-- {
-		if r[i] == '\n' || r[i] == ' ' {
-			cut = i
-			break
-		}
-	}
-	return strings.TrimRight(string(r[:cut]), " \n") + "…"
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -12,8 +11,8 @@ import (
 )
 
 func TestRenderPlainText(t *testing.T) {
-	msgs := render(bot.Reply{Text: "line one\nline two"}, "")
-	if len(msgs) != 1 || msgs[0].Content != "line one\nline two" || len(msgs[0].Embeds) != 0 {
+	msgs := render(bot.Say("line one\nline *two*", false), "")
+	if len(msgs) != 1 || msgs[0].Content != "line one\nline **two**" || len(msgs[0].Embeds) != 0 || len(msgs[0].Components) != 0 {
 		t.Fatalf("%+v", msgs)
 	}
 	if got := render(bot.Reply{}, "")[0].Content; got == "" {
@@ -21,77 +20,110 @@ func TestRenderPlainText(t *testing.T) {
 	}
 }
 
-func TestRenderTruncates(t *testing.T) {
-	long := strings.Repeat("word ", 1000) // 5000 characters
-	msgs := render(bot.Reply{Text: long}, "")
-	c := msgs[0].Content
-	if n := utf8.RuneCountInString(c); n > maxContent || n < maxContent-400 {
-		t.Fatalf("content has %d characters", n)
+// Content longer than a message continues in more messages, split at
+// line breaks, and a line longer than a message between words: nothing
+// is cut, and no entity is split.
+func TestRenderSplitsContent(t *testing.T) {
+	var lines []string
+	for i := range 300 {
+		lines = append(lines, fmt.Sprintf("line %d *bold* `code` <https://nhs.uk|link> <@123>", i))
 	}
-	if !strings.HasSuffix(c, "word…") {
-		t.Errorf("content ends %q, want a cut at a word with …", c[len(c)-12:])
+	lines = append(lines, strings.Repeat("wörd ", 1000)) // one line of 5000 characters
+	msgs := render(bot.Say(strings.Join(lines, "\n"), false), "")
+	if len(msgs) < 10 {
+		t.Fatalf("%d messages", len(msgs))
 	}
-	// Multi-byte text is cut on characters, not bytes.
-	if got := truncate(strings.Repeat("é", 300), 256); utf8.RuneCountInString(got) != 256 || !utf8.ValidString(got) {
-		t.Errorf("truncate gave %d characters", utf8.RuneCountInString(got))
+	var got []string
+	for i, m := range msgs {
+		checkLimits(t, fmt.Sprint("message ", i), wire(t, m))
+		if strings.HasPrefix(m.Content, "\n") || strings.HasSuffix(m.Content, "\n") {
+			t.Errorf("message %d starts or ends with a blank line", i)
+		}
+		got = append(got, strings.Split(m.Content, "\n")...)
+	}
+	for i := range 300 {
+		if want := fmt.Sprintf("line %d **bold** `code` link (<https://nhs.uk>) <@123>", i); got[i] != want {
+			t.Fatalf("line %d is %q, want %q", i, got[i], want)
+		}
+	}
+	if tail := strings.Join(got[300:], ""); tail != strings.Repeat("wörd ", 1000) || len(got) < 303 {
+		t.Errorf("the long line came back in %d pieces, %d characters", len(got)-300, width(tail))
 	}
 }
 
 func TestRenderEmbeds(t *testing.T) {
 	var fields []bot.Field
 	for i := range 30 {
-		fields = append(fields, bot.Field{Name: fmt.Sprintf("f%d", i), Value: strings.Repeat("v", 2000)})
+		fields = append(fields, bot.Field{Name: fmt.Sprintf("f%d", i), Value: fmt.Sprintf("v%d", i), Inline: true})
+	}
+	var text []string
+	for i := range 200 {
+		text = append(text, fmt.Sprintf("%03d %s", i, strings.Repeat("x", 60)))
 	}
 	r := bot.Reply{
-		Text: "summary <@1>\nmore detail",
 		Blocks: []bot.Block{
-			{Title: strings.Repeat("T", 300), Text: "body", Colour: "#ecb22e", Fields: fields[:3]},
+			{Title: strings.Repeat("T", 300), Text: "body", Colour: "#ecb22e", Fields: fields[:2]},
 			{}, // empty: no embed
 			{Title: "bad colour", Colour: "red"},
+			{Title: "Owned by <@555>", Text: "owner"},
+			{Title: "big field", Fields: []bot.Field{{Name: "note", Value: strings.Repeat("n", 1500)}}},
 		},
-		Details: []bot.Block{{Title: "detail", Fields: fields}},
+		Details: []bot.Block{
+			{Title: "many fields", Fields: fields},
+			{Title: "long text", Text: strings.Join(text, "\n"), Colour: "#2eb67d"},
+		},
 	}
 	msgs := render(r, "")
-	if msgs[0].Content != "summary <@1>" {
-		t.Errorf("content %q, want the first line", msgs[0].Content)
+	var all []wireEmbed
+	for i, m := range msgs {
+		w := wire(t, m)
+		checkLimits(t, fmt.Sprint("message ", i), w)
+		all = append(all, w.Embeds...)
 	}
-	var all []*discordgo.MessageEmbed
-	for _, m := range msgs {
-		if len(m.Embeds) > maxEmbeds {
-			t.Errorf("message with %d embeds", len(m.Embeds))
+	titles := func() []string {
+		var ts []string
+		for _, e := range all {
+			ts = append(ts, e.Title)
 		}
-		size := 0
-		for _, e := range m.Embeds {
-			size += embedSize(e)
+		return ts
+	}
+	want := []string{"", "bad colour", "", "big field", "many fields", "many fields (continued)", "long text", "long text (continued)", "long text (continued)", "long text (continued)"}
+	if got := titles(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("titles %q\nwant   %q", got, want)
+	}
+	// A title too long for an embed title, or holding a mention (which
+	// titles show raw), is the description's first line, in bold.
+	if d := all[0].Description; d != "**"+strings.Repeat("T", 300)+"**\nbody" || all[0].Color != 0xecb22e || len(all[0].Fields) != 2 {
+		t.Errorf("long title: %+v", all[0])
+	}
+	if all[1].Color != 0 {
+		t.Errorf("bad colour gave %x", all[1].Color)
+	}
+	if d := all[2].Description; d != "**Owned by <@555>**\nowner" {
+		t.Errorf("title with a mention: %q", d)
+	}
+	// A field too big for a field is a line of the description.
+	if e := all[3]; len(e.Fields) != 0 || e.Description != "**note:** "+strings.Repeat("n", 1500) {
+		t.Errorf("big field: %d fields, description %.30q", len(e.Fields), e.Description)
+	}
+	// 30 fields: 25, then 5 more in a continuation.
+	if len(all[4].Fields) != 25 || len(all[5].Fields) != 5 || all[5].Fields[4].Name != "f29" || !all[5].Fields[4].Inline {
+		t.Errorf("fields split %d + %d", len(all[4].Fields), len(all[5].Fields))
+	}
+	// 200 lines of 64 characters: four embeds, split between lines, in order.
+	var back []string
+	for _, e := range all[6:] {
+		if e.Color != 0x2eb67d {
+			t.Errorf("continuation lost its colour")
 		}
-		if size > maxEmbedTotal {
-			t.Errorf("message with %d embed characters", size)
-		}
-		all = append(all, m.Embeds...)
+		back = append(back, strings.Split(e.Description, "\n")...)
 	}
-	if len(all) != 3 {
-		t.Fatalf("%d embeds, want 3", len(all))
+	if strings.Join(back, "\n") != strings.Join(text, "\n") {
+		t.Errorf("long text came back as %d lines", len(back))
 	}
-	if n := utf8.RuneCountInString(all[0].Title); n > maxEmbedTitle {
-		t.Errorf("title has %d characters", n)
-	}
-	if all[0].Color != 0xecb22e || all[1].Color != 0 {
-		t.Errorf("colours %x %x", all[0].Color, all[1].Color)
-	}
-	if n := len(all[2].Fields); n > maxFields {
-		t.Errorf("%d fields", n)
-	}
-	if last := all[2].Fields[len(all[2].Fields)-1]; last.Name != "…" || !strings.HasSuffix(last.Value, "more not shown") {
-		t.Errorf("last field %+v, want a count of the fields left out", last)
-	}
-	for _, f := range all[2].Fields {
-		if utf8.RuneCountInString(f.Value) > maxFieldValue {
-			t.Fatalf("field value has %d characters", utf8.RuneCountInString(f.Value))
-		}
-	}
-	// 25 fields of 1024 characters do not fit in one message's 6000.
-	if len(msgs) < 2 {
-		t.Errorf("%d messages, want the details to spill over", len(msgs))
+	// Details start below the top message.
+	if len(msgs) < 2 || len(msgs[0].Embeds) != 4 {
+		t.Errorf("top message has %d embeds, want the 4 blocks", len(msgs[0].Embeds))
 	}
 }
 
@@ -100,42 +132,69 @@ func TestRenderButtons(t *testing.T) {
 	for i := range 7 {
 		many = append(many, bot.Button{Label: fmt.Sprintf("b%d", i), Command: fmt.Sprintf("show eds/1.%d", i)})
 	}
+	long := "add eds/1 1.9 " + strings.Repeat("x", 100)
 	blocks := []bot.Block{
 		{Title: "a", Buttons: many}, // 7 buttons: rows of 5 and 2
 		{Title: "b", Buttons: []bot.Button{
-			{Label: "dup", Command: "show eds/1.0"}, // same custom id as above: dropped
-			{Label: "long", Command: "add eds/1 1.9 " + strings.Repeat("x", 100)},
+			{Label: "dup", Command: "show eds/1.0"}, // already in this message: not repeated
+			{Label: "Add 1.9", Command: long},       // too long for a custom id: said in the text
 			{Label: "", Command: "update eds/1.1 done", Style: "danger"},
 			{Label: "form", Command: "update eds/1.1", Form: true, Style: "primary"},
 		}},
 		{Title: "c", Buttons: []bot.Button{{Label: "c1", Command: "list"}}},
 		{Title: "d", Buttons: []bot.Button{{Label: "d1", Command: "list mine"}}},
-		{Title: "e", Buttons: []bot.Button{{Label: "e1", Command: "list overdue"}}}, // a sixth row: dropped
+		{Title: "e", Buttons: []bot.Button{{Label: strings.Repeat("e", 100), Command: "list overdue"}}}, // a sixth row: in the next message, with its block
 	}
-	rows := render(bot.Reply{Text: "x", Blocks: blocks}, "")[0].Components
-	if len(rows) != maxRows {
-		t.Fatalf("%d rows, want %d", len(rows), maxRows)
+	msgs := render(bot.Reply{Blocks: blocks}, "")
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want 2", len(msgs))
 	}
-	var ids []string
-	for _, row := range rows {
-		bs := row.(discordgo.ActionsRow).Components
-		if len(bs) > maxButtonsInRow {
-			t.Errorf("row with %d buttons", len(bs))
+	var got []string
+	for i, m := range msgs {
+		w := wire(t, m)
+		checkLimits(t, fmt.Sprint("message ", i), w)
+		var titles []string
+		for _, e := range w.Embeds {
+			titles = append(titles, e.Title)
 		}
-		for _, b := range bs {
-			ids = append(ids, b.(discordgo.Button).CustomID)
-		}
+		_, ids := w.buttons()
+		got = append(got, strings.Join(titles, ",")+": "+strings.Join(ids, " "))
 	}
-	want := "cmd:show eds/1.0 cmd:show eds/1.1 cmd:show eds/1.2 cmd:show eds/1.3 cmd:show eds/1.4 cmd:show eds/1.5 cmd:show eds/1.6 cmd:update eds/1.1 done form:update eds/1.1 cmd:list cmd:list mine"
-	if got := strings.Join(ids, " "); got != want {
-		t.Errorf("custom ids\n got %s\nwant %s", got, want)
+	want := []string{
+		"a,b,c,d: cmd:show eds/1.0 cmd:show eds/1.1 cmd:show eds/1.2 cmd:show eds/1.3 cmd:show eds/1.4 cmd:show eds/1.5 cmd:show eds/1.6 cmd:update eds/1.1 done form:update eds/1.1 cmd:list cmd:list mine",
+		"e: cmd:list overdue",
 	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("messages\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+	}
+	rows := msgs[0].Components
 	b := rows[2].(discordgo.ActionsRow).Components
 	if d := b[0].(discordgo.Button); d.Label != "update eds/1.1 done" || d.Style != discordgo.DangerButton {
 		t.Errorf("unlabelled danger button %+v", d)
 	}
 	if f := b[1].(discordgo.Button); f.Style != discordgo.PrimaryButton {
 		t.Errorf("form button style %v", f.Style)
+	}
+	if d := msgs[0].Embeds[1].Description; d != "“Add 1.9” does not fit in a Discord button: type `/target "+long+"`" {
+		t.Errorf("the too-long button says %q", d)
+	}
+	if l := msgs[1].Components[0].(discordgo.ActionsRow).Components[0].(discordgo.Button).Label; l != strings.Repeat("e", 79)+"…" {
+		t.Errorf("long label %q", l)
+	}
+}
+
+// Discord takes at most 100 users to notify; past that, a message may
+// notify those its content mentions, the only ones a mention notifies.
+func TestNotifiable(t *testing.T) {
+	if got := notifiable([]string{"1", "2"}, ""); len(got) != 2 {
+		t.Errorf("%v", got)
+	}
+	var many []string
+	for i := range 150 {
+		many = append(many, fmt.Sprint(1000+i))
+	}
+	if got := notifiable(many, "<@1003> and <@1149>"); strings.Join(got, ",") != "1003,1149" {
+		t.Errorf("%v", got)
 	}
 }
 

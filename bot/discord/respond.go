@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -49,7 +50,16 @@ func (a *Adapter) run(ctx context.Context, ix *discordgo.Interaction, req bot.Re
 		if err := respond(ctx, messageResponse(msgs[0], ephemeral(reply))); err != nil {
 			return err
 		}
-		a.sendRest(ctx, ix, msgs[1:], ephemeral(reply))
+		if len(msgs) > 1 {
+			a.background.Add(1)
+			go func() {
+				defer a.background.Done()
+				fctx, cancel := detach(ctx)
+				defer cancel()
+				waitAnswered(fctx)
+				a.sendRest(fctx, ix, msgs[1:], ephemeral(reply))
+			}()
+		}
 		return nil
 	case <-timer.C:
 	}
@@ -66,7 +76,9 @@ func (a *Adapter) run(ctx context.Context, ix *discordgo.Interaction, req bot.Re
 		defer a.background.Done()
 		fctx, cancel := detach(ctx)
 		defer cancel()
-		a.followUp(fctx, ix, <-done, query, dmGuild)
+		reply := <-done
+		waitAnswered(fctx)
+		a.followUp(fctx, ix, reply, query, dmGuild)
 	}()
 	return nil
 }
@@ -89,7 +101,7 @@ func ephemeral(r bot.Reply) bool { return r.Ephemeral || r.Code != "" }
 
 func messageResponse(m message, eph bool) *discordgo.InteractionResponse {
 	d := &discordgo.InteractionResponseData{
-		Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: allowedMentions(),
+		Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: mentions(m.Users),
 	}
 	if eph {
 		d.Flags = discordgo.MessageFlagsEphemeral
@@ -122,29 +134,47 @@ func (a *Adapter) followUp(ctx context.Context, ix *discordgo.Interaction, reply
 	a.sendRest(ctx, ix, msgs[1:], eph)
 }
 
-// sendRest posts the overflow of a long reply as follow-ups, in order.
-// Called after the initial response, it runs in the background.
+// sendRest posts the rest of a long reply as follow-ups, in order and
+// with the first message's visibility. A follow-up cannot be deduplicated,
+// so one that may have reached Discord is not retried, and the rest are
+// not sent out of order after it.
 func (a *Adapter) sendRest(ctx context.Context, ix *discordgo.Interaction, msgs []message, eph bool) {
-	if len(msgs) == 0 {
-		return
-	}
 	var flags discordgo.MessageFlags
 	if eph {
 		flags = discordgo.MessageFlagsEphemeral
 	}
 	hook := a.webhook(ix)
-	a.background.Add(1)
-	go func() {
-		defer a.background.Done()
-		fctx, cancel := detach(ctx)
-		defer cancel()
-		for i, m := range msgs {
-			if err := a.rest.do(fctx, "POST", hook, bodyOf(m, flags), nil, false); err != nil {
-				a.log.ErrorContext(fctx, "discord: overflow follow-up failed", "id", ix.ID, "part", i+2, "err", err)
-				return
-			}
+	for i, m := range msgs {
+		if err := a.rest.do(ctx, "POST", hook, bodyOf(m, flags), nil, false); err != nil {
+			a.log.ErrorContext(ctx, "discord: follow-up failed", "id", ix.ID, "part", i+2, "of", len(msgs)+1, "err", err)
+			return
 		}
-	}()
+	}
+}
+
+type answeredKey struct{}
+
+// withAnswered returns ctx carrying a channel that answered closes once
+// the interaction's response has gone back over HTTP. Discord refuses
+// follow-ups to an interaction it has not seen answered, so they wait.
+func withAnswered(ctx context.Context) (_ context.Context, answered func()) {
+	ch := make(chan struct{})
+	var once sync.Once
+	return context.WithValue(ctx, answeredKey{}, ch), func() { once.Do(func() { close(ch) }) }
+}
+
+// waitAnswered waits until the response to ctx's interaction has been
+// sent, or ctx ends. Through the Gateway, responding is a REST call that
+// has returned by now, so there is nothing to wait for.
+func waitAnswered(ctx context.Context) {
+	ch, _ := ctx.Value(answeredKey{}).(chan struct{})
+	if ch == nil {
+		return
+	}
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
 }
 
 // webhook is the interaction's webhook path, relative to the API base.
