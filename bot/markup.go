@@ -194,6 +194,7 @@ func validID(id string) bool {
 // It accepts any input: what is not markup is text.
 func Parse(s string) []Span {
 	var p parser
+	closer := -1 // the next '>' or newline at or after i, once looked for
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -223,7 +224,21 @@ func Parse(s string) []Span {
 			p.add(Span{Kind: SpanCode, Text: code})
 			i += n
 		case c == '<':
-			sp, n, ok := parseAngle(s[i:])
+			if closer < i {
+				if j := strings.IndexAny(s[i:], ">\n"); j >= 0 {
+					closer = i + j
+				} else {
+					closer = len(s)
+				}
+			}
+			// With no '>' near on this line it cannot be a link or a
+			// user, and looking again from each '<' would be quadratic.
+			ok := closer < len(s) && s[closer] == '>' && closer-i < maxSpan
+			var sp Span
+			var n int
+			if ok {
+				sp, n, ok = parseAngle(s[i:])
+			}
 			if !ok {
 				p.text("<")
 				i++
@@ -271,10 +286,16 @@ func (p *parser) add(sp Span) {
 	p.out = append(p.out, sp)
 }
 
+// maxSpan is the longest a code span, link or user reference may be, in
+// bytes. Longer is text. It keeps Parse linear: without it, a long line
+// of unclosed backticks or angle brackets is scanned to its end from
+// each one.
+const maxSpan = 4096
+
 // parseCode reads `code` at the start of s, undoing \` and \\.
 func parseCode(s string) (code string, n int, ok bool) {
 	var b strings.Builder
-	for i := 1; i < len(s); i++ {
+	for i := 1; i < len(s) && i < maxSpan; i++ {
 		switch s[i] {
 		case '`':
 			return b.String(), i + 1, true
@@ -292,6 +313,7 @@ func parseCode(s string) (code string, n int, ok bool) {
 
 // parseAngle reads a link or a user reference at the start of s.
 func parseAngle(s string) (Span, int, bool) {
+	s = s[:min(len(s), maxSpan)]
 	end := strings.IndexAny(s, ">\n")
 	if end < 0 || s[end] != '>' {
 		return Span{}, 0, false

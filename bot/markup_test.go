@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -87,4 +88,18 @@ func FuzzMarkup(f *testing.F) {
 			t.Fatalf("UserText(%q) reads %q", s, plain.String())
 		}
 	})
+}
+
+// Parse is linear: long runs of unclosed markup do not rescan the line.
+func TestParseLongUnclosedRuns(t *testing.T) {
+	for _, c := range []string{"<", "`", "<@", "<https://a.b|"} {
+		s := strings.Repeat(c, 200_000)
+		start := time.Now()
+		if got := PlainText(s); c != "`" && got != s {
+			t.Errorf("%q run: PlainText changed the text", c)
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("%q run of 200,000 took %v", c, took)
+		}
+	}
 }
