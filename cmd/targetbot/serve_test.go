@@ -401,7 +401,7 @@ func TestServeEveryVerbThroughSlack(t *testing.T) {
 		{"history eds/1.1", "ephemeral", "Held two listening events"},
 		{"undo", "in_channel", "eds/1.1"},
 		{"rate eds/1.1 achieving", "in_channel", "achieving"},
-		{"assign eds/1.1 <@U777|amy>", "in_channel", "<@U777>"},
+		{"assign eds/1.1 <@U777|amy>", "in_channel", "assigned @U777 to"}, // in the channel, named without a ping
 		{"list @U777", "ephemeral", "eds/1.1"},
 		{"due eds/1.1 2026-01-31", "in_channel", "2026-01-31"},
 		{"list overdue", "ephemeral", "eds/1.1"},
