@@ -241,7 +241,7 @@ func readAdd(c *call) (tcode, title string, err error) {
 	}
 	// A title is one line in every list: fold line breaks and runs of
 	// spaces, as the catalog does for built-in titles.
-	tcode, title = c.arg("code"), strings.Join(strings.Fields(defuse(c.arg("title"))), " ")
+	tcode, title = c.arg("code"), strings.Join(strings.Fields(c.arg("title")), " ")
 	if !framework.ValidCode(tcode) {
 		return "", "", framework.FieldErrorf("code", "%s is not a valid code: use letters, digits, dots, hyphens or underscores, at most %d, like `2.4`", code(short(tcode, 30)), maxCode)
 	}
@@ -277,7 +277,7 @@ func readSnooze(c *call) (reason string, err error) {
 	if c.text() && c.args.len() < 2 {
 		return "", usageError("snooze", "until", "name a target and how long, like `7d`, `2w` or `2026-12-01`, or `off`")
 	}
-	reason = defuse(c.arg("reason"))
+	reason = c.arg("reason")
 	if err := checkText("reason", "reason", reason, maxReason); err != nil {
 		return "", err
 	}

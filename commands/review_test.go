@@ -101,29 +101,32 @@ func TestUndoRaceSaysAlreadyUndone(t *testing.T) {
 	}
 }
 
-func TestSpecialMentionsDoNotPing(t *testing.T) {
+// Text people type is inert in every reply: whatever markup, mention or
+// link syntax of any platform it holds is shown as typed, never live.
+func TestTypedTextIsInert(t *testing.T) {
 	e := imported(t)
-	r := e.ok(bob, "update eds/1.1 40% <!channel> <!here|here> <!everyone> and <!subteam^S123|@devs> please look")
-	for _, s := range []string{"<!channel>", "<!here", "<!everyone>", "<!subteam"} {
-		if strings.Contains(r.Text(), s) {
-			t.Errorf("update reply pings with %q: %q", s, r.Text())
+	hostile := "<!channel> <@U999> *bold* ~gone~ `x` <https://evil.example|nhs.uk> [nhs.uk](https://evil.example)"
+	inert := func(what string, r bot.Reply) {
+		t.Helper()
+		if r.Code != "" {
+			t.Fatalf("%s failed: %s", what, r.Text())
+		}
+		for _, sp := range bot.Parse(r.Text()) {
+			if sp.Kind == bot.SpanUser && sp.Text == "U999" || sp.Kind == bot.SpanLink && sp.Text != sp.URL || sp.Kind == bot.SpanText && (sp.Bold || sp.Strike) && strings.Contains(sp.Text, "bold") {
+				t.Errorf("%s: typed text became live markup %+v in %q", what, sp, r.Text())
+			}
+		}
+		if !strings.Contains(bot.PlainText(r.Text()), "<!channel> <@U999> *bold* ~gone~ `x` <https://evil.example|nhs.uk>") {
+			t.Errorf("%s: typed text is not shown as typed: %q", what, bot.PlainText(r.Text()))
 		}
 	}
-	if !strings.Contains(r.Text(), "@channel @here @everyone and @devs please look") {
-		t.Errorf("update reply = %q", r.Text())
-	}
+	inert("update", e.ok(bob, "update eds/1.1 40% "+hostile))
 	us, err := e.st.Updates(context.Background(), testWS, "eds/1.1", 1)
-	if err != nil || len(us) != 1 || strings.Contains(us[0].Note, "<!") {
-		t.Errorf("stored note = %+v %v", us, err)
+	if err != nil || len(us) != 1 || us[0].Note != hostile {
+		t.Errorf("stored note = %+v %v, want it as typed", us, err)
 	}
-	r = e.ok(adminUser, "snooze eds/1.1 7d ask <!channel>")
-	if strings.Contains(r.Text(), "<!channel>") {
-		t.Errorf("snooze reply pings: %q", r.Text())
-	}
-	r = e.ok(adminUser, "add eds/1 1.9 <!everyone> new target")
-	if strings.Contains(r.Text(), "<!everyone>") {
-		t.Errorf("add reply pings: %q", r.Text())
-	}
+	inert("snooze", e.ok(adminUser, "snooze eds/1.1 7d "+hostile))
+	inert("add", e.ok(adminUser, "add eds/1 1.9 "+hostile))
 }
 
 func TestSchedulesThatPostTooOftenAreRefused(t *testing.T) {
@@ -170,28 +173,6 @@ func TestOverdueAtMidnightInWorkspaceZone(t *testing.T) {
 	e.fail(adminUser, "snooze eds/1.1 2026-11-24", framework.EINVALID, "until", "not in the future")
 }
 
-func TestDefuse(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain":                            "plain",
-		"<!channel>":                       "@channel",
-		"<!here|here> now":                 "@here now",
-		"<!subteam^S1|@devs>":              "@devs",
-		"<!subteam^S1>":                    "@subteam",
-		"<!date^1392734382^{date}|Feb 18>": "Feb 18",
-		"<<!subteam^S1|!channel>>":         "@channel",
-		"<!channel":                        "<!channel",
-		"<@U123> hi":                       "<@U123> hi",
-		"<!<!channel>>":                    "@<channel>",
-	} {
-		got := defuse(in)
-		if got != want {
-			t.Errorf("defuse(%q) = %q, want %q", in, got, want)
-		}
-		if strings.Contains(got, "<!") && strings.Contains(got[strings.Index(got, "<!"):], ">") {
-			t.Errorf("defuse(%q) = %q still holds a special mention", in, got)
-		}
-	}
-}
 
 // manyObjectives is a custom framework of n objectives with per targets each.
 func manyObjectives(n, per int) *framework.Framework {

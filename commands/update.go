@@ -91,7 +91,6 @@ func checkUpdate(u updateArgs) (updateArgs, error) {
 			return u, framework.FieldErrorf("progress", "a done target is 100%%, not %d%%: drop the progress, or pick another status such as on-track", u.progress)
 		}
 	}
-	u.note = defuse(u.note)
 	if err := checkText("note", "note", u.note, maxNote); err != nil {
 		return u, err
 	}

@@ -74,7 +74,7 @@ const maxResponseURLUses = 5
 // towards the deadline.
 func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand) (first message, rest []message) {
 	run := func(ctx context.Context) []message {
-		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, unescapeCommand(cmd.Text))
+		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, defuse(unescapeCommand(cmd.Text)))
 		req.ID = cmd.TriggerID
 		return a.renderReply(ctx, cmd.TeamID, a.handle(ctx, req))
 	}

@@ -116,3 +116,57 @@ func slackLen(s string) int {
 	}
 	return n
 }
+
+// defuse rewrites Slack's special mentions in command text (<!channel>,
+// <!here>, <!everyone>, <!subteam^ID|@team>, <!date^…|text>) as the plain
+// words the user saw: a note then stores "@channel" or "@devs", readable
+// on every platform. (What the bot posts is inert anyway: the renderer
+// escapes every character of user text.) User mentions (<@U123|amy>)
+// are left alone: commands read them as users.
+func defuse(s string) string {
+	// A rewrite can join what surrounds it into a new mention
+	// ("<<!subteam^S1|!channel>>"), so repeat until nothing changes. Each
+	// pass that changes s makes it shorter, so this ends.
+	for {
+		t := defuseOnce(s)
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+// defuseOnce rewrites each special mention in s once.
+func defuseOnce(s string) string {
+	if !strings.Contains(s, "<!") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "<!")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
+		}
+		inner := s[i+2 : i+j]
+		name, label, hasLabel := strings.Cut(inner, "|")
+		name, _, _ = strings.Cut(name, "^")
+		word := "@" + name
+		switch strings.ToLower(name) {
+		case "channel", "here", "everyone":
+		default:
+			if hasLabel && label != "" {
+				word = label
+			}
+		}
+		b.WriteString(s[:i])
+		b.WriteString(strings.ReplaceAll(word, "<!", "<"))
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	// Whatever is left has no closing '>' and cannot form a mention.
+	return b.String()
+}

@@ -196,3 +196,26 @@ func FuzzToMrkdwn(f *testing.F) {
 		}
 	})
 }
+
+func TestDefuse(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                            "plain",
+		"<!channel>":                       "@channel",
+		"<!here|here> now":                 "@here now",
+		"<!subteam^S1|@devs>":              "@devs",
+		"<!subteam^S1>":                    "@subteam",
+		"<!date^1392734382^{date}|Feb 18>": "Feb 18",
+		"<<!subteam^S1|!channel>>":         "@channel",
+		"<!channel":                        "<!channel",
+		"<@U123> hi":                       "<@U123> hi",
+		"<!<!channel>>":                    "@<channel>",
+	} {
+		got := defuse(in)
+		if got != want {
+			t.Errorf("defuse(%q) = %q, want %q", in, got, want)
+		}
+		if strings.Contains(got, "<!") && strings.Contains(got[strings.Index(got, "<!"):], ">") {
+			t.Errorf("defuse(%q) = %q still holds a special mention", in, got)
+		}
+	}
+}
