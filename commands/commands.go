@@ -105,6 +105,7 @@ type call struct {
 // against the verb's declared arguments; its Text is not read. Otherwise
 // Text is parsed as `<verb> <args>`.
 func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
+	r = withoutControls(r)
 	verb, rest := strings.ToLower(strings.TrimSpace(r.Verb)), ""
 	if r.Verb == "" {
 		verb, rest = splitVerb(r.Text)

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -31,6 +32,36 @@ func splitVerb(text string) (verb, rest string) {
 	}
 	verb, rest, _ = cutWord(text)
 	return strings.ToLower(verb), rest
+}
+
+// withoutControls drops control characters other than newline and tab
+// (C0, DEL and C1: bells, terminal escapes) from everything typed, so no
+// note or title stored can ring a bell or recolour a terminal later.
+func withoutControls(r bot.Request) bot.Request {
+	r.Text = dropControls(r.Text)
+	if len(r.Args) > 0 {
+		args := make(map[string]string, len(r.Args))
+		for k, v := range r.Args {
+			args[k] = dropControls(v)
+		}
+		r.Args = args
+	}
+	return r
+}
+
+func dropControls(s string) string {
+	isControl := func(r rune) bool {
+		return r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f)
+	}
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // cutWord splits s at its first run of white space.

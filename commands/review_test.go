@@ -288,3 +288,18 @@ func TestHelpExamplesRun(t *testing.T) {
 		}
 	}
 }
+
+// Control characters typed in a note (a bell, a terminal escape) are
+// dropped before anything is stored; newlines stay.
+func TestControlCharactersAreDropped(t *testing.T) {
+	e := imported(t)
+	e.ok(bob, "update eds/1.1 -- ring\a \x1b[31mred\u009b line\nnext")
+	us, err := e.st.Updates(context.Background(), testWS, "eds/1.1", 1)
+	if err != nil || len(us) != 1 || us[0].Note != "ring [31mred line\nnext" {
+		t.Errorf("stored note = %q (%v)", us[0].Note, err)
+	}
+	r := e.named(bob, "update", map[string]string{"target": "eds/1.2", "note": "named\x07 note"})
+	if us, _ := e.st.Updates(context.Background(), testWS, "eds/1.2", 1); r.Code != "" || len(us) != 1 || us[0].Note != "named note" {
+		t.Errorf("named note stored as %+v (%s)", us, r.Text())
+	}
+}

@@ -28,6 +28,9 @@ type Options struct {
 	Handler bot.Handler
 	// Prompt, when set, is printed before each line: for terminals.
 	Prompt string
+	// Styled shows the markup with terminal styles (bold, dim, struck
+	// through) instead of as plain text: for terminals.
+	Styled bool
 }
 
 // Console runs commands read line by line.
@@ -126,7 +129,7 @@ func (c *Console) Run(ctx context.Context) error {
 			Text:          line,
 			ID:            "console-" + strconv.Itoa(n),
 		})
-		fmt.Fprintf(c.opts.Out, "%s\n\n", Render(reply))
+		fmt.Fprintf(c.opts.Out, "%s\n\n", render(reply, c.opts.Styled))
 	}
 }
 
@@ -159,12 +162,21 @@ func readLine(rd *bufio.Reader) (line string, tooLong bool, err error) {
 // Render formats a reply as plain text: its blocks, then its details,
 // then the commands its buttons would run. Markup is dropped: users print
 // as @name, links as their URL.
-func Render(r bot.Reply) string {
+func Render(r bot.Reply) string { return render(r, false) }
+
+// render is Render, with terminal styles when styled.
+func render(r bot.Reply, styled bool) string {
+	text := func(markup string) string {
+		if styled {
+			return ansi(markup)
+		}
+		return inert(bot.PlainText(markup))
+	}
 	var b strings.Builder
-	b.WriteString(bot.PlainText(bot.BlocksText(r.Blocks)))
+	b.WriteString(text(bot.BlocksText(r.Blocks)))
 	if len(r.Details) > 0 {
 		b.WriteString("\n\n")
-		b.WriteString(bot.PlainText(bot.BlocksText(r.Details)))
+		b.WriteString(text(bot.BlocksText(r.Details)))
 	}
 	for _, blks := range [][]bot.Block{r.Blocks, r.Details} {
 		for _, blk := range blks {
@@ -173,7 +185,7 @@ func Render(r bot.Reply) string {
 				if btn.Form {
 					cmd += " [<n>%] [status] [note]"
 				}
-				fmt.Fprintf(&b, "\n  ↳ %s: /target %s", btn.Label, cmd)
+				fmt.Fprintf(&b, "\n  ↳ %s: /target %s", inert(btn.Label), inert(cmd))
 			}
 		}
 	}

@@ -123,3 +123,18 @@ func TestRunStopsWhileWaitingForALine(t *testing.T) {
 		t.Fatal("Run still waits for input after its context ended")
 	}
 }
+
+// On a terminal, markup is styled; piped, it is plain. Either way a
+// control character in the text cannot reach the terminal.
+func TestRenderStylesAndDefusesTerminals(t *testing.T) {
+	r := bot.Say("*done* ~old~ `eds/1.1` <@amy> "+bot.UserText("ring\a \x1b[31mred\x1b[0m \u009b2J"), true)
+	plain := Render(r)
+	if want := "done old eds/1.1 @amy ring\uFFFD \uFFFD[31mred\uFFFD[0m \uFFFD2J"; plain != want {
+		t.Errorf("plain = %q, want %q", plain, want)
+	}
+	styled := render(r, true)
+	want := "\x1b[1mdone\x1b[22m \x1b[2m\x1b[9mold\x1b[29m\x1b[22m \x1b[2meds/1.1\x1b[22m @amy ring\uFFFD \uFFFD[31mred\uFFFD[0m \uFFFD2J"
+	if styled != want {
+		t.Errorf("styled = %q, want %q", styled, want)
+	}
+}

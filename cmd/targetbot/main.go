@@ -263,6 +263,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	opts := console.Options{In: m.Stdin, Out: m.Stdout, User: m.Config.User, Handler: m.Handler}
 	if m.StdinIsTerminal {
 		opts.Prompt = "/target "
+		opts.Styled = stdoutIsTerminal(m.Stdout)
 		fmt.Fprintf(m.Stdout, "targetbot %s — workspace %s, user @%s, store %s. Type help, or exit.\n", Version, console.Workspace, m.Config.User, redact(m.Config.Store))
 	}
 	err := console.New(opts).Run(ctx)
@@ -330,4 +331,10 @@ func newLogger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, nil))
 	}
 	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// stdoutIsTerminal reports whether w is a terminal, which can show styles.
+func stdoutIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
 }
