@@ -226,4 +226,3 @@ func checkText(field, what, s string, limit int) error {
 	}
 	return nil
 }
-

@@ -173,7 +173,6 @@ func TestOverdueAtMidnightInWorkspaceZone(t *testing.T) {
 	e.fail(adminUser, "snooze eds/1.1 2026-11-24", framework.EINVALID, "until", "not in the future")
 }
 
-
 // manyObjectives is a custom framework of n objectives with per targets each.
 func manyObjectives(n, per int) *framework.Framework {
 	f := &framework.Framework{ID: "many", Name: "Many objectives"}
