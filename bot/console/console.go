@@ -21,13 +21,16 @@ const Workspace = "local"
 type Options struct {
 	In  io.Reader
 	Out io.Writer
-	// User is the console user's id. The console user is an admin.
+	// User is the console user's id.
 	User string
 	// Channel is the channel commands come from; default "console".
 	Channel string
 	Handler bot.Handler
 	// Prompt, when set, is printed before each line: for terminals.
 	Prompt string
+	// Admin makes the user an admin of the workspace, whatever
+	// TARGETBOT_ADMINS says.
+	Admin bool
 	// Styled shows the markup with terminal styles (bold, dim, struck
 	// through) instead of as plain text: for terminals.
 	Styled bool
@@ -125,7 +128,7 @@ func (c *Console) Run(ctx context.Context) error {
 			Channel:       c.opts.Channel,
 			User:          c.opts.User,
 			UserName:      c.opts.User,
-			PlatformAdmin: true,
+			PlatformAdmin: c.opts.Admin,
 			Text:          line,
 			ID:            "console-" + strconv.Itoa(n),
 		})

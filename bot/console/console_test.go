@@ -20,7 +20,7 @@ func TestRunExecutesEachLineAsTheAdminUser(t *testing.T) {
 	})
 	in := strings.NewReader("import eds\n\n# a comment\n/target show eds/1.1\n")
 	var out bytes.Buffer
-	c := New(Options{In: in, Out: &out, User: "sam", Handler: h})
+	c := New(Options{In: in, Out: &out, User: "sam", Handler: h, Admin: true})
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -108,16 +108,105 @@ func TestRedactHidesStorePasswords(t *testing.T) {
 
 // The banner a terminal session starts with names the store without its
 // password.
-func TestConsoleBannerHidesThePassword(t *testing.T) {
-	m, out, _ := testMain(t, "redis://user:secret@127.0.0.1:1/0", "")
+func TestConsoleBanner(t *testing.T) {
+	b := banner("sam", false, "redis://user:secret@127.0.0.1:6379/0")
+	if !strings.Contains(b, "store redis://***@127.0.0.1:6379/0") || strings.Contains(b, "secret") || !strings.Contains(b, "@sam (a member)") {
+		t.Errorf("banner = %q", b)
+	}
+	// A terminal session prints it first.
+	m, out, _ := testMain(t, "bolt:"+t.TempDir()+"/x.db", "")
 	m.StdinIsTerminal = true
-	// Nothing listens on port 1: the store opens, reports unavailable,
-	// and the session (empty stdin) ends at once.
 	if err := m.Run(context.Background(), []string{"console"}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "store redis://***@127.0.0.1:1/0") || strings.Contains(out.String(), "secret") {
-		t.Errorf("banner shows the password: %s", out)
+	if !strings.HasPrefix(out.String(), "targetbot ") || !strings.Contains(out.String(), "@sam (an admin)") {
+		t.Errorf("terminal session starts %q", out)
+	}
+}
+
+// A store that does not answer stops the console and run-schedules at
+// once, in one line that hides the password, instead of every command
+// saying "storage is unavailable".
+func TestUnreachableStoreFailsAtStart(t *testing.T) {
+	for _, sub := range []string{"console", "run-schedules"} {
+		m, _, _ := testMain(t, "redis://user:secret@127.0.0.1:1/0", "import eds\n")
+		err := m.Run(context.Background(), []string{sub})
+		if err == nil || !strings.Contains(err.Error(), "cannot reach the store at redis://***@127.0.0.1:1/0") || strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: err = %v", sub, err)
+		}
+	}
+}
+
+// Store URLs: a missing scheme, options on a file path and a missing
+// folder are each explained in one line that names where the URL came
+// from.
+func TestStoreURLMistakes(t *testing.T) {
+	for url, want := range map[string]string{
+		"targetbot.db":               `TARGETBOT_STORE "targetbot.db" has no scheme: for a file, write bolt:targetbot.db`,
+		"bolt:f.db?x=1":              `bolt:PATH takes a file path and no options`,
+		"bolt:/nonexistent/dir/x.db": `the folder /nonexistent/dir does not exist`,
+	} {
+		m, _, _ := testMain(t, url, "")
+		err := m.Run(context.Background(), []string{"console"})
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Count(err.Error(), "/nonexistent/dir/x.db") > 1 {
+			t.Errorf("%s: err = %v, want %q", url, err, want)
+		}
+	}
+	m, _, _ := testMain(t, "", "")
+	err := m.Run(context.Background(), []string{"console", "--store", "nope.db"})
+	if err == nil || !strings.HasPrefix(err.Error(), `--store "nope.db" has no scheme`) {
+		t.Errorf("--store: err = %v, want it named as the flag", err)
+	}
+}
+
+// --user is checked and normalised: no empty name, no @, one case.
+func TestConsoleUser(t *testing.T) {
+	for in, want := range map[string]string{"@Priya": "priya", "Dev": "dev", " sam ": "sam"} {
+		if got, err := consoleUser(in); err != nil || got != want {
+			t.Errorf("consoleUser(%q) = %q, %v, want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "@", "a b", "<@U1>"} {
+		if _, err := consoleUser(bad); err == nil || !strings.Contains(err.Error(), "--user priya") {
+			t.Errorf("consoleUser(%q) err = %v", bad, err)
+		}
+	}
+	url := "bolt:" + t.TempDir() + "/x.db"
+	out := runConsole(t, url, "import eds\nassign eds/1.1 me\nlist mine\n")
+	m, out2, _ := testMain(t, url, "list mine\n")
+	m.Config.User = "@SAM"
+	if err := m.Run(context.Background(), []string{"console"}); err != nil {
+		t.Fatal(err)
+	}
+	_ = m.Close()
+	if !strings.Contains(out, "eds/1.1") || !strings.Contains(out2.String(), "eds/1.1") {
+		t.Errorf("@SAM and sam are not one owner:\n%s\n%s", out, out2)
+	}
+}
+
+// When TARGETBOT_ADMINS names local: users, the console user is a
+// member unless named there or run with --admin.
+func TestConsoleAdmins(t *testing.T) {
+	url := "bolt:" + t.TempDir() + "/x.db"
+	m, out, _ := testMain(t, url, "import eds\n")
+	m.Config.Admins = "local:priya"
+	if err := m.Run(context.Background(), []string{"console"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "only an admin can") {
+		t.Errorf("a member imported: %s", out)
+	}
+	_ = m.Close()
+	for _, args := range [][]string{{"console", "--admin"}, {"console", "--user", "priya"}} {
+		m, out, _ := testMain(t, url, "import eds\n")
+		m.Config.Admins = "local:priya"
+		if err := m.Run(context.Background(), args); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "imported") || strings.Contains(out.String(), "only an admin") {
+			t.Errorf("%v could not import: %s", args, out)
+		}
+		_ = m.Close()
 	}
 }
 

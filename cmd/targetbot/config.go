@@ -11,6 +11,7 @@ import (
 // by flags. DESIGN.md section 2 is the contract for both.
 type Config struct {
 	Store         string // TARGETBOT_STORE, else REDIS_URL, else bolt:targetbot.db
+	StoreFrom     string // where Store came from, for errors: "--store", "TARGETBOT_STORE" or "REDIS_URL"
 	Addr          string // TARGETBOT_ADDR
 	Timezone      string // TARGETBOT_TIMEZONE
 	Admins        string // TARGETBOT_ADMINS, "slack:U123,discord:456"
@@ -41,6 +42,7 @@ func ConfigFromEnv(getenv func(string) string) Config {
 	}
 	return Config{
 		Store:              or(getenv("TARGETBOT_STORE"), or(getenv("REDIS_URL"), DefaultStore)),
+		StoreFrom:          storeFrom(getenv),
 		Addr:               or(getenv("TARGETBOT_ADDR"), ":8080"),
 		Timezone:           or(getenv("TARGETBOT_TIMEZONE"), "Europe/London"),
 		Admins:             getenv("TARGETBOT_ADMINS"),
@@ -57,9 +59,20 @@ func ConfigFromEnv(getenv func(string) string) Config {
 	}
 }
 
+// storeFrom names the variable the store URL comes from.
+func storeFrom(getenv func(string) string) string {
+	if getenv("TARGETBOT_STORE") == "" && getenv("REDIS_URL") != "" {
+		return "REDIS_URL"
+	}
+	return "TARGETBOT_STORE"
+}
+
 // commonFlags registers the flags every subcommand that opens the store takes.
 func (c *Config) commonFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.Store, "store", c.Store, "where state lives: bolt:PATH, redis://…, rediss://… or redis-cluster://host:port,… (TARGETBOT_STORE)")
+	fs.Func("store", "where state lives: bolt:PATH, redis://…, rediss://… or redis-cluster://host:port,… (TARGETBOT_STORE; default "+DefaultStore+")", func(s string) error {
+		c.Store, c.StoreFrom = s, "--store"
+		return nil
+	})
 	fs.StringVar(&c.Timezone, "timezone", c.Timezone, "default time zone for new workspaces, an IANA name (TARGETBOT_TIMEZONE)")
 	fs.StringVar(&c.Admins, "admins", c.Admins, "extra admins, e.g. slack:U123,discord:456 (TARGETBOT_ADMINS)")
 	fs.StringVar(&c.FrameworksDir, "frameworks-dir", c.FrameworksDir, "folder of custom framework YAML files (TARGETBOT_FRAMEWORKS_DIR)")
@@ -72,6 +85,29 @@ func (c *Config) Location() (*time.Location, error) {
 		return nil, fmt.Errorf("TARGETBOT_TIMEZONE %q is not an IANA time zone name (for example Europe/London)", c.Timezone)
 	}
 	return loc, nil
+}
+
+// namesLocalAdmins reports whether TARGETBOT_ADMINS names console users.
+func (c *Config) namesLocalAdmins() bool {
+	for _, a := range strings.Split(c.Admins, ",") {
+		if strings.HasPrefix(strings.TrimSpace(a), "local:") {
+			return true
+		}
+	}
+	return false
+}
+
+// consoleUser checks a console user name and puts it in the one form
+// commands see: no leading @, lower case (so @Dev and @dev are one
+// owner), letters, digits, dots, hyphens and underscores.
+func consoleUser(name string) (string, error) {
+	u := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "@"))
+	if u == "" || len(u) > 64 || strings.IndexFunc(u, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_')
+	}) >= 0 {
+		return "", fmt.Errorf("--user %q is not a user name: use letters, digits, dots, hyphens or underscores, for example --user priya", name)
+	}
+	return u, nil
 }
 
 // AdminList splits and checks TARGETBOT_ADMINS.

@@ -206,7 +206,10 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 	if m.metrics == nil {
 		m.metrics = newMetrics()
 	}
-	s, err := openStore(ctx, m.Config.Store, m.RedisPrefix, m.Logger)
+	if m.Config.StoreFrom == "" {
+		m.Config.StoreFrom = "TARGETBOT_STORE"
+	}
+	s, err := openStore(ctx, m.Config.Store, m.Config.StoreFrom, m.RedisPrefix, m.Logger)
 	if err != nil {
 		return err
 	}
@@ -249,7 +252,12 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	fs := m.flagSet("console")
 	m.Config.commonFlags(fs)
 	fs.StringVar(&m.Config.User, "user", m.Config.User, "your user name in the console ($USER)")
+	admin := fs.Bool("admin", false, "be an admin even when TARGETBOT_ADMINS names other local: users")
 	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	user, err := consoleUser(m.Config.User)
+	if err != nil {
 		return err
 	}
 	if m.Logger == nil {
@@ -260,13 +268,19 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	if err := m.setup(ctx, false); err != nil {
 		return err
 	}
-	opts := console.Options{In: m.Stdin, Out: m.Stdout, User: m.Config.User, Handler: m.Handler}
+	if err := checkReachable(ctx, m.Store, m.Config.Store); err != nil {
+		return err
+	}
+	// The console user administers the workspace, unless TARGETBOT_ADMINS
+	// names local: admins, in which case only they (and --admin) do: that
+	// is how to try targetbot as a member.
+	opts := console.Options{In: m.Stdin, Out: m.Stdout, User: user, Handler: m.Handler, Admin: *admin || !m.Config.namesLocalAdmins()}
 	if m.StdinIsTerminal {
 		opts.Prompt = "/target "
 		opts.Styled = stdoutIsTerminal(m.Stdout)
-		fmt.Fprintf(m.Stdout, "targetbot %s — workspace %s, user @%s, store %s. Type help, or exit.\n", Version, console.Workspace, m.Config.User, redact(m.Config.Store))
+		fmt.Fprintln(m.Stdout, banner(user, opts.Admin, m.Config.Store))
 	}
-	err := console.New(opts).Run(ctx)
+	err = console.New(opts).Run(ctx)
 	if errors.Is(err, context.Canceled) {
 		if m.StdinIsTerminal {
 			return nil // Ctrl-C at the prompt: the user is done.
@@ -303,6 +317,9 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	if err := m.setup(ctx, true); err != nil {
 		return err
 	}
+	if err := checkReachable(ctx, m.Store, m.Config.Store); err != nil {
+		return err
+	}
 	res, err := m.Scheduler.RunDue(ctx, t)
 	if err != nil {
 		return fmt.Errorf("run-schedules: %s", framework.ErrorMessage(err))
@@ -331,6 +348,16 @@ func newLogger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, nil))
 	}
 	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// banner is the line a terminal session starts with. It names the store
+// without its password.
+func banner(user string, admin bool, store string) string {
+	role := "an admin"
+	if !admin {
+		role = "a member"
+	}
+	return fmt.Sprintf("targetbot %s — workspace %s, user @%s (%s), store %s. Type help, or exit.", Version, console.Workspace, user, role, redact(store))
 }
 
 // stdoutIsTerminal reports whether w is a terminal, which can show styles.

@@ -2,28 +2,55 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/boltstore"
 	"github.com/targetbot/targetbot/store/redisstore"
 )
 
-// openStore opens the store a TARGETBOT_STORE value names. prefix, when
-// set, starts every Redis key, so tests can share one server.
-func openStore(ctx context.Context, url, prefix string, logger *slog.Logger) (store.Store, error) {
-	scheme, rest, _ := strings.Cut(url, ":")
-	switch scheme {
-	case "bolt":
+// openStore opens the store a store URL names; from says where the URL
+// came from ("--store", "TARGETBOT_STORE", "REDIS_URL") for errors.
+// prefix, when set, starts every Redis key, so tests can share one server.
+func openStore(ctx context.Context, url, from, prefix string, logger *slog.Logger) (store.Store, error) {
+	scheme, rest, hasScheme := strings.Cut(url, ":")
+	switch {
+	case scheme == "bolt":
 		if rest == "" {
-			return nil, fmt.Errorf("TARGETBOT_STORE %q names no file: use bolt:PATH, for example bolt:targetbot.db", url)
+			return nil, fmt.Errorf("%s %q names no file: use bolt:PATH, for example bolt:targetbot.db", from, url)
+		}
+		if strings.ContainsAny(rest, "?#") {
+			return nil, fmt.Errorf("%s %q: bolt:PATH takes a file path and no options; a path with ? or # in it is almost always a mistake", from, url)
+		}
+		if dir := filepath.Dir(rest); dir != "." {
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return nil, fmt.Errorf("%s %q: the folder %s does not exist: create it, or choose another path", from, url, dir)
+			}
 		}
 		return boltstore.Open(rest, nil)
-	case "redis", "rediss", "unix", "redis-cluster":
+	case scheme == "redis", scheme == "rediss", scheme == "unix", scheme == "redis-cluster":
 		return redisstore.Open(ctx, url, &redisstore.Options{Prefix: prefix, Logger: logger})
+	case !hasScheme || strings.HasSuffix(url, ".db"):
+		return nil, fmt.Errorf("%s %q has no scheme: for a file, write bolt:%s", from, url, url)
 	default:
-		return nil, fmt.Errorf("TARGETBOT_STORE %q has an unknown scheme: use bolt:PATH, redis://HOST:PORT/DB, rediss://… or redis-cluster://HOST:PORT,HOST:PORT", url)
+		return nil, fmt.Errorf("%s %q has an unknown scheme: use bolt:PATH, redis://HOST:PORT/DB, rediss://… or redis-cluster://HOST:PORT,HOST:PORT", from, url)
 	}
+}
+
+// checkReachable fails, in one line, when the store does not answer:
+// the console and run-schedules are no use without it. serve starts
+// anyway and reports through /readyz, since Redis may come up after it.
+func checkReachable(ctx context.Context, s store.Store, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := s.Ping(ctx); err != nil {
+		return fmt.Errorf("cannot reach the store at %s: is it running? (%v)", redact(url), errors.Unwrap(err))
+	}
+	return nil
 }
