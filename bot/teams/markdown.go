@@ -134,7 +134,7 @@ func escapeMarkdown(s string, lineStart bool) string {
 			j++
 		}
 		switch {
-		case i < len(s) && strings.IndexByte("-+#>=", s[i]) >= 0:
+		case i < len(s) && strings.IndexByte("-+#=", s[i]) >= 0: // ">" is escaped below, everywhere
 			b.WriteByte('\\')
 		case j > i && j < len(s) && (s[j] == '.' || s[j] == ')'):
 			b.WriteString(s[i:j] + "\\")
