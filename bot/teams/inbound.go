@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
@@ -52,7 +53,7 @@ func (a *Adapter) serveMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tenant := act.tenant()
-	if a.opts.TenantID != "" && tenant != a.opts.TenantID {
+	if a.opts.TenantID != "" && !strings.EqualFold(tenant, strings.TrimSpace(a.opts.TenantID)) {
 		a.reject(w, r, errors.New("teams: activity from a tenant other than TEAMS_TENANT_ID"))
 		return
 	}
