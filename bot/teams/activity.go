@@ -48,6 +48,9 @@ type activity struct {
 		Tenant struct {
 			ID string `json:"id"`
 		} `json:"tenant"`
+		Team struct {
+			ID string `json:"id"`
+		} `json:"team"`
 	} `json:"channelData"`
 }
 
@@ -83,6 +86,13 @@ func (act *activity) personal() bool { return act.Conversation.ConversationType 
 func (act *activity) channel() string {
 	id, _, _ := strings.Cut(act.Conversation.ID, ";messageid=")
 	return id
+}
+
+// rosterID is the conversation whose members to look people up in: the
+// team, in a channel, since everyone in the team is in its roster
+// whichever channel they wrote in; else the chat itself.
+func (act *activity) rosterID() string {
+	return first(act.ChannelData.Team.ID, act.Conversation.ID)
 }
 
 // commandText is the command a message carries, or ok=false when it

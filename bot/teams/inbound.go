@@ -87,7 +87,7 @@ func (a *Adapter) activity(ctx context.Context, ws string, act *activity) {
 		text, ok = act.submitted()
 	} else {
 		text, ok = act.commandText(func(who account) string {
-			return a.mentionedUser(ctx, ws, act.ServiceURL, act.Conversation.ID, who)
+			return a.mentionedUser(ctx, ws, act.ServiceURL, act.rosterID(), who)
 		})
 	}
 	if !ok {
@@ -140,7 +140,7 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply)
 // private reply goes there too: in a 1:1 chat no one else sees it.
 func (a *Adapter) reply(ctx context.Context, ws string, act *activity, r bot.Reply) error {
 	conv := act.Conversation.ID
-	env := &renderEnv{names: a.userNames(ctx, ws, act.ServiceURL, conv, r), notify: notifySet(r)}
+	env := &renderEnv{names: a.userNames(ctx, ws, act.ServiceURL, act.rosterID(), r), notify: notifySet(r)}
 	top, details := env.render(r)
 	summary := summaryOf(env, r)
 	for _, c := range append(top, details...) {

@@ -38,6 +38,11 @@ func (m *Main) teamsServiceURLs() teams.ServiceURLs {
 	return nil
 }
 
+var (
+	_ teams.ServiceURLs = (*redisServiceURLs)(nil)
+	_ teams.ServiceURLs = (*fileServiceURLs)(nil)
+)
+
 // redisServiceURLs is a hash of workspace -> service URL.
 type redisServiceURLs struct {
 	c   redis.UniversalClient
