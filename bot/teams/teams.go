@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -194,13 +195,19 @@ func (a *Adapter) Drain(ctx context.Context) error {
 func (a *Adapter) Close() { a.auth.close() }
 
 // goLater runs f after the current response, detached from the request's
-// cancellation but bounded by HandlerTimeout, and tracked for Drain.
+// cancellation but bounded by HandlerTimeout, and tracked for Drain. A
+// panic in f is logged: nothing else would recover it on this goroutine.
 func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 	a.inflight.Add(1)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.HandlerTimeout)
 	go func() {
 		defer a.inflight.Done()
 		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("teams: delivering a reply panicked", "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
 		f(ctx)
 	}()
 }
