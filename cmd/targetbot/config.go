@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/targetbot/targetbot/bot/teams"
 )
 
 // Config is targetbot's configuration: environment variables, overridden
@@ -14,7 +16,7 @@ type Config struct {
 	StoreFrom     string // where Store came from, for errors: "--store", "TARGETBOT_STORE" or "REDIS_URL"
 	Addr          string // TARGETBOT_ADDR
 	Timezone      string // TARGETBOT_TIMEZONE
-	Admins        string // TARGETBOT_ADMINS, "slack:U123,discord:456"
+	Admins        string // TARGETBOT_ADMINS, "slack:U123,discord:456,teams:<aad>"
 	FrameworksDir string // TARGETBOT_FRAMEWORKS_DIR
 	User          string // console user, default $USER
 
@@ -27,6 +29,12 @@ type Config struct {
 	DiscordBotToken  string
 	DiscordAppID     string
 	DiscordAPIURL    string
+
+	TeamsAppID       string // TEAMS_APP_ID: enables POST /teams/messages
+	TeamsAppPassword string // TEAMS_APP_PASSWORD: the client secret
+	TeamsTenantID    string // TEAMS_TENANT_ID: accept this tenant only
+	TeamsOpenIDURL   string // TEAMS_OPENID_URL
+	TeamsTokenURL    string // TEAMS_TOKEN_URL
 }
 
 // DefaultStore is where state lives when nothing says otherwise.
@@ -56,6 +64,11 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		DiscordBotToken:    getenv("DISCORD_BOT_TOKEN"),
 		DiscordAppID:       getenv("DISCORD_APP_ID"),
 		DiscordAPIURL:      getenv("DISCORD_API_URL"),
+		TeamsAppID:         getenv("TEAMS_APP_ID"),
+		TeamsAppPassword:   getenv("TEAMS_APP_PASSWORD"),
+		TeamsTenantID:      getenv("TEAMS_TENANT_ID"),
+		TeamsOpenIDURL:     or(getenv("TEAMS_OPENID_URL"), teams.DefaultOpenIDURL),
+		TeamsTokenURL:      or(getenv("TEAMS_TOKEN_URL"), teams.DefaultTokenURL),
 	}
 }
 
@@ -119,8 +132,8 @@ func (c *Config) AdminList() ([]string, error) {
 			continue
 		}
 		platform, user, ok := strings.Cut(a, ":")
-		if !ok || user == "" || (platform != "slack" && platform != "discord" && platform != "local") {
-			return nil, fmt.Errorf("TARGETBOT_ADMINS entry %q must be platform:user, for example slack:U123 or discord:456", a)
+		if !ok || user == "" || (platform != "slack" && platform != "discord" && platform != "teams" && platform != "local") {
+			return nil, fmt.Errorf("TARGETBOT_ADMINS entry %q must be platform:user, for example slack:U123, discord:456 or teams:<AAD object id>", a)
 		}
 		out = append(out, a)
 	}

@@ -89,7 +89,7 @@ func NewMain() *Main {
 	}
 }
 
-const usage = `targetbot tracks objectives and targets in Slack, Discord and a local console.
+const usage = `targetbot tracks objectives and targets in Slack, Discord, Microsoft Teams and a local console.
 
 Usage:
   targetbot [console] [--user NAME]       a local chat session on stdin/stdout (the default)
@@ -97,6 +97,7 @@ Usage:
   targetbot run-schedules [--at now|RFC3339] run once every digest and reminder due at that instant
   targetbot slack manifest --url BASE_URL print a Slack app manifest
   targetbot discord register [--guild ID] register the /target command with Discord
+  targetbot teams manifest --app-id ID    write the Teams app package [--out FILE]
   targetbot healthcheck [--url URL]       exit 0 if serve answers GET /healthz (for container health checks)
   targetbot version                       print the version
 
@@ -129,6 +130,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runSlack(ctx, rest)
 	case "discord":
 		return m.runDiscord(ctx, rest)
+	case "teams":
+		return m.runTeams(ctx, rest)
 	case "healthcheck":
 		return m.runHealthcheck(ctx, rest)
 	case "version":

@@ -12,12 +12,14 @@ import (
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/discord"
 	"github.com/targetbot/targetbot/bot/slack"
+	"github.com/targetbot/targetbot/bot/teams"
 )
 
 // platforms are the chat adapters whose credentials are set.
 type platforms struct {
 	slack   *slack.Adapter
 	discord *discord.Adapter
+	teams   *teams.Adapter
 }
 
 // buildPlatforms builds an adapter for each platform with credentials and
@@ -68,6 +70,29 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			m.Posters["discord"] = a
 		}
 	}
+	if c.TeamsAppID != "" || c.TeamsAppPassword != "" {
+		a, err := teams.New(teams.Options{
+			AppID:       c.TeamsAppID,
+			AppPassword: c.TeamsAppPassword,
+			TenantID:    c.TeamsTenantID,
+			OpenIDURL:   c.TeamsOpenIDURL,
+			TokenURL:    c.TeamsTokenURL,
+			Handler:     h,
+			Logger:      m.Logger.With("platform", "teams"),
+			Now:         m.Now,
+			// Teams redelivers an activity it got no answer for; the
+			// claim makes it run once across replicas.
+			Claim: func(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+				return m.Store.Claim(ctx, "teams", "dedup:"+key, ttl)
+			},
+			ServiceURLs: m.teamsServiceURLs(),
+		})
+		if err != nil {
+			return err // the adapter's errors start "teams:"
+		}
+		m.platforms.teams = a
+		m.Posters["teams"] = a
+	}
 	return nil
 }
 
@@ -79,10 +104,13 @@ func (p *platforms) routes(mux *http.ServeMux) {
 	if p.discord != nil {
 		p.discord.Routes(mux)
 	}
+	if p.teams != nil {
+		p.teams.Routes(mux)
+	}
 }
 
 // drain waits for replies still being sent after their request was
-// answered (Slack response_url and Discord follow-ups).
+// answered (Slack response_url, Discord follow-ups, Teams replies).
 func (p *platforms) drain(ctx context.Context, logger *slog.Logger) {
 	if p.slack != nil {
 		if err := p.slack.Drain(ctx); err != nil {
@@ -99,6 +127,12 @@ func (p *platforms) drain(ctx context.Context, logger *slog.Logger) {
 		case <-ctx.Done():
 			logger.Warn("discord follow-ups still in flight at shutdown", "err", ctx.Err())
 		}
+	}
+	if p.teams != nil {
+		if err := p.teams.Drain(ctx); err != nil {
+			logger.Warn("teams replies still in flight at shutdown", "err", err)
+		}
+		p.teams.Close()
 	}
 }
 

@@ -1,0 +1,195 @@
+package teams
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"strings"
+)
+
+// account is a Bot Framework ChannelAccount.
+type account struct {
+	ID          string `json:"id"`
+	Name        string `json:"name,omitempty"`
+	AADObjectID string `json:"aadObjectId,omitempty"`
+}
+
+// conversation is a Bot Framework ConversationAccount.
+type conversation struct {
+	ID               string `json:"id"`
+	ConversationType string `json:"conversationType,omitempty"` // personal, channel, groupChat
+	TenantID         string `json:"tenantId,omitempty"`
+	IsGroup          bool   `json:"isGroup,omitempty"`
+}
+
+// entity is one of an activity's entities; only mentions matter here.
+type entity struct {
+	Type      string   `json:"type"`
+	Text      string   `json:"text,omitempty"`
+	Mentioned *account `json:"mentioned,omitempty"`
+}
+
+// activity is the part of an inbound Bot Framework activity the adapter
+// reads.
+type activity struct {
+	Type         string          `json:"type"`
+	ID           string          `json:"id"`
+	ServiceURL   string          `json:"serviceUrl"`
+	ChannelID    string          `json:"channelId"`
+	From         account         `json:"from"`
+	Conversation conversation    `json:"conversation"`
+	Recipient    account         `json:"recipient"`
+	Text         string          `json:"text"`
+	ReplyToID    string          `json:"replyToId,omitempty"`
+	Entities     []entity        `json:"entities,omitempty"`
+	Value        json.RawMessage `json:"value,omitempty"`
+	ChannelData  struct {
+		Tenant struct {
+			ID string `json:"id"`
+		} `json:"tenant"`
+		Team struct {
+			ID string `json:"id"`
+		} `json:"team"`
+	} `json:"channelData"`
+}
+
+// parseActivity decodes an activity. Only its JSON shape is checked here;
+// whether it is a command is for commandText.
+func parseActivity(body []byte) (*activity, error) {
+	var act activity
+	if err := json.Unmarshal(body, &act); err != nil {
+		return nil, fmt.Errorf("teams: parse activity: %w", err)
+	}
+	if act.Type == "" || act.ServiceURL == "" {
+		return nil, errors.New("teams: parse activity: type and serviceUrl are required")
+	}
+	return &act, nil
+}
+
+// tenant is the activity's tenant: Teams puts it in channelData, and
+// newer payloads in the conversation too.
+func (act *activity) tenant() string {
+	if t := act.ChannelData.Tenant.ID; t != "" {
+		return t
+	}
+	return act.Conversation.TenantID
+}
+
+// personal reports whether the activity is in a 1:1 chat with the bot.
+func (act *activity) personal() bool { return act.Conversation.ConversationType == "personal" }
+
+// channel is the conversation id the command layer sees: without the
+// ";messageid=…" that names a thread of a channel, so a subscription is
+// the channel's, and a digest starts a new post rather than joining
+// whichever thread "digest here" was typed in.
+func (act *activity) channel() string {
+	id, _, _ := strings.Cut(act.Conversation.ID, ";messageid=")
+	return id
+}
+
+// rosterID is the conversation whose members to look people up in: the
+// team, in a channel, since everyone in the team is in its roster
+// whichever channel they wrote in; else the chat itself.
+func (act *activity) rosterID() string {
+	return first(act.ChannelData.Team.ID, act.Conversation.ID)
+}
+
+// commandText is the command a message carries, or ok=false when it
+// carries none: in a channel or group chat, a message that does not
+// @mention the bot is not for us. The bot's mention is removed, as is a
+// leading "/target" or "target". Each mention of another user is
+// replaced with what user returns for that user: a user reference the
+// command layer understands.
+func (act *activity) commandText(user func(who account) string) (text string, ok bool) {
+	text = act.Text
+	mentioned := false
+	for _, e := range act.Entities {
+		if !strings.EqualFold(e.Type, "mention") || e.Mentioned == nil || e.Text == "" {
+			continue
+		}
+		if act.Recipient.ID != "" && e.Mentioned.ID == act.Recipient.ID {
+			mentioned = true
+			text = replaceWord(text, e.Text, "")
+			continue
+		}
+		text = replaceWord(text, e.Text, user(*e.Mentioned))
+	}
+	if !mentioned && !act.personal() {
+		return "", false
+	}
+	return cleanText(text), true
+}
+
+// replaceWord replaces each old in s with repl, with a space either side
+// where it would otherwise touch another word.
+func replaceWord(s, old, repl string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, old)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		if i > 0 && !isSpace(s[i-1]) && repl != "" {
+			b.WriteByte(' ')
+		}
+		b.WriteString(repl)
+		s = s[i+len(old):]
+		if s != "" && !isSpace(s[0]) {
+			b.WriteByte(' ')
+		}
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// cleanText undoes what Teams does to typed text: HTML entities (&amp;,
+// &nbsp;), non-breaking spaces, and stray <at> tags without an entity;
+// then trims it and drops a leading "/target" or "target".
+func cleanText(s string) string {
+	s = strings.NewReplacer("<at>", "", "</at>", "").Replace(s)
+	s = html.UnescapeString(s)
+	s = strings.ReplaceAll(s, "\u00a0", " ")
+	s = strings.TrimSpace(s)
+	for _, prefix := range []string{"/target", "target"} {
+		if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+			rest := s[len(prefix):]
+			if rest == "" || isSpace(rest[0]) {
+				return strings.TrimSpace(rest)
+			}
+		}
+	}
+	return s
+}
+
+// submission is the value of a card's Action.Submit: the command the
+// button runs, and, for the update form, the id its inputs carry.
+type submission struct {
+	Command string `json:"command"`
+	Form    string `json:"form,omitempty"`
+}
+
+// isSubmit reports whether the activity is a card's Action.Submit: a
+// message with a value.
+func (act *activity) isSubmit() bool { return len(act.Value) > 0 && string(act.Value) != "null" }
+
+// submitted is the command a card button press runs, or ok=false when
+// the value is not one of our buttons'.
+func (act *activity) submitted() (text string, ok bool) {
+	var values map[string]any
+	if err := json.Unmarshal(act.Value, &values); err != nil {
+		return "", false
+	}
+	cmd, _ := values["command"].(string)
+	cmd = strings.TrimSpace(cmd)
+	if cmd == "" {
+		return "", false
+	}
+	form, _ := values["form"].(string)
+	if form == "" {
+		return cmd, true
+	}
+	return formCommand(cmd, form, values), true
+}

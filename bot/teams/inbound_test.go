@@ -1,0 +1,231 @@
+package teams
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/teams/teamstest"
+)
+
+// A 1:1 message is a command, with or without "/target" or "target"; the
+// reply reaches the Connector as a reply to the activity, with the
+// client-credentials token, which is fetched once and reused.
+func TestPersonalMessageRunsAndReplies(t *testing.T) {
+	h := newHarness(t, nil)
+	for i, text := range []string{"update eds/1.1 40%", "/target update eds/1.1 40%", "Target update eds/1.1 40%", " target\u00a0update eds/1.1 40% "} {
+		id := string(rune('1' + i))
+		if code := h.post(t, h.personal(id, text), h.fake.Token()); code != 200 {
+			t.Fatalf("%q: status %d", text, code)
+		}
+	}
+	h.drain(t)
+	reqs := h.handler.requests()
+	if len(reqs) != 4 {
+		t.Fatalf("ran %d commands, want 4", len(reqs))
+	}
+	for _, r := range reqs {
+		want := bot.Request{Workspace: "teams:" + testTenant, Channel: "a:1personal-priya", User: priya.AAD, UserName: priya.Name, Text: "update eds/1.1 40%"}
+		r.ID = ""
+		if r != want {
+			t.Errorf("request %+v, want %+v", r, want)
+		}
+	}
+	acts := activities(h.fake.Calls())
+	if len(acts) != 4 {
+		t.Fatalf("%d replies, want 4: %+v", len(acts), h.fake.Calls())
+	}
+	for _, c := range acts {
+		if !strings.HasPrefix(c.Path, "/v3/conversations/a:1personal-priya/activities/") {
+			t.Errorf("reply posted to %s", c.Path)
+		}
+		if c.Auth != "Bearer "+h.fake.AccessToken() {
+			t.Errorf("reply authorised with %q", c.Auth)
+		}
+		att := c.Body["attachments"].([]any)[0].(map[string]any)
+		if att["contentType"] != cardContentType || !strings.Contains(cardTexts(att), "update eds/1.1 40%") {
+			t.Errorf("reply is not the card: %v", c.Body)
+		}
+	}
+	if acts[0].Path != "/v3/conversations/a:1personal-priya/activities/1" || acts[0].Body["replyToId"] != "1" {
+		t.Errorf("first reply %s replyToId %v, want a reply to activity 1", acts[0].Path, acts[0].Body["replyToId"])
+	}
+	if n := h.fake.TokenRequests(); n != 1 {
+		t.Errorf("token fetched %d times, want once", n)
+	}
+}
+
+// In a channel, only a message that @mentions the bot is a command; the
+// mention is removed, and the channel is the conversation without its
+// thread. The reply goes in the thread.
+func TestChannelNeedsMention(t *testing.T) {
+	h := newHarness(t, nil)
+	if code := h.post(t, h.channel("10", "update eds/1.1 40%", false), h.fake.Token()); code != 200 {
+		t.Fatalf("unmentioned: %d", code)
+	}
+	h.drain(t)
+	if len(h.handler.requests()) != 0 || len(h.fake.Calls()) != 0 {
+		t.Fatalf("an unmentioned channel message ran: %v %v", h.handler.requests(), h.fake.Calls())
+	}
+	if code := h.post(t, h.channel("11", "<at>targetbot</at> update eds/1.1 40%", true), h.fake.Token()); code != 200 {
+		t.Fatalf("mentioned: %d", code)
+	}
+	h.drain(t)
+	reqs := h.handler.requests()
+	if len(reqs) != 1 || reqs[0].Text != "update eds/1.1 40%" || reqs[0].Channel != "19:general@thread.tacv2" {
+		t.Fatalf("requests %+v", reqs)
+	}
+	acts := activities(h.fake.Calls())
+	if len(acts) != 1 || acts[0].Path != "/v3/conversations/19:general@thread.tacv2;messageid=1699999999999/activities/11" {
+		t.Fatalf("replies %+v", acts)
+	}
+}
+
+// A mention of another user becomes a user reference by their AAD object
+// id, looked up once through the Connector.
+func TestMentionedUserBecomesReference(t *testing.T) {
+	h := newHarness(t, nil)
+	act := teamstest.Activity{ID: "20", Conversation: "19:general@thread.tacv2;messageid=1", Type: teamstest.Channel,
+		Tenant: testTenant, From: priya, MentionBot: true, Mentions: []teamstest.Member{sam},
+		Text: "<at>targetbot</at> assign eds/1.1 <at>Sam Jones</at>"}
+	for _, id := range []string{"20", "21"} {
+		act.ID = id
+		if code := h.post(t, h.fake.JSON(act), h.fake.Token()); code != 200 {
+			t.Fatal(code)
+		}
+	}
+	h.drain(t)
+	reqs := h.handler.requests()
+	if len(reqs) != 2 || reqs[0].Text != "assign eds/1.1 <@"+sam.AAD+">" || reqs[1].Text != reqs[0].Text {
+		t.Fatalf("requests %+v", reqs)
+	}
+	lookups := 0
+	for _, c := range h.fake.Calls() {
+		if c.Method == "GET" && strings.HasSuffix(c.Path, "/members/"+sam.TeamsID) {
+			lookups++
+		}
+	}
+	if lookups != 1 {
+		t.Errorf("looked Sam up %d times, want once", lookups)
+	}
+}
+
+// A card button's Action.Submit runs its command as the person who
+// pressed it, in their own workspace; the update form's answers follow
+// the command in the command language's order.
+func TestCardSubmit(t *testing.T) {
+	h := newHarness(t, nil)
+	submit := func(id string, value map[string]any) {
+		t.Helper()
+		body := h.fake.JSON(teamstest.Activity{ID: id, Conversation: "a:1personal-sam", Type: teamstest.Personal,
+			Tenant: testTenant, From: sam, Value: value})
+		if code := h.post(t, body, h.fake.Token()); code != 200 {
+			t.Fatal(code)
+		}
+	}
+	submit("30", map[string]any{"command": "update eds/1.1 done"})
+	submit("31", map[string]any{"command": "update eds/1.1", "form": "2", "progress-2": "60", "status-2": "at-risk", "note-2": "on-track by March", "progress-1": "5"})
+	submit("32", map[string]any{"command": "update eds/1.1", "form": "1", "progress-1": "", "status-1": "", "note-1": ""})
+	submit("33", map[string]any{"unrelated": "value"})
+	h.drain(t)
+	var got []string
+	for _, r := range h.handler.requests() {
+		if r.User != sam.AAD || r.Workspace != "teams:"+testTenant {
+			t.Errorf("ran as %s in %s", r.User, r.Workspace)
+		}
+		got = append(got, r.Text)
+	}
+	want := []string{"update eds/1.1 done", "update eds/1.1 60% at-risk -- on-track by March", "update eds/1.1"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("commands %q, want %q", got, want)
+	}
+}
+
+// The same activity delivered twice within the window is answered both
+// times but run once, in one process and across replicas sharing Claim.
+func TestReplayRunsOnce(t *testing.T) {
+	var mu sync.Mutex
+	claimed := map[string]bool{}
+	claim := func(_ context.Context, key string, _ time.Duration) (bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if claimed[key] {
+			return false, nil
+		}
+		claimed[key] = true
+		return true, nil
+	}
+	h1 := newHarness(t, func(o *Options) { o.Claim = claim })
+	h2 := newHarness(t, func(o *Options) { o.Claim = claim })
+	body := h1.personal("40", "update eds/1.1 40%")
+	token := h1.fake.Token()
+	for range 2 {
+		if code := h1.post(t, body, token); code != 200 {
+			t.Fatalf("delivery: %d", code)
+		}
+	}
+	// The second replica's fake shares nothing with the first but the
+	// claim; the same activity id and conversation is the same activity.
+	body2 := h2.personal("40", "update eds/1.1 40%")
+	if code := h2.post(t, body2, h2.fake.Token()); code != 200 {
+		t.Fatalf("delivery to the other replica: %d", code)
+	}
+	h1.drain(t)
+	h2.drain(t)
+	if n := len(h1.handler.requests()) + len(h2.handler.requests()); n != 1 {
+		t.Errorf("ran %d times, want once", n)
+	}
+	if n := len(activities(h1.fake.Calls())) + len(activities(h2.fake.Calls())); n != 1 {
+		t.Errorf("%d replies, want one", n)
+	}
+}
+
+// A handler that panics is answered with the internal-error reply, and
+// the process lives on.
+func TestHandlerPanic(t *testing.T) {
+	h := newHarness(t, nil)
+	h.handler.reply = func(bot.Request) bot.Reply { panic("boom") }
+	if code := h.post(t, h.personal("50", "list"), h.fake.Token()); code != 200 {
+		t.Fatal(code)
+	}
+	h.drain(t)
+	acts := activities(h.fake.Calls())
+	if len(acts) != 1 || !strings.Contains(cardTexts(acts[0].Body), "Something went wrong") {
+		t.Fatalf("replies %+v", acts)
+	}
+}
+
+// Activities that are not messages (the bot added to a team, a reaction)
+// run nothing, but teach the adapter the workspace's service URL.
+func TestConversationUpdateLearnsServiceURL(t *testing.T) {
+	var kept sync.Map
+	h := newHarness(t, func(o *Options) { o.ServiceURLs = mapURLs{&kept} })
+	var act map[string]any
+	_ = json.Unmarshal(h.personal("60", ""), &act)
+	act["type"] = "conversationUpdate"
+	act["membersAdded"] = []any{map[string]any{"id": "28:" + testAppID}}
+	body, _ := json.Marshal(act)
+	if code := h.post(t, body, h.fake.Token()); code != 200 {
+		t.Fatal(code)
+	}
+	if len(h.handler.requests()) != 0 {
+		t.Fatal("a conversation update ran a command")
+	}
+	if u, _ := kept.Load("teams:" + testTenant); u != h.fake.ServiceURL() {
+		t.Errorf("kept service URL %v, want %s", u, h.fake.ServiceURL())
+	}
+}
+
+// mapURLs is a ServiceURLs in a sync.Map.
+type mapURLs struct{ m *sync.Map }
+
+func (m mapURLs) Put(_ context.Context, ws, u string) error { m.m.Store(ws, u); return nil }
+func (m mapURLs) Get(_ context.Context, ws string) (string, error) {
+	v, _ := m.m.Load(ws)
+	s, _ := v.(string)
+	return s, nil
+}

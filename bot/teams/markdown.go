@@ -1,0 +1,236 @@
+package teams
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// Adaptive Card markdown is a small, loosely specified subset: bold,
+// italic, lists and [label](url) links, read differently by the desktop,
+// web and mobile clients. The translation below therefore uses only bold
+// and links, and makes everything else literal:
+//
+//   - Text is backslash-escaped wherever a character could start markdown
+//     or an entity (\ ` * _ [ ] < > ~ &), and at the start of a line where
+//     it could start a list, heading or quote. User text goes through the
+//     same escape, so it cannot bold, link or mention anyone.
+//   - Code has no card markdown: it is shown between literal backticks.
+//   - Strike has no card markdown: struck text is shown between "~~"
+//     markers; the command layer's words ("(withdrawn)") carry the meaning.
+//   - Links are [label](url) with the destination percent-encoded, so no
+//     label or URL can break out of the link.
+//   - A user reference is a mention (<at>Name</at> plus an entity) only
+//     for users in Reply.Notify; anyone else is named in plain text.
+
+// mention is an msteams.entities mention: Teams notifies its user and
+// shows Text as their name.
+type mention struct {
+	Type      string  `json:"type"` // "mention"
+	Text      string  `json:"text"` // "<at>Name</at>", exactly as in the card text
+	Mentioned account `json:"mentioned"`
+}
+
+// renderEnv is what translating markup needs beyond the markup itself.
+type renderEnv struct {
+	names  map[string]string // aad object id -> display name; missing = unknown
+	notify map[string]bool   // who may be notified
+	forms  int               // update forms numbered so far in this reply
+}
+
+// markdownLine translates one line of markup (no newlines) into Adaptive
+// Card markdown, appending the mentions it makes to ments.
+func (e *renderEnv) markdownLine(markup string, ments *[]mention) string {
+	spans := bot.Parse(markup)
+	var b strings.Builder
+	for i := 0; i < len(spans); {
+		j := i
+		for j < len(spans) && spans[j].Bold == spans[i].Bold {
+			j++
+		}
+		inner := e.strikeRuns(spans[i:j], i == 0, ments)
+		if spans[i].Bold {
+			inner = wrap(inner, "**")
+		}
+		b.WriteString(inner)
+		i = j
+	}
+	return b.String()
+}
+
+// strikeRuns renders spans of one boldness, marking struck runs.
+func (e *renderEnv) strikeRuns(spans []bot.Span, lineStart bool, ments *[]mention) string {
+	var b strings.Builder
+	for i := 0; i < len(spans); {
+		j := i
+		var run strings.Builder
+		for j < len(spans) && spans[j].Strike == spans[i].Strike {
+			run.WriteString(e.span(spans[j], lineStart && j == 0, ments))
+			j++
+		}
+		if spans[i].Strike {
+			b.WriteString(wrap(run.String(), "~~"))
+		} else {
+			b.WriteString(run.String())
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// span renders one span, without its bold or strike.
+func (e *renderEnv) span(sp bot.Span, lineStart bool, ments *[]mention) string {
+	switch sp.Kind {
+	case bot.SpanCode:
+		return "\\`" + escapeMarkdown(sp.Text, false) + "\\`"
+	case bot.SpanLink:
+		return "[" + escapeMarkdown(sp.Text, false) + "](" + linkDest(sp.URL) + ")"
+	case bot.SpanUser:
+		name := e.names[sp.Text]
+		if !e.notify[sp.Text] {
+			if name == "" {
+				return escapeMarkdown(placeholder(sp.Text), false)
+			}
+			return escapeMarkdown(name, false)
+		}
+		at := atName(name)
+		if at == "" {
+			at = placeholder(sp.Text)
+		}
+		m := mention{Type: "mention", Text: "<at>" + at + "</at>", Mentioned: account{ID: sp.Text, Name: at}}
+		*ments = append(*ments, m)
+		return m.Text
+	default:
+		return escapeMarkdown(sp.Text, lineStart)
+	}
+}
+
+// wrap puts a markdown delimiter around s, outside its leading and
+// trailing spaces: "** bold **" is not bold in markdown.
+func wrap(s, delim string) string {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return s
+	}
+	i := strings.Index(s, t)
+	return s[:i] + delim + t + delim + s[i+len(t):]
+}
+
+// escapeMarkdown makes s literal in card markdown. lineStart says s
+// starts a line, where "-", "+", "#", ">" and "1." would start a list,
+// a heading or a quote.
+func escapeMarkdown(s string, lineStart bool) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	i := 0
+	if lineStart {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			b.WriteByte(s[i])
+			i++
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		switch {
+		case i < len(s) && strings.IndexByte("-+#=", s[i]) >= 0: // ">" is escaped below, everywhere
+			b.WriteByte('\\')
+		case j > i && j < len(s) && (s[j] == '.' || s[j] == ')'):
+			b.WriteString(s[i:j] + "\\")
+			i = j
+		}
+	}
+	for ; i < len(s); i++ {
+		if strings.IndexByte("\\`*_[]<>~&", s[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// linkDest percent-encodes a URL for a markdown link destination: only
+// characters that can neither end the destination nor start markdown
+// stay as they are. The URL's meaning is unchanged.
+func linkDest(u string) string {
+	const keep = "-.~:/?#@!$&'+,;=%"
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(keep, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteString("%" + strings.ToUpper(string("0123456789abcdef"[c>>4])+string("0123456789abcdef"[c&15])))
+	}
+	return b.String()
+}
+
+// atName is a display name fit for <at>…</at>: the text must match the
+// entity's exactly and must not itself be markup, so characters that
+// markdown or the tag would read are dropped.
+func atName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune("<>\\`*_[]~&", r) || r < ' ' {
+			return -1
+		}
+		return r
+	}, name)
+	return strings.TrimSpace(name)
+}
+
+// placeholder names a user whose name could not be looked up, without
+// notifying them: "user 1a2b3c4d", from their id.
+func placeholder(id string) string {
+	if n := 8; len(id) > n {
+		id = id[:n]
+	}
+	return "user " + id
+}
+
+// plainText is markup as plain text for an activity's summary, the text
+// a notification shows: user references by name.
+func (e *renderEnv) plainText(markup string) string {
+	var b strings.Builder
+	for _, sp := range bot.Parse(markup) {
+		switch sp.Kind {
+		case bot.SpanUser:
+			if n := e.names[sp.Text]; n != "" {
+				b.WriteString(n)
+			} else {
+				b.WriteString(placeholder(sp.Text))
+			}
+		case bot.SpanLink:
+			b.WriteString(sp.Text)
+		default:
+			b.WriteString(sp.Text)
+		}
+	}
+	return b.String()
+}
+
+// splitLine cuts a markup line longer than n bytes into pieces of at most
+// about n bytes, at spaces where it can and always at rune boundaries.
+// Markup cut in the middle of a link or code parses as plain text, so
+// nothing is lost and nothing becomes live.
+func splitLine(s string, n int) []string {
+	var out []string
+	for len(s) > n {
+		cut := strings.LastIndexByte(s[:n], ' ')
+		if cut < n/2 {
+			cut = n
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+			if cut == 0 {
+				cut = n
+			}
+		} else {
+			cut++ // keep the space with the first piece
+		}
+		out = append(out, s[:cut])
+		s = s[cut:]
+	}
+	return append(out, s)
+}

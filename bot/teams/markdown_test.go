@@ -1,0 +1,139 @@
+package teams
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+func TestMarkdownLine(t *testing.T) {
+	env := &renderEnv{
+		names:  map[string]string{priya.AAD: "Priya Shah", sam.AAD: "Sam *the* [Boss](https://evil)"},
+		notify: map[string]bool{priya.AAD: true},
+	}
+	tests := []struct{ markup, want string }{
+		{"plain words", "plain words"},
+		{"*bold* and *bold with space *", "**bold** and **bold with space** "},
+		{"~withdrawn~ (withdrawn)", "~~withdrawn~~ (withdrawn)"},
+		{"*~both~*", "**~~both~~**"},
+		{bot.Code("eds/1.1") + " " + bot.Code("a*b_c"), "\\`eds/1.1\\` \\`a\\*b\\_c\\`"},
+		{bot.Link("https://nhs.uk/eds", "EDS 2022"), "[EDS 2022](https://nhs.uk/eds)"},
+		{bot.Link("https://en.wikipedia.org/wiki/Foo_(bar)", ""), "[https://en.wikipedia.org/wiki/Foo\\_(bar)](https://en.wikipedia.org/wiki/Foo%5F%28bar%29)"},
+		{"owner " + bot.User(priya.AAD), "owner <at>Priya Shah</at>"},
+		{"owner " + bot.User(sam.AAD), "owner Sam \\*the\\* \\[Boss\\](https://evil)"},
+		{"owner " + bot.User("00000000-0000-0000-0000-00000000dead"), "owner user 00000000"},
+		{bot.UserText("- not a list"), "\\- not a list"},
+		{bot.UserText("12. not a list"), "12\\. not a list"},
+		{bot.UserText("# not a heading"), "\\# not a heading"},
+		{bot.UserText("> not a quote"), "\\> not a quote"},
+		{bot.UserText("a & b &amp; <at>Sam</at> ~~x~~ `y`"), "a \\& b \\&amp; \\<at\\>Sam\\</at\\> \\~\\~x\\~\\~ \\`y\\`"},
+		{bot.UserText("[nhs.uk](https://evil.example)"), "\\[nhs.uk\\]([https://evil.example](https://evil.example))"},
+	}
+	for _, tt := range tests {
+		var ments []mention
+		if got := env.markdownLine(tt.markup, &ments); got != tt.want {
+			t.Errorf("markdownLine(%q)\n got %q\nwant %q", tt.markup, got, tt.want)
+		}
+	}
+}
+
+// Only users in Notify are mentioned, each with an entity whose text is
+// exactly what the card shows.
+func TestMentionsOnlyForNotify(t *testing.T) {
+	env := &renderEnv{names: map[string]string{priya.AAD: "Priya <Shah>", sam.AAD: "Sam Jones"}, notify: map[string]bool{priya.AAD: true}}
+	var ments []mention
+	md := env.markdownLine("to "+bot.User(priya.AAD)+", cc "+bot.User(sam.AAD), &ments)
+	if len(ments) != 1 || ments[0].Mentioned.ID != priya.AAD || ments[0].Text != "<at>Priya Shah</at>" {
+		t.Fatalf("mentions %+v", ments)
+	}
+	if !strings.Contains(md, ments[0].Text) || strings.Contains(md, "<at>Sam") {
+		t.Errorf("text %q", md)
+	}
+}
+
+// checkInert fails unless md, the rendering of user text, is literal in
+// card markdown: every markdown character escaped, and every link one
+// whose label is its own URL.
+func checkInert(t *testing.T, md string) {
+	t.Helper()
+	trimmed := strings.TrimLeft(md, " \t")
+	if trimmed != "" && strings.IndexByte("-+#>=", trimmed[0]) >= 0 {
+		t.Fatalf("line starts with an unescaped block marker: %q", md)
+	}
+	digits := len(trimmed) - len(strings.TrimLeft(trimmed, "0123456789"))
+	if digits > 0 && digits < len(trimmed) && (trimmed[digits] == '.' || trimmed[digits] == ')') {
+		t.Fatalf("line starts an ordered list: %q", md)
+	}
+	for i := 0; i < len(md); i++ {
+		switch c := md[i]; c {
+		case '\\':
+			i++
+		case '[':
+			end := strings.Index(md[i:], "](")
+			if end < 0 {
+				t.Fatalf("unescaped [ without a link in %q", md)
+			}
+			label := unescape(md[i+1 : i+end])
+			close := strings.IndexByte(md[i+end:], ')')
+			if close < 0 {
+				t.Fatalf("unterminated link in %q", md)
+			}
+			dest := md[i+end+2 : i+end+close]
+			if linkDest(label) != dest {
+				t.Fatalf("link label %q does not show its destination %q in %q", label, dest, md)
+			}
+			i += end + close
+		case '*', '_', '~', '`', '<', '>', '&', ']':
+			t.Fatalf("unescaped %q at %d in %q", c, i, md)
+		}
+	}
+}
+
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func TestUserTextIsInert(t *testing.T) {
+	env := &renderEnv{names: map[string]string{}, notify: map[string]bool{}}
+	for _, s := range []string{
+		"**bold** _it_ ~~s~~ `c` <at>Sam</at> &lt; &#42;",
+		"[nhs.uk](https://evil.example) ![img](https://evil.example/x.png)",
+		"see https://nhs.uk/a_(b)_c, then <https://evil|nhs.uk>",
+		"1) one", "  - two", "+three", "\\*escaped\\*", "<@U123> <!channel> @everyone",
+	} {
+		for _, line := range strings.Split(bot.UserText(s), "\n") {
+			var ments []mention
+			md := env.markdownLine(line, &ments)
+			checkInert(t, md)
+			if len(ments) != 0 {
+				t.Errorf("user text %q mentioned %+v", s, ments)
+			}
+		}
+	}
+}
+
+func TestSplitLine(t *testing.T) {
+	long := strings.Repeat("word ", 1000) + strings.Repeat("é", 3000)
+	parts := splitLine(long, 2000)
+	if strings.Join(parts, "") != long {
+		t.Fatal("split lost or changed text")
+	}
+	for _, p := range parts {
+		if len(p) > 2000 || !strings.HasPrefix(long[strings.Index(long, p):], p) {
+			t.Errorf("part of %d bytes", len(p))
+		}
+		if !utf8Valid(p) {
+			t.Errorf("part cut inside a character: %q", p[len(p)-4:])
+		}
+	}
+}
+
+func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }

@@ -1,0 +1,245 @@
+// Package teams is the Microsoft Teams adapter: it verifies the Bot
+// Framework's signed activities on POST /teams/messages, turns messages
+// and card button presses into bot.Requests for a bot.Handler, renders
+// bot.Replies as Adaptive Cards, and posts them, replies and proactive
+// digests and reminders alike, through the Bot Connector. It holds no
+// business rules: Teams gives no admin flag, so admins come only from
+// TARGETBOT_ADMINS, and the command layer decides what anyone may do.
+//
+// Choices where Teams leaves room (the README repeats them for users):
+//   - Teams has no ephemeral messages for bots, so every reply, the
+//     private kind included, is posted in the thread of the message that
+//     asked for it. In a 1:1 chat that is private anyway.
+//   - A channel's id, as the command layer sees it, is the conversation id
+//     without its ";messageid=…" thread suffix, so "digest here" subscribes
+//     the channel, not one thread of it.
+//   - Struck text has no Adaptive Card markdown: it is shown between "~~"
+//     markers, and the words around it ("(withdrawn)") carry the meaning.
+//   - A reply longer than one activity (about 28 KB) is split into several
+//     cards in order; nothing is cut.
+package teams
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+)
+
+// Defaults for Options, as Microsoft publishes them.
+const (
+	DefaultOpenIDURL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+	DefaultTokenURL  = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+	// ConnectorScope is the client-credentials scope of Bot Connector tokens.
+	ConnectorScope = "https://api.botframework.com/.default"
+	// Issuer is the only issuer of the tokens Teams activities carry.
+	Issuer = "https://api.botframework.com"
+)
+
+// ServiceURLs remembers each workspace's Bot Connector service URL, so
+// proactive posts (digests, reminders) can reach a tenant after a
+// restart, or from `run-schedules`, before any activity has arrived. Only
+// URLs from verified activities are ever Put, so what Get returns is as
+// trusted as they were. Get returns "" and no error when it knows none.
+type ServiceURLs interface {
+	Put(ctx context.Context, ws, url string) error
+	Get(ctx context.Context, ws string) (string, error)
+}
+
+// Options configures an Adapter.
+type Options struct {
+	// AppID is the bot's Microsoft app id: the audience inbound tokens
+	// must name, and the client id of outbound ones. Required.
+	AppID string
+	// AppPassword is the app's client secret, for Bot Connector tokens.
+	AppPassword string
+	// TenantID, when set, accepts activities from that tenant only.
+	TenantID string
+	// OpenIDURL is the Bot Framework's OpenID metadata; "" means
+	// DefaultOpenIDURL. Its jwks_uri names the signing keys.
+	OpenIDURL string
+	// TokenURL is the client-credentials token endpoint; "" means
+	// DefaultTokenURL.
+	TokenURL string
+	Handler  bot.Handler
+	Logger   *slog.Logger
+	// Now is the clock for token validity and caches; nil means time.Now.
+	Now func() time.Time
+	// HTTPClient makes every outbound call: metadata, keys, tokens and the
+	// Bot Connector. nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Claim, when set, takes a key atomically across every replica for
+	// ttl (store.Store.Claim). With it, an activity that Teams delivers
+	// twice, to two replicas, still runs once.
+	Claim func(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// ServiceURLs, when set, keeps each workspace's service URL across
+	// restarts. Without it, a proactive post to a workspace waits until
+	// this process has seen a verified activity from it.
+	ServiceURLs ServiceURLs
+	// HandlerTimeout bounds one command's work and the delivery of its
+	// reply; default 1m.
+	HandlerTimeout time.Duration
+
+	// keyRefreshEvery rate-limits fetching the keys again for an unknown
+	// key id; default 5m. Tests shorten it.
+	keyRefreshEvery time.Duration
+}
+
+// Adapter connects Microsoft Teams to a bot.Handler. It is safe for
+// concurrent use.
+type Adapter struct {
+	opts Options
+	log  *slog.Logger
+	now  func() time.Time
+
+	auth *verifier
+	conn *connector
+
+	seen    *ttlCache[struct{}]  // activity ids already run
+	posted  *ttlCache[postState] // Message.Key -> how far its post got
+	keys    keyLocks             // one Post per Key at a time
+	names   *ttlCache[string]    // ws/aad id -> display name ("" = unknown)
+	members *ttlCache[string]    // ws/Teams user id -> aad object id
+	dms     *ttlCache[string]    // ws/aad id -> 1:1 conversation id
+
+	urlMu sync.Mutex
+	wsURL map[string]string // workspace -> its latest verified service URL
+
+	inflight sync.WaitGroup // replies still being delivered
+}
+
+var _ bot.Poster = (*Adapter)(nil)
+
+// New checks opts and returns an Adapter. It makes no network calls: the
+// signing keys are fetched on the first activity.
+func New(opts Options) (*Adapter, error) {
+	if opts.Handler == nil {
+		return nil, errors.New("teams: Options.Handler is required")
+	}
+	opts.AppID = strings.TrimSpace(opts.AppID)
+	if opts.AppID == "" {
+		return nil, errors.New("teams: an app id is required: set TEAMS_APP_ID to the Microsoft App ID of your Azure Bot")
+	}
+	if opts.AppPassword == "" {
+		return nil, errors.New("teams: an app password is required: set TEAMS_APP_PASSWORD to a client secret of your Azure Bot's app registration")
+	}
+	if opts.OpenIDURL == "" {
+		opts.OpenIDURL = DefaultOpenIDURL
+	}
+	if opts.TokenURL == "" {
+		opts.TokenURL = DefaultTokenURL
+	}
+	for name, u := range map[string]string{"TEAMS_OPENID_URL": opts.OpenIDURL, "TEAMS_TOKEN_URL": opts.TokenURL} {
+		if !httpURL(u) {
+			return nil, fmt.Errorf("teams: %s %q must be an absolute http(s) URL", name, u)
+		}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if opts.HandlerTimeout <= 0 {
+		opts.HandlerTimeout = time.Minute
+	}
+	if opts.keyRefreshEvery <= 0 {
+		opts.keyRefreshEvery = 5 * time.Minute
+	}
+	a := &Adapter{
+		opts:    opts,
+		log:     opts.Logger.With("platform", "teams"),
+		now:     opts.Now,
+		seen:    newTTLCache[struct{}](10000),
+		posted:  newTTLCache[postState](10000),
+		names:   newTTLCache[string](10000),
+		members: newTTLCache[string](10000),
+		dms:     newTTLCache[string](10000),
+		wsURL:   map[string]string{},
+	}
+	a.auth = newVerifier(opts, a.log)
+	a.conn = newConnector(opts, a.log)
+	return a, nil
+}
+
+// Routes registers POST /teams/messages, the messaging endpoint that the
+// Azure Bot's configuration names.
+func (a *Adapter) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /teams/messages", a.serveMessages)
+}
+
+// Drain waits for replies still being delivered after their activity was
+// answered, so a graceful shutdown does not drop them.
+func (a *Adapter) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { a.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("teams: drain replies: %w", ctx.Err())
+	}
+}
+
+// Close stops the background refresh of the signing keys.
+func (a *Adapter) Close() { a.auth.close() }
+
+// goLater runs f after the current response, detached from the request's
+// cancellation but bounded by HandlerTimeout, and tracked for Drain. A
+// panic in f is logged: nothing else would recover it on this goroutine.
+func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
+	a.inflight.Add(1)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.HandlerTimeout)
+	go func() {
+		defer a.inflight.Done()
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("teams: delivering a reply panicked", "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
+		f(ctx)
+	}()
+}
+
+// first reports whether key is delivered for the first time: in this
+// process, and across replicas when Options.Claim is set. If the shared
+// claim fails it answers true: running a redelivery twice is better than
+// dropping a command.
+func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) bool {
+	now := a.now()
+	if !a.seen.add(key, struct{}{}, now, now.Add(ttl)) {
+		return false
+	}
+	if a.opts.Claim == nil {
+		return true
+	}
+	ok, err := a.opts.Claim(ctx, key, ttl)
+	if err != nil {
+		a.log.Warn("teams: shared dedup claim failed, running the activity", "key", key, "err", err)
+		return true
+	}
+	return ok
+}
+
+// httpURL reports whether u is an absolute http or https URL.
+func httpURL(u string) bool {
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(u, "http://")
+	}
+	return ok && rest != "" && rest[0] != '/'
+}
+
+// tenantOf is the tenant id in a "teams:<tenant>" workspace.
+func tenantOf(ws string) string { return strings.TrimPrefix(ws, "teams:") }

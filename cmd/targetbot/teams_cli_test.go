@@ -1,0 +1,188 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/targetbot/targetbot/bot/teams/teamstest"
+	"github.com/targetbot/targetbot/commands"
+	"github.com/targetbot/targetbot/store/boltstore"
+	"github.com/targetbot/targetbot/store/redisstore"
+	"github.com/targetbot/targetbot/store/redisstore/redistest"
+)
+
+// `targetbot teams manifest` writes the app package, its menus drawn
+// from the verb table.
+func TestTeamsManifestCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "app.zip")
+	m, stdout, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
+	if err := m.Run(context.Background(), []string{"teams", "manifest", "--app-id", teamsAppID, "--out", out}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), out) {
+		t.Errorf("stdout %q does not say where the package went", stdout)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var manifest map[string]any
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+		if f.Name == "manifest.json" {
+			rc, _ := f.Open()
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			if err := json.Unmarshal(data, &manifest); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !names["manifest.json"] || !names["color.png"] || !names["outline.png"] {
+		t.Fatalf("package holds %v", names)
+	}
+	verbs := map[string]string{}
+	for _, v := range commands.Verbs() {
+		verbs[v.Name] = v.Summary
+	}
+	bot := manifest["bots"].([]any)[0].(map[string]any)
+	for _, l := range bot["commandLists"].([]any) {
+		cmds := l.(map[string]any)["commands"].([]any)
+		if len(cmds) == 0 || len(cmds) > 10 {
+			t.Errorf("a command list of %d", len(cmds))
+		}
+		for _, c := range cmds {
+			c := c.(map[string]any)
+			summary, ok := verbs[c["title"].(string)]
+			desc := strings.TrimSuffix(c["description"].(string), "…")
+			if !ok || !strings.HasPrefix(summary, desc) {
+				t.Errorf("menu entry %v is not from the verb table", c)
+			}
+		}
+	}
+
+	for _, args := range [][]string{{"teams"}, {"teams", "manifest"}, {"teams", "manifest", "--app-id", "nope"}} {
+		m, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
+		if err := m.Run(context.Background(), args); err == nil {
+			t.Errorf("%v succeeded", args)
+		}
+	}
+}
+
+func TestTeamsConfig(t *testing.T) {
+	env := map[string]string{"TEAMS_APP_ID": teamsAppID, "TEAMS_APP_PASSWORD": "pw", "TEAMS_TENANT_ID": teamsTenant, "TARGETBOT_ADMINS": "teams:" + teamsAdmin.AAD}
+	c := ConfigFromEnv(func(k string) string { return env[k] })
+	if c.TeamsAppID != teamsAppID || c.TeamsAppPassword != "pw" || c.TeamsTenantID != teamsTenant ||
+		c.TeamsOpenIDURL != "https://login.botframework.com/v1/.well-known/openidconfiguration" ||
+		c.TeamsTokenURL != "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token" {
+		t.Errorf("config %+v", c)
+	}
+	if admins, err := c.AdminList(); err != nil || len(admins) != 1 {
+		t.Errorf("admins %v %v", admins, err)
+	}
+	// An app id without its password fails before anything starts, in
+	// one line that says what to set.
+	m, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
+	m.Config.TeamsAppID = teamsAppID
+	err := m.Run(context.Background(), []string{"run-schedules", "--at", "2026-11-23T09:00:00Z"})
+	if err == nil || !strings.Contains(err.Error(), "TEAMS_APP_PASSWORD") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("run-schedules without TEAMS_APP_PASSWORD: %v", err)
+	}
+}
+
+// The service URL store keeps what it is given, on Redis and in the file
+// beside a bbolt store, and says "" for a workspace it has not seen.
+func TestTeamsServiceURLs(t *testing.T) {
+	ctx := context.Background()
+	redisURL := redistest.Start(t)
+	rs, err := redisstore.Open(ctx, redisURL, &redisstore.Options{Prefix: redistest.Prefix(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	db := filepath.Join(t.TempDir(), "t.db")
+	for name, m := range map[string]*Main{
+		"redis": {Store: rs, RedisPrefix: redistest.Prefix(t)},
+		"bolt":  {Store: openBolt(t, db), Config: Config{Store: "bolt:" + db}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			urls := m.teamsServiceURLs()
+			if got, err := urls.Get(ctx, teamsWS); err != nil || got != "" {
+				t.Fatalf("unseen workspace: %q %v", got, err)
+			}
+			for _, u := range []string{"https://smba.trafficmanager.net/emea/", "https://smba.trafficmanager.net/uk/"} {
+				if err := urls.Put(ctx, teamsWS, u); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := urls.Put(ctx, "teams:other", "https://smba.trafficmanager.net/amer/"); err != nil {
+				t.Fatal(err)
+			}
+			// A fresh instance reads what the first one kept.
+			if got, err := m.teamsServiceURLs().Get(ctx, teamsWS); err != nil || got != "https://smba.trafficmanager.net/uk/" {
+				t.Errorf("kept %q %v", got, err)
+			}
+		})
+	}
+}
+
+// Two replicas on one Redis: Teams delivers the same activity to both,
+// and it runs once (DESIGN 13).
+func TestTeamsReplayAcrossReplicasOnRedis(t *testing.T) {
+	redisURL := redistest.Start(t)
+	prefix := redistest.Prefix(t)
+	fake := teamstest.New(t, teamsAppID, teamsPassword)
+	var bases []string
+	for range 2 {
+		m, _, errOut := testMain(t, redisURL, "")
+		m.Now, m.RedisPrefix, m.Config.Addr = time.Now, prefix, "127.0.0.1:0"
+		teamsConfig(m, fake)
+		listening := make(chan string, 1)
+		m.OnListen = func(addr string) { listening <- addr }
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- m.Run(ctx, []string{"serve"}) }()
+		t.Cleanup(func() { cancel(); <-done })
+		select {
+		case addr := <-listening:
+			bases = append(bases, "http://"+addr)
+		case err := <-done:
+			t.Fatalf("serve: %v\n%s", err, errOut)
+		}
+	}
+	body := fake.JSON(teamstest.Activity{ID: "1763889000777", Conversation: "a:1chat", Type: teamstest.Personal, Tenant: teamsTenant, From: teamsAdmin, Text: "import eds"})
+	for _, base := range bases {
+		if code := teamstest.Post(t, base+"/teams/messages", body, fake.Token()); code != 200 {
+			t.Fatalf("delivery: %d", code)
+		}
+	}
+	fake.WaitCalls(t, 1, func(c teamstest.Call) bool { return strings.HasSuffix(c.Path, "/activities/1763889000777") })
+	time.Sleep(200 * time.Millisecond) // a second reply, if there were one, would be on its way
+	n := 0
+	for _, c := range fake.Calls() {
+		if strings.HasSuffix(c.Path, "/activities/1763889000777") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d replies to one activity delivered twice, want 1", n)
+	}
+}
+
+func openBolt(t *testing.T, path string) *boltstore.Store {
+	t.Helper()
+	st, err := boltstore.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
