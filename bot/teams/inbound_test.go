@@ -3,6 +3,7 @@ package teams
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -31,7 +32,7 @@ func TestPersonalMessageRunsAndReplies(t *testing.T) {
 	for _, r := range reqs {
 		want := bot.Request{Workspace: "teams:" + testTenant, Channel: "a:1personal-priya", User: priya.AAD, UserName: priya.Name, Text: "update eds/1.1 40%"}
 		r.ID = ""
-		if r != want {
+		if !reflect.DeepEqual(r, want) {
 			t.Errorf("request %+v, want %+v", r, want)
 		}
 	}

@@ -92,7 +92,7 @@ func TestTeamsConfig(t *testing.T) {
 	// one line that says what to set.
 	m, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
 	m.Config.TeamsAppID = teamsAppID
-	err := m.Run(context.Background(), []string{"run-schedules", "--at", "2026-11-23T09:00:00Z"})
+	err := m.Run(context.Background(), []string{"run-schedules", "--allow-future", "--at", "2026-11-23T09:00:00Z"})
 	if err == nil || !strings.Contains(err.Error(), "TEAMS_APP_PASSWORD") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("run-schedules without TEAMS_APP_PASSWORD: %v", err)
 	}

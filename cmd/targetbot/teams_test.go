@@ -244,7 +244,7 @@ func TestTeamsEndToEnd(t *testing.T) {
 	for range 2 {
 		m, _, errOut := testMain(t, "bolt:"+db, "")
 		teamsConfig(m, fake)
-		if err := m.Run(context.Background(), []string{"run-schedules", "--at", at.UTC().Format(time.RFC3339)}); err != nil {
+		if err := m.Run(context.Background(), []string{"run-schedules", "--allow-future", "--at", at.UTC().Format(time.RFC3339)}); err != nil {
 			t.Fatalf("run-schedules: %v\n%s", err, errOut)
 		}
 		if err := m.Close(); err != nil {
