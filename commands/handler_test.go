@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"github.com/targetbot/targetbot/bot"
 	"strings"
 	"testing"
 
@@ -175,5 +176,17 @@ func TestUpdateErrorsChangeNothing(t *testing.T) {
 	subs, _ := e.st.Subscriptions(t.Context(), testWS)
 	if w.Timezone != "" || w.ReminderSpec != "" || len(subs) != 0 {
 		t.Errorf("failed commands changed settings: %+v %+v", w, subs)
+	}
+}
+
+// Help shows each verb's summary as written: a cron spec's asterisks are
+// text, not bold.
+func TestHelpSummariesAreText(t *testing.T) {
+	e := imported(t)
+	for _, text := range []string{"help", "help digest"} {
+		r := e.ok(bob, text)
+		if !strings.Contains(bot.PlainText(r.Text()), `0 9 * * MON`) {
+			t.Errorf("%s loses the cron spec's asterisks: %s", text, bot.PlainText(r.Text()))
+		}
 	}
 }

@@ -74,7 +74,7 @@ type runFunc func(h *Handler, ctx context.Context, c *call) (bot.Reply, error)
 type VerbInfo struct {
 	Name     string
 	Usage    string   // the verb and its arguments, for example "update <target> [<n>%] [status] [note…]"
-	Summary  string   // one line saying what it does
+	Summary  string   // one line saying what it does, in the declared markup (bot.PlainText for plain text)
 	Access   string   // who may run it: "anyone", "admin", or "admin or owner"
 	Examples []string // whole command lines without the leading /target
 	// Query verbs only read, and answer only the asker: a platform that
@@ -167,7 +167,7 @@ func verbTable() []VerbInfo {
 				{Name: "until", Kind: ArgText, Required: true, Description: "7d, 2w or YYYY-MM-DD, or off to end the snooze"},
 				{Name: "reason", Kind: ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
 			}},
-		{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default \"0 9 * * MON\"), stop them, or post one now", Access: "admin",
+		{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default `0 9 * * MON`), stop them, or post one now", Access: "admin",
 			Examples: []string{"digest here", "digest here 0 8 * * MON-FRI", "digest off", "digest now"}, run: (*Handler).digestVerb,
 			Args: []Arg{
 				{Name: "action", Kind: ArgChoice, Required: true, Choices: []string{"here", "off", "now"}, Description: "here: post digests in this channel; off: stop them; now: post one now"},
@@ -176,7 +176,7 @@ func verbTable() []VerbInfo {
 		{Name: "timezone", Usage: "timezone [<IANA name>]", Summary: "show the workspace time zone, or set it", Access: "anyone to show, admin to set",
 			Examples: []string{"timezone", "timezone Europe/London"}, run: (*Handler).timezone,
 			Args: []Arg{{Name: "name", Kind: ArgZone, MaxLen: maxZone, Description: "An IANA name, for example Europe/London"}}},
-		{Name: "reminders", Usage: "reminders [<cron>|default]", Summary: "show or set the overdue reminder schedule (default \"0 9 * * MON-FRI\")", Access: "anyone to show, admin to set",
+		{Name: "reminders", Usage: "reminders [<cron>|default]", Summary: "show or set the overdue reminder schedule (default `0 9 * * MON-FRI`)", Access: "anyone to show, admin to set",
 			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default"}, run: (*Handler).reminders,
 			Args: []Arg{{Name: "cron", Kind: ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", or default`}}},
 	}

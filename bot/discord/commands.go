@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands"
 )
 
@@ -47,7 +48,8 @@ func ptr[T any](v T) *T { return &v }
 // who may run it unless anyone may. It is never cut: the limits test
 // holds the table's summaries to Discord's 100 characters.
 func description(v commands.VerbInfo) string {
-	d := strings.ToUpper(v.Summary[:1]) + v.Summary[1:]
+	s := bot.PlainText(v.Summary) // Discord shows descriptions as plain text
+	d := strings.ToUpper(s[:1]) + s[1:]
 	if v.Access != "anyone" {
 		d += " (" + v.Access + ")"
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/teams"
 	"github.com/targetbot/targetbot/commands"
 )
@@ -34,7 +35,7 @@ func (m *Main) runTeams(_ context.Context, args []string) error {
 	}
 	var cmds []teams.Command
 	for _, v := range commands.Verbs() {
-		cmds = append(cmds, teams.Command{Name: v.Name, Summary: v.Summary})
+		cmds = append(cmds, teams.Command{Name: v.Name, Summary: bot.PlainText(v.Summary)})
 	}
 	pkg, err := teams.Manifest(teams.ManifestOptions{
 		AppID: *appID, Version: *version, Developer: *developer,

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/json"
+	"github.com/targetbot/targetbot/bot"
 	"io"
 	"path/filepath"
 	"strings"
@@ -51,10 +52,10 @@ func TestTeamsManifestCommand(t *testing.T) {
 	}
 	verbs := map[string]string{}
 	for _, v := range commands.Verbs() {
-		verbs[v.Name] = v.Summary
+		verbs[v.Name] = bot.PlainText(v.Summary)
 	}
-	bot := manifest["bots"].([]any)[0].(map[string]any)
-	for _, l := range bot["commandLists"].([]any) {
+	botDef := manifest["bots"].([]any)[0].(map[string]any)
+	for _, l := range botDef["commandLists"].([]any) {
 		cmds := l.(map[string]any)["commands"].([]any)
 		if len(cmds) == 0 || len(cmds) > 10 {
 			t.Errorf("a command list of %d", len(cmds))
