@@ -28,6 +28,9 @@ type Options struct {
 	Handler bot.Handler
 	// Prompt, when set, is printed before each line: for terminals.
 	Prompt string
+	// Editor, when set, reads each line instead of In, showing Prompt
+	// itself: a line editor with history and completion, for terminals.
+	Editor LineReader
 	// Admin makes the user an admin of the workspace, whatever
 	// TARGETBOT_ADMINS says.
 	Admin bool
@@ -63,16 +66,23 @@ const maxLine = 64 * 1024
 // waits for a line: Ctrl-C at a prompt must not wait for Enter.
 func (c *Console) Run(ctx context.Context) error {
 	lines := make(chan input)
+	next := make(chan struct{})
 	stop := make(chan struct{})
 	defer close(stop)
+	read := c.reader()
 	// Reading blocks until the user types, so it runs beside the loop,
-	// which also watches ctx. The reader may outlive Run, blocked on a
-	// terminal nobody types into; the process is ending then anyway.
+	// which also watches ctx. It reads one line each time the loop asks,
+	// so a line editor's prompt follows the last reply. The reader may
+	// outlive Run, blocked on a terminal nobody types into; the process
+	// is ending then anyway.
 	go func() {
-		rd := bufio.NewReader(c.opts.In)
 		for {
-			var in input
-			in.line, in.tooLong, in.err = readLine(rd)
+			select {
+			case <-next:
+			case <-stop:
+				return
+			}
+			in := read()
 			select {
 			case lines <- in:
 			case <-stop:
@@ -84,8 +94,13 @@ func (c *Console) Run(ctx context.Context) error {
 		}
 	}()
 	for n := 1; ; n++ {
-		if c.opts.Prompt != "" {
+		if c.opts.Prompt != "" && c.opts.Editor == nil {
 			fmt.Fprint(c.opts.Out, c.opts.Prompt)
+		}
+		select {
+		case next <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 		var in input
 		select {
@@ -133,6 +148,29 @@ func (c *Console) Run(ctx context.Context) error {
 			ID:            "console-" + strconv.Itoa(n),
 		})
 		fmt.Fprintf(c.opts.Out, "%s\n\n", render(reply, c.opts.Styled))
+	}
+}
+
+// LineReader reads a line, showing prompt: a terminal line editor.
+// It returns io.EOF when the user is done (Ctrl-D, or Ctrl-C).
+type LineReader interface {
+	ReadLine(prompt string) (string, error)
+}
+
+// reader returns the function that reads the next line: from the
+// editor when there is one, else from In.
+func (c *Console) reader() func() input {
+	if c.opts.Editor != nil {
+		return func() input {
+			line, err := c.opts.Editor.ReadLine(c.opts.Prompt)
+			return input{line: line, tooLong: len(line) > maxLine, err: err}
+		}
+	}
+	rd := bufio.NewReader(c.opts.In)
+	return func() input {
+		var in input
+		in.line, in.tooLong, in.err = readLine(rd)
+		return in
 	}
 }
 

@@ -281,6 +281,16 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	if m.StdinIsTerminal {
 		opts.Prompt = "/target "
 		opts.Styled = stdoutIsTerminal(m.Stdout)
+		if opts.Styled && m.Stdin == os.Stdin {
+			// A real terminal: arrow keys, history and Tab completion.
+			var verbs []string
+			for _, v := range commands.Verbs() {
+				verbs = append(verbs, v.Name)
+			}
+			ed := console.NewEditor(console.EditorOptions{History: console.HistoryFile(), Verbs: verbs, Completer: m.Handler})
+			defer ed.Close()
+			opts.Editor = ed
+		}
 		fmt.Fprintln(m.Stdout, banner(user, opts.Admin, m.Config.Store))
 	}
 	err = console.New(opts).Run(ctx)
