@@ -27,6 +27,13 @@ func TestKindAbout(t *testing.T) {
 		{ErrBadDue, EINVALID, "due", ErrBadProgress},
 		{ErrTooLong, EINVALID, "", ErrBadDue},
 		{ErrUnavailable, EUNAVAILABLE, "", ErrTooLong},
+		{ErrNoChange, ECONFLICT, "", ErrArchived},
+		{ErrArchived, ECONFLICT, "target", ErrNoChange},
+		{ErrBadRating, EINVALID, "rating", ErrBadStatus},
+		{ErrBadURL, EINVALID, "url", ErrBadRating},
+		{ErrBadCycle, EINVALID, "cycle", ErrCycleUsed},
+		{ErrCycleUsed, ECONFLICT, "cycle", ErrCycleOrder},
+		{ErrCycleOrder, EINVALID, "cycle", ErrBadCycle},
 	} {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			var err error = tt.kind.About("eds/`9.9`")
@@ -47,7 +54,7 @@ func TestKindAbout(t *testing.T) {
 			}
 		})
 	}
-	if got, want := len(Kinds()), 14; got != want {
+	if got, want := len(Kinds()), 21; got != want {
 		t.Errorf("Kinds() has %d kinds, want %d: add the new kind to the table above", got, want)
 	}
 }
