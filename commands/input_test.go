@@ -241,8 +241,8 @@ func TestNamedArgsErrors(t *testing.T) {
 // named, whether typed or named.
 func TestDeclaredLimitsAreEnforced(t *testing.T) {
 	base := map[string]map[string]string{
-		"update": {"target": "eds/1.1"},
-		"add":    {"objective": "eds/2", "code": "2.9", "title": "A title"},
+		"update":   {"target": "eds/1.1"},
+		"add":      {"objective": "eds/2", "code": "2.9", "title": "A title"},
 		"snooze":   {"target": "eds/1.1", "until": "7d"},
 		"rate":     {"target": "eds/1.1", "grade": "achieving"},
 		"edit":     {"target": "eds/1.1"},

@@ -206,4 +206,3 @@ func (h *Handler) filterTargets(ctx context.Context, ws string, keep func(*frame
 	}
 	return out, nil
 }
-
