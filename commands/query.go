@@ -163,7 +163,8 @@ func scoreLine(v view.Clock, f *framework.Framework, ts []framework.Target) stri
 	if prev.Graded == 0 {
 		return line
 	}
-	return line + " in " + v.Cycle + "\nwas " + view.Score(f, prev) + " in " + v.Previous
+	return "Score " + view.Ref(f.ID) + " in " + v.Cycle + ": " + view.ScoreValue(f, f.Grading.Score(ts)) +
+		"\nIn " + v.Previous + ": " + view.ScoreValue(f, prev)
 }
 
 // commonTargetLabel is what the frameworks ids call their targets, when

@@ -97,3 +97,19 @@ func TestStartCycle(t *testing.T) {
 		t.Fatalf("legacy StartCycle = %v, %+v", err, legacy)
 	}
 }
+
+// A valid cycle name is exactly the financial year of its own April.
+func FuzzValidCycle(f *testing.F) {
+	for _, s := range []string{"2026/27", "2099/00", "1999/00", "2026/28", "+026/27"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !ValidCycle(s) {
+			return
+		}
+		y, _ := time.Parse("2006", s[:4])
+		if got := FinancialYear(time.Date(y.Year(), time.April, 1, 0, 0, 0, 0, time.UTC)); got != s {
+			t.Fatalf("ValidCycle(%q), but its April is in %q", s, got)
+		}
+	})
+}

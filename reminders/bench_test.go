@@ -97,7 +97,7 @@ func BenchmarkDigest(b *testing.B) {
 			rt.n.Store(0)
 			b.ResetTimer()
 			for b.Loop() {
-				r, err := s.buildDigest(ctx, ws, time.UTC, since, at, at)
+				r, err := s.buildDigest(ctx, framework.Workspace{ID: ws}, time.UTC, since, at, at)
 				if err != nil {
 					b.Fatal(err)
 				}

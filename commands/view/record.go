@@ -82,7 +82,7 @@ func EventWhat(e *framework.Event) string {
 		}
 		return what
 	case framework.EventEvidence:
-		return "attached evidence " + EvidenceLink(e.URL, e.Title)
+		return "attached evidence: " + EvidenceLink(e.URL, e.Title)
 	case framework.EventEdit:
 		return "retitled it " + Note(e.To) + " (was " + Note(e.From) + ")"
 	case framework.EventArchive:

@@ -256,7 +256,13 @@ func Plural(n int, word string) string {
 // Score is a framework's overall grade: "eds-2022: 14 of 33, developing
 // (2 outcomes ungraded)".
 func Score(f *framework.Framework, sc framework.Score) string {
-	s := fmt.Sprintf("%s: %d of %d", Ref(f.ID), sc.Sum, sc.Max)
+	return Ref(f.ID) + ": " + ScoreValue(f, sc)
+}
+
+// ScoreValue is Score without the framework: "14 of 33, developing (2
+// outcomes ungraded)".
+func ScoreValue(f *framework.Framework, sc framework.Score) string {
+	s := fmt.Sprintf("%d of %d", sc.Sum, sc.Max)
 	if sc.Band != framework.Unrated {
 		s += ", " + Rating(sc.Band)
 	} else {
