@@ -109,6 +109,18 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 		t.Errorf("a no-op update: %q %q, %d round trips", r.Code, r.Text(), n)
 	}
 
+	// Reads of the record cost the same however long it is: the
+	// workspace and target together, then the updates, the events and
+	// (for show) the evidence, each an index read and one pipeline.
+	for _, q := range []struct {
+		text  string
+		trips int64
+	}{{"history eds/1.1 all", 5}, {"show eds/1.1", 7}} {
+		if r, n := run(q.text); r.Code != "" || n != q.trips {
+			t.Errorf("%q: %q, %d round trips, want %d", q.text, r.Code, n, q.trips)
+		}
+	}
+
 	// Errors on the fast path still explain themselves.
 	if r, _ := run("update eds/9.9 40%"); r.Code != "not found" || !contains(r.Text(), "try `/target list`") {
 		t.Errorf("unknown full ref: %q %q", r.Code, r.Text())

@@ -12,6 +12,7 @@
 //	events          seq (8 bytes) -> Event JSON
 //	target-events   ref 0x00 seq -> nil    (a target's events, newest last)
 //	evidence        ref 0x00 seq -> nil    (a target's evidence events)
+//	evidence-urls   ref 0x00 url -> nil    (to refuse a link a target has)
 //	cycles          cycle name -> Cycle JSON (the closed grading cycles)
 //	by-author       author 0x00 seq -> nil (LastUpdateBy)
 //	by-time         unix nanos, seq -> nil (UpdatesSince; withdrawn ones are removed)

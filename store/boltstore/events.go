@@ -111,7 +111,7 @@ func (w *wsb) getEvent(n uint64) (e framework.Event, ok bool, err error) {
 }
 
 // AddEvidence attaches a link as an evidence event, in one transaction.
-// The target's evidence range is read to refuse a URL it already has.
+// An index of each target's links refuses one it has already.
 func (s *Store) AddEvidence(ctx context.Context, ws, ref string, ev framework.Evidence) (framework.Event, error) {
 	if err := framework.CheckEvidence(&ev); err != nil {
 		return framework.Event{}, err
@@ -129,17 +129,15 @@ func (s *Store) AddEvidence(ctx context.Context, ws, ref string, ev framework.Ev
 		if t.Archived {
 			return framework.ErrArchived.About(ref)
 		}
-		have, err := w.targetEvidence(ref)
-		if err != nil {
-			return err
-		}
-		for _, h := range have {
-			if h.URL == ev.URL {
-				return framework.ErrNoChange.About(ev.URL)
-			}
+		urlKey := join(strKey(ref), []byte(ev.URL))
+		if w.evidenceURLs.Get(urlKey) != nil {
+			return framework.ErrNoChange.About(ev.URL)
 		}
 		e := framework.Event{Target: ref, Kind: framework.EventEvidence, Author: ev.Author, Time: ev.Time, URL: ev.URL, Title: ev.Title}
 		if err := w.appendEvent(&e); err != nil {
+			return err
+		}
+		if err := w.evidenceURLs.Put(urlKey, nil); err != nil {
 			return err
 		}
 		out = e

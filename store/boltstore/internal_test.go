@@ -124,7 +124,7 @@ func TestOpenUpgradesOlderFiles(t *testing.T) {
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		root := tx.Bucket([]byte("ws:local"))
-		for _, b := range [][]byte{bEvents, bTargetEvents, bEvidence, bCycles} {
+		for _, b := range [][]byte{bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs} {
 			if err := root.DeleteBucket(b); err != nil {
 				return err
 			}

@@ -31,8 +31,9 @@ var (
 	bTargetEvents  = []byte("target-events")
 	bEvidence      = []byte("evidence")
 	bCycles        = []byte("cycles")
+	bEvidenceURLs  = []byte("evidence-urls")
 
-	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles}
+	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs}
 
 	keyTimezone     = []byte("timezone")
 	keyReminderSpec = []byte("reminder_spec")
@@ -46,6 +47,7 @@ type wsb struct {
 	meta, frameworks, targets, updates, targetUpdates *bolt.Bucket
 	byAuthor, byTime, due, stale, subs                *bolt.Bucket
 	events, targetEvents, evidence, cycles            *bolt.Bucket
+	evidenceURLs                                      *bolt.Bucket
 }
 
 func (w *wsb) fill(root *bolt.Bucket) {
@@ -54,7 +56,7 @@ func (w *wsb) fill(root *bolt.Bucket) {
 	w.byAuthor, w.byTime = root.Bucket(bByAuthor), root.Bucket(bByTime)
 	w.due, w.stale, w.subs = root.Bucket(bDue), root.Bucket(bStale), root.Bucket(bSubs)
 	w.events, w.targetEvents = root.Bucket(bEvents), root.Bucket(bTargetEvents)
-	w.evidence, w.cycles = root.Bucket(bEvidence), root.Bucket(bCycles)
+	w.evidence, w.cycles, w.evidenceURLs = root.Bucket(bEvidence), root.Bucket(bCycles), root.Bucket(bEvidenceURLs)
 }
 
 // workspace returns ws's buckets, or nil if the workspace has stored
