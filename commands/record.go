@@ -139,7 +139,7 @@ func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		return ephemeral(cycleSummary(&w, c, h)), nil
+		return ephemeral(h.cycleSummary(c, &w)), nil
 	}
 	if err := h.requireAdmin(c, "start a grading cycle"); err != nil {
 		return bot.Reply{}, err
@@ -156,7 +156,7 @@ func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 
 // cycleSummary says which cycle grades go to, since when, and which
 // cycles closed before it.
-func cycleSummary(w *framework.Workspace, c *call, h *Handler) string {
+func (h *Handler) cycleSummary(c *call, w *framework.Workspace) string {
 	loc := w.Location(h.loc)
 	msg := "Grades now belong to cycle " + bot.Bold(w.CurrentCycle(c.now))
 	switch {
