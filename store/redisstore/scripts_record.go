@@ -77,7 +77,8 @@ return {'ok', redis.call('HGETALL', KEYS[2])}
 // moving every target's grade under the closing cycle's name.
 // KEYS: settings, targets, cycles started, cycles closed, frameworks.
 // ARGV: new name, time, the cycle to close if none is recorded, target
-// key prefix ("<prefix>:{ws}:t:").
+// key prefix ("<prefix>:{ws}:t:"), a token unique to the call (so that
+// a retry after a lost reply finds its own start done, as Claim does).
 // Returns {"ok", grades moved, settings HGETALL, cycles started HGETALL,
 // cycles closed HGETALL, frameworks SMEMBERS}, {"used"} for a name
 // already used, or {"order", current name} for a name before the current
@@ -89,6 +90,13 @@ return {'ok', redis.call('HGETALL', KEYS[2])}
 var cycleScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'cycle')
 if not cur or cur == '' then cur = ARGV[3] end
+local function state(n)
+  return {'ok', n, redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]),
+    redis.call('HGETALL', KEYS[4]), redis.call('SMEMBERS', KEYS[5])}
+end
+-- A retry of this very call (its token) succeeded the first time; its
+-- count of moved grades is not kept.
+if ARGV[1] == cur and redis.call('HGET', KEYS[1], 'cycle_token') == ARGV[5] then return state(0) end
 if ARGV[1] == cur or redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1 then return {'used'} end
 if ARGV[1] < cur then return {'order', cur} end
 local started = redis.call('HGET', KEYS[1], 'cycle_started') or ''
@@ -103,7 +111,6 @@ for _, ref in ipairs(redis.call('SMEMBERS', KEYS[2])) do
 end
 redis.call('HSET', KEYS[3], cur, started)
 redis.call('HSET', KEYS[4], cur, ARGV[2])
-redis.call('HSET', KEYS[1], 'cycle', ARGV[1], 'cycle_started', ARGV[2])
-return {'ok', n, redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]),
-  redis.call('HGETALL', KEYS[4]), redis.call('SMEMBERS', KEYS[5])}
+redis.call('HSET', KEYS[1], 'cycle', ARGV[1], 'cycle_started', ARGV[2], 'cycle_token', ARGV[5])
+return state(n)
 `)
