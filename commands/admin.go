@@ -11,9 +11,10 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
-// Changes to a target's settings (import, add, assign, due, rate, snooze)
-// are announced in the channel, like updates: the whole team relies on
-// owners, dates and grades, so they should see them change.
+// Changes to a target's settings (import, add, assign, due, rate, snooze,
+// and in record.go edit, archive, restore and evidence) are announced in
+// the channel, like updates: the whole team relies on owners, dates and
+// grades, so they should see them change.
 
 // importVerb copies a framework into the workspace. It is idempotent.
 func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
@@ -66,46 +67,33 @@ func (h *Handler) changed(c *call, w *framework.Workspace, t *framework.Target, 
 	}}}
 }
 
-// targetFor loads the workspace and resolves the target argument.
-func (h *Handler) targetFor(ctx context.Context, c *call) (framework.Workspace, framework.Target, error) {
-	w, err := h.workspace(ctx, c)
-	if err != nil {
-		return w, framework.Target{}, err
-	}
-	t, err := h.resolveTarget(ctx, c, &w, c.arg("target"))
-	return w, t, err
-}
-
-// patch applies p to t and returns the stored result.
-func (h *Handler) patch(ctx context.Context, w *framework.Workspace, t *framework.Target, p framework.TargetPatch) (framework.Target, error) {
-	nt, err := h.store.PatchTarget(ctx, w.ID, t.Ref(), p)
-	if err != nil {
-		return nt, storeErr("patch target "+t.Ref(), err)
-	}
-	return nt, nil
-}
-
-// rate sets or clears a target's EDS grade.
+// rate sets or clears a target's grade in the current cycle, with the
+// reason for it.
 func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
-	r, err := readRate(c)
+	r, reason, err := readRate(c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	w, t, err := h.targetFor(ctx, c)
+	w, t, err := h.lookupTarget(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
 	if err := h.requireOwnerOrAdmin(c, &t, "rate"); err != nil {
 		return bot.Reply{}, err
 	}
-	if t, err = h.patch(ctx, &w, &t, framework.TargetPatch{Rating: &r}); err != nil {
+	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventRate, Rating: r, Reason: reason}); err != nil {
 		return bot.Reply{}, err
 	}
-	what := "rated " + view.RatingEmoji(r) + " " + bot.Bold(string(r))
+	cycle := w.CurrentCycle(c.now)
+	what := "rated " + view.RatingEmoji(r) + " " + bot.Bold(string(r)) + " (" + cycle + ")"
 	if r == framework.Unrated {
-		what = "cleared the rating of"
+		what = "cleared the " + cycle + " grade of"
 	}
-	return h.changed(c, &w, &t, what), nil
+	reply := h.changed(c, &w, &t, what)
+	if reason != "" {
+		reply.Blocks[0].Text += "\n" + view.Note(reason)
+	}
+	return reply, nil
 }
 
 // assign sets or clears a target's owner.
@@ -117,11 +105,11 @@ func (h *Handler) assign(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.requireAdmin(c, "assign targets"); err != nil {
 		return bot.Reply{}, err
 	}
-	w, t, err := h.targetFor(ctx, c)
+	w, t, err := h.lookupTarget(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if t, err = h.patch(ctx, &w, &t, framework.TargetPatch{Owner: &user}); err != nil {
+	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventAssign, Owner: user}); err != nil {
 		return bot.Reply{}, err
 	}
 	what := "assigned " + bot.User(user) + " to"
@@ -137,14 +125,14 @@ func (h *Handler) due(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	w, t, err := h.targetFor(ctx, c)
+	w, t, err := h.lookupTarget(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
 	if err := h.requireOwnerOrAdmin(c, &t, "set the due date of"); err != nil {
 		return bot.Reply{}, err
 	}
-	if t, err = h.patch(ctx, &w, &t, framework.TargetPatch{Due: &d}); err != nil {
+	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventDue, Due: d}); err != nil {
 		return bot.Reply{}, err
 	}
 	what := "set the due date to " + string(d) + " for"
@@ -177,6 +165,10 @@ func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	for _, t := range ts {
 		if t.Framework == o.Framework && strings.EqualFold(t.Code, tcode) {
+			if t.Archived {
+				return bot.Reply{}, &framework.Error{Code: framework.ECONFLICT, Field: "code", Message: fmt.Sprintf(
+					"%s exists already, archived: an admin can bring it back with %s, or choose a new code", code(t.Ref()), code("/target restore "+t.Ref()))}
+			}
 			return bot.Reply{}, explain(framework.ErrTargetExists.About(t.Ref()))
 		}
 	}
@@ -187,7 +179,7 @@ func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.store.AddTarget(ctx, w.ID, t); err != nil {
 		return bot.Reply{}, storeErr("add target", err)
 	}
-	return h.changed(c, &w, &t, "added the custom target"), nil
+	return h.changed(c, &w, &t, "added the custom "+h.targetLabel(t.Framework)), nil
 }
 
 // snooze pauses overdue reminders for a target until a day, or clears it.
@@ -196,26 +188,24 @@ func (h *Handler) snooze(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	w, err := h.workspace(ctx, c)
+	off := strings.EqualFold(c.arg("until"), "off")
+	if off && reason != "" {
+		return bot.Reply{}, usageError("snooze", "reason", "`snooze <target> off` takes no reason")
+	}
+	w, t, err := h.lookupTarget(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
 	var until framework.Date
-	if arg := c.arg("until"); !strings.EqualFold(arg, "off") {
-		if until, err = parseSnooze(arg, framework.Today(c.now, w.Location(h.loc))); err != nil {
+	if !off {
+		if until, err = parseSnooze(c.arg("until"), framework.Today(c.now, w.Location(h.loc))); err != nil {
 			return bot.Reply{}, err
 		}
-	} else if reason != "" {
-		return bot.Reply{}, usageError("snooze", "reason", "`snooze <target> off` takes no reason")
-	}
-	t, err := h.resolveTarget(ctx, c, &w, c.arg("target"))
-	if err != nil {
-		return bot.Reply{}, err
 	}
 	if err := h.requireOwnerOrAdmin(c, &t, "snooze"); err != nil {
 		return bot.Reply{}, err
 	}
-	if t, err = h.patch(ctx, &w, &t, framework.TargetPatch{SnoozedUntil: &until, SnoozeReason: &reason}); err != nil {
+	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventSnooze, Until: until, Reason: reason}); err != nil {
 		return bot.Reply{}, err
 	}
 	what := "snoozed reminders until " + string(until) + " for"

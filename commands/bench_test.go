@@ -50,3 +50,20 @@ func BenchmarkUpdate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRate is a change with its event end to end: the read that
+// checks who may rate, and the write, alternating grades.
+func BenchmarkRate(b *testing.B) {
+	h := benchHandler(b)
+	reqs := []bot.Request{
+		{Workspace: testWS, User: adminUser, PlatformAdmin: true, Text: "rate eds/1.1 developing no policy yet"},
+		{Workspace: testWS, User: adminUser, PlatformAdmin: true, Text: "rate eds/1.1 achieving policy published"},
+	}
+	i := 0
+	for b.Loop() {
+		if r := h.Handle(context.Background(), reqs[i%2]); r.Code != "" {
+			b.Fatal(r.Text())
+		}
+		i++
+	}
+}

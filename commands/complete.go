@@ -26,7 +26,12 @@ func (h *Handler) Complete(ctx context.Context, ws, prefix string, limit int) []
 	for i := range ts {
 		t := &ts[i]
 		ref := t.Ref()
-		c := bot.Choice{Value: ref, Label: short(ref+" "+t.Title, 100)}
+		label := ref + " " + t.Title
+		if t.Archived {
+			// Restore and history still name archived targets.
+			label = ref + " (archived) " + t.Title
+		}
+		c := bot.Choice{Value: ref, Label: short(label, 100)}
 		switch {
 		case strings.HasPrefix(strings.ToLower(ref), p) || strings.HasPrefix(strings.ToLower(t.Code), p):
 			first = append(first, c)

@@ -21,14 +21,32 @@
 //   - `done` with no progress sets 100%; `done` with a lower progress is
 //     an error, and so is lowering a done target's progress without
 //     saying its new status.
-//   - Queries (help, frameworks, list, show, history, timezone and
-//     reminders without arguments) and every error are ephemeral. Logged
-//     updates, undo and `digest now` are posted in the channel, and so
-//     are admin changes (import, add, assign, due, rate, snooze, digest
+//   - Queries (help, frameworks, list, show, history, and timezone,
+//     reminders and cycle without arguments) and every error are
+//     ephemeral. Logged updates, undo, evidence and `digest now` are
+//     posted in the channel, and so are admin changes (import, add, edit,
+//     archive, restore, assign, due, rate, snooze, cycle start, digest
 //     here/off, timezone, reminders): owners, dates and grades matter to
 //     the whole team, so the team sees them change. An import that adds
-//     nothing is ephemeral.
-//   - `history` shows 10 updates by default; a count above 50 shows 50.
+//     nothing is ephemeral, and so is a change refused because it changes
+//     nothing.
+//   - `history` shows 10 entries (updates and other changes,
+//     interleaved) by default, n up to 1000, or `all`; when it leaves
+//     some out it says how many. Entries at the same instant list
+//     updates before other changes.
+//   - `show` takes a target or, when no target has that reference, an
+//     objective. Its latest changes are 5 entries of the history.
+//   - A change to an archived target, an update included, is refused
+//     until it is restored; `add` refuses an archived target's code.
+//   - `snooze <target> off` on a target whose snooze has already run out
+//     clears it, and that is recorded as a change.
+//   - Evidence links are http or https with a host, at most 2000
+//     characters; bytes no platform keeps inside a link are
+//     percent-encoded. The same link twice on one target is no change.
+//   - Cycle names are financial years, YYYY/YY with consecutive years,
+//     never reused and never before the current cycle. A workspace that
+//     imported before cycles existed has its first cycle recorded at its
+//     next import, grade or cycle start, as the financial year then.
 //   - `undo` takes back only your newest update, within 15 minutes, and
 //     only while nobody has updated that target since.
 //   - `show` offers "Log update" always and "Mark done" only for targets

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/targetbot/targetbot/bot"
@@ -25,6 +26,22 @@ func usageError(verb, field, problem string) error {
 	return &framework.Error{Code: framework.EINVALID, Field: field, Message: problem + "\n" + usage(v)}
 }
 
+// labelsNote says what each offered framework calls its objectives and
+// targets, where that is not "objectives and targets": help speaks of
+// targets, and each framework's own words are these.
+func (h *Handler) labelsNote() string {
+	var parts []string
+	for _, f := range h.frameworks {
+		if f.ObjectiveLabel() != "objective" || f.TargetLabel() != "target" {
+			parts = append(parts, fmt.Sprintf("%s has %ss and %ss", code(f.ID), f.ObjectiveLabel(), f.TargetLabel()))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Frameworks name their objectives and targets in their own words: " + strings.Join(parts, "; ") + "."
+}
+
 // help lists the verbs, or explains one.
 func (h *Handler) help(_ context.Context, c *call) (bot.Reply, error) {
 	if c.args.len() > 1 {
@@ -46,6 +63,9 @@ func (h *Handler) help(_ context.Context, c *call) (bot.Reply, error) {
 		}
 	}
 	b.WriteString("\nTargets are written `eds/1.1`, or just `1.1` when only one framework has that code. `/target help <verb>` shows examples.")
+	if labels := h.labelsNote(); labels != "" {
+		b.WriteString("\n" + labels)
+	}
 	return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: "targetbot commands", Text: b.String()}}}, nil
 }
 

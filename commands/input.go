@@ -160,19 +160,6 @@ func readUpdate(c *call) (updateArgs, error) {
 	return checkUpdate(u)
 }
 
-// readRate reads the grade of `rate <target> <grade>`.
-func readRate(c *call) (framework.Rating, error) {
-	if c.text() && c.args.len() != 2 {
-		return "", usageError("rate", "rating", "name a target and a grade")
-	}
-	g := c.arg("grade")
-	r, ok := framework.ParseRating(g)
-	if !ok {
-		return "", framework.FieldErrorf("rating", "%s is not a grade: use undeveloped, developing, achieving or excelling (or none to clear it)", code(short(g, 30)))
-	}
-	return r, nil
-}
-
 // readAssign reads the new owner of `assign <target> @user|me|none`: a
 // user id, or "" to unassign. Named, the owner is the user argument, or
 // none when the unassign flag is set.
@@ -239,36 +226,26 @@ func readAdd(c *call) (tcode, title string, err error) {
 	if c.text() && c.args.len() < 3 {
 		return "", "", usageError("add", "", "give an objective, a new code and a title")
 	}
-	// A title is one line in every list: fold line breaks and runs of
-	// spaces, as the catalog does for built-in titles.
-	tcode, title = c.arg("code"), strings.Join(strings.Fields(c.arg("title")), " ")
+	tcode = c.arg("code")
 	if !framework.ValidCode(tcode) {
 		return "", "", framework.FieldErrorf("code", "%s is not a valid code: use letters, digits, dots, hyphens or underscores, at most %d, like `2.4`", code(short(tcode, 30)), maxCode)
 	}
-	if err := checkText("title", "title", title, maxTitle); err != nil {
-		return "", "", err
-	}
-	if !strings.ContainsFunc(title, func(r rune) bool { return r != ' ' && unicode.IsPrint(r) }) {
-		return "", "", usageError("add", "title", "the title has nothing visible in it: give the target a title in words")
-	}
-	return tcode, title, nil
+	title, err = readTitle("add", c.arg("title"))
+	return tcode, title, err
 }
 
-// readHistory reads how many updates `history <target> [n]` shows: 10
-// by default, at most maxHistory.
-func readHistory(c *call) (int, error) {
-	if c.text() && (c.args.len() < 1 || c.args.len() > 2) {
-		return 0, usageError("history", "target", "name one target, and optionally how many updates to show")
+// readTitle tidies and checks a target title verb was given. A title is
+// one line in every list: line breaks and runs of spaces fold, as the
+// catalog does for built-in titles.
+func readTitle(verb, raw string) (string, error) {
+	title := strings.Join(strings.Fields(raw), " ")
+	if err := checkText("title", "title", title, maxTitle); err != nil {
+		return "", err
 	}
-	n := 10
-	if s := c.arg("count"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			return 0, usageError("history", "n", fmt.Sprintf("%s is not a count: give a whole number from 1 to %d", code(short(s, 20)), maxHistory))
-		}
-		n = min(v, maxHistory)
+	if !strings.ContainsFunc(title, func(r rune) bool { return r != ' ' && unicode.IsPrint(r) }) {
+		return "", usageError(verb, "title", "the title has nothing visible in it: give the target a title in words")
 	}
-	return n, nil
+	return title, nil
 }
 
 // readSnooze reads the reason of `snooze <target> <until> [reason…]`.

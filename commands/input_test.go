@@ -100,6 +100,17 @@ func TestNamedArgsMatchText(t *testing.T) {
 		{"history eds/1.1", "history", map[string]string{"target": "eds/1.1"}},
 		{"history eds/1.1 1", "history", map[string]string{"target": "eds/1.1", "count": "1"}},
 		{"history eds/1.1 0", "history", map[string]string{"target": "eds/1.1", "count": "0"}},
+		{"history eds/1.1 all", "history", map[string]string{"target": "eds/1.1", "all": "true"}},
+		{"rate eds/1.1 developing no policy yet", "rate", map[string]string{"target": "eds/1.1", "grade": "developing", "reason": "no policy yet"}},
+		{"edit eds/1.1 Patients have the access they need", "edit", map[string]string{"target": "eds/1.1", "title": "Patients have the access they need"}},
+		{"edit eds/1.1 Patients have required levels of access", "edit", map[string]string{"target": "eds/1.1", "title": "Patients have required levels of access"}},
+		{"archive eds/1.1", "archive", map[string]string{"target": "eds/1.1"}},
+		{"restore eds/1.1", "restore", map[string]string{"target": "eds/1.1"}},
+		{"evidence eds/1.1 https://example.org/p.pdf Board paper", "evidence", map[string]string{"target": "eds/1.1", "url": "https://example.org/p.pdf", "title": "Board paper"}},
+		{"evidence eds/1.1 ftp://example.org/p.pdf", "evidence", map[string]string{"target": "eds/1.1", "url": "ftp://example.org/p.pdf"}},
+		{"cycle", "cycle", nil},
+		{"cycle start 2027/28", "cycle", map[string]string{"action": "start", "cycle": "2027/28"}},
+		{"cycle start 2027-28", "cycle", map[string]string{"action": "start", "cycle": "2027-28"}},
 		{"undo", "undo", nil},
 		{"snooze eds/1.1 2w waiting for board sign-off", "snooze", map[string]string{"target": "eds/1.1", "until": "2w", "reason": "waiting for board sign-off"}},
 		{"snooze eds/1.1 off", "snooze", map[string]string{"target": "eds/1.1", "until": "off"}},
@@ -186,7 +197,7 @@ func TestNamedArgsErrors(t *testing.T) {
 		{"update", map[string]string{"target": "eds/1.1", "status": "bogus"}, "status", []string{"`bogus` is not a status: use not-started, on-track, at-risk, off-track or done"}, false, framework.EINVALID, false},
 		{"update", map[string]string{"target": "eds/1.1", "progress": "forty"}, "progress", []string{"progress `forty` must be a whole number from 0 to 100"}, false, framework.EINVALID, false},
 		{"update", map[string]string{"target": "eds/1.1", "progress": "-1"}, "progress", []string{"from 0 to 100"}, false, framework.EINVALID, false},
-		{"history", map[string]string{"target": "eds/1.1", "count": "many"}, "n", []string{"`many` is not a count: give a whole number from 1 to 50"}, true, framework.EINVALID, false},
+		{"history", map[string]string{"target": "eds/1.1", "count": "many"}, "n", []string{"`many` is not a count: give a whole number from 1 to 1000"}, true, framework.EINVALID, false},
 		{"assign", map[string]string{"target": "eds/1.1", "user": "UAMY", "unassign": "true"}, "owner", []string{"give a user or unassign, not both"}, true, framework.EINVALID, false},
 		{"assign", map[string]string{"target": "eds/1.1"}, "owner", []string{"name a user, or unassign"}, true, framework.EINVALID, false},
 		{"assign", map[string]string{"target": "eds/1.1", "unassign": "maybe"}, "unassign", []string{"unassign is `maybe`: say true or false"}, true, framework.EINVALID, false},
@@ -230,13 +241,19 @@ func TestNamedArgsErrors(t *testing.T) {
 // named, whether typed or named.
 func TestDeclaredLimitsAreEnforced(t *testing.T) {
 	base := map[string]map[string]string{
-		"update": {"target": "eds/1.1"},
-		"add":    {"objective": "eds/2", "code": "2.9", "title": "A title"},
-		"snooze": {"target": "eds/1.1", "until": "7d"},
+		"update":   {"target": "eds/1.1"},
+		"add":      {"objective": "eds/2", "code": "2.9", "title": "A title"},
+		"snooze":   {"target": "eds/1.1", "until": "7d"},
+		"rate":     {"target": "eds/1.1", "grade": "achieving"},
+		"edit":     {"target": "eds/1.1"},
+		"evidence": {"target": "eds/1.1", "url": "https://example.org/paper"},
+		"cycle":    {"action": "start"},
 	}
 	fill := map[string]func(n int) string{
-		"code": func(n int) string { return "c" + strings.Repeat("1", n-1) },
-		"name": func(n int) string { return "Europe/" + strings.Repeat("x", n-len("Europe/")) },
+		"code":  func(n int) string { return "c" + strings.Repeat("1", n-1) },
+		"name":  func(n int) string { return "Europe/" + strings.Repeat("x", n-len("Europe/")) },
+		"url":   func(n int) string { return "https://example.org/" + strings.Repeat("x", n-len("https://example.org/")) },
+		"cycle": func(n int) string { return "2027/28" + strings.Repeat("8", n-len("2027/28")) },
 	}
 	limits := 0
 	for _, v := range Verbs() {

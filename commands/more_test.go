@@ -134,6 +134,9 @@ func FuzzHandle(f *testing.F) {
 		"show 1.1", "history 1.1 3", "undo", "rate 1.1 achieving", "assign 1.1 <@U1|a>", "due 1.1 2026-12-31",
 		"add 1 1.9 New", "snooze 1.1 2w why", "digest here 0 9 * * MON", "digest now", "digest off",
 		"timezone Europe/London", "reminders default", "help update", "frameworks", "list eds/", "show /", "update / 1",
+		"show eds/1", "show 1", "rate 1.1 developing no policy yet", "edit 1.1 New title", "edit 1.1", "archive 1.1", "restore 1.1",
+		"evidence 1.1 https://example.org/a.pdf Board paper", "evidence 1.1 javascript:alert(1)", "evidence 1.1 https://ex ample.org",
+		"history 1.1 all", "history 1.1 ALL 3", "cycle", "cycle start 2027/28", "cycle start 2027/29", "cycle begin", "cycle start 9999/00",
 	} {
 		f.Add(s, true)
 	}

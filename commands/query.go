@@ -10,10 +10,16 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
-// clock returns what rendering needs to judge dates in a workspace.
+// clock returns what rendering needs to judge dates and grades in a
+// workspace.
 func (h *Handler) clock(c *call, w *framework.Workspace) view.Clock {
-	return view.Clock{Now: c.now, Loc: w.Location(h.loc)}
+	return view.ClockOf(w, c.now, h.loc)
 }
+
+// maxListed is the most targets one list shows. Past a few screens a
+// list stops being read; it says how many more there are and how to
+// narrow it instead.
+const maxListed = 300
 
 // frameworksVerb lists every framework offered and marks the imported ones.
 func (h *Handler) frameworksVerb(ctx context.Context, c *call) (bot.Reply, error) {
@@ -49,7 +55,8 @@ func (h *Handler) frameworksVerb(ctx context.Context, c *call) (bot.Reply, error
 }
 
 // list shows targets grouped by objective: all, one objective, the
-// requester's, overdue ones, at-risk ones, or one user's.
+// requester's, overdue ones, at-risk ones, or one user's. Archived
+// targets are left out, and each framework's own words are used.
 func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.args.len() > 1 {
 		return bot.Reply{}, usageError("list", "", "list takes at most one filter")
@@ -63,38 +70,42 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	v := h.clock(c, &w)
 	filter := c.arg("filter")
+	// The word for targets: the imported frameworks' own, when they agree.
+	word := h.commonTargetLabel(w.Frameworks)
+	words := word + "s"
 	var ts []framework.Target
 	var heading, empty string
 	var graded *framework.Framework // a framework listed whole, whose score to show
 	switch lower := strings.ToLower(filter); {
 	case lower == "":
-		heading, empty = "All targets", "no targets here yet: an admin can import a framework with `/target import <framework-id>`"
-		ts, err = h.store.Targets(ctx, w.ID)
+		heading, empty = "All "+words, "no "+words+" here yet: an admin can import a framework with `/target import <framework-id>`"
+		ts, err = h.filterTargets(ctx, w.ID, func(*framework.Target) bool { return true })
 	case lower == "overdue":
-		heading, empty = "Overdue targets", "nothing is overdue 🎉 `/target list` shows every target"
-		// Due holds open targets only; yesterday is the last overdue day.
+		heading, empty = "Overdue "+words, "nothing is overdue 🎉 `/target list` shows every "+word
+		// Due holds open, live targets only; yesterday is the last overdue day.
 		today := framework.Today(c.now, v.Loc)
 		ts, err = h.store.Due(ctx, w.ID, "", today.AddDays(-1))
 	case lower == "mine" || lower == "me":
-		heading = "Your targets"
-		empty = "no targets are assigned to you: ask an admin to run `/target assign <target> @you`, or see `/target list`"
+		heading = "Your " + words
+		empty = "no " + words + " are assigned to you: ask an admin to run `/target assign <target> @you`, or see `/target list`"
 		// A request with no user (never from a real platform) owns
 		// nothing, rather than every unowned target.
 		ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Owner != "" && t.Owner == c.req.User })
 	case lower == "at-risk" || lower == "atrisk" || lower == "at_risk":
-		heading, empty = "Targets at risk or off track", "no target is at risk or off track 🎉"
+		heading, empty = capital(words)+" at risk or off track", "no "+word+" is at risk or off track 🎉"
 		ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool {
 			return t.Status == framework.AtRisk || t.Status == framework.OffTrack
 		})
 	default:
 		if user, ok := parseMention(filter); ok {
-			heading = "Targets owned by " + bot.User(user)
-			empty = bot.User(user) + " owns no targets: an admin can run `/target assign <target> " + filter + "`"
+			heading = capital(words) + " owned by " + bot.User(user)
+			empty = bot.User(user) + " owns no " + words + ": an admin can run `/target assign <target> " + filter + "`"
 			ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Owner == user })
 			break
 		}
 		if !strings.Contains(filter, "/") && w.Imported(lower) {
-			heading, empty = "Targets of "+lower, "framework "+code(lower)+" has no targets here"
+			words = h.targetLabel(lower) + "s"
+			heading, empty = capital(words)+" of "+lower, "framework "+code(lower)+" has no "+words+" here"
 			ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Framework == lower })
 			if f := h.framework(lower); f != nil && f.Grading != nil {
 				graded = f
@@ -112,9 +123,10 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 			}
 			return bot.Reply{}, oerr
 		}
-		heading = "Targets of " + o.String()
-		empty = "objective " + code(o.String()) + " has no targets: an admin can add one with " + code("/target add "+o.String()+" <code> <title>")
-		for _, t := range all {
+		words = h.targetLabel(o.Framework) + "s"
+		heading = capital(words) + " of " + o.String()
+		empty = h.objectiveLabel(o.Framework) + " " + code(o.String()) + " has no " + words + ": an admin can add one with " + code("/target add "+o.String()+" <code> <title>")
+		for _, t := range framework.Live(all) {
 			if t.Framework == o.Framework && t.Objective == o.Code {
 				ts = append(ts, t)
 			}
@@ -128,19 +140,60 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	head := bot.Block{Title: fmt.Sprintf("%s (%d)", heading, len(ts))}
 	if graded != nil {
-		head.Text = "Score " + view.Score(graded, graded.Grading.Score(ts))
+		head.Text = scoreLine(v, graded, ts)
 	}
 	framework.SortTargets(ts)
 	shown := ts[:min(len(ts), maxListed)]
 	blocks := append([]bot.Block{head}, h.groupBlocks(v, shown)...)
 	if hidden := len(ts) - len(shown); hidden > 0 {
 		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("…%s not shown: narrow the list with %s, %s or %s",
-			plural(hidden, "more target"), code("/target list <objective>"), code("/target list mine"), code("/target list overdue"))})
+			plural(hidden, "more "+word), code("/target list <objective>"), code("/target list mine"), code("/target list overdue"))})
 	}
 	return bot.Reply{Ephemeral: true, Blocks: blocks}, nil
 }
 
-// filterTargets returns the workspace's targets that keep accepts.
+// scoreLine is a graded framework's score in the current cycle, and
+// beside it the previous cycle's when the framework was graded then.
+func scoreLine(v view.Clock, f *framework.Framework, ts []framework.Target) string {
+	line := "Score " + view.Score(f, f.Grading.Score(ts))
+	if v.Previous == "" {
+		return line
+	}
+	prev := f.Grading.ScoreCycle(ts, v.Previous)
+	if prev.Graded == 0 {
+		return line
+	}
+	return "Score " + view.Ref(f.ID) + " in " + v.Cycle + ": " + view.ScoreValue(f, f.Grading.Score(ts)) +
+		"\nIn " + v.Previous + ": " + view.ScoreValue(f, prev)
+}
+
+// commonTargetLabel is what the frameworks ids call their targets, when
+// they all say the same, and "target" when they differ.
+func (h *Handler) commonTargetLabel(ids []string) string {
+	label := ""
+	for _, id := range ids {
+		switch l := h.targetLabel(id); {
+		case label == "":
+			label = l
+		case l != label:
+			return "target"
+		}
+	}
+	if label == "" {
+		return "target"
+	}
+	return label
+}
+
+// capital starts s with a capital letter.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// filterTargets returns the workspace's live targets that keep accepts.
 func (h *Handler) filterTargets(ctx context.Context, ws string, keep func(*framework.Target) bool) ([]framework.Target, error) {
 	all, err := h.store.Targets(ctx, ws)
 	if err != nil {
@@ -148,103 +201,9 @@ func (h *Handler) filterTargets(ctx context.Context, ws string, keep func(*frame
 	}
 	var out []framework.Target
 	for i := range all {
-		if keep(&all[i]) {
+		if all[i].Live() && keep(&all[i]) {
 			out = append(out, all[i])
 		}
 	}
 	return out, nil
-}
-
-// showUpdates is how many updates show lists.
-const showUpdates = 5
-
-// maxListed is the most targets one list shows. Past a few screens a
-// list stops being read; it says how many more there are and how to
-// narrow it instead.
-const maxListed = 300
-
-// show describes one target with its last five updates and buttons.
-func (h *Handler) show(ctx context.Context, c *call) (bot.Reply, error) {
-	if c.text() && c.args.len() != 1 {
-		return bot.Reply{}, usageError("show", "target", "name one target to show")
-	}
-	w, err := h.workspace(ctx, c)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	t, err := h.resolveTarget(ctx, c, &w, c.arg("target"))
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	// One more than shown says whether there are more.
-	us, err := h.store.Updates(ctx, w.ID, t.Ref(), showUpdates+1)
-	if err != nil {
-		return bot.Reply{}, storeErr("load updates", err)
-	}
-	more := len(us) > showUpdates
-	us = us[:min(len(us), showUpdates)]
-	v := h.clock(c, &w)
-	objective := framework.Ref(t.Framework, t.Objective)
-	if ot := h.objectiveTitle(t.Framework, t.Objective); ot != "" {
-		objective += " " + bot.Escape(ot)
-	}
-	fields := append([]bot.Field{{Name: "Objective", Value: objective}}, targetFields(v, &t)...)
-	recent := "No updates yet: log one with " + code("/target update "+t.Ref()+" 10% on-track")
-	if len(us) > 0 {
-		lines := make([]string, len(us))
-		for i := range us {
-			lines[i] = view.Bullet(v.UpdateLine(&us[i]))
-		}
-		recent = bot.Bold("Last updates") + "\n" + strings.Join(lines, "\n")
-		if more {
-			recent += "\n…older updates: " + code("/target history "+t.Ref())
-		}
-	}
-	title := view.StatusEmoji(t.Status) + " " + targetHeading(&t, 0)
-	if t.Custom {
-		title += " (custom)"
-	}
-	return bot.Reply{Ephemeral: true, Blocks: []bot.Block{
-		{Title: title, Fields: fields, Colour: view.Colour(&t)},
-		{Text: recent, Buttons: view.TargetButtons(&t)},
-	}}, nil
-}
-
-// history lists a target's updates, newest first, withdrawn ones marked.
-func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
-	n, err := readHistory(c)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	w, err := h.workspace(ctx, c)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	t, err := h.resolveTarget(ctx, c, &w, c.arg("target"))
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	us, err := h.store.Updates(ctx, w.ID, t.Ref(), n+1)
-	if err != nil {
-		return bot.Reply{}, storeErr("load updates", err)
-	}
-	more := len(us) > n
-	us = us[:min(len(us), n)]
-	if len(us) == 0 {
-		return ephemeral(code(t.Ref()) + " has no updates yet: log one with " + code("/target update "+t.Ref()+" 10% on-track")), nil
-	}
-	v := h.clock(c, &w)
-	lines := make([]string, len(us))
-	for i := range us {
-		lines[i] = view.Bullet(v.UpdateLine(&us[i]))
-	}
-	title := fmt.Sprintf("History of %s (newest first, %d)", targetHeading(&t, 60), len(us))
-	if more {
-		next := "…older updates are not shown: " + code(fmt.Sprintf("/target history %s %d", t.Ref(), maxHistory))
-		if n >= maxHistory {
-			next = fmt.Sprintf("…older updates are not shown: history shows the newest %d", maxHistory)
-		}
-		lines = append(lines, next)
-	}
-	return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: title, Text: strings.Join(lines, "\n"), Colour: view.Colour(&t)}}}, nil
 }

@@ -55,7 +55,7 @@ func targetFields(v view.Clock, t *framework.Target) []bot.Field {
 		{Name: "Progress", Value: view.ProgressBar(t.Progress), Inline: true},
 		{Name: "Owner", Value: view.Owner(t.Owner), Inline: true},
 		{Name: "Due", Value: strings.TrimPrefix(v.Due(t), "due "), Inline: true},
-		{Name: "Rating", Value: view.Rating(t.Rating), Inline: true},
+		{Name: "Rating", Value: v.Grade(t, true), Inline: true},
 	}
 	if framework.Snoozed(t, v.Now, v.Loc) {
 		s := "until " + string(t.SnoozedUntil)

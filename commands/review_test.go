@@ -268,7 +268,9 @@ func TestParseUpdateArgsTwoWordStatuses(t *testing.T) {
 }
 
 // Every example help shows must work as written, in a workspace with the
-// built-in EDS imported and an update to undo.
+// built-in EDS imported, an update to undo, a digest to stop, settings to
+// change or clear (a change that changes nothing is refused), a custom
+// target with a typo to fix or archive, and an archived one to restore.
 func TestHelpExamplesRun(t *testing.T) {
 	fws, err := catalog.Builtin()
 	if err != nil {
@@ -281,6 +283,12 @@ func TestHelpExamplesRun(t *testing.T) {
 			e.ok(adminUser, "import eds")
 			e.ok(adminUser, "update eds/1.1 10%")
 			e.ok(adminUser, "digest here")
+			for _, setup := range []string{
+				"rate eds/1.1 developing", "assign eds/1.1 @bob", "due eds/1.1 2026-12-01", "snooze eds/1.1 3d",
+				"add eds/2 2.8 Staff netwrks meet monthly", "add eds/2 2.9 Old duplicate", "archive eds/2.9",
+			} {
+				e.ok(adminUser, setup)
+			}
 			if r := e.as(adminUser, ex); r.Code != "" {
 				t.Errorf("help example %q fails: %s", ex, r.Text())
 			}

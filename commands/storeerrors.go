@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -79,6 +81,21 @@ func explain(err error) error {
 		// The write may have been applied: saying it failed would invite
 		// a retry that applies it twice.
 		msg = "storage stopped answering, so targetbot could not confirm that this was saved: check with `/target history <target>` (or `/target show`) before trying again"
+	case framework.ErrNoChange:
+		// changeErr, updateErr and evidenceErr say what it already is.
+		msg = "nothing changed: it is already so"
+	case framework.ErrArchived:
+		msg = code(short(s, 60)) + " is archived: an admin can bring it back with " + code("/target restore "+short(s, 60))
+	case framework.ErrBadRating:
+		msg = code(short(s, 30)) + " is not a grade: use undeveloped, developing, achieving or excelling (or none to clear it)"
+	case framework.ErrBadURL:
+		msg = code(short(s, 60)) + " is not a web link: evidence is a link starting with https:// or http://"
+	case framework.ErrBadCycle:
+		msg = code(short(s, 20)) + " is not a cycle name: name a cycle after its financial year, April to March, like `2027/28`"
+	case framework.ErrCycleUsed:
+		msg = "cycle " + code(short(s, 20)) + " has been used already: name the new cycle after a later year (see `/target cycle`)"
+	case framework.ErrCycleOrder:
+		msg = "that cycle comes before the current one, " + code(short(s, 20)) + ": name the new cycle after a later year"
 	default:
 		// A kind with no sentence yet: say nothing rather than the
 		// store's phrase. TestExplainWordsEveryKind keeps this unreached.
@@ -89,6 +106,14 @@ func explain(err error) error {
 
 // updateErr words AppendUpdate's refusal of u, which the user typed.
 func updateErr(u *framework.Update, err error) error {
+	if errors.Is(err, framework.ErrNoChange) {
+		// The status is the target's; a progress the user gave is too.
+		now := framework.ErrorSubject(err)
+		if u.Progress != framework.Unchanged {
+			now = fmt.Sprintf("%s at %d%%", now, u.Progress)
+		}
+		return noChange(err, "nothing changed: %s is already %s. Add a note to log news without a change", code(u.Target), now)
+	}
 	if !errors.Is(err, framework.ErrDoneBelow100) {
 		return storeErr("append update", err)
 	}
@@ -114,4 +139,61 @@ func undoErr(u *framework.Update, err error) error {
 		return storeErr("withdraw update", err)
 	}
 	return &framework.Error{Code: framework.ErrorCode(err), Message: msg, Err: err}
+}
+
+// noChange is ErrNoChange worded: refused privately, nothing recorded.
+func noChange(err error, format string, args ...any) error {
+	return &framework.Error{Code: framework.ErrorCode(err), Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// changeErr words ChangeTarget's refusal of a change of kind to ref.
+// ErrNoChange's subject is the value the target already has.
+func changeErr(ref string, kind framework.EventKind, err error) error {
+	if !errors.Is(err, framework.ErrNoChange) {
+		return storeErr(string(kind)+" target", err)
+	}
+	cur, r := framework.ErrorSubject(err), code(ref)
+	switch kind {
+	case framework.EventAssign:
+		if cur == "" {
+			return noChange(err, "nothing changed: %s is already unassigned", r)
+		}
+		return noChange(err, "nothing changed: %s is already assigned to %s", r, bot.User(cur))
+	case framework.EventDue:
+		if cur == "" {
+			return noChange(err, "nothing changed: %s already has no due date", r)
+		}
+		return noChange(err, "nothing changed: %s is already due %s", r, cur)
+	case framework.EventRate:
+		return noChange(err, "nothing changed: %s is already %s in this grading cycle", r, view.Rating(framework.Rating(cur)))
+	case framework.EventSnooze:
+		if cur == "" {
+			return noChange(err, "nothing changed: reminders for %s are not snoozed", r)
+		}
+		return noChange(err, "nothing changed: reminders for %s are already snoozed until %s, for the same reason", r, cur)
+	case framework.EventEdit:
+		return noChange(err, "nothing changed: %s already has that title", r)
+	case framework.EventArchive:
+		return noChange(err, "nothing changed: %s is already archived", r)
+	case framework.EventRestore:
+		return noChange(err, "nothing changed: %s is not archived", r)
+	}
+	return explain(err)
+}
+
+// evidenceErr words AddEvidence's refusal of url for ref.
+func evidenceErr(ref, url string, err error) error {
+	if errors.Is(err, framework.ErrNoChange) {
+		return noChange(err, "nothing changed: %s is already evidence for %s", bot.Link(url, ""), code(ref))
+	}
+	return storeErr("add evidence", err)
+}
+
+// cycleErr words StartCycle's refusal of name.
+func cycleErr(name string, err error) error {
+	if errors.Is(err, framework.ErrCycleOrder) {
+		return &framework.Error{Code: framework.ErrorCode(err), Field: "cycle", Err: err, Message: fmt.Sprintf(
+			"%s comes before the current cycle, %s: cycles move forward, so name the new one after a later year", code(short(name, 20)), code(framework.ErrorSubject(err)))}
+	}
+	return storeErr("start cycle", err)
 }

@@ -63,6 +63,13 @@ func TestStoreWording(t *testing.T) {
 		{framework.ErrTooLong, "", "", "a name or text is empty or too long to store: use a shorter one"},
 		{framework.ErrUnavailable, "", "", "storage is unavailable, try again shortly"},
 		{framework.ErrOutcomeUnknown, "", "", "storage stopped answering, so targetbot could not confirm that this was saved: check with `/target history <target>` (or `/target show`) before trying again"},
+		{framework.ErrNoChange, "on-track", "", "nothing changed: it is already so"},
+		{framework.ErrArchived, "eds/2.9", "target", "`eds/2.9` is archived: an admin can bring it back with `/target restore eds/2.9`"},
+		{framework.ErrBadRating, "great", "rating", "`great` is not a grade: use undeveloped, developing, achieving or excelling (or none to clear it)"},
+		{framework.ErrBadURL, "ftp://x", "url", "`ftp://x` is not a web link: evidence is a link starting with https:// or http://"},
+		{framework.ErrBadCycle, "2027-28", "cycle", "`2027-28` is not a cycle name: name a cycle after its financial year, April to March, like `2027/28`"},
+		{framework.ErrCycleUsed, "2026/27", "cycle", "cycle `2026/27` has been used already: name the new cycle after a later year (see `/target cycle`)"},
+		{framework.ErrCycleOrder, "2026/27", "cycle", "that cycle comes before the current one, `2026/27`: name the new cycle after a later year"},
 	} {
 		err := explain(tt.kind.About(tt.subject))
 		if framework.ErrorField(err) != tt.field || framework.ErrorMessage(err) != tt.message {
@@ -115,11 +122,32 @@ func (f *faultyStore) AddTarget(ctx context.Context, ws string, t framework.Targ
 	return f.Store.AddTarget(ctx, ws, t)
 }
 
-func (f *faultyStore) PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error) {
-	if err := f.fail["PatchTarget"]; err != nil {
-		return framework.Target{}, err
+func (f *faultyStore) ChangeTarget(ctx context.Context, ws, ref string, ch framework.Change) (framework.Target, framework.Event, error) {
+	if err := f.fail["ChangeTarget"]; err != nil {
+		return framework.Target{}, framework.Event{}, err
 	}
-	return f.Store.PatchTarget(ctx, ws, ref, p)
+	return f.Store.ChangeTarget(ctx, ws, ref, ch)
+}
+
+func (f *faultyStore) AddEvidence(ctx context.Context, ws, ref string, ev framework.Evidence) (framework.Event, error) {
+	if err := f.fail["AddEvidence"]; err != nil {
+		return framework.Event{}, err
+	}
+	return f.Store.AddEvidence(ctx, ws, ref, ev)
+}
+
+func (f *faultyStore) Events(ctx context.Context, ws, ref string, n int) ([]framework.Event, error) {
+	if err := f.fail["Events"]; err != nil {
+		return nil, err
+	}
+	return f.Store.Events(ctx, ws, ref, n)
+}
+
+func (f *faultyStore) StartCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, int, error) {
+	if err := f.fail["StartCycle"]; err != nil {
+		return framework.Workspace{}, 0, err
+	}
+	return f.Store.StartCycle(ctx, ws, name, at)
 }
 
 func (f *faultyStore) AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error) {
@@ -156,7 +184,7 @@ func TestStoreErrorsReachUsersWorded(t *testing.T) {
 		code, field string
 		want        string
 	}{
-		{"target gone before the patch", adminUser, "PatchTarget", framework.ErrTargetNotFound.About("eds/1.1"),
+		{"target gone before the change", adminUser, "ChangeTarget", framework.ErrTargetNotFound.About("eds/1.1"),
 			"assign eds/1.1 @bob", framework.ENOTFOUND, "target", "unknown target `eds/1.1`: try `/target list`"},
 		{"target gone before history", amy, "Updates", framework.ErrTargetNotFound.About("eds/1.1"),
 			"history eds/1.1", framework.ENOTFOUND, "target", "unknown target `eds/1.1`: try `/target list`"},
@@ -166,7 +194,19 @@ func TestStoreErrorsReachUsersWorded(t *testing.T) {
 			"add eds/1 1.9 New thing", framework.ECONFLICT, "code", "`eds/1.9` exists already: choose a new code"},
 		{"a note too long for the backend", amy, "AppendUpdate", framework.ErrTooLong.About(""),
 			"update eds/1.1 40%", framework.EINVALID, "", "a name or text is empty or too long to store: use a shorter one"},
-		{"a due date the store refuses", adminUser, "PatchTarget", framework.ErrBadDue.About("2026-02-30"),
+		{"target archived before the change", adminUser, "ChangeTarget", framework.ErrArchived.About("eds/1.1"),
+			"due eds/1.1 2026-03-01", framework.ECONFLICT, "target", "`eds/1.1` is archived: an admin can bring it back with `/target restore eds/1.1`"},
+		{"target archived before the evidence", amy, "AddEvidence", framework.ErrArchived.About("eds/1.1"),
+			"evidence eds/1.1 https://example.org/x", framework.ECONFLICT, "target", "`eds/1.1` is archived"},
+		{"a link the store refuses", amy, "AddEvidence", framework.ErrBadURL.About("https://x"),
+			"evidence eds/1.1 https://example.org/x", framework.EINVALID, "url", "`https://x` is not a web link"},
+		{"events unreadable", amy, "Events", fmt.Errorf("wrapped: %w", framework.Unavailable("somestore: read", errors.New("refused"))),
+			"history eds/1.1", framework.EUNAVAILABLE, "", "storage is unavailable, try again shortly"},
+		{"a cycle name taken meanwhile", adminUser, "StartCycle", framework.ErrCycleUsed.About("2027/28"),
+			"cycle start 2027/28", framework.ECONFLICT, "cycle", "cycle `2027/28` has been used already"},
+		{"a cycle started meanwhile", adminUser, "StartCycle", framework.ErrCycleOrder.About("2028/29"),
+			"cycle start 2027/28", framework.EINVALID, "cycle", "`2027/28` comes before the current cycle, `2028/29`"},
+		{"a due date the store refuses", adminUser, "ChangeTarget", framework.ErrBadDue.About("2026-02-30"),
 			"due eds/1.1 2026-03-01", framework.EINVALID, "due", "`2026-02-30` is not a date"},
 		{"store down mid-command", amy, "Updates", fmt.Errorf("wrapped: %w", framework.Unavailable("somestore: read", errors.New("refused"))),
 			"show eds/1.1", framework.EUNAVAILABLE, "", "storage is unavailable, try again shortly"},

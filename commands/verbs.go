@@ -18,8 +18,10 @@ const (
 	maxCode   = 16 // the longest code framework.ValidCode allows
 	// maxZone is the longest time zone name loadLocation tries.
 	maxZone = 64
-	// maxHistory is the most updates history shows.
-	maxHistory = 50
+	// maxHistory is the largest count history takes; `all` shows more.
+	maxHistory = 1000
+	// maxURL is the longest evidence link, as framework.ValidURL takes.
+	maxURL = framework.MaxURL
 )
 
 // ArgKind says what an argument holds, so a platform can offer the right
@@ -124,9 +126,9 @@ func verbTable() []VerbInfo {
 		{Name: "list", Usage: "list [<objective>|mine|overdue|at-risk|@user]", Summary: "targets grouped by objective, all of them or a selection", Access: "anyone",
 			Examples: []string{"list", "list eds/1", "list 2", "list mine", "list overdue", "list at-risk", "list @amy"}, Query: true, run: (*Handler).list,
 			Args: []Arg{{Name: "filter", Kind: ArgText, Description: "An objective, a framework id, mine, overdue, at-risk or @user"}}},
-		{Name: "show", Usage: "show <target>", Summary: "a target's owner, due date, status, progress, rating and last 5 updates", Access: "anyone",
-			Examples: []string{"show eds/1.1", "show 1.1"}, Query: true, run: (*Handler).show,
-			Args: []Arg{targetArg}},
+		{Name: "show", Usage: "show <target>|<objective>", Summary: "a target's status, progress, grade, evidence and changes, or an objective and its targets", Access: "anyone",
+			Examples: []string{"show eds/1.1", "show 1.1", "show eds/1"}, Query: true, run: (*Handler).show,
+			Args: []Arg{{Name: "target", Kind: ArgTarget, Required: true, Description: "A target such as eds/1.1, or an objective such as eds/1"}}},
 		{Name: "update", Usage: "update <target> [<n>%] [on-track|at-risk|off-track|done] [note…]", Summary: "log progress, a status or a note (at least one); `--` starts a note taken word for word", Access: "anyone",
 			Examples: []string{"update eds/1.1 40% on-track", "update 1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}, run: (*Handler).update,
 			Args: []Arg{
@@ -135,9 +137,13 @@ func verbTable() []VerbInfo {
 				{Name: "status", Kind: ArgChoice, Choices: statuses, Description: "The target's status"},
 				{Name: "note", Kind: ArgText, Rest: true, MaxLen: maxNote, Description: "What changed"},
 			}},
-		{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none>", Summary: "set a target's EDS grade", Access: "admin or owner",
-			Examples: []string{"rate eds/1.1 achieving", "rate eds/1.1 none"}, run: (*Handler).rate,
-			Args: []Arg{targetArg, {Name: "grade", Kind: ArgChoice, Required: true, Choices: grades, Description: "The EDS grade, or none to clear it"}}},
+		{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
+			Examples: []string{"rate eds/1.1 achieving policy published and staff trained", "rate eds/1.1 none"}, run: (*Handler).rate,
+			Args: []Arg{
+				targetArg,
+				{Name: "grade", Kind: ArgChoice, Required: true, Choices: grades, Description: "The EDS grade, or none to clear it"},
+				{Name: "reason", Kind: ArgText, Rest: true, MaxLen: maxReason, Description: "Why this grade, for the record"},
+			}},
 		{Name: "assign", Usage: "assign <target> @user|me|none", Summary: "set or clear a target's owner", Access: "admin",
 			Examples: []string{"assign eds/1.1 @amy", "assign eds/1.1 none"}, run: (*Handler).assign,
 			Args: []Arg{
@@ -155,9 +161,29 @@ func verbTable() []VerbInfo {
 				{Name: "code", Kind: ArgText, Required: true, MaxLen: maxCode, Description: "The new target's code, for example 1.9"},
 				{Name: "title", Kind: ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new target's title"},
 			}},
-		{Name: "history", Usage: "history <target> [n]", Summary: "a target's updates, newest first (10 by default, at most 50)", Access: "anyone",
-			Examples: []string{"history eds/1.1", "history eds/1.1 25"}, Query: true, run: (*Handler).history,
-			Args: []Arg{targetArg, {Name: "count", Kind: ArgInteger, Min: 1, Max: maxHistory, Description: "How many updates to show"}}},
+		{Name: "edit", Usage: "edit <target> <title…>", Summary: "retitle a target; the old title stays in its history", Access: "admin",
+			Examples: []string{"edit eds/2.8 Staff networks meet monthly"}, run: (*Handler).edit,
+			Args: []Arg{targetArg, {Name: "title", Kind: ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new title"}}},
+		{Name: "archive", Usage: "archive <target>", Summary: "take a target out of lists, digests, reminders, roll-ups and scores; its history stays", Access: "admin",
+			Examples: []string{"archive eds/2.8"}, run: (*Handler).archive,
+			Args: []Arg{targetArg}},
+		{Name: "restore", Usage: "restore <target>", Summary: "bring an archived target back", Access: "admin",
+			Examples: []string{"restore eds/2.9"}, run: (*Handler).restore,
+			Args: []Arg{targetArg}},
+		{Name: "evidence", Usage: "evidence <target> <url> [title…]", Summary: "attach a link as evidence; show lists it", Access: "anyone",
+			Examples: []string{"evidence eds/1.1 https://example.org/board-papers/2026-11.pdf November board paper"}, run: (*Handler).evidenceVerb,
+			Args: []Arg{
+				targetArg,
+				{Name: "url", Kind: ArgText, Required: true, MaxLen: maxURL, Description: "An https:// or http:// link"},
+				{Name: "title", Kind: ArgText, Rest: true, MaxLen: maxTitle, Description: "What the link is"},
+			}},
+		{Name: "history", Usage: "history <target> [n|all]", Summary: "a target's updates and other changes, newest first (10 by default)", Access: "anyone",
+			Examples: []string{"history eds/1.1", "history eds/1.1 25", "history eds/1.1 all"}, Query: true, run: (*Handler).history,
+			Args: []Arg{
+				targetArg,
+				{Name: "count", Kind: ArgInteger, Min: 1, Max: maxHistory, Description: "How many changes to show"},
+				{Name: "all", Kind: ArgFlag, Description: "Show every change"},
+			}},
 		{Name: "undo", Usage: "undo", Summary: "withdraw your own last update, within 15 minutes of logging it", Access: "anyone",
 			Examples: []string{"undo"}, run: (*Handler).undo},
 		{Name: "snooze", Usage: "snooze <target> <7d|2w|YYYY-MM-DD|off> [reason…]", Summary: "pause overdue reminders for a target until a day", Access: "admin or owner",
@@ -166,6 +192,12 @@ func verbTable() []VerbInfo {
 				targetArg,
 				{Name: "until", Kind: ArgText, Required: true, Description: "7d, 2w or YYYY-MM-DD, or off to end the snooze"},
 				{Name: "reason", Kind: ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
+			}},
+		{Name: "cycle", Usage: "cycle [start <YYYY/YY>]", Summary: "show the grading cycle, or close it and start the next", Access: "anyone to show, admin to start",
+			Examples: []string{"cycle", "cycle start 2027/28"}, run: (*Handler).cycleVerb,
+			Args: []Arg{
+				{Name: "action", Kind: ArgChoice, Choices: []string{"start"}, Description: "start: close the current cycle and open the next"},
+				{Name: "cycle", Kind: ArgText, MaxLen: len("2026/27"), Description: "The new cycle, named after its financial year, like 2027/28"},
 			}},
 		{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default `0 9 * * MON`), stop them, or post one now", Access: "admin",
 			Examples: []string{"digest here", "digest here 0 8 * * MON-FRI", "digest off", "digest now"}, run: (*Handler).digestVerb,

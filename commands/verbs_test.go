@@ -88,7 +88,7 @@ func TestRateAssignDue(t *testing.T) {
 func TestAdd(t *testing.T) {
 	e := imported(t)
 	r := e.ok(adminUser, "add 2 2.4 Staff   networks meet monthly")
-	if r.Ephemeral || !strings.Contains(r.Text(), "added the custom target *eds/2.4*") {
+	if r.Ephemeral || !strings.Contains(r.Text(), "added the custom outcome *eds/2.4*") {
 		t.Errorf("add = %+v", r)
 	}
 	got := e.target("eds/2.4")
@@ -211,7 +211,8 @@ func TestShowAndHistory(t *testing.T) {
 	if fmt.Sprint(r.Blocks[1].Buttons) != fmt.Sprint(wantButtons) {
 		t.Errorf("buttons = %+v", r.Blocks[1].Buttons)
 	}
-	if !strings.Contains(r.Blocks[1].Text, "…older updates: `/target history eds/1.1`") {
+	// 12 updates, an assign and a rate: show lists 5 and counts the rest.
+	if !strings.Contains(r.Blocks[1].Text, "…9 older changes: `/target history eds/1.1`") {
 		t.Errorf("show does not say where the older updates are: %s", r.Blocks[1].Text)
 	}
 	for _, want := range []string{"▓▓▓▓▓▓░░░░ 60%", "🟢 on-track", "<@UAMY>", "🟧 developing", "no due date", "eds/1 Commissioned", "step 12", "step 8"} {
@@ -226,21 +227,28 @@ func TestShowAndHistory(t *testing.T) {
 	if n := lines(e.ok(bob, "history eds/1.1")); n != 10 {
 		t.Errorf("history default shows %d, want 10", n)
 	}
-	if r := e.ok(bob, "history eds/1.1 3"); lines(r) != 3 || !strings.Contains(r.Text(), "…older updates are not shown: `/target history eds/1.1 50`") {
+	if r := e.ok(bob, "history eds/1.1 3"); lines(r) != 3 || !strings.Contains(r.Text(), "…11 older changes not shown: `/target history eds/1.1 all` shows everything") || !strings.Contains(r.Text(), "(newest first, 3 of 14)") {
 		t.Errorf("history 3 shows %d, and says nothing of the rest: %s", lines(r), r.Text())
 	}
-	if r := e.ok(bob, "history eds/1.1 12"); lines(r) != 12 || strings.Contains(r.Text(), "older updates") {
-		t.Errorf("history 12 of 12 = %s", r.Text())
+	if r := e.ok(bob, "history eds/1.1 14"); lines(r) != 14 || strings.Contains(r.Text(), "older") || !strings.Contains(r.Text(), "(newest first, 14)") {
+		t.Errorf("history 14 of 14 = %s", r.Text())
 	}
-	if n := lines(e.ok(bob, "history eds/1.1 500")); n != 12 {
-		t.Errorf("history 500 shows %d, want all 12", n)
+	for _, text := range []string{"history eds/1.1 500", "history eds/1.1 all", "history 1.1 ALL"} {
+		if n := lines(e.ok(bob, text)); n != 14 {
+			t.Errorf("%s shows %d, want all 14", text, n)
+		}
+	}
+	// The oldest two are the assign and the rate, interleaved by time.
+	all := e.ok(bob, "history eds/1.1 all").Text()
+	if i, j := strings.Index(all, "rated 🟧 developing in 2026/27"), strings.Index(all, "assigned <@amy>"); i < 0 || j < i || !strings.Contains(all[j:], "(was unassigned)") {
+		t.Errorf("history all lacks the rate and the assign, oldest last: %s", all)
 	}
 	e.ok(amy, "undo")
 	r = e.ok(bob, "history eds/1.1 2")
 	if !strings.Contains(r.Text(), "~ (withdrawn)") || strings.Count(r.Text(), "withdrawn") != 1 {
 		t.Errorf("history after undo = %s", r.Text())
 	}
-	if r := e.ok(bob, "history eds/2.1"); !strings.Contains(r.Text(), "has no updates yet") {
+	if r := e.ok(bob, "history eds/2.1"); !strings.Contains(r.Text(), "has no history yet") {
 		t.Errorf("empty history = %q", r.Text())
 	}
 	e.ok(amy, "update eds/2.1 done")

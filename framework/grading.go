@@ -63,20 +63,31 @@ type Score struct {
 	Band Rating
 }
 
-// Score rates ts, the targets of the framework graded by g. Archived
-// targets are the caller's to leave out.
+// Score rates ts, the targets of the framework graded by g, on their
+// grades in the current cycle. Archived targets count for nothing.
 func (g *Grading) Score(ts []Target) Score {
+	return g.score(ts, func(t *Target) Rating { return t.Rating })
+}
+
+// ScoreCycle rates ts on their grades in the closed cycle named.
+func (g *Grading) ScoreCycle(ts []Target, cycle string) Score {
+	return g.score(ts, func(t *Target) Rating { return t.Grades[cycle] })
+}
+
+func (g *Grading) score(ts []Target, grade func(*Target) Rating) Score {
 	top := 0
 	for _, s := range g.Scores {
 		top = max(top, s)
 	}
 	var sc Score
 	for i := range ts {
-		if ts[i].Rating == Unrated {
+		switch r := grade(&ts[i]); {
+		case ts[i].Archived:
+		case r == Unrated:
 			sc.Ungraded++
-		} else {
+		default:
 			sc.Graded++
-			sc.Sum += g.Scores[ts[i].Rating]
+			sc.Sum += g.Scores[r]
 		}
 	}
 	sc.Max = top * (sc.Graded + sc.Ungraded)

@@ -56,6 +56,27 @@ const (
 	// answering after the request was sent: a write may or may not have
 	// been applied. The cause is in Err.
 	ErrOutcomeUnknown Kind = "storage outcome unknown"
+	// ErrNoChange: ECONFLICT; the current value the change would have
+	// set again (a status, owner id, date, grade, title or URL; "" for
+	// none). A change that changes nothing is refused and not recorded.
+	ErrNoChange Kind = "nothing changed"
+	// ErrArchived: ECONFLICT, field "target"; the ref of an archived
+	// target, which takes no change but restore.
+	ErrArchived Kind = "target archived"
+	// ErrBadRating: EINVALID, field "rating"; the grade given.
+	ErrBadRating Kind = "unknown grade"
+	// ErrBadURL: EINVALID, field "url"; the URL given. Evidence is an
+	// http or https URL with a host.
+	ErrBadURL Kind = "evidence URL not http or https"
+	// ErrBadCycle: EINVALID, field "cycle"; the name given, which is not
+	// a financial year written like 2026/27.
+	ErrBadCycle Kind = "cycle name not like 2026/27"
+	// ErrCycleUsed: ECONFLICT, field "cycle"; the name given, which is
+	// the current cycle's or a closed cycle's.
+	ErrCycleUsed Kind = "cycle name already used"
+	// ErrCycleOrder: EINVALID, field "cycle"; the current cycle's name,
+	// which the name given comes before.
+	ErrCycleOrder Kind = "cycle before the current one"
 )
 
 // kinds holds each kind's code and field: the one place they are declared.
@@ -75,6 +96,13 @@ var kinds = map[Kind]struct{ code, field string }{
 	ErrTooLong:              {EINVALID, ""},
 	ErrUnavailable:          {EUNAVAILABLE, ""},
 	ErrOutcomeUnknown:       {EUNAVAILABLE, ""},
+	ErrNoChange:             {ECONFLICT, ""},
+	ErrArchived:             {ECONFLICT, "target"},
+	ErrBadRating:            {EINVALID, "rating"},
+	ErrBadURL:               {EINVALID, "url"},
+	ErrBadCycle:             {EINVALID, "cycle"},
+	ErrCycleUsed:            {ECONFLICT, "cycle"},
+	ErrCycleOrder:           {EINVALID, "cycle"},
 }
 
 // Kinds returns every kind, sorted, so that callers who word them can

@@ -28,6 +28,13 @@ func TestKindAbout(t *testing.T) {
 		{ErrTooLong, EINVALID, "", ErrBadDue},
 		{ErrUnavailable, EUNAVAILABLE, "", ErrTooLong},
 		{ErrOutcomeUnknown, EUNAVAILABLE, "", ErrUnavailable},
+		{ErrNoChange, ECONFLICT, "", ErrArchived},
+		{ErrArchived, ECONFLICT, "target", ErrNoChange},
+		{ErrBadRating, EINVALID, "rating", ErrBadStatus},
+		{ErrBadURL, EINVALID, "url", ErrBadRating},
+		{ErrBadCycle, EINVALID, "cycle", ErrCycleUsed},
+		{ErrCycleUsed, ECONFLICT, "cycle", ErrCycleOrder},
+		{ErrCycleOrder, EINVALID, "cycle", ErrBadCycle},
 	} {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			var err error = tt.kind.About("eds/`9.9`")
@@ -48,7 +55,7 @@ func TestKindAbout(t *testing.T) {
 			}
 		})
 	}
-	if got, want := len(Kinds()), 15; got != want {
+	if got, want := len(Kinds()), 22; got != want {
 		t.Errorf("Kinds() has %d kinds, want %d: add the new kind to the table above", got, want)
 	}
 }

@@ -48,12 +48,16 @@ func (r *Rollup) Status() Status {
 }
 
 // Rollups groups targets by framework and objective, in reference order.
+// Archived targets count in none.
 func Rollups(ts []Target) []Rollup {
 	type key struct{ fw, obj string }
 	index := map[key]int{}
 	var out []Rollup
 	sums := []int{}
 	for _, t := range SortTargets(ts) {
+		if t.Archived {
+			continue
+		}
 		k := key{t.Framework, t.Objective}
 		i, ok := index[k]
 		if !ok {
@@ -72,25 +76,45 @@ func Rollups(ts []Target) []Rollup {
 	return out
 }
 
-// Overall is the mean progress of all targets, rounded, and the count at each status.
+// Overall is the mean progress of all targets but archived ones,
+// rounded, and the count at each status.
 func Overall(ts []Target) (progress int, byStatus map[Status]int) {
 	byStatus = map[Status]int{}
-	sum := 0
+	sum, n := 0, 0
 	for _, t := range ts {
+		if t.Archived {
+			continue
+		}
 		byStatus[t.Status]++
 		sum += t.Progress
+		n++
 	}
-	if len(ts) == 0 {
+	if n == 0 {
 		return 0, byStatus
 	}
-	return (sum*2 + len(ts)) / (len(ts) * 2), byStatus
+	return (sum*2 + n) / (n * 2), byStatus
 }
 
-// RatingCounts counts targets at each grade, Unrated included.
+// RatingCounts counts targets at each grade in the current cycle,
+// Unrated included, archived targets left out.
 func RatingCounts(ts []Target) map[Rating]int {
 	m := map[Rating]int{}
 	for _, t := range ts {
-		m[t.Rating]++
+		if !t.Archived {
+			m[t.Rating]++
+		}
+	}
+	return m
+}
+
+// GradeCounts counts targets at each grade they had in a closed cycle,
+// Unrated included, archived targets left out.
+func GradeCounts(ts []Target, cycle string) map[Rating]int {
+	m := map[Rating]int{}
+	for _, t := range ts {
+		if !t.Archived {
+			m[t.Grades[cycle]]++
+		}
 	}
 	return m
 }

@@ -19,7 +19,13 @@ type Target struct {
 	Due      Date   `json:"due,omitempty"`
 	Status   Status `json:"status"`
 	Progress int    `json:"progress"` // 0 to 100
-	Rating   Rating `json:"rating,omitempty"`
+	// Rating is the grade in the workspace's current grading cycle.
+	Rating Rating `json:"rating,omitempty"`
+	// Grades are the grades of closed cycles, by cycle name.
+	Grades map[string]Rating `json:"grades,omitempty"`
+	// Archived targets leave lists, digests, reminders, roll-ups and
+	// scores; their history stays, and restore brings them back.
+	Archived bool `json:"archived,omitempty"`
 
 	SnoozedUntil Date   `json:"snoozed_until,omitempty"` // no reminders before this day
 	SnoozeReason string `json:"snooze_reason,omitempty"`
@@ -38,6 +44,21 @@ func (t *Target) Ref() string { return Ref(t.Framework, t.Code) }
 
 // Open reports whether the target still needs work: any status but done.
 func (t *Target) Open() bool { return t.Status != Done }
+
+// Live reports whether the target counts: it is not archived.
+func (t *Target) Live() bool { return !t.Archived }
+
+// Live returns the targets of ts that are not archived, in order, in a
+// new slice.
+func Live(ts []Target) []Target {
+	out := make([]Target, 0, len(ts))
+	for i := range ts {
+		if !ts[i].Archived {
+			out = append(out, ts[i])
+		}
+	}
+	return out
+}
 
 // Update is one append-only record of progress logged against a target.
 // Progress and Status are the target's values after the update; the Prev
@@ -62,16 +83,6 @@ type Update struct {
 // it is.
 const Unchanged = -1
 
-// TargetPatch changes a target's settings. Nil fields stay as they are.
-// Progress and status change only through updates.
-type TargetPatch struct {
-	Owner        *string
-	Due          *Date
-	Rating       *Rating
-	SnoozedUntil *Date
-	SnoozeReason *string
-}
-
 // Workspace is the settings of one team's space: `slack:T0123`,
 // `discord:81234` or `local`. Workspaces are hard boundaries.
 type Workspace struct {
@@ -82,6 +93,14 @@ type Workspace struct {
 	ReminderSpec string `json:"reminder_spec,omitempty"`
 	// Frameworks lists the ids of the imported frameworks, sorted.
 	Frameworks []string `json:"frameworks,omitempty"`
+	// Cycle names the current grading cycle, such as 2026/27: targets'
+	// Rating belongs to it. It is "" until the workspace first imports
+	// or grades, which records the financial year it began in.
+	Cycle string `json:"cycle,omitempty"`
+	// CycleStarted is when the current cycle began.
+	CycleStarted time.Time `json:"cycle_started,omitzero"`
+	// PastCycles are the closed cycles, oldest first.
+	PastCycles []Cycle `json:"past_cycles,omitempty"`
 }
 
 // Schedule defaults, in the workspace's time zone.

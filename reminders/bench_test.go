@@ -74,7 +74,7 @@ func BenchmarkDigest(b *testing.B) {
 				refs = append(refs, t.Ref())
 			}
 			for i, ref := range refs[:100] {
-				patch(b, st, ws, ref, framework.TargetPatch{Owner: ptr("U" + strconv.Itoa(i%7)), Due: dateP("2026-05-01")})
+				patch(b, st, ws, ref, targetPatch{Owner: ptr("U" + strconv.Itoa(i%7)), Due: dateP("2026-05-01")})
 			}
 			var wg sync.WaitGroup
 			var next atomic.Int64
@@ -97,7 +97,7 @@ func BenchmarkDigest(b *testing.B) {
 			rt.n.Store(0)
 			b.ResetTimer()
 			for b.Loop() {
-				r, err := s.buildDigest(ctx, ws, time.UTC, since, at, at)
+				r, err := s.buildDigest(ctx, framework.Workspace{ID: ws}, time.UTC, since, at, at)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -141,7 +141,7 @@ func benchmarkTick(b *testing.B, fw *framework.Framework, overdue string) {
 			b.Fatal(err)
 		}
 		if i%10 == 0 {
-			patch(b, st, w, overdue, framework.TargetPatch{Owner: ptr("U1"), Due: dateP("2026-06-01")})
+			patch(b, st, w, overdue, targetPatch{Owner: ptr("U1"), Due: dateP("2026-06-01")})
 		}
 	}
 	var posted atomic.Int64

@@ -41,7 +41,7 @@ func (s *Scheduler) PostDigest(ctx context.Context, ws, channel string) error {
 	if err != nil {
 		return err
 	}
-	reply, err := s.buildDigest(ctx, ws, w.Location(s.opts.Location), last, at, at)
+	reply, err := s.buildDigest(ctx, w, w.Location(s.opts.Location), last, at, at)
 	if err != nil {
 		return err
 	}
@@ -89,8 +89,10 @@ func scheduledUpTo(last, at time.Time) time.Time {
 
 // buildDigest reads the workspace's targets and its updates since last
 // up to upTo (both in round trips that do not grow with their number,
-// fetched concurrently) and renders the digest as of at.
-func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Location, last, at, upTo time.Time) (bot.Reply, error) {
+// fetched concurrently) and renders the digest as of at. Archived targets
+// and their updates are left out.
+func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc *time.Location, last, at, upTo time.Time) (bot.Reply, error) {
+	ws := w.ID
 	since := last
 	if since.IsZero() {
 		since = at.Add(-firstDigestWindow)
@@ -115,7 +117,39 @@ func (s *Scheduler) buildDigest(ctx context.Context, ws string, loc *time.Locati
 	if u.err != nil {
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read updates: %w", ws, u.err)
 	}
-	return renderDigest(digestData{Loc: loc, At: at, Since: since, Targets: ts, Updates: u.us, UpdateCount: u.total, Titles: s.titles, Frameworks: s.frameworks}), nil
+	live, us, total := leaveOutArchived(ts, u.us, u.total)
+	d := digestData{Loc: loc, At: at, Since: since, Targets: live, Updates: us, UpdateCount: total, Titles: s.titles, Frameworks: s.frameworks,
+		Cycle: w.CurrentCycle(at)}
+	if p, ok := w.PreviousCycle(); ok {
+		d.Previous = p.Name
+	}
+	return renderDigest(d), nil
+}
+
+// leaveOutArchived drops archived targets, and the listed updates to
+// them, from what a digest shows. total, the count of updates in the
+// window, loses the dropped ones; updates beyond the listed window are
+// counted as they are, since reading them all to check is what the
+// window avoids.
+func leaveOutArchived(ts []framework.Target, us []framework.Update, total int) ([]framework.Target, []framework.Update, int) {
+	archived := map[string]bool{}
+	for i := range ts {
+		if ts[i].Archived {
+			archived[ts[i].Ref()] = true
+		}
+	}
+	if len(archived) == 0 {
+		return ts, us, total
+	}
+	kept := make([]framework.Update, 0, len(us))
+	for _, u := range us {
+		if archived[u.Target] {
+			total--
+			continue
+		}
+		kept = append(kept, u)
+	}
+	return framework.Live(ts), kept, total
 }
 
 // lastDigest reads when the channel last had a digest, fresh from the

@@ -2,6 +2,7 @@ package reminders
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -123,10 +124,45 @@ func seedWorkspace(t testing.TB, st store.Store, ws string, now time.Time) {
 	}
 }
 
-func patch(t testing.TB, st store.Store, ws, ref string, p framework.TargetPatch) {
+// targetPatch names the settings a test gives a target; nil ones stay.
+type targetPatch struct {
+	Owner        *string
+	Due          *framework.Date
+	Rating       *framework.Rating
+	SnoozedUntil *framework.Date
+	SnoozeReason *string
+}
+
+// patch makes each change p names, as the commands would, one by one.
+func patch(t testing.TB, st store.Store, ws, ref string, p targetPatch) {
 	t.Helper()
-	if _, err := st.PatchTarget(background(), ws, ref, p); err != nil {
-		t.Fatalf("patch %s: %v", ref, err)
+	var chs []framework.Change
+	if p.Owner != nil {
+		chs = append(chs, framework.Change{Kind: framework.EventAssign, Owner: *p.Owner})
+	}
+	if p.Due != nil {
+		chs = append(chs, framework.Change{Kind: framework.EventDue, Due: *p.Due})
+	}
+	if p.Rating != nil {
+		chs = append(chs, framework.Change{Kind: framework.EventRate, Rating: *p.Rating})
+	}
+	if p.SnoozedUntil != nil || p.SnoozeReason != nil {
+		ch := framework.Change{Kind: framework.EventSnooze}
+		if p.SnoozedUntil != nil {
+			ch.Until = *p.SnoozedUntil
+		}
+		if p.SnoozeReason != nil {
+			ch.Reason = *p.SnoozeReason
+		}
+		chs = append(chs, ch)
+	}
+	for _, ch := range chs {
+		ch.Author = "UADMIN"
+		// A setting the target has already is fine here: p says what
+		// the target should hold.
+		if _, _, err := st.ChangeTarget(background(), ws, ref, ch); err != nil && !errors.Is(err, framework.ErrNoChange) {
+			t.Fatalf("%s %s: %v", ch.Kind, ref, err)
+		}
 	}
 }
 

@@ -31,9 +31,36 @@ type digestData struct {
 	// Titles names objectives by ref ("eds/1"); an objective with no
 	// title here shows its ref alone.
 	Titles map[string]string
-	// Frameworks are the offered frameworks by id; a framework with
-	// grading gets its score in the ratings summary.
+	// Frameworks are the offered frameworks by id: their labels name
+	// objectives and targets, and a framework with grading gets its
+	// score in the ratings summary.
 	Frameworks map[string]*framework.Framework
+	// Cycle is the grading cycle the targets' grades belong to, and
+	// Previous the one closed before it ("" for none): the ratings
+	// summary shows each framework's grades beside the previous cycle's.
+	Cycle, Previous string
+}
+
+// targetWord is what the digest's frameworks call their targets, when
+// they agree, and "target" when they differ or are not offered.
+func (d *digestData) targetWord(ts []framework.Target) string {
+	word := ""
+	for i := range ts {
+		l := "target"
+		if f := d.Frameworks[ts[i].Framework]; f != nil {
+			l = f.TargetLabel()
+		}
+		switch {
+		case word == "":
+			word = l
+		case l != word:
+			return "target"
+		}
+	}
+	if word == "" {
+		return "target"
+	}
+	return word
 }
 
 // digestLists sorts a workspace's targets into the digest's sections.
@@ -86,17 +113,22 @@ func renderDigest(d digestData) bot.Reply {
 		return bot.Say("📊 "+bot.Bold("Digest")+": no targets yet. An admin can add some with `/target frameworks` and `/target import <framework>`.", false)
 	}
 	l := classify(d)
+	word := d.targetWord(d.Targets)
 	progress, byStatus := framework.Overall(d.Targets)
 	if d.UpdateCount == 0 && len(l.overdue) == 0 && len(l.dueSoon) == 0 {
-		return bot.Say(fmt.Sprintf("📊 %s: nothing new since %s: no updates, nothing overdue or due in the next %d days (%d targets, %d%% overall).",
-			bot.Bold("Digest"), sinceDay, dueSoonDays, len(d.Targets), progress), false)
+		return bot.Say(fmt.Sprintf("📊 %s: nothing new since %s: no updates, nothing overdue or due in the next %d days (%s, %d%% overall).",
+			bot.Bold("Digest"), sinceDay, dueSoonDays, view.Plural(len(d.Targets), word), progress), false)
 	}
 
 	news := fmt.Sprintf("%s since %s · %d overdue · %d due in the next %d days",
 		view.Plural(d.UpdateCount, "update"), sinceDay, len(l.overdue), len(l.dueSoon), dueSoonDays)
-	text := fmt.Sprintf("📊 %s: %s, %s overall\n%s\n%s", bot.Bold("Digest"), view.Plural(len(d.Targets), "target"), view.ProgressBar(progress), statusCounts(byStatus), news)
+	text := fmt.Sprintf("📊 %s: %s, %s overall\n%s\n%s", bot.Bold("Digest"), view.Plural(len(d.Targets), word), view.ProgressBar(progress), statusCounts(byStatus), news)
 	if n := len(l.escalated) + len(l.unowned); n > 0 {
-		text += fmt.Sprintf("\n⚠️ %s need an admin (see the details)", view.Plural(n, "target"))
+		verb := "need"
+		if n == 1 {
+			verb = "needs"
+		}
+		text += fmt.Sprintf("\n⚠️ %s %s an admin (see the details)", view.Plural(n, word), verb)
 	}
 	summary := bot.Block{Text: text, Colour: worstColour(byStatus)}
 
@@ -111,9 +143,13 @@ func renderDigest(d digestData) bot.Reply {
 		if t := d.Titles[ref]; t != "" {
 			title += " " + view.Title(t, 80)
 		}
+		label := "target"
+		if f := d.Frameworks[r.Framework]; f != nil {
+			label = f.TargetLabel()
+		}
 		details = append(details, bot.Block{
 			Title:  title,
-			Text:   fmt.Sprintf("%s · %s", view.ProgressBar(r.Progress), view.Plural(r.Targets, "target")) + "\n" + statusCounts(r.ByStatus),
+			Text:   fmt.Sprintf("%s · %s", view.ProgressBar(r.Progress), view.Plural(r.Targets, label)) + "\n" + statusCounts(r.ByStatus),
 			Colour: view.StatusColour(r.Status()),
 		})
 	}
@@ -166,7 +202,7 @@ func renderDigest(d digestData) bot.Reply {
 			return fmt.Sprintf("due %s: assign with %s", t.Due, bot.Code("/target assign "+t.Ref()+" @user"))
 		}))
 	}
-	details = append(details, ratingsBlock(d.Targets, d.Frameworks))
+	details = append(details, ratingsBlock(d.Targets, d.Frameworks, d.Cycle, d.Previous))
 	return bot.Reply{Blocks: []bot.Block{summary}, Details: details}
 }
 
@@ -192,8 +228,9 @@ func worstColour(by map[framework.Status]int) string {
 }
 
 // ratingsBlock counts grades per framework, never mixing frameworks, and
-// scores each framework that has grading.
-func ratingsBlock(ts []framework.Target, fws map[string]*framework.Framework) bot.Block {
+// scores each framework that has grading, in the current cycle and, when
+// the framework was graded then, in the previous one beside it.
+func ratingsBlock(ts []framework.Target, fws map[string]*framework.Framework, cycle, previous string) bot.Block {
 	var lines []string
 	var ids []string
 	byFramework := map[string][]framework.Target{}
@@ -204,18 +241,35 @@ func ratingsBlock(ts []framework.Target, fws map[string]*framework.Framework) bo
 		byFramework[t.Framework] = append(byFramework[t.Framework], t)
 	}
 	for _, id := range ids {
-		counts := framework.RatingCounts(byFramework[id])
-		var parts []string
-		for _, r := range append(append([]framework.Rating(nil), framework.Ratings...), framework.Unrated) {
-			parts = append(parts, fmt.Sprintf("%s %d", view.Rating(r), counts[r]))
+		mine := byFramework[id]
+		line := bot.Code(id) + ": " + gradeCounts(framework.RatingCounts(mine))
+		f := fws[id]
+		if f != nil && f.Grading != nil {
+			line += "\nScore " + view.Score(f, f.Grading.Score(mine))
 		}
-		line := bot.Code(id) + ": " + strings.Join(parts, " · ")
-		if f := fws[id]; f != nil && f.Grading != nil {
-			line += "\nScore " + view.Score(f, f.Grading.Score(byFramework[id]))
+		prev := framework.GradeCounts(mine, previous)
+		if previous != "" && prev[framework.Unrated] < len(mine) {
+			line += "\nIn " + previous + ": " + gradeCounts(prev)
+			if f != nil && f.Grading != nil {
+				line += "\nScore in " + previous + ": " + view.ScoreValue(f, f.Grading.ScoreCycle(mine, previous))
+			}
 		}
 		lines = append(lines, line)
 	}
-	return bot.Block{Title: "Ratings", Text: strings.Join(lines, "\n")}
+	title := "Ratings"
+	if previous != "" {
+		title += " (" + cycle + ")"
+	}
+	return bot.Block{Title: title, Text: strings.Join(lines, "\n")}
+}
+
+// gradeCounts is "🟥 undeveloped 0 · … · ⬜ unrated 2", grades lowest first.
+func gradeCounts(counts map[framework.Rating]int) string {
+	var parts []string
+	for _, r := range append(append([]framework.Rating(nil), framework.Ratings...), framework.Unrated) {
+		parts = append(parts, fmt.Sprintf("%s %d", view.Rating(r), counts[r]))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // targetList is a digest section listing every one of ts.

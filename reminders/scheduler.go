@@ -314,7 +314,7 @@ func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time) {
 			j.sc.sub.LastDigest = last
 		}
 		j.upTo = scheduledUpTo(j.sc.sub.LastDigest, at)
-		j.reply, j.err = s.buildDigest(ctx, j.sc.ws.ID, j.sc.loc, j.sc.sub.LastDigest, at, j.upTo)
+		j.reply, j.err = s.buildDigest(ctx, j.sc.ws, j.sc.loc, j.sc.sub.LastDigest, at, j.upTo)
 	} else {
 		j.dms, j.err = s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, at)
 		if j.err == nil && len(j.dms) == 0 {

@@ -24,11 +24,11 @@ const ws = "slack:T1"
 //	eqs/2.2 U1, done today, excelling
 func seedDigestWorkspace(t testing.TB, st store.Store, now time.Time) {
 	seedWorkspace(t, st, ws, now.AddDate(0, -2, 0))
-	patch(t, st, ws, "eqs/1.1", framework.TargetPatch{Owner: ptr("U1"), Due: dateP("2026-06-10"), Rating: ratingP(framework.Developing)})
-	patch(t, st, ws, "eqs/1.2", framework.TargetPatch{Due: dateP("2026-06-01")})
-	patch(t, st, ws, "eqs/1.3", framework.TargetPatch{Owner: ptr("U2"), Due: dateP("2026-06-20"), Rating: ratingP(framework.Achieving)})
-	patch(t, st, ws, "eqs/2.1", framework.TargetPatch{Owner: ptr("U3"), Due: dateP("2026-05-01"), SnoozedUntil: dateP("2026-06-30"), SnoozeReason: ptr("waiting for the staff survey")})
-	patch(t, st, ws, "eqs/2.2", framework.TargetPatch{Owner: ptr("U1"), Due: dateP("2026-01-01"), Rating: ratingP(framework.Excelling)})
+	patch(t, st, ws, "eqs/1.1", targetPatch{Owner: ptr("U1"), Due: dateP("2026-06-10"), Rating: ratingP(framework.Developing)})
+	patch(t, st, ws, "eqs/1.2", targetPatch{Due: dateP("2026-06-01")})
+	patch(t, st, ws, "eqs/1.3", targetPatch{Owner: ptr("U2"), Due: dateP("2026-06-20"), Rating: ratingP(framework.Achieving)})
+	patch(t, st, ws, "eqs/2.1", targetPatch{Owner: ptr("U3"), Due: dateP("2026-05-01"), SnoozedUntil: dateP("2026-06-30"), SnoozeReason: ptr("waiting for the staff survey")})
+	patch(t, st, ws, "eqs/2.2", targetPatch{Owner: ptr("U1"), Due: dateP("2026-01-01"), Rating: ratingP(framework.Excelling)})
 	update(t, st, ws, "eqs/1.3", "U2", now.Add(-20*24*time.Hour), 10, framework.OnTrack, "old news")
 	update(t, st, ws, "eqs/1.1", "U1", now.Add(-48*time.Hour), 50, framework.OnTrack, "survey sent")
 	update(t, st, ws, "eqs/2.2", "U1", now.Add(-3*time.Hour), 100, framework.Done, "finished")
@@ -128,7 +128,7 @@ func TestDigestNothingNew(t *testing.T) {
 		c := newClock(at)
 		st := open(t, c)
 		seedWorkspace(t, st, ws, at.AddDate(0, 0, -10))
-		patch(t, st, ws, "eqs/1.1", framework.TargetPatch{Owner: ptr("U1"), Due: dateP("2026-12-01")})
+		patch(t, st, ws, "eqs/1.1", targetPatch{Owner: ptr("U1"), Due: dateP("2026-12-01")})
 		update(t, st, ws, "eqs/1.1", "U1", at.AddDate(0, 0, -9), 40, framework.OnTrack, "before the window")
 		subscribe(t, st, ws, "C1", "", at.AddDate(0, 0, -8)) // "" is the default weekly spec
 		rec := &recorder{}
@@ -153,7 +153,7 @@ func TestRunDueOnce(t *testing.T) {
 		c := newClock(now.Add(30 * time.Second))
 		st := open(t, c)
 		seedDigestWorkspace(t, st, now)
-		patch(t, st, ws, "eqs/1.3", framework.TargetPatch{Due: dateP("2026-06-12")}) // U2 now overdue too
+		patch(t, st, ws, "eqs/1.3", targetPatch{Due: dateP("2026-06-12")}) // U2 now overdue too
 		rec := &recorder{}
 		s := newScheduler(st, rec, c)
 
@@ -221,9 +221,9 @@ func TestSnoozeSuppressesReminders(t *testing.T) {
 		c := newClock(mon)
 		st := open(t, c)
 		seedWorkspace(t, st, ws, mon.AddDate(0, 0, -5))
-		patch(t, st, ws, "eqs/1.1", framework.TargetPatch{Owner: ptr("U1"), Due: dateP("2026-06-01"), SnoozedUntil: dateP("2026-06-22"), SnoozeReason: ptr("on leave")})
-		patch(t, st, ws, "eqs/1.2", framework.TargetPatch{Owner: ptr("U2"), Due: dateP("2026-06-01")})
-		patch(t, st, ws, "eqs/1.3", framework.TargetPatch{Due: dateP("2026-06-01")}) // no owner
+		patch(t, st, ws, "eqs/1.1", targetPatch{Owner: ptr("U1"), Due: dateP("2026-06-01"), SnoozedUntil: dateP("2026-06-22"), SnoozeReason: ptr("on leave")})
+		patch(t, st, ws, "eqs/1.2", targetPatch{Owner: ptr("U2"), Due: dateP("2026-06-01")})
+		patch(t, st, ws, "eqs/1.3", targetPatch{Due: dateP("2026-06-01")}) // no owner
 		rec := &recorder{}
 		s := newScheduler(st, rec, c)
 		if _, err := s.RunDue(background(), mon); err != nil {
@@ -258,7 +258,7 @@ func TestEscalationAfterThreeReminders(t *testing.T) {
 		c := newClock(mon)
 		st := open(t, c)
 		seedWorkspace(t, st, ws, mon.AddDate(0, 0, -5))
-		patch(t, st, ws, "eqs/1.1", framework.TargetPatch{Owner: ptr("U1"), Due: dateP("2026-06-01")})
+		patch(t, st, ws, "eqs/1.1", targetPatch{Owner: ptr("U1"), Due: dateP("2026-06-01")})
 		subscribe(t, st, ws, "C1", "0 17 * * FRI", mon)
 		rec := &recorder{}
 		s := newScheduler(st, rec, c)
@@ -293,7 +293,7 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 		c := newClock(start)
 		st := open(t, c)
 		seedWorkspace(t, st, ws, start.AddDate(0, 0, -1))
-		patch(t, st, ws, "eqs/1.1", framework.TargetPatch{Owner: ptr("U1"), Due: dateP("2026-01-02")})
+		patch(t, st, ws, "eqs/1.1", targetPatch{Owner: ptr("U1"), Due: dateP("2026-01-02")})
 		subscribe(t, st, ws, "C1", "0 9 * * MON", start.Add(-time.Hour))
 		rec := &recorder{}
 		if res, err := newScheduler(st, rec, c).RunDue(background(), start); err != nil || res.Digests != 1 || res.Reminders != 1 {

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
@@ -41,7 +40,7 @@ func TestYearOnThreeReplicas(t *testing.T) {
 	st := stores[0]
 	seedWorkspace(t, st, ws, start.Add(-24*time.Hour))
 	for ref, owner := range map[string]string{"eqs/1.1": "U1", "eqs/1.2": "U1", "eqs/2.1": "U2", "eqs/1.3": ""} {
-		patch(t, st, ws, ref, framework.TargetPatch{Owner: ptr(owner), Due: dateP("2025-12-01")})
+		patch(t, st, ws, ref, targetPatch{Owner: ptr(owner), Due: dateP("2025-12-01")})
 	}
 	subscribe(t, st, ws, "C-weekly", "0 9 * * MON", start.Add(-time.Hour))
 	subscribe(t, st, ws, "C-daily", "30 1 * * *", start.Add(-time.Hour))

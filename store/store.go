@@ -28,8 +28,9 @@ type Store interface {
 	// Close releases the backend. The Store must not be used after.
 	Close() error
 
-	// Workspace returns a workspace's settings. A workspace never written
-	// returns a Workspace with only ID set, and no error.
+	// Workspace returns a workspace's settings, its grading cycles
+	// included. A workspace never written returns a Workspace with only
+	// ID set, and no error.
 	Workspace(ctx context.Context, ws string) (framework.Workspace, error)
 	// Workspaces returns the settings of every workspace that has stored
 	// anything (imported a framework, changed a setting or subscribed a
@@ -44,14 +45,24 @@ type Store interface {
 
 	// Import copies every target of fw that the workspace does not already
 	// have into it, and records fw as imported. Targets already present
-	// keep their progress. It returns how many targets were added; calling
-	// it again adds 0. The caller validates fw.
+	// keep their progress, and archived ones stay archived. The first
+	// import records the workspace's first grading cycle, the financial
+	// year of now, if it has none. It returns how many targets were
+	// added; calling it again adds 0. The caller validates fw.
 	Import(ctx context.Context, ws string, fw *framework.Framework, now time.Time) (added int, err error)
 
-	// Target returns one target by its Ref. ErrTargetNotFound if it does
-	// not exist.
+	// Target returns one target by its Ref, archived or not.
+	// ErrTargetNotFound if it does not exist.
 	Target(ctx context.Context, ws, ref string) (framework.Target, error)
-	// Targets returns every target in the workspace, sorted by
+	// WorkspaceTarget returns the workspace's settings (as Workspace
+	// does) and one of its targets (as Target does), read together in
+	// one round trip: what a command needs to check who may change a
+	// target and to show the result in the workspace's time zone and
+	// grading cycle. When the target does not exist it returns
+	// ErrTargetNotFound with the workspace still filled in.
+	WorkspaceTarget(ctx context.Context, ws, ref string) (framework.Workspace, framework.Target, error)
+	// Targets returns every target in the workspace, archived ones
+	// included (callers leave them out with framework.Live), sorted by
 	// framework.SortTargets. Its cost in round trips does not grow with
 	// the number of targets.
 	Targets(ctx context.Context, ws string) ([]framework.Target, error)
@@ -59,24 +70,64 @@ type Store interface {
 	// ErrFrameworkNotImported if its framework is not imported, ErrBadDue
 	// if its due date is not YYYY-MM-DD.
 	AddTarget(ctx context.Context, ws string, t framework.Target) error
-	// PatchTarget changes a target's settings and returns the result.
-	// Setting Due keeps the due-date index in step. ErrTargetNotFound if
-	// the target does not exist, ErrBadDue if the due date is not
-	// YYYY-MM-DD.
-	PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error)
+	// ChangeTarget applies ch to the target ref and appends the event
+	// that records it, in one atomic write, and returns the target after
+	// and the event (with its ID). framework.Change.Apply states the
+	// rules: an archived target takes no change but restore, and a
+	// change that changes nothing is refused and records nothing. A rate
+	// grades the workspace's current cycle, read inside the same write
+	// (recording the financial year of ch.Time as the first cycle if
+	// the workspace has none yet), and the event names that cycle. The
+	// due and stale indexes follow the target: archived targets are in
+	// neither, restored ones come back. Errors: ErrTargetNotFound,
+	// ErrArchived (about ref), ErrNoChange (about the current value),
+	// ErrBadDue, ErrBadRating, ErrTooLong for a blank title, and
+	// EINVALID for a Kind that is not a change (evidence has AddEvidence).
+	ChangeTarget(ctx context.Context, ws, ref string, ch framework.Change) (framework.Target, framework.Event, error)
+	// AddEvidence attaches ev.URL, with its optional title, author and
+	// time, to the target ref as an evidence event, in one atomic write,
+	// and returns the event. ErrTargetNotFound, ErrArchived, ErrBadURL
+	// if the URL is not http or https with a host, ErrTooLong for an
+	// over-long title, and ErrNoChange (about the URL) if the target
+	// already has that URL as evidence.
+	AddEvidence(ctx context.Context, ws, ref string, ev framework.Evidence) (framework.Event, error)
+	// Events returns up to limit of a target's events (limit <= 0 means
+	// all), newest first. Updates are not events: Updates lists them.
+	// ErrTargetNotFound if the target does not exist.
+	Events(ctx context.Context, ws, ref string, limit int) ([]framework.Event, error)
+	// Evidence returns the evidence attached to the target ref, oldest
+	// first, or with ref "" the evidence of every target in the
+	// workspace, by target then oldest first. Its cost in round trips
+	// does not grow with the amount of evidence or of targets.
+	// ErrTargetNotFound if ref names no target.
+	Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error)
+	// StartCycle closes the workspace's current grading cycle at the
+	// given time and opens the cycle name, in one atomic write over every
+	// target of the workspace: each target's Rating moves into its
+	// Grades under the closing cycle's name, and the closed cycle joins
+	// Workspace.PastCycles. A workspace with no cycle recorded closes the
+	// financial year of at. It returns the workspace after and how many
+	// grades moved. ErrBadCycle for a name not like 2026/27,
+	// ErrCycleUsed for the current or a closed cycle's name, and
+	// ErrCycleOrder (about the current cycle) for a name before it.
+	StartCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, int, error)
 
 	// AppendUpdate logs u against the target u.Target, atomically: it
 	// assigns u an ID, records the target's previous progress and status
 	// in it, applies u.Progress (unless framework.Unchanged) and u.Status
 	// (unless ""), sets LastUpdate and UpdatedAt, resets Reminders to 0,
 	// and keeps the due-date index in step with the status. It returns
-	// the stored update and the target after it. ErrTargetNotFound if the
-	// target does not exist; ErrBadProgress or ErrBadStatus for values out
-	// of range; ErrDoneBelow100 if the target would be done at less than
-	// 100%. Concurrent appends to one target all survive.
+	// the stored update and the target after it. An update is its
+	// target's history entry: it needs no event. ErrTargetNotFound if the
+	// target does not exist; ErrArchived if it is archived; ErrBadProgress
+	// or ErrBadStatus for values out of range; ErrDoneBelow100 if the
+	// target would be done at less than 100%; ErrNoChange (about the
+	// current status) for an update with no note that leaves progress
+	// and status as they are. Concurrent appends to one target all
+	// survive.
 	AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error)
-	// Updates returns up to n of a target's updates, newest first,
-	// withdrawn ones included. ErrTargetNotFound if the target does not
+	// Updates returns up to n of a target's updates (n <= 0 means all),
+	// newest first, withdrawn ones included. ErrTargetNotFound if the target does not
 	// exist.
 	Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error)
 	// UpdatesSince returns the workspace's updates that are not withdrawn
@@ -97,12 +148,12 @@ type Store interface {
 	// the target since). The Subject of each is id.
 	Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error)
 
-	// Due returns the open (not done) targets whose due date d has
+	// Due returns the open (not done), live (not archived) targets whose due date d has
 	// from <= d <= to, earliest first. A zero from means no lower bound.
 	// It reads a sorted index, so its cost follows the number returned,
 	// not the workspace's size.
 	Due(ctx context.Context, ws string, from, to framework.Date) ([]framework.Target, error)
-	// Stale returns the open targets with an owner whose latest activity
+	// Stale returns the open, live targets with an owner whose latest activity
 	// (their newest update, or their creation when they have none) was
 	// before the given time, oldest first: the targets whose owners are
 	// due an "update due" nudge. It reads a sorted index of owned, open

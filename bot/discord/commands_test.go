@@ -2,6 +2,7 @@ package discord
 
 import (
 	"encoding/json"
+	"github.com/targetbot/targetbot/bot"
 	"net/http"
 	"regexp"
 	"slices"
@@ -115,7 +116,7 @@ func TestCommandsDeriveFromTable(t *testing.T) {
 	}
 	for i, v := range vs {
 		s := subs[i]
-		if s.Name != v.Name || !strings.HasSuffix(strings.TrimSuffix(s.Description, " ("+v.Access+")"), v.Summary[1:]) {
+		if s.Name != v.Name || !strings.HasSuffix(strings.TrimSuffix(s.Description, " ("+v.Access+")"), bot.PlainText(v.Summary)[1:]) {
 			t.Errorf("subcommand %d is %q %q, want verb %q %q", i, s.Name, s.Description, v.Name, v.Summary)
 		}
 		if len(s.Options) != len(v.Args) {

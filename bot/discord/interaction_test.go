@@ -69,6 +69,12 @@ func TestCommandOptionsAreNamedArgs(t *testing.T) {
 		{"help", []map[string]any{opt("verb", str, "update")}, args{"verb": "update"}, "help update"},
 		{"frameworks", nil, args{}, "frameworks"},
 		{"undo", nil, args{}, "undo"},
+		{"edit", []map[string]any{opt("title", str, "Staff networks meet monthly"), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "title": "Staff networks meet monthly"}, "edit eds/1.1 Staff networks meet monthly"},
+		{"archive", []map[string]any{opt("target", str, "eds/1.1")}, args{"target": "eds/1.1"}, "archive eds/1.1"},
+		{"restore", []map[string]any{opt("target", str, "eds/1.1")}, args{"target": "eds/1.1"}, "restore eds/1.1"},
+		{"evidence", []map[string]any{opt("title", str, "Board paper"), opt("url", str, "https://nhs.uk/p.pdf"), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "url": "https://nhs.uk/p.pdf", "title": "Board paper"}, "evidence eds/1.1 https://nhs.uk/p.pdf Board paper"},
+		{"cycle", nil, args{}, "cycle"},
+		{"cycle", []map[string]any{opt("action", str, "start"), opt("cycle", str, "2027/28")}, args{"action": "start", "cycle": "2027/28"}, "cycle start 2027/28"},
 	}
 	covered := map[string]bool{}
 	for _, c := range cases {

@@ -140,11 +140,24 @@ func Colour(t *framework.Target) string {
 	return StatusColour(t.Status)
 }
 
-// Clock is what rendering needs to judge dates: the time and the
-// workspace's time zone.
+// Clock is what rendering needs to judge dates and grades: the time, the
+// workspace's time zone, and its grading cycles.
 type Clock struct {
 	Now time.Time
 	Loc *time.Location
+	// Cycle is the current grading cycle's name, and Previous the cycle
+	// closed before it ("" when none has closed): grades show beside the
+	// previous cycle's.
+	Cycle, Previous string
+}
+
+// ClockOf is the Clock of workspace w at now, in w's time zone or def.
+func ClockOf(w *framework.Workspace, now time.Time, def *time.Location) Clock {
+	c := Clock{Now: now, Loc: w.Location(def), Cycle: w.CurrentCycle(now)}
+	if p, ok := w.PreviousCycle(); ok {
+		c.Previous = p.Name
+	}
+	return c
 }
 
 // Due is a target's due date, flagged when overdue: "due 2026-03-31",
@@ -171,8 +184,11 @@ func (c Clock) TargetLine(t *framework.Target) string {
 	if !t.Due.IsZero() {
 		parts = append(parts, c.Due(t))
 	}
-	if t.Rating != framework.Unrated {
-		parts = append(parts, Rating(t.Rating))
+	if g := c.Grade(t, false); g != "" {
+		parts = append(parts, g)
+	}
+	if t.Archived {
+		parts = append(parts, "archived")
 	}
 	return strings.Join(parts, " · ")
 }
@@ -240,7 +256,13 @@ func Plural(n int, word string) string {
 // Score is a framework's overall grade: "eds-2022: 14 of 33, developing
 // (2 outcomes ungraded)".
 func Score(f *framework.Framework, sc framework.Score) string {
-	s := fmt.Sprintf("%s: %d of %d", Ref(f.ID), sc.Sum, sc.Max)
+	return Ref(f.ID) + ": " + ScoreValue(f, sc)
+}
+
+// ScoreValue is Score without the framework: "14 of 33, developing (2
+// outcomes ungraded)".
+func ScoreValue(f *framework.Framework, sc framework.Score) string {
+	s := fmt.Sprintf("%d of %d", sc.Sum, sc.Max)
 	if sc.Band != framework.Unrated {
 		s += ", " + Rating(sc.Band)
 	} else {

@@ -76,8 +76,11 @@ func Seed(ctx context.Context, s store.Store, ws string, now time.Time) (overdue
 			owner, due = HeavyOwner, today.AddDays(-1-i)
 			overdue = append(overdue, t.Ref())
 		}
-		if _, err := s.PatchTarget(ctx, ws, t.Ref(), framework.TargetPatch{Owner: &owner, Due: &due}); err != nil {
-			return nil, fmt.Errorf("worstcase: patch %s: %w", t.Ref(), err)
+		for _, ch := range []framework.Change{{Kind: framework.EventAssign, Owner: owner}, {Kind: framework.EventDue, Due: due}} {
+			ch.Author, ch.Time = "U000", now
+			if _, _, err := s.ChangeTarget(ctx, ws, t.Ref(), ch); err != nil {
+				return nil, fmt.Errorf("worstcase: %s %s: %w", ch.Kind, t.Ref(), err)
+			}
 		}
 	}
 	for i := 0; i < Notes; i++ {

@@ -24,3 +24,15 @@ func BenchmarkTargets(b *testing.B) {
 	defer s.Close()
 	storetest.BenchmarkTargets(b, s)
 }
+
+func BenchmarkChangeTarget(b *testing.B) {
+	s := open(b, filepath.Join(b.TempDir(), "bench.db"))
+	defer s.Close()
+	storetest.BenchmarkChangeTarget(b, s, nil)
+}
+
+func BenchmarkAddEvidence(b *testing.B) {
+	s := open(b, filepath.Join(b.TempDir(), "bench.db"))
+	defer s.Close()
+	storetest.BenchmarkAddEvidence(b, s)
+}

@@ -4,15 +4,20 @@
 // Layout. Each workspace is a top-level bucket "ws:<id>" holding nested
 // buckets:
 //
-//	meta            "timezone", "reminder_spec" -> string
+//	meta            "timezone", "reminder_spec", "cycle", "cycle_started" -> string
 //	frameworks      framework id -> nil (bbolt keeps keys sorted)
-//	targets         ref -> Target JSON
+//	targets         ref -> Target JSON (with its Grades of closed cycles)
 //	updates         seq (8 bytes, big-endian) -> Update JSON
 //	target-updates  ref 0x00 seq -> nil    (a target's history, newest last)
+//	events          seq (8 bytes) -> Event JSON
+//	target-events   ref 0x00 seq -> nil    (a target's events, newest last)
+//	evidence        ref 0x00 seq -> nil    (a target's evidence events)
+//	evidence-urls   ref 0x00 url -> nil    (to refuse a link a target has)
+//	cycles          cycle name -> Cycle JSON (the closed grading cycles)
 //	by-author       author 0x00 seq -> nil (LastUpdateBy)
 //	by-time         unix nanos, seq -> nil (UpdatesSince; withdrawn ones are removed)
-//	due             YYYYMMDD ref -> nil    (open targets with a due date)
-//	stale           unix nanos, ref -> nil (open, owned targets by latest activity)
+//	due             YYYYMMDD ref -> nil    (open, live targets with a due date)
+//	stale           unix nanos, ref -> nil (open, live, owned targets by latest activity)
 //	subs            channel -> Subscription JSON
 //
 // and the top-level buckets "claims" (ws 0x00 key -> expiry nanos) and
@@ -89,7 +94,7 @@ func Open(path string, opts *Options) (*Store, error) {
 				return err
 			}
 		}
-		return nil
+		return upgradeWorkspaces(tx)
 	})
 	if err != nil {
 		_ = db.Close()

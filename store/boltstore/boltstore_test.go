@@ -45,8 +45,8 @@ func TestPersistsAcrossReopen(t *testing.T) {
 		t.Fatalf("Import: %v", err)
 	}
 	due := framework.Date("2026-04-01")
-	if _, err := s.PatchTarget(ctx, "local", "eqs/1.1", framework.TargetPatch{Due: &due}); err != nil {
-		t.Fatalf("PatchTarget: %v", err)
+	if _, _, err := s.ChangeTarget(ctx, "local", "eqs/1.1", framework.Change{Kind: framework.EventDue, Due: due, Author: "U1", Time: now}); err != nil {
+		t.Fatalf("ChangeTarget: %v", err)
 	}
 	u, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now, Progress: 35, Status: framework.AtRisk})
 	if err != nil {
@@ -191,9 +191,8 @@ func TestStaleFarFuture(t *testing.T) {
 	if _, err := s.Import(ctx, "local", fw, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	owner := "U1"
 	for _, ref := range []string{"eqs/1.1", "eqs/1.2"} {
-		if _, err := s.PatchTarget(ctx, "local", ref, framework.TargetPatch{Owner: &owner}); err != nil {
+		if _, _, err := s.ChangeTarget(ctx, "local", ref, framework.Change{Kind: framework.EventAssign, Owner: "U1"}); err != nil {
 			t.Fatal(err)
 		}
 	}

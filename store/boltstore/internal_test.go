@@ -88,9 +88,10 @@ func TestWithdrawLeavesTimeIndex(t *testing.T) {
 func TestDanglingIndexEntryIsInternal(t *testing.T) {
 	ctx := context.Background()
 	s, now := oneTarget(t)
-	due, owner := framework.Date("2026-04-01"), "U1"
-	if _, err := s.PatchTarget(ctx, "local", "eqs/1.1", framework.TargetPatch{Due: &due, Owner: &owner}); err != nil {
-		t.Fatal(err)
+	for _, ch := range []framework.Change{{Kind: framework.EventDue, Due: "2026-04-01"}, {Kind: framework.EventAssign, Owner: "U1"}} {
+		if _, _, err := s.ChangeTarget(ctx, "local", "eqs/1.1", ch); err != nil {
+			t.Fatal(err)
+		}
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte("ws:local")).Bucket(bTargets).Delete([]byte("eqs/1.1"))
@@ -103,6 +104,55 @@ func TestDanglingIndexEntryIsInternal(t *testing.T) {
 	}
 	if _, err := s.Stale(ctx, "local", now.Add(time.Hour)); framework.ErrorCode(err) != framework.EINTERNAL {
 		t.Fatalf("Stale over a dangling entry: %v, want EINTERNAL", err)
+	}
+}
+
+// A file written before events, evidence and cycles existed lacks their
+// buckets; Open adds them, so it reads as a workspace with none.
+func TestOpenUpgradesOlderFiles(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw := &framework.Framework{ID: "eqs", Name: "Sample", Objectives: []framework.Objective{
+		{Code: "1", Title: "One", Targets: []framework.TargetSpec{{Code: "1.1", Title: "First"}}},
+	}}
+	if _, err := s.Import(ctx, "local", fw, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		root := tx.Bucket([]byte("ws:local"))
+		for _, b := range [][]byte{bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs} {
+			if err := root.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+		return root.Bucket(bMeta).Delete(keyCycle)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if w, err := s.Workspace(ctx, "local"); err != nil || w.Cycle != "" || len(w.PastCycles) != 0 {
+		t.Fatalf("Workspace of an older file = %+v, %v", w, err)
+	}
+	if es, err := s.Events(ctx, "local", "eqs/1.1", 0); err != nil || len(es) != 0 {
+		t.Fatalf("Events of an older file = %+v, %v", es, err)
+	}
+	if evs, err := s.Evidence(ctx, "local", ""); err != nil || len(evs) != 0 {
+		t.Fatalf("Evidence of an older file = %+v, %v", evs, err)
+	}
+	_, e, err := s.ChangeTarget(ctx, "local", "eqs/1.1", framework.Change{Kind: framework.EventRate, Rating: framework.Achieving, Time: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)})
+	if err != nil || e.Cycle != "2026/27" {
+		t.Fatalf("first rate in an older file = %+v, %v; want it to pin the cycle of its time", e, err)
 	}
 }
 

@@ -27,11 +27,18 @@ var (
 	bDue           = []byte("due")
 	bStale         = []byte("stale")
 	bSubs          = []byte("subs")
+	bEvents        = []byte("events")
+	bTargetEvents  = []byte("target-events")
+	bEvidence      = []byte("evidence")
+	bCycles        = []byte("cycles")
+	bEvidenceURLs  = []byte("evidence-urls")
 
-	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs}
+	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs}
 
 	keyTimezone     = []byte("timezone")
 	keyReminderSpec = []byte("reminder_spec")
+	keyCycle        = []byte("cycle")
+	keyCycleStarted = []byte("cycle_started")
 )
 
 // wsb is one workspace's buckets inside a transaction.
@@ -39,6 +46,8 @@ type wsb struct {
 	id                                                string
 	meta, frameworks, targets, updates, targetUpdates *bolt.Bucket
 	byAuthor, byTime, due, stale, subs                *bolt.Bucket
+	events, targetEvents, evidence, cycles            *bolt.Bucket
+	evidenceURLs                                      *bolt.Bucket
 }
 
 func (w *wsb) fill(root *bolt.Bucket) {
@@ -46,6 +55,8 @@ func (w *wsb) fill(root *bolt.Bucket) {
 	w.updates, w.targetUpdates = root.Bucket(bUpdates), root.Bucket(bTargetUpdates)
 	w.byAuthor, w.byTime = root.Bucket(bByAuthor), root.Bucket(bByTime)
 	w.due, w.stale, w.subs = root.Bucket(bDue), root.Bucket(bStale), root.Bucket(bSubs)
+	w.events, w.targetEvents = root.Bucket(bEvents), root.Bucket(bTargetEvents)
+	w.evidence, w.cycles, w.evidenceURLs = root.Bucket(bEvidence), root.Bucket(bCycles), root.Bucket(bEvidenceURLs)
 }
 
 // workspace returns ws's buckets, or nil if the workspace has stored
@@ -66,14 +77,39 @@ func createWorkspace(tx *bolt.Tx, ws string) (*wsb, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create workspace %s: %w", ws, err)
 	}
-	for _, name := range allBuckets {
-		if _, err := root.CreateBucketIfNotExists(name); err != nil {
-			return nil, fmt.Errorf("create workspace %s bucket %s: %w", ws, name, err)
-		}
+	if err := fillBuckets(root); err != nil {
+		return nil, fmt.Errorf("create workspace %s: %w", ws, err)
 	}
 	w := &wsb{id: ws}
 	w.fill(root)
 	return w, nil
+}
+
+// fillBuckets creates the workspace buckets root lacks.
+func fillBuckets(root *bolt.Bucket) error {
+	for _, name := range allBuckets {
+		if _, err := root.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// upgradeWorkspaces gives every workspace the buckets this version
+// reads, so a file written by an earlier version (before events,
+// evidence and cycles) opens and reads as a workspace with none.
+func upgradeWorkspaces(tx *bolt.Tx) error {
+	c := tx.Cursor()
+	prefix := []byte(wsPrefix)
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if v != nil {
+			continue // not a bucket
+		}
+		if err := fillBuckets(tx.Bucket(k)); err != nil {
+			return fmt.Errorf("upgrade workspace %q: %w", k[len(prefix):], err)
+		}
+	}
+	return nil
 }
 
 // u64 is n as 8 big-endian bytes, so numeric order is key order.
@@ -119,9 +155,9 @@ func parseID(id string) (uint64, bool) {
 }
 
 // dueKey is the due-index key of t, or nil when t is not in the index:
-// done targets and undated ones stay out.
+// done, archived and undated targets stay out.
 func dueKey(t *framework.Target) []byte {
-	if !t.Open() || t.Due.IsZero() {
+	if !t.Open() || t.Archived || t.Due.IsZero() {
 		return nil
 	}
 	return join(fmt.Appendf(nil, "%08d", t.Due.Score()), []byte(t.Ref()))
@@ -135,10 +171,10 @@ func activity(t *framework.Target) time.Time {
 	return t.CreatedAt
 }
 
-// staleKey is the stale-index key of t, or nil for done or unowned
-// targets: only owners are nudged.
+// staleKey is the stale-index key of t, or nil for done, archived or
+// unowned targets: only owners of live targets are nudged.
 func staleKey(t *framework.Target) []byte {
-	if !t.Open() || t.Owner == "" {
+	if !t.Open() || t.Archived || t.Owner == "" {
 		return nil
 	}
 	return join(timeKey(activity(t)), []byte(t.Ref()))

@@ -21,6 +21,9 @@ func (s *Store) Import(ctx context.Context, ws string, fw *framework.Framework, 
 		if err != nil {
 			return err
 		}
+		if _, err := w.pinCycle(now); err != nil {
+			return err
+		}
 		for _, t := range fw.Targets() {
 			if w.targets.Get([]byte(t.Ref())) != nil {
 				continue
@@ -89,43 +92,6 @@ func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) er
 		}
 		return w.putTarget(nil, &t)
 	})
-}
-
-// PatchTarget applies p to a target and returns the result, keeping the
-// due index in step. ENOTFOUND if the target does not exist.
-func (s *Store) PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error) {
-	if p.Due != nil {
-		if err := framework.CheckDue(*p.Due); err != nil {
-			return framework.Target{}, err
-		}
-	}
-	var out framework.Target
-	err := s.update("patch target "+ref, func(tx *bolt.Tx) error {
-		w := workspace(tx, ws)
-		old, err := w.mustTarget(ref)
-		if err != nil {
-			return err
-		}
-		t := old
-		if p.Owner != nil {
-			t.Owner = *p.Owner
-		}
-		if p.Due != nil {
-			t.Due = *p.Due
-		}
-		if p.Rating != nil {
-			t.Rating = *p.Rating
-		}
-		if p.SnoozedUntil != nil {
-			t.SnoozedUntil = *p.SnoozedUntil
-		}
-		if p.SnoozeReason != nil {
-			t.SnoozeReason = *p.SnoozeReason
-		}
-		out = t
-		return w.putTarget(&old, &t)
-	})
-	return out, err
 }
 
 // NoteReminded adds one to Reminders of each existing target in refs.

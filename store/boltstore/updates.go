@@ -30,6 +30,9 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 		if err != nil {
 			return err
 		}
+		if old.Archived {
+			return framework.ErrArchived.About(u.Target)
+		}
 		seq, err := w.updates.NextSequence()
 		if err != nil {
 			return err
@@ -45,6 +48,9 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 		}
 		if err := framework.CheckDone(u.Target, u.Progress, u.Status); err != nil {
 			return err
+		}
+		if u.Note == "" && u.Progress == old.Progress && u.Status == old.Status {
+			return framework.ErrNoChange.About(string(old.Status))
 		}
 		t := old
 		t.Progress, t.Status = u.Progress, u.Status

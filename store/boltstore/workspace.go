@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,24 +24,68 @@ func (s *Store) Workspace(ctx context.Context, ws string) (framework.Workspace, 
 	out := framework.Workspace{ID: ws}
 	err := s.view("workspace "+ws, func(tx *bolt.Tx) error {
 		if w := workspace(tx, ws); w != nil {
-			out = w.settings()
+			var err error
+			out, err = w.settings()
+			return err
 		}
 		return nil
 	})
 	return out, err
 }
 
-func (w *wsb) settings() framework.Workspace {
+func (w *wsb) settings() (framework.Workspace, error) {
 	out := framework.Workspace{
 		ID:           w.id,
 		Timezone:     string(w.meta.Get(keyTimezone)),
 		ReminderSpec: string(w.meta.Get(keyReminderSpec)),
+		Cycle:        string(w.meta.Get(keyCycle)),
+	}
+	if v := w.meta.Get(keyCycleStarted); v != nil {
+		if err := out.CycleStarted.UnmarshalText(v); err != nil {
+			return out, corrupt("cycle start", keyCycleStarted, err)
+		}
 	}
 	c := w.frameworks.Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		out.Frameworks = append(out.Frameworks, string(k))
 	}
-	return out
+	err := w.cycles.ForEach(func(k, v []byte) error {
+		var cy framework.Cycle
+		if err := json.Unmarshal(v, &cy); err != nil {
+			return corrupt("cycle", k, err)
+		}
+		out.PastCycles = append(out.PastCycles, cy)
+		return nil
+	})
+	sortCycles(out.PastCycles)
+	return out, err
+}
+
+// sortCycles puts closed cycles in the order they closed.
+func sortCycles(cs []framework.Cycle) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		if !cs[i].Closed.Equal(cs[j].Closed) {
+			return cs[i].Closed.Before(cs[j].Closed)
+		}
+		return cs[i].Name < cs[j].Name
+	})
+}
+
+// pinCycle records the workspace's first grading cycle, the financial
+// year of at, if it has none, and returns the current cycle.
+func (w *wsb) pinCycle(at time.Time) (string, error) {
+	if v := w.meta.Get(keyCycle); len(v) > 0 {
+		return string(v), nil
+	}
+	name := framework.FinancialYear(at)
+	started, err := at.MarshalText()
+	if err != nil {
+		return "", fmt.Errorf("encode cycle start: %w", err)
+	}
+	if err := w.meta.Put(keyCycle, []byte(name)); err != nil {
+		return "", err
+	}
+	return name, w.meta.Put(keyCycleStarted, started)
 }
 
 // Workspaces returns every workspace that has stored anything, sorted by
@@ -51,7 +96,11 @@ func (s *Store) Workspaces(ctx context.Context) ([]framework.Workspace, error) {
 		c := tx.Cursor()
 		prefix := []byte(wsPrefix)
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			out = append(out, workspace(tx, string(k[len(prefix):])).settings())
+			w, err := workspace(tx, string(k[len(prefix):])).settings()
+			if err != nil {
+				return err
+			}
+			out = append(out, w)
 		}
 		return nil
 	})

@@ -22,6 +22,21 @@ func BenchmarkAppendUpdate(b *testing.B) {
 	tripsPerOp(b, c, before) // includes the seeding Import: one trip in all
 }
 
+func BenchmarkChangeTarget(b *testing.B) {
+	s, c := counted(b)
+	storetest.BenchmarkChangeTarget(b, s, func(b *testing.B) func() {
+		before := c.n.Load()
+		return func() { tripsPerOp(b, c, before) }
+	})
+}
+
+func BenchmarkAddEvidence(b *testing.B) {
+	s, c := counted(b)
+	before := c.n.Load()
+	storetest.BenchmarkAddEvidence(b, s)
+	tripsPerOp(b, c, before)
+}
+
 func BenchmarkTarget(b *testing.B) {
 	s, c := counted(b)
 	before := c.n.Load()

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -56,7 +57,7 @@ func targetFields(t framework.Target) []any {
 	if activity.IsZero() {
 		activity = t.CreatedAt
 	}
-	return []any{
+	fields := []any{
 		"framework", t.Framework,
 		"objective", t.Objective,
 		"code", t.Code,
@@ -73,8 +74,31 @@ func targetFields(t framework.Target) []any {
 		"last_update", t.LastUpdate,
 		"updated_at", fmtTime(t.UpdatedAt),
 		"created_at", fmtTime(t.CreatedAt),
+		"archived", fmtBool(t.Archived),
 		fieldActivity, strconv.FormatInt(activity.UnixMilli(), 10),
 	}
+	for cycle, r := range t.Grades {
+		fields = append(fields, gradePrefix+cycle, string(r))
+	}
+	return fields
+}
+
+// gradePrefix starts the target fields that hold the grades of closed
+// cycles: "grade:2026/27" -> "developing".
+const gradePrefix = "grade:"
+
+// decodeGrades reads the grades of closed cycles from a target's fields.
+func decodeGrades(m map[string]string) map[string]framework.Rating {
+	var g map[string]framework.Rating
+	for k, v := range m {
+		if cycle, ok := strings.CutPrefix(k, gradePrefix); ok && v != "" {
+			if g == nil {
+				g = map[string]framework.Rating{}
+			}
+			g[cycle] = framework.Rating(v)
+		}
+	}
+	return g
 }
 
 func decodeTarget(m map[string]string) framework.Target {
@@ -89,6 +113,8 @@ func decodeTarget(m map[string]string) framework.Target {
 		Status:       framework.Status(m["status"]),
 		Progress:     atoi(m["progress"]),
 		Rating:       framework.Rating(m["rating"]),
+		Grades:       decodeGrades(m),
+		Archived:     m["archived"] == "1",
 		SnoozedUntil: framework.Date(m["snoozed_until"]),
 		SnoozeReason: m["snooze_reason"],
 		Reminders:    atoi(m["reminders"]),
@@ -119,6 +145,22 @@ func decodeUpdate(m map[string]string) framework.Update {
 		PrevStatus:   framework.Status(m["prev_status"]),
 		Withdrawn:    m["withdrawn"] == "1",
 		WithdrawnAt:  parseTime(m["withdrawn_at"]),
+	}
+}
+
+func decodeEvent(m map[string]string) framework.Event {
+	return framework.Event{
+		ID:     m["id"],
+		Target: m["target"],
+		Kind:   framework.EventKind(m["kind"]),
+		Author: m["author"],
+		Time:   parseTime(m["time"]),
+		From:   m["from"],
+		To:     m["to"],
+		Reason: m["reason"],
+		Cycle:  m["cycle"],
+		URL:    m["url"],
+		Title:  m["title"],
 	}
 }
 

@@ -5,15 +5,22 @@
 // carries the hash tag {ws}, so Redis Cluster keeps a workspace on one
 // slot and Lua scripts and MULTI blocks over it stay legal:
 //
-//	<prefix>:{ws}:t:<ref>         hash: one target
+//	<prefix>:{ws}:t:<ref>         hash: one target; grade:<cycle> fields hold closed cycles' grades
 //	<prefix>:{ws}:t:<ref>:log     list: the target's update ids, newest first
+//	<prefix>:{ws}:t:<ref>:events  list: the target's event ids, newest first
+//	<prefix>:{ws}:t:<ref>:evidence list: the target's evidence event ids, oldest first
+//	<prefix>:{ws}:t:<ref>:urls    set: the target's evidence URLs, to refuse one twice
+//	<prefix>:{ws}:e:<id>          hash: one event record
+//	<prefix>:{ws}:evidence        zset: every evidence event id, score = unix ms
 //	<prefix>:{ws}:targets         set: every target ref
-//	<prefix>:{ws}:due             zset: open targets with a due date, score YYYYMMDD
-//	<prefix>:{ws}:stale           zset: open targets, score = unix ms of latest activity
+//	<prefix>:{ws}:due             zset: open, live targets with a due date, score YYYYMMDD
+//	<prefix>:{ws}:stale           zset: open, live, owned targets, score = unix ms of latest activity
 //	<prefix>:{ws}:u:<id>          hash: one update record
 //	<prefix>:{ws}:log             zset: every update id, score = unix ms of its time
 //	<prefix>:{ws}:last:<user>     string: the newest update id the user logged
-//	<prefix>:{ws}:ws              hash: timezone, reminder_spec
+//	<prefix>:{ws}:ws              hash: timezone, reminder_spec, cycle, cycle_started, cycle_token
+//	<prefix>:{ws}:cycles:started  hash: closed cycle name -> when it started
+//	<prefix>:{ws}:cycles:closed   hash: closed cycle name -> when it closed
 //	<prefix>:{ws}:fws             set: imported framework ids
 //	<prefix>:{ws}:sub:<channel>   hash: one digest subscription
 //	<prefix>:{ws}:subs            set: subscribed channels
@@ -21,8 +28,8 @@
 //	<prefix>:workspaces           set: every workspace that stored anything
 //
 // Refs never contain ':' (framework ids and codes forbid it, and reads
-// of a ref with one are ENOTFOUND), so t:<ref> and t:<ref>:log cannot
-// collide. Workspace ids are escaped inside the hash tag (see keys), so
+// of a ref with one are ENOTFOUND), so t:<ref> and t:<ref>:log (and
+// the other t:<ref>: keys) cannot collide. Workspace ids are escaped inside the hash tag (see keys), so
 // no workspace's keys can reach another's.
 //
 // Every write is one round trip and one atomic change to its workspace:
@@ -239,17 +246,28 @@ func refKey(ref string) bool { return !strings.Contains(ref, ":") }
 
 func (k keys) target(ref string) string    { return string(k) + "t:" + ref }
 func (k keys) targetLog(ref string) string { return string(k) + "t:" + ref + ":log" }
-func (k keys) targets() string             { return string(k) + "targets" }
-func (k keys) due() string                 { return string(k) + "due" }
-func (k keys) stale() string               { return string(k) + "stale" }
-func (k keys) update(id string) string     { return string(k) + "u:" + id }
-func (k keys) log() string                 { return string(k) + "log" }
-func (k keys) last(user string) string     { return string(k) + "last:" + user }
-func (k keys) settings() string            { return string(k) + "ws" }
-func (k keys) frameworks() string          { return string(k) + "fws" }
-func (k keys) sub(channel string) string   { return string(k) + "sub:" + channel }
-func (k keys) subs() string                { return string(k) + "subs" }
-func (k keys) claim(key string) string     { return string(k) + "claim:" + key }
+func (k keys) targetEvents(ref string) string {
+	return string(k) + "t:" + ref + ":events"
+}
+func (k keys) targetEvidence(ref string) string {
+	return string(k) + "t:" + ref + ":evidence"
+}
+func (k keys) targetURLs(ref string) string { return string(k) + "t:" + ref + ":urls" }
+func (k keys) event(id string) string       { return string(k) + "e:" + id }
+func (k keys) evidence() string             { return string(k) + "evidence" }
+func (k keys) cyclesStarted() string        { return string(k) + "cycles:started" }
+func (k keys) cyclesClosed() string         { return string(k) + "cycles:closed" }
+func (k keys) targets() string              { return string(k) + "targets" }
+func (k keys) due() string                  { return string(k) + "due" }
+func (k keys) stale() string                { return string(k) + "stale" }
+func (k keys) update(id string) string      { return string(k) + "u:" + id }
+func (k keys) log() string                  { return string(k) + "log" }
+func (k keys) last(user string) string      { return string(k) + "last:" + user }
+func (k keys) settings() string             { return string(k) + "ws" }
+func (k keys) frameworks() string           { return string(k) + "fws" }
+func (k keys) sub(channel string) string    { return string(k) + "sub:" + channel }
+func (k keys) subs() string                 { return string(k) + "subs" }
+func (k keys) claim(key string) string      { return string(k) + "claim:" + key }
 
 // workspaces is the global list of workspaces. It lives outside every
 // workspace's slot, so writes add to it beside, not inside, their
@@ -265,6 +283,9 @@ const (
 	errNotLast     = "TBNOTLAST"
 	// errDoneBelow100 is framework.CheckDone failing inside the script.
 	errDoneBelow100 = "TBDONEBELOW100"
+	errArchived     = "TBARCHIVED"
+	// errNoChange is followed by a space and the current status.
+	errNoChange = "TBNOCHANGE"
 )
 
 // unavailablePrefixes are server replies that mean "try again later"

@@ -111,8 +111,40 @@ func TestWriteIsOneRoundTrip(t *testing.T) {
 			_, _, err := s.Withdraw(ctx, ws, lastID, t0.Add(time.Minute))
 			return err
 		}},
-		{"PatchTarget", func(ws string) error {
-			_, err := s.PatchTarget(ctx, ws, ref, framework.TargetPatch{Owner: &owner, Due: &due})
+		{"ChangeTarget assign", func(ws string) error {
+			_, _, err := s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventAssign, Owner: owner, Author: "U1", Time: t0})
+			return err
+		}},
+		{"ChangeTarget due", func(ws string) error {
+			_, _, err := s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventDue, Due: due, Author: "U1", Time: t0})
+			return err
+		}},
+		{"ChangeTarget rate", func(ws string) error {
+			_, _, err := s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventRate, Rating: framework.Achieving, Reason: "why", Author: "U1", Time: t0})
+			return err
+		}},
+		{"ChangeTarget snooze", func(ws string) error {
+			_, _, err := s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventSnooze, Until: due, Author: "U1", Time: t0})
+			return err
+		}},
+		{"ChangeTarget edit", func(ws string) error {
+			_, _, err := s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventEdit, Title: "Retitled", Author: "U1", Time: t0})
+			return err
+		}},
+		{"ChangeTarget archive", func(ws string) error {
+			_, _, err := s.ChangeTarget(ctx, ws, "rt/1.2", framework.Change{Kind: framework.EventArchive, Author: "U1", Time: t0})
+			return err
+		}},
+		{"ChangeTarget restore", func(ws string) error {
+			_, _, err := s.ChangeTarget(ctx, ws, "rt/1.2", framework.Change{Kind: framework.EventRestore, Author: "U1", Time: t0})
+			return err
+		}},
+		{"AddEvidence", func(ws string) error {
+			_, err := s.AddEvidence(ctx, ws, ref, framework.Evidence{URL: "https://example.org/e", Author: "U1", Time: t0})
+			return err
+		}},
+		{"StartCycle", func(ws string) error {
+			_, _, err := s.StartCycle(ctx, ws, "2026/27", t0)
 			return err
 		}},
 		{"AddTarget", func(ws string) error {
@@ -214,10 +246,11 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, owner := framework.Date("2026-05-01"), "U1"
 		for _, tg := range ts {
-			if _, err := s.PatchTarget(ctx, ws, tg.Ref(), framework.TargetPatch{Due: &d, Owner: &owner}); err != nil {
-				t.Fatal(err)
+			for _, ch := range []framework.Change{{Kind: framework.EventDue, Due: "2026-05-01"}, {Kind: framework.EventAssign, Owner: "U1"}} {
+				if _, _, err := s.ChangeTarget(ctx, ws, tg.Ref(), ch); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 	}

@@ -13,13 +13,13 @@ import (
 // Cluster the whole script runs on one slot.
 
 // reindex keeps a target's entries in the due and stale indexes in step
-// with its status, due date, owner and latest activity: open targets are
-// in due when they have a date, and in stale when they have an owner;
-// done targets are in neither.
+// with its status, due date, owner, latest activity and archiving: open,
+// live targets are in due when they have a date, and in stale when they
+// have an owner; done and archived targets are in neither.
 const luaReindex = `
 local function reindex(tkey, duekey, stalekey, ref)
-  local f = redis.call('HMGET', tkey, 'status', 'due', 'activity_ms', 'owner')
-  if f[1] == 'done' then
+  local f = redis.call('HMGET', tkey, 'status', 'due', 'activity_ms', 'owner', 'archived')
+  if f[1] == 'done' or f[5] == '1' then
     redis.call('ZREM', duekey, ref)
     redis.call('ZREM', stalekey, ref)
     return
@@ -41,7 +41,9 @@ local function reindex(tkey, duekey, stalekey, ref)
 end
 `
 
-// appendScript logs an update.
+// appendScript logs an update. An archived target takes none, and an
+// update with no note that leaves progress and status as they are is
+// refused (TBNOCHANGE, then the current status).
 // KEYS: target, update, target log, ws log, last:<user>, due, stale.
 // ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note.
 // Returns {prev progress, prev status, target HGETALL}.
@@ -55,6 +57,7 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   local prev = redis.call('HMGET', KEYS[2], 'prev_progress', 'prev_status')
   return {prev[1], prev[2], redis.call('HGETALL', KEYS[1])}
 end
+if redis.call('HGET', KEYS[1], 'archived') == '1' then return redis.error_reply('TBARCHIVED') end
 local cur = redis.call('HMGET', KEYS[1], 'progress', 'status')
 local pp = cur[1] or '0'
 local ps = cur[2] or 'not-started'
@@ -63,6 +66,7 @@ if p == '-1' then p = pp end
 local s = ARGV[7]
 if s == '' then s = ps end
 if s == 'done' and p ~= '100' then return redis.error_reply('TBDONEBELOW100') end
+if ARGV[8] == '' and p == pp and s == ps then return redis.error_reply('TBNOCHANGE ' .. ps) end
 redis.call('HSET', KEYS[2], 'id', ARGV[1], 'target', ARGV[2], 'author', ARGV[3], 'time', ARGV[4],
   'progress', p, 'status', s, 'note', ARGV[8], 'prev_progress', pp, 'prev_status', ps)
 redis.call('HSET', KEYS[1], 'progress', p, 'status', s, 'last_update', ARGV[1],
@@ -105,28 +109,20 @@ reindex(tkey, KEYS[2], KEYS[3], ref)
 return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', tkey)}
 `)
 
-// patchScript changes target settings.
-// KEYS: target, due, stale. ARGV: ref, then field/value pairs.
-// Returns the target's HGETALL.
-var patchScript = redis.NewScript(luaReindex + `
-if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
-for i = 2, #ARGV, 2 do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1])
-end
-reindex(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
-return redis.call('HGETALL', KEYS[1])
-`)
-
-// importScript adds a framework's missing targets and records the import.
+// importScript adds a framework's missing targets and records the import,
+// and the workspace's first grading cycle if it has none.
 // New targets have no owner, so they join no index yet.
-// KEYS: fws, targets, stale (unused, kept so the target keys start at 4),
-// then one target key per target.
-// ARGV: framework id, created-at, created ms, then objective, code, title per target.
+// KEYS: fws, targets, settings, then one target key per target.
+// ARGV: framework id, created-at, created ms, first cycle name, then
+// objective, code, title per target.
 // Returns how many targets it added.
 var importScript = redis.NewScript(`
+if redis.call('HSETNX', KEYS[3], 'cycle', ARGV[4]) == 1 then
+  redis.call('HSET', KEYS[3], 'cycle_started', ARGV[2])
+end
 local n = 0
 for i = 4, #KEYS do
-  local j = 4 + (i - 4) * 3
+  local j = 5 + (i - 4) * 3
   if redis.call('EXISTS', KEYS[i]) == 0 then
     local ref = ARGV[1] .. '/' .. ARGV[j+1]
     redis.call('HSET', KEYS[i], 'framework', ARGV[1], 'objective', ARGV[j], 'code', ARGV[j+1],
@@ -217,7 +213,7 @@ func scriptError(err error) string {
 	if !errors.As(err, &re) {
 		return ""
 	}
-	for _, m := range []string{errNotFound, errNoFramework, errExists, errWithdrawn, errNotLast, errDoneBelow100} {
+	for _, m := range []string{errNotFound, errNoFramework, errExists, errWithdrawn, errNotLast, errDoneBelow100, errArchived, errNoChange} {
 		if redis.HasErrorPrefix(err, m) {
 			return m
 		}

@@ -17,9 +17,9 @@ func (s *Store) Import(ctx context.Context, ws string, fw *framework.Framework, 
 	k := s.keys(ws)
 	specs := fw.Targets()
 	keys := make([]string, 0, 3+len(specs))
-	keys = append(keys, k.frameworks(), k.targets(), k.stale())
-	args := make([]any, 0, 3+3*len(specs))
-	args = append(args, fw.ID, fmtTime(now), strconv.FormatInt(now.UnixMilli(), 10))
+	keys = append(keys, k.frameworks(), k.targets(), k.settings())
+	args := make([]any, 0, 4+3*len(specs))
+	args = append(args, fw.ID, fmtTime(now), strconv.FormatInt(now.UnixMilli(), 10), framework.FinancialYear(now))
 	for _, t := range specs {
 		keys = append(keys, k.target(t.Ref()))
 		args = append(args, t.Objective, t.Code, t.Title)
@@ -121,46 +121,6 @@ func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) er
 		return framework.ErrTargetExists.About(ref)
 	}
 	return s.fail("add target "+ref, err)
-}
-
-// PatchTarget changes a target's settings in one script, which keeps the
-// due index in step.
-func (s *Store) PatchTarget(ctx context.Context, ws, ref string, p framework.TargetPatch) (framework.Target, error) {
-	if !refKey(ref) {
-		return framework.Target{}, notFoundTarget(ref)
-	}
-	k := s.keys(ws)
-	args := []any{ref}
-	if p.Owner != nil {
-		args = append(args, "owner", *p.Owner)
-	}
-	if p.Due != nil {
-		if err := framework.CheckDue(*p.Due); err != nil {
-			return framework.Target{}, err
-		}
-		args = append(args, "due", string(*p.Due))
-	}
-	if p.Rating != nil {
-		args = append(args, "rating", string(*p.Rating))
-	}
-	if p.SnoozedUntil != nil {
-		args = append(args, "snoozed_until", string(*p.SnoozedUntil))
-	}
-	if p.SnoozeReason != nil {
-		args = append(args, "snooze_reason", *p.SnoozeReason)
-	}
-	v, err := patchScript.Run(ctx, s.c, []string{k.target(ref), k.due(), k.stale()}, args...).Result()
-	if scriptError(err) == errNotFound {
-		return framework.Target{}, notFoundTarget(ref)
-	}
-	if err != nil {
-		return framework.Target{}, s.fail("patch target "+ref, err)
-	}
-	m, err := flatMap(v)
-	if err != nil {
-		return framework.Target{}, s.fail("patch target "+ref, err)
-	}
-	return decodeTarget(m), nil
 }
 
 // Due reads the due index, then the targets in one pipeline.

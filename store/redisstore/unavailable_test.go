@@ -54,10 +54,18 @@ func TestRedisDown(t *testing.T) {
 		{"AddTarget", func(ctx context.Context) error {
 			return s.AddTarget(ctx, ws, framework.Target{Framework: "eqs", Objective: "1", Code: "x", Title: "X"})
 		}},
-		{"PatchTarget", func(ctx context.Context) error {
-			_, err := s.PatchTarget(ctx, ws, ref, framework.TargetPatch{Due: &d})
+		{"WorkspaceTarget", func(ctx context.Context) error { _, _, err := s.WorkspaceTarget(ctx, ws, ref); return err }},
+		{"ChangeTarget", func(ctx context.Context) error {
+			_, _, err := s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventDue, Due: d})
 			return err
 		}},
+		{"AddEvidence", func(ctx context.Context) error {
+			_, err := s.AddEvidence(ctx, ws, ref, framework.Evidence{URL: "https://example.org"})
+			return err
+		}},
+		{"Events", func(ctx context.Context) error { _, err := s.Events(ctx, ws, ref, 0); return err }},
+		{"Evidence", func(ctx context.Context) error { _, err := s.Evidence(ctx, ws, ""); return err }},
+		{"StartCycle", func(ctx context.Context) error { _, _, err := s.StartCycle(ctx, ws, "2026/27", t0); return err }},
 		{"AppendUpdate", func(ctx context.Context) error {
 			_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Progress: 10})
 			return err

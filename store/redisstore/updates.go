@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -40,6 +41,12 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 		return framework.Update{}, framework.Target{}, notFoundTarget(u.Target)
 	case errDoneBelow100:
 		return framework.Update{}, framework.Target{}, framework.CheckDone(u.Target, 0, framework.Done)
+	case errArchived:
+		return framework.Update{}, framework.Target{}, framework.ErrArchived.About(u.Target)
+	case errNoChange:
+		// The reply is "TBNOCHANGE <status>": statuses have no spaces.
+		status := strings.TrimSpace(strings.TrimPrefix(err.Error(), errNoChange))
+		return framework.Update{}, framework.Target{}, framework.ErrNoChange.About(status)
 	}
 	op := fmt.Sprintf("append update to %s", u.Target)
 	if err != nil {

@@ -13,24 +13,41 @@ import (
 
 // wsRead is one workspace's settings reads, queued on a pipeline.
 type wsRead struct {
-	id       string
-	settings *redis.MapStringStringCmd
-	fws      *redis.StringSliceCmd
+	id              string
+	settings        *redis.MapStringStringCmd
+	fws             *redis.StringSliceCmd
+	started, closed *redis.MapStringStringCmd
 }
 
 func (s *Store) queueWorkspace(ctx context.Context, p redis.Pipeliner, ws string) wsRead {
 	k := s.keys(ws)
-	return wsRead{id: ws, settings: p.HGetAll(ctx, k.settings()), fws: p.SMembers(ctx, k.frameworks())}
+	return wsRead{id: ws, settings: p.HGetAll(ctx, k.settings()), fws: p.SMembers(ctx, k.frameworks()),
+		started: p.HGetAll(ctx, k.cyclesStarted()), closed: p.HGetAll(ctx, k.cyclesClosed())}
 }
 
 func (r wsRead) result() framework.Workspace {
-	m := r.settings.Val()
-	fws := r.fws.Val()
+	return workspaceOf(r.id, r.settings.Val(), r.fws.Val(), r.started.Val(), r.closed.Val())
+}
+
+// workspaceOf decodes a workspace from its settings hash, frameworks set
+// and closed cycles' hashes.
+func workspaceOf(id string, m map[string]string, fws []string, started, closed map[string]string) framework.Workspace {
 	sort.Strings(fws)
 	if len(fws) == 0 {
 		fws = nil
 	}
-	return framework.Workspace{ID: r.id, Timezone: m["timezone"], ReminderSpec: m["reminder_spec"], Frameworks: fws}
+	var past []framework.Cycle
+	for name, closed := range closed {
+		past = append(past, framework.Cycle{Name: name, Started: parseTime(started[name]), Closed: parseTime(closed)})
+	}
+	sort.Slice(past, func(i, j int) bool {
+		if !past[i].Closed.Equal(past[j].Closed) {
+			return past[i].Closed.Before(past[j].Closed)
+		}
+		return past[i].Name < past[j].Name
+	})
+	return framework.Workspace{ID: id, Timezone: m["timezone"], ReminderSpec: m["reminder_spec"], Frameworks: fws,
+		Cycle: m["cycle"], CycleStarted: parseTime(m["cycle_started"]), PastCycles: past}
 }
 
 // Workspace reads the settings hash and the imported frameworks in one pipeline.

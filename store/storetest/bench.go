@@ -76,3 +76,63 @@ func BenchmarkTargets(b *testing.B, s store.Store) {
 		})
 	}
 }
+
+// BenchmarkChangeTarget measures the writes behind rate, assign, due and
+// snooze: each a change with its event, alternating between two values
+// so no change is refused as no change. measure, when not nil, is called
+// as each kind's benchmark starts, and what it returns as it ends (a
+// driver counts round trips with it).
+func BenchmarkChangeTarget(b *testing.B, s store.Store, measure func(*testing.B) func()) {
+	ctx := context.Background()
+	const ws = "bench:change"
+	refs := seed(b, s, ws, edsSize)
+	kinds := []struct {
+		name string
+		make func(i int) framework.Change
+	}{
+		{"rate", func(i int) framework.Change {
+			return framework.Change{Kind: framework.EventRate, Rating: framework.Ratings[i/len(refs)%2+1], Reason: "benchmark"}
+		}},
+		{"assign", func(i int) framework.Change {
+			return framework.Change{Kind: framework.EventAssign, Owner: "U" + strconv.Itoa(i/len(refs)%2)}
+		}},
+		{"due", func(i int) framework.Change {
+			return framework.Change{Kind: framework.EventDue, Due: framework.Date("2026-0" + strconv.Itoa(i/len(refs)%2+4) + "-01")}
+		}},
+		{"snooze", func(i int) framework.Change {
+			return framework.Change{Kind: framework.EventSnooze, Until: framework.Date("2026-0" + strconv.Itoa(i/len(refs)%2+4) + "-01"), Reason: "benchmark"}
+		}},
+	}
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) {
+			if measure != nil {
+				defer measure(b)()
+			}
+			i := 0
+			for b.Loop() {
+				ch := k.make(i)
+				ch.Author, ch.Time = "U1", at(i)
+				if _, _, err := s.ChangeTarget(ctx, ws, refs[i%len(refs)], ch); err != nil {
+					b.Fatalf("ChangeTarget %s: %v", k.name, err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkAddEvidence measures the write behind evidence: a new link
+// each time, so none is refused as attached already.
+func BenchmarkAddEvidence(b *testing.B, s store.Store) {
+	ctx := context.Background()
+	const ws = "bench:evidence"
+	refs := seed(b, s, ws, edsSize)
+	i := 0
+	for b.Loop() {
+		ev := framework.Evidence{URL: "https://example.org/papers/" + strconv.Itoa(i), Title: "Board paper", Author: "U1", Time: at(i)}
+		if _, err := s.AddEvidence(ctx, ws, refs[i%len(refs)], ev); err != nil {
+			b.Fatalf("AddEvidence: %v", err)
+		}
+		i++
+	}
+}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,36 @@ func testHostileNames(t *testing.T, s store.Store) {
 		}
 	})
 
+	t.Run("a workspace id cannot reach another workspace's history", func(t *testing.T) {
+		// On "<prefix>:{ws}:t:<ref>:events", workspace "H}:t:eqs/1.1"
+		// would share keys with workspace "H"'s target eqs/1.1.
+		const a, b = "slack:H", "slack:H}:t:eqs/1.1"
+		for _, ws := range []string{a, b} {
+			mustImport(t, s, ws, eqs(), base)
+		}
+		mustChange(t, s, a, "eqs/1.1", framework.Change{Kind: framework.EventRate, Rating: framework.Developing})
+		if _, err := s.AddEvidence(ctx, a, "eqs/1.1", framework.Evidence{URL: "https://example.org/h", Author: "U1", Time: at(2)}); err != nil {
+			t.Fatalf("AddEvidence: %v", err)
+		}
+		if _, _, err := s.StartCycle(ctx, a, "2026/27", at(3)); err != nil {
+			t.Fatalf("StartCycle: %v", err)
+		}
+		for _, ref := range []string{"eqs/1.1", "eqs/1.1:events"} {
+			if es, err := s.Events(ctx, b, ref, 0); err == nil && len(es) != 0 {
+				t.Fatalf("Events(%q, %q) = %+v; want none", b, ref, es)
+			}
+		}
+		if evs, err := s.Evidence(ctx, b, ""); err != nil || len(evs) != 0 {
+			t.Fatalf("Evidence(%q) = %+v, %v; want none", b, evs, err)
+		}
+		if w, err := s.Workspace(ctx, b); err != nil || w.Cycle != "2025/26" || len(w.PastCycles) != 0 {
+			t.Fatalf("Workspace(%q) = %+v, %v; want its own first cycle", b, w, err)
+		}
+		if es, err := s.Events(ctx, a, "eqs/1.1", 0); err != nil || len(es) != 2 {
+			t.Fatalf("Events(%q) = %+v, %v; want its rate and evidence", a, es, err)
+		}
+	})
+
 	t.Run("a workspace id cannot reach another workspace's claims", func(t *testing.T) {
 		for _, c := range []struct{ ws, key string }{
 			{"slack:X", "k}:claim:k"},
@@ -96,6 +127,18 @@ func testHostileNames(t *testing.T, s store.Store) {
 			if err := s.DeleteSubscription(ctx, ws, name); err != nil {
 				t.Fatalf("DeleteSubscription(%.20q): %v", name, err)
 			}
+			_, e := mustChange(t, s, ws, "eqs/1.1", framework.Change{Kind: framework.EventAssign, Owner: "U1", Author: name, Time: at(3)})
+			title := name[:min(len(name), framework.MaxEvidenceTitle)]
+			if _, err := s.AddEvidence(ctx, ws, "eqs/1.1", framework.Evidence{URL: "https://example.org/" + url.PathEscape(title), Title: title, Author: name, Time: at(4)}); err != nil {
+				t.Fatalf("AddEvidence(%.20q): %v", name, err)
+			}
+			es, err := s.Events(ctx, ws, "eqs/1.1", 0)
+			if err != nil || len(es) != 2 || es[1].ID != e.ID || es[1].Author != name || es[0].Title != title {
+				t.Fatalf("Events(%.20q) = %d events, %v", name, len(es), err)
+			}
+			if w, _, err := s.StartCycle(ctx, ws, "2026/27", at(5)); err != nil || w.Cycle != "2026/27" {
+				t.Fatalf("StartCycle(%.20q) = %+v, %v", name, w, err)
+			}
 		}
 	})
 
@@ -108,9 +151,16 @@ func testHostileNames(t *testing.T, s store.Store) {
 			wantKind(t, err, framework.ErrTargetNotFound, ref, "Target("+ref+")")
 			_, err = s.Updates(ctx, ws, ref, 10)
 			wantKind(t, err, framework.ErrTargetNotFound, ref, "Updates("+ref+")")
-			owner := "U9"
-			_, err = s.PatchTarget(ctx, ws, ref, framework.TargetPatch{Owner: &owner})
-			wantKind(t, err, framework.ErrTargetNotFound, ref, "PatchTarget("+ref+")")
+			_, _, err = s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventAssign, Owner: "U9", Author: "U1", Time: at(2)})
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "ChangeTarget("+ref+")")
+			_, err = s.AddEvidence(ctx, ws, ref, framework.Evidence{URL: "https://example.org/x", Author: "U1", Time: at(2)})
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "AddEvidence("+ref+")")
+			_, err = s.Events(ctx, ws, ref, 0)
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "Events("+ref+")")
+			_, err = s.Evidence(ctx, ws, ref)
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "Evidence("+ref+")")
+			_, _, err = s.WorkspaceTarget(ctx, ws, ref)
+			wantKind(t, err, framework.ErrTargetNotFound, ref, "WorkspaceTarget("+ref+")")
 			_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(2), Progress: 20})
 			wantKind(t, err, framework.ErrTargetNotFound, ref, "AppendUpdate("+ref+")")
 		}
@@ -161,11 +211,12 @@ func testBadInput(t *testing.T, s store.Store) {
 
 	t.Run("a due date that is not YYYY-MM-DD is EINVALID and changes nothing", func(t *testing.T) {
 		good := framework.Date("2026-04-01")
-		mustPatch(t, s, ws, "eqs/1.1", framework.TargetPatch{Due: &good})
+		setDue(t, s, ws, "eqs/1.1", good)
 		for _, d := range []framework.Date{"next week", "2026-4-1", "2026-13-01", "20260401"} {
-			owner := "U2"
-			_, err := s.PatchTarget(ctx, ws, "eqs/1.1", framework.TargetPatch{Due: &d, Owner: &owner})
-			wantKind(t, err, framework.ErrBadDue, string(d), "PatchTarget with due "+string(d))
+			_, _, err := s.ChangeTarget(ctx, ws, "eqs/1.1", framework.Change{Kind: framework.EventDue, Due: d, Author: "U2", Time: at(2)})
+			wantKind(t, err, framework.ErrBadDue, string(d), "ChangeTarget with due "+string(d))
+			_, _, err = s.ChangeTarget(ctx, ws, "eqs/1.1", framework.Change{Kind: framework.EventSnooze, Until: d, Author: "U2", Time: at(2)})
+			wantKind(t, err, framework.ErrBadDue, string(d), "ChangeTarget with a snooze until "+string(d))
 			err = s.AddTarget(ctx, ws, framework.Target{Framework: "eqs", Objective: "1", Code: "1.50", Title: "Bad", Custom: true, Due: d, CreatedAt: at(1)})
 			wantKind(t, err, framework.ErrBadDue, string(d), "AddTarget with due "+string(d))
 		}
@@ -199,7 +250,7 @@ func testBadInput(t *testing.T, s store.Store) {
 			_, _, err := s.AppendUpdate(ctx, ws, tt.u)
 			wantKind(t, err, tt.kind, tt.subject, fmt.Sprintf("AppendUpdate progress %d status %q", tt.u.Progress, tt.u.Status))
 		}
-		if tg := mustTarget(t, s, ws, "eqs/1.2"); tg != before {
+		if tg := mustTarget(t, s, ws, "eqs/1.2"); !sameTarget(tg, before) {
 			t.Fatalf("eqs/1.2 after refused updates = %+v, want %+v", tg, before)
 		}
 		_, err := s.LastUpdateBy(ctx, ws, "U3")

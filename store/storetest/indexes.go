@@ -16,7 +16,7 @@ func testDue(t *testing.T, s store.Store) {
 	mustImport(t, s, ws, eqs(), base)
 	setDue := func(t *testing.T, ref string, d framework.Date) {
 		t.Helper()
-		mustPatch(t, s, ws, ref, framework.TargetPatch{Due: &d})
+		setDue(t, s, ws, ref, d)
 	}
 	due := func(t *testing.T, from, to framework.Date) []framework.Target {
 		t.Helper()
@@ -112,9 +112,7 @@ func testStale(t *testing.T, s store.Store) {
 	})
 	owner := "U1"
 	for _, ref := range append(slices.Clone(eqsRefs), "eqs/2.9") {
-		if _, err := s.PatchTarget(ctx, ws, ref, framework.TargetPatch{Owner: &owner}); err != nil {
-			t.Fatalf("PatchTarget(%s): %v", ref, err)
-		}
+		setOwner(t, s, ws, ref, owner)
 	}
 
 	t.Run("targets without updates are dated by creation", func(t *testing.T) {
@@ -158,13 +156,9 @@ func testStale(t *testing.T, s store.Store) {
 
 	t.Run("unassigning leaves the index, assigning again returns", func(t *testing.T) {
 		none := ""
-		if _, err := s.PatchTarget(ctx, ws, "eqs/1.10", framework.TargetPatch{Owner: &none}); err != nil {
-			t.Fatalf("PatchTarget: %v", err)
-		}
+		setOwner(t, s, ws, "eqs/1.10", none)
 		wantRefSet(t, "Stale after unassign", stale(t, at(1000)), "eqs/1.1", "eqs/1.2", "eqs/2.1", "eqs/2.9")
-		if _, err := s.PatchTarget(ctx, ws, "eqs/1.10", framework.TargetPatch{Owner: &owner}); err != nil {
-			t.Fatalf("PatchTarget: %v", err)
-		}
+		setOwner(t, s, ws, "eqs/1.10", owner)
 		wantRefSet(t, "Stale after assign", stale(t, at(1000)), "eqs/1.1", "eqs/1.2", "eqs/1.10", "eqs/2.1", "eqs/2.9")
 	})
 }

@@ -16,7 +16,7 @@ func testIsolation(t *testing.T, s store.Store) {
 	mustImport(t, s, b, eqs(), base)
 
 	due := framework.Date("2026-03-10")
-	mustPatch(t, s, a, "eqs/1.1", framework.TargetPatch{Due: &due})
+	setDue(t, s, a, "eqs/1.1", due)
 	ua, _ := mustAppend(t, s, a, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(10), Progress: 60, Status: framework.OnTrack})
 	if err := s.NoteReminded(ctx, a, []string{"eqs/1.2"}); err != nil {
 		t.Fatalf("NoteReminded: %v", err)
@@ -73,9 +73,7 @@ func testIsolation(t *testing.T, s store.Store) {
 		wantRefs(t, "A's Due", ts, "eqs/1.1")
 		owner := "U9"
 		for _, ref := range eqsRefs {
-			if _, err := s.PatchTarget(ctx, b, ref, framework.TargetPatch{Owner: &owner}); err != nil {
-				t.Fatalf("PatchTarget(%s, %s): %v", b, ref, err)
-			}
+			setOwner(t, s, b, ref, owner)
 		}
 		ts, _ = s.Stale(ctx, b, at(1000))
 		wantRefSet(t, "B's Stale", ts, eqsRefs...)
@@ -85,6 +83,40 @@ func testIsolation(t *testing.T, s store.Store) {
 				t.Fatalf("A's Stale holds %s owned by B's owner: %+v", tg.Ref(), tg)
 			}
 		}
+	})
+
+	t.Run("events, evidence, archives and cycles", func(t *testing.T) {
+		mustChange(t, s, a, "eqs/2.1", framework.Change{Kind: framework.EventRate, Rating: framework.Achieving})
+		if _, err := s.AddEvidence(ctx, a, "eqs/2.1", framework.Evidence{URL: "https://example.org/a", Author: "U1", Time: at(20)}); err != nil {
+			t.Fatalf("AddEvidence: %v", err)
+		}
+		mustChange(t, s, a, "eqs/1.2", framework.Change{Kind: framework.EventArchive})
+		if _, _, err := s.StartCycle(ctx, a, "2026/27", at(30)); err != nil {
+			t.Fatalf("StartCycle: %v", err)
+		}
+		// B's own history holds only what B did: the assign above.
+		if es, err := s.Events(ctx, b, "eqs/2.1", 0); err != nil || len(es) != 1 || es[0].Kind != framework.EventAssign {
+			t.Fatalf("B's Events = %+v, %v; want its one assign", es, err)
+		}
+		if evs, err := s.Evidence(ctx, b, ""); err != nil || len(evs) != 0 {
+			t.Fatalf("B's Evidence = %+v, %v; want none", evs, err)
+		}
+		// B may attach the link A attached: its evidence is its own.
+		if _, err := s.AddEvidence(ctx, b, "eqs/2.1", framework.Evidence{URL: "https://example.org/a", Author: "U1", Time: at(31)}); err != nil {
+			t.Fatalf("B's AddEvidence of A's link: %v", err)
+		}
+		if tg := mustTarget(t, s, b, "eqs/1.2"); tg.Archived {
+			t.Fatalf("B's eqs/1.2 = %+v, archived by A", tg)
+		}
+		if tg := mustTarget(t, s, a, "eqs/2.1"); tg.Grades["2025/26"] != framework.Achieving {
+			t.Fatalf("A's eqs/2.1 = %+v, want its grade kept in 2025/26", tg)
+		}
+		wb, tb, err := s.WorkspaceTarget(ctx, b, "eqs/2.1")
+		if err != nil || wb.Cycle != "2025/26" || len(wb.PastCycles) != 0 || len(tb.Grades) != 0 || tb.Rating != "" {
+			t.Fatalf("B's WorkspaceTarget = %+v, %+v, %v; want B's own cycle and grades", wb, tb, err)
+		}
+		_, _, err = s.ChangeTarget(ctx, b, "eqs/1.99", framework.Change{Kind: framework.EventArchive, Author: "U1", Time: at(32)})
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/1.99", "B archiving A's custom target")
 	})
 
 	t.Run("settings, subscriptions and claims", func(t *testing.T) {

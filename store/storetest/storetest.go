@@ -36,7 +36,12 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Import", func(t *testing.T) { testImport(t, open(t)) })
 	t.Run("Targets", func(t *testing.T) { testTargets(t, open(t)) })
 	t.Run("AddTarget", func(t *testing.T) { testAddTarget(t, open(t)) })
-	t.Run("PatchTarget", func(t *testing.T) { testPatchTarget(t, open(t)) })
+	t.Run("ChangeTarget", func(t *testing.T) { testChangeTarget(t, open(t)) })
+	t.Run("NoChange", func(t *testing.T) { testNoChange(t, open(t)) })
+	t.Run("Events", func(t *testing.T) { testEvents(t, open(t)) })
+	t.Run("Evidence", func(t *testing.T) { testEvidence(t, open(t)) })
+	t.Run("Archive", func(t *testing.T) { testArchive(t, open(t)) })
+	t.Run("Cycles", func(t *testing.T) { testCycles(t, open(t)) })
 	t.Run("AppendUpdate", func(t *testing.T) { testAppendUpdate(t, open(t)) })
 	t.Run("Updates", func(t *testing.T) { testUpdates(t, open(t)) })
 	t.Run("UpdatesSince", func(t *testing.T) { testUpdatesSince(t, open(t)) })
@@ -52,6 +57,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("BadInput", func(t *testing.T) { testBadInput(t, open(t)) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrentWriters(t, open(t)) })
 	t.Run("ConcurrentMixed", func(t *testing.T) { testConcurrentMixed(t, open(t)) })
+	t.Run("ConcurrentChanges", func(t *testing.T) { testConcurrentChanges(t, open(t)) })
+	t.Run("ConcurrentCycles", func(t *testing.T) { testConcurrentCycles(t, open(t)) })
 }
 
 // base is the suite's fixed clock, so stored data is deterministic.
@@ -124,12 +131,31 @@ func mustTarget(t testing.TB, s store.Store, ws, ref string) framework.Target {
 	return tg
 }
 
-func mustPatch(t testing.TB, s store.Store, ws, ref string, p framework.TargetPatch) framework.Target {
+func mustChange(t testing.TB, s store.Store, ws, ref string, ch framework.Change) (framework.Target, framework.Event) {
 	t.Helper()
-	tg, err := s.PatchTarget(context.Background(), ws, ref, p)
-	if err != nil {
-		t.Fatalf("PatchTarget(%s, %s): %v", ws, ref, err)
+	if ch.Author == "" {
+		ch.Author = "Uadmin"
 	}
+	if ch.Time.IsZero() {
+		ch.Time = at(500)
+	}
+	tg, e, err := s.ChangeTarget(context.Background(), ws, ref, ch)
+	if err != nil {
+		t.Fatalf("ChangeTarget(%s, %s, %s): %v", ws, ref, ch.Kind, err)
+	}
+	return tg, e
+}
+
+// setOwner and setDue change one setting, as assign and due do.
+func setOwner(t testing.TB, s store.Store, ws, ref, owner string) framework.Target {
+	t.Helper()
+	tg, _ := mustChange(t, s, ws, ref, framework.Change{Kind: framework.EventAssign, Owner: owner})
+	return tg
+}
+
+func setDue(t testing.TB, s store.Store, ws, ref string, d framework.Date) framework.Target {
+	t.Helper()
+	tg, _ := mustChange(t, s, ws, ref, framework.Change{Kind: framework.EventDue, Due: d})
 	return tg
 }
 

@@ -2,7 +2,10 @@ package storetest
 
 import (
 	"context"
+	"maps"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
@@ -114,56 +117,105 @@ func testAddTarget(t *testing.T, s store.Store) {
 	})
 }
 
-func testPatchTarget(t *testing.T, s store.Store) {
+func testChangeTarget(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	const ws = "slack:T1"
+	const ref = "eqs/2.1"
 	mustImport(t, s, ws, eqs(), base)
-	mustAppend(t, s, ws, framework.Update{Target: "eqs/2.1", Author: "U1", Time: at(1), Progress: 20, Status: framework.OnTrack})
+	mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U1", Time: at(1), Progress: 20, Status: framework.OnTrack})
 
-	owner, due, rating := "U42", framework.Date("2026-04-30"), framework.Achieving
-	snooze, reason := framework.Date("2026-03-16"), "waiting on HR data"
-
-	t.Run("sets owner, due, rating and snooze", func(t *testing.T) {
-		got := mustPatch(t, s, ws, "eqs/2.1", framework.TargetPatch{Owner: &owner, Due: &due, Rating: &rating, SnoozedUntil: &snooze, SnoozeReason: &reason})
-		for _, tg := range []framework.Target{got, mustTarget(t, s, ws, "eqs/2.1")} {
-			if tg.Owner != owner || tg.Due != due || tg.Rating != rating || tg.SnoozedUntil != snooze || tg.SnoozeReason != reason {
-				t.Fatalf("patched target = %+v, want every patched field set", tg)
+	t.Run("each kind sets its setting and returns its event", func(t *testing.T) {
+		for _, tt := range []struct {
+			ch       framework.Change
+			from, to string
+			check    func(framework.Target) bool
+		}{
+			{framework.Change{Kind: framework.EventAssign, Owner: "U42"}, "", "U42", func(tg framework.Target) bool { return tg.Owner == "U42" }},
+			{framework.Change{Kind: framework.EventDue, Due: "2026-04-30"}, "", "2026-04-30", func(tg framework.Target) bool { return tg.Due == "2026-04-30" }},
+			{framework.Change{Kind: framework.EventRate, Rating: framework.Achieving, Reason: "policy published"}, "", "achieving", func(tg framework.Target) bool { return tg.Rating == framework.Achieving }},
+			{framework.Change{Kind: framework.EventSnooze, Until: "2026-03-16", Reason: "waiting on HR data"}, "", "2026-03-16", func(tg framework.Target) bool {
+				return tg.SnoozedUntil == "2026-03-16" && tg.SnoozeReason == "waiting on HR data"
+			}},
+			{framework.Change{Kind: framework.EventEdit, Title: "Staff networks meet monthly"}, "Staff network", "Staff networks meet monthly", func(tg framework.Target) bool { return tg.Title == "Staff networks meet monthly" }},
+		} {
+			tt.ch.Author, tt.ch.Time = "Uadmin", at(10)
+			got, e := mustChange(t, s, ws, ref, tt.ch)
+			for _, tg := range []framework.Target{got, mustTarget(t, s, ws, ref)} {
+				if !tt.check(tg) {
+					t.Fatalf("%s: target = %+v", tt.ch.Kind, tg)
+				}
+				if tg.Progress != 20 || tg.Status != framework.OnTrack || tg.LastUpdate == "" {
+					t.Fatalf("%s: target = %+v, want progress, status and last update untouched", tt.ch.Kind, tg)
+				}
 			}
-			if tg.Progress != 20 || tg.Status != framework.OnTrack || tg.LastUpdate == "" {
-				t.Fatalf("patched target = %+v, want progress, status and last update untouched", tg)
+			if e.ID == "" || e.Kind != tt.ch.Kind || e.Target != ref || e.Author != "Uadmin" || e.From != tt.from || e.To != tt.to || e.Reason != tt.ch.Reason {
+				t.Fatalf("%s: event = %+v, want from %q to %q", tt.ch.Kind, e, tt.from, tt.to)
 			}
+			wantTime(t, string(tt.ch.Kind)+" event time", e.Time, at(10))
 		}
 	})
 
-	t.Run("nil fields stay as they are", func(t *testing.T) {
-		r := framework.Excelling
-		got := mustPatch(t, s, ws, "eqs/2.1", framework.TargetPatch{Rating: &r})
-		if got.Rating != framework.Excelling || got.Owner != owner || got.Due != due || got.SnoozedUntil != snooze {
-			t.Fatalf("after patching only the rating: %+v", got)
+	t.Run("a rate names the current cycle, the financial year the workspace began in", func(t *testing.T) {
+		_, e := mustChange(t, s, ws, ref, framework.Change{Kind: framework.EventRate, Rating: framework.Excelling, Time: at(11)})
+		if e.Cycle != "2025/26" || e.From != "achieving" || e.To != "excelling" {
+			t.Fatalf("rate event = %+v, want cycle 2025/26 (the import was in March 2026)", e)
 		}
+		w, err := s.Workspace(ctx, ws)
+		if err != nil || w.Cycle != "2025/26" {
+			t.Fatalf("Workspace = %+v, %v; want cycle 2025/26", w, err)
+		}
+		wantTime(t, "CycleStarted", w.CycleStarted, base)
 	})
 
 	t.Run("empty values clear", func(t *testing.T) {
-		none, noDate, unrated := "", framework.Date(""), framework.Unrated
-		got := mustPatch(t, s, ws, "eqs/2.1", framework.TargetPatch{Owner: &none, Due: &noDate, Rating: &unrated, SnoozedUntil: &noDate, SnoozeReason: &none})
-		if got.Owner != "" || got.Due != "" || got.Rating != framework.Unrated || got.SnoozedUntil != "" || got.SnoozeReason != "" {
-			t.Fatalf("after clearing: %+v", got)
+		for _, ch := range []framework.Change{
+			{Kind: framework.EventAssign}, {Kind: framework.EventDue}, {Kind: framework.EventRate}, {Kind: framework.EventSnooze},
+		} {
+			_, e := mustChange(t, s, ws, ref, ch)
+			if e.To != "" || e.From == "" {
+				t.Fatalf("clearing %s: event %+v, want from the old value to none", ch.Kind, e)
+			}
 		}
-		if tg := mustTarget(t, s, ws, "eqs/2.1"); tg.Owner != "" || tg.Due != "" {
+		if tg := mustTarget(t, s, ws, ref); tg.Owner != "" || tg.Due != "" || tg.Rating != framework.Unrated || tg.SnoozedUntil != "" || tg.SnoozeReason != "" {
 			t.Fatalf("stored after clearing: %+v", tg)
 		}
 	})
 
 	t.Run("other targets are untouched", func(t *testing.T) {
-		if tg := mustTarget(t, s, ws, "eqs/1.1"); tg.Owner != "" || tg.Rating != "" || tg.Progress != 0 {
+		if tg := mustTarget(t, s, ws, "eqs/1.1"); tg.Owner != "" || tg.Rating != "" || tg.Progress != 0 || tg.Title != "One" {
 			t.Fatalf("eqs/1.1 = %+v, want it untouched", tg)
 		}
 	})
 
-	t.Run("a missing target is ENOTFOUND", func(t *testing.T) {
-		_, err := s.PatchTarget(ctx, ws, "eqs/7.7", framework.TargetPatch{Owner: &owner})
-		wantKind(t, err, framework.ErrTargetNotFound, "eqs/7.7", "PatchTarget missing")
+	t.Run("a missing target is ENOTFOUND and creates nothing", func(t *testing.T) {
+		_, _, err := s.ChangeTarget(ctx, ws, "eqs/7.7", framework.Change{Kind: framework.EventAssign, Owner: "U1", Author: "U1", Time: at(20)})
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/7.7", "ChangeTarget missing")
 		_, err = s.Target(ctx, ws, "eqs/7.7")
-		wantKind(t, err, framework.ErrTargetNotFound, "eqs/7.7", "Target after PatchTarget missing (must not create)")
+		wantKind(t, err, framework.ErrTargetNotFound, "eqs/7.7", "Target after ChangeTarget missing (must not create)")
 	})
+
+	t.Run("bad values are EINVALID and change nothing", func(t *testing.T) {
+		before := mustTarget(t, s, ws, ref)
+		_, _, err := s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventRate, Rating: "brilliant", Author: "U1", Time: at(21)})
+		wantKind(t, err, framework.ErrBadRating, "brilliant", "ChangeTarget with a bad grade")
+		_, _, err = s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventEdit, Title: " ", Author: "U1", Time: at(21)})
+		wantKind(t, err, framework.ErrTooLong, "", "ChangeTarget with a blank title")
+		_, _, err = s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventEvidence, Author: "U1", Time: at(21)})
+		wantCode(t, err, framework.EINVALID, "ChangeTarget of kind evidence")
+		_, _, err = s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: "paint", Author: "U1", Time: at(21)})
+		wantCode(t, err, framework.EINVALID, "ChangeTarget of an unknown kind")
+		if tg := mustTarget(t, s, ws, ref); !sameTarget(tg, before) {
+			t.Fatalf("after refused changes %+v, want %+v", tg, before)
+		}
+	})
+}
+
+// sameTarget compares targets field by field, Grades included.
+func sameTarget(a, b framework.Target) bool {
+	if !maps.Equal(a.Grades, b.Grades) || !a.UpdatedAt.Equal(b.UpdatedAt) || !a.CreatedAt.Equal(b.CreatedAt) {
+		return false
+	}
+	a.Grades, b.Grades = nil, nil
+	a.UpdatedAt, b.UpdatedAt, a.CreatedAt, b.CreatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	return reflect.DeepEqual(a, b)
 }

@@ -234,7 +234,8 @@ func testUpdatesSince(t *testing.T, s store.Store) {
 		mustImport(t, s, w2, eqs(), base)
 		edge := at(100)
 		for i, d := range []time.Duration{0, 300 * time.Microsecond, 10 * time.Millisecond, time.Minute, time.Minute + 700*time.Microsecond} {
-			mustAppend(t, s, w2, framework.Update{Target: "eqs/1.1", Author: "U1", Time: edge.Add(d), Progress: i})
+			// Each has a note: the first sets the progress it already has.
+			mustAppend(t, s, w2, framework.Update{Target: "eqs/1.1", Author: "U1", Time: edge.Add(d), Progress: i, Note: "edge"})
 		}
 		// (edge, edge+1m+200µs] holds +300µs, +10ms and +1m, not edge itself or +1m700µs.
 		us, total, err := s.UpdatesSince(ctx, w2, edge, edge.Add(time.Minute+200*time.Microsecond), 1)

@@ -126,7 +126,7 @@ func testImport(t *testing.T, s store.Store) {
 
 	t.Run("a second import adds nothing and keeps progress", func(t *testing.T) {
 		owner := "U1"
-		mustPatch(t, s, ws, "eqs/1.1", framework.TargetPatch{Owner: &owner})
+		setOwner(t, s, ws, "eqs/1.1", owner)
 		mustAppend(t, s, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(10), Progress: 30, Status: framework.OnTrack})
 		if n := mustImport(t, s, ws, eqs(), at(60)); n != 0 {
 			t.Fatalf("second Import added %d, want 0", n)

@@ -1,0 +1,221 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// showEntries is how many history entries show lists.
+const showEntries = 5
+
+// show describes one target, or one objective with its narrative,
+// roll-up and targets. A reference that names no target is tried as an
+// objective.
+func (h *Handler) show(ctx context.Context, c *call) (bot.Reply, error) {
+	if c.text() && c.args.len() != 1 {
+		return bot.Reply{}, usageError("show", "target", "name one target or objective to show")
+	}
+	w, t, err := h.lookupTarget(ctx, c)
+	if err == nil {
+		return h.showTarget(ctx, c, &w, &t)
+	}
+	if framework.ErrorCode(err) != framework.ENOTFOUND || len(w.Frameworks) == 0 {
+		return bot.Reply{}, err
+	}
+	all, lerr := h.store.Targets(ctx, w.ID)
+	if lerr != nil {
+		return bot.Reply{}, storeErr("load targets", lerr)
+	}
+	o, oerr := h.resolveObjective(&w, all, c.arg("target"))
+	switch {
+	case oerr == nil:
+		return h.showObjective(c, &w, o, all), nil
+	case framework.ErrorCode(oerr) == framework.ENOTFOUND:
+		return bot.Reply{}, err // neither: the target's error says what to try
+	}
+	return bot.Reply{}, oerr
+}
+
+// showTarget describes a target: its settings, its grade beside the
+// previous cycle's, its evidence and its latest history.
+func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspace, t *framework.Target) (bot.Reply, error) {
+	entries, total, err := h.historyOf(ctx, c, w, t, showEntries)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	for i := range entries {
+		entries[i] = view.Bullet(entries[i])
+	}
+	evs, err := h.store.Evidence(ctx, w.ID, t.Ref())
+	if err != nil {
+		return bot.Reply{}, storeErr("load evidence", err)
+	}
+	v := h.clock(c, w)
+	objective := framework.Ref(t.Framework, t.Objective)
+	if ot := h.objectiveTitle(t.Framework, t.Objective); ot != "" {
+		objective += " " + bot.Escape(ot)
+	}
+	fields := append([]bot.Field{{Name: capital(h.objectiveLabel(t.Framework)), Value: objective}}, targetFields(v, t)...)
+	recent := "No changes yet: log an update with " + code("/target update "+t.Ref()+" 10% on-track")
+	if len(entries) > 0 {
+		recent = bot.Bold("Latest changes") + "\n" + strings.Join(entries, "\n")
+		if more := total - len(entries); more > 0 {
+			recent += fmt.Sprintf("\n…%s: %s", plural(more, "older change"), code("/target history "+t.Ref()))
+		}
+	}
+	title := view.StatusEmoji(t.Status) + " " + targetHeading(t, 0)
+	if t.Custom {
+		title += " (custom)"
+	}
+	blocks := []bot.Block{{Title: title, Fields: fields, Colour: view.Colour(t)}}
+	if len(evs) > 0 {
+		lines := make([]string, len(evs))
+		for i := range evs {
+			lines[i] = view.Bullet(v.EvidenceLine(&evs[i]))
+		}
+		blocks = append(blocks, bot.Block{Text: bot.Bold(fmt.Sprintf("Evidence (%d)", len(evs))) + "\n" + strings.Join(lines, "\n")})
+	}
+	last := bot.Block{Text: recent, Buttons: view.TargetButtons(t)}
+	if t.Archived {
+		last.Buttons = nil
+		blocks[0].Title += " (archived)"
+		last.Text = "Archived: it is left out of lists, digests, reminders and scores. An admin can bring it back with " + code("/target restore "+t.Ref()) + "\n" + last.Text
+	}
+	return bot.Reply{Ephemeral: true, Blocks: append(blocks, last)}, nil
+}
+
+// showObjective describes an objective: its title and narrative, the
+// roll-up of its live targets, each of them, and its archived ones apart.
+func (h *Handler) showObjective(c *call, w *framework.Workspace, o objectiveRef, all []framework.Target) bot.Reply {
+	v := h.clock(c, w)
+	var live, archived []framework.Target
+	for _, t := range framework.SortTargets(all) {
+		if t.Framework == o.Framework && t.Objective == o.Code {
+			if t.Archived {
+				archived = append(archived, t)
+			} else {
+				live = append(live, t)
+			}
+		}
+	}
+	label, words := h.objectiveLabel(o.Framework), h.targetLabel(o.Framework)+"s"
+	head := bot.Block{Title: capital(label) + " " + o.String()}
+	if o.Title != "" {
+		head.Title += " " + view.Title(o.Title, 0)
+	}
+	var text []string
+	if f := h.framework(o.Framework); f != nil {
+		if fo, ok := f.Objective(o.Code); ok && strings.TrimSpace(fo.Text) != "" {
+			text = append(text, bot.UserText(strings.Join(strings.Fields(fo.Text), " ")))
+		}
+	}
+	if len(live) == 0 {
+		text = append(text, "It has no "+words+" here: an admin can add one with "+code("/target add "+o.String()+" <code> <title>"))
+		head.Text = strings.Join(text, "\n")
+		return bot.Reply{Ephemeral: true, Blocks: []bot.Block{head}}
+	}
+	r := framework.Rollups(live)[0]
+	head.Colour = view.StatusColour(r.Status())
+	text = append(text, fmt.Sprintf("%s · %s · %s", view.ProgressBar(r.Progress), view.Status(r.Status()), plural(r.Targets, h.targetLabel(o.Framework))))
+	head.Text = strings.Join(text, "\n")
+	lines := make([]string, len(live))
+	for i := range live {
+		lines[i] = v.TargetLine(&live[i])
+	}
+	blocks := []bot.Block{head, {Title: capital(words), Text: strings.Join(lines, "\n")}}
+	if len(archived) > 0 {
+		lines := make([]string, len(archived))
+		for i := range archived {
+			lines[i] = view.Bullet(view.Ref(archived[i].Ref()) + " " + view.Title(archived[i].Title, 60))
+		}
+		blocks = append(blocks, bot.Block{Title: fmt.Sprintf("Archived (%d)", len(archived)),
+			Text: strings.Join(lines, "\n") + "\n" + code("/target history <ref>") + " shows each one's record"})
+	}
+	return bot.Reply{Ephemeral: true, Blocks: blocks}
+}
+
+// history lists a target's updates and other changes, interleaved,
+// newest first: n of them, or all. When n leaves some out it says how
+// many, and the command that shows them all.
+func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
+	n, err := readHistory(c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	w, t, err := h.lookupTarget(ctx, c)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	lines, total, err := h.historyOf(ctx, c, &w, &t, n)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if total == 0 {
+		return ephemeral(code(t.Ref()) + " has no history yet: log an update with " + code("/target update "+t.Ref()+" 10% on-track")), nil
+	}
+	title := fmt.Sprintf("History of %s (newest first, %d of %d)", targetHeading(&t, 60), len(lines), total)
+	if len(lines) == total {
+		title = fmt.Sprintf("History of %s (newest first, %d)", targetHeading(&t, 60), total)
+	}
+	if t.Archived {
+		title += ", archived"
+	}
+	for i := range lines {
+		lines[i] = view.Bullet(lines[i])
+	}
+	if more := total - len(lines); more > 0 {
+		lines = append(lines, fmt.Sprintf("…%s not shown: %s shows everything", plural(more, "older change"), code("/target history "+t.Ref()+" all")))
+	}
+	return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: title, Text: strings.Join(lines, "\n"), Colour: view.Colour(&t)}}}, nil
+}
+
+// historyOf reads a target's updates and events and returns the newest n
+// (n <= 0: all) as lines, newest first, and how many there are in all.
+// A target's history is tens or hundreds of records, so it is read whole
+// to count it exactly.
+func (h *Handler) historyOf(ctx context.Context, c *call, w *framework.Workspace, t *framework.Target, n int) ([]string, int, error) {
+	us, err := h.store.Updates(ctx, w.ID, t.Ref(), 0)
+	if err != nil {
+		return nil, 0, storeErr("load updates", err)
+	}
+	es, err := h.store.Events(ctx, w.ID, t.Ref(), 0)
+	if err != nil {
+		return nil, 0, storeErr("load events", err)
+	}
+	all := mergeHistory(h.clock(c, w), us, es)
+	if n > 0 && len(all) > n {
+		all = all[:n]
+	}
+	lines := make([]string, len(all))
+	for i := range all {
+		lines[i] = all[i].line
+	}
+	return lines, len(us) + len(es), nil
+}
+
+// entry is one line of a target's history and when it happened.
+type entry struct {
+	at   time.Time
+	line string
+}
+
+// mergeHistory interleaves updates and events, both newest first, into
+// lines newest first.
+func mergeHistory(v view.Clock, us []framework.Update, es []framework.Event) []entry {
+	out := make([]entry, 0, len(us)+len(es))
+	for i := range us {
+		out = append(out, entry{us[i].Time, v.UpdateLine(&us[i])})
+	}
+	for i := range es {
+		out = append(out, entry{es[i].Time, v.EventLine(&es[i])})
+	}
+	slices.SortStableFunc(out, func(a, b entry) int { return b.at.Compare(a.at) })
+	return out
+}

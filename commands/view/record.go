@@ -1,0 +1,120 @@
+package view
+
+import (
+	"fmt"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
+)
+
+// Grade is a target's grade in the current cycle beside its grade in the
+// previous one: "🟩 achieving (2027/28) · was 🟧 developing (2026/27)".
+// Without a previous grade it is the current grade alone, named with its
+// cycle when always is set ("⬜ unrated (2026/27)"), or "" for an
+// unrated target when always is not set (lists leave it out).
+func (c Clock) Grade(t *framework.Target, always bool) string {
+	prev := t.Grades[c.Previous]
+	if c.Previous == "" || prev == framework.Unrated {
+		switch {
+		case always:
+			return Rating(t.Rating) + cycleName(c.Cycle)
+		case t.Rating != framework.Unrated:
+			return Rating(t.Rating)
+		}
+		return ""
+	}
+	return Rating(t.Rating) + cycleName(c.Cycle) + " · was " + Rating(prev) + cycleName(c.Previous)
+}
+
+func cycleName(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " (" + name + ")"
+}
+
+// EventLine is one event for show and history: when, who, and what
+// changed, from what, in the same form as UpdateLine.
+func (c Clock) EventLine(e *framework.Event) string {
+	return e.Time.In(c.Loc).Format("2006-01-02 15:04") + " " + bot.User(e.Author) + " " + EventWhat(e)
+}
+
+// EventWhat says what an event changed: "assigned <@U1> (was
+// unassigned)", "rated 🟧 developing in 2026/27 “no policy yet”".
+func EventWhat(e *framework.Event) string {
+	was := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return " (was " + s + ")"
+	}
+	switch e.Kind {
+	case framework.EventAssign:
+		if e.To == "" {
+			return "unassigned " + Owner(e.From)
+		}
+		return "assigned " + bot.User(e.To) + was(ownerWord(e.From))
+	case framework.EventDue:
+		if e.To == "" {
+			return "cleared the due date" + was(e.From)
+		}
+		return "set the due date to " + e.To + was(orNone(e.From))
+	case framework.EventRate:
+		what := "rated " + Rating(framework.Rating(e.To))
+		if e.To == "" {
+			what = "cleared the grade"
+		}
+		if e.Cycle != "" {
+			what += " in " + e.Cycle
+		}
+		what += was(e.From)
+		if e.Reason != "" {
+			what += " " + Note(e.Reason)
+		}
+		return what
+	case framework.EventSnooze:
+		if e.To == "" {
+			return "turned reminders back on"
+		}
+		what := "snoozed reminders until " + e.To
+		if e.Reason != "" {
+			what += " " + Note(e.Reason)
+		}
+		return what
+	case framework.EventEvidence:
+		return "attached evidence: " + EvidenceLink(e.URL, e.Title)
+	case framework.EventEdit:
+		return "retitled it " + Note(e.To) + " (was " + Note(e.From) + ")"
+	case framework.EventArchive:
+		return "archived it"
+	case framework.EventRestore:
+		return "restored it"
+	}
+	return fmt.Sprintf("changed it (%s)", bot.Escape(string(e.Kind)))
+}
+
+func ownerWord(id string) string {
+	if id == "" {
+		return "unassigned"
+	}
+	return bot.User(id)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// EvidenceLink is a link to evidence, labelled with its title when it
+// has one. The title is user text, inert.
+func EvidenceLink(url, title string) string {
+	return bot.Link(url, Short(title, 80))
+}
+
+// EvidenceLine is one piece of evidence for show: the link, who attached
+// it, and when.
+func (c Clock) EvidenceLine(ev *framework.Evidence) string {
+	return fmt.Sprintf("%s · %s, %s", EvidenceLink(ev.URL, ev.Title), bot.User(ev.Author), ev.Time.In(c.Loc).Format("2006-01-02"))
+}

@@ -1,0 +1,116 @@
+package redisstore
+
+import "github.com/redis/go-redis/v9"
+
+// The scripts that keep the record: a change with its event, evidence,
+// and the start of a grading cycle. Like the others, each is one atomic
+// round trip over keys that all carry the workspace's hash tag.
+
+// changeScript applies a change to a target's settings and appends its
+// event, as framework.Change.Apply does.
+// KEYS: target, event, target events, due, stale, settings.
+// ARGV: ref, event id, kind, author, time, first cycle name, reason,
+// "1" if the event records from and to (the first field's old and new
+// values), then field/value pairs to set.
+// Returns {"ok", target HGETALL, event HGETALL}, or {"nochange",
+// current value} when every field already holds its value: nothing is
+// written then.
+//
+// The event id is made client-side, so a retried call finds its event
+// stored and returns it rather than answering "no change".
+var changeScript = redis.NewScript(luaReindex + `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return {'ok', redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+end
+local kind = ARGV[3]
+if kind ~= 'archive' and kind ~= 'restore' and redis.call('HGET', KEYS[1], 'archived') == '1' then
+  return redis.error_reply('TBARCHIVED')
+end
+local from = ''
+if ARGV[8] == '1' then from = redis.call('HGET', KEYS[1], ARGV[9]) or '' end
+local same = true
+for i = 9, #ARGV, 2 do
+  if (redis.call('HGET', KEYS[1], ARGV[i]) or '') ~= ARGV[i+1] then same = false end
+end
+if same then return {'nochange', from} end
+local cycle = ''
+if kind == 'rate' then
+  if redis.call('HSETNX', KEYS[6], 'cycle', ARGV[6]) == 1 then
+    redis.call('HSET', KEYS[6], 'cycle_started', ARGV[5])
+  end
+  cycle = redis.call('HGET', KEYS[6], 'cycle')
+end
+for i = 9, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1])
+end
+reindex(KEYS[1], KEYS[4], KEYS[5], ARGV[1])
+local to = ''
+if ARGV[8] == '1' then to = ARGV[10] end
+redis.call('HSET', KEYS[2], 'id', ARGV[2], 'target', ARGV[1], 'kind', kind, 'author', ARGV[4],
+  'time', ARGV[5], 'from', from, 'to', to, 'reason', ARGV[7], 'cycle', cycle)
+redis.call('LPUSH', KEYS[3], ARGV[2])
+return {'ok', redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+`)
+
+// evidenceScript attaches a link to a target as an evidence event.
+// KEYS: target, event, target events, target evidence, target urls,
+// workspace evidence.
+// ARGV: ref, event id, author, time, time ms, url, title.
+// Returns {"ok", event HGETALL}, or {"nochange"} when the target has
+// the URL already.
+var evidenceScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'ok', redis.call('HGETALL', KEYS[2])} end
+if redis.call('HGET', KEYS[1], 'archived') == '1' then return redis.error_reply('TBARCHIVED') end
+if redis.call('SISMEMBER', KEYS[5], ARGV[6]) == 1 then return {'nochange'} end
+redis.call('HSET', KEYS[2], 'id', ARGV[2], 'target', ARGV[1], 'kind', 'evidence', 'author', ARGV[3],
+  'time', ARGV[4], 'url', ARGV[6], 'title', ARGV[7])
+redis.call('LPUSH', KEYS[3], ARGV[2])
+redis.call('RPUSH', KEYS[4], ARGV[2])
+redis.call('SADD', KEYS[5], ARGV[6])
+redis.call('ZADD', KEYS[6], ARGV[5], ARGV[2])
+return {'ok', redis.call('HGETALL', KEYS[2])}
+`)
+
+// cycleScript closes the current grading cycle and opens a new one,
+// moving every target's grade under the closing cycle's name.
+// KEYS: settings, targets, cycles started, cycles closed, frameworks.
+// ARGV: new name, time, the cycle to close if none is recorded, target
+// key prefix ("<prefix>:{ws}:t:"), a token unique to the call (so that
+// a retry after a lost reply finds its own start done, as Claim does).
+// Returns {"ok", grades moved, settings HGETALL, cycles started HGETALL,
+// cycles closed HGETALL, frameworks SMEMBERS}, {"used"} for a name
+// already used, or {"order", current name} for a name before the current
+// one.
+//
+// The target keys are built from ARGV[4] and the refs in the targets
+// set, as withdrawScript builds its target key: ARGV[4] carries the
+// workspace's hash tag, so every key is in the slot the script runs on.
+var cycleScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'cycle')
+if not cur or cur == '' then cur = ARGV[3] end
+local function state(n)
+  return {'ok', n, redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]),
+    redis.call('HGETALL', KEYS[4]), redis.call('SMEMBERS', KEYS[5])}
+end
+-- A retry of this very call (its token) succeeded the first time; its
+-- count of moved grades is not kept.
+if ARGV[1] == cur and redis.call('HGET', KEYS[1], 'cycle_token') == ARGV[5] then return state(0) end
+if ARGV[1] == cur or redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1 then return {'used'} end
+if ARGV[1] < cur then return {'order', cur} end
+local started = redis.call('HGET', KEYS[1], 'cycle_started') or ''
+local n = 0
+for _, ref in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local tkey = ARGV[4] .. ref
+  local r = redis.call('HGET', tkey, 'rating')
+  if r and r ~= '' then
+    redis.call('HSET', tkey, 'grade:' .. cur, r, 'rating', '')
+    n = n + 1
+  end
+end
+redis.call('HSET', KEYS[3], cur, started)
+redis.call('HSET', KEYS[4], cur, ARGV[2])
+redis.call('HSET', KEYS[1], 'cycle', ARGV[1], 'cycle_started', ARGV[2], 'cycle_token', ARGV[5])
+return state(n)
+`)
