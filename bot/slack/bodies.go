@@ -15,8 +15,8 @@ const (
 	// message, or Home tab view, that the button is on, form-encoded.
 	// One message holds up to maxMessageChars characters of text in 50
 	// blocks; encoded, each character can take nine bytes ("▓" is
-	// %E2%96%93), so a button on our longest message arrives as about
-	// 100 KB (TestBodyCapsHoldWhatSlackEchoes).
+	// %E2%96%93), so a button on our longest message arrives as up to
+	// about 90 KB (TestBodyCapsHoldWhatSlackEchoes).
 	maxInteractionBody = 256 << 10
 	// maxEventBody: the only event subscribed to, app_home_opened,
 	// carries the Home tab view we published, as JSON: up to
