@@ -30,6 +30,9 @@ const memberUnknownText = "targetbot could not check that you are still a member
 // A 404 means they are not: they left, were removed, or the bot itself
 // was. Any other failure is an error, and is not remembered.
 func (a *Adapter) isMember(ctx context.Context, guild, user string) (bool, error) {
+	if guild == "" || user == "" {
+		return false, nil // no one, or nowhere: ".../members/" would list them all
+	}
 	key := guild + "/" + user
 	if ok, hit := a.members.get(key, a.now()); hit {
 		return ok, nil

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
@@ -64,5 +65,6 @@ func (a *Adapter) claim(ctx context.Context, key string, ttl time.Duration) (boo
 }
 
 // signatureKey is the replay key of a verified request: its signature,
-// which covers its body and timestamp.
-func signatureKey(sig string) string { return "sig:" + sig }
+// which covers its body and timestamp. Hex digits verify in either case,
+// so the key is in one case: otherwise "v0=AB…" would replay "v0=ab…".
+func signatureKey(sig string) string { return "sig:" + strings.ToLower(sig) }

@@ -83,6 +83,17 @@ func TestReplayedCommandRunsOnce(t *testing.T) {
 	if n := len(rec.requests()); n != 1 {
 		t.Fatalf("handler ran %d times, want 1", n)
 	}
+
+	// The signature spelt in capitals verifies too, and is the same
+	// signature.
+	upper := resend(first, body)
+	upper.Header.Set("X-Slack-Signature", "v0="+strings.ToUpper(strings.TrimPrefix(first.Header.Get("X-Slack-Signature"), "v0=")))
+	if m := decode(t, serve(a, upper).Body.Bytes()); m["text"] != replayedText {
+		t.Errorf("the signature in capitals answered %v", m)
+	}
+	if n := len(rec.requests()); n != 1 {
+		t.Fatalf("handler ran %d times, want 1", n)
+	}
 }
 
 // The same button press (one signed block_actions payload) delivered
