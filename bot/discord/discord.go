@@ -22,6 +22,13 @@
 //     a digest's details follow its top message as further messages;
 //     an interaction's further messages are follow-ups.
 //   - Commands in DMs are refused: the workspace is the server.
+//   - An interaction is run once: its id, seen again on any replica within
+//     the signature window, gets an ephemeral "already handled" (type 4,
+//     flags 64) and runs nothing; when the store cannot say, it is refused
+//     with "try again" (see replay.go).
+//   - A button or form in a DM acts only for someone still a member of
+//     the server it names, which Discord is asked at most every
+//     MemberCacheTTL (see member.go).
 package discord
 
 import (
@@ -67,6 +74,16 @@ type Options struct {
 	// it is acknowledged with a deferred response (type 5) and answered by
 	// a follow-up. Discord allows 3 s; the default is 2 s.
 	DeferAfter time.Duration
+	// Claim, when set, takes a key atomically across every replica for
+	// ttl, returning true for exactly one caller: store.Store.Claim. It
+	// remembers interaction ids, so an interaction delivered again, to
+	// any replica, is not run again. Without it, repeats are recognised
+	// only by the process that saw the first delivery.
+	Claim func(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// MemberCacheTTL is how long an answer to "is this user still a
+	// member of that server?" is trusted, for buttons pressed in DMs;
+	// default 5m.
+	MemberCacheTTL time.Duration
 }
 
 // Adapter connects one Discord application to a bot.Handler.
@@ -81,6 +98,11 @@ type Adapter struct {
 	deferAfter time.Duration
 	rest       *rest
 	session    *discordgo.Session // REST through the rewriting client, and the Gateway
+
+	claim     func(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	seen      *ttlCache[struct{}] // interaction ids, when there is no shared Claim
+	members   *ttlCache[bool]     // guild/user -> still a member
+	memberTTL time.Duration
 
 	// background tracks deferred follow-ups that outlive their request.
 	background sync.WaitGroup
@@ -108,6 +130,13 @@ func New(opts Options) (*Adapter, error) {
 		log:        opts.Logger,
 		now:        opts.Now,
 		deferAfter: opts.DeferAfter,
+		claim:      opts.Claim,
+		seen:       newTTLCache[struct{}](10000),
+		members:    newTTLCache[bool](10000),
+		memberTTL:  opts.MemberCacheTTL,
+	}
+	if a.memberTTL <= 0 {
+		a.memberTTL = 5 * time.Minute
 	}
 	if opts.PublicKey != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(opts.PublicKey))

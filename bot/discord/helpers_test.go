@@ -195,6 +195,16 @@ func newAdapter(t testing.TB, h bot.Handler, api *fakeDiscord, mod func(*Options
 	}
 	if api != nil {
 		opts.APIURL = api.URL
+	} else {
+		// A test that does not watch the API must not reach Discord
+		// either: whatever it calls (a follow-up, a DM button's
+		// membership check) is answered 200 here.
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte("{}"))
+		}))
+		t.Cleanup(srv.Close)
+		opts.APIURL = srv.URL
 	}
 	if mod != nil {
 		mod(&opts)

@@ -16,8 +16,14 @@ import (
 	"github.com/targetbot/targetbot/commands"
 )
 
-// maxBody bounds an interaction request body.
-const maxBody = 1 << 20
+// maxBody bounds an interaction request body, which is read before its
+// signature can be checked, so it bounds what an unauthenticated client
+// can make us buffer. An interaction is small, except that a button or a
+// form opened from one carries the whole message it is on: at most 2,000
+// characters of content, 6,000 of embeds and 25 buttons, which with the
+// member and everything else comes to under 48 KB even with every
+// character escaped as \uXXXX (TestBodyCapHoldsWhatDiscordEchoes).
+const maxBody = 64 << 10
 
 // dmMessage answers commands sent outside a server: the workspace is the
 // server, so there is none to act on.
@@ -36,10 +42,18 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
+	// A length over the cap is refused before anything is read; a body
+	// that turns out longer than it said is cut off one byte past it.
+	if r.ContentLength > maxBody {
+		a.log.WarnContext(r.Context(), "discord: refused an oversized interaction", "content_length", r.ContentLength, "remote", r.RemoteAddr)
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
+			a.log.WarnContext(r.Context(), "discord: refused an oversized interaction", "remote", r.RemoteAddr)
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
@@ -111,6 +125,9 @@ func (a *Adapter) interact(ctx context.Context, ix *discordgo.Interaction, respo
 			return respond(ctx, notice(dmMessage))
 		}
 		if kind == "form" {
+			if ix.GuildID == "" && !a.mayOpenForm(ctx, guild, request(ix, guild, "").User) {
+				return respond(ctx, notice(notMemberText))
+			}
 			return respond(ctx, updateModal(data.CustomID, command))
 		}
 		return a.run(ctx, ix, request(ix, guild, command), false, respond)

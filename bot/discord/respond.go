@@ -39,7 +39,7 @@ func (a *Adapter) run(ctx context.Context, ix *discordgo.Interaction, req bot.Re
 		defer a.background.Done()
 		hctx, cancel := detach(ctx)
 		defer cancel()
-		done <- a.handle(hctx, req)
+		done <- a.execute(hctx, ix, req)
 	}()
 
 	timer := time.NewTimer(a.deferAfter)
@@ -81,6 +81,21 @@ func (a *Adapter) run(ctx context.Context, ix *discordgo.Interaction, req bot.Re
 		a.followUp(fctx, ix, reply, query, dmGuild)
 	}()
 	return nil
+}
+
+// execute runs req once, and only for a user it may run for: an
+// interaction seen before (accept) or a DM button pressed by someone who
+// has left its server (stillMember) is answered without running. Both
+// checks may wait on the store or Discord, so they count towards
+// DeferAfter like the command itself.
+func (a *Adapter) execute(ctx context.Context, ix *discordgo.Interaction, req bot.Request) bot.Reply {
+	if reply, ok := a.accept(ctx, ix.ID); !ok {
+		return reply
+	}
+	if reply, ok := a.stillMember(ctx, ix, req); !ok {
+		return reply
+	}
+	return a.handle(ctx, req)
 }
 
 // handle runs the Handler, turning a panic into an internal error reply

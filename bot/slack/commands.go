@@ -23,7 +23,7 @@ const workingText = "Working on it…"
 // reply is the HTTP answer; the rest follow through response_url once
 // the answer is on its way, so they arrive after it.
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
-	body, ok := a.readVerified(w, r)
+	body, sig, ok := a.readVerified(w, r, maxCommandBody)
 	if !ok {
 		return
 	}
@@ -33,7 +33,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
-	first, rest := a.slashCommand(r.Context(), cmd)
+	first, rest := a.slashCommand(r.Context(), cmd, signatureKey(sig))
 	if first.empty() {
 		w.WriteHeader(http.StatusOK) // Slack shows nothing for an empty 200
 		return
@@ -71,12 +71,17 @@ const maxResponseURLUses = 5
 // the messages that follow it through response_url: the reply itself
 // when the handler is quick, or an ephemeral "Working on it…" with the
 // whole reply following. Rendering, name look-ups included, counts
-// towards the deadline.
-func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand) (first message, rest []message) {
+// towards the deadline, and so does the replay check on key (see
+// accept).
+func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand, key string) (first message, rest []message) {
 	run := func(ctx context.Context) []message {
-		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, defuse(unescapeCommand(cmd.Text)))
-		req.ID = cmd.TriggerID
-		return a.renderReply(ctx, cmd.TeamID, a.handle(ctx, req))
+		reply, ok := a.accept(ctx, key)
+		if ok {
+			req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, defuse(unescapeCommand(cmd.Text)))
+			req.ID = cmd.TriggerID
+			reply = a.handle(ctx, req)
+		}
+		return a.renderReply(ctx, cmd.TeamID, reply)
 	}
 	msgs, ok := runTimed(ctx, a, run, func(ctx context.Context, msgs []message) {
 		a.respond(ctx, cmd.ResponseURL, capMessages(msgs, maxResponseURLUses))

@@ -220,8 +220,8 @@ func TestPlatformAdminFromUsersInfoIsCached(t *testing.T) {
 		o.AdminCacheTTL = time.Minute
 	})
 	body := readFile(t, "command_update.form")
-	for range 3 {
-		serve(a, signed("/slack/commands", body))
+	for i := range 3 {
+		serve(a, signed("/slack/commands", invocation(body, i)))
 	}
 	for i, r := range rec.requests() {
 		if !r.PlatformAdmin {
@@ -261,8 +261,8 @@ func TestUsersInfoFailureMeansNotAdmin(t *testing.T) {
 	}
 	rec := &recorder{}
 	a := newTestAdapter(t, f, rec, nil)
-	for range 2 {
-		if w := serve(a, signed("/slack/commands", readFile(t, "command_update.form"))); w.Code != 200 {
+	for i := range 2 {
+		if w := serve(a, signed("/slack/commands", invocation(readFile(t, "command_update.form"), i))); w.Code != 200 {
 			t.Fatalf("status %d", w.Code)
 		}
 	}

@@ -262,3 +262,15 @@ func say(markup string, ephemeral bool) bot.Reply {
 	r.Command = "test"
 	return r
 }
+
+// invocation makes the nth distinct invocation of a slash command form:
+// Slack gives each its own trigger id, so each is signed differently and
+// none is a replay of another.
+func invocation(body string, n int) string {
+	form, err := url.ParseQuery(body)
+	if err != nil {
+		panic(err)
+	}
+	form.Set("trigger_id", form.Get("trigger_id")+"."+strconv.Itoa(n))
+	return form.Encode()
+}

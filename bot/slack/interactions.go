@@ -37,7 +37,7 @@ type formMeta struct {
 
 // serveInteraction answers POST /slack/interactions.
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
-	body, ok := a.readVerified(w, r)
+	body, sig, ok := a.readVerified(w, r, maxInteractionBody)
 	if !ok {
 		return
 	}
@@ -47,7 +47,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad interaction payload", http.StatusBadRequest)
 		return
 	}
-	resp := a.interaction(r.Context(), ic)
+	resp := a.interaction(r.Context(), ic, signatureKey(sig))
 	if resp == nil {
 		w.WriteHeader(http.StatusOK) // empty 200: acknowledged, or modal closed
 		return
@@ -76,14 +76,15 @@ func parseInteraction(body []byte) (slack.InteractionCallback, error) {
 }
 
 // interaction handles one interaction and returns the body to answer
-// with, or nil for an empty acknowledgement.
-func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback) *slack.ViewSubmissionResponse {
+// with, or nil for an empty acknowledgement. key is its replay key, ""
+// for none (see accept).
+func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback, key string) *slack.ViewSubmissionResponse {
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
-		a.blockActions(ctx, ic)
+		a.blockActions(ctx, ic, key)
 	case slack.InteractionTypeViewSubmission:
 		if ic.View.CallbackID == formCallback {
-			return a.submitForm(ctx, ic)
+			return a.submitForm(ctx, ic, key)
 		}
 	}
 	return nil
@@ -91,9 +92,11 @@ func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback)
 
 // blockActions handles a button press. A form button opens the update
 // modal while the trigger id is fresh (3s); a command button runs its
-// command as the presser. Both happen after we have acknowledged.
-func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback) {
-	for _, act := range ic.ActionCallback.BlockActions {
+// command as the presser. Both happen after we have acknowledged. A
+// replayed press runs nothing; opening a form again runs nothing either,
+// and its trigger id has long expired.
+func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback, key string) {
+	for i, act := range ic.ActionCallback.BlockActions {
 		kind, _, _ := strings.Cut(act.ActionID, "-")
 		channel := ic.Channel.ID
 		if channel == "" {
@@ -115,10 +118,19 @@ func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback
 			})
 		case actionCommand:
 			text := act.Value
+			// Slack sends one action per press; should a payload
+			// carry more, each is its own command to run once.
+			akey := key
+			if akey != "" && i > 0 {
+				akey += "#" + strconv.Itoa(i)
+			}
 			a.goLater(ctx, func(ctx context.Context) {
-				req := a.request(ctx, ic.Team.ID, channel, ic.User.ID, ic.User.Name, text)
-				req.ID = ic.TriggerID
-				reply := a.handle(ctx, req)
+				reply, ok := a.accept(ctx, akey)
+				if ok {
+					req := a.request(ctx, ic.Team.ID, channel, ic.User.ID, ic.User.Name, text)
+					req.ID = ic.TriggerID
+					reply = a.handle(ctx, req)
+				}
 				if ic.ResponseURL != "" {
 					a.followUp(ctx, ic.Team.ID, ic.ResponseURL, reply)
 					return
@@ -131,8 +143,10 @@ func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback
 
 // submitForm runs the form's command with the answers. An error reply
 // keeps the modal open with the message under the field it is about;
-// success closes it and posts the reply in the channel.
-func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback) *slack.ViewSubmissionResponse {
+// success closes it and posts the reply in the channel. A replayed
+// submission keeps the modal open with "already handled" under the note,
+// and runs nothing.
+func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback, key string) *slack.ViewSubmissionResponse {
 	var meta formMeta
 	if err := json.Unmarshal([]byte(ic.View.PrivateMetadata), &meta); err != nil || meta.Command == "" {
 		a.log.Warn("slack: update form without metadata", "err", err)
@@ -146,6 +160,9 @@ func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback) 
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockNote: "This form has expired. Close it and press the button again."})
 	}
 	run := func(ctx context.Context) bot.Reply {
+		if reply, ok := a.accept(ctx, key); !ok {
+			return reply
+		}
 		req := a.request(ctx, ic.Team.ID, meta.Channel, ic.User.ID, ic.User.Name, "")
 		req.Verb, req.Args, req.ID = verb, args, ic.View.ID
 		return a.handle(ctx, req)

@@ -84,7 +84,7 @@ func (a *Adapter) envelope(ctx context.Context, req socketmode.Request) (payload
 			a.log.Warn("slack: bad socket mode slash command", "err", err)
 			return nil, nil
 		}
-		first, rest := a.slashCommand(ctx, cmd)
+		first, rest := a.slashCommand(ctx, cmd, "")
 		if first.empty() {
 			return nil, nil
 		}
@@ -102,7 +102,7 @@ func (a *Adapter) envelope(ctx context.Context, req socketmode.Request) (payload
 			a.log.Warn("slack: bad socket mode interaction", "err", err)
 			return nil, nil
 		}
-		if resp := a.interaction(ctx, ic); resp != nil {
+		if resp := a.interaction(ctx, ic, ""); resp != nil {
 			return resp, nil
 		}
 		return nil, nil

@@ -13,11 +13,6 @@ import (
 	"time"
 )
 
-// maxBody bounds what we read from Slack before verifying it. Real
-// payloads are a few kilobytes; a view_submission with long notes stays
-// well under this.
-const maxBody = 1 << 20
-
 // maxSkew is how far a request's timestamp may be from our clock, in
 // either direction, before we treat it as a replay.
 const maxSkew = 5 * time.Minute
@@ -97,26 +92,45 @@ func Sign(secret string, ts int64, body []byte) string {
 	return "v0=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// readVerified reads a bounded body and verifies it. On any failure it
-// writes 401 and returns ok=false: nothing from an unverified request is
-// parsed or executed.
+// readVerified reads a body of at most limit bytes and verifies it. It
+// answers 401 to a bad or missing signature and 413 to a body over
+// limit, and returns ok=false: nothing from an unverified request is
+// parsed or executed. sig is the verified X-Slack-Signature, which names
+// this body at this timestamp and nothing else: the replay key.
 //
-// Headers are checked before the body is read, so a request that cannot
-// be genuine costs us no more than its headers.
-func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// Headers are checked before the body is read, and a Content-Length
+// over limit is refused before it is read, so a request that cannot be
+// genuine costs us no more than its headers, and one that is too big no
+// more than limit bytes.
+func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, sig string, ok bool) {
 	now := a.opts.Now()
-	_, _, err := checkHeaders(r.Header, a.opts.SigningSecret, now)
-	var body []byte
-	if err == nil {
-		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	}
-	if err == nil {
-		err = Verify(r.Header, body, a.opts.SigningSecret, now)
-	}
+	sig, _, err := checkHeaders(r.Header, a.opts.SigningSecret, now)
 	if err != nil {
 		a.log.Warn("slack: rejected request", "path", r.URL.Path, "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
-		return nil, false
+		return nil, "", false
 	}
-	return body, true
+	if r.ContentLength > limit {
+		a.log.Warn("slack: refused an oversized request", "path", r.URL.Path, "content_length", r.ContentLength, "limit", limit)
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return nil, "", false
+	}
+	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			a.log.Warn("slack: refused an oversized request", "path", r.URL.Path, "limit", limit)
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return nil, "", false
+		}
+		a.log.Warn("slack: could not read a request body", "path", r.URL.Path, "err", err)
+		http.Error(w, "could not read the request body", http.StatusBadRequest)
+		return nil, "", false
+	}
+	if err := Verify(r.Header, body, a.opts.SigningSecret, now); err != nil {
+		a.log.Warn("slack: rejected request", "path", r.URL.Path, "err", err)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, "", false
+	}
+	return body, sig, true
 }

@@ -38,11 +38,9 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			Handler:       h,
 			Logger:        m.Logger.With("platform", "slack"),
 			Now:           m.Now,
-			// Replicas share the store, so a redelivery that reaches
-			// another replica still runs once.
-			Claim: func(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-				return m.Store.Claim(ctx, "slack", "dedup:"+key, ttl)
-			},
+			// Replicas share the store, so a redelivery or a replay
+			// that reaches another replica still runs once.
+			Claim: m.dedupClaim("slack"),
 		})
 		if err != nil {
 			return err // the adapter's errors start "slack:"
@@ -61,6 +59,7 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			Handler:   h,
 			Logger:    m.Logger.With("platform", "discord"),
 			Now:       m.Now,
+			Claim:     m.dedupClaim("discord"),
 		})
 		if err != nil {
 			return err // the adapter's errors start "discord:"
@@ -94,6 +93,19 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 		m.Posters["teams"] = a
 	}
 	return nil
+}
+
+// dedupClaim is an adapter's Claim: the store's atomic claim, shared by
+// every replica, under the platform's name. The adapters remember
+// deliveries and replays with it. It takes the store now rather than
+// reading m.Store later, which Close clears: a reply still in flight
+// after shutdown's grace period gets the closed store's error, and is
+// refused, instead of racing Close.
+func (m *Main) dedupClaim(platform string) func(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	st := m.Store
+	return func(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+		return st.Claim(ctx, platform, "dedup:"+key, ttl)
+	}
 }
 
 // routes adds the webhook routes of the platforms that take webhooks.

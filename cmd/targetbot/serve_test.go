@@ -16,6 +16,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -138,6 +139,11 @@ func postDiscord(t *testing.T, base string, body []byte, ts time.Time, flip bool
 	return doJSON(t, req)
 }
 
+// interactionIDs numbers the interactions tests send: Discord gives each
+// its own id, and one id seen twice is a replay.
+var interactionIDs atomic.Int64
+
+// discordCommand is a new /target interaction, with an id of its own.
 func discordCommand(t *testing.T, sub string, opts map[string]any) []byte {
 	t.Helper()
 	var options []map[string]any
@@ -149,7 +155,7 @@ func discordCommand(t *testing.T, sub string, opts map[string]any) []byte {
 		options = append(options, map[string]any{"name": name, "type": typ, "value": v})
 	}
 	body, err := json.Marshal(map[string]any{
-		"type": 2, "id": "1200000000000000002", "application_id": "1100000000000000001", "token": "tok",
+		"type": 2, "id": strconv.FormatInt(1200000000000000000+interactionIDs.Add(1), 10), "application_id": "1100000000000000001", "token": "tok",
 		"guild_id": "81234", "channel_id": "90001",
 		"member": map[string]any{"permissions": "0", "user": map[string]any{"id": "555000111", "username": "priya.s"}},
 		"data": map[string]any{"id": "1150000000000000001", "name": "target", "type": 1,
