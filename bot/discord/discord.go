@@ -46,6 +46,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 )
 
 // Options configures an Adapter.
@@ -100,8 +101,8 @@ type Adapter struct {
 	session    *discordgo.Session // REST through the rewriting client, and the Gateway
 
 	claim     func(ctx context.Context, key string, ttl time.Duration) (bool, error)
-	seen      *ttlCache[struct{}] // interaction ids, when there is no shared Claim
-	members   *ttlCache[bool]     // guild/user -> still a member
+	seen      *ttlcache.Cache[struct{}] // interaction ids, when there is no shared Claim
+	members   *ttlcache.Cache[bool]     // guild/user -> still a member
 	memberTTL time.Duration
 
 	// background tracks deferred follow-ups that outlive their request.
@@ -131,8 +132,8 @@ func New(opts Options) (*Adapter, error) {
 		now:        opts.Now,
 		deferAfter: opts.DeferAfter,
 		claim:      opts.Claim,
-		seen:       newTTLCache[struct{}](10000),
-		members:    newTTLCache[bool](10000),
+		seen:       ttlcache.New[struct{}](10000),
+		members:    ttlcache.New[bool](10000),
 		memberTTL:  opts.MemberCacheTTL,
 	}
 	if a.memberTTL <= 0 {

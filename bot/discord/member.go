@@ -34,7 +34,7 @@ func (a *Adapter) isMember(ctx context.Context, guild, user string) (bool, error
 		return false, nil // no one, or nowhere: ".../members/" would list them all
 	}
 	key := guild + "/" + user
-	if ok, hit := a.members.get(key, a.now()); hit {
+	if ok, hit := a.members.Get(key, a.now()); hit {
 		return ok, nil
 	}
 	if a.token == "" {
@@ -55,7 +55,7 @@ func (a *Adapter) isMember(ctx context.Context, guild, user string) (bool, error
 	}
 	member := err == nil
 	now := a.now()
-	a.members.put(key, member, now.Add(a.memberTTL))
+	a.members.Put(key, member, now.Add(a.memberTTL))
 	return member, nil
 }
 

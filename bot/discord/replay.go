@@ -67,5 +67,5 @@ func (a *Adapter) claimID(ctx context.Context, key string, ttl time.Duration) (b
 		return a.claim(ctx, key, ttl)
 	}
 	now := a.now()
-	return a.seen.add(key, struct{}{}, now, now.Add(ttl)), nil
+	return a.seen.Add(key, struct{}{}, now, now.Add(ttl)), nil
 }

@@ -55,7 +55,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 		// in one process) must not both see "not posted yet".
 		unlock := a.keys.lock(m.Key)
 		defer unlock()
-		if prev, ok := a.posted.get(m.Key, a.opts.Now()); ok {
+		if prev, ok := a.posted.Get(m.Key, a.opts.Now()); ok {
 			if prev.done {
 				a.log.Info("slack: post already delivered, skipping", "key", m.Key, "ts", prev.ts)
 				return nil
@@ -73,7 +73,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 			// messages are kept only where a retry must continue them.
 			saved.top, saved.thread = nil, nil
 		}
-		a.posted.put(m.Key, saved, a.opts.Now().Add(postKeyTTL))
+		a.posted.Put(m.Key, saved, a.opts.Now().Add(postKeyTTL))
 	}
 	if st.top == nil {
 		ms := a.mentionsFor(ctx, teamOf(m.Workspace), m.Reply, true)

@@ -61,7 +61,7 @@ func (a *Adapter) claim(ctx context.Context, key string, ttl time.Duration) (boo
 		return a.opts.Claim(ctx, key, ttl)
 	}
 	now := a.opts.Now()
-	return a.seen.add(key, struct{}{}, now, now.Add(ttl)), nil
+	return a.seen.Add(key, struct{}{}, now, now.Add(ttl)), nil
 }
 
 // signatureKey is the replay key of a verified request: its signature,

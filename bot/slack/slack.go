@@ -19,6 +19,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 )
 
 var _ bot.Poster = (*Adapter)(nil)
@@ -82,9 +83,9 @@ type Adapter struct {
 	client *slack.Client
 	api    webAPI
 
-	users    *ttlCache[userFacts] // (team,user) -> users.info's answer
-	seen     *ttlCache[struct{}]  // Socket Mode envelope ids and event ids
-	posted   *ttlCache[postState]
+	users    *ttlcache.Cache[userFacts] // (team,user) -> users.info's answer
+	seen     *ttlcache.Cache[struct{}]  // Socket Mode envelope ids and event ids
+	posted   *ttlcache.Cache[postState]
 	keys     keyLocks // one Post per Key at a time
 	pacer    pacer
 	inflight sync.WaitGroup // follow-ups still running after a response
@@ -145,9 +146,9 @@ func New(opts Options) (*Adapter, error) {
 		log:    opts.Logger.With("platform", "slack"),
 		client: client,
 		api:    client,
-		users:  newTTLCache[userFacts](10000),
-		seen:   newTTLCache[struct{}](10000),
-		posted: newTTLCache[postState](10000),
+		users:  ttlcache.New[userFacts](10000),
+		seen:   ttlcache.New[struct{}](10000),
+		posted: ttlcache.New[postState](10000),
 		pacer:  pacer{next: map[string]time.Time{}},
 	}, nil
 }
@@ -194,7 +195,7 @@ func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 // dropping a command.
 func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) bool {
 	now := a.opts.Now()
-	if !a.seen.add(key, struct{}{}, now, now.Add(ttl)) {
+	if !a.seen.Add(key, struct{}{}, now, now.Add(ttl)) {
 		return false
 	}
 	if a.opts.Claim == nil {

@@ -37,7 +37,7 @@ func (a *Adapter) user(ctx context.Context, team, user string) userFacts {
 	}
 	key := team + "/" + user
 	now := a.opts.Now()
-	if v, ok := a.users.get(key, now); ok {
+	if v, ok := a.users.Get(key, now); ok {
 		return v
 	}
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
@@ -45,7 +45,7 @@ func (a *Adapter) user(ctx context.Context, team, user string) userFacts {
 	u, err := a.api.GetUserInfoContext(ctx, user)
 	if err != nil {
 		a.log.Warn("slack: users.info failed, treating user as not admin and unnamed", "team", team, "user", user, "err", err)
-		a.users.put(key, userFacts{}, now.Add(lookupFailureTTL))
+		a.users.Put(key, userFacts{}, now.Add(lookupFailureTTL))
 		return userFacts{}
 	}
 	f := userFacts{admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner}
@@ -56,7 +56,7 @@ func (a *Adapter) user(ctx context.Context, team, user string) userFacts {
 			break
 		}
 	}
-	a.users.put(key, f, now.Add(a.opts.AdminCacheTTL))
+	a.users.Put(key, f, now.Add(a.opts.AdminCacheTTL))
 	return f
 }
 

@@ -33,7 +33,7 @@ func (a *Adapter) learnName(ws, aad, name string) {
 	if aad == "" || strings.TrimSpace(name) == "" {
 		return
 	}
-	a.names.put(ws+"/"+aad, strings.TrimSpace(name), a.now().Add(nameTTL))
+	a.names.Put(ws+"/"+aad, strings.TrimSpace(name), a.now().Add(nameTTL))
 }
 
 // lookupMember asks the Connector about one member of a conversation.
@@ -66,7 +66,7 @@ func (a *Adapter) userNames(ctx context.Context, ws, serviceURL, conv string, r 
 	ctx, cancel := context.WithTimeout(ctx, lookupBudget)
 	defer cancel()
 	for id := range ids {
-		if n, ok := a.names.get(ws+"/"+id, a.now()); ok {
+		if n, ok := a.names.Get(ws+"/"+id, a.now()); ok {
 			if n != "" {
 				names[id] = n
 			}
@@ -83,10 +83,10 @@ func (a *Adapter) userNames(ctx context.Context, ws, serviceURL, conv string, r 
 			name := strings.TrimSpace(m.Name)
 			if err != nil || name == "" {
 				a.log.Debug("teams: member name look-up failed", "workspace", ws, "user", id, "err", err)
-				a.names.put(ws+"/"+id, "", a.now().Add(nameFailureTTL))
+				a.names.Put(ws+"/"+id, "", a.now().Add(nameFailureTTL))
 				return
 			}
-			a.names.put(ws+"/"+id, name, a.now().Add(nameTTL))
+			a.names.Put(ws+"/"+id, name, a.now().Add(nameTTL))
 			mu.Lock()
 			names[id] = name
 			mu.Unlock()
@@ -107,7 +107,7 @@ func (a *Adapter) mentionedUser(ctx context.Context, ws, serviceURL, conv string
 		return bot.User(who.AADObjectID)
 	}
 	key := ws + "/" + who.ID
-	if aad, ok := a.members.get(key, a.now()); ok && aad != "" {
+	if aad, ok := a.members.Get(key, a.now()); ok && aad != "" {
 		return bot.User(aad)
 	}
 	ctx, cancel := context.WithTimeout(ctx, lookupBudget)
@@ -117,7 +117,7 @@ func (a *Adapter) mentionedUser(ctx context.Context, ws, serviceURL, conv string
 		a.log.Warn("teams: cannot resolve a mentioned user", "workspace", ws, "user", who.ID, "err", err)
 		return "<@?>"
 	}
-	a.members.put(key, m.AADObjectID, a.now().Add(nameTTL))
+	a.members.Put(key, m.AADObjectID, a.now().Add(nameTTL))
 	a.learnName(ws, m.AADObjectID, first(m.Name, who.Name))
 	return bot.User(m.AADObjectID)
 }

@@ -101,7 +101,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 		// Two concurrent Posts of one Key must not both see "not posted".
 		unlock := a.keys.lock(m.Key)
 		defer unlock()
-		if prev, ok := a.posted.get(m.Key, a.now()); ok {
+		if prev, ok := a.posted.Get(m.Key, a.now()); ok {
 			if prev.done {
 				a.log.Info("teams: post already delivered, skipping", "key", m.Key)
 				return nil
@@ -111,7 +111,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 	}
 	save := func() {
 		if m.Key != "" {
-			a.posted.put(m.Key, st, a.now().Add(postKeyTTL))
+			a.posted.Put(m.Key, st, a.now().Add(postKeyTTL))
 		}
 	}
 	if st.conv == "" {
@@ -161,7 +161,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 // time, finds) the 1:1 chat between the bot and a user.
 func (a *Adapter) dmConversation(ctx context.Context, ws, serviceURL, user string) (string, error) {
 	key := ws + "/" + user
-	if id, ok := a.dms.get(key, a.now()); ok {
+	if id, ok := a.dms.Get(key, a.now()); ok {
 		return id, nil
 	}
 	tenant := tenantOf(ws)
@@ -182,7 +182,7 @@ func (a *Adapter) dmConversation(ctx context.Context, ws, serviceURL, user strin
 	if res.ID == "" {
 		return "", fmt.Errorf("teams: open a 1:1 chat with %s: no conversation id in the answer", user)
 	}
-	a.dms.put(key, res.ID, a.now().Add(dmTTL))
+	a.dms.Put(key, res.ID, a.now().Add(dmTTL))
 	return res.ID, nil
 }
 

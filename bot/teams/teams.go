@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 )
 
 // Defaults for Options, as Microsoft publishes them.
@@ -102,12 +103,12 @@ type Adapter struct {
 	auth *verifier
 	conn *connector
 
-	seen    *ttlCache[struct{}]  // activity ids already run
-	posted  *ttlCache[postState] // Message.Key -> how far its post got
-	keys    keyLocks             // one Post per Key at a time
-	names   *ttlCache[string]    // ws/aad id -> display name ("" = unknown)
-	members *ttlCache[string]    // ws/Teams user id -> aad object id
-	dms     *ttlCache[string]    // ws/aad id -> 1:1 conversation id
+	seen    *ttlcache.Cache[struct{}]  // activity ids already run
+	posted  *ttlcache.Cache[postState] // Message.Key -> how far its post got
+	keys    keyLocks                   // one Post per Key at a time
+	names   *ttlcache.Cache[string]    // ws/aad id -> display name ("" = unknown)
+	members *ttlcache.Cache[string]    // ws/Teams user id -> aad object id
+	dms     *ttlcache.Cache[string]    // ws/aad id -> 1:1 conversation id
 
 	urlMu sync.Mutex
 	wsURL map[string]string // workspace -> its latest verified service URL
@@ -160,11 +161,11 @@ func New(opts Options) (*Adapter, error) {
 		opts:    opts,
 		log:     opts.Logger.With("platform", "teams"),
 		now:     opts.Now,
-		seen:    newTTLCache[struct{}](10000),
-		posted:  newTTLCache[postState](10000),
-		names:   newTTLCache[string](10000),
-		members: newTTLCache[string](10000),
-		dms:     newTTLCache[string](10000),
+		seen:    ttlcache.New[struct{}](10000),
+		posted:  ttlcache.New[postState](10000),
+		names:   ttlcache.New[string](10000),
+		members: ttlcache.New[string](10000),
+		dms:     ttlcache.New[string](10000),
 		wsURL:   map[string]string{},
 	}
 	a.auth = newVerifier(opts, a.log)
@@ -218,7 +219,7 @@ func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 // dropping a command.
 func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) bool {
 	now := a.now()
-	if !a.seen.add(key, struct{}{}, now, now.Add(ttl)) {
+	if !a.seen.Add(key, struct{}{}, now, now.Add(ttl)) {
 		return false
 	}
 	if a.opts.Claim == nil {

@@ -1,29 +1,34 @@
-package slack
+// Package ttlcache is the small bounded, expiring map the platform
+// adapters keep per process: user look-ups, seen request ids, post
+// progress.
+package ttlcache
 
 import (
 	"sync"
 	"time"
 )
 
-// ttlCache is a small bounded map whose entries expire. When full it
+// Cache is a small bounded map whose entries expire. When full it
 // drops the entry closest to expiry (an expired one, if any), so memory
 // stays bounded under any load.
-type ttlCache[V any] struct {
+type Cache[V any] struct {
 	mu  sync.Mutex
 	max int
-	m   map[string]ttlEntry[V]
+	m   map[string]entry[V]
 }
 
-type ttlEntry[V any] struct {
+type entry[V any] struct {
 	v   V
 	exp time.Time
 }
 
-func newTTLCache[V any](max int) *ttlCache[V] {
-	return &ttlCache[V]{max: max, m: map[string]ttlEntry[V]{}}
+// New returns a Cache that holds at most max entries.
+func New[V any](max int) *Cache[V] {
+	return &Cache[V]{max: max, m: map[string]entry[V]{}}
 }
 
-func (c *ttlCache[V]) get(k string, now time.Time) (V, bool) {
+// Get returns k's value while it has not expired at now.
+func (c *Cache[V]) Get(k string, now time.Time) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[k]
@@ -34,15 +39,16 @@ func (c *ttlCache[V]) get(k string, now time.Time) (V, bool) {
 	return e.v, true
 }
 
-func (c *ttlCache[V]) put(k string, v V, exp time.Time) {
+// Put stores v under k until exp.
+func (c *Cache[V]) Put(k string, v V, exp time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.putLocked(k, v, exp)
 }
 
-// add stores k unless a live entry exists, and reports whether it did:
+// Add stores k unless a live entry exists, and reports whether it did:
 // the check-and-set that deduplication needs.
-func (c *ttlCache[V]) add(k string, v V, now, exp time.Time) bool {
+func (c *Cache[V]) Add(k string, v V, now, exp time.Time) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.m[k]; ok && now.Before(e.exp) {
@@ -52,16 +58,16 @@ func (c *ttlCache[V]) add(k string, v V, now, exp time.Time) bool {
 	return true
 }
 
-func (c *ttlCache[V]) putLocked(k string, v V, exp time.Time) {
+func (c *Cache[V]) putLocked(k string, v V, exp time.Time) {
 	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
 		c.evictLocked()
 	}
-	c.m[k] = ttlEntry[V]{v: v, exp: exp}
+	c.m[k] = entry[V]{v: v, exp: exp}
 }
 
 // evictLocked drops the entry closest to expiry. It is O(n), but only
 // runs when the cache is full, which normal traffic never reaches.
-func (c *ttlCache[V]) evictLocked() {
+func (c *Cache[V]) evictLocked() {
 	var victim string
 	var first time.Time
 	for k, e := range c.m {
