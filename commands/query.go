@@ -70,70 +70,87 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	v := h.clock(c, &w)
 	filter := c.arg("filter")
+	// One read of every target: a filter picks from them, and each
+	// objective's heading shows its real roll-up, not the selection's.
+	all, err := h.store.Targets(ctx, w.ID)
+	if err != nil {
+		return bot.Reply{}, storeErr("list targets", err)
+	}
+	live := framework.Live(all)
 	// The word for targets: the imported frameworks' own, when they agree.
 	word := h.commonTargetLabel(w.Frameworks)
 	words := word + "s"
 	var ts []framework.Target
 	var heading, empty string
 	var graded *framework.Framework // a framework listed whole, whose score to show
+	pick := func(from []framework.Target, keep func(*framework.Target) bool) []framework.Target {
+		var out []framework.Target
+		for i := range from {
+			if keep(&from[i]) {
+				out = append(out, from[i])
+			}
+		}
+		return out
+	}
 	switch lower := strings.ToLower(filter); {
 	case lower == "":
 		heading, empty = "All "+words, "no "+words+" here yet: an admin can import a framework with `/target import <framework-id>`"
-		ts, err = h.filterTargets(ctx, w.ID, func(*framework.Target) bool { return true })
+		ts = live
 	case lower == "overdue":
 		heading, empty = "Overdue "+words, "nothing is overdue 🎉 `/target list` shows every "+word
-		// Due holds open, live targets only; yesterday is the last overdue day.
-		today := framework.Today(c.now, v.Loc)
-		ts, err = h.store.Due(ctx, w.ID, "", today.AddDays(-1))
+		ts = pick(live, func(t *framework.Target) bool { return framework.Overdue(t, c.now, v.Loc) })
+	case lower == "due-soon" || lower == "duesoon" || lower == "due_soon":
+		heading, empty = capital(words)+fmt.Sprintf(" due in the next %d days", framework.DueSoonDays), fmt.Sprintf("nothing open is due in the next %d days", framework.DueSoonDays)
+		ts = pick(live, func(t *framework.Target) bool { return framework.DueSoon(t, c.now, v.Loc) })
 	case lower == "mine" || lower == "me":
 		heading = "Your " + words
 		empty = "no " + words + " are assigned to you: ask an admin to run `/target assign <target> @you`, or see `/target list`"
 		// A request with no user (never from a real platform) owns
 		// nothing, rather than every unowned target.
-		ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Owner != "" && t.Owner == c.req.User })
+		ts = pick(live, func(t *framework.Target) bool { return t.Owner != "" && t.Owner == c.req.User })
+	case lower == "unassigned":
+		heading, empty = capital(words)+" with no owner", "every "+word+" has an owner 🎉"
+		ts = pick(live, func(t *framework.Target) bool { return t.Owner == "" })
 	case lower == "at-risk" || lower == "atrisk" || lower == "at_risk":
 		heading, empty = capital(words)+" at risk or off track", "no "+word+" is at risk or off track 🎉"
-		ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool {
-			return t.Status == framework.AtRisk || t.Status == framework.OffTrack
-		})
+		ts = pick(live, func(t *framework.Target) bool { return t.Status == framework.AtRisk || t.Status == framework.OffTrack })
+	case lower == "done" || lower == "not-started" || lower == "notstarted" || lower == "not_started":
+		st := framework.Done
+		if lower != "done" {
+			st = framework.NotStarted
+		}
+		heading, empty = capital(words)+" "+string(st), "no "+word+" is "+string(st)
+		ts = pick(live, func(t *framework.Target) bool { return t.Status == st })
+	case lower == "archived":
+		heading, empty = "Archived "+words, "no "+word+" is archived"
+		ts = pick(all, func(t *framework.Target) bool { return t.Archived })
 	default:
 		if user, ok := parseMention(filter); ok {
 			heading = capital(words) + " owned by " + bot.User(user)
 			empty = bot.User(user) + " owns no " + words + ": an admin can run `/target assign <target> " + filter + "`"
-			ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Owner == user })
+			ts = pick(live, func(t *framework.Target) bool { return t.Owner == user })
 			break
 		}
 		if !strings.Contains(filter, "/") && w.Imported(lower) {
 			words = h.targetLabel(lower) + "s"
 			heading, empty = capital(words)+" of "+lower, "framework "+code(lower)+" has no "+words+" here"
-			ts, err = h.filterTargets(ctx, w.ID, func(t *framework.Target) bool { return t.Framework == lower })
+			ts = pick(live, func(t *framework.Target) bool { return t.Framework == lower })
 			if f := h.framework(lower); f != nil && f.Grading != nil {
 				graded = f
 			}
 			break
 		}
-		all, lerr := h.store.Targets(ctx, w.ID)
-		if lerr != nil {
-			return bot.Reply{}, storeErr("load targets", lerr)
-		}
 		o, oerr := h.resolveObjective(&w, all, filter)
 		if oerr != nil {
 			if framework.ErrorCode(oerr) == framework.ENOTFOUND {
-				return bot.Reply{}, usageError("list", "objective", framework.ErrorMessage(oerr))
+				return bot.Reply{}, usageError("list", "objective", listFilterHint(filter, framework.ErrorMessage(oerr)))
 			}
 			return bot.Reply{}, oerr
 		}
 		words = h.targetLabel(o.Framework) + "s"
 		heading = capital(words) + " of " + o.String()
 		empty = h.objectiveLabel(o.Framework) + " " + code(o.String()) + " has no " + words + ": an admin can add one with " + code("/target add "+o.String()+" <code> <title>")
-		for _, t := range framework.Live(all) {
-			if t.Framework == o.Framework && t.Objective == o.Code {
-				ts = append(ts, t)
-			}
-		}
-	}
-	if err != nil {
-		return bot.Reply{}, storeErr("list targets", err)
+		ts = pick(live, func(t *framework.Target) bool { return t.Framework == o.Framework && t.Objective == o.Code })
 	}
 	if len(ts) == 0 {
 		return ephemeral(empty), nil
@@ -144,12 +161,35 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	framework.SortTargets(ts)
 	shown := ts[:min(len(ts), maxListed)]
-	blocks := append([]bot.Block{head}, h.groupBlocks(v, shown)...)
+	blocks := append([]bot.Block{head}, h.groupBlocks(v, shown, live)...)
 	if hidden := len(ts) - len(shown); hidden > 0 {
 		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("…%s not shown: narrow the list with %s, %s or %s",
 			plural(hidden, "more "+word), code("/target list <objective>"), code("/target list mine"), code("/target list overdue"))})
 	}
 	return bot.Reply{Ephemeral: true, Blocks: blocks}, nil
+}
+
+// listFilters are the words list takes besides objectives, frameworks
+// and @users, for the hint when a filter is none of them.
+var listFilters = []string{"mine", "overdue", "at-risk", "due-soon", "done", "not-started", "unassigned", "archived"}
+
+// listFilterHint improves "unknown objective" for a filter that was
+// probably meant as something else: a user without its @, or a
+// misspelt filter word.
+func listFilterHint(filter, msg string) string {
+	best, bestD := "", 3
+	for _, f := range listFilters {
+		if d := editDistance(strings.ToLower(filter), f); d < bestD {
+			best, bestD = f, d
+		}
+	}
+	switch {
+	case best != "":
+		return msg + ". Did you mean " + code("/target list "+best) + "?"
+	case validUserID(filter) && !strings.ContainsAny(filter, "./") && !isNumberish(filter):
+		return msg + ". To list someone's, write " + code("/target list @"+short(filter, 40))
+	}
+	return msg
 }
 
 // scoreLine is a graded framework's score in the current cycle, and
@@ -191,19 +231,4 @@ func capital(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// filterTargets returns the workspace's live targets that keep accepts.
-func (h *Handler) filterTargets(ctx context.Context, ws string, keep func(*framework.Target) bool) ([]framework.Target, error) {
-	all, err := h.store.Targets(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	var out []framework.Target
-	for i := range all {
-		if all[i].Live() && keep(&all[i]) {
-			out = append(out, all[i])
-		}
-	}
-	return out, nil
 }

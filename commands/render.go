@@ -24,14 +24,24 @@ func announce(msg string, blocks ...bot.Block) bot.Reply {
 	return bot.Reply{Blocks: append([]bot.Block{{Text: msg}}, blocks...)}
 }
 
-// groupBlocks renders targets as one Block per objective, with the
-// objective's roll-up in its title and colour. A block holds every
+// groupBlocks renders targets ts as one Block per objective, with the
+// objective's roll-up over all (the workspace's live targets) in its
+// title and colour. A block holds every
 // target of its objective, however many: the adapter splits what does
 // not fit in one message.
-func (h *Handler) groupBlocks(v view.Clock, ts []framework.Target) []bot.Block {
+func (h *Handler) groupBlocks(v view.Clock, ts, all []framework.Target) []bot.Block {
 	var blocks []bot.Block
 	framework.SortTargets(ts)
-	for _, r := range framework.Rollups(ts) {
+	shown := map[string]bool{}
+	for i := range ts {
+		shown[framework.Ref(ts[i].Framework, ts[i].Objective)] = true
+	}
+	// Each heading is its objective's real roll-up, over all of its live
+	// targets, however few of them the list shows.
+	for _, r := range framework.Rollups(all) {
+		if !shown[framework.Ref(r.Framework, r.Objective)] {
+			continue
+		}
 		title := framework.Ref(r.Framework, r.Objective)
 		if ot := h.objectiveTitle(r.Framework, r.Objective); ot != "" {
 			title += " " + view.Title(ot, 80)

@@ -69,6 +69,9 @@ options:
 				return u, err
 			}
 		default:
+			if hint := misread(a, i, a.at(0)); hint != "" {
+				return u, framework.FieldErrorf("note", "%s", hint)
+			}
 			u.note = a.from(i)
 			break options
 		}
@@ -176,6 +179,10 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	text := fmt.Sprintf("%s updated %s\n%s · %s", bot.User(c.req.User), targetHeadline(&t), view.ProgressBar(t.Progress), view.Status(t.Status))
 	if ua.note != "" {
 		text += "\n" + view.Note(ua.note)
+	}
+	if t.Progress == 100 && t.Status != framework.Done {
+		// 100% is not done by itself: the owner may still be checking.
+		text += "\nAt 100%: if it is finished, " + code("/target update "+t.Ref()+" done") + " marks it done"
 	}
 	return bot.Reply{Blocks: []bot.Block{{
 		Text:    text,

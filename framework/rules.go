@@ -15,6 +15,16 @@ func Overdue(t *Target, now time.Time, loc *time.Location) bool {
 	return t.Open() && t.Due.Before(Today(now, loc))
 }
 
+// DueSoonDays is how far ahead "due soon" looks, in days.
+const DueSoonDays = 14
+
+// DueSoon reports whether t is open and due today or in the next
+// DueSoonDays days, in loc: not overdue yet, but about to be.
+func DueSoon(t *Target, now time.Time, loc *time.Location) bool {
+	today := Today(now, loc)
+	return t.Open() && !t.Due.IsZero() && !t.Due.Before(today) && t.Due <= today.AddDays(DueSoonDays)
+}
+
 // Snoozed reports whether reminders for t are paused at now in loc.
 func Snoozed(t *Target, now time.Time, loc *time.Location) bool {
 	return !t.SnoozedUntil.IsZero() && Today(now, loc) < t.SnoozedUntil

@@ -208,3 +208,26 @@ func TestStoreChecks(t *testing.T) {
 		t.Errorf("CheckDone at 40%% = %v", err)
 	}
 }
+
+func TestNextStatus(t *testing.T) {
+	tests := []struct {
+		cur      Status
+		progress int
+		given    Status
+		want     Status
+	}{
+		{NotStarted, 10, "", OnTrack},
+		{NotStarted, 0, "", NotStarted},
+		{"", 100, "", OnTrack},
+		{"", 0, "", NotStarted},
+		{NotStarted, 40, AtRisk, AtRisk},
+		{AtRisk, 50, "", AtRisk},
+		{Done, 100, "", Done},
+		{OffTrack, 0, OnTrack, OnTrack},
+	}
+	for _, tt := range tests {
+		if got := NextStatus(tt.cur, tt.progress, tt.given); got != tt.want {
+			t.Errorf("NextStatus(%q, %d, %q) = %q, want %q", tt.cur, tt.progress, tt.given, got, tt.want)
+		}
+	}
+}

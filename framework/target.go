@@ -154,6 +154,23 @@ func CheckDone(ref string, progress int, status Status) error {
 	return nil
 }
 
+// NextStatus is the status an update leaves a target at: the one given,
+// else the current one, except that progress above 0 on a target not
+// started yet puts it on track. Logging "40%" on a new target means work
+// has started; leaving it "not-started" kept it in every overdue list.
+// Stores apply it inside their atomic write (the Redis script mirrors it).
+func NextStatus(cur Status, progress int, given Status) Status {
+	switch {
+	case given != "":
+		return given
+	case (cur == NotStarted || cur == "") && progress > 0:
+		return OnTrack
+	case cur == "":
+		return NotStarted
+	}
+	return cur
+}
+
 // CheckUpdate checks an update request's own values before a store
 // applies it: Progress is Unchanged or 0 to 100, Status is "" or a known
 // status. Its errors are ErrBadProgress and ErrBadStatus (EINVALID).

@@ -14,8 +14,7 @@ import (
 // platforms cap message size. The counts in the headline stay exact.
 const (
 	maxUpdatesListed = 50 // the newest updates a digest lists; it counts them all
-	dueSoonDays      = 14
-	escalateFrom     = 3 // unanswered reminders before admins hear of a target
+	escalateFrom     = 3  // unanswered reminders before admins hear of a target
 )
 
 // digestData is everything one digest shows.
@@ -70,8 +69,6 @@ type digestLists struct {
 
 func classify(d digestData) digestLists {
 	var l digestLists
-	today := framework.Today(d.At, d.Loc)
-	soon := today.AddDays(dueSoonDays)
 	for i := range d.Targets {
 		t := &d.Targets[i]
 		if !t.Open() {
@@ -81,7 +78,7 @@ func classify(d digestData) digestLists {
 		switch {
 		case overdue:
 			l.overdue = append(l.overdue, *t)
-		case !t.Due.IsZero() && !t.Due.Before(today) && t.Due <= soon:
+		case framework.DueSoon(t, d.At, d.Loc):
 			l.dueSoon = append(l.dueSoon, *t)
 		}
 		// A snooze is an answer: snoozed targets are listed with their
@@ -117,11 +114,11 @@ func renderDigest(d digestData) bot.Reply {
 	progress, byStatus := framework.Overall(d.Targets)
 	if d.UpdateCount == 0 && len(l.overdue) == 0 && len(l.dueSoon) == 0 {
 		return bot.Say(fmt.Sprintf("📊 %s: nothing new since %s: no updates, nothing overdue or due in the next %d days (%s, %d%% overall).",
-			bot.Bold("Digest"), sinceDay, dueSoonDays, view.Plural(len(d.Targets), word), progress), false)
+			bot.Bold("Digest"), sinceDay, framework.DueSoonDays, view.Plural(len(d.Targets), word), progress), false)
 	}
 
 	news := fmt.Sprintf("%s since %s · %d overdue · %d due in the next %d days",
-		view.Plural(d.UpdateCount, "update"), sinceDay, len(l.overdue), len(l.dueSoon), dueSoonDays)
+		view.Plural(d.UpdateCount, "update"), sinceDay, len(l.overdue), len(l.dueSoon), framework.DueSoonDays)
 	text := fmt.Sprintf("📊 %s: %s, %s overall\n%s\n%s", bot.Bold("Digest"), view.Plural(len(d.Targets), word), view.ProgressBar(progress), statusCounts(byStatus), news)
 	if n := len(l.escalated) + len(l.unowned); n > 0 {
 		verb := "need"
@@ -179,7 +176,7 @@ func renderDigest(d digestData) bot.Reply {
 		}))
 	}
 	if len(l.dueSoon) > 0 {
-		details = append(details, targetList(fmt.Sprintf("Due in the next %d days", dueSoonDays), view.Warning, l.dueSoon, func(t *framework.Target) string {
+		details = append(details, targetList(fmt.Sprintf("Due in the next %d days", framework.DueSoonDays), view.Warning, l.dueSoon, func(t *framework.Target) string {
 			return fmt.Sprintf("due %s, %s, %d%%", t.Due, ownerOf(t), t.Progress)
 		}))
 	}

@@ -43,9 +43,7 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 		if u.Progress == framework.Unchanged {
 			u.Progress = old.Progress
 		}
-		if u.Status == "" {
-			u.Status = old.Status
-		}
+		u.Status = framework.NextStatus(old.Status, u.Progress, u.Status)
 		if err := framework.CheckDone(u.Target, u.Progress, u.Status); err != nil {
 			return err
 		}

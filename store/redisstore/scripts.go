@@ -64,7 +64,10 @@ local ps = cur[2] or 'not-started'
 local p = ARGV[6]
 if p == '-1' then p = pp end
 local s = ARGV[7]
-if s == '' then s = ps end
+-- framework.NextStatus: progress above 0 on a target not started puts it on track.
+if s == '' then
+  if ps == 'not-started' and tonumber(p) > 0 then s = 'on-track' else s = ps end
+end
 if s == 'done' and p ~= '100' then return redis.error_reply('TBDONEBELOW100') end
 if ARGV[8] == '' and p == pp and s == ps then return redis.error_reply('TBNOCHANGE ' .. ps) end
 redis.call('HSET', KEYS[2], 'id', ARGV[1], 'target', ARGV[2], 'author', ARGV[3], 'time', ARGV[4],

@@ -75,6 +75,19 @@ func testAppendUpdate(t *testing.T, s store.Store) {
 		}
 	})
 
+	t.Run("progress with no status puts a target not started on track", func(t *testing.T) {
+		other := "eqs/1.1"
+		u, tg := mustAppend(t, s, ws, framework.Update{Target: other, Author: "U1", Time: at(36), Progress: 10})
+		if u.Status != framework.OnTrack || tg.Status != framework.OnTrack || u.PrevStatus != framework.NotStarted {
+			t.Fatalf("10%% on a not-started target = %+v, target %+v; want on-track", u, tg)
+		}
+		// A note alone leaves it as it is; 0% does not start it.
+		third := "eqs/1.10"
+		if u, _ := mustAppend(t, s, ws, framework.Update{Target: third, Author: "U1", Time: at(37), Progress: framework.Unchanged, Note: "kick-off booked"}); u.Status != framework.NotStarted {
+			t.Fatalf("a note started the target: %+v", u)
+		}
+	})
+
 	t.Run("a missing target is ENOTFOUND and stores nothing", func(t *testing.T) {
 		before, _, err := s.UpdatesSince(ctx, ws, time.Time{}, time.Time{}, 0)
 		if err != nil {
