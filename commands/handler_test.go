@@ -2,8 +2,10 @@ package commands
 
 import (
 	"github.com/targetbot/targetbot/bot"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
@@ -208,6 +210,22 @@ func TestHelpSummariesAreText(t *testing.T) {
 		r := e.ok(bob, text)
 		if !strings.Contains(bot.PlainText(r.Text()), `0 9 * * MON`) {
 			t.Errorf("%s loses the cron spec's asterisks: %s", text, bot.PlainText(r.Text()))
+		}
+	}
+}
+
+// Examples' dates are filled in from the clock, so none goes stale.
+func TestExamplesAt(t *testing.T) {
+	due, _ := LookupVerb("due")
+	snooze, _ := LookupVerb("snooze")
+	cycle, _ := LookupVerb("cycle")
+	for now, want := range map[time.Time][]string{
+		time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC): {"due eds/1.1 2027-03-31", "snooze eds/1.1 2026-12-28", "cycle start 2027/28"},
+		time.Date(2027, 2, 10, 9, 0, 0, 0, time.UTC):  {"due eds/1.1 2027-03-31", "snooze eds/1.1 2027-03-10", "cycle start 2027/28"},
+	} {
+		got := []string{due.ExamplesAt(now)[0], snooze.ExamplesAt(now)[2], cycle.ExamplesAt(now)[1]}
+		if !slices.Equal(got, want) {
+			t.Errorf("at %s: %q, want %q", now.Format("2006-01-02"), got, want)
 		}
 	}
 }

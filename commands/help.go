@@ -4,16 +4,17 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
 )
 
 // usage formats a verb's usage and examples for help and usage errors.
-func usage(v VerbInfo) string {
+func usage(v VerbInfo, now time.Time) string {
 	var b strings.Builder
 	b.WriteString(code("/target "+v.Usage) + "\n" + v.Summary + ". Who: " + v.Access + ".\nExamples:")
-	for _, e := range v.Examples {
+	for _, e := range v.ExamplesAt(now) {
 		b.WriteString("\n• " + code("/target "+e))
 	}
 	return b.String()
@@ -23,7 +24,7 @@ func usage(v VerbInfo) string {
 // the verb's usage.
 func usageError(verb, field, problem string) error {
 	v, _ := verbInfo(verb)
-	return &framework.Error{Code: framework.EINVALID, Field: field, Message: problem + "\n" + usage(v)}
+	return &framework.Error{Code: framework.EINVALID, Field: field, Message: problem + "\n" + usage(v, time.Now())}
 }
 
 // labelsNote says what each offered framework calls its objectives and
@@ -52,7 +53,7 @@ func (h *Handler) help(_ context.Context, c *call) (bot.Reply, error) {
 		if !ok {
 			return bot.Reply{}, framework.Errorf(framework.EINVALID, "there is no verb %s: see `/target help` for the list", code(short(name, 40)))
 		}
-		return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: "/target " + v.Name, Text: usage(v)}}}, nil
+		return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: "/target " + v.Name, Text: usage(v, c.now)}}}, nil
 	}
 	var b strings.Builder
 	b.WriteString("Track your team's targets. Use `/target <verb>`:")

@@ -277,7 +277,10 @@ func TestHelpExamplesRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range Verbs() {
-		for _, ex := range v.Examples {
+		for _, ex := range v.ExamplesAt(newEnv(t, fws).now) {
+			if strings.Contains(ex, "{") {
+				t.Errorf("example %q has a placeholder ExamplesAt does not fill", ex)
+			}
 			e := newEnv(t, fws)
 			e.digest = func(context.Context, string, string) error { return nil }
 			e.ok(adminUser, "import eds")

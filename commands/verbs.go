@@ -2,8 +2,11 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
@@ -74,11 +77,15 @@ type runFunc func(h *Handler, ctx context.Context, c *call) (bot.Reply, error)
 // its typed arguments and the code that runs it. Dispatch, help and the
 // adapters' command registration and forms all derive from this table.
 type VerbInfo struct {
-	Name     string
-	Usage    string   // the verb and its arguments, for example "update <target> [<n>%] [status] [note…]"
-	Summary  string   // one line saying what it does, in the declared markup (bot.PlainText for plain text)
-	Access   string   // who may run it: "anyone", "admin", or "admin or owner"
-	Examples []string // whole command lines without the leading /target
+	Name    string
+	Usage   string // the verb and its arguments, for example "update <target> [<n>%] [status] [note…]"
+	Summary string // one line saying what it does, in the declared markup (bot.PlainText for plain text)
+	Access  string // who may run it: "anyone", "admin", or "admin or owner"
+	// Examples are whole command lines without the leading /target. A
+	// date in one is written as a placeholder that ExamplesAt fills in,
+	// so no example goes stale: {due} (the end of this financial year),
+	// {later} (four weeks on) and {next-cycle} (next year's cycle name).
+	Examples []string
 	// Query verbs only read, and answer only the asker: a platform that
 	// must acknowledge before the answer is ready can do so privately.
 	Query bool
@@ -152,7 +159,7 @@ func verbTable() []VerbInfo {
 				{Name: "unassign", Kind: ArgFlag, Description: "Leave the target with no owner"},
 			}},
 		{Name: "due", Usage: "due <target> <YYYY-MM-DD|none>", Summary: "set or clear a target's due date", Access: "admin or owner",
-			Examples: []string{"due eds/1.1 2026-12-31", "due eds/1.1 none"}, run: (*Handler).due,
+			Examples: []string{"due eds/1.1 {due}", "due eds/1.1 none"}, run: (*Handler).due,
 			Args: []Arg{targetArg, {Name: "date", Kind: ArgDate, Required: true, Description: "YYYY-MM-DD, or none to clear it"}}},
 		{Name: "add", Usage: "add <objective> <code> <title…>", Summary: "add a custom target under an imported objective", Access: "admin",
 			Examples: []string{"add eds/2 2.5 Staff networks meet monthly", "add 2 2.5 Staff networks meet monthly"}, run: (*Handler).add,
@@ -187,14 +194,14 @@ func verbTable() []VerbInfo {
 		{Name: "undo", Usage: "undo", Summary: "withdraw your own last update, within 15 minutes of logging it", Access: "anyone",
 			Examples: []string{"undo"}, run: (*Handler).undo},
 		{Name: "snooze", Usage: "snooze <target> <7d|2w|YYYY-MM-DD|off> [reason…]", Summary: "pause overdue reminders for a target until a day", Access: "admin or owner",
-			Examples: []string{"snooze eds/1.1 7d", "snooze eds/1.1 2w waiting for board sign-off", "snooze eds/1.1 2026-12-01", "snooze eds/1.1 off"}, run: (*Handler).snooze,
+			Examples: []string{"snooze eds/1.1 7d", "snooze eds/1.1 2w waiting for board sign-off", "snooze eds/1.1 {later}", "snooze eds/1.1 off"}, run: (*Handler).snooze,
 			Args: []Arg{
 				targetArg,
 				{Name: "until", Kind: ArgText, Required: true, Description: "7d, 2w or YYYY-MM-DD, or off to end the snooze"},
 				{Name: "reason", Kind: ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
 			}},
 		{Name: "cycle", Usage: "cycle [start <YYYY/YY>]", Summary: "show the grading cycle, or close it and start the next", Access: "anyone to show, admin to start",
-			Examples: []string{"cycle", "cycle start 2027/28"}, run: (*Handler).cycleVerb,
+			Examples: []string{"cycle", "cycle start {next-cycle}"}, run: (*Handler).cycleVerb,
 			Args: []Arg{
 				{Name: "action", Kind: ArgChoice, Choices: []string{"start"}, Description: "start: close the current cycle and open the next"},
 				{Name: "cycle", Kind: ArgText, MaxLen: len("2026/27"), Description: "The new cycle, named after its financial year, like 2027/28"},
@@ -249,6 +256,24 @@ func Verbs() []VerbInfo {
 	out := make([]VerbInfo, len(vs))
 	for i := range vs {
 		out[i] = vs[i].export()
+	}
+	return out
+}
+
+// ExamplesAt is v's examples with their dates as of now (see Examples).
+func (v VerbInfo) ExamplesAt(now time.Time) []string {
+	next := now.AddDate(1, 0, 0)
+	if now.Month() < time.April {
+		next = now
+	}
+	r := strings.NewReplacer(
+		"{due}", fmt.Sprintf("%04d-03-31", next.Year()),
+		"{later}", now.AddDate(0, 0, 28).Format("2006-01-02"),
+		"{next-cycle}", framework.FinancialYear(now.AddDate(1, 0, 0)),
+	)
+	out := make([]string, len(v.Examples))
+	for i, e := range v.Examples {
+		out[i] = r.Replace(e)
 	}
 	return out
 }
