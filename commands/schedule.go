@@ -9,10 +9,9 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/reminders/cronspec"
 )
 
 // minSpecGap is the least time allowed between two runs of a digest or
@@ -25,18 +24,11 @@ const minSpecGap = time.Hour
 func parseSpec(spec string, loc *time.Location, now time.Time) (string, time.Time, error) {
 	spec = strings.Join(strings.Fields(spec), " ")
 	bad := func(why string) error {
-		return framework.FieldErrorf("cron", "%s is not a schedule: %s. Use five fields, minute hour day-of-month month day-of-week, for example `0 9 * * MON`", code(short(spec, 60)), why)
+		return framework.FieldErrorf("cron", "%s is not a schedule: %s. Use five fields, minute hour day-of-month month day-of-week, for example `0 9 * * MON` (Mondays at 09:00) or `30 8 * * MON-FRI` (weekdays at 08:30)", code(short(spec, 60)), why)
 	}
-	upper := strings.ToUpper(spec)
-	if strings.HasPrefix(upper, "TZ=") || strings.HasPrefix(upper, "CRON_TZ=") {
-		return "", time.Time{}, bad("the time zone comes from `/target timezone`")
-	}
-	if strings.HasPrefix(upper, "@EVERY") {
-		return "", time.Time{}, bad("`@every` would post too often")
-	}
-	sched, err := cron.ParseStandard("CRON_TZ=" + loc.String() + " " + spec)
+	sched, err := cronspec.Parse(spec, loc)
 	if err != nil {
-		return "", time.Time{}, bad(err.Error())
+		return "", time.Time{}, bad(specProblem(err))
 	}
 	next := sched.Next(now)
 	if next.IsZero() {
@@ -58,6 +50,34 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (string, time.Tim
 		prev = t
 	}
 	return spec, next.In(loc), nil
+}
+
+// specProblem says, in the bot's words, what cronspec found wrong.
+func specProblem(err error) string {
+	var e *cronspec.Error
+	if !errors.As(err, &e) {
+		return "it cannot be read"
+	}
+	switch e.Problem {
+	case cronspec.Fields:
+		return fmt.Sprintf("it has %s fields, not five", e.Value)
+	case cronspec.Unknown:
+		return fmt.Sprintf("%s is not a %s: use %s", code(short(e.Value, 20)), e.Field, strings.Join(cronspec.Names(e.Field), ", "))
+	case cronspec.Range:
+		return fmt.Sprintf("the %s %s is out of range: use %d to %d", e.Field, code(short(e.Value, 20)), e.Min, e.Max)
+	case cronspec.Syntax:
+		if e.Field == "" {
+			return "it is not a schedule targetbot knows"
+		}
+		return fmt.Sprintf("the %s %s cannot be read: write a number, a range like 1-5, a list like 1,15, or a step like */2", e.Field, code(short(e.Value, 20)))
+	case cronspec.Interval:
+		return "`@every` runs relative to when targetbot started, not at clock times"
+	case cronspec.Zone:
+		return "the time zone comes from `/target timezone`"
+	case cronspec.Never:
+		return "that date never comes"
+	}
+	return "it cannot be read"
 }
 
 // when formats a run time for people: "Mon 2 Mar 2026 at 09:00 GMT".

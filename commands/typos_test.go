@@ -92,3 +92,27 @@ func TestListFilters(t *testing.T) {
 	e.fail(bob, "list amy", framework.EINVALID, "objective", "To list someone's, write `/target list @amy`")
 	e.fail(bob, "list overdeu", framework.EINVALID, "objective", "Did you mean `/target list overdue`?")
 }
+
+// Cron mistakes are explained in the bot's words, with examples that
+// work, never the library's.
+func TestCronErrorsInPlainWords(t *testing.T) {
+	e := imported(t)
+	for text, want := range map[string]string{
+		"digest here 0 9 * * MONDAY": "`MONDAY` is not a day of week: use SUN, MON, TUE, WED, THU, FRI, SAT",
+		"reminders 0 25 * * *":       "the hour `25` is out of range: use 0 to 23",
+		"digest here 0 9 * *":        "it has 4 fields, not five",
+		"digest here 0 */0 * * *":    "the hour `*/0` cannot be read",
+		"digest here 0 9 30 FEB *":   "that date never comes",
+		"reminders @every 2h":        "`@every` runs relative to when targetbot started",
+	} {
+		r := e.as(adminUser, text)
+		if r.Code != framework.EINVALID || r.Field != "cron" || !strings.Contains(r.Text(), want) || !strings.Contains(r.Text(), "`30 8 * * MON-FRI` (weekdays at 08:30)") {
+			t.Errorf("%q = %s %s %q, want %q", text, r.Code, r.Field, r.Text(), want)
+		}
+		for _, leak := range []string{"strconv", "Atoi", "end of range", "above maximum", "failed to parse"} {
+			if strings.Contains(r.Text(), leak) {
+				t.Errorf("%q leaks library text %q: %s", text, leak, r.Text())
+			}
+		}
+	}
+}

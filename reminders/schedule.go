@@ -2,11 +2,10 @@ package reminders
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
-	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/reminders/cronspec"
 )
 
 // wallLayout is the local wall-clock form of a fire time in claim keys.
@@ -20,24 +19,10 @@ const wallLayout = "2006-01-02T15:04"
 // in that long (30 February) never fires.
 const maxLookback = 5 * 366 * 24 * time.Hour
 
-// parseSpec parses a five-field cron spec (or a descriptor such as
-// @weekly) in loc. A spec that names its own zone with CRON_TZ= or TZ=
-// keeps it. @every specs are refused: they fire relative to when a
-// process started, so no two replicas agree on their fire times.
+// parseSpec reads a stored cron spec in loc with cronspec, the reader
+// `/target digest here` and `/target reminders` checked it with.
 func parseSpec(spec string, loc *time.Location) (*cron.SpecSchedule, error) {
-	s, err := cron.ParseStandard(spec)
-	if err != nil {
-		return nil, framework.Errorf(framework.EINVALID, "cron spec `%s` is not valid (%v): use five fields, for example `0 9 * * MON`", spec, err)
-	}
-	ss, ok := s.(*cron.SpecSchedule)
-	if !ok {
-		return nil, framework.Errorf(framework.EINVALID, "cron spec `%s` fires at intervals, not at clock times: use five fields, for example `0 9 * * MON`", spec)
-	}
-	trimmed := strings.TrimSpace(spec)
-	if !strings.HasPrefix(trimmed, "CRON_TZ=") && !strings.HasPrefix(trimmed, "TZ=") {
-		ss.Location = loc
-	}
-	return ss, nil
+	return cronspec.Parse(spec, loc)
 }
 
 // latestFire returns the latest fire time of s at or before at, and
