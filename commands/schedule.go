@@ -225,10 +225,25 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	loc := w.Location(h.loc)
 	arg := c.arg("cron")
+	if strings.EqualFold(arg, framework.RemindersOff) {
+		if err := h.requireAdmin(c, "change the reminder schedule"); err != nil {
+			return bot.Reply{}, err
+		}
+		if w.ReminderSpec == framework.RemindersOff {
+			return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: overdue reminders are already off. `/target reminders default` turns them back on")
+		}
+		if err := h.store.SetReminderSpec(ctx, w.ID, framework.RemindersOff); err != nil {
+			return bot.Reply{}, storeErr("set reminder spec", err)
+		}
+		return announce(bot.User(c.req.User) + " turned overdue reminders off for this workspace: owners get no reminder DMs, and digests still list what is overdue. " + code("/target reminders default") + " turns them back on"), nil
+	}
 	if arg == "" {
 		spec := w.ReminderSpec
 		how := "set here"
-		if spec == "" {
+		switch spec {
+		case framework.RemindersOff:
+			return ephemeral("overdue reminders are off here: an admin can turn them on with " + code("/target reminders default") + " or " + code("/target reminders <cron>")), nil
+		case "":
 			spec, how = framework.DefaultReminderSpec, "the default"
 		}
 		_, next, err := parseSpec(spec, loc, c.now)

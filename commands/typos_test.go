@@ -116,3 +116,25 @@ func TestCronErrorsInPlainWords(t *testing.T) {
 		}
 	}
 }
+
+// `reminders off` stops reminder DMs; showing and `default` say so and
+// undo it; doing it twice changes nothing.
+func TestRemindersOff(t *testing.T) {
+	e := imported(t)
+	e.fail(bob, "reminders off", framework.EFORBIDDEN, "", "only an admin")
+	r := e.ok(adminUser, "reminders off")
+	if r.Ephemeral || !strings.Contains(r.Text(), "turned overdue reminders off") {
+		t.Errorf("reminders off = %+v", r)
+	}
+	if w, _ := e.st.Workspace(context.Background(), testWS); w.ReminderSpec != framework.RemindersOff {
+		t.Errorf("stored spec = %q", w.ReminderSpec)
+	}
+	e.fail(adminUser, "reminders off", framework.ECONFLICT, "", "already off")
+	if r := e.ok(bob, "reminders"); !strings.Contains(r.Text(), "overdue reminders are off here") {
+		t.Errorf("reminders = %s", r.Text())
+	}
+	e.ok(adminUser, "reminders default")
+	if w, _ := e.st.Workspace(context.Background(), testWS); w.ReminderSpec != "" {
+		t.Errorf("after default, spec = %q", w.ReminderSpec)
+	}
+}

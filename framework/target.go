@@ -89,7 +89,8 @@ type Workspace struct {
 	ID string `json:"id"`
 	// Timezone is an IANA name; "" means the bot's default.
 	Timezone string `json:"timezone,omitempty"`
-	// ReminderSpec is the overdue-reminder cron spec; "" means DefaultReminderSpec.
+	// ReminderSpec is the overdue-reminder cron spec; "" means
+	// DefaultReminderSpec, and RemindersOff means no reminders.
 	ReminderSpec string `json:"reminder_spec,omitempty"`
 	// Frameworks lists the ids of the imported frameworks, sorted.
 	Frameworks []string `json:"frameworks,omitempty"`
@@ -107,6 +108,8 @@ type Workspace struct {
 const (
 	DefaultDigestSpec   = "0 9 * * MON"
 	DefaultReminderSpec = "0 9 * * MON-FRI"
+	// RemindersOff is the ReminderSpec of a workspace that sends none.
+	RemindersOff = "off"
 )
 
 // Imported reports whether the workspace has imported the framework.

@@ -375,7 +375,10 @@ func (s *Scheduler) refresh(ctx context.Context) error {
 		}
 		loc := w.Location(s.opts.Location)
 		spec := w.ReminderSpec
-		if spec == "" {
+		switch spec {
+		case framework.RemindersOff:
+			continue
+		case "":
 			spec = framework.DefaultReminderSpec
 		}
 		cs, err := parseSpec(spec, loc)

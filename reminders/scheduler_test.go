@@ -500,3 +500,26 @@ func TestDigestCountsUpdatesBeyondTheList(t *testing.T) {
 		}
 	})
 }
+
+// A workspace whose reminders are off gets no reminder DMs; its digests
+// still run.
+func TestRemindersOffSendsNone(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB, *clock) store.Store) {
+		mon := london(t, 2026, 6, 15, 9, 1)
+		c := newClock(mon)
+		st := open(t, c)
+		seedWorkspace(t, st, ws, mon.AddDate(0, 0, -5))
+		patch(t, st, ws, "eqs/1.1", targetPatch{Owner: ptr("U1"), Due: dateP("2026-06-01")})
+		subscribe(t, st, ws, "C1", "0 9 * * MON", mon.AddDate(0, 0, -7))
+		if err := st.SetReminderSpec(background(), ws, framework.RemindersOff); err != nil {
+			t.Fatal(err)
+		}
+		rec := &recorder{}
+		if _, err := newScheduler(st, rec, c).RunDue(background(), mon); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.dms()) != 0 || len(rec.digests()) != 1 {
+			t.Errorf("with reminders off: %d DMs and %d digests, want 0 and 1", len(rec.dms()), len(rec.digests()))
+		}
+	})
+}
