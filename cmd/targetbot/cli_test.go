@@ -243,3 +243,27 @@ func TestHealthcheck(t *testing.T) {
 		t.Errorf("healthURL(:8080) = %s", got)
 	}
 }
+
+// Base URLs are https and bare; anything else is one line that says why.
+func TestBaseURL(t *testing.T) {
+	for in, want := range map[string]string{"https://bot.example.org": "https://bot.example.org", "https://bot.example.org/": "https://bot.example.org", " https://h:8443 ": "https://h:8443"} {
+		if got, err := baseURL("--url", in); err != nil || got != want {
+			t.Errorf("baseURL(%q) = %q, %v", in, got, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"http://bot.example.org":        "must start with https://",
+		"https://bot.example.org/slack": "bare base URL",
+		"https://bot.example.org/?x=1":  "bare base URL",
+		"https://u:p@bot.example.org":   "bare base URL",
+		"bot.example.org":               "is not a URL",
+	} {
+		if _, err := baseURL("--url", in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("baseURL(%q) err = %v, want %q", in, err, want)
+		}
+	}
+	m, _, _ := testMain(t, "", "")
+	if err := m.Run(context.Background(), []string{"slack", "manifest", "--url", "http://x.example.org"}); err == nil || !strings.Contains(err.Error(), "https://") {
+		t.Errorf("slack manifest with http: %v", err)
+	}
+}

@@ -181,7 +181,14 @@ func (m *Main) runSlack(_ context.Context, args []string) error {
 	if *url == "" && !*socket {
 		return errors.New("slack manifest needs --url BASE_URL (or --socket-mode), for example --url https://targetbot.example.org")
 	}
-	out, err := slack.Manifest(*url, *socket)
+	base := ""
+	if *url != "" {
+		var err error
+		if base, err = baseURL("--url", *url); err != nil {
+			return err
+		}
+	}
+	out, err := slack.Manifest(base, *socket)
 	if err != nil {
 		return err
 	}
