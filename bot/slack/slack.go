@@ -143,7 +143,7 @@ func New(opts Options) (*Adapter, error) {
 	client := slack.New(opts.BotToken, copts...)
 	return &Adapter{
 		opts:   opts,
-		log:    opts.Logger.With("platform", "slack"),
+		log:    opts.Logger,
 		client: client,
 		api:    client,
 		users:  ttlcache.New[userFacts](10000),

@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -455,4 +457,54 @@ func slackTexts(v any) string {
 	}
 	walk(v)
 	return b.String()
+}
+
+// serve logs each key once per line: the platform is bound by Main, and
+// an adapter must not add it again.
+func TestServeLogsEachKeyOnce(t *testing.T) {
+	m, _, _ := testMain(t, "bolt:"+t.TempDir()+"/t.db", "")
+	var logs syncBuffer
+	m.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	m.Now = time.Now
+	m.Config.Addr = "127.0.0.1:0"
+	m.Config.SlackSigningSecret = slackSecret
+	listening := make(chan string, 1)
+	m.OnListen = func(addr string) { listening <- addr }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, []string{"serve"}) }()
+	base := "http://" + <-listening
+	postSlack(t, base, slackForm("T1", "UADMIN", "help"), time.Now(), false)
+	cancel()
+	<-done
+	lines := 0
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if !strings.Contains(line, `"slack"`) {
+			continue
+		}
+		lines++
+		if n := strings.Count(line, `"platform":`); n > 1 {
+			t.Errorf("log line has %d platform keys: %s", n, line)
+		}
+	}
+	if lines == 0 {
+		t.Fatalf("no Slack log lines:\n%s", logs.String())
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
