@@ -134,10 +134,10 @@ func verbTable() []VerbInfo {
 			Examples: []string{"list", "list eds", "list eds/1", "list mine", "list overdue", "list due-soon", "list at-risk", "list unassigned", "list archived", "list @amy"}, Query: true, run: (*Handler).list,
 			Args: []Arg{{Name: "filter", Kind: ArgText, Description: "A framework, an objective, mine, overdue, due-soon, at-risk, done, unassigned, archived or @user"}}},
 		{Name: "show", Usage: "show <target>|<objective>", Summary: "a target's status, progress, grade, evidence and changes, or an objective and its targets", Access: "anyone",
-			Examples: []string{"show eds/1.1", "show 1.1", "show eds/1"}, Query: true, run: (*Handler).show,
+			Examples: []string{"show eds/1.1", "show eds/1"}, Query: true, run: (*Handler).show,
 			Args: []Arg{{Name: "target", Kind: ArgTarget, Required: true, Description: "A target such as eds/1.1, or an objective such as eds/1"}}},
 		{Name: "update", Usage: "update <target> [<n>%] [on-track|at-risk|off-track|done] [note…]", Summary: "log progress, a status or a note (at least one); `--` starts a note taken word for word", Access: "anyone",
-			Examples: []string{"update eds/1.1 40% on-track", "update 1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}, run: (*Handler).update,
+			Examples: []string{"update eds/1.1 40% on-track", "update eds/1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}, run: (*Handler).update,
 			Args: []Arg{
 				targetArg,
 				{Name: "progress", Kind: ArgInteger, Min: 0, Max: 100, Description: "Progress, 0 to 100 percent"},
@@ -162,7 +162,7 @@ func verbTable() []VerbInfo {
 			Examples: []string{"due eds/1.1 {due}", "due eds/1.1 none"}, run: (*Handler).due,
 			Args: []Arg{targetArg, {Name: "date", Kind: ArgDate, Required: true, Description: "YYYY-MM-DD, or none to clear it"}}},
 		{Name: "add", Usage: "add <objective> <code> <title…>", Summary: "add a custom target under an imported objective", Access: "admin",
-			Examples: []string{"add eds/2 2.5 Staff networks meet monthly", "add 2 2.5 Staff networks meet monthly"}, run: (*Handler).add,
+			Examples: []string{"add eds/2 2.5 Staff networks meet monthly"}, run: (*Handler).add,
 			Args: []Arg{
 				{Name: "objective", Kind: ArgObjective, Required: true, Description: "The objective, for example eds/1"},
 				{Name: "code", Kind: ArgText, Required: true, MaxLen: maxCode, Description: "The new target's code, for example 1.9"},
