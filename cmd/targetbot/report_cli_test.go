@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/targetbot/targetbot/commands/report/reporttest"
 )
 
 // reportSeed is the console session the report tests, and the README's
@@ -57,6 +59,19 @@ func TestReportCommand(t *testing.T) {
 		`<a href="https://example.org/eds/listening-events.pdf"`, `<svg role="img"`, "<title id=", "<desc id=", "Achieving")
 	if n := regexp.MustCompile(`<script|<link rel="stylesheet"|<img |@import|url\(`).FindAllString(string(page), -1); len(n) > 0 {
 		t.Errorf("the HTML report loads or runs something: %v", n)
+	}
+	// Chromium renders the file, it loads nothing, and axe finds nothing.
+	p := reporttest.Open(t, page)
+	mustContain(t, p.Text, "Domain 1: Commissioned or provided services", "Patients (service users) have required levels of access to the service",
+		"Developing", "Achieving", "Undeveloped", "Score: 3 of 33, undeveloped (8 outcomes ungraded)", "Listening events summary", "Progress over time")
+	if p.Charts != 4 || p.Titled != 4 || len(p.Links) != 1 {
+		t.Errorf("%d charts (%d titled), links %v: want the grade chart and one per domain, and the evidence link", p.Charts, p.Titled, p.Links)
+	}
+	if len(p.Requests) != 1 || len(p.Served) != 1 {
+		t.Errorf("the page made requests: %v", p.Requests)
+	}
+	for _, v := range p.Violations {
+		t.Errorf("axe: %s (%s)\n  %s", v.ID, v.Help, strings.Join(v.Nodes, "\n  "))
 	}
 
 	csv, err := runReportCmd(t, url, "--format", "csv")
