@@ -100,7 +100,7 @@ func summaryBlock(s *report.Section) bot.Block {
 	if n := len(s.Archived); n > 0 {
 		lines = append(lines, plural(n, "archived "+s.TargetLabel)+", listed apart in the full report")
 	}
-	return bot.Block{Title: bot.Escape(s.Name) + " (" + s.ID + ")", Text: strings.Join(lines, "\n"), Colour: colour}
+	return bot.Block{Title: code(s.ID) + " " + bot.Escape(s.Name), Text: strings.Join(lines, "\n"), Colour: colour}
 }
 
 // linkText is the line that leads to the full report: its link and the

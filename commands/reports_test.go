@@ -40,7 +40,7 @@ func TestReportVerbSummaryAndLink(t *testing.T) {
 	r := e.ok(amy, "report")
 	text := r.Text()
 	for _, want := range []string{
-		"Report for 2026/27", "NHS Equality Delivery System 2022 (EDS 2022) (eds-2022)",
+		"Report for 2026/27", "`eds-2022` NHS Equality Delivery System 2022 (EDS 2022)",
 		"Score 3 of 33, 🟥 undeveloped (8 outcomes ungraded)", "11 outcomes", "🟢 1 on-track", "⚠️ 1 overdue",
 		"Grades: 🟥 undeveloped 1 · 🟧 developing 1 · 🟩 achieving 1 · 🟪 excelling 0 · ⬜ unrated 8",
 		"Open the full report", "https://targetbot.example.org/reports/TOKEN?format=csv", "until 23 December 2026",
