@@ -3,6 +3,10 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: test lint bench fuzz build
 
+# The HTML report's browser test runs axe-core from here; .ci/run installs
+# it (npm install --prefix .ci axe-core). Set it to use another copy.
+export TARGETBOT_AXE_JS ?= $(CURDIR)/.ci/node_modules/axe-core/axe.min.js
+
 test: lint
 	go test -race -count=1 ./...
 
@@ -17,7 +21,8 @@ build:
 
 # Benchmarks behind docs/PERFORMANCE.md.
 bench:
-	go test -run='^$$' -bench=. -benchmem -benchtime=2000x ./store/... ./commands/...
+	go test -run='^$$' -bench=. -benchmem -benchtime=2000x ./store/... ./commands
+	go test -run='^$$' -bench=Report -benchmem -benchtime=3x ./commands/report
 	go test -run='^$$' -bench=. -benchmem -benchtime=10x ./reminders/...
 	go test -run='^$$' -bench=. -benchtime=5s ./cmd/...
 

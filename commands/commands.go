@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/report"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
 )
@@ -34,6 +35,18 @@ type Options struct {
 	// would, and marks the channel digested. `digest now` uses it. nil
 	// means digests are unavailable, and the verb says so.
 	PostDigest func(ctx context.Context, ws, channel string) error
+	// ReportLink signs a link to the full report that l grants and
+	// returns its URL. nil means the deployment serves no report links
+	// (it has no public URL or no link secret), and `report` says how
+	// to enable them.
+	ReportLink func(l report.Link) (string, error)
+	// InlineReports makes `report` answer with the whole report, in
+	// Markdown, instead of a summary and a link: for the console, which
+	// has no web server to link to.
+	InlineReports bool
+	// Version is the running targetbot's version, which reports name as
+	// what made them.
+	Version string
 }
 
 // Handler runs commands. It is safe for concurrent use.
@@ -46,6 +59,9 @@ type Handler struct {
 	log        *slog.Logger
 	timeout    time.Duration
 	postDigest func(ctx context.Context, ws, channel string) error
+	reportLink func(report.Link) (string, error)
+	inline     bool
+	version    string
 }
 
 var (
@@ -64,6 +80,9 @@ func New(opts Options) *Handler {
 		log:        opts.Logger,
 		timeout:    opts.Timeout,
 		postDigest: opts.PostDigest,
+		reportLink: opts.ReportLink,
+		inline:     opts.InlineReports,
+		version:    opts.Version,
 	}
 	for _, a := range opts.Admins {
 		if a = strings.TrimSpace(a); a != "" {
@@ -81,6 +100,9 @@ func New(opts Options) *Handler {
 	}
 	if h.timeout <= 0 {
 		h.timeout = 5 * time.Second
+	}
+	if h.version == "" {
+		h.version = "dev"
 	}
 	return h
 }

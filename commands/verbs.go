@@ -206,6 +206,14 @@ func verbTable() []VerbInfo {
 				{Name: "action", Kind: ArgChoice, Choices: []string{"start"}, Description: "start: close the current cycle and open the next"},
 				{Name: "cycle", Kind: ArgText, MaxLen: len("2026/27"), Description: "The new cycle, named after its financial year, like 2027/28"},
 			}},
+		{Name: "report", Usage: "report [<framework-id>] [<cycle>]", Summary: "the score, band and counts of a grading cycle, with a link to the full report to publish", Access: "anyone",
+			Examples: []string{"report", "report eds", "report eds 2026/27"}, Query: true, run: (*Handler).reportVerb,
+			Args: []Arg{
+				{Name: "framework", Kind: ArgFramework, Description: "A framework id, such as eds-2022; every imported framework when left out"},
+				// No MaxLen: any cycle name but the workspace's own is refused
+				// by name, so a length limit would add nothing.
+				{Name: "cycle", Kind: ArgText, Description: "A grading cycle, such as 2025/26; the current one when left out"},
+			}},
 		{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default `0 9 * * MON`), stop them, or post one now", Access: "admin",
 			Examples: []string{"digest here", "digest here 0 8 * * MON-FRI", "digest off", "digest now"}, run: (*Handler).digestVerb,
 			Args: []Arg{

@@ -3,10 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/targetbot/targetbot/bot/teams"
+	"github.com/targetbot/targetbot/commands/report"
 )
 
 // Config is targetbot's configuration: environment variables, overridden
@@ -35,6 +37,9 @@ type Config struct {
 	TeamsTenantID    string // TEAMS_TENANT_ID: accept this tenant only
 	TeamsOpenIDURL   string // TEAMS_OPENID_URL
 	TeamsTokenURL    string // TEAMS_TOKEN_URL
+
+	LinkSecret string // TARGETBOT_LINK_SECRET: signs report links, at least 32 bytes
+	PublicURL  string // TARGETBOT_PUBLIC_URL: the https base URL report links start with
 }
 
 // DefaultStore is where state lives when nothing says otherwise.
@@ -69,6 +74,8 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		TeamsTenantID:      getenv("TEAMS_TENANT_ID"),
 		TeamsOpenIDURL:     or(getenv("TEAMS_OPENID_URL"), teams.DefaultOpenIDURL),
 		TeamsTokenURL:      or(getenv("TEAMS_TOKEN_URL"), teams.DefaultTokenURL),
+		LinkSecret:         getenv("TARGETBOT_LINK_SECRET"),
+		PublicURL:          getenv("TARGETBOT_PUBLIC_URL"),
 	}
 }
 
@@ -138,4 +145,26 @@ func (c *Config) AdminList() ([]string, error) {
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// ReportLinks checks the report link settings. A secret, when set, must
+// be at least report.MinSecretLen bytes, and a public URL, when set, an
+// https origin with no path, query or fragment (serve answers at its
+// root). It returns the secret and the base URL without a trailing
+// slash; links are on only when both are set.
+func (c *Config) ReportLinks() (secret []byte, base string, err error) {
+	if c.LinkSecret != "" && len(c.LinkSecret) < report.MinSecretLen {
+		return nil, "", fmt.Errorf("TARGETBOT_LINK_SECRET is %d bytes: report links need at least %d, for example from `openssl rand -hex 32`", len(c.LinkSecret), report.MinSecretLen)
+	}
+	if c.PublicURL != "" {
+		u, perr := url.Parse(c.PublicURL)
+		switch {
+		case perr != nil || u.Scheme != "https" || u.Host == "" || u.User != nil:
+			return nil, "", fmt.Errorf("TARGETBOT_PUBLIC_URL %q must be an https:// URL, for example https://targetbot.example.org", c.PublicURL)
+		case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(c.PublicURL, "?") || strings.HasSuffix(c.PublicURL, "#"):
+			return nil, "", fmt.Errorf("TARGETBOT_PUBLIC_URL %q must be the bare https://host that serve answers on, with no path, query or fragment", c.PublicURL)
+		}
+		base = "https://" + u.Host
+	}
+	return []byte(c.LinkSecret), base, nil
 }

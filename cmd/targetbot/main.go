@@ -75,6 +75,16 @@ type Main struct {
 	metrics   *metrics
 	platforms platforms
 	server    *server // set by serve
+
+	// What reports need, set by setup: the offered frameworks, the
+	// default time zone, and the link secret and base URL (both set, or
+	// links are off). inlineReports makes chat's `report` print the
+	// whole report: the console sets it.
+	frameworks    []*framework.Framework
+	loc           *time.Location
+	linkSecret    []byte
+	publicURL     string
+	inlineReports bool
 }
 
 // NewMain returns a Main configured from the process's environment.
@@ -98,6 +108,8 @@ Usage:
   targetbot slack manifest --url BASE_URL print a Slack app manifest
   targetbot discord register [--guild ID] register the /target command with Discord
   targetbot teams manifest --app-id ID    write the Teams app package [--out FILE]
+  targetbot report [--framework ID] [--cycle NAME] [--format md|html|csv|json] [--out FILE]
+                                          a report to publish, of workspace --workspace (default local)
   targetbot healthcheck [--url URL]       exit 0 if serve answers GET /healthz (for container health checks)
   targetbot version                       print the version
 
@@ -132,6 +144,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runDiscord(ctx, rest)
 	case "teams":
 		return m.runTeams(ctx, rest)
+	case "report":
+		return m.runReport(ctx, rest)
 	case "healthcheck":
 		return m.runHealthcheck(ctx, rest)
 	case "version":
@@ -206,6 +220,16 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 	if err != nil {
 		return err
 	}
+	secret, base, err := m.Config.ReportLinks()
+	if err != nil {
+		return err
+	}
+	m.frameworks, m.loc = frameworks, loc
+	if len(secret) > 0 && base != "" {
+		m.linkSecret, m.publicURL = secret, base
+	} else if len(secret) > 0 || base != "" {
+		m.Logger.Warn("report links are off: set both TARGETBOT_PUBLIC_URL and TARGETBOT_LINK_SECRET to turn them on")
+	}
 	if m.metrics == nil {
 		m.metrics = newMetrics()
 	}
@@ -227,6 +251,9 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 		PostDigest: func(ctx context.Context, ws, channel string) error {
 			return m.Scheduler.PostDigest(ctx, ws, channel)
 		},
+		ReportLink:    m.reportLinker(),
+		InlineReports: m.inlineReports,
+		Version:       Version,
 	})
 	if m.Posters == nil {
 		m.Posters = map[string]bot.Poster{}
@@ -268,6 +295,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	m.Posters = map[string]bot.Poster{"local": console.NewPoster(m.Stdout)}
+	m.inlineReports = true // no web server to link to: print the report
 	if err := m.setup(ctx, false); err != nil {
 		return err
 	}

@@ -116,6 +116,7 @@ func (m *Main) routes() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /reports/{token}", m.serveReport)
 	m.platforms.routes(mux)
 	return withRequestID(m.limitInFlight(mux, maxInFlight), m.Logger)
 }

@@ -1,4 +1,30 @@
 // Package report builds publishable reports of a workspace's frameworks
 // (Markdown, self-contained accessible HTML, CSV and JSON) and signs the
 // expiring links that let serve hand them out.
+//
+// Build reads the store in a fixed number of round trips (the workspace,
+// then its targets, its updates since the cycle began and all its
+// evidence, side by side) and puts together a Report: the one value
+// every format renders, and that the JSON format is. Choices the design
+// leaves open, made here:
+//
+//   - A past cycle is reported as it stood when it closed: its grades,
+//     the cycle before it as previous, statuses and progress replayed
+//     from the updates to the close, the latest update and the evidence
+//     up to the close, and only the targets that existed then (and, when
+//     no framework is named, only the frameworks that had any). Owners,
+//     due dates and titles are today's: their history is per target, and
+//     a report's reads must not grow with the number of targets.
+//   - The latest update is the newest of the cycle; a target with none
+//     says so. The current cycle's evidence is all of it, each link with
+//     the day it was attached.
+//   - Progress over time is each objective's mean progress at midnight
+//     at the end of each month of the cycle (the last month at the
+//     report's moment), over the live targets that existed then. The
+//     first cycle starts at its first update if that is earlier than its
+//     recorded start. At most 60 months are shown.
+//   - An objective of a graded framework shows its subtotal (an EDS
+//     domain's score) without a band: bands rate a framework's total.
+//   - Archived targets are listed apart and counted in nothing.
+//   - Owners are chat user ids: the store knows no names.
 package report

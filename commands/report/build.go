@@ -1,0 +1,236 @@
+package report
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// Source is the slice of the store a report reads: the workspace, its
+// targets, its updates over a window and its evidence, each in a number
+// of round trips that does not grow with how many there are.
+type Source interface {
+	Workspace(ctx context.Context, ws string) (framework.Workspace, error)
+	Targets(ctx context.Context, ws string) ([]framework.Target, error)
+	UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error)
+	Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error)
+}
+
+// Request names a report: a workspace, some of its frameworks, a cycle.
+type Request struct {
+	Workspace string
+	// Frameworks are framework ids, matched ignoring case; none means
+	// every framework the workspace has imported.
+	Frameworks []string
+	// Cycle names a grading cycle; "" means the current one.
+	Cycle string
+	// Summary asks for the counts and scores alone: it leaves out the
+	// evidence, latest updates and progress over time, and skips the
+	// reads behind them where it can.
+	Summary bool
+}
+
+// Options are what Build needs besides the store.
+type Options struct {
+	// Frameworks are the offered frameworks' definitions: names,
+	// narratives, labels and grading.
+	Frameworks []*framework.Framework
+	// Location is the time zone of workspaces that set none; nil is UTC.
+	Location *time.Location
+	// Now is when the report is made.
+	Now time.Time
+	// Generator names what made the report, such as "targetbot v1.4.0".
+	Generator string
+}
+
+// Build reads what a report needs and puts it together. Its reads are
+// the workspace, then its targets, its updates since the cycle began
+// and all its evidence, side by side: a fixed number of round trips
+// however many targets, updates and links there are. It returns an
+// *Error when the request names a workspace, framework or cycle that
+// does not exist, and the store's own errors as they are.
+func Build(ctx context.Context, src Source, req Request, opts Options) (*Report, error) {
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	w, err := src.Workspace(ctx, req.Workspace)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(w.Frameworks) == 0 && empty(&w):
+		return nil, &Error{Problem: UnknownWorkspace, Subject: req.Workspace}
+	case len(w.Frameworks) == 0:
+		return nil, &Error{Problem: NothingImported, Subject: req.Workspace}
+	}
+	defs, err := resolveFrameworks(&w, req.Frameworks, opts.Frameworks)
+	if err != nil {
+		return nil, err
+	}
+	cy, err := resolveCycle(&w, req.Cycle, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	loc := w.Location(opts.Location)
+	in, err := read(ctx, src, req.Workspace, cy, !req.Summary || !cy.current, !req.Summary)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{
+		Version: FormatVersion, Workspace: req.Workspace, Cycle: cy.name, Previous: cy.previous, Current: cy.current,
+		From: inZone(cy.started, loc), AsOf: cy.asOf.In(loc), Generated: opts.Now.In(loc), Generator: opts.Generator,
+		TimeZone: loc.String(), Frameworks: []Section{},
+	}
+	for _, def := range defs {
+		s := section(def, in, cy, loc, req.Summary)
+		// A past cycle's report on every framework leaves out those
+		// imported after it closed; one named is reported, empty.
+		if len(req.Frameworks) == 0 && !cy.current && s.Totals.Targets == 0 && len(s.Archived) == 0 {
+			continue
+		}
+		r.Frameworks = append(r.Frameworks, s)
+	}
+	return r, nil
+}
+
+// empty reports whether a workspace has stored nothing: the store gives
+// such a workspace back with only its id.
+func empty(w *framework.Workspace) bool {
+	return w.Timezone == "" && w.ReminderSpec == "" && w.Cycle == "" && w.CycleStarted.IsZero() && len(w.PastCycles) == 0
+}
+
+// resolveFrameworks returns the definitions of the frameworks asked
+// for, or of every imported one, in the workspace's order. A framework
+// imported here but no longer offered gets a definition built from its
+// targets, so its record can still be reported.
+func resolveFrameworks(w *framework.Workspace, ids []string, offered []*framework.Framework) ([]*framework.Framework, error) {
+	find := func(id string) *framework.Framework {
+		for _, f := range offered {
+			if strings.EqualFold(f.ID, id) {
+				return f
+			}
+		}
+		return nil
+	}
+	if len(ids) == 0 {
+		ids = w.Frameworks
+	}
+	var out []*framework.Framework
+	for _, id := range ids {
+		id = strings.ToLower(strings.TrimSpace(id))
+		f := find(id)
+		switch {
+		case w.Imported(id) && f == nil:
+			f = &framework.Framework{ID: id, Name: id}
+		case w.Imported(id):
+		case f != nil:
+			return nil, &Error{Problem: NotImported, Subject: id, Known: slices.Clone(w.Frameworks)}
+		default:
+			return nil, &Error{Problem: UnknownFramework, Subject: id, Known: slices.Clone(w.Frameworks)}
+		}
+		if !slices.ContainsFunc(out, func(g *framework.Framework) bool { return g.ID == f.ID }) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// cycle is the grading cycle a report is about.
+type cycle struct {
+	name, previous string
+	current        bool
+	// first is true for the workspace's first cycle, which holds
+	// everything before it too.
+	first bool
+	// started is when the cycle began (zero when unknown), asOf the
+	// moment reported: now, or when the cycle closed.
+	started, asOf time.Time
+}
+
+// resolveCycle finds the cycle named, "" meaning the current one.
+func resolveCycle(w *framework.Workspace, name string, now time.Time) (cycle, error) {
+	cur := w.CurrentCycle(now)
+	if name == "" || name == cur {
+		c := cycle{name: cur, current: true, first: len(w.PastCycles) == 0, started: w.CycleStarted, asOf: now}
+		if p, ok := w.PreviousCycle(); ok {
+			c.previous = p.Name
+		}
+		return c, nil
+	}
+	for i, p := range w.PastCycles {
+		if p.Name == name {
+			c := cycle{name: p.Name, first: i == 0, started: p.Started, asOf: p.Closed}
+			if i > 0 {
+				c.previous = w.PastCycles[i-1].Name
+			}
+			return c, nil
+		}
+	}
+	known := []string{cur}
+	for i := len(w.PastCycles) - 1; i >= 0; i-- {
+		known = append(known, w.PastCycles[i].Name)
+	}
+	return cycle{}, &Error{Problem: UnknownCycle, Subject: name, Known: known}
+}
+
+// input is what the store gave.
+type input struct {
+	targets  []framework.Target
+	updates  []framework.Update // since the cycle began, oldest first, none withdrawn
+	evidence map[string][]framework.Evidence
+}
+
+// read fetches the targets, and when asked the updates since the cycle
+// began and every target's evidence, concurrently.
+func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidence bool) (input, error) {
+	var in input
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, 2)
+	n := 0
+	if updates {
+		n++
+		go func() {
+			// The first cycle holds everything before it; a later one
+			// starts where it began. Updates after a past cycle closed
+			// are read too: the first of them tells what a target stood
+			// at when it closed.
+			var since time.Time
+			if !cy.first {
+				since = cy.started.Add(-time.Nanosecond)
+			}
+			us, _, err := src.UpdatesSince(ctx, ws, since, time.Time{}, 0)
+			in.updates = us
+			errs <- err
+		}()
+	}
+	if evidence {
+		n++
+		go func() {
+			evs, err := src.Evidence(ctx, ws, "")
+			in.evidence = map[string][]framework.Evidence{}
+			for _, ev := range evs {
+				in.evidence[ev.Target] = append(in.evidence[ev.Target], ev)
+			}
+			errs <- err
+		}()
+	}
+	ts, err := src.Targets(ctx, ws)
+	in.targets = ts
+	for range n {
+		if e := <-errs; err == nil {
+			err = e
+		}
+	}
+	return in, err
+}
+
+func inZone(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(loc)
+}

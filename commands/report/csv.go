@@ -1,0 +1,84 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"strings"
+)
+
+// CSVHeader is the CSV report's header row: one row per target follows,
+// live targets then archived ones, framework by framework.
+var CSVHeader = []string{
+	"framework", "cycle", "objective", "ref", "code", "title", "owner", "status", "progress", "due", "overdue",
+	"grade", "score", "previous_grade", "latest_update", "latest_note", "evidence", "archived",
+}
+
+// bom starts the file so that Excel reads it as UTF-8, not the system's
+// code page: names and notes keep their accents and quotes.
+const bom = "\ufeff"
+
+// writeCSV writes RFC 4180 CSV (CRLF line ends, fields quoted when they
+// hold a comma, quote or line break) in UTF-8 with a byte order mark.
+func (r *Report) writeCSV(b *bytes.Buffer) error {
+	b.WriteString(bom)
+	w := csv.NewWriter(b)
+	w.UseCRLF = true
+	if err := w.Write(CSVHeader); err != nil {
+		return err
+	}
+	for _, s := range r.Frameworks {
+		var rows []Target
+		for _, o := range s.Objectives {
+			rows = append(rows, o.Targets...)
+		}
+		rows = append(rows, s.Archived...)
+		for _, t := range rows {
+			rec := []string{
+				s.ID, r.Cycle, t.Objective, t.Ref, t.Code, t.Title, t.Owner, t.Status, strconv.Itoa(t.Progress), t.Due, yesNo(t.Overdue),
+				t.Grade, "", t.PreviousGrade, "", "", "", yesNo(t.Archived),
+			}
+			if t.Score != nil {
+				rec[12] = strconv.Itoa(*t.Score)
+			}
+			if u := t.LatestUpdate; u != nil {
+				rec[14] = u.Time.Format("2006-01-02 15:04")
+				rec[15] = u.Note
+			}
+			links := make([]string, len(t.Evidence))
+			for i, ev := range t.Evidence {
+				links[i] = ev.URL
+			}
+			// One link a line: the cell stays one cell, and each link
+			// stays whole for a spreadsheet to follow.
+			rec[16] = strings.Join(links, "\n")
+			for i := range rec {
+				rec[i] = neutralise(rec[i])
+			}
+			if err := w.Write(rec); err != nil {
+				return err
+			}
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// neutralise stops a spreadsheet from reading a cell as a formula (CSV
+// injection): a cell that starts with =, +, -, @, a tab or a carriage
+// return gets a leading apostrophe, which spreadsheets show as text.
+// Every cell goes through it, since titles, notes and owners are typed
+// by people the reader has not met.
+func neutralise(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

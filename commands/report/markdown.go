@@ -1,0 +1,209 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// writeMarkdown writes the report as GitHub-flavoured Markdown that also
+// reads well as plain text: headings, short paragraphs and tables, in
+// the order of a published EDS report (each objective with its targets'
+// grades, scores and evidence, then the totals and the band).
+func (r *Report) writeMarkdown(b *bytes.Buffer) error {
+	fmt.Fprintf(b, "# Report for grading cycle %s\n\n", md(r.Cycle))
+	fmt.Fprintf(b, "- **Workspace:** %s\n", md(r.Workspace))
+	fmt.Fprintf(b, "- **Cycle:** %s.", md(r.asAt()))
+	if r.Previous != "" {
+		fmt.Fprintf(b, " Previous cycle: %s.", md(r.Previous))
+	}
+	fmt.Fprintf(b, "\n- **Generated:** %s by %s\n", stamp(r.Generated), md(r.Generator))
+	for i := range r.Frameworks {
+		r.sectionMarkdown(b, &r.Frameworks[i])
+	}
+	return nil
+}
+
+func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
+	fmt.Fprintf(b, "\n## %s\n\n", md(s.Name))
+	fmt.Fprintf(b, "Framework `%s`: %s and %s.", s.ID, plural(len(s.Objectives), s.ObjectiveLabel), plural(s.Totals.Targets, s.TargetLabel))
+	if s.Description != "" {
+		fmt.Fprintf(b, " %s", md(s.Description))
+	}
+	b.WriteString("\n")
+	graded := s.Totals.Score != nil
+	for i := range s.Objectives {
+		o := &s.Objectives[i]
+		fmt.Fprintf(b, "\n### %s\n\n", md(objectiveName(s, o)))
+		if o.Narrative != "" {
+			fmt.Fprintf(b, "%s\n\n", md(o.Narrative))
+		}
+		line := rollupText(o.Rollup, s.TargetLabel)
+		if o.Score != nil && o.Rollup.Targets > 0 {
+			line += " · score " + scoreText(o.Score, s.TargetLabel)
+		}
+		fmt.Fprintf(b, "%s\n", md(line))
+		if len(o.Targets) == 0 {
+			continue
+		}
+		b.WriteString("\n")
+		r.targetTable(b, s, o.Targets, graded)
+		if quiet := quietCodes(o.Targets); len(quiet) > 0 {
+			fmt.Fprintf(b, "\nNo update in %s and no evidence: %s.\n", md(r.Cycle), md(strings.Join(quiet, ", ")))
+		}
+		for j := range o.Targets {
+			if t := &o.Targets[j]; !quiet(t) {
+				fmt.Fprintf(b, "\n#### %s %s\n\n", md(t.Code), md(oneLine(t.Title)))
+				r.targetDetails(b, t)
+			}
+		}
+	}
+
+	fmt.Fprintf(b, "\n### Totals\n\n%s\n", md(rollupText(s.Totals.Rollup, s.TargetLabel)))
+	if sc := s.Totals.Score; sc != nil {
+		fmt.Fprintf(b, "\n**Score: %s**\n", md(scoreText(sc, s.TargetLabel)))
+	}
+	fmt.Fprintf(b, "\n| Status | %s |\n|---|--:|\n", capital(s.TargetLabel)+"s")
+	for _, c := range s.Totals.ByStatus {
+		fmt.Fprintf(b, "| %s | %d |\n", c.Name, c.Count)
+	}
+	fmt.Fprintf(b, "\n| Grade in %s | %s |\n|---|--:|\n", md(r.Cycle), capital(s.TargetLabel)+"s")
+	for _, c := range s.Totals.ByGrade {
+		fmt.Fprintf(b, "| %s | %d |\n", c.Name, c.Count)
+	}
+
+	if cols := progressColumns(s); len(cols) > 0 {
+		fmt.Fprintf(b, "\n### Progress over time\n\nThe mean progress of each %s's %ss at the end of each month, replayed from the update history; the last month is as at %s.\n\n",
+			s.ObjectiveLabel, s.TargetLabel, stamp(r.AsOf))
+		b.WriteString("| Month |")
+		for _, o := range cols {
+			fmt.Fprintf(b, " %s %s |", capital(s.ObjectiveLabel), md(o.Code))
+		}
+		b.WriteString("\n|---|" + strings.Repeat("--:|", len(cols)) + "\n")
+		for m := range cols[0].Progress {
+			fmt.Fprintf(b, "| %s |", cols[0].Progress[m].Month)
+			for _, o := range cols {
+				fmt.Fprintf(b, " %s |", pointText(o.Progress[m]))
+			}
+			b.WriteString("\n")
+		}
+	}
+
+	if len(s.Archived) > 0 {
+		fmt.Fprintf(b, "\n### Archived %ss\n\nArchived %ss are left out of the roll-ups, totals and score above.\n\n", s.TargetLabel, s.TargetLabel)
+		r.targetTable(b, s, s.Archived, graded)
+	}
+}
+
+// targetTable is one row per target: the figures, without the notes and
+// evidence, which follow it.
+func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bool) {
+	fmt.Fprintf(b, "| %s | Title | Owner | Status | Progress | Due | Grade |", capital(s.TargetLabel))
+	align := "|---|---|---|---|--:|---|---|"
+	if graded {
+		b.WriteString(" Score |")
+		align += "--:|"
+	}
+	if r.Previous != "" {
+		fmt.Fprintf(b, " %s grade |", md(r.Previous))
+		align += "---|"
+	}
+	b.WriteString("\n" + align + "\n")
+	for i := range ts {
+		t := &ts[i]
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %d%% | %s | %s |", md(t.Code), md(oneLine(t.Title)), md(owner(t.Owner)), t.Status, t.Progress, due(t), t.Grade)
+		if graded {
+			if t.Score != nil {
+				fmt.Fprintf(b, " %d |", *t.Score)
+			} else {
+				b.WriteString(" – |")
+			}
+		}
+		if r.Previous != "" {
+			fmt.Fprintf(b, " %s |", t.PreviousGrade)
+		}
+		b.WriteString("\n")
+	}
+}
+
+// targetDetails are a target's latest update and its evidence.
+func (r *Report) targetDetails(b *bytes.Buffer, t *Target) {
+	if u := t.LatestUpdate; u != nil {
+		fmt.Fprintf(b, "- Latest update: %s", md(updateText(u)))
+		if n := oneLine(u.Note); n != "" {
+			fmt.Fprintf(b, ", “%s”", md(n))
+		}
+		b.WriteString("\n")
+	} else {
+		fmt.Fprintf(b, "- Latest update: none in %s\n", md(r.Cycle))
+	}
+	if len(t.Evidence) == 0 {
+		b.WriteString("- Evidence: none\n")
+		return
+	}
+	b.WriteString("- Evidence:\n")
+	for _, ev := range t.Evidence {
+		fmt.Fprintf(b, "  - %s (%s, %s)\n", mdLink(ev.URL, ev.Title), md(owner(ev.Author)), ev.Time.Format("2006-01-02"))
+	}
+}
+
+// quiet reports whether a target has nothing to show beyond its row:
+// no update in the cycle and no evidence.
+func quiet(t *Target) bool { return t.LatestUpdate == nil && len(t.Evidence) == 0 }
+
+// quietCodes are the codes of the quiet targets, which a report names
+// together rather than giving each a section that says "none" twice.
+func quietCodes(ts []Target) []string {
+	var out []string
+	for i := range ts {
+		if quiet(&ts[i]) {
+			out = append(out, ts[i].Code)
+		}
+	}
+	return out
+}
+
+// progressColumns are the objectives with progress over time to show.
+func progressColumns(s *Section) []*Objective {
+	var cols []*Objective
+	for i := range s.Objectives {
+		if len(s.Objectives[i].Progress) > 0 {
+			cols = append(cols, &s.Objectives[i])
+		}
+	}
+	return cols
+}
+
+// pointText is a point's progress, or a dash when no target existed.
+func pointText(p Point) string {
+	if p.Targets == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d%%", p.Progress)
+}
+
+// mdEscaper puts a backslash before every character that could make
+// text people typed into Markdown: emphasis, code, links (so no image
+// either), raw HTML, strike, headings and table cells. Entities (&amp;)
+// are left alone: they can only ever stand for a character.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
+	"|", `\|`, "~", `\~`, "#", `\#`,
+)
+
+// md makes text inert in Markdown, on one line.
+func md(s string) string { return mdEscaper.Replace(oneLine(s)) }
+
+// mdURL percent-encodes the characters that would end a link's
+// destination early. Evidence URLs have no spaces or controls.
+var mdURL = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20")
+
+// mdLink is a link labelled with its title, or with its URL when it has
+// none.
+func mdLink(url, title string) string {
+	label := oneLine(title)
+	if label == "" {
+		label = url
+	}
+	return "[" + md(label) + "](" + mdURL.Replace(url) + ")"
+}

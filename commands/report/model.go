@@ -1,0 +1,169 @@
+package report
+
+import "time"
+
+// FormatVersion is the version of the JSON report's shape, written in its
+// "targetbot_report" field. It changes only when a field is renamed,
+// removed or changes meaning; new fields may appear without it.
+const FormatVersion = 1
+
+// The report's data. Every format renders this one value, and the JSON
+// format is it, field for field: the json tags are a published contract
+// (README, "Reports"), pinned by a golden file. Lists are never null and
+// every field is always present, so consumers need no special cases.
+
+// Report is one workspace's report on some of its frameworks for one
+// grading cycle.
+type Report struct {
+	Version   int    `json:"targetbot_report"`
+	Workspace string `json:"workspace"`
+	// Cycle is the grading cycle reported, and Previous the cycle closed
+	// before it ("" when there is none).
+	Cycle    string `json:"cycle"`
+	Previous string `json:"previous_cycle"`
+	// Current is true when Cycle is the workspace's current cycle. A past
+	// cycle is reported as it stood when it closed.
+	Current bool `json:"current_cycle"`
+	// From is when the cycle began (zero when unknown: a workspace from
+	// before grading cycles), and AsOf the moment the report describes:
+	// now for the current cycle, the close of a past one.
+	From time.Time `json:"cycle_started"`
+	AsOf time.Time `json:"as_of"`
+	// Generated is when, and Generator by what, the report was made.
+	Generated time.Time `json:"generated_at"`
+	Generator string    `json:"generator"`
+	// TimeZone is the IANA name dates are given in.
+	TimeZone   string    `json:"time_zone"`
+	Frameworks []Section `json:"frameworks"`
+}
+
+// Section is the report on one framework.
+type Section struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// ObjectiveLabel and TargetLabel are what the framework calls its
+	// levels, such as "domain" and "outcome".
+	ObjectiveLabel string      `json:"objective_label"`
+	TargetLabel    string      `json:"target_label"`
+	Objectives     []Objective `json:"objectives"`
+	Totals         Totals      `json:"totals"`
+	// Archived are the framework's archived targets, listed apart and
+	// counted in nothing.
+	Archived []Target `json:"archived"`
+}
+
+// Objective is one objective: its narrative, its roll-up, its live
+// targets, and its progress over the cycle.
+type Objective struct {
+	Ref       string `json:"ref"`
+	Code      string `json:"code"`
+	Title     string `json:"title"`
+	Narrative string `json:"narrative"`
+	// Rollup is the objective's live targets taken together.
+	Rollup Rollup `json:"rollup"`
+	// Score is the sum of the objective's grades, for a framework with
+	// grading (an EDS domain's subtotal); nil otherwise. It has no band:
+	// bands rate a framework's total.
+	Score   *Score   `json:"score"`
+	Targets []Target `json:"targets"`
+	// Progress is the objective's mean progress at the end of each month
+	// of the cycle, replayed from the update history.
+	Progress []Point `json:"progress_over_time"`
+}
+
+// Rollup is how a set of targets stands: how many, their mean progress,
+// the RAG status they add up to, and how many are at each status.
+type Rollup struct {
+	Targets  int     `json:"targets"`
+	Progress int     `json:"progress"`
+	Status   string  `json:"status"`
+	ByStatus []Count `json:"by_status"`
+	Overdue  int     `json:"overdue"`
+}
+
+// Target is one target as the report describes it.
+type Target struct {
+	Ref       string `json:"ref"`
+	Framework string `json:"framework"`
+	Objective string `json:"objective"`
+	Code      string `json:"code"`
+	Title     string `json:"title"`
+	Custom    bool   `json:"custom"`
+	// Owner is the owner's platform user id, "" when unassigned.
+	Owner    string `json:"owner"`
+	Status   string `json:"status"`
+	Progress int    `json:"progress"`
+	// Due is YYYY-MM-DD, "" for none.
+	Due     string `json:"due"`
+	Overdue bool   `json:"overdue"`
+	// Grade is the grade in the cycle reported ("unrated" for none), and
+	// Score its score under the framework's grading (nil when the
+	// framework has none or the target is unrated).
+	Grade string `json:"grade"`
+	Score *int   `json:"score"`
+	// PreviousGrade is the grade in the previous cycle, "" when there is
+	// no previous cycle.
+	PreviousGrade string `json:"previous_grade"`
+	// LatestUpdate is the newest update of the cycle still in force, nil
+	// when the cycle has none.
+	LatestUpdate *Update    `json:"latest_update"`
+	Evidence     []Evidence `json:"evidence"`
+	Archived     bool       `json:"archived"`
+}
+
+// Update is an update as a report quotes it.
+type Update struct {
+	Time     time.Time `json:"time"`
+	Author   string    `json:"author"`
+	Progress int       `json:"progress"`
+	Status   string    `json:"status"`
+	Note     string    `json:"note"`
+}
+
+// Evidence is a piece of evidence: a link, its title, who attached it, when.
+type Evidence struct {
+	URL    string    `json:"url"`
+	Title  string    `json:"title"`
+	Author string    `json:"author"`
+	Time   time.Time `json:"time"`
+}
+
+// Totals are a framework's live targets taken together.
+type Totals struct {
+	Rollup
+	// ByGrade counts the targets at each grade, lowest first, then
+	// "unrated".
+	ByGrade []Count `json:"by_grade"`
+	// Score is the framework's score, maximum and band, nil when the
+	// framework has no grading.
+	Score *Score `json:"score"`
+}
+
+// Count is how many targets have one status or grade.
+type Count struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// Score is a sum of grades' scores: Sum of Max, Graded and Ungraded
+// targets, and the Band the framework's grading rates the sum ("" for an
+// objective's subtotal, or when no band covers it).
+type Score struct {
+	Sum      int    `json:"sum"`
+	Max      int    `json:"max"`
+	Graded   int    `json:"graded"`
+	Ungraded int    `json:"ungraded"`
+	Band     string `json:"band"`
+}
+
+// Point is an objective's mean progress at one moment of the cycle: the
+// end of a month, or AsOf for the month it falls in.
+type Point struct {
+	Month string    `json:"month"` // YYYY-MM
+	At    time.Time `json:"at"`
+	// Targets is how many live targets existed then; Progress is their
+	// mean progress (0 when there were none).
+	Targets  int `json:"targets"`
+	Progress int `json:"progress"`
+}

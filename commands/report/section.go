@@ -1,0 +1,199 @@
+package report
+
+import (
+	"strings"
+	"time"
+
+	"github.com/targetbot/targetbot/framework"
+)
+
+// section reports on one framework: its objectives in the framework's
+// order (then any objective only the workspace's targets name), each
+// with its live targets; its totals; and its archived targets apart.
+// Every figure is as the targets stood at the cycle's asOf.
+func section(def *framework.Framework, in input, cy cycle, loc *time.Location, summary bool) Section {
+	var mine []framework.Target
+	for _, t := range in.targets {
+		// A past cycle's report leaves out targets added after it closed.
+		if t.Framework == def.ID && (cy.current || t.CreatedAt.IsZero() || !t.CreatedAt.After(cy.asOf)) {
+			mine = append(mine, t)
+		}
+	}
+	framework.SortTargets(mine)
+	// The targets as they stood at asOf: a past cycle's statuses and
+	// progress are replayed from the updates; the current cycle's are the
+	// stored ones.
+	states := stateAt(mine, in.updates, cy.asOf, !cy.current)
+	at := make([]framework.Target, len(mine))
+	for i, t := range mine {
+		st := states[t.Ref()]
+		t.Status, t.Progress = st.status, st.progress
+		at[i] = t
+	}
+	s := Section{
+		ID: def.ID, Name: def.Name, Description: strings.Join(strings.Fields(def.Description), " "),
+		ObjectiveLabel: def.ObjectiveLabel(), TargetLabel: def.TargetLabel(),
+		Objectives: []Objective{}, Archived: []Target{},
+	}
+	row := func(t *framework.Target) Target {
+		return targetRow(def, t, states[t.Ref()], in.evidence[t.Ref()], cy, loc)
+	}
+	var series map[string][]Point
+	if !summary {
+		series = progressSeries(framework.Live(at), in.updates, months(cy, in.updates, loc))
+	}
+	for _, code := range objectiveCodes(def, at) {
+		o := Objective{Ref: framework.Ref(def.ID, code), Code: code, Targets: []Target{}, Progress: series[code]}
+		if o.Progress == nil {
+			o.Progress = []Point{}
+		}
+		if d, ok := def.Objective(code); ok {
+			o.Title, o.Narrative = d.Title, strings.Join(strings.Fields(d.Text), " ")
+		}
+		var live []framework.Target
+		for i := range at {
+			if at[i].Objective == code && !at[i].Archived {
+				live = append(live, at[i])
+				o.Targets = append(o.Targets, row(&at[i]))
+			}
+		}
+		o.Rollup = rollup(live, cy.asOf, loc)
+		if def.Grading != nil {
+			sc := score(def.Grading, live, cy)
+			sc.Band = ""
+			o.Score = &sc
+		}
+		s.Objectives = append(s.Objectives, o)
+	}
+	live := framework.Live(at)
+	s.Totals = Totals{Rollup: rollup(live, cy.asOf, loc), ByGrade: gradeCounts(live, cy)}
+	if def.Grading != nil {
+		sc := score(def.Grading, live, cy)
+		s.Totals.Score = &sc
+	}
+	for i := range at {
+		if at[i].Archived {
+			s.Archived = append(s.Archived, row(&at[i]))
+		}
+	}
+	return s
+}
+
+// objectiveCodes lists the framework's objectives in its own order,
+// then those only the workspace's targets name, in code order.
+func objectiveCodes(def *framework.Framework, ts []framework.Target) []string {
+	var codes []string
+	seen := map[string]bool{}
+	for _, o := range def.Objectives {
+		codes = append(codes, o.Code)
+		seen[o.Code] = true
+	}
+	var extra []string
+	for _, t := range ts {
+		if !seen[t.Objective] {
+			seen[t.Objective] = true
+			extra = append(extra, t.Objective)
+		}
+	}
+	sortCodes(extra)
+	return append(codes, extra...)
+}
+
+func sortCodes(codes []string) {
+	for i := 1; i < len(codes); i++ {
+		for j := i; j > 0 && framework.CompareCodes(codes[j], codes[j-1]) < 0; j-- {
+			codes[j], codes[j-1] = codes[j-1], codes[j]
+		}
+	}
+}
+
+// targetRow is one target as the report shows it.
+func targetRow(def *framework.Framework, t *framework.Target, st state, evs []framework.Evidence, cy cycle, loc *time.Location) Target {
+	r := Target{
+		Ref: t.Ref(), Framework: t.Framework, Objective: t.Objective, Code: t.Code, Title: t.Title, Custom: t.Custom,
+		Owner: t.Owner, Status: string(t.Status), Progress: t.Progress, Due: string(t.Due),
+		Overdue: framework.Overdue(t, cy.asOf, loc), Archived: t.Archived, Evidence: []Evidence{},
+	}
+	g := grade(t, cy)
+	r.Grade = g.String()
+	if def.Grading != nil && g != framework.Unrated {
+		n := def.Grading.Scores[g]
+		r.Score = &n
+	}
+	if cy.previous != "" {
+		r.PreviousGrade = t.Grades[cy.previous].String()
+	}
+	if u := st.latest; u != nil {
+		r.LatestUpdate = &Update{Time: u.Time.In(loc), Author: u.Author, Progress: u.Progress, Status: string(u.Status), Note: u.Note}
+	}
+	for _, ev := range evs {
+		// Evidence attached after a past cycle closed is not its evidence.
+		if !ev.Time.After(cy.asOf) {
+			r.Evidence = append(r.Evidence, Evidence{URL: ev.URL, Title: ev.Title, Author: ev.Author, Time: ev.Time.In(loc)})
+		}
+	}
+	return r
+}
+
+// grade is t's grade in the cycle: its Rating in the current cycle, its
+// kept grade in a past one.
+func grade(t *framework.Target, cy cycle) framework.Rating {
+	if cy.current {
+		return t.Rating
+	}
+	return t.Grades[cy.name]
+}
+
+// score is the framework's grading of live targets in the cycle.
+func score(g *framework.Grading, live []framework.Target, cy cycle) Score {
+	var sc framework.Score
+	if cy.current {
+		sc = g.Score(live)
+	} else {
+		sc = g.ScoreCycle(live, cy.name)
+	}
+	band := ""
+	if sc.Band != framework.Unrated {
+		band = string(sc.Band)
+	}
+	return Score{Sum: sc.Sum, Max: sc.Max, Graded: sc.Graded, Ungraded: sc.Ungraded, Band: band}
+}
+
+// rollup takes live targets together: how many, their mean progress
+// and the status they add up to by framework.Rollup's rule, the count at
+// every status (zeros included, in display order), and how many are
+// overdue at asOf.
+func rollup(live []framework.Target, asOf time.Time, loc *time.Location) Rollup {
+	fr := framework.Rollup{ByStatus: map[framework.Status]int{}}
+	sum, overdue := 0, 0
+	for i := range live {
+		fr.Targets++
+		fr.ByStatus[live[i].Status]++
+		sum += live[i].Progress
+		if framework.Overdue(&live[i], asOf, loc) {
+			overdue++
+		}
+	}
+	if fr.Targets > 0 {
+		fr.Progress = (sum*2 + fr.Targets) / (fr.Targets * 2)
+	}
+	r := Rollup{Targets: fr.Targets, Progress: fr.Progress, Status: string(fr.Status()), ByStatus: []Count{}, Overdue: overdue}
+	for _, st := range framework.Statuses {
+		r.ByStatus = append(r.ByStatus, Count{Name: string(st), Count: fr.ByStatus[st]})
+	}
+	return r
+}
+
+// gradeCounts counts live targets at each grade in the cycle, lowest
+// first, then unrated.
+func gradeCounts(live []framework.Target, cy cycle) []Count {
+	by := map[framework.Rating]int{}
+	for i := range live {
+		by[grade(&live[i], cy)]++
+	}
+	out := make([]Count, 0, len(framework.Ratings)+1)
+	for _, r := range append(append([]framework.Rating(nil), framework.Ratings...), framework.Unrated) {
+		out = append(out, Count{Name: r.String(), Count: by[r]})
+	}
+	return out
+}

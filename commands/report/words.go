@@ -1,0 +1,97 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The words the Markdown and HTML reports share, so both say the same.
+
+// plural counts n of a thing: "1 outcome", "11 outcomes".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// capital starts s with a capital letter.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// owner names a target's owner, or says there is none.
+func owner(id string) string {
+	if id == "" {
+		return "unassigned"
+	}
+	return "@" + id
+}
+
+// due is a target's due date, saying when it is overdue.
+func due(t *Target) string {
+	switch {
+	case t.Due == "":
+		return "none"
+	case t.Overdue:
+		return t.Due + " (overdue)"
+	}
+	return t.Due
+}
+
+// stamp is a time as reports give it, in the report's zone.
+func stamp(t time.Time) string { return t.Format("2006-01-02 15:04 MST") }
+
+// asAt says which moment the figures describe.
+func (r *Report) asAt() string {
+	if r.Current {
+		return fmt.Sprintf("%s is the current grading cycle; figures are as at %s", r.Cycle, stamp(r.AsOf))
+	}
+	return fmt.Sprintf("%s is a closed grading cycle; figures are as it stood when it closed, %s", r.Cycle, stamp(r.AsOf))
+}
+
+// scoreText is "14 of 33, developing (2 outcomes ungraded)".
+func scoreText(sc *Score, targetLabel string) string {
+	s := fmt.Sprintf("%d of %d", sc.Sum, sc.Max)
+	if sc.Band != "" {
+		s += ", " + sc.Band
+	}
+	if sc.Ungraded > 0 {
+		s += " (" + plural(sc.Ungraded, targetLabel) + " ungraded)"
+	}
+	return s
+}
+
+// rollupText is "4 outcomes · mean progress 45% · on-track · 1 overdue".
+func rollupText(r Rollup, targetLabel string) string {
+	if r.Targets == 0 {
+		return "no " + targetLabel + "s here"
+	}
+	s := fmt.Sprintf("%s · mean progress %d%% · %s", plural(r.Targets, targetLabel), r.Progress, r.Status)
+	if r.Overdue > 0 {
+		s += fmt.Sprintf(" · %d overdue", r.Overdue)
+	}
+	return s
+}
+
+// updateText is "2026-11-20 10:00 GMT, @amy: 40%, on-track".
+func updateText(u *Update) string {
+	return fmt.Sprintf("%s, %s: %d%%, %s", stamp(u.Time), owner(u.Author), u.Progress, u.Status)
+}
+
+// objectiveName is "Domain 1: Commissioned or provided services".
+func objectiveName(s *Section, o *Objective) string {
+	n := capital(s.ObjectiveLabel) + " " + o.Code
+	if o.Title != "" {
+		n += ": " + o.Title
+	}
+	return n
+}
+
+// oneLine folds text people typed onto one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
