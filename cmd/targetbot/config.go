@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -157,14 +156,9 @@ func (c *Config) ReportLinks() (secret []byte, base string, err error) {
 		return nil, "", fmt.Errorf("TARGETBOT_LINK_SECRET is %d bytes: report links need at least %d, for example from `openssl rand -hex 32`", len(c.LinkSecret), report.MinSecretLen)
 	}
 	if c.PublicURL != "" {
-		u, perr := url.Parse(c.PublicURL)
-		switch {
-		case perr != nil || u.Scheme != "https" || u.Host == "" || u.User != nil:
-			return nil, "", fmt.Errorf("TARGETBOT_PUBLIC_URL %q must be an https:// URL, for example https://targetbot.example.org", c.PublicURL)
-		case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(c.PublicURL, "?") || strings.HasSuffix(c.PublicURL, "#"):
-			return nil, "", fmt.Errorf("TARGETBOT_PUBLIC_URL %q must be the bare https://host that serve answers on, with no path, query or fragment", c.PublicURL)
+		if base, err = baseURL("TARGETBOT_PUBLIC_URL", c.PublicURL); err != nil {
+			return nil, "", err
 		}
-		base = "https://" + u.Host
 	}
 	return []byte(c.LinkSecret), base, nil
 }

@@ -207,11 +207,12 @@ func TestBadReportLinkConfiguration(t *testing.T) {
 		secret, url, want string
 	}{
 		{"short", "", "TARGETBOT_LINK_SECRET is 5 bytes: report links need at least 32"},
-		{"", "http://targetbot.example.org", "TARGETBOT_PUBLIC_URL \"http://targetbot.example.org\" must be an https:// URL"},
-		{"", "targetbot.example.org", "must be an https:// URL"},
-		{"", "https://targetbot.example.org/bot", "with no path, query or fragment"},
-		{"", "https://targetbot.example.org/?x=1", "with no path, query or fragment"},
-		{"", "https://user:pw@targetbot.example.org", "must be an https:// URL"},
+		{"", "http://targetbot.example.org", "TARGETBOT_PUBLIC_URL \"http://targetbot.example.org\" must start with https://"},
+		{"", "targetbot.example.org", "is not a URL"},
+		{"", "https://targetbot.example.org/bot", "must be the bare base URL"},
+		{"", "https://targetbot.example.org/?x=1", "must be the bare base URL"},
+		{"", "https://targetbot.example.org?", "must be the bare base URL"},
+		{"", "https://user:pw@targetbot.example.org", "\"https://***@targetbot.example.org\" must be the bare base URL"},
 	}
 	for _, tt := range tests {
 		for _, sub := range []string{"serve", "console"} {
