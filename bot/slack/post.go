@@ -53,7 +53,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 	if m.Key != "" {
 		// Two concurrent Posts of one Key (two replicas' retries meeting
 		// in one process) must not both see "not posted yet".
-		unlock := a.keys.lock(m.Key)
+		unlock := a.keys.Lock(m.Key)
 		defer unlock()
 		if prev, ok := a.posted.Get(m.Key, a.opts.Now()); ok {
 			if prev.done {
@@ -167,40 +167,6 @@ func (a *Adapter) send(ctx context.Context, channel string, msg message, threadT
 		}
 	}
 	return "", fmt.Errorf("gave up after %d attempts: %w", maxSendAttempts, err)
-}
-
-// keyLocks serialises Posts per Key; entries live only while in use.
-type keyLocks struct {
-	mu sync.Mutex
-	m  map[string]*keyLock
-}
-
-type keyLock struct {
-	mu   sync.Mutex
-	refs int
-}
-
-func (k *keyLocks) lock(key string) (unlock func()) {
-	k.mu.Lock()
-	if k.m == nil {
-		k.m = map[string]*keyLock{}
-	}
-	l := k.m[key]
-	if l == nil {
-		l = &keyLock{}
-		k.m[key] = l
-	}
-	l.refs++
-	k.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		k.mu.Lock()
-		if l.refs--; l.refs == 0 {
-			delete(k.m, key)
-		}
-		k.mu.Unlock()
-	}
 }
 
 // pacer spaces posts to one channel PostInterval apart, Slack's

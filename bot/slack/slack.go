@@ -19,6 +19,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/keylock"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 )
 
@@ -86,7 +87,7 @@ type Adapter struct {
 	users    *ttlcache.Cache[userFacts] // (team,user) -> users.info's answer
 	seen     *ttlcache.Cache[struct{}]  // Socket Mode envelope ids and event ids
 	posted   *ttlcache.Cache[postState]
-	keys     keyLocks // one Post per Key at a time
+	keys     keylock.Locks // one Post per Key at a time
 	pacer    pacer
 	inflight sync.WaitGroup // follow-ups still running after a response
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -99,7 +98,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 	var st postState
 	if m.Key != "" {
 		// Two concurrent Posts of one Key must not both see "not posted".
-		unlock := a.keys.lock(m.Key)
+		unlock := a.keys.Lock(m.Key)
 		defer unlock()
 		if prev, ok := a.posted.Get(m.Key, a.now()); ok {
 			if prev.done {
@@ -184,38 +183,4 @@ func (a *Adapter) dmConversation(ctx context.Context, ws, serviceURL, user strin
 	}
 	a.dms.Put(key, res.ID, a.now().Add(dmTTL))
 	return res.ID, nil
-}
-
-// keyLocks serialises Posts per Key; entries live only while in use.
-type keyLocks struct {
-	mu sync.Mutex
-	m  map[string]*keyLock
-}
-
-type keyLock struct {
-	mu   sync.Mutex
-	refs int
-}
-
-func (k *keyLocks) lock(key string) (unlock func()) {
-	k.mu.Lock()
-	if k.m == nil {
-		k.m = map[string]*keyLock{}
-	}
-	l := k.m[key]
-	if l == nil {
-		l = &keyLock{}
-		k.m[key] = l
-	}
-	l.refs++
-	k.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		k.mu.Lock()
-		if l.refs--; l.refs == 0 {
-			delete(k.m, key)
-		}
-		k.mu.Unlock()
-	}
 }

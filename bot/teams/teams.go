@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/keylock"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 )
 
@@ -105,7 +106,7 @@ type Adapter struct {
 
 	seen    *ttlcache.Cache[struct{}]  // activity ids already run
 	posted  *ttlcache.Cache[postState] // Message.Key -> how far its post got
-	keys    keyLocks                   // one Post per Key at a time
+	keys    keylock.Locks              // one Post per Key at a time
 	names   *ttlcache.Cache[string]    // ws/aad id -> display name ("" = unknown)
 	members *ttlcache.Cache[string]    // ws/Teams user id -> aad object id
 	dms     *ttlcache.Cache[string]    // ws/aad id -> 1:1 conversation id
