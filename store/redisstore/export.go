@@ -24,8 +24,9 @@ const exportTries = 10
 const readBatch = 10_000
 
 // errSetsMoved says a target or channel was added or removed between
-// reading the sets that name the keys to read and reading them.
-var errSetsMoved = errors.New("the workspace's targets or channels changed")
+// reading the sets that name the keys to read and reading them, or the
+// workspace was restored while its records were read.
+var errSetsMoved = errors.New("the workspace's targets or channels changed, or it was restored")
 
 // Export reads the workspace as it was at one moment, without stopping
 // writers. Most of a workspace never changes once written: an event
@@ -36,10 +37,13 @@ var errSetsMoved = errors.New("the workspace's targets or channels changed")
 // withdrawn. That is the moment the export is of. Then pipelines of
 // readBatch read the updates and events those lists name; an update
 // withdrawn since the moment (it was in the log then) is exported as it
-// was, not withdrawn. A target or channel added between reading the sets
-// and the MULTI makes the export read again. Round trips do not grow
-// with the workspace: the sets, the MULTI, and one per readBatch
-// records.
+// was, not withdrawn. Two things make the export read again: a target or
+// channel added between reading the sets and the MULTI, and a restore
+// of the workspace while the records were read, which replaces records
+// that otherwise never change (the commit counts itself in the
+// settings' "restored" field, read in the MULTI and again at the end).
+// Round trips do not grow with the workspace: the sets, the MULTI, one
+// per readBatch records, and the last check.
 //
 // Redis keeps no order of updates across targets, only each target's
 // history and each update's time. The export lists updates in an order
@@ -66,7 +70,7 @@ func (s *Store) snapshot(ctx context.Context, ws string) (*store.Snapshot, error
 		case !errors.Is(err, errSetsMoved):
 			return nil, s.fail(op, err)
 		case try == exportTries:
-			return nil, framework.Unavailable("redisstore: "+op, errors.New("targets or channels were added during every read: export it while the bot is quiet"))
+			return nil, framework.Unavailable("redisstore: "+op, errors.New("targets or channels were added, or the workspace restored, during every read: export it while the bot is quiet"))
 		}
 	}
 }
@@ -154,6 +158,13 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 		return nil, err
 	}
 	snap.Events = mergeHistories(evs, func(e *framework.Event) (time.Time, string) { return e.Time, e.ID })
+	restored, err := s.c.HGet(ctx, k.settings(), "restored").Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	if restored != r.settings.Val()["restored"] {
+		return nil, errSetsMoved
+	}
 	for _, c := range subs {
 		if len(c.Val()) > 0 {
 			snap.Subscriptions = append(snap.Subscriptions, decodeSub(c.Val()))

@@ -78,6 +78,7 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 		case redis.HasErrorPrefix(err, "TBSTAGING"):
 			// Another restore of the workspace removed this one's
 			// staging as abandoned, or Redis evicted part of it.
+			s.unlistEmpty(k, ws)
 			return framework.Unavailable("redisstore: "+op+": the workspace is unchanged; try again", err)
 		}
 		return s.fail(op+": commit", err)
@@ -96,6 +97,19 @@ func (s *Store) drop(k keys, token string) {
 	defer cancel()
 	if err := dropScript.Run(ctx, s.c, []string{k.restores()}, string(k), token).Err(); err != nil {
 		s.log.Warn("redisstore: could not remove a failed restore's staged keys; the next restore of the workspace will", "token", token, "err", err)
+	}
+}
+
+// unlistEmpty takes ws off the list of workspaces if it holds nothing:
+// the commit's pipeline listed it, beside a script that then refused.
+// Best effort: the list is in another slot, so the check and the
+// removal cannot be one atomic step, and a workspace first written in
+// between is listed again by its next write.
+func (s *Store) unlistEmpty(k keys, ws string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs()).Result(); err == nil && n == 0 {
+		_ = s.c.SRem(ctx, s.workspaces(), ws).Err()
 	}
 }
 
@@ -169,9 +183,12 @@ func (st *stager) write(snap *store.Snapshot) error {
 	if err := st.done(1); err != nil {
 		return err
 	}
+	// Each set or list that names records is written before them, so
+	// that a staging cut short anywhere can be found whole, and dropped,
+	// by walking it from its sets (luaKeysOf).
 	for _, t := range snap.Targets {
-		p.HSet(ctx, k.target(t.Ref()), targetFields(t)...)
 		p.SAdd(ctx, k.targets(), t.Ref())
+		p.HSet(ctx, k.target(t.Ref()), targetFields(t)...)
 		if err := st.done(1); err != nil {
 			return err
 		}
@@ -183,8 +200,8 @@ func (st *stager) write(snap *store.Snapshot) error {
 		return err
 	}
 	for _, sub := range snap.Subscriptions {
-		p.HSet(ctx, k.sub(sub.Channel), subFields(sub)...)
 		p.SAdd(ctx, k.subs(), sub.Channel)
+		p.HSet(ctx, k.sub(sub.Channel), subFields(sub)...)
 		if err := st.done(1); err != nil {
 			return err
 		}
@@ -192,32 +209,44 @@ func (st *stager) write(snap *store.Snapshot) error {
 	return st.flush()
 }
 
+// historyBatch is how many updates or events go in one pipeline with the
+// list entries that name them: each batch's records are named before
+// they are written, and each target's history grows in order.
+const historyBatch = readBatch / 2
+
 func (st *stager) updates(us []framework.Update) error {
 	ctx, p, k := st.ctx, st.p, st.k
-	logs := map[string][]any{}
-	var order []string // targets in the order their first update came
 	last := map[string]string{}
-	var live []redis.Z
-	for i := range us {
-		u := &us[i]
-		p.HSet(ctx, k.update(u.ID), updateFields(u)...)
-		if logs[u.Target] == nil {
-			order = append(order, u.Target)
+	for len(us) > 0 {
+		batch := us[:min(len(us), historyBatch)]
+		us = us[len(batch):]
+		logs, order := map[string][]any{}, []string{}
+		var live []redis.Z
+		for i := range batch {
+			u := &batch[i]
+			if logs[u.Target] == nil {
+				order = append(order, u.Target)
+			}
+			logs[u.Target] = append(logs[u.Target], u.ID)
+			if !u.Withdrawn {
+				live = append(live, redis.Z{Score: float64(u.Time.UnixMilli()), Member: u.ID})
+			}
+			last[u.Author] = u.ID
 		}
-		logs[u.Target] = append(logs[u.Target], u.ID)
-		last[u.Author] = u.ID
-		if !u.Withdrawn {
-			live = append(live, redis.Z{Score: float64(u.Time.UnixMilli()), Member: u.ID})
+		// A target's log is newest first: pushing oldest first leaves it so.
+		for _, ref := range order {
+			p.LPush(ctx, k.targetLog(ref), logs[ref]...)
 		}
-		if err := st.done(1); err != nil {
+		if len(live) > 0 {
+			p.ZAdd(ctx, k.log(), live...)
+		}
+		for i := range batch {
+			p.HSet(ctx, k.update(batch[i].ID), updateFields(&batch[i])...)
+		}
+		if err := st.done(len(batch)); err != nil {
 			return err
 		}
 	}
-	// A target's log is newest first: pushing oldest first leaves it so.
-	for _, ref := range order {
-		st.chunks(logs[ref], func(ids []any) { p.LPush(ctx, k.targetLog(ref), ids...) })
-	}
-	st.zchunks(k.log(), live)
 	for user, id := range last {
 		p.Set(ctx, k.last(user), id, 0)
 	}
@@ -226,47 +255,39 @@ func (st *stager) updates(us []framework.Update) error {
 
 func (st *stager) events(es []framework.Event) error {
 	ctx, p, k := st.ctx, st.p, st.k
-	lists, evidence := map[string][]any{}, map[string][]any{}
-	var order []string
-	var scored []redis.Z
-	for i := range es {
-		e := &es[i]
-		p.HSet(ctx, k.event(e.ID), eventFields(e)...)
-		if lists[e.Target] == nil {
-			order = append(order, e.Target)
+	for len(es) > 0 {
+		batch := es[:min(len(es), historyBatch)]
+		es = es[len(batch):]
+		lists, evidence, order := map[string][]any{}, map[string][]any{}, []string{}
+		var scored []redis.Z
+		for i := range batch {
+			e := &batch[i]
+			if lists[e.Target] == nil {
+				order = append(order, e.Target)
+			}
+			lists[e.Target] = append(lists[e.Target], e.ID)
+			if e.Kind == framework.EventEvidence {
+				evidence[e.Target] = append(evidence[e.Target], e.ID)
+				p.SAdd(ctx, k.targetURLs(e.Target), e.URL)
+				scored = append(scored, redis.Z{Score: float64(e.Time.UnixMilli()), Member: e.ID})
+			}
 		}
-		lists[e.Target] = append(lists[e.Target], e.ID)
-		if e.Kind == framework.EventEvidence {
-			evidence[e.Target] = append(evidence[e.Target], e.ID)
-			p.SAdd(ctx, k.targetURLs(e.Target), e.URL)
-			scored = append(scored, redis.Z{Score: float64(e.Time.UnixMilli()), Member: e.ID})
+		for _, ref := range order {
+			p.LPush(ctx, k.targetEvents(ref), lists[ref]...)
+			// Evidence lists are oldest first, as evidenceScript keeps them.
+			if len(evidence[ref]) > 0 {
+				p.RPush(ctx, k.targetEvidence(ref), evidence[ref]...)
+			}
 		}
-		if err := st.done(1); err != nil {
+		if len(scored) > 0 {
+			p.ZAdd(ctx, k.evidence(), scored...)
+		}
+		for i := range batch {
+			p.HSet(ctx, k.event(batch[i].ID), eventFields(&batch[i])...)
+		}
+		if err := st.done(len(batch)); err != nil {
 			return err
 		}
 	}
-	for _, ref := range order {
-		st.chunks(lists[ref], func(ids []any) { p.LPush(ctx, k.targetEvents(ref), ids...) })
-		// Evidence lists are oldest first, as evidenceScript keeps them.
-		st.chunks(evidence[ref], func(ids []any) { p.RPush(ctx, k.targetEvidence(ref), ids...) })
-	}
-	st.zchunks(k.evidence(), scored)
 	return st.done(0)
-}
-
-// chunks queues one command per readBatch values, in order.
-func (st *stager) chunks(vals []any, queue func([]any)) {
-	for len(vals) > 0 {
-		n := min(len(vals), readBatch)
-		queue(vals[:n])
-		vals = vals[n:]
-	}
-}
-
-func (st *stager) zchunks(key string, members []redis.Z) {
-	for len(members) > 0 {
-		n := min(len(members), readBatch)
-		st.p.ZAdd(st.ctx, key, members[:n]...)
-		members = members[n:]
-	}
 }

@@ -61,8 +61,10 @@ end
 // the staging holds exactly the records the restore wrote (a staging
 // dropped or expired under it, in part or whole, is refused). Then it
 // removes the workspace's old keys (replace), renames every staged key
-// into place, and rebuilds the due and stale indexes with reindex, the
-// same rule every write keeps them by.
+// into place, rebuilds the due and stale indexes with reindex, the same
+// rule every write keeps them by, and counts the restore in the
+// settings' "restored" field, which an export that reads records
+// across a restore sees change (see Export).
 // KEYS: settings, frameworks, targets, subs, due, stale, restores.
 // ARGV: live base, staging base, token, "1" to replace, then the counts
 // staged: targets, updates, events, subscriptions.
@@ -77,6 +79,7 @@ for i = 1, 4 do
     return redis.error_reply('TBSTAGING staged ' .. table.concat(n, ',') .. ', expected ' .. table.concat(ARGV, ',', 5, 8))
   end
 end
+local restored = tonumber(redis.call('HGET', KEYS[1], 'restored') or '0') + 1
 if ARGV[4] == '1' then
   local oldSure, oldMaybe = keysOf(ARGV[1])
   for _, s in ipairs(oldSure) do redis.call('DEL', ARGV[1] .. s) end
@@ -89,6 +92,7 @@ end
 for _, ref in ipairs(redis.call('SMEMBERS', KEYS[3])) do
   reindex(ARGV[1] .. 't:' .. ref, KEYS[5], KEYS[6], ref)
 end
+redis.call('HSET', KEYS[1], 'restored', restored)
 redis.call('SREM', KEYS[7], ARGV[3])
 return n
 `)

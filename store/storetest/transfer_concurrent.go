@@ -74,3 +74,70 @@ func testExportDuringWrites(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// testReplaceIsAtomic exports a workspace over and over while a restore
+// replaces it: every export must be the old workspace or the new one,
+// whole, never a mix.
+func testReplaceIsAtomic(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const ws = "slack:T1"
+	old, next := sizedSnapshot(ws, 60, 3000, "old"), sizedSnapshot(ws, 40, 2000, "new")
+	if err := s.Restore(ctx, old, store.RestoreOptions{}); err != nil {
+		t.Fatalf("Restore: %v", err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	seen := map[string]int{}
+	go func() {
+		defer wg.Done()
+		for first := true; ; first = false {
+			select {
+			case <-done:
+				if !first {
+					return
+				}
+			default:
+			}
+			snap, err := store.ExportSnapshot(ctx, s, ws)
+			if err != nil {
+				t.Errorf("Export during a replace: %v", err)
+				return
+			}
+			switch {
+			case DiffSnapshots(snap, old) == "":
+				seen["old"]++
+			case DiffSnapshots(snap, next) == "":
+				seen["new"]++
+			default:
+				t.Errorf("an export during a replace is neither the old workspace (%s) nor the new (%s)", DiffSnapshots(snap, old), DiffSnapshots(snap, next))
+				return
+			}
+		}
+	}()
+	if err := s.Restore(ctx, next, store.RestoreOptions{Replace: true}); err != nil {
+		t.Fatalf("Restore with Replace: %v", err)
+	}
+	close(done)
+	wg.Wait()
+	sameExport(t, "after the replace", s, ws, next)
+	t.Logf("exports during the replace: %v", seen)
+}
+
+// sizedSnapshot is a workspace of one framework of n targets, all
+// titled title, and m updates spread over them.
+func sizedSnapshot(ws string, n, m int, title string) *store.Snapshot {
+	snap := &store.Snapshot{Workspace: framework.Workspace{ID: ws, Frameworks: []string{"big"}, Cycle: "2025/26", CycleStarted: base}}
+	for _, t := range sized("big", n).Targets() {
+		t.Title, t.CreatedAt = title+" "+t.Code, base
+		snap.Targets = append(snap.Targets, t)
+	}
+	for i := range m {
+		t := &snap.Targets[i%n]
+		u := framework.Update{ID: fmt.Sprint(i + 1), Target: t.Ref(), Author: "U" + title, Time: at(i), Progress: i % 101,
+			Status: framework.OnTrack, Note: title, PrevProgress: t.Progress, PrevStatus: t.Status}
+		t.Progress, t.Status, t.LastUpdate, t.UpdatedAt = u.Progress, u.Status, u.ID, u.Time
+		snap.Updates = append(snap.Updates, u)
+	}
+	return snap
+}

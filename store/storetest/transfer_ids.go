@@ -9,11 +9,12 @@ import (
 	"github.com/targetbot/targetbot/store"
 )
 
-// foreignSnapshot is a workspace as another store would name it: update
-// and event ids of both stores' forms, out of numeric order, with
-// leading zeros; times to the nanosecond in several offsets; a withdrawn
-// update; grades of a closed cycle beside the current one.
-func foreignSnapshot(ws string) *store.Snapshot {
+// SampleSnapshot is a small workspace ws with a record of every type
+// and the awkward cases a transfer must keep: update and event ids of
+// both stores' forms, out of numeric order, with leading zeros; times
+// to the nanosecond in several offsets; a withdrawn update; grades of a
+// closed cycle beside the current one; an archived custom target.
+func SampleSnapshot(ws string) *store.Snapshot {
 	t0 := time.Date(2026, 4, 2, 9, 30, 15, 123456789, time.FixedZone("", 3600))
 	t := func(min int) time.Time { return t0.Add(time.Duration(min)*time.Minute + time.Duration(min)) }
 	const redisID = "0190a1b2c3d40001deadbeef"
@@ -50,7 +51,7 @@ func testForeignIDs(t *testing.T, open Opener) {
 	ctx := context.Background()
 	const ws = "discord:42"
 	s := open(t)
-	snap := foreignSnapshot(ws)
+	snap := SampleSnapshot(ws)
 	if err := s.Restore(ctx, snap, store.RestoreOptions{}); err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
