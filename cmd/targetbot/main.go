@@ -99,10 +99,14 @@ Usage:
   targetbot discord register [--guild ID] register the /target command with Discord
   targetbot teams manifest --app-id ID    write the Teams app package [--out FILE]
   targetbot healthcheck [--url URL]       exit 0 if serve answers GET /healthz (for container health checks)
+  targetbot dump [--workspace ID] [--out FILE]   every record of one workspace (or all), as JSON Lines
+  targetbot restore [--in FILE] [--replace]      load a dump; refuses to overwrite a workspace unless --replace
+  targetbot migrate --from STORE --to STORE      dump and restore in one step, then compare what each holds
   targetbot version                       print the version
 
 Every subcommand that opens the store also takes --store, --timezone,
---admins and --frameworks-dir; each overrides its environment variable.
+--admins and --frameworks-dir; each overrides its environment variable
+(migrate takes its two stores as --from and --to).
 Run "targetbot SUBCOMMAND --help" for its flags.
 `
 
@@ -134,6 +138,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runTeams(ctx, rest)
 	case "healthcheck":
 		return m.runHealthcheck(ctx, rest)
+	case "dump":
+		return m.runDump(ctx, rest)
+	case "restore":
+		return m.runRestore(ctx, rest)
+	case "migrate":
+		return m.runMigrate(ctx, rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "targetbot", Version)
 		return nil

@@ -85,6 +85,9 @@ func Read(r io.Reader) (*File, error) {
 			return nil, &LineError{Line: lr.n, Err: err}
 		}
 		if typ == recordEnd {
+			if err := cur.check(); err != nil {
+				return nil, err
+			}
 			if err := readEnd(line, records); err != nil {
 				return nil, &LineError{Line: lr.n, Err: err}
 			}
@@ -104,6 +107,11 @@ func Read(r io.Reader) (*File, error) {
 		case rec.Type == store.RecordWorkspace && groups[ws] != nil:
 			return nil, lineErr(lr.n, "a second workspace record of workspace %q", ws)
 		case rec.Type == store.RecordWorkspace:
+			// The workspace before is whole: check it now, so errors
+			// come in the order of the lines they are on.
+			if err := cur.check(); err != nil {
+				return nil, err
+			}
 			cur = &group{lines: map[store.RecordType][]int{}}
 			groups[ws] = cur
 			order = append(order, cur)
@@ -127,16 +135,23 @@ func Read(r io.Reader) (*File, error) {
 		}
 	}
 	for _, g := range order {
-		if err := g.snap.Check(); err != nil {
-			var re *store.RecordError
-			if !errors.As(err, &re) {
-				return nil, err
-			}
-			return nil, &LineError{Line: g.lines[re.Type][re.Index], Err: re.Err}
-		}
 		f.Workspaces = append(f.Workspaces, &g.snap)
 	}
 	return f, nil
+}
+
+// check checks a whole workspace's records (store.Snapshot.Check) and
+// names the line of the first one refused; a nil group has none.
+func (g *group) check() error {
+	if g == nil {
+		return nil
+	}
+	err := g.snap.Check()
+	var re *store.RecordError
+	if errors.As(err, &re) {
+		return &LineError{Line: g.lines[re.Type][re.Index], Err: re.Err}
+	}
+	return err
 }
 
 func readHeader(line []byte) (Header, error) {

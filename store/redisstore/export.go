@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -288,10 +289,19 @@ func (h *heads[T]) Less(i, j int) bool {
 	switch {
 	case !ta.Equal(tb):
 		return ta.Before(tb)
-	case len(ida) != len(idb):
-		return len(ida) < len(idb)
 	case ida != idb:
-		return ida < idb
+		return compareIDs(ida, idb) < 0
 	}
 	return a.list < b.list
+}
+
+// compareIDs orders update and event ids as they were made: shorter
+// first, then byte order. That is numeric order for bbolt's sequence
+// numbers (a workspace restored from bbolt keeps them) and time order
+// for this store's ids, which are all 24 hex digits.
+func compareIDs(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
 }
