@@ -1,9 +1,11 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -229,8 +231,33 @@ func nextSeq(id string, last uint64) uint64 {
 	return last + 1
 }
 
+// sortedPuts are index entries to put, gathered so they can go into
+// their bucket in key order. bbolt keeps a transaction's node of a
+// bucket unsplit until commit, and a put into its middle moves every
+// entry after it: 100,000 entries interleaved by author or target took
+// a minute, in key order they take under a second.
+type sortedPuts map[*bolt.Bucket][][2][]byte
+
+func (p sortedPuts) add(b *bolt.Bucket, key, value []byte) { p[b] = append(p[b], [2][]byte{key, value}) }
+
+func (p sortedPuts) put() error {
+	for b, kvs := range p {
+		slices.SortFunc(kvs, func(x, y [2][]byte) int { return bytes.Compare(x[0], y[0]) })
+		for _, kv := range kvs {
+			if err := b.Put(kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (r *restorer) updates(us []framework.Update) error {
 	w := r.w
+	// Keys rise with the snapshot's order: the records go in as they
+	// are, the indexes sorted at the end.
+	w.updates.FillPercent = 0.9
+	index := sortedPuts{}
 	var seq uint64
 	for i := range us {
 		u := &us[i]
@@ -240,25 +267,20 @@ func (r *restorer) updates(us []framework.Update) error {
 		}
 		id := u64(seq)
 		if updateID(seq) != u.ID {
-			if err := w.updateIDs.Put([]byte(u.ID), id); err != nil {
-				return err
-			}
+			index.add(w.updateIDs, []byte(u.ID), id)
 		}
-		if err := w.targetUpdates.Put(join(strKey(u.Target), id), nil); err != nil {
-			return err
-		}
-		if err := w.byAuthor.Put(join(strKey(u.Author), id), nil); err != nil {
-			return err
-		}
+		index.add(w.targetUpdates, join(strKey(u.Target), id), nil)
+		index.add(w.byAuthor, join(strKey(u.Author), id), nil)
 		// The time index holds what digests may list: not withdrawn updates.
 		if !u.Withdrawn {
-			if err := w.byTime.Put(join(timeKey(u.Time), id), nil); err != nil {
-				return err
-			}
+			index.add(w.byTime, join(timeKey(u.Time), id), nil)
 		}
 		if err := r.step(); err != nil {
 			return err
 		}
+	}
+	if err := index.put(); err != nil {
+		return err
 	}
 	// New updates are numbered after every restored one.
 	return w.updates.SetSequence(seq)
@@ -266,6 +288,8 @@ func (r *restorer) updates(us []framework.Update) error {
 
 func (r *restorer) events(es []framework.Event) error {
 	w := r.w
+	w.events.FillPercent = 0.9
+	index := sortedPuts{}
 	var seq uint64
 	for i := range es {
 		e := &es[i]
@@ -278,20 +302,17 @@ func (r *restorer) events(es []framework.Event) error {
 		if err := w.events.Put(id, v); err != nil {
 			return err
 		}
-		if err := w.targetEvents.Put(join(strKey(e.Target), id), nil); err != nil {
-			return err
-		}
+		index.add(w.targetEvents, join(strKey(e.Target), id), nil)
 		if e.Kind == framework.EventEvidence {
-			if err := w.evidence.Put(join(strKey(e.Target), id), nil); err != nil {
-				return err
-			}
-			if err := w.evidenceURLs.Put(join(strKey(e.Target), []byte(e.URL)), nil); err != nil {
-				return err
-			}
+			index.add(w.evidence, join(strKey(e.Target), id), nil)
+			index.add(w.evidenceURLs, join(strKey(e.Target), []byte(e.URL)), nil)
 		}
 		if err := r.step(); err != nil {
 			return err
 		}
+	}
+	if err := index.put(); err != nil {
+		return err
 	}
 	return w.events.SetSequence(seq)
 }
