@@ -238,7 +238,9 @@ func nextSeq(id string, last uint64) uint64 {
 // a minute, in key order they take under a second.
 type sortedPuts map[*bolt.Bucket][][2][]byte
 
-func (p sortedPuts) add(b *bolt.Bucket, key, value []byte) { p[b] = append(p[b], [2][]byte{key, value}) }
+func (p sortedPuts) add(b *bolt.Bucket, key, value []byte) {
+	p[b] = append(p[b], [2][]byte{key, value})
+}
 
 func (p sortedPuts) put() error {
 	for b, kvs := range p {
