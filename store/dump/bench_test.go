@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,6 +87,7 @@ func BenchmarkMigrate(b *testing.B) {
 		b.ReportMetric(ms(steps[s]), s+"-ms")
 	}
 	b.ReportMetric(ms(commits), "commit-script-ms")
+	b.ReportMetric(float64(commit.trips.Load())/n, "redis-round-trips")
 }
 
 // rawHSets writes the snapshot's targets and updates as bare hashes, as
@@ -114,10 +116,13 @@ func rawHSets(ctx context.Context, c *redis.Client, snap *store.Snapshot) error 
 	return flush()
 }
 
-// commitTimer times the restore's commit script: how long Redis runs it.
+// commitTimer times the restore's commit script (how long Redis runs
+// it), and counts round trips to Redis: each command sent alone, and
+// each pipeline.
 type commitTimer struct {
-	mu sync.Mutex
-	d  time.Duration
+	mu    sync.Mutex
+	d     time.Duration
+	trips atomic.Int64
 }
 
 func (c *commitTimer) took() time.Duration {
@@ -128,10 +133,19 @@ func (c *commitTimer) took() time.Duration {
 	return d
 }
 
-func (c *commitTimer) DialHook(next redis.DialHook) redis.DialHook          { return next }
-func (c *commitTimer) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+func (c *commitTimer) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c *commitTimer) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if n := cmd.Name(); n != "hello" && n != "client" { // a new connection's handshake
+			c.trips.Add(1)
+		}
+		return next(ctx, cmd)
+	}
+}
+
 func (c *commitTimer) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.trips.Add(1)
 		start := time.Now()
 		err := next(ctx, cmds)
 		for _, cmd := range cmds {
