@@ -183,4 +183,8 @@ type Store interface {
 	// for exactly one caller until ttl passes, across every process that
 	// shares the store. The scheduler claims each (schedule, fire time).
 	Claim(ctx context.Context, ws, key string, ttl time.Duration) (bool, error)
+
+	// Transfer exports and restores whole workspaces (dump, restore
+	// and migrate).
+	Transfer
 }

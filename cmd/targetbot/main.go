@@ -111,10 +111,14 @@ Usage:
   targetbot report [--framework ID] [--cycle NAME] [--format md|html|csv|json] [--out FILE]
                                           a report to publish, of workspace --workspace (default local)
   targetbot healthcheck [--url URL]       exit 0 if serve answers GET /healthz (for container health checks)
+  targetbot dump [--workspace ID] [--out FILE]   every record of one workspace (or all), as JSON Lines
+  targetbot restore [--in FILE] [--replace]      load a dump; refuses to overwrite a workspace unless --replace
+  targetbot migrate --from STORE --to STORE      dump and restore in one step, then compare what each holds
   targetbot version                       print the version
 
 Every subcommand that opens the store also takes --store, --timezone,
---admins and --frameworks-dir; each overrides its environment variable.
+--admins and --frameworks-dir; each overrides its environment variable
+(migrate takes its two stores as --from and --to).
 Run "targetbot SUBCOMMAND --help" for its flags.
 `
 
@@ -148,6 +152,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runReport(ctx, rest)
 	case "healthcheck":
 		return m.runHealthcheck(ctx, rest)
+	case "dump":
+		return m.runDump(ctx, rest)
+	case "restore":
+		return m.runRestore(ctx, rest)
+	case "migrate":
+		return m.runMigrate(ctx, rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "targetbot", Version)
 		return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/bot/teams"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/boltstore"
 	"github.com/targetbot/targetbot/store/redisstore"
 )
@@ -21,19 +22,27 @@ import (
 // beside the store, so digests and reminders reach Teams after a restart
 // and from run-schedules. store.Store has no place for adapter state, so
 // this lives next to it, not in it: a Redis hash on the store's server,
-// or a small JSON file beside the bbolt file. dump, restore and migrate
-// do not carry it; the first activity from a workspace after a move
-// teaches it again. Only service URLs from verified activities are put.
+// or a small JSON file beside the bbolt file. Only service URLs from
+// verified activities are put. A dump does not carry them: a dump is a
+// file anyone may edit, and a URL from one would receive the bot's
+// token. migrate, which moves store to store, carries them
+// (migrateServiceURLs); elsewhere the first activity from a workspace
+// after a move teaches it again.
 func (m *Main) teamsServiceURLs() teams.ServiceURLs {
-	switch s := m.Store.(type) {
+	return serviceURLsFor(m.Store, m.Config.Store, m.RedisPrefix)
+}
+
+// serviceURLsFor is the keeper of Teams service URLs beside the store s,
+// which the store URL url opened with the key prefix given.
+func serviceURLsFor(s store.Store, url, prefix string) teams.ServiceURLs {
+	switch s := s.(type) {
 	case *redisstore.Store:
-		prefix := m.RedisPrefix
 		if prefix == "" {
 			prefix = "tb" // redisstore's default
 		}
 		return &redisServiceURLs{c: s.Client(), key: prefix + ":teams:serviceurls"}
 	case *boltstore.Store:
-		return &fileServiceURLs{path: strings.TrimPrefix(m.Config.Store, "bolt:") + ".teams.json"}
+		return &fileServiceURLs{path: strings.TrimPrefix(url, "bolt:") + ".teams.json"}
 	}
 	return nil
 }

@@ -19,6 +19,7 @@
 //	due             YYYYMMDD ref -> nil    (open, live targets with a due date)
 //	stale           unix nanos, ref -> nil (open, live, owned targets by latest activity)
 //	subs            channel -> Subscription JSON
+//	update-ids      id -> seq              (restored updates whose id is not their seq)
 //
 // and the top-level buckets "claims" (ws 0x00 key -> expiry nanos) and
 // "claim-expiry" (expiry nanos, ws 0x00 key -> nil), so expired claims

@@ -32,8 +32,9 @@ var (
 	bEvidence      = []byte("evidence")
 	bCycles        = []byte("cycles")
 	bEvidenceURLs  = []byte("evidence-urls")
+	bUpdateIDs     = []byte("update-ids")
 
-	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs}
+	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs, bUpdateIDs}
 
 	keyTimezone     = []byte("timezone")
 	keyReminderSpec = []byte("reminder_spec")
@@ -47,7 +48,7 @@ type wsb struct {
 	meta, frameworks, targets, updates, targetUpdates *bolt.Bucket
 	byAuthor, byTime, due, stale, subs                *bolt.Bucket
 	events, targetEvents, evidence, cycles            *bolt.Bucket
-	evidenceURLs                                      *bolt.Bucket
+	evidenceURLs, updateIDs                           *bolt.Bucket
 }
 
 func (w *wsb) fill(root *bolt.Bucket) {
@@ -57,6 +58,7 @@ func (w *wsb) fill(root *bolt.Bucket) {
 	w.due, w.stale, w.subs = root.Bucket(bDue), root.Bucket(bStale), root.Bucket(bSubs)
 	w.events, w.targetEvents = root.Bucket(bEvents), root.Bucket(bTargetEvents)
 	w.evidence, w.cycles, w.evidenceURLs = root.Bucket(bEvidence), root.Bucket(bCycles), root.Bucket(bEvidenceURLs)
+	w.updateIDs = root.Bucket(bUpdateIDs)
 }
 
 // workspace returns ws's buckets, or nil if the workspace has stored
@@ -152,6 +154,21 @@ func updateID(n uint64) string { return strconv.FormatUint(n, 10) }
 func parseID(id string) (uint64, bool) {
 	n, err := strconv.ParseUint(id, 10, 64)
 	return n, err == nil && n > 0
+}
+
+// updateSeq is the sequence number update id is stored under: its own
+// number, or, for an update restored from a store that names updates
+// otherwise (Redis), the one the update-ids bucket maps it to. Callers
+// check the stored update's ID is id, so "12" cannot reach an update
+// restored as seq 12 under another id.
+func (w *wsb) updateSeq(id string) (uint64, bool) {
+	if w == nil {
+		return 0, false
+	}
+	if v := w.updateIDs.Get([]byte(id)); len(v) == 8 {
+		return binary.BigEndian.Uint64(v), true
+	}
+	return parseID(id)
 }
 
 // dueKey is the due-index key of t, or nil when t is not in the index:

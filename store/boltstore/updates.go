@@ -201,16 +201,16 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 	var outT framework.Target
 	err := s.update("withdraw update "+id, func(tx *bolt.Tx) error {
 		notFound := framework.ErrUpdateNotFound.About(id)
-		seq, valid := parseID(id)
+		w := workspace(tx, ws)
+		seq, valid := w.updateSeq(id)
 		if !valid {
 			return notFound
 		}
-		w := workspace(tx, ws)
 		u, ok, err := w.getUpdate(seq)
 		if err != nil {
 			return err
 		}
-		if !ok {
+		if !ok || u.ID != id {
 			return notFound
 		}
 		if u.Withdrawn {

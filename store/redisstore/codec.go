@@ -148,6 +148,39 @@ func decodeUpdate(m map[string]string) framework.Update {
 	}
 }
 
+// updateFields lists a whole update as field/value pairs for HSET, as
+// appendScript and withdrawScript write them. author is always set: a
+// restore's commit script reads it to tell the update exists.
+func updateFields(u *framework.Update) []any {
+	f := []any{
+		"id", u.ID,
+		"target", u.Target,
+		"author", u.Author,
+		"time", fmtTime(u.Time),
+		"progress", strconv.Itoa(u.Progress),
+		"status", string(u.Status),
+		"note", u.Note,
+		"prev_progress", strconv.Itoa(u.PrevProgress),
+		"prev_status", string(u.PrevStatus),
+	}
+	if u.Withdrawn {
+		f = append(f, "withdrawn", "1", "withdrawn_at", fmtTime(u.WithdrawnAt))
+	}
+	return f
+}
+
+// eventFields lists a whole event as field/value pairs for HSET; empty
+// values are left out, which decodeEvent reads as "".
+func eventFields(e *framework.Event) []any {
+	f := []any{"id", e.ID, "target", e.Target, "kind", string(e.Kind), "author", e.Author, "time", fmtTime(e.Time)}
+	for _, kv := range [][2]string{{"from", e.From}, {"to", e.To}, {"reason", e.Reason}, {"cycle", e.Cycle}, {"url", e.URL}, {"title", e.Title}} {
+		if kv[1] != "" {
+			f = append(f, kv[0], kv[1])
+		}
+	}
+	return f
+}
+
 func decodeEvent(m map[string]string) framework.Event {
 	return framework.Event{
 		ID:     m["id"],

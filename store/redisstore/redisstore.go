@@ -18,13 +18,15 @@
 //	<prefix>:{ws}:u:<id>          hash: one update record
 //	<prefix>:{ws}:log             zset: every update id, score = unix ms of its time
 //	<prefix>:{ws}:last:<user>     string: the newest update id the user logged
-//	<prefix>:{ws}:ws              hash: timezone, reminder_spec, cycle, cycle_started, cycle_token
+//	<prefix>:{ws}:ws              hash: timezone, reminder_spec, cycle, cycle_started, cycle_token, restored
 //	<prefix>:{ws}:cycles:started  hash: closed cycle name -> when it started
 //	<prefix>:{ws}:cycles:closed   hash: closed cycle name -> when it closed
 //	<prefix>:{ws}:fws             set: imported framework ids
 //	<prefix>:{ws}:sub:<channel>   hash: one digest subscription
 //	<prefix>:{ws}:subs            set: subscribed channels
 //	<prefix>:{ws}:claim:<key>     string: a scheduler claim, with a TTL
+//	<prefix>:{ws}:restores        set: tokens of restores under way (see Restore)
+//	<prefix>:{ws}:restore:<token>:… a restore's staged keys, in the layout above
 //	<prefix>:workspaces           set: every workspace that stored anything
 //
 // Refs never contain ':' (framework ids and codes forbid it, and reads
@@ -268,6 +270,16 @@ func (k keys) frameworks() string           { return string(k) + "fws" }
 func (k keys) sub(channel string) string    { return string(k) + "sub:" + channel }
 func (k keys) subs() string                 { return string(k) + "subs" }
 func (k keys) claim(key string) string      { return string(k) + "claim:" + key }
+
+// restores is the set of the tokens of restores under way, whose staged
+// keys a failed or abandoned restore leaves to be removed.
+func (k keys) restores() string { return string(k) + "restores" }
+
+// stage names the keys a restore writes before its commit moves them into
+// place: the workspace's own layout, under "<prefix>:{ws}:restore:<token>:",
+// so the staged keys share the workspace's slot. No live key's name
+// starts "restore:".
+func (k keys) stage(token string) keys { return keys(string(k) + "restore:" + token + ":") }
 
 // workspaces is the global list of workspaces. It lives outside every
 // workspace's slot, so writes add to it beside, not inside, their

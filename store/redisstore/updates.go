@@ -150,7 +150,8 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 	for _, e := range edges {
 		ids = append(ids, e.Val()...)
 	}
-	slices.Sort(ids)
+	// Updates at one instant keep the order they were made in.
+	slices.SortFunc(ids, compareIDs)
 	ids = slices.Compact(ids)
 	us, err := s.fetchUpdates(ctx, k, ids)
 	if err != nil {

@@ -59,6 +59,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ConcurrentMixed", func(t *testing.T) { testConcurrentMixed(t, open(t)) })
 	t.Run("ConcurrentChanges", func(t *testing.T) { testConcurrentChanges(t, open(t)) })
 	t.Run("ConcurrentCycles", func(t *testing.T) { testConcurrentCycles(t, open(t)) })
+	t.Run("Transfer", func(t *testing.T) { testTransfer(t, open) })
+	t.Run("TransferForeignIDs", func(t *testing.T) { testForeignIDs(t, open) })
+	t.Run("ExportDuringWrites", func(t *testing.T) { testExportDuringWrites(t, open(t)) })
+	t.Run("ReplaceIsAtomic", func(t *testing.T) { testReplaceIsAtomic(t, open(t)) })
 }
 
 // base is the suite's fixed clock, so stored data is deterministic.

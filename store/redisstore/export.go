@@ -1,0 +1,307 @@
+package redisstore
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+// exportTries bounds how often Export reads a workspace whose targets or
+// channels keep changing under it before it gives up.
+const exportTries = 10
+
+// readBatch is how many commands one pipeline of an export or a restore
+// carries: enough that round trips stay few (ten for 100,000 updates),
+// few enough that each reply arrives well within the read timeout.
+const readBatch = 10_000
+
+// errSetsMoved says a target or channel was added or removed between
+// reading the sets that name the keys to read and reading them, or the
+// workspace was restored while its records were read.
+var errSetsMoved = errors.New("the workspace's targets or channels changed, or it was restored")
+
+// Export reads the workspace as it was at one moment, without stopping
+// writers. Most of a workspace never changes once written: an event
+// hash never does, an update hash only when the update is withdrawn,
+// and histories only grow. So one MULTI/EXEC reads, atomically, what
+// does change: the settings, the sets, every target's hash and history
+// lists, every subscription, and the workspace's log of updates not
+// withdrawn. That is the moment the export is of. Then pipelines of
+// readBatch read the updates and events those lists name; an update
+// withdrawn since the moment (it was in the log then) is exported as it
+// was, not withdrawn. Two things make the export read again: a target or
+// channel added between reading the sets and the MULTI, and a restore
+// of the workspace while the records were read, which replaces records
+// that otherwise never change (the commit counts itself in the
+// settings' "restored" field, read in the MULTI and again at the end).
+// Round trips do not grow with the workspace: the sets, the MULTI, one
+// per readBatch records, and the last check.
+//
+// Redis keeps no order of updates across targets, only each target's
+// history and each update's time. The export lists updates in an order
+// that keeps every target's history as it is and otherwise follows time
+// (then ids, shorter first, then in byte order, which keeps either
+// store's ids in the order they were made). For events, the same. A
+// dump of this store restored elsewhere and dumped again gives the same
+// order.
+func (s *Store) Export(ctx context.Context, ws string, fn func(store.Record) error) error {
+	snap, err := s.snapshot(ctx, ws)
+	if err != nil {
+		return err
+	}
+	return snap.Each(fn)
+}
+
+func (s *Store) snapshot(ctx context.Context, ws string) (*store.Snapshot, error) {
+	op := "export " + ws
+	for try := 1; ; try++ {
+		snap, err := s.readWorkspace(ctx, ws)
+		switch {
+		case err == nil:
+			return snap, nil
+		case !errors.Is(err, errSetsMoved):
+			return nil, s.fail(op, err)
+		case try == exportTries:
+			return nil, framework.Unavailable("redisstore: "+op, errors.New("targets or channels were added, or the workspace restored, during every read: export it while the bot is quiet"))
+		}
+	}
+}
+
+// readWorkspace reads every record of the workspace, as at the moment of
+// its MULTI/EXEC.
+func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, error) {
+	k := s.keys(ws)
+	var refsCmd, channelsCmd *redis.StringSliceCmd
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		refsCmd, channelsCmd = p.SMembers(ctx, k.targets()), p.SMembers(ctx, k.subs())
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	refs, channels := refsCmd.Val(), channelsCmd.Val()
+	var r wsRead
+	var refsNow, channelsNow, live *redis.StringSliceCmd
+	targets := make([]*redis.MapStringStringCmd, len(refs))
+	logs := make([]*redis.StringSliceCmd, len(refs))
+	events := make([]*redis.StringSliceCmd, len(refs))
+	subs := make([]*redis.MapStringStringCmd, len(channels))
+	_, err = s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		r = s.queueWorkspace(ctx, p, ws)
+		refsNow, channelsNow = p.SMembers(ctx, k.targets()), p.SMembers(ctx, k.subs())
+		live = p.ZRange(ctx, k.log(), 0, -1)
+		for i, ref := range refs {
+			targets[i] = p.HGetAll(ctx, k.target(ref))
+			logs[i] = p.LRange(ctx, k.targetLog(ref), 0, -1)
+			events[i] = p.LRange(ctx, k.targetEvents(ref), 0, -1)
+		}
+		for i, ch := range channels {
+			subs[i] = p.HGetAll(ctx, k.sub(ch))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !sameSet(refs, refsNow.Val()) || !sameSet(channels, channelsNow.Val()) {
+		return nil, errSetsMoved
+	}
+	snap := &store.Snapshot{Workspace: r.result()}
+	// Targets in framework.SortTargets order, with each one's history
+	// (kept newest first) turned oldest first.
+	type entry struct {
+		t               framework.Target
+		updates, events []string
+	}
+	var entries []entry
+	for i := range refs {
+		if len(targets[i].Val()) == 0 {
+			continue // a ref whose hash has gone: nothing to keep
+		}
+		ups, evs := slices.Clone(logs[i].Val()), slices.Clone(events[i].Val())
+		slices.Reverse(ups)
+		slices.Reverse(evs)
+		entries = append(entries, entry{decodeTarget(targets[i].Val()), ups, evs})
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return lessTarget(&entries[i].t, &entries[j].t) })
+	var updateIDs, eventIDs [][]string
+	for _, e := range entries {
+		snap.Targets = append(snap.Targets, e.t)
+		updateIDs, eventIDs = append(updateIDs, e.updates), append(eventIDs, e.events)
+	}
+	ups, err := readHistories(ctx, s.c, updateIDs, k.update, decodeUpdate)
+	if err != nil {
+		return nil, err
+	}
+	notWithdrawn := make(map[string]bool, len(live.Val()))
+	for _, id := range live.Val() {
+		notWithdrawn[id] = true
+	}
+	for _, list := range ups {
+		for i := range list {
+			if u := &list[i]; u.Withdrawn && notWithdrawn[u.ID] {
+				u.Withdrawn, u.WithdrawnAt = false, time.Time{} // withdrawn since the moment
+			}
+		}
+	}
+	snap.Updates = mergeHistories(ups, func(u *framework.Update) (time.Time, string) { return u.Time, u.ID })
+	evs, err := readHistories(ctx, s.c, eventIDs, k.event, decodeEvent)
+	if err != nil {
+		return nil, err
+	}
+	snap.Events = mergeHistories(evs, func(e *framework.Event) (time.Time, string) { return e.Time, e.ID })
+	restored, err := s.c.HGet(ctx, k.settings(), "restored").Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	if restored != r.settings.Val()["restored"] {
+		return nil, errSetsMoved
+	}
+	for _, c := range subs {
+		if len(c.Val()) > 0 {
+			snap.Subscriptions = append(snap.Subscriptions, decodeSub(c.Val()))
+		}
+	}
+	sort.Slice(snap.Subscriptions, func(i, j int) bool { return snap.Subscriptions[i].Channel < snap.Subscriptions[j].Channel })
+	return snap, nil
+}
+
+// lessTarget orders targets as framework.SortTargets does.
+func lessTarget(a, b *framework.Target) bool {
+	if a.Framework != b.Framework {
+		return a.Framework < b.Framework
+	}
+	return framework.CompareCodes(a.Code, b.Code) < 0
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+// readHistories reads the hashes each list of ids names, in pipelines of
+// readBatch, keeping each list's order and leaving out ids whose hash
+// has gone.
+func readHistories[T any](ctx context.Context, c redis.UniversalClient, lists [][]string, key func(string) string, decode func(map[string]string) T) ([][]T, error) {
+	type at struct{ list, i int }
+	var cmds []*redis.MapStringStringCmd
+	var where []at
+	out := make([][]T, len(lists))
+	flush := func() error {
+		if len(cmds) == 0 {
+			return nil
+		}
+		_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, w := range where {
+				cmds[i] = p.HGetAll(ctx, key(lists[w.list][w.i]))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i, w := range where {
+			if m := cmds[i].Val(); len(m) > 0 {
+				out[w.list] = append(out[w.list], decode(m))
+			}
+		}
+		cmds, where = cmds[:0], where[:0]
+		return nil
+	}
+	for l, ids := range lists {
+		for i := range ids {
+			cmds = append(cmds, nil)
+			where = append(where, at{l, i})
+			if len(cmds) == readBatch {
+				if err := flush(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return out, flush()
+}
+
+// mergeHistories merges lists that are each in their own order into one
+// list that keeps every list's order: it takes, each time, the earliest
+// of the lists' first remaining records, by time, then by id (shorter
+// first, then byte order), then by list.
+func mergeHistories[T any](lists [][]T, key func(*T) (time.Time, string)) []T {
+	h := &heads[T]{key: key}
+	n := 0
+	for l := range lists {
+		n += len(lists[l])
+		if len(lists[l]) > 0 {
+			h.items = append(h.items, head{list: l})
+		}
+	}
+	h.lists = lists
+	heap.Init(h)
+	out := make([]T, 0, n)
+	for h.Len() > 0 {
+		top := &h.items[0]
+		out = append(out, lists[top.list][top.i])
+		if top.i++; top.i == len(lists[top.list]) {
+			heap.Pop(h)
+		} else {
+			heap.Fix(h, 0)
+		}
+	}
+	return out
+}
+
+type head struct{ list, i int }
+
+// heads is a heap of each list's first remaining record.
+type heads[T any] struct {
+	lists [][]T
+	items []head
+	key   func(*T) (time.Time, string)
+}
+
+func (h *heads[T]) Len() int      { return len(h.items) }
+func (h *heads[T]) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *heads[T]) Push(x any)    { h.items = append(h.items, x.(head)) }
+func (h *heads[T]) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
+}
+
+func (h *heads[T]) Less(i, j int) bool {
+	a, b := h.items[i], h.items[j]
+	ta, ida := h.key(&h.lists[a.list][a.i])
+	tb, idb := h.key(&h.lists[b.list][b.i])
+	switch {
+	case !ta.Equal(tb):
+		return ta.Before(tb)
+	case ida != idb:
+		return compareIDs(ida, idb) < 0
+	}
+	return a.list < b.list
+}
+
+// compareIDs orders update and event ids as they were made: shorter
+// first, then byte order. That is numeric order for bbolt's sequence
+// numbers (a workspace restored from bbolt keeps them) and time order
+// for this store's ids, which are all 24 hex digits.
+func compareIDs(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}

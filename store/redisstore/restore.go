@@ -1,0 +1,293 @@
+package redisstore
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+)
+
+// abandonedAfter is how old a restore's staging must be before another
+// restore of the workspace removes it as abandoned: far longer than any
+// restore takes, so one under way is never removed beneath itself.
+const abandonedAfter = time.Hour
+
+// Restore stages the snapshot, then commits it in one script.
+//
+// The records are written, in pipelines of readBatch commands, to
+// staging keys: the workspace's own layout under
+// "<prefix>:{ws}:restore:<token>:", in the workspace's slot, which no
+// reader looks at. Then commitScript, one atomic step, checks that the
+// workspace is still empty (unless Replace) and that the staging holds
+// every record written, removes the old records (Replace), renames the
+// staged keys into place and rebuilds the due and stale indexes. Other
+// clients see the workspace before or after, never between.
+//
+// If anything fails before the commit, the workspace is unchanged, and
+// Restore removes the staging; a restore killed before its commit
+// leaves its staging, listed in "<prefix>:{ws}:restores", for the next
+// restore of the workspace to remove once it is an hour old. If the
+// connection fails during the commit, the error is ErrOutcomeUnknown:
+// the commit ran whole or not at all, and an export tells which. The
+// script checks all it can before its first write; Redis does not roll
+// a script back, so only a failure of Redis itself within it (running
+// out of memory) could leave it half done. It blocks Redis while it
+// runs: well under a second for 100,000 updates (docs/PERFORMANCE.md).
+func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.RestoreOptions) error {
+	if err := snap.Check(); err != nil {
+		return err
+	}
+	ws := snap.Workspace.ID
+	k := s.keys(ws)
+	op := "restore " + ws
+	// Refuse before staging anything; the commit checks again.
+	if !opts.Replace {
+		n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs()).Result()
+		if err != nil {
+			return s.fail(op, err)
+		}
+		if n > 0 {
+			return store.WorkspaceExists(ws)
+		}
+	}
+	if err := s.dropAbandoned(ctx, k); err != nil {
+		return s.fail(op+": remove abandoned restores", err)
+	}
+	token := s.ids.next(time.Now())
+	st := &stager{ctx: ctx, p: s.c.Pipeline(), k: k.stage(token), total: snap.Len(), progress: opts.Progress}
+	st.p.SAdd(ctx, k.restores(), token)
+	if err := st.write(snap); err != nil {
+		s.drop(k, token)
+		return s.fail(op+": stage the records (the workspace is unchanged)", err)
+	}
+	keys := []string{k.settings(), k.frameworks(), k.targets(), k.subs(), k.due(), k.stale(), k.restores()}
+	args := []any{string(k), string(k.stage(token)), token, fmtBool(opts.Replace),
+		len(snap.Targets), len(snap.Updates), len(snap.Events), len(snap.Subscriptions)}
+	_, err := s.runWith(ctx, commitScript, keys, args, func(p redis.Pipeliner) {
+		p.SAdd(ctx, s.workspaces(), ws)
+	})
+	if err != nil {
+		s.drop(k, token)
+		switch {
+		case redis.HasErrorPrefix(err, "TBEXISTS"):
+			return store.WorkspaceExists(ws)
+		case redis.HasErrorPrefix(err, "TBSTAGING"):
+			// Another restore of the workspace removed this one's
+			// staging as abandoned, or Redis evicted part of it.
+			s.unlistEmpty(k, ws)
+			return framework.Unavailable("redisstore: "+op+": the workspace is unchanged; try again", err)
+		}
+		return s.fail(op+": commit", err)
+	}
+	if opts.Progress != nil {
+		opts.Progress(st.total, st.total)
+	}
+	return nil
+}
+
+// drop removes a failed restore's staging, on a context of its own: the
+// caller's may be what failed. A drop that fails leaves the staging for
+// a later restore to remove.
+func (s *Store) drop(k keys, token string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := dropScript.Run(ctx, s.c, []string{k.restores()}, string(k), token).Err(); err != nil {
+		s.log.Warn("redisstore: could not remove a failed restore's staged keys; the next restore of the workspace will", "token", token, "err", err)
+	}
+}
+
+// unlistEmpty takes ws off the list of workspaces if it holds nothing:
+// the commit's pipeline listed it, beside a script that then refused.
+// Best effort: the list is in another slot, so the check and the
+// removal cannot be one atomic step, and a workspace first written in
+// between is listed again by its next write.
+func (s *Store) unlistEmpty(k keys, ws string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs()).Result(); err == nil && n == 0 {
+		_ = s.c.SRem(ctx, s.workspaces(), ws).Err()
+	}
+}
+
+// dropAbandoned removes the stagings of restores of the workspace that
+// began more than abandonedAfter ago and never committed.
+func (s *Store) dropAbandoned(ctx context.Context, k keys) error {
+	tokens, err := s.c.SMembers(ctx, k.restores()).Result()
+	if err != nil {
+		return err
+	}
+	args := []any{string(k)}
+	for _, t := range tokens {
+		ms, err := strconv.ParseUint(t[:min(12, len(t))], 16, 64)
+		if err != nil || time.Since(time.UnixMilli(int64(ms))) > abandonedAfter {
+			args = append(args, t)
+		}
+	}
+	if len(args) == 1 {
+		return nil
+	}
+	return dropScript.Run(ctx, s.c, []string{k.restores()}, args...).Err()
+}
+
+// stager queues a snapshot's writes to staging keys, sending them in
+// pipelines of about readBatch commands.
+type stager struct {
+	ctx      context.Context
+	p        redis.Pipeliner
+	k        keys // the staging keys
+	written  int
+	total    int
+	progress func(written, total int)
+}
+
+// done counts n records queued, and sends the pipeline once it is full.
+func (st *stager) done(n int) error {
+	st.written += n
+	if st.p.Len() < readBatch {
+		return nil
+	}
+	return st.flush()
+}
+
+func (st *stager) flush() error {
+	if st.p.Len() == 0 {
+		return nil
+	}
+	if _, err := st.p.Exec(st.ctx); err != nil {
+		return err
+	}
+	if st.progress != nil {
+		st.progress(st.written, st.total)
+	}
+	return nil
+}
+
+func (st *stager) write(snap *store.Snapshot) error {
+	ctx, p, k := st.ctx, st.p, st.k
+	set := &snap.Workspace
+	// Every field, even empty, so that the settings hash exists and the
+	// restored workspace counts as one that has stored something.
+	p.HSet(ctx, k.settings(), "timezone", set.Timezone, "reminder_spec", set.ReminderSpec,
+		"cycle", set.Cycle, "cycle_started", fmtTime(set.CycleStarted))
+	for _, id := range set.Frameworks {
+		p.SAdd(ctx, k.frameworks(), id)
+	}
+	for _, c := range set.PastCycles {
+		p.HSet(ctx, k.cyclesStarted(), c.Name, fmtTime(c.Started))
+		p.HSet(ctx, k.cyclesClosed(), c.Name, fmtTime(c.Closed))
+	}
+	if err := st.done(1); err != nil {
+		return err
+	}
+	// Each set or list that names records is written before them, so
+	// that a staging cut short anywhere can be found whole, and dropped,
+	// by walking it from its sets (luaKeysOf).
+	for _, t := range snap.Targets {
+		p.SAdd(ctx, k.targets(), t.Ref())
+		p.HSet(ctx, k.target(t.Ref()), targetFields(t)...)
+		if err := st.done(1); err != nil {
+			return err
+		}
+	}
+	if err := st.updates(snap.Updates); err != nil {
+		return err
+	}
+	if err := st.events(snap.Events); err != nil {
+		return err
+	}
+	for _, sub := range snap.Subscriptions {
+		p.SAdd(ctx, k.subs(), sub.Channel)
+		p.HSet(ctx, k.sub(sub.Channel), subFields(sub)...)
+		if err := st.done(1); err != nil {
+			return err
+		}
+	}
+	return st.flush()
+}
+
+// historyBatch is how many updates or events go in one pipeline with the
+// list entries that name them: each batch's records are named before
+// they are written, and each target's history grows in order.
+const historyBatch = readBatch / 2
+
+func (st *stager) updates(us []framework.Update) error {
+	ctx, p, k := st.ctx, st.p, st.k
+	last := map[string]string{}
+	for len(us) > 0 {
+		batch := us[:min(len(us), historyBatch)]
+		us = us[len(batch):]
+		logs, order := map[string][]any{}, []string{}
+		var live []redis.Z
+		for i := range batch {
+			u := &batch[i]
+			if logs[u.Target] == nil {
+				order = append(order, u.Target)
+			}
+			logs[u.Target] = append(logs[u.Target], u.ID)
+			if !u.Withdrawn {
+				live = append(live, redis.Z{Score: float64(u.Time.UnixMilli()), Member: u.ID})
+			}
+			last[u.Author] = u.ID
+		}
+		// A target's log is newest first: pushing oldest first leaves it so.
+		for _, ref := range order {
+			p.LPush(ctx, k.targetLog(ref), logs[ref]...)
+		}
+		if len(live) > 0 {
+			p.ZAdd(ctx, k.log(), live...)
+		}
+		for i := range batch {
+			p.HSet(ctx, k.update(batch[i].ID), updateFields(&batch[i])...)
+		}
+		if err := st.done(len(batch)); err != nil {
+			return err
+		}
+	}
+	for user, id := range last {
+		p.Set(ctx, k.last(user), id, 0)
+	}
+	return st.done(0)
+}
+
+func (st *stager) events(es []framework.Event) error {
+	ctx, p, k := st.ctx, st.p, st.k
+	for len(es) > 0 {
+		batch := es[:min(len(es), historyBatch)]
+		es = es[len(batch):]
+		lists, evidence, order := map[string][]any{}, map[string][]any{}, []string{}
+		var scored []redis.Z
+		for i := range batch {
+			e := &batch[i]
+			if lists[e.Target] == nil {
+				order = append(order, e.Target)
+			}
+			lists[e.Target] = append(lists[e.Target], e.ID)
+			if e.Kind == framework.EventEvidence {
+				evidence[e.Target] = append(evidence[e.Target], e.ID)
+				p.SAdd(ctx, k.targetURLs(e.Target), e.URL)
+				scored = append(scored, redis.Z{Score: float64(e.Time.UnixMilli()), Member: e.ID})
+			}
+		}
+		for _, ref := range order {
+			p.LPush(ctx, k.targetEvents(ref), lists[ref]...)
+			// Evidence lists are oldest first, as evidenceScript keeps them.
+			if len(evidence[ref]) > 0 {
+				p.RPush(ctx, k.targetEvidence(ref), evidence[ref]...)
+			}
+		}
+		if len(scored) > 0 {
+			p.ZAdd(ctx, k.evidence(), scored...)
+		}
+		for i := range batch {
+			p.HSet(ctx, k.event(batch[i].ID), eventFields(&batch[i])...)
+		}
+		if err := st.done(len(batch)); err != nil {
+			return err
+		}
+	}
+	return st.done(0)
+}

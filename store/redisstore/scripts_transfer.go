@@ -1,0 +1,113 @@
+package redisstore
+
+import "github.com/redis/go-redis/v9"
+
+// The scripts behind Restore. Like withdrawScript and cycleScript, they
+// reach keys they build from a base that carries the workspace's hash
+// tag, so every key is in the slot the script runs on.
+
+// luaKeysOf lists every key of a workspace laid out under base (the
+// live "<prefix>:{ws}:" or a restore's staging prefix) as suffixes after
+// base, by walking the layout from its sets and lists: the records that
+// exist (sure), the lists and indexes that may be absent (maybe), and
+// counts of targets, updates, events and subscriptions. Claims, the
+// restores set and staged keys are not part of the layout.
+const luaKeysOf = `
+local function keysOf(base)
+  local sure = {}
+  local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'log', 'evidence', 'cycles:started', 'cycles:closed'}
+  local n = {0, 0, 0, 0}
+  local users = {}
+  for _, ref in ipairs(redis.call('SMEMBERS', base .. 'targets')) do
+    local t = 't:' .. ref
+    if redis.call('EXISTS', base .. t) == 1 then
+      sure[#sure + 1] = t
+      n[1] = n[1] + 1
+    end
+    for _, list in ipairs({':log', ':events', ':evidence', ':urls'}) do
+      maybe[#maybe + 1] = t .. list
+    end
+    for _, id in ipairs(redis.call('LRANGE', base .. t .. ':log', 0, -1)) do
+      local author = redis.call('HGET', base .. 'u:' .. id, 'author')
+      if author then
+        sure[#sure + 1] = 'u:' .. id
+        n[2] = n[2] + 1
+        users[author] = true
+      end
+    end
+    for _, id in ipairs(redis.call('LRANGE', base .. t .. ':events', 0, -1)) do
+      if redis.call('EXISTS', base .. 'e:' .. id) == 1 then
+        sure[#sure + 1] = 'e:' .. id
+        n[3] = n[3] + 1
+      end
+    end
+  end
+  for _, ch in ipairs(redis.call('SMEMBERS', base .. 'subs')) do
+    if redis.call('EXISTS', base .. 'sub:' .. ch) == 1 then
+      sure[#sure + 1] = 'sub:' .. ch
+      n[4] = n[4] + 1
+    end
+  end
+  for user in pairs(users) do
+    maybe[#maybe + 1] = 'last:' .. user
+  end
+  return sure, maybe, n
+end
+`
+
+// commitScript moves a restore's staged keys into the workspace, in one
+// atomic step. Everything that can refuse is checked before the first
+// write: without replace, that the workspace holds nothing; and that
+// the staging holds exactly the records the restore wrote (a staging
+// dropped or expired under it, in part or whole, is refused). Then it
+// removes the workspace's old keys (replace), renames every staged key
+// into place, rebuilds the due and stale indexes with reindex, the same
+// rule every write keeps them by, and counts the restore in the
+// settings' "restored" field, which an export that reads records
+// across a restore sees change (see Export).
+// KEYS: settings, frameworks, targets, subs, due, stale, restores.
+// ARGV: live base, staging base, token, "1" to replace, then the counts
+// staged: targets, updates, events, subscriptions.
+// Returns the counts moved, or TBEXISTS or TBSTAGING.
+var commitScript = redis.NewScript(luaReindex + luaKeysOf + `
+if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4]) > 0 then
+  return redis.error_reply('TBEXISTS')
+end
+local sure, maybe, n = keysOf(ARGV[2])
+for i = 1, 4 do
+  if n[i] ~= tonumber(ARGV[4 + i]) then
+    return redis.error_reply('TBSTAGING staged ' .. table.concat(n, ',') .. ', expected ' .. table.concat(ARGV, ',', 5, 8))
+  end
+end
+local restored = tonumber(redis.call('HGET', KEYS[1], 'restored') or '0') + 1
+if ARGV[4] == '1' then
+  local oldSure, oldMaybe = keysOf(ARGV[1])
+  for _, s in ipairs(oldSure) do redis.call('DEL', ARGV[1] .. s) end
+  for _, s in ipairs(oldMaybe) do redis.call('DEL', ARGV[1] .. s) end
+end
+for _, s in ipairs(sure) do redis.call('RENAME', ARGV[2] .. s, ARGV[1] .. s) end
+for _, s in ipairs(maybe) do
+  if redis.call('EXISTS', ARGV[2] .. s) == 1 then redis.call('RENAME', ARGV[2] .. s, ARGV[1] .. s) end
+end
+for _, ref in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  reindex(ARGV[1] .. 't:' .. ref, KEYS[5], KEYS[6], ref)
+end
+redis.call('HSET', KEYS[1], 'restored', restored)
+redis.call('SREM', KEYS[7], ARGV[3])
+return n
+`)
+
+// dropScript removes the staged keys of the restores named, and their
+// tokens from the restores set.
+// KEYS: restores. ARGV: live base, then tokens.
+// Returns how many restores it dropped.
+var dropScript = redis.NewScript(luaKeysOf + `
+for i = 2, #ARGV do
+  local base = ARGV[1] .. 'restore:' .. ARGV[i] .. ':'
+  local sure, maybe = keysOf(base)
+  for _, s in ipairs(sure) do redis.call('DEL', base .. s) end
+  for _, s in ipairs(maybe) do redis.call('DEL', base .. s) end
+  redis.call('SREM', KEYS[1], ARGV[i])
+end
+return #ARGV - 1
+`)
