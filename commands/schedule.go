@@ -52,6 +52,43 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (string, time.Tim
 	return spec, next.In(loc), nil
 }
 
+// pauseReminders pauses the workspace's reminders until a day, or
+// resumes them.
+func (h *Handler) pauseReminders(ctx context.Context, c *call, w *framework.Workspace, word, until string) (bot.Reply, error) {
+	if err := h.requireAdmin(c, "pause reminders"); err != nil {
+		return bot.Reply{}, err
+	}
+	loc := w.Location(h.loc)
+	today := framework.Today(c.now, loc)
+	paused := w.RemindersPaused != "" && today < w.RemindersPaused
+	var day framework.Date
+	switch {
+	case word == "resume" && until != "":
+		return bot.Reply{}, usageError("reminders", "cron", "`reminders resume` takes nothing after it")
+	case word == "resume" && !paused:
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: reminders are not paused")
+	case word == "pause" && until == "":
+		return bot.Reply{}, usageError("reminders", "cron", "say until when, like `reminders pause 2w` or `reminders pause "+string(today.AddDays(14))+"`")
+	case word == "pause":
+		d, err := parseSnooze(until, today)
+		if err != nil {
+			return bot.Reply{}, usageError("reminders", "cron", strings.Replace(framework.ErrorMessage(err), "snooze length", "pause length", 1))
+		}
+		if d == w.RemindersPaused {
+			return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: reminders are already paused until %s", d)
+		}
+		day = d
+	}
+	if err := h.store.SetRemindersPaused(ctx, w.ID, day); err != nil {
+		return bot.Reply{}, storeErr("pause reminders", err)
+	}
+	if day.IsZero() {
+		return announce(bot.User(c.req.User) + " resumed overdue reminders: owners get them again from the next run"), nil
+	}
+	return announce(fmt.Sprintf("%s paused overdue reminders until %s: owners get none before then, and digests say so. %s ends the pause early",
+		bot.User(c.req.User), day, code("/target reminders resume"))), nil
+}
+
 // specProblem says, in the bot's words, what cronspec found wrong.
 func specProblem(err error) string {
 	var e *cronspec.Error
@@ -225,6 +262,9 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	loc := w.Location(h.loc)
 	arg := c.arg("cron")
+	if word, rest, _ := strings.Cut(arg, " "); strings.EqualFold(word, "pause") || strings.EqualFold(word, "resume") {
+		return h.pauseReminders(ctx, c, &w, strings.ToLower(word), strings.TrimSpace(rest))
+	}
 	if strings.EqualFold(arg, framework.RemindersOff) {
 		if err := h.requireAdmin(c, "change the reminder schedule"); err != nil {
 			return bot.Reply{}, err
@@ -240,10 +280,13 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 	if arg == "" {
 		spec := w.ReminderSpec
 		how := "set here"
-		switch spec {
-		case framework.RemindersOff:
+		if spec == framework.RemindersOff {
 			return ephemeral("overdue reminders are off here: an admin can turn them on with " + code("/target reminders default") + " or " + code("/target reminders <cron>")), nil
-		case "":
+		}
+		if p := w.RemindersPaused; p != "" && framework.Today(c.now, loc) < p {
+			return ephemeral(fmt.Sprintf("overdue reminders are paused until %s: an admin can end the pause with %s", p, code("/target reminders resume"))), nil
+		}
+		if spec == "" {
 			spec, how = framework.DefaultReminderSpec, "the default"
 		}
 		_, next, err := parseSpec(spec, loc, c.now)

@@ -138,3 +138,27 @@ func TestRemindersOff(t *testing.T) {
 		t.Errorf("after default, spec = %q", w.ReminderSpec)
 	}
 }
+
+// `reminders pause` stops reminders until a day; `resume` ends it early.
+func TestRemindersPause(t *testing.T) {
+	e := imported(t)
+	e.fail(bob, "reminders pause 2w", framework.EFORBIDDEN, "", "only an admin")
+	e.fail(adminUser, "reminders pause", framework.EINVALID, "cron", "say until when")
+	e.fail(adminUser, "reminders pause soon", framework.EINVALID, "cron", "is not a pause length")
+	e.fail(adminUser, "reminders resume", framework.ECONFLICT, "", "reminders are not paused")
+	r := e.ok(adminUser, "reminders pause 2027-01-05")
+	if r.Ephemeral || !strings.Contains(r.Text(), "paused overdue reminders until 2027-01-05") {
+		t.Errorf("pause = %s", r.Text())
+	}
+	if w, _ := e.st.Workspace(context.Background(), testWS); w.RemindersPaused != "2027-01-05" {
+		t.Errorf("stored pause = %q", w.RemindersPaused)
+	}
+	if r := e.ok(bob, "reminders"); !strings.Contains(r.Text(), "paused until 2027-01-05") {
+		t.Errorf("reminders = %s", r.Text())
+	}
+	e.fail(adminUser, "reminders pause 2027-01-05", framework.ECONFLICT, "", "already paused until 2027-01-05")
+	e.ok(adminUser, "reminders resume")
+	if w, _ := e.st.Workspace(context.Background(), testWS); w.RemindersPaused != "" {
+		t.Errorf("after resume, pause = %q", w.RemindersPaused)
+	}
+}

@@ -223,8 +223,8 @@ func verbTable() []VerbInfo {
 		{Name: "timezone", Usage: "timezone [<IANA name>]", Summary: "show the workspace time zone, or set it", Access: "anyone to show, admin to set",
 			Examples: []string{"timezone", "timezone Europe/London"}, run: (*Handler).timezone,
 			Args: []Arg{{Name: "name", Kind: ArgZone, MaxLen: maxZone, Description: "An IANA name, for example Europe/London"}}},
-		{Name: "reminders", Usage: "reminders [<cron>|default|off]", Summary: "show or set the overdue reminder schedule (default `0 9 * * MON-FRI`)", Access: "anyone to show, admin to set",
-			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default", "reminders off"}, run: (*Handler).reminders,
+		{Name: "reminders", Usage: "reminders [<cron>|default|off|pause <7d|2w|YYYY-MM-DD>|resume]", Summary: "show or set the overdue reminder schedule (default `0 9 * * MON-FRI`)", Access: "anyone to show, admin to set",
+			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default", "reminders off", "reminders pause 2w", "reminders resume"}, run: (*Handler).reminders,
 			Args: []Arg{{Name: "cron", Kind: ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", default, or off`}}},
 	}
 	// help can name any verb, and choices make that a menu.

@@ -92,6 +92,9 @@ type Workspace struct {
 	// ReminderSpec is the overdue-reminder cron spec; "" means
 	// DefaultReminderSpec, and RemindersOff means no reminders.
 	ReminderSpec string `json:"reminder_spec,omitempty"`
+	// RemindersPaused, when set, is the day reminders start again: until
+	// then the workspace's owners get no reminder DMs.
+	RemindersPaused Date `json:"reminders_paused,omitempty"`
 	// Frameworks lists the ids of the imported frameworks, sorted.
 	Frameworks []string `json:"frameworks,omitempty"`
 	// Cycle names the current grading cycle, such as 2026/27: targets'

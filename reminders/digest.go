@@ -120,6 +120,9 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 	live, us, total := leaveOutArchived(ts, u.us, u.total)
 	d := digestData{Loc: loc, At: at, Since: since, Targets: live, Updates: us, UpdateCount: total, Titles: s.titles, Frameworks: s.frameworks,
 		Cycle: w.CurrentCycle(at)}
+	if w.RemindersPaused != "" && framework.Today(at, loc) < w.RemindersPaused {
+		d.Paused = w.RemindersPaused
+	}
 	if p, ok := w.PreviousCycle(); ok {
 		d.Previous = p.Name
 	}

@@ -19,6 +19,9 @@ const (
 
 // digestData is everything one digest shows.
 type digestData struct {
+	// Paused is the day the workspace's paused reminders start again,
+	// "" when they are not paused.
+	Paused  framework.Date
 	Loc     *time.Location
 	At      time.Time
 	Since   time.Time
@@ -126,6 +129,9 @@ func renderDigest(d digestData) bot.Reply {
 			verb = "needs"
 		}
 		text += fmt.Sprintf("\n⚠️ %s %s an admin (see the details)", view.Plural(n, word), verb)
+	}
+	if d.Paused != "" {
+		text += fmt.Sprintf("\n⏸️ Overdue reminders are paused until %s", d.Paused)
 	}
 	summary := bot.Block{Text: text, Colour: worstColour(byStatus)}
 

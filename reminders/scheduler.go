@@ -316,6 +316,9 @@ func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time) {
 		j.upTo = scheduledUpTo(j.sc.sub.LastDigest, at)
 		j.reply, j.err = s.buildDigest(ctx, j.sc.ws, j.sc.loc, j.sc.sub.LastDigest, at, j.upTo)
 	} else {
+		if p := j.sc.ws.RemindersPaused; p != "" && framework.Today(at, j.sc.loc) < p {
+			return // paused: nothing to post, and nothing claimed
+		}
 		j.dms, j.err = s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, at)
 		if j.err == nil && len(j.dms) == 0 {
 			return

@@ -523,3 +523,35 @@ func TestRemindersOffSendsNone(t *testing.T) {
 		}
 	})
 }
+
+// Paused reminders send nothing until the day they resume; the digest
+// says they are paused.
+func TestRemindersPausedUntilADay(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, open func(testing.TB, *clock) store.Store) {
+		mon := london(t, 2026, 6, 15, 9, 1)
+		c := newClock(mon)
+		st := open(t, c)
+		seedWorkspace(t, st, ws, mon.AddDate(0, 0, -5))
+		patch(t, st, ws, "eqs/1.1", targetPatch{Owner: ptr("U1"), Due: dateP("2026-06-01")})
+		subscribe(t, st, ws, "C1", "0 9 * * *", mon.AddDate(0, 0, -7))
+		if err := st.SetRemindersPaused(background(), ws, "2026-06-17"); err != nil {
+			t.Fatal(err)
+		}
+		rec := &recorder{}
+		s := newScheduler(st, rec, c)
+		for day := range 3 { // Monday and Tuesday paused, Wednesday not
+			at := mon.AddDate(0, 0, day)
+			c.set(at)
+			if _, err := s.RunDue(background(), at); err != nil {
+				t.Fatal(err)
+			}
+			if dms := len(rec.dms()); dms != max(0, day-1) {
+				t.Errorf("day %d: %d DMs so far, want %d", day, dms, max(0, day-1))
+			}
+		}
+		ds := rec.digests()
+		if len(ds) != 3 || !strings.Contains(ds[0].Reply.Text(), "paused until 2026-06-17") || strings.Contains(ds[2].Reply.Text(), "paused") {
+			t.Errorf("digests: %d; first says %q", len(ds), ds[0].Reply.Text())
+		}
+	})
+}

@@ -42,6 +42,9 @@ type Store interface {
 	// SetReminderSpec stores the workspace's overdue-reminder cron spec.
 	// "" restores the default. The caller validates it.
 	SetReminderSpec(ctx context.Context, ws, spec string) error
+	// SetRemindersPaused stores the day the workspace's reminders start
+	// again; the zero Date clears the pause. The caller validates it.
+	SetRemindersPaused(ctx context.Context, ws string, until framework.Date) error
 
 	// Import copies every target of fw that the workspace does not already
 	// have into it, and records fw as imported. Targets already present

@@ -36,10 +36,11 @@ var (
 
 	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs, bUpdateIDs}
 
-	keyTimezone     = []byte("timezone")
-	keyReminderSpec = []byte("reminder_spec")
-	keyCycle        = []byte("cycle")
-	keyCycleStarted = []byte("cycle_started")
+	keyTimezone        = []byte("timezone")
+	keyReminderSpec    = []byte("reminder_spec")
+	keyRemindersPaused = []byte("reminders_paused")
+	keyCycle           = []byte("cycle")
+	keyCycleStarted    = []byte("cycle_started")
 )
 
 // wsb is one workspace's buckets inside a transaction.

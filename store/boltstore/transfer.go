@@ -186,7 +186,7 @@ func (r *restorer) settings(set *framework.Workspace) error {
 	for _, kv := range []struct {
 		key   []byte
 		value string
-	}{{keyTimezone, set.Timezone}, {keyReminderSpec, set.ReminderSpec}, {keyCycle, set.Cycle}} {
+	}{{keyTimezone, set.Timezone}, {keyReminderSpec, set.ReminderSpec}, {keyRemindersPaused, string(set.RemindersPaused)}, {keyCycle, set.Cycle}} {
 		if kv.value != "" {
 			if err := w.meta.Put(kv.key, []byte(kv.value)); err != nil {
 				return err

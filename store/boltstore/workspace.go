@@ -35,10 +35,11 @@ func (s *Store) Workspace(ctx context.Context, ws string) (framework.Workspace, 
 
 func (w *wsb) settings() (framework.Workspace, error) {
 	out := framework.Workspace{
-		ID:           w.id,
-		Timezone:     string(w.meta.Get(keyTimezone)),
-		ReminderSpec: string(w.meta.Get(keyReminderSpec)),
-		Cycle:        string(w.meta.Get(keyCycle)),
+		ID:              w.id,
+		Timezone:        string(w.meta.Get(keyTimezone)),
+		ReminderSpec:    string(w.meta.Get(keyReminderSpec)),
+		RemindersPaused: framework.Date(w.meta.Get(keyRemindersPaused)),
+		Cycle:           string(w.meta.Get(keyCycle)),
 	}
 	if v := w.meta.Get(keyCycleStarted); v != nil {
 		if err := out.CycleStarted.UnmarshalText(v); err != nil {
@@ -110,6 +111,12 @@ func (s *Store) Workspaces(ctx context.Context) ([]framework.Workspace, error) {
 // SetTimezone stores ws's IANA time zone name.
 func (s *Store) SetTimezone(ctx context.Context, ws, tz string) error {
 	return s.setMeta(ws, keyTimezone, tz)
+}
+
+// SetRemindersPaused stores the day ws's reminders start again; the zero
+// Date clears it.
+func (s *Store) SetRemindersPaused(ctx context.Context, ws string, until framework.Date) error {
+	return s.setMeta(ws, keyRemindersPaused, string(until))
 }
 
 // SetReminderSpec stores ws's reminder cron spec; "" restores the default.

@@ -35,6 +35,7 @@ type workspaceLine struct {
 	Workspace    string      `json:"workspace"`
 	Timezone     string      `json:"timezone,omitempty"`
 	ReminderSpec string      `json:"reminder_spec,omitempty"`
+	Paused       string      `json:"reminders_paused,omitempty"`
 	Frameworks   []string    `json:"frameworks,omitempty"`
 	Cycle        string      `json:"cycle,omitempty"`
 	CycleStarted time.Time   `json:"cycle_started,omitzero"`
@@ -118,7 +119,7 @@ func toLine(ws string, r *store.Record) any {
 	switch r.Type {
 	case store.RecordWorkspace:
 		w := &r.Workspace
-		l := workspaceLine{Type: typ, Workspace: ws, Timezone: w.Timezone, ReminderSpec: w.ReminderSpec,
+		l := workspaceLine{Type: typ, Workspace: ws, Timezone: w.Timezone, ReminderSpec: w.ReminderSpec, Paused: string(w.RemindersPaused),
 			Frameworks: w.Frameworks, Cycle: w.Cycle, CycleStarted: w.CycleStarted}
 		for _, c := range w.PastCycles {
 			l.PastCycles = append(l.PastCycles, cycleLine(c))
@@ -175,7 +176,7 @@ func lineFor(typ string) any {
 func fromLine(line any) (ws string, r store.Record) {
 	switch l := line.(type) {
 	case *workspaceLine:
-		w := framework.Workspace{ID: l.Workspace, Timezone: l.Timezone, ReminderSpec: l.ReminderSpec,
+		w := framework.Workspace{ID: l.Workspace, Timezone: l.Timezone, ReminderSpec: l.ReminderSpec, RemindersPaused: framework.Date(l.Paused),
 			Frameworks: l.Frameworks, Cycle: l.Cycle, CycleStarted: l.CycleStarted}
 		for _, c := range l.PastCycles {
 			w.PastCycles = append(w.PastCycles, framework.Cycle(c))

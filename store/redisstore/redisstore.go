@@ -18,7 +18,7 @@
 //	<prefix>:{ws}:u:<id>          hash: one update record
 //	<prefix>:{ws}:log             zset: every update id, score = unix ms of its time
 //	<prefix>:{ws}:last:<user>     string: the newest update id the user logged
-//	<prefix>:{ws}:ws              hash: timezone, reminder_spec, cycle, cycle_started, cycle_token, restored
+//	<prefix>:{ws}:ws              hash: timezone, reminder_spec, reminders_paused, cycle, cycle_started, cycle_token, restored
 //	<prefix>:{ws}:cycles:started  hash: closed cycle name -> when it started
 //	<prefix>:{ws}:cycles:closed   hash: closed cycle name -> when it closed
 //	<prefix>:{ws}:fws             set: imported framework ids

@@ -171,7 +171,7 @@ func (st *stager) write(snap *store.Snapshot) error {
 	set := &snap.Workspace
 	// Every field, even empty, so that the settings hash exists and the
 	// restored workspace counts as one that has stored something.
-	p.HSet(ctx, k.settings(), "timezone", set.Timezone, "reminder_spec", set.ReminderSpec,
+	p.HSet(ctx, k.settings(), "timezone", set.Timezone, "reminder_spec", set.ReminderSpec, "reminders_paused", string(set.RemindersPaused),
 		"cycle", set.Cycle, "cycle_started", fmtTime(set.CycleStarted))
 	for _, id := range set.Frameworks {
 		p.SAdd(ctx, k.frameworks(), id)

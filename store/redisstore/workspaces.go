@@ -46,7 +46,7 @@ func workspaceOf(id string, m map[string]string, fws []string, started, closed m
 		}
 		return past[i].Name < past[j].Name
 	})
-	return framework.Workspace{ID: id, Timezone: m["timezone"], ReminderSpec: m["reminder_spec"], Frameworks: fws,
+	return framework.Workspace{ID: id, Timezone: m["timezone"], ReminderSpec: m["reminder_spec"], RemindersPaused: framework.Date(m["reminders_paused"]), Frameworks: fws,
 		Cycle: m["cycle"], CycleStarted: parseTime(m["cycle_started"]), PastCycles: past}
 }
 
@@ -109,6 +109,12 @@ func (s *Store) setSetting(ctx context.Context, ws, field, value string) error {
 // SetTimezone stores the workspace's time zone.
 func (s *Store) SetTimezone(ctx context.Context, ws, tz string) error {
 	return s.setSetting(ctx, ws, "timezone", tz)
+}
+
+// SetRemindersPaused stores the day reminders start again; the zero Date
+// clears it.
+func (s *Store) SetRemindersPaused(ctx context.Context, ws string, until framework.Date) error {
+	return s.setSetting(ctx, ws, "reminders_paused", string(until))
 }
 
 // SetReminderSpec stores the overdue-reminder cron spec; "" means the default.

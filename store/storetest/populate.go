@@ -79,6 +79,8 @@ func (p *populator) run(steps int) {
 	}
 	if p.rng.IntN(2) == 0 {
 		p.must("SetReminderSpec", s.SetReminderSpec(ctx, ws, "0 8 * * MON-FRI"))
+		// On the same draw, so the random stream stays as it was.
+		p.must("SetRemindersPaused", s.SetRemindersPaused(ctx, ws, "2027-01-05"))
 	}
 	for _, fw := range []*framework.Framework{eqs(), sized("big", 5+p.rng.IntN(20))} {
 		_, err := s.Import(ctx, ws, fw, p.tick())

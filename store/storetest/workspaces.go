@@ -52,6 +52,21 @@ func testWorkspaces(t *testing.T, s store.Store) {
 		}
 	})
 
+	t.Run("a reminder pause is stored and cleared", func(t *testing.T) {
+		if err := s.SetRemindersPaused(ctx, "slack:T1", "2027-01-05"); err != nil {
+			t.Fatalf("SetRemindersPaused: %v", err)
+		}
+		if w, _ := s.Workspace(ctx, "slack:T1"); w.RemindersPaused != "2027-01-05" || w.ReminderSpec != "0 8 * * MON-FRI" {
+			t.Fatalf("Workspace = %+v, want the pause and the spec kept", w)
+		}
+		if err := s.SetRemindersPaused(ctx, "slack:T1", ""); err != nil {
+			t.Fatalf("SetRemindersPaused: %v", err)
+		}
+		if w, _ := s.Workspace(ctx, "slack:T1"); w.RemindersPaused != "" {
+			t.Fatalf("Workspace = %+v, want no pause", w)
+		}
+	})
+
 	t.Run("an empty reminder spec restores the default", func(t *testing.T) {
 		if err := s.SetReminderSpec(ctx, "slack:T1", ""); err != nil {
 			t.Fatalf("SetReminderSpec: %v", err)
