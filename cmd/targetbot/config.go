@@ -35,6 +35,8 @@ type Config struct {
 	TeamsTenantID    string // TEAMS_TENANT_ID: accept this tenant only
 	TeamsOpenIDURL   string // TEAMS_OPENID_URL
 	TeamsTokenURL    string // TEAMS_TOKEN_URL
+
+	DebugAddr string // TARGETBOT_DEBUG_ADDR: serve's profiler, off when empty
 }
 
 // DefaultStore is where state lives when nothing says otherwise.
@@ -69,6 +71,7 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		TeamsTenantID:      getenv("TEAMS_TENANT_ID"),
 		TeamsOpenIDURL:     or(getenv("TEAMS_OPENID_URL"), teams.DefaultOpenIDURL),
 		TeamsTokenURL:      or(getenv("TEAMS_TOKEN_URL"), teams.DefaultTokenURL),
+		DebugAddr:          getenv("TARGETBOT_DEBUG_ADDR"),
 	}
 }
 
