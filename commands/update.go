@@ -104,12 +104,24 @@ func statusWords(a args, i int) int {
 	if _, ok := parseStatus(a.at(i)); ok {
 		return 1
 	}
-	if i+1 < a.len() {
+	if i+1 < a.len() && statusFirstWord(a.at(i)) {
 		if _, ok := framework.ParseStatus(a.at(i) + " " + a.at(i+1)); ok {
 			return 2
 		}
 	}
 	return 0
+}
+
+// statusFirstWord reports whether w can start a two-word status ("on
+// track", "at risk", "off track", "not started"), so that other words
+// are not joined to the next one only to be refused.
+func statusFirstWord(w string) bool {
+	for _, f := range [...]string{"on", "at", "off", "not"} {
+		if strings.EqualFold(w, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyOptionsFrom reports whether every word from i on is a progress, a
@@ -172,7 +184,7 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, updateErr(&in, err)
 	}
-	h.log.Info("update logged", "workspace", c.req.Workspace, "target", t.Ref(), "update", u.ID, "user", c.req.User)
+	h.log.Debug("update logged", "workspace", c.req.Workspace, "target", t.Ref(), "update", u.ID, "user", c.req.User)
 	text := fmt.Sprintf("%s updated %s\n%s · %s", bot.User(c.req.User), targetHeadline(&t), view.ProgressBar(t.Progress), view.Status(t.Status))
 	if ua.note != "" {
 		text += "\n" + view.Note(ua.note)
@@ -211,7 +223,7 @@ func (h *Handler) undo(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, undoErr(&u, err)
 	}
-	h.log.Info("update withdrawn", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
+	h.log.Debug("update withdrawn", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
 	return bot.Reply{Blocks: []bot.Block{{
 		Text:   fmt.Sprintf("%s undid their update to %s: back to %s · %s", bot.User(c.req.User), targetHeadline(&t), view.ProgressBar(t.Progress), view.Status(t.Status)),
 		Colour: view.StatusColour(t.Status),

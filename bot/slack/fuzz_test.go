@@ -1,14 +1,18 @@
 package slack
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slack-go/slack"
 )
 
 // FuzzVerify: no input panics, and nothing verifies unless it carries the
@@ -51,8 +55,16 @@ func FuzzParseCommand(f *testing.F) {
 	f.Add([]byte("team_id=T1&user_id=U1&text=%zz"))
 	f.Add([]byte(";;;&&&==="))
 	f.Add([]byte(""))
+	f.Add([]byte("team_id=T1&user_id=U1&team_id=T2&text=a+b&text=c&is_enterprise_install=true"))
+	f.Add([]byte("team_id=T1&user_id=U1&x=%zz"))
+	f.Add([]byte("team%5Fid=T1&user_id=U1&text=%E2%9C%93"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		cmd, err := parseCommand(body)
+		// It reads the body in place; slack-go's parser is the reference.
+		want, wantErr := referenceParse(body)
+		if (err == nil) != (wantErr == nil) || (err == nil && cmd != want) {
+			t.Fatalf("parseCommand(%q) = %+v, %v; slack-go gives %+v, %v", body, cmd, err, want, wantErr)
+		}
 		if err != nil {
 			return
 		}
@@ -60,4 +72,19 @@ func FuzzParseCommand(f *testing.F) {
 			t.Fatalf("parsed a command without team or user: %+v", cmd)
 		}
 	})
+}
+
+// referenceParse is how the adapter parsed commands before parseCommand:
+// slack-go's SlashCommandParse on a rebuilt request.
+func referenceParse(body []byte) (slack.SlashCommand, error) {
+	r, _ := http.NewRequest(http.MethodPost, "/slack/commands", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	cmd, err := slack.SlashCommandParse(r)
+	if err != nil {
+		return slack.SlashCommand{}, err
+	}
+	if cmd.TeamID == "" || cmd.UserID == "" {
+		return slack.SlashCommand{}, errors.New("no team or user")
+	}
+	return cmd, nil
 }

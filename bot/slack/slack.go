@@ -89,6 +89,7 @@ type Adapter struct {
 	keys     keyLocks // one Post per Key at a time
 	pacer    pacer
 	inflight sync.WaitGroup // follow-ups still running after a response
+	workers  *workers       // run commands, so their goroutines' stacks are reused
 }
 
 // New returns an Adapter. Handler is required; BotToken is required when
@@ -150,6 +151,9 @@ func New(opts Options) (*Adapter, error) {
 		seen:   ttlcache.New[struct{}](10000),
 		posted: ttlcache.New[postState](10000),
 		pacer:  pacer{next: map[string]time.Time{}},
+		// As many workers as serve handles requests at once; idle ones
+		// exit after a minute.
+		workers: newWorkers(256, time.Minute),
 	}, nil
 }
 
