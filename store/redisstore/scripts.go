@@ -46,16 +46,22 @@ end
 // refused (TBNOCHANGE, then the current status).
 // KEYS: target, update, target log, ws log, last:<user>, due, stale.
 // ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note.
-// Returns {prev progress, prev status, target HGETALL}.
+// Returns {prev progress, prev status, then the target's HGETALL pairs}:
+// one flat array of strings, which go-redis reads without boxing each.
 //
 // The id is made client-side, so a call that go-redis retries after a
 // dropped connection finds its update already stored and returns it
 // instead of applying it twice.
-var appendScript = redis.NewScript(luaReindex + `
+var appendScript = newHotScript(luaReindex + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+local function reply(pp, ps)
+  local out = {pp, ps}
+  for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
+  return out
+end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   local prev = redis.call('HMGET', KEYS[2], 'prev_progress', 'prev_status')
-  return {prev[1], prev[2], redis.call('HGETALL', KEYS[1])}
+  return reply(prev[1] or '', prev[2] or '')
 end
 if redis.call('HGET', KEYS[1], 'archived') == '1' then return redis.error_reply('TBARCHIVED') end
 local cur = redis.call('HMGET', KEYS[1], 'progress', 'status')
@@ -75,7 +81,7 @@ reindex(KEYS[1], KEYS[6], KEYS[7], ARGV[2])
 redis.call('LPUSH', KEYS[3], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 redis.call('SET', KEYS[5], ARGV[1])
-return {pp, ps, redis.call('HGETALL', KEYS[1])}
+return reply(pp, ps)
 `)
 
 // withdrawScript undoes an update, and takes it out of the workspace's
@@ -176,6 +182,25 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND'
 redis.call('HSET', KEYS[1], 'last_digest', ARGV[1])
 return 1
 `)
+
+// scripts are every script, loaded into Redis when the store opens, so
+// the first call of each is EVALSHA like the rest. Redis forgets them
+// when it restarts; every call then falls back to EVAL once.
+var scripts = []*redis.Script{appendScript.Script, withdrawScript, importScript, addScript, remindedScript,
+	putSubScript, markDigestedScript, changeScript, evidenceScript, cycleScript}
+
+// loadScripts loads every script, once, when the store opens. (Not in a
+// pipeline: Script.Load keeps the hash SCRIPT LOAD answers, which a
+// queued command does not have yet.) On Redis Cluster, SCRIPT LOAD goes
+// to every master.
+func (s *Store) loadScripts(ctx context.Context) error {
+	for _, sc := range scripts {
+		if err := sc.Load(ctx, s.c).Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // runWith runs script in one pipeline together with the commands extra
 // queues (writes to keys outside the workspace's slot, such as the global
