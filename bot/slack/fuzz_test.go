@@ -11,8 +11,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/slack-go/slack"
+
+	"github.com/targetbot/targetbot/bot"
 )
 
 // FuzzVerify: no input panics, and nothing verifies unless it carries the
@@ -87,4 +90,104 @@ func referenceParse(body []byte) (slack.SlashCommand, error) {
 		return slack.SlashCommand{}, errors.New("no team or user")
 	}
 	return cmd, nil
+}
+
+// FuzzToMrkdwnPlain: markup that toMrkdwn passes through unparsed reads
+// exactly as the full translation writes it.
+func FuzzToMrkdwnPlain(f *testing.F) {
+	f.Add("▓▓▓▓░░░░░░ 40% · 🟢 on track")
+	f.Add("> quote")
+	f.Add("a\nb c")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, markup string) {
+		for _, m := range []*mentions{liveMentions, {names: map[string]string{"U1": "Amy"}}} {
+			if got, want := toMrkdwn(markup, m), spansMrkdwn(bot.Parse(markup), m, true); got != want {
+				t.Fatalf("toMrkdwn(%q) = %q, want %q", markup, got, want)
+			}
+		}
+	})
+}
+
+// FuzzSpansMrkdwn: the one-buffer translation writes exactly what the
+// first, string-building one wrote, for every mention setting.
+func FuzzSpansMrkdwn(f *testing.F) {
+	f.Add("<@U1> updated *`eds/1.1` Title*\n▓▓ 40% · on track\n> note", "Amy")
+	f.Add("* x * ~ y ~ *~both~*", "Channel team")
+	f.Add("*<@U2CERLKJA>* and <@W1|x> <https://a.b|l*i_n>k>", "a_b")
+	f.Fuzz(func(t *testing.T, markup, name string) {
+		names := map[string]string{"U1": name, "U2CERLKJA": name}
+		for _, m := range []*mentions{liveMentions, {names: names}, {notify: map[string]bool{"U1": true}, names: names}} {
+			for _, lineStart := range []bool{true, false} {
+				spans := bot.Parse(markup)
+				if got, want := spansMrkdwn(spans, m, lineStart), referenceMrkdwn(spans, m, lineStart); got != want {
+					t.Fatalf("spansMrkdwn(%q) = %q, want %q", markup, got, want)
+				}
+			}
+		}
+	})
+}
+
+// referenceMrkdwn, referenceUser and styled are the translation as first
+// written; FuzzSpansMrkdwn holds spansMrkdwn to them.
+func referenceMrkdwn(spans []bot.Span, m *mentions, lineStart bool) string {
+	var b, run strings.Builder
+	bold, strike := false, false
+	flush := func() {
+		b.WriteString(styled(run.String(), bold, strike))
+		run.Reset()
+	}
+	for _, sp := range spans {
+		if sp.Bold != bold || sp.Strike != strike {
+			flush()
+			bold, strike = sp.Bold, sp.Strike
+		}
+		var s string
+		switch sp.Kind {
+		case bot.SpanText:
+			s = escapeText(sp.Text, lineStart)
+		case bot.SpanCode:
+			if sp.Text != "" { // `` would show its backticks
+				s = "`" + escapeCode(sp.Text) + "`"
+			}
+		case bot.SpanLink:
+			s = link(sp)
+		case bot.SpanUser:
+			s = referenceUser(m, sp.Text)
+		}
+		run.WriteString(s)
+		if s != "" {
+			lineStart = sp.Kind == bot.SpanText && strings.HasSuffix(sp.Text, "\n")
+		}
+	}
+	flush()
+	return b.String()
+}
+
+func referenceUser(m *mentions, id string) string {
+	if m.live(id) {
+		return "<@" + id + ">"
+	}
+	return escapeText(m.plain(id), false)
+}
+
+// styled wraps mrkdwn s in Slack's bold and strike markers. Slack ignores
+// a marker with white space on its inner side, so white space at either
+// end goes outside the markers.
+func styled(s string, bold, strike bool) string {
+	if !bold && !strike {
+		return s
+	}
+	rest := strings.TrimLeftFunc(s, unicode.IsSpace)
+	inner := strings.TrimRightFunc(rest, unicode.IsSpace)
+	if inner == "" {
+		return s
+	}
+	lead, trail := s[:len(s)-len(rest)], rest[len(inner):]
+	if strike {
+		inner = "~" + inner + "~"
+	}
+	if bold {
+		inner = "*" + inner + "*"
+	}
+	return lead + inner + trail
 }
