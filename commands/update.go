@@ -143,6 +143,10 @@ func onlyOptionsFrom(a args, i int) bool {
 	return true
 }
 
+// errNotTried stands for the full-reference write when there was none,
+// so that the bare-code path below runs.
+var errNotTried = framework.Errorf(framework.ENOTFOUND, "not tried")
+
 // update logs progress, a status or a note against a target and tells
 // the channel.
 func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
@@ -163,7 +167,7 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	// resolve it or to explain what is wrong.
 	var u framework.Update
 	var t framework.Target
-	err = framework.Errorf(framework.ENOTFOUND, "not tried")
+	err = errNotTried
 	ref := c.arg("target")
 	if fwID, tcode := framework.SplitRef(ref); fwID != "" && tcode != "" {
 		in.Target = framework.Ref(strings.ToLower(fwID), tcode)

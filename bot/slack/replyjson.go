@@ -26,10 +26,13 @@ func writeMessage(w http.ResponseWriter, m message) {
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	_, _ = w.Write(body)
 }
+
+// jsonContentType is shared by every answer: net/http only reads it.
+var jsonContentType = []string{"application/json"}
 
 // appendMessage appends json.Marshal(m) to dst.
 func appendMessage(dst []byte, m message) ([]byte, error) {
