@@ -46,6 +46,10 @@ type peer struct {
 	// are this process's, and cpu includes the benchmark's own (idle)
 	// goroutines.
 	inProcess bool
+	// gcPercent, when not 0, is the GC target while the server is
+	// measured: serve's own (tuneGC), since the servers share this
+	// process. The limit server runs with Go's default.
+	gcPercent int
 }
 
 // selfCPU is this process's CPU time, user and system.
@@ -127,6 +131,9 @@ func startTargetbot(b *testing.B, redisURL string) *peer {
 	srv.Start()
 	b.Cleanup(srv.Close)
 	p := &peer{name: "targetbot", addr: srv.Listener.Addr().String(), cpu: selfCPU, inProcess: true}
+	if os.Getenv("GOGC") == "" {
+		p.gcPercent = serveGCPercent
+	}
 	if body := signedCommand(b, p.addr, "import eds"); !strings.Contains(body, "eds") {
 		b.Fatalf("import eds answered %s", body)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +94,9 @@ func measure(b *testing.B, s *peer, rdb *redistest.TCPServer, n, conns int, rate
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 
+	if s.gcPercent != 0 {
+		defer debug.SetGCPercent(debug.SetGCPercent(s.gcPercent))
+	}
 	runtime.GC()
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)

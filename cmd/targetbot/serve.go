@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -43,6 +44,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err := m.setup(ctx, true); err != nil {
 		return err
 	}
+	tuneGC(os.Getenv)
 	if m.Config.DebugAddr != "" {
 		d, err := startDebug(m.Config.DebugAddr, m.Logger)
 		if err != nil {
