@@ -189,7 +189,7 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, updateErr(&in, err)
 	}
 	h.log.Debug("update logged", "workspace", c.req.Workspace, "target", t.Ref(), "update", u.ID, "user", c.req.User)
-	text := fmt.Sprintf("%s updated %s\n%s · %s", bot.User(c.req.User), targetHeadline(&t), view.ProgressBar(t.Progress), view.Status(t.Status))
+	text := bot.User(c.req.User) + " updated " + targetHeadline(&t) + "\n" + view.ProgressBar(t.Progress) + " · " + view.Status(t.Status)
 	if ua.note != "" {
 		text += "\n" + view.Note(ua.note)
 	}
