@@ -18,8 +18,8 @@ import (
 // concurrent commands share writes and reads instead of each taking a
 // pooled connection, checking its health, writing and reading on its
 // own; measured end to end this cut Redis's CPU per command by about a
-// sixth and raised throughput by about a quarter. Everything else (reads,
-// pipelines, the other writes) keeps the pooled client.
+// tenth and the bot's by a twentieth (docs/PERFORMANCE.md). Everything
+// else (reads, pipelines, the other writes) keeps the pooled client.
 //
 // Two things the pipeliner does differently are handled here. A command
 // queued on it is written even if its caller has gone, so a call whose
