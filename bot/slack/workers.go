@@ -44,6 +44,7 @@ func (w *workers) loop(f func()) {
 	defer t.Stop()
 	for {
 		f()
+		f = nil // an idle worker keeps nothing of the last command alive
 		t.Reset(w.idle)
 		select {
 		case f = <-w.tasks:
