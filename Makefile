@@ -19,12 +19,14 @@ lint:
 build:
 	go build -o targetbot ./cmd/targetbot
 
-# Benchmarks behind docs/PERFORMANCE.md.
+# Benchmarks behind docs/PERFORMANCE.md. ServeRatios runs targetbot's serve
+# handler and the limit server (internal/limit) in one run; set
+# TARGETBOT_BENCH_BOLT to the Bolt peer's node_modules to include it.
 bench:
 	go test -run='^$$' -bench=. -benchmem -benchtime=2000x ./store/... ./commands
 	go test -run='^$$' -bench=Report -benchmem -benchtime=3x ./commands/report
 	go test -run='^$$' -bench=. -benchmem -benchtime=10x ./reminders/...
-	go test -run='^$$' -bench=. -benchtime=5s ./cmd/...
+	go test -run='^$$' -bench=ServeRatios -benchtime=20000x ./cmd/targetbot
 
 # A short run of every fuzz target.
 FUZZTIME ?= 20s

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode"
 )
 
 // Request is one command from one user.
@@ -89,6 +90,19 @@ func (r Reply) Text() string { return BlocksText(r.Blocks) }
 // Summary is the first line of the message, as markup: what a
 // notification shows.
 func (r Reply) Summary() string {
+	// Every reply rendered for a platform asks for it, so when the first
+	// block with anything in it has more after its first line, the line
+	// is read from that block alone rather than from all of Text.
+	for _, b := range r.Blocks {
+		m := strings.TrimLeftFunc(b.Markup(), unicode.IsSpace)
+		if m == "" {
+			continue
+		}
+		if line, rest, ok := strings.Cut(m, "\n"); ok && strings.TrimSpace(rest) != "" {
+			return line
+		}
+		break
+	}
 	s, _, _ := strings.Cut(strings.TrimSpace(r.Text()), "\n")
 	return s
 }

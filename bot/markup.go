@@ -193,13 +193,13 @@ func validID(id string) bool {
 // Parse splits markup into spans. Adjacent text of one style is one span.
 // It accepts any input: what is not markup is text.
 func Parse(s string) []Span {
-	var p parser
+	p := parser{src: s, lastLo: -1}
 	closer := -1 // the next '>' or newline at or after i, once looked for
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c == '\\' && i+1 < len(s) && strings.IndexByte(escapable, s[i+1]) >= 0:
-			p.text(s[i+1 : i+2])
+			p.text(i+1, i+2)
 			i += 2
 		case c == '*':
 			p.flush()
@@ -212,12 +212,12 @@ func Parse(s string) []Span {
 		case c == '\n':
 			p.flush()
 			p.bold, p.strike = false, false
-			p.text("\n")
+			p.text(i, i+1)
 			i++
 		case c == '`':
 			code, n, ok := parseCode(s[i:])
 			if !ok {
-				p.text("`")
+				p.text(i, i+1)
 				i++
 				continue
 			}
@@ -240,7 +240,7 @@ func Parse(s string) []Span {
 				sp, n, ok = parseAngle(s[i:])
 			}
 			if !ok {
-				p.text("<")
+				p.text(i, i+1)
 				i++
 				continue
 			}
@@ -251,7 +251,7 @@ func Parse(s string) []Span {
 			for j < len(s) && strings.IndexByte("\\*~\n`<", s[j]) < 0 {
 				j++
 			}
-			p.text(s[i:j])
+			p.text(i, j)
 			i = j
 		}
 	}
@@ -259,31 +259,66 @@ func Parse(s string) []Span {
 	return p.out
 }
 
+// parser collects spans. Text is kept as a slice of the source while it
+// is one run of it, which it almost always is, so a text span costs no
+// copy; only an escape (which drops its backslash) makes it copy.
 type parser struct {
+	src          string
 	out          []Span
-	buf          strings.Builder
+	lo, hi       int             // the pending text is src[lo:hi] while buf is empty
+	buf          strings.Builder // the pending text once it is not one run of src
+	lastLo       int             // the last span's text is src[lastLo:lastHi], or lastLo is -1
+	lastHi       int
 	bold, strike bool
 }
 
-func (p *parser) text(s string) { p.buf.WriteString(s) }
+// text adds src[i:j] to the pending text.
+func (p *parser) text(i, j int) {
+	switch {
+	case p.buf.Len() > 0:
+		p.buf.WriteString(p.src[i:j])
+	case p.lo == p.hi:
+		p.lo, p.hi = i, j
+	case p.hi == i:
+		p.hi = j
+	default:
+		p.buf.WriteString(p.src[p.lo:p.hi])
+		p.buf.WriteString(p.src[i:j])
+		p.lo, p.hi = 0, 0
+	}
+}
 
 func (p *parser) flush() {
-	if p.buf.Len() == 0 {
+	var text string
+	lo, hi := -1, -1
+	switch {
+	case p.buf.Len() > 0:
+		text = p.buf.String()
+		p.buf.Reset()
+	case p.lo < p.hi:
+		text, lo, hi = p.src[p.lo:p.hi], p.lo, p.hi
+	default:
 		return
 	}
-	sp := Span{Kind: SpanText, Text: p.buf.String(), Bold: p.bold, Strike: p.strike}
-	p.buf.Reset()
-	if n := len(p.out); n > 0 && p.out[n-1].Kind == SpanText && p.out[n-1].Bold == sp.Bold && p.out[n-1].Strike == sp.Strike {
-		p.out[n-1].Text += sp.Text
+	p.lo, p.hi = 0, 0
+	if n := len(p.out); n > 0 && p.out[n-1].Kind == SpanText && p.out[n-1].Bold == p.bold && p.out[n-1].Strike == p.strike {
+		if lo >= 0 && p.lastLo >= 0 && p.lastHi == lo {
+			p.out[n-1].Text, p.lastHi = p.src[p.lastLo:hi], hi
+			return
+		}
+		p.out[n-1].Text += text
+		p.lastLo = -1
 		return
 	}
-	p.out = append(p.out, sp)
+	p.out = append(p.out, Span{Kind: SpanText, Text: text, Bold: p.bold, Strike: p.strike})
+	p.lastLo, p.lastHi = lo, hi
 }
 
 func (p *parser) add(sp Span) {
 	p.flush()
 	sp.Bold, sp.Strike = p.bold, p.strike
 	p.out = append(p.out, sp)
+	p.lastLo = -1
 }
 
 // maxSpan is the longest a code span, link or user reference may be, in

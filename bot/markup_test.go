@@ -103,3 +103,133 @@ func TestParseLongUnclosedRuns(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSummary: Summary reads the first line from the first block when it
+// can; it must always be the first line of the whole trimmed Text.
+func FuzzSummary(f *testing.F) {
+	f.Add("", "<@U1> updated *x*\n▓▓ 40%\n> note", "", "t", "v", false)
+	f.Add(" \n ", "abc  \n  ", "def", "", "", true)
+	f.Add("\u2003", "a\n\u00a0", "", "n", "1\n2", true)
+	f.Fuzz(func(t *testing.T, title, text, text2, fname, fvalue string, fields bool) {
+		b := Block{Title: title, Text: text}
+		if fields {
+			b.Fields = []Field{{Name: fname, Value: fvalue}}
+		}
+		for _, blocks := range [][]Block{{b}, {{Text: " "}, b, {Text: text2}}, {{}, b}, {b, {Text: text2}}} {
+			r := Reply{Blocks: blocks}
+			want, _, _ := strings.Cut(strings.TrimSpace(r.Text()), "\n")
+			if got := r.Summary(); got != want {
+				t.Fatalf("Summary of %q = %q, want %q", r.Text(), got, want)
+			}
+		}
+	})
+}
+
+// FuzzParseMatchesReference: Parse, which keeps text as slices of its
+// input, finds exactly the spans the first, copying parser found.
+func FuzzParseMatchesReference(f *testing.F) {
+	for _, s := range []string{"", "*b*", "`c`", "<https://x.y|z>", "<@U1> x\ny", `\*a\*b`, "a\n\n*b* c~d~", "x\\<@U1>y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Parse(s), referenceParse(s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Parse(%q) = %+v, want %+v", s, got, want)
+		}
+	})
+}
+
+// referenceParse is Parse as first written, with a parser that copied
+// every text span; FuzzParseMatchesReference holds Parse to it.
+func referenceParse(s string) []Span {
+	var p refParser
+	closer := -1 // the next '>' or newline at or after i, once looked for
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s) && strings.IndexByte(escapable, s[i+1]) >= 0:
+			p.text(s[i+1 : i+2])
+			i += 2
+		case c == '*':
+			p.flush()
+			p.bold = !p.bold
+			i++
+		case c == '~':
+			p.flush()
+			p.strike = !p.strike
+			i++
+		case c == '\n':
+			p.flush()
+			p.bold, p.strike = false, false
+			p.text("\n")
+			i++
+		case c == '`':
+			code, n, ok := parseCode(s[i:])
+			if !ok {
+				p.text("`")
+				i++
+				continue
+			}
+			p.add(Span{Kind: SpanCode, Text: code})
+			i += n
+		case c == '<':
+			if closer < i {
+				if j := strings.IndexAny(s[i:], ">\n"); j >= 0 {
+					closer = i + j
+				} else {
+					closer = len(s)
+				}
+			}
+			// With no '>' near on this line it cannot be a link or a
+			// user, and looking again from each '<' would be quadratic.
+			ok := closer < len(s) && s[closer] == '>' && closer-i < maxSpan
+			var sp Span
+			var n int
+			if ok {
+				sp, n, ok = parseAngle(s[i:])
+			}
+			if !ok {
+				p.text("<")
+				i++
+				continue
+			}
+			p.add(sp)
+			i += n
+		default:
+			j := i + 1
+			for j < len(s) && strings.IndexByte("\\*~\n`<", s[j]) < 0 {
+				j++
+			}
+			p.text(s[i:j])
+			i = j
+		}
+	}
+	p.flush()
+	return p.out
+}
+
+type refParser struct {
+	out          []Span
+	buf          strings.Builder
+	bold, strike bool
+}
+
+func (p *refParser) text(s string) { p.buf.WriteString(s) }
+
+func (p *refParser) flush() {
+	if p.buf.Len() == 0 {
+		return
+	}
+	sp := Span{Kind: SpanText, Text: p.buf.String(), Bold: p.bold, Strike: p.strike}
+	p.buf.Reset()
+	if n := len(p.out); n > 0 && p.out[n-1].Kind == SpanText && p.out[n-1].Bold == sp.Bold && p.out[n-1].Strike == sp.Strike {
+		p.out[n-1].Text += sp.Text
+		return
+	}
+	p.out = append(p.out, sp)
+}
+
+func (p *refParser) add(sp Span) {
+	p.flush()
+	sp.Bold, sp.Strike = p.bold, p.strike
+	p.out = append(p.out, sp)
+}

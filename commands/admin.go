@@ -45,7 +45,7 @@ func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, storeErr("import", err)
 	}
-	h.log.Info("framework imported", "workspace", w.ID, "framework", f.ID, "added", added, "user", c.req.User)
+	h.log.Debug("framework imported", "workspace", w.ID, "framework", f.ID, "added", added, "user", c.req.User)
 	if added == 0 {
 		return ephemeral(fmt.Sprintf("%s (%s) is already imported, nothing added: see `/target list %s`", f.Name, code(f.ID), f.ID)), nil
 	}

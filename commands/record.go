@@ -51,7 +51,7 @@ func (h *Handler) change(ctx context.Context, c *call, w *framework.Workspace, t
 	if err != nil {
 		return nt, changeErr(t.Ref(), ch.Kind, err)
 	}
-	h.log.Info("target changed", "workspace", w.ID, "target", t.Ref(), "change", ch.Kind, "event", e.ID, "user", c.req.User)
+	h.log.Debug("target changed", "workspace", w.ID, "target", t.Ref(), "change", ch.Kind, "event", e.ID, "user", c.req.User)
 	return nt, nil
 }
 
@@ -124,7 +124,7 @@ func (h *Handler) evidenceVerb(ctx context.Context, c *call) (bot.Reply, error) 
 	if err != nil {
 		return bot.Reply{}, evidenceErr(t.Ref(), url, err)
 	}
-	h.log.Info("evidence attached", "workspace", w.ID, "target", t.Ref(), "event", e.ID, "user", c.req.User)
+	h.log.Debug("evidence attached", "workspace", w.ID, "target", t.Ref(), "event", e.ID, "user", c.req.User)
 	return announce(fmt.Sprintf("%s attached evidence to %s: %s", bot.User(c.req.User), targetHeadline(&t), view.EvidenceLink(url, title))), nil
 }
 
@@ -149,7 +149,7 @@ func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, cycleErr(name, err)
 	}
 	closed, _ := w.PreviousCycle()
-	h.log.Info("grading cycle started", "workspace", w.ID, "closed", closed.Name, "cycle", name, "grades", moved, "user", c.req.User)
+	h.log.Debug("grading cycle started", "workspace", w.ID, "closed", closed.Name, "cycle", name, "grades", moved, "user", c.req.User)
 	return announce(fmt.Sprintf("%s closed grading cycle %s, keeping its %s, and started %s. New grades belong to %s; %s and %s show each grade beside its %s one",
 		bot.User(c.req.User), bot.Bold(closed.Name), plural(moved, "grade"), bot.Bold(name), name, code("/target show"), code("/target list"), closed.Name)), nil
 }

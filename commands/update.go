@@ -107,12 +107,24 @@ func statusWords(a args, i int) int {
 	if _, ok := parseStatus(a.at(i)); ok {
 		return 1
 	}
-	if i+1 < a.len() {
+	if i+1 < a.len() && statusFirstWord(a.at(i)) {
 		if _, ok := framework.ParseStatus(a.at(i) + " " + a.at(i+1)); ok {
 			return 2
 		}
 	}
 	return 0
+}
+
+// statusFirstWord reports whether w can start a two-word status ("on
+// track", "at risk", "off track", "not started"), so that other words
+// are not joined to the next one only to be refused.
+func statusFirstWord(w string) bool {
+	for _, f := range [...]string{"on", "at", "off", "not"} {
+		if strings.EqualFold(w, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyOptionsFrom reports whether every word from i on is a progress, a
@@ -134,6 +146,10 @@ func onlyOptionsFrom(a args, i int) bool {
 	return true
 }
 
+// errNotTried stands for the full-reference write when there was none,
+// so that the bare-code path below runs.
+var errNotTried = framework.Errorf(framework.ENOTFOUND, "not tried")
+
 // update logs progress, a status or a note against a target and tells
 // the channel.
 func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
@@ -154,7 +170,7 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	// resolve it or to explain what is wrong.
 	var u framework.Update
 	var t framework.Target
-	err = framework.Errorf(framework.ENOTFOUND, "not tried")
+	err = errNotTried
 	ref := c.arg("target")
 	if fwID, tcode := framework.SplitRef(ref); fwID != "" && tcode != "" {
 		in.Target = framework.Ref(strings.ToLower(fwID), tcode)
@@ -175,8 +191,8 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, updateErr(&in, err)
 	}
-	h.log.Info("update logged", "workspace", c.req.Workspace, "target", t.Ref(), "update", u.ID, "user", c.req.User)
-	text := fmt.Sprintf("%s updated %s\n%s · %s", bot.User(c.req.User), targetHeadline(&t), view.ProgressBar(t.Progress), view.Status(t.Status))
+	h.log.Debug("update logged", "workspace", c.req.Workspace, "target", t.Ref(), "update", u.ID, "user", c.req.User)
+	text := bot.User(c.req.User) + " updated " + targetHeadline(&t) + "\n" + view.ProgressBar(t.Progress) + " · " + view.Status(t.Status)
 	if ua.note != "" {
 		text += "\n" + view.Note(ua.note)
 	}
@@ -218,7 +234,7 @@ func (h *Handler) undo(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, undoErr(&u, err)
 	}
-	h.log.Info("update withdrawn", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
+	h.log.Debug("update withdrawn", "workspace", w.ID, "target", t.Ref(), "update", u.ID, "user", c.req.User)
 	return bot.Reply{Blocks: []bot.Block{{
 		Text:   fmt.Sprintf("%s undid their update to %s: back to %s · %s", bot.User(c.req.User), targetHeadline(&t), view.ProgressBar(t.Progress), view.Status(t.Status)),
 		Colour: view.StatusColour(t.Status),

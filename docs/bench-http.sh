@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
-# Measures signed Slack slash commands end to end against Redis on
-# loopback TCP, beside redis-benchmark on the same server in the same run.
-# Usage: bash docs/bench-http.sh   (needs redis-server and redis-benchmark)
+# The end-to-end comparison behind docs/PERFORMANCE.md: signed Slack slash
+# commands against targetbot's serve handler, the limit server
+# (internal/limit) and, when its packages are installed, the Bolt peer
+# (cmd/targetbot/testdata/boltpeer), in one run on one private Redis on
+# loopback TCP. It prints the ratios and every server's figures.
+#
+# Usage: bash docs/bench-http.sh            (needs redis-server)
+#        BOLT=/tmp/boltpeer/node_modules bash docs/bench-http.sh
+#        COMMANDS=40000 COUNT=3 bash docs/bench-http.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=$(mktemp -d)
-port=$((20000 + RANDOM % 20000))
-redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" --daemonize yes --pidfile "$dir/pid" >/dev/null
-trap 'kill "$(cat "$dir/pid")" 2>/dev/null; rm -rf "$dir"' EXIT
-sleep 0.5
-
-echo "== redis-benchmark -t set -c 50 (loopback TCP, port $port)"
-redis-benchmark -h 127.0.0.1 -p "$port" -t set -c 50 -n 200000 -q | tr "\r" "\n" | tail -n 2
-
-echo "== targetbot: signed /slack/commands updates, end to end (HTTP + HMAC + parse + 1 Redis round trip + Block Kit)"
-TARGETBOT_TEST_REDIS="redis://127.0.0.1:$port/0" \
-  go test -run '^$' -bench BenchmarkSlackCommandsHTTP -benchtime "${BENCHTIME:-5s}" -count "${COUNT:-3}" ./cmd/targetbot 2>&1 | grep -E '^(Benchmark|cpu|goos)'
+if [ -n "${BOLT:-}" ]; then
+  export TARGETBOT_BENCH_BOLT="$BOLT"
+fi
+go test -run '^$' -bench '^BenchmarkServeRatios$' -benchtime "${COMMANDS:-20000}x" -count "${COUNT:-1}" ./cmd/targetbot 2>&1 |
+  grep -E '^(Benchmark|cpu:)' | sed 's/\t */\n  /g'

@@ -19,14 +19,44 @@ var Statuses = []Status{NotStarted, OnTrack, AtRisk, OffTrack, Done}
 
 // ParseStatus parses a status name, case-insensitively. It accepts the
 // words with spaces or underscores for hyphens ("on track").
+//
+// Every command that logs an update tries it on each word, so it
+// compares in place rather than building a normalised copy.
 func ParseStatus(s string) (Status, bool) {
-	s = strings.ToLower(strings.NewReplacer("_", "-", " ", "-").Replace(strings.TrimSpace(s)))
+	s = strings.TrimSpace(s)
 	for _, st := range Statuses {
-		if string(st) == s {
+		if statusEqual(s, string(st)) {
 			return st, true
 		}
 	}
 	return "", false
+}
+
+// statusEqual reports whether s names status st: equal ignoring case,
+// with '_' or ' ' for '-'. Non-ASCII input takes the slow path, since
+// Unicode case folding maps some runes (the Kelvin sign) onto ASCII.
+func statusEqual(s, st string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return strings.ToLower(strings.NewReplacer("_", "-", " ", "-").Replace(s)) == st
+		}
+	}
+	if len(s) != len(st) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' || c == ' ':
+			c = '-'
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if c != st[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Valid reports whether s is one of Statuses.

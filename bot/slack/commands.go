@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -38,29 +37,14 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK) // Slack shows nothing for an empty 200
 		return
 	}
-	writeJSON(w, first)
-	if f, ok := w.(http.Flusher); ok {
-		f.Flush()
+	writeMessage(w, first)
+	if len(rest) > 0 {
+		// The answer must reach Slack before the messages that follow it.
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		a.followUpLater(r.Context(), cmd.ResponseURL, rest)
 	}
-	a.followUpLater(r.Context(), cmd.ResponseURL, rest)
-}
-
-// parseCommand parses a verified slash-command form body with slack-go's
-// parser, on a request rebuilt from the bytes we already read.
-func parseCommand(body []byte) (slack.SlashCommand, error) {
-	r, err := http.NewRequest(http.MethodPost, "/slack/commands", bytes.NewReader(body))
-	if err != nil {
-		return slack.SlashCommand{}, fmt.Errorf("slack: parse command: %w", err)
-	}
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	cmd, err := slack.SlashCommandParse(r)
-	if err != nil {
-		return slack.SlashCommand{}, fmt.Errorf("slack: parse command: %w", err)
-	}
-	if cmd.TeamID == "" || cmd.UserID == "" {
-		return slack.SlashCommand{}, errors.New("slack: parse command: team_id and user_id are required")
-	}
-	return cmd, nil
 }
 
 // maxResponseURLUses is how many times Slack lets a response_url be
@@ -129,7 +113,7 @@ func runTimed[T any](ctx context.Context, a *Adapter, work func(context.Context)
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.HandlerTimeout)
 	a.inflight.Add(1)
 	done := make(chan T, 1)
-	go func() { done <- work(hctx) }()
+	a.workers.Go(func() { done <- work(hctx) })
 	timer := time.NewTimer(a.opts.FollowUpAfter)
 	defer timer.Stop()
 	select {
@@ -157,11 +141,9 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply)
 			reply = bot.Failed()
 		}
 	}()
-	start := time.Now()
-	reply = a.opts.Handler.Handle(ctx, req)
-	a.log.Info("slack: handled", "workspace", req.Workspace, "user", req.User, "command", reply.Command,
-		"code", reply.Code, "duration", time.Since(start), "id", req.ID)
-	return reply
+	// The command's log line is the handler's (serve's instrumented
+	// handler): one line per command, not one per layer.
+	return a.opts.Handler.Handle(ctx, req)
 }
 
 // followUp posts a reply to a response_url, which Slack keeps valid for
@@ -200,7 +182,7 @@ func (a *Adapter) postResponseURL(ctx context.Context, responseURL string, msg m
 	}
 	no := false
 	msg.ReplaceOriginal = &no
-	body, err := json.Marshal(msg)
+	body, err := appendMessage(nil, msg)
 	if err != nil {
 		return fmt.Errorf("slack: post to response_url: %w", err)
 	}

@@ -8,6 +8,8 @@ package slack
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -90,6 +92,8 @@ type Adapter struct {
 	keys     keylock.Locks // one Post per Key at a time
 	pacer    pacer
 	inflight sync.WaitGroup // follow-ups still running after a response
+	workers  *workers       // run commands, so their goroutines' stacks are reused
+	macs     sync.Pool      // HMAC-SHA256s keyed with the signing secret
 }
 
 // New returns an Adapter. Handler is required; BotToken is required when
@@ -142,7 +146,7 @@ func New(opts Options) (*Adapter, error) {
 		copts = append(copts, slack.OptionAppLevelToken(opts.AppToken))
 	}
 	client := slack.New(opts.BotToken, copts...)
-	return &Adapter{
+	a := &Adapter{
 		opts:   opts,
 		log:    opts.Logger,
 		client: client,
@@ -151,7 +155,13 @@ func New(opts Options) (*Adapter, error) {
 		seen:   ttlcache.New[struct{}](10000),
 		posted: ttlcache.New[postState](10000),
 		pacer:  pacer{next: map[string]time.Time{}},
-	}, nil
+		// As many workers as serve handles requests at once; idle ones
+		// exit after a minute.
+		workers: newWorkers(256, time.Minute),
+	}
+	secret := []byte(opts.SigningSecret)
+	a.macs.New = func() any { return hmac.New(sha256.New, secret) }
+	return a, nil
 }
 
 // Routes registers POST /slack/commands, /slack/interactions and

@@ -35,11 +35,11 @@ func (a *Adapter) user(ctx context.Context, team, user string) userFacts {
 	if a.opts.BotToken == "" {
 		return userFacts{}
 	}
-	key := team + "/" + user
 	now := a.opts.Now()
-	if v, ok := a.users.Get(key, now); ok {
+	if v, ok := a.cachedUser(team, user, now); ok {
 		return v
 	}
+	key := userKey(team, user)
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	u, err := a.api.GetUserInfoContext(ctx, user)
@@ -59,6 +59,14 @@ func (a *Adapter) user(ctx context.Context, team, user string) userFacts {
 	a.users.Put(key, f, now.Add(a.opts.AdminCacheTTL))
 	return f
 }
+
+// cachedUser is what users.info last said about a user, while it is fresh.
+func (a *Adapter) cachedUser(team, user string, now time.Time) (userFacts, bool) {
+	return a.users.Get(userKey(team, user), now)
+}
+
+// userKey is a user's key in the users cache.
+func userKey(team, user string) string { return team + "/" + user }
 
 // isAdmin reports the platform fact that user administers or owns team.
 func (a *Adapter) isAdmin(ctx context.Context, team, user string) bool {
@@ -87,16 +95,32 @@ func (a *Adapter) mentionsFor(ctx context.Context, team string, r bot.Reply, det
 			userIDs(f.Value, ids)
 		}
 	}
+	// Names already known are read here; only the others are looked up,
+	// on goroutines, so a reply naming cached users (almost every one)
+	// starts none.
 	var todo []string
+	now := a.opts.Now()
 	for id := range ids {
-		if slackUserID(id) && !m.live(id) {
-			todo = append(todo, id)
+		if !slackUserID(id) || m.live(id) {
+			continue
 		}
+		if f, ok := a.cachedUser(team, id, now); ok {
+			if f.name != "" {
+				if m.names == nil {
+					m.names = make(map[string]string, len(ids))
+				}
+				m.names[id] = f.name
+			}
+			continue
+		}
+		todo = append(todo, id)
 	}
 	if len(todo) == 0 {
 		return m
 	}
-	m.names = make(map[string]string, len(todo))
+	if m.names == nil {
+		m.names = make(map[string]string, len(todo))
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan string)

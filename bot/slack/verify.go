@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"strconv"
@@ -34,18 +35,25 @@ func Verify(h http.Header, body []byte, secret string, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	return checkMAC(hmac.New(sha256.New, []byte(secret)), sig, ts, body)
+}
+
+// checkMAC checks sig against HMAC-SHA256 over "v0:" + ts + ":" + body
+// with mac, a fresh or reset HMAC keyed with the signing secret.
+func checkMAC(mac hash.Hash, sig, ts string, body []byte) error {
 	got, ok := strings.CutPrefix(sig, "v0=")
-	if !ok {
+	if !ok || len(got) != 2*sha256.Size {
 		return ErrBadSignature
 	}
-	gotMAC, err := hex.DecodeString(got)
-	if err != nil {
+	var gotMAC [sha256.Size]byte
+	if _, err := hex.Decode(gotMAC[:], []byte(got)); err != nil {
 		return ErrBadSignature
 	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte("v0:" + ts + ":"))
+	var prefix [32]byte
+	mac.Write(append(append(append(prefix[:0], "v0:"...), ts...), ':'))
 	mac.Write(body)
-	if !hmac.Equal(gotMAC, mac.Sum(nil)) {
+	var sum [sha256.Size]byte
+	if !hmac.Equal(gotMAC[:], mac.Sum(sum[:0])) {
 		return ErrBadSignature
 	}
 	return nil
@@ -104,7 +112,7 @@ func Sign(secret string, ts int64, body []byte) string {
 // more than limit bytes.
 func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, sig string, ok bool) {
 	now := a.opts.Now()
-	sig, _, err := checkHeaders(r.Header, a.opts.SigningSecret, now)
+	sig, ts, err := checkHeaders(r.Header, a.opts.SigningSecret, now)
 	if err != nil {
 		a.log.Warn("slack: rejected request", "path", r.URL.Path, "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
@@ -127,7 +135,13 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, limit int
 		http.Error(w, "could not read the request body", http.StatusBadRequest)
 		return nil, "", false
 	}
-	if err := Verify(r.Header, body, a.opts.SigningSecret, now); err != nil {
+	// The headers were checked above; only the MAC is left. HMACs are
+	// reused: keying one hashes the secret twice.
+	mac := a.macs.Get().(hash.Hash)
+	err = checkMAC(mac, sig, ts, body)
+	mac.Reset()
+	a.macs.Put(mac)
+	if err != nil {
 		a.log.Warn("slack: rejected request", "path", r.URL.Path, "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, "", false

@@ -128,11 +128,9 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply)
 			reply = bot.Failed()
 		}
 	}()
-	start := time.Now()
-	reply = a.opts.Handler.Handle(ctx, req)
-	a.log.Info("teams: handled", "workspace", req.Workspace, "user", req.User, "command", reply.Command,
-		"code", reply.Code, "duration", time.Since(start), "id", req.ID)
-	return reply
+	// The command's log line is the handler's (serve's instrumented
+	// handler): one line per command, not one per layer.
+	return a.opts.Handler.Handle(ctx, req)
 }
 
 // reply posts a reply in the thread of the activity that asked for it,

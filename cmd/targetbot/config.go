@@ -39,6 +39,7 @@ type Config struct {
 
 	LinkSecret string // TARGETBOT_LINK_SECRET: signs report links, at least 32 bytes
 	PublicURL  string // TARGETBOT_PUBLIC_URL: the https base URL report links start with
+	DebugAddr  string // TARGETBOT_DEBUG_ADDR: serve's profiler, off when empty
 }
 
 // DefaultStore is where state lives when nothing says otherwise.
@@ -75,6 +76,7 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		TeamsTokenURL:      or(getenv("TEAMS_TOKEN_URL"), teams.DefaultTokenURL),
 		LinkSecret:         getenv("TARGETBOT_LINK_SECRET"),
 		PublicURL:          getenv("TARGETBOT_PUBLIC_URL"),
+		DebugAddr:          getenv("TARGETBOT_DEBUG_ADDR"),
 	}
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -53,11 +55,13 @@ func newMetrics() *metrics {
 	return m
 }
 
-// instrumentedHandler counts and times every command and logs failures.
+// instrumentedHandler counts and times every command and logs it: one
+// line per command, at info, or at error when the store failed.
 type instrumentedHandler struct {
 	next   bot.Handler
 	m      *metrics
 	logger *slog.Logger
+	series seriesCache
 }
 
 func (m *metrics) instrument(h bot.Handler, logger *slog.Logger) *instrumentedHandler {
@@ -76,8 +80,9 @@ func (h *instrumentedHandler) Handle(ctx context.Context, r bot.Request) bot.Rep
 	if outcome == "" {
 		outcome = "ok"
 	}
-	h.m.requests.WithLabelValues(platform, command, outcome).Inc()
-	h.m.latency.WithLabelValues(platform, command).Observe(elapsed.Seconds())
+	s := h.series.get(h.m, seriesKey{platform, command, outcome})
+	s.requests.Inc()
+	s.latency.Observe(elapsed.Seconds())
 	if reply.Code == framework.EUNAVAILABLE {
 		h.m.storeErrors.WithLabelValues("command").Inc()
 	}
@@ -85,8 +90,11 @@ func (h *instrumentedHandler) Handle(ctx context.Context, r bot.Request) bot.Rep
 	if reply.Code == framework.EINTERNAL || reply.Code == framework.EUNAVAILABLE {
 		level = slog.LevelError
 	}
-	h.logger.Log(ctx, level, "command", "request_id", r.ID, "workspace", r.Workspace, "user", r.User,
-		"command", command, "outcome", outcome, "duration", elapsed)
+	if h.logger.Enabled(ctx, level) {
+		h.logger.LogAttrs(ctx, level, "command", slog.String("workspace", r.Workspace), slog.String("user", r.User),
+			slog.String("command", command), slog.String("outcome", outcome), slog.Duration("duration", elapsed),
+			slog.String("request_id", r.ID))
+	}
 	return reply
 }
 
@@ -118,4 +126,53 @@ func (p *countingPoster) Post(ctx context.Context, msg bot.Message) error {
 	}
 	p.m.posts.WithLabelValues(p.platform, outcome).Inc()
 	return err
+}
+
+// seriesKey names one command series: its labels.
+type seriesKey struct{ platform, command, outcome string }
+
+// series are the metrics of one seriesKey, resolved from their vectors.
+type series struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
+}
+
+// seriesCache keeps each command series' metrics once resolved:
+// WithLabelValues hashes the labels and looks them up under a lock on
+// every call, and commands hit a handful of series over and over. Reads
+// take no lock: the map is replaced, never changed, when a series is
+// added, which happens once per series in the process's life.
+type seriesCache struct {
+	m  atomic.Pointer[map[seriesKey]series]
+	mu sync.Mutex // serialises additions
+}
+
+func (c *seriesCache) get(m *metrics, k seriesKey) series {
+	if cur := c.m.Load(); cur != nil {
+		if s, ok := (*cur)[k]; ok {
+			return s
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.m.Load()
+	if old != nil {
+		if s, ok := (*old)[k]; ok {
+			return s
+		}
+	}
+	s := series{
+		requests: m.requests.WithLabelValues(k.platform, k.command, k.outcome),
+		latency:  m.latency.WithLabelValues(k.platform, k.command),
+	}
+	next := make(map[seriesKey]series, 1)
+	if old != nil {
+		next = make(map[seriesKey]series, len(*old)+1)
+		for kk, v := range *old {
+			next[kk] = v
+		}
+	}
+	next[k] = s
+	c.m.Store(&next)
+	return s
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -36,11 +37,20 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.flagSet("serve")
 	m.Config.commonFlags(fs)
 	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "HTTP listen address (TARGETBOT_ADDR)")
+	fs.StringVar(&m.Config.DebugAddr, "debug-addr", m.Config.DebugAddr, "where to serve Go's profiler, apart from --addr; off when empty (TARGETBOT_DEBUG_ADDR)")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if err := m.setup(ctx, true); err != nil {
 		return err
+	}
+	tuneGC(os.Getenv)
+	if m.Config.DebugAddr != "" {
+		d, err := startDebug(m.Config.DebugAddr, m.Logger)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {

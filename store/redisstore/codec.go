@@ -3,6 +3,7 @@ package redisstore
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -243,7 +244,8 @@ func flatMap(v any) (map[string]string, error) {
 type idGen struct{ n atomic.Uint32 }
 
 func (g *idGen) next(t time.Time) string {
-	var r [4]byte
-	_, _ = rand.Read(r[:])
-	return fmt.Sprintf("%012x%04x%08x", uint64(t.UnixMilli())&0xffffffffffff, g.n.Add(1)&0xffff, binary.BigEndian.Uint32(r[:]))
+	var b [12]byte // 6 bytes of ms, 2 of counter, 4 random: 24 hex digits
+	binary.BigEndian.PutUint64(b[:8], uint64(t.UnixMilli())<<16|uint64(g.n.Add(1)&0xffff))
+	_, _ = rand.Read(b[8:])
+	return hex.EncodeToString(b[:])
 }

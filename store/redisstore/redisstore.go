@@ -75,6 +75,7 @@ type Options struct {
 // Store is a store.Store on Redis. It is safe for concurrent use.
 type Store struct {
 	c      redis.UniversalClient
+	hot    *redis.AutoPipeliner // the claim and update calls; nil on Redis Cluster (see hot.go)
 	prefix string
 	log    *slog.Logger
 	ids    idGen
@@ -96,7 +97,7 @@ func New(client redis.UniversalClient, opts *Options) *Store {
 	// A brace in the prefix would move the hash tag off the workspace
 	// id; replace rather than fail, since New cannot return an error.
 	o.Prefix = strings.NewReplacer("{", "(", "}", ")").Replace(o.Prefix)
-	return &Store{c: client, prefix: o.Prefix, log: o.Logger}
+	return &Store{c: client, hot: hotPipeline(client, o.Logger), prefix: o.Prefix, log: o.Logger}
 }
 
 // Open connects to the Redis named by url:
@@ -120,6 +121,8 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	s := New(client, opts)
 	if err := s.Ping(ctx); err != nil {
 		s.log.Warn("redis is not answering yet; the store reports unavailable until it does", "err", err)
+	} else if err := s.loadScripts(ctx); err != nil {
+		s.log.Warn("could not load the Lua scripts into Redis; each is loaded on first use", "err", err)
 	}
 	return s, nil
 }

@@ -16,10 +16,12 @@ import (
 // with its status, due date, owner, latest activity and archiving: open,
 // live targets are in due when they have a date, and in stale when they
 // have an owner; done and archived targets are in neither.
+//
+// reindexWith does the same from the fields' values, for a script that
+// has them already (a missing field is false, as HMGET gives it).
 const luaReindex = `
-local function reindex(tkey, duekey, stalekey, ref)
-  local f = redis.call('HMGET', tkey, 'status', 'due', 'activity_ms', 'owner', 'archived')
-  if f[1] == 'done' or f[5] == '1' then
+local function reindexWith(duekey, stalekey, ref, status, due, activity, owner, archived)
+  if status == 'done' or archived == '1' then
     redis.call('ZREM', duekey, ref)
     redis.call('ZREM', stalekey, ref)
     return
@@ -27,17 +29,21 @@ local function reindex(tkey, duekey, stalekey, ref)
   -- A due date that is not a number (never stored through this package,
   -- which checks it) leaves the index rather than failing the script
   -- half-way through a write.
-  local score = f[2] and (string.gsub(f[2], '-', ''))
+  local score = due and (string.gsub(due, '-', ''))
   if score and score:match('^%d+$') then
     redis.call('ZADD', duekey, score, ref)
   else
     redis.call('ZREM', duekey, ref)
   end
-  if f[4] and f[4] ~= '' then
-    redis.call('ZADD', stalekey, f[3] or '0', ref)
+  if owner and owner ~= '' then
+    redis.call('ZADD', stalekey, activity or '0', ref)
   else
     redis.call('ZREM', stalekey, ref)
   end
+end
+local function reindex(tkey, duekey, stalekey, ref)
+  local f = redis.call('HMGET', tkey, 'status', 'due', 'activity_ms', 'owner', 'archived')
+  reindexWith(duekey, stalekey, ref, f[1], f[2], f[3], f[4], f[5])
 end
 `
 
@@ -46,21 +52,38 @@ end
 // refused (TBNOCHANGE, then the current status).
 // KEYS: target, update, target log, ws log, last:<user>, due, stale.
 // ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note.
-// Returns {prev progress, prev status, target HGETALL}.
+// Returns {prev progress, prev status, then the target's HGETALL pairs}:
+// one flat array of strings, which go-redis reads without boxing each.
 //
 // The id is made client-side, so a call that go-redis retries after a
 // dropped connection finds its update already stored and returns it
 // instead of applying it twice.
-var appendScript = redis.NewScript(luaReindex + `
-if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+//
+// Every command's write runs it, so it reads the target once, whole: an
+// empty HGETALL is a missing target (Redis has no empty hashes), its
+// fields answer every check and the re-indexing, and the reply is those
+// fields with the ones it set. That is nine calls into Redis where
+// reading as needed took thirteen.
+var appendScript = newHotScript(luaReindex + `
+local h = redis.call('HGETALL', KEYS[1])
+if #h == 0 then return redis.error_reply('TBNOTFOUND') end
+local t = {}
+for i = 1, #h, 2 do t[h[i]] = h[i + 1] end
+local function reply(pp, ps)
+  local out = {pp, ps}
+  for k, v in pairs(t) do
+    out[#out + 1] = k
+    out[#out + 1] = v
+  end
+  return out
+end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   local prev = redis.call('HMGET', KEYS[2], 'prev_progress', 'prev_status')
-  return {prev[1], prev[2], redis.call('HGETALL', KEYS[1])}
+  return reply(prev[1] or '', prev[2] or '')
 end
-if redis.call('HGET', KEYS[1], 'archived') == '1' then return redis.error_reply('TBARCHIVED') end
-local cur = redis.call('HMGET', KEYS[1], 'progress', 'status')
-local pp = cur[1] or '0'
-local ps = cur[2] or 'not-started'
+if t['archived'] == '1' then return redis.error_reply('TBARCHIVED') end
+local pp = t['progress'] or '0'
+local ps = t['status'] or 'not-started'
 local p = ARGV[6]
 if p == '-1' then p = pp end
 local s = ARGV[7]
@@ -74,11 +97,13 @@ redis.call('HSET', KEYS[2], 'id', ARGV[1], 'target', ARGV[2], 'author', ARGV[3],
   'progress', p, 'status', s, 'note', ARGV[8], 'prev_progress', pp, 'prev_status', ps)
 redis.call('HSET', KEYS[1], 'progress', p, 'status', s, 'last_update', ARGV[1],
   'updated_at', ARGV[4], 'activity_ms', ARGV[5], 'reminders', '0')
-reindex(KEYS[1], KEYS[6], KEYS[7], ARGV[2])
+t['progress'], t['status'], t['last_update'] = p, s, ARGV[1]
+t['updated_at'], t['activity_ms'], t['reminders'] = ARGV[4], ARGV[5], '0'
+reindexWith(KEYS[6], KEYS[7], ARGV[2], s, t['due'], ARGV[5], t['owner'], t['archived'])
 redis.call('LPUSH', KEYS[3], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 redis.call('SET', KEYS[5], ARGV[1])
-return {pp, ps, redis.call('HGETALL', KEYS[1])}
+return reply(pp, ps)
 `)
 
 // withdrawScript undoes an update, and takes it out of the workspace's
@@ -179,6 +204,25 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND'
 redis.call('HSET', KEYS[1], 'last_digest', ARGV[1])
 return 1
 `)
+
+// scripts are every script, loaded into Redis when the store opens, so
+// the first call of each is EVALSHA like the rest. Redis forgets them
+// when it restarts; every call then falls back to EVAL once.
+var scripts = []*redis.Script{appendScript.Script, withdrawScript, importScript, addScript, remindedScript,
+	putSubScript, markDigestedScript, changeScript, evidenceScript, cycleScript}
+
+// loadScripts loads every script, once, when the store opens. (Not in a
+// pipeline: Script.Load keeps the hash SCRIPT LOAD answers, which a
+// queued command does not have yet.) On Redis Cluster, SCRIPT LOAD goes
+// to every master.
+func (s *Store) loadScripts(ctx context.Context) error {
+	for _, sc := range scripts {
+		if err := sc.Load(ctx, s.c).Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // runWith runs script in one pipeline together with the commands extra
 // queues (writes to keys outside the workspace's slot, such as the global

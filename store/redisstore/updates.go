@@ -34,8 +34,9 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 	u.Withdrawn, u.WithdrawnAt = false, time.Time{}
 	ms := strconv.FormatInt(u.Time.UnixMilli(), 10)
 	keys := []string{k.target(u.Target), k.update(u.ID), k.targetLog(u.Target), k.log(), k.last(u.Author), k.due(), k.stale()}
-	v, err := appendScript.Run(ctx, s.c, keys,
-		u.ID, u.Target, u.Author, fmtTime(u.Time), ms, strconv.Itoa(u.Progress), string(u.Status), u.Note).Result()
+	op := "append update to " + u.Target
+	cmd, err := s.runHot(ctx, op, appendScript, keys,
+		u.ID, u.Target, u.Author, fmtTime(u.Time), ms, strconv.Itoa(u.Progress), string(u.Status), u.Note)
 	switch scriptError(err) {
 	case errNotFound:
 		return framework.Update{}, framework.Target{}, notFoundTarget(u.Target)
@@ -48,21 +49,15 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 		status := strings.TrimSpace(strings.TrimPrefix(err.Error(), errNoChange))
 		return framework.Update{}, framework.Target{}, framework.ErrNoChange.About(status)
 	}
-	op := fmt.Sprintf("append update to %s", u.Target)
 	if err != nil {
 		return framework.Update{}, framework.Target{}, s.fail(op, err)
 	}
-	reply, ok := v.([]any)
-	if !ok || len(reply) != 3 {
-		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply %v", v))
+	reply := cmd.Val()
+	if len(reply) < 2 || len(reply)%2 != 0 {
+		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply %q", reply))
 	}
-	m, err := flatMap(reply[2])
-	if err != nil {
-		return framework.Update{}, framework.Target{}, s.fail(op, err)
-	}
-	pp, _ := reply[0].(string)
-	ps, _ := reply[1].(string)
-	t := decodeTarget(m)
+	pp, ps := reply[0], reply[1]
+	t := decodeTarget(pairsMap(reply[2:]))
 	u.PrevProgress, u.PrevStatus = atoi(pp), framework.Status(ps)
 	u.Progress, u.Status = t.Progress, t.Status
 	return u, t, nil

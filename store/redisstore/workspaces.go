@@ -253,7 +253,7 @@ func (s *Store) Claim(ctx context.Context, ws, key string, ttl time.Duration) (b
 	}
 	k := s.keys(ws).claim(key)
 	token := s.ids.next(time.Now())
-	ok, err := s.c.SetNX(ctx, k, token, ttl).Result()
+	ok, err := s.setNX(ctx, "claim "+key, k, token, ttl)
 	if err != nil {
 		return false, s.fail("claim "+key, err)
 	}
