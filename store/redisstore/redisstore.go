@@ -137,6 +137,14 @@ func newClient(url string) (redis.UniversalClient, error) {
 			return nil, err
 		}
 		failFast(&o.DialTimeout, &o.DialerRetries, &o.MaxRetries)
+		// The cluster client resends a command after a network error on
+		// its own, up to MaxRedirects times, whatever MaxRetries says: a
+		// write could apply twice. -1 turns that off; a MOVED or ASK then
+		// comes back as an error (a "try again" for the user) while the
+		// client reloads the slot map.
+		if o.MaxRedirects == 0 {
+			o.MaxRedirects = -1
+		}
 		// A hung Redis must not hold a caller past its own deadline
 		// (a /readyz ping, a command's budget): honour contexts.
 		o.ContextTimeoutEnabled = true

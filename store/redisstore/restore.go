@@ -169,10 +169,14 @@ func (st *stager) flush() error {
 func (st *stager) write(snap *store.Snapshot) error {
 	ctx, p, k := st.ctx, st.p, st.k
 	set := &snap.Workspace
-	// Every field, even empty, so that the settings hash exists and the
-	// restored workspace counts as one that has stored something.
-	p.HSet(ctx, k.settings(), "timezone", set.Timezone, "reminder_spec", set.ReminderSpec, "reminders_paused", string(set.RemindersPaused),
-		"cycle", set.Cycle, "cycle_started", fmtTime(set.CycleStarted))
+	// The settings, even empty, so that the hash exists and the restored
+	// workspace counts as one that has stored something; but no empty
+	// cycle, which the scripts set with HSETNX at the first import or
+	// grade, as they do for a workspace that never had one.
+	p.HSet(ctx, k.settings(), "timezone", set.Timezone, "reminder_spec", set.ReminderSpec, "reminders_paused", string(set.RemindersPaused))
+	if set.Cycle != "" {
+		p.HSet(ctx, k.settings(), "cycle", set.Cycle, "cycle_started", fmtTime(set.CycleStarted))
+	}
 	for _, id := range set.Frameworks {
 		p.SAdd(ctx, k.frameworks(), id)
 	}

@@ -27,6 +27,23 @@ func testTransfer(t *testing.T, open Opener) {
 		sameAsReads(t, src, ws, snap)
 	})
 
+	t.Run("a restored workspace with no cycle gets one at its first import", func(t *testing.T) {
+		s := open(t)
+		const bare = "slack:R1"
+		if err := s.Restore(ctx, &store.Snapshot{Workspace: framework.Workspace{ID: bare, Timezone: "Europe/London"}}, store.RestoreOptions{}); err != nil {
+			t.Fatalf("Restore: %v", err)
+		}
+		mustImport(t, s, bare, eqs(), base)
+		w, err := s.Workspace(ctx, bare)
+		if err != nil || w.Cycle != "2025/26" || w.CycleStarted.IsZero() {
+			t.Fatalf("after import, Workspace = %+v, %v; want cycle 2025/26 with its start", w, err)
+		}
+		_, ev, err := s.ChangeTarget(ctx, bare, "eqs/1.1", framework.Change{Kind: framework.EventRate, Author: "U1", Time: at(1), Rating: framework.Achieving})
+		if err != nil || ev.Cycle != "2025/26" {
+			t.Fatalf("rate after restore: event %+v, %v; want it in 2025/26", ev, err)
+		}
+	})
+
 	dst := open(t)
 	t.Run("a restore into an empty store exports the same records", func(t *testing.T) {
 		written := 0
