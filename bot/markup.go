@@ -124,6 +124,10 @@ func urlLen(s string) int {
 		}
 		n += size
 	}
+	// A URL cut short for a list ends in "…": it is not part of the URL.
+	for strings.HasSuffix(s[:n], "…") {
+		n -= len("…")
+	}
 	for n > 0 && strings.IndexByte(".,;:!?)]}'*~", s[n-1]) >= 0 {
 		if s[n-1] == ')' && strings.Count(s[:n], "(") >= strings.Count(s[:n], ")") {
 			break // a balanced parenthesis is part of the URL (Wikipedia)

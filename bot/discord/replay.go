@@ -23,12 +23,6 @@ const replayTTL = 2*SignatureWindow + time.Minute
 // would leave a slash command "not responding".
 const replayedText = "This interaction was already received and handled, so it was not run again."
 
-// uncheckedText answers an interaction that could not be checked against
-// those already handled. Running it anyway could run a replay twice; the
-// store being unreachable means the command would have failed in any
-// case, so the user is told what they would have been told then.
-const uncheckedText = "Nothing was done: storage is unavailable, try again shortly."
-
 // accept reports whether the interaction id may run: true the first time
 // it is seen on any replica, within replayTTL. Otherwise it returns the
 // reply to answer with instead.
@@ -47,7 +41,7 @@ func (a *Adapter) accept(ctx context.Context, id string) (bot.Reply, bool) {
 	won, err := a.claimID(ctx, "interaction:"+id, replayTTL)
 	if err != nil {
 		a.log.ErrorContext(ctx, "discord: could not check an interaction for replay, refusing it", "id", id, "err", err)
-		r := bot.Say(uncheckedText, true)
+		r := bot.Say(bot.UncheckedText, true)
 		r.Code = framework.EUNAVAILABLE
 		return r, false
 	}

@@ -161,8 +161,8 @@ func TestClaimFailureRefusesTheInteraction(t *testing.T) {
 	a := newAdapter(t, fh, nil, func(o *Options) { o.Claim = store.claim })
 	body := fixture(t, "command_update.json")
 	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
-	if resp.Type != 4 || resp.Data.Flags != 64 || resp.Data.Content != uncheckedText {
-		t.Errorf("answered %+v, want an ephemeral %q", resp, uncheckedText)
+	if resp.Type != 4 || resp.Data.Flags != 64 || resp.Data.Content != bot.UncheckedText {
+		t.Errorf("answered %+v, want an ephemeral %q", resp, bot.UncheckedText)
 	}
 	if n := len(fh.requests()); n != 0 {
 		t.Fatalf("handler ran %d times without a claim", n)

@@ -20,12 +20,6 @@ const replayTTL = 2*maxSkew + time.Minute
 // learns only that.
 const replayedText = "This request was already received and handled, so it was not run again."
 
-// uncheckedText answers a request that could not be checked against
-// those already handled. Running it anyway could run a replay twice; the
-// store being unreachable means the command would have failed in any
-// case, so the user is told what they would have been told then.
-const uncheckedText = "Nothing was done: storage is unavailable, try again shortly."
-
 // accept reports whether the request whose replay key is key may run:
 // true the first time the key is seen on any replica, within replayTTL.
 // Otherwise it returns the reply to answer with instead. An empty key
@@ -41,7 +35,7 @@ func (a *Adapter) accept(ctx context.Context, key string) (bot.Reply, bool) {
 	won, err := a.claim(ctx, key, replayTTL)
 	if err != nil {
 		a.log.Error("slack: could not check a request for replay, refusing it", "err", err)
-		r := bot.Say(uncheckedText, true)
+		r := bot.Say(bot.UncheckedText, true)
 		r.Code = framework.EUNAVAILABLE
 		return r, false
 	}

@@ -242,15 +242,15 @@ func TestClaimFailureRefusesTheRequest(t *testing.T) {
 	a := newTestAdapter(t, f, rec, func(o *Options) { o.Claim = store.claim })
 
 	w := serve(a, signed("/slack/commands", readFile(t, "command_update.form")))
-	if m := decode(t, w.Body.Bytes()); w.Code != http.StatusOK || m["response_type"] != "ephemeral" || m["text"] != uncheckedText {
-		t.Errorf("command answered %d %v, want an ephemeral %q", w.Code, m, uncheckedText)
+	if m := decode(t, w.Body.Bytes()); w.Code != http.StatusOK || m["response_type"] != "ephemeral" || m["text"] != bot.UncheckedText {
+		t.Errorf("command answered %d %v, want an ephemeral %q", w.Code, m, bot.UncheckedText)
 	}
 	serve(a, signed("/slack/interactions", payloadForm(t, "block_actions.json", h.srv.URL)))
-	if got := h.next(t); got["text"] != uncheckedText {
+	if got := h.next(t); got["text"] != bot.UncheckedText {
 		t.Errorf("button answered %v", got)
 	}
 	w = serve(a, signed("/slack/interactions", payloadForm(t, "view_submission.json", "https://hooks.slack.com")))
-	if errs, _ := decode(t, w.Body.Bytes())["errors"].(map[string]any); errs["note"] != uncheckedText {
+	if errs, _ := decode(t, w.Body.Bytes())["errors"].(map[string]any); errs["note"] != bot.UncheckedText {
 		t.Errorf("form answered %s", w.Body)
 	}
 	if n := len(rec.requests()); n != 0 {

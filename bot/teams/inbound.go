@@ -97,9 +97,20 @@ func (a *Adapter) activity(ctx context.Context, ws string, act *activity) {
 		a.log.Warn("teams: message from a sender without an AAD object id, ignored", "from", act.From.ID)
 		return
 	}
-	if act.ID != "" && !a.first(ctx, "activity:"+ws+":"+act.Conversation.ID+":"+act.ID, replayTTL) {
-		a.log.Info("teams: activity delivered again, not run twice", "id", act.ID)
-		return
+	if act.ID != "" {
+		switch ok, err := a.first(ctx, "activity:"+ws+":"+act.Conversation.ID+":"+act.ID, replayTTL); {
+		case err != nil:
+			a.log.Warn("teams: replay claim failed, activity not run", "id", act.ID, "err", err)
+			a.goLater(ctx, func(ctx context.Context) {
+				if err := a.reply(ctx, ws, act, bot.Say(bot.UncheckedText, true)); err != nil {
+					a.log.Error("teams: reply failed", "workspace", ws, "conversation", act.Conversation.ID, "err", err)
+				}
+			})
+			return
+		case !ok:
+			a.log.Info("teams: activity delivered again, not run twice", "id", act.ID)
+			return
+		}
 	}
 	req := bot.Request{
 		Workspace: ws,

@@ -212,11 +212,14 @@ func (e *renderEnv) plainText(markup string) string {
 
 // splitLine cuts a markup line longer than n bytes into pieces of at most
 // about n bytes, at spaces where it can and always at rune boundaries.
-// Markup cut in the middle of a link or code parses as plain text, so
-// nothing is lost and nothing becomes live.
+// A cut never falls between a backslash and what it escapes, nor inside
+// a code span, link or user reference (it moves before them), and bold
+// or strike open at the cut is closed and reopened, so each piece parses
+// to what the whole line said.
 func splitLine(s string, n int) []string {
 	var out []string
-	for len(s) > n {
+	n -= 2 // room to close bold and strike
+	for len(s) > n+2 {
 		cut := strings.LastIndexByte(s[:n], ' ')
 		if cut < n/2 {
 			cut = n
@@ -229,8 +232,77 @@ func splitLine(s string, n int) []string {
 		} else {
 			cut++ // keep the space with the first piece
 		}
-		out = append(out, s[:cut])
-		s = s[cut:]
+		st := scanMarkup(s, cut)
+		switch {
+		case st.atom > 0:
+			cut = st.atom // start the code, link or user in the next piece
+			st = scanMarkup(s, cut)
+		case st.escape:
+			cut-- // keep the backslash with what it escapes
+			st = scanMarkup(s, cut)
+		}
+		if cut <= 0 {
+			cut = n // an atom longer than a piece: cut it; it reads as text
+			st = markupState{}
+		}
+		head, tail := s[:cut], s[cut:]
+		if st.bold {
+			head, tail = head+"*", "*"+tail
+		}
+		if st.strike {
+			head, tail = head+"~", "~"+tail
+		}
+		out = append(out, head)
+		s = tail
 	}
 	return append(out, s)
+}
+
+// markupState is what is open at a point in a markup line.
+type markupState struct {
+	atom         int  // where an open code span, link or user reference starts; 0 for none
+	escape       bool // the point falls just after an escaping backslash
+	bold, strike bool
+}
+
+// scanMarkup reads s up to end as bot.Parse does, to say what is open
+// there.
+func scanMarkup(s string, end int) markupState {
+	var st markupState
+	code, angle := -1, -1
+	for i := 0; i < end; i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s) && strings.IndexByte("\\*~`<>", s[i+1]) >= 0:
+			if i+1 >= end {
+				st.escape = true
+			}
+			i++
+		case code >= 0:
+			if c == '`' {
+				code = -1
+			}
+		case c == '`':
+			code = i
+		case c == '<':
+			angle = i
+		case c == '>':
+			angle = -1
+		case angle >= 0:
+		case c == '*':
+			st.bold = !st.bold
+		case c == '~':
+			st.strike = !st.strike
+		}
+	}
+	switch {
+	case code >= 0:
+		st.atom = code
+	case angle >= 0:
+		st.atom = angle
+	}
+	if st.atom == 0 && (code == 0 || angle == 0) {
+		st.atom = -1 // the atom starts the line: no cut before it helps
+	}
+	return st
 }

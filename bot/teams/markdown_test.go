@@ -136,4 +136,55 @@ func TestSplitLine(t *testing.T) {
 	}
 }
 
+// A split never changes what the markup says: an escape is never cut
+// from what it escapes, a link or user never cut, and bold stays bold.
+func TestSplitLineKeepsMarkup(t *testing.T) {
+	note := "“" + bot.UserText(strings.Repeat("é", 997)+"*a*") + "”"
+	for _, line := range []string{
+		"x " + note,
+		bot.Bold(strings.Repeat("bold ", 600)),
+		strings.Repeat("y", 1990) + bot.User("U123") + " " + bot.Link("https://nhs.uk/"+strings.Repeat("a", 50), "") + " tail",
+		strings.Repeat("z", 1995) + bot.Code("code") + " and more",
+	} {
+		parts := splitLine(line, 2000)
+		if len(parts) < 2 {
+			t.Fatalf("%.30q… was not split", line)
+		}
+		var plain strings.Builder
+		var spans []bot.Span
+		for _, p := range parts {
+			if len(p) > 2000 {
+				t.Errorf("a piece of %d bytes", len(p))
+			}
+			plain.WriteString(bot.PlainText(p))
+			spans = append(spans, bot.Parse(p)...)
+		}
+		if plain.String() != bot.PlainText(line) {
+			t.Errorf("%.30q…: pieces read %q…", line, plain.String()[:40])
+		}
+		whole := bot.Parse(line)
+		kinds := func(ss []bot.Span) (users, links, codes, boldRunes int) {
+			for _, sp := range ss {
+				switch sp.Kind {
+				case bot.SpanUser:
+					users++
+				case bot.SpanLink:
+					links++
+				case bot.SpanCode:
+					codes++
+				}
+				if sp.Bold {
+					boldRunes += len([]rune(sp.Text))
+				}
+			}
+			return
+		}
+		u1, l1, c1, b1 := kinds(whole)
+		u2, l2, c2, b2 := kinds(spans)
+		if u1 != u2 || l1 != l2 || c1 != c2 || b1 != b2 {
+			t.Errorf("%.30q…: users/links/codes/bold %d/%d/%d/%d whole, %d/%d/%d/%d split", line, u1, l1, c1, b1, u2, l2, c2, b2)
+		}
+	}
+}
+
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }

@@ -216,22 +216,23 @@ func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 
 // first reports whether key is delivered for the first time: in this
 // process, and across replicas when Options.Claim is set. If the shared
-// claim fails it answers true: running a redelivery twice is better than
-// dropping a command.
-func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) bool {
+// claim fails it returns the error: as on Slack and Discord, an activity
+// that cannot be claimed is not run, since it may be a redelivery that
+// another replica runs.
+func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	now := a.now()
 	if !a.seen.Add(key, struct{}{}, now, now.Add(ttl)) {
-		return false
+		return false, nil
 	}
 	if a.opts.Claim == nil {
-		return true
+		return true, nil
 	}
 	ok, err := a.opts.Claim(ctx, key, ttl)
 	if err != nil {
-		a.log.Warn("teams: shared dedup claim failed, running the activity", "key", key, "err", err)
-		return true
+		a.seen.Delete(key) // a retry once the store is back may run
+		return false, err
 	}
-	return ok
+	return ok, nil
 }
 
 // httpURL reports whether u is an absolute http or https URL.

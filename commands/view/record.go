@@ -107,10 +107,16 @@ func orNone(s string) string {
 	return s
 }
 
-// EvidenceLink is a link to evidence, labelled with its title when it
-// has one. The title is user text, inert.
+// EvidenceLink is a link to evidence that shows its own address, after
+// its title when it has one. The title is never the link's label: people
+// type it, and a label could say one address while the link went to
+// another.
 func EvidenceLink(url, title string) string {
-	return bot.Link(url, Short(title, 80))
+	link := bot.Link(url, "")
+	if title == "" {
+		return link
+	}
+	return Title(title, 80) + " (" + link + ")"
 }
 
 // EvidenceLine is one piece of evidence for show: the link, who attached
