@@ -126,6 +126,12 @@ func TestRunStopsWhileWaitingForALine(t *testing.T) {
 
 // On a terminal, markup is styled; piped, it is plain. Either way a
 // control character in the text cannot reach the terminal.
+func TestRenderShowsBidiOverridesInert(t *testing.T) {
+	if got := Render(bot.Say(bot.UserText("abc\u202Efed"), true)); got != "abc\uFFFDfed" {
+		t.Errorf("Render = %q: a right-to-left override reached the terminal", got)
+	}
+}
+
 func TestRenderStylesAndDefusesTerminals(t *testing.T) {
 	r := bot.Say("*done* ~old~ `eds/1.1` <@amy> "+bot.UserText("ring\a \x1b[31mred\x1b[0m \u009b2J"), true)
 	plain := Render(r)

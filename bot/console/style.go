@@ -47,7 +47,7 @@ func ansi(markup string) string {
 }
 
 // inert replaces control characters other than newline and tab (C0, DEL
-// and C1: bells, escapes, cursor moves) with U+FFFD, so text printed on
+// and C1: bells, escapes, cursor moves) and bidirectional overrides with U+FFFD, so text printed on
 // a terminal is only text.
 func inert(s string) string {
 	if strings.IndexFunc(s, isControl) < 0 {
@@ -62,5 +62,6 @@ func inert(s string) string {
 }
 
 func isControl(r rune) bool {
-	return r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f)
+	return r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f) ||
+		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 // bidi overrides reorder what a terminal shows
 }

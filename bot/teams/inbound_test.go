@@ -3,6 +3,8 @@ package teams
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -229,4 +231,38 @@ func (m mapURLs) Get(_ context.Context, ws string) (string, error) {
 	v, _ := m.m.Load(ws)
 	s, _ := v.(string)
 	return s, nil
+}
+
+// An activity whose replay claim fails is not run (it may be a
+// redelivery another replica runs); the sender is told to try again, and
+// a retry once the store is back runs.
+func TestClaimFailureRefusesTheActivity(t *testing.T) {
+	down := true
+	claim := func(context.Context, string, time.Duration) (bool, error) {
+		if down {
+			return false, errors.New("store down")
+		}
+		return true, nil
+	}
+	h := newHarness(t, func(o *Options) { o.Claim = claim })
+	body := h.personal("41", "update eds/1.1 40%")
+	if code := h.post(t, body, h.fake.Token()); code != 200 {
+		t.Fatalf("delivery: %d", code)
+	}
+	h.drain(t)
+	if n := len(h.handler.requests()); n != 0 {
+		t.Fatalf("ran %d times while the claim failed", n)
+	}
+	acts := activities(h.fake.Calls())
+	if len(acts) != 1 || !strings.Contains(fmt.Sprint(acts[0]), "storage is unavailable, try again") {
+		t.Fatalf("replies = %v, want one saying to try again", acts)
+	}
+	down = false
+	if code := h.post(t, body, h.fake.Token()); code != 200 {
+		t.Fatalf("retry: %d", code)
+	}
+	h.drain(t)
+	if n := len(h.handler.requests()); n != 1 {
+		t.Errorf("the retry ran %d times, want once", n)
+	}
 }
