@@ -220,6 +220,9 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 		if err != nil {
 			return err
 		}
+		if old.Archived {
+			return framework.ErrArchived.About(old.Ref())
+		}
 		if old.LastUpdate != id {
 			return framework.ErrNotLatest.About(id)
 		}

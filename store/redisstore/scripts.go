@@ -129,6 +129,7 @@ if u[2] == '1' then
   return redis.error_reply('TBWITHDRAWN')
 end
 if redis.call('EXISTS', tkey) == 0 then return redis.error_reply('TBNOTFOUND') end
+if redis.call('HGET', tkey, 'archived') == '1' then return redis.error_reply('TBARCHIVED ' .. ref) end
 if redis.call('HGET', tkey, 'last_update') ~= ARGV[3] then return redis.error_reply('TBNOTLAST') end
 redis.call('HSET', KEYS[1], 'withdrawn', '1', 'withdrawn_at', ARGV[2])
 redis.call('ZREM', KEYS[4], ARGV[3])

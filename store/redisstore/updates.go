@@ -206,6 +206,9 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 		return framework.Update{}, framework.Target{}, framework.ErrAlreadyWithdrawn.About(id)
 	case errNotLast:
 		return framework.Update{}, framework.Target{}, framework.ErrNotLatest.About(id)
+	case errArchived:
+		// The reply is "TBARCHIVED <ref>".
+		return framework.Update{}, framework.Target{}, framework.ErrArchived.About(strings.TrimSpace(strings.TrimPrefix(err.Error(), errArchived)))
 	}
 	op := "withdraw update " + id
 	if err != nil {

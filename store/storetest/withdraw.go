@@ -80,6 +80,17 @@ func testWithdraw(t *testing.T, s store.Store) {
 		}
 	})
 
+	t.Run("an archived target's update cannot be withdrawn", func(t *testing.T) {
+		const other = "eqs/2.1"
+		u, _ := mustAppend(t, s, ws, framework.Update{Target: other, Author: "U1", Time: at(45), Progress: 30})
+		mustChange(t, s, ws, other, framework.Change{Kind: framework.EventArchive})
+		_, _, err := s.Withdraw(ctx, ws, u.ID, at(46))
+		wantKind(t, err, framework.ErrArchived, other, "Withdraw on an archived target")
+		if tg := mustTarget(t, s, ws, other); tg.Progress != 30 || tg.LastUpdate != u.ID {
+			t.Fatalf("archived target after a refused withdraw = %+v, want it unchanged", tg)
+		}
+	})
+
 	t.Run("an unknown id is ENOTFOUND", func(t *testing.T) {
 		_, _, err := s.Withdraw(ctx, ws, "no-such-update", at(50))
 		wantKind(t, err, framework.ErrUpdateNotFound, "no-such-update", "Withdraw unknown id")
