@@ -141,6 +141,17 @@ func SortTargets(ts []Target) []Target {
 	return ts
 }
 
+// LessRef orders target references as SortTargets orders targets: by
+// framework, then by code naturally ("eds/1.2" before "eds/1.10").
+func LessRef(a, b string) bool {
+	fa, ca := SplitRef(a)
+	fb, cb := SplitRef(b)
+	if fa != fb {
+		return fa < fb
+	}
+	return CompareCodes(ca, cb) < 0
+}
+
 // CompareCodes orders codes naturally: runs of digits compare as numbers,
 // so "1.2" < "1.10" and "2" < "10".
 func CompareCodes(a, b string) int {

@@ -1,6 +1,8 @@
 package framework
 
 import (
+	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -229,5 +231,13 @@ func TestNextStatus(t *testing.T) {
 		if got := NextStatus(tt.cur, tt.progress, tt.given); got != tt.want {
 			t.Errorf("NextStatus(%q, %d, %q) = %q, want %q", tt.cur, tt.progress, tt.given, got, tt.want)
 		}
+	}
+}
+
+func TestLessRef(t *testing.T) {
+	refs := []string{"nhse/1.1", "eds/1.10", "eds/1.2", "eds-2022/1A", "eds/2.1"}
+	sort.SliceStable(refs, func(i, j int) bool { return LessRef(refs[i], refs[j]) })
+	if got := strings.Join(refs, " "); got != "eds/1.2 eds/1.10 eds/2.1 eds-2022/1A nhse/1.1" {
+		t.Errorf("sorted = %s", got)
 	}
 }

@@ -204,19 +204,9 @@ func (s *Store) Evidence(ctx context.Context, ws, ref string) ([]framework.Evide
 	})
 	if ref == "" {
 		// Key order puts "eqs/1.10" before "eqs/1.2"; targets sort naturally.
-		sort.SliceStable(out, func(i, j int) bool { return lessRef(out[i].Target, out[j].Target) })
+		sort.SliceStable(out, func(i, j int) bool { return framework.LessRef(out[i].Target, out[j].Target) })
 	}
 	return out, err
-}
-
-// lessRef orders refs as framework.SortTargets orders targets.
-func lessRef(a, b string) bool {
-	fa, ca := framework.SplitRef(a)
-	fb, cb := framework.SplitRef(b)
-	if fa != fb {
-		return fa < fb
-	}
-	return framework.CompareCodes(ca, cb) < 0
 }
 
 // targetEvidence reads ref's evidence, oldest first.

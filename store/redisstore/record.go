@@ -215,19 +215,9 @@ func (s *Store) Evidence(ctx context.Context, ws, ref string) ([]framework.Evide
 	if ref == "" {
 		// The index is in time order; group it by target, in
 		// framework.SortTargets order.
-		sort.SliceStable(out, func(i, j int) bool { return lessRef(out[i].Target, out[j].Target) })
+		sort.SliceStable(out, func(i, j int) bool { return framework.LessRef(out[i].Target, out[j].Target) })
 	}
 	return out, nil
-}
-
-// lessRef orders refs as framework.SortTargets orders targets.
-func lessRef(a, b string) bool {
-	fa, ca := framework.SplitRef(a)
-	fb, cb := framework.SplitRef(b)
-	if fa != fb {
-		return fa < fb
-	}
-	return framework.CompareCodes(ca, cb) < 0
 }
 
 // StartCycle closes the current cycle and opens name in one script over
