@@ -24,23 +24,9 @@ func TestDebugAddrServesProfilerApart(t *testing.T) {
 
 	m, _, errOut := testMain(t, redistest.Start(t), "")
 	m.RedisPrefix = redistest.Prefix(t)
-	m.Config.Addr = "127.0.0.1:0"
 	m.Config.SlackSigningSecret = slackSecret
 	m.Config.DebugAddr = debugAddr
-	listening := make(chan string, 1)
-	m.OnListen = func(addr string) { listening <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"serve"}) }()
-	var base string
-	select {
-	case addr := <-listening:
-		base = "http://" + addr
-	case err := <-done:
-		t.Fatalf("serve stopped early: %v\n%s", err, errOut)
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not start listening")
-	}
+	base, stop := runServe(t, m, errOut)
 	get := func(url string) (int, string) {
 		t.Helper()
 		res, err := http.Get(url)
@@ -63,8 +49,7 @@ func TestDebugAddrServesProfilerApart(t *testing.T) {
 	if code, _ := get("http://" + debugAddr + "/slack/commands"); code != http.StatusNotFound && code != http.StatusMethodNotAllowed {
 		t.Errorf("debug address serves the platform routes: %d", code)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := net.DialTimeout("tcp", debugAddr, time.Second); err == nil {

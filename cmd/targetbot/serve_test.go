@@ -54,6 +54,16 @@ func servedMain(t testing.TB, storeURL, prefix string) (*Main, string, func() er
 	m.Config.SlackSigningSecret = slackSecret
 	m.Config.DiscordPublicKey = hex.EncodeToString(discordKey.Public().(ed25519.PublicKey))
 	m.Config.DiscordAppID = "1100000000000000001"
+	base, stop := runServe(t, m, errOut)
+	return m, base, stop
+}
+
+// runServe runs `serve` on m, configured by the caller, on a loopback
+// port until the test ends. It returns the base URL and the function
+// that stops serve and returns what Run returned; stopping twice is safe.
+func runServe(t testing.TB, m *Main, errOut fmt.Stringer) (string, func() error) {
+	t.Helper()
+	m.Config.Addr = "127.0.0.1:0"
 	listening := make(chan string, 1)
 	m.OnListen = func(addr string) { listening <- addr }
 	ctx, cancel := context.WithCancel(context.Background())
@@ -68,22 +78,21 @@ func servedMain(t testing.TB, storeURL, prefix string) (*Main, string, func() er
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not start listening")
 	}
-	stopped := false
+	var once sync.Once
+	var err error
 	stop := func() error {
-		if stopped {
-			return nil
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(30 * time.Second):
-			return fmt.Errorf("serve did not stop")
-		}
+		once.Do(func() {
+			cancel()
+			select {
+			case err = <-done:
+			case <-time.After(30 * time.Second):
+				err = fmt.Errorf("serve did not stop")
+			}
+		})
+		return err
 	}
 	t.Cleanup(func() { _ = stop() })
-	return m, base, stop
+	return base, stop
 }
 
 func slackForm(team, user, text string) string {
@@ -466,17 +475,12 @@ func TestServeLogsEachKeyOnce(t *testing.T) {
 	var logs syncBuffer
 	m.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	m.Now = time.Now
-	m.Config.Addr = "127.0.0.1:0"
 	m.Config.SlackSigningSecret = slackSecret
-	listening := make(chan string, 1)
-	m.OnListen = func(addr string) { listening <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"serve"}) }()
-	base := "http://" + <-listening
+	base, stop := runServe(t, m, &logs)
 	postSlack(t, base, slackForm("T1", "UADMIN", "help"), time.Now(), false)
-	cancel()
-	<-done
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
 	lines := 0
 	for _, line := range strings.Split(logs.String(), "\n") {
 		if !strings.Contains(line, `"slack"`) {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,37 +45,8 @@ func serveTeams(t *testing.T, storeURL string, fake *teamstest.Fake) (string, fu
 	t.Helper()
 	m, _, errOut := testMain(t, storeURL, "")
 	m.Now = time.Now
-	m.Config.Addr = "127.0.0.1:0"
 	teamsConfig(m, fake)
-	listening := make(chan string, 1)
-	m.OnListen = func(addr string) { listening <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"serve"}) }()
-	var base string
-	select {
-	case addr := <-listening:
-		base = "http://" + addr
-	case err := <-done:
-		t.Fatalf("serve stopped early: %v\n%s", err, errOut)
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not start listening")
-	}
-	var stopped atomic.Bool
-	stop := func() error {
-		if stopped.Swap(true) {
-			return nil
-		}
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(30 * time.Second):
-			return fmt.Errorf("serve did not stop")
-		}
-	}
-	t.Cleanup(func() { _ = stop() })
-	return base, stop
+	return runServe(t, m, errOut)
 }
 
 // teamsChat sends activities to a served Main and waits for their replies.
