@@ -47,6 +47,7 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
+	"github.com/targetbot/targetbot/bot/internal/wait"
 )
 
 // Options configures an Adapter.
@@ -187,9 +188,14 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /discord/interactions", http.HandlerFunc(a.serveInteraction))
 }
 
-// Wait blocks until deferred follow-ups still in flight have been sent,
-// for a graceful shutdown.
-func (a *Adapter) Wait() { a.background.Wait() }
+// Drain waits for deferred follow-ups still in flight, so a graceful
+// shutdown does not drop them, but not past ctx's deadline.
+func (a *Adapter) Drain(ctx context.Context) error {
+	if err := wait.For(ctx, &a.background); err != nil {
+		return fmt.Errorf("discord: drain follow-ups: %w", err)
+	}
+	return nil
+}
 
 // detach gives background work a context that survives the request that
 // started it but still ends.

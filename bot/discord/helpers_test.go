@@ -213,7 +213,7 @@ func newAdapter(t testing.TB, h bot.Handler, api *fakeDiscord, mod func(*Options
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(a.Wait)
+	t.Cleanup(func() { _ = a.Drain(context.Background()) })
 	return a
 }
 

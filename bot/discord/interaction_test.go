@@ -455,7 +455,7 @@ func TestDeferred(t *testing.T) {
 					t.Error("webhook follow-up sent the bot token")
 				}
 			}
-			a.Wait()
+			_ = a.Drain(context.Background())
 			api.none(t)
 		})
 	}

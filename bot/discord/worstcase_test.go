@@ -2,6 +2,7 @@ package discord
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -115,7 +116,7 @@ func TestWorstCase(t *testing.T) {
 
 	body := withOptions(t, "list", nil)
 	rec := post(t, a, body, signed(t, testNow, body))
-	a.Wait()
+	_ = a.Drain(context.Background())
 	var resp struct {
 		Type int         `json:"type"`
 		Data wireMessage `json:"data"`

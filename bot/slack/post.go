@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/wait"
 )
 
 // postKeyTTL is how long a posted Key is remembered. Schedulers retry
@@ -148,21 +149,21 @@ func (a *Adapter) send(ctx context.Context, channel string, msg message, threadT
 		if err == nil {
 			return ts, nil
 		}
-		var wait time.Duration
+		var pause time.Duration
 		var rl *slack.RateLimitedError
 		switch {
 		case errors.As(err, &rl):
-			wait = min(max(rl.RetryAfter, 100*time.Millisecond), maxRetryAfter)
+			pause = min(max(rl.RetryAfter, 100*time.Millisecond), maxRetryAfter)
 		case errors.Is(err, syscall.ECONNREFUSED):
-			wait = time.Duration(attempt) * 500 * time.Millisecond
+			pause = time.Duration(attempt) * 500 * time.Millisecond
 		default:
 			return "", err
 		}
 		if attempt == maxSendAttempts {
 			break
 		}
-		a.log.Warn("slack: post will be retried", "channel", channel, "wait", wait, "attempt", attempt, "err", err)
-		if err := sleep(ctx, wait); err != nil {
+		a.log.Warn("slack: post will be retried", "channel", channel, "wait", pause, "attempt", attempt, "err", err)
+		if err := wait.Sleep(ctx, pause); err != nil {
 			return "", err
 		}
 	}
@@ -192,19 +193,5 @@ func (p *pacer) wait(ctx context.Context, channel string, every time.Duration) e
 	}
 	p.next[channel] = at.Add(every)
 	p.mu.Unlock()
-	return sleep(ctx, time.Until(at))
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return wait.Sleep(ctx, time.Until(at))
 }

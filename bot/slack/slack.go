@@ -23,6 +23,7 @@ import (
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/internal/keylock"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
+	"github.com/targetbot/targetbot/bot/internal/wait"
 )
 
 var _ bot.Poster = (*Adapter)(nil)
@@ -178,14 +179,10 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 // Drain waits for follow-ups that outlived their HTTP response or Socket
 // Mode ack, so a graceful shutdown does not drop replies.
 func (a *Adapter) Drain(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { a.inflight.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("slack: drain follow-ups: %w", ctx.Err())
+	if err := wait.For(ctx, &a.inflight); err != nil {
+		return fmt.Errorf("slack: drain follow-ups: %w", err)
 	}
+	return nil
 }
 
 // goLater runs f after the current response, detached from the request's

@@ -18,6 +18,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/targetbot/targetbot/bot/internal/wait"
 )
 
 // Retry limits for Bot Connector calls.
@@ -124,14 +126,14 @@ func (c *connector) do(ctx context.Context, method, serviceURL, path string, bod
 	target := strings.TrimRight(serviceURL, "/") + path
 	var err error
 	for attempt := 1; ; attempt++ {
-		var wait time.Duration
+		var pause time.Duration
 		var unsent bool
-		wait, unsent, err = c.attempt(ctx, method, target, payload, out)
-		if err == nil || wait == 0 || attempt == maxAttempts || !repeatable && !unsent {
+		pause, unsent, err = c.attempt(ctx, method, target, payload, out)
+		if err == nil || pause == 0 || attempt == maxAttempts || !repeatable && !unsent {
 			break
 		}
-		c.log.Warn("teams: connector call will be retried", "method", method, "path", path, "attempt", attempt, "wait", wait, "err", err)
-		if serr := sleep(ctx, wait); serr != nil {
+		c.log.Warn("teams: connector call will be retried", "method", method, "path", path, "attempt", attempt, "wait", pause, "err", err)
+		if serr := wait.Sleep(ctx, pause); serr != nil {
 			return fmt.Errorf("teams: %s %s: %w (last: %v)", method, path, serr, err)
 		}
 	}
@@ -211,20 +213,6 @@ func snippet(b []byte) string {
 		s = s[:300] + "…"
 	}
 	return s
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // conversationPath is the Bot Connector path of a conversation's

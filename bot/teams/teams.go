@@ -33,6 +33,7 @@ import (
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/internal/keylock"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
+	"github.com/targetbot/targetbot/bot/internal/wait"
 )
 
 // Defaults for Options, as Microsoft publishes them.
@@ -183,14 +184,10 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 // Drain waits for replies still being delivered after their activity was
 // answered, so a graceful shutdown does not drop them.
 func (a *Adapter) Drain(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { a.inflight.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("teams: drain replies: %w", ctx.Err())
+	if err := wait.For(ctx, &a.inflight); err != nil {
+		return fmt.Errorf("teams: drain replies: %w", err)
 	}
+	return nil
 }
 
 // Close stops the background refresh of the signing keys.

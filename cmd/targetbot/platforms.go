@@ -130,14 +130,8 @@ func (p *platforms) drain(ctx context.Context, logger *slog.Logger) {
 		}
 	}
 	if p.discord != nil {
-		// Follow-ups still running get the rest of the grace period, not
-		// longer: a stuck one must not hold shutdown.
-		done := make(chan struct{})
-		go func() { p.discord.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-ctx.Done():
-			logger.Warn("discord follow-ups still in flight at shutdown", "err", ctx.Err())
+		if err := p.discord.Drain(ctx); err != nil {
+			logger.Warn("discord follow-ups still in flight at shutdown", "err", err)
 		}
 	}
 	if p.teams != nil {
