@@ -46,6 +46,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/once"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 	"github.com/targetbot/targetbot/bot/internal/wait"
 )
@@ -101,9 +102,8 @@ type Adapter struct {
 	rest       *rest
 	session    *discordgo.Session // REST through the rewriting client, and the Gateway
 
-	claim     func(ctx context.Context, key string, ttl time.Duration) (bool, error)
-	seen      *ttlcache.Cache[struct{}] // interaction ids, when there is no shared Claim
-	members   *ttlcache.Cache[bool]     // guild/user -> still a member
+	seen      *once.Keys            // interaction ids, across replicas through Claim
+	members   *ttlcache.Cache[bool] // guild/user -> still a member
 	memberTTL time.Duration
 
 	// background tracks deferred follow-ups that outlive their request.
@@ -132,8 +132,7 @@ func New(opts Options) (*Adapter, error) {
 		log:        opts.Logger,
 		now:        opts.Now,
 		deferAfter: opts.DeferAfter,
-		claim:      opts.Claim,
-		seen:       ttlcache.New[struct{}](10000),
+		seen:       once.New(opts.Claim, opts.Now),
 		members:    ttlcache.New[bool](10000),
 		memberTTL:  opts.MemberCacheTTL,
 	}

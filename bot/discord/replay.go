@@ -38,7 +38,7 @@ func (a *Adapter) accept(ctx context.Context, id string) (bot.Reply, bool) {
 		r.Code = framework.EINVALID
 		return r, false
 	}
-	won, err := a.claimID(ctx, "interaction:"+id, replayTTL)
+	won, err := a.seen.First(ctx, "interaction:"+id, replayTTL)
 	if err != nil {
 		a.log.ErrorContext(ctx, "discord: could not check an interaction for replay, refusing it", "id", id, "err", err)
 		r := bot.Say(bot.UncheckedText, true)
@@ -52,14 +52,4 @@ func (a *Adapter) accept(ctx context.Context, id string) (bot.Reply, bool) {
 		return r, false
 	}
 	return bot.Reply{}, true
-}
-
-// claimID takes key for ttl: across replicas through Options.Claim, or
-// in this process alone without it.
-func (a *Adapter) claimID(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	if a.claim != nil {
-		return a.claim(ctx, key, ttl)
-	}
-	now := a.now()
-	return a.seen.Add(key, struct{}{}, now, now.Add(ttl)), nil
 }

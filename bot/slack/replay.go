@@ -32,7 +32,7 @@ func (a *Adapter) accept(ctx context.Context, key string) (bot.Reply, bool) {
 	if key == "" {
 		return bot.Reply{}, true
 	}
-	won, err := a.claim(ctx, key, replayTTL)
+	won, err := a.seen.First(ctx, key, replayTTL)
 	if err != nil {
 		a.log.Error("slack: could not check a request for replay, refusing it", "err", err)
 		r := bot.Say(bot.UncheckedText, true)
@@ -46,16 +46,6 @@ func (a *Adapter) accept(ctx context.Context, key string) (bot.Reply, bool) {
 		return r, false
 	}
 	return bot.Reply{}, true
-}
-
-// claim takes key for ttl: across replicas through Options.Claim, or in
-// this process alone without it.
-func (a *Adapter) claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	if a.opts.Claim != nil {
-		return a.opts.Claim(ctx, key, ttl)
-	}
-	now := a.opts.Now()
-	return a.seen.Add(key, struct{}{}, now, now.Add(ttl)), nil
 }
 
 // signatureKey is the replay key of a verified request: its signature,

@@ -22,6 +22,7 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/internal/keylock"
+	"github.com/targetbot/targetbot/bot/internal/once"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 	"github.com/targetbot/targetbot/bot/internal/wait"
 )
@@ -88,7 +89,7 @@ type Adapter struct {
 	api    webAPI
 
 	users    *ttlcache.Cache[userFacts] // (team,user) -> users.info's answer
-	seen     *ttlcache.Cache[struct{}]  // Socket Mode envelope ids and event ids
+	seen     *once.Keys                 // signatures, Socket Mode envelope ids and event ids
 	posted   *ttlcache.Cache[postState]
 	keys     keylock.Locks // one Post per Key at a time
 	pacer    pacer
@@ -153,7 +154,7 @@ func New(opts Options) (*Adapter, error) {
 		client: client,
 		api:    client,
 		users:  ttlcache.New[userFacts](10000),
-		seen:   ttlcache.New[struct{}](10000),
+		seen:   once.New(opts.Claim, opts.Now),
 		posted: ttlcache.New[postState](10000),
 		pacer:  pacer{next: map[string]time.Time{}},
 		// As many workers as serve handles requests at once; idle ones
@@ -197,19 +198,11 @@ func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 	}()
 }
 
-// first reports whether key is delivered for the first time: in this
-// process, and across replicas when Options.Claim is set. If the shared
-// claim fails it answers true: running a redelivery twice is better than
-// dropping a command.
+// first reports whether a Socket Mode envelope or event is delivered for
+// the first time. If the shared claim fails it answers true: running a
+// redelivery twice is better than dropping a command.
 func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) bool {
-	now := a.opts.Now()
-	if !a.seen.Add(key, struct{}{}, now, now.Add(ttl)) {
-		return false
-	}
-	if a.opts.Claim == nil {
-		return true
-	}
-	ok, err := a.opts.Claim(ctx, key, ttl)
+	ok, err := a.seen.First(ctx, key, ttl)
 	if err != nil {
 		a.log.Warn("slack: shared dedup claim failed, running the delivery", "key", key, "err", err)
 		return true

@@ -32,6 +32,7 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/internal/keylock"
+	"github.com/targetbot/targetbot/bot/internal/once"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 	"github.com/targetbot/targetbot/bot/internal/wait"
 )
@@ -105,7 +106,7 @@ type Adapter struct {
 	auth *verifier
 	conn *connector
 
-	seen    *ttlcache.Cache[struct{}]  // activity ids already run
+	seen    *once.Keys                 // activity ids, across replicas through Claim
 	posted  *ttlcache.Cache[postState] // Message.Key -> how far its post got
 	keys    keylock.Locks              // one Post per Key at a time
 	names   *ttlcache.Cache[string]    // ws/aad id -> display name ("" = unknown)
@@ -161,9 +162,9 @@ func New(opts Options) (*Adapter, error) {
 	}
 	a := &Adapter{
 		opts:    opts,
-		log:     opts.Logger.With("platform", "teams"),
+		log:     opts.Logger,
 		now:     opts.Now,
-		seen:    ttlcache.New[struct{}](10000),
+		seen:    once.New(opts.Claim, opts.Now),
 		posted:  ttlcache.New[postState](10000),
 		names:   ttlcache.New[string](10000),
 		members: ttlcache.New[string](10000),
@@ -211,25 +212,12 @@ func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 	}()
 }
 
-// first reports whether key is delivered for the first time: in this
-// process, and across replicas when Options.Claim is set. If the shared
-// claim fails it returns the error: as on Slack and Discord, an activity
-// that cannot be claimed is not run, since it may be a redelivery that
-// another replica runs.
+// first reports whether an activity is delivered for the first time,
+// across replicas when Options.Claim is set. If the shared claim fails it
+// returns the error: as on Slack and Discord, an activity that cannot be
+// claimed is not run, since it may be a redelivery another replica runs.
 func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	now := a.now()
-	if !a.seen.Add(key, struct{}{}, now, now.Add(ttl)) {
-		return false, nil
-	}
-	if a.opts.Claim == nil {
-		return true, nil
-	}
-	ok, err := a.opts.Claim(ctx, key, ttl)
-	if err != nil {
-		a.seen.Delete(key) // a retry once the store is back may run
-		return false, err
-	}
-	return ok, nil
+	return a.seen.First(ctx, key, ttl)
 }
 
 // httpURL reports whether u is an absolute http or https URL.

@@ -58,13 +58,6 @@ func (c *Cache[V]) Add(k string, v V, now, exp time.Time) bool {
 	return true
 }
 
-// Delete forgets k.
-func (c *Cache[V]) Delete(k string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.m, k)
-}
-
 func (c *Cache[V]) putLocked(k string, v V, exp time.Time) {
 	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
 		c.evictLocked()
