@@ -4,53 +4,13 @@ import (
 	"context"
 	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework/catalog"
 	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
-
-// roundTrips counts calls to Redis: a command or a whole pipeline is one.
-// A new connection's handshake (HELLO, then CLIENT SETINFO) also passes
-// through hooks; it is not the command's cost, so it is not counted, as
-// in store/redisstore's round-trip tests. (The store keeps one
-// connection for its autopipeliner, so a pipelined read may dial a
-// second one mid-test.)
-type roundTrips struct{ n atomic.Int64 }
-
-func handshake(cmds ...redis.Cmder) bool {
-	for _, c := range cmds {
-		if n := c.Name(); n != "hello" && n != "client" {
-			return false
-		}
-	}
-	return true
-}
-
-func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		if !handshake(cmd) {
-			h.n.Add(1)
-		}
-		return next(ctx, cmd)
-	}
-}
-
-func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		if !handshake(cmds...) {
-			h.n.Add(1)
-		}
-		return next(ctx, cmds)
-	}
-}
 
 // The everyday write, `update` with a full reference, costs one Redis
 // round trip from the command text to the reply; every other change to a
@@ -68,10 +28,10 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	}
 	h := New(Options{Store: s, Frameworks: fws})
 	run := func(text string) (bot.Reply, int64) {
-		counter := &roundTrips{}
+		counter := &redistest.RoundTrips{}
 		s.Client().AddHook(counter)
 		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: "U1", PlatformAdmin: true, Text: text})
-		return r, counter.n.Load()
+		return r, counter.Load()
 	}
 	run("import eds")          // also warms the connection
 	run("update eds/4.3 -- x") // and loads the script into Redis's cache

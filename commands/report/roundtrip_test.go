@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/targetbot/targetbot/commands/report"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
@@ -22,39 +20,8 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(redistest.Main(m)) }
 
-// counter is a go-redis hook that counts round trips: a command sent
-// alone is one, a pipeline or MULTI/EXEC is one. A new connection's
-// handshake (HELLO, CLIENT SETINFO) is not the report's cost.
-type counter struct{ n atomic.Int64 }
-
-func handshake(cmds []redis.Cmder) bool {
-	for _, c := range cmds {
-		if n := c.Name(); n != "hello" && n != "client" {
-			return false
-		}
-	}
-	return true
-}
-
-func (c *counter) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (c *counter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		if !handshake([]redis.Cmder{cmd}) {
-			c.n.Add(1)
-		}
-		return next(ctx, cmd)
-	}
-}
-
-func (c *counter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		if !handshake(cmds) {
-			c.n.Add(1)
-		}
-		return next(ctx, cmds)
-	}
-}
+// counter counts a store's round trips.
+type counter = redistest.RoundTrips
 
 // sized is a framework of n targets in objectives of ten.
 func sized(n int) *framework.Framework {
@@ -144,12 +111,12 @@ func TestReportRoundTripsDoNotGrow(t *testing.T) {
 	c := &counter{}
 	s.Client().AddHook(c)
 	trips := func(ws string, wantUpdates int) int64 {
-		before := c.n.Load()
+		before := c.Load()
 		r, err := report.Build(ctx, s, report.Request{Workspace: ws}, sizedOpts(fw))
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := c.n.Load() - before
+		n := c.Load() - before
 		a := r.Frameworks[0].Objectives[0].Targets[0]
 		if a.LatestUpdate == nil || len(a.Evidence) != 1 || len(r.Frameworks[0].Objectives[0].Progress) != 8 {
 			t.Errorf("%s: the report lacks history: %+v", ws, a)
@@ -161,11 +128,11 @@ func TestReportRoundTripsDoNotGrow(t *testing.T) {
 	if few != many || few > 7 {
 		t.Errorf("a report cost %d round trips with 1 update a target and %d with 40: want the same, at most 7", few, many)
 	}
-	before := c.n.Load()
+	before := c.Load()
 	if _, err := report.Build(ctx, s, report.Request{Workspace: "rt:many", Summary: true}, sizedOpts(fw)); err != nil {
 		t.Fatal(err)
 	}
-	if n := c.n.Load() - before; n > 3 {
+	if n := c.Load() - before; n > 3 {
 		t.Errorf("a summary cost %d round trips, want at most 3 (the workspace, then its targets)", n)
 	}
 }
@@ -206,7 +173,7 @@ func BenchmarkReport(b *testing.B) {
 		seedSized(b, s, "bench:report", fw, 100, 32)
 		c := &counter{}
 		s.Client().AddHook(c)
-		run(b, s, "bench:report", c.n.Load)
+		run(b, s, "bench:report", c.Load)
 	})
 	b.Run("bolt/targets=1000,updates=10000", func(b *testing.B) {
 		s, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"), nil)

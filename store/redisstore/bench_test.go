@@ -12,12 +12,12 @@ import (
 
 // tripsPerOp reports the round trips the benchmark made per operation.
 func tripsPerOp(b *testing.B, c *counter, before int64) {
-	b.ReportMetric(float64(c.n.Load()-before)/float64(b.N), "trips/op")
+	b.ReportMetric(float64(c.Load()-before)/float64(b.N), "trips/op")
 }
 
 func BenchmarkAppendUpdate(b *testing.B) {
 	s, c := counted(b)
-	before := c.n.Load()
+	before := c.Load()
 	storetest.BenchmarkAppendUpdate(b, s)
 	tripsPerOp(b, c, before) // includes the seeding Import: one trip in all
 }
@@ -25,21 +25,21 @@ func BenchmarkAppendUpdate(b *testing.B) {
 func BenchmarkChangeTarget(b *testing.B) {
 	s, c := counted(b)
 	storetest.BenchmarkChangeTarget(b, s, func(b *testing.B) func() {
-		before := c.n.Load()
+		before := c.Load()
 		return func() { tripsPerOp(b, c, before) }
 	})
 }
 
 func BenchmarkAddEvidence(b *testing.B) {
 	s, c := counted(b)
-	before := c.n.Load()
+	before := c.Load()
 	storetest.BenchmarkAddEvidence(b, s)
 	tripsPerOp(b, c, before)
 }
 
 func BenchmarkTarget(b *testing.B) {
 	s, c := counted(b)
-	before := c.n.Load()
+	before := c.Load()
 	storetest.BenchmarkTarget(b, s)
 	tripsPerOp(b, c, before)
 }
@@ -71,7 +71,7 @@ func BenchmarkDigestReads(b *testing.B) {
 	since := t0.Add(time.Duration(max(0, total-week)) * time.Minute)
 	want := min(total, week)
 
-	before := c.n.Load()
+	before := c.Load()
 	for b.Loop() {
 		ts, err := s.Targets(ctx, ws)
 		if err != nil || len(ts) != 1000 {

@@ -40,8 +40,8 @@ func TestRecordReadsAreBounded(t *testing.T) {
 		{"Evidence of a target", 2, func(ws string) error { _, err := s.Evidence(ctx, ws, "rt/1.1"); return err }},
 		{"Evidence of a workspace", 2, func(ws string) error { _, err := s.Evidence(ctx, ws, ""); return err }},
 	} {
-		small := c.trips(t, r.name, func() error { return r.read("ws:1") })
-		large := c.trips(t, r.name, func() error { return r.read("ws:200") })
+		small := trips(t, c, r.name, func() error { return r.read("ws:1") })
+		large := trips(t, c, r.name, func() error { return r.read("ws:200") })
 		if small != large || large > r.max {
 			t.Errorf("%s cost %d round trips with 1 record and %d with 200: want the same, at most %d", r.name, small, large, r.max)
 		}

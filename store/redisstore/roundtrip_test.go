@@ -7,55 +7,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store/redisstore"
+	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
-// counter is a go-redis hook that counts network round trips: each
-// command sent alone is one, and each pipeline or MULTI/EXEC block is one.
-// A new connection's handshake (HELLO, then CLIENT SETINFO) also passes
-// through hooks; it is not the operation's cost, so it is not counted.
-type counter struct{ n atomic.Int64 }
-
-func handshake(cmds []redis.Cmder) bool {
-	for _, c := range cmds {
-		if n := c.Name(); n != "hello" && n != "client" {
-			return false
-		}
-	}
-	return true
-}
-
-func (c *counter) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (c *counter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		if !handshake([]redis.Cmder{cmd}) {
-			c.n.Add(1)
-		}
-		return next(ctx, cmd)
-	}
-}
-
-func (c *counter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		if !handshake(cmds) {
-			c.n.Add(1)
-		}
-		return next(ctx, cmds)
-	}
-}
+// counter counts a store's round trips.
+type counter = redistest.RoundTrips
 
 // trips runs f and returns how many round trips it made.
-func (c *counter) trips(t testing.TB, what string, f func() error) int64 {
+func trips(t testing.TB, c *counter, what string, f func() error) int64 {
 	t.Helper()
-	before := c.n.Load()
-	if err := f(); err != nil {
+	n, err := c.Count(f)
+	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
-	return c.n.Load() - before
+	return n
 }
 
 func counted(t testing.TB) (*redisstore.Store, *counter) {
@@ -181,7 +148,7 @@ func TestWriteIsOneRoundTrip(t *testing.T) {
 				}
 				lastID = u.ID
 			}
-			n := c.trips(t, tc.name, func() error { return tc.run(w) })
+			n := trips(t, c, tc.name, func() error { return tc.run(w) })
 			if warm {
 				t.Logf("%s, first run (script cache may be cold): %d round trips", tc.name, n)
 			}
@@ -202,7 +169,7 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 	}
 
 	readTargets := func(ws string, want int) int64 {
-		return c.trips(t, "Targets", func() error {
+		return trips(t, c, "Targets", func() error {
 			ts, err := s.Targets(ctx, ws)
 			if err == nil && len(ts) != want {
 				err = fmt.Errorf("Targets returned %d, want %d", len(ts), want)
@@ -226,7 +193,7 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 	seedUpdates(t, s, "ws:18", 10)
 	seedUpdates(t, s, "ws:1000", 5000)
 	readSince := func(ws string, want int) int64 {
-		return c.trips(t, "UpdatesSince", func() error {
+		return trips(t, c, "UpdatesSince", func() error {
 			us, n, err := s.UpdatesSince(ctx, ws, t0, time.Time{}, 0)
 			if err == nil && (len(us) != want || n != want) {
 				err = fmt.Errorf("UpdatesSince returned %d of %d, want %d", len(us), n, want)
@@ -268,8 +235,8 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 		}},
 	} {
 		var got [2]int
-		small := c.trips(t, q.name, func() (err error) { got[0], err = q.read("ws:18"); return })
-		large := c.trips(t, q.name, func() (err error) { got[1], err = q.read("ws:1000"); return })
+		small := trips(t, c, q.name, func() (err error) { got[0], err = q.read("ws:18"); return })
+		large := trips(t, c, q.name, func() (err error) { got[1], err = q.read("ws:1000"); return })
 		if got != [2]int{18, 1000} {
 			t.Errorf("%s returned %v targets, want [18 1000]", q.name, got)
 		}
