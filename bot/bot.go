@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -38,6 +39,14 @@ type Request struct {
 	Args map[string]string
 	// ID identifies the request in logs.
 	ID string
+	// Once, when set, is the request's replay key (a Slack request's
+	// signature): the command layer runs the request only if no request
+	// of the workspace with this key was taken within OnceFor, across
+	// every replica, and otherwise refuses it. A request that could be
+	// delivered twice, or replayed by someone who captured it, sets it;
+	// the claim and an update's write then cost one round trip together.
+	Once    string
+	OnceFor time.Duration
 }
 
 // Platform is the part of the workspace before the colon: "slack",

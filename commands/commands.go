@@ -157,12 +157,47 @@ func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 	} else {
 		c.args = tokenize(rest)
 	}
+	if r.Once != "" && !v.ClaimsOnce {
+		if err := h.claimOnce(ctx, c); err != nil {
+			return h.errorReply(c, err)
+		}
+	}
 	reply, err := v.run(h, ctx, c)
 	if err != nil {
 		return h.errorReply(c, err)
 	}
 	reply.Command = verb
 	return reply
+}
+
+// once is the store claim that the request's once key asks for, or the
+// zero Once.
+func (c *call) once() store.Once {
+	if c.req.Once == "" {
+		return store.Once{}
+	}
+	return store.Once{Key: "once:" + c.req.Once, TTL: c.req.OnceFor}
+}
+
+// claimOnce takes the request's once key, before the verb runs: a
+// request seen before is refused with ErrReplayed, and one that cannot
+// be checked (the store is down) is not run either. Requests are parsed
+// before this, so a malformed one costs no round trip; parsing reads
+// nothing that changes, so a replay of it meets the same refusal.
+func (h *Handler) claimOnce(ctx context.Context, c *call) error {
+	o := c.once()
+	won, err := h.store.Claim(ctx, c.req.Workspace, o.Key, o.TTL)
+	if framework.ErrorCode(err) == framework.EUNAVAILABLE {
+		// Even if the claim's outcome is unknown, nothing was run.
+		return framework.Unavailable("claim request "+c.req.Once, err)
+	}
+	if err != nil {
+		return err
+	}
+	if !won {
+		return framework.ErrReplayed.About(c.req.Once)
+	}
+	return nil
 }
 
 // errorReply turns err into the ephemeral reply the user sees. Internal

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework/catalog"
@@ -102,6 +103,29 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	}{{"history eds/1.1 all", 5}, {"show eds/1.1", 7}} {
 		if r, n := run(q.text); r.Code != "" || n != q.trips {
 			t.Errorf("%q: %q, %d round trips, want %d", q.text, r.Code, n, q.trips)
+		}
+	}
+
+	// A signed request carries its replay key (bot.Request.Once). An
+	// update takes it inside its one write; every other verb claims it
+	// first, so a change costs three round trips, as it did when the
+	// adapter claimed. A replay is refused at the claim.
+	once := func(text, key string) (bot.Reply, int64) {
+		counter := &redistest.RoundTrips{}
+		s.Client().AddHook(counter)
+		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: "U1", PlatformAdmin: true, Text: text, Once: key, OnceFor: time.Minute})
+		return r, counter.Load()
+	}
+	for _, c := range []struct {
+		text  string
+		trips int64
+	}{{"update eds/1.1 50% on-track", 1}, {"due eds/1.1 2027-01-31", 3}} {
+		if r, n := once(c.text, "sig:"+c.text); r.Code != "" || n != c.trips {
+			t.Errorf("%q with a replay key: %q %q, %d round trips, want %d", c.text, r.Code, r.Text(), n, c.trips)
+		}
+		// (Claim's losing path reads who holds the claim: 2 at most.)
+		if r, n := once(c.text, "sig:"+c.text); r.Code != "conflict" || !contains(r.Text(), "already received") || n > 2 {
+			t.Errorf("%q replayed: %q %q, %d round trips, want a refusal after 2 at most", c.text, r.Code, r.Text(), n)
 		}
 	}
 

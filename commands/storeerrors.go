@@ -96,6 +96,9 @@ func explain(err error) error {
 		msg = "cycle " + code(short(s, 20)) + " has been used already: name the new cycle after a later year (see `/target cycle`)"
 	case framework.ErrCycleOrder:
 		msg = "that cycle comes before the current one, " + code(short(s, 20)) + ": name the new cycle after a later year"
+	case framework.ErrReplayed:
+		// Whoever sent a signed request again learns only that.
+		msg = "this request was already received and handled, so it was not run again"
 	default:
 		// A kind with no sentence yet: say nothing rather than the
 		// store's phrase. TestExplainWordsEveryKind keeps this unreached.

@@ -150,11 +150,11 @@ func (f *faultyStore) StartCycle(ctx context.Context, ws, name string, at time.T
 	return f.Store.StartCycle(ctx, ws, name, at)
 }
 
-func (f *faultyStore) AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error) {
+func (f *faultyStore) AppendUpdate(ctx context.Context, ws string, u framework.Update, once store.Once) (framework.Update, framework.Target, error) {
 	if err := f.fail["AppendUpdate"]; err != nil {
 		return framework.Update{}, framework.Target{}, err
 	}
-	return f.Store.AppendUpdate(ctx, ws, u)
+	return f.Store.AppendUpdate(ctx, ws, u, once)
 }
 
 func (f *faultyStore) Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error) {

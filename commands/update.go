@@ -9,6 +9,7 @@ import (
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // undoWindow is how long after logging an update its author may undo it.
@@ -168,25 +169,33 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	// everyday update costs one round trip. Only a bare code, or a
 	// reference the store does not know, needs the workspace read to
 	// resolve it or to explain what is wrong.
+	//
+	// The request's once key (its replay claim) rides in the write too,
+	// which takes it before anything else, even when it then finds no
+	// target: the second write, after resolving, needs it no more.
 	var u framework.Update
 	var t framework.Target
 	err = errNotTried
+	once := c.once()
 	ref := c.arg("target")
 	if fwID, tcode := framework.SplitRef(ref); fwID != "" && tcode != "" {
 		in.Target = framework.Ref(strings.ToLower(fwID), tcode)
-		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in)
+		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in, once)
+		once = store.Once{}
 	}
 	if framework.ErrorCode(err) == framework.ENOTFOUND {
-		w, werr := h.workspace(ctx, c)
-		if werr != nil {
-			return bot.Reply{}, werr
-		}
-		rt, rerr := h.resolveTarget(ctx, c, &w, ref)
+		rt, rerr := h.resolveUpdateTarget(ctx, c, ref)
 		if rerr != nil {
+			if once.Key != "" {
+				// Claimed all the same, as a refusal in the write would be.
+				if cerr := h.claimOnce(ctx, c); cerr != nil {
+					return bot.Reply{}, cerr
+				}
+			}
 			return bot.Reply{}, rerr
 		}
 		in.Target = rt.Ref()
-		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in)
+		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in, once)
 	}
 	if err != nil {
 		return bot.Reply{}, updateErr(&in, err)
@@ -205,6 +214,16 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 		Colour:  view.StatusColour(t.Status),
 		Buttons: view.TargetButtons(&t),
 	}}}, nil
+}
+
+// resolveUpdateTarget reads the workspace and finds the target ref names
+// in it, for an update whose ref the store did not take as it is.
+func (h *Handler) resolveUpdateTarget(ctx context.Context, c *call, ref string) (framework.Target, error) {
+	w, err := h.workspace(ctx, c)
+	if err != nil {
+		return framework.Target{}, err
+	}
+	return h.resolveTarget(ctx, c, &w, ref)
 }
 
 // undo withdraws the requester's last update, within undoWindow, and

@@ -89,8 +89,11 @@ type VerbInfo struct {
 	// Query verbs only read, and answer only the asker: a platform that
 	// must acknowledge before the answer is ready can do so privately.
 	Query bool
-	Args  []Arg
-	run   runFunc
+	// ClaimsOnce verbs take a request's once key themselves, inside
+	// their write (see Handler.Handle), instead of before they run.
+	ClaimsOnce bool
+	Args       []Arg
+	run        runFunc
 }
 
 // Arg returns the verb's argument with the given name.
@@ -137,7 +140,7 @@ func verbTable() []VerbInfo {
 			Examples: []string{"show eds/1.1", "show eds/1"}, Query: true, run: (*Handler).show,
 			Args: []Arg{{Name: "target", Kind: ArgTarget, Required: true, Description: "A target such as eds/1.1, or an objective such as eds/1"}}},
 		{Name: "update", Usage: "update <target> [<n>%] [on-track|at-risk|off-track|done] [note…]", Summary: "log progress, a status or a note (at least one); `--` starts a note taken word for word", Access: "anyone",
-			Examples: []string{"update eds/1.1 40% on-track", "update eds/1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}, run: (*Handler).update,
+			Examples: []string{"update eds/1.1 40% on-track", "update eds/1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}, ClaimsOnce: true, run: (*Handler).update,
 			Args: []Arg{
 				targetArg,
 				{Name: "progress", Kind: ArgInteger, Min: 0, Max: 100, Description: "Progress, 0 to 100 percent"},

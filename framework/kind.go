@@ -77,6 +77,10 @@ const (
 	// ErrCycleOrder: EINVALID, field "cycle"; the current cycle's name,
 	// which the name given comes before.
 	ErrCycleOrder Kind = "cycle before the current one"
+	// ErrReplayed: ECONFLICT; the request's once key. A request with this
+	// key was handled already (a replayed signed request), so nothing
+	// was done.
+	ErrReplayed Kind = "request already handled"
 )
 
 // kinds holds each kind's code and field: the one place they are declared.
@@ -103,6 +107,7 @@ var kinds = map[Kind]struct{ code, field string }{
 	ErrBadCycle:             {EINVALID, "cycle"},
 	ErrCycleUsed:            {ECONFLICT, "cycle"},
 	ErrCycleOrder:           {EINVALID, "cycle"},
+	ErrReplayed:             {ECONFLICT, ""},
 }
 
 // Kinds returns every kind, sorted, so that callers who word them can

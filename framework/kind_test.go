@@ -35,6 +35,7 @@ func TestKindAbout(t *testing.T) {
 		{ErrBadCycle, EINVALID, "cycle", ErrCycleUsed},
 		{ErrCycleUsed, ECONFLICT, "cycle", ErrCycleOrder},
 		{ErrCycleOrder, EINVALID, "cycle", ErrBadCycle},
+		{ErrReplayed, ECONFLICT, "", ErrNoChange},
 	} {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			var err error = tt.kind.About("eds/`9.9`")
@@ -55,7 +56,7 @@ func TestKindAbout(t *testing.T) {
 			}
 		})
 	}
-	if got, want := len(Kinds()), 22; got != want {
+	if got, want := len(Kinds()), 23; got != want {
 		t.Errorf("Kinds() has %d kinds, want %d: add the new kind to the table above", got, want)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore"
 )
 
@@ -83,7 +84,7 @@ func BenchmarkDigest(b *testing.B) {
 					for i := next.Add(1) - 1; i < int64(updates); i = next.Add(1) - 1 {
 						u := framework.Update{Target: refs[i%1000], Author: "U" + strconv.Itoa(int(i%13)),
 							Time: since.Add(time.Duration(i) * time.Second), Progress: int(i % 101), Status: framework.OnTrack, Note: "note"}
-						if _, _, err := st.AppendUpdate(ctx, ws, u); err != nil {
+						if _, _, err := st.AppendUpdate(ctx, ws, u, store.Once{}); err != nil {
 							b.Error(err)
 							return
 						}

@@ -169,7 +169,7 @@ func patch(t testing.TB, st store.Store, ws, ref string, p targetPatch) {
 func update(t testing.TB, st store.Store, ws, ref, author string, at time.Time, progress int, status framework.Status, note string) {
 	t.Helper()
 	u := framework.Update{Target: ref, Author: author, Time: at, Progress: progress, Status: status, Note: note}
-	if _, _, err := st.AppendUpdate(background(), ws, u); err != nil {
+	if _, _, err := st.AppendUpdate(background(), ws, u, store.Once{}); err != nil {
 		t.Fatalf("update %s: %v", ref, err)
 	}
 }

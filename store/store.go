@@ -10,6 +10,15 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
+// Once is a claim a write takes in the same atomic change: Key, held for
+// TTL, as Store.Claim takes it. The zero Once takes nothing. A request
+// that must run at most once (a signed request, which may be replayed)
+// passes its key, so the claim and the write cost one round trip.
+type Once struct {
+	Key string
+	TTL time.Duration
+}
+
 // Store holds every workspace's settings, targets, updates, digest
 // subscriptions and scheduler claims. Every method that names a workspace
 // reads and writes only that workspace's data.
@@ -128,7 +137,13 @@ type Store interface {
 	// current status) for an update with no note that leaves progress
 	// and status as they are. Concurrent appends to one target all
 	// survive.
-	AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error)
+	//
+	// With once set, the same atomic write first takes once.Key as Claim
+	// would: if it is held already, AppendUpdate changes nothing and
+	// returns ErrReplayed. The claim is taken whatever follows, even a
+	// refusal (ErrTargetNotFound included), as a separate Claim before
+	// the write would take it: a replayed request is refused, not run.
+	AppendUpdate(ctx context.Context, ws string, u framework.Update, once Once) (framework.Update, framework.Target, error)
 	// Updates returns up to n of a target's updates (n <= 0 means all),
 	// newest first, withdrawn ones included. ErrTargetNotFound if the target does not
 	// exist.

@@ -55,17 +55,20 @@ const maxResponseURLUses = 5
 // the messages that follow it through response_url: the reply itself
 // when the handler is quick, or an ephemeral "Working on it…" with the
 // whole reply following. Rendering, name look-ups included, counts
-// towards the deadline, and so does the replay check on key (see
-// accept).
+// towards the deadline.
+//
+// key is the request's replay key ("" in Socket Mode, where Slack's
+// envelope ids deduplicate). The command layer claims it, in the
+// command's own write when it has one (bot.Request.Once), so a replayed
+// request is refused there and the check costs no round trip of its own.
 func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand, key string) (first message, rest []message) {
 	run := func(ctx context.Context) []message {
-		reply, ok := a.accept(ctx, key)
-		if ok {
-			req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, defuse(unescapeCommand(cmd.Text)))
-			req.ID = cmd.TriggerID
-			reply = a.handle(ctx, req)
+		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, defuse(unescapeCommand(cmd.Text)))
+		req.ID = cmd.TriggerID
+		if key != "" {
+			req.Once, req.OnceFor = key, replayTTL
 		}
-		return a.renderReply(ctx, cmd.TeamID, reply)
+		return a.renderReply(ctx, cmd.TeamID, a.handle(ctx, req))
 	}
 	msgs, ok := runTimed(ctx, a, run, func(ctx context.Context, msgs []message) {
 		a.respond(ctx, cmd.ResponseURL, capMessages(msgs, maxResponseURLUses))

@@ -43,7 +43,8 @@ func TestCommandReplies(t *testing.T) {
 					Blocks: []bot.Block{{Title: "eds/1.1 Data", Text: "🟢 on-track, 40%", Fields: []bot.Field{{Name: "Owner", Value: "<@U2CERLKJA>", Inline: true}}}}}
 			}}
 			a := newTestAdapter(t, f, rec, nil)
-			w := serve(a, signed("/slack/commands", readFile(t, "command_update.form")))
+			req := signed("/slack/commands", readFile(t, "command_update.form"))
+			w := serve(a, req)
 			if w.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", w.Code, w.Body)
 			}
@@ -78,7 +79,8 @@ func TestCommandReplies(t *testing.T) {
 				t.Fatalf("handler ran %d times", len(reqs))
 			}
 			want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
-				Text: "update eds/1.1 40% on-track Held two listening events", ID: "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"}
+				Text: "update eds/1.1 40% on-track Held two listening events", ID: "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
+				Once: "sig:" + req.Header.Get("X-Slack-Signature"), OnceFor: replayTTL}
 			if !reflect.DeepEqual(reqs[0], want) {
 				t.Errorf("request\n got %+v\nwant %+v", reqs[0], want)
 			}

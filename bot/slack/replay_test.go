@@ -56,43 +56,38 @@ func resend(r *http.Request, body string) *http.Request {
 	return c
 }
 
-// A signed slash command sent three times runs once. Each delivery is
-// answered 200; the repeats say so, only to the sender.
-func TestReplayedCommandRunsOnce(t *testing.T) {
+// A signed slash command carries its replay key to the command layer,
+// which claims it (in the command's own write when it has one): every
+// delivery of one signed request carries the same key, for as long as a
+// replay could still verify, so the repeats are refused there.
+func TestCommandCarriesItsReplayKey(t *testing.T) {
 	f := newFakeSlack(t)
 	rec := &recorder{}
 	a := newTestAdapter(t, f, rec, nil)
 	body := readFile(t, "command_update.form")
 	first := signed("/slack/commands", body)
-	for i := range 3 {
-		w := serve(a, resend(first, body))
-		if w.Code != http.StatusOK {
-			t.Fatalf("delivery %d: status %d", i+1, w.Code)
-		}
-		m := decode(t, w.Body.Bytes())
-		if i == 0 {
-			if m["text"] != "ok: update eds/1.1 40% on-track Held two listening events" {
-				t.Fatalf("first delivery answered %v", m)
-			}
-			continue
-		}
-		if m["response_type"] != "ephemeral" || m["text"] != replayedText {
-			t.Errorf("delivery %d answered %v, want an ephemeral %q", i+1, m, replayedText)
+	for range 2 {
+		if w := serve(a, resend(first, body)); w.Code != http.StatusOK {
+			t.Fatalf("status %d", w.Code)
 		}
 	}
-	if n := len(rec.requests()); n != 1 {
-		t.Fatalf("handler ran %d times, want 1", n)
-	}
-
 	// The signature spelt in capitals verifies too, and is the same
-	// signature.
+	// signature: the same key.
 	upper := resend(first, body)
 	upper.Header.Set("X-Slack-Signature", "v0="+strings.ToUpper(strings.TrimPrefix(first.Header.Get("X-Slack-Signature"), "v0=")))
-	if m := decode(t, serve(a, upper).Body.Bytes()); m["text"] != replayedText {
-		t.Errorf("the signature in capitals answered %v", m)
+	serve(a, upper)
+	reqs := rec.requests()
+	if len(reqs) != 3 {
+		t.Fatalf("handler ran %d times, want 3 (the command layer refuses repeats)", len(reqs))
 	}
-	if n := len(rec.requests()); n != 1 {
-		t.Fatalf("handler ran %d times, want 1", n)
+	want := "sig:" + strings.ToLower(first.Header.Get("X-Slack-Signature"))
+	for i, r := range reqs {
+		if r.Once != want {
+			t.Errorf("delivery %d: Once = %q, want %q", i+1, r.Once, want)
+		}
+		if r.OnceFor < 2*maxSkew {
+			t.Errorf("delivery %d: OnceFor = %v: a replay could still verify after that", i+1, r.OnceFor)
+		}
 	}
 }
 
@@ -168,25 +163,34 @@ func TestSameTextTwiceRunsTwice(t *testing.T) {
 	serve(a, signed("/slack/interactions", strings.ReplaceAll(press, "12321423423.333649436676", "12321423424.333649436677")))
 	h.next(t)
 	h.next(t)
-	if n := len(rec.requests()); n != 6 {
-		t.Fatalf("handler ran %d times, want 6", n)
+	reqs := rec.requests()
+	if len(reqs) != 6 {
+		t.Fatalf("handler ran %d times, want 6", len(reqs))
+	}
+	seen := map[string]bool{}
+	for _, r := range reqs[:4] {
+		if r.Once == "" || seen[r.Once] {
+			t.Errorf("command %q has replay key %q, want a key of its own", r.Text, r.Once)
+		}
+		seen[r.Once] = true
 	}
 }
 
-// Replicas share the claims through Options.Claim: a replay sent to
-// another replica is refused there too. Each signature is remembered for
-// as long as it verifies anywhere: twice the window, plus a margin.
+// Replicas share the claims through Options.Claim: a button press
+// replayed to another replica is refused there too. Each signature is
+// remembered for as long as it verifies anywhere: twice the window, plus
+// a margin.
 func TestReplayToAnotherReplicaRunsOnce(t *testing.T) {
 	store := &sharedClaims{}
 	rec := &recorder{}
 	mod := func(o *Options) { o.Claim = store.claim }
 	one := newTestAdapter(t, newFakeSlack(t), rec, mod)
 	two := newTestAdapter(t, newFakeSlack(t), rec, mod)
-	body := readFile(t, "command_update.form")
-	first := signed("/slack/commands", body)
+	body := payloadForm(t, "view_submission.json", "https://hooks.slack.com")
+	first := signed("/slack/interactions", body)
 	serve(one, resend(first, body))
 	m := decode(t, serve(two, resend(first, body)).Body.Bytes())
-	if m["text"] != replayedText {
+	if errs, _ := m["errors"].(map[string]any); errs["note"] != replayedText {
 		t.Errorf("the other replica answered %v", m)
 	}
 	if n := len(rec.requests()); n != 1 {
@@ -212,9 +216,9 @@ func TestReplayLateInTheWindowRunsOnce(t *testing.T) {
 	a := newTestAdapter(t, f, rec, func(o *Options) {
 		o.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	})
-	body := readFile(t, "command_update.form")
+	body := payloadForm(t, "view_submission.json", "https://hooks.slack.com")
 	ts := testClock.Add(maxSkew).Unix()
-	req := signed("/slack/commands", body)
+	req := signed("/slack/interactions", body)
 	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
 	req.Header.Set("X-Slack-Signature", Sign(testSecret, ts, []byte(body)))
 	serve(a, resend(req, body))
@@ -222,16 +226,16 @@ func TestReplayLateInTheWindowRunsOnce(t *testing.T) {
 	now = now.Add(9 * time.Minute)
 	mu.Unlock()
 	w := serve(a, resend(req, body))
-	if m := decode(t, w.Body.Bytes()); w.Code != http.StatusOK || m["text"] != replayedText {
-		t.Errorf("replay nine minutes on answered %d %v", w.Code, m)
+	if errs, _ := decode(t, w.Body.Bytes())["errors"].(map[string]any); w.Code != http.StatusOK || errs["note"] != replayedText {
+		t.Errorf("replay nine minutes on answered %d %s", w.Code, w.Body)
 	}
 	if n := len(rec.requests()); n != 1 {
 		t.Fatalf("handler ran %d times, want 1", n)
 	}
 }
 
-// When the store cannot take the claim, the request is refused rather
-// than run unchecked: it might be a replay. The user hears "try again",
+// When the store cannot take the claim, an interaction is refused rather
+// than run unchecked (a slash command's claim is the command layer's): it might be a replay. The user hears "try again",
 // as they would from the command itself with the store down, and their
 // retry is a new request.
 func TestClaimFailureRefusesTheRequest(t *testing.T) {
@@ -241,15 +245,11 @@ func TestClaimFailureRefusesTheRequest(t *testing.T) {
 	rec := &recorder{}
 	a := newTestAdapter(t, f, rec, func(o *Options) { o.Claim = store.claim })
 
-	w := serve(a, signed("/slack/commands", readFile(t, "command_update.form")))
-	if m := decode(t, w.Body.Bytes()); w.Code != http.StatusOK || m["response_type"] != "ephemeral" || m["text"] != bot.UncheckedText {
-		t.Errorf("command answered %d %v, want an ephemeral %q", w.Code, m, bot.UncheckedText)
-	}
 	serve(a, signed("/slack/interactions", payloadForm(t, "block_actions.json", h.srv.URL)))
 	if got := h.next(t); got["text"] != bot.UncheckedText {
 		t.Errorf("button answered %v", got)
 	}
-	w = serve(a, signed("/slack/interactions", payloadForm(t, "view_submission.json", "https://hooks.slack.com")))
+	w := serve(a, signed("/slack/interactions", payloadForm(t, "view_submission.json", "https://hooks.slack.com")))
 	if errs, _ := decode(t, w.Body.Bytes())["errors"].(map[string]any); errs["note"] != bot.UncheckedText {
 		t.Errorf("form answered %s", w.Body)
 	}
@@ -261,7 +261,7 @@ func TestClaimFailureRefusesTheRequest(t *testing.T) {
 	store.mu.Lock()
 	store.err = nil
 	store.mu.Unlock()
-	serve(a, signed("/slack/commands", invocation(readFile(t, "command_update.form"), 1)))
+	serve(a, signed("/slack/interactions", payloadForm(t, "view_submission.json", "https://hooks.slack.com")))
 	if n := len(rec.requests()); n != 1 {
 		t.Fatalf("handler ran %d times after the store returned, want 1", n)
 	}

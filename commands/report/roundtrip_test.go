@@ -75,7 +75,7 @@ func seedSized(tb testing.TB, s store.Store, ws string, fw *framework.Framework,
 					_, err = s.AddEvidence(ctx, ws, ref, framework.Evidence{URL: "https://example.org/evidence/" + ref, Author: "U1", Time: cycleStart.Add(time.Hour)})
 				} else {
 					u := framework.Update{Target: refs[i%len(refs)], Author: "U1", Time: cycleStart.Add(step * time.Duration(i+1)), Progress: i / len(refs) * 100 / perTarget, Status: framework.OnTrack, Note: "seed"}
-					_, _, err = s.AppendUpdate(ctx, ws, u)
+					_, _, err = s.AppendUpdate(ctx, ws, u, store.Once{})
 				}
 				if err != nil {
 					errs <- err

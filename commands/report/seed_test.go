@@ -86,7 +86,7 @@ func seed(t testing.TB, s store.Store, fws []*framework.Framework) {
 	}
 	update := func(ref, date string, progress int, status framework.Status, note string) framework.Update {
 		t.Helper()
-		u, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "amy", Time: day(date), Progress: progress, Status: status, Note: note})
+		u, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "amy", Time: day(date), Progress: progress, Status: status, Note: note}, store.Once{})
 		must("update "+ref, err)
 		return u
 	}

@@ -89,7 +89,7 @@ func Seed(ctx context.Context, s store.Store, ws string, now time.Time) (overdue
 			Target: t.Ref(), Author: fmt.Sprintf("U%03d", i%5), Time: now.Add(-time.Duration(Notes-i) * time.Hour),
 			Progress: (i * 3) % 100, Status: framework.Statuses[1+i%3], Note: Note(i),
 		}
-		if _, _, err := s.AppendUpdate(ctx, ws, u); err != nil {
+		if _, _, err := s.AppendUpdate(ctx, ws, u, store.Once{}); err != nil {
 			return nil, fmt.Errorf("worstcase: update %s: %w", t.Ref(), err)
 		}
 	}

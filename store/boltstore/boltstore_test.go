@@ -48,7 +48,7 @@ func TestPersistsAcrossReopen(t *testing.T) {
 	if _, _, err := s.ChangeTarget(ctx, "local", "eqs/1.1", framework.Change{Kind: framework.EventDue, Due: due, Author: "U1", Time: now}); err != nil {
 		t.Fatalf("ChangeTarget: %v", err)
 	}
-	u, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now, Progress: 35, Status: framework.AtRisk})
+	u, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now, Progress: 35, Status: framework.AtRisk}, store.Once{})
 	if err != nil {
 		t.Fatalf("AppendUpdate: %v", err)
 	}
@@ -75,7 +75,7 @@ func TestPersistsAcrossReopen(t *testing.T) {
 		t.Fatalf("due index after reopen = %+v", ds)
 	}
 	// The sequence survives too: a new update must not reuse an old id.
-	u2, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now.Add(time.Minute), Progress: 40})
+	u2, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now.Add(time.Minute), Progress: 40}, store.Once{})
 	if err != nil || u2.ID == u.ID {
 		t.Fatalf("AppendUpdate after reopen = %+v, %v; want a fresh id (old %s)", u2, err, u.ID)
 	}

@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // keys counts the keys of a bucket, found by following path from the root.
@@ -65,7 +66,7 @@ func TestExpiredClaimsAreSwept(t *testing.T) {
 func TestWithdrawLeavesTimeIndex(t *testing.T) {
 	ctx := context.Background()
 	s, now := oneTarget(t)
-	u, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now, Progress: 5})
+	u, _, err := s.AppendUpdate(ctx, "local", framework.Update{Target: "eqs/1.1", Author: "U1", Time: now, Progress: 5}, store.Once{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,74 +9,105 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // AppendUpdate logs u against its target in one transaction: it assigns
 // the next id, records the previous progress and status, applies the
 // change and keeps every index in step. bbolt runs one writer at a time,
 // so concurrent appends each see the one before.
-func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error) {
+// With once set, the same transaction takes its claim first.
+func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update, once store.Once) (framework.Update, framework.Target, error) {
 	if err := framework.CheckUpdate(&u); err != nil {
 		return framework.Update{}, framework.Target{}, err
+	}
+	if once.Key != "" && once.TTL <= 0 {
+		return framework.Update{}, framework.Target{}, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", once.Key, once.TTL)
 	}
 	if u.Time.IsZero() {
 		u.Time = s.now()
 	}
 	var outU framework.Update
 	var outT framework.Target
+	// A refusal found after the claim is taken is returned after the
+	// transaction commits, so the claim is kept: a replay is refused
+	// whatever else has changed since.
+	var refused error
 	err := s.update("append update to "+u.Target, func(tx *bolt.Tx) error {
-		w := workspace(tx, ws)
-		old, err := w.mustTarget(u.Target)
-		if err != nil {
-			return err
-		}
-		if old.Archived {
-			return framework.ErrArchived.About(u.Target)
-		}
-		seq, err := w.updates.NextSequence()
-		if err != nil {
-			return err
-		}
-		u.ID = updateID(seq)
-		u.PrevProgress, u.PrevStatus = old.Progress, old.Status
-		u.Withdrawn, u.WithdrawnAt = false, time.Time{}
-		if u.Progress == framework.Unchanged {
-			u.Progress = old.Progress
-		}
-		u.Status = framework.NextStatus(old.Status, u.Progress, u.Status)
-		if err := framework.CheckDone(u.Target, u.Progress, u.Status); err != nil {
-			return err
-		}
-		if u.Note == "" && u.Progress == old.Progress && u.Status == old.Status {
-			return framework.ErrNoChange.About(string(old.Status))
-		}
-		t := old
-		t.Progress, t.Status = u.Progress, u.Status
-		t.LastUpdate, t.UpdatedAt, t.Reminders = u.ID, u.Time, 0
-
-		if err := w.putUpdate(seq, &u); err != nil {
-			return err
-		}
-		id := u64(seq)
-		for _, ix := range []struct {
-			b   *bolt.Bucket
-			key []byte
-		}{
-			{w.targetUpdates, join(strKey(u.Target), id)},
-			{w.byAuthor, join(strKey(u.Author), id)},
-			{w.byTime, join(timeKey(u.Time), id)},
-		} {
-			if err := ix.b.Put(ix.key, nil); err != nil {
+		if once.Key != "" {
+			won, err := s.claim(tx, ws, once.Key, once.TTL)
+			if err != nil {
 				return err
 			}
+			if !won {
+				return framework.ErrReplayed.About(once.Key)
+			}
 		}
-		if err := w.putTarget(&old, &t); err != nil {
+		refused = s.appendUpdate(tx, ws, &u, &outU, &outT)
+		if once.Key != "" && framework.ErrorKind(refused) != "" {
+			return nil
+		}
+		return refused
+	})
+	if err == nil {
+		err = refused
+	}
+	return outU, outT, err
+}
+
+// appendUpdate is AppendUpdate's transaction, less the claim. Its
+// refusals come before any write.
+func (s *Store) appendUpdate(tx *bolt.Tx, ws string, u, outU *framework.Update, outT *framework.Target) error {
+	w := workspace(tx, ws)
+	old, err := w.mustTarget(u.Target)
+	if err != nil {
+		return err
+	}
+	if old.Archived {
+		return framework.ErrArchived.About(u.Target)
+	}
+	u.PrevProgress, u.PrevStatus = old.Progress, old.Status
+	u.Withdrawn, u.WithdrawnAt = false, time.Time{}
+	if u.Progress == framework.Unchanged {
+		u.Progress = old.Progress
+	}
+	u.Status = framework.NextStatus(old.Status, u.Progress, u.Status)
+	if err := framework.CheckDone(u.Target, u.Progress, u.Status); err != nil {
+		return err
+	}
+	if u.Note == "" && u.Progress == old.Progress && u.Status == old.Status {
+		return framework.ErrNoChange.About(string(old.Status))
+	}
+	seq, err := w.updates.NextSequence()
+	if err != nil {
+		return err
+	}
+	u.ID = updateID(seq)
+	t := old
+	t.Progress, t.Status = u.Progress, u.Status
+	t.LastUpdate, t.UpdatedAt, t.Reminders = u.ID, u.Time, 0
+
+	if err := w.putUpdate(seq, u); err != nil {
+		return err
+	}
+	id := u64(seq)
+	for _, ix := range []struct {
+		b   *bolt.Bucket
+		key []byte
+	}{
+		{w.targetUpdates, join(strKey(u.Target), id)},
+		{w.byAuthor, join(strKey(u.Author), id)},
+		{w.byTime, join(timeKey(u.Time), id)},
+	} {
+		if err := ix.b.Put(ix.key, nil); err != nil {
 			return err
 		}
-		outU, outT = u, t
-		return nil
-	})
-	return outU, outT, err
+	}
+	if err := w.putTarget(&old, &t); err != nil {
+		return err
+	}
+	*outU, *outT = *u, t
+	return nil
 }
 
 // seqOf is the update sequence number at the end of an index key.

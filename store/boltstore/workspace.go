@@ -249,24 +249,29 @@ func (s *Store) Claim(ctx context.Context, ws, key string, ttl time.Duration) (b
 		return false, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", key, ttl)
 	}
 	won := false
-	err := s.update(fmt.Sprintf("claim %s %s", ws, key), func(tx *bolt.Tx) error {
-		claims, expiry := tx.Bucket(bucketClaims), tx.Bucket(bucketClaimExpiry)
-		now := s.now()
-		if err := sweepClaims(claims, expiry, now); err != nil {
-			return err
-		}
-		k := join(strKey(ws), []byte(key))
-		if v := claims.Get(k); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > now.UnixNano() {
-			return nil
-		}
-		exp := timeKey(now.Add(ttl))
-		if err := claims.Put(k, exp); err != nil {
-			return err
-		}
-		won = true
-		return expiry.Put(join(exp, k), nil)
+	err := s.update(fmt.Sprintf("claim %s %s", ws, key), func(tx *bolt.Tx) (err error) {
+		won, err = s.claim(tx, ws, key, ttl)
+		return err
 	})
 	return won, err
+}
+
+// claim takes key in ws for ttl inside tx, reporting whether it did.
+func (s *Store) claim(tx *bolt.Tx, ws, key string, ttl time.Duration) (bool, error) {
+	claims, expiry := tx.Bucket(bucketClaims), tx.Bucket(bucketClaimExpiry)
+	now := s.now()
+	if err := sweepClaims(claims, expiry, now); err != nil {
+		return false, err
+	}
+	k := join(strKey(ws), []byte(key))
+	if v := claims.Get(k); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) > now.UnixNano() {
+		return false, nil
+	}
+	exp := timeKey(now.Add(ttl))
+	if err := claims.Put(k, exp); err != nil {
+		return false, err
+	}
+	return true, expiry.Put(join(exp, k), nil)
 }
 
 // sweepClaims deletes claims that expired at or before now, oldest first.

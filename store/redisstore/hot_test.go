@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
@@ -32,7 +33,7 @@ func TestHotPathHonoursContexts(t *testing.T) {
 		t.Fatal(err)
 	}
 	update := func(ctx context.Context, note string) error {
-		_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: "hp/1.1", Author: "U1", Progress: framework.Unchanged, Note: note})
+		_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: "hp/1.1", Author: "U1", Progress: framework.Unchanged, Note: note}, store.Once{})
 		return err
 	}
 

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
@@ -93,7 +94,7 @@ func measureMemory(tb testing.TB, targets, updates int) (perTarget, perUpdate fl
 					Target: refs[i%len(refs)].Ref(), Author: fmt.Sprintf("U0%07d", i%10), Time: start.Add(time.Duration(i) * time.Second),
 					Progress: i % 101, Status: framework.OnTrack, Note: memoryNote,
 				}
-				if _, _, err := s.AppendUpdate(ctx, ws, u); err != nil {
+				if _, _, err := s.AppendUpdate(ctx, ws, u, store.Once{}); err != nil {
 					errs <- err
 					return
 				}

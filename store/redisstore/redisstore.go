@@ -309,6 +309,8 @@ const (
 	errArchived     = "TBARCHIVED"
 	// errNoChange is followed by a space and the current status.
 	errNoChange = "TBNOCHANGE"
+	// errReplayed is a store.Once claim that was held already.
+	errReplayed = "TBREPLAYED"
 )
 
 // unavailablePrefixes are server replies that mean "try again later"

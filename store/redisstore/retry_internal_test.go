@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
@@ -38,7 +39,7 @@ func TestRetriedWritesApplyOnce(t *testing.T) {
 	if _, err := s.Import(ctx, ws, fw, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: now, Progress: 20, Status: framework.OnTrack}); err != nil {
+	if _, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: now, Progress: 20, Status: framework.OnTrack}, store.Once{}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
@@ -71,7 +72,7 @@ func TestWriteIsOneRoundTrip(t *testing.T) {
 			return err
 		}},
 		{"AppendUpdate", func(ws string) error {
-			_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: t0, Progress: 30, Status: framework.OnTrack})
+			_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: t0, Progress: 30, Status: framework.OnTrack}, store.Once{})
 			return err
 		}},
 		{"Withdraw", func(ws string) error {
@@ -266,7 +267,7 @@ func seedUpdates(t testing.TB, s *redisstore.Store, ws string, n int) {
 					return
 				}
 				u := framework.Update{Target: ts[i%len(ts)].Ref(), Author: fmt.Sprintf("U%d", i%7), Time: t0.Add(time.Duration(i) * time.Minute), Progress: i % 101, Status: framework.OnTrack, Note: "seed"}
-				if _, _, err := s.AppendUpdate(ctx, ws, u); err != nil {
+				if _, _, err := s.AppendUpdate(ctx, ws, u, store.Once{}); err != nil {
 					errs <- err
 					return
 				}

@@ -50,14 +50,18 @@ end
 // appendScript logs an update. An archived target takes none, and an
 // update with no note that leaves progress and status as they are is
 // refused (TBNOCHANGE, then the current status).
-// KEYS: target, update, target log, ws log, last:<user>, due, stale.
-// ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note.
+// KEYS: target, update, target log, ws log, last:<user>, due, stale,
+// and a claim to take first (store.Once), if any.
+// ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note,
+// and the claim's TTL in ms.
 // Returns {prev progress, prev status, then the target's HGETALL pairs}:
 // one flat array of strings, which go-redis reads without boxing each.
 //
 // The id is made client-side, so a call that go-redis retries after a
 // dropped connection finds its update already stored and returns it
-// instead of applying it twice.
+// instead of applying it twice (or refusing it as a replay of itself).
+// The claim comes before every other check, so a replayed request is
+// refused whatever else has changed since it first ran.
 //
 // Every command's write runs it, so it reads the target once, whole: an
 // empty HGETALL is a missing target (Redis has no empty hashes), its
@@ -66,7 +70,6 @@ end
 // reading as needed took thirteen.
 var appendScript = newHotScript(luaReindex + `
 local h = redis.call('HGETALL', KEYS[1])
-if #h == 0 then return redis.error_reply('TBNOTFOUND') end
 local t = {}
 for i = 1, #h, 2 do t[h[i]] = h[i + 1] end
 local function reply(pp, ps)
@@ -77,10 +80,14 @@ local function reply(pp, ps)
   end
   return out
 end
-if redis.call('EXISTS', KEYS[2]) == 1 then
+if #h > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
   local prev = redis.call('HMGET', KEYS[2], 'prev_progress', 'prev_status')
   return reply(prev[1] or '', prev[2] or '')
 end
+if KEYS[8] and not redis.call('SET', KEYS[8], '1', 'PX', ARGV[9], 'NX') then
+  return redis.error_reply('TBREPLAYED')
+end
+if #h == 0 then return redis.error_reply('TBNOTFOUND') end
 if t['archived'] == '1' then return redis.error_reply('TBARCHIVED') end
 local pp = t['progress'] or '0'
 local ps = t['status'] or 'not-started'
@@ -261,7 +268,7 @@ func scriptError(err error) string {
 	if !errors.As(err, &re) {
 		return ""
 	}
-	for _, m := range []string{errNotFound, errNoFramework, errExists, errWithdrawn, errNotLast, errDoneBelow100, errArchived, errNoChange} {
+	for _, m := range []string{errNotFound, errNoFramework, errExists, errWithdrawn, errNotLast, errDoneBelow100, errArchived, errNoChange, errReplayed} {
 		if redis.HasErrorPrefix(err, m) {
 			return m
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
@@ -67,7 +68,7 @@ func TestRedisDown(t *testing.T) {
 		{"Evidence", func(ctx context.Context) error { _, err := s.Evidence(ctx, ws, ""); return err }},
 		{"StartCycle", func(ctx context.Context) error { _, _, err := s.StartCycle(ctx, ws, "2026/27", t0); return err }},
 		{"AppendUpdate", func(ctx context.Context) error {
-			_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Progress: 10})
+			_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Progress: 10}, store.Once{})
 			return err
 		}},
 		{"Updates", func(ctx context.Context) error { _, err := s.Updates(ctx, ws, ref, 5); return err }},
@@ -112,7 +113,7 @@ func TestCancelledContext(t *testing.T) {
 	if _, err := s.Targets(ctx, "slack:T1"); framework.ErrorCode(err) != framework.EUNAVAILABLE {
 		t.Fatalf("Targets with a cancelled context: %v, want EUNAVAILABLE", err)
 	}
-	if _, _, err := s.AppendUpdate(ctx, "slack:T1", framework.Update{Target: "a/1", Author: "U1", Progress: 1}); framework.ErrorCode(err) != framework.EUNAVAILABLE {
+	if _, _, err := s.AppendUpdate(ctx, "slack:T1", framework.Update{Target: "a/1", Author: "U1", Progress: 1}, store.Once{}); framework.ErrorCode(err) != framework.EUNAVAILABLE {
 		t.Fatalf("AppendUpdate with a cancelled context: %v, want EUNAVAILABLE", err)
 	}
 }

@@ -13,17 +13,34 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // AppendUpdate logs u in one script: it reads the target, records the
 // previous progress and status, applies the update, re-indexes the
 // target and pushes the update id onto the target's log, the workspace's
 // log and the author's last-update pointer, all atomically.
-func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update) (framework.Update, framework.Target, error) {
+//
+// With once set, the script takes its claim first, in the workspace's
+// slot beside the update's keys: the replay check and the write are one
+// round trip.
+func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update, once store.Once) (framework.Update, framework.Target, error) {
 	if err := framework.CheckUpdate(&u); err != nil {
 		return framework.Update{}, framework.Target{}, err
 	}
+	if once.Key != "" && once.TTL <= 0 {
+		return framework.Update{}, framework.Target{}, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", once.Key, once.TTL)
+	}
 	if !refKey(u.Target) {
+		// No key can hold this ref: the claim is still taken, as the
+		// script would take it before finding no target.
+		if once.Key != "" {
+			if ok, err := s.Claim(ctx, ws, once.Key, once.TTL); err != nil {
+				return framework.Update{}, framework.Target{}, err
+			} else if !ok {
+				return framework.Update{}, framework.Target{}, framework.ErrReplayed.About(once.Key)
+			}
+		}
 		return framework.Update{}, framework.Target{}, notFoundTarget(u.Target)
 	}
 	if u.Time.IsZero() {
@@ -33,11 +50,21 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update)
 	u.ID = s.ids.next(u.Time)
 	u.Withdrawn, u.WithdrawnAt = false, time.Time{}
 	ms := strconv.FormatInt(u.Time.UnixMilli(), 10)
-	keys := []string{k.target(u.Target), k.update(u.ID), k.targetLog(u.Target), k.log(), k.last(u.Author), k.due(), k.stale()}
+	keys := make([]string, 7, 8)
+	keys[0], keys[1], keys[2], keys[3] = k.target(u.Target), k.update(u.ID), k.targetLog(u.Target), k.log()
+	keys[4], keys[5], keys[6] = k.last(u.Author), k.due(), k.stale()
+	args := make([]any, 8, 9)
+	args[0], args[1], args[2], args[3], args[4] = u.ID, u.Target, u.Author, fmtTime(u.Time), ms
+	args[5], args[6], args[7] = strconv.Itoa(u.Progress), string(u.Status), u.Note
+	if once.Key != "" {
+		keys = append(keys, k.claim(once.Key))
+		args = append(args, strconv.FormatInt(max(once.TTL.Milliseconds(), 1), 10))
+	}
 	op := "append update to " + u.Target
-	cmd, err := s.runHot(ctx, op, appendScript, keys,
-		u.ID, u.Target, u.Author, fmtTime(u.Time), ms, strconv.Itoa(u.Progress), string(u.Status), u.Note)
+	cmd, err := s.runHot(ctx, op, appendScript, keys, args...)
 	switch scriptError(err) {
+	case errReplayed:
+		return framework.Update{}, framework.Target{}, framework.ErrReplayed.About(once.Key)
 	case errNotFound:
 		return framework.Update{}, framework.Target{}, notFoundTarget(u.Target)
 	case errDoneBelow100:

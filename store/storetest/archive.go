@@ -71,7 +71,7 @@ func testArchive(t *testing.T, s store.Store) {
 			_, _, err := s.ChangeTarget(ctx, ws, ref, ch)
 			wantKind(t, err, framework.ErrArchived, ref, "ChangeTarget("+string(ch.Kind)+") of an archived target")
 		}
-		_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(7), Progress: 90})
+		_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(7), Progress: 90}, store.Once{})
 		wantKind(t, err, framework.ErrArchived, ref, "AppendUpdate to an archived target")
 		_, err = s.AddEvidence(ctx, ws, ref, framework.Evidence{URL: "https://example.org", Author: "U1", Time: at(7)})
 		wantKind(t, err, framework.ErrArchived, ref, "AddEvidence to an archived target")

@@ -36,7 +36,7 @@ func BenchmarkAppendUpdate(b *testing.B, s store.Store) {
 	i := 0
 	for b.Loop() {
 		u := framework.Update{Target: refs[i%len(refs)], Author: "U1", Time: at(i), Progress: i % 101, Status: framework.OnTrack, Note: "benchmark"}
-		if _, _, err := s.AppendUpdate(ctx, "bench:append", u); err != nil {
+		if _, _, err := s.AppendUpdate(ctx, "bench:append", u, store.Once{}); err != nil {
 			b.Fatalf("AppendUpdate: %v", err)
 		}
 		i++

@@ -29,7 +29,7 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 					// Progress repeats (n and n+101), so each carries a
 					// note: an update that changes nothing is refused.
 					Target: ref, Author: "U" + string(rune('A'+w)), Time: at(n), Progress: n % 101, Status: framework.OnTrack, Note: fmt.Sprint("writer ", w),
-				})
+				}, store.Once{})
 				if err != nil {
 					errs <- err
 				}
@@ -115,7 +115,7 @@ func testConcurrentMixed(t *testing.T, s store.Store) {
 					if st == framework.Done {
 						p = 100 // a done target is at 100%
 					}
-					u, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(w*100 + i), Progress: p, Status: st})
+					u, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(w*100 + i), Progress: p, Status: st}, store.Once{})
 					if errors.Is(err, framework.ErrNoChange) {
 						continue // the target already had that status
 					}

@@ -161,7 +161,7 @@ func testHostileNames(t *testing.T, s store.Store) {
 			wantKind(t, err, framework.ErrTargetNotFound, ref, "Evidence("+ref+")")
 			_, _, err = s.WorkspaceTarget(ctx, ws, ref)
 			wantKind(t, err, framework.ErrTargetNotFound, ref, "WorkspaceTarget("+ref+")")
-			_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(2), Progress: 20})
+			_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(2), Progress: 20}, store.Once{})
 			wantKind(t, err, framework.ErrTargetNotFound, ref, "AppendUpdate("+ref+")")
 		}
 		if tg := mustTarget(t, s, ws, "eqs/1.1"); tg.Progress != 10 || tg.Owner != "" {
@@ -247,7 +247,7 @@ func testBadInput(t *testing.T, s store.Store) {
 			{framework.Update{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: -2}, framework.ErrBadProgress, "-2"},
 			{framework.Update{Target: "eqs/1.2", Author: "U3", Time: at(4), Progress: 50, Status: "finished"}, framework.ErrBadStatus, "finished"},
 		} {
-			_, _, err := s.AppendUpdate(ctx, ws, tt.u)
+			_, _, err := s.AppendUpdate(ctx, ws, tt.u, store.Once{})
 			wantKind(t, err, tt.kind, tt.subject, fmt.Sprintf("AppendUpdate progress %d status %q", tt.u.Progress, tt.u.Status))
 		}
 		if tg := mustTarget(t, s, ws, "eqs/1.2"); !sameTarget(tg, before) {

@@ -140,7 +140,7 @@ func (p *populator) update(ref string) {
 	if p.rng.IntN(2) == 0 {
 		u.Note = p.pick([]string{"Held two listening events", "see https://nhs.example/x", "<!channel> café ✓", "line\nbreak"})
 	}
-	_, _, err := p.s.AppendUpdate(context.Background(), p.ws, u)
+	_, _, err := p.s.AppendUpdate(context.Background(), p.ws, u, store.Once{})
 	p.must("AppendUpdate", err)
 }
 

@@ -59,7 +59,7 @@ func testNoChange(t *testing.T, s store.Store) {
 			{Progress: framework.Unchanged},
 		} {
 			u.Target, u.Author, u.Time = ref, "Unoop", at(101)
-			_, _, err := s.AppendUpdate(ctx, ws, u)
+			_, _, err := s.AppendUpdate(ctx, ws, u, store.Once{})
 			wantKind(t, err, framework.ErrNoChange, "on-track", "AppendUpdate with nothing new")
 		}
 		_, err := s.LastUpdateBy(ctx, ws, "Unoop")

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Archive", func(t *testing.T) { testArchive(t, open(t)) })
 	t.Run("Cycles", func(t *testing.T) { testCycles(t, open(t)) })
 	t.Run("AppendUpdate", func(t *testing.T) { testAppendUpdate(t, open(t)) })
+	t.Run("AppendUpdateOnce", func(t *testing.T) { testAppendUpdateOnce(t, open(t)) })
 	t.Run("Updates", func(t *testing.T) { testUpdates(t, open(t)) })
 	t.Run("UpdatesSince", func(t *testing.T) { testUpdatesSince(t, open(t)) })
 	t.Run("LastUpdateBy", func(t *testing.T) { testLastUpdateBy(t, open(t)) })
@@ -119,7 +120,7 @@ func mustImport(t testing.TB, s store.Store, ws string, fw *framework.Framework,
 
 func mustAppend(t testing.TB, s store.Store, ws string, u framework.Update) (framework.Update, framework.Target) {
 	t.Helper()
-	got, tg, err := s.AppendUpdate(context.Background(), ws, u)
+	got, tg, err := s.AppendUpdate(context.Background(), ws, u, store.Once{})
 	if err != nil {
 		t.Fatalf("AppendUpdate(%s, %s): %v", ws, u.Target, err)
 	}

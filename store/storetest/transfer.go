@@ -92,7 +92,7 @@ func testTransfer(t *testing.T, open Opener) {
 		if err := other.PutSubscription(ctx, framework.Subscription{Workspace: ws, Channel: "Conly-old", Spec: "0 9 * * MON"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := other.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/1.2", Author: "Uold", Time: at(1), Note: "old only"}); err != nil {
+		if _, _, err := other.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/1.2", Author: "Uold", Time: at(1), Note: "old only"}, store.Once{}); err != nil {
 			t.Fatal(err)
 		}
 		if ok, err := other.Claim(ctx, ws, "digest:C0:x", time.Hour); err != nil || !ok {

@@ -26,7 +26,7 @@ func testExportDuringWrites(t *testing.T, s store.Store) {
 		defer wg.Done()
 		for i := 0; ctx.Err() == nil; i++ {
 			ref := eqsRefs[i%len(eqsRefs)]
-			u, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(i), Progress: i % 101, Note: fmt.Sprint("note ", i)})
+			u, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(i), Progress: i % 101, Note: fmt.Sprint("note ", i)}, store.Once{})
 			if err != nil && ctx.Err() == nil {
 				t.Errorf("AppendUpdate: %v", err)
 				return

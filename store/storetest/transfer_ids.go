@@ -70,7 +70,7 @@ func testForeignIDs(t *testing.T, open Opener) {
 	if err != nil || !u.Withdrawn || tg.Progress != 20 || tg.LastUpdate != "" {
 		t.Fatalf("Withdraw of a restored id = %+v, %+v, %v", u, tg, err)
 	}
-	nu, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(2), Progress: 50})
+	nu, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(2), Progress: 50}, store.Once{})
 	if err != nil {
 		t.Fatalf("AppendUpdate: %v", err)
 	}

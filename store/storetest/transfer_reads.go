@@ -165,7 +165,7 @@ func sameBehaviour(t *testing.T, src, dst store.Store, ws string, snap *store.Sn
 			t.Fatalf("Withdraw(%s) of a restored update: %v", target.LastUpdate, err)
 		}
 		results[i] = append(results[i], u, tg)
-		nu, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "Unew", Time: when.Add(time.Second), Note: "after the restore"})
+		nu, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "Unew", Time: when.Add(time.Second), Note: "after the restore"}, store.Once{})
 		if err != nil {
 			t.Fatalf("AppendUpdate after a restore: %v", err)
 		}

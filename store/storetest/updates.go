@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -93,7 +94,7 @@ func testAppendUpdate(t *testing.T, s store.Store) {
 		if err != nil {
 			t.Fatalf("UpdatesSince: %v", err)
 		}
-		_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/9.9", Author: "Ughost", Time: at(40), Progress: 10})
+		_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/9.9", Author: "Ughost", Time: at(40), Progress: 10}, store.Once{})
 		wantKind(t, err, framework.ErrTargetNotFound, "eqs/9.9", "AppendUpdate to a missing target")
 		after, _, _ := s.UpdatesSince(ctx, ws, time.Time{}, time.Time{}, 0)
 		if len(after) != len(before) {
@@ -106,13 +107,13 @@ func testAppendUpdate(t *testing.T, s store.Store) {
 	})
 
 	t.Run("a done target stays at 100%, checked against the stored values", func(t *testing.T) {
-		_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(41), Progress: framework.Unchanged, Status: framework.Done})
+		_, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(41), Progress: framework.Unchanged, Status: framework.Done}, store.Once{})
 		wantKind(t, err, framework.ErrDoneBelow100, ref, "done while the target is at 55%")
 		if f := framework.ErrorField(err); f != "status" {
 			t.Fatalf("error field = %q, want status", f)
 		}
 		done, _ := mustAppend(t, s, ws, framework.Update{Target: ref, Author: "U1", Time: at(42), Progress: 100, Status: framework.Done})
-		_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(43), Progress: 60})
+		_, _, err = s.AppendUpdate(ctx, ws, framework.Update{Target: ref, Author: "U1", Time: at(43), Progress: 60}, store.Once{})
 		wantKind(t, err, framework.ErrDoneBelow100, ref, "lowering a done target's progress without a status")
 		tg := mustTarget(t, s, ws, ref)
 		if tg.Progress != 100 || tg.Status != framework.Done || tg.LastUpdate != done.ID {
@@ -322,4 +323,66 @@ func progresses(us []framework.Update) []int {
 		out[i] = u.Progress
 	}
 	return out
+}
+
+// An update that carries a claim (store.Once) takes it in the same
+// write: the first runs, a replay changes nothing and says so, and the
+// claim is taken even when the update is refused, so a replay is
+// refused whatever has changed since. Claim sees the same keys.
+func testAppendUpdateOnce(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const ws = "slack:T1"
+	mustImport(t, s, ws, eqs(), base)
+	once := func(key string) store.Once { return store.Once{Key: key, TTL: time.Minute} }
+	in := framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(1), Progress: 30}
+
+	u, _, err := s.AppendUpdate(ctx, ws, in, once("once:sig:a"))
+	if err != nil {
+		t.Fatalf("first AppendUpdate with a claim: %v", err)
+	}
+	before := mustTarget(t, s, ws, "eqs/1.1")
+	again := in
+	again.Progress, again.Time = 60, at(2)
+	_, _, err = s.AppendUpdate(ctx, ws, again, once("once:sig:a"))
+	wantKind(t, err, framework.ErrReplayed, "once:sig:a", "a replayed AppendUpdate")
+	if tg := mustTarget(t, s, ws, "eqs/1.1"); !sameTarget(tg, before) || tg.LastUpdate != u.ID {
+		t.Fatalf("after a replay the target is %+v, want it untouched (%+v)", tg, before)
+	}
+	if us, err := s.Updates(ctx, ws, "eqs/1.1", 0); err != nil || len(us) != 1 {
+		t.Fatalf("after a replay Updates = %d, %v; want the first update alone", len(us), err)
+	}
+	if ok, err := s.Claim(ctx, ws, "once:sig:a", time.Minute); ok || err != nil {
+		t.Fatalf("Claim of a key an update took = %v, %v; want false", ok, err)
+	}
+
+	// The same key in another workspace is another claim.
+	mustImport(t, s, "slack:T2", eqs(), base)
+	if _, _, err := s.AppendUpdate(ctx, "slack:T2", in, once("once:sig:a")); err != nil {
+		t.Fatalf("the same key in another workspace: %v", err)
+	}
+
+	// Refused updates take their claim all the same: a missing target
+	// (one no key could hold too), a no-op, an archived target.
+	for _, c := range []struct {
+		key  string
+		u    framework.Update
+		kind framework.Kind
+	}{
+		{"once:sig:missing", framework.Update{Target: "eqs/9.9", Author: "U1", Time: at(3), Progress: 10}, framework.ErrTargetNotFound},
+		{"once:sig:badref", framework.Update{Target: "eqs/1.1:x", Author: "U1", Time: at(3), Progress: 10}, framework.ErrTargetNotFound},
+		{"once:sig:nochange", framework.Update{Target: "eqs/1.1", Author: "U1", Time: at(3), Progress: 30}, framework.ErrNoChange},
+	} {
+		_, _, err := s.AppendUpdate(ctx, ws, c.u, once(c.key))
+		if !errors.Is(err, c.kind) {
+			t.Fatalf("AppendUpdate %s = %v, want %s", c.key, err, c.kind)
+		}
+		_, _, err = s.AppendUpdate(ctx, ws, in, once(c.key))
+		wantKind(t, err, framework.ErrReplayed, c.key, "AppendUpdate after a refused "+c.key)
+	}
+	if _, _, err := s.AppendUpdate(ctx, ws, in, store.Once{Key: "once:sig:nottl"}); framework.ErrorCode(err) != framework.EINVALID {
+		t.Fatalf("a claim without a TTL = %v, want EINVALID", err)
+	}
+	if us, err := s.Updates(ctx, ws, "eqs/1.1", 0); err != nil || len(us) != 1 {
+		t.Fatalf("after the refusals Updates = %d, %v; want the first update alone", len(us), err)
+	}
 }
