@@ -133,41 +133,160 @@ func activity(t *framework.Target) time.Time {
 	return t.CreatedAt
 }
 
-func decodeUpdate(m map[string]string) framework.Update {
-	return framework.Update{
-		ID:           m["id"],
-		Target:       m["target"],
-		Author:       m["author"],
-		Time:         parseTime(m["time"]),
-		Progress:     atoi(m["progress"]),
-		Status:       framework.Status(m["status"]),
-		Note:         m["note"],
-		PrevProgress: atoi(m["prev_progress"]),
-		PrevStatus:   framework.Status(m["prev_status"]),
-		Withdrawn:    m["withdrawn"] == "1",
-		WithdrawnAt:  parseTime(m["withdrawn_at"]),
-	}
+// An update is one string in its target's history list,
+// "<prefix>:{ws}:t:<ref>:ups", which is kept newest first, in the order
+// the updates were made (each update's previous values are the one
+// before it's). Its fields are split by the unit separator, 0x1f, in
+// this order:
+//
+//	time, latest, withdrawn at, time's offset, withdrawn at's offset, id,
+//	author, progress, status, previous progress, previous status, note
+//
+// Times are unix nanoseconds written in 19 digits, so that a script
+// compares them as strings, with the zone's offset in seconds beside
+// them ("" for UTC), so that a time reads back as it was written, offset
+// and all; "withdrawn at" is "" for an update that stands. "latest" is
+// the latest time of this update and every one made before it, when
+// that is not its own time ("" when it is, as it is unless updates were
+// made out of time order): a scan from the head that wants updates
+// after some time can stop at the first record whose latest is not
+// after it, exactly. Statuses are one letter (statusCodes). The note is
+// last, so it may hold anything. Ids never hold the separator
+// (store.Snapshot.Check and idGen allow no control characters), and
+// neither may an author.
+//
+// One string per update, in a list, is what keeps an update small: a
+// hash per update, with its key and its entries in two indexes, cost
+// about 515 bytes; this costs the record itself (docs/PERFORMANCE.md).
+const (
+	recSep    = "\x1f"
+	recFields = 12
+	// Field positions, from 0.
+	recTime, recLatest, recWithdrawnAt, recOffset, recWithdrawnOffset, recID   = 0, 1, 2, 3, 4, 5
+	recAuthor, recProgress, recStatus, recPrevProgress, recPrevStatus, recNote = 6, 7, 8, 9, 10, 11
+)
+
+// statusCodes are the letters records keep statuses as; luaRecords has
+// the same table.
+var statusCodes = map[framework.Status]string{
+	framework.NotStarted: "n", framework.OnTrack: "o", framework.AtRisk: "a", framework.OffTrack: "f", framework.Done: "d",
 }
 
-// updateFields lists a whole update as field/value pairs for HSET, as
-// appendScript and withdrawScript write them. author is always set: a
-// restore's commit script reads it to tell the update exists.
-func updateFields(u *framework.Update) []any {
-	f := []any{
-		"id", u.ID,
-		"target", u.Target,
-		"author", u.Author,
-		"time", fmtTime(u.Time),
-		"progress", strconv.Itoa(u.Progress),
-		"status", string(u.Status),
-		"note", u.Note,
-		"prev_progress", strconv.Itoa(u.PrevProgress),
-		"prev_status", string(u.PrevStatus),
+func statusCode(s framework.Status) string {
+	if c, ok := statusCodes[s]; ok {
+		return c
 	}
+	return string(s)
+}
+
+func statusOf(code string) framework.Status {
+	for s, c := range statusCodes {
+		if c == code {
+			return s
+		}
+	}
+	return framework.Status(code)
+}
+
+// minRecTime and maxRecTime bound the times a record can hold: unix
+// nanoseconds from 1970 to 2262 fit in 19 digits.
+var (
+	minRecTime = time.Unix(0, 0)
+	maxRecTime = time.Unix(0, 1<<63-1)
+)
+
+// errRecTime refuses a time a record cannot hold.
+func errRecTime(t time.Time) error {
+	return framework.Errorf(framework.EINVALID, "redisstore: update time %s is outside 1970 to 2262, which the store can keep", t.Format(time.RFC3339))
+}
+
+func recTimeOK(t time.Time) bool { return !t.Before(minRecTime) && !t.After(maxRecTime) }
+
+// fmtNanos writes t as 19 digits of unix nanoseconds; recTimeOK(t) must hold.
+func fmtNanos(t time.Time) string {
+	var b [19]byte
+	n := t.UnixNano()
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[:])
+}
+
+// fmtOffset is t's zone offset in seconds, "" for UTC.
+func fmtOffset(t time.Time) string {
+	if _, off := t.Zone(); off != 0 {
+		return strconv.Itoa(off)
+	}
+	return ""
+}
+
+// parseRecTime reads a record's time and offset; "" is the zero time.
+func parseRecTime(ns, off string) time.Time {
+	if ns == "" {
+		return time.Time{}
+	}
+	n, err := strconv.ParseInt(ns, 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	t := time.Unix(0, n)
+	if off == "" {
+		return t.UTC()
+	}
+	o, _ := strconv.Atoi(off)
+	return t.In(time.FixedZone("", o))
+}
+
+// encodeUpdate writes u as a record. latest is the latest time of the
+// updates made before it, "" if none.
+func encodeUpdate(u *framework.Update, latest string) string {
+	var wd, wdOff string
 	if u.Withdrawn {
-		f = append(f, "withdrawn", "1", "withdrawn_at", fmtTime(u.WithdrawnAt))
+		wd, wdOff = fmtNanos(u.WithdrawnAt), fmtOffset(u.WithdrawnAt)
 	}
-	return f
+	ts := fmtNanos(u.Time)
+	if latest <= ts {
+		latest = ""
+	}
+	return strings.Join([]string{
+		ts, latest, wd, fmtOffset(u.Time), wdOff, u.ID, u.Author,
+		strconv.Itoa(u.Progress), statusCode(u.Status), strconv.Itoa(u.PrevProgress), statusCode(u.PrevStatus), u.Note,
+	}, recSep)
+}
+
+// decodeUpdate reads a record of ref's history.
+func decodeUpdate(ref, rec string) (framework.Update, error) {
+	f := strings.SplitN(rec, recSep, recFields)
+	if len(f) != recFields || len(f[recTime]) != 19 {
+		return framework.Update{}, fmt.Errorf("redisstore: malformed update record %.60q", rec)
+	}
+	return framework.Update{
+		ID:           f[recID],
+		Target:       ref,
+		Author:       f[recAuthor],
+		Time:         parseRecTime(f[recTime], f[recOffset]),
+		Progress:     atoi(f[recProgress]),
+		Status:       statusOf(f[recStatus]),
+		Note:         f[recNote],
+		PrevProgress: atoi(f[recPrevProgress]),
+		PrevStatus:   statusOf(f[recPrevStatus]),
+		Withdrawn:    f[recWithdrawnAt] != "",
+		WithdrawnAt:  parseRecTime(f[recWithdrawnAt], f[recWithdrawnOffset]),
+	}, nil
+}
+
+// decodeUpdates reads records of ref's history.
+func decodeUpdates(ref string, recs []string) ([]framework.Update, error) {
+	out := make([]framework.Update, 0, len(recs))
+	for _, r := range recs {
+		u, err := decodeUpdate(ref, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
 }
 
 // eventFields lists a whole event as field/value pairs for HSET; empty

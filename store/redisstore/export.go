@@ -92,16 +92,18 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 	var r wsRead
 	var refsNow, channelsNow, live *redis.StringSliceCmd
 	targets := make([]*redis.MapStringStringCmd, len(refs))
-	logs := make([]*redis.StringSliceCmd, len(refs))
+	histories := make([]*redis.StringSliceCmd, len(refs))
+	logs := make([]*redis.StringSliceCmd, len(refs)) // the first layout's (legacy.go)
 	events := make([]*redis.StringSliceCmd, len(refs))
 	subs := make([]*redis.MapStringStringCmd, len(channels))
 	_, err = s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		r = s.queueWorkspace(ctx, p, ws)
 		refsNow, channelsNow = p.SMembers(ctx, k.targets()), p.SMembers(ctx, k.subs())
-		live = p.ZRange(ctx, k.log(), 0, -1)
+		live = p.ZRange(ctx, k.legacyLog(), 0, -1)
 		for i, ref := range refs {
 			targets[i] = p.HGetAll(ctx, k.target(ref))
-			logs[i] = p.LRange(ctx, k.targetLog(ref), 0, -1)
+			histories[i] = p.LRange(ctx, k.history(ref), 0, -1)
+			logs[i] = p.LRange(ctx, k.legacyTargetLog(ref), 0, -1)
 			events[i] = p.LRange(ctx, k.targetEvents(ref), 0, -1)
 		}
 		for i, ch := range channels {
@@ -119,26 +121,32 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 	// Targets in framework.SortTargets order, with each one's history
 	// (kept newest first) turned oldest first.
 	type entry struct {
-		t               framework.Target
-		updates, events []string
+		t              framework.Target
+		updates        []framework.Update
+		legacy, events []string
 	}
 	var entries []entry
-	for i := range refs {
+	for i, ref := range refs {
 		if len(targets[i].Val()) == 0 {
 			continue // a ref whose hash has gone: nothing to keep
 		}
-		ups, evs := slices.Clone(logs[i].Val()), slices.Clone(events[i].Val())
+		ups, err := decodeUpdates(ref, histories[i].Val())
+		if err != nil {
+			return nil, err
+		}
+		legacy, evs := slices.Clone(logs[i].Val()), slices.Clone(events[i].Val())
 		slices.Reverse(ups)
+		slices.Reverse(legacy)
 		slices.Reverse(evs)
-		entries = append(entries, entry{decodeTarget(targets[i].Val()), ups, evs})
+		entries = append(entries, entry{decodeTarget(targets[i].Val()), ups, legacy, evs})
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return lessTarget(&entries[i].t, &entries[j].t) })
-	var updateIDs, eventIDs [][]string
+	var legacyIDs, eventIDs [][]string
 	for _, e := range entries {
 		snap.Targets = append(snap.Targets, e.t)
-		updateIDs, eventIDs = append(updateIDs, e.updates), append(eventIDs, e.events)
+		legacyIDs, eventIDs = append(legacyIDs, e.legacy), append(eventIDs, e.events)
 	}
-	ups, err := readHistories(ctx, s.c, updateIDs, k.update, decodeUpdate)
+	legacy, err := readHistories(ctx, s.c, legacyIDs, k.legacyUpdate, decodeLegacyUpdate)
 	if err != nil {
 		return nil, err
 	}
@@ -146,11 +154,19 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 	for _, id := range live.Val() {
 		notWithdrawn[id] = true
 	}
-	for _, list := range ups {
-		for i := range list {
-			if u := &list[i]; u.Withdrawn && notWithdrawn[u.ID] {
+	ups := make([][]framework.Update, len(entries))
+	for i, list := range legacy {
+		for j := range list {
+			if u := &list[j]; u.Withdrawn && notWithdrawn[u.ID] {
 				u.Withdrawn, u.WithdrawnAt = false, time.Time{} // withdrawn since the moment
 			}
+		}
+		ups[i] = entries[i].updates
+		if len(list) > 0 {
+			// A workspace half upgraded: the older layout's updates, then
+			// the records, in time order.
+			ups[i] = append(list, ups[i]...)
+			slices.SortStableFunc(ups[i], func(a, b framework.Update) int { return a.Time.Compare(b.Time) })
 		}
 	}
 	snap.Updates = mergeHistories(ups, func(u *framework.Update) (time.Time, string) { return u.Time, u.ID })

@@ -1,12 +1,14 @@
 // Package redisstore is the production store.Store, on Redis with go-redis
 // v9. It runs against one Redis, a replicated pair, or Redis Cluster.
 //
-// Layout: one key per entity, never a blob. Every key of a workspace
+// Layout: one key per entity, never a blob, but for updates, which are
+// compact records in their target's history (one string each), because
+// they are what grows with the work. Every key of a workspace
 // carries the hash tag {ws}, so Redis Cluster keeps a workspace on one
 // slot and Lua scripts and MULTI blocks over it stay legal:
 //
 //	<prefix>:{ws}:t:<ref>         hash: one target; grade:<cycle> fields hold closed cycles' grades
-//	<prefix>:{ws}:t:<ref>:log     list: the target's update ids, newest first
+//	<prefix>:{ws}:t:<ref>:ups     list: the target's updates, one record each, newest made first (codec.go)
 //	<prefix>:{ws}:t:<ref>:events  list: the target's event ids, newest first
 //	<prefix>:{ws}:t:<ref>:evidence list: the target's evidence event ids, oldest first
 //	<prefix>:{ws}:t:<ref>:urls    set: the target's evidence URLs, to refuse one twice
@@ -15,9 +17,7 @@
 //	<prefix>:{ws}:targets         set: every target ref
 //	<prefix>:{ws}:due             zset: open, live targets with a due date, score YYYYMMDD
 //	<prefix>:{ws}:stale           zset: open, live, owned targets, score = unix ms of latest activity
-//	<prefix>:{ws}:u:<id>          hash: one update record
-//	<prefix>:{ws}:log             zset: every update id, score = unix ms of its time
-//	<prefix>:{ws}:last:<user>     string: the newest update id the user logged
+//	<prefix>:{ws}:last            hash: user -> "<ref>\x1f<id>", the newest update the user logged
 //	<prefix>:{ws}:ws              hash: timezone, reminder_spec, reminders_paused, cycle, cycle_started, cycle_token, restored
 //	<prefix>:{ws}:cycles:started  hash: closed cycle name -> when it started
 //	<prefix>:{ws}:cycles:closed   hash: closed cycle name -> when it closed
@@ -51,6 +51,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -79,6 +80,9 @@ type Store struct {
 	prefix string
 	log    *slog.Logger
 	ids    idGen
+
+	closed    chan struct{} // closed by Close, to stop upgradeLater
+	closeOnce sync.Once
 }
 
 // New returns a Store over an existing client. The Store owns the client:
@@ -97,7 +101,7 @@ func New(client redis.UniversalClient, opts *Options) *Store {
 	// A brace in the prefix would move the hash tag off the workspace
 	// id; replace rather than fail, since New cannot return an error.
 	o.Prefix = strings.NewReplacer("{", "(", "}", ")").Replace(o.Prefix)
-	return &Store{c: client, hot: hotPipeline(client, o.Logger), prefix: o.Prefix, log: o.Logger}
+	return &Store{c: client, hot: hotPipeline(client, o.Logger), prefix: o.Prefix, log: o.Logger, closed: make(chan struct{})}
 }
 
 // Open connects to the Redis named by url:
@@ -109,6 +113,9 @@ func New(client redis.UniversalClient, opts *Options) *Store {
 //
 // It pings once: a server that is down is logged as a warning, not an
 // error, so the bot can start and report not-ready until Redis returns.
+// A server that answers has its key layout upgraded first, if an
+// earlier release wrote it (see upgrade); one that does not, once it
+// does.
 // A malformed URL is an error that shows the expected forms.
 func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	if opts != nil && strings.ContainsAny(opts.Prefix, "{}") {
@@ -121,7 +128,14 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	s := New(client, opts)
 	if err := s.Ping(ctx); err != nil {
 		s.log.Warn("redis is not answering yet; the store reports unavailable until it does", "err", err)
-	} else if err := s.loadScripts(ctx); err != nil {
+		s.upgradeLater()
+		return s, nil
+	}
+	if err := s.upgrade(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("redisstore: upgrade the key layout: %w", err)
+	}
+	if err := s.loadScripts(ctx); err != nil {
 		s.log.Warn("could not load the Lua scripts into Redis; each is loaded on first use", "err", err)
 	}
 	return s, nil
@@ -235,7 +249,10 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close closes the client.
-func (s *Store) Close() error { return s.c.Close() }
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closed) })
+	return s.c.Close()
+}
 
 // keys names every key of one workspace. It is the key prefix up to and
 // including the hash tag: "<prefix>:{ws}:".
@@ -257,8 +274,8 @@ var wsEscaper = strings.NewReplacer("%", "%25", "}", "%7D")
 // name another key of a target, such as "eqs/1.1:log", its update list.
 func refKey(ref string) bool { return !strings.Contains(ref, ":") }
 
-func (k keys) target(ref string) string    { return string(k) + "t:" + ref }
-func (k keys) targetLog(ref string) string { return string(k) + "t:" + ref + ":log" }
+func (k keys) target(ref string) string  { return string(k) + "t:" + ref }
+func (k keys) history(ref string) string { return string(k) + "t:" + ref + ":ups" }
 func (k keys) targetEvents(ref string) string {
 	return string(k) + "t:" + ref + ":events"
 }
@@ -273,9 +290,7 @@ func (k keys) cyclesClosed() string         { return string(k) + "cycles:closed"
 func (k keys) targets() string              { return string(k) + "targets" }
 func (k keys) due() string                  { return string(k) + "due" }
 func (k keys) stale() string                { return string(k) + "stale" }
-func (k keys) update(id string) string      { return string(k) + "u:" + id }
-func (k keys) log() string                  { return string(k) + "log" }
-func (k keys) last(user string) string      { return string(k) + "last:" + user }
+func (k keys) last() string                 { return string(k) + "last" }
 func (k keys) settings() string             { return string(k) + "ws" }
 func (k keys) frameworks() string           { return string(k) + "fws" }
 func (k keys) sub(channel string) string    { return string(k) + "sub:" + channel }

@@ -2,7 +2,9 @@ package redisstore
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -39,6 +41,9 @@ const abandonedAfter = time.Hour
 // runs: well under a second for 100,000 updates (docs/PERFORMANCE.md).
 func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.RestoreOptions) error {
 	if err := snap.Check(); err != nil {
+		return err
+	}
+	if err := checkRecords(snap.Updates); err != nil {
 		return err
 	}
 	ws := snap.Workspace.ID
@@ -140,14 +145,18 @@ type stager struct {
 	p        redis.Pipeliner
 	k        keys // the staging keys
 	written  int
+	pending  int // records queued since the last send
 	total    int
 	progress func(written, total int)
 }
 
-// done counts n records queued, and sends the pipeline once it is full.
+// done counts n records queued, and sends the pipeline once it holds
+// readBatch commands or records (a history's records go many to a
+// command).
 func (st *stager) done(n int) error {
 	st.written += n
-	if st.p.Len() < readBatch {
+	st.pending += n
+	if st.p.Len() < readBatch && st.pending < readBatch {
 		return nil
 	}
 	return st.flush()
@@ -160,6 +169,7 @@ func (st *stager) flush() error {
 	if _, err := st.p.Exec(st.ctx); err != nil {
 		return err
 	}
+	st.pending = 0
 	if st.progress != nil {
 		st.progress(st.written, st.total)
 	}
@@ -218,43 +228,60 @@ func (st *stager) write(snap *store.Snapshot) error {
 // they are written, and each target's history grows in order.
 const historyBatch = readBatch / 2
 
+// updates writes each target's history, newest made first as the append
+// script keeps it, in pushes of at most historyBatch records. A
+// snapshot lists each target's updates in the order they were made.
 func (st *stager) updates(us []framework.Update) error {
 	ctx, p, k := st.ctx, st.p, st.k
 	last := map[string]string{}
-	for len(us) > 0 {
-		batch := us[:min(len(us), historyBatch)]
-		us = us[len(batch):]
-		logs, order := map[string][]any{}, []string{}
-		var live []redis.Z
-		for i := range batch {
-			u := &batch[i]
-			if logs[u.Target] == nil {
-				order = append(order, u.Target)
+	byRef, order := map[string][]string{}, []string{}
+	latest := map[string]string{}
+	for i := range us {
+		u := &us[i]
+		if byRef[u.Target] == nil {
+			order = append(order, u.Target)
+		}
+		byRef[u.Target] = append(byRef[u.Target], encodeUpdate(u, latest[u.Target]))
+		latest[u.Target] = max(latest[u.Target], fmtNanos(u.Time))
+		last[u.Author] = u.Target + recSep + u.ID
+	}
+	for _, ref := range order {
+		list := byRef[ref]
+		slices.Reverse(list)
+		for len(list) > 0 {
+			batch := list[:min(len(list), historyBatch)]
+			list = list[len(batch):]
+			recs := make([]any, len(batch))
+			for i, r := range batch {
+				recs[i] = r
 			}
-			logs[u.Target] = append(logs[u.Target], u.ID)
-			if !u.Withdrawn {
-				live = append(live, redis.Z{Score: float64(u.Time.UnixMilli()), Member: u.ID})
+			p.RPush(ctx, k.history(ref), recs...)
+			if err := st.done(len(batch)); err != nil {
+				return err
 			}
-			last[u.Author] = u.ID
-		}
-		// A target's log is newest first: pushing oldest first leaves it so.
-		for _, ref := range order {
-			p.LPush(ctx, k.targetLog(ref), logs[ref]...)
-		}
-		if len(live) > 0 {
-			p.ZAdd(ctx, k.log(), live...)
-		}
-		for i := range batch {
-			p.HSet(ctx, k.update(batch[i].ID), updateFields(&batch[i])...)
-		}
-		if err := st.done(len(batch)); err != nil {
-			return err
 		}
 	}
-	for user, id := range last {
-		p.Set(ctx, k.last(user), id, 0)
+	for user, ptr := range last {
+		p.HSet(ctx, k.last(), user, ptr)
 	}
 	return st.done(0)
+}
+
+// checkRecords refuses a snapshot whose updates a record cannot hold: a
+// time outside 1970 to 2262, or an author with the record's separator.
+func checkRecords(us []framework.Update) error {
+	for i := range us {
+		u := &us[i]
+		switch {
+		case !recTimeOK(u.Time):
+			return errRecTime(u.Time)
+		case u.Withdrawn && !recTimeOK(u.WithdrawnAt):
+			return errRecTime(u.WithdrawnAt)
+		case strings.Contains(u.Author, recSep):
+			return framework.Errorf(framework.EINVALID, "redisstore: update %s: author %q holds a control character", u.ID, u.Author)
+		}
+	}
+	return nil
 }
 
 func (st *stager) events(es []framework.Event) error {

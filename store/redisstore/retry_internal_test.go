@@ -46,8 +46,8 @@ func TestRetriedWritesApplyOnce(t *testing.T) {
 	k := s.keys(ws)
 	id := s.ids.next(now.Add(time.Minute))
 	tm := now.Add(time.Minute)
-	keys := []string{k.target(ref), k.update(id), k.targetLog(ref), k.log(), k.last("U1"), k.due(), k.stale()}
-	args := []any{id, ref, "U1", fmtTime(tm), strconv.FormatInt(tm.UnixMilli(), 10), "50", "at-risk", "retried"}
+	keys := []string{k.target(ref), k.history(ref), k.last(), k.due(), k.stale()}
+	args := []any{id, ref, "U1", fmtTime(tm), strconv.FormatInt(tm.UnixMilli(), 10), "50", "at-risk", "retried", fmtNanos(tm), fmtOffset(tm)}
 	for i := range 2 {
 		v, err := appendScript.Run(ctx, s.c, keys, args...).Slice()
 		if err != nil {
@@ -64,21 +64,21 @@ func TestRetriedWritesApplyOnce(t *testing.T) {
 	if len(us) != 2 || us[0].ID != id || us[0].PrevProgress != 20 {
 		t.Fatalf("history after a retried append = %+v, want the update once, with prev progress 20", us)
 	}
-	if n := s.c.ZCard(ctx, k.log()).Val(); n != 2 {
-		t.Fatalf("workspace log holds %d ids, want 2", n)
+	if _, n, _ := s.UpdatesSince(ctx, ws, time.Time{}, time.Time{}, 0); n != 2 {
+		t.Fatalf("the workspace counts %d updates, want 2", n)
 	}
 
-	at := fmtTime(tm.Add(time.Minute))
+	at := tm.Add(time.Minute)
 	for i := range 2 {
-		if err := withdrawScript.Run(ctx, s.c, []string{k.update(id), k.due(), k.stale(), k.log()}, string(k)+"t:", at, id).Err(); err != nil {
+		if err := withdrawScript.Run(ctx, s.c, []string{k.targets(), k.due(), k.stale()}, string(k), fmtNanos(at), fmtOffset(at), id).Err(); err != nil {
 			t.Fatalf("withdraw, send %d: %v", i+1, err)
 		}
 	}
 	if tg, _ := s.Target(ctx, ws, ref); tg.Progress != 20 || tg.Status != framework.OnTrack {
 		t.Fatalf("target after a retried withdraw = %+v, want progress 20, on-track", tg)
 	}
-	if n := s.c.ZCard(ctx, k.log()).Val(); n != 1 {
-		t.Fatalf("workspace log holds %d ids after the withdraw, want 1", n)
+	if _, n, _ := s.UpdatesSince(ctx, ws, time.Time{}, time.Time{}, 0); n != 1 {
+		t.Fatalf("the workspace counts %d updates after the withdraw, want 1", n)
 	}
 	// A genuine second withdraw, at another time, is still a conflict.
 	if _, _, err := s.Withdraw(ctx, ws, id, tm.Add(time.Hour)); framework.ErrorCode(err) != framework.ECONFLICT {

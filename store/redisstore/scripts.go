@@ -47,28 +47,96 @@ local function reindex(tkey, duekey, stalekey, ref)
 end
 `
 
+// luaRecords reads and writes update records (see encodeUpdate): the
+// separator, the status letters, splitting and joining, finding one by
+// id, and pushing one with its "latest" field.
+const luaRecords = `
+local US = '\31'
+local statusCode = {['not-started'] = 'n', ['on-track'] = 'o', ['at-risk'] = 'a', ['off-track'] = 'f', done = 'd'}
+local statusWord = {n = 'not-started', o = 'on-track', a = 'at-risk', f = 'off-track', d = 'done'}
+local function code(s) return statusCode[s] or s end
+local function word(c) return statusWord[c] or c end
+local function split(rec)
+  local f, start = {}, 1
+  for i = 1, 11 do
+    local j = string.find(rec, US, start, true)
+    if not j then return nil end
+    f[i] = string.sub(rec, start, j - 1)
+    start = j + 1
+  end
+  f[12] = string.sub(rec, start)
+  return f
+end
+local function join(f) return table.concat(f, US, 1, 12) end
+-- latestOf is the latest time of a record and every one before it.
+local function latestOf(rec)
+  if string.byte(rec, 21) == 31 then return string.sub(rec, 1, 19) end
+  return string.sub(rec, 21, 39)
+end
+-- stands reports whether a record's withdrawn field is empty.
+local function stands(rec)
+  if string.byte(rec, 21) == 31 then return string.byte(rec, 22) == 31 end
+  return string.byte(rec, 41) == 31
+end
+-- newer reports whether record a is newer than record b: by time, then
+-- by id as compareIDs orders them (shorter first, then byte order).
+local function newer(a, b)
+  local ta, tb = string.sub(a, 1, 19), string.sub(b, 1, 19)
+  if ta ~= tb then return ta > tb end
+  local ia, ib = split(a)[6], split(b)[6]
+  if #ia ~= #ib then return #ia > #ib end
+  return ia > ib
+end
+-- find returns the index, the record and the fields of update id in list key.
+local function find(key, id)
+  local i = 0
+  while true do
+    local chunk = redis.call('LRANGE', key, i, i + 99)
+    for j, rec in ipairs(chunk) do
+      if string.find(rec, US .. id .. US, 1, true) then
+        local f = split(rec)
+        if f and f[6] == id then return i + j - 1, rec, f end
+      end
+    end
+    if #chunk < 100 then return nil end
+    i = i + 100
+  end
+end
+-- push puts the record of fields f, whose time is f[1], at the head of
+-- list key, with its latest.
+local function push(key, f)
+  local head = redis.call('LINDEX', key, 0)
+  f[2] = ''
+  if head then
+    local l = latestOf(head)
+    if l > f[1] then f[2] = l end
+  end
+  redis.call('LPUSH', key, join(f))
+end
+`
+
 // appendScript logs an update. An archived target takes none, and an
 // update with no note that leaves progress and status as they are is
 // refused (TBNOCHANGE, then the current status).
-// KEYS: target, update, target log, ws log, last:<user>, due, stale,
-// and a claim to take first (store.Once), if any.
+// KEYS: target, its history, last, due, stale, and a claim to take
+// first (store.Once), if any.
 // ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note,
-// and the claim's TTL in ms.
+// time in ns, time's offset, and the claim's TTL in ms.
 // Returns {prev progress, prev status, then the target's HGETALL pairs}:
 // one flat array of strings, which go-redis reads without boxing each.
 //
 // The id is made client-side, so a call that go-redis retries after a
-// dropped connection finds its update already stored and returns it
-// instead of applying it twice (or refusing it as a replay of itself).
-// The claim comes before every other check, so a replayed request is
-// refused whatever else has changed since it first ran.
+// dropped connection finds its update already stored (the target's last
+// update) and returns it instead of applying it twice (or refusing it as
+// a replay of itself). The claim comes before every other check, so a
+// replayed request is refused whatever else has changed since.
 //
 // Every command's write runs it, so it reads the target once, whole: an
-// empty HGETALL is a missing target (Redis has no empty hashes), its
-// fields answer every check and the re-indexing, and the reply is those
-// fields with the ones it set. That is nine calls into Redis where
-// reading as needed took thirteen.
-var appendScript = newHotScript(luaReindex + `
+// empty HGETALL is a missing target (Redis has no empty hashes), and its
+// fields answer every check and the re-indexing; the reply is those
+// fields with the ones it set. The update itself is one record pushed
+// onto the target's history.
+var appendScript = newHotScript(luaReindex + luaRecords + `
 local h = redis.call('HGETALL', KEYS[1])
 local t = {}
 for i = 1, #h, 2 do t[h[i]] = h[i + 1] end
@@ -80,11 +148,11 @@ local function reply(pp, ps)
   end
   return out
 end
-if #h > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
-  local prev = redis.call('HMGET', KEYS[2], 'prev_progress', 'prev_status')
-  return reply(prev[1] or '', prev[2] or '')
+if #h > 0 and t['last_update'] == ARGV[1] then
+  local _, _, f = find(KEYS[2], ARGV[1])
+  if f then return reply(f[10], word(f[11])) end
 end
-if KEYS[8] and not redis.call('SET', KEYS[8], '1', 'PX', ARGV[9], 'NX') then
+if KEYS[6] and not redis.call('SET', KEYS[6], '1', 'PX', ARGV[11], 'NX') then
   return redis.error_reply('TBREPLAYED')
 end
 if #h == 0 then return redis.error_reply('TBNOTFOUND') end
@@ -100,49 +168,137 @@ if s == '' then
 end
 if s == 'done' and p ~= '100' then return redis.error_reply('TBDONEBELOW100') end
 if ARGV[8] == '' and p == pp and s == ps then return redis.error_reply('TBNOCHANGE ' .. ps) end
-redis.call('HSET', KEYS[2], 'id', ARGV[1], 'target', ARGV[2], 'author', ARGV[3], 'time', ARGV[4],
-  'progress', p, 'status', s, 'note', ARGV[8], 'prev_progress', pp, 'prev_status', ps)
+push(KEYS[2], {ARGV[9], '', '', ARGV[10], '', ARGV[1], ARGV[3], p, code(s), pp, code(ps), ARGV[8]})
 redis.call('HSET', KEYS[1], 'progress', p, 'status', s, 'last_update', ARGV[1],
   'updated_at', ARGV[4], 'activity_ms', ARGV[5], 'reminders', '0')
 t['progress'], t['status'], t['last_update'] = p, s, ARGV[1]
 t['updated_at'], t['activity_ms'], t['reminders'] = ARGV[4], ARGV[5], '0'
-reindexWith(KEYS[6], KEYS[7], ARGV[2], s, t['due'], ARGV[5], t['owner'], t['archived'])
-redis.call('LPUSH', KEYS[3], ARGV[1])
-redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
-redis.call('SET', KEYS[5], ARGV[1])
+reindexWith(KEYS[4], KEYS[5], ARGV[2], s, t['due'], ARGV[5], t['owner'], t['archived'])
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[2] .. US .. ARGV[1])
 return reply(pp, ps)
 `)
 
-// withdrawScript undoes an update, and takes it out of the workspace's
-// time log so digests neither list nor count it.
-// KEYS: update, due, stale, ws log. ARGV: target key prefix ("<prefix>:{ws}:t:"), withdrawn-at, id.
-// Returns {update HGETALL, target HGETALL}.
+// withdrawScript undoes an update: it marks the update's record
+// withdrawn (digests then neither list nor count it) and puts the
+// target back as the update found it.
+// KEYS: targets, due, stale. ARGV: the workspace's key base
+// ("<prefix>:{ws}:"), withdrawn-at in ns, its offset, id.
+// Returns {ref, the update's record, then the target's HGETALL pairs}.
 //
-// The target's key is only known once the update is read, so the script
-// builds it from ARGV[1] and the update's ref rather than declaring it.
-// ARGV[1] carries the same {ws} hash tag as KEYS, so the key is in the
-// slot the script runs on, which is all Redis Cluster requires of keys
-// a script reaches; declaring it would cost a second round trip.
-var withdrawScript = redis.NewScript(luaReindex + `
-if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
-local u = redis.call('HMGET', KEYS[1], 'target', 'withdrawn', 'prev_progress', 'prev_status')
-local ref = u[1]
-local tkey = ARGV[1] .. ref
-if u[2] == '1' then
-  -- A retry of this very call (same time) succeeded the first time.
-  if redis.call('HGET', KEYS[1], 'withdrawn_at') == ARGV[2] then
-    return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', tkey)}
+// Only a target's last update may be withdrawn, so the script looks for
+// the target whose last update it is; failing that it looks through
+// every history, to say why not (withdrawn already, not the latest, or
+// no such update). The keys it reaches are built from ARGV[1], which
+// carries the same {ws} hash tag as KEYS, so they are in the slot the
+// script runs on, which is all Redis Cluster requires of keys a script
+// reaches; declaring them would cost a second round trip.
+var withdrawScript = redis.NewScript(luaReindex + luaRecords + `
+local base, id = ARGV[1], ARGV[4]
+local refs = redis.call('SMEMBERS', KEYS[1])
+local ref, idx, rec, f
+for _, r in ipairs(refs) do
+  if redis.call('HGET', base .. 't:' .. r, 'last_update') == id then
+    idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
+    if rec then ref = r end
+    break
   end
+end
+if not rec then
+  for _, r in ipairs(refs) do
+    idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
+    if rec then ref = r break end
+  end
+end
+if not rec then return redis.error_reply('TBNOTFOUND') end
+local tkey = base .. 't:' .. ref
+local function reply(r)
+  local out = {ref, r}
+  for _, v in ipairs(redis.call('HGETALL', tkey)) do out[#out + 1] = v end
+  return out
+end
+if f[3] ~= '' then
+  -- A retry of this very call (same time) succeeded the first time.
+  if f[3] == ARGV[2] and f[5] == ARGV[3] then return reply(rec) end
   return redis.error_reply('TBWITHDRAWN')
 end
 if redis.call('EXISTS', tkey) == 0 then return redis.error_reply('TBNOTFOUND') end
 if redis.call('HGET', tkey, 'archived') == '1' then return redis.error_reply('TBARCHIVED ' .. ref) end
-if redis.call('HGET', tkey, 'last_update') ~= ARGV[3] then return redis.error_reply('TBNOTLAST') end
-redis.call('HSET', KEYS[1], 'withdrawn', '1', 'withdrawn_at', ARGV[2])
-redis.call('ZREM', KEYS[4], ARGV[3])
-redis.call('HSET', tkey, 'progress', u[3], 'status', u[4], 'last_update', '')
+if redis.call('HGET', tkey, 'last_update') ~= id then return redis.error_reply('TBNOTLAST') end
+f[3], f[5] = ARGV[2], ARGV[3]
+rec = join(f)
+redis.call('LSET', base .. 't:' .. ref .. ':ups', idx, rec)
+redis.call('HSET', tkey, 'progress', f[10], 'status', word(f[11]), 'last_update', '')
 reindex(tkey, KEYS[2], KEYS[3], ref)
-return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', tkey)}
+return reply(rec)
+`)
+
+// sinceScript reads the workspace's updates in a window of time, for
+// UpdatesSince: it counts those that stand with since < time <= until,
+// and returns the newest limit of them by time (all, for limit 0). Each
+// history is read from its head, newest made first, down to the first
+// record whose latest is not after since (luaRecords), so the work
+// follows the updates in the window, not the record.
+// KEYS: targets. ARGV: the workspace's key base, since and until in ns
+// ("" for no bound), limit.
+// Returns {count, then ref and record for each update returned}.
+var sinceScript = redis.NewScript(luaRecords + `
+local since, upto, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local count, segs = 0, {}
+for _, ref in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  -- seg: the newest limit records in the window, newest first.
+  local key, seg, i, stop = ARGV[1] .. 't:' .. ref .. ':ups', {}, 0, false
+  while not stop do
+    local chunk = redis.call('LRANGE', key, i, i + 63)
+    for _, rec in ipairs(chunk) do
+      if since ~= '' and latestOf(rec) <= since then
+        stop = true
+        break
+      end
+      local ts = string.sub(rec, 1, 19)
+      -- A record that stands has nothing in its withdrawn field.
+      if ts > since and (upto == '' or ts <= upto) and stands(rec) then
+        count = count + 1
+        if limit == 0 then
+          seg[#seg + 1] = rec
+        elseif #seg < limit or newer(rec, seg[#seg]) then
+          local j = #seg + 1
+          while j > 1 and newer(rec, seg[j - 1]) do
+            seg[j] = seg[j - 1]
+            j = j - 1
+          end
+          seg[j] = rec
+          seg[limit + 1] = nil
+        end
+      end
+    end
+    if #chunk < 64 then break end
+    i = i + 64
+  end
+  if #seg > 0 then segs[#segs + 1] = {ref, seg, 1} end
+end
+local out = {count}
+if limit == 0 then
+  for _, s in ipairs(segs) do
+    for _, rec in ipairs(s[2]) do
+      out[#out + 1] = s[1]
+      out[#out + 1] = rec
+    end
+  end
+  return out
+end
+-- The newest limit: the histories' newest, merged.
+for _ = 1, limit do
+  local best
+  for _, s in ipairs(segs) do
+    local rec = s[2][s[3]]
+    if rec and (not best or newer(rec, best[2][best[3]])) then best = s end
+  end
+  if not best then break end
+  out[#out + 1] = best[1]
+  out[#out + 1] = best[2][best[3]]
+  best[3] = best[3] + 1
+end
+return out
 `)
 
 // importScript adds a framework's missing targets and records the import,
@@ -216,7 +372,7 @@ return 1
 // scripts are every script, loaded into Redis when the store opens, so
 // the first call of each is EVALSHA like the rest. Redis forgets them
 // when it restarts; every call then falls back to EVAL once.
-var scripts = []*redis.Script{appendScript.Script, withdrawScript, importScript, addScript, remindedScript,
+var scripts = []*redis.Script{appendScript.Script, withdrawScript, sinceScript, importScript, addScript, remindedScript,
 	putSubScript, markDigestedScript, changeScript, evidenceScript, cycleScript}
 
 // loadScripts loads every script, once, when the store opens. (Not in a

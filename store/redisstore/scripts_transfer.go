@@ -10,12 +10,14 @@ import "github.com/redis/go-redis/v9"
 // live "<prefix>:{ws}:" or a restore's staging prefix) as suffixes after
 // base, by walking the layout from its sets and lists: the records that
 // exist (sure), the lists and indexes that may be absent (maybe), and
-// counts of targets, updates, events and subscriptions. Claims, the
+// counts of targets, updates (the records in the targets' histories),
+// events and subscriptions. The first layout's update keys are listed
+// too (maybe), so that replacing a workspace removes them. Claims, the
 // restores set and staged keys are not part of the layout.
 const luaKeysOf = `
 local function keysOf(base)
   local sure = {}
-  local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'log', 'evidence', 'cycles:started', 'cycles:closed'}
+  local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'last', 'log', 'evidence', 'cycles:started', 'cycles:closed'}
   local n = {0, 0, 0, 0}
   local users = {}
   for _, ref in ipairs(redis.call('SMEMBERS', base .. 'targets')) do
@@ -24,14 +26,16 @@ local function keysOf(base)
       sure[#sure + 1] = t
       n[1] = n[1] + 1
     end
-    for _, list in ipairs({':log', ':events', ':evidence', ':urls'}) do
+    for _, list in ipairs({':ups', ':log', ':events', ':evidence', ':urls'}) do
       maybe[#maybe + 1] = t .. list
     end
+    n[2] = n[2] + redis.call('LLEN', base .. t .. ':ups')
+    -- The first layout's update hashes and last-update pointers
+    -- (legacy.go), which an upgrade's restore removes.
     for _, id in ipairs(redis.call('LRANGE', base .. t .. ':log', 0, -1)) do
       local author = redis.call('HGET', base .. 'u:' .. id, 'author')
       if author then
-        sure[#sure + 1] = 'u:' .. id
-        n[2] = n[2] + 1
+        maybe[#maybe + 1] = 'u:' .. id
         users[author] = true
       end
     end

@@ -81,7 +81,7 @@ func TestCommitRefusesIncompleteStaging(t *testing.T) {
 	s := openInternal(t)
 	ctx := context.Background()
 	snap := storetest.SampleSnapshot("local")
-	s.c.AddHook(dropBeforeCommit{c: s.c, key: "u:7"})
+	s.c.AddHook(dropBeforeCommit{c: s.c, key: "t:eqs/1.2:ups"})
 	err := s.Restore(ctx, snap, store.RestoreOptions{})
 	if err == nil || framework.ErrorCode(err) != framework.EUNAVAILABLE || !strings.Contains(err.Error(), "TBSTAGING") {
 		t.Fatalf("Restore of an incomplete staging = %v", err)
@@ -185,9 +185,10 @@ func TestExportAcrossARestore(t *testing.T) {
 	}
 	other := New(redis.NewClient(o), &Options{Prefix: s.prefix})
 	defer other.Close()
-	s.c.AddHook(&restoreMidExport{restore: func() error {
+	hook := &restoreMidExport{restore: func() error {
 		return other.Restore(ctx, next, store.RestoreOptions{Replace: true})
-	}})
+	}}
+	s.c.AddHook(hook)
 	snap, err := store.ExportSnapshot(ctx, s, "local")
 	if err != nil {
 		t.Fatalf("Export: %v", err)
@@ -195,25 +196,31 @@ func TestExportAcrossARestore(t *testing.T) {
 	if d := storetest.DiffSnapshots(snap, next); d != "" {
 		t.Fatalf("an export across a restore: %s", d)
 	}
+	if !hook.fired {
+		t.Fatal("the restore never ran between the export's reads")
+	}
 }
 
-// restoreMidExport runs restore once, just before the first pipeline
-// that reads update records.
+// restoreMidExport runs restore once, just after the export's atomic
+// read, before it checks that no restore came between that read and the
+// reads that follow it (the events).
 type restoreMidExport struct {
 	restore func() error
 	fired   bool
 }
 
-func (h *restoreMidExport) DialHook(next redis.DialHook) redis.DialHook          { return next }
-func (h *restoreMidExport) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
-func (h *restoreMidExport) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		if !h.fired && len(cmds) > 0 && cmds[0].Name() == "hgetall" && strings.Contains(fmt.Sprint(cmds[0].Args()[1]), "}:u:") {
+func (h *restoreMidExport) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *restoreMidExport) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if args := cmd.Args(); !h.fired && cmd.Name() == "hget" && len(args) == 3 && args[2] == "restored" {
 			h.fired = true
 			if err := h.restore(); err != nil {
 				return err
 			}
 		}
-		return next(ctx, cmds)
+		return next(ctx, cmd)
 	}
+}
+func (h *restoreMidExport) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +17,8 @@ import (
 
 // AppendUpdate logs u in one script: it reads the target, records the
 // previous progress and status, applies the update, re-indexes the
-// target and pushes the update id onto the target's log, the workspace's
-// log and the author's last-update pointer, all atomically.
+// target, puts the update's record in the target's history and points
+// the author's last-update pointer at it, all atomically.
 //
 // With once set, the script takes its claim first, in the workspace's
 // slot beside the update's keys: the replay check and the write are one
@@ -50,12 +49,17 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	u.ID = s.ids.next(u.Time)
 	u.Withdrawn, u.WithdrawnAt = false, time.Time{}
 	ms := strconv.FormatInt(u.Time.UnixMilli(), 10)
-	keys := make([]string, 7, 8)
-	keys[0], keys[1], keys[2], keys[3] = k.target(u.Target), k.update(u.ID), k.targetLog(u.Target), k.log()
-	keys[4], keys[5], keys[6] = k.last(u.Author), k.due(), k.stale()
-	args := make([]any, 8, 9)
+	if !recTimeOK(u.Time) {
+		return framework.Update{}, framework.Target{}, errRecTime(u.Time)
+	}
+	if strings.Contains(u.Author, recSep) {
+		return framework.Update{}, framework.Target{}, framework.Errorf(framework.EINVALID, "redisstore: author %q holds a control character", u.Author)
+	}
+	keys := make([]string, 5, 6)
+	keys[0], keys[1], keys[2], keys[3], keys[4] = k.target(u.Target), k.history(u.Target), k.last(), k.due(), k.stale()
+	args := make([]any, 10, 11)
 	args[0], args[1], args[2], args[3], args[4] = u.ID, u.Target, u.Author, fmtTime(u.Time), ms
-	args[5], args[6], args[7] = strconv.Itoa(u.Progress), string(u.Status), u.Note
+	args[5], args[6], args[7], args[8], args[9] = strconv.Itoa(u.Progress), string(u.Status), u.Note, fmtNanos(u.Time), fmtOffset(u.Time)
 	if once.Key != "" {
 		keys = append(keys, k.claim(once.Key))
 		args = append(args, strconv.FormatInt(max(once.TTL.Milliseconds(), 1), 10))
@@ -90,8 +94,8 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	return u, t, nil
 }
 
-// Updates reads a target's newest n update ids, then the updates in one
-// pipeline. The existence check rides in the first round trip.
+// Updates reads a target's newest n updates, and whether it exists, in
+// one pipeline: its history holds the records themselves.
 func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error) {
 	if !refKey(ref) {
 		return nil, notFoundTarget(ref)
@@ -102,10 +106,10 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 		stop = -1
 	}
 	var exists *redis.IntCmd
-	var ids *redis.StringSliceCmd
+	var recs *redis.StringSliceCmd
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		exists = p.Exists(ctx, k.target(ref))
-		ids = p.LRange(ctx, k.targetLog(ref), 0, stop)
+		recs = p.LRange(ctx, k.history(ref), 0, stop)
 		return nil
 	})
 	if err != nil {
@@ -114,117 +118,104 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 	if exists.Val() == 0 {
 		return nil, notFoundTarget(ref)
 	}
-	us, err := s.fetchUpdates(ctx, k, ids.Val())
+	us, err := decodeUpdates(ref, recs.Val())
 	if err != nil {
 		return nil, s.fail("updates of "+ref, err)
 	}
 	return us, nil
 }
 
-// fetchUpdates reads updates by id in one pipeline, in the order given.
-func (s *Store) fetchUpdates(ctx context.Context, k keys, ids []string) ([]framework.Update, error) {
-	return fetchAll(ctx, s.c, ids, k.update, decodeUpdate)
-}
-
-// UpdatesSince counts the workspace log's window and reads its newest
-// limit ids in one pipeline, then the updates in a second: two round
-// trips, and with a limit a bounded read, however many updates there are.
-// The log is scored by millisecond, so the window is read in whole
-// milliseconds; the ids in its first and last millisecond (usually none
-// or one) are read too, so that exact times settle the count.
+// UpdatesSince runs sinceScript: one round trip that counts the window
+// and returns its newest limit updates, reading each target's history
+// from its newest record down to since, and no further.
 func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error) {
 	k := s.keys(ws)
-	min, max := "-inf", "+inf"
-	if !since.IsZero() {
-		min = strconv.FormatInt(since.UnixMilli(), 10)
+	var lo, hi string
+	if !since.IsZero() && !since.Before(minRecTime) {
+		lo = fmtNanos(earlier(since, maxRecTime))
 	}
 	if !until.IsZero() {
-		max = strconv.FormatInt(until.UnixMilli(), 10)
-	}
-	// The newest are read from below until's millisecond; that
-	// millisecond's ids are read whole with the other edge's, so a later
-	// update in it cannot take a place in the list.
-	newestMax := max
-	if max != "+inf" {
-		newestMax = "(" + max
-	}
-	var count *redis.IntCmd
-	var newest *redis.StringSliceCmd
-	var edges []*redis.StringSliceCmd
-	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		count = p.ZCount(ctx, k.log(), min, max)
-		by := &redis.ZRangeBy{Min: min, Max: newestMax}
-		if limit > 0 {
-			by.Count = int64(limit)
+		if until.Before(minRecTime) {
+			return nil, 0, nil // nothing a record holds is that old
 		}
-		newest = p.ZRevRangeByScore(ctx, k.log(), by)
-		for _, ms := range []string{min, max} {
-			if ms != "-inf" && ms != "+inf" {
-				edges = append(edges, p.ZRangeByScore(ctx, k.log(), &redis.ZRangeBy{Min: ms, Max: ms}))
-			}
+		if until.Before(maxRecTime) {
+			hi = fmtNanos(until)
 		}
-		return nil
+	}
+	v, err := sinceScript.Run(ctx, s.c, []string{k.targets()}, string(k), lo, hi, max(limit, 0)).Slice()
+	if err != nil {
+		return nil, 0, s.fail("updates since", err)
+	}
+	if len(v) == 0 || len(v)%2 != 1 {
+		return nil, 0, s.fail("updates since", fmt.Errorf("unexpected script reply of %d values", len(v)))
+	}
+	total, _ := v[0].(int64)
+	out := make([]framework.Update, 0, len(v)/2)
+	for i := 1; i+1 < len(v); i += 2 {
+		ref, _ := v[i].(string)
+		rec, _ := v[i+1].(string)
+		u, err := decodeUpdate(ref, rec)
+		if err != nil {
+			return nil, 0, s.fail("updates since", err)
+		}
+		out = append(out, u)
+	}
+	// Oldest first; updates at one instant in the order they were made.
+	slices.SortStableFunc(out, func(a, b framework.Update) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		return compareIDs(a.ID, b.ID)
 	})
-	if err != nil {
-		return nil, 0, s.fail("updates since", err)
-	}
-	ids := slices.Clone(newest.Val())
-	for _, e := range edges {
-		ids = append(ids, e.Val()...)
-	}
-	// Updates at one instant keep the order they were made in.
-	slices.SortFunc(ids, compareIDs)
-	ids = slices.Compact(ids)
-	us, err := s.fetchUpdates(ctx, k, ids)
-	if err != nil {
-		return nil, 0, s.fail("updates since", err)
-	}
-	// Everything the count took in that is read here and outside the
-	// window (or gone) comes off it; ids deeper in the window were
-	// counted by score, which is exact for them.
-	total := int(count.Val()) - (len(ids) - len(us))
-	out := us[:0]
-	for _, u := range us {
-		if !u.Withdrawn && u.Time.After(since) && (until.IsZero() || !u.Time.After(until)) {
-			out = append(out, u)
-		} else {
-			total--
-		}
-	}
-	// Exact times order what was read; the newest limit of it are the
-	// newest in the window.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	if limit > 0 && len(out) > limit {
-		out = out[len(out)-limit:]
-	}
-	return out, total, nil
+	return out, int(total), nil
 }
 
-// LastUpdateBy follows the user's last-update pointer.
+// earlier of two times.
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// LastUpdateBy follows the user's last-update pointer, which names the
+// target and the id, to the record in the target's history.
 func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error) {
 	k := s.keys(ws)
-	id, err := s.c.Get(ctx, k.last(user)).Result()
+	ptr, err := s.c.HGet(ctx, k.last(), user).Result()
 	if errors.Is(err, redis.Nil) {
 		return framework.Update{}, framework.ErrNoUpdate.About(user)
 	}
 	if err != nil {
 		return framework.Update{}, s.fail("last update by "+user, err)
 	}
-	m, err := s.c.HGetAll(ctx, k.update(id)).Result()
+	ref, id, ok := strings.Cut(ptr, recSep)
+	if !ok {
+		return framework.Update{}, framework.ErrNoUpdate.About(user)
+	}
+	recs, err := s.c.LRange(ctx, k.history(ref), 0, -1).Result()
 	if err != nil {
 		return framework.Update{}, s.fail("last update by "+user, err)
 	}
-	if len(m) == 0 {
-		return framework.Update{}, framework.ErrNoUpdate.About(user)
+	for _, rec := range recs {
+		if !strings.Contains(rec, recSep+id+recSep) {
+			continue
+		}
+		if u, err := decodeUpdate(ref, rec); err == nil && u.ID == id {
+			return u, nil
+		}
 	}
-	return decodeUpdate(m), nil
+	return framework.Update{}, framework.ErrNoUpdate.About(user)
 }
 
 // Withdraw undoes update id in one script.
 func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error) {
+	if !recTimeOK(at) {
+		return framework.Update{}, framework.Target{}, errRecTime(at)
+	}
 	k := s.keys(ws)
-	v, err := withdrawScript.Run(ctx, s.c, []string{k.update(id), k.due(), k.stale(), k.log()},
-		string(k)+"t:", fmtTime(at), id).Result()
+	v, err := withdrawScript.Run(ctx, s.c, []string{k.targets(), k.due(), k.stale()},
+		string(k), fmtNanos(at), fmtOffset(at), id).StringSlice()
 	switch scriptError(err) {
 	case "":
 	case errNotFound:
@@ -241,17 +232,12 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 	if err != nil {
 		return framework.Update{}, framework.Target{}, s.fail(op, err)
 	}
-	reply, ok := v.([]any)
-	if !ok || len(reply) != 2 {
-		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply %v", v))
+	if len(v) < 2 || len(v)%2 != 0 {
+		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply of %d values", len(v)))
 	}
-	um, err := flatMap(reply[0])
+	u, err := decodeUpdate(v[0], v[1])
 	if err != nil {
 		return framework.Update{}, framework.Target{}, s.fail(op, err)
 	}
-	tm, err := flatMap(reply[1])
-	if err != nil {
-		return framework.Update{}, framework.Target{}, s.fail(op, err)
-	}
-	return decodeUpdate(um), decodeTarget(tm), nil
+	return u, decodeTarget(pairsMap(v[2:])), nil
 }

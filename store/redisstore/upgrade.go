@@ -1,0 +1,127 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/store"
+)
+
+// layoutVersion is the key layout this package reads and writes, kept
+// in "<prefix>:layout". Version 2 keeps updates as records in their
+// targets' histories; version 1, before it (legacy.go), had no key.
+const (
+	layoutVersion = "2"
+	layoutNumber  = 2
+)
+
+func (s *Store) layoutKey() string { return s.prefix + ":layout" }
+
+// upgradeLease bounds how long one process may hold the upgrade before
+// another may take it over (the holder died), and how long the others
+// wait for it.
+const upgradeLease = 10 * time.Minute
+
+// upgrade brings every workspace to this layout, once, when the store
+// opens: a workspace that still holds updates the first way (legacy.go)
+// is exported, which reads both ways, and restored over itself, whose
+// commit writes the records and removes the old keys in one atomic
+// step. Then it records the layout, so later opens cost one GET.
+//
+// One process upgrades while the others wait for it (a lease, so that a
+// process that died holding it does not block the rest for longer than
+// upgradeLease). The bot upgrades before it serves: stop the replicas
+// of the earlier release first, since an update one of them logs while
+// the upgrade runs could be lost with the restore.
+func (s *Store) upgrade(ctx context.Context) error {
+	for {
+		v, err := s.c.Get(ctx, s.layoutKey()).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return err
+		}
+		switch n, _ := strconv.Atoi(v); {
+		case v == layoutVersion:
+			return nil
+		case n > layoutNumber:
+			return fmt.Errorf("redisstore: this Redis was written by a newer release of targetbot (key layout %s, this release knows %s): run that release, or restore a dump into an empty Redis", v, layoutVersion)
+		}
+		won, err := s.c.SetNX(ctx, s.layoutKey()+":upgrading", "1", upgradeLease).Result()
+		if err != nil {
+			return err
+		}
+		if won {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("redisstore: waiting for another process to upgrade the key layout: %w", ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	defer s.c.Del(context.WithoutCancel(ctx), s.layoutKey()+":upgrading")
+	ids, err := s.c.SMembers(ctx, s.workspaces()).Result()
+	if err != nil {
+		return err
+	}
+	for _, ws := range ids {
+		legacy, err := s.holdsLegacy(ctx, ws)
+		if err != nil {
+			return err
+		}
+		if !legacy {
+			continue
+		}
+		snap, err := s.snapshot(ctx, ws)
+		if err != nil {
+			return fmt.Errorf("redisstore: upgrade %s: read it: %w", ws, err)
+		}
+		if err := s.Restore(ctx, snap, store.RestoreOptions{Replace: true}); err != nil {
+			return fmt.Errorf("redisstore: upgrade %s: write it back: %w", ws, err)
+		}
+		s.log.Info("redisstore: upgraded a workspace's updates to compact records", "workspace", ws, "updates", len(snap.Updates))
+	}
+	return s.c.Set(ctx, s.layoutKey(), layoutVersion, 0).Err()
+}
+
+// holdsLegacy reports whether ws holds updates the first way: a
+// target's list of update ids, or a last-update pointer to one (a user
+// whose updates are all gone leaves only that).
+func (s *Store) holdsLegacy(ctx context.Context, ws string) (bool, error) {
+	k := s.keys(ws)
+	refs, err := s.c.SMembers(ctx, k.targets()).Result()
+	if err != nil {
+		return false, err
+	}
+	keys := []string{k.legacyLog()}
+	for _, ref := range refs {
+		keys = append(keys, k.legacyTargetLog(ref))
+	}
+	n, err := s.c.Exists(ctx, keys...).Result()
+	return n > 0, err
+}
+
+// upgradeLater runs upgrade once Redis answers, for a store opened while
+// it did not: until then, updates kept the first way are not read.
+func (s *Store) upgradeLater() {
+	go func() {
+		for delay := time.Second; ; delay = min(2*delay, time.Minute) {
+			select {
+			case <-s.closed:
+				return
+			case <-time.After(delay):
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), upgradeLease)
+			err := s.upgrade(ctx)
+			cancel()
+			if err == nil {
+				return
+			}
+			s.log.Warn("redisstore: could not upgrade the key layout yet; retrying", "err", err)
+		}
+	}()
+}

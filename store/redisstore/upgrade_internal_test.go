@@ -1,0 +1,158 @@
+package redisstore
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+	"github.com/targetbot/targetbot/store/redisstore/redistest"
+	"github.com/targetbot/targetbot/store/storetest"
+)
+
+// writeLegacyUpdate stores u the way the first layout did (legacy.go):
+// its hash, its id in the target's list and, unless withdrawn, in the
+// workspace's log, and the author's pointer; and points the target at it.
+func writeLegacyUpdate(t *testing.T, c redis.UniversalClient, k keys, u framework.Update) {
+	t.Helper()
+	ctx := context.Background()
+	f := []any{"id", u.ID, "target", u.Target, "author", u.Author, "time", fmtTime(u.Time),
+		"progress", u.Progress, "status", string(u.Status), "note", u.Note, "prev_progress", u.PrevProgress, "prev_status", string(u.PrevStatus)}
+	if u.Withdrawn {
+		f = append(f, "withdrawn", "1", "withdrawn_at", fmtTime(u.WithdrawnAt))
+	}
+	_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, k.legacyUpdate(u.ID), f...)
+		p.LPush(ctx, k.legacyTargetLog(u.Target), u.ID)
+		if !u.Withdrawn {
+			p.ZAdd(ctx, k.legacyLog(), redis.Z{Score: float64(u.Time.UnixMilli()), Member: u.ID})
+			p.HSet(ctx, k.target(u.Target), "progress", u.Progress, "status", string(u.Status), "last_update", u.ID, "updated_at", fmtTime(u.Time))
+		}
+		p.Set(ctx, string(k)+"last:"+u.Author, u.ID, 0)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A Redis an earlier release wrote, with updates kept the first way, is
+// upgraded when the store opens: every update reads back as it was, the
+// old keys are gone, and undo, history and digests work on the records.
+// Opening it again does nothing more.
+func TestOpenUpgradesTheFirstLayout(t *testing.T) {
+	ctx := context.Background()
+	url, prefix := redistest.Start(t), redistest.Prefix(t)
+	quiet := &Options{Prefix: prefix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := New(redis.NewClient(o), quiet) // the earlier release: New neither checks nor upgrades
+	defer old.Close()
+	const ws = "slack:T1"
+	fw := &framework.Framework{ID: "eqs", Name: "E", Objectives: []framework.Objective{{Code: "1", Title: "O", Targets: []framework.TargetSpec{{Code: "1", Title: "T"}, {Code: "2", Title: "U"}}}}}
+	t0 := time.Date(2026, 5, 1, 9, 0, 0, 123456789, time.FixedZone("", 3600))
+	if _, err := old.Import(ctx, ws, fw, t0); err != nil {
+		t.Fatal(err)
+	}
+	k := old.keys(ws)
+	legacy := []framework.Update{
+		{ID: "018f0000000000010000aaaa", Target: "eqs/1", Author: "U1", Time: t0.Add(time.Minute), Progress: 10, Status: framework.OnTrack, PrevStatus: framework.NotStarted, Note: "first"},
+		{ID: "018f0000000000020000bbbb", Target: "eqs/2", Author: "U2", Time: t0.Add(2 * time.Minute), Progress: 30, Status: framework.AtRisk, PrevStatus: framework.NotStarted,
+			Withdrawn: true, WithdrawnAt: t0.Add(3 * time.Minute)},
+		{ID: "018f0000000000030000cccc", Target: "eqs/1", Author: "U1", Time: t0.Add(4 * time.Minute), Progress: 40, Status: framework.OnTrack, PrevProgress: 10, PrevStatus: framework.OnTrack, Note: "second"},
+	}
+	for _, u := range legacy {
+		writeLegacyUpdate(t, old.c, k, u)
+	}
+	if _, err := old.c.SAdd(ctx, old.workspaces(), ws).Result(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, url, quiet)
+	if err != nil {
+		t.Fatalf("Open over the first layout: %v", err)
+	}
+	defer s.Close()
+	if v := s.c.Get(ctx, s.layoutKey()).Val(); v != layoutVersion {
+		t.Fatalf("layout after Open = %q, want %q", v, layoutVersion)
+	}
+	for _, key := range []string{k.legacyLog(), k.legacyTargetLog("eqs/1"), k.legacyTargetLog("eqs/2"), k.legacyUpdate(legacy[0].ID), string(k) + "last:U1"} {
+		if s.c.Exists(ctx, key).Val() != 0 {
+			t.Errorf("the first layout's %s survived the upgrade", strings.TrimPrefix(key, string(k)))
+		}
+	}
+	us, err := s.Updates(ctx, ws, "eqs/1", 0)
+	if err != nil || len(us) != 2 || us[0].ID != legacy[2].ID || us[1].Note != "first" || !us[0].Time.Equal(legacy[2].Time) {
+		t.Fatalf("eqs/1's updates after the upgrade = %+v, %v", us, err)
+	}
+	if _, off := us[0].Time.Zone(); off != 3600 {
+		t.Errorf("an upgraded time lost its offset: %v", us[0].Time)
+	}
+	if us, err := s.Updates(ctx, ws, "eqs/2", 0); err != nil || len(us) != 1 || !us[0].Withdrawn || !us[0].WithdrawnAt.Equal(legacy[1].WithdrawnAt) {
+		t.Fatalf("eqs/2's withdrawn update after the upgrade = %+v, %v", us, err)
+	}
+	if got, n, err := s.UpdatesSince(ctx, ws, t0, time.Time{}, 10); err != nil || n != 2 || len(got) != 2 {
+		t.Fatalf("UpdatesSince after the upgrade = %d of %d, %v; want the 2 that stand", len(got), n, err)
+	}
+	last, err := s.LastUpdateBy(ctx, ws, "U1")
+	if err != nil || last.ID != legacy[2].ID {
+		t.Fatalf("LastUpdateBy(U1) after the upgrade = %+v, %v", last, err)
+	}
+	if _, tg, err := s.Withdraw(ctx, ws, last.ID, t0.Add(time.Hour)); err != nil || tg.Progress != 10 {
+		t.Fatalf("undo after the upgrade = %+v, %v", tg, err)
+	}
+
+	// A second open finds the layout current and changes nothing.
+	if _, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/1", Author: "U1", Time: t0.Add(2 * time.Hour), Progress: 60}, store.Once{}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := store.ExportSnapshot(ctx, s, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(ctx, url, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	after, err := store.ExportSnapshot(ctx, again, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before.Updates) != 4 {
+		t.Fatalf("%d updates before the second Open, want 4", len(before.Updates))
+	}
+	if d := storetest.DiffSnapshots(after, before); d != "" {
+		t.Fatalf("a second Open changed the workspace: %s", d)
+	}
+	if r := again.c.HGet(ctx, k.settings(), "restored").Val(); r != "1" {
+		t.Fatalf("the workspace was restored %q times, want once, by the first Open", r)
+	}
+}
+
+// A Redis a newer release wrote is not touched.
+func TestOpenRefusesANewerLayout(t *testing.T) {
+	ctx := context.Background()
+	url, prefix := redistest.Start(t), redistest.Prefix(t)
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(o)
+	defer c.Close()
+	if err := c.Set(ctx, prefix+":layout", "10", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(ctx, url, &Options{Prefix: prefix})
+	if err == nil || !strings.Contains(err.Error(), "newer release") {
+		t.Fatalf("Open over layout 10 = %v, want a refusal naming a newer release", err)
+	}
+}
