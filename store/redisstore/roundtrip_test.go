@@ -161,7 +161,8 @@ func TestWriteIsOneRoundTrip(t *testing.T) {
 }
 
 // TestDigestReadsDoNotGrow pins that the digest's reads cost the same
-// number of round trips whatever the workspace's size.
+// number of round trips whatever the workspace's size: the updates'
+// grow only with the logarithm of the deepest history in the window.
 func TestDigestReadsDoNotGrow(t *testing.T) {
 	ctx := context.Background()
 	s, c := counted(t)
@@ -206,6 +207,26 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 	t.Logf("UpdatesSince: %d round trips for 10 updates, %d for 5,000", small, large)
 	if small != large || small > 2 {
 		t.Errorf("UpdatesSince cost %d round trips for 10 updates and %d for 5,000: want the same, at most 2", small, large)
+	}
+	// A digest's window (a limit) reads the histories' heads first.
+	digest := trips(t, c, "UpdatesSince", func() error {
+		_, n, err := s.UpdatesSince(ctx, "ws:1000", t0, time.Time{}, 25)
+		if err == nil && n != 5000 {
+			err = fmt.Errorf("UpdatesSince counted %d, want 5000", n)
+		}
+		return err
+	})
+	if digest != 3 {
+		t.Errorf("a digest's UpdatesSince cost %d round trips, want 3", digest)
+	}
+	// Depth costs its logarithm: 2,000 updates of one target are read
+	// 16, 64, 256, 1,024 and then 4,096 records at a time.
+	if _, err := s.Import(ctx, "ws:deep", sizedFramework("big", 1), t0); err != nil {
+		t.Fatal(err)
+	}
+	seedUpdates(t, s, "ws:deep", 2000)
+	if deep := readSince("ws:deep", 2000); deep != 6 {
+		t.Errorf("UpdatesSince cost %d round trips for one history of 2,000 updates, want 6", deep)
 	}
 
 	// Due and Stale: every target has a due date and is open.

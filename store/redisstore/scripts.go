@@ -78,15 +78,6 @@ local function stands(rec)
   if string.byte(rec, 21) == 31 then return string.byte(rec, 22) == 31 end
   return string.byte(rec, 41) == 31
 end
--- newer reports whether record a is newer than record b: by time, then
--- by id as compareIDs orders them (shorter first, then byte order).
-local function newer(a, b)
-  local ta, tb = string.sub(a, 1, 19), string.sub(b, 1, 19)
-  if ta ~= tb then return ta > tb end
-  local ia, ib = split(a)[6], split(b)[6]
-  if #ia ~= #ib then return #ia > #ib end
-  return ia > ib
-end
 -- find returns the index, the record and the fields of update id in list key.
 local function find(key, id)
   local i = 0
@@ -232,75 +223,6 @@ reindex(tkey, KEYS[2], KEYS[3], ref)
 return reply(rec)
 `)
 
-// sinceScript reads the workspace's updates in a window of time, for
-// UpdatesSince: it counts those that stand with since < time <= until,
-// and returns the newest limit of them by time (all, for limit 0). Each
-// history is read from its head, newest made first, down to the first
-// record whose latest is not after since (luaRecords), so the work
-// follows the updates in the window, not the record.
-// KEYS: targets. ARGV: the workspace's key base, since and until in ns
-// ("" for no bound), limit.
-// Returns {count, then ref and record for each update returned}.
-var sinceScript = redis.NewScript(luaRecords + `
-local since, upto, limit = ARGV[2], ARGV[3], tonumber(ARGV[4])
-local count, segs = 0, {}
-for _, ref in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  -- seg: the newest limit records in the window, newest first.
-  local key, seg, i, stop = ARGV[1] .. 't:' .. ref .. ':ups', {}, 0, false
-  while not stop do
-    local chunk = redis.call('LRANGE', key, i, i + 63)
-    for _, rec in ipairs(chunk) do
-      if since ~= '' and latestOf(rec) <= since then
-        stop = true
-        break
-      end
-      local ts = string.sub(rec, 1, 19)
-      -- A record that stands has nothing in its withdrawn field.
-      if ts > since and (upto == '' or ts <= upto) and stands(rec) then
-        count = count + 1
-        if limit == 0 then
-          seg[#seg + 1] = rec
-        elseif #seg < limit or newer(rec, seg[#seg]) then
-          local j = #seg + 1
-          while j > 1 and newer(rec, seg[j - 1]) do
-            seg[j] = seg[j - 1]
-            j = j - 1
-          end
-          seg[j] = rec
-          seg[limit + 1] = nil
-        end
-      end
-    end
-    if #chunk < 64 then break end
-    i = i + 64
-  end
-  if #seg > 0 then segs[#segs + 1] = {ref, seg, 1} end
-end
-local out = {count}
-if limit == 0 then
-  for _, s in ipairs(segs) do
-    for _, rec in ipairs(s[2]) do
-      out[#out + 1] = s[1]
-      out[#out + 1] = rec
-    end
-  end
-  return out
-end
--- The newest limit: the histories' newest, merged.
-for _ = 1, limit do
-  local best
-  for _, s in ipairs(segs) do
-    local rec = s[2][s[3]]
-    if rec and (not best or newer(rec, best[2][best[3]])) then best = s end
-  end
-  if not best then break end
-  out[#out + 1] = best[1]
-  out[#out + 1] = best[2][best[3]]
-  best[3] = best[3] + 1
-end
-return out
-`)
-
 // importScript adds a framework's missing targets and records the import,
 // and the workspace's first grading cycle if it has none.
 // New targets have no owner, so they join no index yet.
@@ -372,7 +294,7 @@ return 1
 // scripts are every script, loaded into Redis when the store opens, so
 // the first call of each is EVALSHA like the rest. Redis forgets them
 // when it restarts; every call then falls back to EVAL once.
-var scripts = []*redis.Script{appendScript.Script, withdrawScript, sinceScript, importScript, addScript, remindedScript,
+var scripts = []*redis.Script{appendScript.Script, withdrawScript, importScript, addScript, remindedScript,
 	putSubScript, markDigestedScript, changeScript, evidenceScript, cycleScript}
 
 // loadScripts loads every script, once, when the store opens. (Not in a

@@ -125,9 +125,18 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 	return us, nil
 }
 
-// UpdatesSince runs sinceScript: one round trip that counts the window
-// and returns its newest limit updates, reading each target's history
-// from its newest record down to since, and no further.
+// UpdatesSince reads the workspace's targets, then each target's
+// history from its head, newest made first, down to the first record
+// whose latest time is not after since (codec.go), in rounds of one
+// pipeline each: for a digest, every history's head, then 16 records of
+// those still in the window, then four times as many each round. So a
+// digest costs three round trips when its window holds up to 16 updates
+// of each target, and the round trips grow with the logarithm of the
+// deepest history in the window, never with the number of targets or
+// of updates before the window; the work follows the updates
+// in the window, not the record, and Redis runs no long script (a
+// pipeline's commands interleave with other clients'). Only the records
+// returned are decoded.
 func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error) {
 	k := s.keys(ws)
 	var lo, hi string
@@ -142,32 +151,135 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 			hi = fmtNanos(until)
 		}
 	}
-	v, err := sinceScript.Run(ctx, s.c, []string{k.targets()}, string(k), lo, hi, max(limit, 0)).Slice()
+	refs, err := s.c.SMembers(ctx, k.targets()).Result()
 	if err != nil {
 		return nil, 0, s.fail("updates since", err)
 	}
-	if len(v) == 0 || len(v)%2 != 1 {
-		return nil, 0, s.fail("updates since", fmt.Errorf("unexpected script reply of %d values", len(v)))
+	w := window{since: lo, until: hi, limit: limit}
+	type reading struct {
+		ref  string
+		from int64
 	}
-	total, _ := v[0].(int64)
-	out := make([]framework.Update, 0, len(v)/2)
-	for i := 1; i+1 < len(v); i += 2 {
-		ref, _ := v[i].(string)
-		rec, _ := v[i+1].(string)
-		u, err := decodeUpdate(ref, rec)
+	pending := make([]reading, len(refs))
+	for i, ref := range refs {
+		pending[i] = reading{ref: ref}
+	}
+	// A digest reads the heads first, whose latest times say whether
+	// a history has anything after since at all (most, in a week, do
+	// not); then 16 records, then four times as many each round.
+	first := int64(16)
+	if limit > 0 {
+		first = 1
+	}
+	for n := first; len(pending) > 0; n = min(max(16, 4*n), maxHistoryRead) {
+		cmds := make([]*redis.StringSliceCmd, len(pending))
+		_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, r := range pending {
+				cmds[i] = p.LRange(ctx, k.history(r.ref), r.from, r.from+n-1)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, 0, s.fail("updates since", err)
+		}
+		next := pending[:0]
+		for i, r := range pending {
+			recs := cmds[i].Val()
+			if w.scan(r.ref, recs) && int64(len(recs)) == n {
+				next = append(next, reading{r.ref, r.from + n})
+			}
+		}
+		pending = next
+	}
+	out := make([]framework.Update, 0, len(w.found))
+	for _, f := range w.found {
+		u, err := decodeUpdate(f.ref, f.rec)
 		if err != nil {
 			return nil, 0, s.fail("updates since", err)
 		}
 		out = append(out, u)
 	}
 	// Oldest first; updates at one instant in the order they were made.
-	slices.SortStableFunc(out, func(a, b framework.Update) int {
+	slices.SortFunc(out, func(a, b framework.Update) int {
 		if c := a.Time.Compare(b.Time); c != 0 {
 			return c
 		}
 		return compareIDs(a.ID, b.ID)
 	})
-	return out, int(total), nil
+	return out, w.count, nil
+}
+
+// maxHistoryRead bounds the records one LRANGE of UpdatesSince asks for
+// (about 2 MB of them).
+const maxHistoryRead = 16384
+
+// window gathers UpdatesSince's answer from records read newest made
+// first: how many stand in it, and the newest limit of them (all, for a
+// limit <= 0).
+type window struct {
+	since, until string // ns in 19 digits, "" for no bound
+	limit        int
+	count        int
+	found        []found // with a limit, kept newest first and at most limit long
+}
+
+type found struct{ ref, rec, ts, id string }
+
+// scan takes a history's records in order, and reports whether the
+// records after them may still be in the window.
+func (w *window) scan(ref string, recs []string) bool {
+	for _, rec := range recs {
+		if len(rec) < 22 || (rec[20] != recSep[0] && len(rec) < 41) {
+			continue // malformed: written by nothing in this package
+		}
+		ts, latest, withdrawn := rec[:19], rec[:19], rec[21] != recSep[0]
+		if rec[20] != recSep[0] { // made out of time order: it carries the latest time before it
+			latest, withdrawn = rec[20:39], rec[40] != recSep[0]
+		}
+		if w.since != "" && latest <= w.since {
+			return false
+		}
+		if ts <= w.since || (w.until != "" && ts > w.until) || withdrawn {
+			continue
+		}
+		w.count++
+		if w.limit <= 0 {
+			w.found = append(w.found, found{ref: ref, rec: rec})
+			continue
+		}
+		f := found{ref: ref, rec: rec, ts: ts, id: recordID(rec)}
+		if len(w.found) == w.limit && !f.newer(&w.found[w.limit-1]) {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(w.found, &f, func(a found, b *found) int {
+			if b.newer(&a) {
+				return 1
+			}
+			return -1
+		})
+		w.found = slices.Insert(w.found, i, f)
+		if len(w.found) > w.limit {
+			w.found = w.found[:w.limit]
+		}
+	}
+	return true
+}
+
+// newer orders records by time, then by id as compareIDs does.
+func (f *found) newer(g *found) bool {
+	if f.ts != g.ts {
+		return f.ts > g.ts
+	}
+	return compareIDs(f.id, g.id) > 0
+}
+
+// recordID is a record's id field.
+func recordID(rec string) string {
+	f := strings.SplitN(rec, recSep, recID+2)
+	if len(f) < recID+2 {
+		return ""
+	}
+	return f[recID]
 }
 
 // earlier of two times.
