@@ -70,7 +70,7 @@ func TestRetriedWritesApplyOnce(t *testing.T) {
 
 	at := tm.Add(time.Minute)
 	for i := range 2 {
-		if err := withdrawScript.Run(ctx, s.c, []string{k.targets(), k.due(), k.stale()}, string(k), fmtNanos(at), fmtOffset(at), id).Err(); err != nil {
+		if err := withdrawScript.Run(ctx, s.c, []string{k.targets(), k.due(), k.stale(), k.last()}, string(k), fmtNanos(at), fmtOffset(at), id).Err(); err != nil {
 			t.Fatalf("withdraw, send %d: %v", i+1, err)
 		}
 	}

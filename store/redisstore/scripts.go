@@ -172,26 +172,40 @@ return reply(pp, ps)
 // withdrawScript undoes an update: it marks the update's record
 // withdrawn (digests then neither list nor count it) and puts the
 // target back as the update found it.
-// KEYS: targets, due, stale. ARGV: the workspace's key base
+// KEYS: targets, due, stale, last. ARGV: the workspace's key base
 // ("<prefix>:{ws}:"), withdrawn-at in ns, its offset, id.
 // Returns {ref, the update's record, then the target's HGETALL pairs}.
 //
 // Only a target's last update may be withdrawn, so the script looks for
-// the target whose last update it is; failing that it looks through
+// the update among the users' last updates (undo withdraws its user's),
+// then among the targets' last updates; failing both it looks through
 // every history, to say why not (withdrawn already, not the latest, or
-// no such update). The keys it reaches are built from ARGV[1], which
+// no such update): that costs a scan of the record, and only a refusal
+// takes it. The keys it reaches are built from ARGV[1], which
 // carries the same {ws} hash tag as KEYS, so they are in the slot the
 // script runs on, which is all Redis Cluster requires of keys a script
 // reaches; declaring them would cost a second round trip.
 var withdrawScript = redis.NewScript(luaReindex + luaRecords + `
 local base, id = ARGV[1], ARGV[4]
-local refs = redis.call('SMEMBERS', KEYS[1])
 local ref, idx, rec, f
-for _, r in ipairs(refs) do
-  if redis.call('HGET', base .. 't:' .. r, 'last_update') == id then
+-- Undo withdraws its user's last update, which the last-update pointers
+-- name with its target.
+for _, ptr in ipairs(redis.call('HVALS', KEYS[4])) do
+  local r, pid = string.match(ptr, '^(.*)' .. US .. '([^' .. US .. ']*)$')
+  if pid == id then
     idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
     if rec then ref = r end
     break
+  end
+end
+local refs = redis.call('SMEMBERS', KEYS[1])
+if not rec then
+  for _, r in ipairs(refs) do
+    if redis.call('HGET', base .. 't:' .. r, 'last_update') == id then
+      idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
+      if rec then ref = r end
+      break
+    end
   end
 end
 if not rec then

@@ -326,7 +326,7 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 		return framework.Update{}, framework.Target{}, errRecTime(at)
 	}
 	k := s.keys(ws)
-	v, err := withdrawScript.Run(ctx, s.c, []string{k.targets(), k.due(), k.stale()},
+	v, err := withdrawScript.Run(ctx, s.c, []string{k.targets(), k.due(), k.stale(), k.last()},
 		string(k), fmtNanos(at), fmtOffset(at), id).StringSlice()
 	switch scriptError(err) {
 	case "":
