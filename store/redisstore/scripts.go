@@ -113,8 +113,8 @@ end
 // first (store.Once), if any.
 // ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note,
 // time in ns, time's offset, and the claim's TTL in ms.
-// Returns {prev progress, prev status, then the target's HGETALL pairs}:
-// one flat array of strings, which go-redis reads without boxing each.
+// Returns {the target's HGETALL pairs, prev progress, prev status}: one
+// flat array of strings, which go-redis reads without boxing each.
 //
 // The id is made client-side, so a call that go-redis retries after a
 // dropped connection finds its update already stored (the target's last
@@ -124,22 +124,39 @@ end
 //
 // Every command's write runs it, so it reads the target once, whole: an
 // empty HGETALL is a missing target (Redis has no empty hashes), and its
-// fields answer every check and the re-indexing; the reply is those
-// fields with the ones it set. The update itself is one record pushed
+// fields answer every check and the re-indexing; the reply is that same
+// array with the fields it set changed, since building a table of it and
+// another for the reply cost more than the writes (about 33 µs of Redis
+// CPU a call, against about 20). The update itself is one record pushed
 // onto the target's history.
 var appendScript = newHotScript(luaReindex + luaRecords + `
 local h = redis.call('HGETALL', KEYS[1])
-local t = {}
-for i = 1, #h, 2 do t[h[i]] = h[i + 1] end
-local function reply(pp, ps)
-  local out = {pp, ps}
-  for k, v in pairs(t) do
-    out[#out + 1] = k
-    out[#out + 1] = v
+-- Where the fields it reads or sets sit in h (their values' indexes):
+-- found in one pass, with no table built of them, since the reply is h.
+local iP, iS, iA, iD, iO, iL, iU, iM, iR
+for i = 1, #h, 2 do
+  local k = h[i]
+  if k == 'progress' then iP = i + 1
+  elseif k == 'status' then iS = i + 1
+  elseif k == 'archived' then iA = i + 1
+  elseif k == 'due' then iD = i + 1
+  elseif k == 'owner' then iO = i + 1
+  elseif k == 'last_update' then iL = i + 1
+  elseif k == 'updated_at' then iU = i + 1
+  elseif k == 'activity_ms' then iM = i + 1
+  elseif k == 'reminders' then iR = i + 1
   end
-  return out
 end
-if #h > 0 and t['last_update'] == ARGV[1] then
+local function get(i) if i then return h[i] end end
+local function set(i, k, v)
+  if i then h[i] = v else h[#h + 1] = k; h[#h + 1] = v end
+end
+local function reply(pp, ps)
+  h[#h + 1] = pp
+  h[#h + 1] = ps
+  return h
+end
+if #h > 0 and get(iL) == ARGV[1] then
   local _, _, f = find(KEYS[2], ARGV[1])
   if f then return reply(f[10], word(f[11])) end
 end
@@ -147,9 +164,9 @@ if KEYS[6] and not redis.call('SET', KEYS[6], '1', 'PX', ARGV[11], 'NX') then
   return redis.error_reply('TBREPLAYED')
 end
 if #h == 0 then return redis.error_reply('TBNOTFOUND') end
-if t['archived'] == '1' then return redis.error_reply('TBARCHIVED') end
-local pp = t['progress'] or '0'
-local ps = t['status'] or 'not-started'
+if get(iA) == '1' then return redis.error_reply('TBARCHIVED') end
+local pp = get(iP) or '0'
+local ps = get(iS) or 'not-started'
 local p = ARGV[6]
 if p == '-1' then p = pp end
 local s = ARGV[7]
@@ -162,9 +179,13 @@ if ARGV[8] == '' and p == pp and s == ps then return redis.error_reply('TBNOCHAN
 push(KEYS[2], {ARGV[9], '', '', ARGV[10], '', ARGV[1], ARGV[3], p, code(s), pp, code(ps), ARGV[8]})
 redis.call('HSET', KEYS[1], 'progress', p, 'status', s, 'last_update', ARGV[1],
   'updated_at', ARGV[4], 'activity_ms', ARGV[5], 'reminders', '0')
-t['progress'], t['status'], t['last_update'] = p, s, ARGV[1]
-t['updated_at'], t['activity_ms'], t['reminders'] = ARGV[4], ARGV[5], '0'
-reindexWith(KEYS[4], KEYS[5], ARGV[2], s, t['due'], ARGV[5], t['owner'], t['archived'])
+set(iP, 'progress', p)
+set(iS, 'status', s)
+set(iL, 'last_update', ARGV[1])
+set(iU, 'updated_at', ARGV[4])
+set(iM, 'activity_ms', ARGV[5])
+set(iR, 'reminders', '0')
+reindexWith(KEYS[4], KEYS[5], ARGV[2], s, get(iD), ARGV[5], get(iO), get(iA))
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[2] .. US .. ARGV[1])
 return reply(pp, ps)
 `)

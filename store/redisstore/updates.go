@@ -87,8 +87,8 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	if len(reply) < 2 || len(reply)%2 != 0 {
 		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply %q", reply))
 	}
-	pp, ps := reply[0], reply[1]
-	t := decodeTarget(pairsMap(reply[2:]))
+	pp, ps := reply[len(reply)-2], reply[len(reply)-1]
+	t := decodeTarget(pairsMap(reply[:len(reply)-2]))
 	u.PrevProgress, u.PrevStatus = atoi(pp), framework.Status(ps)
 	u.Progress, u.Status = t.Progress, t.Status
 	return u, t, nil
