@@ -86,8 +86,8 @@ func editDistance(a, b string) int {
 	if len(a) > 32 || len(b) > 32 {
 		return 99
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var rows [2][33]int
+	prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}

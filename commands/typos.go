@@ -25,10 +25,10 @@ var statusSynonyms = map[string]framework.Status{
 func misread(a args, i int, ref string) string {
 	first := a.at(i)
 	note := a.from(i)
-	asNote := code("/target update " + ref + " -- " + short(note, 40))
+	asNote := func() string { return code("/target update " + ref + " -- " + short(note, 40)) }
 	switch {
 	case malformedProgress(first, a.at(i+1)):
-		return code(short(first, 20)) + " looks like a progress, but progress is a whole number with a % sign, like `40%`. To log it as a note, write " + asNote
+		return code(short(first, 20)) + " looks like a progress, but progress is a whole number with a % sign, like `40%`. To log it as a note, write " + asNote()
 	}
 	// A slip of a short status ("dome") is only a slip when it is the
 	// whole note: "gone to the board" is a sentence.
@@ -37,10 +37,10 @@ func misread(a args, i int, ref string) string {
 		for i, st := range sts {
 			names[i] = code(string(st))
 		}
-		return "did you mean " + orList(names) + "? To log it as a note, write " + asNote
+		return "did you mean " + orList(names) + "? To log it as a note, write " + asNote()
 	}
 	if st, ok := statusSynonyms[strings.ToLower(note)]; ok {
-		return code(note) + " is not a status: the statuses are on-track, at-risk, off-track and done (did you mean " + code(string(st)) + "?). To log it as a note, write " + asNote
+		return code(note) + " is not a status: the statuses are on-track, at-risk, off-track and done (did you mean " + code(string(st)) + "?). To log it as a note, write " + asNote()
 	}
 	return ""
 }
@@ -68,16 +68,19 @@ func malformedProgress(word, next string) bool {
 // the smallest edit distance from it, within two edits (one for short
 // statuses), "of-track" giving both on-track and off-track.
 func nearStatuses(word string) []framework.Status {
-	w := strings.NewReplacer("_", "-").Replace(strings.ToLower(word))
-	if len(w) < 4 || len(w) > 16 {
+	if len(word) < 4 || len(word) > 16 {
 		return nil
 	}
+	w := strings.ReplaceAll(strings.ToLower(word), "_", "-")
 	var out []framework.Status
 	best := 3
 	for _, st := range framework.Statuses {
 		limit := 2
 		if len(st) <= 5 {
 			limit = 1
+		}
+		if diff := len(w) - len(st); diff > limit || -diff > limit {
+			continue // the distance is at least the difference in length
 		}
 		d := editDistance(w, string(st))
 		if d == 0 || d > limit || d > best {

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
@@ -124,11 +123,22 @@ func Title(s string, n int) string { return bot.UserText(Short(s, n)) }
 // Short cuts s to n characters, ending it with an ellipsis when it cut.
 // n of 0 keeps s whole.
 func Short(s string, n int) string {
-	if n <= 0 || utf8.RuneCountInString(s) <= n {
-		return s
+	if n <= 0 || len(s) <= n {
+		return s // n bytes are at most n characters
 	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	// Find where the n-1'th character ends, and whether s goes on past
+	// the n'th.
+	cut, count := 0, 0
+	for i := range s {
+		if count == n-1 {
+			cut = i
+		}
+		if count == n {
+			return strings.TrimSpace(s[:cut]) + "…"
+		}
+		count++
+	}
+	return s
 }
 
 // Colour is the colour a target shows in: its grade once graded, its

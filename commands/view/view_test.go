@@ -58,3 +58,26 @@ func TestUpdateLineWithdrawn(t *testing.T) {
 		t.Error("a withdrawn update is not struck through")
 	}
 }
+
+func TestShort(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"abc", 0, "abc"},
+		{"abc", 3, "abc"},
+		{"abcd", 3, "ab…"},
+		{"ab cd", 4, "ab…"}, // the cut is trimmed
+		{"héllo", 5, "héllo"},
+		{"héllo wörld", 5, "héll…"},
+		{"ééé", 3, "ééé"}, // 6 bytes, 3 characters
+		{"éééé", 3, "éé…"},
+		{"ab", 1, "…"},
+		{"a", 1, "a"},
+	} {
+		if got := Short(c.s, c.n); got != c.want {
+			t.Errorf("Short(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
+	}
+}
