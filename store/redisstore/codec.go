@@ -52,31 +52,71 @@ func fmtBool(b bool) string {
 	return ""
 }
 
-// targetFields lists a whole target as field/value pairs for HSET.
+// A target's hash stays a listpack, Redis's compact encoding, only while
+// every value fits hash-max-listpack-value (64 bytes by default); one
+// longer value, such as a title, turns the whole hash into a hashtable
+// of about twice the size. So a longer value is kept in 64-byte pieces:
+// the field holds the first, and "<field>:2", "<field>:3"… the rest
+// (luaText writes them so too, and readText joins them). Empty values
+// are not stored: a missing field reads as "".
+const textPiece = 64
+
+// appendText appends field's value to pairs, in pieces.
+func appendText(pairs []any, field, v string) []any {
+	if v == "" {
+		return pairs
+	}
+	pairs = append(pairs, field, v[:min(len(v), textPiece)])
+	for i, n := textPiece, 2; i < len(v); i, n = i+textPiece, n+1 {
+		pairs = append(pairs, field+":"+strconv.Itoa(n), v[i:min(len(v), i+textPiece)])
+	}
+	return pairs
+}
+
+// readText joins field's pieces.
+func readText(m map[string]string, field string) string {
+	v, ok := m[field]
+	if !ok {
+		return ""
+	}
+	for n := 2; ; n++ {
+		piece, ok := m[field+":"+strconv.Itoa(n)]
+		if !ok {
+			return v
+		}
+		v += piece
+	}
+}
+
+// targetFields lists a whole target as field/value pairs for HSET,
+// leaving out empty values and putting long ones in pieces.
 func targetFields(t framework.Target) []any {
 	activity := t.UpdatedAt
 	if activity.IsZero() {
 		activity = t.CreatedAt
 	}
-	fields := []any{
-		"framework", t.Framework,
-		"objective", t.Objective,
-		"code", t.Code,
-		"title", t.Title,
-		"custom", fmtBool(t.Custom),
-		"owner", t.Owner,
-		"due", string(t.Due),
-		"status", string(t.Status),
-		"progress", strconv.Itoa(t.Progress),
-		"rating", string(t.Rating),
-		"snoozed_until", string(t.SnoozedUntil),
-		"snooze_reason", t.SnoozeReason,
-		"reminders", strconv.Itoa(t.Reminders),
-		"last_update", t.LastUpdate,
-		"updated_at", fmtTime(t.UpdatedAt),
-		"created_at", fmtTime(t.CreatedAt),
-		"archived", fmtBool(t.Archived),
-		fieldActivity, strconv.FormatInt(activity.UnixMilli(), 10),
+	var fields []any
+	for _, f := range [...][2]string{
+		{"framework", t.Framework},
+		{"objective", t.Objective},
+		{"code", t.Code},
+		{"title", t.Title},
+		{"custom", fmtBool(t.Custom)},
+		{"owner", t.Owner},
+		{"due", string(t.Due)},
+		{"status", string(t.Status)},
+		{"progress", strconv.Itoa(t.Progress)},
+		{"rating", string(t.Rating)},
+		{"snoozed_until", string(t.SnoozedUntil)},
+		{"snooze_reason", t.SnoozeReason},
+		{"reminders", strconv.Itoa(t.Reminders)},
+		{"last_update", t.LastUpdate},
+		{"updated_at", fmtTime(t.UpdatedAt)},
+		{"created_at", fmtTime(t.CreatedAt)},
+		{"archived", fmtBool(t.Archived)},
+		{fieldActivity, strconv.FormatInt(activity.UnixMilli(), 10)},
+	} {
+		fields = appendText(fields, f[0], f[1])
 	}
 	for cycle, r := range t.Grades {
 		fields = append(fields, gradePrefix+cycle, string(r))
@@ -107,7 +147,7 @@ func decodeTarget(m map[string]string) framework.Target {
 		Framework:    m["framework"],
 		Objective:    m["objective"],
 		Code:         m["code"],
-		Title:        m["title"],
+		Title:        readText(m, "title"),
 		Custom:       m["custom"] == "1",
 		Owner:        m["owner"],
 		Due:          framework.Date(m["due"]),
@@ -117,7 +157,7 @@ func decodeTarget(m map[string]string) framework.Target {
 		Grades:       decodeGrades(m),
 		Archived:     m["archived"] == "1",
 		SnoozedUntil: framework.Date(m["snoozed_until"]),
-		SnoozeReason: m["snooze_reason"],
+		SnoozeReason: readText(m, "snooze_reason"),
 		Reminders:    atoi(m["reminders"]),
 		LastUpdate:   m["last_update"],
 		UpdatedAt:    parseTime(m["updated_at"]),

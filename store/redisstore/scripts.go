@@ -106,6 +106,38 @@ local function push(key, f)
 end
 `
 
+// luaText reads and writes a target field whose value may be long, in
+// 64-byte pieces as appendText keeps it (codec.go): getText joins them,
+// nil for a missing field; setText replaces them, and removes the
+// field for an empty value.
+const luaText = `
+local function getText(key, field)
+  local v = redis.call('HGET', key, field)
+  if not v then return nil end
+  local n = 2
+  while true do
+    local piece = redis.call('HGET', key, field .. ':' .. n)
+    if not piece then return v end
+    v = v .. piece
+    n = n + 1
+  end
+end
+local function setText(key, field, v)
+  local n = 2
+  while redis.call('HDEL', key, field .. ':' .. n) == 1 do n = n + 1 end
+  if v == '' then
+    redis.call('HDEL', key, field)
+    return
+  end
+  redis.call('HSET', key, field, string.sub(v, 1, 64))
+  n = 2
+  for i = 65, #v, 64 do
+    redis.call('HSET', key, field .. ':' .. n, string.sub(v, i, i + 63))
+    n = n + 1
+  end
+end
+`
+
 // appendScript logs an update. An archived target takes none, and an
 // update with no note that leaves progress and status as they are is
 // refused (TBNOCHANGE, then the current status).
@@ -265,7 +297,7 @@ return reply(rec)
 // ARGV: framework id, created-at, created ms, first cycle name, then
 // objective, code, title per target.
 // Returns how many targets it added.
-var importScript = redis.NewScript(`
+var importScript = redis.NewScript(luaText + `
 if redis.call('HSETNX', KEYS[3], 'cycle', ARGV[4]) == 1 then
   redis.call('HSET', KEYS[3], 'cycle_started', ARGV[2])
 end
@@ -275,7 +307,8 @@ for i = 4, #KEYS do
   if redis.call('EXISTS', KEYS[i]) == 0 then
     local ref = ARGV[1] .. '/' .. ARGV[j+1]
     redis.call('HSET', KEYS[i], 'framework', ARGV[1], 'objective', ARGV[j], 'code', ARGV[j+1],
-      'title', ARGV[j+2], 'status', 'not-started', 'progress', '0', 'created_at', ARGV[2], 'activity_ms', ARGV[3])
+      'status', 'not-started', 'progress', '0', 'created_at', ARGV[2], 'activity_ms', ARGV[3])
+    setText(KEYS[i], 'title', ARGV[j+2])
     redis.call('SADD', KEYS[2], ref)
     n = n + 1
   end

@@ -18,7 +18,7 @@ import "github.com/redis/go-redis/v9"
 //
 // The event id is made client-side, so a retried call finds its event
 // stored and returns it rather than answering "no change".
-var changeScript = redis.NewScript(luaReindex + `
+var changeScript = redis.NewScript(luaReindex + luaText + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   return {'ok', redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
@@ -28,10 +28,10 @@ if kind ~= 'archive' and kind ~= 'restore' and redis.call('HGET', KEYS[1], 'arch
   return redis.error_reply('TBARCHIVED')
 end
 local from = ''
-if ARGV[8] == '1' then from = redis.call('HGET', KEYS[1], ARGV[9]) or '' end
+if ARGV[8] == '1' then from = getText(KEYS[1], ARGV[9]) or '' end
 local same = true
 for i = 9, #ARGV, 2 do
-  if (redis.call('HGET', KEYS[1], ARGV[i]) or '') ~= ARGV[i+1] then same = false end
+  if (getText(KEYS[1], ARGV[i]) or '') ~= ARGV[i+1] then same = false end
 end
 if same then return {'nochange', from} end
 local cycle = ''
@@ -42,7 +42,7 @@ if kind == 'rate' then
   cycle = redis.call('HGET', KEYS[6], 'cycle')
 end
 for i = 9, #ARGV, 2 do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1])
+  setText(KEYS[1], ARGV[i], ARGV[i+1])
 end
 reindex(KEYS[1], KEYS[4], KEYS[5], ARGV[1])
 local to = ''
@@ -105,7 +105,8 @@ for _, ref in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   local tkey = ARGV[4] .. ref
   local r = redis.call('HGET', tkey, 'rating')
   if r and r ~= '' then
-    redis.call('HSET', tkey, 'grade:' .. cur, r, 'rating', '')
+    redis.call('HSET', tkey, 'grade:' .. cur, r)
+    redis.call('HDEL', tkey, 'rating')
     n = n + 1
   end
 end

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"maps"
 	"reflect"
 	"testing"
@@ -178,6 +179,33 @@ func testChangeTarget(t *testing.T, s store.Store) {
 		}
 		if tg := mustTarget(t, s, ws, ref); tg.Owner != "" || tg.Due != "" || tg.Rating != framework.Unrated || tg.SnoozedUntil != "" || tg.SnoozeReason != "" {
 			t.Fatalf("stored after clearing: %+v", tg)
+		}
+	})
+
+	t.Run("long texts keep every character", func(t *testing.T) {
+		// Longer than a store may keep in one piece, in letters of one to
+		// four bytes, so that pieces split inside a character.
+		long := strings.Repeat("Staff networks é 東京 🙂 meet monthly; ", 8)
+		reason := strings.Repeat("waiting on the survey 🙂 ", 9)
+		for _, title := range []string{long, "Short again", long + "!", long} {
+			want := title
+			got, e := mustChange(t, s, ws, ref, framework.Change{Kind: framework.EventEdit, Title: title, Author: "Uadmin", Time: at(12)})
+			if tg := mustTarget(t, s, ws, ref); got.Title != want || tg.Title != want || e.To != want {
+				t.Fatalf("title %.20q…: returned %.20q…, stored %.20q…, event to %.20q…", want, got.Title, tg.Title, e.To)
+			}
+		}
+		_, _, err := s.ChangeTarget(ctx, ws, ref, framework.Change{Kind: framework.EventEdit, Title: long, Author: "Uadmin", Time: at(13)})
+		wantKind(t, err, framework.ErrNoChange, long, "editing a long title to itself")
+		_, e := mustChange(t, s, ws, ref, framework.Change{Kind: framework.EventEdit, Title: "Staff network", Author: "Uadmin", Time: at(14)})
+		if e.From != long {
+			t.Fatalf("the edit's event from %.20q…, want the whole long title", e.From)
+		}
+		if tg, _ := mustChange(t, s, ws, ref, framework.Change{Kind: framework.EventSnooze, Until: "2026-03-20", Reason: reason, Author: "Uadmin", Time: at(15)}); tg.SnoozeReason != reason {
+			t.Fatalf("snooze reason %.20q…, want %.20q…", tg.SnoozeReason, reason)
+		}
+		mustChange(t, s, ws, ref, framework.Change{Kind: framework.EventSnooze, Author: "Uadmin", Time: at(16)})
+		if tg := mustTarget(t, s, ws, ref); tg.SnoozeReason != "" || tg.Title != "Staff network" {
+			t.Fatalf("after clearing the snooze: %+v", tg)
 		}
 	})
 
