@@ -2,9 +2,9 @@ package storetest
 
 import (
 	"context"
-	"strings"
 	"maps"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
