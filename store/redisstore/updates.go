@@ -128,7 +128,7 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 // UpdatesSince reads the workspace's targets, then each target's
 // history from its head, newest made first, down to the first record
 // whose latest time is not after since (codec.go), in rounds of one
-// pipeline each: for a digest, every history's head, then 16 records of
+// pipeline each (the first a MULTI, see below): for a digest, every history's head, then 16 records of
 // those still in the window, then four times as many each round. So a
 // digest costs three round trips when its window holds up to 16 updates
 // of each target, and the round trips grow with the logarithm of the
@@ -156,9 +156,15 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 		return nil, 0, s.fail("updates since", err)
 	}
 	w := window{since: lo, until: hi, limit: limit}
+	// Each history is read from its head, but counted from its tail after
+	// the first read: updates pushed onto its head meanwhile would shift
+	// every index from the head, and a record read twice would count
+	// twice. The first read takes each history's length with its head,
+	// atomically (MULTI), so the rest of it is where the first read left
+	// it, however many updates are made while the reads go on.
 	type reading struct {
-		ref  string
-		from int64
+		ref        string
+		from, size int64 // records read, from the head; the length at the first read
 	}
 	pending := make([]reading, len(refs))
 	for i, ref := range refs {
@@ -173,20 +179,36 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 	}
 	for n := first; len(pending) > 0; n = min(max(16, 4*n), maxHistoryRead) {
 		cmds := make([]*redis.StringSliceCmd, len(pending))
-		_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		var sizes []*redis.IntCmd
+		read := func(p redis.Pipeliner) error {
 			for i, r := range pending {
-				cmds[i] = p.LRange(ctx, k.history(r.ref), r.from, r.from+n-1)
+				if n == first {
+					sizes = append(sizes, p.LLen(ctx, k.history(r.ref)))
+					cmds[i] = p.LRange(ctx, k.history(r.ref), 0, n-1)
+				} else {
+					cmds[i] = p.LRange(ctx, k.history(r.ref), r.from-r.size, min(r.from+n-1-r.size, -1))
+				}
 			}
 			return nil
-		})
+		}
+		var err error
+		if n == first {
+			_, err = s.c.TxPipelined(ctx, read)
+		} else {
+			_, err = s.c.Pipelined(ctx, read)
+		}
 		if err != nil {
 			return nil, 0, s.fail("updates since", err)
 		}
 		next := pending[:0]
 		for i, r := range pending {
+			if sizes != nil {
+				r.size = sizes[i].Val()
+			}
 			recs := cmds[i].Val()
-			if w.scan(r.ref, recs) && int64(len(recs)) == n {
-				next = append(next, reading{r.ref, r.from + n})
+			r.from += int64(len(recs))
+			if w.scan(r.ref, recs) && r.from < r.size {
+				next = append(next, r)
 			}
 		}
 		pending = next
