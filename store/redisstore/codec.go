@@ -286,8 +286,8 @@ func encodeUpdate(u *framework.Update, latest string) string {
 		wd, wdOff = fmtNanos(u.WithdrawnAt), fmtOffset(u.WithdrawnAt)
 	}
 	ts := fmtNanos(u.Time)
-	if latest <= ts {
-		latest = ""
+	if len(latest) != len(ts) || latest <= ts || strings.Trim(latest, "0123456789") != "" {
+		latest = "" // the record's own time is the latest
 	}
 	return strings.Join([]string{
 		ts, latest, wd, fmtOffset(u.Time), wdOff, u.ID, u.Author,
