@@ -128,15 +128,15 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 // UpdatesSince reads the workspace's targets, then each target's
 // history from its head, newest made first, down to the first record
 // whose latest time is not after since (codec.go), in rounds of one
-// pipeline each (the first a MULTI, see below): for a digest, every history's head, then 16 records of
-// those still in the window, then four times as many each round. So a
-// digest costs three round trips when its window holds up to 16 updates
-// of each target, and the round trips grow with the logarithm of the
-// deepest history in the window, never with the number of targets or
-// of updates before the window; the work follows the updates
-// in the window, not the record, and Redis runs no long script (a
-// pipeline's commands interleave with other clients'). Only the records
-// returned are decoded.
+// pipeline each (the first a MULTI, see below): for a digest, every
+// history's head first, then 16 records of those still in the window,
+// then four times as many each round. So a digest costs three round
+// trips when its window holds up to 16 updates of each target; the round
+// trips grow with the logarithm of the deepest history in the window,
+// never with the number of targets, nor with the updates before the
+// window. The work follows the updates in the window, not the record,
+// and Redis runs no long script (a pipeline's commands interleave with
+// other clients'). Only the records returned are decoded.
 func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error) {
 	k := s.keys(ws)
 	var lo, hi string
