@@ -10,14 +10,21 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot/slack"
+	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
 // A signed request replayed within the signature window is answered but
-// not executed, through the real Main on bolt: the same Slack update
+// not executed, through the real Main on bolt and on Redis: the same Slack update
 // sent three times, and the same Discord interaction twice, each store
 // one update.
 func TestServeReplayedRequestsStoreOneUpdate(t *testing.T) {
-	m, base, stop := servedMain(t, "bolt:"+t.TempDir()+"/t.db", "")
+	t.Run("bolt", func(t *testing.T) { testReplayedRequests(t, "bolt:"+t.TempDir()+"/t.db", "") })
+	// On Redis the update's replay claim rides in its one write.
+	t.Run("redis", func(t *testing.T) { testReplayedRequests(t, redistest.Start(t), redistest.Prefix(t)) })
+}
+
+func testReplayedRequests(t *testing.T, storeURL, prefix string) {
+	m, base, stop := servedMain(t, storeURL, prefix)
 	ctx := context.Background()
 	updates := func(ws string) int {
 		t.Helper()
