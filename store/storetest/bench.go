@@ -103,12 +103,15 @@ func BenchmarkChangeTarget(b *testing.B, s store.Store, measure func(*testing.B)
 			return framework.Change{Kind: framework.EventSnooze, Until: framework.Date("2026-0" + strconv.Itoa(i/len(refs)%2+4) + "-01"), Reason: "benchmark"}
 		}},
 	}
+	// Each kind's count carries on across -count runs, which share the
+	// store: starting again from 0 would set what the last run left.
+	done := map[string]int{}
 	for _, k := range kinds {
 		b.Run(k.name, func(b *testing.B) {
 			if measure != nil {
 				defer measure(b)()
 			}
-			i := 0
+			i := done[k.name]
 			for b.Loop() {
 				ch := k.make(i)
 				ch.Author, ch.Time = "U1", at(i)
@@ -117,6 +120,7 @@ func BenchmarkChangeTarget(b *testing.B, s store.Store, measure func(*testing.B)
 				}
 				i++
 			}
+			done[k.name] = i
 		})
 	}
 }
