@@ -11,8 +11,8 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
-// The two calls every slash command makes, the replay claim and the
-// update's script, go through go-redis's full-duplex autopipeliner: one
+// The calls commands make most, the update's script (its replay claim
+// inside it) and Claim, go through go-redis's full-duplex autopipeliner: one
 // held connection, with a writer that sends whatever commands are queued
 // in one write and a reader that answers them in order. Under load,
 // concurrent commands share writes and reads instead of each taking a
