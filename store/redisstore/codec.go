@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -52,117 +53,86 @@ func fmtBool(b bool) string {
 	return ""
 }
 
-// A target's hash stays a listpack, Redis's compact encoding, only while
-// every value fits hash-max-listpack-value (64 bytes by default); one
-// longer value, such as a title, turns the whole hash into a hashtable
-// of about twice the size. So a longer value is kept in 64-byte pieces:
-// the field holds the first, and "<field>:2", "<field>:3"… the rest
-// (luaText writes them so too, and readText joins them). Empty values
-// are not stored: a missing field reads as "".
-const textPiece = 64
-
-// appendText appends field's value to pairs, in pieces.
-func appendText(pairs []any, field, v string) []any {
-	if v == "" {
-		return pairs
-	}
-	pairs = append(pairs, field, v[:min(len(v), textPiece)])
-	for i, n := textPiece, 2; i < len(v); i, n = i+textPiece, n+1 {
-		pairs = append(pairs, field+":"+strconv.Itoa(n), v[i:min(len(v), i+textPiece)])
-	}
-	return pairs
+// A workspace's targets are one hash, "<prefix>:{ws}:tg": each target is
+// one field, its ref, whose value is the target packed in one string,
+// its fields split by the unit separator (recSep) in the order of
+// targetFields (the framework and code are the ref's). A key per target,
+// even a compact hash, cost about 400 bytes with its entry in a set of
+// refs; an entry in one hash costs its strings and about 50 bytes more
+// (docs/PERFORMANCE.md). The scripts read and write the same packing
+// (luaTarget). Times are RFC 3339 with nanoseconds, as Go writes them,
+// so they read back exactly; statuses are one letter (statusCodes);
+// grades of closed cycles are "<cycle>=<grade>" joined by ";". Text
+// values never hold the separator (storeText refuses it).
+var targetFields = []string{
+	"objective", "title", "custom", "owner", "due", "status", "progress", "rating", "snoozed_until",
+	"snooze_reason", "reminders", "last_update", "updated_at", "created_at", "archived", fieldActivity, "grades",
 }
 
-// readText joins field's pieces.
-func readText(m map[string]string, field string) string {
-	v, ok := m[field]
-	if !ok {
-		return ""
-	}
-	for n := 2; ; n++ {
-		piece, ok := m[field+":"+strconv.Itoa(n)]
-		if !ok {
-			return v
-		}
-		v += piece
-	}
-}
-
-// targetFields lists a whole target as field/value pairs for HSET,
-// leaving out empty values and putting long ones in pieces.
-func targetFields(t framework.Target) []any {
-	activity := t.UpdatedAt
-	if activity.IsZero() {
-		activity = t.CreatedAt
-	}
-	var fields []any
-	for _, f := range [...][2]string{
-		{"framework", t.Framework},
-		{"objective", t.Objective},
-		{"code", t.Code},
-		{"title", t.Title},
-		{"custom", fmtBool(t.Custom)},
-		{"owner", t.Owner},
-		{"due", string(t.Due)},
-		{"status", string(t.Status)},
-		{"progress", strconv.Itoa(t.Progress)},
-		{"rating", string(t.Rating)},
-		{"snoozed_until", string(t.SnoozedUntil)},
-		{"snooze_reason", t.SnoozeReason},
-		{"reminders", strconv.Itoa(t.Reminders)},
-		{"last_update", t.LastUpdate},
-		{"updated_at", fmtTime(t.UpdatedAt)},
-		{"created_at", fmtTime(t.CreatedAt)},
-		{"archived", fmtBool(t.Archived)},
-		{fieldActivity, strconv.FormatInt(activity.UnixMilli(), 10)},
-	} {
-		fields = appendText(fields, f[0], f[1])
-	}
+// encodeTarget packs t.
+func encodeTarget(t *framework.Target) string {
+	var grades []string
 	for cycle, r := range t.Grades {
-		fields = append(fields, gradePrefix+cycle, string(r))
-	}
-	return fields
-}
-
-// gradePrefix starts the target fields that hold the grades of closed
-// cycles: "grade:2026/27" -> "developing".
-const gradePrefix = "grade:"
-
-// decodeGrades reads the grades of closed cycles from a target's fields.
-func decodeGrades(m map[string]string) map[string]framework.Rating {
-	var g map[string]framework.Rating
-	for k, v := range m {
-		if cycle, ok := strings.CutPrefix(k, gradePrefix); ok && v != "" {
-			if g == nil {
-				g = map[string]framework.Rating{}
-			}
-			g[cycle] = framework.Rating(v)
+		if r != framework.Unrated {
+			grades = append(grades, cycle+"="+string(r))
 		}
 	}
-	return g
+	slices.Sort(grades)
+	return strings.Join([]string{
+		t.Objective, t.Title, fmtBool(t.Custom), t.Owner, string(t.Due), statusCode(t.Status), strconv.Itoa(t.Progress),
+		string(t.Rating), string(t.SnoozedUntil), t.SnoozeReason, strconv.Itoa(t.Reminders), t.LastUpdate,
+		fmtTime(t.UpdatedAt), fmtTime(t.CreatedAt), fmtBool(t.Archived), strconv.FormatInt(activity(t).UnixMilli(), 10),
+		strings.Join(grades, ";"),
+	}, recSep)
 }
 
-func decodeTarget(m map[string]string) framework.Target {
-	return framework.Target{
-		Framework:    m["framework"],
-		Objective:    m["objective"],
-		Code:         m["code"],
-		Title:        readText(m, "title"),
-		Custom:       m["custom"] == "1",
-		Owner:        m["owner"],
-		Due:          framework.Date(m["due"]),
-		Status:       framework.Status(m["status"]),
-		Progress:     atoi(m["progress"]),
-		Rating:       framework.Rating(m["rating"]),
-		Grades:       decodeGrades(m),
-		Archived:     m["archived"] == "1",
-		SnoozedUntil: framework.Date(m["snoozed_until"]),
-		SnoozeReason: readText(m, "snooze_reason"),
-		Reminders:    atoi(m["reminders"]),
-		LastUpdate:   m["last_update"],
-		UpdatedAt:    parseTime(m["updated_at"]),
-		CreatedAt:    parseTime(m["created_at"]),
+// decodeTarget unpacks the target ref.
+func decodeTarget(ref, packed string) (framework.Target, error) {
+	f := strings.SplitN(packed, recSep, len(targetFields))
+	if len(f) != len(targetFields) {
+		return framework.Target{}, fmt.Errorf("redisstore: malformed target %s: %d fields", ref, len(f))
 	}
+	fw, code := framework.SplitRef(ref)
+	t := framework.Target{
+		Framework:    fw,
+		Objective:    f[0],
+		Code:         code,
+		Title:        f[1],
+		Custom:       f[2] == "1",
+		Owner:        f[3],
+		Due:          framework.Date(f[4]),
+		Status:       statusOf(f[5]),
+		Progress:     atoi(f[6]),
+		Rating:       framework.Rating(f[7]),
+		SnoozedUntil: framework.Date(f[8]),
+		SnoozeReason: f[9],
+		Reminders:    atoi(f[10]),
+		LastUpdate:   f[11],
+		UpdatedAt:    parseTime(f[12]),
+		CreatedAt:    parseTime(f[13]),
+		Archived:     f[14] == "1",
+	}
+	if f[16] != "" {
+		t.Grades = map[string]framework.Rating{}
+		for _, g := range strings.Split(f[16], ";") {
+			if cycle, r, ok := strings.Cut(g, "="); ok && r != "" {
+				t.Grades[cycle] = framework.Rating(r)
+			}
+		}
+	}
+	return t, nil
+}
+
+// storeText refuses a text value a packed target cannot hold: one with
+// the separator in it. Commands take control characters out of what
+// users type, so only a hand-made snapshot or caller can meet it.
+func storeText(ts ...string) error {
+	for _, t := range ts {
+		if strings.Contains(t, recSep) {
+			return framework.Errorf(framework.EINVALID, "redisstore: %.40q holds a control character, which the store cannot keep", t)
+		}
+	}
+	return nil
 }
 
 // activity is when the target last saw activity, as the stale index has it.

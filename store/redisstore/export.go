@@ -80,28 +80,30 @@ func (s *Store) snapshot(ctx context.Context, ws string) (*store.Snapshot, error
 // its MULTI/EXEC.
 func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, error) {
 	k := s.keys(ws)
-	var refsCmd, channelsCmd *redis.StringSliceCmd
+	var refsCmd, legacyCmd, channelsCmd *redis.StringSliceCmd
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		refsCmd, channelsCmd = p.SMembers(ctx, k.targets()), p.SMembers(ctx, k.subs())
+		refsCmd, legacyCmd, channelsCmd = p.HKeys(ctx, k.targets()), p.SMembers(ctx, k.legacyTargets()), p.SMembers(ctx, k.subs())
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	refs, channels := refsCmd.Val(), channelsCmd.Val()
+	refs, channels := union(refsCmd.Val(), legacyCmd.Val()), channelsCmd.Val()
 	var r wsRead
-	var refsNow, channelsNow, live *redis.StringSliceCmd
-	targets := make([]*redis.MapStringStringCmd, len(refs))
+	var refsNow, legacyNow, channelsNow, live *redis.StringSliceCmd
+	var packed *redis.MapStringStringCmd
+	legacyTargets := make([]*redis.MapStringStringCmd, len(refs)) // the first layout's (legacy.go)
 	histories := make([]*redis.StringSliceCmd, len(refs))
-	logs := make([]*redis.StringSliceCmd, len(refs)) // the first layout's (legacy.go)
+	logs := make([]*redis.StringSliceCmd, len(refs)) // the first layout's
 	events := make([]*redis.StringSliceCmd, len(refs))
 	subs := make([]*redis.MapStringStringCmd, len(channels))
 	_, err = s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		r = s.queueWorkspace(ctx, p, ws)
-		refsNow, channelsNow = p.SMembers(ctx, k.targets()), p.SMembers(ctx, k.subs())
+		refsNow, legacyNow, channelsNow = p.HKeys(ctx, k.targets()), p.SMembers(ctx, k.legacyTargets()), p.SMembers(ctx, k.subs())
+		packed = p.HGetAll(ctx, k.targets())
 		live = p.ZRange(ctx, k.legacyLog(), 0, -1)
 		for i, ref := range refs {
-			targets[i] = p.HGetAll(ctx, k.target(ref))
+			legacyTargets[i] = p.HGetAll(ctx, k.legacyTarget(ref))
 			histories[i] = p.LRange(ctx, k.history(ref), 0, -1)
 			logs[i] = p.LRange(ctx, k.legacyTargetLog(ref), 0, -1)
 			events[i] = p.LRange(ctx, k.targetEvents(ref), 0, -1)
@@ -114,7 +116,7 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 	if err != nil {
 		return nil, err
 	}
-	if !sameSet(refs, refsNow.Val()) || !sameSet(channels, channelsNow.Val()) {
+	if !sameSet(refs, union(refsNow.Val(), legacyNow.Val())) || !sameSet(channels, channelsNow.Val()) {
 		return nil, errSetsMoved
 	}
 	snap := &store.Snapshot{Workspace: r.result()}
@@ -127,8 +129,15 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 	}
 	var entries []entry
 	for i, ref := range refs {
-		if len(targets[i].Val()) == 0 {
-			continue // a ref whose hash has gone: nothing to keep
+		var t framework.Target
+		if p, ok := packed.Val()[ref]; ok {
+			if t, err = decodeTarget(ref, p); err != nil {
+				return nil, err
+			}
+		} else if m := legacyTargets[i].Val(); len(m) > 0 {
+			t = decodeLegacyTarget(m)
+		} else {
+			continue // a ref whose target has gone: nothing to keep
 		}
 		ups, err := decodeUpdates(ref, histories[i].Val())
 		if err != nil {
@@ -138,7 +147,7 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 		slices.Reverse(ups)
 		slices.Reverse(legacy)
 		slices.Reverse(evs)
-		entries = append(entries, entry{decodeTarget(targets[i].Val()), ups, legacy, evs})
+		entries = append(entries, entry{t, ups, legacy, evs})
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return lessTarget(&entries[i].t, &entries[j].t) })
 	var legacyIDs, eventIDs [][]string
@@ -197,6 +206,17 @@ func lessTarget(a, b *framework.Target) bool {
 		return a.Framework < b.Framework
 	}
 	return framework.CompareCodes(a.Code, b.Code) < 0
+}
+
+// union is a and b without repeats.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func sameSet(a, b []string) bool {

@@ -98,12 +98,3 @@ func (s *Store) setNX(ctx context.Context, op, key, value string, ttl time.Durat
 	}
 	return cmd.Val(), err
 }
-
-// pairsMap makes a field map of HGETALL's field/value pairs.
-func pairsMap(kv []string) map[string]string {
-	m := make(map[string]string, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
-}

@@ -1,8 +1,13 @@
 package redisstore
 
-import "github.com/targetbot/targetbot/framework"
+import (
+	"strings"
 
-// The first layout kept each update as a hash of its own, named in two
+	"github.com/targetbot/targetbot/framework"
+)
+
+// The first layout kept each target as a hash of its own, "<prefix>:{ws}:t:<ref>",
+// its ref in the set "<prefix>:{ws}:targets", and each update as a hash of its own, named in two
 // indexes: "<prefix>:{ws}:u:<id>", in "<prefix>:{ws}:t:<ref>:log" (the
 // target's ids, newest first) and "<prefix>:{ws}:log" (every id that
 // stands, scored by its time in ms), and the last-update pointer held a
@@ -33,4 +38,40 @@ func decodeLegacyUpdate(m map[string]string) framework.Update {
 		Withdrawn:    m["withdrawn"] == "1",
 		WithdrawnAt:  parseTime(m["withdrawn_at"]),
 	}
+}
+
+func (k keys) legacyTargets() string          { return string(k) + "targets" }
+func (k keys) legacyTarget(ref string) string { return string(k) + "t:" + ref }
+
+// decodeLegacyTarget reads a target hash of the first layout: a field
+// per attribute, and "grade:<cycle>" fields for closed cycles' grades.
+func decodeLegacyTarget(m map[string]string) framework.Target {
+	t := framework.Target{
+		Framework:    m["framework"],
+		Objective:    m["objective"],
+		Code:         m["code"],
+		Title:        m["title"],
+		Custom:       m["custom"] == "1",
+		Owner:        m["owner"],
+		Due:          framework.Date(m["due"]),
+		Status:       framework.Status(m["status"]),
+		Progress:     atoi(m["progress"]),
+		Rating:       framework.Rating(m["rating"]),
+		Archived:     m["archived"] == "1",
+		SnoozedUntil: framework.Date(m["snoozed_until"]),
+		SnoozeReason: m["snooze_reason"],
+		Reminders:    atoi(m["reminders"]),
+		LastUpdate:   m["last_update"],
+		UpdatedAt:    parseTime(m["updated_at"]),
+		CreatedAt:    parseTime(m["created_at"]),
+	}
+	for k, v := range m {
+		if cycle, ok := strings.CutPrefix(k, "grade:"); ok && v != "" {
+			if t.Grades == nil {
+				t.Grades = map[string]framework.Rating{}
+			}
+			t.Grades[cycle] = framework.Rating(v)
+		}
+	}
+	return t
 }

@@ -24,15 +24,13 @@ import (
 // 100,000 updates (BenchmarkMemory); TestMemoryBudget holds the layout to
 // them, so a change that makes records bigger fails.
 //
-// The update budget is the goal, 150 bytes, with a little room
-// for the per-target share of the histories' own overhead, which weighs
-// more over 20,000 updates than over 100,000. The target budget is
-// today's layout with a little room: a target is one compact hash (long
-// texts in pieces), but not yet the 300 bytes of the goal
-// (docs/PERFORMANCE.md says what that would take).
+// The budgets are the goals, 300 bytes a target and 150 an
+// update. An update's figure has a little room for the per-target share
+// of the histories' own overhead, which weighs more over 20,000 updates
+// than over 100,000 (docs/PERFORMANCE.md).
 const (
-	budgetPerTarget = 430 // bytes; measured 398
-	budgetPerUpdate = 155 // bytes; measured 143 over 20,000 updates
+	budgetPerTarget = 300 // bytes; measured 209
+	budgetPerUpdate = 155 // bytes; measured 140 over 20,000 updates
 )
 
 func TestMemoryBudget(t *testing.T) {

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -16,22 +17,26 @@ import (
 // pipeline.
 func (s *Store) WorkspaceTarget(ctx context.Context, ws, ref string) (framework.Workspace, framework.Target, error) {
 	var r wsRead
-	var t *redis.MapStringStringCmd
+	var t *redis.StringCmd
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		r = s.queueWorkspace(ctx, p, ws)
 		if refKey(ref) {
-			t = p.HGetAll(ctx, s.keys(ws).target(ref))
+			t = p.HGet(ctx, s.keys(ws).targets(), ref)
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return framework.Workspace{ID: ws}, framework.Target{}, s.fail("workspace and target "+ref, err)
 	}
 	w := r.result()
-	if t == nil || len(t.Val()) == 0 {
+	if t == nil || errors.Is(t.Err(), redis.Nil) {
 		return w, framework.Target{}, notFoundTarget(ref)
 	}
-	return w, decodeTarget(t.Val()), nil
+	tg, err := decodeTarget(ref, t.Val())
+	if err != nil {
+		return w, framework.Target{}, s.fail("workspace and target "+ref, err)
+	}
+	return w, tg, nil
 }
 
 // changeFields are the target fields a change sets, and whether its
@@ -71,10 +76,15 @@ func (s *Store) ChangeTarget(ctx context.Context, ws, ref string, ch framework.C
 		reason = ch.Reason
 	}
 	fields, fromTo := changeFields(&ch)
+	for i := 1; i < len(fields); i += 2 {
+		if err := storeText(fields[i].(string)); err != nil {
+			return framework.Target{}, framework.Event{}, err
+		}
+	}
 	k := s.keys(ws)
 	id := s.ids.next(ch.Time)
 	args := append([]any{ref, id, string(ch.Kind), ch.Author, fmtTime(ch.Time), framework.FinancialYear(ch.Time), reason, fmtBool(fromTo)}, fields...)
-	keys := []string{k.target(ref), k.event(id), k.targetEvents(ref), k.due(), k.stale(), k.settings()}
+	keys := []string{k.targets(), k.event(id), k.targetEvents(ref), k.due(), k.stale(), k.settings()}
 	op := fmt.Sprintf("%s target %s", ch.Kind, ref)
 	v, err := changeScript.Run(ctx, s.c, keys, args...).Result()
 	switch scriptError(err) {
@@ -95,7 +105,8 @@ func (s *Store) ChangeTarget(ctx context.Context, ws, ref string, ch framework.C
 	if !ok || len(reply) != 3 {
 		return framework.Target{}, framework.Event{}, s.fail(op, fmt.Errorf("unexpected script reply %v", v))
 	}
-	tm, err := flatMap(reply[1])
+	packed, _ := reply[1].(string)
+	t, err := decodeTarget(ref, packed)
 	if err != nil {
 		return framework.Target{}, framework.Event{}, s.fail(op, err)
 	}
@@ -103,7 +114,7 @@ func (s *Store) ChangeTarget(ctx context.Context, ws, ref string, ch framework.C
 	if err != nil {
 		return framework.Target{}, framework.Event{}, s.fail(op, err)
 	}
-	return decodeTarget(tm), decodeEvent(em), nil
+	return t, decodeEvent(em), nil
 }
 
 // AddEvidence attaches a link in one script.
@@ -119,7 +130,7 @@ func (s *Store) AddEvidence(ctx context.Context, ws, ref string, ev framework.Ev
 	}
 	k := s.keys(ws)
 	id := s.ids.next(ev.Time)
-	keys := []string{k.target(ref), k.event(id), k.targetEvents(ref), k.targetEvidence(ref), k.targetURLs(ref), k.evidence()}
+	keys := []string{k.targets(), k.event(id), k.targetEvents(ref), k.targetEvidence(ref), k.targetURLs(ref), k.evidence()}
 	v, err := evidenceScript.Run(ctx, s.c, keys, ref, id, ev.Author, fmtTime(ev.Time), strconv.FormatInt(ev.Time.UnixMilli(), 10), ev.URL, ev.Title).Result()
 	switch scriptError(err) {
 	case "":
@@ -166,17 +177,17 @@ func (s *Store) eventsOf(ctx context.Context, ws, ref, op string, list func(redi
 		return nil, notFoundTarget(ref)
 	}
 	k := s.keys(ws)
-	var exists *redis.IntCmd
+	var exists *redis.BoolCmd
 	var ids *redis.StringSliceCmd
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		exists = p.Exists(ctx, k.target(ref))
+		exists = p.HExists(ctx, k.targets(), ref)
 		ids = list(p)
 		return nil
 	})
 	if err != nil {
 		return nil, s.fail(op, err)
 	}
-	if exists.Val() == 0 {
+	if !exists.Val() {
 		return nil, notFoundTarget(ref)
 	}
 	es, err := fetchAll(ctx, s.c, ids.Val(), k.event, decodeEvent)
@@ -229,7 +240,7 @@ func (s *Store) StartCycle(ctx context.Context, ws, name string, at time.Time) (
 	k := s.keys(ws)
 	op := "start cycle " + name
 	keys := []string{k.settings(), k.targets(), k.cyclesStarted(), k.cyclesClosed(), k.frameworks()}
-	cmd, err := s.runWith(ctx, cycleScript, keys, []any{name, fmtTime(at), framework.FinancialYear(at), string(k) + "t:", s.ids.next(at)}, func(p redis.Pipeliner) {
+	cmd, err := s.runWith(ctx, cycleScript, keys, []any{name, fmtTime(at), framework.FinancialYear(at), "", s.ids.next(at)}, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
 	})
 	if err != nil {

@@ -1,20 +1,20 @@
 // Package redisstore is the production store.Store, on Redis with go-redis
 // v9. It runs against one Redis, a replicated pair, or Redis Cluster.
 //
-// Layout: one key per entity, never a blob, but for updates, which are
-// compact records in their target's history (one string each), because
-// they are what grows with the work. Every key of a workspace
+// Layout: a key per kind of thing, never one blob for a workspace. Targets
+// and updates, which are what a workspace holds most of, are compact
+// records: a workspace's targets one hash of packed strings, each
+// target's updates one list of them (codec.go). Every key of a workspace
 // carries the hash tag {ws}, so Redis Cluster keeps a workspace on one
 // slot and Lua scripts and MULTI blocks over it stay legal:
 //
-//	<prefix>:{ws}:t:<ref>         hash: one target; grade:<cycle> fields hold closed cycles' grades
-//	<prefix>:{ws}:t:<ref>:ups     list: the target's updates, one record each, newest made first (codec.go)
+//	<prefix>:{ws}:tg              hash: ref -> the target, packed (encodeTarget)
+//	<prefix>:{ws}:t:<ref>:ups     list: the target's updates, one record each, newest made first (encodeUpdate)
 //	<prefix>:{ws}:t:<ref>:events  list: the target's event ids, newest first
 //	<prefix>:{ws}:t:<ref>:evidence list: the target's evidence event ids, oldest first
 //	<prefix>:{ws}:t:<ref>:urls    set: the target's evidence URLs, to refuse one twice
 //	<prefix>:{ws}:e:<id>          hash: one event record
 //	<prefix>:{ws}:evidence        zset: every evidence event id, score = unix ms
-//	<prefix>:{ws}:targets         set: every target ref
 //	<prefix>:{ws}:due             zset: open, live targets with a due date, score YYYYMMDD
 //	<prefix>:{ws}:stale           zset: open, live, owned targets, score = unix ms of latest activity
 //	<prefix>:{ws}:last            hash: user -> "<ref>\x1f<id>", the newest update the user logged
@@ -30,8 +30,8 @@
 //	<prefix>:workspaces           set: every workspace that stored anything
 //
 // Refs never contain ':' (framework ids and codes forbid it, and reads
-// of a ref with one are ENOTFOUND), so t:<ref> and t:<ref>:log (and
-// the other t:<ref>: keys) cannot collide. Workspace ids are escaped inside the hash tag (see keys), so
+// of a ref with one are ENOTFOUND), so the t:<ref>: keys of two targets
+// cannot collide. Workspace ids are escaped inside the hash tag (see keys), so
 // no workspace's keys can reach another's.
 //
 // Every write is one round trip and one atomic change to its workspace:
@@ -274,7 +274,6 @@ var wsEscaper = strings.NewReplacer("%", "%25", "}", "%7D")
 // name another key of a target, such as "eqs/1.1:log", its update list.
 func refKey(ref string) bool { return !strings.Contains(ref, ":") }
 
-func (k keys) target(ref string) string  { return string(k) + "t:" + ref }
 func (k keys) history(ref string) string { return string(k) + "t:" + ref + ":ups" }
 func (k keys) targetEvents(ref string) string {
 	return string(k) + "t:" + ref + ":events"
@@ -287,7 +286,7 @@ func (k keys) event(id string) string       { return string(k) + "e:" + id }
 func (k keys) evidence() string             { return string(k) + "evidence" }
 func (k keys) cyclesStarted() string        { return string(k) + "cycles:started" }
 func (k keys) cyclesClosed() string         { return string(k) + "cycles:closed" }
-func (k keys) targets() string              { return string(k) + "targets" }
+func (k keys) targets() string              { return string(k) + "tg" }
 func (k keys) due() string                  { return string(k) + "due" }
 func (k keys) stale() string                { return string(k) + "stale" }
 func (k keys) last() string                 { return string(k) + "last" }

@@ -46,6 +46,12 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 	if err := checkRecords(snap.Updates); err != nil {
 		return err
 	}
+	for i := range snap.Targets {
+		t := &snap.Targets[i]
+		if err := storeText(t.Objective, t.Title, t.Owner, t.SnoozeReason); err != nil {
+			return err
+		}
+	}
 	ws := snap.Workspace.ID
 	k := s.keys(ws)
 	op := "restore " + ws
@@ -197,12 +203,12 @@ func (st *stager) write(snap *store.Snapshot) error {
 	if err := st.done(1); err != nil {
 		return err
 	}
-	// Each set or list that names records is written before them, so
-	// that a staging cut short anywhere can be found whole, and dropped,
-	// by walking it from its sets (luaKeysOf).
-	for _, t := range snap.Targets {
-		p.SAdd(ctx, k.targets(), t.Ref())
-		p.HSet(ctx, k.target(t.Ref()), targetFields(t)...)
+	// Each hash, set or list that names records is written before them,
+	// so that a staging cut short anywhere can be found whole, and
+	// dropped, by walking it from its sets (luaKeysOf).
+	for i := range snap.Targets {
+		t := &snap.Targets[i]
+		p.HSet(ctx, k.targets(), t.Ref(), encodeTarget(t))
 		if err := st.done(1); err != nil {
 			return err
 		}

@@ -186,8 +186,8 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 	}
 	small, large := readTargets("ws:18", 18), readTargets("ws:1000", 1000)
 	t.Logf("Targets: %d round trips for 18 targets, %d for 1,000", small, large)
-	if small != large || small > 2 {
-		t.Errorf("Targets cost %d round trips for 18 targets and %d for 1,000: want the same, at most 2", small, large)
+	if small != 1 || large != 1 {
+		t.Errorf("Targets cost %d round trips for 18 targets and %d for 1,000: want 1, the targets' hash", small, large)
 	}
 
 	// Updates: 10 in one workspace, 5,000 in another, appended by

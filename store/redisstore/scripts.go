@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -17,8 +18,8 @@ import (
 // live targets are in due when they have a date, and in stale when they
 // have an owner; done and archived targets are in neither.
 //
-// reindexWith does the same from the fields' values, for a script that
-// has them already (a missing field is false, as HMGET gives it).
+// reindexWith takes the fields' values (a missing one is nil or ""); the
+// scripts that unpack a target call reindexT (luaTarget).
 const luaReindex = `
 local function reindexWith(duekey, stalekey, ref, status, due, activity, owner, archived)
   if status == 'done' or archived == '1' then
@@ -40,10 +41,6 @@ local function reindexWith(duekey, stalekey, ref, status, due, activity, owner, 
   else
     redis.call('ZREM', stalekey, ref)
   end
-end
-local function reindex(tkey, duekey, stalekey, ref)
-  local f = redis.call('HMGET', tkey, 'status', 'due', 'activity_ms', 'owner', 'archived')
-  reindexWith(duekey, stalekey, ref, f[1], f[2], f[3], f[4], f[5])
 end
 `
 
@@ -101,47 +98,52 @@ local function push(key, f)
 end
 `
 
-// luaText reads and writes a target field whose value may be long, in
-// 64-byte pieces as appendText keeps it (codec.go): getText joins them,
-// nil for a missing field; setText replaces them, and removes the
-// field for an empty value.
-const luaText = `
-local function getText(key, field)
-  local v = redis.call('HGET', key, field)
-  if not v then return nil end
-  local n = 2
-  while true do
-    local piece = redis.call('HGET', key, field .. ':' .. n)
-    if not piece then return v end
-    v = v .. piece
-    n = n + 1
+// luaTarget unpacks and packs a target (encodeTarget): unpackT gives a
+// table of its fields by name, its status as a word; packT makes the
+// string again. reindexT keeps the due and stale indexes in step with a
+// target. It needs luaRecords (the separator, the status letters).
+var luaTarget = func() string {
+	names := make([]string, len(targetFields))
+	for i, f := range targetFields {
+		names[i] = "'" + f + "'"
+	}
+	return "\nlocal TF = {" + strings.Join(names, ", ") + "}" + `
+local function unpackT(s)
+  local t, start = {}, 1
+  for i = 1, #TF - 1 do
+    local j = string.find(s, US, start, true)
+    if not j then return nil end
+    t[TF[i]] = string.sub(s, start, j - 1)
+    start = j + 1
   end
+  t[TF[#TF]] = string.sub(s, start)
+  t.status = word(t.status)
+  return t
 end
-local function setText(key, field, v)
-  local n = 2
-  while redis.call('HDEL', key, field .. ':' .. n) == 1 do n = n + 1 end
-  if v == '' then
-    redis.call('HDEL', key, field)
-    return
+local function packT(t)
+  local out = {}
+  for i, f in ipairs(TF) do
+    local v = t[f] or ''
+    if f == 'status' then v = code(v) end
+    out[i] = v
   end
-  redis.call('HSET', key, field, string.sub(v, 1, 64))
-  n = 2
-  for i = 65, #v, 64 do
-    redis.call('HSET', key, field .. ':' .. n, string.sub(v, i, i + 63))
-    n = n + 1
-  end
+  return table.concat(out, US)
+end
+local function reindexT(duekey, stalekey, ref, t)
+  reindexWith(duekey, stalekey, ref, t.status, t.due, t.activity_ms, t.owner, t.archived)
 end
 `
+}()
 
 // appendScript logs an update. An archived target takes none, and an
 // update with no note that leaves progress and status as they are is
 // refused (TBNOCHANGE, then the current status).
-// KEYS: target, its history, last, due, stale, and a claim to take
-// first (store.Once), if any.
+// KEYS: targets (tg), the target's history, last, due, stale, and a
+// claim to take first (store.Once), if any.
 // ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note,
 // time in ns, time's offset, and the claim's TTL in ms.
-// Returns {the target's HGETALL pairs, prev progress, prev status}: one
-// flat array of strings, which go-redis reads without boxing each.
+// Returns {the target packed, prev progress, prev status}: strings,
+// which go-redis reads without boxing each.
 //
 // The id is made client-side, so a call that go-redis retries after a
 // dropped connection finds its update already stored (the target's last
@@ -149,52 +151,28 @@ end
 // a replay of itself). The claim comes before every other check, so a
 // replayed request is refused whatever else has changed since.
 //
-// Every command's write runs it, so it reads the target once, whole: an
-// empty HGETALL is a missing target (Redis has no empty hashes), and its
-// fields answer every check and the re-indexing; the reply is that same
-// array with the fields it set changed: building a table of it, and
-// another for the reply, cost more than all the script's writes
-// together (measured with INFO commandstats: about 29 µs of Redis CPU a
-// call without them, 33 to 42 with). The update itself is one record
-// pushed onto the target's history.
-var appendScript = newHotScript(luaReindex + luaRecords + `
-local h = redis.call('HGETALL', KEYS[1])
--- Where the fields it reads or sets sit in h (their values' indexes):
--- found in one pass, with no table built of them, since the reply is h.
-local iP, iS, iA, iD, iO, iL, iU, iM, iR
-for i = 1, #h, 2 do
-  local k = h[i]
-  if k == 'progress' then iP = i + 1
-  elseif k == 'status' then iS = i + 1
-  elseif k == 'archived' then iA = i + 1
-  elseif k == 'due' then iD = i + 1
-  elseif k == 'owner' then iO = i + 1
-  elseif k == 'last_update' then iL = i + 1
-  elseif k == 'updated_at' then iU = i + 1
-  elseif k == 'activity_ms' then iM = i + 1
-  elseif k == 'reminders' then iR = i + 1
-  end
-end
-local function get(i) if i then return h[i] end end
-local function set(i, k, v)
-  if i then h[i] = v else h[#h + 1] = k; h[#h + 1] = v end
-end
-local function reply(pp, ps)
-  h[#h + 1] = pp
-  h[#h + 1] = ps
-  return h
-end
-if #h > 0 and get(iL) == ARGV[1] then
+// Every command's write runs it, so it reads the target once, as one
+// string, whose fields answer every check and the re-indexing, writes it
+// back as one string and returns it: a hash of the target's fields cost
+// more to read into Lua and to send back than all the script's writes
+// (docs/PERFORMANCE.md). The update itself is one record pushed onto the
+// target's history.
+var appendScript = newHotScript(luaReindex + luaRecords + luaTarget + `
+local s0 = redis.call('HGET', KEYS[1], ARGV[2])
+local t = s0 and unpackT(s0)
+if t and t.last_update == ARGV[1] then
   local _, _, f = find(KEYS[2], ARGV[1])
-  if f then return reply(f[10], word(f[11])) end
+  if f then return {s0, f[10], word(f[11])} end
 end
 if KEYS[6] and not redis.call('SET', KEYS[6], '1', 'PX', ARGV[11], 'NX') then
   return redis.error_reply('TBREPLAYED')
 end
-if #h == 0 then return redis.error_reply('TBNOTFOUND') end
-if get(iA) == '1' then return redis.error_reply('TBARCHIVED') end
-local pp = get(iP) or '0'
-local ps = get(iS) or 'not-started'
+if not t then return redis.error_reply('TBNOTFOUND') end
+if t.archived == '1' then return redis.error_reply('TBARCHIVED') end
+local pp = t.progress
+if pp == '' then pp = '0' end
+local ps = t.status
+if ps == '' then ps = 'not-started' end
 local p = ARGV[6]
 if p == '-1' then p = pp end
 local s = ARGV[7]
@@ -205,36 +183,31 @@ end
 if s == 'done' and p ~= '100' then return redis.error_reply('TBDONEBELOW100') end
 if ARGV[8] == '' and p == pp and s == ps then return redis.error_reply('TBNOCHANGE ' .. ps) end
 push(KEYS[2], {ARGV[9], '', '', ARGV[10], '', ARGV[1], ARGV[3], p, code(s), pp, code(ps), ARGV[8]})
-redis.call('HSET', KEYS[1], 'progress', p, 'status', s, 'last_update', ARGV[1],
-  'updated_at', ARGV[4], 'activity_ms', ARGV[5], 'reminders', '0')
-set(iP, 'progress', p)
-set(iS, 'status', s)
-set(iL, 'last_update', ARGV[1])
-set(iU, 'updated_at', ARGV[4])
-set(iM, 'activity_ms', ARGV[5])
-set(iR, 'reminders', '0')
-reindexWith(KEYS[4], KEYS[5], ARGV[2], s, get(iD), ARGV[5], get(iO), get(iA))
+t.progress, t.status, t.last_update = p, s, ARGV[1]
+t.updated_at, t.activity_ms, t.reminders = ARGV[4], ARGV[5], '0'
+local packed = packT(t)
+redis.call('HSET', KEYS[1], ARGV[2], packed)
+reindexT(KEYS[4], KEYS[5], ARGV[2], t)
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[2] .. US .. ARGV[1])
-return reply(pp, ps)
+return {packed, pp, ps}
 `)
 
 // withdrawScript undoes an update: it marks the update's record
 // withdrawn (digests then neither list nor count it) and puts the
 // target back as the update found it.
-// KEYS: targets, due, stale, last. ARGV: the workspace's key base
+// KEYS: targets (tg), due, stale, last. ARGV: the workspace's key base
 // ("<prefix>:{ws}:"), withdrawn-at in ns, its offset, id.
-// Returns {ref, the update's record, then the target's HGETALL pairs}.
+// Returns {ref, the update's record, the target packed}.
 //
 // Only a target's last update may be withdrawn, so the script looks for
-// the update among the users' last updates (undo withdraws its user's),
-// then among the targets' last updates; failing both it looks through
-// every history, to say why not (withdrawn already, not the latest, or
-// no such update): that costs a scan of the record, and only a refusal
-// takes it. The keys it reaches are built from ARGV[1], which
+// the update among the users' last updates (undo withdraws its user's);
+// failing that it looks through every history, to find it or say why
+// not (withdrawn already, not the latest, or no such update): that costs
+// a scan of the record, and only an id no pointer names takes it. The keys it reaches are built from ARGV[1], which
 // carries the same {ws} hash tag as KEYS, so they are in the slot the
 // script runs on, which is all Redis Cluster requires of keys a script
 // reaches; declaring them would cost a second round trip.
-var withdrawScript = redis.NewScript(luaReindex + luaRecords + `
+var withdrawScript = redis.NewScript(luaReindex + luaRecords + luaTarget + `
 local base, id = ARGV[1], ARGV[4]
 local ref, idx, rec, f
 -- Undo withdraws its user's last update, which the last-update pointers
@@ -247,93 +220,73 @@ for _, ptr in ipairs(redis.call('HVALS', KEYS[4])) do
     break
   end
 end
-local refs = redis.call('SMEMBERS', KEYS[1])
 if not rec then
-  for _, r in ipairs(refs) do
-    if redis.call('HGET', base .. 't:' .. r, 'last_update') == id then
-      idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
-      if rec then ref = r end
-      break
-    end
-  end
-end
-if not rec then
-  for _, r in ipairs(refs) do
+  for _, r in ipairs(redis.call('HKEYS', KEYS[1])) do
     idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
     if rec then ref = r break end
   end
 end
 if not rec then return redis.error_reply('TBNOTFOUND') end
-local tkey = base .. 't:' .. ref
-local function reply(r)
-  local out = {ref, r}
-  for _, v in ipairs(redis.call('HGETALL', tkey)) do out[#out + 1] = v end
-  return out
-end
+local s0 = redis.call('HGET', KEYS[1], ref)
 if f[3] ~= '' then
   -- A retry of this very call (same time) succeeded the first time.
-  if f[3] == ARGV[2] and f[5] == ARGV[3] then return reply(rec) end
+  if s0 and f[3] == ARGV[2] and f[5] == ARGV[3] then return {ref, rec, s0} end
   return redis.error_reply('TBWITHDRAWN')
 end
-if redis.call('EXISTS', tkey) == 0 then return redis.error_reply('TBNOTFOUND') end
-if redis.call('HGET', tkey, 'archived') == '1' then return redis.error_reply('TBARCHIVED ' .. ref) end
-if redis.call('HGET', tkey, 'last_update') ~= id then return redis.error_reply('TBNOTLAST') end
+local t = s0 and unpackT(s0)
+if not t then return redis.error_reply('TBNOTFOUND') end
+if t.archived == '1' then return redis.error_reply('TBARCHIVED ' .. ref) end
+if t.last_update ~= id then return redis.error_reply('TBNOTLAST') end
 f[3], f[5] = ARGV[2], ARGV[3]
 rec = join(f)
 redis.call('LSET', base .. 't:' .. ref .. ':ups', idx, rec)
-redis.call('HSET', tkey, 'progress', f[10], 'status', word(f[11]), 'last_update', '')
-reindex(tkey, KEYS[2], KEYS[3], ref)
-return reply(rec)
+t.progress, t.status, t.last_update = f[10], word(f[11]), ''
+local packed = packT(t)
+redis.call('HSET', KEYS[1], ref, packed)
+reindexT(KEYS[2], KEYS[3], ref, t)
+return {ref, rec, packed}
 `)
 
 // importScript adds a framework's missing targets and records the import,
 // and the workspace's first grading cycle if it has none.
 // New targets have no owner, so they join no index yet.
-// KEYS: fws, targets, settings, then one target key per target.
+// KEYS: fws, targets (tg), settings.
 // ARGV: framework id, created-at, created ms, first cycle name, then
-// objective, code, title per target.
+// ref and packed target per target.
 // Returns how many targets it added.
-var importScript = redis.NewScript(luaText + `
+var importScript = redis.NewScript(`
 if redis.call('HSETNX', KEYS[3], 'cycle', ARGV[4]) == 1 then
   redis.call('HSET', KEYS[3], 'cycle_started', ARGV[2])
 end
 local n = 0
-for i = 4, #KEYS do
-  local j = 5 + (i - 4) * 3
-  if redis.call('EXISTS', KEYS[i]) == 0 then
-    local ref = ARGV[1] .. '/' .. ARGV[j+1]
-    redis.call('HSET', KEYS[i], 'framework', ARGV[1], 'objective', ARGV[j], 'code', ARGV[j+1],
-      'status', 'not-started', 'progress', '0', 'created_at', ARGV[2], 'activity_ms', ARGV[3])
-    setText(KEYS[i], 'title', ARGV[j+2])
-    redis.call('SADD', KEYS[2], ref)
-    n = n + 1
-  end
+for i = 5, #ARGV, 2 do
+  n = n + redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 redis.call('SADD', KEYS[1], ARGV[1])
 return n
 `)
 
 // addScript adds one custom target.
-// KEYS: fws, targets, target, due, stale. ARGV: framework id, ref, then field/value pairs.
-var addScript = redis.NewScript(luaReindex + `
+// KEYS: fws, targets (tg), due, stale. ARGV: framework id, ref, the target packed.
+var addScript = redis.NewScript(luaReindex + luaRecords + luaTarget + `
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return redis.error_reply('TBNOFRAMEWORK') end
-if redis.call('EXISTS', KEYS[3]) == 1 then return redis.error_reply('TBEXISTS') end
-for i = 3, #ARGV, 2 do
-  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i+1])
-end
-redis.call('SADD', KEYS[2], ARGV[2])
-reindex(KEYS[3], KEYS[4], KEYS[5], ARGV[2])
+if redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3]) == 0 then return redis.error_reply('TBEXISTS') end
+reindexT(KEYS[3], KEYS[4], ARGV[2], unpackT(ARGV[3]))
 return 1
 `)
 
-// remindedScript counts a reminder against each target that exists;
-// HINCRBY alone would create hashes for missing refs.
-// KEYS: target keys.
-var remindedScript = redis.NewScript(`
-for i = 1, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('HINCRBY', KEYS[i], 'reminders', 1) end
+// remindedScript counts a reminder against each target that exists.
+// KEYS: targets (tg). ARGV: refs.
+var remindedScript = redis.NewScript(luaRecords + luaTarget + `
+for i = 1, #ARGV do
+  local s0 = redis.call('HGET', KEYS[1], ARGV[i])
+  local t = s0 and unpackT(s0)
+  if t then
+    t.reminders = tostring((tonumber(t.reminders) or 0) + 1)
+    redis.call('HSET', KEYS[1], ARGV[i], packT(t))
+  end
 end
-return #KEYS
+return #ARGV
 `)
 
 // putSubScript creates or replaces a digest subscription.

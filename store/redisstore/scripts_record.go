@@ -8,30 +8,32 @@ import "github.com/redis/go-redis/v9"
 
 // changeScript applies a change to a target's settings and appends its
 // event, as framework.Change.Apply does.
-// KEYS: target, event, target events, due, stale, settings.
+// KEYS: targets (tg), event, target events, due, stale, settings.
 // ARGV: ref, event id, kind, author, time, first cycle name, reason,
 // "1" if the event records from and to (the first field's old and new
-// values), then field/value pairs to set.
-// Returns {"ok", target HGETALL, event HGETALL}, or {"nochange",
+// values), then field/value pairs to set (targetFields' names).
+// Returns {"ok", the target packed, event HGETALL}, or {"nochange",
 // current value} when every field already holds its value: nothing is
 // written then.
 //
 // The event id is made client-side, so a retried call finds its event
 // stored and returns it rather than answering "no change".
-var changeScript = redis.NewScript(luaReindex + luaText + `
-if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+var changeScript = redis.NewScript(luaReindex + luaRecords + luaTarget + `
+local s0 = redis.call('HGET', KEYS[1], ARGV[1])
+if not s0 then return redis.error_reply('TBNOTFOUND') end
 if redis.call('EXISTS', KEYS[2]) == 1 then
-  return {'ok', redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+  return {'ok', s0, redis.call('HGETALL', KEYS[2])}
 end
+local t = unpackT(s0)
 local kind = ARGV[3]
-if kind ~= 'archive' and kind ~= 'restore' and redis.call('HGET', KEYS[1], 'archived') == '1' then
+if kind ~= 'archive' and kind ~= 'restore' and t.archived == '1' then
   return redis.error_reply('TBARCHIVED')
 end
 local from = ''
-if ARGV[8] == '1' then from = getText(KEYS[1], ARGV[9]) or '' end
+if ARGV[8] == '1' then from = t[ARGV[9]] or '' end
 local same = true
 for i = 9, #ARGV, 2 do
-  if (getText(KEYS[1], ARGV[i]) or '') ~= ARGV[i+1] then same = false end
+  if (t[ARGV[i]] or '') ~= ARGV[i+1] then same = false end
 end
 if same then return {'nochange', from} end
 local cycle = ''
@@ -42,27 +44,30 @@ if kind == 'rate' then
   cycle = redis.call('HGET', KEYS[6], 'cycle')
 end
 for i = 9, #ARGV, 2 do
-  setText(KEYS[1], ARGV[i], ARGV[i+1])
+  t[ARGV[i]] = ARGV[i+1]
 end
-reindex(KEYS[1], KEYS[4], KEYS[5], ARGV[1])
+local packed = packT(t)
+redis.call('HSET', KEYS[1], ARGV[1], packed)
+reindexT(KEYS[4], KEYS[5], ARGV[1], t)
 local to = ''
 if ARGV[8] == '1' then to = ARGV[10] end
 redis.call('HSET', KEYS[2], 'id', ARGV[2], 'target', ARGV[1], 'kind', kind, 'author', ARGV[4],
   'time', ARGV[5], 'from', from, 'to', to, 'reason', ARGV[7], 'cycle', cycle)
 redis.call('LPUSH', KEYS[3], ARGV[2])
-return {'ok', redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+return {'ok', packed, redis.call('HGETALL', KEYS[2])}
 `)
 
 // evidenceScript attaches a link to a target as an evidence event.
-// KEYS: target, event, target events, target evidence, target urls,
+// KEYS: targets (tg), event, target events, target evidence, target urls,
 // workspace evidence.
 // ARGV: ref, event id, author, time, time ms, url, title.
 // Returns {"ok", event HGETALL}, or {"nochange"} when the target has
 // the URL already.
-var evidenceScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('TBNOTFOUND') end
+var evidenceScript = redis.NewScript(luaRecords + luaTarget + `
+local s0 = redis.call('HGET', KEYS[1], ARGV[1])
+if not s0 then return redis.error_reply('TBNOTFOUND') end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'ok', redis.call('HGETALL', KEYS[2])} end
-if redis.call('HGET', KEYS[1], 'archived') == '1' then return redis.error_reply('TBARCHIVED') end
+if unpackT(s0).archived == '1' then return redis.error_reply('TBARCHIVED') end
 if redis.call('SISMEMBER', KEYS[5], ARGV[6]) == 1 then return {'nochange'} end
 redis.call('HSET', KEYS[2], 'id', ARGV[2], 'target', ARGV[1], 'kind', 'evidence', 'author', ARGV[3],
   'time', ARGV[4], 'url', ARGV[6], 'title', ARGV[7])
@@ -75,19 +80,15 @@ return {'ok', redis.call('HGETALL', KEYS[2])}
 
 // cycleScript closes the current grading cycle and opens a new one,
 // moving every target's grade under the closing cycle's name.
-// KEYS: settings, targets, cycles started, cycles closed, frameworks.
-// ARGV: new name, time, the cycle to close if none is recorded, target
-// key prefix ("<prefix>:{ws}:t:"), a token unique to the call (so that
-// a retry after a lost reply finds its own start done, as Claim does).
+// KEYS: settings, targets (tg), cycles started, cycles closed, frameworks.
+// ARGV: new name, time, the cycle to close if none is recorded, (unused),
+// a token unique to the call (so that a retry after a lost reply finds
+// its own start done, as Claim does).
 // Returns {"ok", grades moved, settings HGETALL, cycles started HGETALL,
 // cycles closed HGETALL, frameworks SMEMBERS}, {"used"} for a name
 // already used, or {"order", current name} for a name before the current
 // one.
-//
-// The target keys are built from ARGV[4] and the refs in the targets
-// set, as withdrawScript builds its target key: ARGV[4] carries the
-// workspace's hash tag, so every key is in the slot the script runs on.
-var cycleScript = redis.NewScript(`
+var cycleScript = redis.NewScript(luaRecords + luaTarget + `
 local cur = redis.call('HGET', KEYS[1], 'cycle')
 if not cur or cur == '' then cur = ARGV[3] end
 local function state(n)
@@ -101,12 +102,14 @@ if ARGV[1] == cur or redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1 then return {'
 if ARGV[1] < cur then return {'order', cur} end
 local started = redis.call('HGET', KEYS[1], 'cycle_started') or ''
 local n = 0
-for _, ref in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  local tkey = ARGV[4] .. ref
-  local r = redis.call('HGET', tkey, 'rating')
-  if r and r ~= '' then
-    redis.call('HSET', tkey, 'grade:' .. cur, r)
-    redis.call('HDEL', tkey, 'rating')
+local all = redis.call('HGETALL', KEYS[2])
+for i = 1, #all, 2 do
+  local t = unpackT(all[i + 1])
+  if t and t.rating ~= '' then
+    local g = cur .. '=' .. t.rating
+    if t.grades ~= '' then g = t.grades .. ';' .. g end
+    t.grades, t.rating = g, ''
+    redis.call('HSET', KEYS[2], all[i], packT(t))
     n = n + 1
   end
 end

@@ -11,8 +11,8 @@ import "github.com/redis/go-redis/v9"
 // base, by walking the layout from its sets and lists: the records that
 // exist (sure), the lists and indexes that may be absent (maybe), and
 // counts of targets, updates (the records in the targets' histories),
-// events and subscriptions. The first layout's update keys are listed
-// too (maybe), so that replacing a workspace removes them. Claims, the
+// events and subscriptions. The first layout's target and update keys
+// are listed too (maybe), so that replacing a workspace removes them. Claims, the
 // restores set and staged keys are not part of the layout.
 const luaKeysOf = `
 local function keysOf(base)
@@ -20,18 +20,28 @@ local function keysOf(base)
   local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'last', 'log', 'evidence', 'cycles:started', 'cycles:closed'}
   local n = {0, 0, 0, 0}
   local users = {}
-  for _, ref in ipairs(redis.call('SMEMBERS', base .. 'targets')) do
-    local t = 't:' .. ref
-    if redis.call('EXISTS', base .. t) == 1 then
-      sure[#sure + 1] = t
-      n[1] = n[1] + 1
+  if redis.call('EXISTS', base .. 'tg') == 1 then
+    sure[#sure + 1] = 'tg'
+    n[1] = redis.call('HLEN', base .. 'tg')
+  end
+  -- Every ref: the targets', and the first layout's (legacy.go), whose
+  -- target hashes, update hashes and last-update pointers an upgrade's
+  -- restore removes.
+  local refs, seen = {}, {}
+  for _, set in ipairs({redis.call('HKEYS', base .. 'tg'), redis.call('SMEMBERS', base .. 'targets')}) do
+    for _, ref in ipairs(set) do
+      if not seen[ref] then
+        seen[ref] = true
+        refs[#refs + 1] = ref
+      end
     end
-    for _, list in ipairs({':ups', ':log', ':events', ':evidence', ':urls'}) do
+  end
+  for _, ref in ipairs(refs) do
+    local t = 't:' .. ref
+    for _, list in ipairs({'', ':ups', ':log', ':events', ':evidence', ':urls'}) do
       maybe[#maybe + 1] = t .. list
     end
     n[2] = n[2] + redis.call('LLEN', base .. t .. ':ups')
-    -- The first layout's update hashes and last-update pointers
-    -- (legacy.go), which an upgrade's restore removes.
     for _, id in ipairs(redis.call('LRANGE', base .. t .. ':log', 0, -1)) do
       local author = redis.call('HGET', base .. 'u:' .. id, 'author')
       if author then
@@ -69,11 +79,11 @@ end
 // rule every write keeps them by, and counts the restore in the
 // settings' "restored" field, which an export that reads records
 // across a restore sees change (see Export).
-// KEYS: settings, frameworks, targets, subs, due, stale, restores.
+// KEYS: settings, frameworks, targets (tg), subs, due, stale, restores.
 // ARGV: live base, staging base, token, "1" to replace, then the counts
 // staged: targets, updates, events, subscriptions.
 // Returns the counts moved, or TBEXISTS or TBSTAGING.
-var commitScript = redis.NewScript(luaReindex + luaKeysOf + `
+var commitScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaKeysOf + `
 if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4]) > 0 then
   return redis.error_reply('TBEXISTS')
 end
@@ -93,8 +103,10 @@ for _, s in ipairs(sure) do redis.call('RENAME', ARGV[2] .. s, ARGV[1] .. s) end
 for _, s in ipairs(maybe) do
   if redis.call('EXISTS', ARGV[2] .. s) == 1 then redis.call('RENAME', ARGV[2] .. s, ARGV[1] .. s) end
 end
-for _, ref in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-  reindex(ARGV[1] .. 't:' .. ref, KEYS[5], KEYS[6], ref)
+local all = redis.call('HGETALL', KEYS[3])
+for i = 1, #all, 2 do
+  local t = unpackT(all[i + 1])
+  if t then reindexT(KEYS[5], KEYS[6], all[i], t) end
 end
 redis.call('HSET', KEYS[1], 'restored', restored)
 redis.call('SREM', KEYS[7], ARGV[3])

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strconv"
 	"time"
@@ -16,15 +17,17 @@ import (
 func (s *Store) Import(ctx context.Context, ws string, fw *framework.Framework, now time.Time) (int, error) {
 	k := s.keys(ws)
 	specs := fw.Targets()
-	keys := make([]string, 0, 3+len(specs))
-	keys = append(keys, k.frameworks(), k.targets(), k.settings())
-	args := make([]any, 0, 4+3*len(specs))
+	args := make([]any, 0, 4+2*len(specs))
 	args = append(args, fw.ID, fmtTime(now), strconv.FormatInt(now.UnixMilli(), 10), framework.FinancialYear(now))
-	for _, t := range specs {
-		keys = append(keys, k.target(t.Ref()))
-		args = append(args, t.Objective, t.Code, t.Title)
+	for _, spec := range specs {
+		t := framework.Target{Framework: fw.ID, Objective: spec.Objective, Code: spec.Code, Title: spec.Title,
+			Status: framework.NotStarted, CreatedAt: now}
+		if err := storeText(t.Objective, t.Code, t.Title); err != nil {
+			return 0, err
+		}
+		args = append(args, t.Ref(), encodeTarget(&t))
 	}
-	cmd, err := s.runWith(ctx, importScript, keys, args, func(p redis.Pipeliner) {
+	cmd, err := s.runWith(ctx, importScript, []string{k.frameworks(), k.targets(), k.settings()}, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
 	})
 	if err != nil {
@@ -42,35 +45,60 @@ func (s *Store) Target(ctx context.Context, ws, ref string) (framework.Target, e
 	if !refKey(ref) {
 		return framework.Target{}, notFoundTarget(ref)
 	}
-	m, err := s.c.HGetAll(ctx, s.keys(ws).target(ref)).Result()
+	packed, err := s.c.HGet(ctx, s.keys(ws).targets(), ref).Result()
+	if errors.Is(err, redis.Nil) {
+		return framework.Target{}, notFoundTarget(ref)
+	}
 	if err != nil {
 		return framework.Target{}, s.fail("target "+ref, err)
 	}
-	if len(m) == 0 {
-		return framework.Target{}, notFoundTarget(ref)
+	t, err := decodeTarget(ref, packed)
+	if err != nil {
+		return framework.Target{}, s.fail("target "+ref, err)
 	}
-	return decodeTarget(m), nil
+	return t, nil
 }
 
-// Targets reads the ref set, then every target in one pipeline: two round
-// trips however many targets there are.
+// Targets reads every target in one round trip: they are one hash.
 func (s *Store) Targets(ctx context.Context, ws string) ([]framework.Target, error) {
-	k := s.keys(ws)
-	refs, err := s.c.SMembers(ctx, k.targets()).Result()
+	all, err := s.c.HGetAll(ctx, s.keys(ws).targets()).Result()
 	if err != nil {
 		return nil, s.fail("targets", err)
 	}
-	ts, err := s.fetchTargets(ctx, k, refs)
-	if err != nil {
-		return nil, s.fail("targets", err)
+	ts := make([]framework.Target, 0, len(all))
+	for ref, packed := range all {
+		t, err := decodeTarget(ref, packed)
+		if err != nil {
+			return nil, s.fail("targets", err)
+		}
+		ts = append(ts, t)
 	}
 	return framework.SortTargets(ts), nil
 }
 
-// fetchTargets reads the targets refs name in one pipeline, in the order
-// given, skipping refs whose hash has gone.
+// fetchTargets reads the targets refs name in one HMGET, in the order
+// given, skipping refs that have gone.
 func (s *Store) fetchTargets(ctx context.Context, k keys, refs []string) ([]framework.Target, error) {
-	return fetchAll(ctx, s.c, refs, k.target, decodeTarget)
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	vals, err := s.c.HMGet(ctx, k.targets(), refs...).Result()
+	if err != nil {
+		return nil, err
+	}
+	ts := make([]framework.Target, 0, len(refs))
+	for i, v := range vals {
+		packed, ok := v.(string)
+		if !ok {
+			continue
+		}
+		t, err := decodeTarget(refs[i], packed)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, nil
 }
 
 // fetchAll reads the hash of each id in one pipeline, in the order given,
@@ -111,8 +139,10 @@ func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) er
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = time.Now()
 	}
-	args := append([]any{t.Framework, ref}, targetFields(t)...)
-	err := addScript.Run(ctx, s.c, []string{k.frameworks(), k.targets(), k.target(ref), k.due(), k.stale()}, args...).Err()
+	if err := storeText(t.Objective, t.Code, t.Title, t.Owner, t.SnoozeReason); err != nil {
+		return err
+	}
+	err := addScript.Run(ctx, s.c, []string{k.frameworks(), k.targets(), k.due(), k.stale()}, t.Framework, ref, encodeTarget(&t)).Err()
 	switch scriptError(err) {
 	case "":
 	case errNoFramework:
@@ -188,15 +218,15 @@ func (s *Store) NoteReminded(ctx context.Context, ws string, refs []string) erro
 	k := s.keys(ws)
 	// Deduplicate: a ref listed twice still gets one reminder.
 	seen := make(map[string]bool, len(refs))
-	keys := make([]string, 0, len(refs))
+	args := make([]any, 0, len(refs))
 	for _, ref := range refs {
 		if !seen[ref] && refKey(ref) {
 			seen[ref] = true
-			keys = append(keys, k.target(ref))
+			args = append(args, ref)
 		}
 	}
-	if len(keys) == 0 {
+	if len(args) == 0 {
 		return nil
 	}
-	return s.fail("note reminded", remindedScript.Run(ctx, s.c, keys).Err())
+	return s.fail("note reminded", remindedScript.Run(ctx, s.c, []string{k.targets()}, args...).Err())
 }

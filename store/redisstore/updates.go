@@ -56,7 +56,7 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 		return framework.Update{}, framework.Target{}, framework.Errorf(framework.EINVALID, "redisstore: author %q holds a control character", u.Author)
 	}
 	keys := make([]string, 5, 6)
-	keys[0], keys[1], keys[2], keys[3], keys[4] = k.target(u.Target), k.history(u.Target), k.last(), k.due(), k.stale()
+	keys[0], keys[1], keys[2], keys[3], keys[4] = k.targets(), k.history(u.Target), k.last(), k.due(), k.stale()
 	args := make([]any, 10, 11)
 	args[0], args[1], args[2], args[3], args[4] = u.ID, u.Target, u.Author, fmtTime(u.Time), ms
 	args[5], args[6], args[7], args[8], args[9] = strconv.Itoa(u.Progress), string(u.Status), u.Note, fmtNanos(u.Time), fmtOffset(u.Time)
@@ -84,11 +84,14 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 		return framework.Update{}, framework.Target{}, s.fail(op, err)
 	}
 	reply := cmd.Val()
-	if len(reply) < 2 || len(reply)%2 != 0 {
+	if len(reply) != 3 {
 		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply %q", reply))
 	}
-	pp, ps := reply[len(reply)-2], reply[len(reply)-1]
-	t := decodeTarget(pairsMap(reply[:len(reply)-2]))
+	pp, ps := reply[1], reply[2]
+	t, err := decodeTarget(u.Target, reply[0])
+	if err != nil {
+		return framework.Update{}, framework.Target{}, s.fail(op, err)
+	}
 	u.PrevProgress, u.PrevStatus = atoi(pp), framework.Status(ps)
 	u.Progress, u.Status = t.Progress, t.Status
 	return u, t, nil
@@ -105,17 +108,17 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 	if n <= 0 {
 		stop = -1
 	}
-	var exists *redis.IntCmd
+	var exists *redis.BoolCmd
 	var recs *redis.StringSliceCmd
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		exists = p.Exists(ctx, k.target(ref))
+		exists = p.HExists(ctx, k.targets(), ref)
 		recs = p.LRange(ctx, k.history(ref), 0, stop)
 		return nil
 	})
 	if err != nil {
 		return nil, s.fail("updates of "+ref, err)
 	}
-	if exists.Val() == 0 {
+	if !exists.Val() {
 		return nil, notFoundTarget(ref)
 	}
 	us, err := decodeUpdates(ref, recs.Val())
@@ -151,7 +154,7 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 			hi = fmtNanos(until)
 		}
 	}
-	refs, err := s.c.SMembers(ctx, k.targets()).Result()
+	refs, err := s.c.HKeys(ctx, k.targets()).Result()
 	if err != nil {
 		return nil, 0, s.fail("updates since", err)
 	}
@@ -366,12 +369,16 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 	if err != nil {
 		return framework.Update{}, framework.Target{}, s.fail(op, err)
 	}
-	if len(v) < 2 || len(v)%2 != 0 {
+	if len(v) != 3 {
 		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply of %d values", len(v)))
 	}
 	u, err := decodeUpdate(v[0], v[1])
 	if err != nil {
 		return framework.Update{}, framework.Target{}, s.fail(op, err)
 	}
-	return u, decodeTarget(pairsMap(v[2:])), nil
+	t, err := decodeTarget(v[0], v[2])
+	if err != nil {
+		return framework.Update{}, framework.Target{}, s.fail(op, err)
+	}
+	return u, t, nil
 }

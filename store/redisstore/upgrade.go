@@ -13,8 +13,8 @@ import (
 )
 
 // layoutVersion is the key layout this package reads and writes, kept
-// in "<prefix>:layout". Version 2 keeps updates as records in their
-// targets' histories; version 1, before it (legacy.go), had no key.
+// in "<prefix>:layout". Version 2 keeps targets and updates as packed
+// records; version 1, before it (legacy.go), had no key.
 const (
 	layoutVersion = "2"
 	layoutNumber  = 2
@@ -28,7 +28,8 @@ func (s *Store) layoutKey() string { return s.prefix + ":layout" }
 const upgradeLease = 10 * time.Minute
 
 // upgrade brings every workspace to this layout, once, when the store
-// opens: a workspace that still holds updates the first way (legacy.go)
+// opens: a workspace that still holds targets and updates the first way
+// (legacy.go)
 // is exported, which reads both ways, and restored over itself, whose
 // commit writes the records and removes the old keys in one atomic
 // step. Then it records the layout, so later opens cost one GET.
@@ -83,25 +84,17 @@ func (s *Store) upgrade(ctx context.Context) error {
 		if err := s.Restore(ctx, snap, store.RestoreOptions{Replace: true}); err != nil {
 			return fmt.Errorf("redisstore: upgrade %s: write it back: %w", ws, err)
 		}
-		s.log.Info("redisstore: upgraded a workspace's updates to compact records", "workspace", ws, "updates", len(snap.Updates))
+		s.log.Info("redisstore: upgraded a workspace to compact records", "workspace", ws, "targets", len(snap.Targets), "updates", len(snap.Updates))
 	}
 	return s.c.Set(ctx, s.layoutKey(), layoutVersion, 0).Err()
 }
 
-// holdsLegacy reports whether ws holds updates the first way: a
-// target's list of update ids, or a last-update pointer to one (a user
-// whose updates are all gone leaves only that).
+// holdsLegacy reports whether ws holds anything the first way: its set
+// of target refs (every workspace with a target had one), or the log of
+// updates.
 func (s *Store) holdsLegacy(ctx context.Context, ws string) (bool, error) {
 	k := s.keys(ws)
-	refs, err := s.c.SMembers(ctx, k.targets()).Result()
-	if err != nil {
-		return false, err
-	}
-	keys := []string{k.legacyLog()}
-	for _, ref := range refs {
-		keys = append(keys, k.legacyTargetLog(ref))
-	}
-	n, err := s.c.Exists(ctx, keys...).Result()
+	n, err := s.c.Exists(ctx, k.legacyTargets(), k.legacyLog()).Result()
 	return n > 0, err
 }
 

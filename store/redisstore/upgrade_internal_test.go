@@ -32,7 +32,7 @@ func writeLegacyUpdate(t *testing.T, c redis.UniversalClient, k keys, u framewor
 		p.LPush(ctx, k.legacyTargetLog(u.Target), u.ID)
 		if !u.Withdrawn {
 			p.ZAdd(ctx, k.legacyLog(), redis.Z{Score: float64(u.Time.UnixMilli()), Member: u.ID})
-			p.HSet(ctx, k.target(u.Target), "progress", u.Progress, "status", string(u.Status), "last_update", u.ID, "updated_at", fmtTime(u.Time))
+			p.HSet(ctx, k.legacyTarget(u.Target), "progress", u.Progress, "status", string(u.Status), "last_update", u.ID, "updated_at", fmtTime(u.Time))
 		}
 		p.Set(ctx, string(k)+"last:"+u.Author, u.ID, 0)
 		return nil
@@ -42,9 +42,10 @@ func writeLegacyUpdate(t *testing.T, c redis.UniversalClient, k keys, u framewor
 	}
 }
 
-// A Redis an earlier release wrote, with updates kept the first way, is
-// upgraded when the store opens: every update reads back as it was, the
-// old keys are gone, and undo, history and digests work on the records.
+// A Redis an earlier release wrote, with targets and updates kept the
+// first way, is upgraded when the store opens: every target and update
+// reads back as it was, the old keys are gone, the indexes are whole, and
+// undo, history and digests work on the records.
 // Opening it again does nothing more.
 func TestOpenUpgradesTheFirstLayout(t *testing.T) {
 	ctx := context.Background()
@@ -54,15 +55,27 @@ func TestOpenUpgradesTheFirstLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := New(redis.NewClient(o), quiet) // the earlier release: New neither checks nor upgrades
+	old := New(redis.NewClient(o), quiet) // its client and keys only: the first layout is written by hand
 	defer old.Close()
 	const ws = "slack:T1"
-	fw := &framework.Framework{ID: "eqs", Name: "E", Objectives: []framework.Objective{{Code: "1", Title: "O", Targets: []framework.TargetSpec{{Code: "1", Title: "T"}, {Code: "2", Title: "U"}}}}}
 	t0 := time.Date(2026, 5, 1, 9, 0, 0, 123456789, time.FixedZone("", 3600))
-	if _, err := old.Import(ctx, ws, fw, t0); err != nil {
+	k := old.keys(ws)
+	// The settings, the framework and two targets, as the first layout
+	// kept them: a hash per target, its ref in a set.
+	_, err = old.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, k.settings(), "timezone", "Europe/London", "cycle", "2026/27", "cycle_started", fmtTime(t0))
+		p.SAdd(ctx, k.frameworks(), "eqs")
+		for _, c := range []struct{ code, title string }{{"1", strings.Repeat("A title longer than a listpack value takes, ", 3)}, {"2", "U"}} {
+			p.SAdd(ctx, k.legacyTargets(), "eqs/"+c.code)
+			p.HSet(ctx, k.legacyTarget("eqs/"+c.code), "framework", "eqs", "objective", "1", "code", c.code, "title", c.title,
+				"status", "not-started", "progress", "0", "created_at", fmtTime(t0), "activity_ms", t0.UnixMilli(), "owner", "U9",
+				"rating", "developing", "grade:2025/26", "achieving", "custom", "", "due", "2026-12-31")
+		}
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	k := old.keys(ws)
 	legacy := []framework.Update{
 		{ID: "018f0000000000010000aaaa", Target: "eqs/1", Author: "U1", Time: t0.Add(time.Minute), Progress: 10, Status: framework.OnTrack, PrevStatus: framework.NotStarted, Note: "first"},
 		{ID: "018f0000000000020000bbbb", Target: "eqs/2", Author: "U2", Time: t0.Add(2 * time.Minute), Progress: 30, Status: framework.AtRisk, PrevStatus: framework.NotStarted,
@@ -84,10 +97,19 @@ func TestOpenUpgradesTheFirstLayout(t *testing.T) {
 	if v := s.c.Get(ctx, s.layoutKey()).Val(); v != layoutVersion {
 		t.Fatalf("layout after Open = %q, want %q", v, layoutVersion)
 	}
-	for _, key := range []string{k.legacyLog(), k.legacyTargetLog("eqs/1"), k.legacyTargetLog("eqs/2"), k.legacyUpdate(legacy[0].ID), string(k) + "last:U1"} {
+	for _, key := range []string{k.legacyLog(), k.legacyTargetLog("eqs/1"), k.legacyTargetLog("eqs/2"), k.legacyUpdate(legacy[0].ID), string(k) + "last:U1",
+		k.legacyTargets(), k.legacyTarget("eqs/1"), k.legacyTarget("eqs/2")} {
 		if s.c.Exists(ctx, key).Val() != 0 {
 			t.Errorf("the first layout's %s survived the upgrade", strings.TrimPrefix(key, string(k)))
 		}
+	}
+	tg, err := s.Target(ctx, ws, "eqs/1")
+	if err != nil || tg.Owner != "U9" || tg.Due != "2026-12-31" || tg.Rating != framework.Developing || tg.Grades["2025/26"] != framework.Achieving ||
+		tg.Progress != 40 || tg.LastUpdate != legacy[2].ID || !strings.HasPrefix(tg.Title, "A title longer") {
+		t.Fatalf("eqs/1 after the upgrade = %+v, %v", tg, err)
+	}
+	if due, err := s.Due(ctx, ws, "", "2027-01-01"); err != nil || len(due) != 2 {
+		t.Fatalf("the due index after the upgrade: %d targets, %v; want both", len(due), err)
 	}
 	us, err := s.Updates(ctx, ws, "eqs/1", 0)
 	if err != nil || len(us) != 2 || us[0].ID != legacy[2].ID || us[1].Note != "first" || !us[0].Time.Equal(legacy[2].Time) {
