@@ -1,6 +1,21 @@
 package redisstore
 
-import "github.com/redis/go-redis/v9"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// luaTargetIndex is "at", each target field's index by its name, for a
+// script told fields by name (the change script).
+var luaTargetIndex = func() string {
+	pairs := make([]string, len(targetFields))
+	for i, f := range targetFields {
+		pairs[i] = f + " = " + strconv.Itoa(i+1)
+	}
+	return "\nlocal at = {" + strings.Join(pairs, ", ") + "}\n"
+}()
 
 // The scripts that keep the record: a change with its event, evidence,
 // and the start of a grading cycle. Like the others, each is one atomic
@@ -18,7 +33,7 @@ import "github.com/redis/go-redis/v9"
 //
 // The event id is made client-side, so a retried call finds its event
 // stored and returns it rather than answering "no change".
-var changeScript = redis.NewScript(luaReindex + luaRecords + luaTarget + `
+var changeScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaTargetIndex + `
 local s0 = redis.call('HGET', KEYS[1], ARGV[1])
 if not s0 then return redis.error_reply('TBNOTFOUND') end
 if redis.call('EXISTS', KEYS[2]) == 1 then
@@ -26,14 +41,14 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
 end
 local t = unpackT(s0)
 local kind = ARGV[3]
-if kind ~= 'archive' and kind ~= 'restore' and t.archived == '1' then
+if kind ~= 'archive' and kind ~= 'restore' and t[I_archived] == '1' then
   return redis.error_reply('TBARCHIVED')
 end
 local from = ''
-if ARGV[8] == '1' then from = t[ARGV[9]] or '' end
+if ARGV[8] == '1' then from = t[at[ARGV[9]]] or '' end
 local same = true
 for i = 9, #ARGV, 2 do
-  if (t[ARGV[i]] or '') ~= ARGV[i+1] then same = false end
+  if (t[at[ARGV[i]]] or '') ~= ARGV[i+1] then same = false end
 end
 if same then return {'nochange', from} end
 local cycle = ''
@@ -44,7 +59,7 @@ if kind == 'rate' then
   cycle = redis.call('HGET', KEYS[6], 'cycle')
 end
 for i = 9, #ARGV, 2 do
-  t[ARGV[i]] = ARGV[i+1]
+  t[at[ARGV[i]]] = ARGV[i+1]
 end
 local packed = packT(t)
 redis.call('HSET', KEYS[1], ARGV[1], packed)
@@ -67,7 +82,7 @@ var evidenceScript = redis.NewScript(luaRecords + luaTarget + `
 local s0 = redis.call('HGET', KEYS[1], ARGV[1])
 if not s0 then return redis.error_reply('TBNOTFOUND') end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'ok', redis.call('HGETALL', KEYS[2])} end
-if unpackT(s0).archived == '1' then return redis.error_reply('TBARCHIVED') end
+if unpackT(s0)[I_archived] == '1' then return redis.error_reply('TBARCHIVED') end
 if redis.call('SISMEMBER', KEYS[5], ARGV[6]) == 1 then return {'nochange'} end
 redis.call('HSET', KEYS[2], 'id', ARGV[2], 'target', ARGV[1], 'kind', 'evidence', 'author', ARGV[3],
   'time', ARGV[4], 'url', ARGV[6], 'title', ARGV[7])
@@ -105,10 +120,10 @@ local n = 0
 local all = redis.call('HGETALL', KEYS[2])
 for i = 1, #all, 2 do
   local t = unpackT(all[i + 1])
-  if t and t.rating ~= '' then
-    local g = cur .. '=' .. t.rating
-    if t.grades ~= '' then g = t.grades .. ';' .. g end
-    t.grades, t.rating = g, ''
+  if t and t[I_rating] ~= '' then
+    local g = cur .. '=' .. t[I_rating]
+    if t[I_grades] ~= '' then g = t[I_grades] .. ';' .. g end
+    t[I_grades], t[I_rating] = g, ''
     redis.call('HSET', KEYS[2], all[i], packT(t))
     n = n + 1
   end
