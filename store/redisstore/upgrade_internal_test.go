@@ -178,3 +178,55 @@ func TestOpenRefusesANewerLayout(t *testing.T) {
 		t.Fatalf("Open over layout 10 = %v, want a refusal naming a newer release", err)
 	}
 }
+
+// A store opened while Redis does not answer upgrades the layout once it
+// does, in the background: until then it serves, and reports Redis as
+// unavailable.
+func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.NewServer(t)
+	prefix := redistest.Prefix(t)
+	o, err := redis.ParseURL(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := redis.NewClient(o)
+	defer raw.Close()
+	const ws = "slack:T1"
+	k := keys(prefix + ":{" + ws + "}:")
+	_, err = raw.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.SAdd(ctx, prefix+":workspaces", ws)
+		p.HSet(ctx, k.settings(), "timezone", "Europe/London")
+		p.SAdd(ctx, k.frameworks(), "eqs")
+		p.SAdd(ctx, k.legacyTargets(), "eqs/1")
+		p.HSet(ctx, k.legacyTarget("eqs/1"), "framework", "eqs", "objective", "1", "code", "1", "title", "T", "status", "not-started", "progress", "0")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv.Freeze()
+	openCtx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	s, err := Open(openCtx, srv.URL(), &Options{Prefix: prefix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cancel()
+	srv.Thaw()
+	if err != nil {
+		t.Fatalf("Open while Redis does not answer: %v", err)
+	}
+	defer s.Close()
+	// (The first background attempt waits a second, so this is before it.)
+	if raw.Get(ctx, prefix+":layout").Val() == layoutVersion {
+		t.Fatal("Open upgraded while Redis did not answer: the test did not test the background path")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for raw.Get(ctx, prefix+":layout").Val() != layoutVersion {
+		if time.Now().After(deadline) {
+			t.Fatal("the layout was not upgraded once Redis answered")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if tg, err := s.Target(ctx, ws, "eqs/1"); err != nil || tg.Title != "T" {
+		t.Fatalf("eqs/1 after the background upgrade = %+v, %v", tg, err)
+	}
+}
