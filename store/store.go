@@ -140,9 +140,11 @@ type Store interface {
 	//
 	// With once set, the same atomic write first takes once.Key as Claim
 	// would: if it is held already, AppendUpdate changes nothing and
-	// returns ErrReplayed. The claim is taken whatever follows, even a
-	// refusal (ErrTargetNotFound included), as a separate Claim before
-	// the write would take it: a replayed request is refused, not run.
+	// returns ErrReplayed. The claim is taken whatever the write finds,
+	// even a refusal (ErrTargetNotFound included), as a separate Claim
+	// before it would be: a replayed request is refused, not run. (Input
+	// refused before any write, a progress out of range and the like, is
+	// refused again the same way.)
 	AppendUpdate(ctx context.Context, ws string, u framework.Update, once Once) (framework.Update, framework.Target, error)
 	// Updates returns up to n of a target's updates (n <= 0 means all),
 	// newest first, withdrawn ones included. ErrTargetNotFound if the target does not

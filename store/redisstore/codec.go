@@ -14,10 +14,11 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
-// Records are Redis hashes, one field per attribute, so scripts can read
-// and change single fields (progress, status, reminders) without decoding
-// a blob. Times are RFC 3339 with nanoseconds, so they round-trip
-// exactly; sorted indexes carry unix milliseconds beside them.
+// Targets and updates are packed records (encodeTarget, encodeUpdate);
+// events, settings and subscriptions are Redis hashes, one field per
+// attribute. Times are RFC 3339 with nanoseconds (or, in update records,
+// nanoseconds and an offset), so they round-trip exactly; sorted indexes
+// carry unix milliseconds beside them.
 
 // Hidden target field: unix ms of the target's latest activity (its
 // newest update, or its creation), the score it has in the stale index.
@@ -248,11 +249,18 @@ func parseRecTime(ns, off string) time.Time {
 	return t.In(time.FixedZone("", o))
 }
 
+// withdrawnUntimed is the withdrawn field of an update withdrawn at no
+// time this store wrote (a restored one can be).
+const withdrawnUntimed = "0"
+
 // encodeUpdate writes u as a record. latest is the latest time of the
 // updates made before it, "" if none.
 func encodeUpdate(u *framework.Update, latest string) string {
 	var wd, wdOff string
-	if u.Withdrawn {
+	switch {
+	case u.Withdrawn && u.WithdrawnAt.IsZero():
+		wd = withdrawnUntimed
+	case u.Withdrawn:
 		wd, wdOff = fmtNanos(u.WithdrawnAt), fmtOffset(u.WithdrawnAt)
 	}
 	ts := fmtNanos(u.Time)
@@ -282,7 +290,7 @@ func decodeUpdate(ref, rec string) (framework.Update, error) {
 		PrevProgress: atoi(f[recPrevProgress]),
 		PrevStatus:   statusOf(f[recPrevStatus]),
 		Withdrawn:    f[recWithdrawnAt] != "",
-		WithdrawnAt:  parseRecTime(f[recWithdrawnAt], f[recWithdrawnOffset]),
+		WithdrawnAt:  parseRecTime(strings.TrimPrefix(f[recWithdrawnAt], withdrawnUntimed), f[recWithdrawnOffset]),
 	}, nil
 }
 
@@ -368,8 +376,8 @@ func flatMap(v any) (map[string]string, error) {
 // idGen makes update ids that sort by time: 12 hex digits of the
 // update's unix ms, 4 of a per-Store counter (so one process's updates
 // in the same millisecond keep their order), then 8 random ones (so
-// replicas never collide). The id is made before the write, so the
-// script can declare the update's key in KEYS.
+// replicas never collide). The id is made before the write, so that a
+// resent script call can tell its own update (and claim) is there.
 type idGen struct{ n atomic.Uint32 }
 
 func (g *idGen) next(t time.Time) string {

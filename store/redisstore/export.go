@@ -30,15 +30,14 @@ const readBatch = 10_000
 var errSetsMoved = errors.New("the workspace's targets or channels changed, or it was restored")
 
 // Export reads the workspace as it was at one moment, without stopping
-// writers. Most of a workspace never changes once written: an event
-// hash never does, an update hash only when the update is withdrawn,
-// and histories only grow. So one MULTI/EXEC reads, atomically, what
-// does change: the settings, the sets, every target's hash and history
-// lists, every subscription, and the workspace's log of updates not
-// withdrawn. That is the moment the export is of. Then pipelines of
-// readBatch read the updates and events those lists name; an update
-// withdrawn since the moment (it was in the log then) is exported as it
-// was, not withdrawn. Two things make the export read again: a target or
+// writers. One MULTI/EXEC reads, atomically, the settings, the sets, the
+// targets, every target's history (its updates, whole) and list of event
+// ids, and every subscription. That is the moment the export is of.
+// Then pipelines of readBatch read the events those lists name, which
+// never change once written. (A workspace still kept the first way,
+// legacy.go, has its updates read the same way as its events; one
+// withdrawn since the moment, which was in the log of updates standing
+// then, is exported as it was, not withdrawn.) Two things make the export read again: a target or
 // channel added between reading the sets and the MULTI, and a restore
 // of the workspace while the records were read, which replaces records
 // that otherwise never change (the commit counts itself in the
@@ -170,13 +169,10 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 				u.Withdrawn, u.WithdrawnAt = false, time.Time{} // withdrawn since the moment
 			}
 		}
-		ups[i] = entries[i].updates
-		if len(list) > 0 {
-			// A workspace half upgraded: the older layout's updates, then
-			// the records, in time order.
-			ups[i] = append(list, ups[i]...)
-			slices.SortStableFunc(ups[i], func(a, b framework.Update) int { return a.Time.Compare(b.Time) })
-		}
+		// A workspace kept the first way has its updates there; one
+		// written to since as well (the first release's data, then
+		// records) has the older first: in the order they were made.
+		ups[i] = append(list, entries[i].updates...)
 	}
 	snap.Updates = mergeHistories(ups, func(u *framework.Update) (time.Time, string) { return u.Time, u.ID })
 	evs, err := readHistories(ctx, s.c, eventIDs, k.event, decodeEvent)

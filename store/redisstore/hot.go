@@ -51,6 +51,9 @@ func (s *Store) do(ctx context.Context, op string, cmd redis.Cmder) error {
 	if err := ctx.Err(); err != nil {
 		return framework.Unavailable("redisstore: "+op, err)
 	}
+	if err := s.gate(ctx); err != nil {
+		return err
+	}
 	if s.hot == nil {
 		return s.c.Process(ctx, cmd)
 	}

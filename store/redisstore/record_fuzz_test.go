@@ -17,6 +17,7 @@ import (
 func FuzzUpdateRecord(f *testing.F) {
 	f.Add("0190a1b2c3d40001deadbeef", "U0123ABC", "Held two listening events", int64(1764495637123456789), 3600, int64(0), 40, 30, "on-track", "at-risk", "1764495637123456790")
 	f.Add("7", "29:1a-b", "", int64(0), -19800, int64(1764495637000000000), 100, 0, "done", "not-started", "")
+	f.Add("8", "U1", "", int64(1), 0, int64(-1), 0, 0, "on-track", "on-track", "")
 	f.Add("x", "", "a\x1fnote\x1fwith separators", int64(1<<62), 0, int64(5), 0, 100, "off-track", "weird", "junk")
 	f.Fuzz(func(t *testing.T, id, author, note string, ns int64, offset int, withdrawn int64, progress, prev int, status, prevStatus, latest string) {
 		// A record of any bytes: no panic, whatever it reads as.
@@ -33,11 +34,14 @@ func FuzzUpdateRecord(f *testing.F) {
 		if offset == 0 {
 			u.Time = u.Time.UTC()
 		}
-		if withdrawn > 0 {
+		switch {
+		case withdrawn > 0:
 			u.Withdrawn, u.WithdrawnAt = true, time.Unix(0, withdrawn).In(zone)
 			if offset == 0 {
 				u.WithdrawnAt = u.WithdrawnAt.UTC()
 			}
+		case withdrawn < 0:
+			u.Withdrawn = true // at no time: a restored update can be
 		}
 		if _, ok := statusCodes[u.Status]; !ok {
 			return // the store writes statuses it knows (framework.CheckUpdate)

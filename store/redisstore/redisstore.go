@@ -52,6 +52,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -83,6 +84,7 @@ type Store struct {
 
 	closed    chan struct{} // closed by Close, to stop upgradeLater
 	closeOnce sync.Once
+	pending   atomic.Bool // the layout waits for upgradeLater (see gate)
 }
 
 // New returns a Store over an existing client. The Store owns the client:
@@ -101,7 +103,9 @@ func New(client redis.UniversalClient, opts *Options) *Store {
 	// A brace in the prefix would move the hash tag off the workspace
 	// id; replace rather than fail, since New cannot return an error.
 	o.Prefix = strings.NewReplacer("{", "(", "}", ")").Replace(o.Prefix)
-	return &Store{c: client, hot: hotPipeline(client, o.Logger), prefix: o.Prefix, log: o.Logger, closed: make(chan struct{})}
+	s := &Store{c: client, hot: hotPipeline(client, o.Logger), prefix: o.Prefix, log: o.Logger, closed: make(chan struct{})}
+	client.AddHook(layoutGate{s})
+	return s
 }
 
 // Open connects to the Redis named by url:

@@ -281,7 +281,7 @@ func checkRecords(us []framework.Update) error {
 		switch {
 		case !recTimeOK(u.Time):
 			return errRecTime(u.Time)
-		case u.Withdrawn && !recTimeOK(u.WithdrawnAt):
+		case u.Withdrawn && !u.WithdrawnAt.IsZero() && !recTimeOK(u.WithdrawnAt):
 			return errRecTime(u.WithdrawnAt)
 		case strings.Contains(u.Author, recSep):
 			return framework.Errorf(framework.EINVALID, "redisstore: update %s: author %q holds a control character", u.ID, u.Author)

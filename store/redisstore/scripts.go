@@ -9,10 +9,11 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// The Lua scripts that make each write one atomic round trip. Every key a
-// script touches is in KEYS, except the target key in withdraw (see
-// there). All keys of a call carry the same {ws} hash tag, so on Redis
-// Cluster the whole script runs on one slot.
+// The Lua scripts that make each write one atomic round trip. The keys a
+// script touches are in KEYS, but for those withdraw, commit and drop
+// build from a base that carries the same {ws} hash tag (see there). All
+// keys of a call are in one workspace, so on Redis Cluster the whole
+// script runs on one slot.
 
 // reindex keeps a target's entries in the due and stale indexes in step
 // with its status, due date, owner, latest activity and archiving: open,
@@ -157,7 +158,10 @@ if t and t[I_last_update] == ARGV[1] then
   local _, _, f = find(KEYS[2], ARGV[1])
   if f then return {s0, f[10], word(f[11])} end
 end
-if KEYS[6] and not redis.call('SET', KEYS[6], '1', 'PX', ARGV[11], 'NX') then
+-- The claim holds the update's id, so that a resend of this very call
+-- finds the claim its own.
+if KEYS[6] and not redis.call('SET', KEYS[6], ARGV[1], 'PX', ARGV[11], 'NX')
+    and redis.call('GET', KEYS[6]) ~= ARGV[1] then
   return redis.error_reply('TBREPLAYED')
 end
 if not t then return redis.error_reply('TBNOTFOUND') end

@@ -2,9 +2,9 @@ package redisstore
 
 import "github.com/redis/go-redis/v9"
 
-// The scripts behind Restore. Like withdrawScript and cycleScript, they
-// reach keys they build from a base that carries the workspace's hash
-// tag, so every key is in the slot the script runs on.
+// The scripts behind Restore. Like withdrawScript, they reach keys they
+// build from a base that carries the workspace's hash tag, so every key
+// is in the slot the script runs on.
 
 // luaKeysOf lists every key of a workspace laid out under base (the
 // live "<prefix>:{ws}:" or a restore's staging prefix) as suffixes after

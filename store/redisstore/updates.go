@@ -330,19 +330,25 @@ func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Up
 	if !ok {
 		return framework.Update{}, framework.ErrNoUpdate.About(user)
 	}
-	recs, err := s.c.LRange(ctx, k.history(ref), 0, -1).Result()
-	if err != nil {
-		return framework.Update{}, s.fail("last update by "+user, err)
-	}
-	for _, rec := range recs {
-		if !strings.Contains(rec, recSep+id+recSep) {
-			continue
+	// The user's last update is usually among the target's newest: read
+	// from the head, a few records first.
+	for from, n := int64(0), int64(16); ; from, n = from+n, min(4*n, maxHistoryRead) {
+		recs, err := s.c.LRange(ctx, k.history(ref), from, from+n-1).Result()
+		if err != nil {
+			return framework.Update{}, s.fail("last update by "+user, err)
 		}
-		if u, err := decodeUpdate(ref, rec); err == nil && u.ID == id {
-			return u, nil
+		for _, rec := range recs {
+			if !strings.Contains(rec, recSep+id+recSep) {
+				continue
+			}
+			if u, err := decodeUpdate(ref, rec); err == nil && u.ID == id {
+				return u, nil
+			}
+		}
+		if int64(len(recs)) < n {
+			return framework.Update{}, framework.ErrNoUpdate.About(user)
 		}
 	}
-	return framework.Update{}, framework.ErrNoUpdate.About(user)
 }
 
 // Withdraw undoes update id in one script.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
 )
 
@@ -21,6 +22,12 @@ const (
 )
 
 func (s *Store) layoutKey() string { return s.prefix + ":layout" }
+
+// releaseScript deletes a lease if it still holds the token given.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
 
 // upgradeLease bounds how long one process may hold the upgrade before
 // another may take it over (the holder died), and how long the others
@@ -40,6 +47,7 @@ const upgradeLease = 10 * time.Minute
 // of the earlier release first, since an update one of them logs while
 // the upgrade runs could be lost with the restore.
 func (s *Store) upgrade(ctx context.Context) error {
+	token := s.ids.next(time.Now())
 	for {
 		v, err := s.c.Get(ctx, s.layoutKey()).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
@@ -51,7 +59,7 @@ func (s *Store) upgrade(ctx context.Context) error {
 		case n > layoutNumber:
 			return fmt.Errorf("redisstore: this Redis was written by a newer release of targetbot (key layout %s, this release knows %s): run that release, or restore a dump into an empty Redis", v, layoutVersion)
 		}
-		won, err := s.c.SetNX(ctx, s.layoutKey()+":upgrading", "1", upgradeLease).Result()
+		won, err := s.c.SetNX(ctx, s.layoutKey()+":upgrading", token, upgradeLease).Result()
 		if err != nil {
 			return err
 		}
@@ -64,7 +72,8 @@ func (s *Store) upgrade(ctx context.Context) error {
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	defer s.c.Del(context.WithoutCancel(ctx), s.layoutKey()+":upgrading")
+	// Let the lease go, unless it lapsed and another process holds it.
+	defer releaseScript.Run(context.WithoutCancel(ctx), s.c, []string{s.layoutKey() + ":upgrading"}, token)
 	ids, err := s.c.SMembers(ctx, s.workspaces()).Result()
 	if err != nil {
 		return err
@@ -99,8 +108,12 @@ func (s *Store) holdsLegacy(ctx context.Context, ws string) (bool, error) {
 }
 
 // upgradeLater runs upgrade once Redis answers, for a store opened while
-// it did not: until then, updates kept the first way are not read.
+// it did not. Until it has, the store refuses every call but the
+// upgrade's own (layoutGate): a workspace kept the first way would read
+// as empty, and a target written over it would be lost in the upgrade.
+// So /readyz reports not ready, and commands say storage is unavailable.
 func (s *Store) upgradeLater() {
+	s.pending.Store(true)
 	go func() {
 		for delay := time.Second; ; delay = min(2*delay, time.Minute) {
 			select {
@@ -108,13 +121,59 @@ func (s *Store) upgradeLater() {
 				return
 			case <-time.After(delay):
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), upgradeLease)
+			ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), upgrading{}, true), upgradeLease)
 			err := s.upgrade(ctx)
 			cancel()
 			if err == nil {
+				s.pending.Store(false)
+				s.log.Info("redisstore: Redis answers and its key layout is current; serving")
 				return
 			}
 			s.log.Warn("redisstore: could not upgrade the key layout yet; retrying", "err", err)
 		}
 	}()
+}
+
+// upgrading marks the context of the upgrade's own calls, which
+// layoutGate lets through.
+type upgrading struct{}
+
+// errLayoutPending is what calls get while the layout waits for its
+// upgrade.
+var errLayoutPending = errors.New("the key layout is not upgraded yet: Redis did not answer when the store opened")
+
+// gate refuses a call while the layout waits for its upgrade, unless it
+// is the upgrade's.
+func (s *Store) gate(ctx context.Context) error {
+	if s.pending.Load() && ctx.Value(upgrading{}) == nil {
+		return framework.Unavailable("redisstore", errLayoutPending)
+	}
+	return nil
+}
+
+// layoutGate is the go-redis hook that applies gate to every call.
+type layoutGate struct{ s *Store }
+
+func (g layoutGate) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (g layoutGate) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if err := g.s.gate(ctx); err != nil {
+			cmd.SetErr(err)
+			return err
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (g layoutGate) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if err := g.s.gate(ctx); err != nil {
+			for _, c := range cmds {
+				c.SetErr(err)
+			}
+			return err
+		}
+		return next(ctx, cmds)
+	}
 }

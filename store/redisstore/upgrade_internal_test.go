@@ -219,12 +219,30 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 	if raw.Get(ctx, prefix+":layout").Val() == layoutVersion {
 		t.Fatal("Open upgraded while Redis did not answer: the test did not test the background path")
 	}
+	// Until the upgrade, the store answers nothing: the target would
+	// read as missing, and one written over it would be lost.
+	if err := s.Ping(ctx); framework.ErrorCode(err) != framework.EUNAVAILABLE {
+		t.Errorf("Ping before the upgrade = %v, want EUNAVAILABLE", err)
+	}
+	if _, err := s.Target(ctx, ws, "eqs/1"); framework.ErrorCode(err) != framework.EUNAVAILABLE {
+		t.Errorf("Target before the upgrade = %v, want EUNAVAILABLE", err)
+	}
+	if _, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/1", Author: "U1", Progress: 5}, store.Once{}); framework.ErrorCode(err) != framework.EUNAVAILABLE {
+		t.Errorf("AppendUpdate before the upgrade = %v, want EUNAVAILABLE", err)
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for raw.Get(ctx, prefix+":layout").Val() != layoutVersion {
 		if time.Now().After(deadline) {
 			t.Fatal("the layout was not upgraded once Redis answered")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for s.Ping(ctx) != nil { // the layout key is set just before the store opens up
+		if time.Now().After(deadline) {
+			t.Fatal("the store did not answer after the upgrade")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	if tg, err := s.Target(ctx, ws, "eqs/1"); err != nil || tg.Title != "T" {
 		t.Fatalf("eqs/1 after the background upgrade = %+v, %v", tg, err)
