@@ -57,17 +57,13 @@ const maxResponseURLUses = 5
 // whole reply following. Rendering, name look-ups included, counts
 // towards the deadline.
 //
-// key is the request's replay key ("" in Socket Mode, where Slack's
-// envelope ids deduplicate). The command layer claims it, in the
-// command's own write when it has one (bot.Request.Once), so a replayed
-// request is refused there and the check costs no round trip of its own.
+// key is the request's replay key, which the command layer claims (see
+// withReplayKey).
 func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand, key string) (first message, rest []message) {
 	run := func(ctx context.Context) []message {
 		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, defuse(unescapeCommand(cmd.Text)))
 		req.ID = cmd.TriggerID
-		if key != "" {
-			req.Once, req.OnceFor = key, replayTTL
-		}
+		withReplayKey(&req, key)
 		return a.renderReply(ctx, cmd.TeamID, a.handle(ctx, req))
 	}
 	msgs, ok := runTimed(ctx, a, run, func(ctx context.Context, msgs []message) {

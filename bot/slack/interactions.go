@@ -77,7 +77,7 @@ func parseInteraction(body []byte) (slack.InteractionCallback, error) {
 
 // interaction handles one interaction and returns the body to answer
 // with, or nil for an empty acknowledgement. key is its replay key, ""
-// for none (see accept).
+// for none (see withReplayKey).
 func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback, key string) *slack.ViewSubmissionResponse {
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
@@ -93,8 +93,8 @@ func (a *Adapter) interaction(ctx context.Context, ic slack.InteractionCallback,
 // blockActions handles a button press. A form button opens the update
 // modal while the trigger id is fresh (3s); a command button runs its
 // command as the presser. Both happen after we have acknowledged. A
-// replayed press runs nothing; opening a form again runs nothing either,
-// and its trigger id has long expired.
+// replayed press is refused by the command layer; opening a form again
+// runs nothing, and its trigger id has long expired.
 func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback, key string) {
 	for i, act := range ic.ActionCallback.BlockActions {
 		kind, _, _ := strings.Cut(act.ActionID, "-")
@@ -125,12 +125,10 @@ func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback
 				akey += "#" + strconv.Itoa(i)
 			}
 			a.goLater(ctx, func(ctx context.Context) {
-				reply, ok := a.accept(ctx, akey)
-				if ok {
-					req := a.request(ctx, ic.Team.ID, channel, ic.User.ID, ic.User.Name, text)
-					req.ID = ic.TriggerID
-					reply = a.handle(ctx, req)
-				}
+				req := a.request(ctx, ic.Team.ID, channel, ic.User.ID, ic.User.Name, text)
+				req.ID = ic.TriggerID
+				withReplayKey(&req, akey)
+				reply := a.handle(ctx, req)
 				if ic.ResponseURL != "" {
 					a.followUp(ctx, ic.Team.ID, ic.ResponseURL, reply)
 					return
@@ -144,8 +142,8 @@ func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback
 // submitForm runs the form's command with the answers. An error reply
 // keeps the modal open with the message under the field it is about;
 // success closes it and posts the reply in the channel. A replayed
-// submission keeps the modal open with "already handled" under the note,
-// and runs nothing.
+// submission is refused by the command layer: the modal stays open with
+// why under the note, and nothing runs.
 func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback, key string) *slack.ViewSubmissionResponse {
 	var meta formMeta
 	if err := json.Unmarshal([]byte(ic.View.PrivateMetadata), &meta); err != nil || meta.Command == "" {
@@ -160,11 +158,9 @@ func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback, 
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockNote: "This form has expired. Close it and press the button again."})
 	}
 	run := func(ctx context.Context) bot.Reply {
-		if reply, ok := a.accept(ctx, key); !ok {
-			return reply
-		}
 		req := a.request(ctx, ic.Team.ID, meta.Channel, ic.User.ID, ic.User.Name, "")
 		req.Verb, req.Args, req.ID = verb, args, ic.View.ID
+		withReplayKey(&req, key)
 		return a.handle(ctx, req)
 	}
 	reply, ok := runTimed(ctx, a, run, func(ctx context.Context, reply bot.Reply) {

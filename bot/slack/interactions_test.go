@@ -25,7 +25,8 @@ func TestButtonRunsCommandAsPresser(t *testing.T) {
 		return say("Snoozed `eds/1.1` until 2026-11-30", true)
 	}}
 	a := newTestAdapter(t, f, rec, nil)
-	w := serve(a, signed("/slack/interactions", payloadForm(t, "block_actions.json", h.srv.URL)))
+	req := signed("/slack/interactions", payloadForm(t, "block_actions.json", h.srv.URL))
+	w := serve(a, req)
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Fatalf("ack: %d %q", w.Code, w.Body)
 	}
@@ -38,7 +39,8 @@ func TestButtonRunsCommandAsPresser(t *testing.T) {
 	}
 	reqs := rec.requests()
 	want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
-		Text: "snooze eds/1.1 7d", ID: "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3"}
+		Text: "snooze eds/1.1 7d", ID: "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3",
+		Once: "sig:" + req.Header.Get("X-Slack-Signature"), OnceFor: replayTTL}
 	if len(reqs) != 1 || !reflect.DeepEqual(reqs[0], want) {
 		t.Fatalf("requests %+v", reqs)
 	}

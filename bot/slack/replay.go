@@ -1,12 +1,10 @@
 package slack
 
 import (
-	"context"
 	"strings"
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/framework"
 )
 
 // replayTTL is how long an accepted signature is remembered. A request
@@ -16,36 +14,17 @@ import (
 // clocks differ.
 const replayTTL = 2*maxSkew + time.Minute
 
-// replayedText answers a request seen before: whoever sent it again
-// learns only that.
-const replayedText = "This request was already received and handled, so it was not run again."
-
-// accept reports whether the request whose replay key is key may run:
-// true the first time the key is seen on any replica, within replayTTL.
-// Otherwise it returns the reply to answer with instead. An empty key
-// (Socket Mode, where Slack's envelope ids deduplicate) always runs.
-//
-// If the shared claim fails the request is refused, not run: a signed
-// request is accepted once (DESIGN 13), and a retry from the user is a
-// new request with a new signature.
-func (a *Adapter) accept(ctx context.Context, key string) (bot.Reply, bool) {
-	if key == "" {
-		return bot.Reply{}, true
+// withReplayKey gives req its replay key, key, for the command layer to claim
+// (bot.Request.Once): in the command's own write when it has one, so
+// the check costs no round trip of its own, and before it runs
+// otherwise. A signed request is accepted once (DESIGN 13): a replay,
+// on any replica, is refused there, and so is a request whose claim the
+// store cannot take. An empty key (Socket Mode, where Slack's envelope
+// ids deduplicate) asks for no claim.
+func withReplayKey(req *bot.Request, key string) {
+	if key != "" {
+		req.Once, req.OnceFor = key, replayTTL
 	}
-	won, err := a.seen.First(ctx, key, replayTTL)
-	if err != nil {
-		a.log.Error("slack: could not check a request for replay, refusing it", "err", err)
-		r := bot.Say(bot.UncheckedText, true)
-		r.Code = framework.EUNAVAILABLE
-		return r, false
-	}
-	if !won {
-		a.log.Warn("slack: refused a replayed request", "key", key)
-		r := bot.Say(replayedText, true)
-		r.Code = framework.ECONFLICT
-		return r, false
-	}
-	return bot.Reply{}, true
 }
 
 // signatureKey is the replay key of a verified request: its signature,

@@ -50,7 +50,9 @@ type Options struct {
 	// ttl, returning true for exactly one caller: store.Store.Claim. With
 	// it, a Socket Mode envelope or an event that Slack redelivers to
 	// another replica still runs once. Without it, redeliveries are
-	// recognised only by the process that saw the first delivery.
+	// recognised only by the process that saw the first delivery. (A
+	// signed request's replay key is the command layer's to claim:
+	// bot.Request.Once.)
 	Claim func(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	// AdminCacheTTL is how long a users.info answer (admin flag and
 	// display name) is trusted; default 5m.
@@ -89,7 +91,7 @@ type Adapter struct {
 	api    webAPI
 
 	users    *ttlcache.Cache[userFacts] // (team,user) -> users.info's answer
-	seen     *once.Keys                 // signatures, Socket Mode envelope ids and event ids
+	seen     *once.Keys                 // Socket Mode envelope ids and event ids
 	posted   *ttlcache.Cache[postState]
 	keys     keylock.Locks // one Post per Key at a time
 	pacer    pacer
