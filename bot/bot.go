@@ -81,6 +81,11 @@ type Reply struct {
 	// Field names the input that was wrong, when an error is about one
 	// ("progress", "status", "note"), so a form can show it in place.
 	Field string
+	// Replayed marks the refusal of a request whose once key was taken
+	// already (Request.Once): it ran before. An adapter for a platform
+	// that redelivers what it got no answer for (Teams) stays silent
+	// rather than answer a redelivery twice.
+	Replayed bool
 	// Command is the verb that ran, for metrics ("update", "list", ...);
 	// "" when the text named no known verb.
 	Command string

@@ -224,6 +224,7 @@ func (h *Handler) errorReply(c *call, err error) bot.Reply {
 	}
 	r := ephemeral(msg)
 	r.Code, r.Field, r.Command = code, framework.ErrorField(err), c.verb
+	r.Replayed = errors.Is(err, framework.ErrReplayed)
 	return r
 }
 

@@ -97,21 +97,6 @@ func (a *Adapter) activity(ctx context.Context, ws string, act *activity) {
 		a.log.Warn("teams: message from a sender without an AAD object id, ignored", "from", act.From.ID)
 		return
 	}
-	if act.ID != "" {
-		switch ok, err := a.first(ctx, "activity:"+ws+":"+act.Conversation.ID+":"+act.ID, replayTTL); {
-		case err != nil:
-			a.log.Warn("teams: replay claim failed, activity not run", "id", act.ID, "err", err)
-			a.goLater(ctx, func(ctx context.Context) {
-				if err := a.reply(ctx, ws, act, bot.Say(bot.UncheckedText, true)); err != nil {
-					a.log.Error("teams: reply failed", "workspace", ws, "conversation", act.Conversation.ID, "err", err)
-				}
-			})
-			return
-		case !ok:
-			a.log.Info("teams: activity delivered again, not run twice", "id", act.ID)
-			return
-		}
-	}
 	req := bot.Request{
 		Workspace: ws,
 		Channel:   act.channel(),
@@ -120,9 +105,22 @@ func (a *Adapter) activity(ctx context.Context, ws string, act *activity) {
 		Text:      text,
 		ID:        first(bot.RequestID(ctx), act.ID),
 	}
+	// Teams redelivers an activity it got no answer for. The command
+	// layer claims the activity's id, across replicas and in the
+	// command's own write when it has one (bot.Request.Once); one it
+	// has run is refused there, and gets no second answer here. One
+	// whose claim cannot be taken (the store is down) is not run either:
+	// it may be a redelivery another replica ran.
+	if act.ID != "" {
+		req.Once, req.OnceFor = "activity:"+act.Conversation.ID+":"+act.ID, replayTTL
+	}
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.HandlerTimeout)
 	reply := a.handle(hctx, req)
 	cancel()
+	if reply.Replayed {
+		a.log.Info("teams: activity delivered again, not run twice", "id", act.ID)
+		return
+	}
 	a.goLater(ctx, func(ctx context.Context) {
 		if err := a.reply(ctx, ws, act, reply); err != nil {
 			a.log.Error("teams: reply failed", "workspace", ws, "conversation", act.Conversation.ID, "err", err)

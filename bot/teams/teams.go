@@ -32,7 +32,6 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/internal/keylock"
-	"github.com/targetbot/targetbot/bot/internal/once"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 	"github.com/targetbot/targetbot/bot/internal/wait"
 )
@@ -79,10 +78,6 @@ type Options struct {
 	// HTTPClient makes every outbound call: metadata, keys, tokens and the
 	// Bot Connector. nil means a client with a 30 s timeout.
 	HTTPClient *http.Client
-	// Claim, when set, takes a key atomically across every replica for
-	// ttl (store.Store.Claim). With it, an activity that Teams delivers
-	// twice, to two replicas, still runs once.
-	Claim func(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	// ServiceURLs, when set, keeps each workspace's service URL across
 	// restarts. Without it, a proactive post to a workspace waits until
 	// this process has seen a verified activity from it.
@@ -106,7 +101,6 @@ type Adapter struct {
 	auth *verifier
 	conn *connector
 
-	seen    *once.Keys                 // activity ids, across replicas through Claim
 	posted  *ttlcache.Cache[postState] // Message.Key -> how far its post got
 	keys    keylock.Locks              // one Post per Key at a time
 	names   *ttlcache.Cache[string]    // ws/aad id -> display name ("" = unknown)
@@ -164,7 +158,6 @@ func New(opts Options) (*Adapter, error) {
 		opts:    opts,
 		log:     opts.Logger,
 		now:     opts.Now,
-		seen:    once.New(opts.Claim, opts.Now),
 		posted:  ttlcache.New[postState](10000),
 		names:   ttlcache.New[string](10000),
 		members: ttlcache.New[string](10000),
@@ -210,14 +203,6 @@ func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 		}()
 		f(ctx)
 	}()
-}
-
-// first reports whether an activity is delivered for the first time,
-// across replicas when Options.Claim is set. If the shared claim fails it
-// returns the error: as on Slack and Discord, an activity that cannot be
-// claimed is not run, since it may be a redelivery another replica runs.
-func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	return a.seen.First(ctx, key, ttl)
 }
 
 // httpURL reports whether u is an absolute http or https URL.

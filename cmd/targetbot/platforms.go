@@ -79,11 +79,6 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			Handler:     h,
 			Logger:      m.Logger.With("platform", "teams"),
 			Now:         m.Now,
-			// Teams redelivers an activity it got no answer for; the
-			// claim makes it run once across replicas.
-			Claim: func(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-				return m.Store.Claim(ctx, "teams", "dedup:"+key, ttl)
-			},
 			ServiceURLs: m.teamsServiceURLs(),
 		})
 		if err != nil {
