@@ -36,10 +36,10 @@ const upgradeLease = 10 * time.Minute
 
 // upgrade brings every workspace to this layout, once, when the store
 // opens: a workspace that still holds targets and updates the first way
-// (legacy.go)
-// is exported, which reads both ways, and restored over itself, whose
-// commit writes the records and removes the old keys in one atomic
-// step. Then it records the layout, so later opens cost one GET.
+// (legacy.go) is exported, which reads both ways, and restored over
+// itself, whose commit writes the records and removes the old keys in
+// one atomic step. Then it records the layout, so later opens cost one
+// GET.
 //
 // One process upgrades while the others wait for it (a lease, so that a
 // process that died holding it does not block the rest for longer than
