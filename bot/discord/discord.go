@@ -22,10 +22,10 @@
 //     a digest's details follow its top message as further messages;
 //     an interaction's further messages are follow-ups.
 //   - Commands in DMs are refused: the workspace is the server.
-//   - An interaction is run once: its id, seen again on any replica within
-//     the signature window, gets an ephemeral "already handled" (type 4,
-//     flags 64) and runs nothing; when the store cannot say, it is refused
-//     with "try again" (see replay.go).
+//   - An interaction is run once: its id is its replay key, which the
+//     command layer claims (see replay.go); seen again on any replica
+//     within the signature window, it gets an ephemeral "already handled"
+//     (type 4, flags 64) and runs nothing.
 //   - A button or form in a DM acts only for someone still a member of
 //     the server it names, which Discord is asked at most every
 //     MemberCacheTTL (see member.go).
@@ -46,7 +46,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/bot/internal/once"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 	"github.com/targetbot/targetbot/bot/internal/wait"
 )
@@ -77,12 +76,6 @@ type Options struct {
 	// it is acknowledged with a deferred response (type 5) and answered by
 	// a follow-up. Discord allows 3 s; the default is 2 s.
 	DeferAfter time.Duration
-	// Claim, when set, takes a key atomically across every replica for
-	// ttl, returning true for exactly one caller: store.Store.Claim. It
-	// remembers interaction ids, so an interaction delivered again, to
-	// any replica, is not run again. Without it, repeats are recognised
-	// only by the process that saw the first delivery.
-	Claim func(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	// MemberCacheTTL is how long an answer to "is this user still a
 	// member of that server?" is trusted, for buttons pressed in DMs;
 	// default 5m.
@@ -102,7 +95,6 @@ type Adapter struct {
 	rest       *rest
 	session    *discordgo.Session // REST through the rewriting client, and the Gateway
 
-	seen      *once.Keys            // interaction ids, across replicas through Claim
 	members   *ttlcache.Cache[bool] // guild/user -> still a member
 	memberTTL time.Duration
 
@@ -132,7 +124,6 @@ func New(opts Options) (*Adapter, error) {
 		log:        opts.Logger,
 		now:        opts.Now,
 		deferAfter: opts.DeferAfter,
-		seen:       once.New(opts.Claim, opts.Now),
 		members:    ttlcache.New[bool](10000),
 		memberTTL:  opts.MemberCacheTTL,
 	}

@@ -137,7 +137,7 @@ func TestCommandRequestAndReply(t *testing.T) {
 	want := bot.Request{
 		Workspace: "discord:81234", Channel: "90001", User: "555000111", UserName: "Priya (EDI lead)",
 		Verb: "update", Args: args{"target": "eds/1.1", "progress": "40", "status": "on-track", "note": "Board signed off the data plan"},
-		ID: "1200000000000000002",
+		ID: "1200000000000000002", Once: "interaction:1200000000000000002", OnceFor: replayTTL,
 	}
 	if got := fh.requests(); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("request %+v\nwant    %+v", got, want)
@@ -326,7 +326,7 @@ func TestModalSubmit(t *testing.T) {
 	want := bot.Request{
 		Workspace: "discord:81234", Channel: "90099", User: "555000222", UserName: "Sam",
 		Verb: "update", Args: args{"target": "eds/1.1", "progress": "65%", "status": "at-risk", "note": "Waiting on HR data\nfor Q3"},
-		ID: "1200000000000000006",
+		ID: "1200000000000000006", Once: "interaction:1200000000000000006", OnceFor: replayTTL,
 	}
 	if got := fh.requests(); len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("request %+v\nwant    %+v", got, want)

@@ -83,13 +83,12 @@ func (a *Adapter) run(ctx context.Context, ix *discordgo.Interaction, req bot.Re
 	return nil
 }
 
-// execute runs req once, and only for a user it may run for: an
-// interaction seen before (accept) or a DM button pressed by someone who
-// has left its server (stillMember) is answered without running. Both
-// checks may wait on the store or Discord, so they count towards
-// DeferAfter like the command itself.
+// execute runs req once (withReplayKey), and only for a user it may run
+// for: a DM button pressed by someone who has left its server
+// (stillMember) is answered without running. The check may wait on
+// Discord, so it counts towards DeferAfter like the command itself.
 func (a *Adapter) execute(ctx context.Context, ix *discordgo.Interaction, req bot.Request) bot.Reply {
-	if reply, ok := a.accept(ctx, ix.ID); !ok {
+	if reply, ok := withReplayKey(&req, ix.ID); !ok {
 		return reply
 	}
 	if reply, ok := a.stillMember(ctx, ix, req); !ok {

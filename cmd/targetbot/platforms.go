@@ -59,7 +59,6 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			Handler:   h,
 			Logger:    m.Logger.With("platform", "discord"),
 			Now:       m.Now,
-			Claim:     m.dedupClaim("discord"),
 		})
 		if err != nil {
 			return err // the adapter's errors start "discord:"
