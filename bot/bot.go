@@ -244,13 +244,6 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-// UncheckedText answers a request that could not be checked against
-// those already handled (the store holding the replay claims is down).
-// Running it anyway could run a replay twice; with the store down the
-// command would fail in any case, so the user is told what they would
-// have been told then.
-const UncheckedText = "Nothing was done: storage is unavailable, try again shortly."
-
 // Failed is the reply an adapter gives when the Handler panicked: the
 // problem is logged, and the user is told to try again.
 func Failed() Reply {
