@@ -38,8 +38,9 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			Handler:       h,
 			Logger:        m.Logger.With("platform", "slack"),
 			Now:           m.Now,
-			// Replicas share the store, so a redelivery or a replay
-			// that reaches another replica still runs once.
+			// Replicas share the store, so a Socket Mode envelope or
+			// an event redelivered to another replica still runs once.
+			// (A request's replay key is the command layer's to claim.)
 			Claim: m.dedupClaim("slack"),
 		})
 		if err != nil {
@@ -90,8 +91,8 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 }
 
 // dedupClaim is an adapter's Claim: the store's atomic claim, shared by
-// every replica, under the platform's name. The adapters remember
-// deliveries and replays with it. It takes the store now rather than
+// every replica, under the platform's name. The Slack adapter remembers
+// Socket Mode envelopes and events with it. It takes the store now rather than
 // reading m.Store later, which Close clears: a reply still in flight
 // after shutdown's grace period gets the closed store's error, and is
 // refused, instead of racing Close.
