@@ -118,6 +118,9 @@ type call struct {
 	args  args
 	named map[string]string
 	now   time.Time
+	// claimed is set once the request's once key has been claimed (or
+	// its claim tried), by claimOnce or inside an update's write.
+	claimed bool
 }
 
 // Handle runs one request and returns the reply. It never panics on user
@@ -135,23 +138,23 @@ func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 	if verb == "" {
 		verb = "help"
 	}
+	ctx, cancel := context.WithTimeout(ctx, h.timeout)
+	defer cancel()
 	v := lookup(verb)
+	c := &call{req: r, verb: verb, v: v, now: h.now()}
 	if v == nil {
 		msg := "unknown command " + code(short(verb, 40)) + ": try `/target help`"
 		if s := suggestVerb(verb); s != "" {
 			msg = "unknown command " + code(short(verb, 40)) + ": did you mean `/target " + s + "`? See `/target help`"
 		}
-		r := ephemeral(msg)
-		r.Code = framework.EINVALID
-		return r
+		reply := ephemeral(msg)
+		reply.Code = framework.EINVALID
+		return h.settleOnce(ctx, c, reply)
 	}
-	ctx, cancel := context.WithTimeout(ctx, h.timeout)
-	defer cancel()
-	c := &call{req: r, verb: verb, v: v, now: h.now()}
 	if r.Verb != "" {
 		named, err := v.checkNamed(r.Args)
 		if err != nil {
-			return h.errorReply(c, err)
+			return h.settleOnce(ctx, c, h.errorReply(c, err))
 		}
 		c.named = named
 	} else {
@@ -164,9 +167,25 @@ func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 	}
 	reply, err := v.run(h, ctx, c)
 	if err != nil {
-		return h.errorReply(c, err)
+		return h.settleOnce(ctx, c, h.errorReply(c, err))
 	}
 	reply.Command = verb
+	return reply
+}
+
+// settleOnce takes the request's once key for a request refused before
+// anything claimed it (an unknown verb, an argument that does not parse):
+// a first delivery keeps its refusal, and a redelivery is answered as a
+// replay, so an adapter that stays silent on replays (Teams) does not
+// post the same error twice. It costs a round trip on those error paths
+// only.
+func (h *Handler) settleOnce(ctx context.Context, c *call, reply bot.Reply) bot.Reply {
+	if c.req.Once == "" || c.claimed || reply.Code == "" {
+		return reply
+	}
+	if err := h.claimOnce(ctx, c); errors.Is(err, framework.ErrReplayed) {
+		return h.errorReply(c, err)
+	}
 	return reply
 }
 
@@ -182,9 +201,10 @@ func (c *call) once() store.Once {
 // claimOnce takes the request's once key, before the verb runs: a
 // request seen before is refused with ErrReplayed, and one that cannot
 // be checked (the store is down) is not run either. Requests are parsed
-// before this, so a malformed one costs no round trip; parsing reads
-// nothing that changes, so a replay of it meets the same refusal.
+// before this, so a malformed one costs no round trip before its answer;
+// settleOnce claims it after, so a redelivery is told it is one.
 func (h *Handler) claimOnce(ctx context.Context, c *call) error {
+	c.claimed = true
 	o := c.once()
 	won, err := h.store.Claim(ctx, c.req.Workspace, o.Key, o.TTL)
 	if framework.ErrorCode(err) == framework.EUNAVAILABLE {

@@ -49,13 +49,31 @@ func TestReplayedRequestRunsOnce(t *testing.T) {
 		}
 		before := e.target("eds/1.1")
 		r = send(c.text, key)
-		if r.Code != framework.ECONFLICT || !r.Ephemeral || r.Text() != refused {
+		if r.Code != framework.ECONFLICT || !r.Ephemeral || !r.Replayed || r.Text() != refused {
 			t.Errorf("%q replayed: %q %q, want an ephemeral %q", c.text, r.Code, r.Text(), refused)
 		}
 		if after := e.target("eds/1.1"); after.Progress != before.Progress || after.Due != before.Due || after.LastUpdate != before.LastUpdate {
 			t.Errorf("%q replayed changed eds/1.1: %+v, was %+v", c.text, after, before)
 		}
 	}
+	// A request refused before anything claimed it (an unknown verb, an
+	// argument that does not parse) keeps its refusal the first time; a
+	// redelivery is told it is one, so an adapter that stays silent on
+	// replays (Teams) does not post the error twice.
+	for _, text := range []string{"updte eds/1.1 40%", "update eds/1.1 400%", "update"} {
+		key := "activity:" + text
+		first := send(text, key)
+		if first.Code != framework.EINVALID || first.Replayed {
+			t.Errorf("%q first: %q %q, want its own refusal", text, first.Code, first.Text())
+		}
+		if again := send(text, key); !again.Replayed || again.Text() != refused {
+			t.Errorf("%q redelivered: %q %q, want a replay", text, again.Code, again.Text())
+		}
+	}
+	if r := send("update eds/1.1 45%", "activity:fresh"); r.Code != "" || r.Replayed {
+		t.Errorf("a fresh request after them: %q %q", r.Code, r.Text())
+	}
+
 	// The same key in another workspace is another request.
 	r := e.h.Handle(context.Background(), bot.Request{Workspace: "slack:T2", Channel: "C1", User: adminUser, PlatformAdmin: true,
 		Text: "list", Once: "sig:list-elsewhere", OnceFor: time.Minute})

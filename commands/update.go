@@ -181,6 +181,7 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 	if fwID, tcode := framework.SplitRef(ref); fwID != "" && tcode != "" {
 		in.Target = framework.Ref(strings.ToLower(fwID), tcode)
 		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in, once)
+		c.claimed = c.claimed || once.Key != ""
 		once = store.Once{}
 	}
 	if framework.ErrorCode(err) == framework.ENOTFOUND {
@@ -196,6 +197,7 @@ func (h *Handler) update(ctx context.Context, c *call) (bot.Reply, error) {
 		}
 		in.Target = rt.Ref()
 		u, t, err = h.store.AppendUpdate(ctx, c.req.Workspace, in, once)
+		c.claimed = c.claimed || once.Key != ""
 	}
 	if err != nil {
 		return bot.Reply{}, updateErr(&in, err)

@@ -92,10 +92,10 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 
 // dedupClaim is an adapter's Claim: the store's atomic claim, shared by
 // every replica, under the platform's name. The Slack adapter remembers
-// Socket Mode envelopes and events with it. It takes the store now rather than
-// reading m.Store later, which Close clears: a reply still in flight
-// after shutdown's grace period gets the closed store's error, and is
-// refused, instead of racing Close.
+// Socket Mode envelopes and events with it (and runs a delivery whose
+// claim fails rather than drop it). It takes the store now rather than
+// reading m.Store later, which Close clears: a delivery after shutdown's
+// grace period gets the closed store's error instead of racing Close.
 func (m *Main) dedupClaim(platform string) func(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	st := m.Store
 	return func(ctx context.Context, key string, ttl time.Duration) (bool, error) {

@@ -118,8 +118,9 @@ func New(client redis.UniversalClient, opts *Options) *Store {
 // It pings once: a server that is down is logged as a warning, not an
 // error, so the bot can start and report not-ready until Redis returns.
 // A server that answers has its key layout upgraded first, if an
-// earlier release wrote it (see upgrade); one that does not, once it
-// does.
+// earlier release wrote it (see upgrade). One that does not is upgraded
+// once it answers, and the store refuses every call (/readyz too) until
+// that is done (see upgradeLater).
 // A malformed URL is an error that shows the expected forms.
 func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	if opts != nil && strings.ContainsAny(opts.Prefix, "{}") {
@@ -131,7 +132,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	}
 	s := New(client, opts)
 	if err := s.Ping(ctx); err != nil {
-		s.log.Warn("redis is not answering yet; the store reports unavailable until it does", "err", err)
+		s.log.Warn("redis is not answering yet; the store reports unavailable until it does and its key layout is checked", "err", err)
 		s.upgradeLater()
 		return s, nil
 	}

@@ -72,7 +72,7 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 	st := &stager{ctx: ctx, p: s.c.Pipeline(), k: k.stage(token), total: snap.Len(), progress: opts.Progress}
 	st.p.SAdd(ctx, k.restores(), token)
 	if err := st.write(snap); err != nil {
-		s.drop(k, token)
+		s.drop(ctx, k, token)
 		return s.fail(op+": stage the records (the workspace is unchanged)", err)
 	}
 	keys := []string{k.settings(), k.frameworks(), k.targets(), k.subs(), k.due(), k.stale(), k.restores()}
@@ -82,14 +82,14 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 		p.SAdd(ctx, s.workspaces(), ws)
 	})
 	if err != nil {
-		s.drop(k, token)
+		s.drop(ctx, k, token)
 		switch {
 		case redis.HasErrorPrefix(err, "TBEXISTS"):
 			return store.WorkspaceExists(ws)
 		case redis.HasErrorPrefix(err, "TBSTAGING"):
 			// Another restore of the workspace removed this one's
 			// staging as abandoned, or Redis evicted part of it.
-			s.unlistEmpty(k, ws)
+			s.unlistEmpty(ctx, k, ws)
 			return framework.Unavailable("redisstore: "+op+": the workspace is unchanged; try again", err)
 		}
 		return s.fail(op+": commit", err)
@@ -101,10 +101,11 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 }
 
 // drop removes a failed restore's staging, on a context of its own: the
-// caller's may be what failed. A drop that fails leaves the staging for
-// a later restore to remove.
-func (s *Store) drop(k keys, token string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+// caller's may be what failed (its values are kept: the upgrade's marks
+// its calls, see gate). A drop that fails leaves the staging for a later
+// restore to remove.
+func (s *Store) drop(ctx context.Context, k keys, token string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := dropScript.Run(ctx, s.c, []string{k.restores()}, string(k), token).Err(); err != nil {
 		s.log.Warn("redisstore: could not remove a failed restore's staged keys; the next restore of the workspace will", "token", token, "err", err)
@@ -116,8 +117,8 @@ func (s *Store) drop(k keys, token string) {
 // Best effort: the list is in another slot, so the check and the
 // removal cannot be one atomic step, and a workspace first written in
 // between is listed again by its next write.
-func (s *Store) unlistEmpty(k keys, ws string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+func (s *Store) unlistEmpty(ctx context.Context, k keys, ws string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs()).Result(); err == nil && n == 0 {
 		_ = s.c.SRem(ctx, s.workspaces(), ws).Err()

@@ -57,7 +57,7 @@ func (s *Store) upgrade(ctx context.Context) error {
 		case v == layoutVersion:
 			return nil
 		case n > layoutNumber:
-			return fmt.Errorf("redisstore: this Redis was written by a newer release of targetbot (key layout %s, this release knows %s): run that release, or restore a dump into an empty Redis", v, layoutVersion)
+			return framework.Errorf(framework.EINVALID, "redisstore: this Redis was written by a newer release of targetbot (key layout %s, this release knows %s): run that release, or restore a dump into an empty Redis", v, layoutVersion)
 		}
 		won, err := s.c.SetNX(ctx, s.layoutKey()+":upgrading", token, upgradeLease).Result()
 		if err != nil {
@@ -115,7 +115,8 @@ func (s *Store) holdsLegacy(ctx context.Context, ws string) (bool, error) {
 func (s *Store) upgradeLater() {
 	s.pending.Store(true)
 	go func() {
-		for delay := time.Second; ; delay = min(2*delay, time.Minute) {
+		// Every call waits on this, so it is tried again soon.
+		for delay := time.Second; ; delay = min(2*delay, 5*time.Second) {
 			select {
 			case <-s.closed:
 				return
@@ -129,7 +130,14 @@ func (s *Store) upgradeLater() {
 				s.log.Info("redisstore: Redis answers and its key layout is current; serving")
 				return
 			}
-			s.log.Warn("redisstore: could not upgrade the key layout yet; retrying", "err", err)
+			if framework.ErrorCode(err) != framework.EINVALID {
+				s.log.Warn("redisstore: could not upgrade the key layout yet; retrying", "err", err)
+			} else {
+				// A newer release's layout, or a record the new layout
+				// cannot hold: it needs someone to act. Every call is
+				// refused until then.
+				s.log.Error("redisstore: cannot upgrade the key layout; the store refuses every call until this is fixed", "err", err)
+			}
 		}
 	}()
 }

@@ -1,7 +1,8 @@
-// Package once tells an adapter whether it sees a key (a request's
-// signature, an interaction or activity id, a Socket Mode envelope) for
-// the first time: across every replica through the store's claim when
-// there is one, or in this process alone when there is not.
+// Package once tells an adapter whether it sees a key (a Slack Socket
+// Mode envelope or Events API event id) for the first time: across every
+// replica through the store's claim when there is one, or in this
+// process alone when there is not. (A request's replay key is the
+// command layer's to claim: bot.Request.Once.)
 package once
 
 import (
