@@ -177,12 +177,22 @@ const (
 	recAuthor, recProgress, recStatus, recPrevProgress, recPrevStatus, recNote = 6, 7, 8, 9, 10, 11
 )
 
-// statusCodes are the letters records keep statuses as; luaRecords has
-// the same table.
-var statusCodes = map[framework.Status]string{
-	framework.NotStarted: "n", framework.OnTrack: "o", framework.AtRisk: "a", framework.OffTrack: "f", framework.Done: "d",
-}
+// statusCodes are the letters records keep statuses as; luaRecords is
+// made from the same table, and statusByCode is its inverse.
+var (
+	statusCodes = map[framework.Status]string{
+		framework.NotStarted: "n", framework.OnTrack: "o", framework.AtRisk: "a", framework.OffTrack: "f", framework.Done: "d",
+	}
+	statusByCode = func() map[string]framework.Status {
+		m := make(map[string]framework.Status, len(statusCodes))
+		for s, c := range statusCodes {
+			m[c] = s
+		}
+		return m
+	}()
+)
 
+// statusCode is s's letter; a status with none is kept as it is.
 func statusCode(s framework.Status) string {
 	if c, ok := statusCodes[s]; ok {
 		return c
@@ -190,11 +200,10 @@ func statusCode(s framework.Status) string {
 	return string(s)
 }
 
+// statusOf reads statusCode's letter back.
 func statusOf(code string) framework.Status {
-	for s, c := range statusCodes {
-		if c == code {
-			return s
-		}
+	if s, ok := statusByCode[code]; ok {
+		return s
 	}
 	return framework.Status(code)
 }

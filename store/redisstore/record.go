@@ -240,7 +240,7 @@ func (s *Store) StartCycle(ctx context.Context, ws, name string, at time.Time) (
 	k := s.keys(ws)
 	op := "start cycle " + name
 	keys := []string{k.settings(), k.targets(), k.cyclesStarted(), k.cyclesClosed(), k.frameworks()}
-	cmd, err := s.runWith(ctx, cycleScript, keys, []any{name, fmtTime(at), framework.FinancialYear(at), "", s.ids.next(at)}, func(p redis.Pipeliner) {
+	cmd, err := s.runWith(ctx, cycleScript, keys, []any{name, fmtTime(at), framework.FinancialYear(at), s.ids.next(at)}, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
 	})
 	if err != nil {

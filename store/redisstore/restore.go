@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -43,14 +42,8 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 	if err := snap.Check(); err != nil {
 		return err
 	}
-	if err := checkRecords(snap.Updates); err != nil {
+	if err := checkRecords(snap); err != nil {
 		return err
-	}
-	for i := range snap.Targets {
-		t := &snap.Targets[i]
-		if err := storeText(t.Objective, t.Title, t.Owner, t.SnoozeReason); err != nil {
-			return err
-		}
 	}
 	ws := snap.Workspace.ID
 	k := s.keys(ws)
@@ -274,18 +267,26 @@ func (st *stager) updates(us []framework.Update) error {
 	return st.done(0)
 }
 
-// checkRecords refuses a snapshot whose updates a record cannot hold: a
-// time outside 1970 to 2262, or an author with the record's separator.
-func checkRecords(us []framework.Update) error {
-	for i := range us {
-		u := &us[i]
+// checkRecords refuses a snapshot whose records a packed string cannot
+// hold: an update time outside 1970 to 2262, or a text with the
+// records' separator in it (storeText).
+func checkRecords(snap *store.Snapshot) error {
+	for i := range snap.Updates {
+		u := &snap.Updates[i]
 		switch {
 		case !recTimeOK(u.Time):
 			return errRecTime(u.Time)
 		case u.Withdrawn && !u.WithdrawnAt.IsZero() && !recTimeOK(u.WithdrawnAt):
 			return errRecTime(u.WithdrawnAt)
-		case strings.Contains(u.Author, recSep):
-			return framework.Errorf(framework.EINVALID, "redisstore: update %s: author %q holds a control character", u.ID, u.Author)
+		}
+		if err := storeText(u.Author); err != nil {
+			return err
+		}
+	}
+	for i := range snap.Targets {
+		t := &snap.Targets[i]
+		if err := storeText(t.Objective, t.Title, t.Owner, t.SnoozeReason); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -3,10 +3,13 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
 )
 
 // The Lua scripts that make each write one atomic round trip. The keys a
@@ -47,12 +50,19 @@ end
 `
 
 // luaRecords reads and writes update records (see encodeUpdate): the
-// separator, the status letters, splitting and joining, finding one by
-// id, and pushing one with its "latest" field.
-const luaRecords = `
+// separator, the status letters (made from statusCodes), splitting and
+// joining, finding one by id, and pushing one with its "latest" field.
+var luaRecords = func() string {
+	var codes, words []string
+	for _, st := range framework.Statuses {
+		codes = append(codes, fmt.Sprintf("[%q] = %q", st, statusCodes[st]))
+		words = append(words, fmt.Sprintf("[%q] = %q", statusCodes[st], st))
+	}
+	return "\nlocal statusCode = {" + strings.Join(codes, ", ") + "}\nlocal statusWord = {" + strings.Join(words, ", ") + "}" + luaRecordsBody
+}()
+
+const luaRecordsBody = `
 local US = '\31'
-local statusCode = {['not-started'] = 'n', ['on-track'] = 'o', ['at-risk'] = 'a', ['off-track'] = 'f', done = 'd'}
-local statusWord = {n = 'not-started', o = 'on-track', a = 'at-risk', f = 'off-track', d = 'done'}
 local function code(s) return statusCode[s] or s end
 local function word(c) return statusWord[c] or c end
 local function split(rec)

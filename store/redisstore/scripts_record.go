@@ -96,9 +96,9 @@ return {'ok', redis.call('HGETALL', KEYS[2])}
 // cycleScript closes the current grading cycle and opens a new one,
 // moving every target's grade under the closing cycle's name.
 // KEYS: settings, targets (tg), cycles started, cycles closed, frameworks.
-// ARGV: new name, time, the cycle to close if none is recorded, (unused),
-// a token unique to the call (so that a retry after a lost reply finds
-// its own start done, as Claim does).
+// ARGV: new name, time, the cycle to close if none is recorded, a token
+// unique to the call (so that a retry after a lost reply finds its own
+// start done, as Claim does).
 // Returns {"ok", grades moved, settings HGETALL, cycles started HGETALL,
 // cycles closed HGETALL, frameworks SMEMBERS}, {"used"} for a name
 // already used, or {"order", current name} for a name before the current
@@ -112,7 +112,7 @@ local function state(n)
 end
 -- A retry of this very call (its token) succeeded the first time; its
 -- count of moved grades is not kept.
-if ARGV[1] == cur and redis.call('HGET', KEYS[1], 'cycle_token') == ARGV[5] then return state(0) end
+if ARGV[1] == cur and redis.call('HGET', KEYS[1], 'cycle_token') == ARGV[4] then return state(0) end
 if ARGV[1] == cur or redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1 then return {'used'} end
 if ARGV[1] < cur then return {'order', cur} end
 local started = redis.call('HGET', KEYS[1], 'cycle_started') or ''
@@ -130,6 +130,6 @@ for i = 1, #all, 2 do
 end
 redis.call('HSET', KEYS[3], cur, started)
 redis.call('HSET', KEYS[4], cur, ARGV[2])
-redis.call('HSET', KEYS[1], 'cycle', ARGV[1], 'cycle_started', ARGV[2], 'cycle_token', ARGV[5])
+redis.call('HSET', KEYS[1], 'cycle', ARGV[1], 'cycle_started', ARGV[2], 'cycle_token', ARGV[4])
 return state(n)
 `)

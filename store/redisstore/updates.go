@@ -52,8 +52,8 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	if !recTimeOK(u.Time) {
 		return framework.Update{}, framework.Target{}, errRecTime(u.Time)
 	}
-	if strings.Contains(u.Author, recSep) {
-		return framework.Update{}, framework.Target{}, framework.Errorf(framework.EINVALID, "redisstore: author %q holds a control character", u.Author)
+	if err := storeText(u.Author); err != nil {
+		return framework.Update{}, framework.Target{}, err
 	}
 	keys := make([]string, 5, 6)
 	keys[0], keys[1], keys[2], keys[3], keys[4] = k.targets(), k.history(u.Target), k.last(), k.due(), k.stale()

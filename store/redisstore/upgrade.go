@@ -16,10 +16,7 @@ import (
 // layoutVersion is the key layout this package reads and writes, kept
 // in "<prefix>:layout". Version 2 keeps targets and updates as packed
 // records; version 1, before it (legacy.go), had no key.
-const (
-	layoutVersion = "2"
-	layoutNumber  = 2
-)
+const layoutVersion = 2
 
 func (s *Store) layoutKey() string { return s.prefix + ":layout" }
 
@@ -54,10 +51,10 @@ func (s *Store) upgrade(ctx context.Context) error {
 			return err
 		}
 		switch n, _ := strconv.Atoi(v); {
-		case v == layoutVersion:
+		case n == layoutVersion:
 			return nil
-		case n > layoutNumber:
-			return framework.Errorf(framework.EINVALID, "redisstore: this Redis was written by a newer release of targetbot (key layout %s, this release knows %s): run that release, or restore a dump into an empty Redis", v, layoutVersion)
+		case n > layoutVersion:
+			return framework.Errorf(framework.EINVALID, "redisstore: this Redis was written by a newer release of targetbot (key layout %s, this release knows %d): run that release, or restore a dump into an empty Redis", v, layoutVersion)
 		}
 		won, err := s.c.SetNX(ctx, s.layoutKey()+":upgrading", token, upgradeLease).Result()
 		if err != nil {

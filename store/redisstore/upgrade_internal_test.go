@@ -94,8 +94,8 @@ func TestOpenUpgradesTheFirstLayout(t *testing.T) {
 		t.Fatalf("Open over the first layout: %v", err)
 	}
 	defer s.Close()
-	if v := s.c.Get(ctx, s.layoutKey()).Val(); v != layoutVersion {
-		t.Fatalf("layout after Open = %q, want %q", v, layoutVersion)
+	if v, _ := s.c.Get(ctx, s.layoutKey()).Int(); v != layoutVersion {
+		t.Fatalf("layout after Open = %d, want %d", v, layoutVersion)
 	}
 	for _, key := range []string{k.legacyLog(), k.legacyTargetLog("eqs/1"), k.legacyTargetLog("eqs/2"), k.legacyUpdate(legacy[0].ID), string(k) + "last:U1",
 		k.legacyTargets(), k.legacyTarget("eqs/1"), k.legacyTarget("eqs/2")} {
@@ -216,7 +216,7 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 	}
 	defer s.Close()
 	// (The first background attempt waits a second, so this is before it.)
-	if raw.Get(ctx, prefix+":layout").Val() == layoutVersion {
+	if v, _ := raw.Get(ctx, prefix+":layout").Int(); v == layoutVersion {
 		t.Fatal("Open upgraded while Redis did not answer: the test did not test the background path")
 	}
 	// Until the upgrade, the store answers nothing: the target would
@@ -231,7 +231,7 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 		t.Errorf("AppendUpdate before the upgrade = %v, want EUNAVAILABLE", err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for raw.Get(ctx, prefix+":layout").Val() != layoutVersion {
+	for v, _ := raw.Get(ctx, prefix+":layout").Int(); v != layoutVersion; v, _ = raw.Get(ctx, prefix+":layout").Int() {
 		if time.Now().After(deadline) {
 			t.Fatal("the layout was not upgraded once Redis answered")
 		}
