@@ -149,3 +149,15 @@ func TestSlowRefusalDefers(t *testing.T) {
 		t.Errorf("follow-up %s %s %s", r.Method, r.Path, r.Body)
 	}
 }
+
+// An interaction without an id could not be told from its repeats: it
+// is refused before it runs, and one with an id carries it as its key.
+func TestInteractionIDIsTheReplayKey(t *testing.T) {
+	var req bot.Request
+	if r, ok := withReplayKey(&req, ""); ok || r.Code != framework.EINVALID || req.Once != "" {
+		t.Errorf("no id: %v %+v, Once %q; want refused", ok, r, req.Once)
+	}
+	if _, ok := withReplayKey(&req, "12"); !ok || req.Once != "interaction:12" || req.OnceFor != replayTTL {
+		t.Errorf("id 12: %v, Once %q for %v", ok, req.Once, req.OnceFor)
+	}
+}

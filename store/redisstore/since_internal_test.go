@@ -81,4 +81,10 @@ func TestUpdatesSinceReadsEachUpdateOnceWhileUpdatesArrive(t *testing.T) {
 	if n != 100 || len(us) != 100 {
 		t.Fatalf("UpdatesSince = %d of %d, want the 100 in the window", len(us), n)
 	}
+	// U1's last update is now 40 records deep: LastUpdateBy reads on
+	// past its first few.
+	last, err := s.LastUpdateBy(ctx, ws, "U1")
+	if err != nil || last.Note != "99" {
+		t.Fatalf("LastUpdateBy(U1) under 40 newer updates = %+v, %v; want note 99", last, err)
+	}
 }

@@ -248,3 +248,34 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 		t.Fatalf("eqs/1 after the background upgrade = %+v, %v", tg, err)
 	}
 }
+
+// While another process holds the upgrade's lease, Open waits for it,
+// as long as its context allows, and leaves that process's lease alone.
+func TestOpenWaitsForAnotherUpgrade(t *testing.T) {
+	ctx := context.Background()
+	url, prefix := redistest.Start(t), redistest.Prefix(t)
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := redis.NewClient(o)
+	defer raw.Close()
+	const ws = "slack:T1"
+	k := keys(prefix + ":{" + ws + "}:")
+	raw.SAdd(ctx, prefix+":workspaces", ws)
+	raw.SAdd(ctx, k.legacyTargets(), "eqs/1")
+	raw.Set(ctx, prefix+":layout:upgrading", "another process", time.Minute)
+
+	openCtx, cancel := context.WithTimeout(ctx, 600*time.Millisecond)
+	defer cancel()
+	_, err = Open(openCtx, url, &Options{Prefix: prefix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err == nil || !strings.Contains(err.Error(), "waiting for another process to upgrade") {
+		t.Fatalf("Open while another process upgrades = %v, want it to say it waited", err)
+	}
+	if v := raw.Get(ctx, prefix+":layout:upgrading").Val(); v != "another process" {
+		t.Errorf("the other process's lease is now %q", v)
+	}
+	if raw.Exists(ctx, prefix+":layout").Val() != 0 {
+		t.Error("the layout was recorded while another process held the upgrade")
+	}
+}
