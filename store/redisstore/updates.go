@@ -30,18 +30,9 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	if once.Key != "" && once.TTL <= 0 {
 		return framework.Update{}, framework.Target{}, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", once.Key, once.TTL)
 	}
-	if !refKey(u.Target) {
-		// No key can hold this ref: the claim is still taken, as the
-		// script would take it before finding no target.
-		if once.Key != "" {
-			if ok, err := s.Claim(ctx, ws, once.Key, once.TTL); err != nil {
-				return framework.Update{}, framework.Target{}, err
-			} else if !ok {
-				return framework.Update{}, framework.Target{}, framework.ErrReplayed.About(once.Key)
-			}
-		}
-		return framework.Update{}, framework.Target{}, notFoundTarget(u.Target)
-	}
+	// A ref no target can have (one with ':') reaches the script too,
+	// which takes the claim and finds no target in the targets' hash: it
+	// writes nothing under the ref.
 	if u.Time.IsZero() {
 		u.Time = time.Now()
 	}
