@@ -42,10 +42,19 @@ func TestPersonalMessageRunsAndReplies(t *testing.T) {
 	if len(acts) != 4 {
 		t.Fatalf("%d replies, want 4: %+v", len(acts), h.fake.Calls())
 	}
+	// Replies are delivered after each activity is answered, concurrently,
+	// so they may reach the Connector in any order; each must answer its
+	// own activity, and every activity must be answered.
+	answered := map[string]bool{}
 	for _, c := range acts {
-		if !strings.HasPrefix(c.Path, "/v3/conversations/a:1personal-priya/activities/") {
+		id, ok := strings.CutPrefix(c.Path, "/v3/conversations/a:1personal-priya/activities/")
+		if !ok {
 			t.Errorf("reply posted to %s", c.Path)
 		}
+		if c.Body["replyToId"] != id {
+			t.Errorf("reply %s has replyToId %v, want %s", c.Path, c.Body["replyToId"], id)
+		}
+		answered[id] = true
 		if c.Auth != "Bearer "+h.fake.AccessToken() {
 			t.Errorf("reply authorised with %q", c.Auth)
 		}
@@ -54,8 +63,8 @@ func TestPersonalMessageRunsAndReplies(t *testing.T) {
 			t.Errorf("reply is not the card: %v", c.Body)
 		}
 	}
-	if acts[0].Path != "/v3/conversations/a:1personal-priya/activities/1" || acts[0].Body["replyToId"] != "1" {
-		t.Errorf("first reply %s replyToId %v, want a reply to activity 1", acts[0].Path, acts[0].Body["replyToId"])
+	if want := map[string]bool{"1": true, "2": true, "3": true, "4": true}; !reflect.DeepEqual(answered, want) {
+		t.Errorf("activities answered %v, want %v", answered, want)
 	}
 	if n := h.fake.TokenRequests(); n != 1 {
 		t.Errorf("token fetched %d times, want once", n)
