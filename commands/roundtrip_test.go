@@ -30,7 +30,7 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	h := New(Options{Store: s, Frameworks: fws})
 	run := func(text string) (bot.Reply, int64) {
 		counter := &redistest.RoundTrips{}
-		s.Client().AddHook(counter)
+		s.AddHook(counter)
 		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: "U1", PlatformAdmin: true, Text: text})
 		return r, counter.Load()
 	}
@@ -113,7 +113,7 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	// adapter claimed. A replay is refused at the claim.
 	once := func(text, key string) (bot.Reply, int64) {
 		counter := &redistest.RoundTrips{}
-		s.Client().AddHook(counter)
+		s.AddHook(counter)
 		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: "U1", PlatformAdmin: true, Text: text, Once: key, OnceFor: time.Minute})
 		return r, counter.Load()
 	}

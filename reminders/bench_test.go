@@ -39,7 +39,7 @@ func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 func countedRedis(b *testing.B) (*redisstore.Store, *roundTrips) {
 	st := openRedisStore(b)
 	rt := &roundTrips{}
-	st.Client().AddHook(rt)
+	st.AddHook(rt)
 	return st, rt
 }
 

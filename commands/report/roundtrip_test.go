@@ -110,7 +110,7 @@ func TestReportRoundTripsDoNotGrow(t *testing.T) {
 	seedSized(t, s, "rt:few", fw, 1, 8)
 	seedSized(t, s, "rt:many", fw, 40, 8)
 	c := &counter{}
-	s.Client().AddHook(c)
+	s.AddHook(c)
 	trips := func(ws string, wantUpdates int) int64 {
 		before := c.Load()
 		r, err := report.Build(ctx, s, report.Request{Workspace: ws}, sizedOpts(fw))
@@ -175,7 +175,7 @@ func BenchmarkReport(b *testing.B) {
 		defer s.Close()
 		seedSized(b, s, "bench:report", fw, 100, 32)
 		c := &counter{}
-		s.Client().AddHook(c)
+		s.AddHook(c)
 		run(b, s, "bench:report", c.Load)
 	})
 	b.Run("bolt/targets=1000,updates=10000", func(b *testing.B) {

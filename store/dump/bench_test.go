@@ -59,7 +59,7 @@ func BenchmarkMigrate(b *testing.B) {
 		}
 
 		dst := openRedisAt(b, srv.URL())
-		dst.Client().AddHook(commit)
+		dst.AddHook(commit)
 		step, stepStart := "", time.Time{}
 		start = time.Now()
 		_, err := Migrate(ctx, bolt, dst, Options{Progress: func(p Progress) {

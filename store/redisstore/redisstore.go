@@ -78,6 +78,7 @@ type Options struct {
 type Store struct {
 	c      redis.UniversalClient
 	hot    *redis.AutoPipeliner // the claim and update calls; nil on Redis Cluster (see hot.go)
+	hotc   *redis.Client        // hot's own client, without hooks; nil with hot
 	prefix string
 	log    *slog.Logger
 	ids    idGen
@@ -103,8 +104,9 @@ func New(client redis.UniversalClient, opts *Options) *Store {
 	// A brace in the prefix would move the hash tag off the workspace
 	// id; replace rather than fail, since New cannot return an error.
 	o.Prefix = strings.NewReplacer("{", "(", "}", ")").Replace(o.Prefix)
-	s := &Store{c: client, hot: hotPipeline(client, o.Logger), prefix: o.Prefix, log: o.Logger, closed: make(chan struct{})}
-	client.AddHook(layoutGate{s})
+	s := &Store{c: client, prefix: o.Prefix, log: o.Logger, closed: make(chan struct{})}
+	s.hot, s.hotc = hotPipeline(client, o.Logger)
+	client.AddHook(layoutGate{s}) // the pooled client's calls; do gates the hot ones
 	return s
 }
 
@@ -245,18 +247,34 @@ func parseClusterURL(raw string) (*redis.ClusterOptions, error) {
 	return o, nil
 }
 
-// Client returns the underlying client, for tests and benchmarks.
+// Client returns the pooled client, for tests and benchmarks. The calls
+// on the hot path (see hot.go) go through a client of their own: to watch
+// every call, use AddHook.
 func (s *Store) Client() redis.UniversalClient { return s.c }
+
+// AddHook adds a go-redis hook to every client the store uses, so that
+// it sees every call (tests count round trips with one). A hook slows
+// the hot path's calls (see hot.go).
+func (s *Store) AddHook(h redis.Hook) {
+	s.c.AddHook(h)
+	if s.hotc != nil {
+		s.hotc.AddHook(h)
+	}
+}
 
 // Ping checks Redis answers.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.fail("ping", s.c.Ping(ctx).Err())
 }
 
-// Close closes the client.
+// Close closes the clients.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.closed) })
-	return s.c.Close()
+	var err error
+	if s.hotc != nil {
+		err = s.hotc.Close() // closes the pipeliner too, after its queued calls
+	}
+	return errors.Join(err, s.c.Close())
 }
 
 // keys names every key of one workspace. It is the key prefix up to and

@@ -29,7 +29,7 @@ func trips(t testing.TB, c *counter, what string, f func() error) int64 {
 func counted(t testing.TB) (*redisstore.Store, *counter) {
 	s := open(t)
 	c := &counter{}
-	s.Client().AddHook(c)
+	s.AddHook(c)
 	return s, c
 }
 
