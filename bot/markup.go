@@ -252,7 +252,7 @@ func Parse(s string) []Span {
 			i += n
 		default:
 			j := i + 1
-			for j < len(s) && strings.IndexByte("\\*~\n`<", s[j]) < 0 {
+			for j < len(s) && !markupByte[s[j]] {
 				j++
 			}
 			p.text(i, j)
@@ -262,6 +262,10 @@ func Parse(s string) []Span {
 	p.flush()
 	return p.out
 }
+
+// markupByte marks the bytes that may start markup, where a run of plain
+// text ends: a table, since Parse looks every byte of a reply up in it.
+var markupByte = [256]bool{'\\': true, '*': true, '~': true, '\n': true, '`': true, '<': true}
 
 // parser collects spans. Text is kept as a slice of the source while it
 // is one run of it, which it almost always is, so a text span costs no

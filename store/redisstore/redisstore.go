@@ -76,12 +76,15 @@ type Options struct {
 
 // Store is a store.Store on Redis. It is safe for concurrent use.
 type Store struct {
-	c      redis.UniversalClient
-	hot    *redis.AutoPipeliner // the claim and update calls; nil on Redis Cluster (see hot.go)
-	hotc   *redis.Client        // hot's own client, without hooks; nil with hot
-	prefix string
-	log    *slog.Logger
-	ids    idGen
+	c    redis.UniversalClient
+	hot  *redis.AutoPipeliner // the claim and update calls; nil on Redis Cluster (see hot.go)
+	hotc *redis.Client        // hot's own client, without hooks; nil with hot
+	// functions is set while Redis has the hot scripts' functions
+	// (loadFunctions), so runHot calls them with FCALL.
+	functions atomic.Bool
+	prefix    string
+	log       *slog.Logger
+	ids       idGen
 
 	closed    chan struct{} // closed by Close, to stop upgradeLater
 	closeOnce sync.Once
@@ -142,9 +145,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 		_ = s.Close()
 		return nil, fmt.Errorf("redisstore: upgrade the key layout: %w", err)
 	}
-	if err := s.loadScripts(ctx); err != nil {
-		s.log.Warn("could not load the Lua scripts into Redis; each is loaded on first use", "err", err)
-	}
+	s.load(ctx)
 	return s, nil
 }
 

@@ -161,7 +161,7 @@ end
 // more to read into Lua and to send back than all the script's writes
 // (docs/PERFORMANCE.md). The update itself is one record pushed onto the
 // target's history.
-var appendScript = newHotScript(luaReindex + luaRecords + luaTarget + `
+var appendScript = newHotScript("append", luaReindex+luaRecords+luaTarget, `
 local s0 = redis.call('HGET', KEYS[1], ARGV[2])
 local t = s0 and unpackT(s0)
 if t and t[I_last_update] == ARGV[1] then
@@ -320,6 +320,18 @@ return 1
 // when it restarts; every call then falls back to EVAL once.
 var scripts = []*redis.Script{appendScript.Script, withdrawScript, importScript, addScript, remindedScript,
 	putSubScript, markDigestedScript, changeScript, evidenceScript, cycleScript}
+
+// load loads the scripts, and the hot scripts' functions, into Redis.
+// Neither is needed to serve: a script Redis has not cached is sent whole,
+// and without functions the hot scripts run as scripts.
+func (s *Store) load(ctx context.Context) {
+	if err := s.loadScripts(ctx); err != nil {
+		s.log.Warn("could not load the Lua scripts into Redis; each is loaded on first use", "err", err)
+	}
+	if err := s.loadFunctions(ctx); err != nil {
+		s.log.Info("Redis Functions are not available (Redis before 7.0, or a user not allowed FUNCTION LOAD); the update's script runs with EVALSHA, at some more Redis CPU", "err", err)
+	}
+}
 
 // loadScripts loads every script, once, when the store opens. (Not in a
 // pipeline: Script.Load keeps the hash SCRIPT LOAD answers, which a

@@ -121,6 +121,9 @@ func (s *Store) upgradeLater() {
 			}
 			ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), upgrading{}, true), upgradeLease)
 			err := s.upgrade(ctx)
+			if err == nil {
+				s.load(ctx)
+			}
 			cancel()
 			if err == nil {
 				s.pending.Store(false)

@@ -1,0 +1,130 @@
+package redisstore
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
+	"github.com/targetbot/targetbot/store/redisstore/redistest"
+)
+
+// commandNames is a go-redis hook that records the commands sent alone,
+// but for a new connection's handshake.
+type commandNames struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (h *commandNames) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *commandNames) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if n := cmd.Name(); n != "hello" && n != "client" { // a new connection's handshake
+			h.mu.Lock()
+			h.names = append(h.names, n)
+			h.mu.Unlock()
+		}
+		return next(ctx, cmd)
+	}
+}
+func (h *commandNames) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// take returns the names recorded since the last take.
+func (h *commandNames) take() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := strings.Join(h.names, " ")
+	h.names = nil
+	return s
+}
+
+// openFunctions opens a store on url with a target to update, and
+// records its commands.
+func openFunctions(t *testing.T, url string) (*Store, *commandNames) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, url, &Options{Prefix: redistest.Prefix(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	fw := &framework.Framework{ID: "eqs", Name: "E", Objectives: []framework.Objective{{Code: "1", Title: "O", Targets: []framework.TargetSpec{{Code: "1", Title: "T"}}}}}
+	if _, err := s.Import(ctx, "slack:T1", fw, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	names := &commandNames{}
+	s.AddHook(names)
+	return s, names
+}
+
+// update logs progress p to eqs/1 and checks the target took it.
+func update(t *testing.T, s *Store, p int) {
+	t.Helper()
+	_, tg, err := s.AppendUpdate(context.Background(), "slack:T1", framework.Update{Target: "eqs/1", Author: "U1", Progress: p}, store.Once{Key: "k" + time.Now().String(), TTL: time.Minute})
+	if err != nil || tg.Progress != p {
+		t.Fatalf("update to %d%%: %+v, %v", p, tg, err)
+	}
+}
+
+// Where Redis has Functions, the update's script is called as its
+// library's function; a Redis that lost it (restarted without
+// persistence, or flushed) has the library loaded again, and the update
+// applied once.
+func TestHotScriptRunsAsAFunction(t *testing.T) {
+	ctx := context.Background()
+	s, names := openFunctions(t, redistest.Start(t))
+	update(t, s, 10)
+	if got := names.take(); got != "fcall" {
+		t.Fatalf("an update sent %q, want one fcall", got)
+	}
+	if err := s.hotc.FunctionFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	names.take()
+	update(t, s, 20)
+	if got := names.take(); got != "fcall function fcall" {
+		t.Errorf("an update after FUNCTION FLUSH sent %q, want fcall, function (load), fcall", got)
+	}
+	ups, err := s.Updates(ctx, "slack:T1", "eqs/1", 0)
+	if err != nil || len(ups) != 2 {
+		t.Fatalf("updates after the reload: %d, %v; want 2", len(ups), err)
+	}
+	update(t, s, 30)
+	if got := names.take(); got != "fcall" {
+		t.Errorf("the next update sent %q, want one fcall", got)
+	}
+}
+
+// A user Redis does not allow to load functions (or a Redis before 7.0)
+// runs the update as a script.
+func TestHotScriptWithoutFunctions(t *testing.T) {
+	url := redistest.Start(t)
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := redis.NewClient(o)
+	defer admin.Close()
+	user := strings.ToLower(strings.NewReplacer("/", "", ":", "").Replace(redistest.Prefix(t)))
+	if err := admin.Do(context.Background(), "acl", "setuser", user, "on", ">pw", "~*", "&*", "+@all", "-function").Err(); err != nil {
+		t.Fatal(err)
+	}
+	s, names := openFunctions(t, "unix://"+user+":pw@"+strings.TrimPrefix(url, "unix://"))
+	if s.functions.Load() {
+		t.Fatal("the store loaded functions as a user not allowed FUNCTION LOAD")
+	}
+	update(t, s, 10)
+	update(t, s, 20)
+	if got := names.take(); got != "evalsha evalsha" {
+		t.Errorf("two updates sent %q, want two evalsha", got)
+	}
+}
