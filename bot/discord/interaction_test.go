@@ -96,6 +96,10 @@ func TestCommandOptionsAreNamedArgs(t *testing.T) {
 			structured := newCommandEnv(t)
 			a = newAdapter(t, structured, nil, nil)
 			decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+			// A command slower than the deferral runs on after the answer.
+			if err := a.Drain(t.Context()); err != nil {
+				t.Fatal(err)
+			}
 			typed := newCommandEnv(t)
 			req := reqs[0]
 			req.Verb, req.Args, req.Text = "", nil, c.text

@@ -207,6 +207,11 @@ func TestDigestNowCommandPostsItsThread(t *testing.T) {
 	if m := decode(t, resp.Body.Bytes()); m["response_type"] != "ephemeral" || resp.Code != 200 {
 		t.Errorf("answer %d %v", resp.Code, m)
 	}
+	// Were the command slower than the answer's deadline, its posts would
+	// still be on their way: wait for them.
+	if err := w.adapter.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	var top, thread int
 	var text string
 	posts := w.fake.posted(t)

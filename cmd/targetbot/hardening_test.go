@@ -28,8 +28,10 @@ func TestServeAnswersWhileRedisHangs(t *testing.T) {
 	if code, _ := get(t, base+"/readyz"); code != 503 {
 		t.Fatalf("/readyz = %d while Redis hangs, want 503", code)
 	}
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("/readyz took %v while Redis hangs, want under a second", took)
+	// Its ping gives up after 800 ms; twice that still shows it does not
+	// wait on Redis, with room for a busy machine.
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("/readyz took %v while Redis hangs, want under two seconds", took)
 	}
 	start = time.Now()
 	code, r := postSlack(t, base, slackForm("T1", "UADMIN", "list"), time.Now(), false)

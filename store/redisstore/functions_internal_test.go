@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -49,7 +50,7 @@ func (h *commandNames) take() string {
 
 // openFunctions opens a store on url with a target to update, and
 // records its commands.
-func openFunctions(t *testing.T, url string) (*Store, *commandNames) {
+func openFunctions(t testing.TB, url string) (*Store, *commandNames) {
 	t.Helper()
 	ctx := context.Background()
 	s, err := Open(ctx, url, &Options{Prefix: redistest.Prefix(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -67,9 +68,9 @@ func openFunctions(t *testing.T, url string) (*Store, *commandNames) {
 }
 
 // update logs progress p to eqs/1 and checks the target took it.
-func update(t *testing.T, s *Store, p int) {
+func update(t testing.TB, s *Store, p int) {
 	t.Helper()
-	_, tg, err := s.AppendUpdate(context.Background(), "slack:T1", framework.Update{Target: "eqs/1", Author: "U1", Progress: p}, store.Once{Key: "k" + time.Now().String(), TTL: time.Minute})
+	_, tg, err := s.AppendUpdate(context.Background(), "slack:T1", framework.Update{Target: "eqs/1", Author: "U1", Progress: p, Note: "a note"}, store.Once{Key: "k" + time.Now().String(), TTL: time.Minute})
 	if err != nil || tg.Progress != p {
 		t.Fatalf("update to %d%%: %+v, %v", p, tg, err)
 	}
@@ -127,4 +128,56 @@ func TestHotScriptWithoutFunctions(t *testing.T) {
 	if got := names.take(); got != "evalsha evalsha" {
 		t.Errorf("two updates sent %q, want two evalsha", got)
 	}
+}
+
+// BenchmarkHotScript measures the update's script as Redis times it
+// (INFO commandstats: the call alone, without reading or answering it),
+// run as a script (EVALSHA) and as its library's function (FCALL) in
+// turn, on one server, so that both see the same machine.
+func BenchmarkHotScript(b *testing.B) {
+	s, _ := openFunctions(b, redistest.Start(b))
+	update(b, s, 0) // the first EVALSHA of a script Redis may not have
+	names := []string{"evalsha", "fcall"}
+	var calls, usec [2]float64
+	for i, name := range names {
+		calls[i], usec[i] = commandStat(b, s.c, name)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		s.functions.Store(i%2 == 1)
+		update(b, s, 1+i%99)
+	}
+	b.StopTimer()
+	var per [2]float64
+	for i, name := range names {
+		c, u := commandStat(b, s.c, name)
+		per[i] = (u - usec[i]) / (c - calls[i])
+		b.ReportMetric(per[i], name+"-µs/call")
+	}
+	b.ReportMetric(per[1]/per[0], "fcall÷evalsha")
+}
+
+// commandStat is the calls of command name Redis has counted, and the
+// microseconds it spent on them.
+func commandStat(tb testing.TB, c redis.UniversalClient, name string) (calls, usec float64) {
+	info, err := c.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		stats, ok := strings.CutPrefix(line, "cmdstat_"+name+":")
+		if !ok {
+			continue
+		}
+		for _, kv := range strings.Split(stats, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			switch k {
+			case "calls":
+				calls, _ = strconv.ParseFloat(v, 64)
+			case "usec":
+				usec, _ = strconv.ParseFloat(v, 64)
+			}
+		}
+	}
+	return calls, usec
 }

@@ -210,17 +210,15 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 	openCtx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	s, err := Open(openCtx, srv.URL(), &Options{Prefix: prefix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	cancel()
-	srv.Thaw()
 	if err != nil {
+		srv.Thaw()
 		t.Fatalf("Open while Redis does not answer: %v", err)
 	}
 	defer s.Close()
-	// (The first background attempt waits a second, so this is before it.)
-	if v, _ := raw.Get(ctx, prefix+":layout").Int(); v == layoutVersion {
-		t.Fatal("Open upgraded while Redis did not answer: the test did not test the background path")
-	}
 	// Until the upgrade, the store answers nothing: the target would
-	// read as missing, and one written over it would be lost.
+	// read as missing, and one written over it would be lost. (The gate
+	// is in the process: these are refused before they reach Redis,
+	// which is still frozen, so none of them can be after the upgrade.)
 	if err := s.Ping(ctx); framework.ErrorCode(err) != framework.EUNAVAILABLE {
 		t.Errorf("Ping before the upgrade = %v, want EUNAVAILABLE", err)
 	}
@@ -229,6 +227,11 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 	}
 	if _, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/1", Author: "U1", Progress: 5}, store.Once{}); framework.ErrorCode(err) != framework.EUNAVAILABLE {
 		t.Errorf("AppendUpdate before the upgrade = %v, want EUNAVAILABLE", err)
+	}
+	srv.Thaw()
+	// (The first background attempt waits a second, so this is before it.)
+	if v, _ := raw.Get(ctx, prefix+":layout").Int(); v == layoutVersion {
+		t.Fatal("Open upgraded while Redis did not answer: the test did not test the background path")
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for v, _ := raw.Get(ctx, prefix+":layout").Int(); v != layoutVersion; v, _ = raw.Get(ctx, prefix+":layout").Int() {
