@@ -282,12 +282,7 @@ func (s *Store) Close() error {
 // including the hash tag: "<prefix>:{ws}:".
 type keys string
 
-func (s *Store) keys(ws string) keys {
-	if strings.ContainsAny(ws, "%}") { // never a real platform id: see wsEscaper
-		ws = wsEscaper.Replace(ws)
-	}
-	return keys(s.prefix + ":{" + ws + "}:")
-}
+func (s *Store) keys(ws string) keys { return keys(s.prefix + ":{" + wsEscaper.Replace(ws) + "}:") }
 
 // wsEscaper makes a workspace id safe inside the hash tag. A '}' in the
 // id would end the tag early, so workspace "W}:sub:C" would share slot
