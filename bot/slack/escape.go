@@ -10,7 +10,14 @@ import (
 // text: the user's own &, < and > arrive as &amp;, &lt; and &gt;, while
 // Slack's markup (<@U123|name> with should_escape) arrives as is. &amp;
 // goes last, so "&amp;lt;" becomes the "&lt;" the user typed.
-var unescapeCommand = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace
+func unescapeCommand(s string) string {
+	if strings.IndexByte(s, '&') < 0 {
+		return s // most commands: a replacer would copy them all the same
+	}
+	return commandUnescaper.Replace(s)
+}
+
+var commandUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 // zwsp is U+200B ZERO WIDTH SPACE: invisible, and not a word boundary.
 const zwsp = "\u200b"

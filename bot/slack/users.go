@@ -83,17 +83,19 @@ func (a *Adapter) mentionsFor(ctx context.Context, team string, r bot.Reply, det
 		return m
 	}
 	ids := map[string]bool{}
-	blocks := r.Blocks
-	if details {
-		blocks = append(append([]bot.Block(nil), r.Blocks...), r.Details...)
-	}
-	for _, b := range blocks {
-		userIDs(b.Title, ids)
-		userIDs(b.Text, ids)
-		for _, f := range b.Fields {
-			userIDs(f.Name, ids)
-			userIDs(f.Value, ids)
+	collect := func(blocks []bot.Block) {
+		for _, b := range blocks {
+			userIDs(b.Title, ids)
+			userIDs(b.Text, ids)
+			for _, f := range b.Fields {
+				userIDs(f.Name, ids)
+				userIDs(f.Value, ids)
+			}
 		}
+	}
+	collect(r.Blocks)
+	if details {
+		collect(r.Details)
 	}
 	// Names already known are read here; only the others are looked up,
 	// on goroutines, so a reply naming cached users (almost every one)
