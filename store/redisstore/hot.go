@@ -32,8 +32,8 @@ import (
 // ends that way may still be applied, and is reported as an unknown
 // outcome, as a dropped connection is.
 //
-// The pipeliner has a client of its own, a second client over the same
-// options that no hook is added to: a go-redis hook on a full-duplex
+// The pipeliner has a client of its own, a second client made from the
+// same URL (Open; New gives a store none), that no hook is added to: a go-redis hook on a full-duplex
 // pipeliner's client makes every command run the hook chain on a
 // goroutine of its own and read its goroutine's id from a stack trace,
 // which cost about a tenth of serve's CPU per command (measured end to
@@ -42,19 +42,9 @@ import (
 // hook to both, for tests that watch every call.
 
 // hotPipeline returns the full-duplex pipeliner over a client of its own
-// made with client's options, and that client, or nils when client is
-// not a single server (Redis Cluster keeps the pooled client) or the
-// pipeliner cannot start.
-func hotPipeline(client redis.UniversalClient, log *slog.Logger) (*redis.AutoPipeliner, *redis.Client) {
-	c, ok := client.(*redis.Client)
-	if !ok {
-		return nil, nil
-	}
-	// A copy of the options, without the push-notification processor
-	// NewClient stored in them: each client needs its own.
-	o := *c.Options()
-	o.PushNotificationProcessor = nil
-	own := redis.NewClient(&o)
+// made from o, and that client, or nils when the pipeliner cannot start.
+func hotPipeline(o *redis.Options, log *slog.Logger) (*redis.AutoPipeliner, *redis.Client) {
+	own := redis.NewClient(o)
 	ap, err := own.AsyncAutoPipelineWithOptions(&redis.AutoPipelineOptions{FullDuplex: true})
 	if err != nil {
 		_ = own.Close()

@@ -92,7 +92,9 @@ type Store struct {
 }
 
 // New returns a Store over an existing client. The Store owns the client:
-// Close closes it.
+// Close closes it. Every call goes through the client's pool: a store
+// that Open makes also gives the update and the claim a pipeliner of
+// their own (see hot.go).
 func New(client redis.UniversalClient, opts *Options) *Store {
 	var o Options
 	if opts != nil {
@@ -108,7 +110,6 @@ func New(client redis.UniversalClient, opts *Options) *Store {
 	// id; replace rather than fail, since New cannot return an error.
 	o.Prefix = strings.NewReplacer("{", "(", "}", ")").Replace(o.Prefix)
 	s := &Store{c: client, prefix: o.Prefix, log: o.Logger, closed: make(chan struct{})}
-	s.hot, s.hotc = hotPipeline(client, o.Logger)
 	client.AddHook(layoutGate{s}) // the pooled client's calls; do gates the hot ones
 	return s
 }
@@ -131,11 +132,10 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	if opts != nil && strings.ContainsAny(opts.Prefix, "{}") {
 		return nil, fmt.Errorf("redisstore: key prefix %q must not contain '{' or '}'", opts.Prefix)
 	}
-	client, err := newClient(url)
+	s, err := dial(url, opts)
 	if err != nil {
 		return nil, err
 	}
-	s := New(client, opts)
 	if err := s.Ping(ctx); err != nil {
 		s.log.Warn("redis is not answering yet; the store reports unavailable until it does and its key layout is checked", "err", err)
 		s.upgradeLater()
@@ -149,14 +149,34 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	return s, nil
 }
 
+// dial makes the Store for url, as Open does, without calling Redis:
+// the pooled client and, for a single server, the hot path's client
+// (see hot.go), both from the options the URL gives.
+func dial(url string, opts *Options) (*Store, error) {
+	client, hot, err := newClient(url)
+	if err != nil {
+		return nil, err
+	}
+	s := New(client, opts)
+	if hot != nil {
+		s.hot, s.hotc = hotPipeline(hot, s.log)
+	}
+	return s, nil
+}
+
 const urlForms = "use redis://host:port[/db], rediss://host:port (TLS), unix:///path/to/redis.sock, or redis-cluster://host:port,host:port"
 
-func newClient(url string) (redis.UniversalClient, error) {
+// newClient makes the client for url and, for a single server, a copy
+// of its options as they were before the client was made, for the hot
+// path's client: go-redis rewrites options as it makes a client (-1, "no
+// retries", becomes 0, which a second client would read as "the default,
+// 3"), so a client must never be made from another's options.
+func newClient(url string) (redis.UniversalClient, *redis.Options, error) {
 	switch {
 	case strings.HasPrefix(url, "redis-cluster://"):
 		o, err := parseClusterURL(url)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		failFast(&o.DialTimeout, &o.DialerRetries, &o.MaxRetries)
 		// The cluster client resends a command after a network error on
@@ -170,17 +190,18 @@ func newClient(url string) (redis.UniversalClient, error) {
 		// A hung Redis must not hold a caller past its own deadline
 		// (a /readyz ping, a command's budget): honour contexts.
 		o.ContextTimeoutEnabled = true
-		return redis.NewClusterClient(o), nil
+		return redis.NewClusterClient(o), nil, nil
 	case strings.HasPrefix(url, "redis://"), strings.HasPrefix(url, "rediss://"), strings.HasPrefix(url, "unix://"):
 		o, err := redis.ParseURL(url)
 		if err != nil {
-			return nil, fmt.Errorf("redisstore: bad store URL %q: %v: %s", url, err, urlForms)
+			return nil, nil, fmt.Errorf("redisstore: bad store URL %q: %v: %s", url, err, urlForms)
 		}
 		failFast(&o.DialTimeout, &o.DialerRetries, &o.MaxRetries)
 		o.ContextTimeoutEnabled = true
-		return redis.NewClient(o), nil
+		hot := *o
+		return redis.NewClient(o), &hot, nil
 	default:
-		return nil, fmt.Errorf("redisstore: bad store URL %q: %s", url, urlForms)
+		return nil, nil, fmt.Errorf("redisstore: bad store URL %q: %s", url, urlForms)
 	}
 }
 

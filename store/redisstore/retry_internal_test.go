@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
@@ -21,11 +20,10 @@ import (
 
 func openInternal(t *testing.T) *Store {
 	t.Helper()
-	o, err := redis.ParseURL(redistest.Start(t))
+	s, err := dial(redistest.Start(t), &Options{Prefix: redistest.Prefix(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(redis.NewClient(o), &Options{Prefix: redistest.Prefix(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	t.Cleanup(func() { _ = s.Close() })
 	return s
 }

@@ -39,11 +39,10 @@ func (h *appendBetweenRounds) ProcessPipelineHook(next redis.ProcessPipelineHook
 func TestUpdatesSinceReadsEachUpdateOnceWhileUpdatesArrive(t *testing.T) {
 	ctx := context.Background()
 	s := openInternal(t)
-	o, err := redis.ParseURL(redistest.Start(t))
+	other, err := dial(redistest.Start(t), &Options{Prefix: s.prefix}) // another replica
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := New(redis.NewClient(o), &Options{Prefix: s.prefix}) // another replica
 	defer other.Close()
 	const ws, ref = "slack:T1", "eqs/1"
 	fw := &framework.Framework{ID: "eqs", Name: "E", Objectives: []framework.Objective{{Code: "1", Title: "O", Targets: []framework.TargetSpec{{Code: "1", Title: "T"}}}}}

@@ -179,11 +179,10 @@ func TestExportAcrossARestore(t *testing.T) {
 	if err := s.Restore(ctx, old, store.RestoreOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	o, err := redis.ParseURL(redistest.Start(t))
+	other, err := dial(redistest.Start(t), &Options{Prefix: s.prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := New(redis.NewClient(o), &Options{Prefix: s.prefix})
 	defer other.Close()
 	hook := &restoreMidExport{restore: func() error {
 		return other.Restore(ctx, next, store.RestoreOptions{Replace: true})
