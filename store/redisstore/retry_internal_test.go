@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
