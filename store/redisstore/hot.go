@@ -73,10 +73,11 @@ func (s *Store) do(ctx context.Context, op string, cmd redis.Cmder) error {
 // opens (loadFunctions) and calls with FCALL where Redis has it: a
 // script run with EVALSHA defines its helpers (the record and target
 // codecs, the re-indexing) again on every call, while a library defines
-// them once, when it is loaded. That cut the update's script by about a
-// fifth of its Redis CPU (docs/PERFORMANCE.md). Where functions are not
-// available (Redis before 7.0, Redis Cluster, or a user not allowed to
-// load them) it runs with EVALSHA, and EVAL when Redis has not cached it.
+// them once, when it is loaded. That cut the update's script by about an
+// eighth of its Redis time (BenchmarkHotScript, docs/PERFORMANCE.md).
+// Where functions are not available (Redis before 7.0, Redis Cluster, or
+// a user not allowed to load them) it runs with EVALSHA, and EVAL when
+// Redis has not cached it.
 //
 // The library's name is made from the script's text, so releases whose
 // scripts differ never replace each other's library while both run, as
