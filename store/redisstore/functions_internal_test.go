@@ -78,11 +78,12 @@ func update(t testing.TB, s *Store, p int) {
 
 // Where Redis has Functions, the update's script is called as its
 // library's function; a Redis that lost it (restarted without
-// persistence, or flushed) has the library loaded again, and the update
-// applied once.
+// persistence, or flushed) has the library loaded again, once for all
+// the calls that found it missing, and each update applied once. (A
+// server of the test's own: it flushes functions.)
 func TestHotScriptRunsAsAFunction(t *testing.T) {
 	ctx := context.Background()
-	s, names := openFunctions(t, redistest.Start(t))
+	s, names := openFunctions(t, redistest.NewServer(t).URL())
 	update(t, s, 10)
 	if got := names.take(); got != "fcall" {
 		t.Fatalf("an update sent %q, want one fcall", got)
@@ -95,31 +96,51 @@ func TestHotScriptRunsAsAFunction(t *testing.T) {
 	if got := names.take(); got != "fcall function fcall" {
 		t.Errorf("an update after FUNCTION FLUSH sent %q, want fcall, function (load), fcall", got)
 	}
-	ups, err := s.Updates(ctx, "slack:T1", "eqs/1", 0)
-	if err != nil || len(ups) != 2 {
-		t.Fatalf("updates after the reload: %d, %v; want 2", len(ups), err)
-	}
 	update(t, s, 30)
 	if got := names.take(); got != "fcall" {
 		t.Errorf("the next update sent %q, want one fcall", got)
 	}
+
+	// Many updates finding the library gone together load it once.
+	if err := s.hotc.FunctionFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	names.take()
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			_, _, err := s.AppendUpdate(ctx, "slack:T1", framework.Update{Target: "eqs/1", Author: "U1", Progress: 40, Note: strconv.Itoa(i)}, store.Once{})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := strings.Count(names.take(), "function"); got != 1 {
+		t.Errorf("20 updates after FUNCTION FLUSH loaded the library %d times, want once", got)
+	}
+	ups, err := s.Updates(ctx, "slack:T1", "eqs/1", 0)
+	if err != nil || len(ups) != 23 {
+		t.Fatalf("updates: %d, %v; want 23, each once", len(ups), err)
+	}
 }
 
 // A user Redis does not allow to load functions (or a Redis before 7.0)
-// runs the update as a script.
+// runs the update as a script; so does a store whose Redis refuses FCALL
+// after it loaded the library (the user lost the right), from then on.
 func TestHotScriptWithoutFunctions(t *testing.T) {
-	url := redistest.Start(t)
-	o, err := redis.ParseURL(url)
+	ctx := context.Background()
+	srv := redistest.NewServer(t)
+	o, err := redis.ParseURL(srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	admin := redis.NewClient(o)
 	defer admin.Close()
-	user := strings.ToLower(strings.NewReplacer("/", "", ":", "").Replace(redistest.Prefix(t)))
-	if err := admin.Do(context.Background(), "acl", "setuser", user, "on", ">pw", "~*", "&*", "+@all", "-function").Err(); err != nil {
+	if err := admin.Do(ctx, "acl", "setuser", "nofunctions", "on", ">pw", "~*", "&*", "+@all", "-function").Err(); err != nil {
 		t.Fatal(err)
 	}
-	s, names := openFunctions(t, "unix://"+user+":pw@"+strings.TrimPrefix(url, "unix://"))
+	s, names := openFunctions(t, "unix://nofunctions:pw@"+strings.TrimPrefix(srv.URL(), "unix://"))
 	if s.functions.Load() {
 		t.Fatal("the store loaded functions as a user not allowed FUNCTION LOAD")
 	}
@@ -127,6 +148,24 @@ func TestHotScriptWithoutFunctions(t *testing.T) {
 	update(t, s, 20)
 	if got := names.take(); got != "evalsha evalsha" {
 		t.Errorf("two updates sent %q, want two evalsha", got)
+	}
+
+	s, names = openFunctions(t, srv.URL())
+	update(t, s, 30)
+	if got := names.take(); got != "fcall" {
+		t.Fatalf("an update sent %q, want one fcall", got)
+	}
+	if err := admin.Do(ctx, "acl", "setuser", "default", "-fcall").Err(); err != nil {
+		t.Fatal(err)
+	}
+	update(t, s, 40)
+	update(t, s, 50)
+	if got := names.take(); got != "fcall evalsha evalsha" {
+		t.Errorf("updates once FCALL is refused sent %q, want fcall (refused), evalsha, evalsha", got)
+	}
+	ups, err := s.Updates(ctx, "slack:T1", "eqs/1", 0)
+	if err != nil || len(ups) != 3 {
+		t.Fatalf("updates: %d, %v; want 3, each once", len(ups), err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -33,12 +34,12 @@ import (
 // outcome, as a dropped connection is.
 //
 // The pipeliner has a client of its own, a second client made from the
-// same URL (Open; New gives a store none), that no hook is added to: a go-redis hook on a full-duplex
-// pipeliner's client makes every command run the hook chain on a
-// goroutine of its own and read its goroutine's id from a stack trace,
-// which cost about a tenth of serve's CPU per command (measured end to
-// end, docs/PERFORMANCE.md). So the store's own hook (layoutGate) is on
-// the pooled client only, and do applies the gate itself. AddHook adds a
+// same URL (by Open; New gives a store none), that no hook is added to:
+// a go-redis hook on a full-duplex pipeliner's client makes every command
+// run the hook chain on a goroutine of its own and read its goroutine's
+// id from a stack trace, 6% of serve's CPU in the profile
+// (docs/PERFORMANCE.md). So the store's own hook (layoutGate) is on the
+// pooled client only, and do applies the gate itself. AddHook adds a
 // hook to both, for tests that watch every call.
 
 // hotPipeline returns the full-duplex pipeliner over a client of its own
@@ -92,14 +93,16 @@ type hotScript struct {
 
 // newHotScript makes the hot script name from its helpers (Lua that
 // defines local functions and constants) and its body (the chunk that
-// reads KEYS and ARGV and returns).
+// reads KEYS and ARGV and returns). The library's name is a hash of its
+// whole text but the names.
 func newHotScript(name, helpers, body string) hotScript {
-	src := helpers + body
-	sum := sha1.Sum([]byte(src))
+	const fnName = "\x00fn\x00" // stands for the function's name until it has one
+	text := helpers + "\nredis.register_function('" + fnName + "', function(KEYS, ARGV)\n" + body + "\nend)\n"
+	sum := sha1.Sum([]byte(text))
 	id := "targetbot_" + hex.EncodeToString(sum[:8])
 	fn := id + "_" + name
-	lib := "#!lua name=" + id + "\n" + helpers +
-		"\nredis.register_function('" + fn + "', function(KEYS, ARGV)\n" + body + "\nend)\n"
+	lib := "#!lua name=" + id + "\n" + strings.Replace(text, fnName, fn, 1)
+	src := helpers + body
 	return hotScript{redis.NewScript(src), src, fn, lib}
 }
 
@@ -108,40 +111,76 @@ var hotScripts = []hotScript{appendScript}
 
 // loadFunctions loads the hot scripts' libraries into Redis, on the hot
 // path's client (so a single server), and from then on runHot calls
-// them. An error leaves runHot on EVALSHA.
+// them. Until it has succeeded once, runHot runs scripts; a Redis that
+// refuses functions for good (refused) puts it back on scripts.
 func (s *Store) loadFunctions(ctx context.Context) error {
 	if s.hotc == nil {
 		return nil
 	}
 	for _, sc := range hotScripts {
 		if err := s.hotc.FunctionLoadReplace(ctx, sc.lib).Err(); err != nil {
-			s.functions.Store(false)
+			if refused(err, "function", "function|load") {
+				s.functions.Store(false)
+			}
 			return err
 		}
 	}
+	s.funcLoads.Add(1)
 	s.functions.Store(true)
 	return nil
 }
 
+// reloadFunctions loads the libraries again for a call that found its
+// function missing, unless another call has since: seen is the number of
+// loads before that call. Calls that find them missing together (after a
+// restart) load them once.
+func (s *Store) reloadFunctions(ctx context.Context, seen uint64) error {
+	s.funcMu.Lock()
+	defer s.funcMu.Unlock()
+	if s.funcLoads.Load() != seen {
+		return nil
+	}
+	return s.loadFunctions(ctx)
+}
+
+// refused reports whether err is Redis refusing a command itself, by its
+// name (an older Redis) or its ACL name (a user not allowed it): that
+// comes before anything runs, and will come again. Refusals of the keys a
+// script touches, or from inside one, are not this.
+func refused(err error, name, aclName string) bool {
+	return redis.HasErrorPrefix(err, "unknown command") && strings.Contains(strings.ToLower(err.Error()), name) ||
+		redis.HasErrorPrefix(err, "NOPERM") && strings.Contains(err.Error(), "'"+aclName+"' command")
+}
+
 // runHot runs script on the hot path: FCALL of its function where
 // loadFunctions loaded it, otherwise EVALSHA, then EVAL if Redis has not
-// cached the script (it forgets scripts when it restarts). A function
-// Redis does not have (it restarted without persistence, or its
-// functions were flushed) ran nothing, so its library is loaded again
-// and the call made again. The reply is read as strings, which the hot
-// scripts return.
+// cached the script (it forgets scripts when it restarts). The reply is
+// read as strings, which the hot scripts return.
+//
+// Two refusals of FCALL ran nothing, so the call is made again: a
+// function Redis does not have (it restarted without persistence, or its
+// functions were flushed) has its library loaded again, or the call runs
+// as a script if that fails; and a Redis that refuses FCALL itself (the
+// server was replaced by an older one, or the user lost the right) puts
+// the store back on scripts.
 func (s *Store) runHot(ctx context.Context, op string, script hotScript, keys []string, args ...any) (*redis.StringSliceCmd, error) {
 	if s.functions.Load() {
+		loads := s.funcLoads.Load()
 		cmd := scriptCmd(ctx, "fcall", script.fn, keys, args)
 		err := s.do(ctx, op, cmd)
-		if !redis.HasErrorPrefix(err, "Function not found") {
+		switch {
+		case redis.HasErrorPrefix(err, "Function not found"):
+			lerr := s.reloadFunctions(ctx, loads)
+			if lerr == nil {
+				cmd = scriptCmd(ctx, "fcall", script.fn, keys, args)
+				return cmd, s.do(ctx, op, cmd)
+			}
+			s.log.Warn("redisstore: Redis lost the update's function and it could not be loaded again; this call runs as a script", "err", lerr)
+		case refused(err, "fcall", "fcall"):
+			s.functions.Store(false)
+			s.log.Warn("redisstore: Redis refuses FCALL; the update runs as a script from now on", "err", err)
+		default:
 			return cmd, err
-		}
-		if lerr := s.loadFunctions(ctx); lerr != nil {
-			s.log.Warn("redisstore: Redis lost the scripts' functions and they could not be loaded again; scripts run with EVALSHA", "err", lerr)
-		} else {
-			cmd = scriptCmd(ctx, "fcall", script.fn, keys, args)
-			return cmd, s.do(ctx, op, cmd)
 		}
 	}
 	cmd := scriptCmd(ctx, "evalsha", script.Hash(), keys, args)

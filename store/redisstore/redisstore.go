@@ -76,12 +76,17 @@ type Options struct {
 
 // Store is a store.Store on Redis. It is safe for concurrent use.
 type Store struct {
-	c    redis.UniversalClient
-	hot  *redis.AutoPipeliner // the claim and update calls; nil on Redis Cluster (see hot.go)
-	hotc *redis.Client        // hot's own client, without hooks; nil with hot
-	// functions is set while Redis has the hot scripts' functions
-	// (loadFunctions), so runHot calls them with FCALL.
+	c redis.UniversalClient
+	// hot takes the claim and update calls (see hot.go); it is nil on
+	// Redis Cluster, for a store New made, and where it cannot start.
+	hot  *redis.AutoPipeliner
+	hotc *redis.Client // hot's own client, without hooks; nil with hot
+	// functions is set while runHot calls the hot scripts' functions
+	// (loadFunctions); funcLoads counts their loads, and funcMu makes
+	// reloads one at a time.
 	functions atomic.Bool
+	funcLoads atomic.Uint64
+	funcMu    sync.Mutex
 	prefix    string
 	log       *slog.Logger
 	ids       idGen
@@ -276,7 +281,8 @@ func (s *Store) Client() redis.UniversalClient { return s.c }
 
 // AddHook adds a go-redis hook to every client the store uses, so that
 // it sees every call (tests count round trips with one). A hook slows
-// the hot path's calls (see hot.go).
+// the hot path's calls (see hot.go), and cannot stop one: the pipeliner
+// runs it after the call is queued.
 func (s *Store) AddHook(h redis.Hook) {
 	s.c.AddHook(h)
 	if s.hotc != nil {

@@ -328,8 +328,10 @@ func (s *Store) load(ctx context.Context) {
 	if err := s.loadScripts(ctx); err != nil {
 		s.log.Warn("could not load the Lua scripts into Redis; each is loaded on first use", "err", err)
 	}
-	if err := s.loadFunctions(ctx); err != nil {
-		s.log.Info("Redis Functions are not available (Redis before 7.0, or a user not allowed FUNCTION LOAD); the update's script runs with EVALSHA, at some more Redis CPU", "err", err)
+	if err := s.loadFunctions(ctx); refused(err, "function", "function|load") {
+		s.log.Info("Redis Functions are not available (Redis before 7.0, or a user not allowed FUNCTION LOAD); the update runs as a script, at some more Redis CPU", "err", err)
+	} else if err != nil {
+		s.log.Warn("could not load the update's Functions library into Redis; the update runs as a script", "err", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -216,18 +217,26 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 	}
 	defer s.Close()
 	// Until the upgrade, the store answers nothing: the target would
-	// read as missing, and one written over it would be lost. (The gate
-	// is in the process: these are refused before they reach Redis,
-	// which is still frozen, so none of them can be after the upgrade.)
-	if err := s.Ping(ctx); framework.ErrorCode(err) != framework.EUNAVAILABLE {
-		t.Errorf("Ping before the upgrade = %v, want EUNAVAILABLE", err)
+	// read as missing, and one written over it would be lost. The gate is
+	// in the process, so it refuses these before they reach Redis, which
+	// is still frozen: a call that got past it would wait for Redis
+	// instead, and end with its short context, not with the gate's error
+	// (and a write would be applied once Redis thaws, checked below).
+	gated := func(what string, err error) {
+		t.Helper()
+		if !errors.Is(err, errLayoutPending) || framework.ErrorCode(err) != framework.EUNAVAILABLE {
+			t.Errorf("%s before the upgrade = %v, want the layout gate's refusal", what, err)
+		}
 	}
-	if _, err := s.Target(ctx, ws, "eqs/1"); framework.ErrorCode(err) != framework.EUNAVAILABLE {
-		t.Errorf("Target before the upgrade = %v, want EUNAVAILABLE", err)
-	}
-	if _, _, err := s.AppendUpdate(ctx, ws, framework.Update{Target: "eqs/1", Author: "U1", Progress: 5}, store.Once{}); framework.ErrorCode(err) != framework.EUNAVAILABLE {
-		t.Errorf("AppendUpdate before the upgrade = %v, want EUNAVAILABLE", err)
-	}
+	short, cancelShort := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancelShort()
+	gated("Ping", s.Ping(short))
+	_, err = s.Target(short, ws, "eqs/1")
+	gated("Target", err)
+	_, _, err = s.AppendUpdate(short, ws, framework.Update{Target: "eqs/1", Author: "U1", Progress: 5}, store.Once{Key: "gated", TTL: time.Minute})
+	gated("AppendUpdate", err)
+	_, err = s.Claim(short, ws, "gated-claim", time.Minute)
+	gated("Claim", err)
 	srv.Thaw()
 	// (The first background attempt waits a second, so this is before it.)
 	if v, _ := raw.Get(ctx, prefix+":layout").Int(); v == layoutVersion {
@@ -247,8 +256,14 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if tg, err := s.Target(ctx, ws, "eqs/1"); err != nil || tg.Title != "T" {
-		t.Fatalf("eqs/1 after the background upgrade = %+v, %v", tg, err)
+	if tg, err := s.Target(ctx, ws, "eqs/1"); err != nil || tg.Title != "T" || tg.Progress != 0 {
+		t.Fatalf("eqs/1 after the background upgrade = %+v, %v; want as it was", tg, err)
+	}
+	if ups, err := s.Updates(ctx, ws, "eqs/1", 0); err != nil || len(ups) != 0 {
+		t.Errorf("updates after the background upgrade = %+v, %v; want none (the gated one was refused)", ups, err)
+	}
+	if ok, err := s.Claim(ctx, ws, "gated-claim", time.Minute); !ok || err != nil {
+		t.Errorf("Claim of the key refused before the upgrade = %v, %v; want taken now", ok, err)
 	}
 }
 
