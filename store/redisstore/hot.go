@@ -80,7 +80,7 @@ func (s *Store) do(ctx context.Context, op string, cmd redis.Cmder) error {
 // a user not allowed to load them) it runs with EVALSHA, and EVAL when
 // Redis has not cached it.
 //
-// The library's name is made from the script's text, so releases whose
+// The library's name is made from its text, so releases whose
 // scripts differ never replace each other's library while both run, as
 // during a rolling upgrade; each release's library stays in Redis (a few
 // kilobytes).
