@@ -48,6 +48,29 @@ func (h *commandNames) take() string {
 	return s
 }
 
+// needFunctions skips a test on a Redis before 7.0, which has no
+// Functions (the store runs scripts there, which TestConformance covers).
+func needFunctions(t testing.TB, url string) {
+	t.Helper()
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(o)
+	defer c.Close()
+	info, err := c.Info(context.Background(), "server").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "redis_version:"); ok {
+			if major, _, _ := strings.Cut(v, "."); major < "7" && len(major) == 1 {
+				t.Skipf("Redis %s has no Functions", v)
+			}
+		}
+	}
+}
+
 // openFunctions opens a store on url with a target to update, and
 // records its commands.
 func openFunctions(t testing.TB, url string) (*Store, *commandNames) {
@@ -83,7 +106,9 @@ func update(t testing.TB, s *Store, p int) {
 // server of the test's own: it flushes functions.)
 func TestHotScriptRunsAsAFunction(t *testing.T) {
 	ctx := context.Background()
-	s, names := openFunctions(t, redistest.NewServer(t).URL())
+	url := redistest.NewServer(t).URL()
+	needFunctions(t, url)
+	s, names := openFunctions(t, url)
 	update(t, s, 10)
 	if got := names.take(); got != "fcall" {
 		t.Fatalf("an update sent %q, want one fcall", got)
@@ -131,6 +156,7 @@ func TestHotScriptRunsAsAFunction(t *testing.T) {
 func TestHotScriptWithoutFunctions(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.NewServer(t)
+	needFunctions(t, srv.URL())
 	o, err := redis.ParseURL(srv.URL())
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +200,9 @@ func TestHotScriptWithoutFunctions(t *testing.T) {
 // run as a script (EVALSHA) and as its library's function (FCALL) in
 // turn, on one server, so that both see the same machine.
 func BenchmarkHotScript(b *testing.B) {
-	s, _ := openFunctions(b, redistest.Start(b))
+	url := redistest.Start(b)
+	needFunctions(b, url)
+	s, _ := openFunctions(b, url)
 	update(b, s, 0) // the first EVALSHA of a script Redis may not have
 	names := []string{"evalsha", "fcall"}
 	var calls, usec [2]float64
