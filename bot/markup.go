@@ -68,9 +68,12 @@ func Escape(s string) string {
 // in it made a link that shows the URL itself: it works as a link on
 // every platform, and cannot pretend to go somewhere else.
 func UserText(s string) string {
+	i := urlStart(s)
+	if i < 0 {
+		return Escape(s) // most text: no copy when there is nothing to escape either
+	}
 	var b strings.Builder
 	for s != "" {
-		i := urlStart(s)
 		if i < 0 {
 			b.WriteString(Escape(s))
 			break
@@ -79,6 +82,7 @@ func UserText(s string) string {
 		n := urlLen(s[i:])
 		b.WriteString(Link(s[i:i+n], ""))
 		s = s[i+n:]
+		i = urlStart(s)
 	}
 	return b.String()
 }
