@@ -29,6 +29,7 @@
 package boltstore
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -157,6 +158,18 @@ func mapErr(op string, err error) error {
 		}
 	}
 	return framework.Unavailable("boltstore: "+op, err)
+}
+
+// eachJSON calls f with each value of b decoded as a T, in key order; a
+// value that does not decode is corrupt (what names it).
+func eachJSON[T any](b *bolt.Bucket, what string, f func(T) error) error {
+	return b.ForEach(func(k, v []byte) error {
+		var x T
+		if err := json.Unmarshal(v, &x); err != nil {
+			return corrupt(what, k, err)
+		}
+		return f(x)
+	})
 }
 
 // corrupt reports a stored value that does not decode: a bug or a damaged

@@ -244,18 +244,11 @@ func (s *Store) StartCycle(ctx context.Context, ws, name string, at time.Time) (
 		if err != nil {
 			return err
 		}
-		var olds, ts []framework.Target
-		err = w.targets.ForEach(func(k, v []byte) error {
-			var t framework.Target
-			if err := json.Unmarshal(v, &t); err != nil {
-				return corrupt("target", k, err)
-			}
-			olds = append(olds, t)
-			return nil
-		})
+		olds, err := w.allTargets()
 		if err != nil {
 			return err
 		}
+		var ts []framework.Target
 		for _, t := range olds {
 			t.Grades = maps.Clone(t.Grades)
 			ts = append(ts, t)

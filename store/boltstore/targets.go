@@ -3,7 +3,6 @@ package boltstore
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -61,16 +60,21 @@ func (s *Store) Targets(ctx context.Context, ws string) ([]framework.Target, err
 		if w == nil {
 			return nil
 		}
-		return w.targets.ForEach(func(k, v []byte) error {
-			var t framework.Target
-			if err := json.Unmarshal(v, &t); err != nil {
-				return corrupt("target", k, err)
-			}
-			out = append(out, t)
-			return nil
-		})
+		var err error
+		out, err = w.allTargets()
+		return err
 	})
 	return framework.SortTargets(out), err
+}
+
+// allTargets is every target of w, in key order.
+func (w *wsb) allTargets() ([]framework.Target, error) {
+	var out []framework.Target
+	err := eachJSON(w.targets, "target", func(t framework.Target) error {
+		out = append(out, t)
+		return nil
+	})
+	return out, err
 }
 
 // AddTarget adds a custom target. ECONFLICT if its ref exists, ENOTFOUND

@@ -54,15 +54,7 @@ func (w *wsb) export(emit func(store.Record) error) error {
 	if err := emit(store.Record{Type: store.RecordWorkspace, Workspace: set}); err != nil {
 		return err
 	}
-	var ts []framework.Target
-	err = w.targets.ForEach(func(k, v []byte) error {
-		var t framework.Target
-		if err := json.Unmarshal(v, &t); err != nil {
-			return corrupt("target", k, err)
-		}
-		ts = append(ts, t)
-		return nil
-	})
+	ts, err := w.allTargets()
 	if err != nil {
 		return err
 	}
@@ -71,21 +63,13 @@ func (w *wsb) export(emit func(store.Record) error) error {
 			return err
 		}
 	}
-	err = w.updates.ForEach(func(k, v []byte) error {
-		var u framework.Update
-		if err := json.Unmarshal(v, &u); err != nil {
-			return corrupt("update", k, err)
-		}
+	err = eachJSON(w.updates, "update", func(u framework.Update) error {
 		return emit(store.Record{Type: store.RecordUpdate, Update: u})
 	})
 	if err != nil {
 		return err
 	}
-	err = w.events.ForEach(func(k, v []byte) error {
-		var e framework.Event
-		if err := json.Unmarshal(v, &e); err != nil {
-			return corrupt("event", k, err)
-		}
+	err = eachJSON(w.events, "event", func(e framework.Event) error {
 		return emit(store.Record{Type: store.RecordEvent, Event: e})
 	})
 	if err != nil {

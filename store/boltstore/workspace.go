@@ -50,11 +50,7 @@ func (w *wsb) settings() (framework.Workspace, error) {
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		out.Frameworks = append(out.Frameworks, string(k))
 	}
-	err := w.cycles.ForEach(func(k, v []byte) error {
-		var cy framework.Cycle
-		if err := json.Unmarshal(v, &cy); err != nil {
-			return corrupt("cycle", k, err)
-		}
+	err := eachJSON(w.cycles, "cycle", func(cy framework.Cycle) error {
 		out.PastCycles = append(out.PastCycles, cy)
 		return nil
 	})
