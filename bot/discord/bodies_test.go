@@ -3,18 +3,16 @@ package discord
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/jsonforms"
 )
 
 // A signed body of exactly the cap, 64 KiB, is served; one byte more is
@@ -138,7 +136,7 @@ func TestBodyCapHoldsWhatDiscordEchoes(t *testing.T) {
 				ix := map[string]any{"type": 3, "id": "1200000000000000005", "token": strings.Repeat("t", 200), "member": member,
 					"message": map[string]any{"content": m.Content, "embeds": m.Embeds, "components": m.Components},
 					"data":    map[string]any{"component_type": 2, "custom_id": strings.Repeat(ch, maxCustomID)}}
-				for _, js := range jsonBoth(t, ix) {
+				for _, js := range jsonforms.Both(t, ix) {
 					if len(js) > maxBody {
 						t.Errorf("%q: a button on message %d arrives as %d bytes; the cap is %d", ch, i, len(js), maxBody)
 					}
@@ -146,27 +144,4 @@ func TestBodyCapHoldsWhatDiscordEchoes(t *testing.T) {
 			}
 		}
 	}
-}
-
-// jsonBoth is v as JSON twice: with UTF-8 as is, and with everything
-// outside ASCII escaped as \uXXXX, as some encoders write it.
-func jsonBoth(t *testing.T, v any) []string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var esc strings.Builder
-	for _, r := range string(b) {
-		switch {
-		case r < utf8.RuneSelf:
-			esc.WriteRune(r)
-		case r > 0xffff:
-			r -= 0x10000
-			esc.WriteString(`\u` + strconv.FormatInt(int64(0xd800+r>>10), 16) + `\u` + strconv.FormatInt(int64(0xdc00+r&0x3ff), 16))
-		default:
-			fmt.Fprintf(&esc, `\u%04x`, r)
-		}
-	}
-	return []string{string(b), esc.String()}
 }

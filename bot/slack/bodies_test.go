@@ -2,19 +2,17 @@ package slack
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/jsonforms"
 )
 
 // routeCaps are the routes, each with its cap and a genuine body for it.
@@ -170,7 +168,7 @@ func TestBodyCapsHoldWhatSlackEchoes(t *testing.T) {
 		for i, m := range render(reply, liveMentions) {
 			payload := map[string]any{"type": "block_actions", "message": map[string]any{"type": "message", "text": m.Text, "blocks": m.Blocks},
 				"actions": []any{map[string]any{"value": strings.Repeat(ch, maxButtonValue)}}}
-			for _, js := range jsonBoth(t, payload) {
+			for _, js := range jsonforms.Both(t, payload) {
 				if n := len(url.Values{"payload": {js}}.Encode()); n > maxInteractionBody-2048 {
 					t.Errorf("%q: a button on message %d arrives as %d bytes; the cap is %d", ch, i, n, maxInteractionBody)
 				}
@@ -178,33 +176,10 @@ func TestBodyCapsHoldWhatSlackEchoes(t *testing.T) {
 		}
 		event := map[string]any{"type": "event_callback", "event": map[string]any{"type": "app_home_opened", "tab": "home",
 			"view": map[string]any{"type": "home", "blocks": homeBlocks(reply)}}}
-		for _, js := range jsonBoth(t, event) {
+		for _, js := range jsonforms.Both(t, event) {
 			if len(js) > maxEventBody-2048 {
 				t.Errorf("%q: app_home_opened arrives as %d bytes; the cap is %d", ch, len(js), maxEventBody)
 			}
 		}
 	}
-}
-
-// jsonBoth is v as JSON twice: with UTF-8 as is, and with everything
-// outside ASCII escaped as \uXXXX, as some encoders write it.
-func jsonBoth(t *testing.T, v any) []string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var esc strings.Builder
-	for _, r := range string(b) {
-		switch {
-		case r < utf8.RuneSelf:
-			esc.WriteRune(r)
-		case r > 0xffff:
-			r -= 0x10000
-			esc.WriteString(`\u` + strconv.FormatInt(int64(0xd800+r>>10), 16) + `\u` + strconv.FormatInt(int64(0xdc00+r&0x3ff), 16))
-		default:
-			fmt.Fprintf(&esc, `\u%04x`, r)
-		}
-	}
-	return []string{string(b), esc.String()}
 }
