@@ -18,8 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/targetbot/targetbot/bot/slack"
 	"github.com/targetbot/targetbot/internal/limit"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
@@ -77,12 +75,7 @@ func procCPU(pid int) time.Duration {
 // startLimit serves internal/limit with a go-redis client of its own,
 // as its defaults come.
 func startLimit(b *testing.B, redisURL string) *peer {
-	opt, err := redis.ParseURL(redisURL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	rdb := redis.NewClient(opt)
-	b.Cleanup(func() { _ = rdb.Close() })
+	rdb := redistest.Client(b, redisURL)
 	h, err := limit.New(context.Background(), rdb, slackSecret, "limit")
 	if err != nil {
 		b.Fatal(err)

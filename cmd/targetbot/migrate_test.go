@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store/boltstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
@@ -98,8 +96,7 @@ func TestMigrateBoltToRedis(t *testing.T) {
 	if dumpBolt != dumpRedis {
 		t.Errorf("the stores dump differently after the migrate")
 	}
-	c := redis.NewClient(mustParseURL(t, redisURL))
-	defer c.Close()
+	c := redistest.Client(t, redisURL)
 	if got, _ := c.HGet(context.Background(), prefix+":teams:serviceurls", "teams:tenant-1").Result(); got != "https://smba.trafficmanager.net/uk/" {
 		t.Errorf("the Teams service URL moved as %q", got)
 	}
@@ -130,15 +127,6 @@ func teamsServiceURL(t *testing.T, path, ws, url string) {
 	if err := (&fileServiceURLs{path: path + ".teams.json"}).Put(context.Background(), ws, url); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func mustParseURL(t *testing.T, url string) *redis.Options {
-	t.Helper()
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
 }
 
 // tableRow is the fields of the summary table's row for ws.

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/targetbot/targetbot/bot/slack"
 	"github.com/targetbot/targetbot/internal/limit"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
@@ -28,12 +26,7 @@ const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 // answers with JSON.
 func TestLimitServer(t *testing.T) {
 	ctx := context.Background()
-	opt, err := redis.ParseURL(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
+	rdb := redistest.Client(t, redistest.Start(t))
 	prefix := redistest.Prefix(t)
 	h, err := limit.New(ctx, rdb, secret, prefix)
 	if err != nil {

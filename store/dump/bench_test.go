@@ -40,8 +40,7 @@ func BenchmarkMigrate(b *testing.B) {
 	if err := bolt.Restore(ctx, snap, store.RestoreOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	raw := redis.NewClient(mustOptions(b, srv.URL()))
-	defer raw.Close()
+	raw := redistest.Client(b, srv.URL())
 	commit := &commitTimer{}
 	var floor, migrate, commits time.Duration
 	steps := map[string]time.Duration{}
@@ -167,14 +166,6 @@ func (c *commitTimer) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 		}
 		return err
 	}
-}
-
-func mustOptions(b *testing.B, url string) *redis.Options {
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return o
 }
 
 // sizedWorkspace is a workspace of one framework of n targets and m

@@ -52,13 +52,7 @@ func (h *commandNames) take() string {
 // Functions (the store runs scripts there, which TestConformance covers).
 func needFunctions(t testing.TB, url string) {
 	t.Helper()
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := redis.NewClient(o)
-	defer c.Close()
-	info, err := c.Info(context.Background(), "server").Result()
+	info, err := redistest.Client(t, url).Info(context.Background(), "server").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,12 +151,7 @@ func TestHotScriptWithoutFunctions(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.NewServer(t)
 	needFunctions(t, srv.URL())
-	o, err := redis.ParseURL(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := redis.NewClient(o)
-	defer admin.Close()
+	admin := redistest.Client(t, srv.URL())
 	if err := admin.Do(ctx, "acl", "setuser", "nofunctions", "on", ">pw", "~*", "&*", "+@all", "-function").Err(); err != nil {
 		t.Fatal(err)
 	}

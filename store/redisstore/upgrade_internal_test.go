@@ -52,18 +52,13 @@ func TestOpenUpgradesTheFirstLayout(t *testing.T) {
 	ctx := context.Background()
 	url, prefix := redistest.Start(t), redistest.Prefix(t)
 	quiet := &Options{Prefix: prefix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := New(redis.NewClient(o), quiet) // its client and keys only: the first layout is written by hand
-	defer old.Close()
+	old := New(redistest.Client(t, url), quiet) // its client and keys only: the first layout is written by hand
 	const ws = "slack:T1"
 	t0 := time.Date(2026, 5, 1, 9, 0, 0, 123456789, time.FixedZone("", 3600))
 	k := old.keys(ws)
 	// The settings, the framework and two targets, as the first layout
 	// kept them: a hash per target, its ref in a set.
-	_, err = old.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := old.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, k.settings(), "timezone", "Europe/London", "cycle", "2026/27", "cycle_started", fmtTime(t0))
 		p.SAdd(ctx, k.frameworks(), "eqs")
 		for _, c := range []struct{ code, title string }{{"1", strings.Repeat("A title longer than a listpack value takes, ", 3)}, {"2", "U"}} {
@@ -165,16 +160,11 @@ func TestOpenUpgradesTheFirstLayout(t *testing.T) {
 func TestOpenRefusesANewerLayout(t *testing.T) {
 	ctx := context.Background()
 	url, prefix := redistest.Start(t), redistest.Prefix(t)
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := redis.NewClient(o)
-	defer c.Close()
+	c := redistest.Client(t, url)
 	if err := c.Set(ctx, prefix+":layout", "10", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Open(ctx, url, &Options{Prefix: prefix})
+	_, err := Open(ctx, url, &Options{Prefix: prefix})
 	if err == nil || !strings.Contains(err.Error(), "newer release") {
 		t.Fatalf("Open over layout 10 = %v, want a refusal naming a newer release", err)
 	}
@@ -187,15 +177,10 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.NewServer(t)
 	prefix := redistest.Prefix(t)
-	o, err := redis.ParseURL(srv.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw := redis.NewClient(o)
-	defer raw.Close()
+	raw := redistest.Client(t, srv.URL())
 	const ws = "slack:T1"
 	k := keys(prefix + ":{" + ws + "}:")
-	_, err = raw.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := raw.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.SAdd(ctx, prefix+":workspaces", ws)
 		p.HSet(ctx, k.settings(), "timezone", "Europe/London")
 		p.SAdd(ctx, k.frameworks(), "eqs")
@@ -272,12 +257,7 @@ func TestOpenUpgradesOnceRedisAnswers(t *testing.T) {
 func TestOpenWaitsForAnotherUpgrade(t *testing.T) {
 	ctx := context.Background()
 	url, prefix := redistest.Start(t), redistest.Prefix(t)
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw := redis.NewClient(o)
-	defer raw.Close()
+	raw := redistest.Client(t, url)
 	const ws = "slack:T1"
 	k := keys(prefix + ":{" + ws + "}:")
 	raw.SAdd(ctx, prefix+":workspaces", ws)
@@ -286,7 +266,7 @@ func TestOpenWaitsForAnotherUpgrade(t *testing.T) {
 
 	openCtx, cancel := context.WithTimeout(ctx, 600*time.Millisecond)
 	defer cancel()
-	_, err = Open(openCtx, url, &Options{Prefix: prefix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	_, err := Open(openCtx, url, &Options{Prefix: prefix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err == nil || !strings.Contains(err.Error(), "waiting for another process to upgrade") {
 		t.Fatalf("Open while another process upgrades = %v, want it to say it waited", err)
 	}

@@ -30,6 +30,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/redis/go-redis/v9"
 	"net"
 	"os"
 	"os/exec"
@@ -238,6 +239,20 @@ func waitListening(s *Server, network, addr string, out *syncBuffer) error {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// Client is a client of its own on url (a server of Start or NewServer),
+// closed when the test ends: for a test that reads or writes Redis
+// around the store.
+func Client(tb testing.TB, url string) *redis.Client {
+	tb.Helper()
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := redis.NewClient(o)
+	tb.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 // Prefix returns a key prefix unique to this test, so tests sharing a
