@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -19,7 +20,11 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot/slack"
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/framework/catalog"
 	"github.com/targetbot/targetbot/internal/limit"
+	"github.com/targetbot/targetbot/store"
+	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
@@ -85,6 +90,55 @@ func startLimit(b *testing.B, redisURL string) *peer {
 	srv := httptest.NewServer(mux)
 	b.Cleanup(srv.Close)
 	return &peer{name: "limit", addr: srv.Listener.Addr().String(), cpu: selfCPU, inProcess: true}
+}
+
+// startFloor serves internal/limit around targetbot's own write: the
+// limit's verification, form parse and small reply, and in place of its
+// script the store's AppendUpdate, replay claim included, exactly as an
+// `update` command makes it. The text is split on spaces, no more: the
+// command language, rendering, logging and metrics are what targetbot
+// adds to this. It shows what targetbot's Redis write costs by itself,
+// the least targetbot could spend with the work it does in Redis.
+func startFloor(b *testing.B, redisURL string) *peer {
+	ctx := context.Background()
+	st, err := redisstore.Open(ctx, redisURL, &redisstore.Options{Prefix: redistest.Prefix(b) + "floor", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	frameworks, err := catalog.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range frameworks {
+		if f.ID == "eds" {
+			if _, err := st.Import(ctx, "slack:"+benchTeam, f, time.Now()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	h := limit.NewWithWrite(slackSecret, func(ctx context.Context, team, user, text, trigger, _ string) error {
+		// update REF P% STATUS NOTE…
+		f := strings.SplitN(text, " ", 5)
+		if len(f) < 4 || f[0] != "update" {
+			return fmt.Errorf("floor: %q is not an update", text)
+		}
+		progress, err := strconv.Atoi(strings.TrimSuffix(f[2], "%"))
+		if err != nil {
+			return err
+		}
+		u := framework.Update{Target: f[1], Author: user, Progress: progress, Status: framework.Status(f[3])}
+		if len(f) == 5 {
+			u.Note = f[4]
+		}
+		_, _, err = st.AppendUpdate(ctx, "slack:"+team, u, store.Once{Key: "once:slack:" + trigger, TTL: 11 * time.Minute})
+		return err
+	})
+	mux := http.NewServeMux()
+	mux.Handle("POST /slack/commands", h)
+	srv := httptest.NewServer(mux)
+	b.Cleanup(srv.Close)
+	return &peer{name: "floor", addr: srv.Listener.Addr().String(), cpu: selfCPU, inProcess: true}
 }
 
 // startTargetbot serves the handler serve builds (Main.setup, then

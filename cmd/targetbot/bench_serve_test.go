@@ -148,7 +148,7 @@ func BenchmarkServe(b *testing.B) {
 	starts := []struct {
 		name  string
 		start func(*testing.B, string) *peer
-	}{{"limit", startLimit}, {"targetbot", startTargetbot}, {"bolt", startBolt}}
+	}{{"limit", startLimit}, {"floor", startFloor}, {"targetbot", startTargetbot}, {"bolt", startBolt}}
 	for _, s := range starts {
 		b.Run(s.name, func(b *testing.B) {
 			rdb := redistest.NewTCPServer(b)
@@ -165,13 +165,15 @@ func BenchmarkServe(b *testing.B) {
 	}
 }
 
-// BenchmarkServeRatios runs targetbot, the limit server and, when
-// available, the Bolt peer in one run, alternating between them, and
-// reports targetbot's throughput and CPU per command as ratios of
-// theirs, then every server's latency at 1,000 commands a second.
+// BenchmarkServeRatios runs targetbot, the limit server, the floor (the
+// limit with targetbot's write) and, when available, the Bolt peer in
+// one run, alternating between them, and reports targetbot's throughput
+// and CPU per command as ratios of theirs, the floor's and Bolt's as
+// ratios of the limit's, then every server's latency at 1,000 commands
+// a second.
 func BenchmarkServeRatios(b *testing.B) {
 	rdb := redistest.NewTCPServer(b)
-	peers := []*peer{startTargetbot(b, rdb.URL()), startLimit(b, rdb.URL())}
+	peers := []*peer{startTargetbot(b, rdb.URL()), startLimit(b, rdb.URL()), startFloor(b, rdb.URL())}
 	if bolt := startBolt(b, rdb.URL()); bolt != nil {
 		peers = append(peers, bolt)
 	}
@@ -195,13 +197,19 @@ func BenchmarkServeRatios(b *testing.B) {
 	}
 	b.StopTimer()
 
-	bot := total[0]
+	ratios := func(prefix string, of, to phase, name string) {
+		b.ReportMetric(of.res.PerSecond()/to.res.PerSecond(), prefix+"throughput-x-"+name)
+		b.ReportMetric(of.perCmd(of.cpu)/to.perCmd(to.cpu), prefix+"cpu-x-"+name)
+	}
+	bot, lim := total[0], total[1]
 	for i, p := range peers {
 		reportPhase(b, p.name+"-", total[i], p.inProcess)
 		b.ReportMetric(float64(paced[i].res.P99.Microseconds())/1000, p.name+"-p99-ms@1k/s")
 		if i > 0 {
-			b.ReportMetric(bot.res.PerSecond()/total[i].res.PerSecond(), "throughput-x-"+p.name)
-			b.ReportMetric(bot.perCmd(bot.cpu)/total[i].perCmd(total[i].cpu), "cpu-x-"+p.name)
+			ratios("", bot, total[i], p.name)
+		}
+		if i > 1 {
+			ratios(p.name+"-", total[i], lim, "limit")
 		}
 	}
 }

@@ -9,6 +9,11 @@
 //
 // It is written as a competent Go programmer would write it with the
 // standard library and go-redis, not tuned: that is the bar.
+//
+// NewWithWrite makes the same server around another write: the
+// benchmark gives it targetbot's own update (the store's one-round-trip
+// AppendUpdate, replay claim included), to measure what that write
+// costs on its own, apart from everything else a bot does.
 package limit
 
 import (
@@ -34,11 +39,15 @@ redis.call('HSET', KEYS[1], 'text', ARGV[1], 'at', ARGV[2])
 return redis.call('XADD', KEYS[2], 'MAXLEN', '~', '100000', '*', 'text', ARGV[1], 'at', ARGV[2])
 `)
 
+// Write is a command's one call to its store: the command's text, from
+// the form's team_id, user_id, text and trigger_id, with the request's
+// timestamp.
+type Write func(ctx context.Context, team, user, text, trigger, ts string) error
+
 // Handler answers POST /slack/commands.
 type Handler struct {
-	rdb    redis.UniversalClient
 	secret []byte
-	prefix string
+	write  Write
 }
 
 // New returns a Handler that verifies with secret and writes keys under
@@ -48,7 +57,16 @@ func New(ctx context.Context, rdb redis.UniversalClient, secret, prefix string) 
 	if err := script.Load(ctx, rdb).Err(); err != nil {
 		return nil, err
 	}
-	return &Handler{rdb: rdb, secret: []byte(secret), prefix: prefix}, nil
+	return NewWithWrite(secret, func(ctx context.Context, team, user, text, _, ts string) error {
+		keys := []string{prefix + ":{" + team + "}:u:" + user, prefix + ":{" + team + "}:log"}
+		return script.EvalSha(ctx, rdb, keys, text, ts).Err()
+	}), nil
+}
+
+// NewWithWrite returns a Handler that verifies with secret and makes
+// write its store call.
+func NewWithWrite(secret string, write Write) *Handler {
+	return &Handler{secret: []byte(secret), write: write}
 }
 
 type reply struct {
@@ -83,8 +101,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	team, user, text := form.Get("team_id"), form.Get("user_id"), form.Get("text")
-	keys := []string{h.prefix + ":{" + team + "}:u:" + user, h.prefix + ":{" + team + "}:log"}
-	if err := script.EvalSha(r.Context(), h.rdb, keys, text, ts).Err(); err != nil {
+	if err := h.write(r.Context(), team, user, text, form.Get("trigger_id"), ts); err != nil {
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 		return
 	}

@@ -3,6 +3,7 @@ package limit_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -61,5 +62,39 @@ func TestLimitServer(t *testing.T) {
 	}
 	if v := rdb.HGet(ctx, prefix+":{T1}:u:U1", "text").Val(); v != "update eds/1.1 40% on-track note" {
 		t.Errorf("hash holds %q", v)
+	}
+}
+
+// NewWithWrite's server makes the write it is given, with the form's
+// fields, and answers 503 when the write fails.
+func TestLimitServerWithWrite(t *testing.T) {
+	var got []string
+	fail := false
+	h := limit.NewWithWrite(secret, func(_ context.Context, team, user, text, trigger, ts string) error {
+		got = []string{team, user, text, trigger, ts}
+		if fail {
+			return errors.New("down")
+		}
+		return nil
+	})
+	body := url.Values{"team_id": {"T1"}, "user_id": {"U1"}, "text": {"update eds/1.1 40% on-track"}, "trigger_id": {"9.9.abc"}}.Encode()
+	post := func() int {
+		ts := time.Now().Unix()
+		r := httptest.NewRequest("POST", "/slack/commands", strings.NewReader(body))
+		r.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
+		r.Header.Set("X-Slack-Signature", slack.Sign(secret, ts, []byte(body)))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	if code := post(); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if len(got) != 5 || got[0] != "T1" || got[1] != "U1" || got[2] != "update eds/1.1 40% on-track" || got[3] != "9.9.abc" || got[4] == "" {
+		t.Fatalf("write got %q", got)
+	}
+	fail = true
+	if code := post(); code != http.StatusServiceUnavailable {
+		t.Fatalf("a failed write answered %d, want 503", code)
 	}
 }
