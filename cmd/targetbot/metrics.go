@@ -90,10 +90,15 @@ func (h *instrumentedHandler) Handle(ctx context.Context, r bot.Request) bot.Rep
 	if reply.Code == framework.EINTERNAL || reply.Code == framework.EUNAVAILABLE {
 		level = slog.LevelError
 	}
-	if h.logger.Enabled(ctx, level) {
-		h.logger.LogAttrs(ctx, level, "command", slog.String("workspace", r.Workspace), slog.String("user", r.User),
+	if lh := h.logger.Handler(); lh.Enabled(ctx, level) {
+		// The record is made here rather than by LogAttrs, which would
+		// also take the caller's stack (runtime.Callers) for a source
+		// that is always this line and that no handler here prints.
+		rec := slog.NewRecord(start.Add(elapsed), level, "command", 0)
+		rec.AddAttrs(slog.String("workspace", r.Workspace), slog.String("user", r.User),
 			slog.String("command", command), slog.String("outcome", outcome), slog.Duration("duration", elapsed),
 			slog.String("request_id", r.ID))
+		_ = lh.Handle(ctx, rec)
 	}
 	return reply
 }
