@@ -166,7 +166,8 @@ func BenchmarkServe(b *testing.B) {
 }
 
 // BenchmarkServeRatios runs targetbot, the limit server, the floor (the
-// limit with targetbot's write) and, when available, the Bolt peer in
+// limit with targetbot's write, metrics and log line: startFloor) and,
+// when available, the Bolt peer in
 // one run, alternating between them, and reports targetbot's throughput
 // and CPU per command as ratios of theirs, the floor's and Bolt's as
 // ratios of the limit's, then every server's latency at 1,000 commands
