@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -20,8 +19,8 @@ import (
 // with the fields operators search by; cached series handles count the
 // same under concurrency as looking them up each time would.
 func TestInstrumentedHandlerCountsAndLogsOnce(t *testing.T) {
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&lockedWriter{w: &logs}, nil))
+	var logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
 	m := newMetrics()
 	h := m.instrument(bot.HandlerFunc(func(_ context.Context, r bot.Request) bot.Reply {
 		switch r.Text {

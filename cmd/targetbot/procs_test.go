@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -119,7 +118,7 @@ func (r *durableRedis) kill() {
 type serveProcess struct {
 	cmd    *exec.Cmd
 	base   string
-	stderr *bytes.Buffer
+	stderr *syncBuffer
 	done   chan error
 }
 
@@ -132,10 +131,10 @@ func startServe(t *testing.T, env ...string) *serveProcess {
 	}
 	addr := l.Addr().String()
 	_ = l.Close()
-	p := &serveProcess{base: "http://" + addr, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
+	p := &serveProcess{base: "http://" + addr, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	p.cmd = exec.Command(targetbotBinary(t), "serve")
 	p.cmd.Env = append(os.Environ(), append([]string{"TARGETBOT_ADDR=" + addr}, env...)...)
-	p.cmd.Stderr = &lockedWriter{w: p.stderr}
+	p.cmd.Stderr = p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -157,15 +156,23 @@ func startServe(t *testing.T, env ...string) *serveProcess {
 	}
 }
 
-type lockedWriter struct {
+// syncBuffer collects output that a process or a server's goroutines
+// write while the test may read it (a failure's message, say).
+type syncBuffer struct {
 	mu sync.Mutex
-	w  *bytes.Buffer
+	b  strings.Builder
 }
 
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // signedSlack builds a signed slash command request for text, now.
