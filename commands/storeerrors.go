@@ -99,6 +99,9 @@ func explain(err error) error {
 	case framework.ErrReplayed:
 		// Whoever sent a signed request again learns only that.
 		msg = "this request was already received and handled, so it was not run again"
+	case framework.ErrEntryChanged:
+		// Someone changed the same record at the same moment.
+		msg = "someone else changed this at the same moment, so nothing was saved: look again and repeat the command"
 	default:
 		// A kind with no sentence yet: say nothing rather than the
 		// store's phrase. TestExplainWordsEveryKind keeps this unreached.

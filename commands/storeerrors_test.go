@@ -70,6 +70,7 @@ func TestStoreWording(t *testing.T) {
 		{framework.ErrBadCycle, "2027-28", "cycle", "`2027-28` is not a cycle name: name a cycle after its financial year, April to March, like `2027/28`"},
 		{framework.ErrCycleUsed, "2026/27", "cycle", "cycle `2026/27` has been used already: name the new cycle after a later year (see `/target cycle`)"},
 		{framework.ErrCycleOrder, "2026/27", "cycle", "that cycle comes before the current one, `2026/27`: name the new cycle after a later year"},
+		{framework.ErrEntryChanged, "admin/amy", "", "someone else changed this at the same moment, so nothing was saved: look again and repeat the command"},
 	} {
 		err := explain(tt.kind.About(tt.subject))
 		if framework.ErrorField(err) != tt.field || framework.ErrorMessage(err) != tt.message {

@@ -43,6 +43,9 @@ type Event struct {
 	// URL and Title are an evidence event's link and its optional title.
 	URL   string `json:"url,omitempty"`
 	Title string `json:"title,omitempty"`
+	// User is whom a workspace event (one with no Target) is about: the
+	// admin granted or removed, the person named.
+	User string `json:"user,omitempty"`
 }
 
 // Evidence is a link attached to a target as evidence: an evidence

@@ -81,6 +81,10 @@ const (
 	// key was handled already (a replayed signed request), so nothing
 	// was done.
 	ErrReplayed Kind = "request already handled"
+	// ErrEntryChanged: ECONFLICT; the entry ("kind/key") that changed
+	// between a feature's read and its write (store.EntryWrite), so
+	// nothing was written.
+	ErrEntryChanged Kind = "entry changed meanwhile"
 )
 
 // kinds holds each kind's code and field: the one place they are declared.
@@ -108,6 +112,7 @@ var kinds = map[Kind]struct{ code, field string }{
 	ErrCycleUsed:            {ECONFLICT, "cycle"},
 	ErrCycleOrder:           {EINVALID, "cycle"},
 	ErrReplayed:             {ECONFLICT, ""},
+	ErrEntryChanged:         {ECONFLICT, ""},
 }
 
 // Kinds returns every kind, sorted, so that callers who word them can

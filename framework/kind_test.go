@@ -36,6 +36,7 @@ func TestKindAbout(t *testing.T) {
 		{ErrCycleUsed, ECONFLICT, "cycle", ErrCycleOrder},
 		{ErrCycleOrder, EINVALID, "cycle", ErrBadCycle},
 		{ErrReplayed, ECONFLICT, "", ErrNoChange},
+		{ErrEntryChanged, ECONFLICT, "", ErrNoChange},
 	} {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			var err error = tt.kind.About("eds/`9.9`")
