@@ -57,7 +57,7 @@ func TestKindAbout(t *testing.T) {
 			}
 		})
 	}
-	if got, want := len(Kinds()), 23; got != want {
+	if got, want := len(Kinds()), 24; got != want {
 		t.Errorf("Kinds() has %d kinds, want %d: add the new kind to the table above", got, want)
 	}
 }
