@@ -47,6 +47,10 @@ type Request struct {
 	// the claim and an update's write then cost one round trip together.
 	Once    string
 	OnceFor time.Duration
+	// Switcher, when set, lets the user pick the workspace this chat
+	// runs in (see Switcher): a platform whose chats outside a team
+	// follow the user's current workspace sets it there.
+	Switcher Switcher
 }
 
 // Platform is the part of the workspace before the colon: "slack",
