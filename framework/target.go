@@ -105,6 +105,22 @@ type Workspace struct {
 	CycleStarted time.Time `json:"cycle_started,omitzero"`
 	// PastCycles are the closed cycles, oldest first.
 	PastCycles []Cycle `json:"past_cycles,omitempty"`
+	// Admins are the users granted administration here in chat, sorted
+	// by user id. Stores read them with the settings, from the
+	// workspace's admin entries (store.EntryAdmin), which are what they
+	// keep and move: this field is never written as it is.
+	Admins []Admin `json:"-"`
+}
+
+// Granted returns the admin grant of user in the workspace, comparing
+// ids without case, and whether there is one.
+func (w *Workspace) Granted(user string) (Admin, bool) {
+	for _, a := range w.Admins {
+		if SameUser(a.User, user) {
+			return a, true
+		}
+	}
+	return Admin{}, false
 }
 
 // Schedule defaults, in the workspace's time zone.
