@@ -133,6 +133,8 @@ type Metric struct {
 	Constraints []Constraint `yaml:"constraints,omitempty" json:"constraints,omitempty"`
 	// MinGroup is the smallest meaningful group count; 0 means DefaultMinGroup.
 	MinGroup int `yaml:"min_group,omitempty" json:"min_group,omitempty"`
+	// DataSource says where the values come from, such as the NHS Staff Survey.
+	DataSource string `yaml:"data_source,omitempty" json:"data_source,omitempty"`
 	// Narrative marks a metric answered yes or no with text (WDES 9b),
 	// with no number, unit or direction.
 	Narrative bool `yaml:"narrative,omitempty" json:"narrative,omitempty"`
