@@ -12,7 +12,9 @@ import (
 // identifiers, numbers, + - * /, unary minus and parentheses, with an
 // optional "name =" in front that names the result. It is parsed once,
 // when its definition loads, into a small stack program, so computing it
-// costs a few hundred nanoseconds and runs no code from the text.
+// costs a few hundred nanoseconds and runs no code from the text. A
+// parsed Formula never changes, so copies of a definition share it and
+// goroutines may evaluate it at once.
 //
 // A Formula reads and writes itself as text, in YAML and JSON alike.
 type Formula struct {

@@ -113,3 +113,15 @@ func Latest(ms []Measurement) (latest Measurement, ok bool) {
 	}
 	return latest, ok
 }
+
+// ParseAnswer reads a narrative metric's answer, yes or no in any case.
+// Anything else is an EINVALID *Error on the field "answer".
+func ParseAnswer(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "yes":
+		return true, nil
+	case "no":
+		return false, nil
+	}
+	return false, FieldErrorf("answer", "%q is not an answer: give yes or no, then the text", s)
+}

@@ -185,3 +185,45 @@ func equalFloats(a, b []float64) bool {
 	}
 	return true
 }
+
+// A definition travels through JSON, as a store keeps it, with its
+// formula and constraints parsed again on the way back.
+func TestMetricJSONRoundTrip(t *testing.T) {
+	m := wres2(t)
+	m.Baseline = &Point{Value: 1.59, Period: "2025"}
+	m.Band = &ParityBand{Low: 0.8, High: 1.2}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"constraints":["white_appointed \u003c= white_shortlisted","bme_appointed \u003c= bme_shortlisted"]`) {
+		t.Fatalf("json = %s", b)
+	}
+	var back Metric
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]float64{"white_shortlisted": 1200, "white_appointed": 300, "bme_shortlisted": 900, "bme_appointed": 920}
+	if _, err := back.Compute(in); ErrorCode(err) != EINVALID {
+		t.Fatalf("constraint lost in the round trip: %v", err)
+	}
+	in["bme_appointed"] = 120
+	if r, err := back.Compute(in); err != nil || Format(r.Value) != "1.88" || back.Band.High != 1.2 || back.Baseline.Period != "2025" {
+		t.Fatalf("round trip = %+v, %v, %+v", r, err, back)
+	}
+}
+
+func TestParseAnswer(t *testing.T) {
+	for _, tt := range []struct {
+		s        string
+		want, ok bool
+	}{{"yes", true, true}, {"No", false, true}, {" YES ", true, true}, {"y", false, false}, {"", false, false}} {
+		got, err := ParseAnswer(tt.s)
+		if got != tt.want || (err == nil) != tt.ok || (err != nil && ErrorField(err) != "answer") {
+			t.Errorf("ParseAnswer(%q) = %v, %v", tt.s, got, err)
+		}
+	}
+}
