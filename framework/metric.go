@@ -247,10 +247,8 @@ func (m *Metric) validatePoints() error {
 		if p.pt == nil {
 			continue
 		}
-		if err := m.CheckValue(p.pt.Value); err != nil {
-			e := err.(*Error)
-			e.Field, e.Message = p.field+".value", p.field+": "+e.Message
-			return e
+		if err := m.checkValue(p.field+".value", p.field+": ", p.pt.Value); err != nil {
+			return err
 		}
 		if err := checkPeriod(p.field+".period", p.pt.Period); err != nil {
 			return err
@@ -331,16 +329,19 @@ func finite(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
 // the unit: a finite number; 0 to 100 for percent; -100 to 100 for
 // points; not negative for a ratio or count. Its errors are EINVALID
 // on the field "value".
-func (m *Metric) CheckValue(v float64) error {
+func (m *Metric) CheckValue(v float64) error { return m.checkValue("value", "", v) }
+
+// checkValue is CheckValue for the named field, its messages prefixed.
+func (m *Metric) checkValue(field, prefix string, v float64) error {
 	switch {
 	case !finite(v):
-		return FieldErrorf("value", "a value must be a number")
+		return FieldErrorf(field, "%sa value must be a number", prefix)
 	case m.Unit == UnitPercent && (v < 0 || v > 100):
-		return FieldErrorf("value", "%s is not a percentage from 0 to 100", formatPlain(v))
+		return FieldErrorf(field, "%s%s is not a percentage from 0 to 100", prefix, formatPlain(v))
 	case m.Unit == UnitPoints && (v < -100 || v > 100):
-		return FieldErrorf("value", "%s is not a difference in percentage points from -100 to 100", formatPlain(v))
+		return FieldErrorf(field, "%s%s is not a difference in percentage points from -100 to 100", prefix, formatPlain(v))
 	case (m.Unit == UnitRatio || m.Unit == UnitCount) && v < 0:
-		return FieldErrorf("value", "a %s cannot be negative (%s)", m.Unit, formatPlain(v))
+		return FieldErrorf(field, "%sa %s cannot be negative (%s)", prefix, m.Unit, formatPlain(v))
 	}
 	return nil
 }
