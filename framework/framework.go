@@ -42,6 +42,15 @@ type Objective struct {
 type TargetSpec struct {
 	Code  string `yaml:"code" json:"code"`
 	Title string `yaml:"title" json:"title"`
+	// Text is more of the published wording, such as another source's
+	// version of the title.
+	Text string `yaml:"text,omitempty" json:"text,omitempty"`
+	// Unverified, when set, says which part of the wording no official
+	// source confirmed, so it is shown as unconfirmed and a workspace can
+	// correct it.
+	Unverified string `yaml:"unverified,omitempty" json:"unverified,omitempty"`
+	// Metric, when set, measures the target by a number.
+	Metric *Metric `yaml:"metric,omitempty" json:"metric,omitempty"`
 }
 
 // ObjectiveLabel is the name of the framework's top level, "objective" by default.
@@ -140,6 +149,11 @@ func (f *Framework) Validate() error {
 				return bad(at+".title", "target %s has no title", t.Code)
 			}
 			targets[strings.ToLower(t.Code)] = true
+			if t.Metric != nil {
+				if err := t.Metric.Validate(); err != nil {
+					return bad(at+".metric."+ErrorField(err), "target %s: %s", t.Code, ErrorMessage(err))
+				}
+			}
 		}
 	}
 	return nil
@@ -161,6 +175,19 @@ func (f *Framework) Targets() []Target {
 		}
 	}
 	return ts
+}
+
+// Spec returns the framework's definition of the target with the given
+// code, matched ignoring case as commands match codes.
+func (f *Framework) Spec(code string) (*TargetSpec, bool) {
+	for i := range f.Objectives {
+		for j := range f.Objectives[i].Targets {
+			if t := &f.Objectives[i].Targets[j]; strings.EqualFold(t.Code, code) {
+				return t, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // Ref joins a framework id and a target code into a target reference.

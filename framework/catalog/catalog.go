@@ -25,7 +25,7 @@ import (
 var builtinFS embed.FS
 
 // builtinOrder is the order the built-in frameworks are offered in.
-var builtinOrder = []string{"eds-2022", "eds", "nhse-2024-26"}
+var builtinOrder = []string{"eds-2022", "eds", "nhse-2024-26", "wres", "wdes"}
 
 // Builtin returns the frameworks that ship with targetbot: "eds-2022",
 // the original "eds", and "nhse-2024-26", in that order. Each call returns fresh copies.
@@ -123,6 +123,18 @@ func Parse(name string, data []byte) (*framework.Framework, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: the file is empty: see the README for the framework format", name)
 		}
+		var fe *framework.Error
+		if errors.As(err, &fe) {
+			// A formula or constraint that does not parse fails the decode
+			// itself, which yaml.v3 reports with no line: find it.
+			var root yaml.Node
+			if yaml.Unmarshal(data, &root) == nil {
+				if line := badFormulaLine(&root); line > 0 {
+					return nil, fmt.Errorf("%s:%d: %s", name, line, framework.ErrorMessage(err))
+				}
+			}
+			return nil, fmt.Errorf("%s: %s", name, framework.ErrorMessage(err))
+		}
 		return nil, yamlError(name, err)
 	}
 	if err := f.Validate(); err != nil {
@@ -140,7 +152,8 @@ func Parse(name string, data []byte) (*framework.Framework, error) {
 		o := &f.Objectives[i]
 		o.Title, o.Text = tidy(o.Title), tidy(o.Text)
 		for j := range o.Targets {
-			o.Targets[j].Title = tidy(o.Targets[j].Title)
+			t := &o.Targets[j]
+			t.Title, t.Text, t.Unverified = tidy(t.Title), tidy(t.Text), tidy(t.Unverified)
 		}
 	}
 	f.Name, f.Description = tidy(f.Name), tidy(f.Description)
@@ -201,6 +214,34 @@ func lineOf(root *yaml.Node, path string) int {
 		}
 	}
 	return line
+}
+
+// badFormulaLine is the line of the first formula or constraint under n
+// that does not parse, or 0.
+func badFormulaLine(n *yaml.Node) int {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, v := n.Content[i].Value, n.Content[i+1]
+			switch {
+			case key == "formula" && v.Kind == yaml.ScalarNode:
+				if _, err := framework.ParseFormula(v.Value); err != nil {
+					return v.Line
+				}
+			case key == "constraints" && v.Kind == yaml.SequenceNode:
+				for _, c := range v.Content {
+					if _, err := framework.ParseConstraint(c.Value); c.Kind == yaml.ScalarNode && err != nil {
+						return c.Line
+					}
+				}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if line := badFormulaLine(c); line > 0 {
+			return line
+		}
+	}
+	return 0
 }
 
 func mappingValue(n *yaml.Node, key string) *yaml.Node {

@@ -258,8 +258,8 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 
 func TestLoadCustomDir(t *testing.T) {
 	dir := t.TempDir()
-	custom := "id: wres\nname: Workforce Race Equality Standard\nlabels: {objective: indicator, target: measure}\nobjectives:\n  - code: \"1\"\n    title: Workforce\n    targets:\n      - code: \"1.1\"\n        title: Percentage of staff in each band\n"
-	if err := os.WriteFile(filepath.Join(dir, "wres.yaml"), []byte(custom), 0o644); err != nil {
+	custom := "id: trust-people-plan\nname: Trust people plan\nlabels: {objective: theme, target: measure}\nobjectives:\n  - code: \"1\"\n    title: Workforce\n    targets:\n      - code: \"1.1\"\n        title: Percentage of staff in each band\n"
+	if err := os.WriteFile(filepath.Join(dir, "trust-people-plan.yaml"), []byte(custom), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("ignored"), 0o644); err != nil {
@@ -273,11 +273,11 @@ func TestLoadCustomDir(t *testing.T) {
 	for _, f := range all {
 		ids = append(ids, f.ID)
 	}
-	if got, want := strings.Join(ids, " "), "eds-2022 eds nhse-2024-26 wres"; got != want {
+	if got, want := strings.Join(ids, " "), "eds-2022 eds nhse-2024-26 wres wdes trust-people-plan"; got != want {
 		t.Fatalf("ids = %s, want %s", got, want)
 	}
 
-	clash := strings.Replace(custom, "id: wres", "id: eds", 1)
+	clash := strings.Replace(custom, "id: trust-people-plan", "id: wres", 1)
 	if err := os.WriteFile(filepath.Join(dir, "clash.yml"), []byte(clash), 0o644); err != nil {
 		t.Fatal(err)
 	}
