@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/report"
 )
 
 // server is the HTTP side of serve.
@@ -126,7 +127,7 @@ func (m *Main) routes() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /reports/{token}", m.serveReport)
+	mux.Handle(report.Pattern, m.reportHandler())
 	m.platformRoutes(mux)
 	return withRequestID(m.limitInFlight(mux, maxInFlight), m.Logger)
 }
