@@ -20,8 +20,8 @@ build:
 	go build -o targetbot ./cmd/targetbot
 
 # Benchmarks behind docs/PERFORMANCE.md. ServeRatios runs targetbot's serve
-# handler, the limit server (internal/limit) and the floor (the limit with
-# targetbot's write, metrics and log line) in one run; set
+# handler, the limit server (cmd/targetbot/internal/limit) and the floor
+# (the limit with targetbot's write, metrics and log line) in one run; set
 # TARGETBOT_BENCH_BOLT to the Bolt peer's node_modules to include it.
 bench:
 	go test -run='^$$' -bench=. -benchmem -benchtime=2000x ./store/... ./commands

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The end-to-end comparison behind docs/PERFORMANCE.md: signed Slack slash
 # commands against targetbot's serve handler, the limit server
-# (internal/limit), the floor (the limit with targetbot's write, metrics and
-# log line) and, when its packages are installed, the Bolt peer
-# (cmd/targetbot/testdata/boltpeer), in one run on one private Redis on
-# loopback TCP. It prints the ratios and every server's figures.
+# (cmd/targetbot/internal/limit), the floor (the limit with targetbot's
+# write, metrics and log line) and, when its packages are installed, the
+# Bolt peer (cmd/targetbot/testdata/boltpeer), in one run on one private
+# Redis on loopback TCP. It prints the ratios and every server's figures.
 #
 # Usage: bash docs/bench-http.sh            (needs redis-server)
 #        BOLT=/tmp/boltpeer/node_modules bash docs/bench-http.sh

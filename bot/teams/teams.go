@@ -184,8 +184,12 @@ func (a *Adapter) Drain(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the background refresh of the signing keys.
-func (a *Adapter) Close() { a.auth.close() }
+// Close stops the background refresh of the signing keys. It never
+// fails; it returns an error to be an io.Closer.
+func (a *Adapter) Close() error {
+	a.auth.close()
+	return nil
+}
 
 // goLater runs f after the current response, detached from the request's
 // cancellation but bounded by HandlerTimeout, and tracked for Drain. A

@@ -21,9 +21,9 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/slack"
+	"github.com/targetbot/targetbot/cmd/targetbot/internal/limit"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/framework/catalog"
-	"github.com/targetbot/targetbot/internal/limit"
 	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
@@ -78,8 +78,8 @@ func procCPU(pid int) time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
-// startLimit serves internal/limit with a go-redis client of its own,
-// as its defaults come.
+// startLimit serves cmd/targetbot/internal/limit with a go-redis client
+// of its own, as its defaults come.
 func startLimit(b *testing.B, redisURL string) *peer {
 	rdb := redistest.Client(b, redisURL)
 	h, err := limit.New(context.Background(), rdb, slackSecret, "limit")
@@ -93,9 +93,9 @@ func startLimit(b *testing.B, redisURL string) *peer {
 	return &peer{name: "limit", addr: srv.Listener.Addr().String(), cpu: selfCPU, inProcess: true}
 }
 
-// startFloor serves internal/limit around what targetbot must do
-// besides: the limit's verification, form parse and small reply, with
-// targetbot's own write in place of the limit's script (the store's
+// startFloor serves cmd/targetbot/internal/limit around what targetbot
+// must do besides: the limit's verification, form parse and small reply,
+// with targetbot's own write in place of the limit's script (the store's
 // AppendUpdate, replay claim included, as an `update` command makes it)
 // and targetbot's own metrics and log line (instrumentedHandler, logging
 // JSON to a file as startTargetbot does). The issue's goals keep all

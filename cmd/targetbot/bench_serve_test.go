@@ -12,17 +12,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/targetbot/targetbot/internal/loadgen"
+	"github.com/targetbot/targetbot/cmd/targetbot/internal/loadgen"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
 // The end-to-end benchmark: signed /slack/commands requests
 // (`update eds/1.K P% on-track note`) from a load generator in a process
 // of its own, to a server in this process (targetbot's real serve
-// handler, or internal/limit) or to the Bolt peer, all against one
-// private Redis on loopback TCP. Each phase reports throughput, latency,
-// the server's CPU per command, Redis's CPU per command and, for servers
-// in this process, allocations per command.
+// handler, or cmd/targetbot/internal/limit) or to the Bolt peer, all
+// against one private Redis on loopback TCP. Each phase reports
+// throughput, latency, the server's CPU per command, Redis's CPU per
+// command and, for servers in this process, allocations per command.
 //
 //	go test -run '^$' -bench 'Serve/targetbot' -benchtime 20000x -cpuprofile cpu.out ./cmd/targetbot
 //	go test -run '^$' -bench 'ServeRatios' -benchtime 20000x ./cmd/targetbot

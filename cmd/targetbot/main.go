@@ -65,16 +65,17 @@ type Main struct {
 	Store     store.Store
 	Handler   *commands.Handler
 	Scheduler *reminders.Scheduler
-	Posters   map[string]bot.Poster
+	// Platforms are the chat adapters: serve's, built from the
+	// configured credentials, or the console's Poster.
+	Platforms []bot.Platform
 
 	// RedisPrefix, when set, starts every Redis key (tests share a server).
 	RedisPrefix string
 	// OnListen, when set, is called with serve's address once it listens.
 	OnListen func(addr string)
 
-	metrics   *metrics
-	platforms platforms
-	server    *server // set by serve
+	metrics *metrics
+	server  *server // set by serve
 
 	// What reports need, set by setup: the offered frameworks, the
 	// default time zone, and the link secret and base URL (both set, or
@@ -170,14 +171,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 }
 
-// Close releases what Run opened.
+// Close releases what Run opened: the platforms, then the store.
 func (m *Main) Close() error {
+	err := m.closePlatforms()
 	if m.Store != nil {
-		err := m.Store.Close()
+		err = errors.Join(err, m.Store.Close())
 		m.Store = nil
-		return err
 	}
-	return nil
+	return err
 }
 
 func (m *Main) flagSet(name string) *flag.FlagSet {
@@ -265,21 +266,14 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 		InlineReports: m.inlineReports,
 		Version:       Version,
 	})
-	if m.Posters == nil {
-		m.Posters = map[string]bot.Poster{}
-	}
 	if withPlatforms {
 		if err := m.buildPlatforms(m.metrics.instrument(m.Handler, m.Logger)); err != nil {
 			return err
 		}
 	}
-	posters := map[string]bot.Poster{}
-	for platform, p := range m.Posters {
-		posters[platform] = m.metrics.countPosts(platform, p)
-	}
 	m.Scheduler = reminders.New(reminders.Options{
 		Store:      s,
-		Posters:    posters,
+		Posters:    m.posters(),
 		Frameworks: frameworks,
 		Location:   loc,
 		Now:        m.Now,
@@ -304,7 +298,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 		// The console's output is its replies: keep logs to warnings.
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	m.Posters = map[string]bot.Poster{"local": console.NewPoster(m.Stdout)}
+	m.Platforms = []bot.Platform{console.NewPoster(m.Stdout)}
 	m.inlineReports = true // no web server to link to: print the report
 	if err := m.setup(ctx, false); err != nil {
 		return err
@@ -364,7 +358,7 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	if m.Logger == nil {
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	m.Posters = map[string]bot.Poster{"local": console.NewPoster(m.Stdout)}
+	m.Platforms = []bot.Platform{console.NewPoster(m.Stdout)}
 	if err := m.setup(ctx, true); err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -15,79 +15,97 @@ import (
 	"github.com/targetbot/targetbot/bot/teams"
 )
 
-// platforms are the chat adapters whose credentials are set.
-type platforms struct {
-	slack   *slack.Adapter
-	discord *discord.Adapter
-	teams   *teams.Adapter
-}
+// noPlatformHint says which settings turn a platform on, for serve's
+// warning when none is set.
+const noPlatformHint = "set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, DISCORD_PUBLIC_KEY (or DISCORD_BOT_TOKEN), or TEAMS_APP_ID and TEAMS_APP_PASSWORD; see the README"
 
-// buildPlatforms builds an adapter for each platform with credentials and
-// registers its Poster.
+// buildPlatforms builds an adapter for each platform whose credentials
+// are set, and adds it to m.Platforms.
 func (m *Main) buildPlatforms(h bot.Handler) error {
-	c := m.Config
-	if c.SlackSigningSecret != "" || c.SlackAppToken != "" || c.SlackBotToken != "" {
-		if c.SlackAppToken != "" && c.SlackBotToken == "" {
-			return errors.New("SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN too: copy the xoxb- token from your Slack app's OAuth page")
-		}
-		a, err := slack.New(slack.Options{
-			SigningSecret: c.SlackSigningSecret,
-			BotToken:      c.SlackBotToken,
-			AppToken:      c.SlackAppToken,
-			APIURL:        c.SlackAPIURL,
-			Handler:       h,
-			Logger:        m.Logger.With("platform", "slack"),
-			Now:           m.Now,
-			// Replicas share the store, so a Socket Mode envelope or
-			// an event redelivered to another replica still runs once.
-			// (A request's replay key is the command layer's to claim.)
-			Claim: m.dedupClaim("slack"),
-		})
+	for _, build := range []func(bot.Handler) (bot.Platform, error){m.slackPlatform, m.discordPlatform, m.teamsPlatform} {
+		p, err := build(h)
 		if err != nil {
-			return err // the adapter's errors start "slack:"
+			return err
 		}
-		m.platforms.slack = a
-		if c.SlackBotToken != "" {
-			m.Posters["slack"] = a
+		if p != nil {
+			m.Platforms = append(m.Platforms, p)
 		}
-	}
-	if c.DiscordPublicKey != "" || c.DiscordBotToken != "" {
-		a, err := discord.New(discord.Options{
-			PublicKey: c.DiscordPublicKey,
-			BotToken:  c.DiscordBotToken,
-			AppID:     c.DiscordAppID,
-			APIURL:    c.DiscordAPIURL,
-			Handler:   h,
-			Logger:    m.Logger.With("platform", "discord"),
-			Now:       m.Now,
-		})
-		if err != nil {
-			return err // the adapter's errors start "discord:"
-		}
-		m.platforms.discord = a
-		if c.DiscordBotToken != "" {
-			m.Posters["discord"] = a
-		}
-	}
-	if c.TeamsAppID != "" || c.TeamsAppPassword != "" {
-		a, err := teams.New(teams.Options{
-			AppID:       c.TeamsAppID,
-			AppPassword: c.TeamsAppPassword,
-			TenantID:    c.TeamsTenantID,
-			OpenIDURL:   c.TeamsOpenIDURL,
-			TokenURL:    c.TeamsTokenURL,
-			Handler:     h,
-			Logger:      m.Logger.With("platform", "teams"),
-			Now:         m.Now,
-			ServiceURLs: m.teamsServiceURLs(),
-		})
-		if err != nil {
-			return err // the adapter's errors start "teams:"
-		}
-		m.platforms.teams = a
-		m.Posters["teams"] = a
 	}
 	return nil
+}
+
+// slackPlatform is the Slack adapter, or nil when no Slack setting is set.
+func (m *Main) slackPlatform(h bot.Handler) (bot.Platform, error) {
+	c := m.Config
+	if c.SlackSigningSecret == "" && c.SlackAppToken == "" && c.SlackBotToken == "" {
+		return nil, nil
+	}
+	if c.SlackAppToken != "" && c.SlackBotToken == "" {
+		return nil, errors.New("SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN too: copy the xoxb- token from your Slack app's OAuth page")
+	}
+	a, err := slack.New(slack.Options{
+		SigningSecret: c.SlackSigningSecret,
+		BotToken:      c.SlackBotToken,
+		AppToken:      c.SlackAppToken,
+		APIURL:        c.SlackAPIURL,
+		Handler:       h,
+		Logger:        m.Logger.With("platform", "slack"),
+		Now:           m.Now,
+		// Replicas share the store, so a Socket Mode envelope or
+		// an event redelivered to another replica still runs once.
+		// (A request's replay key is the command layer's to claim.)
+		Claim: m.dedupClaim("slack"),
+	})
+	if err != nil {
+		return nil, err // the adapter's errors start "slack:"
+	}
+	return a, nil
+}
+
+// discordPlatform is the Discord adapter, or nil when neither a public
+// key nor a bot token is set.
+func (m *Main) discordPlatform(h bot.Handler) (bot.Platform, error) {
+	c := m.Config
+	if c.DiscordPublicKey == "" && c.DiscordBotToken == "" {
+		return nil, nil
+	}
+	a, err := discord.New(discord.Options{
+		PublicKey: c.DiscordPublicKey,
+		BotToken:  c.DiscordBotToken,
+		AppID:     c.DiscordAppID,
+		APIURL:    c.DiscordAPIURL,
+		Handler:   h,
+		Logger:    m.Logger.With("platform", "discord"),
+		Now:       m.Now,
+	})
+	if err != nil {
+		return nil, err // the adapter's errors start "discord:"
+	}
+	return a, nil
+}
+
+// teamsPlatform is the Teams adapter, or nil when neither an app id nor
+// an app password is set.
+func (m *Main) teamsPlatform(h bot.Handler) (bot.Platform, error) {
+	c := m.Config
+	if c.TeamsAppID == "" && c.TeamsAppPassword == "" {
+		return nil, nil
+	}
+	a, err := teams.New(teams.Options{
+		AppID:       c.TeamsAppID,
+		AppPassword: c.TeamsAppPassword,
+		TenantID:    c.TeamsTenantID,
+		OpenIDURL:   c.TeamsOpenIDURL,
+		TokenURL:    c.TeamsTokenURL,
+		Handler:     h,
+		Logger:      m.Logger.With("platform", "teams"),
+		Now:         m.Now,
+		ServiceURLs: m.teamsServiceURLs(),
+	})
+	if err != nil {
+		return nil, err // the adapter's errors start "teams:"
+	}
+	return a, nil
 }
 
 // dedupClaim is an adapter's Claim: the store's atomic claim, shared by
@@ -103,58 +121,80 @@ func (m *Main) dedupClaim(platform string) func(ctx context.Context, key string,
 	}
 }
 
-// routes adds the webhook routes of the platforms that take webhooks.
-func (p *platforms) routes(mux *http.ServeMux) {
-	if p.slack != nil {
-		p.slack.Routes(mux)
+// platformNames are the names of m.Platforms, for logs.
+func (m *Main) platformNames() []string {
+	names := make([]string, 0, len(m.Platforms))
+	for _, p := range m.Platforms {
+		names = append(names, p.Name())
 	}
-	if p.discord != nil {
-		p.discord.Routes(mux)
+	return names
+}
+
+// posters are the Posters of the platforms that can post, by platform
+// name, each counted in the metrics.
+func (m *Main) posters() map[string]bot.Poster {
+	posters := map[string]bot.Poster{}
+	for _, p := range m.Platforms {
+		if poster := p.Poster(); poster != nil {
+			posters[p.Name()] = m.metrics.countPosts(p.Name(), poster)
+		}
 	}
-	if p.teams != nil {
-		p.teams.Routes(mux)
+	return posters
+}
+
+// platformRoutes adds the webhook routes of the platforms that take
+// webhooks.
+func (m *Main) platformRoutes(mux *http.ServeMux) {
+	for _, p := range m.Platforms {
+		if r, ok := p.(bot.Router); ok {
+			r.Routes(mux)
+		}
 	}
 }
 
-// drain waits for replies still being sent after their request was
-// answered (Slack response_url, Discord follow-ups, Teams replies).
-func (p *platforms) drain(ctx context.Context, logger *slog.Logger) {
-	if p.slack != nil {
-		if err := p.slack.Drain(ctx); err != nil {
-			logger.Warn("slack replies still in flight at shutdown", "err", err)
+// runPlatforms starts the platforms' long-lived connections (Slack Socket
+// Mode, the Discord Gateway) on wg, until ctx ends. Each adapter knows
+// whether it has one; one that has not returns at once.
+func (m *Main) runPlatforms(ctx context.Context, wg *sync.WaitGroup) {
+	for _, p := range m.Platforms {
+		r, ok := p.(bot.Runner)
+		if !ok {
+			continue
 		}
-	}
-	if p.discord != nil {
-		if err := p.discord.Drain(ctx); err != nil {
-			logger.Warn("discord follow-ups still in flight at shutdown", "err", err)
-		}
-	}
-	if p.teams != nil {
-		if err := p.teams.Drain(ctx); err != nil {
-			logger.Warn("teams replies still in flight at shutdown", "err", err)
-		}
-		p.teams.Close()
+		wg.Go(func() {
+			if err := r.Run(ctx); err != nil && ctx.Err() == nil {
+				m.Logger.Error("platform connection stopped", "platform", p.Name(), "err", err)
+			}
+		})
 	}
 }
 
-// run starts the platforms' long-lived connections: Slack Socket Mode
-// when an app token is set, the Discord Gateway when there is a bot token
-// but no public key.
-func (p *platforms) run(ctx context.Context, wg *sync.WaitGroup, cfg Config, logger *slog.Logger) {
-	if p.slack != nil && cfg.SlackAppToken != "" {
-		wg.Go(func() {
-			if err := p.slack.RunSocketMode(ctx); err != nil && ctx.Err() == nil {
-				logger.Error("slack socket mode stopped", "err", err)
+// drainPlatforms waits for replies still being sent after their request
+// was answered (Slack response_url, Discord follow-ups, Teams replies),
+// but not past ctx's deadline.
+func (m *Main) drainPlatforms(ctx context.Context) {
+	for _, p := range m.Platforms {
+		if d, ok := p.(bot.Drainer); ok {
+			if err := d.Drain(ctx); err != nil {
+				m.Logger.Warn("platform replies still in flight at shutdown", "platform", p.Name(), "err", err)
 			}
-		})
+		}
 	}
-	if p.discord != nil && cfg.DiscordPublicKey == "" && cfg.DiscordBotToken != "" {
-		wg.Go(func() {
-			if err := p.discord.RunGateway(ctx); err != nil && ctx.Err() == nil {
-				logger.Error("discord gateway stopped", "err", err)
+}
+
+// closePlatforms closes the platforms that hold something open (the
+// Teams adapter's refresh of signing keys), and forgets them all.
+func (m *Main) closePlatforms() error {
+	var errs []error
+	for _, p := range m.Platforms {
+		if c, ok := p.(io.Closer); ok {
+			if err := c.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close %s: %w", p.Name(), err))
 			}
-		})
+		}
 	}
+	m.Platforms = nil
+	return errors.Join(errs...)
 }
 
 func (m *Main) runSlack(_ context.Context, args []string) error {

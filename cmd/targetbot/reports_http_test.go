@@ -150,6 +150,8 @@ func TestReportLinksEndToEnd(t *testing.T) {
 		}
 	})
 
+	// commands/report's tests refuse every kind of bad token; these show
+	// that serve mounts the handler with its own secret and clock.
 	t.Run("a token serve did not sign, or that expired, is 404 and says nothing", func(t *testing.T) {
 		payload, sig, _ := strings.Cut(token, ".")
 		claims, _ := base64.RawURLEncoding.DecodeString(payload)
@@ -162,24 +164,12 @@ func TestReportLinksEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Signed by serve's own secret, for a workspace with no report.
-		empty, err := report.Sign([]byte(linkSecret), report.Link{Workspace: "slack:T2", Expires: now.Add(time.Hour)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		flip := []byte(token)
-		flip[len(flip)/3] ^= 1
 		tokens := map[string]string{
-			"forged":            "eyJ3Ijoic2xhY2s6VDEiLCJlIjo5OTk5OTk5OTk5fQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-			"altered":           string(flip),
-			"cross-workspace":   base64.RawURLEncoding.EncodeToString([]byte(other)) + "." + sig,
-			"expired":           expired,
-			"another secret":    foreign,
-			"no report to show": empty,
-			"truncated":         token[:len(token)-4],
-			"no signature":      payload,
-			"path-like":         "..%2F..%2Fetc",
-			"huge":              strings.Repeat("A", 5000) + ".x",
+			"forged":          "eyJ3Ijoic2xhY2s6VDEiLCJlIjo5OTk5OTk5OTk5fQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+			"cross-workspace": base64.RawURLEncoding.EncodeToString([]byte(other)) + "." + sig,
+			"expired":         expired,
+			"another secret":  foreign,
+			"path-like":       "..%2F..%2Fetc",
 		}
 		var first string
 		for name, tok := range tokens {

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/report"
 )
 
 // server is the HTTP side of serve.
@@ -65,9 +66,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}}
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "store", redact(m.Config.Store), "version", Version,
-		"slack", m.platforms.slack != nil, "discord", m.platforms.discord != nil)
-	if m.platforms.slack == nil && m.platforms.discord == nil {
-		m.Logger.Warn("no chat platform is configured, so only /healthz, /readyz and /metrics answer: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or DISCORD_PUBLIC_KEY (or DISCORD_BOT_TOKEN); see the README")
+		"platforms", m.platformNames())
+	if len(m.Platforms) == 0 {
+		m.Logger.Warn("no chat platform is configured, so only /healthz, /readyz and /metrics answer: " + noPlatformHint)
 	}
 
 	// The platforms' long-lived connections and the scheduler stop when
@@ -75,7 +76,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	var wg sync.WaitGroup
-	m.platforms.run(bg, &wg, m.Config, m.Logger)
+	m.runPlatforms(bg, &wg)
 	wg.Go(func() {
 		if err := m.Scheduler.Run(bg); err != nil && !errors.Is(err, context.Canceled) {
 			m.Logger.Error("scheduler stopped", "err", err)
@@ -99,7 +100,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	sctx, scancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer scancel()
 	err = m.server.http.Shutdown(sctx)
-	m.platforms.drain(sctx, m.Logger)
+	m.drainPlatforms(sctx)
 	cancel()
 	wg.Wait()
 	if cerr := m.Close(); err == nil {
@@ -126,8 +127,8 @@ func (m *Main) routes() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /reports/{token}", m.serveReport)
-	m.platforms.routes(mux)
+	mux.Handle(report.Pattern, m.reportHandler())
+	m.platformRoutes(mux)
 	return withRequestID(m.limitInFlight(mux, maxInFlight), m.Logger)
 }
 

@@ -1,6 +1,8 @@
 // Package report builds publishable reports of a workspace's frameworks
-// (Markdown, self-contained accessible HTML, CSV and JSON) and signs the
-// expiring links that let serve hand them out.
+// (Markdown, self-contained accessible HTML, CSV and JSON), signs the
+// expiring links that hand them out, and serves those links: Handler,
+// with its own policy of private, uncached responses, is what serve
+// mounts at Pattern.
 //
 // Build reads the store in a fixed number of round trips (the workspace,
 // then its targets, its updates since the cycle began and all its

@@ -1,7 +1,7 @@
 // The JavaScript peer of the end-to-end benchmark (bench_serve_test.go):
 // a Slack Bolt app that answers /target with one Redis round trip, the
-// same script as internal/limit (a hash write and a stream append), and
-// a small in-channel message. It is what a team would write with Slack's
+// same script as cmd/targetbot/internal/limit (a hash write and a stream
+// append), and a small in-channel message. It is what a team would write with Slack's
 // own framework, untuned.
 //
 // Its packages are not in the repository. Install them outside it:

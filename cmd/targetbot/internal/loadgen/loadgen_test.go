@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot/slack"
-	"github.com/targetbot/targetbot/internal/loadgen"
+	"github.com/targetbot/targetbot/cmd/targetbot/internal/loadgen"
 )
 
 // The generator sends correctly signed, distinct commands and reads

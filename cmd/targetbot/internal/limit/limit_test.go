@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot/slack"
-	"github.com/targetbot/targetbot/internal/limit"
+	"github.com/targetbot/targetbot/cmd/targetbot/internal/limit"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
