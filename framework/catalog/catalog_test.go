@@ -149,7 +149,7 @@ func TestEDS2022MatchesReference(t *testing.T) {
 	targets := f.Targets()
 	for sum, band := range map[int]framework.Rating{0: framework.Undeveloped, 7: framework.Undeveloped, 8: framework.Developing, 21: framework.Developing, 22: framework.Achieving, 32: framework.Achieving, 33: framework.Excelling} {
 		ts := gradeTo(targets, sum)
-		if sc := g.Score(ts); sc.Sum != sum || sc.Max != 33 || sc.Band != band {
+		if sc := f.Score(ts, framework.Scope{}); sc.Sum != sum || sc.Max != 33 || sc.Band != band {
 			t.Errorf("sum %d scores %+v, want band %s of 33", sum, sc, band)
 		}
 	}
