@@ -40,7 +40,7 @@ func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
 		}
 		line := rollupText(o.Rollup, s.TargetLabel)
 		if o.Score != nil && o.Rollup.Targets > 0 {
-			line += " · score " + scoreText(o.Score, s.TargetLabel)
+			line += " · score " + subtotalText(o.Score, s.TargetLabel)
 		}
 		fmt.Fprintf(b, "%s\n", md(line))
 		if len(o.Targets) == 0 {
