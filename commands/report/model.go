@@ -94,6 +94,10 @@ type Target struct {
 	Code      string `json:"code"`
 	Title     string `json:"title"`
 	Custom    bool   `json:"custom"`
+	// Local is true for a target the framework's definition does not
+	// declare (added with `add`): it keeps its grade, but has no Score
+	// and counts in no score.
+	Local bool `json:"local"`
 	// Owner is the owner's platform user id, "" when unassigned.
 	Owner    string `json:"owner"`
 	Status   string `json:"status"`

@@ -116,7 +116,8 @@ func targetRow(def *framework.Framework, t *framework.Target, st state, evs []fr
 	}
 	g := grade(t, cy)
 	r.Grade = g.String()
-	if def.Grading != nil && g != framework.Unrated {
+	r.Local = def.Local(t)
+	if def.Grading != nil && g != framework.Unrated && !r.Local {
 		n := def.Grading.Scores[g]
 		r.Score = &n
 	}
