@@ -70,7 +70,7 @@ func (h *Handler) changed(c *call, w *framework.Workspace, t *framework.Target, 
 // rate sets or clears a target's grade in the current cycle, with the
 // reason for it.
 func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
-	r, reason, err := readRate(c)
+	g, reason, err := readRate(c)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -78,7 +78,15 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if err := h.requireOwnerOrAdmin(c, &t, "rate"); err != nil {
+	var grading *framework.Grading
+	if f := h.framework(t.Framework); f != nil {
+		grading = f.Grading
+	}
+	r, err := parseGrade(grading, g)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if err := h.requireGrader(c, &t, grading); err != nil {
 		return bot.Reply{}, err
 	}
 	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventRate, Rating: r, Reason: reason}); err != nil {
@@ -94,6 +102,19 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 		reply.Blocks[0].Text += "\n" + view.Note(reason)
 	}
 	return reply, nil
+}
+
+// requireGrader returns EFORBIDDEN unless the requester may grade t: an
+// admin, or t's owner where the grading lets owners grade their own
+// targets (EDS 2022 does not: its grades are agreed with stakeholders).
+func (h *Handler) requireGrader(c *call, t *framework.Target, g *framework.Grading) error {
+	if err := h.requireOwnerOrAdmin(c, t, "rate"); err != nil {
+		return err
+	}
+	if !h.isAdmin(c.req) && !g.OwnersMayGrade() {
+		return framework.Errorf(framework.EFORBIDDEN, "%s is graded with stakeholders, not by its owner: only an admin can record the agreed grade of %s", code(t.Framework), t.Ref())
+	}
+	return nil
 }
 
 // assign sets or clears a target's owner.

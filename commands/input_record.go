@@ -12,20 +12,45 @@ import (
 // history's count, edit, evidence and cycle.
 
 // readRate reads the grade and reason of `rate <target> <grade> [reason…]`.
-func readRate(c *call) (framework.Rating, string, error) {
+// The grade stays a word until the target is found: what it may be (a
+// name, a score, a colour) is up to the target's framework (parseGrade).
+func readRate(c *call) (grade, reason string, err error) {
 	if c.text() && c.args.len() < 2 {
 		return "", "", usageError("rate", "rating", "name a target and a grade")
 	}
-	g := c.arg("grade")
-	r, ok := framework.ParseRating(g)
-	if !ok {
-		return "", "", framework.FieldErrorf("rating", "%s is not a grade: use undeveloped, developing, achieving or excelling (or none to clear it)", code(short(g, 30)))
-	}
-	reason := strings.Join(strings.Fields(c.arg("reason")), " ")
+	reason = strings.Join(strings.Fields(c.arg("reason")), " ")
 	if err := checkText("reason", "reason", reason, maxReason); err != nil {
 		return "", "", err
 	}
-	return r, reason, nil
+	return c.arg("grade"), reason, nil
+}
+
+// parseGrade reads a grade as the framework's grading takes it (names,
+// and its scores and colours where it declares them), and words the
+// forms it takes when s is none of them. g may be nil: names only.
+func parseGrade(g *framework.Grading, s string) (framework.Rating, error) {
+	if r, ok := g.ParseGrade(s); ok {
+		return r, nil
+	}
+	forms := "undeveloped, developing, achieving or excelling"
+	if g != nil {
+		var scores, colours []string
+		for _, r := range framework.Ratings {
+			if n, ok := g.Scores[r]; ok {
+				scores = append(scores, strconv.Itoa(n))
+			}
+			if c := g.Colours[r]; c != "" {
+				colours = append(colours, c)
+			}
+		}
+		forms = "undeveloped, developing, achieving, excelling"
+		if len(colours) > 0 {
+			forms += ", a score (" + orList(scores) + ") or a colour (" + orList(colours) + ")"
+		} else {
+			forms += " or a score (" + orList(scores) + ")"
+		}
+	}
+	return "", framework.FieldErrorf("rating", "%s is not a grade: use %s (or none to clear it)", code(short(s, 30)), forms)
 }
 
 // readHistory reads how many entries `history <target> [n|all]` shows:

@@ -157,7 +157,8 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	head := bot.Block{Title: fmt.Sprintf("%s (%d)", heading, len(ts))}
 	if graded != nil {
-		head.Text = scoreLine(v, graded, ts)
+		// The score sees archived targets too: the band waits for them.
+		head.Text = scoreLine(v, graded, pick(all, func(t *framework.Target) bool { return t.Framework == graded.ID }))
 	}
 	framework.SortTargets(ts)
 	shown := ts[:min(len(ts), maxListed)]
@@ -192,19 +193,19 @@ func listFilterHint(filter, msg string) string {
 	return msg
 }
 
-// scoreLine is a graded framework's score in the current cycle, and
-// beside it the previous cycle's when the framework was graded then.
+// scoreLine is a graded framework's score in the current cycle, beside
+// it the previous cycle's when the framework was graded then, and its
+// local targets apart with their grades.
 func scoreLine(v view.Clock, f *framework.Framework, ts []framework.Target) string {
-	line := "Score " + view.Score(f, f.Grading.Score(ts))
-	if v.Previous == "" {
-		return line
+	line := "Score " + view.Score(f, f.Score(ts, framework.Scope{}))
+	if prev := f.Score(ts, framework.Scope{Cycle: v.Previous}); v.Previous != "" && prev.Graded > 0 {
+		line = "Score " + view.Ref(f.ID) + " in " + v.Cycle + ": " + view.ScoreValue(f, f.Score(ts, framework.Scope{})) +
+			"\nIn " + v.Previous + ": " + view.ScoreValue(f, prev)
 	}
-	prev := f.Grading.ScoreCycle(ts, v.Previous)
-	if prev.Graded == 0 {
-		return line
+	if local := view.Unscored(f, ts, func(t *framework.Target) framework.Rating { return t.Rating }); local != "" {
+		line += "\n" + local
 	}
-	return "Score " + view.Ref(f.ID) + " in " + v.Cycle + ": " + view.ScoreValue(f, f.Grading.Score(ts)) +
-		"\nIn " + v.Previous + ": " + view.ScoreValue(f, prev)
+	return line
 }
 
 // commonTargetLabel is what the frameworks ids call their targets, when

@@ -69,17 +69,10 @@ func summaryBlock(s *report.Section) bot.Block {
 	var lines []string
 	colour := view.StatusColour(framework.Status(t.Status))
 	if sc := t.Score; sc != nil {
-		line := fmt.Sprintf("Score %d of %d, ", sc.Sum, sc.Max)
 		if sc.Band != "" {
-			line += view.Rating(framework.Rating(sc.Band))
 			colour = view.RatingColour(framework.Rating(sc.Band))
-		} else {
-			line += "no band covers this total"
 		}
-		if sc.Ungraded > 0 {
-			line += " (" + plural(sc.Ungraded, s.TargetLabel) + " ungraded)"
-		}
-		lines = append(lines, line)
+		lines = append(lines, "Score "+view.ScoreWords(sc.Framework(), s.TargetLabel, view.Rating))
 	}
 	counts := []string{plural(t.Targets, s.TargetLabel), view.ProgressBar(t.Progress)}
 	for _, c := range t.ByStatus {

@@ -41,7 +41,7 @@ func TestReportVerbSummaryAndLink(t *testing.T) {
 	text := r.Text()
 	for _, want := range []string{
 		"Report for 2026/27", "`eds-2022` NHS Equality Delivery System 2022 (EDS 2022)",
-		"Score 3 of 33, 🟥 undeveloped (8 outcomes ungraded)", "11 outcomes", "🟢 1 on-track", "⚠️ 1 overdue",
+		"Score 3 of 33 so far, 🟥 undeveloped (provisional: 8 outcomes ungraded)", "11 outcomes", "🟢 1 on-track", "⚠️ 1 overdue",
 		"Grades: 🟥 undeveloped 1 · 🟧 developing 1 · 🟩 achieving 1 · 🟪 excelling 0 · ⬜ unrated 8",
 		"Open the full report", "https://targetbot.example.org/reports/TOKEN?format=csv", "until 23 December 2026",
 	} {
@@ -85,7 +85,7 @@ func TestReportVerbWithoutLinks(t *testing.T) {
 	}
 	e = reportEnv(t, Options{InlineReports: true, Version: "v9"})
 	r := e.ok(amy, "report")
-	for _, want := range []string{"# Report for grading cycle 2026/27", "## NHS Equality Delivery System 2022 (EDS 2022)", "| 1A |", "**Score: 3 of 33, undeveloped (8 outcomes ungraded)**", "by targetbot v9"} {
+	for _, want := range []string{"# Report for grading cycle 2026/27", "## NHS Equality Delivery System 2022 (EDS 2022)", "| 1A |", "**Score: 3 of 33 so far, undeveloped (provisional: 8 outcomes ungraded)**", "by targetbot v9"} {
 		if !strings.Contains(bot.PlainText(r.Text()), want) {
 			t.Errorf("the console's report lacks %q:\n%s", want, bot.PlainText(r.Text()))
 		}

@@ -180,7 +180,7 @@ func TestListGradedFrameworkShowsScore(t *testing.T) {
 		e.ok(adminUser, "rate eds-2022/"+ref+" "+grade)
 	}
 	r := e.ok(bob, "list eds-2022")
-	if want := "Score `eds-2022`: 15 of 33, 🟧 developing (2 outcomes ungraded)"; r.Blocks[0].Text != want {
+	if want := "Score `eds-2022`: 15 of 33 so far, 🟧 developing (provisional: 2 outcomes ungraded)"; r.Blocks[0].Text != want {
 		t.Errorf("list eds-2022 heading = %q, want %q", r.Blocks[0].Text, want)
 	}
 	if r := e.ok(bob, "list eds-2022/1"); strings.Contains(r.Text(), "Score") {

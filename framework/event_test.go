@@ -120,12 +120,14 @@ func TestArchivedTargetsCountForNothing(t *testing.T) {
 	if c := GradeCounts(ts, "2025/26"); c[Excelling] != 0 || c[Unrated] != 1 {
 		t.Fatalf("GradeCounts = %v", c)
 	}
-	g := &Grading{Scores: map[Rating]int{Undeveloped: 0, Developing: 1, Achieving: 2, Excelling: 3}, Bands: []Band{{Below: 2, Rating: Developing}, {Below: 4, Rating: Excelling}}}
-	if sc := g.Score(ts); sc.Sum != 3 || sc.Max != 3 || sc.Graded != 1 || sc.Ungraded != 0 || sc.Band != Excelling {
+	f := &Framework{ID: "x", Objectives: []Objective{{Code: "1", Targets: []TargetSpec{{Code: "1"}, {Code: "2"}}}, {Code: "2", Targets: []TargetSpec{{Code: "3"}}}},
+		Grading: &Grading{Scores: map[Rating]int{Undeveloped: 0, Developing: 1, Achieving: 2, Excelling: 3}, Bands: []Band{{Below: 2, Rating: Developing}, {Below: 4, Rating: Excelling}}}}
+	// Archived targets score nothing, but stay in the maximum and keep the band provisional.
+	if sc := f.Score(ts, Scope{}); sc.Sum != 3 || sc.Max != 9 || sc.Graded != 1 || sc.Ungraded != 0 || sc.Archived != 2 || sc.Band != Excelling || !sc.Provisional {
 		t.Fatalf("Score = %+v", sc)
 	}
-	if sc := g.ScoreCycle(ts, "2025/26"); sc.Sum != 0 || sc.Ungraded != 1 || sc.Band != Developing {
-		t.Fatalf("ScoreCycle = %+v", sc)
+	if sc := f.Score(ts, Scope{Cycle: "2025/26"}); sc.Sum != 0 || sc.Ungraded != 1 || sc.Archived != 2 || sc.Band != Unrated {
+		t.Fatalf("Score in 2025/26 = %+v", sc)
 	}
 	if live := Live(ts); len(live) != 1 || live[0].Code != "1" || !live[0].Live() {
 		t.Fatalf("Live = %+v", live)

@@ -120,11 +120,6 @@ func (f *Framework) Validate() error {
 	if len(f.Objectives) == 0 {
 		return bad("objectives", "add at least one objective")
 	}
-	if f.Grading != nil {
-		if path, err := f.Grading.validate(); err != nil {
-			return bad(path, "%v", err)
-		}
-	}
 	objectives := map[string]bool{}
 	targets := map[string]bool{}
 	for i, o := range f.Objectives {
@@ -154,6 +149,13 @@ func (f *Framework) Validate() error {
 					return bad(at+".metric."+ErrorField(err), "target %s: %s", t.Code, ErrorMessage(err))
 				}
 			}
+		}
+	}
+	// Grading is checked last: its services and descriptors name the
+	// objectives and targets checked above.
+	if f.Grading != nil {
+		if path, err := f.Grading.validate(f); err != nil {
+			return bad(path, "%v", err)
 		}
 	}
 	return nil

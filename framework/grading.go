@@ -16,6 +16,18 @@ type Grading struct {
 	// Bands are in ascending order of Below; the first whose Below is
 	// above the sum rates it.
 	Bands []Band `yaml:"bands" json:"bands"`
+	// Colours names each grade's colour, which `rate` then accepts for
+	// it: EDS grades red, amber, green and purple. None is accepted when
+	// the framework declares none.
+	Colours map[Rating]string `yaml:"colours,omitempty" json:"colours,omitempty"`
+	// OwnersGrade, when false, forbids a target's owner to grade it:
+	// grades are agreed with stakeholders, not self-assessed. Unset is
+	// true; OwnersMayGrade reads it.
+	OwnersGrade *bool `yaml:"owners_grade,omitempty" json:"owners_grade,omitempty"`
+	// Services, when set, grades some objectives per service.
+	Services *Services `yaml:"services,omitempty" json:"services,omitempty"`
+	// Descriptors say what each grade means, for those who grade.
+	Descriptors *Descriptors `yaml:"descriptors,omitempty" json:"descriptors,omitempty"`
 }
 
 // Band rates every sum below Below that no earlier band rates.
@@ -24,9 +36,10 @@ type Band struct {
 	Rating Rating `yaml:"rating" json:"rating"`
 }
 
-// validate checks every grade has a score of 0 or more and the bands
-// rise, each with a grade.
-func (g *Grading) validate() (path string, err error) {
+// validate checks every grade has a score of 0 or more, the bands rise,
+// each with a grade, and the colours, services and descriptors name
+// grades, objectives and targets of f.
+func (g *Grading) validate(f *Framework) (path string, err error) {
 	for _, r := range Ratings {
 		if s, ok := g.Scores[r]; !ok || s < 0 {
 			return "grading.scores", fmt.Errorf("give %s a score of 0 or more", r)
@@ -49,53 +62,24 @@ func (g *Grading) validate() (path string, err error) {
 			return at + ".below", fmt.Errorf("band %d must start above band %d: list bands in rising order of below", i+1, i)
 		}
 	}
+	if path, err := g.validateColours(); err != nil {
+		return path, err
+	}
+	if g.Services != nil {
+		if path, err := g.Services.validate(f); err != nil {
+			return "grading.services" + path, err
+		}
+	}
+	if g.Descriptors != nil {
+		if path, err := g.Descriptors.validate(f); err != nil {
+			return "grading.descriptors" + path, err
+		}
+	}
 	return "", nil
 }
 
-// Score is a framework's overall grade in one workspace.
-type Score struct {
-	// Sum is the total of the graded targets' scores; Max is what it
-	// would be with every target graded at the top score.
-	Sum, Max int
-	// Graded and Ungraded count the targets with and without a grade.
-	Graded, Ungraded int
-	// Band is the overall rating of Sum, or Unrated when no band covers it.
-	Band Rating
-}
-
-// Score rates ts, the targets of the framework graded by g, on their
-// grades in the current cycle. Archived targets count for nothing.
-func (g *Grading) Score(ts []Target) Score {
-	return g.score(ts, func(t *Target) Rating { return t.Rating })
-}
-
-// ScoreCycle rates ts on their grades in the closed cycle named.
-func (g *Grading) ScoreCycle(ts []Target, cycle string) Score {
-	return g.score(ts, func(t *Target) Rating { return t.Grades[cycle] })
-}
-
-func (g *Grading) score(ts []Target, grade func(*Target) Rating) Score {
-	top := 0
-	for _, s := range g.Scores {
-		top = max(top, s)
-	}
-	var sc Score
-	for i := range ts {
-		switch r := grade(&ts[i]); {
-		case ts[i].Archived:
-		case r == Unrated:
-			sc.Ungraded++
-		default:
-			sc.Graded++
-			sc.Sum += g.Scores[r]
-		}
-	}
-	sc.Max = top * (sc.Graded + sc.Ungraded)
-	for _, b := range g.Bands {
-		if sc.Sum < b.Below {
-			sc.Band = b.Rating
-			break
-		}
-	}
-	return sc
+// OwnersMayGrade reports whether a target's owner may grade it: true
+// unless the grading sets owners_grade: false.
+func (g *Grading) OwnersMayGrade() bool {
+	return g == nil || g.OwnersGrade == nil || *g.OwnersGrade
 }

@@ -118,7 +118,13 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read updates: %w", ws, u.err)
 	}
 	live, us, total := leaveOutArchived(ts, u.us, u.total)
-	d := digestData{Loc: loc, At: at, Since: since, Targets: live, Updates: us, UpdateCount: total, Titles: s.titles, Frameworks: s.frameworks,
+	var archived []framework.Target
+	for i := range ts {
+		if ts[i].Archived {
+			archived = append(archived, ts[i])
+		}
+	}
+	d := digestData{Loc: loc, At: at, Since: since, Targets: live, Archived: archived, Updates: us, UpdateCount: total, Titles: s.titles, Frameworks: s.frameworks,
 		Cycle: w.CurrentCycle(at)}
 	if w.RemindersPaused != "" && framework.Today(at, loc) < w.RemindersPaused {
 		d.Paused = w.RemindersPaused

@@ -55,7 +55,8 @@ func TestDigestLabelsAndCycles(t *testing.T) {
 	at := utc("2027-06-14T08:00:00Z")
 	graded := &framework.Framework{ID: "g", Labels: framework.Labels{Objective: "domain", Target: "outcome"},
 		Grading: &framework.Grading{Scores: map[framework.Rating]int{"undeveloped": 0, "developing": 1, "achieving": 2, "excelling": 3},
-			Bands: []framework.Band{{Below: 3, Rating: framework.Developing}, {Below: 7, Rating: framework.Achieving}}}}
+			Bands: []framework.Band{{Below: 3, Rating: framework.Developing}, {Below: 7, Rating: framework.Achieving}}},
+		Objectives: []framework.Objective{{Code: "1", Targets: []framework.TargetSpec{{Code: "1A"}, {Code: "1B"}}}}}
 	ts := []framework.Target{
 		{Framework: "g", Objective: "1", Code: "1A", Title: "A", Status: framework.OnTrack, Rating: framework.Achieving, Grades: map[string]framework.Rating{"2026/27": framework.Developing}},
 		{Framework: "g", Objective: "1", Code: "1B", Title: "B", Status: framework.OnTrack, Due: "2027-06-20"},
@@ -73,8 +74,8 @@ func TestDigestLabelsAndCycles(t *testing.T) {
 	if !ok {
 		t.Fatalf("no ratings for the cycle:\n%s", allText(r))
 	}
-	for _, want := range []string{"`g`: 🟥 undeveloped 0 · 🟧 developing 0 · 🟩 achieving 1", "Score `g`: 2 of 6, 🟧 developing (1 outcome ungraded)",
-		"In 2026/27: 🟥 undeveloped 0 · 🟧 developing 1 · 🟩 achieving 0", "Score in 2026/27: 1 of 6, 🟧 developing (1 outcome ungraded)"} {
+	for _, want := range []string{"`g`: 🟥 undeveloped 0 · 🟧 developing 0 · 🟩 achieving 1", "Score `g`: 2 of 6 so far, 🟧 developing (provisional: 1 outcome ungraded)",
+		"In 2026/27: 🟥 undeveloped 0 · 🟧 developing 1 · 🟩 achieving 0", "Score in 2026/27: 1 of 6 so far, 🟧 developing (provisional: 1 outcome ungraded)"} {
 		if !strings.Contains(b.Text, want) {
 			t.Errorf("ratings lack %q:\n%s", want, b.Text)
 		}

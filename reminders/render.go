@@ -26,7 +26,10 @@ type digestData struct {
 	At      time.Time
 	Since   time.Time
 	Targets []framework.Target
-	Updates []framework.Update // the newest since Since, oldest first, none withdrawn
+	// Archived are the archived targets: they are shown nowhere, but a
+	// framework's score counts its archived own targets as waiting.
+	Archived []framework.Target
+	Updates  []framework.Update // the newest since Since, oldest first, none withdrawn
 	// UpdateCount is how many updates there were since Since; Updates may
 	// hold only the newest of them. 0 means len(Updates).
 	UpdateCount int
@@ -205,7 +208,7 @@ func renderDigest(d digestData) bot.Reply {
 			return fmt.Sprintf("due %s: assign with %s", t.Due, bot.Code("/target assign "+t.Ref()+" @user"))
 		}))
 	}
-	details = append(details, ratingsBlock(d.Targets, d.Frameworks, d.Cycle, d.Previous))
+	details = append(details, ratingsBlock(d.Targets, d.Archived, d.Frameworks, d.Cycle, d.Previous))
 	return bot.Reply{Blocks: []bot.Block{summary}, Details: details}
 }
 
@@ -232,8 +235,9 @@ func worstColour(by map[framework.Status]int) string {
 
 // ratingsBlock counts grades per framework, never mixing frameworks, and
 // scores each framework that has grading, in the current cycle and, when
-// the framework was graded then, in the previous one beside it.
-func ratingsBlock(ts []framework.Target, fws map[string]*framework.Framework, cycle, previous string) bot.Block {
+// the framework was graded then, in the previous one beside it, with its
+// local targets apart. The scores also see the archived targets.
+func ratingsBlock(ts, archived []framework.Target, fws map[string]*framework.Framework, cycle, previous string) bot.Block {
 	var lines []string
 	var ids []string
 	byFramework := map[string][]framework.Target{}
@@ -247,14 +251,18 @@ func ratingsBlock(ts []framework.Target, fws map[string]*framework.Framework, cy
 		mine := byFramework[id]
 		line := bot.Code(id) + ": " + gradeCounts(framework.RatingCounts(mine))
 		f := fws[id]
+		scored := append(append([]framework.Target(nil), mine...), archived...)
 		if f != nil && f.Grading != nil {
-			line += "\nScore " + view.Score(f, f.Grading.Score(mine))
+			line += "\nScore " + view.Score(f, f.Score(scored, framework.Scope{}))
+			if local := view.Unscored(f, mine, func(t *framework.Target) framework.Rating { return t.Rating }); local != "" {
+				line += "\n" + local
+			}
 		}
 		prev := framework.GradeCounts(mine, previous)
 		if previous != "" && prev[framework.Unrated] < len(mine) {
 			line += "\nIn " + previous + ": " + gradeCounts(prev)
 			if f != nil && f.Grading != nil {
-				line += "\nScore in " + previous + ": " + view.ScoreValue(f, f.Grading.ScoreCycle(mine, previous))
+				line += "\nScore in " + previous + ": " + view.ScoreValue(f, f.Score(scored, framework.Scope{Cycle: previous}))
 			}
 		}
 		lines = append(lines, line)

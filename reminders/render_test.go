@@ -124,24 +124,30 @@ func TestRenderDigestQuietAndEmpty(t *testing.T) {
 }
 
 // Ratings are counted per framework, never mixed, and a framework with
-// grading shows its score and band.
+// grading shows its score and band: only its own targets are scored, an
+// archived one keeps the band provisional, and a local one is shown
+// apart with its grade.
 func TestRenderDigestRatingsPerFramework(t *testing.T) {
 	at := utc("2026-06-15T08:00:00Z")
 	graded := &framework.Framework{ID: "g", Name: "Graded", Labels: framework.Labels{Target: "outcome"}, Grading: &framework.Grading{
 		Scores: map[framework.Rating]int{framework.Undeveloped: 0, framework.Developing: 1, framework.Achieving: 2, framework.Excelling: 3},
-		Bands:  []framework.Band{{Below: 3, Rating: framework.Undeveloped}, {Below: 6, Rating: framework.Developing}, {Below: 7, Rating: framework.Achieving}},
-	}}
+		Bands:  []framework.Band{{Below: 3, Rating: framework.Undeveloped}, {Below: 6, Rating: framework.Developing}, {Below: 10, Rating: framework.Achieving}},
+	}, Objectives: []framework.Objective{{Code: "1", Targets: []framework.TargetSpec{{Code: "1A"}, {Code: "1B"}, {Code: "1C"}}}}}
 	ts := []framework.Target{
 		{Framework: "g", Objective: "1", Code: "1A", Title: "A", Rating: framework.Excelling, Due: "2026-06-01"},
 		{Framework: "g", Objective: "1", Code: "1B", Title: "B"},
+		{Framework: "g", Objective: "1", Code: "1Z", Title: "Local", Custom: true, Rating: framework.Excelling},
 		{Framework: "plain", Objective: "1", Code: "1.1", Title: "C", Rating: framework.Achieving},
 	}
-	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: at.Add(-24 * time.Hour), Targets: ts, Frameworks: map[string]*framework.Framework{"g": graded}})
+	archived := []framework.Target{{Framework: "g", Objective: "1", Code: "1C", Title: "Archived", Archived: true, Rating: framework.Excelling}}
+	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: at.Add(-24 * time.Hour), Targets: ts, Archived: archived, Frameworks: map[string]*framework.Framework{"g": graded}})
 	b, ok := detail(r, "Ratings")
 	if !ok {
 		t.Fatal("no ratings section")
 	}
-	for _, want := range []string{"`g`: 🟥 undeveloped 0 · 🟧 developing 0 · 🟩 achieving 0 · 🟪 excelling 1 · ⬜ unrated 1", "Score `g`: 3 of 6, 🟧 developing (1 outcome ungraded)", "`plain`: 🟥 undeveloped 0 · 🟧 developing 0 · 🟩 achieving 1"} {
+	for _, want := range []string{"`g`: 🟥 undeveloped 0 · 🟧 developing 0 · 🟩 achieving 0 · 🟪 excelling 2 · ⬜ unrated 1",
+		"Score `g`: 3 of 9 so far, 🟧 developing (provisional: 1 outcome ungraded, 1 archived); 1 local outcome, not scored",
+		"Not scored (local): `g/1Z` 🟪 excelling", "`plain`: 🟥 undeveloped 0 · 🟧 developing 0 · 🟩 achieving 1"} {
 		if !strings.Contains(b.Text, want) {
 			t.Errorf("ratings lack %q:\n%s", want, b.Text)
 		}

@@ -53,7 +53,7 @@ func checkRecordSession(t *testing.T, out string) {
 		t.Errorf("history is not newest first:\n%s", history)
 	}
 	i, list := find("Outcomes of eds-2022 (11)", 0)
-	mustContain(t, list, "Score eds-2022 in 2027/28: 2 of 33, 🟥 undeveloped (10 outcomes ungraded)", "In 2026/27: 1 of 33, 🟥 undeveloped (10 outcomes ungraded)")
+	mustContain(t, list, "Score eds-2022 in 2027/28: 2 of 33 so far, 🟥 undeveloped (provisional: 10 outcomes ungraded)", "In 2026/27: 1 of 33 so far, 🟥 undeveloped (provisional: 10 outcomes ungraded)")
 	i, _ = find("@sam added the custom outcome eds-2022/2E", i)
 	i, digest := find("── #console ──", i)
 	mustContain(t, digest, "12 outcomes")

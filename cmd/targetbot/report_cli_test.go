@@ -43,7 +43,7 @@ func TestReportCommand(t *testing.T) {
 	}
 	mustContain(t, md, "# Report for grading cycle 2026/27", "### Domain 1: Commissioned or provided services",
 		"| 1A | Patients (service users) have required levels of access to the service | @amy | on-track | 40% | 2027-03-31 | developing | 1 |",
-		"[Listening events summary](https://example.org/eds/listening-events.pdf)", "**Score: 3 of 33, undeveloped (8 outcomes ungraded)**",
+		"[Listening events summary](https://example.org/eds/listening-events.pdf)", "**Score: 3 of 33 so far, undeveloped (provisional: 8 outcomes ungraded)**",
 		"- **Generated:** 2026-11-23 08:00 GMT by targetbot dev")
 
 	file := filepath.Join(t.TempDir(), "r.html")
@@ -55,7 +55,7 @@ func TestReportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, string(page), `<html lang="en-GB">`, "Domain 2: Workforce health and well-being", "2A", "Score: 3 of 33, undeveloped",
+	mustContain(t, string(page), `<html lang="en-GB">`, "Domain 2: Workforce health and well-being", "2A", "Score: 3 of 33 so far, undeveloped",
 		`<a href="https://example.org/eds/listening-events.pdf"`, `<svg role="img"`, "<title id=", "<desc id=", "Achieving")
 	if n := regexp.MustCompile(`<script|<link rel="stylesheet"|<img |@import|url\(`).FindAllString(string(page), -1); len(n) > 0 {
 		t.Errorf("the HTML report loads or runs something: %v", n)
@@ -63,7 +63,7 @@ func TestReportCommand(t *testing.T) {
 	// Chromium renders the file, it loads nothing, and axe finds nothing.
 	p := reporttest.Open(t, page)
 	mustContain(t, p.Text, "Domain 1: Commissioned or provided services", "Patients (service users) have required levels of access to the service",
-		"Developing", "Achieving", "Undeveloped", "Score: 3 of 33, undeveloped (8 outcomes ungraded)", "Listening events summary", "Progress over time")
+		"Developing", "Achieving", "Undeveloped", "Score: 3 of 33 so far, undeveloped (provisional: 8 outcomes ungraded)", "Listening events summary", "Progress over time")
 	if p.Charts != 4 || p.Titled != 4 || len(p.Links) != 1 {
 		t.Errorf("%d charts (%d titled), links %v: want the grade chart and one per domain, and the evidence link", p.Charts, p.Titled, p.Links)
 	}

@@ -116,7 +116,7 @@ func TestReportLinksEndToEnd(t *testing.T) {
 		for _, tt := range []struct{ query, ctype, want string }{
 			{"", "text/html; charset=utf-8", "Domain 1: Commissioned or provided services"},
 			{"?format=html", "text/html; charset=utf-8", `href="https://example.org/eds/paper.pdf"`},
-			{"?format=md", "text/markdown; charset=utf-8", "**Score: 3 of 33, undeveloped (9 outcomes ungraded)**"},
+			{"?format=md", "text/markdown; charset=utf-8", "**Score: 3 of 33 so far, undeveloped (provisional: 9 outcomes ungraded)**"},
 			{"?format=csv", "text/csv; charset=utf-8; header=present", "\ufeffframework,cycle,objective,ref"},
 			{"?format=json", "application/json; charset=utf-8", `"workspace": "slack:T1"`},
 		} {

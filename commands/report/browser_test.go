@@ -31,7 +31,7 @@ func TestHTMLInChromium(t *testing.T) {
 		for _, want := range []string{
 			"Domain 1: Commissioned or provided services", "Domain 2: Workforce health and well-being", "Domain 3: Inclusive leadership",
 			"Patients (service users) have required levels of access to the service", "2E", "Old duplicate",
-			"Score: 8 of 36, developing (7 outcomes ungraded)", "Developing", "Excelling", "Undeveloped", "2026-10-31 (overdue)",
+			"Score: 8 of 33 so far, developing (provisional: 6 outcomes ungraded); 1 local outcome, not scored", "Developing", "Excelling", "Undeveloped", "2026-10-31 (overdue)",
 			"Listening events [summary] (PDF)", "Progress over time", "NHS England equality objectives",
 			`=HYPERLINK("https://evil.example/","click") | *not bold* <script>alert(1)</script> second line`,
 		} {

@@ -29,6 +29,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"due":           due,
 	"stamp":         stamp,
 	"scoreText":     scoreText,
+	"subtotalText":  subtotalText,
 	"rollupText":    rollupText,
 	"updateText":    updateText,
 	"objectiveName": func(s Section, o Objective) string { return objectiveName(&s, &o) },

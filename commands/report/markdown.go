@@ -40,7 +40,7 @@ func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
 		}
 		line := rollupText(o.Rollup, s.TargetLabel)
 		if o.Score != nil && o.Rollup.Targets > 0 {
-			line += " · score " + scoreText(o.Score, s.TargetLabel)
+			line += " · score " + subtotalText(o.Score, s.TargetLabel)
 		}
 		fmt.Fprintf(b, "%s\n", md(line))
 		if len(o.Targets) == 0 {
@@ -113,9 +113,12 @@ func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bo
 		t := &ts[i]
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %d%% | %s | %s |", md(t.Code), md(oneLine(t.Title)), md(owner(t.Owner)), t.Status, t.Progress, due(t), t.Grade)
 		if graded {
-			if t.Score != nil {
+			switch {
+			case t.Score != nil:
 				fmt.Fprintf(b, " %d |", *t.Score)
-			} else {
+			case t.Local:
+				b.WriteString(" not scored (local) |")
+			default:
 				b.WriteString(" – |")
 			}
 		}

@@ -1,6 +1,10 @@
 package report
 
-import "time"
+import (
+	"time"
+
+	"github.com/targetbot/targetbot/framework"
+)
 
 // FormatVersion is the version of the JSON report's shape, written in its
 // "targetbot_report" field. It changes only when a field is renamed,
@@ -90,6 +94,10 @@ type Target struct {
 	Code      string `json:"code"`
 	Title     string `json:"title"`
 	Custom    bool   `json:"custom"`
+	// Local is true for a target the framework's definition does not
+	// declare (added with `add`): it keeps its grade, but has no Score
+	// and counts in no score.
+	Local bool `json:"local"`
 	// Owner is the owner's platform user id, "" when unassigned.
 	Owner    string `json:"owner"`
 	Status   string `json:"status"`
@@ -146,15 +154,28 @@ type Count struct {
 	Count int    `json:"count"`
 }
 
-// Score is a sum of grades' scores: Sum of Max, Graded and Ungraded
-// targets, and the Band the framework's grading rates the sum ("" for an
-// objective's subtotal, or when no band covers it).
+// Score is a sum of grades' scores over the framework's own targets, as
+// framework.Score counts it: Sum of Max; Graded, Ungraded and Archived
+// own targets; Local targets, never scored; Provisional while an own
+// target is ungraded or archived; and the Band the framework's grading
+// rates the sum ("" for an objective's subtotal, when nothing is graded,
+// or when no band covers it).
 type Score struct {
-	Sum      int    `json:"sum"`
-	Max      int    `json:"max"`
-	Graded   int    `json:"graded"`
-	Ungraded int    `json:"ungraded"`
-	Band     string `json:"band"`
+	Sum         int    `json:"sum"`
+	Max         int    `json:"max"`
+	Graded      int    `json:"graded"`
+	Ungraded    int    `json:"ungraded"`
+	Archived    int    `json:"archived"`
+	Local       int    `json:"local"`
+	Provisional bool   `json:"provisional"`
+	Band        string `json:"band"`
+}
+
+// Framework is the score as framework.Score gives it, for the words
+// that commands/view keeps for every score.
+func (s *Score) Framework() framework.Score {
+	return framework.Score{Sum: s.Sum, Max: s.Max, Graded: s.Graded, Ungraded: s.Ungraded, Archived: s.Archived, Local: s.Local,
+		Provisional: s.Provisional, Band: framework.Rating(s.Band)}
 }
 
 // Point is an objective's mean progress at one moment of the cycle: the

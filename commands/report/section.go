@@ -59,7 +59,7 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 		}
 		o.Rollup = rollup(live, cy.asOf, loc)
 		if def.Grading != nil {
-			sc := score(def.Grading, live, cy)
+			sc := score(def, at, cy, code)
 			sc.Band = ""
 			o.Score = &sc
 		}
@@ -68,7 +68,7 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 	live := framework.Live(at)
 	s.Totals = Totals{Rollup: rollup(live, cy.asOf, loc), ByGrade: gradeCounts(live, cy)}
 	if def.Grading != nil {
-		sc := score(def.Grading, live, cy)
+		sc := score(def, at, cy, "")
 		s.Totals.Score = &sc
 	}
 	for i := range at {
@@ -116,7 +116,8 @@ func targetRow(def *framework.Framework, t *framework.Target, st state, evs []fr
 	}
 	g := grade(t, cy)
 	r.Grade = g.String()
-	if def.Grading != nil && g != framework.Unrated {
+	r.Local = def.Local(t)
+	if def.Grading != nil && g != framework.Unrated && !r.Local {
 		n := def.Grading.Scores[g]
 		r.Score = &n
 	}
@@ -144,19 +145,17 @@ func grade(t *framework.Target, cy cycle) framework.Rating {
 	return t.Grades[cy.name]
 }
 
-// score is the framework's grading of live targets in the cycle.
-func score(g *framework.Grading, live []framework.Target, cy cycle) Score {
-	var sc framework.Score
-	if cy.current {
-		sc = g.Score(live)
-	} else {
-		sc = g.ScoreCycle(live, cy.name)
+// score is the framework's score in the cycle, of one objective or ""
+// for all: ts holds every target, archived ones included, because the
+// band waits for archived targets as for ungraded ones.
+func score(def *framework.Framework, ts []framework.Target, cy cycle, objective string) Score {
+	in := framework.Scope{Objective: objective}
+	if !cy.current {
+		in.Cycle = cy.name
 	}
-	band := ""
-	if sc.Band != framework.Unrated {
-		band = string(sc.Band)
-	}
-	return Score{Sum: sc.Sum, Max: sc.Max, Graded: sc.Graded, Ungraded: sc.Ungraded, Band: band}
+	sc := def.Score(ts, in)
+	return Score{Sum: sc.Sum, Max: sc.Max, Graded: sc.Graded, Ungraded: sc.Ungraded, Archived: sc.Archived, Local: sc.Local,
+		Provisional: sc.Provisional, Band: string(sc.Band)}
 }
 
 // rollup takes live targets together: how many, their mean progress

@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/targetbot/targetbot/commands/view"
+	"github.com/targetbot/targetbot/framework"
 )
 
 // The words the Markdown and HTML reports share, so both say the same.
@@ -55,16 +58,16 @@ func (r *Report) asAt() string {
 	return fmt.Sprintf("%s is a closed grading cycle; figures are as it stood when it closed, %s", r.Cycle, stamp(r.AsOf))
 }
 
-// scoreText is "14 of 33, developing (2 outcomes ungraded)".
+// scoreText is "14 of 33 so far, developing (provisional: 2 outcomes
+// ungraded)", in the words view.ScoreWords keeps for every score.
 func scoreText(sc *Score, targetLabel string) string {
-	s := fmt.Sprintf("%d of %d", sc.Sum, sc.Max)
-	if sc.Band != "" {
-		s += ", " + sc.Band
-	}
-	if sc.Ungraded > 0 {
-		s += " (" + plural(sc.Ungraded, targetLabel) + " ungraded)"
-	}
-	return s
+	return view.ScoreWords(sc.Framework(), targetLabel, func(r framework.Rating) string { return string(r) })
+}
+
+// subtotalText is an objective's scoreText, which has no band: "4 of 12
+// so far (provisional: 1 outcome ungraded)".
+func subtotalText(sc *Score, targetLabel string) string {
+	return view.ScoreWords(sc.Framework(), targetLabel, nil)
 }
 
 // rollupText is "4 outcomes · mean progress 45% · on-track · 1 overdue".

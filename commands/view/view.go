@@ -262,24 +262,3 @@ func Plural(n int, word string) string {
 	}
 	return strconv.Itoa(n) + " " + word + "s"
 }
-
-// Score is a framework's overall grade: "eds-2022: 14 of 33, developing
-// (2 outcomes ungraded)".
-func Score(f *framework.Framework, sc framework.Score) string {
-	return Ref(f.ID) + ": " + ScoreValue(f, sc)
-}
-
-// ScoreValue is Score without the framework: "14 of 33, developing (2
-// outcomes ungraded)".
-func ScoreValue(f *framework.Framework, sc framework.Score) string {
-	s := fmt.Sprintf("%d of %d", sc.Sum, sc.Max)
-	if sc.Band != framework.Unrated {
-		s += ", " + Rating(sc.Band)
-	} else {
-		s += ", no band covers this total"
-	}
-	if sc.Ungraded > 0 {
-		s += fmt.Sprintf(" (%s ungraded)", Plural(sc.Ungraded, f.TargetLabel()))
-	}
-	return s
-}

@@ -149,7 +149,7 @@ func TestEDS2022MatchesReference(t *testing.T) {
 	targets := f.Targets()
 	for sum, band := range map[int]framework.Rating{0: framework.Undeveloped, 7: framework.Undeveloped, 8: framework.Developing, 21: framework.Developing, 22: framework.Achieving, 32: framework.Achieving, 33: framework.Excelling} {
 		ts := gradeTo(targets, sum)
-		if sc := g.Score(ts); sc.Sum != sum || sc.Max != 33 || sc.Band != band {
+		if sc := f.Score(ts, framework.Scope{}); sc.Sum != sum || sc.Max != 33 || sc.Band != band {
 			t.Errorf("sum %d scores %+v, want band %s of 33", sum, sc, band)
 		}
 	}
@@ -286,5 +286,73 @@ func TestLoadCustomDir(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "cannot read frameworks folder") {
 		t.Fatalf("Load of a missing folder = %v", err)
+	}
+}
+
+// eds-2022 declares EDS's colours, forbids self-grading, grades domain 1
+// per service, and ships no descriptors: none has a confirmed source.
+func TestEDS2022GradingRules(t *testing.T) {
+	g := builtin(t, "eds-2022").Grading
+	for in, want := range map[string]framework.Rating{"red": framework.Undeveloped, "amber": framework.Developing, "green": framework.Achieving, "purple": framework.Excelling,
+		"0": framework.Undeveloped, "3": framework.Excelling} {
+		if got, ok := g.ParseGrade(in); !ok || got != want {
+			t.Errorf("ParseGrade(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if g.OwnersMayGrade() {
+		t.Error("eds-2022 lets owners grade their own outcomes")
+	}
+	if !g.PerService("1") || g.PerService("2") || g.PerService("3") {
+		t.Errorf("eds-2022 services = %+v, want domain 1 alone", g.Services)
+	}
+	if g.Descriptors != nil {
+		t.Errorf("eds-2022 ships descriptors without a published source: %+v", g.Descriptors)
+	}
+	if g := builtin(t, "eds").Grading; !g.OwnersMayGrade() {
+		t.Error("the original eds forbids owners to grade")
+	}
+}
+
+// The grading's new keys are read from YAML and checked with the file
+// and line of the fault.
+func TestGradingRulesFromYAML(t *testing.T) {
+	base := `id: g
+name: G
+grading:
+  scores: {undeveloped: 0, developing: 1, achieving: 2, excelling: 3}
+  bands: [{below: 9, rating: achieving}, {below: 10, rating: excelling}]
+EXTRA
+objectives:
+  - code: "A"
+    title: One
+    targets: [{code: A1, title: T}]
+`
+	f, err := Parse("g.yaml", []byte(strings.Replace(base, "EXTRA", `  colours: {undeveloped: red, developing: amber, achieving: green, excelling: purple}
+  owners_grade: false
+  services: {objectives: ["A"], aggregate: median}
+  descriptors:
+    grades: {achieving: Policy is in place and working across the organisation.}
+    targets: {A1: {excelling: Every panel for band 7 and above is diverse.}}`, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := f.Grading
+	if r, _ := g.ParseGrade("amber"); r != framework.Developing || g.OwnersMayGrade() || !g.PerService("A") ||
+		g.Descriptor("A1", framework.Excelling) != "Every panel for band 7 and above is diverse." ||
+		g.Descriptor("A1", framework.Achieving) != "Policy is in place and working across the organisation." {
+		t.Errorf("grading = %+v", g)
+	}
+	for extra, want := range map[string]string{
+		"  colours: {achieving: green, excelling: green}":      "g.yaml:6: framework g: achieving and excelling are both green",
+		"  services: {objectives: [\"B\"], aggregate: median}": "g.yaml:6: framework g: services name objective \"B\"",
+		"  services: {objectives: [\"A\"], aggregate: mean}":   "g.yaml:6: framework g: aggregate \"mean\" is not one targetbot knows",
+		"  descriptors: {targets: {Z9: {achieving: x}}}":       "g.yaml:6: framework g: descriptors name target \"Z9\"",
+		"  descriptors:\n    grades: {achieving: \"\"}":        "g.yaml:7: framework g: the descriptor of achieving is empty",
+		"  owners_grade: maybe":                                "g.yaml:6: cannot unmarshal",
+	} {
+		_, err := Parse("g.yaml", []byte(strings.Replace(base, "EXTRA", extra, 1)))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", extra, err, want)
+		}
 	}
 }
