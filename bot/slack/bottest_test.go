@@ -37,7 +37,7 @@ func (h *conformance) Shown(t *testing.T) []bottest.Shown {
 		s := readMrkdwn(checkLimits(t, p))
 		s.To, _ = p["channel"].(string)
 		// A DM goes to the channel conversations.open gave: "D" and the user.
-		if u, ok := strings.CutPrefix(s.To, "D"); ok && s.To != digestChannel {
+		if u, ok := strings.CutPrefix(s.To, "D"); ok {
 			s.To = u
 		}
 		out = append(out, s)
