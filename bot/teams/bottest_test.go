@@ -165,4 +165,3 @@ func labelEnd(s string) int {
 	}
 	return -1
 }
-
