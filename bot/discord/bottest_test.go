@@ -121,7 +121,7 @@ func readMarkdown(md string) (shown string, links []bottest.Link, users []string
 				b.WriteByte(c)
 				continue
 			}
-			label, _, _ := readMarkdownText(md[i+1 : i+close])
+			label, _, _, _ := readMarkdown(md[i+1 : i+close])
 			u := md[i+close+2 : i+close+end]
 			links = append(links, bottest.Link{Label: label, URL: u})
 			b.WriteString(label)
@@ -134,10 +134,4 @@ func readMarkdown(md string) (shown string, links []bottest.Link, users []string
 		}
 	}
 	return b.String(), links, users, everyone
-}
-
-// readMarkdownText is a link label as shown.
-func readMarkdownText(md string) (string, []bottest.Link, []string) {
-	s, l, u, _ := readMarkdown(md)
-	return s, l, u
 }
