@@ -285,13 +285,11 @@ func (a *Adapter) complete(ctx context.Context, ws, prefix string) []bot.Choice 
 	defer cancel()
 	done := make(chan []bot.Choice, 1)
 	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.ErrorContext(ctx, "discord: completer panicked", "workspace", ws, "prefix", prefix, "panic", p)
-				done <- nil
-			}
-		}()
-		done <- a.completer.Complete(ctx, ws, prefix, maxChoices)
+		var cs []bot.Choice
+		bot.Recover(ctx, a.log, "discord: completer panicked", func() {
+			cs = a.completer.Complete(ctx, ws, prefix, maxChoices)
+		}, "workspace", ws, "prefix", prefix)
+		done <- cs
 	}()
 	select {
 	case cs := <-done:

@@ -43,49 +43,12 @@ const (
 	inTitle
 )
 
-// alwaysEscaped are the characters escaped wherever they are in text.
-const alwaysEscaped = "\\*_~`|<>[]@"
+// escaper escapes Discord markdown: "\\*_~`|<>[]@" anywhere, and at a
+// line's start headers (#), lists (-, +, 1.) and subtext (-#).
+var escaper = bot.NewMarkdownEscaper("\\*_~`|<>[]@", "#-+")
 
-var escaped = func() (t [256]bool) {
-	for i := 0; i < len(alwaysEscaped); i++ {
-		t[alwaysEscaped[i]] = true
-	}
-	return t
-}()
-
-// escape makes text inert. lineStart says s begins a line, where
-// Discord also reads headers (#), lists (-, 1.) and subtext (-#).
-func escape(s string, lineStart bool) string {
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	i := 0
-	if lineStart {
-		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-			b.WriteByte(s[i])
-			i++
-		}
-		switch j := i; {
-		case j < len(s) && (s[j] == '#' || s[j] == '-' || s[j] == '+'):
-			b.WriteByte('\\')
-		default:
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-				j++
-			}
-			if j > i && j < len(s) && (s[j] == '.' || s[j] == ')') {
-				b.WriteString(s[i:j])
-				b.WriteByte('\\')
-				i = j
-			}
-		}
-	}
-	for ; i < len(s); i++ {
-		if escaped[s[i]] {
-			b.WriteByte('\\')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+// escape makes text inert. lineStart says s begins a line.
+func escape(s string, lineStart bool) string { return escaper.Escape(s, lineStart) }
 
 // spansOf parses one line of markup, turning URLs inside text into links
 // that show themselves, as bot.UserText does: Discord would link them

@@ -99,14 +99,8 @@ func (a *Adapter) execute(ctx context.Context, ix *discordgo.Interaction, req bo
 
 // handle runs the Handler, turning a panic into an internal error reply
 // so one bad command cannot take the process down.
-func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			a.log.ErrorContext(ctx, "discord: handler panicked", "id", req.ID, "text", req.Text, "verb", req.Verb, "panic", p)
-			reply = bot.Failed()
-		}
-	}()
-	return a.handler.Handle(ctx, req)
+func (a *Adapter) handle(ctx context.Context, req bot.Request) bot.Reply {
+	return bot.SafeHandle(ctx, a.log, "discord", a.handler, req)
 }
 
 // ephemeral reports whether a reply is for the asker alone: queries and

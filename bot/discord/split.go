@@ -37,85 +37,36 @@ func markdownLines(markup string, d dialect, max int, bold bool) []string {
 }
 
 // splitLine breaks a line's spans into pieces at most max wide, at
-// spaces where it can. Each piece renders alone, styles reopened.
+// spaces where it can (see bot.SpanSplitter). Each piece renders alone,
+// styles reopened.
 func splitLine(spans []bot.Span, d dialect, max int) []string {
-	var out, cur []bot.Span
-	var pieces []string
-	size := 0
-	flush := func() {
-		if len(cur) > 0 {
-			pieces = append(pieces, renderSpans(mergeText(cur), d))
-		}
-		cur, size = nil, 0
+	s := bot.SpanSplitter{
+		Limit:  max,
+		Render: func(spans []bot.Span) string { return renderSpans(spans, d) },
+		Width:  width,
+		Break:  func(sp bot.Span) []bot.Span { return breakToken(sp, d, max) },
 	}
-	for _, sp := range spans {
-		out = appendTokens(out[:0], sp, d, max)
-		for _, tk := range out {
-			// A token's width alone, markers and a line-start escape
-			// included, bounds what it adds to a piece.
-			w := width(renderSpans([]bot.Span{tk}, d))
-			if size+w > max {
-				flush()
-			}
-			cur = append(cur, tk)
-			size += w
-		}
-	}
-	flush()
-	return pieces
-}
-
-// mergeText joins adjacent text spans of one style, so that escaping
-// sees the text as a whole: "1" and ". x" apart hide a list from it.
-func mergeText(spans []bot.Span) []bot.Span {
-	out := spans[:0:0]
-	for _, sp := range spans {
-		if n := len(out); n > 0 && sp.Kind == bot.SpanText && out[n-1].Kind == bot.SpanText && out[n-1].Bold == sp.Bold && out[n-1].Strike == sp.Strike {
-			out[n-1].Text += sp.Text
-			continue
-		}
-		out = append(out, sp)
-	}
-	return out
+	return s.Split(spans, max)
 }
 
 // markerRoom is the most that style markers (with the zero-width space
 // before a closing ~~) and a line-start escape add to a span's text.
 const markerRoom = 10
 
-// appendTokens splits sp into tokens that each fit in max: text into
-// words (each keeping its trailing spaces), and a word or code wider
-// than max into pieces of characters. A link or user reference is one
-// token; one too wide for any message says so instead.
-func appendTokens(out []bot.Span, sp bot.Span, d dialect, max int) []bot.Span {
+// breakToken breaks a token wider than max into tokens that each fit: a
+// word or code into pieces of characters. A link or user reference too
+// wide for any message says so instead.
+func breakToken(sp bot.Span, d dialect, max int) []bot.Span {
+	var out []bot.Span
 	switch sp.Kind {
 	case bot.SpanText:
-		for rest := sp.Text; rest != ""; {
-			end := strings.IndexByte(rest, ' ')
-			if end < 0 {
-				end = len(rest)
-			}
-			for end < len(rest) && rest[end] == ' ' {
-				end++
-			}
-			word := sp
-			word.Text = rest[:end]
-			rest = rest[end:]
-			if width(renderSpans([]bot.Span{word}, d)) <= max {
-				out = append(out, word)
-				continue
-			}
-			// Escaping at most doubles a character's width.
-			for _, part := range cutRunes(word.Text, (max-markerRoom)/2) {
-				w := word
-				w.Text = part
-				out = append(out, w)
-			}
+		// Escaping at most doubles a character's width.
+		for _, part := range cutRunes(sp.Text, (max-markerRoom)/2) {
+			w := sp
+			w.Text = part
+			out = append(out, w)
 		}
 	case bot.SpanCode:
-		if width(renderSpans([]bot.Span{sp}, d)) <= max {
-			return append(out, sp)
-		}
 		fence := len(code(sp.Text)) - len(sp.Text) // fences and padding, in bytes of ASCII
 		for _, part := range cutRunes(sp.Text, max-markerRoom-fence-2) {
 			c := sp
@@ -123,9 +74,6 @@ func appendTokens(out []bot.Span, sp bot.Span, d dialect, max int) []bot.Span {
 			out = append(out, c)
 		}
 	default:
-		if width(renderSpans([]bot.Span{sp}, d)) <= max {
-			return append(out, sp)
-		}
 		what := "a link"
 		if sp.Kind == bot.SpanUser {
 			what = "a user reference"

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -133,16 +132,10 @@ func runTimed[T any](ctx context.Context, a *Adapter, work func(context.Context)
 
 // handle calls the handler, turning a panic into an internal error reply:
 // handlers run on goroutines net/http does not guard.
-func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			a.log.Error("slack: handler panicked", "panic", p, "stack", string(debug.Stack()), "workspace", req.Workspace, "user", req.User)
-			reply = bot.Failed()
-		}
-	}()
+func (a *Adapter) handle(ctx context.Context, req bot.Request) bot.Reply {
 	// The command's log line is the handler's (serve's instrumented
 	// handler): one line per command, not one per layer.
-	return a.opts.Handler.Handle(ctx, req)
+	return bot.SafeHandle(ctx, a.log, "slack", a.opts.Handler, req)
 }
 
 // followUp posts a reply to a response_url, which Slack keeps valid for

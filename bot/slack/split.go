@@ -68,88 +68,18 @@ func sectionTexts(lines []string, m *mentions) []chunk {
 
 // splitLine splits one markup line whose mrkdwn is longer than limit
 // into parts of at most limit characters, the first of at most first
-// characters when that is room for some of it. It breaks after a space, so a
-// word, an entity (&amp;), a code span, a link and a user reference stay
-// whole; a bold or struck run broken in two is closed and reopened, so
-// each part reads as styled. Only a single word, code span or link longer
-// than limit is broken inside itself: a word at any character, code into
-// code spans, a link into the text of its label and URL, so nothing is
-// lost even then.
+// characters when that is room for some of it (see bot.SpanSplitter).
+// Only a single word, code span or link longer than limit is broken
+// inside itself, by breakSpan, each piece a part of its own.
 func splitLine(line string, m *mentions, first, limit int) []string {
-	var toks []bot.Span
-	for _, sp := range bot.Parse(line) {
-		if sp.Kind == bot.SpanText {
-			toks = append(toks, words(sp)...)
-		} else {
-			toks = append(toks, sp)
-		}
+	s := bot.SpanSplitter{
+		Limit:      limit,
+		Render:     func(spans []bot.Span) string { return spansMrkdwn(spans, m, true) },
+		Width:      slackLen,
+		Break:      func(sp bot.Span) []bot.Span { return breakSpan(sp, m, limit) },
+		BreakApart: true,
 	}
-	var parts []string
-	var cur []bot.Span
-	size := 0
-	room := min(first, limit)
-	flush := func() {
-		if len(cur) > 0 {
-			parts = append(parts, spansMrkdwn(merge(cur), m, true))
-		}
-		cur, size, room = nil, 0, limit
-	}
-	for _, tk := range toks {
-		// Rendered alone and at a line's start, a token is at least as
-		// long as it is inside a run of tokens: the sum bounds the part.
-		k := slackLen(spansMrkdwn([]bot.Span{tk}, m, true))
-		if k > limit {
-			flush()
-			for _, p := range breakSpan(tk, m, limit) {
-				parts = append(parts, spansMrkdwn([]bot.Span{p}, m, true))
-			}
-			continue
-		}
-		if size+k > room {
-			if len(cur) == 0 {
-				room = limit // no room left where it started: start afresh
-			} else {
-				flush()
-			}
-		}
-		cur = append(cur, tk)
-		size += k
-	}
-	flush()
-	return parts
-}
-
-// words splits a text span after each run of spaces.
-func words(sp bot.Span) []bot.Span {
-	var out []bot.Span
-	s := sp.Text
-	for s != "" {
-		i := strings.IndexByte(s, ' ')
-		if i < 0 {
-			i = len(s)
-		}
-		for i < len(s) && s[i] == ' ' {
-			i++
-		}
-		w := sp
-		w.Text = s[:i]
-		out = append(out, w)
-		s = s[i:]
-	}
-	return out
-}
-
-// merge joins adjacent text spans of one style, as Parse would have.
-func merge(spans []bot.Span) []bot.Span {
-	out := make([]bot.Span, 0, len(spans))
-	for _, sp := range spans {
-		if n := len(out); n > 0 && sp.Kind == bot.SpanText && out[n-1].Kind == bot.SpanText && out[n-1].Bold == sp.Bold && out[n-1].Strike == sp.Strike {
-			out[n-1].Text += sp.Text
-			continue
-		}
-		out = append(out, sp)
-	}
-	return out
+	return s.Split(bot.Parse(line), first)
 }
 
 // breakSpan breaks a span that renders longer than limit into spans that

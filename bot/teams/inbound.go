@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -130,16 +129,10 @@ func (a *Adapter) activity(ctx context.Context, ws string, act *activity) {
 
 // handle calls the handler, turning a panic into an internal error reply:
 // one bad command must not take the process down.
-func (a *Adapter) handle(ctx context.Context, req bot.Request) (reply bot.Reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			a.log.Error("teams: handler panicked", "panic", p, "stack", string(debug.Stack()), "workspace", req.Workspace, "user", req.User)
-			reply = bot.Failed()
-		}
-	}()
+func (a *Adapter) handle(ctx context.Context, req bot.Request) bot.Reply {
 	// The command's log line is the handler's (serve's instrumented
 	// handler): one line per command, not one per layer.
-	return a.opts.Handler.Handle(ctx, req)
+	return bot.SafeHandle(ctx, a.log, "teams", a.opts.Handler, req)
 }
 
 // reply posts a reply in the thread of the activity that asked for it,

@@ -117,38 +117,14 @@ func wrap(s, delim string) string {
 	return s[:i] + delim + t + delim + s[i+len(t):]
 }
 
+// escaper escapes card markdown: "\\`*_[]<>~&" anywhere, and at a
+// line's start "-", "+", "#", "=" and "1.", which would start a list or
+// a heading (">", a quote, is escaped everywhere).
+var escaper = bot.NewMarkdownEscaper("\\`*_[]<>~&", "-+#=")
+
 // escapeMarkdown makes s literal in card markdown. lineStart says s
-// starts a line, where "-", "+", "#", ">" and "1." would start a list,
-// a heading or a quote.
-func escapeMarkdown(s string, lineStart bool) string {
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	i := 0
-	if lineStart {
-		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-			b.WriteByte(s[i])
-			i++
-		}
-		j := i
-		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			j++
-		}
-		switch {
-		case i < len(s) && strings.IndexByte("-+#=", s[i]) >= 0: // ">" is escaped below, everywhere
-			b.WriteByte('\\')
-		case j > i && j < len(s) && (s[j] == '.' || s[j] == ')'):
-			b.WriteString(s[i:j] + "\\")
-			i = j
-		}
-	}
-	for ; i < len(s); i++ {
-		if strings.IndexByte("\\`*_[]<>~&", s[i]) >= 0 {
-			b.WriteByte('\\')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+// starts a line.
+func escapeMarkdown(s string, lineStart bool) string { return escaper.Escape(s, lineStart) }
 
 // linkDest percent-encodes a URL for a markdown link destination: only
 // characters that can neither end the destination nor start markdown

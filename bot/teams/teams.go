@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -200,12 +199,7 @@ func (a *Adapter) goLater(ctx context.Context, f func(ctx context.Context)) {
 	go func() {
 		defer a.inflight.Done()
 		defer cancel()
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("teams: delivering a reply panicked", "panic", p, "stack", string(debug.Stack()))
-			}
-		}()
-		f(ctx)
+		bot.Recover(ctx, a.log, "teams: delivering a reply panicked", func() { f(ctx) })
 	}()
 }
 
