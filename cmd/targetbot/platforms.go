@@ -79,7 +79,7 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 			Handler:     h,
 			Logger:      m.Logger.With("platform", "teams"),
 			Now:         m.Now,
-			ServiceURLs: m.teamsServiceURLs(),
+			State:       m.Store,
 		})
 		if err != nil {
 			return err // the adapter's errors start "teams:"
