@@ -68,7 +68,7 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 		s.drop(ctx, k, token)
 		return s.fail(op+": stage the records (the workspace is unchanged)", err)
 	}
-	keys := []string{k.settings(), k.frameworks(), k.targets(), k.subs(), k.due(), k.stale(), k.restores(), k.adapter()}
+	keys := []string{k.settings(), k.frameworks(), k.targets(), k.subs(), k.due(), k.stale(), k.restores()}
 	args := []any{string(k), string(k.stage(token)), token, fmtBool(opts.Replace),
 		len(snap.Targets), len(snap.Updates), len(snap.Events), len(snap.Subscriptions)}
 	_, err := s.runWith(ctx, commitScript, keys, args, func(p redis.Pipeliner) {
