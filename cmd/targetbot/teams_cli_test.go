@@ -15,7 +15,6 @@ import (
 	"github.com/targetbot/targetbot/bot/teams/teamstest"
 	"github.com/targetbot/targetbot/commands"
 	"github.com/targetbot/targetbot/store"
-	"github.com/targetbot/targetbot/store/boltstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
@@ -152,14 +151,4 @@ func TestTeamsReplayAcrossReplicasOnRedis(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d replies to one activity delivered twice, want 1", n)
 	}
-}
-
-func openBolt(t *testing.T, path string) *boltstore.Store {
-	t.Helper()
-	st, err := boltstore.Open(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
 }
