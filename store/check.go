@@ -35,7 +35,8 @@ const maxID = 64
 // YYYY-MM-DD, known statuses and grades, unique ids, refs that name no
 // other key) and to what makes history exact (every update and event
 // names a target in s; a target's last update is one of its own, not
-// withdrawn; a target has each evidence URL once). It does not re-judge
+// withdrawn; a target has each evidence URL once; an adapter-state key
+// once). It does not re-judge
 // wording: titles, notes and names are kept as they are.
 func (s *Snapshot) Check() error {
 	if err := s.check(); err != nil {
@@ -110,6 +111,16 @@ func (s *Snapshot) check() *RecordError {
 			return bad(RecordSubscription, i, "channel %s has no schedule", sub.Channel)
 		}
 		channels[sub.Channel] = true
+	}
+	stateKeys := make(map[string]bool, len(s.AdapterState))
+	for i, e := range s.AdapterState {
+		if err := checkStateEntry(e.Key, e.Value); err != nil {
+			return bad(RecordAdapterState, i, "%v", err)
+		}
+		if stateKeys[e.Key] {
+			return bad(RecordAdapterState, i, "key %s appears twice", e.Key)
+		}
+		stateKeys[e.Key] = true
 	}
 	return nil
 }

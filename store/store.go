@@ -207,4 +207,5 @@ type Store interface {
 	// Transfer exports and restores whole workspaces (dump, restore
 	// and migrate).
 	Transfer
+	AdapterState
 }

@@ -14,8 +14,9 @@ type Transfer interface {
 	// order Snapshot.Each gives: its settings, its targets (archived
 	// ones too, in framework.SortTargets order), its updates (withdrawn
 	// ones too) in the order they were logged, its events (evidence
-	// included) in the order they were recorded, and its digest
-	// subscriptions by channel. Claims are not records. The records are
+	// included) in the order they were recorded, its digest
+	// subscriptions by channel, and its adapter state by key. Claims
+	// are not records. The records are
 	// one consistent view of the workspace, as of one moment. A workspace
 	// that has stored nothing gives just its settings record, with only
 	// the ID. An error from fn stops the export and is returned as it is.
@@ -61,10 +62,11 @@ const (
 	RecordUpdate       RecordType = "update"
 	RecordEvent        RecordType = "event"
 	RecordSubscription RecordType = "subscription"
+	RecordAdapterState RecordType = "adapter_state"
 )
 
 // RecordTypes lists every record type in order.
-var RecordTypes = []RecordType{RecordWorkspace, RecordTarget, RecordUpdate, RecordEvent, RecordSubscription}
+var RecordTypes = []RecordType{RecordWorkspace, RecordTarget, RecordUpdate, RecordEvent, RecordSubscription, RecordAdapterState}
 
 // Record is one record of a workspace. Type says which one of the other
 // fields holds it.
@@ -75,6 +77,7 @@ type Record struct {
 	Update       framework.Update
 	Event        framework.Event
 	Subscription framework.Subscription
+	State        StateEntry
 }
 
 // Snapshot is every record of one workspace: what Export reads, what
@@ -92,6 +95,12 @@ type Snapshot struct {
 	// events of kind evidence.
 	Events        []framework.Event
 	Subscriptions []framework.Subscription
+	// AdapterState is the workspace's adapter state (see AdapterState),
+	// sorted by key. A dump is a file anyone may edit, so an adapter
+	// must not trust a value for what it would not trust from anyone:
+	// the Teams adapter sends its token only to service URLs on Bot
+	// Framework hosts, whatever the store says.
+	AdapterState []StateEntry
 }
 
 // Add appends r to the snapshot. A workspace record sets the settings.
@@ -107,11 +116,13 @@ func (s *Snapshot) Add(r Record) {
 		s.Events = append(s.Events, r.Event)
 	case RecordSubscription:
 		s.Subscriptions = append(s.Subscriptions, r.Subscription)
+	case RecordAdapterState:
+		s.AdapterState = append(s.AdapterState, r.State)
 	}
 }
 
 // Each calls fn with every record in order: the settings, then the
-// targets, updates, events and subscriptions. It stops at fn's first
+// targets, updates, events, subscriptions and adapter state. It stops at fn's first
 // error and returns it.
 func (s *Snapshot) Each(fn func(Record) error) error {
 	if err := fn(Record{Type: RecordWorkspace, Workspace: s.Workspace}); err != nil {
@@ -137,12 +148,17 @@ func (s *Snapshot) Each(fn func(Record) error) error {
 			return err
 		}
 	}
+	for _, e := range s.AdapterState {
+		if err := fn(Record{Type: RecordAdapterState, State: e}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // Len is the number of records, the settings record included.
 func (s *Snapshot) Len() int {
-	return 1 + len(s.Targets) + len(s.Updates) + len(s.Events) + len(s.Subscriptions)
+	return 1 + len(s.Targets) + len(s.Updates) + len(s.Events) + len(s.Subscriptions) + len(s.AdapterState)
 }
 
 // ExportSnapshot reads the workspace ws from t into a Snapshot.

@@ -64,7 +64,7 @@ func newConnector(opts Options, log *slog.Logger) *connector {
 }
 
 // trust records a service URL that arrived in a verified activity, or
-// that the ServiceURLs store kept from one.
+// that Options.State kept on a trusted host (serviceHosts).
 func (c *connector) trust(serviceURL string) {
 	key := normalise(serviceURL)
 	c.mu.RLock()

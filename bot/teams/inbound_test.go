@@ -224,8 +224,8 @@ func TestHandlerPanic(t *testing.T) {
 // Activities that are not messages (the bot added to a team, a reaction)
 // run nothing, but teach the adapter the workspace's service URL.
 func TestConversationUpdateLearnsServiceURL(t *testing.T) {
-	var kept sync.Map
-	h := newHarness(t, func(o *Options) { o.ServiceURLs = mapURLs{&kept} })
+	kept := &mapState{}
+	h := newHarness(t, func(o *Options) { o.State = kept })
 	var act map[string]any
 	_ = json.Unmarshal(h.personal("60", ""), &act)
 	act["type"] = "conversationUpdate"
@@ -237,17 +237,27 @@ func TestConversationUpdateLearnsServiceURL(t *testing.T) {
 	if len(h.handler.requests()) != 0 {
 		t.Fatal("a conversation update ran a command")
 	}
-	if u, _ := kept.Load("teams:" + testTenant); u != h.fake.ServiceURL() {
+	if u, _ := kept.AdapterState(t.Context(), "teams:"+testTenant, ServiceURLKey); u != h.fake.ServiceURL() {
 		t.Errorf("kept service URL %v, want %s", u, h.fake.ServiceURL())
 	}
 }
 
-// mapURLs is a ServiceURLs in a sync.Map.
-type mapURLs struct{ m *sync.Map }
+// mapState is a bot.StateStore in a sync.Map, keyed by workspace and key.
+type mapState struct{ m sync.Map }
 
-func (m mapURLs) Put(_ context.Context, ws, u string) error { m.m.Store(ws, u); return nil }
-func (m mapURLs) Get(_ context.Context, ws string) (string, error) {
-	v, _ := m.m.Load(ws)
-	s, _ := v.(string)
-	return s, nil
+var _ bot.StateStore = (*mapState)(nil)
+
+func (s *mapState) PutAdapterState(_ context.Context, ws, key, value string) error {
+	if value == "" {
+		s.m.Delete([2]string{ws, key})
+	} else {
+		s.m.Store([2]string{ws, key}, value)
+	}
+	return nil
+}
+
+func (s *mapState) AdapterState(_ context.Context, ws, key string) (string, error) {
+	v, _ := s.m.Load([2]string{ws, key})
+	str, _ := v.(string)
+	return str, nil
 }

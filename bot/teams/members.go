@@ -2,6 +2,7 @@ package teams
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -134,18 +135,17 @@ func first(s ...string) string {
 
 // learnServiceURL records the service URL of a verified activity: it is
 // trusted for the bearer token from now on, and kept as the workspace's
-// for proactive posts, in memory and in Options.ServiceURLs when it
-// changed.
+// for proactive posts, in memory and in Options.State when it changed.
 func (a *Adapter) learnServiceURL(ctx context.Context, ws, serviceURL string) {
 	a.conn.trust(serviceURL)
 	a.urlMu.Lock()
 	same := a.wsURL[ws] == serviceURL
 	a.wsURL[ws] = serviceURL
 	a.urlMu.Unlock()
-	if same || a.opts.ServiceURLs == nil {
+	if same || a.opts.State == nil {
 		return
 	}
-	if err := a.opts.ServiceURLs.Put(ctx, ws, serviceURL); err != nil {
+	if err := a.opts.State.PutAdapterState(ctx, ws, ServiceURLKey, serviceURL); err != nil {
 		a.log.Warn("teams: could not keep the workspace's service URL; proactive posts after a restart wait for its next activity", "workspace", ws, "err", err)
 		a.urlMu.Lock()
 		delete(a.wsURL, ws) // try to keep it again next time
@@ -161,13 +161,18 @@ func (a *Adapter) serviceURL(ctx context.Context, ws string) (string, error) {
 	if u != "" {
 		return u, nil
 	}
-	if a.opts.ServiceURLs != nil {
-		got, err := a.opts.ServiceURLs.Get(ctx, ws)
+	if a.opts.State != nil {
+		got, err := a.opts.State.AdapterState(ctx, ws, ServiceURLKey)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("teams: read the service URL of %s: %w", ws, err)
 		}
 		if got != "" {
-			// Only verified URLs are ever Put, so it is as trusted now.
+			// The store may hold what a dump said, and a dump is a file
+			// anyone may edit: trust the URL only on a Bot Connector
+			// host (serviceHosts).
+			if !a.hosts.allow(got) {
+				return "", fmt.Errorf("%w: the service URL kept for %s, %s, is not on a Bot Framework host; the workspace's next message to the bot replaces it", errUntrusted, ws, got)
+			}
 			a.conn.trust(got)
 			a.urlMu.Lock()
 			a.wsURL[ws] = got

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,9 +20,9 @@ const testWS = "teams:" + testTenant
 // postHarness is a harness whose workspace's service URL is already kept,
 // as after a restart.
 func postHarness(t *testing.T) *harness {
-	var kept sync.Map
-	h := newHarness(t, func(o *Options) { o.ServiceURLs = mapURLs{&kept} })
-	kept.Store(testWS, h.fake.ServiceURL())
+	kept := &mapState{}
+	h := newHarness(t, func(o *Options) { o.State = kept })
+	_ = kept.PutAdapterState(t.Context(), testWS, ServiceURLKey, h.fake.ServiceURL())
 	return h
 }
 

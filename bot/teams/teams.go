@@ -45,15 +45,9 @@ const (
 	Issuer = "https://api.botframework.com"
 )
 
-// ServiceURLs remembers each workspace's Bot Connector service URL, so
-// proactive posts (digests, reminders) can reach a tenant after a
-// restart, or from `run-schedules`, before any activity has arrived. Only
-// URLs from verified activities are ever Put, so what Get returns is as
-// trusted as they were. Get returns "" and no error when it knows none.
-type ServiceURLs interface {
-	Put(ctx context.Context, ws, url string) error
-	Get(ctx context.Context, ws string) (string, error)
-}
+// ServiceURLKey is the adapter-state key (bot.StateStore) a workspace's
+// Bot Connector service URL is kept under.
+const ServiceURLKey = "teams:serviceurl"
 
 // Options configures an Adapter.
 type Options struct {
@@ -77,10 +71,22 @@ type Options struct {
 	// HTTPClient makes every outbound call: metadata, keys, tokens and the
 	// Bot Connector. nil means a client with a 30 s timeout.
 	HTTPClient *http.Client
-	// ServiceURLs, when set, keeps each workspace's service URL across
-	// restarts. Without it, a proactive post to a workspace waits until
-	// this process has seen a verified activity from it.
-	ServiceURLs ServiceURLs
+	// State, when set, keeps each workspace's service URL across
+	// restarts and replicas, so proactive posts (digests, reminders)
+	// reach a tenant after a restart, or from `run-schedules`, before
+	// any activity has arrived. Without it, a proactive post to a
+	// workspace waits until this process has seen a verified activity
+	// from it. A URL read from it is used only on a trusted host (see
+	// ServiceHosts).
+	State bot.StateStore
+	// ServiceHosts are where a service URL read from State may point
+	// for the bot's token to be sent there: a host name
+	// ("smba.trafficmanager.net"), every subdomain of one
+	// ("*.botframework.com"), both over https on its default port, or
+	// an exact origin ("http://127.0.0.1:8080", for tests). nil means
+	// DefaultServiceHosts. The origin of TokenURL is trusted as well.
+	// URLs from verified activities are trusted wherever they point.
+	ServiceHosts []string
 	// HandlerTimeout bounds one command's work and the delivery of its
 	// reply; default 1m.
 	HandlerTimeout time.Duration
@@ -97,8 +103,9 @@ type Adapter struct {
 	log  *slog.Logger
 	now  func() time.Time
 
-	auth *verifier
-	conn *connector
+	auth  *verifier
+	conn  *connector
+	hosts serviceHosts // where a service URL from State may point
 
 	posted  *ttlcache.Cache[postState] // Message.Key -> how far its post got
 	keys    keylock.Locks              // one Post per Key at a time
@@ -165,6 +172,7 @@ func New(opts Options) (*Adapter, error) {
 	}
 	a.auth = newVerifier(opts, a.log)
 	a.conn = newConnector(opts, a.log)
+	a.hosts = newServiceHosts(opts)
 	return a, nil
 }
 

@@ -4,18 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/targetbot/targetbot/commands/view"
-	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/dump"
 )
 
 // runMigrate copies every workspace (or one) from one store to another,
 // each in one atomic restore, reads each back and compares it with what
-// it moved, record type by record type, then copies the Teams service
-// URLs kept beside the store. It prints what it moved; any difference is
-// an error, so the exit status says whether the copy is good.
+// it moved, record type by record type; adapter state (the Teams service
+// URLs among it) moves with the records. It prints what it moved; any
+// difference is an error, so the exit status says whether the copy is
+// good.
 func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	fs := m.flagSet("migrate")
 	var fromURL, toURL string
@@ -59,42 +58,14 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	n, err := migrateServiceURLs(ctx, from, fromURL, to, toURL, m.RedisPrefix, counts)
-	if err != nil {
-		return fmt.Errorf("migrate: the records moved, but the Teams service URLs did not (Teams digests resume after each team's next message): %w", err)
+	n := 0
+	for _, c := range counts {
+		if c.AdapterState > 0 {
+			n++
+		}
 	}
 	if n > 0 {
-		fmt.Fprintf(m.Stdout, "and the Teams service URL of %s\n", view.Plural(n, "workspace"))
+		fmt.Fprintf(m.Stdout, "and the adapter state (such as Teams service URLs) of %s\n", view.Plural(n, "workspace"))
 	}
 	return nil
-}
-
-// migrateServiceURLs copies the Teams service URLs of the workspaces
-// moved from the keeper beside one store to the keeper beside the other,
-// so proactive posts to Teams reach it straight after a move. Both came
-// from verified activities; unlike a dump, nothing in between can be
-// edited.
-func migrateServiceURLs(ctx context.Context, from store.Store, fromURL string, to store.Store, toURL, prefix string, moved []dump.Counts) (int, error) {
-	src, dst := serviceURLsFor(from, fromURL, prefix), serviceURLsFor(to, toURL, prefix)
-	if src == nil || dst == nil {
-		return 0, nil
-	}
-	n := 0
-	for _, c := range moved {
-		if !strings.HasPrefix(c.Workspace, "teams:") {
-			continue
-		}
-		url, err := src.Get(ctx, c.Workspace)
-		if err != nil {
-			return n, err
-		}
-		if url == "" {
-			continue
-		}
-		if err := dst.Put(ctx, c.Workspace, url); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
 }

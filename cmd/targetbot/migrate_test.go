@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/targetbot/targetbot/bot/teams"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store/boltstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
@@ -75,7 +77,7 @@ func TestMigrateBoltToRedis(t *testing.T) {
 
 	out, _ := mustRun(t, prefix, "", "migrate", "--from", bolt, "--to", redisURL)
 	mustContain(t, out, "migrated 2 workspaces from "+bolt+" to "+redisURL+", each read back and compared",
-		"workspace", "updates", "withdrawn", "evidence", "grades", "subscriptions", "and the Teams service URL of 1 workspace")
+		"workspace", "updates", "withdrawn", "evidence", "grades", "subscriptions", "and the adapter state (such as Teams service URLs) of 1 workspace")
 	local := tableRow(t, out, "local")
 	// 29 targets; 500 updates, 1 withdrawn; 9 events (assign, due, 3
 	// rates, 2 evidence, snooze, edit); 3 grades (2 closed with 2026/27,
@@ -96,8 +98,13 @@ func TestMigrateBoltToRedis(t *testing.T) {
 	if dumpBolt != dumpRedis {
 		t.Errorf("the stores dump differently after the migrate")
 	}
+	// The earlier release's file beside the bbolt file was imported into
+	// the workspace once, and the URL moved with the workspace's records.
+	if _, err := os.Stat(filepath.Join(dir, "targetbot.db.teams.json.migrated")); err != nil {
+		t.Errorf("the Teams file of an earlier release was not imported: %v", err)
+	}
 	c := redistest.Client(t, redisURL)
-	if got, _ := c.HGet(context.Background(), prefix+":teams:serviceurls", "teams:tenant-1").Result(); got != "https://smba.trafficmanager.net/uk/" {
+	if got, _ := c.HGet(context.Background(), prefix+":{teams:tenant-1}:adapter", teams.ServiceURLKey).Result(); got != "https://smba.trafficmanager.net/uk/" {
 		t.Errorf("the Teams service URL moved as %q", got)
 	}
 
@@ -110,7 +117,8 @@ func TestMigrateBoltToRedis(t *testing.T) {
 }
 
 // teamsServiceURL gives the bbolt store at path a Teams workspace, and
-// keeps its service URL beside the store, as serve would.
+// keeps its service URL in a file beside the store, as releases before
+// adapter state did.
 func teamsServiceURL(t *testing.T, path, ws, url string) {
 	t.Helper()
 	s, err := boltstore.Open(path, nil)
@@ -124,7 +132,11 @@ func teamsServiceURL(t *testing.T, path, ws, url string) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := (&fileServiceURLs{path: path + ".teams.json"}).Put(context.Background(), ws, url); err != nil {
+	data, err := json.Marshal(map[string]string{ws: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path+".teams.json", data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -100,7 +100,7 @@ func (m *Main) teamsPlatform(h bot.Handler) (bot.Platform, error) {
 		Handler:     h,
 		Logger:      m.Logger.With("platform", "teams"),
 		Now:         m.Now,
-		ServiceURLs: m.teamsServiceURLs(),
+		State:       m.Store,
 	})
 	if err != nil {
 		return nil, err // the adapter's errors start "teams:"

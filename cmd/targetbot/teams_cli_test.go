@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/targetbot/targetbot/bot/teams"
 	"github.com/targetbot/targetbot/bot/teams/teamstest"
 	"github.com/targetbot/targetbot/commands"
-	"github.com/targetbot/targetbot/store/boltstore"
-	"github.com/targetbot/targetbot/store/redisstore"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
@@ -99,41 +99,16 @@ func TestTeamsConfig(t *testing.T) {
 	}
 }
 
-// The service URL store keeps what it is given, on Redis and in the file
-// beside a bbolt store, and says "" for a workspace it has not seen.
-func TestTeamsServiceURLs(t *testing.T) {
-	ctx := context.Background()
-	redisURL := redistest.Start(t)
-	rs, err := redisstore.Open(ctx, redisURL, &redisstore.Options{Prefix: redistest.Prefix(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
-	db := filepath.Join(t.TempDir(), "t.db")
-	for name, m := range map[string]*Main{
-		"redis": {Store: rs, RedisPrefix: redistest.Prefix(t)},
-		"bolt":  {Store: openBolt(t, db), Config: Config{Store: "bolt:" + db}},
-	} {
-		t.Run(name, func(t *testing.T) {
-			urls := m.teamsServiceURLs()
-			if got, err := urls.Get(ctx, teamsWS); err != nil || got != "" {
-				t.Fatalf("unseen workspace: %q %v", got, err)
-			}
-			for _, u := range []string{"https://smba.trafficmanager.net/emea/", "https://smba.trafficmanager.net/uk/"} {
-				if err := urls.Put(ctx, teamsWS, u); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := urls.Put(ctx, "teams:other", "https://smba.trafficmanager.net/amer/"); err != nil {
-				t.Fatal(err)
-			}
-			// A fresh instance reads what the first one kept.
-			if got, err := m.teamsServiceURLs().Get(ctx, teamsWS); err != nil || got != "https://smba.trafficmanager.net/uk/" {
-				t.Errorf("kept %q %v", got, err)
-			}
-		})
+// The Teams adapter and the stores' upgrade of what earlier releases
+// kept outside the store name the service URL's key alike.
+func TestTeamsServiceURLKey(t *testing.T) {
+	if teams.ServiceURLKey != store.TeamsServiceURLKey {
+		t.Fatalf("teams.ServiceURLKey %q, store.TeamsServiceURLKey %q", teams.ServiceURLKey, store.TeamsServiceURLKey)
 	}
 }
+
+// A store satisfies what the adapters take their state through.
+var _ bot.StateStore = store.Store(nil)
 
 // Two replicas on one Redis: Teams delivers the same activity to both,
 // and it runs once (DESIGN 13).
@@ -176,14 +151,4 @@ func TestTeamsReplayAcrossReplicasOnRedis(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d replies to one activity delivered twice, want 1", n)
 	}
-}
-
-func openBolt(t *testing.T, path string) *boltstore.Store {
-	t.Helper()
-	st, err := boltstore.Open(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
 }

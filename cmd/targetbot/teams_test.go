@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/targetbot/targetbot/bot/teams"
 	"github.com/targetbot/targetbot/bot/teams/teamstest"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store/boltstore"
@@ -205,8 +207,11 @@ func TestTeamsEndToEnd(t *testing.T) {
 			t.Errorf("eds/1.1 = %d%% owner %q due %q, want 40%%, %s, %s", tg.Progress, tg.Owner, tg.Due, teamsOwner.AAD, due)
 		}
 	})
-	if data, err := os.ReadFile(db + ".teams.json"); err != nil || !strings.Contains(string(data), fake.ServiceURL()) {
-		t.Fatalf("the service URL was not kept beside the store: %v %s", err, data)
+	if got := adapterState(t, db, teamsWS, teams.ServiceURLKey); got != fake.ServiceURL() {
+		t.Fatalf("the store keeps the service URL %q, want %q", got, fake.ServiceURL())
+	}
+	if _, err := os.Stat(db + ".teams.json"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a file beside the store: %v", err)
 	}
 
 	// Digests and reminders, from another process: run-schedules.
@@ -313,6 +318,21 @@ func submitData(t *testing.T, card any) (form, done map[string]any) {
 		t.Fatalf("no form or done button in %v", card)
 	}
 	return form, done
+}
+
+// adapterState reads one adapter-state value of ws from the bbolt file db.
+func adapterState(t *testing.T, db, ws, key string) string {
+	t.Helper()
+	st, err := boltstore.Open(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v, err := st.AdapterState(context.Background(), ws, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 func checkTarget(t *testing.T, db string, check func(framework.Target)) {

@@ -20,6 +20,7 @@
 //	stale           unix nanos, ref -> nil (open, live, owned targets by latest activity)
 //	subs            channel -> Subscription JSON
 //	update-ids      id -> seq              (restored updates whose id is not their seq)
+//	adapter-state   key -> value           (store.AdapterState)
 //
 // and the top-level buckets "claims" (ws 0x00 key -> expiry nanos) and
 // "claim-expiry" (expiry nanos, ws 0x00 key -> nil), so expired claims
@@ -102,7 +103,12 @@ func Open(path string, opts *Options) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("boltstore: open %s: create buckets: %w", path, err)
 	}
-	return &Store{db: db, now: o.Now}, nil
+	s := &Store{db: db, now: o.Now}
+	if err := s.importTeamsFile(path + teamsFileSuffix); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+	}
+	return s, nil
 }
 
 // notBolt reports whether Open failed because the file holds something

@@ -33,8 +33,9 @@ var (
 	bCycles        = []byte("cycles")
 	bEvidenceURLs  = []byte("evidence-urls")
 	bUpdateIDs     = []byte("update-ids")
+	bAdapterState  = []byte("adapter-state")
 
-	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs, bUpdateIDs}
+	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs, bUpdateIDs, bAdapterState}
 
 	keyTimezone        = []byte("timezone")
 	keyReminderSpec    = []byte("reminder_spec")
@@ -49,7 +50,7 @@ type wsb struct {
 	meta, frameworks, targets, updates, targetUpdates *bolt.Bucket
 	byAuthor, byTime, due, stale, subs                *bolt.Bucket
 	events, targetEvents, evidence, cycles            *bolt.Bucket
-	evidenceURLs, updateIDs                           *bolt.Bucket
+	evidenceURLs, updateIDs, adapterState             *bolt.Bucket
 }
 
 func (w *wsb) fill(root *bolt.Bucket) {
@@ -59,7 +60,7 @@ func (w *wsb) fill(root *bolt.Bucket) {
 	w.due, w.stale, w.subs = root.Bucket(bDue), root.Bucket(bStale), root.Bucket(bSubs)
 	w.events, w.targetEvents = root.Bucket(bEvents), root.Bucket(bTargetEvents)
 	w.evidence, w.cycles, w.evidenceURLs = root.Bucket(bEvidence), root.Bucket(bCycles), root.Bucket(bEvidenceURLs)
-	w.updateIDs = root.Bucket(bUpdateIDs)
+	w.updateIDs, w.adapterState = root.Bucket(bUpdateIDs), root.Bucket(bAdapterState)
 }
 
 // workspace returns ws's buckets, or nil if the workspace has stored
@@ -100,7 +101,8 @@ func fillBuckets(root *bolt.Bucket) error {
 
 // upgradeWorkspaces gives every workspace the buckets this version
 // reads, so a file written by an earlier version (before events,
-// evidence and cycles) opens and reads as a workspace with none.
+// evidence, cycles and adapter state) opens and reads as a workspace
+// with none.
 func upgradeWorkspaces(tx *bolt.Tx) error {
 	c := tx.Cursor()
 	prefix := []byte(wsPrefix)

@@ -84,6 +84,13 @@ func (w *wsb) export(emit func(store.Record) error) error {
 			return err
 		}
 	}
+	// bbolt keeps keys sorted: the entries come by key.
+	c := w.adapterState.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := emit(store.Record{Type: store.RecordAdapterState, State: store.StateEntry{Key: string(k), Value: string(v)}}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -156,6 +163,14 @@ func (r *restorer) restore(snap *store.Snapshot) error {
 	}
 	for i := range snap.Subscriptions {
 		if err := putSub(r.w, &snap.Subscriptions[i]); err != nil {
+			return err
+		}
+		if err := r.step(); err != nil {
+			return err
+		}
+	}
+	for _, e := range snap.AdapterState {
+		if err := r.w.adapterState.Put([]byte(e.Key), []byte(e.Value)); err != nil {
 			return err
 		}
 		if err := r.step(); err != nil {

@@ -27,6 +27,7 @@ type Counts struct {
 	Grades        int // current grades and grades of closed cycles
 	Cycles        int // closed cycles
 	Subscriptions int
+	AdapterState  int // entries, which the table leaves out
 
 	// sums are, per record type, the XOR of the SHA-256 of each record's
 	// line: two stores agree on them when they hold the same records,
@@ -60,6 +61,8 @@ func (c *Counts) Add(r *store.Record) {
 		}
 	case store.RecordSubscription:
 		c.Subscriptions++
+	case store.RecordAdapterState:
+		c.AdapterState++
 	}
 	b, err := json.Marshal(toLine(c.Workspace, r))
 	if err != nil {
@@ -98,7 +101,7 @@ func (c *Counts) Diff(got *Counts) string {
 		{"updates", want.Updates, got.Updates}, {"withdrawn updates", want.Withdrawn, got.Withdrawn},
 		{"events", want.Events, got.Events}, {"evidence", want.Evidence, got.Evidence},
 		{"grades", want.Grades, got.Grades}, {"closed cycles", want.Cycles, got.Cycles},
-		{"subscriptions", want.Subscriptions, got.Subscriptions},
+		{"subscriptions", want.Subscriptions, got.Subscriptions}, {"adapter state entries", want.AdapterState, got.AdapterState},
 	} {
 		if d.want != d.got {
 			out = append(out, fmt.Sprintf("%s: %d, read back %d", d.what, d.want, d.got))

@@ -13,7 +13,7 @@
 // every workspace the dump holds. Then, for each workspace in turn, its
 // records: first its workspace record, then its targets, its updates in
 // the order they were logged, its events in the order they were
-// recorded, and its subscriptions. The last line is the end line,
+// recorded, its subscriptions, and its adapter state. The last line is the end line,
 // which counts the records between it and the header:
 //
 //	{"type":"end","records":1234}
@@ -38,6 +38,7 @@
 //	  "from":"developing","to":"achieving","reason":"…","cycle":"2027/28","url":"…","title":"…"}
 //	{"type":"subscription","workspace":"local","channel":"C1","spec":"0 9 * * MON",
 //	  "created_by":"U1","created_at":"…","last_digest":"…"}
+//	{"type":"adapter_state","workspace":"teams:72f9…","key":"teams:serviceurl","value":"https://smba.trafficmanager.net/uk/"}
 //
 // A field that is empty, false or zero may be left out, except progress
 // and status. Times are RFC 3339 with nanoseconds, in the offset they
@@ -48,11 +49,12 @@
 // status before each (prev_progress, prev_status). Update and event ids
 // are kept as the store that made them wrote them: a sequence number
 // from bbolt, 24 hex digits from Redis. Claims (the scheduler's record of
-// which periods have run) are not part of a dump. Nor are the Teams
-// service URLs kept beside the store: a dump is a file anyone may edit,
-// and Teams is only sent its bearer token at URLs that came in a
-// verified activity; migrate, which moves them store to store, carries
-// them.
+// which periods have run) are not part of a dump. Adapter state (what a
+// chat adapter remembers about a workspace, such as the Teams service
+// URL, by key) is: a dump is a file anyone may edit, so adapters trust
+// none of it further than they would trust anyone. The Teams adapter
+// sends its bearer token to a service URL from the store only when its
+// host is a Bot Framework host.
 //
 // A reader refuses what it does not know, so a dump never loses data
 // silently: another version, a field or record type it does not know, a
@@ -60,5 +62,7 @@
 // workspace's place, a line that is not one JSON object, and anything a
 // store could not keep exactly (store.Snapshot.Check), such as an update
 // of a target the dump does not hold. Each error names its line. A new
-// field or record type makes a new version.
+// field makes a new version. A new record type that older dumps simply
+// lack need not (adapter_state came so): an older reader refuses it by
+// name, so nothing is lost silently, and every older dump still reads.
 package dump

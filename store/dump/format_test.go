@@ -76,6 +76,26 @@ func TestFormatIsStable(t *testing.T) {
 	}
 }
 
+// A dump written before adapter state (the same version, without its
+// records) still reads, as the workspaces without their adapter state.
+func TestDumpBeforeAdapterStateReads(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "sample-before-adapter-state.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	for _, snap := range f.Workspaces {
+		want := storetest.SampleSnapshot(snap.Workspace.ID)
+		want.AdapterState = nil
+		if d := storetest.DiffSnapshots(snap, want); d != "" {
+			t.Errorf("%s read back: %s", snap.Workspace.ID, d)
+		}
+	}
+}
+
 // Every field of every record survives a line and back. A field added
 // to a domain type and forgotten here fails, since fill sets it.
 func TestEveryFieldSurvives(t *testing.T) {
@@ -84,7 +104,8 @@ func TestEveryFieldSurvives(t *testing.T) {
 	var u framework.Update
 	var e framework.Event
 	var s framework.Subscription
-	for _, v := range []any{&w, &tg, &u, &e, &s} {
+	var st store.StateEntry
+	for _, v := range []any{&w, &tg, &u, &e, &s, &st} {
 		fill(t, reflect.ValueOf(v).Elem(), "")
 	}
 	s.Workspace = w.ID
@@ -94,6 +115,7 @@ func TestEveryFieldSurvives(t *testing.T) {
 		{Type: store.RecordUpdate, Update: u},
 		{Type: store.RecordEvent, Event: e},
 		{Type: store.RecordSubscription, Subscription: s},
+		{Type: store.RecordAdapterState, State: st},
 	} {
 		b, err := json.Marshal(toLine(w.ID, &r))
 		if err != nil {

@@ -113,6 +113,13 @@ type subscriptionLine struct {
 	LastDigest time.Time `json:"last_digest,omitzero"`
 }
 
+type adapterStateLine struct {
+	Type      string `json:"type"`
+	Workspace string `json:"workspace"`
+	Key       string `json:"key"`
+	Value     string `json:"value"`
+}
+
 // toLine is r as the line a dump holds for it in workspace ws.
 func toLine(ws string, r *store.Record) any {
 	typ := string(r.Type)
@@ -147,6 +154,8 @@ func toLine(ws string, r *store.Record) any {
 		e := &r.Event
 		return &eventLine{Type: typ, Workspace: ws, ID: e.ID, Target: e.Target, Kind: string(e.Kind), Author: e.Author,
 			Time: e.Time, From: e.From, To: e.To, Reason: e.Reason, Cycle: e.Cycle, URL: e.URL, Title: e.Title}
+	case store.RecordAdapterState:
+		return &adapterStateLine{Type: typ, Workspace: ws, Key: r.State.Key, Value: r.State.Value}
 	default:
 		s := &r.Subscription
 		return &subscriptionLine{Type: typ, Workspace: ws, Channel: s.Channel, Spec: s.Spec, CreatedBy: s.CreatedBy,
@@ -168,6 +177,8 @@ func lineFor(typ string) any {
 		return &eventLine{}
 	case store.RecordSubscription:
 		return &subscriptionLine{}
+	case store.RecordAdapterState:
+		return &adapterStateLine{}
 	}
 	return nil
 }
@@ -198,6 +209,8 @@ func fromLine(line any) (ws string, r store.Record) {
 		return l.Workspace, store.Record{Type: store.RecordUpdate, Update: framework.Update{ID: l.ID, Target: l.Target,
 			Author: l.Author, Time: l.Time, Progress: l.Progress, Status: framework.Status(l.Status), Note: l.Note,
 			PrevProgress: l.PrevProgress, PrevStatus: framework.Status(l.PrevStatus), Withdrawn: l.Withdrawn, WithdrawnAt: l.WithdrawnAt}}
+	case *adapterStateLine:
+		return l.Workspace, store.Record{Type: store.RecordAdapterState, State: store.StateEntry{Key: l.Key, Value: l.Value}}
 	case *eventLine:
 		return l.Workspace, store.Record{Type: store.RecordEvent, Event: framework.Event{ID: l.ID, Target: l.Target,
 			Kind: framework.EventKind(l.Kind), Author: l.Author, Time: l.Time, From: l.From, To: l.To, Reason: l.Reason,

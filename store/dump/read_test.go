@@ -30,6 +30,14 @@ func TestReadRefusesBadDumps(t *testing.T) {
 		}
 	}
 	upd := lines[firstUpdate-1]
+	// secondState is the line of local's second adapter-state record.
+	secondState := 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, `{"type":"adapter_state"`) {
+			secondState = i + 2
+			break
+		}
+	}
 	tests := []struct {
 		name string
 		dump string
@@ -59,6 +67,8 @@ func TestReadRefusesBadDumps(t *testing.T) {
 		{"an unknown status", with(firstUpdate, strings.Replace(upd, `"status":"on-track"`, `"status":"fine"`, 1)), firstUpdate, "not a status"},
 		{"a header workspace with no records", with(1, strings.Replace(lines[0], `"slack:T0123"]`, `"slack:T0123","discord:9"]`, 1)), n, `"discord:9" is in the header`},
 		{"a second workspace record", with(firstUpdate, lines[1]), firstUpdate, "a second workspace record"},
+		{"an adapter-state key twice", with(secondState, lines[secondState-2]), secondState, "key teams:conv:U1 appears twice"},
+		{"an adapter-state key with a space", with(secondState, strings.Replace(lines[secondState-1], `"teams:serviceurl"`, `"teams: serviceurl"`, 1)), secondState, "space or a control character"},
 		{"an end line that miscounts", with(n, `{"type":"end","records":3}`+"\n"), n, "counts 3 records"},
 		{"a line after the end", good + "{}\n", n + 1, "after the end line"},
 	}

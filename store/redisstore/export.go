@@ -32,7 +32,7 @@ var errSetsMoved = errors.New("the workspace's targets or channels changed, or i
 // Export reads the workspace as it was at one moment, without stopping
 // writers. One MULTI/EXEC reads, atomically, the settings, the sets, the
 // targets, every target's history (its updates, whole) and list of event
-// ids, and every subscription. That is the moment the export is of.
+// ids, every subscription and the adapter state. That is the moment the export is of.
 // Then pipelines of readBatch read the events those lists name, which
 // never change once written. (A workspace still kept the first way,
 // legacy.go, has its updates read the same way as its events; one
@@ -90,7 +90,7 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 	refs, channels := union(refsCmd.Val(), legacyCmd.Val()), channelsCmd.Val()
 	var r wsRead
 	var refsNow, legacyNow, channelsNow, live *redis.StringSliceCmd
-	var packed *redis.MapStringStringCmd
+	var packed, adapter *redis.MapStringStringCmd
 	legacyTargets := make([]*redis.MapStringStringCmd, len(refs)) // the first layout's (legacy.go)
 	histories := make([]*redis.StringSliceCmd, len(refs))
 	logs := make([]*redis.StringSliceCmd, len(refs)) // the first layout's
@@ -100,6 +100,7 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 		r = s.queueWorkspace(ctx, p, ws)
 		refsNow, legacyNow, channelsNow = p.HKeys(ctx, k.targets()), p.SMembers(ctx, k.legacyTargets()), p.SMembers(ctx, k.subs())
 		packed = p.HGetAll(ctx, k.targets())
+		adapter = p.HGetAll(ctx, k.adapter())
 		live = p.ZRange(ctx, k.legacyLog(), 0, -1)
 		for i, ref := range refs {
 			legacyTargets[i] = p.HGetAll(ctx, k.legacyTarget(ref))
@@ -193,6 +194,10 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 		}
 	}
 	sort.Slice(snap.Subscriptions, func(i, j int) bool { return snap.Subscriptions[i].Channel < snap.Subscriptions[j].Channel })
+	for key, v := range adapter.Val() {
+		snap.AdapterState = append(snap.AdapterState, store.StateEntry{Key: key, Value: v})
+	}
+	sort.Slice(snap.AdapterState, func(i, j int) bool { return snap.AdapterState[i].Key < snap.AdapterState[j].Key })
 	return snap, nil
 }
 

@@ -25,6 +25,7 @@
 //	<prefix>:{ws}:sub:<channel>   hash: one digest subscription
 //	<prefix>:{ws}:subs            set: subscribed channels
 //	<prefix>:{ws}:claim:<key>     string: a scheduler claim, with a TTL
+//	<prefix>:{ws}:adapter         hash: adapter-state key -> value (store.AdapterState)
 //	<prefix>:{ws}:restores        set: tokens of restores under way (see Restore)
 //	<prefix>:{ws}:restore:<token>:… a restore's staged keys, in the layout above
 //	<prefix>:workspaces           set: every workspace that stored anything
@@ -147,6 +148,10 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 		return s, nil
 	}
 	if err := s.upgrade(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("redisstore: upgrade the key layout: %w", err)
+	}
+	if err := s.upgradeTeamsURLs(ctx); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("redisstore: upgrade the key layout: %w", err)
 	}
@@ -274,11 +279,6 @@ func parseClusterURL(raw string) (*redis.ClusterOptions, error) {
 	return o, nil
 }
 
-// Client returns the pooled client, for tests and benchmarks. The calls
-// on the hot path (see hot.go) go through a client of their own: to watch
-// every call, use AddHook.
-func (s *Store) Client() redis.UniversalClient { return s.c }
-
 // AddHook adds a go-redis hook to every client the store uses, so that
 // it sees every call (tests count round trips with one). A hook slows
 // the hot path's calls (see hot.go), and cannot stop one: the pipeliner
@@ -346,6 +346,7 @@ func (k keys) frameworks() string           { return string(k) + "fws" }
 func (k keys) sub(channel string) string    { return string(k) + "sub:" + channel }
 func (k keys) subs() string                 { return string(k) + "subs" }
 func (k keys) claim(key string) string      { return string(k) + "claim:" + key }
+func (k keys) adapter() string              { return string(k) + "adapter" }
 
 // restores is the set of the tokens of restores under way, whose staged
 // keys a failed or abandoned restore leaves to be removed.

@@ -50,7 +50,7 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 	op := "restore " + ws
 	// Refuse before staging anything; the commit checks again.
 	if !opts.Replace {
-		n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs()).Result()
+		n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs(), k.adapter()).Result()
 		if err != nil {
 			return s.fail(op, err)
 		}
@@ -113,7 +113,7 @@ func (s *Store) drop(ctx context.Context, k keys, token string) {
 func (s *Store) unlistEmpty(ctx context.Context, k keys, ws string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs()).Result(); err == nil && n == 0 {
+	if n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs(), k.adapter()).Result(); err == nil && n == 0 {
 		_ = s.c.SRem(ctx, s.workspaces(), ws).Err()
 	}
 }
@@ -216,6 +216,12 @@ func (st *stager) write(snap *store.Snapshot) error {
 	for _, sub := range snap.Subscriptions {
 		p.SAdd(ctx, k.subs(), sub.Channel)
 		p.HSet(ctx, k.sub(sub.Channel), subFields(sub)...)
+		if err := st.done(1); err != nil {
+			return err
+		}
+	}
+	for _, e := range snap.AdapterState {
+		p.HSet(ctx, k.adapter(), e.Key, e.Value)
 		if err := st.done(1); err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ import "github.com/redis/go-redis/v9"
 const luaKeysOf = `
 local function keysOf(base)
   local sure = {}
-  local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'last', 'log', 'evidence', 'cycles:started', 'cycles:closed'}
+  local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'last', 'log', 'evidence', 'cycles:started', 'cycles:closed', 'adapter'}
   local n = {0, 0, 0, 0}
   local users = {}
   if redis.call('EXISTS', base .. 'tg') == 1 then
@@ -79,12 +79,13 @@ end
 // rule every write keeps them by, and counts the restore in the
 // settings' "restored" field, which an export that reads records
 // across a restore sees change (see Export).
-// KEYS: settings, frameworks, targets (tg), subs, due, stale, restores.
+// KEYS: settings, frameworks, targets (tg), subs, due, stale, restores;
+// the adapter state is built from the live base.
 // ARGV: live base, staging base, token, "1" to replace, then the counts
 // staged: targets, updates, events, subscriptions.
 // Returns the counts moved, or TBEXISTS or TBSTAGING.
 var commitScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaKeysOf + `
-if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4]) > 0 then
+if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1] .. 'adapter') > 0 then
   return redis.error_reply('TBEXISTS')
 end
 local sure, maybe, n = keysOf(ARGV[2])

@@ -122,6 +122,9 @@ func (s *Store) upgradeLater() {
 			ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), upgrading{}, true), upgradeLease)
 			err := s.upgrade(ctx)
 			if err == nil {
+				err = s.upgradeTeamsURLs(ctx)
+			}
+			if err == nil {
 				s.load(ctx)
 			}
 			cancel()

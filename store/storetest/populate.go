@@ -17,7 +17,7 @@ import (
 // through the store's own methods, seeded by seed, over steps changes:
 // settings, two frameworks and custom targets, updates (some withdrawn),
 // events of every kind (evidence among them), grades in several cycles,
-// reminder counts and digest subscriptions. Times rise with every
+// reminder counts, digest subscriptions and adapter state. Times rise with every
 // change, to the nanosecond, in several UTC offsets, as a real
 // workspace's do. The transfer tests dump what it makes.
 func Populate(tb testing.TB, s store.Store, ws string, seed uint64, steps int) {
@@ -106,6 +106,9 @@ func (p *populator) run(steps int) {
 	for _, k := range framework.EventKinds {
 		p.change(k, "eqs/1.1")
 	}
+	// Adapter state takes no dice, so the random stream stays as it was.
+	p.must("PutAdapterState", s.PutAdapterState(ctx, ws, store.TeamsServiceURLKey, "https://smba.trafficmanager.net/"+ws+"/"))
+	p.must("PutAdapterState", s.PutAdapterState(ctx, ws, "teams:conv:"+users[2], "a:1"+users[3]))
 	for i := range steps {
 		if i == steps/3 || i == 2*steps/3 {
 			p.startCycle()

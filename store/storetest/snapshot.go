@@ -42,6 +42,8 @@ func lines(s *store.Snapshot) []string {
 			v = r.Event
 		case store.RecordSubscription:
 			v = r.Subscription
+		case store.RecordAdapterState:
+			v = r.State
 		}
 		b, err := json.Marshal(v)
 		if err != nil {

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Subscriptions", func(t *testing.T) { testSubscriptions(t, open(t)) })
 	t.Run("Claim", func(t *testing.T) { testClaim(t, open(t)) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open(t)) })
+	t.Run("AdapterState", func(t *testing.T) { testAdapterState(t, open) })
 	t.Run("HostileNames", func(t *testing.T) { testHostileNames(t, open(t)) })
 	t.Run("BadInput", func(t *testing.T) { testBadInput(t, open(t)) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrentWriters(t, open(t)) })

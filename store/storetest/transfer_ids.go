@@ -13,7 +13,8 @@ import (
 // and the awkward cases a transfer must keep: update and event ids of
 // both stores' forms, out of numeric order, with leading zeros; times
 // to the nanosecond in several offsets; a withdrawn update; grades of a
-// closed cycle beside the current one; an archived custom target.
+// closed cycle beside the current one; an archived custom target;
+// adapter state.
 func SampleSnapshot(ws string) *store.Snapshot {
 	t0 := time.Date(2026, 4, 2, 9, 30, 15, 123456789, time.FixedZone("", 3600))
 	t := func(min int) time.Time { return t0.Add(time.Duration(min)*time.Minute + time.Duration(min)) }
@@ -41,6 +42,10 @@ func SampleSnapshot(ws string) *store.Snapshot {
 			{ID: "2", Target: "eqs/2.1", Kind: framework.EventArchive, Author: "U1", Time: t(7)},
 		},
 		Subscriptions: []framework.Subscription{{Workspace: ws, Channel: "C1", Spec: "0 9 * * MON", CreatedBy: "U1", CreatedAt: t(0), LastDigest: t(8)}},
+		AdapterState: []store.StateEntry{
+			{Key: "teams:conv:U1", Value: "a:1Xq-é \"quoted\"\n"},
+			{Key: store.TeamsServiceURLKey, Value: "https://smba.trafficmanager.net/uk/"},
+		},
 	}
 }
 
