@@ -35,33 +35,6 @@ type Once struct {
 	TTL time.Duration
 }
 
-// Store holds every workspace's settings, targets, updates, digest
-// subscriptions and scheduler claims: every role, and the backend's
-// lifecycle. cmd opens a Store, behind Checked; a consumer declares its
-// own interface of the roles it uses. The package comment states the
-// errors. The refusals of bad input that the roles' methods list
-// (ErrBadDue, ErrBadProgress and the like) are Checked's: a driver
-// alone trusts its input.
-//
-// A role is added by embedding it here, after the others; Checked
-// passes its methods through to the driver unless it has input to
-// check.
-type Store interface {
-	Settings
-	Targets
-	Records
-	Schedules
-	Claimer
-	// Transfer exports and restores whole workspaces (dump, restore
-	// and migrate).
-	Transfer
-
-	// Ping checks the backend answers. It returns ErrUnavailable if not.
-	Ping(ctx context.Context) error
-	// Close releases the backend. The Store must not be used after.
-	Close() error
-}
-
 // Settings is a workspace's own settings: its time zone, reminder
 // schedule, imported frameworks and grading cycles.
 type Settings interface {
@@ -246,4 +219,31 @@ type Claimer interface {
 	// for exactly one caller until ttl passes, across every process that
 	// shares the store. The scheduler claims each (schedule, fire time).
 	Claim(ctx context.Context, ws, key string, ttl time.Duration) (bool, error)
+}
+
+// Store holds every workspace's settings, targets, updates, digest
+// subscriptions and scheduler claims: every role, and the backend's
+// lifecycle. cmd opens a Store, behind Checked; a consumer declares its
+// own interface of the roles it uses. The package comment states the
+// errors. The refusals of bad input that the roles' methods list
+// (ErrBadDue, ErrBadProgress and the like) are Checked's: a driver
+// alone trusts its input.
+//
+// A role is added by embedding it here, after the others; Checked
+// passes its methods through to the driver unless it has input to
+// check.
+type Store interface {
+	// Ping checks the backend answers. It returns ErrUnavailable if not.
+	Ping(ctx context.Context) error
+	// Close releases the backend. The Store must not be used after.
+	Close() error
+
+	Settings
+	Targets
+	Records
+	Schedules
+	Claimer
+	// Transfer exports and restores whole workspaces (dump, restore
+	// and migrate).
+	Transfer
 }
