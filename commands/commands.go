@@ -13,9 +13,20 @@ import (
 	"github.com/targetbot/targetbot/store"
 )
 
+// Store is what commands read and change: the roles of store.Store
+// but moving whole workspaces, which is for the command line. A
+// store.Store opened by cmd, behind store.Checked, is one.
+type Store interface {
+	store.Settings
+	store.Targets
+	store.Records
+	store.Schedules
+	store.Claimer
+}
+
 // Options configures a Handler.
 type Options struct {
-	Store store.Store
+	Store Store
 	// Frameworks is every framework offered, built-in then custom, looked
 	// up by ID.
 	Frameworks []*framework.Framework
@@ -51,7 +62,7 @@ type Options struct {
 
 // Handler runs commands. It is safe for concurrent use.
 type Handler struct {
-	store      store.Store
+	store      Store
 	frameworks []*framework.Framework
 	admins     map[string]bool
 	loc        *time.Location

@@ -1,8 +1,8 @@
 // Package commands is targetbot's command language, the same on every
 // platform: it parses `/target <verb> <args>`, checks who may do what,
-// runs the command against a store.Store and builds the bot.Reply.
-// Platform adapters hand it a bot.Request and render what comes back; it
-// never imports a platform SDK.
+// runs the command against the store roles it names (Store) and builds
+// the bot.Reply. Platform adapters hand it a bot.Request and render what
+// comes back; it never imports a platform SDK.
 //
 // One table (verbs.go) declares every verb: its usage, summary, access,
 // examples and typed arguments with their limits. Dispatch and help read

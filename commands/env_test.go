@@ -60,7 +60,7 @@ func newEnv(t *testing.T, fws []*framework.Framework, admins ...string) *env {
 	e := &env{t: t, st: st, now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 	london, _ := time.LoadLocation("Europe/London")
 	e.h = New(Options{
-		Store: st, Frameworks: fws, Admins: admins, Location: london,
+		Store: store.Checked(st), Frameworks: fws, Admins: admins, Location: london,
 		Now: func() time.Time { return e.now },
 		PostDigest: func(ctx context.Context, ws, channel string) error {
 			if e.digest == nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/framework/catalog"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/boltstore"
 )
 
@@ -146,7 +147,7 @@ func FuzzHandle(f *testing.F) {
 	}
 	f.Cleanup(func() { _ = st.Close() })
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	h := New(Options{Store: st, Frameworks: testFrameworks(), Now: func() time.Time { return now }})
+	h := New(Options{Store: store.Checked(st), Frameworks: testFrameworks(), Now: func() time.Time { return now }})
 	f.Fuzz(func(t *testing.T, text string, admin bool) {
 		r := h.Handle(context.Background(), bot.Request{Workspace: testWS, Channel: "C1", User: "U1", PlatformAdmin: admin, Text: text})
 		if r.Text() == "" {

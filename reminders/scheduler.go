@@ -56,9 +56,20 @@ import (
 // prepareWorkers bounds the store reads RunDue runs at once.
 const prepareWorkers = 16
 
+// Store is what the scheduler reads and marks: the workspaces'
+// settings, the targets and updates a digest or a reminder lists, the
+// subscriptions it polls, and the claims that make each firing run once.
+type Store interface {
+	store.Settings
+	store.Targets
+	store.Records
+	store.Schedules
+	store.Claimer
+}
+
 // Options configures a Scheduler.
 type Options struct {
-	Store store.Store
+	Store Store
 	// Posters post messages by platform: "slack", "discord", "local"
 	// (bot.PlatformOf of the workspace). A workspace whose platform has no
 	// Poster here is left to replicas that have one.

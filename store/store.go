@@ -1,6 +1,22 @@
 // Package store defines where targetbot keeps its state. Implementations
 // live in subpackages (redisstore, boltstore) that do not know about each
 // other, and all of them pass the one conformance suite in storetest.
+//
+// Store is composed of small roles (Settings, Targets, Records,
+// Schedules, Claimer, Transfer), as upspin composes its servers, so that
+// a consumer names only the roles it uses. Checked puts one layer above
+// a driver that checks input before the driver sees it: the drivers
+// persist, and refuse only what their storage cannot keep.
+//
+// Errors from every role are *framework.Error values:
+// framework.ErrUnavailable (EUNAVAILABLE) when the backend cannot be
+// reached, ErrTooLong when a name or text is too long for it, plus the
+// kinds each method lists, which callers test with errors.Is. A kind's
+// error carries its code, its field and a Subject, and a neutral
+// message: the words a user sees are the caller's. Methods that write
+// make one atomic change (one Redis round trip, one bbolt transaction):
+// they either happen whole or not at all. Every method that names a
+// workspace reads and writes only that workspace's data.
 package store
 
 import (
@@ -11,7 +27,7 @@ import (
 )
 
 // Once is a claim a write takes in the same atomic change: Key, held for
-// TTL, as Store.Claim takes it. The zero Once takes nothing. A request
+// TTL, as Claimer.Claim takes it. The zero Once takes nothing. A request
 // that must run at most once (a signed request, which may be replayed)
 // passes its key, so the claim and the write cost one round trip.
 type Once struct {
@@ -19,24 +35,9 @@ type Once struct {
 	TTL time.Duration
 }
 
-// Store holds every workspace's settings, targets, updates, digest
-// subscriptions and scheduler claims. Every method that names a workspace
-// reads and writes only that workspace's data.
-//
-// Errors are *framework.Error values: framework.ErrUnavailable
-// (EUNAVAILABLE) when the backend cannot be reached, ErrTooLong when a
-// name or text is too long for it, plus the kinds each method lists,
-// which callers test with errors.Is. A kind's error carries its code, its
-// field and a Subject, and a neutral message: the words a user sees are
-// the caller's. Methods that write make one atomic change (one Redis
-// round trip, one bbolt transaction): they either happen whole or not at
-// all.
-type Store interface {
-	// Ping checks the backend answers. It returns ErrUnavailable if not.
-	Ping(ctx context.Context) error
-	// Close releases the backend. The Store must not be used after.
-	Close() error
-
+// Settings is a workspace's own settings: its time zone, reminder
+// schedule, imported frameworks and grading cycles.
+type Settings interface {
 	// Workspace returns a workspace's settings, its grading cycles
 	// included. A workspace never written returns a Workspace with only
 	// ID set, and no error.
@@ -54,7 +55,6 @@ type Store interface {
 	// SetRemindersPaused stores the day the workspace's reminders start
 	// again; the zero Date clears the pause. The caller validates it.
 	SetRemindersPaused(ctx context.Context, ws string, until framework.Date) error
-
 	// Import copies every target of fw that the workspace does not already
 	// have into it, and records fw as imported. Targets already present
 	// keep their progress, and archived ones stay archived. The first
@@ -62,7 +62,21 @@ type Store interface {
 	// year of now, if it has none. It returns how many targets were
 	// added; calling it again adds 0. The caller validates fw.
 	Import(ctx context.Context, ws string, fw *framework.Framework, now time.Time) (added int, err error)
+	// StartCycle closes the workspace's current grading cycle at the
+	// given time and opens the cycle name, in one atomic write over every
+	// target of the workspace: each target's Rating moves into its
+	// Grades under the closing cycle's name, and the closed cycle joins
+	// Workspace.PastCycles. A workspace with no cycle recorded closes the
+	// financial year of at. It returns the workspace after and how many
+	// grades moved. ErrBadCycle for a name not like 2026/27,
+	// ErrCycleUsed for the current or a closed cycle's name, and
+	// ErrCycleOrder (about the current cycle) for a name before it.
+	StartCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, int, error)
+}
 
+// Targets is a workspace's targets: reading them, adding and changing
+// them, and the due and stale indexes reminders read.
+type Targets interface {
 	// Target returns one target by its Ref, archived or not.
 	// ErrTargetNotFound if it does not exist.
 	Target(ctx context.Context, ws, ref string) (framework.Target, error)
@@ -96,34 +110,26 @@ type Store interface {
 	// ErrBadDue, ErrBadRating, ErrTooLong for a blank title, and
 	// EINVALID for a Kind that is not a change (evidence has AddEvidence).
 	ChangeTarget(ctx context.Context, ws, ref string, ch framework.Change) (framework.Target, framework.Event, error)
-	// AddEvidence attaches ev.URL, with its optional title, author and
-	// time, to the target ref as an evidence event, in one atomic write,
-	// and returns the event. ErrTargetNotFound, ErrArchived, ErrBadURL
-	// if the URL is not http or https with a host, ErrTooLong for an
-	// over-long title, and ErrNoChange (about the URL) if the target
-	// already has that URL as evidence.
-	AddEvidence(ctx context.Context, ws, ref string, ev framework.Evidence) (framework.Event, error)
-	// Events returns up to limit of a target's events (limit <= 0 means
-	// all), newest first. Updates are not events: Updates lists them.
-	// ErrTargetNotFound if the target does not exist.
-	Events(ctx context.Context, ws, ref string, limit int) ([]framework.Event, error)
-	// Evidence returns the evidence attached to the target ref, oldest
-	// first, or with ref "" the evidence of every target in the
-	// workspace, by target then oldest first. Its cost in round trips
-	// does not grow with the amount of evidence or of targets.
-	// ErrTargetNotFound if ref names no target.
-	Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error)
-	// StartCycle closes the workspace's current grading cycle at the
-	// given time and opens the cycle name, in one atomic write over every
-	// target of the workspace: each target's Rating moves into its
-	// Grades under the closing cycle's name, and the closed cycle joins
-	// Workspace.PastCycles. A workspace with no cycle recorded closes the
-	// financial year of at. It returns the workspace after and how many
-	// grades moved. ErrBadCycle for a name not like 2026/27,
-	// ErrCycleUsed for the current or a closed cycle's name, and
-	// ErrCycleOrder (about the current cycle) for a name before it.
-	StartCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, int, error)
+	// Due returns the open (not done), live (not archived) targets whose due date d has
+	// from <= d <= to, earliest first. A zero from means no lower bound.
+	// It reads a sorted index, so its cost follows the number returned,
+	// not the workspace's size.
+	Due(ctx context.Context, ws string, from, to framework.Date) ([]framework.Target, error)
+	// Stale returns the open, live targets with an owner whose latest activity
+	// (their newest update, or their creation when they have none) was
+	// before the given time, oldest first: the targets whose owners are
+	// due an "update due" nudge. It reads a sorted index of owned, open
+	// targets, like Due, so unowned targets cost it nothing.
+	Stale(ctx context.Context, ws string, before time.Time) ([]framework.Target, error)
+	// NoteReminded adds one to the Reminders count of each target in refs,
+	// in one atomic change. Missing refs are ignored.
+	NoteReminded(ctx context.Context, ws string, refs []string) error
+}
 
+// Records is the record of the targets' lives: the updates logged
+// against them, the events their changes recorded, and the evidence
+// attached to them.
+type Records interface {
 	// AppendUpdate logs u against the target u.Target, atomically: it
 	// assigns u an ID, records the target's previous progress and status
 	// in it, applies u.Progress (unless framework.Unchanged) and u.Status
@@ -146,6 +152,13 @@ type Store interface {
 	// refused before any write, a progress out of range and the like, is
 	// refused again the same way.)
 	AppendUpdate(ctx context.Context, ws string, u framework.Update, once Once) (framework.Update, framework.Target, error)
+	// Withdraw marks update id withdrawn at the given time and restores
+	// its target's progress and status to their values before it. The
+	// update record stays in history. ErrUpdateNotFound if there is no
+	// such update; ErrAlreadyWithdrawn if it is already withdrawn;
+	// ErrNotLatest if it is not its target's LastUpdate (someone updated
+	// the target since). The Subject of each is id.
+	Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error)
 	// Updates returns up to n of a target's updates (n <= 0 means all),
 	// newest first, withdrawn ones included. ErrTargetNotFound if the target does not
 	// exist.
@@ -160,29 +173,28 @@ type Store interface {
 	// LastUpdateBy returns the newest update the user logged in the
 	// workspace. ErrNoUpdate if they have logged none.
 	LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error)
-	// Withdraw marks update id withdrawn at the given time and restores
-	// its target's progress and status to their values before it. The
-	// update record stays in history. ErrUpdateNotFound if there is no
-	// such update; ErrAlreadyWithdrawn if it is already withdrawn;
-	// ErrNotLatest if it is not its target's LastUpdate (someone updated
-	// the target since). The Subject of each is id.
-	Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error)
+	// AddEvidence attaches ev.URL, with its optional title, author and
+	// time, to the target ref as an evidence event, in one atomic write,
+	// and returns the event. ErrTargetNotFound, ErrArchived, ErrBadURL
+	// if the URL is not http or https with a host, ErrTooLong for an
+	// over-long title, and ErrNoChange (about the URL) if the target
+	// already has that URL as evidence.
+	AddEvidence(ctx context.Context, ws, ref string, ev framework.Evidence) (framework.Event, error)
+	// Events returns up to limit of a target's events (limit <= 0 means
+	// all), newest first. Updates are not events: Updates lists them.
+	// ErrTargetNotFound if the target does not exist.
+	Events(ctx context.Context, ws, ref string, limit int) ([]framework.Event, error)
+	// Evidence returns the evidence attached to the target ref, oldest
+	// first, or with ref "" the evidence of every target in the
+	// workspace, by target then oldest first. Its cost in round trips
+	// does not grow with the amount of evidence or of targets.
+	// ErrTargetNotFound if ref names no target.
+	Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error)
+}
 
-	// Due returns the open (not done), live (not archived) targets whose due date d has
-	// from <= d <= to, earliest first. A zero from means no lower bound.
-	// It reads a sorted index, so its cost follows the number returned,
-	// not the workspace's size.
-	Due(ctx context.Context, ws string, from, to framework.Date) ([]framework.Target, error)
-	// Stale returns the open, live targets with an owner whose latest activity
-	// (their newest update, or their creation when they have none) was
-	// before the given time, oldest first: the targets whose owners are
-	// due an "update due" nudge. It reads a sorted index of owned, open
-	// targets, like Due, so unowned targets cost it nothing.
-	Stale(ctx context.Context, ws string, before time.Time) ([]framework.Target, error)
-	// NoteReminded adds one to the Reminders count of each target in refs,
-	// in one atomic change. Missing refs are ignored.
-	NoteReminded(ctx context.Context, ws string, refs []string) error
-
+// Schedules is the workspaces' digest subscriptions, which the
+// scheduler polls and marks.
+type Schedules interface {
 	// PutSubscription creates or replaces the digest subscription for
 	// s.Workspace and s.Channel.
 	PutSubscription(ctx context.Context, s framework.Subscription) error
@@ -198,12 +210,39 @@ type Store interface {
 	// MarkDigested sets LastDigest on a channel's subscription.
 	// ErrNoSubscription if there is none.
 	MarkDigested(ctx context.Context, ws, channel string, at time.Time) error
+}
 
+// Claimer takes claims, so that work shared by every process that
+// shares the store runs once.
+type Claimer interface {
 	// Claim atomically takes key in the workspace for ttl: it returns true
 	// for exactly one caller until ttl passes, across every process that
 	// shares the store. The scheduler claims each (schedule, fire time).
 	Claim(ctx context.Context, ws, key string, ttl time.Duration) (bool, error)
+}
 
+// Store holds every workspace's settings, targets, updates, digest
+// subscriptions and scheduler claims: every role, and the backend's
+// lifecycle. cmd opens a Store, behind Checked; a consumer declares its
+// own interface of the roles it uses. The package comment states the
+// errors. The refusals of bad input that the roles' methods list
+// (ErrBadDue, ErrBadProgress and the like) are Checked's: a driver
+// alone trusts its input.
+//
+// A role is added by embedding it here, after the others; Checked
+// passes its methods through to the driver unless it has input to
+// check.
+type Store interface {
+	// Ping checks the backend answers. It returns ErrUnavailable if not.
+	Ping(ctx context.Context) error
+	// Close releases the backend. The Store must not be used after.
+	Close() error
+
+	Settings
+	Targets
+	Records
+	Schedules
+	Claimer
 	// Transfer exports and restores whole workspaces (dump, restore
 	// and migrate).
 	Transfer

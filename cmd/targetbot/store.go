@@ -15,10 +15,20 @@ import (
 	"github.com/targetbot/targetbot/store/redisstore"
 )
 
-// openStore opens the store a store URL names; from says where the URL
+// openStore opens the store a store URL names, behind store.Checked,
+// which checks input once above the driver; from says where the URL
 // came from ("--store", "TARGETBOT_STORE", "REDIS_URL") for errors.
 // prefix, when set, starts every Redis key, so tests can share one server.
 func openStore(ctx context.Context, url, from, prefix string, logger *slog.Logger) (store.Store, error) {
+	s, err := openDriver(ctx, url, from, prefix, logger)
+	if err != nil {
+		return nil, err
+	}
+	return store.Checked(s), nil
+}
+
+// openDriver opens the driver a store URL names, as openStore says.
+func openDriver(ctx context.Context, url, from, prefix string, logger *slog.Logger) (store.Store, error) {
 	scheme, rest, hasScheme := strings.Cut(url, ":")
 	switch {
 	case scheme == "bolt":

@@ -1,5 +1,6 @@
 // Package boltstore is the embedded, single-machine store.Store: one bbolt
-// file, one transaction per method.
+// file, one transaction per method. It persists what it is given: open
+// it behind store.Checked, which checks input first.
 //
 // Layout. Each workspace is a top-level bucket "ws:<id>" holding nested
 // buckets:

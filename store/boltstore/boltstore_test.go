@@ -28,7 +28,7 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store {
 		s := open(t, filepath.Join(t.TempDir(), "targetbot.db"))
 		t.Cleanup(func() { _ = s.Close() })
-		return s
+		return store.Checked(s)
 	})
 }
 

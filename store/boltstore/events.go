@@ -37,9 +37,6 @@ func (s *Store) WorkspaceTarget(ctx context.Context, ws, ref string) (framework.
 // ChangeTarget applies ch with framework.Change.Apply and appends its
 // event, in one transaction.
 func (s *Store) ChangeTarget(ctx context.Context, ws, ref string, ch framework.Change) (framework.Target, framework.Event, error) {
-	if err := ch.Check(); err != nil {
-		return framework.Target{}, framework.Event{}, err
-	}
 	if ch.Time.IsZero() {
 		ch.Time = s.now()
 	}
@@ -113,9 +110,6 @@ func (w *wsb) getEvent(n uint64) (e framework.Event, ok bool, err error) {
 // AddEvidence attaches a link as an evidence event, in one transaction.
 // An index of each target's links refuses one it has already.
 func (s *Store) AddEvidence(ctx context.Context, ws, ref string, ev framework.Evidence) (framework.Event, error) {
-	if err := framework.CheckEvidence(&ev); err != nil {
-		return framework.Event{}, err
-	}
 	if ev.Time.IsZero() {
 		ev.Time = s.now()
 	}
@@ -230,9 +224,6 @@ func (w *wsb) targetEvidence(ref string) ([]framework.Evidence, error) {
 // transaction over every target, with framework.Workspace.StartCycle's
 // rules.
 func (s *Store) StartCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, int, error) {
-	if err := framework.CheckCycle(name); err != nil {
-		return framework.Workspace{}, 0, err
-	}
 	var out framework.Workspace
 	moved := 0
 	err := s.update("start cycle "+name+" in "+ws, func(tx *bolt.Tx) error {

@@ -80,9 +80,6 @@ func (w *wsb) allTargets() ([]framework.Target, error) {
 // AddTarget adds a custom target. ECONFLICT if its ref exists, ENOTFOUND
 // if its framework is not imported.
 func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) error {
-	if err := framework.CheckDue(t.Due); err != nil {
-		return err
-	}
 	return s.update("add target "+t.Ref(), func(tx *bolt.Tx) error {
 		w := workspace(tx, ws)
 		if w == nil || w.frameworks.Get([]byte(t.Framework)) == nil {

@@ -98,9 +98,6 @@ func (w *wsb) export(emit func(store.Record) error) error {
 // Replace, deleting the workspace's bucket (claims live elsewhere and
 // stay) and writing the new one commit together, or neither does.
 func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.RestoreOptions) error {
-	if err := snap.Check(); err != nil {
-		return err
-	}
 	ws := snap.Workspace.ID
 	return s.update("restore "+ws, func(tx *bolt.Tx) error {
 		name := []byte(wsPrefix + ws)

@@ -18,12 +18,6 @@ import (
 // so concurrent appends each see the one before.
 // With once set, the same transaction takes its claim first.
 func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update, once store.Once) (framework.Update, framework.Target, error) {
-	if err := framework.CheckUpdate(&u); err != nil {
-		return framework.Update{}, framework.Target{}, err
-	}
-	if once.Key != "" && once.TTL <= 0 {
-		return framework.Update{}, framework.Target{}, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", once.Key, once.TTL)
-	}
 	if u.Time.IsZero() {
 		u.Time = s.now()
 	}

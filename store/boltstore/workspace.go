@@ -240,10 +240,6 @@ const sweepBatch = 64
 // write cannot interleave with another claimer's, within or across
 // processes (the file lock keeps other processes out).
 func (s *Store) Claim(ctx context.Context, ws, key string, ttl time.Duration) (bool, error) {
-	// A claim that expires as it is taken would let every caller win.
-	if ttl <= 0 {
-		return false, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", key, ttl)
-	}
 	won := false
 	err := s.update(fmt.Sprintf("claim %s %s", ws, key), func(tx *bolt.Tx) (err error) {
 		won, err = s.claim(tx, ws, key, ttl)

@@ -27,12 +27,12 @@ func openBolt(t testing.TB) store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return store.Checked(s)
 }
 
 func openRedis(t testing.TB) store.Store {
 	t.Helper()
-	return openRedisAt(t, redistest.Start(t))
+	return store.Checked(openRedisAt(t, redistest.Start(t)))
 }
 
 func openRedisAt(t testing.TB, url string) *redisstore.Store {

@@ -36,7 +36,7 @@ func TestConformanceCluster(t *testing.T) {
 			t.Fatalf("Open(%s) gave a %T, want a cluster client", url, s.Client())
 		}
 		t.Cleanup(func() { _ = s.Close() })
-		return s
+		return store.Checked(s)
 	})
 }
 
@@ -57,6 +57,6 @@ func TestConformanceThreeMasters(t *testing.T) {
 			t.Fatalf("Open(%s): %v", url, err)
 		}
 		t.Cleanup(func() { _ = s.Close() })
-		return s
+		return store.Checked(s)
 	})
 }

@@ -163,7 +163,8 @@ func activity(t *framework.Target) time.Time {
 // after some time can stop at the first record whose latest is not
 // after it, exactly. Statuses are one letter (statusCodes). The note is
 // last, so it may hold anything. Ids never hold the separator
-// (store.Snapshot.Check and idGen allow no control characters), and
+// (store.Snapshot.Check, which store.Checked and the upgrade run before
+// a restore, and idGen allow no control characters), and
 // neither may an author.
 //
 // One string per update, in a list, is what keeps an update small: a

@@ -55,16 +55,13 @@ func changeFields(ch *framework.Change) (fields []any, fromTo bool) {
 		return []any{"title", ch.Title}, true
 	case framework.EventArchive:
 		return []any{"archived", "1"}, false
-	default: // framework.EventRestore; Check refused the rest
+	default: // framework.EventRestore; store.Checked refused the rest
 		return []any{"archived", ""}, false
 	}
 }
 
 // ChangeTarget applies ch and appends its event in one script.
 func (s *Store) ChangeTarget(ctx context.Context, ws, ref string, ch framework.Change) (framework.Target, framework.Event, error) {
-	if err := ch.Check(); err != nil {
-		return framework.Target{}, framework.Event{}, err
-	}
 	if !refKey(ref) {
 		return framework.Target{}, framework.Event{}, notFoundTarget(ref)
 	}
@@ -119,9 +116,6 @@ func (s *Store) ChangeTarget(ctx context.Context, ws, ref string, ch framework.C
 
 // AddEvidence attaches a link in one script.
 func (s *Store) AddEvidence(ctx context.Context, ws, ref string, ev framework.Evidence) (framework.Event, error) {
-	if err := framework.CheckEvidence(&ev); err != nil {
-		return framework.Event{}, err
-	}
 	if !refKey(ref) {
 		return framework.Event{}, notFoundTarget(ref)
 	}
@@ -234,9 +228,6 @@ func (s *Store) Evidence(ctx context.Context, ws, ref string) ([]framework.Evide
 // StartCycle closes the current cycle and opens name in one script over
 // every target of the workspace, pipelined with listing the workspace.
 func (s *Store) StartCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, int, error) {
-	if err := framework.CheckCycle(name); err != nil {
-		return framework.Workspace{}, 0, err
-	}
 	k := s.keys(ws)
 	op := "start cycle " + name
 	keys := []string{k.settings(), k.targets(), k.cyclesStarted(), k.cyclesClosed(), k.frameworks()}

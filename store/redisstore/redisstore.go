@@ -1,5 +1,7 @@
 // Package redisstore is the production store.Store, on Redis with go-redis
 // v9. It runs against one Redis, a replicated pair, or Redis Cluster.
+// It persists what it is given: open it behind store.Checked, which
+// checks input first.
 //
 // Layout: a key per kind of thing, never one blob for a workspace. Targets
 // and updates, which are what a workspace holds most of, are compact

@@ -33,5 +33,5 @@ func open(t testing.TB) *redisstore.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
+	storetest.Run(t, func(t *testing.T) store.Store { return store.Checked(open(t)) })
 }

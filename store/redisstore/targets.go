@@ -128,9 +128,6 @@ func fetchAll[T any](ctx context.Context, c redis.UniversalClient, ids []string,
 
 // AddTarget adds a custom target in one script.
 func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) error {
-	if err := framework.CheckDue(t.Due); err != nil {
-		return err
-	}
 	k := s.keys(ws)
 	ref := t.Ref()
 	if t.Status == "" {

@@ -24,12 +24,6 @@ import (
 // slot beside the update's keys: the replay check and the write are one
 // round trip.
 func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update, once store.Once) (framework.Update, framework.Target, error) {
-	if err := framework.CheckUpdate(&u); err != nil {
-		return framework.Update{}, framework.Target{}, err
-	}
-	if once.Key != "" && once.TTL <= 0 {
-		return framework.Update{}, framework.Target{}, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", once.Key, once.TTL)
-	}
 	// A ref no target can have (one with ':') reaches the script too,
 	// which takes the claim and finds no target in the targets' hash: it
 	// writes nothing under the ref.

@@ -87,6 +87,11 @@ func (s *Store) upgrade(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("redisstore: upgrade %s: read it: %w", ws, err)
 		}
+		// Restore writes what it is given: store.Checked checks a
+		// snapshot from outside, and this one is checked here.
+		if err := snap.Check(); err != nil {
+			return fmt.Errorf("redisstore: upgrade %s: write it back: %w", ws, err)
+		}
 		if err := s.Restore(ctx, snap, store.RestoreOptions{Replace: true}); err != nil {
 			return fmt.Errorf("redisstore: upgrade %s: write it back: %w", ws, err)
 		}

@@ -248,9 +248,6 @@ func (s *Store) MarkDigested(ctx context.Context, ws, channel string, at time.Ti
 // the key taken) can tell the claim is its own. Only that losing path
 // costs a second round trip.
 func (s *Store) Claim(ctx context.Context, ws, key string, ttl time.Duration) (bool, error) {
-	if ttl <= 0 {
-		return false, framework.Errorf(framework.EINVALID, "claim %s: ttl %v must be positive", key, ttl)
-	}
 	k := s.keys(ws).claim(key)
 	token := s.ids.next(time.Now())
 	ok, err := s.setNX(ctx, "claim "+key, k, token, ttl)

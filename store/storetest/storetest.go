@@ -1,6 +1,7 @@
 // Package storetest is the conformance suite every store.Store
 // implementation passes. A store's own tests call Run with a function that
-// opens a fresh, empty Store; its benchmarks call the Benchmark functions.
+// opens a fresh, empty Store behind store.Checked, as cmd opens it (the
+// suite pins the checks too); its benchmarks call the Benchmark functions.
 //
 // The suite pins the behaviour that commands and reminders rely on, so
 // that redisstore and boltstore are interchangeable.
