@@ -106,3 +106,12 @@ func checkTTL(key string, ttl time.Duration) error {
 	}
 	return nil
 }
+
+// PutAdapterState refuses a key or value no store can keep
+// (CheckAdapterState).
+func (c *checked) PutAdapterState(ctx context.Context, ws, key, value string) error {
+	if err := CheckAdapterState(key, value); err != nil {
+		return err
+	}
+	return c.Store.PutAdapterState(ctx, ws, key, value)
+}

@@ -101,6 +101,7 @@ type eventLine struct {
 	Cycle     string    `json:"cycle,omitempty"`
 	URL       string    `json:"url,omitempty"`
 	Title     string    `json:"title,omitempty"`
+	User      string    `json:"user,omitempty"`
 }
 
 type subscriptionLine struct {
@@ -153,7 +154,7 @@ func toLine(ws string, r *store.Record) any {
 	case store.RecordEvent:
 		e := &r.Event
 		return &eventLine{Type: typ, Workspace: ws, ID: e.ID, Target: e.Target, Kind: string(e.Kind), Author: e.Author,
-			Time: e.Time, From: e.From, To: e.To, Reason: e.Reason, Cycle: e.Cycle, URL: e.URL, Title: e.Title}
+			Time: e.Time, From: e.From, To: e.To, Reason: e.Reason, Cycle: e.Cycle, URL: e.URL, Title: e.Title, User: e.User}
 	case store.RecordAdapterState:
 		return &adapterStateLine{Type: typ, Workspace: ws, Key: r.State.Key, Value: r.State.Value}
 	default:
@@ -214,7 +215,7 @@ func fromLine(line any) (ws string, r store.Record) {
 	case *eventLine:
 		return l.Workspace, store.Record{Type: store.RecordEvent, Event: framework.Event{ID: l.ID, Target: l.Target,
 			Kind: framework.EventKind(l.Kind), Author: l.Author, Time: l.Time, From: l.From, To: l.To, Reason: l.Reason,
-			Cycle: l.Cycle, URL: l.URL, Title: l.Title}}
+			Cycle: l.Cycle, URL: l.URL, Title: l.Title, User: l.User}}
 	default:
 		s := line.(*subscriptionLine)
 		return s.Workspace, store.Record{Type: store.RecordSubscription, Subscription: framework.Subscription{Workspace: s.Workspace,
