@@ -80,7 +80,8 @@ type Reply struct {
 	// Notify lists the users this message may notify. Every other user
 	// reference names its user without notifying them.
 	Notify []string
-	// Code is "" for success, or the framework error code of a failure.
+	// Code is "" for success, or the error code of a failure: one of
+	// the Code constants, or another code of the command layer's.
 	Code string
 	// Field names the input that was wrong, when an error is about one
 	// ("progress", "status", "note"), so a form can show it in place.
@@ -252,6 +253,6 @@ func RequestID(ctx context.Context) string {
 // problem is logged, and the user is told to try again.
 func Failed() Reply {
 	r := Say("Something went wrong on our side, and it has been logged. Try again; if it keeps failing, tell your admin.", true)
-	r.Code = "internal"
+	r.Code = CodeInternal
 	return r
 }

@@ -5,11 +5,13 @@
 // comes back; it never imports a platform SDK.
 //
 // One table (verbs.go) declares every verb: its usage, summary, access,
-// examples and typed arguments with their limits. Dispatch and help read
-// it, and adapters derive Discord's options and their forms' limits from
-// Verbs. A request is text to parse, or a verb with named arguments
-// (Discord options, form answers), which run without being turned back
-// into text.
+// examples and typed arguments with their limits, in bot's declaration
+// types (bot.Command, bot.Arg). Dispatch and help read it; adapters,
+// which never import this package, read it from their Handler through
+// bot.Language (language.go), as Discord's options, the update form
+// (declared once, as a bot.Form) and their limits. A request is text to
+// parse, or a verb with named arguments (Discord options, form answers
+// on every platform), which run without being turned back into text.
 //
 // Choices the design leaves open, made here:
 //

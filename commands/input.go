@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -33,7 +34,7 @@ func (c *call) arg(name string) string {
 	i := 0
 	for _, a := range c.v.Args {
 		switch {
-		case a.Kind == ArgFlag:
+		case a.Kind == bot.ArgFlag:
 			continue // not positional
 		case a.Name != name:
 			i++
@@ -48,10 +49,10 @@ func (c *call) arg(name string) string {
 
 // positional lists the arguments that text gives by place, in order:
 // all but flags, which text says with a word of another argument.
-func (v *VerbInfo) positional() []Arg {
-	out := make([]Arg, 0, len(v.Args))
+func (v *VerbInfo) positional() []bot.Arg {
+	out := make([]bot.Arg, 0, len(v.Args))
 	for _, a := range v.Args {
-		if a.Kind != ArgFlag {
+		if a.Kind != bot.ArgFlag {
 			out = append(out, a)
 		}
 	}
@@ -71,7 +72,7 @@ func (v *VerbInfo) checkNamed(in map[string]string) (map[string]string, error) {
 			return nil, usageError(v.Name, "", fmt.Sprintf("%s has no argument %s", v.Name, code(short(name, 40))))
 		}
 		val := strings.TrimSpace(in[name])
-		if a.Kind == ArgFlag && val != "" {
+		if a.Kind == bot.ArgFlag && val != "" {
 			on, err := strconv.ParseBool(val)
 			if err != nil {
 				return nil, usageError(v.Name, name, fmt.Sprintf("%s is %s: say true or false", name, code(short(val, 20))))
@@ -91,43 +92,6 @@ func (v *VerbInfo) checkNamed(in map[string]string) (map[string]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// FormArgs turns a form into the Verb and Args of a structured request.
-// The command of the button that opened the form, such as
-// "update eds/1.1", names the verb and its first arguments, in the order
-// text gives them; the answers, keyed by argument name, add the rest.
-// Blank answers are left out. ok is false when the command names no verb
-// or has more words than the verb takes.
-func FormArgs(command string, answers map[string]string) (verb string, args map[string]string, ok bool) {
-	name, rest := splitVerb(command)
-	v := lookup(name)
-	if v == nil {
-		return "", nil, false
-	}
-	words := tokenize(rest)
-	args = map[string]string{}
-	used := 0
-	for _, a := range v.positional() {
-		if used == words.len() {
-			break
-		}
-		if a.Rest {
-			args[a.Name], used = words.from(used), words.len()
-			break
-		}
-		args[a.Name] = words.at(used)
-		used++
-	}
-	if used < words.len() {
-		return "", nil, false
-	}
-	for k, val := range answers {
-		if strings.TrimSpace(val) != "" {
-			args[k] = val
-		}
-	}
-	return v.Name, args, true
 }
 
 // readUpdate reads what an update asks to change: from the words after

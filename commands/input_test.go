@@ -283,10 +283,10 @@ func TestDeclaredLimitsAreEnforced(t *testing.T) {
 			}
 			if r := run(a.MaxLen + 1); r.Code != framework.EINVALID {
 				t.Errorf("%s %s of %d characters: %+v", v.Name, a.Name, a.MaxLen+1, r)
-			} else if r.Field != a.Name && a.Kind != ArgZone {
+			} else if r.Field != a.Name && a.Kind != bot.ArgZone {
 				t.Errorf("%s %s too long: field %q", v.Name, a.Name, r.Field)
 			}
-			if a.Kind == ArgZone {
+			if a.Kind == bot.ArgZone {
 				continue // no real zone name is that long
 			}
 			if r := run(a.MaxLen); r.Code != "" {
@@ -333,23 +333,23 @@ func TestVerbTable(t *testing.T) {
 			}
 			rest = a.Rest
 			switch a.Kind {
-			case ArgChoice:
+			case bot.ArgChoice:
 				if len(a.Choices) == 0 {
 					t.Errorf("%s: a choice with no choices", where)
 				}
-			case ArgInteger:
+			case bot.ArgInteger:
 				if a.Min >= a.Max {
 					t.Errorf("%s: range %d..%d", where, a.Min, a.Max)
 				}
-			case ArgFlag:
+			case bot.ArgFlag:
 				if a.Required {
 					t.Errorf("%s: a required flag", where)
 				}
-			case ArgTarget, ArgObjective, ArgFramework, ArgText, ArgUser, ArgDate, ArgCron, ArgZone:
+			case bot.ArgTarget, bot.ArgObjective, bot.ArgFramework, bot.ArgText, bot.ArgUser, bot.ArgDate, bot.ArgCron, bot.ArgZone:
 			default:
 				t.Errorf("%s: kind %q", where, a.Kind)
 			}
-			if len(a.Choices) > 0 && a.Kind != ArgChoice {
+			if len(a.Choices) > 0 && a.Kind != bot.ArgChoice {
 				t.Errorf("%s: choices on a %s", where, a.Kind)
 			}
 		}
@@ -365,8 +365,8 @@ func TestVerbTable(t *testing.T) {
 	}
 	// Callers get their own copy.
 	u, _ := LookupVerb("update")
-	u.Args[2].Choices[0] = "changed"
-	if u2, _ := LookupVerb("update"); u2.Args[2].Choices[0] == "changed" {
+	u.Args[2].Choices[0].Value = "changed"
+	if u2, _ := LookupVerb("update"); u2.Args[2].Choices[0].Value == "changed" {
 		t.Error("LookupVerb shares its slices")
 	}
 }
@@ -390,14 +390,14 @@ func TestFormArgs(t *testing.T) {
 		{"nope eds/1.1", nil, "", nil, false},
 	}
 	for _, c := range cases {
-		verb, args, ok := FormArgs(c.command, c.answers)
+		verb, args, ok := Language{}.FormArgs(c.command, c.answers)
 		if verb != c.verb || ok != c.ok || !reflect.DeepEqual(args, c.args) {
 			t.Errorf("FormArgs(%q, %v) = %q %v %v, want %q %v %v", c.command, c.answers, verb, args, ok, c.verb, c.args, c.ok)
 		}
 	}
 	// A form's answers run as the same update the text would.
 	e := imported(t)
-	verb, args, _ := FormArgs("update eds/1.1", map[string]string{"progress": "65", "status": "at-risk", "note": "done by Friday"})
+	verb, args, _ := Language{}.FormArgs("update eds/1.1", map[string]string{"progress": "65", "status": "at-risk", "note": "done by Friday"})
 	if r := e.named(amy, verb, args); r.Code != "" {
 		t.Fatal(r.Text())
 	}

@@ -83,63 +83,26 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	var ts []framework.Target
 	var heading, empty string
 	var graded *framework.Framework // a framework listed whole, whose score to show
-	pick := func(from []framework.Target, keep func(*framework.Target) bool) []framework.Target {
-		var out []framework.Target
-		for i := range from {
-			if keep(&from[i]) {
-				out = append(out, from[i])
-			}
-		}
-		return out
-	}
-	switch lower := strings.ToLower(filter); {
+	lower := strings.ToLower(filter)
+	named, isFilter := findListFilter(lower)
+	switch user, isUser := parseMention(filter); {
 	case lower == "":
 		heading, empty = "All "+words, "no "+words+" here yet: an admin can import a framework with `/target import <framework-id>`"
 		ts = live
-	case lower == "overdue":
-		heading, empty = "Overdue "+words, "nothing is overdue 🎉 `/target list` shows every "+word
-		ts = pick(live, func(t *framework.Target) bool { return framework.Overdue(t, c.now, v.Loc) })
-	case lower == "due-soon" || lower == "duesoon" || lower == "due_soon":
-		heading, empty = capital(words)+fmt.Sprintf(" due in the next %d days", framework.DueSoonDays), fmt.Sprintf("nothing open is due in the next %d days", framework.DueSoonDays)
-		ts = pick(live, func(t *framework.Target) bool { return framework.DueSoon(t, c.now, v.Loc) })
-	case lower == "mine" || lower == "me":
-		heading = "Your " + words
-		empty = "no " + words + " are assigned to you: ask an admin to run `/target assign <target> @you`, or see `/target list`"
-		// A request with no user (never from a real platform) owns
-		// nothing, rather than every unowned target.
-		ts = pick(live, func(t *framework.Target) bool { return t.Owner != "" && t.Owner == c.req.User })
-	case lower == "unassigned":
-		heading, empty = capital(words)+" with no owner", "every "+word+" has an owner 🎉"
-		ts = pick(live, func(t *framework.Target) bool { return t.Owner == "" })
-	case lower == "at-risk" || lower == "atrisk" || lower == "at_risk":
-		heading, empty = capital(words)+" at risk or off track", "no "+word+" is at risk or off track 🎉"
-		ts = pick(live, func(t *framework.Target) bool { return t.Status == framework.AtRisk || t.Status == framework.OffTrack })
-	case lower == "done" || lower == "not-started" || lower == "notstarted" || lower == "not_started":
-		st := framework.Done
-		if lower != "done" {
-			st = framework.NotStarted
+	case isFilter:
+		heading, empty, ts = named.sel(listScope{all: all, live: live, word: word, words: words, now: c.now, loc: v.Loc, user: c.req.User})
+	case isUser:
+		heading = capital(words) + " owned by " + bot.User(user)
+		empty = bot.User(user) + " owns no " + words + ": an admin can run `/target assign <target> " + filter + "`"
+		ts = pick(live, func(t *framework.Target) bool { return t.Owner == user })
+	case !strings.Contains(filter, "/") && w.Imported(lower):
+		words = h.targetLabel(lower) + "s"
+		heading, empty = capital(words)+" of "+lower, "framework "+code(lower)+" has no "+words+" here"
+		ts = pick(live, func(t *framework.Target) bool { return t.Framework == lower })
+		if f := h.framework(lower); f != nil && f.Grading != nil {
+			graded = f
 		}
-		heading, empty = capital(words)+" "+string(st), "no "+word+" is "+string(st)
-		ts = pick(live, func(t *framework.Target) bool { return t.Status == st })
-	case lower == "archived":
-		heading, empty = "Archived "+words, "no "+word+" is archived"
-		ts = pick(all, func(t *framework.Target) bool { return t.Archived })
 	default:
-		if user, ok := parseMention(filter); ok {
-			heading = capital(words) + " owned by " + bot.User(user)
-			empty = bot.User(user) + " owns no " + words + ": an admin can run `/target assign <target> " + filter + "`"
-			ts = pick(live, func(t *framework.Target) bool { return t.Owner == user })
-			break
-		}
-		if !strings.Contains(filter, "/") && w.Imported(lower) {
-			words = h.targetLabel(lower) + "s"
-			heading, empty = capital(words)+" of "+lower, "framework "+code(lower)+" has no "+words+" here"
-			ts = pick(live, func(t *framework.Target) bool { return t.Framework == lower })
-			if f := h.framework(lower); f != nil && f.Grading != nil {
-				graded = f
-			}
-			break
-		}
 		o, oerr := h.resolveObjective(&w, all, filter)
 		if oerr != nil {
 			if framework.ErrorCode(oerr) == framework.ENOTFOUND {
@@ -168,29 +131,6 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 			plural(hidden, "more "+word), code("/target list <objective>"), code("/target list mine"), code("/target list overdue"))})
 	}
 	return bot.Reply{Ephemeral: true, Blocks: blocks}, nil
-}
-
-// listFilters are the words list takes besides objectives, frameworks
-// and @users, for the hint when a filter is none of them.
-var listFilters = []string{"mine", "overdue", "at-risk", "due-soon", "done", "not-started", "unassigned", "archived"}
-
-// listFilterHint improves "unknown objective" for a filter that was
-// probably meant as something else: a user without its @, or a
-// misspelt filter word.
-func listFilterHint(filter, msg string) string {
-	best, bestD := "", 3
-	for _, f := range listFilters {
-		if d := editDistance(strings.ToLower(filter), f); d < bestD {
-			best, bestD = f, d
-		}
-	}
-	switch {
-	case best != "":
-		return msg + ". Did you mean " + code("/target list "+best) + "?"
-	case validUserID(filter) && !strings.ContainsAny(filter, "./") && !isNumberish(filter):
-		return msg + ". To list someone's, write " + code("/target list @"+short(filter, 40))
-	}
-	return msg
 }
 
 // scoreLine is a graded framework's score in the current cycle, beside

@@ -3,12 +3,12 @@ package commands
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -27,96 +27,34 @@ const (
 	maxURL = framework.MaxURL
 )
 
-// ArgKind says what an argument holds, so a platform can offer the right
-// input for it: a menu for a choice, a user picker, a number box, target
-// autocompletion.
-type ArgKind string
-
-// The kinds of argument.
-const (
-	ArgTarget    ArgKind = "target"    // a target reference such as eds/1.1
-	ArgObjective ArgKind = "objective" // an objective reference such as eds/2
-	ArgFramework ArgKind = "framework" // a framework id such as eds
-	ArgText      ArgKind = "text"      // a word, or with Rest the rest of the line
-	ArgInteger   ArgKind = "integer"   // a whole number from Min to Max
-	ArgChoice    ArgKind = "choice"    // one of Choices
-	ArgUser      ArgKind = "user"      // a platform user id; in text, a mention
-	ArgFlag      ArgKind = "flag"      // "true" or "false"; text says it with a word instead
-	ArgDate      ArgKind = "date"      // YYYY-MM-DD
-	ArgCron      ArgKind = "cron"      // a five-field cron spec in the workspace's time zone
-	ArgZone      ArgKind = "zone"      // an IANA time zone name
-)
-
-// Arg is one named argument of a verb. In text the arguments other than
-// flags come in the order the verb lists them; structured input, such as
-// Discord options or form answers, names them.
-type Arg struct {
-	Name     string
-	Kind     ArgKind
-	Required bool
-	// Rest means that in text the argument runs to the end of the line,
-	// verbatim: notes, titles, reasons, cron specs.
-	Rest bool
-	// Min and Max bound an ArgInteger.
-	Min, Max int
-	// MaxLen is the most characters the verb accepts, 0 when it declares
-	// no limit. Forms and platform options use it so they allow exactly
-	// what the verb takes.
-	MaxLen int
-	// Choices are the values an ArgChoice offers, in menu order.
-	Choices []string
-	// Description is one line for platform UIs.
-	Description string
-}
-
 // runFunc runs one verb. Errors are *framework.Error values; Handle turns
 // them into replies.
 type runFunc func(h *Handler, ctx context.Context, c *call) (bot.Reply, error)
 
 // VerbInfo declares one verb: what help says about it, who may run it,
 // its typed arguments and the code that runs it. Dispatch, help and the
-// adapters' command registration and forms all derive from this table.
+// adapters' command registration and forms all derive from this table;
+// adapters read the bot.Command part through bot.Language.
 type VerbInfo struct {
-	Name    string
-	Usage   string // the verb and its arguments, for example "update <target> [<n>%] [status] [note…]"
-	Summary string // one line saying what it does, in the declared markup (bot.PlainText for plain text)
-	Access  string // who may run it: "anyone", "admin", or "admin or owner"
-	// Examples are whole command lines without the leading /target. A
-	// date in one is written as a placeholder that ExamplesAt fills in,
-	// so no example goes stale: {due} (the end of this financial year),
-	// {later} (four weeks on) and {next-cycle} (next year's cycle name).
-	Examples []string
-	// Query verbs only read, and answer only the asker: a platform that
-	// must acknowledge before the answer is ready can do so privately.
-	Query bool
+	bot.Command
 	// ClaimsOnce verbs take a request's once key themselves, inside
 	// their write (see Handler.Handle), instead of before they run.
 	ClaimsOnce bool
-	Args       []Arg
 	run        runFunc
 }
 
-// Arg returns the verb's argument with the given name.
-func (v *VerbInfo) Arg(name string) (Arg, bool) {
-	for _, a := range v.Args {
-		if a.Name == name {
-			return a, true
-		}
-	}
-	return Arg{}, false
-}
-
 // The target argument most verbs start with.
-var targetArg = Arg{Name: "target", Kind: ArgTarget, Required: true, Description: "The target, for example eds/1.1 or nhse-2024-26/5.2"}
+var targetArg = bot.Arg{Name: "target", Kind: bot.ArgTarget, Required: true, Description: "The target, for example eds/1.1 or nhse-2024-26/5.2"}
 
 // verbTable declares every verb, in the order help lists them. It is a
 // function, not a variable, because the run funcs it names read the
 // table back (for usage), which Go does not allow of a variable's
 // initializer.
 func verbTable() []VerbInfo {
-	statuses := make([]string, len(framework.Statuses))
+	// A status's label is how every reply shows it, so a menu matches.
+	statuses := make([]bot.Choice, len(framework.Statuses))
 	for i, s := range framework.Statuses {
-		statuses[i] = string(s)
+		statuses[i] = bot.Choice{Value: string(s), Label: view.Status(s)}
 	}
 	grades := make([]string, 0, len(framework.Ratings)+1)
 	for _, r := range framework.Ratings {
@@ -125,118 +63,127 @@ func verbTable() []VerbInfo {
 	grades = append(grades, "none")
 
 	vs := []VerbInfo{
-		{Name: "help", Usage: "help [verb]", Summary: "list the verbs, or show one verb's usage with examples", Access: "anyone",
-			Examples: []string{"help", "help update"}, Query: true, run: (*Handler).help,
-			Args: []Arg{{Name: "verb", Kind: ArgChoice, Description: "The command to explain"}}},
-		{Name: "frameworks", Usage: "frameworks", Summary: "the built-in and custom frameworks, and which are imported here", Access: "anyone",
-			Examples: []string{"frameworks"}, Query: true, run: (*Handler).frameworksVerb},
-		{Name: "import", Usage: "import <framework-id>", Summary: "copy a framework's objectives and targets into this workspace (safe to repeat)", Access: "admin",
-			Examples: []string{"import eds", "import nhse-2024-26"}, run: (*Handler).importVerb,
-			Args: []Arg{{Name: "framework", Kind: ArgFramework, Required: true, Description: "The framework id, for example eds"}}},
-		{Name: "list", Usage: "list [<framework>|<objective>|mine|overdue|due-soon|at-risk|done|not-started|unassigned|archived|@user]", Summary: "targets grouped by objective, all of them or a selection", Access: "anyone",
-			Examples: []string{"list", "list eds", "list eds/1", "list mine", "list overdue", "list due-soon", "list at-risk", "list unassigned", "list archived", "list @amy"}, Query: true, run: (*Handler).list,
-			Args: []Arg{{Name: "filter", Kind: ArgText, Description: "A framework, an objective, mine, overdue, due-soon, at-risk, done, unassigned, archived or @user"}}},
-		{Name: "show", Usage: "show <target>|<objective>", Summary: "a target's status, progress, grade, evidence and changes, or an objective and its targets", Access: "anyone",
-			Examples: []string{"show eds/1.1", "show eds/1"}, Query: true, run: (*Handler).show,
-			Args: []Arg{{Name: "target", Kind: ArgTarget, Required: true, Description: "A target such as eds/1.1, or an objective such as eds/1"}}},
-		{Name: "update", Usage: "update <target> [<n>%] [on-track|at-risk|off-track|done] [note…]", Summary: "log progress, a status or a note (at least one); `--` starts a note taken word for word", Access: "anyone",
-			Examples: []string{"update eds/1.1 40% on-track", "update eds/1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}, ClaimsOnce: true, run: (*Handler).update,
-			Args: []Arg{
+		{Command: bot.Command{Name: "help", Usage: "help [verb]", Summary: "list the verbs, or show one verb's usage with examples", Access: "anyone",
+			Examples: []string{"help", "help update"}, Query: true, Args: []bot.Arg{{Name: "verb", Kind: bot.ArgChoice, Description: "The command to explain"}}},
+			run: (*Handler).help},
+		{Command: bot.Command{Name: "frameworks", Usage: "frameworks", Summary: "the built-in and custom frameworks, and which are imported here", Access: "anyone",
+			Examples: []string{"frameworks"}, Query: true},
+			run: (*Handler).frameworksVerb},
+		{Command: bot.Command{Name: "import", Usage: "import <framework-id>", Summary: "copy a framework's objectives and targets into this workspace (safe to repeat)", Access: "admin",
+			Examples: []string{"import eds", "import nhse-2024-26"}, Args: []bot.Arg{{Name: "framework", Kind: bot.ArgFramework, Required: true, Description: "The framework id, for example eds"}}},
+			run: (*Handler).importVerb},
+		{Command: listCommand(), run: (*Handler).list},
+		{Command: bot.Command{Name: "show", Usage: "show <target>|<objective>", Summary: "a target's status, progress, grade, evidence and changes, or an objective and its targets", Access: "anyone",
+			Examples: []string{"show eds/1.1", "show eds/1"}, Query: true, Args: []bot.Arg{{Name: "target", Kind: bot.ArgTarget, Required: true, Description: "A target such as eds/1.1, or an objective such as eds/1"}}},
+			run: (*Handler).show},
+		{Command: bot.Command{Name: "update", Usage: "update <target> [<n>%] [on-track|at-risk|off-track|done] [note…]", Summary: "log progress, a status or a note (at least one); `--` starts a note taken word for word", Access: "anyone",
+			Examples: []string{"update eds/1.1 40% on-track", "update eds/1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}, Args: []bot.Arg{
 				targetArg,
-				{Name: "progress", Kind: ArgInteger, Min: 0, Max: 100, Description: "Progress, 0 to 100 percent"},
-				{Name: "status", Kind: ArgChoice, Choices: statuses, Description: "The target's status"},
-				{Name: "note", Kind: ArgText, Rest: true, MaxLen: maxNote, Description: "What changed"},
+				{Name: "progress", Kind: bot.ArgInteger, Min: 0, Max: 100, Description: "Progress, 0 to 100 percent"},
+				{Name: "status", Kind: bot.ArgChoice, Choices: statuses, Description: "The target's status"},
+				{Name: "note", Kind: bot.ArgText, Rest: true, MaxLen: maxNote, Description: "What changed"},
 			}},
-		{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
-			Examples: []string{"rate eds/1.1 achieving policy published and staff trained", "rate eds/1.1 none"}, run: (*Handler).rate,
-			Args: []Arg{
+			ClaimsOnce: true, run: (*Handler).update},
+		{Command: bot.Command{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
+			Examples: []string{"rate eds/1.1 achieving policy published and staff trained", "rate eds/1.1 none"}, Args: []bot.Arg{
 				targetArg,
-				{Name: "grade", Kind: ArgChoice, Required: true, Choices: grades, Description: "The EDS grade, or none to clear it"},
-				{Name: "reason", Kind: ArgText, Rest: true, MaxLen: maxReason, Description: "Why this grade, for the record"},
+				{Name: "grade", Kind: bot.ArgChoice, Required: true, Choices: choices(grades...), Description: "The EDS grade, or none to clear it"},
+				{Name: "reason", Kind: bot.ArgText, Rest: true, MaxLen: maxReason, Description: "Why this grade, for the record"},
 			}},
-		{Name: "assign", Usage: "assign <target> @user|me|none", Summary: "set or clear a target's owner", Access: "admin",
-			Examples: []string{"assign eds/1.1 @amy", "assign eds/1.1 none"}, run: (*Handler).assign,
-			Args: []Arg{
+			run: (*Handler).rate},
+		{Command: bot.Command{Name: "assign", Usage: "assign <target> @user|me|none", Summary: "set or clear a target's owner", Access: "admin",
+			Examples: []string{"assign eds/1.1 @amy", "assign eds/1.1 none"}, Args: []bot.Arg{
 				targetArg,
-				{Name: "user", Kind: ArgUser, Description: "The new owner"},
-				{Name: "unassign", Kind: ArgFlag, Description: "Leave the target with no owner"},
+				{Name: "user", Kind: bot.ArgUser, Description: "The new owner"},
+				{Name: "unassign", Kind: bot.ArgFlag, Description: "Leave the target with no owner"},
 			}},
-		{Name: "due", Usage: "due <target> <YYYY-MM-DD|none>", Summary: "set or clear a target's due date", Access: "admin or owner",
-			Examples: []string{"due eds/1.1 {due}", "due eds/1.1 none"}, run: (*Handler).due,
-			Args: []Arg{targetArg, {Name: "date", Kind: ArgDate, Required: true, Description: "YYYY-MM-DD, or none to clear it"}}},
-		{Name: "add", Usage: "add <objective> <code> <title…>", Summary: "add a custom target under an imported objective", Access: "admin",
-			Examples: []string{"add eds/2 2.5 Staff networks meet monthly"}, run: (*Handler).add,
-			Args: []Arg{
-				{Name: "objective", Kind: ArgObjective, Required: true, Description: "The objective, for example eds/1"},
-				{Name: "code", Kind: ArgText, Required: true, MaxLen: maxCode, Description: "The new target's code, for example 1.9"},
-				{Name: "title", Kind: ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new target's title"},
+			run: (*Handler).assign},
+		{Command: bot.Command{Name: "due", Usage: "due <target> <YYYY-MM-DD|none>", Summary: "set or clear a target's due date", Access: "admin or owner",
+			Examples: []string{"due eds/1.1 {due}", "due eds/1.1 none"}, Args: []bot.Arg{targetArg, {Name: "date", Kind: bot.ArgDate, Required: true, Description: "YYYY-MM-DD, or none to clear it"}}},
+			run: (*Handler).due},
+		{Command: bot.Command{Name: "add", Usage: "add <objective> <code> <title…>", Summary: "add a custom target under an imported objective", Access: "admin",
+			Examples: []string{"add eds/2 2.5 Staff networks meet monthly"}, Args: []bot.Arg{
+				{Name: "objective", Kind: bot.ArgObjective, Required: true, Description: "The objective, for example eds/1"},
+				{Name: "code", Kind: bot.ArgText, Required: true, MaxLen: maxCode, Description: "The new target's code, for example 1.9"},
+				{Name: "title", Kind: bot.ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new target's title"},
 			}},
-		{Name: "edit", Usage: "edit <target> <title…>", Summary: "retitle a target; the old title stays in its history", Access: "admin",
-			Examples: []string{"edit eds/2.8 Staff networks meet monthly"}, run: (*Handler).edit,
-			Args: []Arg{targetArg, {Name: "title", Kind: ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new title"}}},
-		{Name: "archive", Usage: "archive <target>", Summary: "take a target out of lists, digests, reminders, roll-ups and scores; its history stays", Access: "admin",
-			Examples: []string{"archive eds/2.8"}, run: (*Handler).archive,
-			Args: []Arg{targetArg}},
-		{Name: "restore", Usage: "restore <target>", Summary: "bring an archived target back", Access: "admin",
-			Examples: []string{"restore eds/2.9"}, run: (*Handler).restore,
-			Args: []Arg{targetArg}},
-		{Name: "evidence", Usage: "evidence <target> <url> [title…]", Summary: "attach a link as evidence; show lists it", Access: "anyone",
-			Examples: []string{"evidence eds/1.1 https://example.org/board-papers/2026-11.pdf November board paper"}, run: (*Handler).evidenceVerb,
-			Args: []Arg{
+			run: (*Handler).add},
+		{Command: bot.Command{Name: "edit", Usage: "edit <target> <title…>", Summary: "retitle a target; the old title stays in its history", Access: "admin",
+			Examples: []string{"edit eds/2.8 Staff networks meet monthly"}, Args: []bot.Arg{targetArg, {Name: "title", Kind: bot.ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new title"}}},
+			run: (*Handler).edit},
+		{Command: bot.Command{Name: "archive", Usage: "archive <target>", Summary: "take a target out of lists, digests, reminders, roll-ups and scores; its history stays", Access: "admin",
+			Examples: []string{"archive eds/2.8"}, Args: []bot.Arg{targetArg}},
+			run: (*Handler).archive},
+		{Command: bot.Command{Name: "restore", Usage: "restore <target>", Summary: "bring an archived target back", Access: "admin",
+			Examples: []string{"restore eds/2.9"}, Args: []bot.Arg{targetArg}},
+			run: (*Handler).restore},
+		{Command: bot.Command{Name: "evidence", Usage: "evidence <target> <url> [title…]", Summary: "attach a link as evidence; show lists it", Access: "anyone",
+			Examples: []string{"evidence eds/1.1 https://example.org/board-papers/2026-11.pdf November board paper"}, Args: []bot.Arg{
 				targetArg,
-				{Name: "url", Kind: ArgText, Required: true, MaxLen: maxURL, Description: "An https:// or http:// link"},
-				{Name: "title", Kind: ArgText, Rest: true, MaxLen: maxTitle, Description: "What the link is"},
+				{Name: "url", Kind: bot.ArgText, Required: true, MaxLen: maxURL, Description: "An https:// or http:// link"},
+				{Name: "title", Kind: bot.ArgText, Rest: true, MaxLen: maxTitle, Description: "What the link is"},
 			}},
-		{Name: "history", Usage: "history <target> [n|all]", Summary: "a target's updates and other changes, newest first (10 by default)", Access: "anyone",
-			Examples: []string{"history eds/1.1", "history eds/1.1 25", "history eds/1.1 all"}, Query: true, run: (*Handler).history,
-			Args: []Arg{
+			run: (*Handler).evidenceVerb},
+		{Command: bot.Command{Name: "history", Usage: "history <target> [n|all]", Summary: "a target's updates and other changes, newest first (10 by default)", Access: "anyone",
+			Examples: []string{"history eds/1.1", "history eds/1.1 25", "history eds/1.1 all"}, Query: true, Args: []bot.Arg{
 				targetArg,
-				{Name: "count", Kind: ArgInteger, Min: 1, Max: maxHistory, Description: "How many changes to show"},
-				{Name: "all", Kind: ArgFlag, Description: "Show every change"},
+				{Name: "count", Kind: bot.ArgInteger, Min: 1, Max: maxHistory, Description: "How many changes to show"},
+				{Name: "all", Kind: bot.ArgFlag, Description: "Show every change"},
 			}},
-		{Name: "undo", Usage: "undo", Summary: "withdraw your own last update, within 15 minutes of logging it", Access: "anyone",
-			Examples: []string{"undo"}, run: (*Handler).undo},
-		{Name: "snooze", Usage: "snooze <target> <7d|2w|YYYY-MM-DD|off> [reason…]", Summary: "pause overdue reminders for a target until a day", Access: "admin or owner",
-			Examples: []string{"snooze eds/1.1 7d", "snooze eds/1.1 2w waiting for board sign-off", "snooze eds/1.1 {later}", "snooze eds/1.1 off"}, run: (*Handler).snooze,
-			Args: []Arg{
+			run: (*Handler).history},
+		{Command: bot.Command{Name: "undo", Usage: "undo", Summary: "withdraw your own last update, within 15 minutes of logging it", Access: "anyone",
+			Examples: []string{"undo"}},
+			run: (*Handler).undo},
+		{Command: bot.Command{Name: "snooze", Usage: "snooze <target> <7d|2w|YYYY-MM-DD|off> [reason…]", Summary: "pause overdue reminders for a target until a day", Access: "admin or owner",
+			Examples: []string{"snooze eds/1.1 7d", "snooze eds/1.1 2w waiting for board sign-off", "snooze eds/1.1 {later}", "snooze eds/1.1 off"}, Args: []bot.Arg{
 				targetArg,
-				{Name: "until", Kind: ArgText, Required: true, Description: "7d, 2w or YYYY-MM-DD, or off to end the snooze"},
-				{Name: "reason", Kind: ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
+				{Name: "until", Kind: bot.ArgText, Required: true, Description: "7d, 2w or YYYY-MM-DD, or off to end the snooze"},
+				{Name: "reason", Kind: bot.ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
 			}},
-		{Name: "cycle", Usage: "cycle [start <YYYY/YY>]", Summary: "show the grading cycle, or close it and start the next", Access: "anyone to show, admin to start",
-			Examples: []string{"cycle", "cycle start {next-cycle}"}, run: (*Handler).cycleVerb,
-			Args: []Arg{
-				{Name: "action", Kind: ArgChoice, Choices: []string{"start"}, Description: "start: close the current cycle and open the next"},
-				{Name: "cycle", Kind: ArgText, MaxLen: len("2026/27"), Description: "The new cycle, named after its financial year, like 2027/28"},
+			run: (*Handler).snooze},
+		{Command: bot.Command{Name: "cycle", Usage: "cycle [start <YYYY/YY>]", Summary: "show the grading cycle, or close it and start the next", Access: "anyone to show, admin to start",
+			Examples: []string{"cycle", "cycle start {next-cycle}"}, Args: []bot.Arg{
+				{Name: "action", Kind: bot.ArgChoice, Choices: choices("start"), Description: "start: close the current cycle and open the next"},
+				{Name: "cycle", Kind: bot.ArgText, MaxLen: len("2026/27"), Description: "The new cycle, named after its financial year, like 2027/28"},
 			}},
-		{Name: "report", Usage: "report [<framework-id>] [<cycle>]", Summary: "the score, band and counts of a grading cycle, with a link to the full report to publish", Access: "anyone",
-			Examples: []string{"report", "report eds", "report eds 2026/27"}, Query: true, run: (*Handler).reportVerb,
-			Args: []Arg{
-				{Name: "framework", Kind: ArgFramework, Description: "A framework id, such as eds-2022; every imported framework when left out"},
+			run: (*Handler).cycleVerb},
+		{Command: bot.Command{Name: "report", Usage: "report [<framework-id>] [<cycle>]", Summary: "the score, band and counts of a grading cycle, with a link to the full report to publish", Access: "anyone",
+			Examples: []string{"report", "report eds", "report eds 2026/27"}, Query: true, Args: []bot.Arg{
+				{Name: "framework", Kind: bot.ArgFramework, Description: "A framework id, such as eds-2022; every imported framework when left out"},
 				// No MaxLen: any cycle name but the workspace's own is refused
 				// by name, so a length limit would add nothing.
-				{Name: "cycle", Kind: ArgText, Description: "A grading cycle, such as 2025/26; the current one when left out"},
+				{Name: "cycle", Kind: bot.ArgText, Description: "A grading cycle, such as 2025/26; the current one when left out"},
 			}},
-		{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default `0 9 * * MON`), stop them, or post one now", Access: "admin",
-			Examples: []string{"digest here", "digest here 0 8 * * MON-FRI", "digest off", "digest now"}, run: (*Handler).digestVerb,
-			Args: []Arg{
-				{Name: "action", Kind: ArgChoice, Required: true, Choices: []string{"here", "off", "now"}, Description: "here: post digests in this channel; off: stop them; now: post one now"},
-				{Name: "cron", Kind: ArgCron, Rest: true, Description: `With "here": a cron schedule in the workspace time zone, default "0 9 * * MON"`},
+			run: (*Handler).reportVerb},
+		{Command: bot.Command{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default `0 9 * * MON`), stop them, or post one now", Access: "admin",
+			Examples: []string{"digest here", "digest here 0 8 * * MON-FRI", "digest off", "digest now"}, Args: []bot.Arg{
+				{Name: "action", Kind: bot.ArgChoice, Required: true, Choices: choices("here", "off", "now"), Description: "here: post digests in this channel; off: stop them; now: post one now"},
+				{Name: "cron", Kind: bot.ArgCron, Rest: true, Description: `With "here": a cron schedule in the workspace time zone, default "0 9 * * MON"`},
 			}},
-		{Name: "timezone", Usage: "timezone [<IANA name>]", Summary: "show the workspace time zone, or set it", Access: "anyone to show, admin to set",
-			Examples: []string{"timezone", "timezone Europe/London"}, run: (*Handler).timezone,
-			Args: []Arg{{Name: "name", Kind: ArgZone, MaxLen: maxZone, Description: "An IANA name, for example Europe/London"}}},
-		{Name: "reminders", Usage: "reminders [<cron>|default|off|pause <7d|2w|YYYY-MM-DD>|resume]", Summary: "show or set the overdue reminder schedule (default `0 9 * * MON-FRI`)", Access: "anyone to show, admin to set",
-			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default", "reminders off", "reminders pause 2w", "reminders resume"}, run: (*Handler).reminders,
-			Args: []Arg{{Name: "cron", Kind: ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", default, or off`}}},
+			run: (*Handler).digestVerb},
+		{Command: bot.Command{Name: "timezone", Usage: "timezone [<IANA name>]", Summary: "show the workspace time zone, or set it", Access: "anyone to show, admin to set",
+			Examples: []string{"timezone", "timezone Europe/London"}, Args: []bot.Arg{{Name: "name", Kind: bot.ArgZone, MaxLen: maxZone, Description: "An IANA name, for example Europe/London"}}},
+			run: (*Handler).timezone},
+		{Command: bot.Command{Name: "reminders", Usage: "reminders [<cron>|default|off|pause <7d|2w|YYYY-MM-DD>|resume]", Summary: "show or set the overdue reminder schedule (default `0 9 * * MON-FRI`)", Access: "anyone to show, admin to set",
+			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default", "reminders off", "reminders pause 2w", "reminders resume"}, Args: []bot.Arg{{Name: "cron", Kind: bot.ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", default, or off`}}},
+			run: (*Handler).reminders},
 	}
 	// help can name any verb, and choices make that a menu.
 	names := make([]string, len(vs))
 	for i, v := range vs {
 		names[i] = v.Name
 	}
-	vs[0].Args[0].Choices = names
+	vs[0].Args[0].Choices = choices(names...)
 	return vs
+}
+
+// choices are menu choices whose labels are their values.
+func choices(values ...string) []bot.Choice {
+	out := make([]bot.Choice, len(values))
+	for i, v := range values {
+		out[i] = bot.Choice{Value: v, Label: v}
+	}
+	return out
 }
 
 // The table is built once, on first use. It never changes afterwards.
@@ -296,18 +243,6 @@ func LookupVerb(name string) (v VerbInfo, ok bool) {
 		return p.export(), true
 	}
 	return VerbInfo{}, false
-}
-
-// export copies a verb's declaration for a caller outside the package:
-// its own slices, and no code.
-func (v VerbInfo) export() VerbInfo {
-	v.run = nil
-	v.Examples = slices.Clone(v.Examples)
-	v.Args = slices.Clone(v.Args)
-	for i := range v.Args {
-		v.Args[i].Choices = slices.Clone(v.Args[i].Choices)
-	}
-	return v
 }
 
 // lookup returns the shared declaration of a verb by name, or nil.

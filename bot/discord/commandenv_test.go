@@ -19,6 +19,7 @@ import (
 // built-in frameworks imported, an update to undo and a digest channel,
 // recording the replies it gives after that.
 type commandEnv struct {
+	commands.Language
 	h       *commands.Handler
 	st      store.Store
 	mu      sync.Mutex

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"context"
 	"encoding/json"
 	"github.com/targetbot/targetbot/bot"
 	"net/http"
@@ -19,7 +20,7 @@ var nameRE = regexp.MustCompile(`^[-_a-z0-9]{1,32}$`)
 // TestCommandsWithinLimits checks the definition against Discord's limits,
 // which otherwise only show up as a 400 at registration.
 func TestCommandsWithinLimits(t *testing.T) {
-	cmds := Commands()
+	cmds := Commands(commands.Language{})
 	if len(cmds) != 1 || cmds[0].Name != "target" {
 		t.Fatalf("commands %v, want /target alone", cmds)
 	}
@@ -104,15 +105,15 @@ func TestCommandsWithinLimits(t *testing.T) {
 // table declares, verb for verb and argument for argument, with nothing
 // cut to fit.
 func TestCommandsDeriveFromTable(t *testing.T) {
-	subs := Commands()[0].Options
-	vs := commands.Verbs()
+	subs := Commands(commands.Language{})[0].Options
+	vs := commands.Language{}.Commands()
 	if len(subs) != len(vs) {
 		t.Fatalf("%d subcommands for %d verbs", len(subs), len(vs))
 	}
-	types := map[commands.ArgKind]discordgo.ApplicationCommandOptionType{
-		commands.ArgInteger: discordgo.ApplicationCommandOptionInteger,
-		commands.ArgUser:    discordgo.ApplicationCommandOptionUser,
-		commands.ArgFlag:    discordgo.ApplicationCommandOptionBoolean,
+	types := map[bot.ArgKind]discordgo.ApplicationCommandOptionType{
+		bot.ArgInteger: discordgo.ApplicationCommandOptionInteger,
+		bot.ArgUser:    discordgo.ApplicationCommandOptionUser,
+		bot.ArgFlag:    discordgo.ApplicationCommandOptionBoolean,
 	}
 	for i, v := range vs {
 		s := subs[i]
@@ -134,7 +135,7 @@ func TestCommandsDeriveFromTable(t *testing.T) {
 				values = append(values, c.Value.(string))
 			}
 			if o.Name != a.Name || o.Type != want || o.Required != a.Required || o.Description != a.Description ||
-				o.Autocomplete != (a.Kind == commands.ArgTarget) || !slices.Equal(values, a.Choices) {
+				o.Autocomplete != (a.Kind == bot.ArgTarget) || !slices.Equal(values, a.ChoiceValues()) {
 				t.Errorf("%s option %d = %+v, want argument %+v", v.Name, j, o, a)
 			}
 			if want == discordgo.ApplicationCommandOptionString && o.MaxLength != a.MaxLen {
@@ -146,7 +147,7 @@ func TestCommandsDeriveFromTable(t *testing.T) {
 		}
 	}
 	// The note option allows exactly what the command layer keeps.
-	u, _ := commands.LookupVerb("update")
+	u, _ := commands.Language{}.Command("update")
 	note, _ := u.Arg("note")
 	if o := subs[slices.IndexFunc(subs, func(s *discordgo.ApplicationCommandOption) bool { return s.Name == "update" })].Options[3]; o.Name != "note" || o.MaxLength != note.MaxLen || note.MaxLen != 1000 {
 		t.Errorf("update.note = %+v, want max_length %d", o, note.MaxLen)
@@ -176,7 +177,7 @@ func TestRegister(t *testing.T) {
 			if err := json.Unmarshal(r.Body, &sent); err != nil {
 				t.Fatal(err)
 			}
-			if len(sent) != 1 || sent[0].Name != "target" || len(sent[0].Options) != len(commands.Verbs()) {
+			if len(sent) != 1 || sent[0].Name != "target" || len(sent[0].Options) != len(commands.Language{}.Commands()) {
 				t.Fatalf("payload %s", r.Body)
 			}
 		})
@@ -185,4 +186,12 @@ func TestRegister(t *testing.T) {
 	if err := a.Register(t.Context(), ""); err == nil {
 		t.Error("Register without an application id succeeded")
 	}
+	// A handler that declares no commands would wipe /target: refused.
+	plain := bot.HandlerFunc(func(context.Context, bot.Request) bot.Reply { return bot.Reply{} })
+	api := newFakeDiscord(t, nil)
+	a = newAdapter(t, plain, api, nil)
+	if err := a.Register(t.Context(), ""); err == nil || !strings.Contains(err.Error(), "bot.Language") {
+		t.Errorf("Register without a language: %v", err)
+	}
+	api.none(t)
 }

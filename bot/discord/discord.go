@@ -64,7 +64,8 @@ type Options struct {
 	// for fake servers and proxies; "" keeps Discord's.
 	APIURL string
 	// Handler runs commands. If it also implements bot.Completer, target
-	// options autocomplete.
+	// options autocomplete; bot.Language declares the commands Register
+	// registers, and the forms buttons open.
 	Handler bot.Handler
 	// Logger receives operational logs; nil discards them.
 	Logger *slog.Logger
@@ -89,6 +90,7 @@ type Adapter struct {
 	appID      string
 	handler    bot.Handler
 	completer  bot.Completer
+	lang       bot.Language // nil when the Handler declares none
 	log        *slog.Logger
 	now        func() time.Time
 	deferAfter time.Duration
@@ -138,6 +140,7 @@ func New(opts Options) (*Adapter, error) {
 		a.publicKey = key
 	}
 	a.completer, _ = opts.Handler.(bot.Completer)
+	a.lang, _ = opts.Handler.(bot.Language)
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands"
 )
 
 // RFC 8032 test 1: the key pair signs requests as Discord would.
@@ -72,9 +73,10 @@ func fixture(t testing.TB, name string) []byte {
 
 // fakeHandler records requests and answers with reply (or a default).
 type fakeHandler struct {
-	mu    sync.Mutex
-	reqs  []bot.Request
-	reply func(bot.Request) bot.Reply
+	commands.Language // the real command language: registration, forms
+	mu                sync.Mutex
+	reqs              []bot.Request
+	reply             func(bot.Request) bot.Reply
 }
 
 func (h *fakeHandler) Handle(_ context.Context, r bot.Request) bot.Reply {

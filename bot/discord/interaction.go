@@ -13,7 +13,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/commands"
 )
 
 // maxBody bounds an interaction request body, which is read before its
@@ -102,7 +101,7 @@ func (a *Adapter) interact(ctx context.Context, ix *discordgo.Interaction, respo
 		if ix.GuildID == "" {
 			return respond(ctx, notice(dmMessage))
 		}
-		req, query := commandRequest(ix, data)
+		req, query := commandRequest(ix, data, a.lang)
 		return a.run(ctx, ix, req, query, respond)
 
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -125,10 +124,14 @@ func (a *Adapter) interact(ctx context.Context, ix *discordgo.Interaction, respo
 			return respond(ctx, notice(dmMessage))
 		}
 		if kind == "form" {
+			form, ok := a.form(command)
+			if !ok {
+				return respond(ctx, notice("That button is no longer supported: use /target instead."))
+			}
 			if ix.GuildID == "" && !a.mayOpenForm(ctx, guild, request(ix, guild, "").User) {
 				return respond(ctx, notice(notMemberText))
 			}
-			return respond(ctx, updateModal(data.CustomID, command))
+			return respond(ctx, formModal(data.CustomID, command, form))
 		}
 		return a.run(ctx, ix, request(ix, guild, command), false, respond)
 
@@ -146,8 +149,12 @@ func (a *Adapter) interact(ctx context.Context, ix *discordgo.Interaction, respo
 		}
 		// The answers reach the command layer as named arguments, so a
 		// note is a note whatever it says.
-		verb, args, ok := commands.FormArgs(command, modalAnswers(data))
-		if !ok {
+		var verb string
+		var args map[string]string
+		if a.lang != nil {
+			verb, args, ok = a.lang.FormArgs(command, modalAnswers(data))
+		}
+		if a.lang == nil || !ok {
 			return respond(ctx, notice("That form is no longer supported: use /target update instead."))
 		}
 		req := request(ix, guild, "")
@@ -155,6 +162,15 @@ func (a *Adapter) interact(ctx context.Context, ix *discordgo.Interaction, respo
 		return a.run(ctx, ix, req, false, respond)
 	}
 	return fmt.Errorf("unsupported interaction type %d", ix.Type)
+}
+
+// form is the form the Handler declares for a Form button's command;
+// ok is false when it declares none.
+func (a *Adapter) form(command string) (bot.Form, bool) {
+	if a.lang == nil {
+		return bot.Form{}, false
+	}
+	return a.lang.Form(command)
 }
 
 // first returns the first non-empty string. The server an interaction
@@ -209,9 +225,9 @@ func displayName(nick string, u *discordgo.User) string {
 // structured request: the subcommand is the verb and each option a named
 // argument, in whatever order the user filled them in. Nothing is turned
 // back into text, so a note that looks like a status stays a note. It
-// also says whether the verb is a query, whose deferred answer is
-// ephemeral.
-func commandRequest(ix *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) (bot.Request, bool) {
+// also says whether the verb is a query, as lang declares it, whose
+// deferred answer is ephemeral.
+func commandRequest(ix *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData, lang bot.Language) (bot.Request, bool) {
 	req := request(ix, ix.GuildID, "")
 	var sub *discordgo.ApplicationCommandInteractionDataOption
 	for _, o := range data.Options {
@@ -230,8 +246,11 @@ func commandRequest(ix *discordgo.Interaction, data discordgo.ApplicationCommand
 		}
 	}
 	// An unknown verb is left for the command layer to explain.
-	v, known := commands.LookupVerb(sub.Name)
-	return req, !known || v.Query
+	if lang == nil {
+		return req, true
+	}
+	c, known := lang.Command(sub.Name)
+	return req, !known || c.Query
 }
 
 func optionString(v any) string {

@@ -112,7 +112,7 @@ func TestCommandOptionsAreNamedArgs(t *testing.T) {
 			}
 		})
 	}
-	for _, v := range commands.Verbs() {
+	for _, v := range (commands.Language{}).Commands() {
 		if !covered[v.Name] {
 			t.Errorf("verb %q has no options case", v.Name)
 		}
@@ -296,7 +296,7 @@ func TestFormButtonOpensModal(t *testing.T) {
 		}
 	}
 	// The form takes exactly what the update verb takes.
-	u, _ := commands.LookupVerb("update")
+	u, _ := commands.Language{}.Command("update")
 	note, _ := u.Arg("note")
 	progress, _ := u.Arg("progress")
 	inputs := map[string]int{}

@@ -10,7 +10,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/framework"
 )
 
 // A button in a DM names its server in its custom id ("cmd@<guild>:…"),
@@ -72,13 +71,13 @@ func (a *Adapter) stillMember(ctx context.Context, ix *discordgo.Interaction, re
 	if err != nil {
 		a.log.WarnContext(ctx, "discord: could not check membership for a DM button", "guild", guild, "user", req.User, "err", err)
 		r := bot.Say(memberUnknownText, true)
-		r.Code = framework.EUNAVAILABLE
+		r.Code = bot.CodeUnavailable
 		return r, false
 	}
 	if !member {
 		a.log.InfoContext(ctx, "discord: refused a DM button from a former member", "guild", guild, "user", req.User)
 		r := bot.Say(notMemberText, true)
-		r.Code = framework.EFORBIDDEN
+		r.Code = bot.CodeForbidden
 		return r, false
 	}
 	return bot.Reply{}, true

@@ -6,44 +6,63 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/targetbot/targetbot/commands"
+	"github.com/targetbot/targetbot/bot"
 )
 
-// The update form's text inputs. Their custom ids are the names of the
-// update verb's arguments, so the answers are its named arguments.
-const (
-	inputProgress = "progress"
-	inputStatus   = "status"
-	inputNote     = "note"
-)
-
-// updateModal is the form a Form button opens: progress, status and note
-// for the target its command names. Every field is optional, as in
-// /target update; the command layer says what is wrong with the answers.
-// The limits are the update verb's own, from the command table.
-func updateModal(customID, command string) *discordgo.InteractionResponse {
-	update, _ := commands.LookupVerb("update")
-	progress, _ := update.Arg(inputProgress)
-	note, _ := update.Arg(inputNote)
-	title := "Log an update"
-	if f := strings.Fields(command); len(f) > 1 {
-		title += ": " + f[1]
+// formModal is the modal a Form button opens: the form the command layer
+// declares for the button's command, titled with the target the command
+// names. Every field is optional, as the command's arguments are; the
+// command layer says what is wrong with the answers. Each input's custom
+// id is the name of the argument it answers, so the answers are named
+// arguments.
+func formModal(customID, command string, f bot.Form) *discordgo.InteractionResponse {
+	title := f.Title
+	if words := strings.Fields(command); len(words) > 1 {
+		title += ": " + words[1]
 	}
-	row := func(c discordgo.TextInput) discordgo.ActionsRow {
-		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{c}}
+	rows := make([]discordgo.MessageComponent, 0, len(f.Fields))
+	for _, field := range f.Fields {
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{textInput(field)}})
 	}
 	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseModal,
 		Data: &discordgo.InteractionResponseData{
-			CustomID: customID,
-			Title:    truncate(title, 45),
-			Components: []discordgo.MessageComponent{
-				row(discordgo.TextInput{CustomID: inputProgress, Label: "Progress (0 to 100%)", Style: discordgo.TextInputShort, Placeholder: "40", MaxLength: len(strconv.Itoa(progress.Max)) + len("%")}),
-				row(discordgo.TextInput{CustomID: inputStatus, Label: "Status", Style: discordgo.TextInputShort, Placeholder: "on-track, at-risk, off-track or done", MaxLength: 20}),
-				row(discordgo.TextInput{CustomID: inputNote, Label: "Note", Style: discordgo.TextInputParagraph, Placeholder: "What changed", MaxLength: note.MaxLen}),
-			},
+			CustomID:   customID,
+			Title:      truncate(title, 45),
+			Components: rows,
 		},
 	}
+}
+
+// textInput is a form field as a text input, the one input a Discord
+// modal offers, allowing what the field's argument takes: a number up to
+// its Max with room for a % sign, which people type after progress; one
+// of its choices, listed in place of a menu; or text of its MaxLen, over
+// several lines for the rest of a line.
+func textInput(f bot.FormField) discordgo.TextInput {
+	in := discordgo.TextInput{CustomID: f.Name, Label: f.Label, Style: discordgo.TextInputShort, Placeholder: f.Placeholder, MaxLength: f.MaxLen}
+	switch f.Kind {
+	case bot.ArgInteger:
+		in.MaxLength = len(strconv.Itoa(f.Max)) + len("%")
+	case bot.ArgChoice:
+		values := f.ChoiceValues()
+		in.Placeholder, in.MaxLength = orList(values), 0
+		for _, v := range values {
+			in.MaxLength = max(in.MaxLength, len(v))
+		}
+	}
+	if f.Rest {
+		in.Style = discordgo.TextInputParagraph
+	}
+	return in
+}
+
+// orList joins words as "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 // modalAnswers returns the form's answers by input id, which is the

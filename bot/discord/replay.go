@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/framework"
 )
 
 // replayTTL is how long an interaction id is remembered. A request
@@ -29,7 +28,7 @@ const replayTTL = 2*SignatureWindow + time.Minute
 func withReplayKey(req *bot.Request, id string) (bot.Reply, bool) {
 	if id == "" {
 		r := bot.Say("Discord did not say which interaction this is, so nothing was done: try again.", true)
-		r.Code = framework.EINVALID
+		r.Code = bot.CodeInvalid
 		return r, false
 	}
 	req.Once, req.OnceFor = "interaction:"+id, replayTTL

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands"
 )
 
 const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -135,10 +136,11 @@ func (h *hooks) next(t *testing.T) map[string]any {
 // recorder is a fake bot.Handler that records requests and answers with
 // reply (or reply(req) when answer is set).
 type recorder struct {
-	mu     sync.Mutex
-	reqs   []bot.Request
-	answer func(bot.Request) bot.Reply
-	delay  time.Duration
+	commands.Language // the real command language: forms
+	mu                sync.Mutex
+	reqs              []bot.Request
+	answer            func(bot.Request) bot.Reply
+	delay             time.Duration
 }
 
 func (r *recorder) Handle(ctx context.Context, req bot.Request) bot.Reply {

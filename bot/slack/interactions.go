@@ -13,20 +13,17 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/commands"
-	"github.com/targetbot/targetbot/commands/view"
-	"github.com/targetbot/targetbot/framework"
 )
 
-// The update form's callback id and block ids. The block ids are the
-// names of the update verb's arguments, so the answers are its named
-// arguments, and a reply's Field names the block its error belongs under.
-const (
-	formCallback  = "targetbot_update"
-	blockProgress = "progress"
-	blockStatus   = "status"
-	blockNote     = "note"
-)
+// formCallback is the callback id of a form's modal. Its block ids are
+// the names of the form's fields, which are the names of the arguments
+// they answer, so the answers are named arguments, and a reply's Field
+// names the block its error belongs under.
+const formCallback = "targetbot_update"
+
+// expiredBlock is the block an error shows under when the form it belongs
+// to cannot be known: the update form's note, the one form there is.
+const expiredBlock = "note"
 
 // formMeta travels in the modal's private_metadata: what to run and where
 // to post the result, since a view_submission carries no channel.
@@ -104,7 +101,12 @@ func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback
 		}
 		switch kind {
 		case actionForm:
-			view := updateForm(formMeta{Command: act.Value, Channel: channel})
+			form, ok := a.form(act.Value)
+			if !ok {
+				a.log.Warn("slack: a form button for a command with no form", "command", act.Value)
+				continue
+			}
+			view := formView(formMeta{Command: act.Value, Channel: channel}, form)
 			// The acknowledgement and the trigger id share one 3s
 			// window, so views.open runs after we acknowledge rather
 			// than holding the answer; past 3s the trigger is dead and
@@ -148,14 +150,19 @@ func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback, 
 	var meta formMeta
 	if err := json.Unmarshal([]byte(ic.View.PrivateMetadata), &meta); err != nil || meta.Command == "" {
 		a.log.Warn("slack: update form without metadata", "err", err)
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockNote: "This form has expired. Close it and press the button again."})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{expiredBlock: formExpired})
 	}
 	// The answers reach the command layer as named arguments, so a note
 	// is a note whatever it says.
-	verb, args, ok := commands.FormArgs(meta.Command, formAnswers(ic.View.State))
+	form, ok := a.form(meta.Command)
+	var verb string
+	var args map[string]string
+	if ok {
+		verb, args, ok = a.lang.FormArgs(meta.Command, formAnswers(form, ic.View.State))
+	}
 	if !ok {
 		a.log.Warn("slack: update form with an unreadable command", "command", meta.Command)
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockNote: "This form has expired. Close it and press the button again."})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{expiredBlock: formExpired})
 	}
 	run := func(ctx context.Context) bot.Reply {
 		req := a.request(ctx, ic.Team.ID, meta.Channel, ic.User.ID, ic.User.Name, "")
@@ -174,7 +181,7 @@ func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback, 
 		return nil
 	}
 	if reply.Code != "" {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(reply.Field): formError(reply)})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(form, reply.Field): formError(reply)})
 	}
 	a.goLater(ctx, func(ctx context.Context) { a.deliver(ctx, ic.Team.ID, meta.Channel, ic.User.ID, reply) })
 	return nil
@@ -194,74 +201,93 @@ func formError(r bot.Reply) string {
 	return strings.TrimSpace(prefixRunes(s, maxFormError-1)) + "…"
 }
 
-// fieldBlock maps a reply's Field to the form block that shows its error.
-func fieldBlock(field string) string {
-	switch field {
-	case blockProgress, blockStatus:
-		return field
-	default:
-		return blockNote
+// formExpired is what a form that cannot be run any more says.
+const formExpired = "This form has expired. Close it and press the button again."
+
+// form is the form the Handler declares for a Form button's command; ok
+// is false when it declares none.
+func (a *Adapter) form(command string) (bot.Form, bool) {
+	if a.lang == nil {
+		return bot.Form{}, false
 	}
+	return a.lang.Form(command)
+}
+
+// fieldBlock maps a reply's Field to the form block that shows its error:
+// the field's own, or the last field's (the note) for an error about
+// anything else, such as the target.
+func fieldBlock(f bot.Form, field string) string {
+	for _, ff := range f.Fields {
+		if ff.Name == field {
+			return field
+		}
+	}
+	if len(f.Fields) == 0 {
+		return expiredBlock
+	}
+	return f.Fields[len(f.Fields)-1].Name
 }
 
 // formAnswers returns the form's answers by block id, which is the
-// argument each answers; blank answers are left for the command layer
-// to drop.
-func formAnswers(state *slack.ViewState) map[string]string {
+// argument each answers: a menu's selected value, or an input's text.
+// Blank answers are left for the command layer to drop.
+func formAnswers(f bot.Form, state *slack.ViewState) map[string]string {
 	answers := map[string]string{}
 	if state == nil {
 		return answers
 	}
-	answers[blockProgress] = state.Values[blockProgress][blockProgress].Value
-	answers[blockStatus] = state.Values[blockStatus][blockStatus].SelectedOption.Value
-	answers[blockNote] = state.Values[blockNote][blockNote].Value
+	for _, ff := range f.Fields {
+		v := state.Values[ff.Name][ff.Name]
+		if ff.Kind == bot.ArgChoice {
+			answers[ff.Name] = v.SelectedOption.Value
+		} else {
+			answers[ff.Name] = v.Value
+		}
+	}
 	return answers
 }
 
-// updateForm is the modal a form button opens: progress, status and a
-// note, each optional, so a user can log any one of them. Its bounds,
-// statuses and note length are the update verb's own, from the command
-// table, so the form allows exactly what the command takes.
-func updateForm(meta formMeta) slack.ModalViewRequest {
+// formView is the modal a form button opens: the form's fields, each
+// optional, so a user can give any one of them. Each field allows what
+// its argument takes: a number box within its bounds, a menu of its
+// choices with their labels, or text of its length, over several lines
+// for the rest of a line.
+func formView(meta formMeta, f bot.Form) slack.ModalViewRequest {
 	md, _ := json.Marshal(meta) // two strings: cannot fail
 	plain := func(s string) *slack.TextBlockObject {
 		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 	}
-	update, _ := commands.LookupVerb("update")
-	progressArg, _ := update.Arg(blockProgress)
-	statusArg, _ := update.Arg(blockStatus)
-	noteArg, _ := update.Arg(blockNote)
-
-	lo, hi := strconv.Itoa(progressArg.Min), strconv.Itoa(progressArg.Max)
-	progress := slack.NewNumberInputBlockElement(plain(lo+" to "+hi), blockProgress, false)
-	progress.MinValue, progress.MaxValue = lo, hi
-	var opts []*slack.OptionBlockObject
-	for _, c := range statusArg.Choices {
-		opts = append(opts, slack.NewOptionBlockObject(c, plain(view.Status(framework.Status(c))), nil))
-	}
-	status := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose a status"), blockStatus, opts...)
-	note := slack.NewPlainTextInputBlockElement(plain("What happened?"), blockNote)
-	note.Multiline = true
-	note.MaxLength = noteArg.MaxLen
-
-	input := func(id, label string, el slack.BlockElement) *slack.InputBlock {
-		b := slack.NewInputBlock(id, plain(label), nil, el)
+	blocks := []slack.Block{section(toMrkdwn(bot.Code("/target "+meta.Command), liveMentions))}
+	for _, ff := range f.Fields {
+		var el slack.BlockElement
+		switch ff.Kind {
+		case bot.ArgInteger:
+			n := slack.NewNumberInputBlockElement(plain(ff.Placeholder), ff.Name, false)
+			n.MinValue, n.MaxValue = strconv.Itoa(ff.Min), strconv.Itoa(ff.Max)
+			el = n
+		case bot.ArgChoice:
+			opts := make([]*slack.OptionBlockObject, len(ff.Choices))
+			for i, c := range ff.Choices {
+				opts[i] = slack.NewOptionBlockObject(c.Value, plain(c.Label), nil)
+			}
+			el = slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(ff.Placeholder), ff.Name, opts...)
+		default:
+			t := slack.NewPlainTextInputBlockElement(plain(ff.Placeholder), ff.Name)
+			t.Multiline, t.MaxLength = ff.Rest, ff.MaxLen
+			el = t
+		}
+		b := slack.NewInputBlock(ff.Name, plain(ff.Label), nil, el)
 		b.Optional = true
-		return b
+		blocks = append(blocks, b)
 	}
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      formCallback,
-		Title:           plain("Log update"),
-		Submit:          plain("Save"),
+		Title:           plain(f.Title),
+		Submit:          plain(f.Submit),
 		Close:           plain("Cancel"),
 		PrivateMetadata: string(md),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section(toMrkdwn(bot.Code("/target "+meta.Command), liveMentions)),
-			input(blockProgress, "Progress (%)", progress),
-			input(blockStatus, "Status", status),
-			input(blockNote, "Note", note),
-		}},
+		Blocks:          slack.Blocks{BlockSet: blocks},
 	}
 }
 

@@ -106,7 +106,7 @@ func TestFormButtonOpensModal(t *testing.T) {
 	if view["callback_id"] != formCallback || view["type"] != "modal" {
 		t.Errorf("view %v", view)
 	}
-	u, _ := commands.LookupVerb("update")
+	u, _ := commands.Language{}.Command("update")
 	note, _ := u.Arg("note")
 	if note.MaxLen != 1000 {
 		t.Errorf("update takes notes of %d characters", note.MaxLen)
@@ -217,17 +217,18 @@ func TestFormAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := ic.View.State
+	form, _ := commands.Language{}.Form("update eds/1.1")
 	want := map[string]string{"progress": "40", "status": "at-risk", "note": "Held two listening events"}
-	if got := formAnswers(st); !reflect.DeepEqual(got, want) {
+	if got := formAnswers(form, st); !reflect.DeepEqual(got, want) {
 		t.Errorf("all answers: %v", got)
 	}
 	delete(st.Values, "progress")
 	delete(st.Values, "note")
-	verb, args, ok := commands.FormArgs("update eds/1.1", formAnswers(st))
+	verb, args, ok := commands.Language{}.FormArgs("update eds/1.1", formAnswers(form, st))
 	if !ok || verb != "update" || !reflect.DeepEqual(args, map[string]string{"target": "eds/1.1", "status": "at-risk"}) {
 		t.Errorf("status only: %q %v %v", verb, args, ok)
 	}
-	if got := formAnswers(nil); len(got) != 0 {
+	if got := formAnswers(form, nil); len(got) != 0 {
 		t.Errorf("no state: %v", got)
 	}
 }

@@ -38,7 +38,7 @@ func TestAppendMessageMatchesMarshal(t *testing.T) {
 	w := newWorstWorld(t)
 	texts := []string{"help", "frameworks", "list", "list overdue", "list mine", "list at-risk", "list @U0ADMIN",
 		"cycle", "bogus", "update nonsense", "update 1.1 140%", "digest now", "undo"}
-	for _, v := range commands.Verbs() {
+	for _, v := range (commands.Language{}).Commands() {
 		texts = append(texts, "help "+v.Name)
 	}
 	targets, err := w.store.Targets(ctx, worstWS)

@@ -40,7 +40,9 @@ type Options struct {
 	AppToken string
 	// APIURL is the Web API base URL; "" means slack-go's default. Tests
 	// point it at a fake server.
-	APIURL  string
+	APIURL string
+	// Handler runs commands. If it also implements bot.Language, form
+	// buttons open the forms it declares.
 	Handler bot.Handler
 	Logger  *slog.Logger
 	Now     func() time.Time
@@ -89,6 +91,7 @@ type Adapter struct {
 	log    *slog.Logger
 	client *slack.Client
 	api    webAPI
+	lang   bot.Language // the Handler's, nil when it declares none
 
 	users    *ttlcache.Cache[userFacts] // (team,user) -> users.info's answer
 	seen     *once.Keys                 // Socket Mode envelope ids and event ids
@@ -120,6 +123,7 @@ func New(opts Options) (*Adapter, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	lang, _ := opts.Handler.(bot.Language)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -155,6 +159,7 @@ func New(opts Options) (*Adapter, error) {
 		log:    opts.Logger,
 		client: client,
 		api:    client,
+		lang:   lang,
 		users:  ttlcache.New[userFacts](10000),
 		seen:   once.New(opts.Claim, opts.Now),
 		posted: ttlcache.New[postState](10000),

@@ -175,21 +175,19 @@ type submission struct {
 // message with a value.
 func (act *activity) isSubmit() bool { return len(act.Value) > 0 && string(act.Value) != "null" }
 
-// submitted is the command a card button press runs, or ok=false when
+// submitted reads a card button press: the command its button runs and,
+// for a form's submit button, the form's number and every value the card
+// sent, among them the form's answers (see formAnswers). ok is false when
 // the value is not one of our buttons'.
-func (act *activity) submitted() (text string, ok bool) {
-	var values map[string]any
+func (act *activity) submitted() (cmd, form string, values map[string]any, ok bool) {
 	if err := json.Unmarshal(act.Value, &values); err != nil {
-		return "", false
+		return "", "", nil, false
 	}
-	cmd, _ := values["command"].(string)
+	cmd, _ = values["command"].(string)
 	cmd = strings.TrimSpace(cmd)
 	if cmd == "" {
-		return "", false
+		return "", "", nil, false
 	}
-	form, _ := values["form"].(string)
-	if form == "" {
-		return cmd, true
-	}
-	return formCommand(cmd, form, values), true
+	form, _ = values["form"].(string)
+	return cmd, form, values, true
 }

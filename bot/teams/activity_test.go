@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands"
 )
 
 // Recorded activity shapes, as Teams posts them, read as the adapter
@@ -23,7 +26,7 @@ func TestRecordedActivities(t *testing.T) {
 			"a:1Xq9Zr3Yt5Wv7Us9Qo1Mk3Ih5Gf7Ed9Cb1Az3Yx5Wv7Ut9Sr1Qp3On5Ml7Kj9Ih1Gf3Ed5Cb7Az9", "72f988bf-86f1-41af-91ab-2d7cd011db47", false, true},
 		{"channel_mention.json", "assign eds/1.1 <@sam-aad>",
 			"19:5d7c1f0e3b2a4c6d8e9f0a1b2c3d4e5f@thread.tacv2", "72f988bf-86f1-41af-91ab-2d7cd011db47", false, true},
-		{"card_submit.json", "update eds/1.1 60% at-risk -- 50% of staff trained\nthe rest by March",
+		{"card_submit.json", "update eds/1.1 form 1 note=50% of staff trained\nthe rest by March progress=60 status=at-risk",
 			"a:1Xq9Zr3Yt5Wv7Us9Qo1Mk3Ih5Gf7Ed9Cb1Az3Yx5Wv7Ut9Sr1Qp3On5Ml7Kj9Ih1Gf3Ed5Cb7Az9", "72f988bf-86f1-41af-91ab-2d7cd011db47", true, true},
 		{"conversation_update.json", "", "19:5d7c1f0e3b2a4c6d8e9f0a1b2c3d4e5f@thread.tacv2", "72f988bf-86f1-41af-91ab-2d7cd011db47", false, false},
 	}
@@ -46,7 +49,11 @@ func TestRecordedActivities(t *testing.T) {
 			var text string
 			var ok bool
 			if tt.submit {
-				text, ok = act.submitted()
+				var cmd, form string
+				var values map[string]any
+				cmd, form, values, ok = act.submitted()
+				f, _ := commands.Language{}.Form(cmd)
+				text = cmd + " " + describe(bot.Request{Verb: "form " + form, Args: formAnswers(f, form, values)})
 			} else {
 				text, ok = act.commandText(sam)
 			}

@@ -170,7 +170,7 @@ func textBlock(md, weight string) map[string]any {
 
 // actionSet renders buttons: Action.Submit whose data is the command the
 // button runs, so a press needs no server-side state, and for a form
-// button an Action.ShowCard that opens the update form in place.
+// button an Action.ShowCard that opens its form in place.
 func (e *renderEnv) actionSet(buttons []bot.Button) map[string]any {
 	var actions []any
 	for _, bt := range buttons {
@@ -182,10 +182,10 @@ func (e *renderEnv) actionSet(buttons []bot.Button) map[string]any {
 		if title == "" {
 			title = cmd
 		}
-		if bt.Form {
+		if f, ok := e.form(bt, cmd); ok {
 			e.forms++
 			actions = append(actions, map[string]any{"type": "Action.ShowCard", "title": title,
-				"card": updateForm(cmd, strconv.Itoa(e.forms))})
+				"card": formCard(cmd, strconv.Itoa(e.forms), f)})
 			continue
 		}
 		act := map[string]any{"type": "Action.Submit", "title": title, "data": submission{Command: cmd}}
@@ -201,6 +201,15 @@ func (e *renderEnv) actionSet(buttons []bot.Button) map[string]any {
 		return nil
 	}
 	return map[string]any{"type": "ActionSet", "actions": actions}
+}
+
+// form is the form a button opens: the one the Handler declares for its
+// command, when it is a form button.
+func (e *renderEnv) form(bt bot.Button, cmd string) (bot.Form, bool) {
+	if !bt.Form || e.lang == nil {
+		return bot.Form{}, false
+	}
+	return e.lang.Form(cmd)
 }
 
 // containerStyle maps a block's "#rrggbb" colour to the nearest container

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands"
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
@@ -34,7 +35,7 @@ func TestRenderBlock(t *testing.T) {
 		Colour:  view.StatusColour(tg.Status),
 		Buttons: append(view.TargetButtons(tg), bot.Button{Label: "Snooze", Command: "snooze eds/1.1 7d", Style: "danger"}),
 	}}}
-	env := &renderEnv{names: map[string]string{priya.AAD: "Priya Shah"}, notify: map[string]bool{}}
+	env := &renderEnv{names: map[string]string{priya.AAD: "Priya Shah"}, notify: map[string]bool{}, lang: commands.Language{}}
 	top, details := env.render(r)
 	if len(top) != 1 || len(details) != 0 {
 		t.Fatalf("cards %d + %d, want 1 + 0", len(top), len(details))
@@ -102,7 +103,7 @@ func TestFormsHaveDistinctIDs(t *testing.T) {
 		{Text: "a", Buttons: view.ReminderButtons("eds/1.1", "7d")},
 		{Text: "b", Buttons: view.ReminderButtons("eds/1.2", "7d")},
 	}}
-	top, _ := (&renderEnv{}).render(r)
+	top, _ := (&renderEnv{lang: commands.Language{}}).render(r)
 	js, _ := marshal(top)
 	for _, id := range []string{`"progress-1"`, `"progress-2"`, `"form":"1"`, `"form":"2"`} {
 		if strings.Count(string(js), id) != 1 {

@@ -5,76 +5,68 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/targetbot/targetbot/commands/view"
-	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/bot"
 )
 
-// The update form's inputs. Their ids carry the form's number, since one
-// card may hold a form per target and Adaptive Card input ids must be
+// An input's id carries its form's number after its field's name, since
+// one card may hold a form per target and Adaptive Card input ids must be
 // unique within a card.
-const (
-	inputProgress = "progress"
-	inputStatus   = "status"
-	inputNote     = "note"
-	maxNote       = 1000
-)
-
 func inputID(name, form string) string { return name + "-" + form }
 
-// formCommand builds "<command> <n>% <status> -- <note>" from a submitted
-// update form, leaving out what was not filled in. "--" keeps a note that
-// starts with a status word or a percentage a note. Teams sends inputs as
-// strings; a number is accepted too.
-func formCommand(cmd, form string, values map[string]any) string {
-	str := func(name string) string {
-		switch v := values[inputID(name, form)].(type) {
-		case string:
-			return strings.TrimSpace(v)
-		case float64:
-			return strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		return ""
-	}
-	words := []string{cmd}
-	if p := strings.TrimSpace(strings.TrimSuffix(str(inputProgress), "%")); p != "" {
-		words = append(words, p+"%")
-	}
-	if s := str(inputStatus); s != "" {
-		words = append(words, s)
-	}
-	if n := str(inputNote); n != "" {
-		words = append(words, "--", n)
-	}
-	return strings.Join(words, " ")
-}
-
-// updateForm is the card an update button shows in place: progress,
-// status and note, each optional as in /target update, and a Save button
-// whose data names the command and the form. The command layer checks
-// the answers and says what is wrong with them.
-func updateForm(cmd, form string) map[string]any {
-	choices := []map[string]any{}
-	for _, st := range framework.Statuses {
-		choices = append(choices, map[string]any{"title": view.Status(st), "value": string(st)})
-	}
+// formCard is the card a form button shows in place: the form's fields,
+// each optional as the command's arguments are, and a submit button whose
+// data names the command and the form. Each input allows what its
+// argument takes: a number within its bounds, a menu of its choices with
+// their labels, or text of its length, over several lines for the rest
+// of a line. The command layer checks the answers and says what is wrong
+// with them.
+func formCard(cmd, form string, f bot.Form) map[string]any {
 	target := ""
-	if f := strings.Fields(cmd); len(f) > 1 {
-		target = f[1]
+	if words := strings.Fields(cmd); len(words) > 1 {
+		target = words[1]
+	}
+	body := []any{textBlock(fmt.Sprintf("%s for %s", f.Title, escapeMarkdown(target, true)), "Bolder")}
+	for _, ff := range f.Fields {
+		in := map[string]any{"id": inputID(ff.Name, form), "label": ff.Label, "placeholder": ff.Placeholder}
+		switch ff.Kind {
+		case bot.ArgInteger:
+			in["type"], in["min"], in["max"] = "Input.Number", ff.Min, ff.Max
+		case bot.ArgChoice:
+			choices := make([]map[string]any, len(ff.Choices))
+			for i, c := range ff.Choices {
+				choices[i] = map[string]any{"title": c.Label, "value": c.Value}
+			}
+			in["type"], in["style"], in["choices"] = "Input.ChoiceSet", "compact", choices
+		default:
+			in["type"], in["isMultiline"] = "Input.Text", ff.Rest
+			if ff.MaxLen > 0 {
+				in["maxLength"] = ff.MaxLen
+			}
+		}
+		body = append(body, in)
 	}
 	return map[string]any{
 		"type": "AdaptiveCard",
-		"body": []any{
-			textBlock(fmt.Sprintf("Log an update for %s", escapeMarkdown(target, true)), "Bolder"),
-			map[string]any{"type": "Input.Number", "id": inputID(inputProgress, form), "label": "Progress (0 to 100%)",
-				"min": 0, "max": 100, "placeholder": "40"},
-			map[string]any{"type": "Input.ChoiceSet", "id": inputID(inputStatus, form), "label": "Status",
-				"style": "compact", "placeholder": "No change", "choices": choices},
-			map[string]any{"type": "Input.Text", "id": inputID(inputNote, form), "label": "Note",
-				"isMultiline": true, "maxLength": maxNote, "placeholder": "What changed?"},
-		},
+		"body": body,
 		"actions": []any{map[string]any{
-			"type": "Action.Submit", "title": "Save", "style": "positive",
+			"type": "Action.Submit", "title": f.Submit, "style": "positive",
 			"data": submission{Command: cmd, Form: form},
 		}},
 	}
+}
+
+// formAnswers reads the answers to form number form of a submitted card,
+// keyed by field name, which is the argument each answers. Teams sends
+// inputs as strings; a number is taken too.
+func formAnswers(f bot.Form, form string, values map[string]any) map[string]string {
+	answers := map[string]string{}
+	for _, ff := range f.Fields {
+		switch v := values[inputID(ff.Name, form)].(type) {
+		case string:
+			answers[ff.Name] = v
+		case float64:
+			answers[ff.Name] = strconv.FormatFloat(v, 'f', -1, 64)
+		}
+	}
+	return answers
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands"
 )
 
 // FuzzActivity: any body parses or fails cleanly; a parsed activity's
@@ -33,7 +34,10 @@ func FuzzActivity(f *testing.F) {
 		_ = act.tenant()
 		_ = act.channel()
 		if act.isSubmit() {
-			_, _ = act.submitted()
+			if cmd, form, values, ok := act.submitted(); ok && form != "" {
+				f, _ := commands.Language{}.Form(cmd)
+				_ = formAnswers(f, form, values)
+			}
 			return
 		}
 		text, ok := act.commandText(func(who account) string { return bot.User(who.ID) })

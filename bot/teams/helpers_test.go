@@ -2,8 +2,10 @@ package teams
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/teams/teamstest"
+	"github.com/targetbot/targetbot/commands"
 )
 
 const (
@@ -27,9 +30,10 @@ var (
 
 // recorder is a Handler that records requests and answers with reply.
 type recorder struct {
-	mu    sync.Mutex
-	reqs  []bot.Request
-	reply func(bot.Request) bot.Reply
+	commands.Language // the real command language: forms
+	mu                sync.Mutex
+	reqs              []bot.Request
+	reply             func(bot.Request) bot.Reply
 }
 
 func (h *recorder) Handle(_ context.Context, r bot.Request) bot.Reply {
@@ -41,6 +45,19 @@ func (h *recorder) Handle(_ context.Context, r bot.Request) bot.Reply {
 		return reply(r)
 	}
 	return bot.Say("ran "+bot.Code(r.Text), true)
+}
+
+// describe is a request in one line: its text, or its verb and named
+// arguments in name order.
+func describe(r bot.Request) string {
+	if r.Verb == "" {
+		return r.Text
+	}
+	words := []string{r.Verb}
+	for _, k := range slices.Sorted(maps.Keys(r.Args)) {
+		words = append(words, k+"="+r.Args[k])
+	}
+	return strings.Join(words, " ")
 }
 
 func (h *recorder) requests() []bot.Request {

@@ -80,17 +80,18 @@ func (a *Adapter) activity(ctx context.Context, ws string, act *activity) {
 	if act.Type != "message" || act.ChannelID != "msteams" {
 		return
 	}
-	var text string
+	var text, verb string
+	var args map[string]string
 	var ok bool
 	if act.isSubmit() {
-		text, ok = act.submitted()
+		text, verb, args, ok = a.submitted(act)
 	} else {
 		text, ok = act.commandText(func(who account) string {
 			return a.mentionedUser(ctx, ws, act.ServiceURL, act.rosterID(), who)
 		})
 	}
 	if !ok {
-		return // not for us: a channel message without our mention, another app's card
+		return // not for us: a channel message without our mention, another app's card, a form we have none of
 	}
 	if act.From.AADObjectID == "" {
 		a.log.Warn("teams: message from a sender without an AAD object id, ignored", "from", act.From.ID)
@@ -102,6 +103,8 @@ func (a *Adapter) activity(ctx context.Context, ws string, act *activity) {
 		User:      act.From.AADObjectID,
 		UserName:  act.From.Name,
 		Text:      text,
+		Verb:      verb,
+		Args:      args,
 		ID:        first(bot.RequestID(ctx), act.ID),
 	}
 	// Teams redelivers an activity it got no answer for. The command
@@ -127,6 +130,29 @@ func (a *Adapter) activity(ctx context.Context, ws string, act *activity) {
 	})
 }
 
+// submitted reads a card button press as a request: a button's command as
+// text, or a form's answers as the named arguments of the verb its
+// command names, so a note is a note whatever it says. ok is false when
+// the press is not one of our buttons', or is a form the Handler does not
+// declare.
+func (a *Adapter) submitted(act *activity) (text, verb string, args map[string]string, ok bool) {
+	cmd, form, values, ok := act.submitted()
+	if !ok || form == "" {
+		return cmd, "", nil, ok
+	}
+	if a.lang == nil {
+		a.log.Warn("teams: a form submitted to a handler that declares no forms", "command", cmd)
+		return "", "", nil, false
+	}
+	f, ok := a.lang.Form(cmd)
+	if !ok {
+		a.log.Warn("teams: a form submitted for a command with no form", "command", cmd)
+		return "", "", nil, false
+	}
+	verb, args, ok = a.lang.FormArgs(cmd, formAnswers(f, form, values))
+	return "", verb, args, ok
+}
+
 // handle calls the handler, turning a panic into an internal error reply:
 // one bad command must not take the process down.
 func (a *Adapter) handle(ctx context.Context, req bot.Request) bot.Reply {
@@ -140,7 +166,7 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) bot.Reply {
 // private reply goes there too: in a 1:1 chat no one else sees it.
 func (a *Adapter) reply(ctx context.Context, ws string, act *activity, r bot.Reply) error {
 	conv := act.Conversation.ID
-	env := &renderEnv{names: a.userNames(ctx, ws, act.ServiceURL, act.rosterID(), r), notify: notifySet(r)}
+	env := &renderEnv{names: a.userNames(ctx, ws, act.ServiceURL, act.rosterID(), r), notify: notifySet(r), lang: a.lang}
 	top, details := env.render(r)
 	summary := summaryOf(env, r)
 	for _, c := range append(top, details...) {

@@ -127,8 +127,8 @@ func TestMentionedUserBecomesReference(t *testing.T) {
 }
 
 // A card button's Action.Submit runs its command as the person who
-// pressed it, in their own workspace; the update form's answers follow
-// the command in the command language's order.
+// pressed it, in their own workspace; the update form's answers reach
+// the command layer as named arguments, those of their own form only.
 func TestCardSubmit(t *testing.T) {
 	h := newHarness(t, nil)
 	submit := func(id string, value map[string]any) {
@@ -149,9 +149,9 @@ func TestCardSubmit(t *testing.T) {
 		if r.User != sam.AAD || r.Workspace != "teams:"+testTenant {
 			t.Errorf("ran as %s in %s", r.User, r.Workspace)
 		}
-		got = append(got, r.Text)
+		got = append(got, describe(r))
 	}
-	want := []string{"update eds/1.1 done", "update eds/1.1 60% at-risk -- on-track by March", "update eds/1.1"}
+	want := []string{"update eds/1.1 done", "update note=on-track by March progress=60 status=at-risk target=eds/1.1", "update target=eds/1.1"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("commands %q, want %q", got, want)
 	}

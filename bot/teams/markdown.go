@@ -36,7 +36,10 @@ type mention struct {
 type renderEnv struct {
 	names  map[string]string // aad object id -> display name; missing = unknown
 	notify map[string]bool   // who may be notified
-	forms  int               // update forms numbered so far in this reply
+	forms  int               // forms numbered so far in this reply
+	// lang declares the forms that form buttons open; nil when the
+	// Handler declares none, and form buttons then run their command.
+	lang bot.Language
 }
 
 // markdownLine translates one line of markup (no newlines) into Adaptive

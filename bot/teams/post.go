@@ -121,7 +121,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 			}
 		}
 	}
-	env := &renderEnv{names: a.userNames(ctx, m.Workspace, serviceURL, st.conv, m.Reply), notify: notifySet(m.Reply)}
+	env := &renderEnv{names: a.userNames(ctx, m.Workspace, serviceURL, st.conv, m.Reply), notify: notifySet(m.Reply), lang: a.lang}
 	top, details := env.render(m.Reply)
 	cards := append(top, details...)
 	summary := summaryOf(env, m.Reply)

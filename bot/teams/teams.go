@@ -64,8 +64,11 @@ type Options struct {
 	// TokenURL is the client-credentials token endpoint; "" means
 	// DefaultTokenURL.
 	TokenURL string
-	Handler  bot.Handler
-	Logger   *slog.Logger
+	// Handler runs commands. If it also implements bot.Language, form
+	// buttons open the forms it declares, and their answers reach it as
+	// named arguments.
+	Handler bot.Handler
+	Logger  *slog.Logger
 	// Now is the clock for token validity and caches; nil means time.Now.
 	Now func() time.Time
 	// HTTPClient makes every outbound call: metadata, keys, tokens and the
@@ -102,6 +105,7 @@ type Adapter struct {
 	opts Options
 	log  *slog.Logger
 	now  func() time.Time
+	lang bot.Language // the Handler's, nil when it declares none
 
 	auth  *verifier
 	conn  *connector
@@ -170,6 +174,7 @@ func New(opts Options) (*Adapter, error) {
 		dms:     ttlcache.New[string](10000),
 		wsURL:   map[string]string{},
 	}
+	a.lang, _ = opts.Handler.(bot.Language)
 	a.auth = newVerifier(opts, a.log)
 	a.conn = newConnector(opts, a.log)
 	a.hosts = newServiceHosts(opts)

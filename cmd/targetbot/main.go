@@ -267,7 +267,7 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 		Version:       Version,
 	})
 	if withPlatforms {
-		if err := m.buildPlatforms(m.metrics.instrument(m.Handler, m.Logger)); err != nil {
+		if err := m.buildPlatforms(m.metrics.instrumentHandler(m.Handler, m.Logger)); err != nil {
 			return err
 		}
 	}

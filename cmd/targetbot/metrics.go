@@ -111,6 +111,24 @@ func (h *instrumentedHandler) Complete(ctx context.Context, ws, prefix string, l
 	return nil
 }
 
+// instrumentedLanguage is an instrumentedHandler over a handler that
+// declares its command language, which it offers through as its own, so
+// the adapters it is given still find it (bot.Language).
+type instrumentedLanguage struct {
+	*instrumentedHandler
+	bot.Language
+}
+
+// instrumentHandler is h instrumented, offering h's language when h
+// declares one.
+func (m *metrics) instrumentHandler(h bot.Handler, logger *slog.Logger) bot.Handler {
+	ih := m.instrument(h, logger)
+	if l, ok := h.(bot.Language); ok {
+		return instrumentedLanguage{ih, l}
+	}
+	return ih
+}
+
 // countingPoster counts posts by outcome.
 type countingPoster struct {
 	next     bot.Poster

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands"
 	"github.com/targetbot/targetbot/framework"
 )
 
@@ -83,5 +84,26 @@ func BenchmarkInstrumentedHandler(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		h.Handle(context.Background(), r)
+	}
+}
+
+// The instrumented handler offers the adapters what the command layer's
+// handler does: its command language and its completion. A handler that
+// declares no language is not made to seem to.
+func TestInstrumentedHandlerKeepsTheLanguage(t *testing.T) {
+	h := newMetrics().instrumentHandler(commands.New(commands.Options{}), slog.New(slog.DiscardHandler))
+	lang, ok := h.(bot.Language)
+	if !ok {
+		t.Fatal("the instrumented command handler declares no language")
+	}
+	if _, ok := lang.Form("update eds/1.1"); !ok || len(lang.Commands()) != len(commands.Verbs()) {
+		t.Errorf("language %d commands, update form %v", len(lang.Commands()), ok)
+	}
+	if _, ok := h.(bot.Completer); !ok {
+		t.Error("the instrumented command handler does not complete")
+	}
+	plain := newMetrics().instrumentHandler(bot.HandlerFunc(func(context.Context, bot.Request) bot.Reply { return bot.Reply{} }), slog.New(slog.DiscardHandler))
+	if _, ok := plain.(bot.Language); ok {
+		t.Error("an instrumented handler without a language offers one")
 	}
 }

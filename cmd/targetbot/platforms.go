@@ -13,6 +13,7 @@ import (
 	"github.com/targetbot/targetbot/bot/discord"
 	"github.com/targetbot/targetbot/bot/slack"
 	"github.com/targetbot/targetbot/bot/teams"
+	"github.com/targetbot/targetbot/commands"
 )
 
 // noPlatformHint says which settings turn a platform on, for serve's
@@ -246,9 +247,13 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 		BotToken:  c.DiscordBotToken,
 		AppID:     c.DiscordAppID,
 		APIURL:    c.DiscordAPIURL,
-		Handler:   bot.HandlerFunc(func(context.Context, bot.Request) bot.Reply { return bot.Reply{} }),
-		Logger:    m.Logger,
-		Now:       m.Now,
+		// Registration reads only the command language; nothing is run.
+		Handler: struct {
+			bot.Handler
+			commands.Language
+		}{bot.HandlerFunc(func(context.Context, bot.Request) bot.Reply { return bot.Reply{} }), commands.Language{}},
+		Logger: m.Logger,
+		Now:    m.Now,
 	})
 	if err != nil {
 		return err
