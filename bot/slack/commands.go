@@ -60,7 +60,7 @@ const maxResponseURLUses = 5
 // withReplayKey).
 func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand, key string) (first message, rest []message) {
 	run := func(ctx context.Context) []message {
-		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, defuse(unescapeCommand(cmd.Text)))
+		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, unwrap(cmd.Text))
 		req.ID = cmd.TriggerID
 		withReplayKey(&req, key)
 		return a.renderReply(ctx, cmd.TeamID, a.handle(ctx, req))
