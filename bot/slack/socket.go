@@ -89,13 +89,12 @@ func (a *Adapter) envelope(ctx context.Context, req socketmode.Request) (payload
 			return nil, nil
 		}
 		if b, err := json.Marshal(first); err == nil && len(b) > maxAckSize {
-			// Too big to ack: every message follows, within
-			// response_url's uses.
-			msgs := capMessages(append([]message{first}, rest...), maxResponseURLUses)
+			// Too big to ack: every message follows.
+			msgs := append([]message{first}, rest...)
 			return message{ResponseType: slack.ResponseTypeEphemeral, Text: workingText},
-				func() { a.followUpLater(ctx, cmd.ResponseURL, msgs) }
+				func() { a.followUpLater(ctx, commandTo(cmd), cmd.ResponseURL, msgs) }
 		}
-		return first, func() { a.followUpLater(ctx, cmd.ResponseURL, rest) }
+		return first, func() { a.followUpLater(ctx, commandTo(cmd), cmd.ResponseURL, rest) }
 	case socketmode.RequestTypeInteractive:
 		var ic slack.InteractionCallback
 		if err := json.Unmarshal(req.Payload, &ic); err != nil || ic.Team.ID == "" || ic.User.ID == "" {
