@@ -232,6 +232,21 @@ func (m *Main) runPlatforms(ctx context.Context, wg *sync.WaitGroup) {
 	}
 }
 
+// platformsDown says which platforms' long-lived connections (the
+// Discord Gateway, Slack Socket Mode) are down, and why, one line each:
+// "" while every one is up, or none is configured.
+func (m *Main) platformsDown() string {
+	var lines []string
+	for _, p := range m.Platforms {
+		if h, ok := p.(bot.HealthChecker); ok {
+			if err := h.Health(); err != nil {
+				lines = append(lines, p.Name()+": "+err.Error())
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // drainPlatforms waits for replies still being sent after their request
 // was answered (Slack response_url, Discord follow-ups, Teams replies),
 // but not past ctx's deadline.
