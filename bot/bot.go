@@ -199,9 +199,13 @@ type HandlerFunc func(ctx context.Context, r Request) Reply
 // Handle calls f(ctx, r).
 func (f HandlerFunc) Handle(ctx context.Context, r Request) Reply { return f(ctx, r) }
 
-// Choice is one autocomplete suggestion: the text to insert and a label.
+// Choice is one autocomplete suggestion or menu entry: the text to
+// insert and a label.
 type Choice struct {
 	Value string
+	// Label is the whole text a menu shows for the choice, in plain
+	// text: a target's is its reference and title. An adapter shows it
+	// as it is, or Value when it is empty.
 	Label string
 }
 

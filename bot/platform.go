@@ -8,7 +8,8 @@ import (
 // Platform is a chat adapter as the program that wires it knows it: a
 // name and, when it can post, a Poster. Everything else an adapter can
 // do is an optional ability, found at run time by a type assertion, as
-// net/http finds an http.Flusher: Router, Runner, Drainer and io.Closer.
+// net/http finds an http.Flusher: Router, Runner, Drainer, HealthChecker
+// and io.Closer.
 // The program builds a list of Platforms and loops over it, so that
 // adding a platform is one constructor, not one more field and branch
 // in every place that starts, serves, drains or stops adapters.
@@ -44,4 +45,14 @@ type Runner interface {
 // drop them.
 type Drainer interface {
 	Drain(ctx context.Context) error
+}
+
+// HealthChecker is a Platform whose long-lived connection (a Runner's:
+// the Discord Gateway, Slack Socket Mode) can be down. Health is nil
+// while it is up, or when the configuration has no such connection, and
+// otherwise says why it is down. The program's readiness check asks
+// every HealthChecker, so a replica that cannot hear its platform is not
+// reported ready.
+type HealthChecker interface {
+	Health() error
 }

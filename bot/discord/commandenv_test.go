@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,4 +85,20 @@ func (e *commandEnv) state(t *testing.T) string {
 		}
 	}
 	return out
+}
+
+// Autocomplete over the real command layer names each target once: the
+// label already holds the reference, and the menu shows it as it is.
+func TestAutocompleteNamesTheReferenceOnce(t *testing.T) {
+	a := newAdapter(t, newCommandEnv(t).h, nil, nil)
+	body := fixture(t, "autocomplete.json")
+	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
+	if len(resp.Data.Choices) == 0 {
+		t.Fatal("no choices")
+	}
+	for _, c := range resp.Data.Choices {
+		if n := strings.Count(c.Name, c.Value); n != 1 || !strings.HasPrefix(c.Name, c.Value+" ") {
+			t.Errorf("choice %q names %q %d times", c.Name, c.Value, n)
+		}
+	}
 }

@@ -46,6 +46,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/linkstate"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 	"github.com/targetbot/targetbot/bot/internal/wait"
 )
@@ -81,6 +82,10 @@ type Options struct {
 	// member of that server?" is trusted, for buttons pressed in DMs;
 	// default 5m.
 	MemberCacheTTL time.Duration
+	// GatewayRetry is the first wait before the Gateway is opened again
+	// after it failed to open; each further failure doubles it, up to
+	// maxGatewayRetry. Default 1s.
+	GatewayRetry time.Duration
 }
 
 // Adapter connects one Discord application to a bot.Handler.
@@ -99,6 +104,9 @@ type Adapter struct {
 
 	members   *ttlcache.Cache[bool] // guild/user -> still a member
 	memberTTL time.Duration
+
+	gateway      linkstate.State // the Gateway connection, for Health
+	gatewayRetry time.Duration
 
 	// background tracks deferred follow-ups that outlive their request.
 	background sync.WaitGroup
@@ -131,6 +139,10 @@ func New(opts Options) (*Adapter, error) {
 	}
 	if a.memberTTL <= 0 {
 		a.memberTTL = 5 * time.Minute
+	}
+	a.gatewayRetry = opts.GatewayRetry
+	if a.gatewayRetry <= 0 {
+		a.gatewayRetry = time.Second
 	}
 	if opts.PublicKey != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(opts.PublicKey))

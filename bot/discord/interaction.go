@@ -269,7 +269,8 @@ func optionString(v any) string {
 // maxChoices is Discord's limit on autocomplete choices.
 const maxChoices = 25
 
-// autocomplete suggests targets for the focused option, as "ref — title".
+// autocomplete suggests targets for the focused option, each shown by
+// its label ("ref title").
 func (a *Adapter) autocomplete(ctx context.Context, guild string, data discordgo.ApplicationCommandInteractionData) *discordgo.InteractionResponse {
 	resp := &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
@@ -287,9 +288,11 @@ func (a *Adapter) autocomplete(ctx context.Context, guild string, data discordgo
 		if c.Value == "" || len(c.Value) > 100 {
 			continue // a cut reference would name another target, or none
 		}
-		name := c.Value
-		if label := strings.TrimSpace(c.Label); label != "" {
-			name += " — " + label
+		// The label is the whole text the menu shows, reference
+		// included (bot.Choice): adding the value again would repeat it.
+		name := strings.TrimSpace(c.Label)
+		if name == "" {
+			name = c.Value
 		}
 		resp.Data.Choices = append(resp.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: c.Value})
 	}

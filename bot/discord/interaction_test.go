@@ -232,7 +232,7 @@ func TestAutocomplete(t *testing.T) {
 		gotWS, gotPrefix, gotLimit = ws, prefix, limit
 		var cs []bot.Choice
 		for i := 1; i <= 30; i++ {
-			cs = append(cs, bot.Choice{Value: fmt.Sprintf("eds/1.%d", i), Label: strings.Repeat("Long title ", i)})
+			cs = append(cs, bot.Choice{Value: fmt.Sprintf("eds/1.%d", i), Label: fmt.Sprintf("eds/1.%d ", i) + strings.Repeat("Long title ", i)})
 		}
 		return cs
 	}}
@@ -245,11 +245,11 @@ func TestAutocomplete(t *testing.T) {
 	if resp.Type != 8 || len(resp.Data.Choices) != 25 {
 		t.Fatalf("type %d with %d choices, want 8 with 25", resp.Type, len(resp.Data.Choices))
 	}
-	if c := resp.Data.Choices[0]; c.Name != "eds/1.1 — Long title" || c.Value != "eds/1.1" {
+	if c := resp.Data.Choices[0]; c.Name != "eds/1.1 Long title" || c.Value != "eds/1.1" {
 		t.Errorf("first choice %+v", c)
 	}
 	for _, c := range resp.Data.Choices {
-		if n := len([]rune(c.Name)); n > 100 || !strings.HasPrefix(c.Name, c.Value+" — ") {
+		if n := len([]rune(c.Name)); n > 100 || !strings.HasPrefix(c.Name, c.Value+" Long") {
 			t.Errorf("choice %q (%d chars) for %q", c.Name, n, c.Value)
 		}
 	}

@@ -7,10 +7,11 @@ import (
 )
 
 var (
-	_ bot.Platform = (*Adapter)(nil)
-	_ bot.Router   = (*Adapter)(nil)
-	_ bot.Runner   = (*Adapter)(nil)
-	_ bot.Drainer  = (*Adapter)(nil)
+	_ bot.Platform      = (*Adapter)(nil)
+	_ bot.Router        = (*Adapter)(nil)
+	_ bot.Runner        = (*Adapter)(nil)
+	_ bot.Drainer       = (*Adapter)(nil)
+	_ bot.HealthChecker = (*Adapter)(nil)
 )
 
 // Name is "discord", the platform of Discord workspaces ("discord:81234").

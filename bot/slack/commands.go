@@ -42,7 +42,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		if f, ok := w.(http.Flusher); ok {
 			f.Flush()
 		}
-		a.followUpLater(r.Context(), cmd.ResponseURL, rest)
+		a.followUpLater(r.Context(), commandTo(cmd), cmd.ResponseURL, rest)
 	}
 }
 
@@ -50,8 +50,13 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 // used (within 30 minutes).
 const maxResponseURLUses = 5
 
+// commandTo is where a slash command's reply belongs.
+func commandTo(cmd slack.SlashCommand) replyTo {
+	return replyTo{team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID}
+}
+
 // slashCommand runs a slash command and returns the immediate answer and
-// the messages that follow it through response_url: the reply itself
+// the messages that follow it (see respondAll): the reply itself
 // when the handler is quick, or an ephemeral "Working on it…" with the
 // whole reply following. Rendering, name look-ups included, counts
 // towards the deadline.
@@ -60,13 +65,13 @@ const maxResponseURLUses = 5
 // withReplayKey).
 func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand, key string) (first message, rest []message) {
 	run := func(ctx context.Context) []message {
-		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, defuse(unescapeCommand(cmd.Text)))
+		req := a.request(ctx, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, unwrap(cmd.Text))
 		req.ID = cmd.TriggerID
 		withReplayKey(&req, key)
 		return a.renderReply(ctx, cmd.TeamID, a.handle(ctx, req))
 	}
 	msgs, ok := runTimed(ctx, a, run, func(ctx context.Context, msgs []message) {
-		a.respond(ctx, cmd.ResponseURL, capMessages(msgs, maxResponseURLUses))
+		a.respondAll(ctx, commandTo(cmd), cmd.ResponseURL, msgs)
 	})
 	if !ok {
 		return message{ResponseType: slack.ResponseTypeEphemeral, Text: workingText}, nil
@@ -74,7 +79,6 @@ func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand, key 
 	if len(msgs) == 0 {
 		return message{}, nil
 	}
-	msgs = capMessages(msgs, 1+maxResponseURLUses)
 	return msgs[0], msgs[1:]
 }
 
@@ -91,8 +95,9 @@ func (a *Adapter) renderReply(ctx context.Context, team string, r bot.Reply) []m
 }
 
 // capMessages keeps a reply within n messages, where a route allows no
-// more (response_url's five uses). Past that, the last message says how
-// many more there were, rather than the reply ending silently.
+// more (response_url's five uses) and there is no bot token to post the
+// rest with. Past that, the last message says how many more there were,
+// rather than the reply ending silently.
 func capMessages(msgs []message, n int) []message {
 	if len(msgs) <= n {
 		return msgs
@@ -139,32 +144,35 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) bot.Reply {
 }
 
 // followUp posts a reply to a response_url, which Slack keeps valid for
-// 30 minutes and 5 uses. replace_original is false so a button's answer
-// never overwrites the digest or reminder it was pressed on.
-func (a *Adapter) followUp(ctx context.Context, team, responseURL string, reply bot.Reply) {
-	a.respond(ctx, responseURL, capMessages(a.renderReply(ctx, team, reply), maxResponseURLUses))
+// 30 minutes and 5 uses, and what does not fit with the bot token.
+// replace_original is false so a button's answer never overwrites the
+// digest or reminder it was pressed on.
+func (a *Adapter) followUp(ctx context.Context, to replyTo, responseURL string, reply bot.Reply) {
+	a.respondAll(ctx, to, responseURL, a.renderReply(ctx, to.team, reply))
 }
 
-// followUpLater posts msgs to a response_url after the current answer.
-func (a *Adapter) followUpLater(ctx context.Context, responseURL string, msgs []message) {
+// followUpLater posts msgs after the current answer (see respondAll).
+func (a *Adapter) followUpLater(ctx context.Context, to replyTo, responseURL string, msgs []message) {
 	if len(msgs) == 0 {
 		return
 	}
-	a.goLater(ctx, func(ctx context.Context) { a.respond(ctx, responseURL, msgs) })
+	a.goLater(ctx, func(ctx context.Context) { a.respondAll(ctx, to, responseURL, msgs) })
 }
 
 // respond posts msgs to a response_url, in order, stopping at the first
-// failure: a later message without the one before it would mislead.
-func (a *Adapter) respond(ctx context.Context, responseURL string, msgs []message) {
+// failure: a later message without the one before it would mislead. It
+// reports whether every one was posted.
+func (a *Adapter) respond(ctx context.Context, responseURL string, msgs []message) bool {
 	for i, msg := range msgs {
 		if msg.empty() {
 			continue
 		}
 		if err := a.postResponseURL(ctx, responseURL, msg); err != nil {
 			a.log.Error("slack: follow-up failed", "part", i+1, "of", len(msgs), "err", err)
-			return
+			return false
 		}
 	}
+	return true
 }
 
 func (a *Adapter) postResponseURL(ctx context.Context, responseURL string, msg message) error {

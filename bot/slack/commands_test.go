@@ -152,8 +152,9 @@ func TestLongCommandReplyFollowsUpInOrder(t *testing.T) {
 	}
 }
 
-// response_url takes five follow-ups: a reply longer than the answer and
-// five follow-ups ends with a message saying how many more there were.
+// response_url takes five follow-ups: without a bot token to post the
+// rest with, a reply longer than the answer and five follow-ups ends
+// with a message saying how many more there were.
 func TestCommandReplyOverFollowUpLimitSaysSo(t *testing.T) {
 	f := newFakeSlack(t)
 	h := newHooks(t)
@@ -162,7 +163,7 @@ func TestCommandReplyOverFollowUpLimitSaysSo(t *testing.T) {
 		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("target %d", i)})
 	}
 	rec := &recorder{answer: func(r bot.Request) bot.Reply { return bot.Reply{Ephemeral: true, Blocks: blocks} }}
-	a := newTestAdapter(t, f, rec, nil)
+	a := newTestAdapter(t, f, rec, func(o *Options) { o.BotToken = "" })
 	serve(a, signed("/slack/commands", hooksForm(t, h)))
 	var last map[string]any
 	for range maxResponseURLUses {

@@ -132,7 +132,7 @@ func (a *Adapter) blockActions(ctx context.Context, ic slack.InteractionCallback
 				withReplayKey(&req, akey)
 				reply := a.handle(ctx, req)
 				if ic.ResponseURL != "" {
-					a.followUp(ctx, ic.Team.ID, ic.ResponseURL, reply)
+					a.followUp(ctx, replyTo{team: ic.Team.ID, channel: channel, user: ic.User.ID}, ic.ResponseURL, reply)
 					return
 				}
 				a.deliver(ctx, ic.Team.ID, channel, ic.User.ID, reply)

@@ -2,15 +2,18 @@ package slack
 
 import (
 	"context"
+	"errors"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/internal/linkstate"
 )
 
 var (
-	_ bot.Platform = (*Adapter)(nil)
-	_ bot.Router   = (*Adapter)(nil)
-	_ bot.Runner   = (*Adapter)(nil)
-	_ bot.Drainer  = (*Adapter)(nil)
+	_ bot.Platform      = (*Adapter)(nil)
+	_ bot.Router        = (*Adapter)(nil)
+	_ bot.Runner        = (*Adapter)(nil)
+	_ bot.Drainer       = (*Adapter)(nil)
+	_ bot.HealthChecker = (*Adapter)(nil)
 )
 
 // Name is "slack", the platform of Slack workspaces ("slack:T0123").
@@ -33,4 +36,20 @@ func (a *Adapter) Run(ctx context.Context) error {
 		return nil
 	}
 	return a.RunSocketMode(ctx)
+}
+
+// Health is nil while Socket Mode is connected, or when no app token is
+// set (the adapter then uses no long-lived connection), and otherwise
+// says why it is not.
+func (a *Adapter) Health() error {
+	if a.opts.AppToken == "" {
+		return nil
+	}
+	if err := a.socket.Err(); err != nil {
+		if errors.Is(err, linkstate.ErrNotConnected) {
+			return errors.New("slack: socket mode not connected yet")
+		}
+		return err
+	}
+	return nil
 }

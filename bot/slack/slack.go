@@ -22,6 +22,7 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/internal/keylock"
+	"github.com/targetbot/targetbot/bot/internal/linkstate"
 	"github.com/targetbot/targetbot/bot/internal/once"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 	"github.com/targetbot/targetbot/bot/internal/wait"
@@ -98,9 +99,10 @@ type Adapter struct {
 	posted   *ttlcache.Cache[postState]
 	keys     keylock.Locks // one Post per Key at a time
 	pacer    pacer
-	inflight sync.WaitGroup // follow-ups still running after a response
-	workers  *workers       // run commands, so their goroutines' stacks are reused
-	macs     sync.Pool      // HMAC-SHA256s keyed with the signing secret
+	inflight sync.WaitGroup  // follow-ups still running after a response
+	workers  *workers        // run commands, so their goroutines' stacks are reused
+	macs     sync.Pool       // HMAC-SHA256s keyed with the signing secret
+	socket   linkstate.State // the Socket Mode connection, for Health
 }
 
 // New returns an Adapter. Handler is required; BotToken is required when

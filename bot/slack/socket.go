@@ -9,6 +9,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/targetbot/targetbot/bot/internal/linkstate"
 )
 
 // envelopeSeenTTL is how long a Socket Mode envelope id is remembered.
@@ -28,23 +30,35 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 	client := socketmode.New(a.client)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	a.socket.Down(linkstate.ErrNotConnected)
 	errc := make(chan error, 1)
 	go func() { errc <- client.RunContext(ctx) }()
 	for {
 		select {
 		case <-ctx.Done():
 			<-errc
+			a.socket.Down(errors.New("slack: socket mode closed: shutting down"))
 			return nil
 		case err := <-errc:
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("slack: socket mode: %w", err)
+			err = fmt.Errorf("slack: socket mode: %w", err)
+			a.socket.Down(err)
+			return err
 		case evt := <-client.Events:
 			switch evt.Type {
 			case socketmode.EventTypeConnected:
+				a.socket.Up()
 				a.log.Info("slack: socket mode connected")
-			case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError:
+			case socketmode.EventTypeConnecting:
+				a.socket.Down(errors.New("slack: socket mode connecting"))
+			case socketmode.EventTypeDisconnect:
+				a.socket.Down(errors.New("slack: socket mode disconnected; reconnecting"))
+			case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+				a.socket.Down(fmt.Errorf("slack: socket mode %s: %v", evt.Type, evt.Data))
+				a.log.Warn("slack: socket mode trouble", "type", evt.Type, "data", fmt.Sprint(evt.Data))
+			case socketmode.EventTypeIncomingError:
 				a.log.Warn("slack: socket mode trouble", "type", evt.Type, "data", fmt.Sprint(evt.Data))
 			case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
 				if evt.Request == nil {
@@ -89,13 +103,12 @@ func (a *Adapter) envelope(ctx context.Context, req socketmode.Request) (payload
 			return nil, nil
 		}
 		if b, err := json.Marshal(first); err == nil && len(b) > maxAckSize {
-			// Too big to ack: every message follows, within
-			// response_url's uses.
-			msgs := capMessages(append([]message{first}, rest...), maxResponseURLUses)
+			// Too big to ack: every message follows.
+			msgs := append([]message{first}, rest...)
 			return message{ResponseType: slack.ResponseTypeEphemeral, Text: workingText},
-				func() { a.followUpLater(ctx, cmd.ResponseURL, msgs) }
+				func() { a.followUpLater(ctx, commandTo(cmd), cmd.ResponseURL, msgs) }
 		}
-		return first, func() { a.followUpLater(ctx, cmd.ResponseURL, rest) }
+		return first, func() { a.followUpLater(ctx, commandTo(cmd), cmd.ResponseURL, rest) }
 	case socketmode.RequestTypeInteractive:
 		var ic slack.InteractionCallback
 		if err := json.Unmarshal(req.Payload, &ic); err != nil || ic.Team.ID == "" || ic.User.ID == "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,12 +36,34 @@ func (m *Main) buildPlatforms(h bot.Handler) error {
 	return nil
 }
 
+// warnIncomplete logs a platform's half-configuration, if it has one:
+// the one warning that names the missing variable.
+func (m *Main) warnIncomplete(platform, problem string) {
+	if problem != "" {
+		m.Logger.Warn(platform+" is only half configured: "+problem, "platform", platform)
+	}
+}
+
+// slackIncomplete says which variable a half-configured Slack lacks, or
+// "" when its settings are whole (or none is set). Socket Mode without
+// SLACK_BOT_TOKEN is an error, not a warning: slack.New refuses it.
+func slackIncomplete(c Config) string {
+	switch {
+	case c.SlackBotToken != "" && c.SlackSigningSecret == "" && c.SlackAppToken == "":
+		return "SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET, so /slack/commands, /slack/interactions and /slack/events answer 404 and no command reaches the bot: set SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)"
+	case c.SlackSigningSecret != "" && c.SlackBotToken == "":
+		return "SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN, so commands are answered but digests, reminders, forms and admin checks cannot reach Slack: set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-)"
+	}
+	return ""
+}
+
 // slackPlatform is the Slack adapter, or nil when no Slack setting is set.
 func (m *Main) slackPlatform(h bot.Handler) (bot.Platform, error) {
 	c := m.Config
 	if c.SlackSigningSecret == "" && c.SlackAppToken == "" && c.SlackBotToken == "" {
 		return nil, nil
 	}
+	m.warnIncomplete("slack", slackIncomplete(c))
 	if c.SlackAppToken != "" && c.SlackBotToken == "" {
 		return nil, errors.New("SLACK_APP_TOKEN (Socket Mode) needs SLACK_BOT_TOKEN too: copy the xoxb- token from your Slack app's OAuth page")
 	}
@@ -63,10 +86,25 @@ func (m *Main) slackPlatform(h bot.Handler) (bot.Platform, error) {
 	return a, nil
 }
 
+// discordIncomplete says which variable a half-configured Discord
+// lacks, or "" when its settings are whole (or none is set). A bot token
+// alone is whole: interactions arrive over the Gateway. DISCORD_APP_ID
+// is for `discord register`, which asks for it itself.
+func discordIncomplete(c Config) string {
+	switch {
+	case c.DiscordPublicKey == "" && c.DiscordBotToken == "" && c.DiscordAppID != "":
+		return "DISCORD_APP_ID is set without DISCORD_PUBLIC_KEY or DISCORD_BOT_TOKEN, so Discord is off: set DISCORD_PUBLIC_KEY (HTTP interactions) or DISCORD_BOT_TOKEN (Gateway)"
+	case c.DiscordPublicKey != "" && c.DiscordBotToken == "":
+		return "DISCORD_PUBLIC_KEY is set without DISCORD_BOT_TOKEN, so commands are answered but digests and reminders cannot be posted: set DISCORD_BOT_TOKEN"
+	}
+	return ""
+}
+
 // discordPlatform is the Discord adapter, or nil when neither a public
 // key nor a bot token is set.
 func (m *Main) discordPlatform(h bot.Handler) (bot.Platform, error) {
 	c := m.Config
+	m.warnIncomplete("discord", discordIncomplete(c))
 	if c.DiscordPublicKey == "" && c.DiscordBotToken == "" {
 		return nil, nil
 	}
@@ -85,10 +123,22 @@ func (m *Main) discordPlatform(h bot.Handler) (bot.Platform, error) {
 	return a, nil
 }
 
+// teamsIncomplete says which variables a half-configured Teams lacks,
+// or "" when its settings are whole (or none is set). An app id without
+// its password, or the reverse, is an error, not a warning: teams.New
+// refuses it, naming the missing one.
+func teamsIncomplete(c Config) string {
+	if c.TeamsTenantID != "" && c.TeamsAppID == "" && c.TeamsAppPassword == "" {
+		return "TEAMS_TENANT_ID is set without TEAMS_APP_ID and TEAMS_APP_PASSWORD, so Teams is off: set both from your Azure Bot's app registration"
+	}
+	return ""
+}
+
 // teamsPlatform is the Teams adapter, or nil when neither an app id nor
 // an app password is set.
 func (m *Main) teamsPlatform(h bot.Handler) (bot.Platform, error) {
 	c := m.Config
+	m.warnIncomplete("teams", teamsIncomplete(c))
 	if c.TeamsAppID == "" && c.TeamsAppPassword == "" {
 		return nil, nil
 	}
@@ -107,6 +157,18 @@ func (m *Main) teamsPlatform(h bot.Handler) (bot.Platform, error) {
 		return nil, err // the adapter's errors start "teams:"
 	}
 	return a, nil
+}
+
+// missingVars names the unset variables among name, value pairs,
+// joined with "and": "" when every one is set.
+func missingVars(pairs ...string) string {
+	var missing []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			missing = append(missing, pairs[i])
+		}
+	}
+	return strings.Join(missing, " and ")
 }
 
 // dedupClaim is an adapter's Claim: the store's atomic claim, shared by
@@ -168,6 +230,21 @@ func (m *Main) runPlatforms(ctx context.Context, wg *sync.WaitGroup) {
 			}
 		})
 	}
+}
+
+// platformsDown says which platforms' long-lived connections (the
+// Discord Gateway, Slack Socket Mode) are down, and why, one line each:
+// "" while every one is up, or none is configured.
+func (m *Main) platformsDown() string {
+	var lines []string
+	for _, p := range m.Platforms {
+		if h, ok := p.(bot.HealthChecker); ok {
+			if err := h.Health(); err != nil {
+				lines = append(lines, p.Name()+": "+err.Error())
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // drainPlatforms waits for replies still being sent after their request
@@ -236,8 +313,8 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 		return err
 	}
 	c := m.Config
-	if c.DiscordBotToken == "" || c.DiscordAppID == "" {
-		return errors.New("discord register needs DISCORD_BOT_TOKEN and DISCORD_APP_ID: copy them from the Discord developer portal")
+	if missing := missingVars("DISCORD_BOT_TOKEN", c.DiscordBotToken, "DISCORD_APP_ID", c.DiscordAppID); missing != "" {
+		return errors.New("discord register needs " + missing + ": copy it from the Discord developer portal")
 	}
 	if m.Logger == nil {
 		m.Logger = newLogger(m.Stderr)

@@ -102,3 +102,53 @@ func TestServeLogsPlatforms(t *testing.T) {
 		})
 	}
 }
+
+// A half-configured platform logs one warning naming the variable it
+// lacks; a whole one, or none, logs nothing.
+func TestHalfConfiguredPlatformsWarn(t *testing.T) {
+	fake := teamstest.New(t, teamsAppID, teamsPassword)
+	publicKey := hex.EncodeToString(discordKey.Public().(ed25519.PublicKey))
+	tests := []struct {
+		name   string
+		config func(*Main)
+		want   string // the variable the warning names; "" for no warning
+	}{
+		{"slack bot token only", func(m *Main) { m.Config.SlackBotToken = "xoxb-1" }, "SLACK_SIGNING_SECRET"},
+		{"slack signing secret only", func(m *Main) { m.Config.SlackSigningSecret = slackSecret }, "SLACK_BOT_TOKEN"},
+		{"slack whole", func(m *Main) { m.Config.SlackSigningSecret, m.Config.SlackBotToken = slackSecret, "xoxb-1" }, ""},
+		{"slack socket mode", func(m *Main) { m.Config.SlackAppToken, m.Config.SlackBotToken = "xapp-1", "xoxb-1" }, ""},
+		{"discord public key only", func(m *Main) { m.Config.DiscordPublicKey = publicKey }, "DISCORD_BOT_TOKEN"},
+		{"discord app id only", func(m *Main) { m.Config.DiscordAppID = "1100000000000000001" }, "DISCORD_PUBLIC_KEY"},
+		{"discord gateway", func(m *Main) { m.Config.DiscordBotToken = "bot-token" }, ""},
+		{"teams tenant only", func(m *Main) { m.Config.TeamsTenantID = "72f988bf-86f1-41af-91ab-2d7cd011db47" }, "TEAMS_APP_ID"},
+		{"teams whole", func(m *Main) { teamsConfig(m, fake) }, ""},
+		{"none", func(*Main) {}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _, errOut := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
+			tt.config(m)
+			if err := m.setup(context.Background(), true); err != nil {
+				t.Fatalf("setup: %v\n%s", err, errOut)
+			}
+			out := errOut.String()
+			warnings := strings.Count(out, "only half configured")
+			switch {
+			case tt.want == "" && warnings != 0:
+				t.Errorf("warned:\n%s", out)
+			case tt.want != "" && (warnings != 1 || !strings.Contains(out, tt.want)):
+				t.Errorf("%d warnings, want one naming %s:\n%s", warnings, tt.want, out)
+			}
+		})
+	}
+}
+
+// `discord register` names the one variable it lacks.
+func TestDiscordRegisterNamesMissingVariable(t *testing.T) {
+	m, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
+	m.Config.DiscordBotToken = "bot-token"
+	err := m.Run(context.Background(), []string{"discord", "register"})
+	if err == nil || !strings.Contains(err.Error(), "needs DISCORD_APP_ID:") {
+		t.Errorf("register = %v, want it to name DISCORD_APP_ID alone", err)
+	}
+}

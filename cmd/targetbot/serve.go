@@ -124,6 +124,10 @@ func (m *Main) routes() http.Handler {
 			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 			return
 		}
+		if down := m.platformsDown(); down != "" {
+			http.Error(w, "platform connection down:\n"+down, http.StatusServiceUnavailable)
+			return
+		}
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
