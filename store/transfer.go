@@ -32,6 +32,12 @@ type Transfer interface {
 	// Its claims are kept. Other readers see the workspace as it was or
 	// as restored, never between; each driver documents how.
 	Restore(ctx context.Context, snap *Snapshot, opts RestoreOptions) error
+	// Drop removes every record of the workspace ws (every record
+	// Export gives) in one atomic change, and takes it off the list
+	// Workspaces gives. Its claims are kept: they expire on their own.
+	// Dropping a workspace that holds nothing does nothing. Rename is
+	// built on it; no command reaches it.
+	Drop(ctx context.Context, ws string) error
 }
 
 // RestoreOptions tune Restore.

@@ -351,3 +351,15 @@ func (r *restorer) events(es []framework.Event) error {
 	}
 	return w.events.SetSequence(seq)
 }
+
+// Drop deletes the workspace's bucket, in one transaction. Claims live
+// in a bucket of their own, and stay.
+func (s *Store) Drop(ctx context.Context, ws string) error {
+	return s.update("drop "+ws, func(tx *bolt.Tx) error {
+		name := []byte(wsPrefix + ws)
+		if tx.Bucket(name) == nil {
+			return nil
+		}
+		return tx.DeleteBucket(name)
+	})
+}

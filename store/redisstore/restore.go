@@ -366,3 +366,16 @@ func (st *stager) workspaceEvents(es []framework.Event) error {
 	}
 	return st.done(0)
 }
+
+// Drop removes every key of the workspace's layout in one script
+// (dropWorkspaceScript, which walks it as a replacing restore does),
+// pipelined with taking the workspace off the list of workspaces, which
+// is in another slot. Claims, and restores under way, are not part of
+// the layout, and stay.
+func (s *Store) Drop(ctx context.Context, ws string) error {
+	k := s.keys(ws)
+	_, err := s.runWith(ctx, dropWorkspaceScript, []string{k.settings()}, []any{string(k)}, func(p redis.Pipeliner) {
+		p.SRem(ctx, s.workspaces(), ws)
+	})
+	return s.fail("drop "+ws, err)
+}

@@ -142,3 +142,13 @@ for i = 2, #ARGV do
 end
 return #ARGV - 1
 `)
+
+// dropWorkspaceScript removes every key of a workspace's layout.
+// KEYS: settings (for the slot). ARGV: live base.
+// Returns the counts removed, as keysOf gives them.
+var dropWorkspaceScript = redis.NewScript(luaKeysOf + `
+local sure, maybe, n = keysOf(ARGV[1])
+for _, s in ipairs(sure) do redis.call('DEL', ARGV[1] .. s) end
+for _, s in ipairs(maybe) do redis.call('DEL', ARGV[1] .. s) end
+return n
+`)
