@@ -106,7 +106,7 @@ func (h *Handler) adminsVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, storeErr("load admins", err)
 	}
-	admins := framework.AdminsOf(raw)
+	admins := store.AdminsOf(raw)
 	if action == "add" {
 		a, ev, err := framework.Grant(admins, user, c.req.User, c.now)
 		if errors.Is(err, framework.ErrNoChange) {
@@ -127,9 +127,6 @@ func (h *Handler) adminsVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	a, ev, err := framework.Revoke(admins, user, c.req.User, c.now)
 	switch {
-	case errors.Is(err, framework.ErrLastAdmin):
-		return bot.Reply{}, &framework.Error{Code: framework.ErrorCode(err), Field: "user", Err: err, Message: fmt.Sprintf(
-			"%s is the last admin granted here, so they stay one: grant another admin first with %s", bot.User(a.User), code("/target admins add @user"))}
 	case errors.Is(err, framework.ErrNotGranted):
 		return bot.Reply{}, &framework.Error{Code: framework.ErrorCode(err), Field: "user", Err: err, Message: h.notGranted(c, user)}
 	case err != nil:
@@ -303,7 +300,7 @@ func (h *Handler) Installed(ctx context.Context, r bot.Request) bot.Reply {
 		h.log.Warn("install: load admins", "workspace", r.Workspace, "err", err)
 		return bot.Say(welcome, false)
 	}
-	a, ev, ok := framework.Installed(framework.AdminsOf(raw), r.User, h.now())
+	a, ev, ok := framework.Installed(store.AdminsOf(raw), r.User, h.now())
 	if !ok {
 		return bot.Say(welcome+" "+code("/target admins")+" lists its admins.", false)
 	}

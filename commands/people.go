@@ -46,13 +46,13 @@ func (h *Handler) peopleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	name, role := readPersonName(c)
-	if strings.TrimSpace(name) == "" {
-		return bot.Reply{}, usageError("people", "name", "give "+bot.User(user)+"'s name after them, like `@amy Amy Khan | EDI lead`: a name cannot be empty")
+	if name == "" {
+		return bot.Reply{}, usageError("people", "person", "give "+bot.User(user)+"'s name after them, like `@amy Amy Khan | EDI lead`: a name cannot be empty")
 	}
-	if err := checkPersonName("name", "name", name); err != nil {
+	if err := checkPersonName("name", name); err != nil {
 		return bot.Reply{}, err
 	}
-	if err := checkPersonName("role", "role", role); role != "" && err != nil {
+	if err := checkPersonName("role", role); role != "" && err != nil {
 		return bot.Reply{}, err
 	}
 	if err := h.requireAdmin(ctx, c, "set people's names"); err != nil {
@@ -87,27 +87,20 @@ func (h *Handler) peopleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 }
 
 // readPersonName reads the name and role of `people set @user <name…>
-// [| <role…>]`: as text the role follows a bar, and named they are two
-// arguments (a bar in a named name splits it the same way).
+// [| <role…>]`: the role follows a bar. Each is folded to one line.
 func readPersonName(c *call) (name, role string) {
-	name, role = c.arg("name"), ""
-	if before, after, ok := strings.Cut(name, "|"); ok {
-		name, role = before, after
-	}
-	if !c.text() && c.arg("role") != "" {
-		role = c.arg("role")
-	}
+	name, role, _ = strings.Cut(c.arg("person"), "|")
 	return strings.Join(strings.Fields(name), " "), strings.Join(strings.Fields(role), " ")
 }
 
-// checkPersonName refuses a name or role that cannot be shown on one
-// line, or is longer than framework.MaxPersonName.
-func checkPersonName(field, what, s string) error {
-	if err := checkText(field, what, s, framework.MaxPersonName); err != nil {
+// checkPersonName refuses a name or role (what) that cannot be shown on
+// one line, or is longer than framework.MaxPersonName.
+func checkPersonName(what, s string) error {
+	if err := checkText("person", what, s, framework.MaxPersonName); err != nil {
 		return err
 	}
 	if framework.CheckPersonName(s) != nil {
-		return framework.FieldErrorf(field, "the %s has nothing to show in it: give it in words", what)
+		return framework.FieldErrorf("person", "the %s has nothing to show in it: give it in words", what)
 	}
 	return nil
 }

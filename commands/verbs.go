@@ -25,6 +25,9 @@ const (
 	maxHistory = 1000
 	// maxURL is the longest evidence link, as framework.ValidURL takes.
 	maxURL = framework.MaxURL
+	// maxPerson is the longest `people set` takes after the user: a
+	// name and a role, each of framework.MaxPersonName, and " | ".
+	maxPerson = 2*framework.MaxPersonName + len(" | ")
 )
 
 // runFunc runs one verb. Errors are *framework.Error values; Handle turns
@@ -172,7 +175,7 @@ func verbTable() []VerbInfo {
 			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default", "reminders off", "reminders pause 2w", "reminders resume"}, Args: []bot.Arg{{Name: "cron", Kind: bot.ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", default, or off`}}},
 			run: (*Handler).reminders},
 		{Command: bot.Command{Name: "admins", Usage: "admins [add|remove @user]", Summary: "who the admins are and why; grant admin here, or remove a grant (the last one granted here stays)", Access: "anyone to show, admin to change",
-			Examples: []string{"admins", "admins add @amy", "admins remove @amy"}, Args: []bot.Arg{
+			Examples: []string{"admins", "admins add @amy", "admins remove @bob"}, Args: []bot.Arg{
 				{Name: "action", Kind: bot.ArgChoice, Choices: choices("add", "remove"), Description: "add: make the user an admin; remove: end their grant"},
 				{Name: "user", Kind: bot.ArgUser, Description: "The user to make an admin, or to remove"},
 			}},
@@ -181,13 +184,12 @@ func verbTable() []VerbInfo {
 			Examples: []string{"people", "people set @amy Amy Khan | EDI lead"}, Args: []bot.Arg{
 				{Name: "action", Kind: bot.ArgChoice, Choices: choices("set"), Description: "set: set the user's name and role"},
 				{Name: "user", Kind: bot.ArgUser, Description: "The user to name"},
-				{Name: "name", Kind: bot.ArgText, Rest: true, MaxLen: 2*framework.MaxPersonName + 3, Description: "Their name, then | and their role, like Amy Khan | EDI lead"},
-				{Name: "role", Kind: bot.ArgText, MaxLen: framework.MaxPersonName, Description: "Their role or job title"},
+				{Name: "person", Kind: bot.ArgText, Rest: true, MaxLen: maxPerson, Description: "Their name, then | and their role if any, like Amy Khan | EDI lead"},
 			}},
 			run: (*Handler).peopleVerb},
 		{Command: bot.Command{Name: "use", Usage: "use [<n>|<name>]", Summary: "in a Teams chat outside a team: list your workspaces, or pick the one this chat runs in", Access: "anyone",
 			Examples: []string{"use", "use 2", "use Equality and Inclusion"}, Args: []bot.Arg{
-				{Name: "workspace", Kind: bot.ArgText, Rest: true, MaxLen: 200, Description: "The number `use` lists, or the team's name"},
+				{Name: "workspace", Kind: bot.ArgText, Rest: true, Description: "The number `use` lists, or the team's name"},
 			}},
 			NoWorkspace: true, run: (*Handler).useVerb},
 	}

@@ -2,8 +2,6 @@ package framework
 
 import (
 	"encoding/json"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -64,21 +62,3 @@ func (a Admin) Encode() string {
 	return string(b)
 }
 
-// AdminsOf decodes a workspace's admin entries (store.EntryAdmin values,
-// keyed by user id) into its grants, sorted by user id. An entry that
-// does not decode is left out.
-func AdminsOf(entries map[string]string) []Admin {
-	out := make([]Admin, 0, len(entries))
-	for key, v := range entries {
-		var a Admin
-		if json.Unmarshal([]byte(v), &a) != nil {
-			continue
-		}
-		if a.User == "" {
-			a.User = key
-		}
-		out = append(out, a)
-	}
-	slices.SortFunc(out, func(a, b Admin) int { return strings.Compare(a.User, b.User) })
-	return out
-}

@@ -111,15 +111,3 @@ func TestPeopleRules(t *testing.T) {
 	}
 }
 
-func TestAdminsOf(t *testing.T) {
-	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	got := AdminsOf(map[string]string{
-		"bob": Admin{User: "bob", By: "amy", At: at}.Encode(),
-		"amy": `{"installed":true}`,
-		"cat": "{",
-	})
-	want := []Admin{{User: "amy", Installed: true}, {User: "bob", By: "amy", At: at}}
-	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
-		t.Errorf("AdminsOf = %+v, want %+v", got, want)
-	}
-}
