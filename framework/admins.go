@@ -61,4 +61,3 @@ func (a Admin) Encode() string {
 	b, _ := json.Marshal(a) // strings, a time and a bool always encode
 	return string(b)
 }
-

@@ -110,4 +110,3 @@ func TestPeopleRules(t *testing.T) {
 		t.Errorf("Of(CAT) = %+v %v", c, ok)
 	}
 }
-
