@@ -37,7 +37,8 @@ func (h *Handler) isAdmin(ctx context.Context, c *call) (bool, error) {
 // configuredAdmin reports whether TARGETBOT_ADMINS names user on ws's
 // platform, ignoring case.
 func (h *Handler) configuredAdmin(ws, user string) bool {
-	return user != "" && h.admins[strings.ToLower(bot.PlatformOf(ws)+":"+user)]
+	_, ok := h.admins[strings.ToLower(bot.PlatformOf(ws)+":"+user)]
+	return user != "" && ok
 }
 
 // requireAdmin returns EFORBIDDEN unless the requester is an admin.
@@ -225,8 +226,8 @@ func (h *Handler) listAdmins(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	platform := bot.PlatformOf(w.ID)
 	var configured []string
-	for a := range h.admins {
-		if p, user, _ := strings.Cut(a, ":"); p == platform {
+	for _, a := range h.admins {
+		if p, user, _ := strings.Cut(a, ":"); strings.EqualFold(p, platform) {
 			configured = append(configured, user)
 		}
 	}
