@@ -104,7 +104,7 @@ type Target struct {
 	Owner     string `json:"owner"`
 	OwnerName string `json:"owner_name"`
 	Status    string `json:"status"`
-	Progress int    `json:"progress"`
+	Progress  int    `json:"progress"`
 	// Due is YYYY-MM-DD, "" for none.
 	Due     string `json:"due"`
 	Overdue bool   `json:"overdue"`
@@ -129,9 +129,9 @@ type Update struct {
 	Author string    `json:"author"`
 	// AuthorName is the author's name and role, "" when unknown.
 	AuthorName string `json:"author_name"`
-	Progress int       `json:"progress"`
-	Status   string    `json:"status"`
-	Note     string    `json:"note"`
+	Progress   int    `json:"progress"`
+	Status     string `json:"status"`
+	Note       string `json:"note"`
 }
 
 // Evidence is a piece of evidence: a link, its title, who attached it, when.
