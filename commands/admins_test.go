@@ -50,7 +50,7 @@ func TestAdmins(t *testing.T) {
 	for _, want := range []string{
 		"<@UAMY>: granted by <@UADMIN> on 2026-11-23",
 		"<@UOPS>: named in TARGETBOT_ADMINS",
-		"You are not an admin by your role on the platform. Slack workspace admins and owners are admins too",
+		"You are not an admin by your role on the platform. Slack workspace admins and owners are admins too.",
 		"<@UADMIN> made <@UAMY> an admin",
 	} {
 		if !strings.Contains(r.Text(), want) {
