@@ -9,6 +9,8 @@ import (
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
+	"github.com/targetbot/targetbot/store/redisstore"
+	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
 // entries reads the test workspace's entries of one kind.
@@ -249,5 +251,34 @@ func TestInstalled(t *testing.T) {
 	r = e.h.Installed(t.Context(), bot.Request{Workspace: testWS, Channel: "C2", User: bob})
 	if strings.Contains(r.Text(), "first admin") || len(e.entries(store.EntryAdmin)) != 1 {
 		t.Errorf("second install = %q, admins %v", r.Text(), e.entries(store.EntryAdmin))
+	}
+}
+
+// A granted admin's change costs what a platform admin's does on Redis:
+// the admin check shares the verb's read of the workspace and target.
+func TestGrantedAdminCostsNoRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s, err := redisstore.Open(ctx, redistest.Start(t), &redisstore.Options{Prefix: redistest.Prefix(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	h := New(Options{Store: store.Checked(s), Frameworks: testFrameworks()})
+	run := func(user, text string) (bot.Reply, int64) {
+		counter := &redistest.RoundTrips{}
+		s.AddHook(counter)
+		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: user, UserName: "Name of " + user, PlatformAdmin: user == adminUser, Text: text})
+		return r, counter.Load()
+	}
+	run(adminUser, "import eds")
+	run(adminUser, "admins add @UAMY")
+	run(amy, "update eds/1.1 10%") // records amy's name
+	for _, text := range []string{"due eds/1.1 2026-12-31", "snooze eds/1.1 2w", "rate eds/1.1 developing"} {
+		if r, n := run(amy, text); r.Code != "" || n != 2 {
+			t.Errorf("%q by a granted admin: %q, %d round trips, want 2", text, r.Text(), n)
+		}
+	}
+	if r, n := run(amy, "update eds/1.1 20%"); r.Code != "" || n != 1 {
+		t.Errorf("update by a granted admin: %q, %d round trips, want 1", r.Text(), n)
 	}
 }
