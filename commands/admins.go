@@ -63,21 +63,14 @@ func (h *Handler) requireOwnerOrAdmin(ctx context.Context, c *call, t *framework
 	return framework.Errorf(framework.EFORBIDDEN, "only an admin or the target's owner can %s %s", what, t.Ref())
 }
 
-// platformAdmins says who a platform's own admins are, as each platform
-// tells targetbot with each request; a platform with none (Teams) is not
-// named.
-var platformAdmins = map[string]string{
-	"slack":   "Slack workspace admins and owners",
-	"discord": "Discord members with Administrator or Manage Server",
-	"local":   "the console's user, unless TARGETBOT_ADMINS names local: users",
-}
-
-// platformAdminsSentence says who else is an admin by the platform's
-// word, and why they are not listed; "" for a platform with no role.
-var platformAdminsSentence = map[string]string{
-	"slack":   "Slack workspace admins and owners are admins too.",
-	"discord": "Discord members with Administrator or Manage Server are admins too.",
-	"local":   "The console's user is an admin too, unless TARGETBOT_ADMINS names local: users.",
+// platformAdmins says who a platform's own admins are (the role each
+// platform reports with a request, as Request.PlatformAdmin): the role,
+// and the sentence that says its holders are admins. A platform with no
+// such role (Teams) has no entry.
+var platformAdmins = map[string]struct{ role, others string }{
+	"slack":   {"Slack workspace admins and owners", "Slack workspace admins and owners are admins too."},
+	"discord": {"Discord members with Administrator or Manage Server", "Discord members with Administrator or Manage Server are admins too."},
+	"local":   {"the console's user, unless TARGETBOT_ADMINS names local: users", "The console's user is an admin too, unless TARGETBOT_ADMINS names local: users."},
 }
 
 // adminsHistory is how many changes to the admins `admins` shows, from
@@ -182,8 +175,8 @@ func (h *Handler) otherwiseAdmin(c *call, user string) string {
 // platformRole names the platform role that makes admins on ws's
 // platform.
 func platformRole(ws string) string {
-	if s := platformAdmins[bot.PlatformOf(ws)]; s != "" {
-		return s
+	if p, ok := platformAdmins[bot.PlatformOf(ws)]; ok {
+		return p.role
 	}
 	return "the platform's own admins"
 }
@@ -245,7 +238,7 @@ func (h *Handler) listAdmins(ctx context.Context, c *call) (bot.Reply, error) {
 		lines = append(lines, view.Bullet(named(people, user)+": named in TARGETBOT_ADMINS, which whoever runs targetbot sets"))
 	}
 	role := ""
-	if others := platformAdminsSentence[platform]; others != "" {
+	if others := platformAdmins[platform].others; others != "" {
 		role = "You are not an admin by your role on the platform. "
 		if c.req.PlatformAdmin {
 			role = "You are an admin by your role on the platform. "
