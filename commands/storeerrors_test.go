@@ -71,6 +71,8 @@ func TestStoreWording(t *testing.T) {
 		{framework.ErrCycleUsed, "2026/27", "cycle", "cycle `2026/27` has been used already: name the new cycle after a later year (see `/target cycle`)"},
 		{framework.ErrCycleOrder, "2026/27", "cycle", "that cycle comes before the current one, `2026/27`: name the new cycle after a later year"},
 		{framework.ErrEntryChanged, "admin/amy", "", "someone else changed this at the same moment, so nothing was saved: look again and repeat the command"},
+		{framework.ErrNotGranted, "UAMY", "user", "<@UAMY> is not an admin granted here, so there is nothing to remove: see `/target admins`"},
+		{framework.ErrLastAdmin, "UAMY", "user", "<@UAMY> is the last admin granted here, so they stay one: grant another admin first with `/target admins add @user`"},
 	} {
 		err := explain(tt.kind.About(tt.subject))
 		if framework.ErrorField(err) != tt.field || framework.ErrorMessage(err) != tt.message {
