@@ -34,6 +34,7 @@ type mention struct {
 
 // renderEnv is what translating markup needs beyond the markup itself.
 type renderEnv struct {
+	ws     string            // the workspace the reply is for: cards name it (see submission)
 	names  map[string]string // aad object id -> display name; missing = unknown
 	notify map[string]bool   // who may be notified
 	forms  int               // forms numbered so far in this reply
