@@ -234,6 +234,22 @@ func TestInstallWelcomes(t *testing.T) {
 		t.Errorf("the installer's chat runs in %q", r.Workspace)
 	}
 
+	// Added in a 1:1 chat, the bot greets there, and the request names
+	// no workspace: installing privately makes no one an admin.
+	var act map[string]any
+	_ = json.Unmarshal(h.chat("3", sam, "", nil), &act)
+	act["type"], act["membersAdded"] = "conversationUpdate", []any{map[string]any{"id": "28:" + testAppID}}
+	delete(act, "text")
+	body, _ = json.Marshal(act)
+	h.send(t, body)
+	if len(inst.got) != 2 || inst.got[1].Workspace != "" || inst.got[1].User != sam.AAD {
+		t.Fatalf("Installed in a chat called with %+v", inst.got)
+	}
+	acts = activities(h.fake.Calls())
+	if last := acts[len(acts)-1]; last.Path != "/v3/conversations/a:1personal-"+sam.AAD+"/activities" || !strings.Contains(cardTexts(last.Body), "Hello") {
+		t.Errorf("chat welcome %+v", last)
+	}
+
 	plain, _ := teamHarness(t, nil)
 	plain.send(t, plain.fake.Installed("1", testTenant, teamA, "EDS Group", priya))
 	if n := len(activities(plain.fake.Calls())); n != 0 {
