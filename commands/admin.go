@@ -21,7 +21,7 @@ func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.text() && c.args.len() != 1 {
 		return bot.Reply{}, usageError("import", "", "name one framework to import")
 	}
-	if err := h.requireAdmin(c, "import a framework"); err != nil {
+	if err := h.requireAdmin(ctx, c, "import a framework"); err != nil {
 		return bot.Reply{}, err
 	}
 	id := strings.ToLower(c.arg("framework"))
@@ -86,7 +86,7 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if err := h.requireGrader(c, &t, grading); err != nil {
+	if err := h.requireGrader(ctx, c, &t, grading); err != nil {
 		return bot.Reply{}, err
 	}
 	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventRate, Rating: r, Reason: reason}); err != nil {
@@ -107,11 +107,15 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 // requireGrader returns EFORBIDDEN unless the requester may grade t: an
 // admin, or t's owner where the grading lets owners grade their own
 // targets (EDS 2022 does not: its grades are agreed with stakeholders).
-func (h *Handler) requireGrader(c *call, t *framework.Target, g *framework.Grading) error {
-	if err := h.requireOwnerOrAdmin(c, t, "rate"); err != nil {
+func (h *Handler) requireGrader(ctx context.Context, c *call, t *framework.Target, g *framework.Grading) error {
+	if err := h.requireOwnerOrAdmin(ctx, c, t, "rate"); err != nil {
 		return err
 	}
-	if !h.isAdmin(c.req) && !g.OwnersMayGrade() {
+	admin, err := h.isAdmin(ctx, c)
+	if err != nil {
+		return err
+	}
+	if !admin && !g.OwnersMayGrade() {
 		return framework.Errorf(framework.EFORBIDDEN, "%s is graded with stakeholders, not by its owner: only an admin can record the agreed grade of %s", code(t.Framework), t.Ref())
 	}
 	return nil
@@ -123,7 +127,7 @@ func (h *Handler) assign(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if err := h.requireAdmin(c, "assign targets"); err != nil {
+	if err := h.requireAdmin(ctx, c, "assign targets"); err != nil {
 		return bot.Reply{}, err
 	}
 	w, t, err := h.lookupTarget(ctx, c)
@@ -150,7 +154,7 @@ func (h *Handler) due(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if err := h.requireOwnerOrAdmin(c, &t, "set the due date of"); err != nil {
+	if err := h.requireOwnerOrAdmin(ctx, c, &t, "set the due date of"); err != nil {
 		return bot.Reply{}, err
 	}
 	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventDue, Due: d}); err != nil {
@@ -169,7 +173,7 @@ func (h *Handler) add(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if err := h.requireAdmin(c, "add targets"); err != nil {
+	if err := h.requireAdmin(ctx, c, "add targets"); err != nil {
 		return bot.Reply{}, err
 	}
 	w, err := h.workspace(ctx, c)
@@ -223,7 +227,7 @@ func (h *Handler) snooze(ctx context.Context, c *call) (bot.Reply, error) {
 			return bot.Reply{}, err
 		}
 	}
-	if err := h.requireOwnerOrAdmin(c, &t, "snooze"); err != nil {
+	if err := h.requireOwnerOrAdmin(ctx, c, &t, "snooze"); err != nil {
 		return bot.Reply{}, err
 	}
 	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventSnooze, Until: until, Reason: reason}); err != nil {

@@ -22,6 +22,7 @@ type Store interface {
 	store.Records
 	store.Schedules
 	store.Claimer
+	store.Entries
 }
 
 // Options configures a Handler.
@@ -31,7 +32,8 @@ type Options struct {
 	// up by ID.
 	Frameworks []*framework.Framework
 	// Admins are extra admins as "platform:user", for example
-	// "slack:U123", "discord:456" or "local:bob".
+	// "slack:U123", "discord:456" or "local:bob" (TARGETBOT_ADMINS),
+	// compared without case.
 	Admins []string
 	// Location is the default time zone for workspaces with none set;
 	// nil means UTC.
@@ -73,11 +75,15 @@ type Handler struct {
 	reportLink func(report.Link) (string, error)
 	inline     bool
 	version    string
+	// names remembers the display names recorded, so a request records
+	// its user's name only when it is new or changed (see recordName).
+	names *nameCache
 }
 
 var (
 	_ bot.Handler   = (*Handler)(nil)
 	_ bot.Completer = (*Handler)(nil)
+	_ bot.Installer = (*Handler)(nil)
 )
 
 // New returns a Handler for opts.
@@ -94,10 +100,11 @@ func New(opts Options) *Handler {
 		reportLink: opts.ReportLink,
 		inline:     opts.InlineReports,
 		version:    opts.Version,
+		names:      newNameCache(maxNamesCached),
 	}
 	for _, a := range opts.Admins {
 		if a = strings.TrimSpace(a); a != "" {
-			h.admins[a] = true
+			h.admins[strings.ToLower(a)] = true
 		}
 	}
 	if h.loc == nil {
@@ -132,6 +139,9 @@ type call struct {
 	// claimed is set once the request's once key has been claimed (or
 	// its claim tried), by claimOnce or inside an update's write.
 	claimed bool
+	// ws is the request's workspace once read (see Handler.workspace):
+	// the admin check and the verb share one read.
+	ws *framework.Workspace
 }
 
 // Handle runs one request and returns the reply. It never panics on user
@@ -142,6 +152,7 @@ type call struct {
 // Text is parsed as `<verb> <args>`.
 func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 	r = withoutControls(r)
+	r.User = canonicalUser(r.Workspace, r.User)
 	verb, rest := strings.ToLower(strings.TrimSpace(r.Verb)), ""
 	if r.Verb == "" {
 		verb, rest = splitVerb(r.Text)
@@ -162,6 +173,9 @@ func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 		reply.Code = framework.EINVALID
 		return h.settleOnce(ctx, c, reply)
 	}
+	if r.Workspace == "" && !v.NoWorkspace {
+		return h.errorReply(c, errNoWorkspace)
+	}
 	if r.Verb != "" {
 		named, err := v.checkNamed(r.Args)
 		if err != nil {
@@ -180,6 +194,7 @@ func (h *Handler) Handle(ctx context.Context, r bot.Request) bot.Reply {
 	if err != nil {
 		return h.settleOnce(ctx, c, h.errorReply(c, err))
 	}
+	h.recordName(ctx, r)
 	reply.Command = verb
 	return reply
 }
@@ -266,35 +281,17 @@ const digestNowTimeout = 2 * time.Minute
 // digest builder. It is the one EUNAVAILABLE that is not about storage.
 var errNoDigests = framework.Errorf(framework.EUNAVAILABLE, "digests are not available in this deployment: ask whoever runs targetbot to enable them")
 
-// isAdmin reports whether the requester administers the workspace: the
-// platform says so, or Options.Admins names them.
-func (h *Handler) isAdmin(r bot.Request) bool {
-	return r.PlatformAdmin || h.admins[bot.PlatformOf(r.Workspace)+":"+r.User]
-}
-
-// requireAdmin returns EFORBIDDEN unless the requester is an admin.
-func (h *Handler) requireAdmin(c *call, what string) error {
-	if h.isAdmin(c.req) {
-		return nil
-	}
-	return framework.Errorf(framework.EFORBIDDEN, "only an admin can %s: ask a workspace admin", what)
-}
-
-// requireOwnerOrAdmin returns EFORBIDDEN unless the requester is an admin
-// or owns t.
-func (h *Handler) requireOwnerOrAdmin(c *call, t *framework.Target, what string) error {
-	if h.isAdmin(c.req) || (t.Owner != "" && t.Owner == c.req.User) {
-		return nil
-	}
-	return framework.Errorf(framework.EFORBIDDEN, "only an admin or the target's owner can %s %s", what, t.Ref())
-}
-
-// workspace loads the request's workspace settings.
+// workspace loads the request's workspace settings, once a request:
+// the admin check and the verb share the read.
 func (h *Handler) workspace(ctx context.Context, c *call) (framework.Workspace, error) {
+	if c.ws != nil {
+		return *c.ws, nil
+	}
 	w, err := h.store.Workspace(ctx, c.req.Workspace)
 	if err != nil {
 		return w, storeErr("load workspace", err)
 	}
+	c.ws = &w
 	return w, nil
 }
 

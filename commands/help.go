@@ -10,6 +10,9 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
+// helpIntro is what targetbot is for, as help and the welcome open.
+const helpIntro = "Track your team's targets"
+
 // usage formats a verb's usage and examples for help and usage errors.
 func usage(v VerbInfo, now time.Time) string {
 	var b strings.Builder
@@ -56,7 +59,7 @@ func (h *Handler) help(_ context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{Ephemeral: true, Blocks: []bot.Block{{Title: "/target " + v.Name, Text: usage(v, c.now)}}}, nil
 	}
 	var b strings.Builder
-	b.WriteString("Track your team's targets. Use `/target <verb>`:")
+	b.WriteString(helpIntro + ". Use `/target <verb>`:")
 	for _, v := range verbInfos {
 		b.WriteString("\n• " + code(v.Usage) + ": " + v.Summary)
 		if v.Access != "anyone" {

@@ -132,6 +132,15 @@ func TestNamedArgsMatchText(t *testing.T) {
 		{"reminders", "reminders", nil},
 		{"reminders 0 10 * * MON,THU", "reminders", map[string]string{"cron": "0 10 * * MON,THU"}},
 		{"reminders default", "reminders", map[string]string{"cron": "default"}},
+		{"admins", "admins", nil},
+		{"admins add @UAMY", "admins", map[string]string{"action": "add", "user": "UAMY"}},
+		{"admins remove @UAMY", "admins", map[string]string{"action": "remove", "user": "UAMY"}},
+		{"admins promote @UAMY", "admins", map[string]string{"action": "promote", "user": "UAMY"}},
+		{"people", "people", nil},
+		{"people set @UAMY Amy Khan | EDI lead", "people", map[string]string{"action": "set", "user": "UAMY", "person": "Amy Khan | EDI lead"}},
+		{"people set @UAMY  | EDI lead", "people", map[string]string{"action": "set", "user": "UAMY", "person": " | EDI lead"}},
+		{"use", "use", nil},
+		{"use 2", "use", map[string]string{"workspace": "2"}},
 	}
 	setup := func(t *testing.T) *env {
 		e := imported(t)
@@ -254,12 +263,17 @@ func TestDeclaredLimitsAreEnforced(t *testing.T) {
 		"edit":     {"target": "eds/1.1"},
 		"evidence": {"target": "eds/1.1", "url": "https://example.org/paper"},
 		"cycle":    {"action": "start"},
+		"people":   {"action": "set", "user": "UAMY"},
 	}
 	fill := map[string]func(n int) string{
 		"code":  func(n int) string { return "c" + strings.Repeat("1", n-1) },
 		"name":  func(n int) string { return "Europe/" + strings.Repeat("x", n-len("Europe/")) },
 		"url":   func(n int) string { return "https://example.org/" + strings.Repeat("x", n-len("https://example.org/")) },
 		"cycle": func(n int) string { return "2027/28" + strings.Repeat("8", n-len("2027/28")) },
+		"person": func(n int) string {
+			name := (n - len(" | ")) / 2
+			return strings.Repeat("é", name) + " | " + strings.Repeat("é", n-len(" | ")-name)
+		},
 	}
 	limits := 0
 	for _, v := range Verbs() {

@@ -52,7 +52,7 @@ var listFilters = []listFilter{
 		// nothing, rather than every unowned target.
 		return "Your " + s.words,
 			"no " + s.words + " are assigned to you: ask an admin to run `/target assign <target> @you`, or see `/target list`",
-			pick(s.live, func(t *framework.Target) bool { return t.Owner != "" && t.Owner == s.user })
+			pick(s.live, func(t *framework.Target) bool { return t.Owner != "" && framework.SameUser(t.Owner, s.user) })
 	}},
 	{word: "overdue", brief: true, sel: func(s listScope) (string, string, []framework.Target) {
 		return "Overdue " + s.words, "nothing is overdue 🎉 `/target list` shows every " + s.word,

@@ -94,7 +94,7 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	case isUser:
 		heading = capital(words) + " owned by " + bot.User(user)
 		empty = bot.User(user) + " owns no " + words + ": an admin can run `/target assign <target> " + filter + "`"
-		ts = pick(live, func(t *framework.Target) bool { return t.Owner == user })
+		ts = pick(live, func(t *framework.Target) bool { return framework.SameUser(t.Owner, user) })
 	case !strings.Contains(filter, "/") && w.Imported(lower):
 		words = h.targetLabel(lower) + "s"
 		heading, empty = capital(words)+" of "+lower, "framework "+code(lower)+" has no "+words+" here"

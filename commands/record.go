@@ -61,7 +61,7 @@ func (h *Handler) edit(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if err := h.requireAdmin(c, "retitle targets"); err != nil {
+	if err := h.requireAdmin(ctx, c, "retitle targets"); err != nil {
 		return bot.Reply{}, err
 	}
 	w, t, err := h.lookupTarget(ctx, c)
@@ -91,7 +91,7 @@ func (h *Handler) archiveOrRestore(ctx context.Context, c *call, kind framework.
 	if c.text() && c.args.len() != 1 {
 		return bot.Reply{}, usageError(c.verb, "target", "name one target to "+c.verb)
 	}
-	if err := h.requireAdmin(c, c.verb+" targets"); err != nil {
+	if err := h.requireAdmin(ctx, c, c.verb+" targets"); err != nil {
 		return bot.Reply{}, err
 	}
 	w, t, err := h.lookupTarget(ctx, c)
@@ -141,7 +141,7 @@ func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		}
 		return ephemeral(h.cycleSummary(c, &w)), nil
 	}
-	if err := h.requireAdmin(c, "start a grading cycle"); err != nil {
+	if err := h.requireAdmin(ctx, c, "start a grading cycle"); err != nil {
 		return bot.Reply{}, err
 	}
 	w, moved, err := h.store.StartCycle(ctx, c.req.Workspace, name, c.now)

@@ -63,7 +63,7 @@ func targetFields(v view.Clock, t *framework.Target) []bot.Field {
 	fields := []bot.Field{
 		{Name: "Status", Value: view.Status(t.Status), Inline: true},
 		{Name: "Progress", Value: view.ProgressBar(t.Progress), Inline: true},
-		{Name: "Owner", Value: view.Owner(t.Owner), Inline: true},
+		{Name: "Owner", Value: v.Owner(t.Owner), Inline: true},
 		{Name: "Due", Value: strings.TrimPrefix(v.Due(t), "due "), Inline: true},
 		{Name: "Rating", Value: v.Grade(t, true), Inline: true},
 	}

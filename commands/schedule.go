@@ -55,7 +55,7 @@ func parseSpec(spec string, loc *time.Location, now time.Time) (string, time.Tim
 // pauseReminders pauses the workspace's reminders until a day, or
 // resumes them.
 func (h *Handler) pauseReminders(ctx context.Context, c *call, w *framework.Workspace, word, until string) (bot.Reply, error) {
-	if err := h.requireAdmin(c, "pause reminders"); err != nil {
+	if err := h.requireAdmin(ctx, c, "pause reminders"); err != nil {
 		return bot.Reply{}, err
 	}
 	loc := w.Location(h.loc)
@@ -134,7 +134,7 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.req.Channel == "" {
 		return bot.Reply{}, framework.Errorf(framework.EINVALID, "digests need a channel: run this in the channel that should get them")
 	}
-	if err := h.requireAdmin(c, "manage digests"); err != nil {
+	if err := h.requireAdmin(ctx, c, "manage digests"); err != nil {
 		return bot.Reply{}, err
 	}
 	switch sub {
@@ -214,7 +214,7 @@ func (h *Handler) timezone(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, framework.FieldErrorf("timezone", "%s is not a time zone: use an IANA name such as `Europe/London`, `America/New_York` or `UTC`", code(short(name, 60)))
 	}
-	if err := h.requireAdmin(c, "change the time zone"); err != nil {
+	if err := h.requireAdmin(ctx, c, "change the time zone"); err != nil {
 		return bot.Reply{}, err
 	}
 	if err := h.store.SetTimezone(ctx, w.ID, loc.String()); err != nil {
@@ -266,7 +266,7 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 		return h.pauseReminders(ctx, c, &w, strings.ToLower(word), strings.TrimSpace(rest))
 	}
 	if strings.EqualFold(arg, framework.RemindersOff) {
-		if err := h.requireAdmin(c, "change the reminder schedule"); err != nil {
+		if err := h.requireAdmin(ctx, c, "change the reminder schedule"); err != nil {
 			return bot.Reply{}, err
 		}
 		if w.ReminderSpec == framework.RemindersOff {
@@ -306,7 +306,7 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 	if saved != "" {
 		saved = spec
 	}
-	if err := h.requireAdmin(c, "change the reminder schedule"); err != nil {
+	if err := h.requireAdmin(ctx, c, "change the reminder schedule"); err != nil {
 		return bot.Reply{}, err
 	}
 	if err := h.store.SetReminderSpec(ctx, w.ID, saved); err != nil {

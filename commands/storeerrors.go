@@ -102,6 +102,10 @@ func explain(err error) error {
 	case framework.ErrEntryChanged:
 		// Someone changed the same record at the same moment.
 		msg = "someone else changed this at the same moment, so nothing was saved: look again and repeat the command"
+	case framework.ErrNotGranted:
+		msg = bot.User(s) + " is not an admin granted here, so there is nothing to remove: see `/target admins`"
+	case framework.ErrLastAdmin:
+		msg = bot.User(s) + " is the last admin granted here, so they stay one: grant another admin first with `/target admins add @user`"
 	default:
 		// A kind with no sentence yet: say nothing rather than the
 		// store's phrase. TestExplainWordsEveryKind keeps this unreached.

@@ -25,6 +25,9 @@ const (
 	maxHistory = 1000
 	// maxURL is the longest evidence link, as framework.ValidURL takes.
 	maxURL = framework.MaxURL
+	// maxPerson is the longest `people set` takes after the user: a
+	// name and a role, each of framework.MaxPersonName, and " | ".
+	maxPerson = 2*framework.MaxPersonName + len(" | ")
 )
 
 // runFunc runs one verb. Errors are *framework.Error values; Handle turns
@@ -40,7 +43,11 @@ type VerbInfo struct {
 	// ClaimsOnce verbs take a request's once key themselves, inside
 	// their write (see Handler.Handle), instead of before they run.
 	ClaimsOnce bool
-	run        runFunc
+	// NoWorkspace verbs run in a chat that is in no workspace yet (a
+	// Teams 1:1 chat before its user picked one); every other verb is
+	// refused there.
+	NoWorkspace bool
+	run         runFunc
 }
 
 // The target argument most verbs start with.
@@ -65,7 +72,7 @@ func verbTable() []VerbInfo {
 	vs := []VerbInfo{
 		{Command: bot.Command{Name: "help", Usage: "help [verb]", Summary: "list the verbs, or show one verb's usage with examples", Access: "anyone",
 			Examples: []string{"help", "help update"}, Query: true, Args: []bot.Arg{{Name: "verb", Kind: bot.ArgChoice, Description: "The command to explain"}}},
-			run: (*Handler).help},
+			NoWorkspace: true, run: (*Handler).help},
 		{Command: bot.Command{Name: "frameworks", Usage: "frameworks", Summary: "the built-in and custom frameworks, and which are imported here", Access: "anyone",
 			Examples: []string{"frameworks"}, Query: true},
 			run: (*Handler).frameworksVerb},
@@ -167,6 +174,24 @@ func verbTable() []VerbInfo {
 		{Command: bot.Command{Name: "reminders", Usage: "reminders [<cron>|default|off|pause <7d|2w|YYYY-MM-DD>|resume]", Summary: "show or set the overdue reminder schedule (default `0 9 * * MON-FRI`)", Access: "anyone to show, admin to set",
 			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default", "reminders off", "reminders pause 2w", "reminders resume"}, Args: []bot.Arg{{Name: "cron", Kind: bot.ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", default, or off`}}},
 			run: (*Handler).reminders},
+		{Command: bot.Command{Name: "admins", Usage: "admins [add|remove @user]", Summary: "who the admins are and why; grant admin here, or remove a grant (the last one granted here stays)", Access: "anyone to show, admin to change",
+			Examples: []string{"admins", "admins add @amy", "admins remove @bob"}, Args: []bot.Arg{
+				{Name: "action", Kind: bot.ArgChoice, Choices: choices("add", "remove"), Description: "add: make the user an admin; remove: end their grant"},
+				{Name: "user", Kind: bot.ArgUser, Description: "The user to make an admin, or to remove"},
+			}},
+			run: (*Handler).adminsVerb},
+		{Command: bot.Command{Name: "people", Usage: "people [set @user <name…> [| <role…>]]", Summary: "the names digests, `show` and reports give people; set one's name and role by hand", Access: "anyone to show, admin to set",
+			Examples: []string{"people", "people set @amy Amy Khan | EDI lead"}, Args: []bot.Arg{
+				{Name: "action", Kind: bot.ArgChoice, Choices: choices("set"), Description: "set: set the user's name and role"},
+				{Name: "user", Kind: bot.ArgUser, Description: "The user to name"},
+				{Name: "person", Kind: bot.ArgText, Rest: true, MaxLen: maxPerson, Description: "Their name, then | and their role if any, like Amy Khan | EDI lead"},
+			}},
+			run: (*Handler).peopleVerb},
+		{Command: bot.Command{Name: "use", Usage: "use [<n>|<name>]", Summary: "in a Teams chat outside a team: list your workspaces, or pick the one this chat runs in", Access: "anyone",
+			Examples: []string{"use", "use 2", "use Equality and Inclusion"}, Args: []bot.Arg{
+				{Name: "workspace", Kind: bot.ArgText, Rest: true, Description: "The number `use` lists, or the team's name"},
+			}},
+			NoWorkspace: true, run: (*Handler).useVerb},
 	}
 	// help can name any verb, and choices make that a menu.
 	names := make([]string, len(vs))

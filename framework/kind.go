@@ -85,6 +85,13 @@ const (
 	// between a feature's read and its write (store.EntryWrite), so
 	// nothing was written.
 	ErrEntryChanged Kind = "entry changed meanwhile"
+	// ErrNotGranted: ENOTFOUND, field "user"; the user, who was not
+	// granted admin here (they may still be one by platform role or
+	// TARGETBOT_ADMINS).
+	ErrNotGranted Kind = "admin not granted here"
+	// ErrLastAdmin: ECONFLICT, field "user"; the user whose grant is the
+	// workspace's last: it keeps at least one admin granted in chat.
+	ErrLastAdmin Kind = "last admin granted here"
 )
 
 // kinds holds each kind's code and field: the one place they are declared.
@@ -113,6 +120,8 @@ var kinds = map[Kind]struct{ code, field string }{
 	ErrCycleOrder:           {EINVALID, "cycle"},
 	ErrReplayed:             {ECONFLICT, ""},
 	ErrEntryChanged:         {ECONFLICT, ""},
+	ErrNotGranted:           {ENOTFOUND, "user"},
+	ErrLastAdmin:            {ECONFLICT, "user"},
 }
 
 // Kinds returns every kind, sorted, so that callers who word them can

@@ -37,6 +37,8 @@ func TestKindAbout(t *testing.T) {
 		{ErrCycleOrder, EINVALID, "cycle", ErrBadCycle},
 		{ErrReplayed, ECONFLICT, "", ErrNoChange},
 		{ErrEntryChanged, ECONFLICT, "", ErrNoChange},
+		{ErrNotGranted, ENOTFOUND, "user", ErrLastAdmin},
+		{ErrLastAdmin, ECONFLICT, "user", ErrNotGranted},
 	} {
 		t.Run(string(tt.kind), func(t *testing.T) {
 			var err error = tt.kind.About("eds/`9.9`")
@@ -57,7 +59,7 @@ func TestKindAbout(t *testing.T) {
 			}
 		})
 	}
-	if got, want := len(Kinds()), 24; got != want {
+	if got, want := len(Kinds()), 26; got != want {
 		t.Errorf("Kinds() has %d kinds, want %d: add the new kind to the table above", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -72,3 +73,85 @@ const (
 	EventAdminRemove EventKind = "admin-remove" // User's grant was removed
 	EventPerson      EventKind = "person"       // User's name (From, To) or role (Reason) was set by hand
 )
+
+// People are the people a workspace knows, by user id in lower case, so
+// that looking one up ignores case as SameUser does.
+type People map[string]Person
+
+// PeopleOf decodes a workspace's person entries (store.EntryPerson
+// values, keyed by user id) into People. An entry that does not decode
+// is left out: a name is a courtesy, and its absence shows the id.
+func PeopleOf(entries map[string]string) People {
+	p := make(People, len(entries))
+	for key, v := range entries {
+		var person Person
+		if json.Unmarshal([]byte(v), &person) != nil {
+			continue
+		}
+		if person.User == "" {
+			person.User = key
+		}
+		p[strings.ToLower(key)] = person
+	}
+	return p
+}
+
+// Of returns the person with user id user, ignoring case, and whether
+// the workspace knows them.
+func (p People) Of(user string) (Person, bool) {
+	person, ok := p[strings.ToLower(user)]
+	return person, ok
+}
+
+// Label is the label of user (see Person.Label), "" when the workspace
+// knows no name for them.
+func (p People) Label(user string) string {
+	person, _ := p.Of(user)
+	return person.Label()
+}
+
+// Seen decides what a platform's display name seen for a user changes:
+// the person to store, and whether anything changed. A name set by hand
+// (Manual) is kept, whatever the platform calls them; a blank or
+// unshowable name changes nothing.
+func Seen(cur Person, known bool, user, name string) (Person, bool) {
+	name = strings.TrimSpace(name)
+	// A "name" that is the id itself (the console's) says nothing.
+	if CheckPersonName(name) != nil || SameUser(name, user) {
+		return cur, false
+	}
+	if !known {
+		return Person{User: user, Name: name}, true
+	}
+	if cur.Manual || cur.Name == name {
+		return cur, false
+	}
+	cur.Name = name
+	return cur, true
+}
+
+// Named returns cur with the name and role an admin set by hand, and
+// whether that changes anything. The name must pass CheckPersonName, and
+// a role given must too; "" for the role clears it.
+func Named(cur Person, user, name, role string) (Person, bool, error) {
+	name, role = strings.TrimSpace(name), strings.TrimSpace(role)
+	if err := CheckPersonName(name); err != nil {
+		return cur, false, err
+	}
+	if role != "" {
+		if err := CheckPersonName(role); err != nil {
+			return cur, false, err
+		}
+	}
+	next := Person{User: user, Name: name, Role: role, Manual: true}
+	if cur.User != "" {
+		next.User = cur.User
+	}
+	return next, next != cur, nil
+}
+
+// Encode is the person as a store.EntryPerson value.
+func (p Person) Encode() string {
+	b, _ := json.Marshal(p) // a struct of strings and a bool always encodes
+	return string(b)
+}

@@ -72,10 +72,12 @@ func (s *Scheduler) collectReminders(ctx context.Context, ws string, loc *time.L
 			return
 		}
 		seen[t.Ref()] = true
-		dm := byOwner[t.Owner]
+		// One DM a person, however the id's case was typed.
+		key := strings.ToLower(t.Owner)
+		dm := byOwner[key]
 		if dm == nil {
 			dm = &ownerDM{owner: t.Owner}
-			byOwner[t.Owner] = dm
+			byOwner[key] = dm
 		}
 		if isOverdue {
 			dm.overdue = append(dm.overdue, t)

@@ -36,12 +36,15 @@ func cycleName(name string) string {
 // EventLine is one event for show and history: when, who, and what
 // changed, from what, in the same form as UpdateLine.
 func (c Clock) EventLine(e *framework.Event) string {
-	return e.Time.In(c.Loc).Format("2006-01-02 15:04") + " " + bot.User(e.Author) + " " + EventWhat(e)
+	return e.Time.In(c.Loc).Format("2006-01-02 15:04") + " " + c.Person(e.Author) + " " + c.EventWhat(e)
 }
 
 // EventWhat says what an event changed: "assigned <@U1> (was
 // unassigned)", "rated 🟧 developing in 2026/27 “no policy yet”".
-func EventWhat(e *framework.Event) string {
+func EventWhat(e *framework.Event) string { return Clock{}.EventWhat(e) }
+
+// EventWhat is EventWhat naming people by the names c knows.
+func (c Clock) EventWhat(e *framework.Event) string {
 	was := func(s string) string {
 		if s == "" {
 			return ""
@@ -51,9 +54,9 @@ func EventWhat(e *framework.Event) string {
 	switch e.Kind {
 	case framework.EventAssign:
 		if e.To == "" {
-			return "unassigned " + Owner(e.From)
+			return "unassigned " + c.Owner(e.From)
 		}
-		return "assigned " + bot.User(e.To) + was(ownerWord(e.From))
+		return "assigned " + c.Person(e.To) + was(c.ownerWord(e.From))
 	case framework.EventDue:
 		if e.To == "" {
 			return "cleared the due date" + was(e.From)
@@ -89,15 +92,31 @@ func EventWhat(e *framework.Event) string {
 		return "archived it"
 	case framework.EventRestore:
 		return "restored it"
+	case framework.EventAdminAdd:
+		if e.Reason == framework.ReasonInstalled {
+			return "installed targetbot, and became its first admin"
+		}
+		return "made " + c.Person(e.User) + " an admin"
+	case framework.EventAdminRemove:
+		return "removed " + c.Person(e.User) + " as an admin"
+	case framework.EventPerson:
+		what := "named " + bot.User(e.User) + " " + Note(e.To)
+		if e.Reason != "" {
+			what += ", " + Note(e.Reason)
+		}
+		if e.From != "" {
+			what += " (was " + Note(e.From) + ")"
+		}
+		return what
 	}
 	return fmt.Sprintf("changed it (%s)", bot.Escape(string(e.Kind)))
 }
 
-func ownerWord(id string) string {
+func (c Clock) ownerWord(id string) string {
 	if id == "" {
 		return "unassigned"
 	}
-	return bot.User(id)
+	return c.Person(id)
 }
 
 func orNone(s string) string {
@@ -122,5 +141,5 @@ func EvidenceLink(url, title string) string {
 // EvidenceLine is one piece of evidence for show: the link, who attached
 // it, and when.
 func (c Clock) EvidenceLine(ev *framework.Evidence) string {
-	return fmt.Sprintf("%s · %s, %s", EvidenceLink(ev.URL, ev.Title), bot.User(ev.Author), ev.Time.In(c.Loc).Format("2006-01-02"))
+	return fmt.Sprintf("%s · %s, %s", EvidenceLink(ev.URL, ev.Title), c.Person(ev.Author), ev.Time.In(c.Loc).Format("2006-01-02"))
 }

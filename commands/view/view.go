@@ -107,14 +107,6 @@ func ProgressBar(p int) string {
 // Ref is a target or objective reference as code: `eds/1.1`.
 func Ref(ref string) string { return bot.Code(ref) }
 
-// Owner is a target's owner as a user reference, or "unassigned".
-func Owner(id string) string {
-	if id == "" {
-		return "unassigned"
-	}
-	return bot.User(id)
-}
-
 // Title is a title people typed, made inert, and cut to n characters
 // with an ellipsis when longer (0 keeps it whole). Lists cut titles to
 // keep one line a target; show gives the whole title.
@@ -159,6 +151,9 @@ type Clock struct {
 	// closed before it ("" when none has closed): grades show beside the
 	// previous cycle's.
 	Cycle, Previous string
+	// People names users by the names the workspace knows (nil: by
+	// reference alone).
+	People framework.People
 }
 
 // ClockOf is the Clock of workspace w at now, in w's time zone or def.
@@ -189,7 +184,7 @@ func (c Clock) TargetLine(t *framework.Target) string {
 	parts := []string{
 		StatusEmoji(t.Status) + " " + Ref(t.Ref()) + " " + Title(t.Title, 60),
 		fmt.Sprintf("%d%%", t.Progress),
-		Owner(t.Owner),
+		c.Owner(t.Owner),
 	}
 	if !t.Due.IsZero() {
 		parts = append(parts, c.Due(t))
@@ -213,7 +208,7 @@ func (c Clock) UpdateLine(u *framework.Update) string {
 	if u.Status != u.PrevStatus && u.Status != "" {
 		what = append(what, Status(u.Status))
 	}
-	line := u.Time.In(c.Loc).Format("2006-01-02 15:04") + " " + bot.User(u.Author)
+	line := u.Time.In(c.Loc).Format("2006-01-02 15:04") + " " + c.Person(u.Author)
 	if len(what) > 0 {
 		line += ": " + strings.Join(what, ", ")
 	}
