@@ -77,6 +77,11 @@ func TestCommandOptionsAreNamedArgs(t *testing.T) {
 		{"report", nil, args{}, "report"},
 		{"report", []map[string]any{opt("cycle", str, "2026/27"), opt("framework", str, "eds")}, args{"framework": "eds", "cycle": "2026/27"}, "report eds 2026/27"},
 		{"cycle", []map[string]any{opt("action", str, "start"), opt("cycle", str, "2027/28")}, args{"action": "start", "cycle": "2027/28"}, "cycle start 2027/28"},
+		{"admins", nil, args{}, "admins"},
+		{"admins", []map[string]any{opt("action", str, "add"), opt("user", user, "555000333")}, args{"action": "add", "user": "555000333"}, "admins add <@555000333>"},
+		{"people", nil, args{}, "people"},
+		{"people", []map[string]any{opt("action", str, "set"), opt("user", user, "555000333"), opt("person", str, "Amy Khan | EDI lead")}, args{"action": "set", "user": "555000333", "person": "Amy Khan | EDI lead"}, "people set <@555000333> Amy Khan | EDI lead"},
+		{"use", nil, args{}, "use"},
 	}
 	covered := map[string]bool{}
 	for _, c := range cases {
