@@ -194,4 +194,8 @@ func (a *Adapter) seeTeam(ctx context.Context, ws, id, name string) {
 		}
 	}
 	a.teams.Put(ws, t, a.now().Add(ttl))
+	if old.ID == "" {
+		// Admins need the id to move an older workspace to the team.
+		a.log.Info("teams: a team's workspace", "workspace", ws, "team", t.Name)
+	}
 }
