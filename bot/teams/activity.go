@@ -33,20 +33,21 @@ type entity struct {
 // activity is the part of an inbound Bot Framework activity the adapter
 // reads.
 type activity struct {
-	Type         string          `json:"type"`
-	Name         string          `json:"name,omitempty"` // an invoke's kind: "adaptiveCard/action"
-	ID           string          `json:"id"`
-	ServiceURL   string          `json:"serviceUrl"`
-	ChannelID    string          `json:"channelId"`
-	From         account         `json:"from"`
-	Conversation conversation    `json:"conversation"`
-	Recipient    account         `json:"recipient"`
-	Text         string          `json:"text"`
-	ReplyToID    string          `json:"replyToId,omitempty"`
-	Entities     []entity        `json:"entities,omitempty"`
-	Value        json.RawMessage `json:"value,omitempty"`
-	MembersAdded []account       `json:"membersAdded,omitempty"`
-	ChannelData  struct {
+	Type           string          `json:"type"`
+	Name           string          `json:"name,omitempty"` // an invoke's kind: "adaptiveCard/action"
+	ID             string          `json:"id"`
+	ServiceURL     string          `json:"serviceUrl"`
+	ChannelID      string          `json:"channelId"`
+	From           account         `json:"from"`
+	Conversation   conversation    `json:"conversation"`
+	Recipient      account         `json:"recipient"`
+	Text           string          `json:"text"`
+	ReplyToID      string          `json:"replyToId,omitempty"`
+	Entities       []entity        `json:"entities,omitempty"`
+	Value          json.RawMessage `json:"value,omitempty"`
+	MembersAdded   []account       `json:"membersAdded,omitempty"`
+	MembersRemoved []account       `json:"membersRemoved,omitempty"`
+	ChannelData    struct {
 		Tenant struct {
 			ID string `json:"id"`
 		} `json:"tenant"`
@@ -69,6 +70,11 @@ func parseActivity(body []byte) (*activity, error) {
 	}
 	// GUIDs come in either case; one user is one id (see canonical).
 	act.From.AADObjectID = canonical(act.From.AADObjectID)
+	for _, ms := range [][]account{act.MembersAdded, act.MembersRemoved} {
+		for i := range ms {
+			ms[i].AADObjectID = canonical(ms[i].AADObjectID)
+		}
+	}
 	for i := range act.Entities {
 		if m := act.Entities[i].Mentioned; m != nil {
 			m.AADObjectID = canonical(m.AADObjectID)

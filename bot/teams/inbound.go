@@ -90,6 +90,7 @@ func (a *Adapter) activity(ctx context.Context, act *activity) *invokeResponse {
 	}
 	switch {
 	case act.Type == "conversationUpdate":
+		a.membership(ctx, ws, fixed, act)
 		a.installed(ctx, ws, fixed, act)
 	case act.Type == "invoke" && act.Name == "adaptiveCard/action":
 		return a.execute(ctx, ws, fixed, act)

@@ -358,3 +358,35 @@ func TestLinkDestKeepsTheURL(t *testing.T) {
 		}
 	}
 }
+
+// Teams tells the bot who joins and leaves a team: a member added is a
+// member at once, and one removed is no longer: their chats stop running
+// in the team, and its cards stop running for them.
+func TestMembersLeaving(t *testing.T) {
+	h, _ := teamHarness(t, nil)
+	h.send(t, h.inTeam("1", teamA, "", eve, "list"))
+	update := func(id, field string, who teamstest.Member) []byte {
+		var act map[string]any
+		_ = json.Unmarshal(h.inTeam(id, teamA, "", priya, ""), &act)
+		act["type"] = "conversationUpdate"
+		act[field] = []any{map[string]any{"id": who.TeamsID, "aadObjectId": strings.ToUpper(who.AAD)}}
+		delete(act, "text")
+		b, _ := json.Marshal(act)
+		return b
+	}
+	h.send(t, update("2", "membersAdded", sam))
+	h.send(t, h.chat("3", sam, "list", nil))
+	if r := h.last(t); r.Workspace != wsTeamA {
+		t.Errorf("a member added runs their chat in %q", r.Workspace)
+	}
+	h.send(t, update("4", "membersRemoved", eve))
+	h.send(t, h.chat("5", eve, "list", nil))
+	if r := h.last(t); r.Workspace != "" {
+		t.Errorf("a member removed still runs their chat in %q", r.Workspace)
+	}
+	ran := len(h.handler.requests())
+	h.send(t, h.chat("6", eve, "", map[string]any{"command": "update eds/1.1 done", "workspace": wsTeamA}))
+	if len(h.handler.requests()) != ran {
+		t.Error("a member removed ran the team's card")
+	}
+}

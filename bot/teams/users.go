@@ -199,3 +199,36 @@ func (a *Adapter) seeTeam(ctx context.Context, ws, id, name string) {
 		a.log.Info("teams: a team's workspace", "workspace", ws, "team", t.Name)
 	}
 }
+
+// membership records a team's changes of membership that Teams tells the
+// bot of: a user added is a member, and a user removed is no longer one,
+// so their chats and the team's cards stop running there for them.
+func (a *Adapter) membership(ctx context.Context, ws string, fixed bool, act *activity) {
+	tenant := act.tenant()
+	if !fixed || act.ChannelData.Team.ID == "" || !inTenant(ws, tenant) {
+		return
+	}
+	for _, m := range act.MembersAdded {
+		if m.ID != act.Recipient.ID {
+			a.seeUser(ctx, tenant, m.AADObjectID, ws, false)
+		}
+	}
+	for _, m := range act.MembersRemoved {
+		if m.AADObjectID == "" || m.ID == act.Recipient.ID {
+			continue
+		}
+		err := a.updateUser(ctx, tenant, m.AADObjectID, func(r *userRecord) bool {
+			if !r.has(ws) {
+				return false
+			}
+			r.Teams = slices.DeleteFunc(r.Teams, func(t string) bool { return t == ws })
+			if r.Current == ws {
+				r.Current = ""
+			}
+			return true
+		})
+		if err != nil {
+			a.log.Warn("teams: could not record a user's leaving a team", "workspace", ws, "user", m.AADObjectID, "err", err)
+		}
+	}
+}

@@ -111,6 +111,8 @@ func (h *instrumentedHandler) Complete(ctx context.Context, ws, prefix string, l
 	return nil
 }
 
+var _ bot.Installer = (*instrumentedHandler)(nil)
+
 // Installed implements bot.Installer when the wrapped handler does; when
 // it does not, the reply is empty, and adapters post no welcome.
 func (h *instrumentedHandler) Installed(ctx context.Context, r bot.Request) bot.Reply {
