@@ -145,6 +145,11 @@ func (c *Config) AdminList() ([]string, error) {
 		if !ok || user == "" || (platform != "slack" && platform != "discord" && platform != "teams" && platform != "local") {
 			return nil, fmt.Errorf("TARGETBOT_ADMINS entry %q must be platform:user, for example slack:U123, discord:456 or teams:<AAD object id>", a)
 		}
+		if platform == "teams" {
+			// An object id is a GUID, which Teams writes in either
+			// case and the adapter in lower case.
+			a = platform + ":" + strings.ToLower(user)
+		}
 		out = append(out, a)
 	}
 	return out, nil

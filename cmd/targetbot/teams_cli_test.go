@@ -89,6 +89,11 @@ func TestTeamsConfig(t *testing.T) {
 	if admins, err := c.AdminList(); err != nil || len(admins) != 1 {
 		t.Errorf("admins %v %v", admins, err)
 	}
+	// A Teams object id is a GUID, in lower case whatever case it is set in.
+	c.Admins = "teams:" + strings.ToUpper(teamsAdmin.AAD) + ",slack:U0ABC"
+	if admins, err := c.AdminList(); err != nil || strings.Join(admins, ",") != "teams:"+teamsAdmin.AAD+",slack:U0ABC" {
+		t.Errorf("admins %v %v", admins, err)
+	}
 	// TEAMS_WORKSPACE is team or tenant, team by default; anything else
 	// is refused before anything starts, in one line naming it.
 	for in, want := range map[string]teams.WorkspaceMode{"": teams.WorkspaceTeam, "team": teams.WorkspaceTeam, "tenant": teams.WorkspaceTenant} {
