@@ -37,7 +37,8 @@ func (h *Handler) isAdmin(ctx context.Context, c *call) (bool, error) {
 // configuredAdmin reports whether TARGETBOT_ADMINS names user on ws's
 // platform, ignoring case.
 func (h *Handler) configuredAdmin(ws, user string) bool {
-	return user != "" && h.admins[strings.ToLower(bot.PlatformOf(ws)+":"+user)]
+	_, ok := h.admins[strings.ToLower(bot.PlatformOf(ws)+":"+user)]
+	return user != "" && ok
 }
 
 // requireAdmin returns EFORBIDDEN unless the requester is an admin.
@@ -63,11 +64,20 @@ func (h *Handler) requireOwnerOrAdmin(ctx context.Context, c *call, t *framework
 }
 
 // platformAdmins says who a platform's own admins are, as each platform
-// tells targetbot with each request.
+// tells targetbot with each request; a platform with none (Teams) is not
+// named.
 var platformAdmins = map[string]string{
 	"slack":   "Slack workspace admins and owners",
 	"discord": "Discord members with Administrator or Manage Server",
 	"local":   "the console's user, unless TARGETBOT_ADMINS names local: users",
+}
+
+// platformAdminsSentence says who else is an admin by the platform's
+// word, and why they are not listed; "" for a platform with no role.
+var platformAdminsSentence = map[string]string{
+	"slack":   "Slack workspace admins and owners are admins too.",
+	"discord": "Discord members with Administrator or Manage Server are admins too.",
+	"local":   "The console's user is an admin too, unless TARGETBOT_ADMINS names local: users.",
 }
 
 // adminsHistory is how many changes to the admins `admins` shows, from
@@ -225,8 +235,8 @@ func (h *Handler) listAdmins(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	platform := bot.PlatformOf(w.ID)
 	var configured []string
-	for a := range h.admins {
-		if p, user, _ := strings.Cut(a, ":"); p == platform {
+	for _, a := range h.admins {
+		if p, user, _ := strings.Cut(a, ":"); strings.EqualFold(p, platform) {
 			configured = append(configured, user)
 		}
 	}
@@ -234,16 +244,19 @@ func (h *Handler) listAdmins(ctx context.Context, c *call) (bot.Reply, error) {
 	for _, user := range configured {
 		lines = append(lines, view.Bullet(named(people, user)+": named in TARGETBOT_ADMINS, which whoever runs targetbot sets"))
 	}
-	role := "You are not an admin by your role on the platform."
-	if c.req.PlatformAdmin {
-		role = "You are an admin by your role on the platform."
+	role := ""
+	if others := platformAdminsSentence[platform]; others != "" {
+		role = "You are not an admin by your role on the platform. "
+		if c.req.PlatformAdmin {
+			role = "You are an admin by your role on the platform. "
+		}
+		role += others + " targetbot learns a role only from its holder's own commands, so they are not listed.\n"
 	}
-	role += " " + capital(platformRole(w.ID)) + " are admins too: targetbot learns each one's role only from their own commands, so they are not listed."
 	if len(lines) == 0 {
 		lines = append(lines, "No one is granted admin here yet.")
 	}
 	blocks := []bot.Block{{Title: "Admins of this workspace", Text: strings.Join(lines, "\n") + "\n" + role +
-		"\nAn admin grants admin with " + code("/target admins add @user") + " and removes it with " + code("/target admins remove @user") + "."}}
+		"An admin grants admin with " + code("/target admins add @user") + " and removes it with " + code("/target admins remove @user") + "."}}
 	var changes []string
 	for i := range events {
 		if len(changes) == adminsHistory {

@@ -66,7 +66,7 @@ type Options struct {
 type Handler struct {
 	store      Store
 	frameworks []*framework.Framework
-	admins     map[string]bool
+	admins     map[string]string // "platform:user" in lower case -> as configured
 	loc        *time.Location
 	now        func() time.Time
 	log        *slog.Logger
@@ -91,7 +91,7 @@ func New(opts Options) *Handler {
 	h := &Handler{
 		store:      opts.Store,
 		frameworks: opts.Frameworks,
-		admins:     map[string]bool{},
+		admins:     map[string]string{},
 		loc:        opts.Location,
 		now:        opts.Now,
 		log:        opts.Logger,
@@ -104,7 +104,7 @@ func New(opts Options) *Handler {
 	}
 	for _, a := range opts.Admins {
 		if a = strings.TrimSpace(a); a != "" {
-			h.admins[strings.ToLower(a)] = true
+			h.admins[strings.ToLower(a)] = a
 		}
 	}
 	if h.loc == nil {

@@ -141,7 +141,7 @@ func readAssign(c *call) (string, error) {
 		case arg == "":
 			return "", usageError("assign", "owner", "name a user, or unassign")
 		case validUserID(arg):
-			return arg, nil // a platform's user id, as its user picker gives it
+			return canonicalUser(c.req.Workspace, arg), nil // a platform's user id, as its user picker gives it
 		}
 	} else {
 		switch strings.ToLower(arg) {
@@ -155,7 +155,7 @@ func readAssign(c *call) (string, error) {
 	if !ok {
 		return "", framework.FieldErrorf("owner", "%s is not a user: mention them, like `@amy`, or write `none` to unassign", code(short(arg, 40)))
 	}
-	return id, nil
+	return canonicalUser(c.req.Workspace, id), nil
 }
 
 // The years a due date may fall in.

@@ -16,6 +16,15 @@ func (h *Handler) clock(c *call, w *framework.Workspace) view.Clock {
 	return view.ClockOf(w, c.now, h.loc)
 }
 
+// namedClock is clock, naming people by the names the workspace knows:
+// for replies that name people (lists, show, history), at one read.
+func (h *Handler) namedClock(ctx context.Context, c *call, w *framework.Workspace) (view.Clock, error) {
+	v := h.clock(c, w)
+	people, err := h.people(ctx, w.ID)
+	v.People = people
+	return v, err
+}
+
 // maxListed is the most targets one list shows. Past a few screens a
 // list stops being read; it says how many more there are and how to
 // narrow it instead.
@@ -68,7 +77,10 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.requireImported(&w); err != nil {
 		return bot.Reply{}, err
 	}
-	v := h.clock(c, &w)
+	v, err := h.namedClock(ctx, c, &w)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	filter := c.arg("filter")
 	// One read of every target: a filter picks from them, and each
 	// objective's heading shows its real roll-up, not the selection's.

@@ -28,6 +28,7 @@ func (h *Handler) lookupTarget(ctx context.Context, c *call) (framework.Workspac
 		w, t, err := h.store.WorkspaceTarget(ctx, c.req.Workspace, framework.Ref(strings.ToLower(fwID), tcode))
 		switch {
 		case err == nil:
+			c.ws = &w // with its admins: the admin check reads no more
 			return w, t, nil
 		case !errors.Is(err, framework.ErrTargetNotFound):
 			return w, t, storeErr("load target", err)

@@ -34,10 +34,12 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	run := func(text string) (bot.Reply, int64) {
 		counter := &redistest.RoundTrips{}
 		s.AddHook(counter)
-		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: "U1", PlatformAdmin: true, Text: text})
+		// The display name is recorded on first sight (in the warm-up):
+		// after that it costs nothing.
+		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: "U1", UserName: "Una Ulm", PlatformAdmin: true, Text: text})
 		return r, counter.Load()
 	}
-	run("import eds")          // also warms the connection
+	run("import eds")          // also warms the connection, and records U1's name
 	run("update eds/4.3 -- x") // and loads the script into Redis's cache
 
 	tests := []struct {
@@ -100,11 +102,12 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	// Reads of the record cost the same however long it is: the
 	// workspace and target together, then the updates (one read: the
 	// history holds the records), the events and (for show) the
-	// evidence, each an index read and one pipeline.
+	// evidence, each an index read and one pipeline, and the names of
+	// the people it names.
 	for _, q := range []struct {
 		text  string
 		trips int64
-	}{{"history eds/1.1 all", 4}, {"show eds/1.1", 6}} {
+	}{{"history eds/1.1 all", 5}, {"show eds/1.1", 7}} {
 		if r, n := run(q.text); r.Code != "" || n != q.trips {
 			t.Errorf("%q: %q, %d round trips, want %d", q.text, r.Code, n, q.trips)
 		}

@@ -36,7 +36,11 @@ func (h *Handler) show(ctx context.Context, c *call) (bot.Reply, error) {
 	o, oerr := h.resolveObjective(&w, all, c.arg("target"))
 	switch {
 	case oerr == nil:
-		return h.showObjective(c, &w, o, all), nil
+		v, err := h.namedClock(ctx, c, &w)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		return h.showObjective(v, &w, o, all), nil
 	case framework.ErrorCode(oerr) == framework.ENOTFOUND:
 		return bot.Reply{}, err // neither: the target's error says what to try
 	}
@@ -46,7 +50,11 @@ func (h *Handler) show(ctx context.Context, c *call) (bot.Reply, error) {
 // showTarget describes a target: its settings, its grade beside the
 // previous cycle's, its evidence and its latest history.
 func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspace, t *framework.Target) (bot.Reply, error) {
-	entries, total, err := h.historyOf(ctx, c, w, t, showEntries)
+	v, err := h.namedClock(ctx, c, w)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	entries, total, err := h.historyOf(ctx, v, w, t, showEntries)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -57,7 +65,6 @@ func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspac
 	if err != nil {
 		return bot.Reply{}, storeErr("load evidence", err)
 	}
-	v := h.clock(c, w)
 	objective := framework.Ref(t.Framework, t.Objective)
 	if ot := h.objectiveTitle(t.Framework, t.Objective); ot != "" {
 		objective += " " + bot.Escape(ot)
@@ -93,8 +100,7 @@ func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspac
 
 // showObjective describes an objective: its title and narrative, the
 // roll-up of its live targets, each of them, and its archived ones apart.
-func (h *Handler) showObjective(c *call, w *framework.Workspace, o objectiveRef, all []framework.Target) bot.Reply {
-	v := h.clock(c, w)
+func (h *Handler) showObjective(v view.Clock, w *framework.Workspace, o objectiveRef, all []framework.Target) bot.Reply {
 	var live, archived []framework.Target
 	for _, t := range framework.SortTargets(all) {
 		if t.Framework == o.Framework && t.Objective == o.Code {
@@ -153,7 +159,11 @@ func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	lines, total, err := h.historyOf(ctx, c, &w, &t, n)
+	v, err := h.namedClock(ctx, c, &w)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	lines, total, err := h.historyOf(ctx, v, &w, &t, n)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -177,10 +187,11 @@ func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
 }
 
 // historyOf reads a target's updates and events and returns the newest n
-// (n <= 0: all) as lines, newest first, and how many there are in all.
+// (n <= 0: all) as lines rendered by v, newest first, and how many there
+// are in all.
 // A target's history is tens or hundreds of records, so it is read whole
 // to count it exactly.
-func (h *Handler) historyOf(ctx context.Context, c *call, w *framework.Workspace, t *framework.Target, n int) ([]string, int, error) {
+func (h *Handler) historyOf(ctx context.Context, v view.Clock, w *framework.Workspace, t *framework.Target, n int) ([]string, int, error) {
 	us, err := h.store.Updates(ctx, w.ID, t.Ref(), 0)
 	if err != nil {
 		return nil, 0, storeErr("load updates", err)
@@ -189,7 +200,7 @@ func (h *Handler) historyOf(ctx context.Context, c *call, w *framework.Workspace
 	if err != nil {
 		return nil, 0, storeErr("load events", err)
 	}
-	all := mergeHistory(h.clock(c, w), us, es)
+	all := mergeHistory(v, us, es)
 	if n > 0 && len(all) > n {
 		all = all[:n]
 	}

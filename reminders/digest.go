@@ -8,6 +8,7 @@ import (
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // firstDigestWindow is how far back a channel's first digest looks for
@@ -87,9 +88,9 @@ func scheduledUpTo(last, at time.Time) time.Time {
 	return upTo
 }
 
-// buildDigest reads the workspace's targets and its updates since last
-// up to upTo (both in round trips that do not grow with their number,
-// fetched concurrently) and renders the digest as of at. Archived targets
+// buildDigest reads the workspace's targets, its updates since last up
+// to upTo and the names of its people (each in a round trip that does
+// not grow with their number, fetched concurrently) and renders the digest as of at. Archived targets
 // and their updates are left out.
 func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc *time.Location, last, at, upTo time.Time) (bot.Reply, error) {
 	ws := w.ID
@@ -103,6 +104,15 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		err   error
 	}
 	uc := make(chan updates, 1)
+	type names struct {
+		people framework.People
+		err    error
+	}
+	pc := make(chan names, 1)
+	go func() {
+		raw, err := s.opts.Store.Entries(ctx, ws, store.EntryPerson)
+		pc <- names{framework.PeopleOf(raw), err}
+	}()
 	go func() {
 		// Updates logged after upTo belong to the next digest. The digest
 		// lists the newest maxUpdatesListed and counts the rest.
@@ -110,12 +120,15 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		uc <- updates{us, total, err}
 	}()
 	ts, terr := s.opts.Store.Targets(ctx, ws)
-	u := <-uc
+	u, p := <-uc, <-pc
 	if terr != nil {
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read targets: %w", ws, terr)
 	}
 	if u.err != nil {
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read updates: %w", ws, u.err)
+	}
+	if p.err != nil {
+		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read people: %w", ws, p.err)
 	}
 	live, us, total := leaveOutArchived(ts, u.us, u.total)
 	var archived []framework.Target
@@ -125,7 +138,7 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		}
 	}
 	d := digestData{Loc: loc, At: at, Since: since, Targets: live, Archived: archived, Updates: us, UpdateCount: total, Titles: s.titles, Frameworks: s.frameworks,
-		Cycle: w.CurrentCycle(at)}
+		Cycle: w.CurrentCycle(at), People: p.people}
 	if w.RemindersPaused != "" && framework.Today(at, loc) < w.RemindersPaused {
 		d.Paused = w.RemindersPaused
 	}

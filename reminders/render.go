@@ -44,6 +44,9 @@ type digestData struct {
 	// Previous the one closed before it ("" for none): the ratings
 	// summary shows each framework's grades beside the previous cycle's.
 	Cycle, Previous string
+	// People names the owners and authors the digest mentions (nil: by
+	// reference alone).
+	People framework.People
 }
 
 // targetWord is what the digest's frameworks call their targets, when
@@ -167,7 +170,7 @@ func renderDigest(d digestData) bot.Reply {
 			if t := refs[u.Target]; t != nil {
 				line += " " + view.Title(t.Title, 80)
 			}
-			line += fmt.Sprintf(": %s %d%% by %s", view.Status(u.Status), u.Progress, bot.User(u.Author))
+			line += fmt.Sprintf(": %s %d%% by %s", view.Status(u.Status), u.Progress, view.Person(d.People, u.Author))
 			if u.Note != "" {
 				line += " " + view.Note(u.Note)
 			}
@@ -181,12 +184,12 @@ func renderDigest(d digestData) bot.Reply {
 	}
 	if len(l.overdue) > 0 {
 		details = append(details, targetList("Overdue", view.Alert, l.overdue, func(t *framework.Target) string {
-			return fmt.Sprintf("due %s, %s, %d%%", t.Due, ownerOf(t), t.Progress)
+			return fmt.Sprintf("due %s, %s, %d%%", t.Due, d.ownerOf(t), t.Progress)
 		}))
 	}
 	if len(l.dueSoon) > 0 {
 		details = append(details, targetList(fmt.Sprintf("Due in the next %d days", framework.DueSoonDays), view.Warning, l.dueSoon, func(t *framework.Target) string {
-			return fmt.Sprintf("due %s, %s, %d%%", t.Due, ownerOf(t), t.Progress)
+			return fmt.Sprintf("due %s, %s, %d%%", t.Due, d.ownerOf(t), t.Progress)
 		}))
 	}
 	if len(l.snoozed) > 0 {
@@ -200,7 +203,7 @@ func renderDigest(d digestData) bot.Reply {
 	}
 	if len(l.escalated) > 0 {
 		details = append(details, targetList(fmt.Sprintf("For admins: %d or more reminders unanswered", escalateFrom), view.Alert, l.escalated, func(t *framework.Target) string {
-			return fmt.Sprintf("%s, %d reminders, due %s", ownerOf(t), t.Reminders, t.Due)
+			return fmt.Sprintf("%s, %d reminders, due %s", d.ownerOf(t), t.Reminders, t.Due)
 		}))
 	}
 	if len(l.unowned) > 0 {
@@ -293,10 +296,11 @@ func targetList(title, colour string, ts []framework.Target, detail func(*framew
 	return bot.Block{Title: fmt.Sprintf("%s (%d)", title, len(ts)), Text: strings.Join(lines, "\n"), Colour: colour}
 }
 
-// ownerOf names a target's owner without notifying them, or "no owner".
-func ownerOf(t *framework.Target) string {
+// ownerOf names a target's owner without notifying them, by name where
+// the workspace knows it, or says "no owner".
+func (d *digestData) ownerOf(t *framework.Target) string {
 	if t.Owner == "" {
 		return "no owner"
 	}
-	return bot.User(t.Owner)
+	return view.Person(d.People, t.Owner)
 }

@@ -65,6 +65,8 @@ type Store interface {
 	store.Records
 	store.Schedules
 	store.Claimer
+	// Entries gives the names of the people digests name.
+	store.Entries
 }
 
 // Options configures a Scheduler.

@@ -7,16 +7,19 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // Source is the slice of the store a report reads: the workspace, its
-// targets, its updates over a window and its evidence, each in a number
-// of round trips that does not grow with how many there are.
+// targets, its updates over a window, its evidence and the names of its
+// people (its store.EntryPerson entries), each in a number of round
+// trips that does not grow with how many there are.
 type Source interface {
 	Workspace(ctx context.Context, ws string) (framework.Workspace, error)
 	Targets(ctx context.Context, ws string) ([]framework.Target, error)
 	UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error)
 	Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error)
+	Entries(ctx context.Context, ws string, kind store.EntryKind) (map[string]string, error)
 }
 
 // Request names a report: a workspace, some of its frameworks, a cycle.
@@ -181,15 +184,17 @@ type input struct {
 	targets  []framework.Target
 	updates  []framework.Update // since the cycle began, oldest first, none withdrawn
 	evidence map[string][]framework.Evidence
+	people   framework.People // nil when not read (a summary names no one)
 }
 
 // read fetches the targets, and when asked the updates since the cycle
-// began and every target's evidence, concurrently.
+// began and every target's evidence and the people's names (which only
+// the full report shows, with the evidence), concurrently.
 func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidence bool) (input, error) {
 	var in input
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	n := 0
 	if updates {
 		n++
@@ -208,6 +213,12 @@ func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidenc
 		}()
 	}
 	if evidence {
+		n++
+		go func() {
+			raw, err := src.Entries(ctx, ws, store.EntryPerson)
+			in.people = framework.PeopleOf(raw)
+			errs <- err
+		}()
 		n++
 		go func() {
 			evs, err := src.Evidence(ctx, ws, "")

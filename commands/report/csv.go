@@ -10,7 +10,7 @@ import (
 // CSVHeader is the CSV report's header row: one row per target follows,
 // live targets then archived ones, framework by framework.
 var CSVHeader = []string{
-	"framework", "cycle", "objective", "ref", "code", "title", "owner", "status", "progress", "due", "overdue",
+	"framework", "cycle", "objective", "ref", "code", "title", "owner", "owner_name", "status", "progress", "due", "overdue",
 	"grade", "score", "previous_grade", "latest_update", "latest_note", "evidence", "archived",
 }
 
@@ -35,15 +35,15 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 		rows = append(rows, s.Archived...)
 		for _, t := range rows {
 			rec := []string{
-				s.ID, r.Cycle, t.Objective, t.Ref, t.Code, t.Title, t.Owner, t.Status, strconv.Itoa(t.Progress), t.Due, yesNo(t.Overdue),
+				s.ID, r.Cycle, t.Objective, t.Ref, t.Code, t.Title, t.Owner, t.OwnerName, t.Status, strconv.Itoa(t.Progress), t.Due, yesNo(t.Overdue),
 				t.Grade, "", t.PreviousGrade, "", "", "", yesNo(t.Archived),
 			}
 			if t.Score != nil {
-				rec[12] = strconv.Itoa(*t.Score)
+				rec[13] = strconv.Itoa(*t.Score)
 			}
 			if u := t.LatestUpdate; u != nil {
-				rec[14] = u.Time.Format("2006-01-02 15:04")
-				rec[15] = u.Note
+				rec[15] = u.Time.Format("2006-01-02 15:04")
+				rec[16] = u.Note
 			}
 			links := make([]string, len(t.Evidence))
 			for i, ev := range t.Evidence {
@@ -51,7 +51,7 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 			}
 			// One link a line: the cell stays one cell, and each link
 			// stays whole for a spreadsheet to follow.
-			rec[16] = strings.Join(links, "\n")
+			rec[17] = strings.Join(links, "\n")
 			for i := range rec {
 				rec[i] = neutralise(rec[i])
 			}

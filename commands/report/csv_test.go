@@ -90,11 +90,15 @@ func TestCSVOfSeededReport(t *testing.T) {
 	}
 	for _, row := range rows {
 		if row[3] == "eds-2022/1A" {
-			if got := strings.Split(row[16], "\n"); len(got) != 3 || got[1] != "https://example.org/eds/listening-events.pdf" {
-				t.Errorf("1A evidence cell = %q", row[16])
+			if got := strings.Split(row[17], "\n"); len(got) != 3 || got[1] != "https://example.org/eds/listening-events.pdf" {
+				t.Errorf("1A evidence cell = %q", row[17])
 			}
-			if !strings.HasPrefix(row[15], "'=HYPERLINK(") {
-				t.Errorf("1A note not neutralised: %q", row[15])
+			if !strings.HasPrefix(row[16], "'=HYPERLINK(") {
+				t.Errorf("1A note not neutralised: %q", row[16])
+			}
+			// The owner by id and by name, with their role.
+			if row[6] != "amy" || row[7] != "Amy Khan, EDI lead" {
+				t.Errorf("1A owner, owner_name = %q, %q", row[6], row[7])
 			}
 		}
 	}

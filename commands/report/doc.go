@@ -28,5 +28,8 @@
 //   - An objective of a graded framework shows its subtotal (an EDS
 //     domain's score) without a band: bands rate a framework's total.
 //   - Archived targets are listed apart and counted in nothing.
-//   - Owners are chat user ids: the store knows no names.
+//   - People are named as the workspace knows them (`people`), with
+//     their role where set; those it knows no name for, by chat user id.
+//     CSV and JSON keep the id (owner, author) beside the name
+//     (owner_name, author_name). Names are today's, as owners are.
 package report

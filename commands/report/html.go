@@ -25,7 +25,7 @@ var cssSource string
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"plural":        plural,
 	"capital":       capital,
-	"owner":         owner,
+	"person":        person,
 	"due":           due,
 	"stamp":         stamp,
 	"scoreText":     scoreText,

@@ -111,7 +111,7 @@ func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bo
 	b.WriteString("\n" + align + "\n")
 	for i := range ts {
 		t := &ts[i]
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %d%% | %s | %s |", md(t.Code), md(oneLine(t.Title)), md(owner(t.Owner)), t.Status, t.Progress, due(t), t.Grade)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %d%% | %s | %s |", md(t.Code), md(oneLine(t.Title)), md(person(t.Owner, t.OwnerName)), t.Status, t.Progress, due(t), t.Grade)
 		if graded {
 			switch {
 			case t.Score != nil:
@@ -146,7 +146,7 @@ func (r *Report) targetDetails(b *bytes.Buffer, t *Target) {
 	}
 	b.WriteString("- Evidence:\n")
 	for _, ev := range t.Evidence {
-		fmt.Fprintf(b, "  - %s (%s, %s)\n", mdLink(ev.URL, ev.Title), md(owner(ev.Author)), ev.Time.Format("2006-01-02"))
+		fmt.Fprintf(b, "  - %s (%s, %s)\n", mdLink(ev.URL, ev.Title), md(person(ev.Author, ev.AuthorName)), ev.Time.Format("2006-01-02"))
 	}
 }
 

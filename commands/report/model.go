@@ -98,10 +98,13 @@ type Target struct {
 	// declare (added with `add`): it keeps its grade, but has no Score
 	// and counts in no score.
 	Local bool `json:"local"`
-	// Owner is the owner's platform user id, "" when unassigned.
-	Owner    string `json:"owner"`
-	Status   string `json:"status"`
-	Progress int    `json:"progress"`
+	// Owner is the owner's platform user id, "" when unassigned, and
+	// OwnerName their name and role as the workspace knows them ("Amy
+	// Khan, EDI lead"), "" when it knows none.
+	Owner     string `json:"owner"`
+	OwnerName string `json:"owner_name"`
+	Status    string `json:"status"`
+	Progress  int    `json:"progress"`
 	// Due is YYYY-MM-DD, "" for none.
 	Due     string `json:"due"`
 	Overdue bool   `json:"overdue"`
@@ -122,19 +125,23 @@ type Target struct {
 
 // Update is an update as a report quotes it.
 type Update struct {
-	Time     time.Time `json:"time"`
-	Author   string    `json:"author"`
-	Progress int       `json:"progress"`
-	Status   string    `json:"status"`
-	Note     string    `json:"note"`
+	Time   time.Time `json:"time"`
+	Author string    `json:"author"`
+	// AuthorName is the author's name and role, "" when unknown.
+	AuthorName string `json:"author_name"`
+	Progress   int    `json:"progress"`
+	Status     string `json:"status"`
+	Note       string `json:"note"`
 }
 
 // Evidence is a piece of evidence: a link, its title, who attached it, when.
 type Evidence struct {
-	URL    string    `json:"url"`
-	Title  string    `json:"title"`
-	Author string    `json:"author"`
-	Time   time.Time `json:"time"`
+	URL    string `json:"url"`
+	Title  string `json:"title"`
+	Author string `json:"author"`
+	// AuthorName is the name and role of who attached it, "" when unknown.
+	AuthorName string    `json:"author_name"`
+	Time       time.Time `json:"time"`
 }
 
 // Totals are a framework's live targets taken together.

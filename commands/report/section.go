@@ -36,7 +36,7 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 		Objectives: []Objective{}, Archived: []Target{},
 	}
 	row := func(t *framework.Target) Target {
-		return targetRow(def, t, states[t.Ref()], in.evidence[t.Ref()], cy, loc)
+		return targetRow(def, t, states[t.Ref()], in.evidence[t.Ref()], in.people, cy, loc)
 	}
 	var series map[string][]Point
 	if !summary {
@@ -108,10 +108,10 @@ func sortCodes(codes []string) {
 }
 
 // targetRow is one target as the report shows it.
-func targetRow(def *framework.Framework, t *framework.Target, st state, evs []framework.Evidence, cy cycle, loc *time.Location) Target {
+func targetRow(def *framework.Framework, t *framework.Target, st state, evs []framework.Evidence, people framework.People, cy cycle, loc *time.Location) Target {
 	r := Target{
 		Ref: t.Ref(), Framework: t.Framework, Objective: t.Objective, Code: t.Code, Title: t.Title, Custom: t.Custom,
-		Owner: t.Owner, Status: string(t.Status), Progress: t.Progress, Due: string(t.Due),
+		Owner: t.Owner, OwnerName: people.Label(t.Owner), Status: string(t.Status), Progress: t.Progress, Due: string(t.Due),
 		Overdue: framework.Overdue(t, cy.asOf, loc), Archived: t.Archived, Evidence: []Evidence{},
 	}
 	g := grade(t, cy)
@@ -125,12 +125,12 @@ func targetRow(def *framework.Framework, t *framework.Target, st state, evs []fr
 		r.PreviousGrade = t.Grades[cy.previous].String()
 	}
 	if u := st.latest; u != nil {
-		r.LatestUpdate = &Update{Time: u.Time.In(loc), Author: u.Author, Progress: u.Progress, Status: string(u.Status), Note: u.Note}
+		r.LatestUpdate = &Update{Time: u.Time.In(loc), Author: u.Author, AuthorName: people.Label(u.Author), Progress: u.Progress, Status: string(u.Status), Note: u.Note}
 	}
 	for _, ev := range evs {
 		// Evidence attached after a past cycle closed is not its evidence.
 		if !ev.Time.After(cy.asOf) {
-			r.Evidence = append(r.Evidence, Evidence{URL: ev.URL, Title: ev.Title, Author: ev.Author, Time: ev.Time.In(loc)})
+			r.Evidence = append(r.Evidence, Evidence{URL: ev.URL, Title: ev.Title, Author: ev.Author, AuthorName: people.Label(ev.Author), Time: ev.Time.In(loc)})
 		}
 	}
 	return r

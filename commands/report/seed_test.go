@@ -124,6 +124,10 @@ func seed(t testing.TB, s store.Store, fws []*framework.Framework) {
 	change("eds-2022/1B", "2026-04-02", framework.Change{Kind: framework.EventDue, Due: "2026-10-31"})
 	change("eds-2022/2B", "2026-04-02", framework.Change{Kind: framework.EventDue, Due: "2026-09-30"})
 	change("eds-2022/2B", "2026-04-02", framework.Change{Kind: framework.EventAssign, Owner: "bob"})
+	// amy has a name and role; bob none, so he is named by his id.
+	amy := framework.Person{User: "amy", Name: "Amy Khan", Role: "EDI lead", Manual: true}
+	_, err = s.WriteEntries(ctx, ws, store.EntryWrite{Put: []store.Entry{{Kind: store.EntryPerson, Key: amy.User, Value: amy.Encode()}}})
+	must("name amy", err)
 	update("eds-2022/1A", "2026-05-05", 35, framework.OnTrack, "Listening events held, 3 of 5")
 	update("eds-2022/1A", "2026-08-20", 60, framework.OnTrack, "=HYPERLINK(\"https://evil.example/\",\"click\") | *not bold* <script>alert(1)</script>\nsecond line, with \"quotes\"")
 	update("eds-2022/1B", "2026-06-30", 40, framework.AtRisk, "")

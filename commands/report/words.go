@@ -28,9 +28,13 @@ func capital(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// owner names a target's owner, or says there is none.
-func owner(id string) string {
-	if id == "" {
+// person names a user by their name where the workspace knows it, else
+// by their chat id, or says "unassigned" for no one.
+func person(id, name string) string {
+	switch {
+	case name != "":
+		return name
+	case id == "":
 		return "unassigned"
 	}
 	return "@" + id
@@ -84,7 +88,7 @@ func rollupText(r Rollup, targetLabel string) string {
 
 // updateText is "2026-11-20 10:00 GMT, @amy: 40%, on-track".
 func updateText(u *Update) string {
-	return fmt.Sprintf("%s, %s: %d%%, %s", stamp(u.Time), owner(u.Author), u.Progress, u.Status)
+	return fmt.Sprintf("%s, %s: %d%%, %s", stamp(u.Time), person(u.Author, u.AuthorName), u.Progress, u.Status)
 }
 
 // objectiveName is "Domain 1: Commissioned or provided services".

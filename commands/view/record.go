@@ -96,9 +96,9 @@ func (c Clock) EventWhat(e *framework.Event) string {
 		if e.Reason == framework.ReasonInstalled {
 			return "installed targetbot, and became its first admin"
 		}
-		return "made " + c.Person(e.User) + " an admin"
+		return "made " + bot.User(e.User) + " an admin"
 	case framework.EventAdminRemove:
-		return "removed " + c.Person(e.User) + " as an admin"
+		return "removed " + bot.User(e.User) + " as an admin"
 	case framework.EventPerson:
 		what := "named " + bot.User(e.User) + " " + Note(e.To)
 		if e.Reason != "" {
