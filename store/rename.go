@@ -36,10 +36,9 @@ type Renamer interface {
 // exports from, restores the records under to (one atomic write, which
 // refuses a workspace that holds anything), then drops from (one atomic
 // change). Between the two, both hold the records; a failure of the
-// drop says so, and leaves both. Claims are not records: they stay
-// with from and expire there. The subscriptions' last digests move, so
-// a digest under the new id reports only what is new since the last
-// one posted under the old.
+// drop says so, and leaves both. The claims move too (MoveClaims), and
+// the subscriptions' last digests with the records, so a period that
+// ran under the old id does not run again under the new.
 //
 // It returns the snapshot moved, under its new id. Errors: EINVALID for
 // a malformed id or from == to, ENOTFOUND when from holds nothing,
@@ -78,6 +77,9 @@ func Rename(ctx context.Context, s Renamer, from, to string) (*Snapshot, error) 
 	}
 	if err := s.Restore(ctx, snap, RestoreOptions{}); err != nil {
 		return nil, fmt.Errorf("write %s: %w", to, err)
+	}
+	if _, err := s.MoveClaims(ctx, from, to); err != nil {
+		return snap, fmt.Errorf("every record of %s is in %s now, but moving its claims failed, so both hold the records: %w", from, to, err)
 	}
 	if err := s.Drop(ctx, from); err != nil {
 		return snap, fmt.Errorf("every record of %s is in %s now, but removing the old copy failed, so both hold them: %w", from, to, err)

@@ -38,6 +38,12 @@ type Transfer interface {
 	// Dropping a workspace that holds nothing does nothing. Rename is
 	// built on it; no command reaches it.
 	Drop(ctx context.Context, ws string) error
+	// MoveClaims moves the workspace from's claims that have not
+	// expired to the workspace to, each with the time it expires, and
+	// returns how many it moved: the schedule periods that have run
+	// stay run under the new id. A claim to holds already is kept.
+	// Rename calls it; nothing else moves claims.
+	MoveClaims(ctx context.Context, from, to string) (int, error)
 }
 
 // RestoreOptions tune Restore.

@@ -16,7 +16,7 @@ moves every record of workspace --from to the id --to, in the store --store (or 
 for example: targetbot workspace rename --from teams:TENANT --to teams:TENANT/TEAM`
 
 // runWorkspace runs `workspace rename`: store.Rename, which moves every
-// record of a workspace to a new id (used once to move a Teams tenant's
+// record of a workspace, and its claims, to a new id (used once to move a Teams tenant's
 // workspace to its team's), then prints what it moved. Run it while the
 // bot is stopped: a command arriving under either id during the move
 // could land in the copy that is dropped.

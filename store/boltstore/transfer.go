@@ -363,3 +363,43 @@ func (s *Store) Drop(ctx context.Context, ws string) error {
 		return tx.DeleteBucket(name)
 	})
 }
+
+// MoveClaims re-keys from's unexpired claims under to, with their
+// expiry index entries, in one transaction. The old entries' index
+// entries are left for sweepClaims, which deletes an index entry whose
+// claim has gone.
+func (s *Store) MoveClaims(ctx context.Context, from, to string) (int, error) {
+	n := 0
+	err := s.update("move the claims of "+from+" to "+to, func(tx *bolt.Tx) error {
+		claims, expiry := tx.Bucket(bucketClaims), tx.Bucket(bucketClaimExpiry)
+		now := timeKey(s.now())
+		prefix := strKey(from)
+		type claim struct{ key, exp []byte }
+		var moved []claim
+		c := claims.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			moved = append(moved, claim{slices.Clone(k), slices.Clone(v)})
+		}
+		for _, m := range moved {
+			if err := claims.Delete(m.key); err != nil {
+				return err
+			}
+			if len(m.exp) != 8 || bytes.Compare(m.exp, now) <= 0 {
+				continue // expired: nothing to keep
+			}
+			k := join(strKey(to), m.key[len(prefix):])
+			if cur := claims.Get(k); len(cur) == 8 && bytes.Compare(cur, now) > 0 {
+				continue // to's own claim stands
+			}
+			if err := claims.Put(k, m.exp); err != nil {
+				return err
+			}
+			if err := expiry.Put(join(m.exp, k), nil); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

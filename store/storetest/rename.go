@@ -12,7 +12,7 @@ import (
 )
 
 // testRename pins store.Rename on the driver: every record moves to the
-// new id, the old id holds nothing after, a neighbour whose id could
+// new id with its claims, the old id holds nothing after, a neighbour whose id could
 // reach the old one's keys is untouched, and every refusal (a malformed
 // id, the same id, an unknown source, a destination that holds anything)
 // changes nothing.
@@ -89,6 +89,13 @@ func testRename(t *testing.T, open Opener) {
 		}
 		if es, err := s.WorkspaceEvents(ctx, from, 0); err != nil || len(es) != 0 {
 			t.Fatalf("the old workspace keeps events %+v, %v", es, err)
+		}
+		// The period claimed under the old id stays claimed under the new.
+		if ok, err := s.Claim(ctx, to, "digest:C1:x", time.Hour); err != nil || ok {
+			t.Fatalf("Claim under the new id = %v, %v; want the moved claim held", ok, err)
+		}
+		if ok, err := s.Claim(ctx, other, "digest:C1:x", time.Hour); err != nil || !ok {
+			t.Fatalf("Claim under the neighbour = %v, %v; want it free", ok, err)
 		}
 		if _, err := s.Updates(ctx, from, want.Targets[0].Ref(), 0); !errors.Is(err, framework.ErrTargetNotFound) {
 			t.Fatalf("Updates of the old workspace: %v, want ErrTargetNotFound", err)
