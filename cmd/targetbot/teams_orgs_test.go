@@ -121,3 +121,51 @@ func TestTeamsTwoTeamsOfOneTenant(t *testing.T) {
 		}
 	}
 }
+
+// An older release's tenant workspace moves to its team, as the README
+// says: served in tenant mode, then `workspace rename`, then served in
+// the default team mode, the team sees what the tenant had.
+func TestTeamsMoveTenantWorkspaceToTeam(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "targetbot.db")
+	fake := teamstest.New(t, teamsAppID, teamsPassword)
+	fake.AddMember(teamsAdmin)
+	serve := func(mode string) (*teamsChat, func() error) {
+		m, _, errOut := testMain(t, "bolt:"+db, "")
+		m.Now = time.Now
+		teamsConfig(m, fake)
+		m.Config.TeamsWorkspace = mode
+		base, stop := runServe(t, m, errOut)
+		return &teamsChat{t: t, fake: fake, url: base}, stop
+	}
+	chat, stop := serve("tenant")
+	for _, text := range []string{"import eds", "update eds/1.1 40% on-track Tenant-era note"} {
+		if got := chat.personal(teamsAdmin, text); strings.Contains(got, "team channel first") {
+			t.Fatalf("tenant mode %q: %s", text, got)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	to := "teams:" + teamsTenant + "/" + teamsTeam
+	m, out, errOut := testMain(t, "bolt:"+db, "")
+	if err := m.Run(context.Background(), []string{"workspace", "rename", "--from", "teams:" + teamsTenant, "--to", to}); err != nil {
+		t.Fatalf("rename: %v\n%s", err, errOut)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("rename: %s", out)
+	chat, stop = serve("")
+	chat.n = 100 // new activity ids: the fake keeps the first run's replies
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if got := chat.channel(teamsAdmin, "show eds/1.1"); !strings.Contains(got, "40%") || !strings.Contains(got, "Tenant-era note") {
+		t.Errorf("the team after the move shows:\n%s", got)
+	}
+	if got := chat.personal(teamsAdmin, "show eds/1.1"); !strings.Contains(got, "Tenant-era note") {
+		t.Errorf("a chat after the move shows:\n%s", got)
+	}
+}
