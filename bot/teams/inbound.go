@@ -92,7 +92,7 @@ func (a *Adapter) activity(ctx context.Context, act *activity) *invokeResponse {
 	case act.Type == "conversationUpdate":
 		a.membership(ctx, ws, fixed, act)
 		a.installed(ctx, ws, fixed, act)
-	case act.Type == "invoke" && act.Name == "adaptiveCard/action":
+	case act.Type == "invoke" && act.Name == "adaptiveCard/action" && act.ChannelID == "msteams":
 		return a.execute(ctx, ws, fixed, act)
 	case act.Type == "message" && act.ChannelID == "msteams":
 		a.message(ctx, ws, fixed, act)
