@@ -620,7 +620,9 @@ func TestFollowUpsWaitForTheResponse(t *testing.T) {
 // A request is named as the server shows its user: their nickname there,
 // else their global display name, else their username.
 func TestRequestUserName(t *testing.T) {
-	u := func(global string) *discordgo.User { return &discordgo.User{ID: "555000111", Username: "priya.s", GlobalName: global} }
+	u := func(global string) *discordgo.User {
+		return &discordgo.User{ID: "555000111", Username: "priya.s", GlobalName: global}
+	}
 	for _, tt := range []struct {
 		ix   discordgo.Interaction
 		want string
