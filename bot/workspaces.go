@@ -28,6 +28,8 @@ type WorkspaceChoice struct {
 // Teams conversationUpdate adding the bot to a team), with the
 // installing user as r.User; the handler makes them the workspace's
 // first admin when it has none granted, and returns the welcome to post.
+// Added to a chat that is no workspace (a Teams 1:1 or group chat), the
+// adapter calls it with r.Workspace "": the handler then only greets.
 type Installer interface {
 	Installed(ctx context.Context, r Request) Reply
 }

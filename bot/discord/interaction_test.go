@@ -616,3 +616,24 @@ func TestFollowUpsWaitForTheResponse(t *testing.T) {
 		t.Fatalf("follow-up %s %s", r.Method, r.Body)
 	}
 }
+
+// A request is named as the server shows its user: their nickname there,
+// else their global display name, else their username.
+func TestRequestUserName(t *testing.T) {
+	u := func(global string) *discordgo.User {
+		return &discordgo.User{ID: "555000111", Username: "priya.s", GlobalName: global}
+	}
+	for _, tt := range []struct {
+		ix   discordgo.Interaction
+		want string
+	}{
+		{discordgo.Interaction{Member: &discordgo.Member{Nick: "Priya (EDI lead)", User: u("Priya")}}, "Priya (EDI lead)"},
+		{discordgo.Interaction{Member: &discordgo.Member{User: u("Priya")}}, "Priya"},
+		{discordgo.Interaction{Member: &discordgo.Member{User: u("")}}, "priya.s"},
+		{discordgo.Interaction{User: u("Priya")}, "Priya"}, // a DM: no member
+	} {
+		if r := request(&tt.ix, "81234", "list"); r.UserName != tt.want || r.User != "555000111" {
+			t.Errorf("%+v: user %q named %q, want %q", tt.ix.Member, r.User, r.UserName, tt.want)
+		}
+	}
+}

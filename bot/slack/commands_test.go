@@ -78,7 +78,9 @@ func TestCommandReplies(t *testing.T) {
 			if len(reqs) != 1 {
 				t.Fatalf("handler ran %d times", len(reqs))
 			}
-			want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
+			// The name is the display name users.info gives, not the
+			// payload's user_name handle.
+			want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "Road Runner",
 				Text: "update eds/1.1 40% on-track Held two listening events", ID: "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
 				Once: "sig:" + req.Header.Get("X-Slack-Signature"), OnceFor: replayTTL}
 			if !reflect.DeepEqual(reqs[0], want) {
@@ -351,6 +353,10 @@ func TestNamesFallBackToIDs(t *testing.T) {
 			m := decode(t, serve(a, signed("/slack/commands", readFile(t, "command_update.form"))).Body.Bytes())
 			if txt := checkLimits(t, m); txt != "assigned to @U0OWNER by @U2CERLKJA\n" {
 				t.Errorf("text %q", txt)
+			}
+			// The request is named by the payload's user_name instead.
+			if reqs := rec.requests(); len(reqs) != 1 || reqs[0].UserName != "roadrunner" {
+				t.Errorf("requests %+v, want one named roadrunner", reqs)
 			}
 		})
 	}

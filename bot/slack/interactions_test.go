@@ -38,7 +38,7 @@ func TestButtonRunsCommandAsPresser(t *testing.T) {
 		t.Errorf("blocks say %q", txt)
 	}
 	reqs := rec.requests()
-	want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "roadrunner",
+	want := bot.Request{Workspace: "slack:T1DC2JH3J", Channel: "C0LAN2Q65", User: "U2CERLKJA", UserName: "Name U2CERLKJA", // users.info's display name
 		Text: "snooze eds/1.1 7d", ID: "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3",
 		Once: "sig:" + req.Header.Get("X-Slack-Signature"), OnceFor: replayTTL}
 	if len(reqs) != 1 || !reflect.DeepEqual(reqs[0], want) {

@@ -221,12 +221,19 @@ func (a *Adapter) first(ctx context.Context, key string, ttl time.Duration) bool
 
 // request builds a bot.Request for a user acting in a team and channel.
 func (a *Adapter) request(ctx context.Context, team, channel, user, name, text string) bot.Request {
+	// One users.info answer, cached, gives both the admin flag and the
+	// display name people know the user by; the payload's user_name, a
+	// handle, stands in when there is none.
+	f := a.user(ctx, team, user)
+	if f.name != "" {
+		name = f.name
+	}
 	return bot.Request{
 		Workspace:     "slack:" + team,
 		Channel:       channel,
 		User:          user,
 		UserName:      name,
-		PlatformAdmin: a.isAdmin(ctx, team, user),
+		PlatformAdmin: f.admin,
 		Text:          strings.TrimSpace(text),
 	}
 }

@@ -68,11 +68,6 @@ func (a *Adapter) cachedUser(team, user string, now time.Time) (userFacts, bool)
 // userKey is a user's key in the users cache.
 func userKey(team, user string) string { return team + "/" + user }
 
-// isAdmin reports the platform fact that user administers or owns team.
-func (a *Adapter) isAdmin(ctx context.Context, team, user string) bool {
-	return a.user(ctx, team, user).admin
-}
-
 // mentionsFor decides how r's user references read, looking up the
 // display names of the users it names without notifying them. An
 // ephemeral reply looks up nothing: every reference in it is live.

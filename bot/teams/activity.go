@@ -33,23 +33,27 @@ type entity struct {
 // activity is the part of an inbound Bot Framework activity the adapter
 // reads.
 type activity struct {
-	Type         string          `json:"type"`
-	ID           string          `json:"id"`
-	ServiceURL   string          `json:"serviceUrl"`
-	ChannelID    string          `json:"channelId"`
-	From         account         `json:"from"`
-	Conversation conversation    `json:"conversation"`
-	Recipient    account         `json:"recipient"`
-	Text         string          `json:"text"`
-	ReplyToID    string          `json:"replyToId,omitempty"`
-	Entities     []entity        `json:"entities,omitempty"`
-	Value        json.RawMessage `json:"value,omitempty"`
-	ChannelData  struct {
+	Type           string          `json:"type"`
+	Name           string          `json:"name,omitempty"` // an invoke's kind: "adaptiveCard/action"
+	ID             string          `json:"id"`
+	ServiceURL     string          `json:"serviceUrl"`
+	ChannelID      string          `json:"channelId"`
+	From           account         `json:"from"`
+	Conversation   conversation    `json:"conversation"`
+	Recipient      account         `json:"recipient"`
+	Text           string          `json:"text"`
+	ReplyToID      string          `json:"replyToId,omitempty"`
+	Entities       []entity        `json:"entities,omitempty"`
+	Value          json.RawMessage `json:"value,omitempty"`
+	MembersAdded   []account       `json:"membersAdded,omitempty"`
+	MembersRemoved []account       `json:"membersRemoved,omitempty"`
+	ChannelData    struct {
 		Tenant struct {
 			ID string `json:"id"`
 		} `json:"tenant"`
 		Team struct {
-			ID string `json:"id"`
+			ID   string `json:"id"`
+			Name string `json:"name,omitempty"`
 		} `json:"team"`
 	} `json:"channelData"`
 }
@@ -64,16 +68,25 @@ func parseActivity(body []byte) (*activity, error) {
 	if act.Type == "" || act.ServiceURL == "" {
 		return nil, errors.New("teams: parse activity: type and serviceUrl are required")
 	}
+	// GUIDs come in either case; one user is one id (see canonical).
+	act.From.AADObjectID = canonical(act.From.AADObjectID)
+	for _, ms := range [][]account{act.MembersAdded, act.MembersRemoved} {
+		for i := range ms {
+			ms[i].AADObjectID = canonical(ms[i].AADObjectID)
+		}
+	}
+	for i := range act.Entities {
+		if m := act.Entities[i].Mentioned; m != nil {
+			m.AADObjectID = canonical(m.AADObjectID)
+		}
+	}
 	return &act, nil
 }
 
 // tenant is the activity's tenant: Teams puts it in channelData, and
 // newer payloads in the conversation too.
 func (act *activity) tenant() string {
-	if t := act.ChannelData.Tenant.ID; t != "" {
-		return t
-	}
-	return act.Conversation.TenantID
+	return canonical(first(act.ChannelData.Tenant.ID, act.Conversation.TenantID))
 }
 
 // personal reports whether the activity is in a 1:1 chat with the bot.
@@ -97,12 +110,17 @@ func (act *activity) rosterID() string {
 
 // commandText is the command a message carries, or ok=false when it
 // carries none: in a channel or group chat, a message that does not
-// @mention the bot is not for us. The bot's mention is removed, as is a
-// leading "/target" or "target". Each mention of another user is
+// @mention the bot is not for us. Each mention of another user is
 // replaced with what user returns for that user: a user reference the
-// command layer understands.
+// command layer understands. The bot's mention is removed wherever it
+// is: words before it are what people say to each other ("please
+// @targetbot show …", "@Sam fyi @targetbot list mine"), so when words
+// follow the mention, the command is those; when none do ("show eds/1.1
+// @targetbot"), it is the words before it. A leading "/target" or
+// "target" is dropped.
 func (act *activity) commandText(user func(who account) string) (text string, ok bool) {
 	text = act.Text
+	const mark = "\x00targetbot\x00" // where the bot was mentioned; Teams text holds no NUL
 	mentioned := false
 	for _, e := range act.Entities {
 		if !strings.EqualFold(e.Type, "mention") || e.Mentioned == nil || e.Text == "" {
@@ -110,13 +128,20 @@ func (act *activity) commandText(user func(who account) string) (text string, ok
 		}
 		if act.Recipient.ID != "" && e.Mentioned.ID == act.Recipient.ID {
 			mentioned = true
-			text = replaceWord(text, e.Text, "")
+			text = replaceWord(text, e.Text, mark)
 			continue
 		}
 		text = replaceWord(text, e.Text, user(*e.Mentioned))
 	}
 	if !mentioned && !act.personal() {
 		return "", false
+	}
+	if i := strings.Index(text, mark); i >= 0 {
+		before, after := text[:i], strings.ReplaceAll(text[i+len(mark):], mark, "")
+		text = after
+		if cleanText(after) == "" {
+			text = strings.ReplaceAll(before, mark, "")
+		}
 	}
 	return cleanText(text), true
 }
@@ -165,10 +190,15 @@ func cleanText(s string) string {
 }
 
 // submission is the value of a card's Action.Submit: the command the
-// button runs, and, for the update form, the id its inputs carry.
+// button runs, for the update form the id its inputs carry, and the
+// workspace the card was made for. A press runs there only for one of
+// its members (see Adapter.settle): a DM's reminder keeps working
+// after its user has switched to another team, and a forged card
+// cannot reach a team its presser is not in.
 type submission struct {
-	Command string `json:"command"`
-	Form    string `json:"form,omitempty"`
+	Command   string `json:"command"`
+	Form      string `json:"form,omitempty"`
+	Workspace string `json:"workspace,omitempty"`
 }
 
 // isSubmit reports whether the activity is a card's Action.Submit: a

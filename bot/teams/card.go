@@ -185,10 +185,10 @@ func (e *renderEnv) actionSet(buttons []bot.Button) map[string]any {
 		if f, ok := e.form(bt, cmd); ok {
 			e.forms++
 			actions = append(actions, map[string]any{"type": "Action.ShowCard", "title": title,
-				"card": formCard(cmd, strconv.Itoa(e.forms), f)})
+				"card": formCard(cmd, strconv.Itoa(e.forms), e.ws, f)})
 			continue
 		}
-		act := map[string]any{"type": "Action.Submit", "title": title, "data": submission{Command: cmd}}
+		act := map[string]any{"type": "Action.Submit", "title": title, "data": submission{Command: cmd, Workspace: e.ws}}
 		switch bt.Style {
 		case "primary":
 			act["style"] = "positive"

@@ -15,12 +15,12 @@ func inputID(name, form string) string { return name + "-" + form }
 
 // formCard is the card a form button shows in place: the form's fields,
 // each optional as the command's arguments are, and a submit button whose
-// data names the command and the form. Each input allows what its
+// data names the command, the form and the workspace. Each input allows what its
 // argument takes: a number within its bounds, a menu of its choices with
 // their labels, or text of its length, over several lines for the rest
 // of a line. The command layer checks the answers and says what is wrong
 // with them.
-func formCard(cmd, form string, f bot.Form) map[string]any {
+func formCard(cmd, form, ws string, f bot.Form) map[string]any {
 	target := ""
 	if words := strings.Fields(cmd); len(words) > 1 {
 		target = words[1]
@@ -50,7 +50,7 @@ func formCard(cmd, form string, f bot.Form) map[string]any {
 		"body": body,
 		"actions": []any{map[string]any{
 			"type": "Action.Submit", "title": f.Submit, "style": "positive",
-			"data": submission{Command: cmd, Form: form},
+			"data": submission{Command: cmd, Form: form, Workspace: ws},
 		}},
 	}
 }

@@ -80,8 +80,12 @@ func newHarness(t *testing.T, edit func(*Options)) *harness {
 	fake.AddMember(priya)
 	fake.AddMember(sam)
 	h := &recorder{}
+	// The tests that take the harness as it is pin what both workspace
+	// modes share (replies, forms, tokens, service URLs) in the tenant
+	// mode they were written for; team_test.go sets WorkspaceTeam.
 	opts := Options{
-		AppID: testAppID, AppPassword: testPassword,
+		Workspace: WorkspaceTenant,
+		AppID:     testAppID, AppPassword: testPassword,
 		OpenIDURL: fake.OpenIDURL(), TokenURL: fake.TokenURL(),
 		Handler: h, keyRefreshEvery: time.Millisecond,
 	}

@@ -19,7 +19,8 @@ import (
 //   - Code has no card markdown: it is shown between literal backticks.
 //   - Strike has no card markdown: struck text is shown between "~~"
 //     markers; the command layer's words ("(withdrawn)") carry the meaning.
-//   - Links are [label](url) with the destination percent-encoded, so no
+//   - Links are [label](url) with the label escaped and the destination
+//     exactly the URL, but for what could end it (see linkDest), so no
 //     label or URL can break out of the link.
 //   - A user reference is a mention (<at>Name</at> plus an entity) only
 //     for users in Reply.Notify; anyone else is named in plain text.
@@ -34,6 +35,7 @@ type mention struct {
 
 // renderEnv is what translating markup needs beyond the markup itself.
 type renderEnv struct {
+	ws     string            // the workspace the reply is for: cards name it (see submission)
 	names  map[string]string // aad object id -> display name; missing = unknown
 	notify map[string]bool   // who may be notified
 	forms  int               // forms numbered so far in this reply
@@ -129,21 +131,49 @@ var escaper = bot.NewMarkdownEscaper("\\`*_[]<>~&", "-+#=")
 // starts a line.
 func escapeMarkdown(s string, lineStart bool) string { return escaper.Escape(s, lineStart) }
 
-// linkDest percent-encodes a URL for a markdown link destination: only
-// characters that can neither end the destination nor start markdown
-// stay as they are. The URL's meaning is unchanged.
+// linkDest is a URL as a markdown link destination, exactly as stored
+// wherever that is safe, so the link a reader follows or copies is the
+// one recorded: "*" and "(" are reserved characters in a URL, and
+// "%2A" or "%28" in their place may name another page.
+//
+// Markdown reads a link before emphasis, and a destination is not
+// markdown, so "_", "*" and "~" in it are literal; parentheses are too
+// while they are balanced (a Wikipedia "Foo_(bar)"), since an
+// unbalanced ")" would end the destination. What could end the
+// destination or be read as a tag or code (space, "<", ">", "`", "\",
+// "[", "]", an unbalanced parenthesis, control and non-ASCII bytes) is
+// percent-encoded, which a browser sends the same way anyway.
 func linkDest(u string) string {
-	const keep = "-.~:/?#@!$&'+,;=%"
+	const keep = "-._~:/?#@!$&'+,;=%*"
+	parens := balanced(u)
 	var b strings.Builder
 	for i := 0; i < len(u); i++ {
 		c := u[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(keep, c) >= 0 {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(keep, c) >= 0 ||
+			parens && (c == '(' || c == ')') {
 			b.WriteByte(c)
 			continue
 		}
 		b.WriteString("%" + strings.ToUpper(string("0123456789abcdef"[c>>4])+string("0123456789abcdef"[c&15])))
 	}
 	return b.String()
+}
+
+// balanced reports whether every parenthesis in s closes one opened
+// before it, and all are closed.
+func balanced(s string) bool {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth < 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0
 }
 
 // atName is a display name fit for <at>…</at>: the text must match the

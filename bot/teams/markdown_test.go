@@ -19,7 +19,11 @@ func TestMarkdownLine(t *testing.T) {
 		{"*~both~*", "**~~both~~**"},
 		{bot.Code("eds/1.1") + " " + bot.Code("a*b_c"), "\\`eds/1.1\\` \\`a\\*b\\_c\\`"},
 		{bot.Link("https://nhs.uk/eds", "EDS 2022"), "[EDS 2022](https://nhs.uk/eds)"},
-		{bot.Link("https://en.wikipedia.org/wiki/Foo_(bar)", ""), "[https://en.wikipedia.org/wiki/Foo\\_(bar)](https://en.wikipedia.org/wiki/Foo%5F%28bar%29)"},
+		{bot.Link("https://en.wikipedia.org/wiki/Foo_(bar)", ""), "[https://en.wikipedia.org/wiki/Foo\\_(bar)](https://en.wikipedia.org/wiki/Foo_(bar))"},
+		// The destination is the stored URL: "_" and "*" stay as they are.
+		{bot.Link("https://nhs.uk/a_b*c~d?q=x_y", ""), "[https://nhs.uk/a\\_b\\*c\\~d?q=x\\_y](https://nhs.uk/a_b*c~d?q=x_y)"},
+		// What would end the destination or open a tag is encoded.
+		{bot.Link("https://nhs.uk/a)b", "x"), "[x](https://nhs.uk/a%29b)"},
 		{"owner " + bot.User(priya.AAD), "owner <at>Priya Shah</at>"},
 		{"owner " + bot.User(sam.AAD), "owner Sam \\*the\\* \\[Boss\\](https://evil)"},
 		{"owner " + bot.User("00000000-0000-0000-0000-00000000dead"), "owner user 00000000"},
@@ -75,7 +79,19 @@ func checkInert(t *testing.T, md string) {
 				t.Fatalf("unescaped [ without a link in %q", md)
 			}
 			label := unescape(md[i+1 : i+end])
-			close := strings.IndexByte(md[i+end:], ')')
+			// The destination ends at the ")" that balances its "(",
+			// as markdown reads it.
+			close, depth := -1, 0
+			for j := i + end + 2; j < len(md) && close < 0; j++ {
+				switch md[j] {
+				case '(':
+					depth++
+				case ')':
+					if depth--; depth < 0 {
+						close = j - (i + end)
+					}
+				}
+			}
 			if close < 0 {
 				t.Fatalf("unterminated link in %q", md)
 			}

@@ -29,12 +29,16 @@ type member struct {
 	AADObjectID string `json:"aadObjectId"`
 }
 
+// nameKey is the key of a user's name and ids in the caches: a user is
+// the same user in every team of their tenant.
+func nameKey(ws, user string) string { return tenantOf(ws) + "/" + canonical(user) }
+
 // learnName remembers the display name an activity gave for its sender.
 func (a *Adapter) learnName(ws, aad, name string) {
 	if aad == "" || strings.TrimSpace(name) == "" {
 		return
 	}
-	a.names.Put(ws+"/"+aad, strings.TrimSpace(name), a.now().Add(nameTTL))
+	a.names.Put(nameKey(ws, aad), strings.TrimSpace(name), a.now().Add(nameTTL))
 }
 
 // lookupMember asks the Connector about one member of a conversation.
@@ -50,16 +54,7 @@ func (a *Adapter) lookupMember(ctx context.Context, serviceURL, conv, user strin
 // the cache, else by asking the Connector about conv's members. A user it
 // cannot name is left out, and shown by a placeholder.
 func (a *Adapter) userNames(ctx context.Context, ws, serviceURL, conv string, r bot.Reply) map[string]string {
-	ids := map[string]bool{}
-	for _, blocks := range [][]bot.Block{r.Blocks, r.Details} {
-		for _, b := range blocks {
-			for _, sp := range bot.Parse(b.Markup()) {
-				if sp.Kind == bot.SpanUser {
-					ids[sp.Text] = true
-				}
-			}
-		}
-	}
+	ids := replyUsers(r)
 	names := map[string]string{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -67,7 +62,7 @@ func (a *Adapter) userNames(ctx context.Context, ws, serviceURL, conv string, r 
 	ctx, cancel := context.WithTimeout(ctx, lookupBudget)
 	defer cancel()
 	for id := range ids {
-		if n, ok := a.names.Get(ws+"/"+id, a.now()); ok {
+		if n, ok := a.names.Get(nameKey(ws, id), a.now()); ok {
 			if n != "" {
 				names[id] = n
 			}
@@ -84,10 +79,10 @@ func (a *Adapter) userNames(ctx context.Context, ws, serviceURL, conv string, r 
 			name := strings.TrimSpace(m.Name)
 			if err != nil || name == "" {
 				a.log.Debug("teams: member name look-up failed", "workspace", ws, "user", id, "err", err)
-				a.names.Put(ws+"/"+id, "", a.now().Add(nameFailureTTL))
+				a.names.Put(nameKey(ws, id), "", a.now().Add(nameFailureTTL))
 				return
 			}
-			a.names.Put(ws+"/"+id, name, a.now().Add(nameTTL))
+			a.names.Put(nameKey(ws, id), name, a.now().Add(nameTTL))
 			mu.Lock()
 			names[id] = name
 			mu.Unlock()
@@ -95,6 +90,21 @@ func (a *Adapter) userNames(ctx context.Context, ws, serviceURL, conv string, r 
 	}
 	wg.Wait()
 	return names
+}
+
+// replyUsers are the users a reply refers to.
+func replyUsers(r bot.Reply) map[string]bool {
+	ids := map[string]bool{}
+	for _, blocks := range [][]bot.Block{r.Blocks, r.Details} {
+		for _, b := range blocks {
+			for _, sp := range bot.Parse(b.Markup()) {
+				if sp.Kind == bot.SpanUser {
+					ids[sp.Text] = true
+				}
+			}
+		}
+	}
+	return ids
 }
 
 // mentionedUser turns another user's @mention in a command into the user
@@ -107,13 +117,14 @@ func (a *Adapter) mentionedUser(ctx context.Context, ws, serviceURL, conv string
 		a.learnName(ws, who.AADObjectID, who.Name)
 		return bot.User(who.AADObjectID)
 	}
-	key := ws + "/" + who.ID
+	key := tenantOf(ws) + "/" + who.ID // a Teams user id (29:…) is not a GUID: kept as written
 	if aad, ok := a.members.Get(key, a.now()); ok && aad != "" {
 		return bot.User(aad)
 	}
 	ctx, cancel := context.WithTimeout(ctx, lookupBudget)
 	defer cancel()
 	m, err := a.lookupMember(ctx, serviceURL, conv, who.ID)
+	m.AADObjectID = canonical(m.AADObjectID)
 	if err != nil || m.AADObjectID == "" {
 		a.log.Warn("teams: cannot resolve a mentioned user", "workspace", ws, "user", who.ID, "err", err)
 		return "<@?>"

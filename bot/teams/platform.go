@@ -13,7 +13,7 @@ var (
 	_ io.Closer    = (*Adapter)(nil)
 )
 
-// Name is "teams", the platform of Teams workspaces ("teams:<tenant>").
+// Name is "teams", the platform of Teams workspaces ("teams:<tenant>/<team>").
 func (a *Adapter) Name() string { return "teams" }
 
 // Poster is the adapter: its app id and password, which New requires,

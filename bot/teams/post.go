@@ -121,7 +121,7 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 			}
 		}
 	}
-	env := &renderEnv{names: a.userNames(ctx, m.Workspace, serviceURL, st.conv, m.Reply), notify: notifySet(m.Reply), lang: a.lang}
+	env := &renderEnv{ws: m.Workspace, names: a.userNames(ctx, m.Workspace, serviceURL, st.conv, m.Reply), notify: notifySet(m.Reply), lang: a.lang}
 	top, details := env.render(m.Reply)
 	cards := append(top, details...)
 	summary := summaryOf(env, m.Reply)
@@ -138,8 +138,13 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 		// refused connection) is retried.
 		path := conversationPath(st.conv, "")
 		if i > 0 {
+			// In a channel, a reply joins the post's thread only when
+			// it is sent to the thread's own conversation id; under
+			// the bare channel id Teams shows it as a post of its own.
+			conv := threadOf(st.conv, st.root, m.Channel != "")
+			out = a.outgoing(conv, c, summary)
 			out.ReplyToID = st.root
-			path = conversationPath(st.conv, st.root)
+			path = conversationPath(conv, st.root)
 		}
 		if err := a.conn.do(ctx, "POST", serviceURL, path, out, &res, false); err != nil {
 			return fmt.Errorf("teams: post part %d of %d to %s: %w", i+1, len(cards), st.conv, err)
@@ -153,13 +158,28 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 	}
 	st.done = true
 	save()
+	if m.User != "" {
+		// A reminder makes its workspace the user's current one, so
+		// that what they type back in the chat runs there.
+		a.seeUser(ctx, tenantOf(m.Workspace), m.User, m.Workspace, true)
+	}
 	return nil
+}
+
+// threadOf is the conversation id of the thread under the post root of
+// conv: in a channel, "<channel>;messageid=<root>", as Teams names the
+// conversation of a message typed in a thread; a chat has no threads.
+func threadOf(conv, root string, channel bool) string {
+	if !channel || root == "" || root == "posted" {
+		return conv
+	}
+	return conv + ";messageid=" + root
 }
 
 // dmConversation creates (or, since Teams returns the same one each
 // time, finds) the 1:1 chat between the bot and a user.
 func (a *Adapter) dmConversation(ctx context.Context, ws, serviceURL, user string) (string, error) {
-	key := ws + "/" + user
+	key := nameKey(ws, user)
 	if id, ok := a.dms.Get(key, a.now()); ok {
 		return id, nil
 	}

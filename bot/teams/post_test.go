@@ -50,8 +50,12 @@ func TestPostDigestToChannel(t *testing.T) {
 	if acts[0].Path != "/v3/conversations/19:general@thread.tacv2/activities" || acts[0].Auth != "Bearer "+h.fake.AccessToken() {
 		t.Errorf("headline %s %s", acts[0].Path, acts[0].Auth)
 	}
-	if !strings.HasPrefix(acts[1].Path, "/v3/conversations/19:general@thread.tacv2/activities/1700000000") || acts[1].Body["replyToId"] == nil {
-		t.Errorf("detail %s, want a reply in the headline's thread", acts[1].Path)
+	// Teams threads a reply under the thread's own conversation id
+	// only; under the bare channel id it shows a post of its own.
+	root := "1700000000001"
+	if acts[1].Path != "/v3/conversations/19:general@thread.tacv2;messageid="+root+"/activities/"+root || acts[1].Body["replyToId"] != root ||
+		acts[1].Body["conversation"].(map[string]any)["id"] != "19:general@thread.tacv2;messageid="+root {
+		t.Errorf("detail %s %v, want a reply in the headline's thread", acts[1].Path, acts[1].Body["conversation"])
 	}
 	detail := cardTexts(acts[1].Body)
 	if !strings.Contains(detail, "Priya Shah") || strings.Contains(detail, "<at>") {

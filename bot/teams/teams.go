@@ -3,8 +3,15 @@
 // and card button presses into bot.Requests for a bot.Handler, renders
 // bot.Replies as Adaptive Cards, and posts them, replies and proactive
 // digests and reminders alike, through the Bot Connector. It holds no
-// business rules: Teams gives no admin flag, so admins come only from
+// business rules: Teams gives no admin flag, so admins come from the
+// store (the installer of the bot in a team is the first) and
 // TARGETBOT_ADMINS, and the command layer decides what anyone may do.
+//
+// A workspace is a team, "teams:<tenant>/<team>" (or, in tenant mode,
+// the whole tenant, "teams:<tenant>"), with every GUID in lower case. A
+// 1:1 or group chat runs in the user's current workspace (see
+// WorkspaceMode); the adapter keeps who was seen in which team in
+// adapter state.
 //
 // Choices where Teams leaves room (the README repeats them for users):
 //   - Teams has no ephemeral messages for bots, so every reply, the
@@ -58,6 +65,9 @@ type Options struct {
 	AppPassword string
 	// TenantID, when set, accepts activities from that tenant only.
 	TenantID string
+	// Workspace says what a workspace is: WorkspaceTeam (each team, the
+	// default when "") or WorkspaceTenant (the whole tenant).
+	Workspace WorkspaceMode
 	// OpenIDURL is the Bot Framework's OpenID metadata; "" means
 	// DefaultOpenIDURL. Its jwks_uri names the signing keys.
 	OpenIDURL string
@@ -113,9 +123,13 @@ type Adapter struct {
 
 	posted  *ttlcache.Cache[postState] // Message.Key -> how far its post got
 	keys    keylock.Locks              // one Post per Key at a time
-	names   *ttlcache.Cache[string]    // ws/aad id -> display name ("" = unknown)
-	members *ttlcache.Cache[string]    // ws/Teams user id -> aad object id
-	dms     *ttlcache.Cache[string]    // ws/aad id -> 1:1 conversation id
+	names   *ttlcache.Cache[string]    // tenant/aad id -> display name ("" = unknown)
+	members *ttlcache.Cache[string]    // tenant/Teams user id -> aad object id
+	dms     *ttlcache.Cache[string]    // tenant/aad id -> 1:1 conversation id
+
+	users     *ttlcache.Cache[userRecord] // tenant/aad id -> their teams (users.go)
+	teams     *ttlcache.Cache[teamInfo]   // team workspace -> its Teams id and name
+	userLocks keylock.Locks               // one change of a user's record at a time
 
 	urlMu sync.Mutex
 	wsURL map[string]string // workspace -> its latest verified service URL
@@ -138,6 +152,11 @@ func New(opts Options) (*Adapter, error) {
 	if opts.AppPassword == "" {
 		return nil, errors.New("teams: an app password is required: set TEAMS_APP_PASSWORD to a client secret of your Azure Bot's app registration")
 	}
+	mode, err := ParseWorkspaceMode(string(opts.Workspace))
+	if err != nil {
+		return nil, err
+	}
+	opts.Workspace = mode
 	if opts.OpenIDURL == "" {
 		opts.OpenIDURL = DefaultOpenIDURL
 	}
@@ -172,6 +191,8 @@ func New(opts Options) (*Adapter, error) {
 		names:   ttlcache.New[string](10000),
 		members: ttlcache.New[string](10000),
 		dms:     ttlcache.New[string](10000),
+		users:   ttlcache.New[userRecord](10000),
+		teams:   ttlcache.New[teamInfo](1000),
 		wsURL:   map[string]string{},
 	}
 	a.lang, _ = opts.Handler.(bot.Language)
@@ -224,6 +245,3 @@ func httpURL(u string) bool {
 	}
 	return ok && rest != "" && rest[0] != '/'
 }
-
-// tenantOf is the tenant id in a "teams:<tenant>" workspace.
-func tenantOf(ws string) string { return strings.TrimPrefix(ws, "teams:") }

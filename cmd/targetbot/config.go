@@ -34,6 +34,7 @@ type Config struct {
 	TeamsAppID       string // TEAMS_APP_ID: enables POST /teams/messages
 	TeamsAppPassword string // TEAMS_APP_PASSWORD: the client secret
 	TeamsTenantID    string // TEAMS_TENANT_ID: accept this tenant only
+	TeamsWorkspace   string // TEAMS_WORKSPACE: team (default) or tenant
 	TeamsOpenIDURL   string // TEAMS_OPENID_URL
 	TeamsTokenURL    string // TEAMS_TOKEN_URL
 
@@ -72,6 +73,7 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		TeamsAppID:         getenv("TEAMS_APP_ID"),
 		TeamsAppPassword:   getenv("TEAMS_APP_PASSWORD"),
 		TeamsTenantID:      getenv("TEAMS_TENANT_ID"),
+		TeamsWorkspace:     getenv("TEAMS_WORKSPACE"),
 		TeamsOpenIDURL:     or(getenv("TEAMS_OPENID_URL"), teams.DefaultOpenIDURL),
 		TeamsTokenURL:      or(getenv("TEAMS_TOKEN_URL"), teams.DefaultTokenURL),
 		LinkSecret:         getenv("TARGETBOT_LINK_SECRET"),
@@ -143,9 +145,24 @@ func (c *Config) AdminList() ([]string, error) {
 		if !ok || user == "" || (platform != "slack" && platform != "discord" && platform != "teams" && platform != "local") {
 			return nil, fmt.Errorf("TARGETBOT_ADMINS entry %q must be platform:user, for example slack:U123, discord:456 or teams:<AAD object id>", a)
 		}
+		if platform == "teams" {
+			// An object id is a GUID, which Teams writes in either
+			// case and the adapter in lower case.
+			a = platform + ":" + strings.ToLower(user)
+		}
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// TeamsWorkspaceMode checks TEAMS_WORKSPACE: what one Teams workspace
+// is, a team (the default) or the whole tenant.
+func (c *Config) TeamsWorkspaceMode() (teams.WorkspaceMode, error) {
+	mode, err := teams.ParseWorkspaceMode(c.TeamsWorkspace)
+	if err != nil {
+		return "", fmt.Errorf("TEAMS_WORKSPACE %q must be team (each team is its own workspace; the default) or tenant (the whole tenant is one workspace, for a tenant that is one organisation)", c.TeamsWorkspace)
+	}
+	return mode, nil
 }
 
 // ReportLinks checks the report link settings. A secret, when set, must

@@ -19,7 +19,7 @@ func TestTeamsLongHistoryIsReachableInFull(t *testing.T) {
 	base, stop := serveTeams(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), fake)
 	defer func() { _ = stop() }()
 	chat := &teamsChat{t: t, fake: fake, url: base}
-	chat.personal(teamsAdmin, "import eds")
+	chat.channel(teamsAdmin, "import eds")
 	for i := 1; i <= entries; i++ {
 		chat.personal(teamsAdmin, fmt.Sprintf("update eds/1.1 %d%% entry-%03d %s", i%100, i, strings.Repeat("words ", 80)))
 	}

@@ -111,6 +111,17 @@ func (h *instrumentedHandler) Complete(ctx context.Context, ws, prefix string, l
 	return nil
 }
 
+var _ bot.Installer = (*instrumentedHandler)(nil)
+
+// Installed implements bot.Installer when the wrapped handler does; when
+// it does not, the reply is empty, and adapters post no welcome.
+func (h *instrumentedHandler) Installed(ctx context.Context, r bot.Request) bot.Reply {
+	if i, ok := h.next.(bot.Installer); ok {
+		return i.Installed(ctx, r)
+	}
+	return bot.Reply{}
+}
+
 // instrumentedLanguage is an instrumentedHandler over a handler that
 // declares its command language, which it offers through as its own, so
 // the adapters it is given still find it (bot.Language).

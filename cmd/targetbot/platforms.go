@@ -142,10 +142,15 @@ func (m *Main) teamsPlatform(h bot.Handler) (bot.Platform, error) {
 	if c.TeamsAppID == "" && c.TeamsAppPassword == "" {
 		return nil, nil
 	}
+	mode, err := c.TeamsWorkspaceMode()
+	if err != nil {
+		return nil, err
+	}
 	a, err := teams.New(teams.Options{
 		AppID:       c.TeamsAppID,
 		AppPassword: c.TeamsAppPassword,
 		TenantID:    c.TeamsTenantID,
+		Workspace:   mode,
 		OpenIDURL:   c.TeamsOpenIDURL,
 		TokenURL:    c.TeamsTokenURL,
 		Handler:     h,

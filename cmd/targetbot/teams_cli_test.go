@@ -89,11 +89,32 @@ func TestTeamsConfig(t *testing.T) {
 	if admins, err := c.AdminList(); err != nil || len(admins) != 1 {
 		t.Errorf("admins %v %v", admins, err)
 	}
+	// A Teams object id is a GUID, in lower case whatever case it is set in.
+	c.Admins = "teams:" + strings.ToUpper(teamsAdmin.AAD) + ",slack:U0ABC"
+	if admins, err := c.AdminList(); err != nil || strings.Join(admins, ",") != "teams:"+teamsAdmin.AAD+",slack:U0ABC" {
+		t.Errorf("admins %v %v", admins, err)
+	}
+	// TEAMS_WORKSPACE is team or tenant, team by default; anything else
+	// is refused before anything starts, in one line naming it.
+	for in, want := range map[string]teams.WorkspaceMode{"": teams.WorkspaceTeam, "team": teams.WorkspaceTeam, "tenant": teams.WorkspaceTenant} {
+		env["TEAMS_WORKSPACE"] = in
+		c := ConfigFromEnv(func(k string) string { return env[k] })
+		if got, err := c.TeamsWorkspaceMode(); got != want || err != nil {
+			t.Errorf("TEAMS_WORKSPACE=%q: %q %v", in, got, err)
+		}
+	}
+	bad, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
+	teamsConfig(bad, teamstest.New(t, teamsAppID, teamsPassword))
+	bad.Config.TeamsWorkspace = "trust"
+	err := bad.Run(context.Background(), []string{"run-schedules", "--allow-future", "--at", "2026-11-23T09:00:00Z"})
+	if err == nil || !strings.Contains(err.Error(), `TEAMS_WORKSPACE "trust" must be team`) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("run-schedules with TEAMS_WORKSPACE=trust: %v", err)
+	}
 	// An app id without its password fails before anything starts, in
 	// one line that says what to set.
 	m, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
 	m.Config.TeamsAppID = teamsAppID
-	err := m.Run(context.Background(), []string{"run-schedules", "--allow-future", "--at", "2026-11-23T09:00:00Z"})
+	err = m.Run(context.Background(), []string{"run-schedules", "--allow-future", "--at", "2026-11-23T09:00:00Z"})
 	if err == nil || !strings.Contains(err.Error(), "TEAMS_APP_PASSWORD") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("run-schedules without TEAMS_APP_PASSWORD: %v", err)
 	}
@@ -134,7 +155,8 @@ func TestTeamsReplayAcrossReplicasOnRedis(t *testing.T) {
 			t.Fatalf("serve: %v\n%s", err, errOut)
 		}
 	}
-	body := fake.JSON(teamstest.Activity{ID: "1763889000777", Conversation: "a:1chat", Type: teamstest.Personal, Tenant: teamsTenant, From: teamsAdmin, Text: "import eds"})
+	body := fake.JSON(teamstest.Activity{ID: "1763889000777", Conversation: teamsChannel, Type: teamstest.Channel, Tenant: teamsTenant, From: teamsAdmin,
+		Text: "<at>" + teamstest.BotName + "</at> import eds", MentionBot: true})
 	for _, base := range bases {
 		if code := teamstest.Post(t, base+"/teams/messages", body, fake.Token()); code != 200 {
 			t.Fatalf("delivery: %d", code)

@@ -23,8 +23,11 @@ const (
 	teamsAppID    = "6f1c7e0a-1d2b-4c3d-8e4f-a5b6c7d8e9f0"
 	teamsPassword = "client-secret"
 	teamsTenant   = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-	teamsWS       = "teams:" + teamsTenant
 	teamsChannel  = "19:eds-working-group@thread.tacv2"
+	// teamsTeam is the team teamstest's channel activities come from,
+	// and teamsWS its workspace.
+	teamsTeam = "19:team@thread.tacv2"
+	teamsWS   = "teams:" + teamsTenant + "/" + teamsTeam
 )
 
 var (
@@ -141,10 +144,11 @@ func nextMonday9(t *testing.T) time.Time {
 }
 
 // Teams end to end, through the real Main: signed activities drive the
-// verbs in a 1:1 chat and a channel; forged ones change nothing; "digest
+// verbs in a channel of a team and in 1:1 chats, which run in the team
+// their users used the bot in; forged ones change nothing; "digest
 // here" in the channel and run-schedules post the digest there exactly
-// once and DM the overdue owner a card with buttons; pressing them
-// updates the target.
+// once, its details in the digest's thread, and DM the overdue owner a
+// card with buttons; pressing them updates the target.
 func TestTeamsEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "targetbot.db")
@@ -162,13 +166,14 @@ func TestTeamsEndToEnd(t *testing.T) {
 		want  []string
 	}{
 		{"help", func() string { return chat.personal(teamsOwner, "help") }, []string{"update <target>"}},
-		{"import", func() string { return chat.personal(teamsAdmin, "/target import eds") }, []string{"18"}},
+		{"no team yet", func() string { return chat.personal(teamsAdmin, "/target import eds") }, []string{"team channel first"}},
+		{"import", func() string { return chat.channel(teamsAdmin, "/target import eds") }, []string{"18"}},
+		{"list", func() string { return chat.channel(teamsOwner, "list eds/1") }, []string{"eds/1.1", "eds/1.2"}},
 		{"update", func() string {
 			return chat.personal(teamsOwner, "target update eds/1.1 40% on-track Held two listening events")
 		}, []string{"40%", "Held two listening events"}},
 		{"assign by mention", func() string { return chat.channel(teamsAdmin, "assign eds/1.1 <at>Priya Shah</at>", teamsOwner) }, []string{"Priya Shah"}},
 		{"due", func() string { return chat.channel(teamsAdmin, "due eds/1.1 "+due) }, []string{due}},
-		{"list", func() string { return chat.channel(teamsOwner, "list eds/1") }, []string{"eds/1.1", "eds/1.2"}},
 		{"show", func() string { return chat.personal(teamsOwner, "show eds/1.1") }, []string{"Services are commissioned", "Priya Shah", "Held two listening events"}},
 		{"not an admin", func() string { return chat.personal(teamsOwner, "digest here") }, []string{"admin"}},
 		{"digest here", func() string { return chat.channel(teamsAdmin, "digest here") }, []string{"0 9 * * MON"}},
@@ -243,7 +248,9 @@ func TestTeamsEndToEnd(t *testing.T) {
 	}
 	thread := ""
 	for _, c := range calls {
-		if strings.HasPrefix(c.Path, "/v3/conversations/"+teamsChannel+"/activities/") {
+		// The details are replies in the digest's thread, which Teams
+		// names by the channel and the digest's message id.
+		if strings.HasPrefix(c.Path, "/v3/conversations/"+teamsChannel+";messageid=") {
 			thread += cardTexts(c.Body)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -26,6 +27,8 @@ type Activity struct {
 	Conversation string // conversation id; a channel's carries ";messageid=…"
 	Type         string // Personal, Channel or GroupChat
 	Tenant       string
+	Team         string // a channel's team id (channelData.team.id); default "19:team@thread.tacv2"
+	TeamName     string // the team's name, as Teams sends it in some activities
 	From         Member
 	Text         string // as typed; put "<at>targetbot</at>" in it to mention the bot
 	MentionBot   bool   // add the bot's mention entity
@@ -52,9 +55,16 @@ func (f *Fake) JSON(a Activity) []byte {
 	conv := map[string]any{"id": a.Conversation, "conversationType": a.Type, "tenantId": a.Tenant}
 	channelData := map[string]any{"tenant": map[string]any{"id": a.Tenant}}
 	if a.Type == Channel {
+		team := a.Team
+		if team == "" {
+			team = "19:team@thread.tacv2"
+		}
 		conv["isGroup"] = true
-		channelData["teamsTeamId"] = "19:team@thread.tacv2"
-		channelData["team"] = map[string]any{"id": "19:team@thread.tacv2"}
+		channelData["teamsTeamId"] = team
+		channelData["team"] = map[string]any{"id": team}
+		if a.TeamName != "" {
+			channelData["team"].(map[string]any)["name"] = a.TeamName
+		}
 		channelData["channel"] = map[string]any{"id": "19:general@thread.tacv2"}
 	}
 	act := map[string]any{
@@ -78,9 +88,53 @@ func (f *Fake) JSON(a Activity) []byte {
 	return body
 }
 
+// Installed is the conversationUpdate Teams sends when who adds the bot
+// to a team: membersAdded names the bot, in the team's General channel,
+// whose conversation id is the team's id.
+func (f *Fake) Installed(id, tenant, team, teamName string, who Member) []byte {
+	var act map[string]any
+	if err := json.Unmarshal(f.JSON(Activity{ID: id, Conversation: team, Type: Channel, Tenant: tenant, Team: team, TeamName: teamName, From: who}), &act); err != nil {
+		panic(fmt.Sprintf("teamstest: %v", err))
+	}
+	act["type"] = "conversationUpdate"
+	act["membersAdded"] = []any{map[string]any{"id": "28:" + f.AppID}}
+	act["channelData"].(map[string]any)["eventType"] = "teamMemberAdded"
+	delete(act, "text")
+	body, err := json.Marshal(act)
+	if err != nil {
+		panic(fmt.Sprintf("teamstest: %v", err))
+	}
+	return body
+}
+
+// Execute is the invoke Teams sends when who presses a card's
+// Action.Execute with data, in conversation conv.
+func (f *Fake) Execute(id, tenant, conv, convType string, who Member, data map[string]any) []byte {
+	var act map[string]any
+	if err := json.Unmarshal(f.JSON(Activity{ID: id, Conversation: conv, Type: convType, Tenant: tenant, From: who}), &act); err != nil {
+		panic(fmt.Sprintf("teamstest: %v", err))
+	}
+	act["type"] = "invoke"
+	act["name"] = "adaptiveCard/action"
+	act["value"] = map[string]any{"action": map[string]any{"type": "Action.Execute", "verb": "run", "data": data}, "trigger": "manual"}
+	body, err := json.Marshal(act)
+	if err != nil {
+		panic(fmt.Sprintf("teamstest: %v", err))
+	}
+	return body
+}
+
 // Post sends an activity to a messaging endpoint with a bearer token
 // ("" sends no Authorization header) and returns the status code.
 func Post(t testing.TB, endpoint string, body []byte, token string) int {
+	t.Helper()
+	code, _ := PostBody(t, endpoint, body, token)
+	return code
+}
+
+// PostBody is Post, returning the answer's body too: an invoke's
+// response.
+func PostBody(t testing.TB, endpoint string, body []byte, token string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest("POST", endpoint, bytes.NewReader(body))
 	if err != nil {
@@ -94,6 +148,10 @@ func Post(t testing.TB, endpoint string, body []byte, token string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
-	return res.StatusCode
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, out
 }
