@@ -23,6 +23,7 @@ type metrics struct {
 	posts       *prometheus.CounterVec
 	storeErrors *prometheus.CounterVec
 	rejected    prometheus.Counter
+	reports     prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -47,10 +48,14 @@ func newMetrics() *metrics {
 		}, []string{"source"}),
 		rejected: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "targetbot_http_rejected_total",
-			Help: "HTTP requests turned away with 503 because too many were in flight.",
+			Help: "HTTP requests turned away: 503 because too many were in flight or a webhook route's budget of slow reads was full, or 408 for a body sent too slowly.",
+		}),
+		reports: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "targetbot_report_builds_total",
+			Help: "Reports built for report links; identical requests at once share one build.",
 		}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.posts, m.storeErrors, m.rejected,
+	m.registry.MustRegister(m.requests, m.latency, m.posts, m.storeErrors, m.rejected, m.reports,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
