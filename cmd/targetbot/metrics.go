@@ -61,7 +61,8 @@ func newMetrics() *metrics {
 }
 
 // instrumentedHandler counts and times every command and logs it: one
-// line per command, at info, or at error when the store failed.
+// line per command, at info, at warn when the store was unavailable, or at
+// error for an internal error.
 type instrumentedHandler struct {
 	next   bot.Handler
 	m      *metrics
@@ -91,9 +92,15 @@ func (h *instrumentedHandler) Handle(ctx context.Context, r bot.Request) bot.Rep
 	if reply.Code == framework.EUNAVAILABLE {
 		h.m.storeErrors.WithLabelValues("command").Inc()
 	}
+	// An unavailable store (a Redis restart, a Cluster failover's
+	// MOVED) is expected now and then, and the user was told to try
+	// again: a warning. An internal error is a bug: an error.
 	level := slog.LevelInfo
-	if reply.Code == framework.EINTERNAL || reply.Code == framework.EUNAVAILABLE {
+	switch reply.Code {
+	case framework.EINTERNAL:
 		level = slog.LevelError
+	case framework.EUNAVAILABLE:
+		level = slog.LevelWarn
 	}
 	if lh := h.logger.Handler(); lh.Enabled(ctx, level) {
 		// The record is made here rather than by LogAttrs, which would
