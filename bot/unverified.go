@@ -28,7 +28,7 @@ import (
 // limit that the handlers after it share. The handler then sees the
 // whole body in memory; its own cap (http.MaxBytesReader) still holds.
 type Unverified struct {
-	// Slots is each route's budget of slow reads; default 16.
+	// Slots is each route's budget of slow reads; default 64.
 	Slots int
 	// FastWindow is how long a body may take before it counts as slow;
 	// default 250ms.
@@ -164,7 +164,7 @@ func (u *Unverified) budget(route string) chan struct{} {
 	if !ok {
 		n := u.Slots
 		if n <= 0 {
-			n = 16
+			n = 64
 		}
 		c = make(chan struct{}, n)
 		u.routes[route] = c
