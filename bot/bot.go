@@ -227,6 +227,32 @@ type Message struct {
 	// twice, as a retry does, delivers it at most once where the platform
 	// allows.
 	Key string
+	// Resume is how far an earlier attempt at this Key got, as the Poster
+	// reported it through Reached, perhaps in another process: the Poster
+	// posts only what comes after it. "" posts the message from the start.
+	Resume string
+	// Reached, when set, is called after each part of the message is
+	// posted with the Poster's progress, an opaque string (see
+	// JoinProgress) that a caller keeps so that a run cut by a shutdown
+	// can be resumed, through Resume, without posting any part twice.
+	Reached func(progress string)
+}
+
+// progressSep separates the fields of a Poster's progress. Channel ids,
+// message ids and counts never hold it.
+const progressSep = "|"
+
+// JoinProgress encodes a Poster's progress on a keyed message (its
+// channel, the id of the message its thread hangs from, the counts of
+// parts posted) for Message.Reached.
+func JoinProgress(fields ...string) string { return strings.Join(fields, progressSep) }
+
+// SplitProgress decodes what JoinProgress encoded with n fields, and
+// reports false for anything else: a Resume the Poster does not
+// recognise posts from the start.
+func SplitProgress(progress string, n int) ([]string, bool) {
+	f := strings.Split(progress, progressSep)
+	return f, progress != "" && len(f) == n
 }
 
 // ErrNoPoster is returned for a post to a platform the deployment cannot

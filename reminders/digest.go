@@ -58,16 +58,24 @@ func (s *Scheduler) PostDigest(ctx context.Context, ws, channel string) error {
 }
 
 // deliverDigest posts a claimed digest and marks the channel digested.
-func (s *Scheduler) deliverDigest(ctx context.Context, j *job, at time.Time, res *Result) {
+// A post cut by ctx is left unfinished for the next run.
+func (s *Scheduler) deliverDigest(ctx context.Context, j *job, res *Result) {
 	ws, channel := j.sc.ws.ID, j.sc.sub.Channel
 	reply := j.reply
 	reply.Command = "digest"
-	if err := j.poster.Post(ctx, bot.Message{Workspace: ws, Channel: channel, Reply: reply, Key: j.key}); err != nil {
+	m := bot.Message{Workspace: ws, Channel: channel, Reply: reply, Key: j.key, Resume: j.progress,
+		Reached: func(p string) { j.progress = p }}
+	if err := j.poster.Post(ctx, m); err != nil {
+		if ctx.Err() != nil {
+			s.leaveUnfinished(ctx, j)
+			return
+		}
 		res.Errors++
 		s.log.Error("posting digest failed", "workspace", ws, "channel", channel, "key", j.key, "err", err)
 		return
 	}
 	res.Digests++
+	s.finishUnfinished(ctx, j)
 	if err := s.opts.Store.MarkDigested(ctx, ws, channel, j.upTo); err != nil {
 		// The next digest repeats some updates; nothing is lost.
 		res.Errors++

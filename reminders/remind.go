@@ -26,24 +26,43 @@ type ownerDM struct {
 }
 
 // deliverReminders DMs each owner once for a claimed reminder run, then
-// counts a reminder against each overdue target DMed.
+// counts a reminder against each overdue target DMed. A run cut by ctx
+// is left unfinished for the next run, after the last owner DMed whole.
 func (s *Scheduler) deliverReminders(ctx context.Context, j *job, res *Result) {
 	ws := j.sc.ws.ID
 	var reminded []string
+	cut := false
 	for _, dm := range j.dms {
-		m := bot.Message{Workspace: ws, User: dm.owner, Reply: renderReminder(dm), Key: j.key + ":" + dm.owner}
+		// The first DM of a resumed run carries the cut run's progress;
+		// the rest start afresh.
+		resume := j.progress
+		j.progress = ""
+		m := bot.Message{Workspace: ws, User: dm.owner, Reply: renderReminder(dm), Key: j.key + ":" + dm.owner, Resume: resume,
+			Reached: func(p string) { j.progress = p }}
 		if err := j.poster.Post(ctx, m); err != nil {
+			if ctx.Err() != nil {
+				s.leaveUnfinished(ctx, j)
+				cut = true
+				break
+			}
 			res.Errors++
 			s.log.Error("posting reminder failed", "workspace", ws, "user", dm.owner, "key", j.key, "err", err)
 			continue
 		}
+		j.after, j.progress = dm.owner, ""
 		res.Reminders++
 		for _, t := range dm.overdue {
 			reminded = append(reminded, t.Ref())
 		}
 	}
+	if !cut {
+		s.finishUnfinished(ctx, j)
+	}
 	res.Reminded += len(reminded)
 	if len(reminded) > 0 {
+		// Counted even when the run was cut: those DMs were sent.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		defer cancel()
 		if err := s.opts.Store.NoteReminded(ctx, ws, reminded); err != nil {
 			res.Errors++
 			s.log.Warn("counting reminders failed", "workspace", ws, "err", err)

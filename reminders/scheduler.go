@@ -35,6 +35,8 @@
 //     store failure before the claim retries on the next tick. A failed
 //     post after the claim is logged and not retried: a period posts at
 //     most once, and Message.Key lets a Poster drop platform retries.
+//     A post cut by a shutdown is the exception: it is left unfinished
+//     for the next run to complete (unfinished.go).
 //   - A replica with no Poster for a workspace's platform never claims
 //     its schedules, leaving them to a replica that has one.
 package reminders
@@ -67,6 +69,9 @@ type Store interface {
 	store.Claimer
 	// Entries gives the names of the people digests name.
 	store.Entries
+	// AdapterState keeps, in the workspace, what a post cut by a
+	// shutdown had reached (unfinished.go).
+	store.AdapterState
 }
 
 // Options configures a Scheduler.
@@ -117,6 +122,10 @@ type Scheduler struct {
 
 	titles     map[string]string               // objective ref -> title, from opts.Frameworks
 	frameworks map[string]*framework.Framework // by id, from opts.Frameworks
+
+	runMu   sync.Mutex
+	runDone chan struct{}      // closed when Run returns; nil before Run
+	cut     context.CancelFunc // cuts the posts of Run's run in flight
 }
 
 // schedule is one digest subscription or one workspace's reminders.
@@ -178,12 +187,21 @@ func New(opts Options) *Scheduler {
 }
 
 // Run calls RunDue(ctx, Now()) every Tick until ctx ends, and returns nil
-// then. Store and post failures are logged and never stop it.
+// then. Store and post failures are logged and never stop it. When ctx
+// ends, Run claims nothing more, but what it has claimed is still
+// posted: Run returns when that is done, or when Drain cuts it.
 func (s *Scheduler) Run(ctx context.Context) error {
+	work, cut := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	s.runMu.Lock()
+	s.runDone, s.cut = done, cut
+	s.runMu.Unlock()
+	defer close(done)
+	defer cut()
 	t := time.NewTicker(s.opts.Tick)
 	defer t.Stop()
 	for {
-		res, err := s.RunDue(ctx, s.opts.Now())
+		res, err := s.runDue(ctx, work, s.opts.Now())
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("scheduler tick failed", "err", err)
 		}
@@ -198,11 +216,39 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
+// Drain waits, once Run's context has ended, for the posts Run has
+// claimed to finish. When ctx ends first it cuts them: each is left for
+// the next run to complete, from the part it reached.
+func (s *Scheduler) Drain(ctx context.Context) error {
+	s.runMu.Lock()
+	done, cut := s.runDone, s.cut
+	s.runMu.Unlock()
+	if done == nil {
+		return nil
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		cut()
+		<-done
+		return fmt.Errorf("reminders: drain: posts cut and left for the next run: %w", ctx.Err())
+	}
+}
+
 // RunDue runs, once, every digest and reminder whose latest fire time at
 // or before at has not run yet, in this process or any other sharing the
-// store. Calling it again with the same time posts nothing more. Its error
-// joins the failures it met; it still ran everything it could.
+// store, and completes any that a run cut by a shutdown left unfinished.
+// Calling it again with the same time posts nothing more. Its error
+// joins the failures it met; it still ran everything it could. When ctx
+// ends part way, what it had claimed and not posted is left unfinished.
 func (s *Scheduler) RunDue(ctx context.Context, at time.Time) (Result, error) {
+	return s.runDue(ctx, ctx, at)
+}
+
+// runDue is RunDue with two contexts: ctx ends the reads and claims,
+// work the posts that follow a claim.
+func (s *Scheduler) runDue(ctx, work context.Context, at time.Time) (Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var res Result
@@ -231,16 +277,19 @@ func (s *Scheduler) RunDue(ctx context.Context, at time.Time) (Result, error) {
 			// Nothing to post: no claim taken.
 		case !j.claimed:
 			res.Lost++
+		case work.Err() != nil:
+			// Cut before its turn came: all of it is left.
+			s.leaveUnfinished(work, j)
 		default:
 			res.Claimed++
 			if j.sc.sub != nil {
-				s.deliverDigest(ctx, j, at, &res)
+				s.deliverDigest(work, j, &res)
 			} else {
-				s.deliverReminders(ctx, j, &res)
+				s.deliverReminders(work, j, &res)
 			}
 		}
 	}
-	if err := ctx.Err(); err != nil {
+	if err := work.Err(); err != nil {
 		errs = append(errs, err)
 	}
 	return res, errors.Join(errs...)
@@ -252,14 +301,22 @@ type job struct {
 	poster bot.Poster
 	fire   time.Time
 	key    string
+	at     time.Time // the instant the post is built as of
 
 	reply bot.Reply // a digest
+	since time.Time // the digest's first update time
 	upTo  time.Time // the digest's last update time, and its channel's new LastDigest
 	dms   []ownerDM // reminders
 
 	tried   bool // there was something to post, so a claim was tried
-	claimed bool // and this run won it
+	claimed bool // and this run won it (or the resumption of a cut run)
 	err     error
+
+	// How far the post got, for a run cut by a shutdown, and the
+	// record of the cut run this one resumes (nil for a fresh one).
+	progress string // the Poster's progress on the message being posted
+	after    string // the last owner whose reminder was posted whole
+	resumed  *unfinished
 }
 
 // dueJobs lists the schedules whose latest fire time at or before at this
@@ -286,7 +343,7 @@ func (s *Scheduler) dueJobs(at time.Time) []*job {
 			s.done[sc.id] = key
 			continue
 		}
-		jobs = append(jobs, &job{sc: sc, poster: poster, fire: fire, key: key})
+		jobs = append(jobs, &job{sc: sc, poster: poster, fire: fire, key: key, at: at})
 	}
 	return jobs
 }
@@ -326,8 +383,9 @@ func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time) {
 		if last.After(j.sc.sub.LastDigest) {
 			j.sc.sub.LastDigest = last
 		}
-		j.upTo = scheduledUpTo(j.sc.sub.LastDigest, at)
-		j.reply, j.err = s.buildDigest(ctx, j.sc.ws, j.sc.loc, j.sc.sub.LastDigest, at, j.upTo)
+		j.since = j.sc.sub.LastDigest
+		j.upTo = scheduledUpTo(j.since, at)
+		j.reply, j.err = s.buildDigest(ctx, j.sc.ws, j.sc.loc, j.since, at, j.upTo)
 	} else {
 		if p := j.sc.ws.RemindersPaused; p != "" && framework.Today(at, j.sc.loc) < p {
 			return // paused: nothing to post, and nothing claimed
@@ -342,6 +400,9 @@ func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time) {
 	}
 	j.tried = true
 	j.claimed, j.err = s.opts.Store.Claim(ctx, j.sc.ws.ID, j.key, claimTTL(j.sc.spec, j.fire))
+	if j.err == nil && !j.claimed {
+		j.err = s.takeUnfinished(ctx, j)
+	}
 	if j.err != nil {
 		j.err = fmt.Errorf("reminders: claim %s %s: %w", j.sc.ws.ID, j.key, j.err)
 	}

@@ -3,7 +3,9 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"github.com/targetbot/targetbot/framework"
 )
@@ -27,6 +29,18 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // what either store makes (a decimal sequence number, or 24 hex digits).
 const maxID = 64
 
+// EarliestTime and LatestTime bound the time of every update and event
+// a store keeps: Redis packs times as unix nanoseconds (1970 to 2262),
+// and a snapshot every store can take is one inside the tightest limit.
+// A command stamps its records with the time now, well inside them.
+var (
+	EarliestTime = time.Unix(0, 0).UTC()
+	LatestTime   = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// timeOK reports whether t is inside every store's limits.
+func timeOK(t time.Time) bool { return !t.Before(EarliestTime) && !t.After(LatestTime) }
+
 // Check reports the first record of s that a store could not keep
 // exactly as it is, or that refers to something s does not hold, as an
 // EINVALID *framework.Error wrapping a *RecordError. Restore calls it
@@ -39,7 +53,11 @@ const maxID = 64
 // withdrawn; a target has each evidence URL once; an adapter-state key
 // and an entry once; an event id once, workspace events included;
 // admin and person entries that decode as their types; workspace events
-// with no target). It does not re-judge
+// with no target). It applies the rules a command applies where a store
+// or a reader depends on them: evidence is an http or https URL, as
+// framework.CheckEvidence has it, and every time is inside every store's
+// limits (EarliestTime to LatestTime), so a dump any store took restores
+// whole into any other. It does not re-judge
 // wording: titles, notes and names are kept as they are.
 func (s *Snapshot) Check() error {
 	if err := s.check(); err != nil {
@@ -257,6 +275,8 @@ func checkUpdate(u *framework.Update, refs map[string]bool) error {
 		return fmt.Errorf("progress %d or previous progress %d is not 0 to 100", u.Progress, u.PrevProgress)
 	case u.Time.IsZero():
 		return fmt.Errorf("no time")
+	case !timeOK(u.Time) || (u.Withdrawn && !u.WithdrawnAt.IsZero() && !timeOK(u.WithdrawnAt)):
+		return fmt.Errorf("time %s is outside %d to %d, which every store can keep", u.Time.Format(time.RFC3339), EarliestTime.Year(), LatestTime.Year())
 	}
 	return nil
 }
@@ -276,8 +296,12 @@ func checkEvent(e *framework.Event, refs map[string]bool) error {
 		return fmt.Errorf("kind %q is not a kind of event", e.Kind)
 	case e.Kind == framework.EventEvidence && e.URL == "":
 		return fmt.Errorf("evidence with no URL")
+	case e.Kind == framework.EventEvidence && framework.CheckEvidence(&framework.Evidence{URL: e.URL, Title: e.Title}) != nil:
+		return fmt.Errorf("evidence %q is not an http or https link a command would take, or its title is too long", e.URL)
 	case e.Time.IsZero():
 		return fmt.Errorf("no time")
+	case !timeOK(e.Time):
+		return fmt.Errorf("time %s is outside %d to %d, which every store can keep", e.Time.Format(time.RFC3339), EarliestTime.Year(), LatestTime.Year())
 	}
 	return nil
 }

@@ -27,8 +27,8 @@
 //     within the signature window, it gets an ephemeral "already handled"
 //     (type 4, flags 64) and runs nothing.
 //   - A button or form in a DM acts only for someone still a member of
-//     the server it names, which Discord is asked at most every
-//     MemberCacheTTL (see member.go).
+//     the server it names. Discord is asked again 10 s after a "yes",
+//     and MemberCacheTTL after a "no" (see member.go).
 package discord
 
 import (
@@ -78,9 +78,9 @@ type Options struct {
 	// it is acknowledged with a deferred response (type 5) and answered by
 	// a follow-up. Discord allows 3 s; the default is 2 s.
 	DeferAfter time.Duration
-	// MemberCacheTTL is how long an answer to "is this user still a
+	// MemberCacheTTL is how long a "no" to "is this user still a
 	// member of that server?" is trusted, for buttons pressed in DMs;
-	// default 5m.
+	// default 5m. A "yes" is trusted for 10 s at most (memberYesTTL).
 	MemberCacheTTL time.Duration
 	// GatewayRetry is the first wait before the Gateway is opened again
 	// after it failed to open; each further failure doubles it, up to

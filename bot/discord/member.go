@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -24,10 +25,19 @@ const notMemberText = "You are no longer a member of that server, so this button
 // memberUnknownText refuses a DM button when membership cannot be checked.
 const memberUnknownText = "targetbot could not check that you are still a member of that server, so nothing was done: try again shortly."
 
+// memberYesTTL is the longest a "yes, a member" answer is trusted. It
+// spares Discord a look-up per click in a burst (a form button, then
+// its submission), and it is all the time a button keeps working after
+// its presser leaves the server. A "no" is trusted for MemberCacheTTL:
+// a former member's clicks cost nothing, and one who rejoins waits that
+// long at most.
+const memberYesTTL = 10 * time.Second
+
 // isMember reports whether user is a member of guild, asking Discord
-// (GET /guilds/{guild}/members/{user}) at most once per MemberCacheTTL.
-// A 404 means they are not: they left, were removed, or the bot itself
-// was. Any other failure is an error, and is not remembered.
+// (GET /guilds/{guild}/members/{user}) at most once per memberYesTTL
+// while they are, and once per MemberCacheTTL while they are not. A 404
+// means they are not: they left, were removed, or the bot itself was.
+// Any other failure is an error, and is not remembered.
 func (a *Adapter) isMember(ctx context.Context, guild, user string) (bool, error) {
 	if guild == "" || user == "" {
 		return false, nil // no one, or nowhere: ".../members/" would list them all
@@ -53,8 +63,11 @@ func (a *Adapter) isMember(ctx context.Context, guild, user string) (bool, error
 		return false, fmt.Errorf("discord: is %s a member of %s: %w", user, guild, err)
 	}
 	member := err == nil
-	now := a.now()
-	a.members.Put(key, member, now.Add(a.memberTTL))
+	ttl := a.memberTTL
+	if member {
+		ttl = min(ttl, memberYesTTL)
+	}
+	a.members.Put(key, member, a.now().Add(ttl))
 	return member, nil
 }
 

@@ -172,3 +172,36 @@ func TestServerButtonsAskNothing(t *testing.T) {
 		t.Fatalf("handler ran %d times after %d look-ups, want 1 after none", n, api.count())
 	}
 }
+
+// Issue 27 item 7: a "yes" is trusted briefly, so a member who leaves
+// has their DM buttons refused within seconds, not minutes; a "no" is
+// trusted long, so a former member's clicks cost no look-ups.
+func TestDMButtonsStopSoonAfterAMemberLeaves(t *testing.T) {
+	api := newMemberAPI(t, http.StatusOK)
+	fh := &fakeHandler{}
+	var mu sync.Mutex
+	now := testNow
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	a := newAdapter(t, fh, api.fakeDiscord, func(o *Options) { o.Now = clock })
+	press := func(id string) interactionResponse {
+		body := dmButton(t, id, "cmd@81234:snooze eds/1.1 7d")
+		return decodeResponse(t, post(t, a, body, signed(t, clock(), body)))
+	}
+	if resp := press("1200000000000000050"); resp.Data.Content != `ok: snooze eds/1.1 7d` {
+		t.Fatalf("a member's press answered %+v", resp)
+	}
+	api.set(http.StatusNotFound) // they leave
+	advance(memberYesTTL + time.Second)
+	if resp := press("1200000000000000051"); resp.Data.Content != notMemberText {
+		t.Errorf("%v after leaving: %+v, want %q", memberYesTTL+time.Second, resp, notMemberText)
+	}
+	api.set(http.StatusOK) // they rejoin: the "no" holds for a while
+	advance(time.Minute)
+	if resp := press("1200000000000000052"); resp.Data.Content != notMemberText || api.count() != 2 {
+		t.Errorf("a minute after a no: %+v after %d look-ups, want %q after 2", resp, api.count(), notMemberText)
+	}
+	if n := len(fh.requests()); n != 1 {
+		t.Errorf("handler ran %d times, want 1", n)
+	}
+}

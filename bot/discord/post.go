@@ -60,15 +60,38 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 		// A click in a DM carries no server: the buttons must.
 		dmGuild = strings.TrimPrefix(m.Workspace, "discord:")
 	}
+	// The nonce drops repeats for a few minutes only: a post resumed
+	// after a restart skips the parts another process reached.
+	done := resumedParts(m.Resume, channel)
 	for i, msg := range render(m.Reply, dmGuild) {
+		if i < done {
+			continue
+		}
 		body := bodyOf(msg, 0)
 		body.Nonce, body.EnforceNonce = nonce(m.Key, i), m.Key != ""
 		path := "channels/" + url.PathEscape(channel) + "/messages"
 		if err := a.rest.do(ctx, "POST", path, body, nil, true); err != nil {
 			return fmt.Errorf("discord: post %q part %d: %w", m.Key, i+1, err)
 		}
+		if m.Reached != nil {
+			m.Reached(bot.JoinProgress(channel, strconv.Itoa(i+1)))
+		}
 	}
 	return nil
+}
+
+// resumedParts is how many parts of a post to channel an earlier
+// attempt reported reaching in progress, or 0.
+func resumedParts(progress, channel string) int {
+	f, ok := bot.SplitProgress(progress, 2)
+	if !ok || f[0] != channel {
+		return 0
+	}
+	n, err := strconv.Atoi(f[1])
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // dmChannel opens (or finds) the DM channel with a user. Discord returns

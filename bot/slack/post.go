@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -40,12 +41,33 @@ type postState struct {
 	thread  []message
 }
 
+// progress is st as Message.Reached reports it: where the post goes and
+// how much of it is posted, without the rendered messages.
+func (st *postState) progress() string {
+	return bot.JoinProgress(st.channel, st.ts, strconv.Itoa(st.tops), strconv.Itoa(st.parts))
+}
+
+// resume sets st from a progress another process reported, when it is
+// one; the rendered messages are left for Post to render.
+func (st *postState) resume(progress string) {
+	f, ok := bot.SplitProgress(progress, 4)
+	if !ok {
+		return
+	}
+	tops, err1 := strconv.Atoi(f[2])
+	parts, err2 := strconv.Atoi(f[3])
+	if err1 != nil || err2 != nil || f[0] == "" || tops < 0 || parts < 0 || (tops > 0) != (f[1] != "") {
+		return
+	}
+	st.channel, st.ts, st.tops, st.parts = f[0], f[1], tops, parts
+}
+
 // Post posts a message to a channel, or DMs a user through
 // conversations.open. Its Blocks are the message: one, or as many
 // consecutive ones as Slack's limits need. Its Details go as replies in
 // the first message's thread, split the same way. Posting a Key again
 // after success does nothing; after a partial failure it posts only what
-// is missing.
+// is missing, in this process or, through Message.Resume, in another.
 func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 	if (m.Channel == "") == (m.User == "") {
 		return fmt.Errorf("slack: post: exactly one of channel and user must be set (channel %q, user %q)", m.Channel, m.User)
@@ -63,6 +85,11 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 			}
 			st = prev
 		}
+		if st.channel == "" {
+			// Another process got this far before it stopped: the
+			// messages are rendered afresh, and only the rest is posted.
+			st.resume(m.Resume)
+		}
 	}
 	save := func() {
 		if m.Key == "" {
@@ -75,6 +102,9 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 			saved.top, saved.thread = nil, nil
 		}
 		a.posted.Put(m.Key, saved, a.opts.Now().Add(postKeyTTL))
+		if m.Reached != nil {
+			m.Reached(st.progress())
+		}
 	}
 	if st.top == nil {
 		ms := a.mentionsFor(ctx, teamOf(m.Workspace), m.Reply, true)

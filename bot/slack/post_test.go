@@ -175,3 +175,45 @@ func TestConcurrentPostsOfOneKeyPostOnce(t *testing.T) {
 		t.Fatalf("posted %d times, want 1", n)
 	}
 }
+
+// Issue 27: a post cut part way in one process is resumed in another
+// from the progress the first reported through Reached: the parts
+// posted are not posted again, and the thread hangs from the same
+// message.
+func TestPostResumesInAnotherProcess(t *testing.T) {
+	f := newFakeSlack(t)
+	fail := true
+	f.handle = func(w http.ResponseWriter, c apiCall, n int) bool {
+		if c.Method == "chat.postMessage" && c.Form.Get("thread_ts") != "" && fail {
+			_, _ = w.Write([]byte(`{"ok":false,"error":"internal_error"}`))
+			return true
+		}
+		return false
+	}
+	progress := ""
+	m := bot.Message{Channel: "C1", Key: "k", Reply: bot.Reply{Blocks: []bot.Block{{Text: "digest"}}, Details: []bot.Block{{Text: "details"}}},
+		Reached: func(p string) { progress = p }}
+	if err := newTestAdapter(t, f, &recorder{}, nil).Post(context.Background(), m); err == nil {
+		t.Fatal("want an error from the thread post")
+	}
+	if progress == "" {
+		t.Fatal("no progress reported after the top message was posted")
+	}
+	fail = false
+	m.Resume = progress // a new process: no memory of the first
+	if err := newTestAdapter(t, f, &recorder{}, nil).Post(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	var tops int
+	var threads []string
+	for _, p := range f.calls("chat.postMessage") {
+		if p.Form.Get("thread_ts") == "" {
+			tops++
+		} else {
+			threads = append(threads, p.Form.Get("thread_ts"))
+		}
+	}
+	if tops != 1 || len(threads) != 2 || threads[1] == "" || threads[0] != threads[1] {
+		t.Errorf("top messages %d (want 1, never twice), thread posts under %v (want 2 under one message)", tops, threads)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -79,6 +80,20 @@ type postState struct {
 	done  bool
 }
 
+// resume sets st from the progress another process reported through
+// Message.Reached, when it is one.
+func (st *postState) resume(progress string) {
+	f, ok := bot.SplitProgress(progress, 3)
+	if !ok {
+		return
+	}
+	parts, err := strconv.Atoi(f[2])
+	if err != nil || f[0] == "" || parts < 0 || (parts > 0 && f[1] == "") {
+		return
+	}
+	st.conv, st.root, st.parts = f[0], f[1], parts
+}
+
 // Post posts a message proactively: to a channel (a digest), or to a
 // user in a 1:1 chat that it creates (a reminder). The first card starts
 // the post; the rest, the details included, are replies in its thread.
@@ -107,10 +122,16 @@ func (a *Adapter) Post(ctx context.Context, m bot.Message) error {
 			}
 			st = prev
 		}
+		if st.conv == "" {
+			st.resume(m.Resume) // another process got this far
+		}
 	}
 	save := func() {
 		if m.Key != "" {
 			a.posted.Put(m.Key, st, a.now().Add(postKeyTTL))
+		}
+		if m.Reached != nil {
+			m.Reached(bot.JoinProgress(st.conv, st.root, strconv.Itoa(st.parts)))
 		}
 	}
 	if st.conv == "" {

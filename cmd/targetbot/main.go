@@ -343,7 +343,8 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	fs := m.flagSet("run-schedules")
 	m.Config.commonFlags(fs)
 	at := fs.String("at", "now", "the instant to run schedules for: now, or RFC 3339 such as 2026-11-23T09:00:00Z")
-	future := fs.Bool("allow-future", false, "allow an --at more than 5 minutes ahead of the clock (it moves each channel's last digest ahead)")
+	future := fs.Bool("allow-future", false, "allow an --at more than 5 minutes, and at most 7 days, ahead of the clock (it moves each channel's last digest ahead)")
+	replay := fs.Bool("replay", false, "allow an --at before a digest's last run (it may post an old period again)")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
@@ -358,6 +359,11 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	if ahead := t.Sub(m.Now()); ahead > maxAhead && !*future {
 		return fmt.Errorf("--at %s is %s ahead of the clock: digests run then would skip the updates made until then; pass --allow-future if that is what you want", t.Format(time.RFC3339), ahead.Round(time.Minute))
 	}
+	// maxFuture is "7 days". Far ahead, a digest marks its channel digested until then, and
+	// every real digest before then says nothing.
+	if ahead := t.Sub(m.Now()); ahead > maxFuture {
+		return fmt.Errorf("--at %s is %s ahead of the clock: --allow-future reaches at most %s ahead", t.Format(time.RFC3339), ahead.Round(time.Minute), "7 days")
+	}
 	if m.Logger == nil {
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
@@ -367,6 +373,13 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	}
 	if err := checkReachable(ctx, m.Store, m.Config.Store); err != nil {
 		return err
+	}
+	if !*replay {
+		if err := m.Scheduler.CheckPast(ctx, t); errors.Is(err, reminders.ErrReplay) {
+			return fmt.Errorf("--at %s: %v; pass --replay if that is what you want", t.Format(time.RFC3339), err)
+		} else if err != nil {
+			return fmt.Errorf("run-schedules: %s", framework.ErrorMessage(err))
+		}
 	}
 	res, err := m.Scheduler.RunDue(ctx, t)
 	if err != nil {
@@ -382,6 +395,10 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 // maxAhead is how far ahead of the clock run-schedules --at may be
 // without --allow-future: a little, for clocks that disagree.
 const maxAhead = 5 * time.Minute
+
+// maxFuture is how far ahead --allow-future reaches: a week covers any
+// test of next week's digest, and no later digest is silenced for long.
+const maxFuture = 7 * 24 * time.Hour
 
 // redisLogger sends go-redis's own messages to slog at debug level.
 type redisLogger struct{ l *slog.Logger }

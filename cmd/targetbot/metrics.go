@@ -23,6 +23,7 @@ type metrics struct {
 	posts       *prometheus.CounterVec
 	storeErrors *prometheus.CounterVec
 	rejected    prometheus.Counter
+	reports     prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -47,16 +48,21 @@ func newMetrics() *metrics {
 		}, []string{"source"}),
 		rejected: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "targetbot_http_rejected_total",
-			Help: "HTTP requests turned away with 503 because too many were in flight.",
+			Help: "HTTP requests turned away: 503 because too many were in flight or a webhook route's budget of slow reads was full, or 408 for a body sent too slowly.",
+		}),
+		reports: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "targetbot_report_builds_total",
+			Help: "Reports built for report links; identical requests at once share one build.",
 		}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.posts, m.storeErrors, m.rejected,
+	m.registry.MustRegister(m.requests, m.latency, m.posts, m.storeErrors, m.rejected, m.reports,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
 // instrumentedHandler counts and times every command and logs it: one
-// line per command, at info, or at error when the store failed.
+// line per command, at info, at warn when the store was unavailable, or at
+// error for an internal error.
 type instrumentedHandler struct {
 	next   bot.Handler
 	m      *metrics
@@ -86,9 +92,15 @@ func (h *instrumentedHandler) Handle(ctx context.Context, r bot.Request) bot.Rep
 	if reply.Code == framework.EUNAVAILABLE {
 		h.m.storeErrors.WithLabelValues("command").Inc()
 	}
+	// An unavailable store (a Redis restart, a Cluster failover's
+	// MOVED) is expected now and then, and the user was told to try
+	// again: a warning. An internal error is a bug: an error.
 	level := slog.LevelInfo
-	if reply.Code == framework.EINTERNAL || reply.Code == framework.EUNAVAILABLE {
+	switch reply.Code {
+	case framework.EINTERNAL:
 		level = slog.LevelError
+	case framework.EUNAVAILABLE:
+		level = slog.LevelWarn
 	}
 	if lh := h.logger.Handler(); lh.Enabled(ctx, level) {
 		// The record is made here rather than by LogAttrs, which would

@@ -68,7 +68,7 @@ func TestInstrumentedHandlerCountsAndLogsOnce(t *testing.T) {
 				t.Errorf("log line lacks %s: %s", f, l)
 			}
 		}
-		if rec["outcome"] == framework.EUNAVAILABLE && rec["level"] != "ERROR" {
+		if rec["outcome"] == framework.EUNAVAILABLE && rec["level"] != "WARN" {
 			t.Errorf("a store failure is logged at %v: %s", rec["level"], l)
 		}
 	}

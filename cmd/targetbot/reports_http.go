@@ -29,5 +29,6 @@ func (m *Main) reportHandler() http.Handler {
 		Now:         m.Now,
 		Logger:      m.Logger,
 		Unavailable: m.metrics.storeErrors.WithLabelValues("report").Inc,
+		Built:       m.metrics.reports.Inc,
 	})
 }

@@ -28,10 +28,14 @@ type server struct {
 // shutdownGrace bounds how long serve waits for requests in flight.
 const shutdownGrace = 20 * time.Second
 
-// maxInFlight is how many requests serve handles at once. Each may hold
-// a request body (up to the platform's cap) before it is verified, so
-// this bounds the memory unauthenticated clients can take; more get 503
-// and Slack, Discord and Teams retry.
+// postGrace is how long, of shutdownGrace, a digest or reminder being
+// posted at SIGTERM has to finish before it is cut and left for the next
+// run: the rest is for recording how far it got and closing the store.
+const postGrace = shutdownGrace - 3*time.Second
+
+// maxInFlight is how many requests serve handles at once, their bodies
+// read (bot.Unverified reads them first, on budgets of its own); more
+// get 503 and Slack, Discord and Teams retry.
 const maxInFlight = 256
 
 func (m *Main) runServe(ctx context.Context, args []string) error {
@@ -71,14 +75,17 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		m.Logger.Warn("no chat platform is configured, so only /healthz, /readyz and /metrics answer: " + noPlatformHint)
 	}
 
-	// The platforms' long-lived connections and the scheduler stop when
-	// bg is cancelled, after the HTTP server has drained.
+	// The platforms' long-lived connections stop when bg is cancelled,
+	// after the HTTP server has drained. The scheduler claims nothing
+	// new from SIGTERM on, but finishes what it is posting (Drain).
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	var wg sync.WaitGroup
 	m.runPlatforms(bg, &wg)
+	sched, stopSched := context.WithCancel(ctx)
+	defer stopSched()
 	wg.Go(func() {
-		if err := m.Scheduler.Run(bg); err != nil && !errors.Is(err, context.Canceled) {
+		if err := m.Scheduler.Run(sched); err != nil && !errors.Is(err, context.Canceled) {
 			m.Logger.Error("scheduler stopped", "err", err)
 		}
 	})
@@ -91,6 +98,10 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 
 	select {
 	case err := <-serveErr:
+		stopSched()
+		pctx, pcancel := context.WithTimeout(context.Background(), postGrace)
+		defer pcancel()
+		_ = m.Scheduler.Drain(pctx) // cut posts are logged and left for the next run
 		cancel()
 		wg.Wait()
 		return fmt.Errorf("http server: %w", err)
@@ -99,8 +110,15 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	m.Logger.Info("shutting down: draining requests in flight")
 	sctx, scancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer scancel()
+	pctx, pcancel := context.WithTimeout(sctx, postGrace)
+	defer pcancel()
+	drained := make(chan error, 1)
+	go func() { drained <- m.Scheduler.Drain(pctx) }()
 	err = m.server.http.Shutdown(sctx)
 	m.drainPlatforms(sctx)
+	if derr := <-drained; derr != nil {
+		m.Logger.Warn("scheduler posts cut at shutdown", "err", derr)
+	}
 	cancel()
 	wg.Wait()
 	if cerr := m.Close(); err == nil {
@@ -133,7 +151,20 @@ func (m *Main) routes() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.registry, promhttp.HandlerOpts{}))
 	mux.Handle(report.Pattern, m.reportHandler())
 	m.platformRoutes(mux)
-	return withRequestID(m.limitInFlight(mux, maxInFlight), m.Logger)
+	// Bodies are read before the in-flight limit is taken: a request is
+	// unverified until its body is in, and its slow reads draw on its
+	// route's own budget, never on the slots of verified work.
+	unverified := &bot.Unverified{
+		Route: func(r *http.Request) string {
+			if r.Method != http.MethodPost {
+				return ""
+			}
+			_, pattern := mux.Handler(r)
+			return pattern
+		},
+		Refused: func(*http.Request, int) { m.metrics.rejected.Inc() },
+	}
+	return withRequestID(unverified.Wrap(m.limitInFlight(mux, maxInFlight)), m.Logger)
 }
 
 // limitInFlight answers 503, with Retry-After, to requests beyond limit

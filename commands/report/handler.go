@@ -55,7 +55,17 @@ type HandlerOptions struct {
 	// Timeout bounds the reads and rendering behind one report; 0
 	// means 10 s.
 	Timeout time.Duration
+	// MaxBuilds bounds the reports built at once; a request for another
+	// while that many are building gets 503 with Retry-After. Requests
+	// for the same link and format share one build. 0 means 4.
+	MaxBuilds int
+	// Built, when set, is called for each report built (for a metric).
+	Built func()
 }
+
+// defaultMaxBuilds is MaxBuilds' default: a few large reports at once
+// is all a small instance's memory should hold.
+const defaultMaxBuilds = 4
 
 // Handler serves report links, at Pattern: the report the token grants,
 // as HTML, or as ?format=md, csv or json. A forged, altered or expired
@@ -64,7 +74,8 @@ type HandlerOptions struct {
 // so a refusal says nothing about why. Every response is private,
 // uncached, unindexed and forbidden to load anything.
 type Handler struct {
-	opts HandlerOptions
+	opts    HandlerOptions
+	flights *flights
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -83,7 +94,13 @@ func NewHandler(opts HandlerOptions) *Handler {
 	if opts.Timeout <= 0 {
 		opts.Timeout = defaultTimeout
 	}
-	return &Handler{opts: opts}
+	if opts.MaxBuilds <= 0 {
+		opts.MaxBuilds = defaultMaxBuilds
+	}
+	if opts.Built == nil {
+		opts.Built = func() {}
+	}
+	return &Handler{opts: opts, flights: newFlights(opts.MaxBuilds)}
 }
 
 // ServeHTTP answers one report link; the token is r's path value
@@ -120,16 +137,32 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), hd.opts.Timeout)
-	defer cancel()
-	rep, err := Build(ctx, hd.opts.Source, Request{Workspace: l.Workspace, Frameworks: l.Frameworks, Cycle: l.Cycle},
-		Options{Frameworks: hd.opts.Frameworks, Location: hd.opts.Location, Now: now, Generator: hd.opts.Generator})
-	var body bytes.Buffer
-	if err == nil {
-		err = rep.Render(&body, format)
-	}
+	// The build outlives the request that started it: others may be
+	// waiting for it.
+	res := hd.flights.do(r.Context(), r.PathValue("token")+"\x00"+string(format), func() built {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), hd.opts.Timeout)
+		defer cancel()
+		hd.opts.Built()
+		rep, err := Build(ctx, hd.opts.Source, Request{Workspace: l.Workspace, Frameworks: l.Frameworks, Cycle: l.Cycle},
+			Options{Frameworks: hd.opts.Frameworks, Location: hd.opts.Location, Now: now, Generator: hd.opts.Generator})
+		if err != nil {
+			return built{err: err}
+		}
+		var body bytes.Buffer
+		if err := rep.Render(&body, format); err != nil {
+			return built{err: err}
+		}
+		return built{body: body.Bytes(), filename: rep.Filename(format)}
+	})
+	err = res.err
 	var rerr *Error
 	switch {
+	case errors.Is(err, errBusy):
+		h.Set("Retry-After", "2")
+		http.Error(w, "busy building other reports: try again shortly", http.StatusServiceUnavailable)
+		return
+	case r.Context().Err() != nil:
+		return // the client left while another request's build ran
 	case errors.As(err, &rerr):
 		notFound()
 		return
@@ -147,9 +180,9 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", format.ContentType())
 	if format == CSV {
 		// A spreadsheet is a file to open, named for what it holds.
-		h.Set("Content-Disposition", `attachment; filename="`+rep.Filename(format)+`"`)
+		h.Set("Content-Disposition", `attachment; filename="`+res.filename+`"`)
 	}
-	_, _ = w.Write(body.Bytes())
+	_, _ = w.Write(res.body)
 }
 
 // Linker returns a function that signs a link to a report and puts it

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/targetbot/targetbot/framework"
 )
 
 // writeMarkdown writes the report as GitHub-flavoured Markdown that also
@@ -202,9 +204,16 @@ func md(s string) string { return mdEscaper.Replace(oneLine(s)) }
 var mdURL = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20")
 
 // mdLink is a link labelled with its title, or with its URL when it has
-// none.
+// none. A URL that is not http or https (javascript:, data:, say, from
+// an edited dump) is never a link: it is shown as inert text.
 func mdLink(url, title string) string {
 	label := oneLine(title)
+	if !framework.ValidURL(url) {
+		if label == "" {
+			return md(url)
+		}
+		return md(label) + " (" + md(url) + ")"
+	}
 	if label == "" {
 		label = url
 	}

@@ -84,3 +84,24 @@ func FuzzVerify(f *testing.F) {
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Issue 27: the Markdown report links only http and https URLs; any
+// other (from an edited dump) is shown as inert text.
+func TestMarkdownLinksOnlyHTTP(t *testing.T) {
+	tests := []struct{ url, title, want string }{
+		{"https://example.org/a.pdf", "Board paper", "[Board paper](https://example.org/a.pdf)"},
+		{"http://example.org/a", "", "[http://example.org/a](http://example.org/a)"},
+		{"javascript:alert(1)", "Board paper", "Board paper (javascript:alert(1))"},
+		{"javascript:alert(1)", "", "javascript:alert(1)"},
+		{"data:text/html,x", "x", "x (data:text/html,x)"},
+	}
+	for _, tt := range tests {
+		got := mdLink(tt.url, tt.title)
+		if got != tt.want {
+			t.Errorf("mdLink(%q, %q) = %q, want %q", tt.url, tt.title, got, tt.want)
+		}
+		if !strings.HasPrefix(tt.url, "http") && strings.Contains(got, "](") {
+			t.Errorf("mdLink(%q) is a link: %q", tt.url, got)
+		}
+	}
+}

@@ -232,7 +232,8 @@ type lineReader struct {
 	n int // the number of the line read last
 }
 
-// next returns the next line without its "\n", or io.EOF.
+// next returns the next line without its "\n" (or "\r\n"), and the
+// first without a byte order mark, or io.EOF.
 func (lr *lineReader) next() ([]byte, error) {
 	var line []byte
 	for {
@@ -253,6 +254,15 @@ func (lr *lineReader) next() ([]byte, error) {
 			return nil, fmt.Errorf("read line %d: %w", lr.n+1, err)
 		}
 		lr.n++
-		return line[:len(line)-1], nil
+		line = bytes.TrimSuffix(line[:len(line)-1], []byte("\r"))
+		if lr.n == 1 {
+			line = bytes.TrimPrefix(line, bom)
+		}
+		return line, nil
 	}
 }
+
+// bom is the byte order mark Windows editors put at the start of a
+// UTF-8 file. They also end lines with "\r\n". A dump that passed through
+// one is read as it was: next drops both.
+var bom = []byte("\ufeff")

@@ -106,3 +106,29 @@ func TestReadLongLines(t *testing.T) {
 		t.Fatalf("Read of an endless line = %v", err)
 	}
 }
+
+// Issue 27: a dump that passed through a Windows editor, with a byte
+// order mark and CRLF line endings, reads as the dump it was.
+func TestReadBOMAndCRLF(t *testing.T) {
+	good := encode(t, storetest.SampleSnapshot("local"))
+	want, err := Read(bytes.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := bytes.ReplaceAll(good, []byte("\n"), []byte("\r\n"))
+	for name, data := range map[string][]byte{
+		"BOM":          append([]byte("\ufeff"), good...),
+		"CRLF":         crlf,
+		"BOM and CRLF": append([]byte("\ufeff"), crlf...),
+	} {
+		got, err := Read(bytes.NewReader(data))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if len(got.Workspaces) != 1 || len(got.Workspaces[0].Updates) != len(want.Workspaces[0].Updates) ||
+			got.Workspaces[0].Updates[0].Note != want.Workspaces[0].Updates[0].Note {
+			t.Errorf("%s: read differs from the dump without them", name)
+		}
+	}
+}

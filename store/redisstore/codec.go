@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // Targets and updates are packed records (encodeTarget, encodeUpdate);
@@ -210,10 +211,11 @@ func statusOf(code string) framework.Status {
 }
 
 // minRecTime and maxRecTime bound the times a record can hold: unix
-// nanoseconds from 1970 to 2262 fit in 19 digits.
+// nanoseconds from 1970 to 2262 fit in 19 digits. They are the limits
+// store.Snapshot.Check holds every snapshot to.
 var (
-	minRecTime = time.Unix(0, 0)
-	maxRecTime = time.Unix(0, 1<<63-1)
+	minRecTime = store.EarliestTime
+	maxRecTime = store.LatestTime
 )
 
 // errRecTime refuses a time a record cannot hold.

@@ -398,8 +398,11 @@ const (
 )
 
 // unavailablePrefixes are server replies that mean "try again later"
-// rather than "this command is wrong".
-var unavailablePrefixes = []string{"LOADING", "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "READONLY", "BUSY"}
+// rather than "this command is wrong". MOVED and ASK are a Cluster
+// redirect: during a failover the slot map is stale until the client
+// reloads it, and the command was not run (MaxRedirects is off, so the
+// client does not follow them and risk applying a write twice).
+var unavailablePrefixes = []string{"LOADING", "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "READONLY", "BUSY", "MOVED", "ASK"}
 
 // fail turns a go-redis error into a *framework.Error: connection
 // failures, timeouts and cancelled contexts become EUNAVAILABLE; replies
