@@ -80,7 +80,9 @@ func TestEscapedCommandsEndToEnd(t *testing.T) {
 	if r := h.Handle(t.Context(), bot.Request{Workspace: ws, User: "U2CERLKJA", PlatformAdmin: true, Text: "import eds"}); r.Code != "" {
 		t.Fatal(r.Text())
 	}
-	a := newTestAdapter(t, newFakeSlack(t), h, nil)
+	fake := newFakeSlack(t)
+	fake.admins["U2CERLKJA"] = true // the signed sample's user: a workspace admin
+	a := newTestAdapter(t, fake, h, nil)
 	run := func(t *testing.T, n int, text string) string {
 		t.Helper()
 		form, _ := url.ParseQuery(invocation(readFile(t, "command_update.form"), n))
@@ -121,6 +123,25 @@ func TestEscapedCommandsEndToEnd(t *testing.T) {
 		}
 		if us[0].Note != note {
 			t.Errorf("note %q, want %q", us[0].Note, note)
+		}
+	})
+
+	// Admins are granted and removed in chat on Slack as everywhere: the
+	// mention arrives escaped, and the grant is the store's.
+	t.Run("admins", func(t *testing.T) {
+		run(t, 3, "admins add <@U0AMY|amy>")
+		w, err := st.Workspace(t.Context(), ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := w.Granted("U0AMY"); !ok {
+			t.Fatalf("admins after admins add: %+v", w.Admins)
+		}
+		if body := run(t, 4, "admins remove <@U0AMY>"); !strings.Contains(body, "last") {
+			t.Errorf("removing the last admin granted here: %s", body)
+		}
+		if w, _ := st.Workspace(t.Context(), ws); len(w.Admins) != 1 {
+			t.Errorf("admins after the refused removal: %+v", w.Admins)
 		}
 	})
 }
