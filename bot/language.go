@@ -73,6 +73,12 @@ type Command struct {
 	// privately.
 	Query bool
 	Args  []Arg
+	// Group, when set, names the family the command belongs to, for
+	// platforms that cap how many commands one menu lists (Discord
+	// takes 25 subcommands): they nest the group's commands under it,
+	// as /target <group> <name>. The command's name is unchanged, and
+	// no group is named like a command.
+	Group string
 }
 
 // Arg returns the command's argument with the given name.

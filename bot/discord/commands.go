@@ -58,17 +58,37 @@ func description(v bot.Command) string {
 
 // Commands returns the /target definition: one chat command with a
 // subcommand per command lang declares, its arguments as typed options.
+// Commands of a Group are nested in a subcommand group of that name, in
+// the place of the group's first command, as Discord takes at most 25
+// subcommands and groups at each level.
 func Commands(lang bot.Language) []*discordgo.ApplicationCommand {
-	vs := lang.Commands()
-	subs := make([]*discordgo.ApplicationCommandOption, len(vs))
-	for i, v := range vs {
+	var subs []*discordgo.ApplicationCommandOption
+	groups := map[string]*discordgo.ApplicationCommandOption{}
+	for _, v := range lang.Commands() {
 		sub := &discordgo.ApplicationCommandOption{
 			Type: discordgo.ApplicationCommandOptionSubCommand, Name: v.Name, Description: description(v),
 		}
 		for _, a := range v.Args {
 			sub.Options = append(sub.Options, option(a))
 		}
-		subs[i] = sub
+		if v.Group == "" {
+			subs = append(subs, sub)
+			continue
+		}
+		g := groups[v.Group]
+		if g == nil {
+			g = &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: v.Group}
+			groups[v.Group] = g
+			subs = append(subs, g)
+		}
+		g.Options = append(g.Options, sub)
+	}
+	for _, g := range groups {
+		names := make([]string, len(g.Options))
+		for i, o := range g.Options {
+			names[i] = o.Name
+		}
+		g.Description = "Commands " + strings.Join(names, ", ")
 	}
 	return []*discordgo.ApplicationCommand{{
 		Type:        discordgo.ChatApplicationCommand,

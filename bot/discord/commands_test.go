@@ -38,7 +38,21 @@ func TestCommandsWithinLimits(t *testing.T) {
 		t.Fatalf("%d subcommands", len(subs))
 	}
 	total := 0
+	// A group's subcommands are checked as the top level's are.
+	var leaves []*discordgo.ApplicationCommandOption
 	for _, s := range subs {
+		if s.Type != discordgo.ApplicationCommandOptionSubCommandGroup {
+			leaves = append(leaves, s)
+			continue
+		}
+		checkText("subcommand group", s.Name, s.Description)
+		total += len(s.Name) + len(s.Description)
+		if len(s.Options) == 0 || len(s.Options) > 25 {
+			t.Errorf("group %s has %d subcommands", s.Name, len(s.Options))
+		}
+		leaves = append(leaves, s.Options...)
+	}
+	for _, s := range leaves {
 		if s.Type != discordgo.ApplicationCommandOptionSubCommand {
 			t.Errorf("%s is not a subcommand", s.Name)
 		}
@@ -194,4 +208,50 @@ func TestRegister(t *testing.T) {
 		t.Errorf("Register without a language: %v", err)
 	}
 	api.none(t)
+}
+
+// Commands of a Group are nested under it, in the place of its first
+// command, and an interaction naming one reaches the verb by its name.
+func TestCommandGroups(t *testing.T) {
+	lang := groupedLanguage{commands.Language{}}
+	cmds := Commands(lang)
+	var group *discordgo.ApplicationCommandOption
+	for _, o := range cmds[0].Options {
+		if o.Name == "help" || o.Name == "import" {
+			t.Errorf("%s is listed at the top level, want it in its group", o.Name)
+		}
+		if o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+			group = o
+		}
+	}
+	if group == nil || group.Name != "start" || len(group.Options) != 2 || group.Options[0].Name != "help" || group.Options[1].Name != "import" {
+		t.Fatalf("group %+v, want start holding help and import", group)
+	}
+	if !strings.Contains(group.Description, "help, import") {
+		t.Errorf("group description %q", group.Description)
+	}
+	data := discordgo.ApplicationCommandInteractionData{Name: CommandName, Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+		Name: "start", Type: discordgo.ApplicationCommandOptionSubCommandGroup,
+		Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+			Name: "import", Type: discordgo.ApplicationCommandOptionSubCommand,
+			Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "framework", Type: discordgo.ApplicationCommandOptionString, Value: "eds-2022"}},
+		}},
+	}}}
+	req, _ := commandRequest(&discordgo.Interaction{GuildID: "81234", Member: &discordgo.Member{User: &discordgo.User{ID: "555"}}}, data, lang)
+	if req.Verb != "import" || req.Args["framework"] != "eds-2022" {
+		t.Errorf("request %q %v, want import of eds-2022", req.Verb, req.Args)
+	}
+}
+
+// groupedLanguage puts help and import in a group named start.
+type groupedLanguage struct{ commands.Language }
+
+func (l groupedLanguage) Commands() []bot.Command {
+	cs := l.Language.Commands()
+	for i := range cs {
+		if cs[i].Name == "help" || cs[i].Name == "import" {
+			cs[i].Group = "start"
+		}
+	}
+	return cs
 }

@@ -229,13 +229,7 @@ func displayName(nick string, u *discordgo.User) string {
 // deferred answer is ephemeral.
 func commandRequest(ix *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData, lang bot.Language) (bot.Request, bool) {
 	req := request(ix, ix.GuildID, "")
-	var sub *discordgo.ApplicationCommandInteractionDataOption
-	for _, o := range data.Options {
-		if o != nil && o.Type == discordgo.ApplicationCommandOptionSubCommand {
-			sub = o
-			break
-		}
-	}
+	sub := subcommand(data.Options)
 	if sub == nil {
 		return req, true // the command layer answers "" with help
 	}
@@ -251,6 +245,21 @@ func commandRequest(ix *discordgo.Interaction, data discordgo.ApplicationCommand
 	}
 	c, known := lang.Command(sub.Name)
 	return req, !known || c.Query
+}
+
+// subcommand is the subcommand chosen among opts, looking inside a
+// subcommand group (Commands nests a Group's commands in one), or nil.
+func subcommand(opts []*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
+	for _, o := range opts {
+		switch {
+		case o == nil:
+		case o.Type == discordgo.ApplicationCommandOptionSubCommand:
+			return o
+		case o.Type == discordgo.ApplicationCommandOptionSubCommandGroup:
+			return subcommand(o.Options)
+		}
+	}
+	return nil
 }
 
 func optionString(v any) string {
