@@ -168,6 +168,7 @@ func verbTable() []VerbInfo {
 			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default", "reminders off", "reminders pause 2w", "reminders resume"}, Args: []bot.Arg{{Name: "cron", Kind: bot.ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", default, or off`}}},
 			run: (*Handler).reminders},
 	}
+	vs = append(vs, metricVerbs()...)
 	// help can name any verb, and choices make that a menu.
 	names := make([]string, len(vs))
 	for i, v := range vs {
