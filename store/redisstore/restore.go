@@ -47,7 +47,7 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 	op := "restore " + ws
 	// Refuse before staging anything; the commit checks again.
 	if !opts.Replace {
-		n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs(), k.adapter()).Result()
+		n, err := s.c.Exists(ctx, k.holding()...).Result()
 		if err != nil {
 			return s.fail(op, err)
 		}
@@ -110,7 +110,7 @@ func (s *Store) drop(ctx context.Context, k keys, token string) {
 func (s *Store) unlistEmpty(ctx context.Context, k keys, ws string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs(), k.adapter()).Result(); err == nil && n == 0 {
+	if n, err := s.c.Exists(ctx, k.holding()...).Result(); err == nil && n == 0 {
 		_ = s.c.SRem(ctx, s.workspaces(), ws).Err()
 	}
 }
