@@ -386,3 +386,15 @@ func (h *Handler) metricBookFor(ctx context.Context, ws string, ts []framework.T
 	}
 	return &b, nil
 }
+
+// metricSuffix is " · " and t's metric line, or "" when book is nil or
+// t is no metric.
+func (h *Handler) metricSuffix(book *framework.MetricBook, t *framework.Target) string {
+	if book == nil {
+		return ""
+	}
+	if line := h.metricLine(book, t); line != "" {
+		return " · " + line
+	}
+	return ""
+}

@@ -9,15 +9,17 @@ func metricVerbs() []VerbInfo {
 			Summary: "measure a target by a number (percent, ratio, points, count or score) from a baseline to a goal, or set a ratio's parity band", Access: "admin or owner",
 			Examples: []string{"measure eds/2.8 percent lower-better baseline 30 2025 goal 20 2028", "measure wres/2 ratio parity baseline 1.59 2025 goal 1.25 2028", "measure wres/2 band 0.8 1.2"}, Args: []bot.Arg{
 				targetArg,
-				{Name: "settings", Kind: bot.ArgText, Required: true, Rest: true, MaxLen: 200, Description: "The unit, direction, baseline and goal, or band <low> <high>"},
+				{Name: "settings", Kind: bot.ArgText, Required: true, Rest: true, Description: "The unit, direction, baseline and goal, or band <low> <high>"},
 			}},
 			run: (*Handler).measure},
 		{Command: bot.Command{Name: "record", Usage: "record <target> <period> <value>|<input>=<n>…|yes|no [note…]",
 			Summary: "record a metric's value for a year (2026) or financial year (2026/27), or the inputs it is computed from; a period recorded again is replaced, and the history keeps both", Access: "admin or owner",
 			Examples: []string{"record wres/2 2026 white_shortlisted=1200 white_appointed=300 bme_shortlisted=900 bme_appointed=120", "record wres/1 2026/27 12.5 from the March ESR snapshot", "record wdes/9b 2026 yes Disabled staff network reports to the board"}, Args: []bot.Arg{
 				targetArg,
-				{Name: "period", Kind: bot.ArgText, Required: true, MaxLen: len("2026/27"), Description: "A year like 2026, or a financial year like 2026/27"},
-				{Name: "value", Kind: bot.ArgText, Required: true, Rest: true, MaxLen: maxNote + 200, Description: "The value, or the inputs as name=n, or yes or no with text; then a note"},
+				// No MaxLen on period and value: a period is refused by
+				// name unless it is one, and the note in value keeps maxNote.
+				{Name: "period", Kind: bot.ArgText, Required: true, Description: "A year like 2026, or a financial year like 2026/27"},
+				{Name: "value", Kind: bot.ArgText, Required: true, Rest: true, Description: "The value, or the inputs as name=n, or yes or no with text; then a note"},
 			}},
 			run: (*Handler).record},
 		{Command: bot.Command{Name: "trend", Usage: "trend <target>", Summary: "every period's value of a metric, its change, its flags and the goal", Access: "anyone",
