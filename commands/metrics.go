@@ -38,9 +38,7 @@ func (h *Handler) metricStore() (store.Entries, error) {
 func (h *Handler) metricSpec(ref string) *framework.Metric {
 	fwID, tcode := framework.SplitRef(ref)
 	if f := h.framework(fwID); f != nil {
-		if s, ok := f.Spec(tcode); ok {
-			return s.Metric
-		}
+		return f.MetricOf(tcode)
 	}
 	return nil
 }

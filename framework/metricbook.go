@@ -101,3 +101,12 @@ const (
 	// none), To the value with its inputs, Reason the note.
 	EventRecord EventKind = "record"
 )
+
+// MetricOf is the framework's definition of the metric of the target
+// with the given code, or nil when it defines none.
+func (f *Framework) MetricOf(code string) *Metric {
+	if s, ok := f.Spec(code); ok {
+		return s.Metric
+	}
+	return nil
+}

@@ -118,6 +118,10 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read updates: %w", ws, u.err)
 	}
 	live, us, total := leaveOutArchived(ts, u.us, u.total)
+	book, err := s.metricBook(ctx, ws, live)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	var archived []framework.Target
 	for i := range ts {
 		if ts[i].Archived {
@@ -125,7 +129,7 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		}
 	}
 	d := digestData{Loc: loc, At: at, Since: since, Targets: live, Archived: archived, Updates: us, UpdateCount: total, Titles: s.titles, Frameworks: s.frameworks,
-		Cycle: w.CurrentCycle(at)}
+		Cycle: w.CurrentCycle(at), Metrics: book}
 	if w.RemindersPaused != "" && framework.Today(at, loc) < w.RemindersPaused {
 		d.Paused = w.RemindersPaused
 	}
