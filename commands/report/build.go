@@ -75,7 +75,7 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 		return nil, err
 	}
 	loc := w.Location(opts.Location)
-	in, err := read(ctx, src, req.Workspace, cy, !req.Summary || !cy.current, !req.Summary)
+	in, err := read(ctx, src, req.Workspace, cy, !req.Summary || !cy.current, !req.Summary, definesMetrics(defs))
 	if err != nil {
 		return nil, err
 	}
@@ -181,15 +181,17 @@ type input struct {
 	targets  []framework.Target
 	updates  []framework.Update // since the cycle began, oldest first, none withdrawn
 	evidence map[string][]framework.Evidence
+	// metrics is the workspace's metric book, nil when not read.
+	metrics *framework.MetricBook
 }
 
 // read fetches the targets, and when asked the updates since the cycle
 // began and every target's evidence, concurrently.
-func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidence bool) (input, error) {
+func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidence, metrics bool) (input, error) {
 	var in input
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	n := 0
 	if updates {
 		n++
@@ -204,6 +206,18 @@ func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidenc
 			}
 			us, _, err := src.UpdatesSince(ctx, ws, since, time.Time{}, 0)
 			in.updates = us
+			errs <- err
+		}()
+	}
+	// Metrics are read beside the rest when a framework reported defines
+	// some, and after the targets only when a custom target may have been
+	// measured: a report with no metric costs no read of them.
+	metricsRead := evidence && metrics
+	if metricsRead {
+		n++
+		go func() {
+			var err error
+			in.metrics, err = readMetrics(ctx, src, ws)
 			errs <- err
 		}()
 	}
@@ -224,6 +238,9 @@ func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidenc
 		if e := <-errs; err == nil {
 			err = e
 		}
+	}
+	if err == nil && evidence && !metricsRead && slices.ContainsFunc(ts, func(t framework.Target) bool { return t.Custom }) {
+		in.metrics, err = readMetrics(ctx, src, ws)
 	}
 	return in, err
 }

@@ -50,6 +50,14 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 	"gradeChart": func(s Section, r *Report) chart { return gradeChart("grades-"+s.ID, &s, r.Cycle) },
 	"css":        func() template.CSS { return template.CSS(cssSource) },
+	"metricChart": func(s Section, m Metric) metricChart {
+		return newMetricChart("metric-"+s.ID+"-"+m.Code, &m)
+	},
+	"metricAim":    func(m Metric) string { return m.aimText() },
+	"metricChange": func(p MetricPeriod) string { return p.changeText() },
+	"metricInputs": func(p MetricPeriod) string { return orDash(p.inputsText()) },
+	"metricFlags":  func(p MetricPeriod) string { return p.flagsText() },
+	"lastRow":      func(h int) int { return h - 12 },
 	"date": func(r *Report) string {
 		return r.AsOf.Format("2 January 2006")
 	},
