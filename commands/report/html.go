@@ -48,16 +48,9 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"progressChart": func(s Section, o Objective, r *Report) chart {
 		return progressChart("chart-"+s.ID+"-"+o.Code, objectiveName(&s, &o), o.Progress, r.AsOf)
 	},
-	"gradeChart": func(s Section, r *Report) chart { return gradeChart("grades-"+s.ID, &s, r.Cycle) },
-	"css":        func() template.CSS { return template.CSS(cssSource) },
-	"metricChart": func(s Section, m Metric) metricChart {
-		return newMetricChart("metric-"+s.ID+"-"+m.Code, &m)
-	},
-	"metricAim":    func(m Metric) string { return m.aimText() },
-	"metricChange": func(p MetricPeriod) string { return p.changeText() },
-	"metricInputs": func(p MetricPeriod) string { return orDash(p.inputsText()) },
-	"metricFlags":  func(p MetricPeriod) string { return p.flagsText() },
-	"lastRow":      func(h int) int { return h - 12 },
+	"gradeChart":  func(s Section, r *Report) chart { return gradeChart("grades-"+s.ID, &s, r.Cycle) },
+	"css":         func() template.CSS { return template.CSS(cssSource) },
+	"metricsHTML": func(s Section) template.HTML { return metricsHTML(&s) },
 	"date": func(r *Report) string {
 		return r.AsOf.Format("2 January 2006")
 	},

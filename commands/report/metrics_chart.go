@@ -37,6 +37,7 @@ type metricDot struct {
 	X, Y          int
 	Value, Period string
 	ValueY        int
+	LabelY        int // the period's label, under the axis
 	Flagged       bool
 }
 
@@ -112,7 +113,7 @@ func newMetricChart(id string, m *Metric) metricChart {
 	for i := range m.Periods {
 		p := &m.Periods[i]
 		x := left + i*slot + slot/2
-		d := metricDot{X: x, Y: top + plotH, Period: p.Period, Flagged: p.OutsideBand || p.AdverseMove}
+		d := metricDot{X: x, Y: top + plotH, Period: p.Period, LabelY: c.Height - 12, Flagged: p.OutsideBand || p.AdverseMove}
 		if p.Value != nil {
 			d.Y, d.Value = y(*p.Value), framework.Format(*p.Value)
 			d.ValueY = d.Y - 8
@@ -125,4 +126,49 @@ func newMetricChart(id string, m *Metric) metricChart {
 	}
 	c.Line = strings.Join(line, " ")
 	return c
+}
+
+// metricView is what the HTML template draws for one metric, its words
+// worked out once in Go: the template then only prints fields, which
+// keeps a 10-year report of every indicator cheap to render.
+type metricView struct {
+	ID, Code, Title, Aim string
+	// Chart is nil for a narrative metric, which has no number to draw.
+	Chart   *metricChart
+	Caption string
+	Rows    []metricRow
+}
+
+// metricRow is one period in the metric's table.
+type metricRow struct {
+	Period, Text, Change, Inputs, Flags, Note string
+}
+
+// metricViews are a section's metrics as the template draws them.
+func metricViews(s *Section) []metricView {
+	out := make([]metricView, len(s.Metrics))
+	for i := range s.Metrics {
+		m := &s.Metrics[i]
+		v := metricView{ID: "m-" + s.ID + "-" + m.Code, Code: m.Code, Title: oneLine(m.Title), Aim: m.aimText(), Rows: make([]metricRow, len(m.Periods))}
+		if !m.Narrative && len(m.Periods) > 0 {
+			c := newMetricChart("metric-"+s.ID+"-"+m.Code, m)
+			v.Chart = &c
+			v.Caption = m.Code + " by period"
+			switch {
+			case m.Goal != nil && m.Band != nil:
+				v.Caption += ", with the goal and the parity band"
+			case m.Goal != nil:
+				v.Caption += ", with the goal"
+			case m.Band != nil:
+				v.Caption += ", with the parity band"
+			}
+			v.Caption += ": the numbers are in the table below."
+		}
+		for j := range m.Periods {
+			p := &m.Periods[j]
+			v.Rows[j] = metricRow{Period: p.Period, Text: p.Text, Change: p.changeText(), Inputs: orDash(p.inputsText()), Flags: p.flagsText(), Note: oneLine(p.Note)}
+		}
+		out[i] = v
+	}
+	return out
 }
