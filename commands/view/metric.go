@@ -108,7 +108,8 @@ func Point(m *framework.Metric, p *framework.Point) string {
 }
 
 // Aim is a metric's baseline, goal and band in one line, such as
-// "baseline 30.00% (2025) · goal 20.00% (2028) · lower-better".
+// "percent · baseline 30.00% (2025) · goal 20.00% (2028) · lower-better",
+// or for a parity metric "ratio · parity band 0.80–1.25".
 func Aim(m *framework.Metric) string {
 	if m.Narrative {
 		return "answered yes or no with what was done"
@@ -121,9 +122,11 @@ func Aim(m *framework.Metric) string {
 		parts = append(parts, "goal "+Point(m, m.Goal))
 	}
 	if b, ok := m.EffectiveBand(); ok {
-		parts = append(parts, "parity "+Band(b))
+		parts = append(parts, "parity band "+Band(b))
 	}
-	parts = append(parts, string(m.Better()))
+	if d := m.Better(); d != framework.Parity {
+		parts = append(parts, string(d))
+	}
 	return strings.Join(parts, " · ")
 }
 
