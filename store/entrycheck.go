@@ -144,3 +144,14 @@ func stamp(es []framework.Event, now time.Time) []framework.Event {
 	}
 	return out
 }
+
+// Stores reports whether w keeps anything: an entry with a value, or an
+// event. A write that only deletes creates no workspace.
+func (w *EntryWrite) Stores() bool {
+	for _, e := range w.Put {
+		if e.Value != "" {
+			return true
+		}
+	}
+	return len(w.Events) > 0
+}

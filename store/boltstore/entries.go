@@ -84,7 +84,7 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 		}
 		b := workspace(tx, ws)
 		if b == nil {
-			if !writes(&w) {
+			if !w.Stores() {
 				return nil // deleting what is not there creates nothing
 			}
 			var err error
@@ -127,14 +127,4 @@ func (s *Store) WorkspaceEvents(ctx context.Context, ws string, limit int) ([]fr
 		return err
 	})
 	return out, err
-}
-
-// writes reports whether w stores anything: an entry or an event.
-func writes(w *store.EntryWrite) bool {
-	for _, e := range w.Put {
-		if e.Value != "" {
-			return true
-		}
-	}
-	return len(w.Events) > 0
 }

@@ -22,8 +22,8 @@ func (s *Store) Entries(ctx context.Context, ws string, kind store.EntryKind) (m
 
 // WriteEntries checks the expectations, writes the puts and appends the
 // events in one script (entriesScript), pipelined with listing the
-// workspace: one round trip. A write refused by an expectation lists
-// the workspace too, as the pipeline cannot wait for the script's
+// workspace when it stores anything: one round trip. A write refused
+// by an expectation lists the workspace too, as the pipeline cannot wait for the script's
 // answer; the workspace is taken off the list again when it holds
 // nothing (unlistEmpty), which costs more round trips only then.
 func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite) ([]framework.Event, error) {
@@ -61,7 +61,9 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 	}
 	args := append(append([]any{len(names)}, names...), body...)
 	cmd, err := s.runWith(ctx, entriesScript, keys, args, func(p redis.Pipeliner) {
-		p.SAdd(ctx, s.workspaces(), ws)
+		if w.Stores() {
+			p.SAdd(ctx, s.workspaces(), ws)
+		}
 	})
 	if err != nil {
 		return nil, s.fail(op, err)

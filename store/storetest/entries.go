@@ -110,8 +110,10 @@ func testEntries(t *testing.T, s store.Store) {
 		}
 		_, err := s.Entries(ctx, ws, "bad kind")
 		wantCode(t, err, framework.EINVALID, "Entries of a kind with a space")
+		// A write that only deletes creates no workspace either.
+		mustWrite(t, s, "slack:Tdel", store.EntryWrite{Put: []store.Entry{{Kind: store.EntryPerson, Key: "amy"}}})
 		if ws, err := s.Workspaces(ctx); err != nil || len(ws) != 0 {
-			t.Fatalf("Workspaces after refused writes = %+v, %v; want none", ws, err)
+			t.Fatalf("Workspaces after refused writes and a delete = %+v, %v; want none", ws, err)
 		}
 	})
 

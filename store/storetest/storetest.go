@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Transfer", func(t *testing.T) { testTransfer(t, open) })
 	t.Run("TransferForeignIDs", func(t *testing.T) { testForeignIDs(t, open) })
 	t.Run("ExportDuringWrites", func(t *testing.T) { testExportDuringWrites(t, open(t)) })
+	t.Run("Rename", func(t *testing.T) { testRename(t, open) })
 	t.Run("ReplaceIsAtomic", func(t *testing.T) { testReplaceIsAtomic(t, open(t)) })
 }
 
