@@ -6,14 +6,14 @@ import "github.com/targetbot/targetbot/bot"
 func metricVerbs() []VerbInfo {
 	return []VerbInfo{
 		{Command: bot.Command{Name: "measure", Usage: "measure <target> <unit> [higher-better|lower-better|parity] baseline <value> [<period>] goal <value> [<period>] | measure <target> band <low> <high>",
-			Summary: "measure a target by a number (percent, ratio, points, count or score) from a baseline to a goal, or set a ratio's parity band", Access: "admin or owner",
+			Summary: "measure a target by a number, from a baseline to a goal; or set its parity band", Access: "admin or owner",
 			Examples: []string{"measure eds/2.8 percent lower-better baseline 30 2025 goal 20 2028", "measure wres/2 ratio parity baseline 1.59 2025 goal 1.25 2028", "measure wres/2 band 0.8 1.2"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "settings", Kind: bot.ArgText, Required: true, Rest: true, Description: "The unit, direction, baseline and goal, or band <low> <high>"},
 			}},
 			run: (*Handler).measure},
 		{Command: bot.Command{Name: "record", Usage: "record <target> <period> <value>|<input>=<n>…|yes|no [note…]",
-			Summary: "record a metric's value for a year (2026) or financial year (2026/27), or the inputs it is computed from; a period recorded again is replaced, and the history keeps both", Access: "admin or owner",
+			Summary: "record a metric's value or inputs for a year; recording it again replaces it", Access: "admin or owner",
 			Examples: []string{"record wres/2 2026 white_shortlisted=1200 white_appointed=300 bme_shortlisted=900 bme_appointed=120", "record wres/1 2026/27 12.5 from the March ESR snapshot", "record wdes/9b 2026 yes Disabled staff network reports to the board"}, Args: []bot.Arg{
 				targetArg,
 				// No MaxLen on period and value: a period is refused by

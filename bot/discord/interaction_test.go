@@ -77,6 +77,9 @@ func TestCommandOptionsAreNamedArgs(t *testing.T) {
 		{"report", nil, args{}, "report"},
 		{"report", []map[string]any{opt("cycle", str, "2026/27"), opt("framework", str, "eds")}, args{"framework": "eds", "cycle": "2026/27"}, "report eds 2026/27"},
 		{"cycle", []map[string]any{opt("action", str, "start"), opt("cycle", str, "2027/28")}, args{"action": "start", "cycle": "2027/28"}, "cycle start 2027/28"},
+		{"measure", []map[string]any{opt("settings", str, "percent baseline 30 2025 goal 20"), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "settings": "percent baseline 30 2025 goal 20"}, "measure eds/1.1 percent baseline 30 2025 goal 20"},
+		{"record", []map[string]any{opt("value", str, "25 staff survey"), opt("period", str, "2026"), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "period": "2026", "value": "25 staff survey"}, "record eds/1.1 2026 25 staff survey"},
+		{"trend", []map[string]any{opt("target", str, "eds/1.1")}, args{"target": "eds/1.1"}, "trend eds/1.1"},
 	}
 	covered := map[string]bool{}
 	for _, c := range cases {
