@@ -239,7 +239,9 @@ func (h *Handler) record(ctx context.Context, c *call) (bot.Reply, error) {
 			row = r
 		}
 	}
-	text := fmt.Sprintf("%s recorded %s for %s: %s", bot.User(c.req.User), period, targetHeadline(t), bot.Bold(view.MetricValue(m, &v)))
+	// The value follows a colon, so a title's own full stop goes.
+	headline := bot.Bold(t.Ref()) + " " + view.Title(strings.TrimRight(t.Title, ". "), 80)
+	text := fmt.Sprintf("%s recorded %s for %s: %s", bot.User(c.req.User), period, headline, bot.Bold(view.MetricValue(m, &v)))
 	if in := view.Inputs(m, &v); in != "" {
 		text += "\nfrom " + in
 	}
@@ -360,7 +362,7 @@ func (h *Handler) metricLine(book *framework.MetricBook, t *framework.Target) st
 	}
 	r := m.Read(book.Series(t.Ref()))
 	if !r.Recorded() {
-		return "nothing recorded yet · " + view.Aim(m)
+		return "no value recorded yet"
 	}
 	return view.MetricLatest(&r)
 }
