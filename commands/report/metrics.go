@@ -143,12 +143,9 @@ func metricOf(t *framework.Target, m *framework.Metric, values []framework.Measu
 	}
 	for _, row := range m.Trend(values) {
 		p := MetricPeriod{
-			Period: string(row.Period), Text: view.MetricValue(m, &row.Measurement), Inputs: []MetricInput{},
+			Period: string(row.Period), Text: valueText(m, &row.Measurement), Inputs: []MetricInput{},
 			NotMeaningful: row.NotMeaningful, Reason: row.Reason, Answer: row.Answer,
 			OutsideBand: row.Outside, AdverseMove: row.Adverse, Note: row.Note, Author: row.Author, Time: row.Time.In(loc),
-		}
-		if row.Answer != nil {
-			p.Note = row.Text
 		}
 		if row.Meaningful() {
 			v := framework.Round2(row.Value)
@@ -249,4 +246,18 @@ func definesMetrics(defs []*framework.Framework) bool {
 		}
 	}
 	return false
+}
+
+// valueText is a value as a report writes it: as chat shows it, but
+// plain, for each format to escape its own way.
+func valueText(m *framework.Metric, v *framework.Measurement) string {
+	switch {
+	case v.Answer != nil && *v.Answer:
+		return "yes: " + oneLine(v.Text)
+	case v.Answer != nil:
+		return "no: " + oneLine(v.Text)
+	case v.NotMeaningful:
+		return "not meaningful (" + v.Reason + ")"
+	}
+	return view.MetricNumber(m, v.Value)
 }
