@@ -19,12 +19,13 @@ import (
 // write with its workspace event, so re-recording a period replaces the
 // value and the history keeps both.
 //
-// Cost on Redis: `record` reads the workspace with the target (who may
-// record, and that the target is here and live) and the metric book
-// (the workspace's band and the value it replaces) at once, then writes
-// once: two round trips of latency, three in all. The write expects the
-// value it read, so a concurrent record of the same period is refused
-// rather than lost.
+// Cost on Redis: `record` of a built-in indicator named in full is one
+// round trip (recordAtOnce). Otherwise it reads the workspace with the
+// target (who may record, and that the target is here and live) and the
+// metric book (a custom target's definition, the band, the value it
+// replaces) side by side, then writes once: three round trips, two of
+// latency; that write expects the value it read, so a concurrent record
+// of the same period is refused rather than lost.
 
 // metricStore is the store's entries, when it keeps them.
 func (h *Handler) metricStore() (store.Entries, error) {
@@ -172,11 +173,15 @@ func (h *Handler) measure(ctx context.Context, c *call) (bot.Reply, error) {
 
 // record keeps a period's value of a metric target, with its inputs,
 // author and note. A period recorded again is replaced; the history
-// keeps both.
+// keeps both. A built-in indicator named in full is recorded in one
+// write (recordAtOnce); anything else reads first.
 func (h *Handler) record(ctx context.Context, c *call) (bot.Reply, error) {
 	period, words, err := readRecord(c)
 	if err != nil {
 		return bot.Reply{}, err
+	}
+	if reply, done, err := h.recordAtOnce(ctx, c, period, words); done {
+		return reply, err
 	}
 	mt, err := h.loadMetricTarget(ctx, c)
 	if err != nil {
@@ -193,46 +198,65 @@ func (h *Handler) record(ctx context.Context, c *call) (bot.Reply, error) {
 	if !ok {
 		return bot.Reply{}, notMetric(t)
 	}
-	a, err := readRecordValue(m, period, words)
+	v, err := measurement(c, t.Ref(), m, period, words)
 	if err != nil {
 		return bot.Reply{}, err
-	}
-	v := framework.Measurement{Target: t.Ref(), Period: period, Author: c.req.User, Time: c.now, Note: a.note}
-	switch {
-	case a.answer != nil:
-		v.Answer, v.Text, v.Note = a.answer, a.note, ""
-	case a.inputs != nil:
-		r, err := m.Compute(a.inputs)
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		v.Inputs, v.Value, v.NotMeaningful, v.Reason = a.inputs, r.Value, r.NotMeaningful, r.Reason
-	default:
-		if err := m.CheckValue(*a.value); err != nil {
-			return bot.Reply{}, err
-		}
-		v.Value = *a.value
 	}
 	put, err := store.MeasurementEntry(v)
 	if err != nil {
 		return bot.Reply{}, storeErr("encode measurement", err)
 	}
-	ev := framework.Event{Kind: framework.EventRecord, Author: c.req.User, Time: c.now, Title: t.Ref(), Cycle: string(period), To: recordedText(m, &v), Reason: a.note}
+	ev := recordEvent(c, m, &v)
 	var replaced *framework.Measurement
 	for _, old := range mt.book.Series(t.Ref()) {
 		if old.Period == period {
 			ev.From, replaced = recordedText(m, &old), &old
 		}
 	}
-	if a.answer != nil {
-		ev.Reason = ""
-	}
 	if err := h.writeMetric(ctx, mt, put, ev); err != nil {
 		return bot.Reply{}, err
 	}
 	h.log.Debug("metric recorded", "workspace", mt.w.ID, "target", t.Ref(), "period", period, "user", c.req.User)
 	mt.book.Add(v)
-	rows := m.Trend(mt.book.Series(t.Ref()))
+	return recordReply(c, t, m, &mt.book, &v, replaced), nil
+}
+
+// measurement is the value the words after the period give for metric
+// m, checked against its definition.
+func measurement(c *call, ref string, m *framework.Metric, period framework.Period, words []string) (framework.Measurement, error) {
+	a, err := readRecordValue(m, period, words)
+	if err != nil {
+		return framework.Measurement{}, err
+	}
+	v := framework.Measurement{Target: ref, Period: period, Author: c.req.User, Time: c.now, Note: a.note}
+	switch {
+	case a.answer != nil:
+		v.Answer, v.Text, v.Note = a.answer, a.note, ""
+	case a.inputs != nil:
+		r, err := m.Compute(a.inputs)
+		if err != nil {
+			return v, err
+		}
+		v.Inputs, v.Value, v.NotMeaningful, v.Reason = a.inputs, r.Value, r.NotMeaningful, r.Reason
+	default:
+		if err := m.CheckValue(*a.value); err != nil {
+			return v, err
+		}
+		v.Value = *a.value
+	}
+	return v, nil
+}
+
+// recordEvent is the workspace event that keeps v in the history.
+func recordEvent(c *call, m *framework.Metric, v *framework.Measurement) framework.Event {
+	return framework.Event{Kind: framework.EventRecord, Author: c.req.User, Time: c.now, Title: v.Target, Cycle: string(v.Period), To: recordedText(m, v), Reason: v.Note}
+}
+
+// recordReply tells the channel of v, recorded in book (which holds it),
+// with its change, flags and progress, and the value it replaced.
+func recordReply(c *call, t *framework.Target, m *framework.Metric, book *framework.MetricBook, v *framework.Measurement, replaced *framework.Measurement) bot.Reply {
+	period := v.Period
+	rows := m.Trend(book.Series(t.Ref()))
 	var row framework.TrendRow
 	for _, r := range rows {
 		if r.Period == period {
@@ -241,8 +265,8 @@ func (h *Handler) record(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	// The value follows a colon, so a title's own full stop goes.
 	headline := bot.Bold(t.Ref()) + " " + view.Title(strings.TrimRight(t.Title, ". "), 80)
-	text := fmt.Sprintf("%s recorded %s for %s: %s", bot.User(c.req.User), period, headline, bot.Bold(view.MetricValue(m, &v)))
-	if in := view.Inputs(m, &v); in != "" {
+	text := fmt.Sprintf("%s recorded %s for %s: %s", bot.User(c.req.User), period, headline, bot.Bold(view.MetricValue(m, v)))
+	if in := view.Inputs(m, v); in != "" {
 		text += "\nfrom " + in
 	}
 	var extra []string
@@ -261,10 +285,10 @@ func (h *Handler) record(ctx context.Context, c *call) (bot.Reply, error) {
 	if replaced != nil {
 		text += "\nreplaces " + view.MetricValue(m, replaced) + ", which stays in the history"
 	}
-	if a.note != "" && a.answer == nil {
-		text += "\n" + view.Note(a.note)
+	if v.Note != "" {
+		text += "\n" + view.Note(v.Note)
 	}
-	return announce(text), nil
+	return announce(text)
 }
 
 // recordedText is a value as its history event keeps it: the value, and
