@@ -141,6 +141,11 @@ func TestNamedArgsMatchText(t *testing.T) {
 		{"people set @UAMY  | EDI lead", "people", map[string]string{"action": "set", "user": "UAMY", "person": " | EDI lead"}},
 		{"use", "use", nil},
 		{"use 2", "use", map[string]string{"workspace": "2"}},
+		{"measure eds/1.1 percent baseline 30 2025 goal 20", "measure", map[string]string{"target": "eds/1.1", "settings": "percent baseline 30 2025 goal 20"}},
+		{"measure eds/1.1 band 0.8 1.2", "measure", map[string]string{"target": "eds/1.1", "settings": "band 0.8 1.2"}},
+		{"record eds/1.1 2026 25 a note", "record", map[string]string{"target": "eds/1.1", "period": "2026", "value": "25 a note"}},
+		{"record eds/1.1 2026-27 25", "record", map[string]string{"target": "eds/1.1", "period": "2026-27", "value": "25"}},
+		{"trend eds/1.1", "trend", map[string]string{"target": "eds/1.1"}},
 	}
 	setup := func(t *testing.T) *env {
 		e := imported(t)

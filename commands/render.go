@@ -28,8 +28,9 @@ func announce(msg string, blocks ...bot.Block) bot.Reply {
 // objective's roll-up over all (the workspace's live targets) in its
 // title and colour. A block holds every
 // target of its objective, however many: the adapter splits what does
-// not fit in one message.
-func (h *Handler) groupBlocks(v view.Clock, ts, all []framework.Target) []bot.Block {
+// not fit in one message. A metric target's line ends with its latest
+// value against its baseline and goal, from book (nil: none).
+func (h *Handler) groupBlocks(v view.Clock, ts, all []framework.Target, book *framework.MetricBook) []bot.Block {
 	var blocks []bot.Block
 	framework.SortTargets(ts)
 	shown := map[string]bool{}
@@ -50,7 +51,7 @@ func (h *Handler) groupBlocks(v view.Clock, ts, all []framework.Target) []bot.Bl
 		var lines []string
 		for i := range ts {
 			if ts[i].Framework == r.Framework && ts[i].Objective == r.Objective {
-				lines = append(lines, v.TargetLine(&ts[i]))
+				lines = append(lines, v.TargetLine(&ts[i])+h.metricSuffix(book, &ts[i]))
 			}
 		}
 		blocks = append(blocks, bot.Block{Title: title, Text: strings.Join(lines, "\n"), Colour: view.StatusColour(r.Status())})

@@ -70,6 +70,13 @@ func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspac
 		objective += " " + bot.Escape(ot)
 	}
 	fields := append([]bot.Field{{Name: capital(h.objectiveLabel(t.Framework)), Value: objective}}, targetFields(v, t)...)
+	book, err := h.metricBookFor(ctx, w.ID, []framework.Target{*t})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if line := h.metricSuffix(book, t); line != "" {
+		fields = append(fields, bot.Field{Name: "Metric", Value: strings.TrimPrefix(line, " · ")})
+	}
 	recent := "No changes yet: log an update with " + code("/target update "+t.Ref()+" 10% on-track")
 	if len(entries) > 0 {
 		recent = bot.Bold("Latest changes") + "\n" + strings.Join(entries, "\n")

@@ -174,25 +174,26 @@ func verbTable() []VerbInfo {
 		{Command: bot.Command{Name: "reminders", Usage: "reminders [<cron>|default|off|pause <7d|2w|YYYY-MM-DD>|resume]", Summary: "show or set the overdue reminder schedule (default `0 9 * * MON-FRI`)", Access: "anyone to show, admin to set",
 			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default", "reminders off", "reminders pause 2w", "reminders resume"}, Args: []bot.Arg{{Name: "cron", Kind: bot.ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", default, or off`}}},
 			run: (*Handler).reminders},
-		{Command: bot.Command{Name: "admins", Usage: "admins [add|remove @user]", Summary: "who the admins are and why; grant or remove admin here", Access: "anyone to show, admin to change",
+		{Command: bot.Command{Name: "admins", Group: "workspace", Usage: "admins [add|remove @user]", Summary: "who the admins are and why; grant or remove admin here", Access: "anyone to show, admin to change",
 			Examples: []string{"admins", "admins add @amy", "admins remove @bob"}, Args: []bot.Arg{
 				{Name: "action", Kind: bot.ArgChoice, Choices: choices("add", "remove"), Description: "add: make the user an admin; remove: end their grant"},
 				{Name: "user", Kind: bot.ArgUser, Description: "The user to make an admin, or to remove"},
 			}},
 			run: (*Handler).adminsVerb},
-		{Command: bot.Command{Name: "people", Usage: "people [set @user <name…> [| <role…>]]", Summary: "people's names and roles, as replies show them; set one by hand", Access: "anyone to show, admin to set",
+		{Command: bot.Command{Name: "people", Group: "workspace", Usage: "people [set @user <name…> [| <role…>]]", Summary: "people's names and roles, as replies show them; set one by hand", Access: "anyone to show, admin to set",
 			Examples: []string{"people", "people set @amy Amy Khan | EDI lead"}, Args: []bot.Arg{
 				{Name: "action", Kind: bot.ArgChoice, Choices: choices("set"), Description: "set: set the user's name and role"},
 				{Name: "user", Kind: bot.ArgUser, Description: "The user to name"},
 				{Name: "person", Kind: bot.ArgText, Rest: true, MaxLen: maxPerson, Description: "Their name, then | and their role if any, like Amy Khan | EDI lead"},
 			}},
 			run: (*Handler).peopleVerb},
-		{Command: bot.Command{Name: "use", Usage: "use [<n>|<name>]", Summary: "in a Teams chat outside a team: list your workspaces, or pick the one this chat runs in", Access: "anyone",
+		{Command: bot.Command{Name: "use", Group: "workspace", Usage: "use [<n>|<name>]", Summary: "in a Teams chat outside a team: list your workspaces, or pick the one this chat runs in", Access: "anyone",
 			Examples: []string{"use", "use 2", "use Equality and Inclusion"}, Args: []bot.Arg{
 				{Name: "workspace", Kind: bot.ArgText, Rest: true, Description: "The number `use` lists, or the team's name"},
 			}},
 			NoWorkspace: true, run: (*Handler).useVerb},
 	}
+	vs = append(vs, metricVerbs()...)
 	// help can name any verb, and choices make that a menu.
 	names := make([]string, len(vs))
 	for i, v := range vs {

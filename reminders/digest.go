@@ -139,6 +139,10 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read people: %w", ws, p.err)
 	}
 	live, us, total := leaveOutArchived(ts, u.us, u.total)
+	book, err := s.metricBook(ctx, ws, live)
+	if err != nil {
+		return bot.Reply{}, err
+	}
 	var archived []framework.Target
 	for i := range ts {
 		if ts[i].Archived {
@@ -146,7 +150,7 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		}
 	}
 	d := digestData{Loc: loc, At: at, Since: since, Targets: live, Archived: archived, Updates: us, UpdateCount: total, Titles: s.titles, Frameworks: s.frameworks,
-		Cycle: w.CurrentCycle(at), People: p.people}
+		Cycle: w.CurrentCycle(at), People: p.people, Metrics: book}
 	if w.RemindersPaused != "" && framework.Today(at, loc) < w.RemindersPaused {
 		d.Paused = w.RemindersPaused
 	}

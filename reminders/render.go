@@ -47,6 +47,9 @@ type digestData struct {
 	// People names the owners and authors the digest mentions (nil: by
 	// reference alone).
 	People framework.People
+	// Metrics is the workspace's metric book, nil when it has no metric
+	// targets: flagged metrics get a section (reminders/metrics.go).
+	Metrics *framework.MetricBook
 }
 
 // targetWord is what the digest's frameworks call their targets, when
@@ -139,6 +142,10 @@ func renderDigest(d digestData) bot.Reply {
 	if d.Paused != "" {
 		text += fmt.Sprintf("\n⏸️ Overdue reminders are paused until %s", d.Paused)
 	}
+	flagged := flaggedMetrics(&d)
+	if len(flagged) > 0 {
+		text += fmt.Sprintf("\n⚠️ %s flagged: an adverse move, or outside parity (see the details)", view.Plural(len(flagged), "metric"))
+	}
 	summary := bot.Block{Text: text, Colour: worstColour(byStatus)}
 
 	refs := make(map[string]*framework.Target, len(d.Targets))
@@ -210,6 +217,9 @@ func renderDigest(d digestData) bot.Reply {
 		details = append(details, targetList("For admins: overdue with no owner", view.Alert, l.unowned, func(t *framework.Target) string {
 			return fmt.Sprintf("due %s: assign with %s", t.Due, bot.Code("/target assign "+t.Ref()+" @user"))
 		}))
+	}
+	if len(flagged) > 0 {
+		details = append(details, metricsBlock(flagged))
 	}
 	details = append(details, ratingsBlock(d.Targets, d.Archived, d.Frameworks, d.Cycle, d.Previous))
 	return bot.Reply{Blocks: []bot.Block{summary}, Details: details}

@@ -32,7 +32,12 @@ func option(a bot.Arg) *discordgo.ApplicationCommandOption {
 	case bot.ArgTarget:
 		o.Autocomplete = true
 	}
+	// Discord offers at most 25 choices: an argument with more is typed
+	// as text, which the command layer checks as it checks typed text.
 	for _, c := range a.Choices {
+		if len(a.Choices) > maxChoices {
+			break
+		}
 		// A choice is named by its value, which is what a user types.
 		o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Value, Value: c.Value})
 	}

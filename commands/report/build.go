@@ -78,7 +78,7 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 		return nil, err
 	}
 	loc := w.Location(opts.Location)
-	in, err := read(ctx, src, req.Workspace, cy, !req.Summary || !cy.current, !req.Summary)
+	in, err := read(ctx, src, req.Workspace, cy, !req.Summary || !cy.current, !req.Summary, definesMetrics(defs))
 	if err != nil {
 		return nil, err
 	}
@@ -185,16 +185,19 @@ type input struct {
 	updates  []framework.Update // since the cycle began, oldest first, none withdrawn
 	evidence map[string][]framework.Evidence
 	people   framework.People // nil when not read (a summary names no one)
+	// metrics is the workspace's metric book, nil when not read.
+	metrics *framework.MetricBook
 }
 
 // read fetches the targets, and when asked the updates since the cycle
-// began and every target's evidence and the people's names (which only
-// the full report shows, with the evidence), concurrently.
-func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidence bool) (input, error) {
+// began, every target's evidence and the people's names (which only the
+// full report shows, with the evidence), and the metric book,
+// concurrently.
+func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidence, metrics bool) (input, error) {
 	var in input
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make(chan error, 3)
+	errs := make(chan error, 4)
 	n := 0
 	if updates {
 		n++
@@ -209,6 +212,18 @@ func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidenc
 			}
 			us, _, err := src.UpdatesSince(ctx, ws, since, time.Time{}, 0)
 			in.updates = us
+			errs <- err
+		}()
+	}
+	// Metrics are read beside the rest when a framework reported defines
+	// some, and after the targets only when a custom target may have been
+	// measured: a report with no metric costs no read of them.
+	metricsRead := evidence && metrics
+	if metricsRead {
+		n++
+		go func() {
+			var err error
+			in.metrics, err = readMetrics(ctx, src, ws)
 			errs <- err
 		}()
 	}
@@ -235,6 +250,9 @@ func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidenc
 		if e := <-errs; err == nil {
 			err = e
 		}
+	}
+	if err == nil && evidence && !metricsRead && slices.ContainsFunc(ts, func(t framework.Target) bool { return t.Custom }) {
+		in.metrics, err = readMetrics(ctx, src, ws)
 	}
 	return in, err
 }

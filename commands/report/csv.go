@@ -12,6 +12,9 @@ import (
 var CSVHeader = []string{
 	"framework", "cycle", "objective", "ref", "code", "title", "owner", "owner_name", "status", "progress", "due", "overdue",
 	"grade", "score", "previous_grade", "latest_update", "latest_note", "evidence", "archived",
+	// A metric target's unit, baseline, goal and band, and its values,
+	// one period a line (commands/report/metrics_render.go).
+	"metric_unit", "metric_baseline", "metric_goal", "metric_band", "metric_values",
 }
 
 // bom starts the file so that Excel reads it as UTF-8, not the system's
@@ -52,6 +55,7 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 			// One link a line: the cell stays one cell, and each link
 			// stays whole for a spreadsheet to follow.
 			rec[17] = strings.Join(links, "\n")
+			rec = append(rec, s.csvMetricCells(t.Ref)...)
 			for i := range rec {
 				rec[i] = neutralise(rec[i])
 			}

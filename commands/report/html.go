@@ -48,8 +48,9 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"progressChart": func(s Section, o Objective, r *Report) chart {
 		return progressChart("chart-"+s.ID+"-"+o.Code, objectiveName(&s, &o), o.Progress, r.AsOf)
 	},
-	"gradeChart": func(s Section, r *Report) chart { return gradeChart("grades-"+s.ID, &s, r.Cycle) },
-	"css":        func() template.CSS { return template.CSS(cssSource) },
+	"gradeChart":  func(s Section, r *Report) chart { return gradeChart("grades-"+s.ID, &s, r.Cycle) },
+	"css":         func() template.CSS { return template.CSS(cssSource) },
+	"metricsHTML": func(s Section) template.HTML { return metricsHTML(&s) },
 	"date": func(r *Report) string {
 		return r.AsOf.Format("2 January 2006")
 	},

@@ -91,6 +91,8 @@ func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
 		}
 	}
 
+	r.metricsMarkdown(b, s)
+
 	if len(s.Archived) > 0 {
 		fmt.Fprintf(b, "\n### Archived %ss\n\nArchived %ss are left out of the roll-ups, totals and score above.\n\n", s.TargetLabel, s.TargetLabel)
 		r.targetTable(b, s, s.Archived, graded)

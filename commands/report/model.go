@@ -55,6 +55,9 @@ type Section struct {
 	// Archived are the framework's archived targets, listed apart and
 	// counted in nothing.
 	Archived []Target `json:"archived"`
+	// Metrics are the framework's live targets measured by a number,
+	// each with every period recorded (commands/report/metrics.go).
+	Metrics []Metric `json:"metrics"`
 }
 
 // Objective is one objective: its narrative, its roll-up, its live

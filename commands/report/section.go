@@ -76,6 +76,7 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 			s.Archived = append(s.Archived, row(&at[i]))
 		}
 	}
+	s.Metrics = sectionMetrics(def, in.metrics, at, loc)
 	return s
 }
 
