@@ -183,6 +183,13 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, usageError("digest", "cron", framework.ErrorMessage(err))
 	}
+	subs, err := h.store.Subscriptions(ctx, w.ID)
+	if err != nil {
+		return bot.Reply{}, storeErr("load subscriptions", err)
+	}
+	if slices.ContainsFunc(subs, func(s framework.Subscription) bool { return s.Channel == c.req.Channel && s.Spec == spec }) {
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: this channel already gets digests on %s (%s). The next one is %s", code(spec), loc, when(next))
+	}
 	s := framework.Subscription{Workspace: w.ID, Channel: c.req.Channel, Spec: spec, CreatedBy: c.req.User, CreatedAt: c.now}
 	if err := h.store.PutSubscription(ctx, s); err != nil {
 		return bot.Reply{}, storeErr("put subscription", err)
@@ -216,6 +223,9 @@ func (h *Handler) timezone(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	if err := h.requireAdmin(c, "change the time zone"); err != nil {
 		return bot.Reply{}, err
+	}
+	if w.Timezone == loc.String() {
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: the time zone here is already %s", code(loc.String()))
 	}
 	if err := h.store.SetTimezone(ctx, w.ID, loc.String()); err != nil {
 		return bot.Reply{}, storeErr("set timezone", err)
@@ -308,6 +318,9 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	if err := h.requireAdmin(c, "change the reminder schedule"); err != nil {
 		return bot.Reply{}, err
+	}
+	if w.ReminderSpec == saved {
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: overdue reminders already run on %s (%s); the next run is %s", code(spec), loc, when(next))
 	}
 	if err := h.store.SetReminderSpec(ctx, w.ID, saved); err != nil {
 		return bot.Reply{}, storeErr("set reminder spec", err)
