@@ -2,6 +2,7 @@ package commands
 
 import (
 	"testing"
+	"time"
 
 	"github.com/targetbot/targetbot/framework"
 )
@@ -27,4 +28,16 @@ func TestPapercutSettingsUnchanged(t *testing.T) {
 	e.ok(adminUser, "digest here 0 9 * * TUE")
 	e.ok(adminUser, "timezone UTC")
 	e.ok(adminUser, "reminders 0 11 * * MON")
+}
+
+// Undo after someone else's update names who updated, and says when
+// they undid theirs.
+func TestPapercutUndoNamesWhoUpdated(t *testing.T) {
+	e := imported(t)
+	e.ok(amy, "update eds/1.1 10%")
+	e.now = e.now.Add(time.Minute)
+	e.ok(bob, "update eds/1.1 20%")
+	e.fail(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you, at 10:01")
+	e.ok(bob, "undo")
+	e.fail(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you and then undid it")
 }
