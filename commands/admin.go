@@ -233,7 +233,25 @@ func (h *Handler) snooze(ctx context.Context, c *call) (bot.Reply, error) {
 	if until.IsZero() {
 		what = "turned reminders back on for"
 	}
-	return h.changed(c, &w, &t, what), nil
+	reply := h.changed(c, &w, &t, what)
+	if why := unremindable(&t); why != "" && !until.IsZero() {
+		reply.Blocks[0].Text += "\n" + fmt.Sprintf("%s %s, so no overdue reminder would go out for it anyway: reminders go to a target's owner once it is past its due date", code(t.Ref()), why)
+	}
+	return reply, nil
+}
+
+// unremindable says why overdue reminders never go out for t: it has no
+// owner or no due date. It is "" when they can.
+func unremindable(t *framework.Target) string {
+	switch {
+	case t.Owner == "" && t.Due.IsZero():
+		return "has no owner and no due date"
+	case t.Owner == "":
+		return "has no owner"
+	case t.Due.IsZero():
+		return "has no due date"
+	}
+	return ""
 }
 
 // parseSnooze reads `7d`, `2w` or a date, and requires a day after today.

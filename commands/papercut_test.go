@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -40,4 +41,30 @@ func TestPapercutUndoNamesWhoUpdated(t *testing.T) {
 	e.fail(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you, at 10:01")
 	e.ok(bob, "undo")
 	e.fail(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you and then undid it")
+}
+
+// Snoozing a target no reminder would reach says so.
+func TestPapercutSnoozeWithoutOwnerOrDue(t *testing.T) {
+	e := imported(t)
+	for _, tt := range []struct{ setup, want string }{
+		{"", "`eds/1.1` has no owner and no due date, so no overdue reminder would go out for it anyway"},
+		{"assign eds/1.1 @amy", "`eds/1.1` has no due date, so no overdue reminder"},
+		{"due eds/1.2 2026-12-01", "`eds/1.2` has no owner, so no overdue reminder"},
+	} {
+		if tt.setup != "" {
+			e.ok(adminUser, tt.setup)
+		}
+		ref := "eds/1.1"
+		if strings.Contains(tt.want, "eds/1.2") {
+			ref = "eds/1.2"
+		}
+		if r := e.ok(adminUser, "snooze "+ref+" 1w"); !strings.Contains(r.Text(), tt.want) {
+			t.Errorf("snooze %s = %q, want %q", ref, r.Text(), tt.want)
+		}
+		e.ok(adminUser, "snooze "+ref+" off")
+	}
+	e.ok(adminUser, "due eds/1.1 2026-12-01")
+	if r := e.ok(adminUser, "snooze eds/1.1 1w"); strings.Contains(r.Text(), "anyway") {
+		t.Errorf("snooze of a target with owner and due date = %q", r.Text())
+	}
 }
