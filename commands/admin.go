@@ -256,7 +256,7 @@ func unremindable(t *framework.Target) string {
 
 // parseSnooze reads `7d`, `2w` or a date, and requires a day after today.
 func parseSnooze(s string, today framework.Date) (framework.Date, error) {
-	bad := framework.FieldErrorf("until", "%s is not a snooze length: use days like `7d`, weeks like `2w`, a date like `2026-12-01`, or `off`", code(short(s, 30)))
+	bad := framework.FieldErrorf("until", "%s is not a snooze length: use days like `7d`, weeks like `2w`, a date like `%s`, or `off`", code(short(s, 30)), today.AddDays(28))
 	lower := strings.ToLower(s)
 	if n, unit := strings.TrimRight(lower, "dw"), strings.TrimLeft(lower, "0123456789"); n != "" && (unit == "d" || unit == "w") {
 		v, err := strconv.Atoi(n)

@@ -107,7 +107,7 @@ func findListFilter(word string) (listFilter, bool) {
 // written from the filter table.
 func listCommand() bot.Command {
 	words, brief := make([]string, 0, len(listFilters)), []string{}
-	examples := []string{"list", "list eds", "list eds/1"}
+	examples := []string{"list", "list eds-2022", "list eds-2022/1"}
 	for _, f := range listFilters {
 		words = append(words, f.word)
 		if f.brief {

@@ -68,3 +68,35 @@ func TestPapercutSnoozeWithoutOwnerOrDue(t *testing.T) {
 		t.Errorf("snooze of a target with owner and due date = %q", r.Text())
 	}
 }
+
+// Help's examples use the current EDS, not the superseded one.
+func TestPapercutExamplesUseEDS2022(t *testing.T) {
+	for _, v := range Verbs() {
+		for _, ex := range v.ExamplesAt(time.Now()) {
+			if strings.Contains(ex, " eds/") || strings.HasSuffix(ex, " eds") || strings.Contains(ex, " eds ") {
+				t.Errorf("example %q names the superseded eds", ex)
+			}
+		}
+	}
+	if r := newEnv(t, testFrameworks()).ok(bob, "help"); !strings.Contains(r.Text(), "`eds-2022/1A`") {
+		t.Errorf("help = %q", r.Text())
+	}
+}
+
+// Date hints are never in the past, whatever the date.
+func TestPapercutDateHintsAreAhead(t *testing.T) {
+	e := imported(t)
+	e.now = time.Date(2031, 5, 6, 10, 0, 0, 0, time.UTC)
+	for _, tt := range []struct{ text, want string }{
+		{"due eds/1.1", "like `2032-03-31`"},
+		{"due eds/1.1 31/12/2026", "for example 2032-03-31"},
+		{"due eds/1.1 0226-01-01", "for example 2032-03-31"},
+		{"snooze eds/1.1", "`2031-06-03`"},
+		{"snooze eds/1.1 soon", "a date like `2031-06-03`"},
+	} {
+		r := e.as(adminUser, tt.text)
+		if r.Code == "" || !strings.Contains(r.Text(), tt.want) {
+			t.Errorf("%q = %q, want %q", tt.text, r.Text(), tt.want)
+		}
+	}
+}

@@ -75,12 +75,12 @@ func (h *Handler) requireImported(w *framework.Workspace) error {
 	if len(w.Frameworks) > 0 {
 		return nil
 	}
-	first := "eds"
+	first := "eds-2022"
 	ids := make([]string, 0, len(h.frameworks))
 	for _, f := range h.frameworks {
 		ids = append(ids, code(f.ID))
 	}
-	if len(h.frameworks) > 0 && h.framework("eds") == nil {
+	if len(h.frameworks) > 0 && h.framework(first) == nil {
 		first = h.frameworks[0].ID
 	}
 	msg := "nothing is imported here yet: an admin can run " + code("/target import "+first)

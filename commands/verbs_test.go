@@ -281,7 +281,7 @@ func TestUndo(t *testing.T) {
 	// Someone else updated after.
 	e.ok(amy, "update eds/2.1 30%")
 	e.ok(bob, "update eds/2.1 40%")
-	e.unchanged(amy, "undo", framework.ECONFLICT, "", "someone updated eds/2.1 after you")
+	e.unchanged(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/2.1` after you")
 	e.ok(bob, "undo")
 	if got := e.target("eds/2.1"); got.Progress != 30 {
 		t.Errorf("bob's undo left %+v", got)
