@@ -100,3 +100,16 @@ func TestPapercutDateHintsAreAhead(t *testing.T) {
 		}
 	}
 }
+
+// reminders pause never suggests `off`, which it refuses.
+func TestPapercutPauseHintsResume(t *testing.T) {
+	e := imported(t)
+	for _, text := range []string{"reminders pause off", "reminders pause soon", "reminders pause"} {
+		r := e.as(adminUser, text)
+		if r.Code != framework.EINVALID || strings.Contains(r.Text(), "or `off`") {
+			t.Errorf("%q = %s %q", text, r.Code, r.Text())
+		}
+	}
+	e.fail(adminUser, "reminders pause off", framework.EINVALID, "cron", "a pause ends with `/target reminders resume`")
+	e.fail(adminUser, "reminders pause soon", framework.EINVALID, "cron", "`/target reminders resume` ends a pause")
+}

@@ -69,10 +69,15 @@ func (h *Handler) pauseReminders(ctx context.Context, c *call, w *framework.Work
 		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: reminders are not paused")
 	case word == "pause" && until == "":
 		return bot.Reply{}, usageError("reminders", "cron", "say until when, like `reminders pause 2w` or `reminders pause "+string(today.AddDays(14))+"`")
+	case word == "pause" && strings.EqualFold(until, "off"):
+		return bot.Reply{}, usageError("reminders", "cron", "a pause ends with `/target reminders resume`, and `/target reminders off` stops reminders for good")
 	case word == "pause":
 		d, err := parseSnooze(until, today)
 		if err != nil {
-			return bot.Reply{}, usageError("reminders", "cron", strings.Replace(framework.ErrorMessage(err), "snooze length", "pause length", 1))
+			// A snooze ends with `off`; a pause ends with resume.
+			msg := strings.Replace(framework.ErrorMessage(err), "snooze length", "pause length", 1)
+			msg = strings.Replace(msg, ", or `off`", "; `/target reminders resume` ends a pause", 1)
+			return bot.Reply{}, usageError("reminders", "cron", msg)
 		}
 		if d == w.RemindersPaused {
 			return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: reminders are already paused until %s", d)
