@@ -93,7 +93,7 @@ func TestAmbiguousRefs(t *testing.T) {
 	e.unchanged(bob, "update 9.9 40%", framework.ENOTFOUND, "target", "unknown target `9.9`: try `/target list`")
 	e.unchanged(bob, "update eds/9.9 40%", framework.ENOTFOUND, "target", "unknown target `eds/9.9`")
 	e.unchanged(bob, "update zzz/1.1 40%", framework.ENOTFOUND, "target", "unknown framework `zzz`")
-	e.unchanged(bob, "update eds/ 40%", framework.ENOTFOUND, "target", "unknown target")
+	e.unchanged(bob, "update eds/ 40%", framework.ENOTFOUND, "target", "`eds/` is a framework, not a single outcome")
 }
 
 func TestFrameworkOfferedNotImported(t *testing.T) {
