@@ -116,7 +116,7 @@ func readUpdate(c *call) (updateArgs, error) {
 	if s := c.arg("status"); s != "" {
 		st, ok := parseStatus(s)
 		if !ok {
-			return u, framework.FieldErrorf("status", "%s is not a status: use not-started, on-track, at-risk, off-track or done", code(short(s, 30)))
+			return u, framework.FieldErrorf("status", "%s is not a status: use %s", code(short(s, 30)), statusNames("or"))
 		}
 		u.status = st
 	}

@@ -113,3 +113,21 @@ func TestPapercutPauseHintsResume(t *testing.T) {
 	e.fail(adminUser, "reminders pause off", framework.EINVALID, "cron", "a pause ends with `/target reminders resume`")
 	e.fail(adminUser, "reminders pause soon", framework.EINVALID, "cron", "`/target reminders resume` ends a pause")
 }
+
+// Every status and alias update takes is in its help, and words people
+// use for a status that are none are refused with a "did you mean".
+func TestPapercutStatusesDocumentedOrRefused(t *testing.T) {
+	e := imported(t)
+	help := e.ok(bob, "help update").Text()
+	for _, w := range []string{"not-started", "on-track", "at-risk", "off-track", "done", "`finished`"} {
+		if !strings.Contains(help, w) {
+			t.Errorf("help update does not mention %s:\n%s", w, help)
+		}
+	}
+	e.ok(bob, "update eds/1.1 20% on-track")
+	e.ok(bob, "update eds/1.1 not-started")
+	for word, want := range map[string]string{"in-progress": "on-track", "red": "off-track", "amber": "at-risk", "In Progress": "on-track"} {
+		e.unchanged(bob, "update eds/1.1 "+word, framework.EINVALID, "note", "(did you mean `"+want+"`?)")
+	}
+	e.ok(bob, "update eds/1.1 red tape held us up")
+}

@@ -58,7 +58,7 @@ options:
 			}
 		case statusWords(a, i) > 0:
 			if u.status != "" {
-				return u, usageError("update", "status", "the status is given twice: give one of on-track, at-risk, off-track or done")
+				return u, usageError("update", "status", "the status is given twice: give one of "+statusNames("or"))
 			}
 			words := tok
 			if statusWords(a, i) == 2 {

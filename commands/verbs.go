@@ -76,7 +76,7 @@ func verbTable() []VerbInfo {
 		{Command: bot.Command{Name: "show", Usage: "show <target>|<objective>", Summary: "a target's status, progress, grade, evidence and changes, or an objective and its targets", Access: "anyone",
 			Examples: []string{"show eds-2022/1A", "show eds-2022/1"}, Query: true, Args: []bot.Arg{{Name: "target", Kind: bot.ArgTarget, Required: true, Description: "A target such as eds-2022/1A, or an objective such as eds-2022/1"}}},
 			run: (*Handler).show},
-		{Command: bot.Command{Name: "update", Usage: "update <target> [<n>%] [on-track|at-risk|off-track|done] [note…]", Summary: "log progress, a status or a note (at least one); `--` starts a note taken word for word", Access: "anyone",
+		{Command: bot.Command{Name: "update", Usage: "update <target> [<n>%] [" + statusNames("|") + "] [note…]", Summary: "log progress, a status (`finished` means done) or a note; `--` starts a note taken word for word", Access: "anyone",
 			Examples: []string{"update eds-2022/1A 40% on-track", "update eds-2022/1A at-risk waiting on HR data", "update eds-2022/1A done", "update eds-2022/1A -- 50% of staff trained"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "progress", Kind: bot.ArgInteger, Min: 0, Max: 100, Description: "Progress, 0 to 100 percent"},
