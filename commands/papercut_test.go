@@ -131,3 +131,25 @@ func TestPapercutStatusesDocumentedOrRefused(t *testing.T) {
 	}
 	e.ok(bob, "update eds/1.1 red tape held us up")
 }
+
+// Every error begins the same way: with a lower-case word, a reference
+// or a mention, never a capital.
+func TestPapercutErrorsBeginLowerCase(t *testing.T) {
+	e := imported(t)
+	for _, text := range []string{
+		"nope", "help nope", "list nope", "show", "show 9.9", "show eds", "update", "update eds/1.1", "update eds/1.1 140%",
+		"update eds/1.1 in-progress", "update eds/1.1 done 40%", "rate eds/1.1", "rate eds/1.1 brilliant", "assign eds/1.1",
+		"assign eds/1.1 bob", "due eds/1.1", "due eds/1.1 tomorrow", "add", "add eds/1 1.1 Dup", "add eds/9 9.1 X", "edit eds/1.1",
+		"archive", "restore eds/1.1", "evidence eds/1.1 nope", "history eds/1.1 x", "undo", "undo now", "snooze eds/1.1",
+		"snooze eds/1.1 soon", "cycle begin", "cycle start 1999/00", "report zzz", "digest", "digest maybe", "digest now",
+		"timezone Mars/Base", "reminders 0 9", "reminders pause", "reminders resume", "frameworks x", "import zzz",
+	} {
+		r := e.as(amy, text)
+		if r.Code == "" {
+			continue
+		}
+		if first := []rune(r.Text())[0]; first >= 'A' && first <= 'Z' {
+			t.Errorf("%q: error begins with a capital: %q", text, r.Text())
+		}
+	}
+}
