@@ -47,13 +47,13 @@ func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	h.log.Debug("framework imported", "workspace", w.ID, "framework", f.ID, "added", added, "user", c.req.User)
 	if added == 0 {
-		return ephemeral(fmt.Sprintf("%s (%s) is already imported, nothing added: see `/target list %s`", f.Name, code(f.ID), f.ID)), nil
+		return ephemeral(fmt.Sprintf("%s, framework %s, is already imported, nothing added: see `/target list %s`", f.Name, code(f.ID), f.ID)), nil
 	}
 	what := "imported"
 	if was {
 		what = "imported new"
 	}
-	msg := fmt.Sprintf("%s %s %s under %s from %s (%s). See them with %s", bot.User(c.req.User), what,
+	msg := fmt.Sprintf("%s %s %s under %s from %s, framework %s. See them with %s", bot.User(c.req.User), what,
 		plural(added, f.TargetLabel()), plural(len(f.Objectives), f.ObjectiveLabel()), bot.Bold(bot.Escape(f.Name)), code(f.ID), code("/target list "+f.ID))
 	return announce(msg), nil
 }

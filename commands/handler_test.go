@@ -54,7 +54,7 @@ func TestNothingImported(t *testing.T) {
 func TestFrameworks(t *testing.T) {
 	e := imported(t)
 	r := e.ok(bob, "frameworks")
-	if !r.Ephemeral || !strings.Contains(r.Text(), "*eds* Equality Delivery System: 2 goals, 3 outcomes (✅ imported)") ||
+	if !r.Ephemeral || !strings.Contains(r.Text(), "*eds* Equality Delivery System: 2 goals, 3 outcomes; ✅ imported") ||
 		!strings.Contains(r.Text(), "`/target import nhse`") || len(r.Blocks) != 2 {
 		t.Errorf("frameworks = %q (%d blocks)", r.Text(), len(r.Blocks))
 	}

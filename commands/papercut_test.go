@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/framework/catalog"
 )
 
 // Settings repeated with the value they already hold are refused
@@ -150,6 +151,51 @@ func TestPapercutErrorsBeginLowerCase(t *testing.T) {
 		}
 		if first := []rune(r.Text())[0]; first >= 'A' && first <= 'Z' {
 			t.Errorf("%q: error begins with a capital: %q", text, r.Text())
+		}
+	}
+}
+
+// frameworks never cuts a description mid-word nor says a count twice,
+// and no name is followed by a second pair of brackets.
+func TestPapercutFrameworksRead(t *testing.T) {
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, fws)
+	r := e.ok(adminUser, "import eds-2022")
+	if strings.Contains(r.Text(), ") (") || !strings.Contains(r.Text(), "(EDS 2022)*, framework `eds-2022`") {
+		t.Errorf("import = %q", r.Text())
+	}
+	text := e.ok(bob, "frameworks").Text()
+	if strings.Contains(text, "18 outcomes): 4 goals, 18 outcomes") {
+		t.Errorf("frameworks repeats eds's counts:\n%s", text)
+	}
+	for _, b := range e.ok(bob, "frameworks").Blocks {
+		_, desc, _ := strings.Cut(b.Text, "\n")
+		if desc == "" {
+			continue
+		}
+		if last := []rune(desc)[len([]rune(desc))-1]; last != '.' && last != '…' {
+			t.Errorf("description ends %q: %q", string(last), desc)
+		}
+		if strings.HasSuffix(desc, "…") {
+			if words := strings.Fields(strings.TrimSuffix(desc, "…")); !strings.Contains(strings.Join(strings.Fields(b.Text), " "), words[len(words)-1]) {
+				t.Errorf("description cut mid-word: %q", desc)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"One. Two three four.", 30, "One. Two three four."},
+		{"The first sentence is here. The second sentence is much longer than the limit allows", 40, "The first sentence is here."},
+		{"wordy words without any stops at all in them", 22, "wordy words without…"},
+	} {
+		if got := sentences(tt.in, tt.n); got != tt.want {
+			t.Errorf("sentences(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
 }
