@@ -17,10 +17,10 @@ func TestPapercutSettingsUnchanged(t *testing.T) {
 	e.ok(adminUser, "timezone Europe/Paris")
 	e.ok(adminUser, "reminders 0 10 * * MON")
 	for _, tt := range []struct{ text, want string }{
-		{"digest here 0 9 * * MON", "nothing changed: this channel already gets digests on `0 9 * * MON`"},
+		{"digest here 0 9 * * MON", "nothing changed: this channel already gets digests on Mondays at 09:00"},
 		{"digest here   0 9  * * MON", "nothing changed: this channel already gets digests"},
 		{"timezone europe/paris", "nothing changed: the time zone here is already `Europe/Paris`"},
-		{"reminders 0 10 * * MON", "nothing changed: overdue reminders already run on `0 10 * * MON`"},
+		{"reminders 0 10 * * MON", "nothing changed: overdue reminders already run on Mondays at 10:00"},
 	} {
 		e.fail(adminUser, tt.text, framework.ECONFLICT, "", tt.want)
 	}
@@ -196,6 +196,26 @@ func TestPapercutFrameworksRead(t *testing.T) {
 	} {
 		if got := sentences(tt.in, tt.n); got != tt.want {
 			t.Errorf("sentences(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+// Schedules are said in words, and shown as cron only when words would
+// not say them simply.
+func TestPapercutSpecWords(t *testing.T) {
+	for spec, want := range map[string]string{
+		"0 9 * * MON":      "on Mondays at 09:00",
+		"30 8 * * MON-FRI": "on weekdays at 08:30",
+		"0 9 * * 1-5":      "on weekdays at 09:00",
+		"0 10 * * MON,THU": "on Mondays and Thursdays at 10:00",
+		"0 7 * * *":        "every day at 07:00",
+		"0 9 * * TUE-THU":  "on Tuesday to Thursday at 09:00",
+		"0 9 * * 0":        "on Sundays at 09:00",
+		"0 9,17 * * MON":   "on `0 9,17 * * MON`",
+		"0 9 1 * *":        "on `0 9 1 * *`",
+	} {
+		if got := specWords(spec); got != want {
+			t.Errorf("specWords(%q) = %q, want %q", spec, got, want)
 		}
 	}
 }

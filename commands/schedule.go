@@ -193,13 +193,13 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, storeErr("load subscriptions", err)
 	}
 	if slices.ContainsFunc(subs, func(s framework.Subscription) bool { return s.Channel == c.req.Channel && s.Spec == spec }) {
-		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: this channel already gets digests on %s (%s). The next one is %s", code(spec), loc, when(next))
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: this channel already gets digests %s (%s). The next one is %s", specWords(spec), loc, when(next))
 	}
 	s := framework.Subscription{Workspace: w.ID, Channel: c.req.Channel, Spec: spec, CreatedBy: c.req.User, CreatedAt: c.now}
 	if err := h.store.PutSubscription(ctx, s); err != nil {
 		return bot.Reply{}, storeErr("put subscription", err)
 	}
-	msg := fmt.Sprintf("%s subscribed this channel to digests on %s (%s). The next one is %s", bot.User(c.req.User), code(spec), loc, when(next))
+	msg := fmt.Sprintf("%s subscribed this channel to digests %s (%s). The next one is %s", bot.User(c.req.User), specWords(spec), loc, when(next))
 	return announce(msg), nil
 }
 
@@ -308,7 +308,7 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 		if err != nil {
 			return ephemeral(fmt.Sprintf("overdue reminders run on %s (%s), which no longer parses: an admin can fix it with `/target reminders <cron>`", code(spec), how)), nil
 		}
-		return ephemeral(fmt.Sprintf("overdue reminders run on %s (%s, %s); the next run is %s", code(spec), how, loc, when(next))), nil
+		return ephemeral(fmt.Sprintf("overdue reminders run %s (%s, %s); the next run is %s", specWords(spec), how, loc, when(next))), nil
 	}
 	saved := arg
 	if strings.EqualFold(arg, "default") {
@@ -325,10 +325,10 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	if w.ReminderSpec == saved {
-		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: overdue reminders already run on %s (%s); the next run is %s", code(spec), loc, when(next))
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: overdue reminders already run %s (%s); the next run is %s", specWords(spec), loc, when(next))
 	}
 	if err := h.store.SetReminderSpec(ctx, w.ID, saved); err != nil {
 		return bot.Reply{}, storeErr("set reminder spec", err)
 	}
-	return announce(fmt.Sprintf("%s set overdue reminders to %s (%s); the next run is %s", bot.User(c.req.User), code(spec), loc, when(next))), nil
+	return announce(fmt.Sprintf("%s set overdue reminders to run %s (%s); the next run is %s", bot.User(c.req.User), specWords(spec), loc, when(next))), nil
 }
