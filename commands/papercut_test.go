@@ -219,3 +219,14 @@ func TestPapercutSpecWords(t *testing.T) {
 		}
 	}
 }
+
+// show <objective> names a real archived target to look up, not a
+// placeholder.
+func TestPapercutShowObjectiveHasNoPlaceholder(t *testing.T) {
+	e := imported(t)
+	e.ok(adminUser, "archive eds/1.2")
+	r := e.ok(bob, "show eds/1")
+	if strings.Contains(r.Text(), "<ref>") || !strings.Contains(r.Text(), "`/target history eds/1.2` shows its record") {
+		t.Errorf("show eds/1 = %q", r.Text())
+	}
+}

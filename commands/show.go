@@ -136,9 +136,19 @@ func (h *Handler) showObjective(c *call, w *framework.Workspace, o objectiveRef,
 			lines[i] = view.Bullet(view.Ref(archived[i].Ref()) + " " + view.Title(archived[i].Title, 60))
 		}
 		blocks = append(blocks, bot.Block{Title: fmt.Sprintf("Archived (%d)", len(archived)),
-			Text: strings.Join(lines, "\n") + "\n" + code("/target history <ref>") + " shows each one's record"})
+			Text: strings.Join(lines, "\n") + "\n" + archivedHint(archived)})
 	}
 	return bot.Reply{Ephemeral: true, Blocks: blocks}
+}
+
+// archivedHint says how to see archived targets' records, with a real
+// reference to copy rather than a placeholder.
+func archivedHint(archived []framework.Target) string {
+	first := code("/target history " + archived[0].Ref())
+	if len(archived) == 1 {
+		return first + " shows its record"
+	}
+	return first + " shows its record, and the same with another's reference shows that one's"
 }
 
 // history lists a target's updates and other changes, interleaved,
