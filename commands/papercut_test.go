@@ -230,3 +230,22 @@ func TestPapercutShowObjectiveHasNoPlaceholder(t *testing.T) {
 		t.Errorf("show eds/1 = %q", r.Text())
 	}
 }
+
+// list archived shows archived targets under their objectives without
+// the live targets' roll-ups, even where every target is archived.
+func TestPapercutListArchivedHasNoRollups(t *testing.T) {
+	e := imported(t)
+	e.ok(amy, "update eds/1.1 80%")
+	e.ok(adminUser, "archive eds/1.2")
+	e.ok(adminUser, "archive eds/2.1")
+	r := e.ok(bob, "list archived")
+	text := r.Text()
+	if strings.Contains(text, "░") || strings.Contains(text, "▓") {
+		t.Errorf("list archived shows roll-ups:\n%s", text)
+	}
+	for _, want := range []string{"eds/1.2", "eds/2.1", "eds/2 Workforce health"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("list archived lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -146,7 +146,11 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	framework.SortTargets(ts)
 	shown := ts[:min(len(ts), maxListed)]
-	blocks := append([]bot.Block{head}, h.groupBlocks(v, shown, live)...)
+	rollups := live
+	if isFilter && named.noRollups {
+		rollups = nil
+	}
+	blocks := append([]bot.Block{head}, h.groupBlocks(v, shown, rollups)...)
 	if hidden := len(ts) - len(shown); hidden > 0 {
 		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("…%s not shown: narrow the list with %s, %s or %s",
 			plural(hidden, "more "+word), code("/target list <objective>"), code("/target list mine"), code("/target list overdue"))})

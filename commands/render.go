@@ -26,7 +26,8 @@ func announce(msg string, blocks ...bot.Block) bot.Reply {
 
 // groupBlocks renders targets ts as one Block per objective, with the
 // objective's roll-up over all (the workspace's live targets) in its
-// title and colour. A block holds every
+// title and colour; with all nil, as for archived targets, the headings
+// have no roll-up. A block holds every
 // target of its objective, however many: the adapter splits what does
 // not fit in one message.
 func (h *Handler) groupBlocks(v view.Clock, ts, all []framework.Target) []bot.Block {
@@ -35,6 +36,9 @@ func (h *Handler) groupBlocks(v view.Clock, ts, all []framework.Target) []bot.Bl
 	shown := map[string]bool{}
 	for i := range ts {
 		shown[framework.Ref(ts[i].Framework, ts[i].Objective)] = true
+	}
+	if all == nil {
+		return h.bareGroupBlocks(v, ts)
 	}
 	// Each heading is its objective's real roll-up, over all of its live
 	// targets, however few of them the list shows.
@@ -54,6 +58,24 @@ func (h *Handler) groupBlocks(v view.Clock, ts, all []framework.Target) []bot.Bl
 			}
 		}
 		blocks = append(blocks, bot.Block{Title: title, Text: strings.Join(lines, "\n"), Colour: view.StatusColour(r.Status())})
+	}
+	return blocks
+}
+
+// bareGroupBlocks groups ts by objective under headings with no roll-up.
+func (h *Handler) bareGroupBlocks(v view.Clock, ts []framework.Target) []bot.Block {
+	var blocks []bot.Block
+	for i := 0; i < len(ts); {
+		fw, obj := ts[i].Framework, ts[i].Objective
+		title := framework.Ref(fw, obj)
+		if ot := h.objectiveTitle(fw, obj); ot != "" {
+			title += " " + view.Title(ot, 80)
+		}
+		var lines []string
+		for ; i < len(ts) && ts[i].Framework == fw && ts[i].Objective == obj; i++ {
+			lines = append(lines, v.TargetLine(&ts[i]))
+		}
+		blocks = append(blocks, bot.Block{Title: title, Text: strings.Join(lines, "\n")})
 	}
 	return blocks
 }
