@@ -62,7 +62,7 @@ func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
 func (h *Handler) changed(c *call, w *framework.Workspace, t *framework.Target, what string) bot.Reply {
 	return bot.Reply{Blocks: []bot.Block{{
 		Text:   fmt.Sprintf("%s %s %s", bot.User(c.req.User), what, targetHeadline(t)),
-		Fields: targetFields(h.clock(c, w), t),
+		Fields: h.targetFields(h.clock(c, w), t),
 		Colour: view.Colour(t),
 	}}}
 }

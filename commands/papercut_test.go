@@ -249,3 +249,28 @@ func TestPapercutListArchivedHasNoRollups(t *testing.T) {
 		}
 	}
 }
+
+// A target of a framework without grading shows no rating until someone
+// rates it; a graded framework's target always shows one.
+func TestPapercutNoRatingWithoutGrading(t *testing.T) {
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, fws)
+	e.ok(adminUser, "import nhse-2024-26")
+	e.ok(adminUser, "import eds-2022")
+	if r := e.ok(bob, "show nhse-2024-26/1.1"); strings.Contains(r.Text(), "Rating") {
+		t.Errorf("show of an ungraded framework's target:\n%s", r.Text())
+	}
+	if r := e.ok(adminUser, "assign nhse-2024-26/1.1 @amy"); strings.Contains(r.Text(), "unrated") {
+		t.Errorf("assign of an ungraded framework's target:\n%s", r.Text())
+	}
+	if r := e.ok(bob, "show eds-2022/1A"); !strings.Contains(r.Text(), "Rating: ⬜ unrated") && !strings.Contains(r.Text(), "unrated") {
+		t.Errorf("show of a graded framework's target has no rating:\n%s", r.Text())
+	}
+	e.ok(adminUser, "rate nhse-2024-26/1.1 achieving")
+	if r := e.ok(bob, "show nhse-2024-26/1.1"); !strings.Contains(r.Text(), "achieving") {
+		t.Errorf("a rated target hides its rating:\n%s", r.Text())
+	}
+}

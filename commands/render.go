@@ -80,14 +80,18 @@ func (h *Handler) bareGroupBlocks(v view.Clock, ts []framework.Target) []bot.Blo
 	return blocks
 }
 
-// targetFields are a target's settings as labelled fields.
-func targetFields(v view.Clock, t *framework.Target) []bot.Field {
+// targetFields are a target's settings as labelled fields. A target of
+// a framework without grading shows a rating only once someone rated it.
+func (h *Handler) targetFields(v view.Clock, t *framework.Target) []bot.Field {
 	fields := []bot.Field{
 		{Name: "Status", Value: view.Status(t.Status), Inline: true},
 		{Name: "Progress", Value: view.ProgressBar(t.Progress), Inline: true},
 		{Name: "Owner", Value: view.Owner(t.Owner), Inline: true},
 		{Name: "Due", Value: strings.TrimPrefix(v.Due(t), "due "), Inline: true},
-		{Name: "Rating", Value: v.Grade(t, true), Inline: true},
+	}
+	f := h.framework(t.Framework)
+	if g := v.Grade(t, f == nil || f.Grading != nil); g != "" {
+		fields = append(fields, bot.Field{Name: "Rating", Value: g, Inline: true})
 	}
 	if framework.Snoozed(t, v.Now, v.Loc) {
 		s := "until " + string(t.SnoozedUntil)

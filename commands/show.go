@@ -62,7 +62,7 @@ func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspac
 	if ot := h.objectiveTitle(t.Framework, t.Objective); ot != "" {
 		objective += " " + bot.Escape(ot)
 	}
-	fields := append([]bot.Field{{Name: capital(h.objectiveLabel(t.Framework)), Value: objective}}, targetFields(v, t)...)
+	fields := append([]bot.Field{{Name: capital(h.objectiveLabel(t.Framework)), Value: objective}}, h.targetFields(v, t)...)
 	recent := "No changes yet: log an update with " + code("/target update "+t.Ref()+" 10% on-track")
 	if len(entries) > 0 {
 		recent = bot.Bold("Latest changes") + "\n" + strings.Join(entries, "\n")

@@ -1,9 +1,11 @@
 package reminders
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
 )
 
@@ -27,4 +29,21 @@ func TestPapercutRemindersSkipRunsBeforeTheWorkspace(t *testing.T) {
 			t.Fatalf("RunDue the next morning = %+v, %v; want a reminder", res, err)
 		}
 	})
+}
+
+// A framework without grading, whose targets nobody graded, has no
+// ratings line; with no line left there is no ratings section.
+func TestPapercutDigestSkipsUngradedFramework(t *testing.T) {
+	at := utc("2026-06-15T08:00:00Z")
+	plain := &framework.Framework{ID: "plain", Name: "Plain"}
+	ts := []framework.Target{{Framework: "plain", Objective: "1", Code: "1.1", Title: "C", Due: "2026-06-01", Owner: "U1"}}
+	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: at.Add(-24 * time.Hour), Targets: ts, Frameworks: map[string]*framework.Framework{"plain": plain}})
+	if b, ok := detail(r, "Ratings"); ok {
+		t.Errorf("a framework without grading has a ratings line:\n%s", b.Text)
+	}
+	ts[0].Rating = framework.Achieving
+	r = renderDigest(digestData{Loc: time.UTC, At: at, Since: at.Add(-24 * time.Hour), Targets: ts, Frameworks: map[string]*framework.Framework{"plain": plain}})
+	if b, ok := detail(r, "Ratings"); !ok || !strings.Contains(b.Text, "🟩 achieving 1") {
+		t.Errorf("a graded target of a framework without grading is not counted:\n%s", b.Text)
+	}
 }

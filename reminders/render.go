@@ -208,7 +208,9 @@ func renderDigest(d digestData) bot.Reply {
 			return fmt.Sprintf("due %s: assign with %s", t.Due, bot.Code("/target assign "+t.Ref()+" @user"))
 		}))
 	}
-	details = append(details, ratingsBlock(d.Targets, d.Archived, d.Frameworks, d.Cycle, d.Previous))
+	if b := ratingsBlock(d.Targets, d.Archived, d.Frameworks, d.Cycle, d.Previous); b.Text != "" {
+		details = append(details, b)
+	}
 	return bot.Reply{Blocks: []bot.Block{summary}, Details: details}
 }
 
@@ -236,7 +238,9 @@ func worstColour(by map[framework.Status]int) string {
 // ratingsBlock counts grades per framework, never mixing frameworks, and
 // scores each framework that has grading, in the current cycle and, when
 // the framework was graded then, in the previous one beside it, with its
-// local targets apart. The scores also see the archived targets.
+// local targets apart. The scores also see the archived targets. A
+// framework without grading whose targets nobody graded has no line:
+// "unrated 11" says nothing. With no line the block has no text.
 func ratingsBlock(ts, archived []framework.Target, fws map[string]*framework.Framework, cycle, previous string) bot.Block {
 	var lines []string
 	var ids []string
@@ -249,8 +253,11 @@ func ratingsBlock(ts, archived []framework.Target, fws map[string]*framework.Fra
 	}
 	for _, id := range ids {
 		mine := byFramework[id]
-		line := bot.Code(id) + ": " + gradeCounts(framework.RatingCounts(mine))
 		f := fws[id]
+		if f != nil && f.Grading == nil && !anyGraded(mine) {
+			continue
+		}
+		line := bot.Code(id) + ": " + gradeCounts(framework.RatingCounts(mine))
 		scored := append(append([]framework.Target(nil), mine...), archived...)
 		if f != nil && f.Grading != nil {
 			line += "\nScore " + view.Score(f, f.Score(scored, framework.Scope{}))
@@ -272,6 +279,22 @@ func ratingsBlock(ts, archived []framework.Target, fws map[string]*framework.Fra
 		title += " (" + cycle + ")"
 	}
 	return bot.Block{Title: title, Text: strings.Join(lines, "\n")}
+}
+
+// anyGraded reports whether any of ts has a grade, in this cycle or a
+// past one.
+func anyGraded(ts []framework.Target) bool {
+	for i := range ts {
+		if ts[i].Rating != framework.Unrated {
+			return true
+		}
+		for _, g := range ts[i].Grades {
+			if g != framework.Unrated {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // gradeCounts is "🟥 undeveloped 0 · … · ⬜ unrated 2", grades lowest first.
