@@ -47,3 +47,30 @@ func TestPapercutDigestSkipsUngradedFramework(t *testing.T) {
 		t.Errorf("a graded target of a framework without grading is not counted:\n%s", b.Text)
 	}
 }
+
+// The digest says each updated target's title once, its updates under it.
+func TestPapercutDigestGroupsUpdatesByTarget(t *testing.T) {
+	at := utc("2026-06-15T08:00:00Z")
+	long := "Patients have required levels of access to every service they use, at every hour"
+	ts := []framework.Target{
+		{Framework: "x", Objective: "1", Code: "1.1", Title: long, Status: framework.OnTrack},
+		{Framework: "x", Objective: "1", Code: "1.2", Title: "Short", Status: framework.OnTrack},
+	}
+	us := []framework.Update{
+		{Target: "x/1.1", Author: "U1", Time: at.Add(-3 * time.Hour), Progress: 10, Status: framework.OnTrack, Note: "first"},
+		{Target: "x/1.2", Author: "U2", Time: at.Add(-2 * time.Hour), Progress: 20, Status: framework.OnTrack},
+		{Target: "x/1.1", Author: "U1", Time: at.Add(-time.Hour), Progress: 30, Status: framework.OnTrack, Note: "second"},
+	}
+	r := renderDigest(digestData{Loc: time.UTC, At: at, Since: at.Add(-24 * time.Hour), Targets: ts, Updates: us, UpdateCount: 3})
+	b, ok := detail(r, "Updates since")
+	if !ok {
+		t.Fatal("no updates section")
+	}
+	if n := strings.Count(b.Text, "Patients have"); n != 1 {
+		t.Errorf("the long title is said %d times:\n%s", n, b.Text)
+	}
+	second, first, short := strings.Index(b.Text, "second"), strings.Index(b.Text, "first"), strings.Index(b.Text, "Short")
+	if second < 0 || first < second || short < first {
+		t.Errorf("updates not grouped under their target, newest first:\n%s", b.Text)
+	}
+}

@@ -160,18 +160,31 @@ func renderDigest(d digestData) bot.Reply {
 		})
 	}
 	if len(d.Updates) > 0 {
-		lines := make([]string, 0, len(d.Updates)+1)
+		// Grouped by target, the target most recently updated first, so a
+		// long title is said once however many updates it had.
+		var order []string
+		byTarget := map[string][]*framework.Update{}
 		for i := len(d.Updates) - 1; i >= 0; i-- { // newest first
 			u := &d.Updates[i]
-			line := view.Ref(u.Target)
-			if t := refs[u.Target]; t != nil {
-				line += " " + view.Title(t.Title, 80)
+			if _, ok := byTarget[u.Target]; !ok {
+				order = append(order, u.Target)
 			}
-			line += fmt.Sprintf(": %s %d%% by %s", view.Status(u.Status), u.Progress, bot.User(u.Author))
-			if u.Note != "" {
-				line += " " + view.Note(u.Note)
+			byTarget[u.Target] = append(byTarget[u.Target], u)
+		}
+		lines := make([]string, 0, len(order)+len(d.Updates)+1)
+		for _, ref := range order {
+			head := view.Ref(ref)
+			if t := refs[ref]; t != nil {
+				head += " " + view.Title(t.Title, 80)
 			}
-			lines = append(lines, view.Bullet(line))
+			lines = append(lines, view.Bullet(head))
+			for _, u := range byTarget[ref] {
+				line := fmt.Sprintf("    ◦ %s %d%% by %s", view.Status(u.Status), u.Progress, bot.User(u.Author))
+				if u.Note != "" {
+					line += " " + view.Note(u.Note)
+				}
+				lines = append(lines, line)
+			}
 		}
 		// The store read only the newest; say how many more there were.
 		if more := d.UpdateCount - len(d.Updates); more > 0 {
