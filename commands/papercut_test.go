@@ -274,3 +274,17 @@ func TestPapercutNoRatingWithoutGrading(t *testing.T) {
 		t.Errorf("a rated target hides its rating:\n%s", r.Text())
 	}
 }
+
+// An objective's roll-up says how many of its targets are overdue, as
+// its status does not count them.
+func TestPapercutRollupSaysOverdue(t *testing.T) {
+	e := imported(t)
+	e.ok(adminUser, "update eds/1.1 20% on-track")
+	e.ok(adminUser, "due eds/1.1 2026-11-01")
+	if r := e.ok(bob, "show eds/1"); !strings.Contains(r.Text(), "on-track · 2 outcomes · ⏰ 1 overdue, not in the status") {
+		t.Errorf("show eds/1 = %q", r.Text())
+	}
+	if r := e.ok(bob, "show eds/2"); strings.Contains(r.Text(), "overdue") {
+		t.Errorf("show eds/2 = %q", r.Text())
+	}
+}

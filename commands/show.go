@@ -123,7 +123,8 @@ func (h *Handler) showObjective(c *call, w *framework.Workspace, o objectiveRef,
 	}
 	r := framework.Rollups(live)[0]
 	head.Colour = view.StatusColour(r.Status())
-	text = append(text, fmt.Sprintf("%s · %s · %s", view.ProgressBar(r.Progress), view.Status(r.Status()), plural(r.Targets, h.targetLabel(o.Framework))))
+	text = append(text, fmt.Sprintf("%s · %s · %s%s", view.ProgressBar(r.Progress), view.Status(r.Status()), plural(r.Targets, h.targetLabel(o.Framework)),
+		view.OverdueNote(live, v.Now, v.Loc)))
 	head.Text = strings.Join(text, "\n")
 	lines := make([]string, len(live))
 	for i := range live {

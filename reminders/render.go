@@ -153,9 +153,15 @@ func renderDigest(d digestData) bot.Reply {
 		if f := d.Frameworks[r.Framework]; f != nil {
 			label = f.TargetLabel()
 		}
+		mine := make([]framework.Target, 0, r.Targets)
+		for i := range d.Targets {
+			if d.Targets[i].Framework == r.Framework && d.Targets[i].Objective == r.Objective {
+				mine = append(mine, d.Targets[i])
+			}
+		}
 		details = append(details, bot.Block{
 			Title:  title,
-			Text:   fmt.Sprintf("%s · %s", view.ProgressBar(r.Progress), view.Plural(r.Targets, label)) + "\n" + statusCounts(r.ByStatus),
+			Text:   fmt.Sprintf("%s · %s", view.ProgressBar(r.Progress), view.Plural(r.Targets, label)) + "\n" + statusCounts(r.ByStatus) + view.OverdueNote(mine, d.At, d.Loc),
 			Colour: view.StatusColour(r.Status()),
 		})
 	}
