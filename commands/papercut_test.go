@@ -288,3 +288,13 @@ func TestPapercutRollupSaysOverdue(t *testing.T) {
 		t.Errorf("show eds/2 = %q", r.Text())
 	}
 }
+
+// An over-long evidence link is called too long, not "not a web link".
+func TestPapercutLongEvidenceLink(t *testing.T) {
+	e := imported(t)
+	long := "https://example.org/" + strings.Repeat("a", framework.MaxURL)
+	r := e.fail(bob, "evidence eds/1.1 "+long, framework.EINVALID, "url", "evidence links can be at most 2000")
+	if strings.Contains(r.Text(), "not a web link") {
+		t.Errorf("evidence of a long link = %q", r.Text())
+	}
+}

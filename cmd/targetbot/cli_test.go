@@ -162,12 +162,12 @@ func TestStoreURLMistakes(t *testing.T) {
 // --user is checked and normalised: no empty name, no @, one case.
 func TestConsoleUser(t *testing.T) {
 	for in, want := range map[string]string{"@Priya": "priya", "Dev": "dev", " sam ": "sam"} {
-		if got, err := consoleUser(in); err != nil || got != want {
+		if got, err := consoleUser(in, "--user"); err != nil || got != want {
 			t.Errorf("consoleUser(%q) = %q, %v, want %q", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "@", "a b", "<@U1>"} {
-		if _, err := consoleUser(bad); err == nil || !strings.Contains(err.Error(), "--user priya") {
+		if _, err := consoleUser(bad, "--user"); err == nil || !strings.Contains(err.Error(), "--user priya") {
 			t.Errorf("consoleUser(%q) err = %v", bad, err)
 		}
 	}

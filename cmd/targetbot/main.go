@@ -211,6 +211,18 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// source names where a setting came from for an error message: asFlag
+// when the command line set flag name, else the variable it defaults to,
+// so an error blames what the user actually typed.
+func source(fs *flag.FlagSet, name, asFlag, variable string) string {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	if set {
+		return asFlag
+	}
+	return variable
+}
+
 // setup checks the configuration, then opens the store and builds the
 // command handler, the platform adapters (when withPlatforms) and the
 // scheduler. Bad configuration fails here, with one clear line, before
@@ -290,7 +302,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
-	user, err := consoleUser(m.Config.User)
+	user, err := consoleUser(m.Config.User, source(fs, "user", "--user", "$USER"))
 	if err != nil {
 		return err
 	}

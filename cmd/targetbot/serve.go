@@ -55,7 +55,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
-		return fmt.Errorf("cannot listen on TARGETBOT_ADDR %q: %w", m.Config.Addr, err)
+		return fmt.Errorf("cannot listen on %s %q: %w", source(fs, "addr", "--addr", "TARGETBOT_ADDR"), m.Config.Addr, err)
 	}
 	m.server = &server{ln: ln, http: &http.Server{
 		Handler:           m.routes(),
