@@ -371,6 +371,9 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	m.Platforms = []bot.Platform{console.NewPoster(m.Stdout)}
+	if err := requireExisting(m.Config.Store, m.Config.StoreFrom); err != nil {
+		return fmt.Errorf("run-schedules: %w", err)
+	}
 	if err := m.setup(ctx, true); err != nil {
 		return err
 	}

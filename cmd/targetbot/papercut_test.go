@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -47,5 +49,24 @@ func TestPapercutErrorsBlameWhatWasGiven(t *testing.T) {
 	err = m.Run(context.Background(), []string{"serve"})
 	if err == nil || !strings.Contains(err.Error(), "TARGETBOT_ADDR") {
 		t.Errorf("a busy TARGETBOT_ADDR: %v", err)
+	}
+}
+
+// report, run-schedules and dump in a folder with no database refuse
+// without creating one, and name no variable the user never set.
+func TestPapercutNoDatabaseIsNotCreated(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, args := range [][]string{{"report"}, {"run-schedules"}, {"dump"}} {
+		m, _, _ := testMain(t, DefaultStore, "")
+		m.Config.StoreFrom = storeFrom(func(string) string { return "" })
+		err := m.Run(context.Background(), args)
+		if err == nil || !strings.Contains(err.Error(), "there is no targetbot.db in this folder") || strings.Contains(err.Error(), "TARGETBOT_STORE bolt:") {
+			t.Errorf("%v: %v", args, err)
+		}
+		_ = m.Close()
+		if _, serr := os.Stat(filepath.Join(dir, "targetbot.db")); serr == nil {
+			t.Fatalf("%v created targetbot.db", args)
+		}
 	}
 }

@@ -36,6 +36,9 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		// Stdout is the report: keep logs to warnings, on stderr.
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	if err := requireExisting(m.Config.Store, m.Config.StoreFrom); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	if err := m.setup(ctx, false); err != nil {
 		return err
 	}

@@ -53,6 +53,28 @@ func openDriver(ctx context.Context, url, from, prefix string, logger *slog.Logg
 	}
 }
 
+// requireExisting refuses a bolt: store whose file does not exist, for
+// the subcommands that read what is stored (dump, report, run-schedules):
+// opening the path would create an empty file, and they would then
+// report nothing. The default store is named as a file in this folder,
+// not as TARGETBOT_STORE, which the user never set.
+func requireExisting(url, from string) error {
+	path, ok := strings.CutPrefix(url, "bolt:")
+	if !ok {
+		return nil
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if from == "" {
+		from = "TARGETBOT_STORE"
+	}
+	if url == DefaultStore && from == "TARGETBOT_STORE" {
+		return fmt.Errorf("there is no %s in this folder: run targetbot in the folder that holds it, or name it with --store bolt:PATH", path)
+	}
+	return fmt.Errorf("%s %s: there is no such file", from, url)
+}
+
 // checkReachable fails, in one line, when the store does not answer:
 // the console and run-schedules are no use without it. serve starts
 // anyway and reports through /readyz, since Redis may come up after it.

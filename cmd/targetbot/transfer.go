@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/store"
@@ -115,9 +113,9 @@ func (m *Main) runRestore(ctx context.Context, args []string) error {
 // opening a bbolt path makes an empty file, which would dump as nothing.
 // Its logger keeps to warnings, on stderr.
 func (m *Main) openTransferStore(ctx context.Context, url, from string, existing bool) (store.Store, error) {
-	if path, ok := strings.CutPrefix(url, "bolt:"); ok && existing {
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s %s: there is no such file", from, url)
+	if existing {
+		if err := requireExisting(url, from); err != nil {
+			return nil, err
 		}
 	}
 	if m.Logger == nil {
