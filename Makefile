@@ -16,8 +16,12 @@ lint:
 	go vet ./...
 	go run $(STATICCHECK) ./...
 
+# The version is the nearest tag, commits since it and the commit
+# (git describe), so a source build says which source it is.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
 build:
-	go build -o targetbot ./cmd/targetbot
+	go build -ldflags "-X main.Version=$(VERSION)" -o targetbot ./cmd/targetbot
 
 # Benchmarks behind docs/PERFORMANCE.md. ServeRatios runs targetbot's serve
 # handler, the limit server (cmd/targetbot/internal/limit) and the floor

@@ -19,10 +19,10 @@ func TestBadFlagsFailWithOneLine(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--bogus"}, `console: flag provided but not defined: -bogus (run "targetbot console --help"`},
-		{[]string{"serve", "--bogus"}, `serve: flag provided but not defined: -bogus`},
+		{[]string{"--bogus"}, `console: unknown flag --bogus (run "targetbot console --help"`},
+		{[]string{"serve", "--bogus"}, `serve: unknown flag --bogus`},
 		{[]string{"console", "extra"}, `console: unexpected argument "extra"`},
-		{[]string{"run-schedules", "--at"}, `run-schedules: flag needs an argument: -at`},
+		{[]string{"run-schedules", "--at"}, `run-schedules: flag --at needs a value`},
 		{[]string{"slack", "manifest", "--url", "https://x.example", "y"}, `slack manifest: unexpected argument "y"`},
 	}
 	for _, tt := range tests {

@@ -163,12 +163,22 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "targetbot", Version)
 		return nil
 	case "help", "h":
+		// `help serve` is `serve --help`: the flags of that subcommand.
+		if len(rest) > 0 && rest[0] != "help" && rest[0] != "h" && rest[0] != "version" && subcommands[rest[0]] {
+			return m.Run(ctx, []string{rest[0], "--help"})
+		}
 		fmt.Fprint(m.Stdout, usage)
 		return nil
 	default:
 		fmt.Fprint(m.Stderr, usage)
 		return fmt.Errorf("unknown subcommand %q: see the usage above", cmd)
 	}
+}
+
+// subcommands are the words Run takes as a subcommand with flags.
+var subcommands = map[string]bool{
+	"console": true, "serve": true, "run-schedules": true, "slack": true, "discord": true, "teams": true,
+	"report": true, "healthcheck": true, "dump": true, "restore": true, "migrate": true,
 }
 
 // Close releases what Run opened: the platforms, then the store.
@@ -203,7 +213,7 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 	// main starts the line with "targetbot: ".
 	sub := strings.TrimPrefix(fs.Name(), "targetbot ")
 	if err != nil {
-		return fmt.Errorf("%s: %w (run %q for its flags)", sub, err, fs.Name()+" --help")
+		return fmt.Errorf("%s: %w (run %q for its flags)", sub, asTyped(err, args), fs.Name()+" --help")
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected argument %q (run %q for its flags)", sub, fs.Arg(0), fs.Name()+" --help")
@@ -221,6 +231,29 @@ func source(fs *flag.FlagSet, name, asFlag, variable string) string {
 		return asFlag
 	}
 	return variable
+}
+
+// asTyped rewords the flag package's errors, which name a flag with one
+// dash whatever was typed, to show the flag as the user typed it.
+func asTyped(err error, args []string) error {
+	for _, r := range [...]struct{ prefix, format string }{
+		{"flag provided but not defined: -", "unknown flag %s"},
+		{"flag needs an argument: -", "flag %s needs a value"},
+	} {
+		name, ok := strings.CutPrefix(err.Error(), r.prefix)
+		if !ok {
+			continue
+		}
+		for _, a := range args {
+			if a == "--" {
+				break
+			}
+			if typed, _, _ := strings.Cut(a, "="); strings.TrimLeft(typed, "-") == name {
+				return fmt.Errorf(r.format, typed)
+			}
+		}
+	}
+	return err
 }
 
 // setup checks the configuration, then opens the store and builds the

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"net"
 	"os"
 	"path/filepath"
@@ -68,5 +70,44 @@ func TestPapercutNoDatabaseIsNotCreated(t *testing.T) {
 		if _, serr := os.Stat(filepath.Join(dir, "targetbot.db")); serr == nil {
 			t.Fatalf("%v created targetbot.db", args)
 		}
+	}
+}
+
+// help SUBCOMMAND shows that subcommand's flags; a bad flag is echoed as
+// typed; healthcheck's --url shows one default; make build stamps the
+// version from git describe.
+func TestPapercutCLISurface(t *testing.T) {
+	m, out, _ := testMain(t, "", "")
+	if err := m.Run(context.Background(), []string{"help", "serve"}); err != nil && !errors.Is(err, flag.ErrHelp) {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Usage of targetbot serve") || !strings.Contains(out.String(), "-addr") {
+		t.Errorf("help serve = %s", out)
+	}
+	m, _, _ = testMain(t, "", "")
+	err := m.Run(context.Background(), []string{"serve", "--bogus"})
+	if err == nil || !strings.Contains(err.Error(), "unknown flag --bogus") || strings.Contains(err.Error(), " -bogus") {
+		t.Errorf("serve --bogus: %v", err)
+	}
+	m, out, _ = testMain(t, "", "")
+	_ = m.Run(context.Background(), []string{"healthcheck", "--help"})
+	if n := strings.Count(out.String(), "default"); n != 2 || strings.Count(out.String(), "(default") != 1 {
+		t.Errorf("healthcheck --help shows defaults %d times:\n%s", n, out)
+	}
+	mk, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	if err != nil || !strings.Contains(string(mk), "git describe") || !strings.Contains(string(mk), "-X main.Version=$(VERSION)") {
+		t.Errorf("make build does not stamp the version: %v", err)
+	}
+}
+
+// report --out into a missing folder says so, without Go's raw error.
+func TestPapercutReportOutMissingFolder(t *testing.T) {
+	url := "bolt:" + filepath.Join(t.TempDir(), "x.db")
+	runConsole(t, url, "import eds\n")
+	m, _, _ := testMain(t, url, "")
+	missing := filepath.Join(t.TempDir(), "nope", "r.md")
+	err := m.Run(context.Background(), []string{"report", "--out", missing})
+	if err == nil || !strings.Contains(err.Error(), "the folder "+filepath.Dir(missing)+" does not exist") || strings.Contains(err.Error(), "open ") {
+		t.Errorf("report --out %s: %v", missing, err)
 	}
 }
