@@ -98,6 +98,9 @@ func TestPapercutCLISurface(t *testing.T) {
 	if err != nil || !strings.Contains(string(mk), "git describe") || !strings.Contains(string(mk), "-X main.Version=$(VERSION)") {
 		t.Errorf("make build does not stamp the version: %v", err)
 	}
+	if !strings.Contains(string(mk), "TARGETBOT_SKIP_NOTES=") {
+		t.Errorf("make test does not collect the browser test's skip notice")
+	}
 }
 
 // report --out into a missing folder says so, without Go's raw error.
