@@ -61,6 +61,10 @@ type Main struct {
 	StdinIsTerminal bool
 	Now             func() time.Time
 	Logger          *slog.Logger
+	// quietStore keeps the store driver's warnings on opening out of
+	// the subcommands that stop at once, in one sentence, on an
+	// unreachable store (console, report, run-schedules).
+	quietStore bool
 
 	Store     store.Store
 	Handler   *commands.Handler
@@ -292,7 +296,11 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 	if m.Config.StoreFrom == "" {
 		m.Config.StoreFrom = "TARGETBOT_STORE"
 	}
-	s, err := openStore(ctx, m.Config.Store, m.Config.StoreFrom, m.RedisPrefix, m.Logger)
+	storeLog := m.Logger
+	if m.quietStore {
+		storeLog = slog.New(quietHandler{Handler: m.Logger.Handler(), min: slog.LevelError})
+	}
+	s, err := openStore(ctx, m.Config.Store, m.Config.StoreFrom, m.RedisPrefix, storeLog)
 	if err != nil {
 		return err
 	}
@@ -339,6 +347,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	m.quietStore = true
 	if m.Logger == nil {
 		// The console's output is its replies: keep logs to warnings.
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -348,7 +357,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	if err := m.setup(ctx, false); err != nil {
 		return err
 	}
-	if err := checkReachable(ctx, m.Store, m.Config.Store); err != nil {
+	if err := checkReachable(ctx, m.Store, m.Config.Store, m.Logger); err != nil {
 		return err
 	}
 	// The console user administers the workspace, unless TARGETBOT_ADMINS
@@ -407,10 +416,11 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	if err := requireExisting(m.Config.Store, m.Config.StoreFrom); err != nil {
 		return fmt.Errorf("run-schedules: %w", err)
 	}
+	m.quietStore = true
 	if err := m.setup(ctx, true); err != nil {
 		return err
 	}
-	if err := checkReachable(ctx, m.Store, m.Config.Store); err != nil {
+	if err := checkReachable(ctx, m.Store, m.Config.Store, m.Logger); err != nil {
 		return err
 	}
 	res, err := m.Scheduler.RunDue(ctx, t)

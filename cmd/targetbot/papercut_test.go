@@ -114,3 +114,19 @@ func TestPapercutReportOutMissingFolder(t *testing.T) {
 		t.Errorf("report --out %s: %v", missing, err)
 	}
 }
+
+// An unreachable store stops the console, report and run-schedules with
+// one sentence: no log line before it, no driver error chain in it.
+func TestPapercutUnreachableStoreIsOneSentence(t *testing.T) {
+	for _, sub := range []string{"console", "report", "run-schedules", "dump"} {
+		m, _, errOut := testMain(t, "redis://127.0.0.1:1/0", "help\n")
+		err := m.Run(context.Background(), []string{sub})
+		if err == nil || strings.Contains(err.Error(), "redisstore") || strings.Contains(err.Error(), "dial tcp") || strings.Contains(err.Error(), "(") {
+			t.Errorf("%s: err = %v", sub, err)
+		}
+		if errOut.Len() > 0 {
+			t.Errorf("%s printed before its error:\n%s", sub, errOut)
+		}
+		_ = m.Close()
+	}
+}

@@ -40,10 +40,11 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if err := requireExisting(m.Config.Store, m.Config.StoreFrom); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	m.quietStore = true
 	if err := m.setup(ctx, false); err != nil {
 		return err
 	}
-	if err := checkReachable(ctx, m.Store, m.Config.Store); err != nil {
+	if err := checkReachable(ctx, m.Store, m.Config.Store, m.Logger); err != nil {
 		return err
 	}
 	req := report.Request{Workspace: *ws, Cycle: *cycle}

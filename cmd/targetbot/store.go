@@ -75,14 +75,29 @@ func requireExisting(url, from string) error {
 	return fmt.Errorf("%s %s: there is no such file", from, url)
 }
 
-// checkReachable fails, in one line, when the store does not answer:
-// the console and run-schedules are no use without it. serve starts
+// checkReachable fails, in one sentence, when the store does not
+// answer: the console and run-schedules are no use without it. The
+// driver's error chain goes to the log, not the sentence. serve starts
 // anyway and reports through /readyz, since Redis may come up after it.
-func checkReachable(ctx context.Context, s store.Store, url string) error {
+func checkReachable(ctx context.Context, s store.Store, url string, log *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := s.Ping(ctx); err != nil {
-		return fmt.Errorf("cannot reach the store at %s: is it running? (%v)", redact(url), errors.Unwrap(err))
+		log.Info("store unreachable", "store", redact(url), "err", err)
+		return fmt.Errorf("cannot reach the store at %s: is it running?", redact(url))
 	}
 	return nil
+}
+
+// quietHandler passes on only records at or above min: the subcommands
+// that stop at once on an unreachable store say so in one sentence, and
+// the driver's own warnings on opening would print before it.
+type quietHandler struct {
+	slog.Handler
+	min slog.Level
+}
+
+// Enabled reports whether l reaches min and the wrapped handler takes it.
+func (q quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= q.min && q.Handler.Enabled(ctx, l)
 }

@@ -121,11 +121,11 @@ func (m *Main) openTransferStore(ctx context.Context, url, from string, existing
 	if m.Logger == nil {
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	s, err := openStore(ctx, url, from, m.RedisPrefix, m.Logger)
+	s, err := openStore(ctx, url, from, m.RedisPrefix, slog.New(quietHandler{Handler: m.Logger.Handler(), min: slog.LevelError}))
 	if err != nil {
 		return nil, err
 	}
-	if err := checkReachable(ctx, s, url); err != nil {
+	if err := checkReachable(ctx, s, url, m.Logger); err != nil {
 		_ = s.Close()
 		return nil, err
 	}
