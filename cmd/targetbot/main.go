@@ -65,6 +65,9 @@ type Main struct {
 	// the subcommands that stop at once, in one sentence, on an
 	// unreachable store (console, report, run-schedules).
 	quietStore bool
+	// existingStore makes setup refuse a bolt: file that does not exist
+	// rather than create it (report, run-schedules).
+	existingStore bool
 
 	Store     store.Store
 	Handler   *commands.Handler
@@ -296,6 +299,11 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 	if m.Config.StoreFrom == "" {
 		m.Config.StoreFrom = "TARGETBOT_STORE"
 	}
+	if m.existingStore {
+		if err := requireExisting(m.Config.Store, m.Config.StoreFrom); err != nil {
+			return err
+		}
+	}
 	storeLog := m.Logger
 	if m.quietStore {
 		storeLog = slog.New(quietHandler{Handler: m.Logger.Handler(), min: slog.LevelError})
@@ -413,10 +421,7 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	m.Platforms = []bot.Platform{console.NewPoster(m.Stdout)}
-	if err := requireExisting(m.Config.Store, m.Config.StoreFrom); err != nil {
-		return fmt.Errorf("run-schedules: %w", err)
-	}
-	m.quietStore = true
+	m.quietStore, m.existingStore = true, true
 	if err := m.setup(ctx, true); err != nil {
 		return err
 	}

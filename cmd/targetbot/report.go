@@ -37,10 +37,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		// Stdout is the report: keep logs to warnings, on stderr.
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	if err := requireExisting(m.Config.Store, m.Config.StoreFrom); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	m.quietStore = true
+	m.quietStore, m.existingStore = true, true
 	if err := m.setup(ctx, false); err != nil {
 		return err
 	}
