@@ -95,8 +95,14 @@ func (c *Config) commonFlags(fs *flag.FlagSet) {
 		return nil
 	})
 	fs.StringVar(&c.Timezone, "timezone", c.Timezone, "default time zone for new workspaces, an IANA name (TARGETBOT_TIMEZONE)")
-	fs.StringVar(&c.Admins, "admins", c.Admins, "extra admins, e.g. slack:U123,discord:456 (TARGETBOT_ADMINS)")
 	fs.StringVar(&c.FrameworksDir, "frameworks-dir", c.FrameworksDir, "folder of custom framework YAML files (TARGETBOT_FRAMEWORKS_DIR)")
+}
+
+// adminsFlag registers --admins, for the subcommands that run commands
+// (console, serve, run-schedules): dump, restore and report check no
+// one's rights, so there it would do nothing.
+func (c *Config) adminsFlag(fs *flag.FlagSet) {
+	fs.StringVar(&c.Admins, "admins", c.Admins, "extra admins, e.g. slack:U123,discord:456,local:priya (TARGETBOT_ADMINS)")
 }
 
 // Location loads the default time zone.

@@ -124,9 +124,10 @@ Usage:
   targetbot migrate --from STORE --to STORE      dump and restore in one step, then compare what each holds
   targetbot version                       print the version
 
-Every subcommand that opens the store also takes --store, --timezone,
---admins and --frameworks-dir; each overrides its environment variable
-(migrate takes its two stores as --from and --to).
+Every subcommand that opens the store also takes --store, --timezone and
+--frameworks-dir, and console, serve and run-schedules take --admins; each
+overrides its environment variable (migrate takes its two stores as --from
+and --to).
 Run "targetbot SUBCOMMAND --help" for its flags.
 `
 
@@ -346,6 +347,7 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 func (m *Main) runConsole(ctx context.Context, args []string) error {
 	fs := m.flagSet("console")
 	m.Config.commonFlags(fs)
+	m.Config.adminsFlag(fs)
 	fs.StringVar(&m.Config.User, "user", m.Config.User, "your user name in the console ($USER)")
 	admin := fs.Bool("admin", false, "be an admin even when TARGETBOT_ADMINS names other local: users")
 	if err := m.parse(fs, args); err != nil {
@@ -401,6 +403,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	fs := m.flagSet("run-schedules")
 	m.Config.commonFlags(fs)
+	m.Config.adminsFlag(fs)
 	at := fs.String("at", "now", "the instant to run schedules for: now, or RFC 3339 such as 2026-11-23T09:00:00Z")
 	future := fs.Bool("allow-future", false, "allow an --at more than 5 minutes ahead of the clock (it moves each channel's last digest ahead)")
 	if err := m.parse(fs, args); err != nil {

@@ -130,3 +130,15 @@ func TestPapercutUnreachableStoreIsOneSentence(t *testing.T) {
 		_ = m.Close()
 	}
 }
+
+// dump, restore and report do not offer --admins, which would do
+// nothing there; the subcommands that run commands do.
+func TestPapercutAdminsFlagOnlyWhereItCounts(t *testing.T) {
+	for sub, want := range map[string]bool{"dump": false, "restore": false, "report": false, "console": true, "serve": true, "run-schedules": true} {
+		m, out, _ := testMain(t, "", "")
+		_ = m.Run(context.Background(), []string{sub, "--help"})
+		if got := strings.Contains(out.String(), "-admins"); got != want {
+			t.Errorf("%s --help lists --admins: %v, want %v", sub, got, want)
+		}
+	}
+}

@@ -37,6 +37,7 @@ const maxInFlight = 256
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.flagSet("serve")
 	m.Config.commonFlags(fs)
+	m.Config.adminsFlag(fs)
 	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "HTTP listen address (TARGETBOT_ADDR)")
 	fs.StringVar(&m.Config.DebugAddr, "debug-addr", m.Config.DebugAddr, "where to serve Go's profiler, apart from --addr; off when empty (TARGETBOT_DEBUG_ADDR)")
 	if err := m.parse(fs, args); err != nil {
