@@ -7,8 +7,11 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # it (npm install --prefix .ci axe-core). Set it to use another copy.
 export TARGETBOT_AXE_JS ?= $(CURDIR)/.ci/node_modules/axe-core/axe.min.js
 
+# A skipped browser test leaves a line in TARGETBOT_SKIP_NOTES, printed
+# once after the tests: go test does not show skips.
 test: lint
-	go test -race -count=1 ./...
+	@notes=$$(mktemp); TARGETBOT_SKIP_NOTES=$$notes go test -race -count=1 ./...; rc=$$?; \
+	  sort -u $$notes; rm -f $$notes; exit $$rc
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -16,8 +19,12 @@ lint:
 	go vet ./...
 	go run $(STATICCHECK) ./...
 
+# The version is the nearest tag, commits since it and the commit
+# (git describe), so a source build says which source it is.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
 build:
-	go build -o targetbot ./cmd/targetbot
+	go build -ldflags "-X main.Version=$(VERSION)" -o targetbot ./cmd/targetbot
 
 # Benchmarks behind docs/PERFORMANCE.md. ServeRatios runs targetbot's serve
 # handler, the limit server (cmd/targetbot/internal/limit) and the floor

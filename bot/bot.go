@@ -282,7 +282,7 @@ func RequestID(ctx context.Context) string {
 // Failed is the reply an adapter gives when the Handler panicked: the
 // problem is logged, and the user is told to try again.
 func Failed() Reply {
-	r := Say("Something went wrong on our side, and it has been logged. Try again; if it keeps failing, tell your admin.", true)
+	r := Say("something went wrong on our side, and it has been logged: try again, and if it keeps failing, tell your admin", true)
 	r.Code = CodeInternal
 	return r
 }

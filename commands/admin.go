@@ -47,13 +47,13 @@ func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	h.log.Debug("framework imported", "workspace", w.ID, "framework", f.ID, "added", added, "user", c.req.User)
 	if added == 0 {
-		return ephemeral(fmt.Sprintf("%s (%s) is already imported, nothing added: see `/target list %s`", f.Name, code(f.ID), f.ID)), nil
+		return ephemeral(fmt.Sprintf("%s, framework %s, is already imported, nothing added: see `/target list %s`", f.Name, code(f.ID), f.ID)), nil
 	}
 	what := "imported"
 	if was {
 		what = "imported new"
 	}
-	msg := fmt.Sprintf("%s %s %s under %s from %s (%s). See them with %s", bot.User(c.req.User), what,
+	msg := fmt.Sprintf("%s %s %s under %s from %s, framework %s. See them with %s", bot.User(c.req.User), what,
 		plural(added, f.TargetLabel()), plural(len(f.Objectives), f.ObjectiveLabel()), bot.Bold(bot.Escape(f.Name)), code(f.ID), code("/target list "+f.ID))
 	return announce(msg), nil
 }
@@ -62,7 +62,7 @@ func (h *Handler) importVerb(ctx context.Context, c *call) (bot.Reply, error) {
 func (h *Handler) changed(c *call, w *framework.Workspace, t *framework.Target, what string) bot.Reply {
 	return bot.Reply{Blocks: []bot.Block{{
 		Text:   fmt.Sprintf("%s %s %s", bot.User(c.req.User), what, targetHeadline(t)),
-		Fields: targetFields(h.clock(c, w), t),
+		Fields: h.targetFields(h.clock(c, w), t),
 		Colour: view.Colour(t),
 	}}}
 }
@@ -237,12 +237,30 @@ func (h *Handler) snooze(ctx context.Context, c *call) (bot.Reply, error) {
 	if until.IsZero() {
 		what = "turned reminders back on for"
 	}
-	return h.changed(c, &w, &t, what), nil
+	reply := h.changed(c, &w, &t, what)
+	if why := unremindable(&t); why != "" && !until.IsZero() {
+		reply.Blocks[0].Text += "\n" + fmt.Sprintf("%s %s, so no overdue reminder would go out for it anyway: reminders go to a target's owner once it is past its due date", code(t.Ref()), why)
+	}
+	return reply, nil
+}
+
+// unremindable says why overdue reminders never go out for t: it has no
+// owner or no due date. It is "" when they can.
+func unremindable(t *framework.Target) string {
+	switch {
+	case t.Owner == "" && t.Due.IsZero():
+		return "has no owner and no due date"
+	case t.Owner == "":
+		return "has no owner"
+	case t.Due.IsZero():
+		return "has no due date"
+	}
+	return ""
 }
 
 // parseSnooze reads `7d`, `2w` or a date, and requires a day after today.
 func parseSnooze(s string, today framework.Date) (framework.Date, error) {
-	bad := framework.FieldErrorf("until", "%s is not a snooze length: use days like `7d`, weeks like `2w`, a date like `2026-12-01`, or `off`", code(short(s, 30)))
+	bad := framework.FieldErrorf("until", "%s is not a snooze length: use days like `7d`, weeks like `2w`, a date like `%s`, or `off`", code(short(s, 30)), today.AddDays(28))
 	lower := strings.ToLower(s)
 	if n, unit := strings.TrimRight(lower, "dw"), strings.TrimLeft(lower, "0123456789"); n != "" && (unit == "d" || unit == "w") {
 		v, err := strconv.Atoi(n)

@@ -25,7 +25,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	r := e.ok(bob, "help update")
-	if !strings.Contains(r.Text(), "/target update eds/1.1 40% on-track") || !strings.Contains(r.Text(), "`--`") {
+	if !strings.Contains(r.Text(), "/target update eds-2022/1A 40% on-track") || !strings.Contains(r.Text(), "`--`") {
 		t.Errorf("help update = %q", r.Text())
 	}
 	e.fail(bob, "help nope", framework.EINVALID, "", "there is no verb `nope`")
@@ -54,7 +54,7 @@ func TestNothingImported(t *testing.T) {
 func TestFrameworks(t *testing.T) {
 	e := imported(t)
 	r := e.ok(bob, "frameworks")
-	if !r.Ephemeral || !strings.Contains(r.Text(), "*eds* Equality Delivery System: 2 goals, 3 outcomes (✅ imported)") ||
+	if !r.Ephemeral || !strings.Contains(r.Text(), "*eds* Equality Delivery System: 2 goals, 3 outcomes; ✅ imported") ||
 		!strings.Contains(r.Text(), "`/target import nhse`") || len(r.Blocks) != 2 {
 		t.Errorf("frameworks = %q (%d blocks)", r.Text(), len(r.Blocks))
 	}
@@ -93,7 +93,7 @@ func TestAmbiguousRefs(t *testing.T) {
 	e.unchanged(bob, "update 9.9 40%", framework.ENOTFOUND, "target", "unknown target `9.9`: try `/target list`")
 	e.unchanged(bob, "update eds/9.9 40%", framework.ENOTFOUND, "target", "unknown target `eds/9.9`")
 	e.unchanged(bob, "update zzz/1.1 40%", framework.ENOTFOUND, "target", "unknown framework `zzz`")
-	e.unchanged(bob, "update eds/ 40%", framework.ENOTFOUND, "target", "unknown target")
+	e.unchanged(bob, "update eds/ 40%", framework.ENOTFOUND, "target", "`eds/` is a framework, not a single outcome")
 }
 
 func TestFrameworkOfferedNotImported(t *testing.T) {
@@ -220,8 +220,8 @@ func TestExamplesAt(t *testing.T) {
 	snooze, _ := LookupVerb("snooze")
 	cycle, _ := LookupVerb("cycle")
 	for now, want := range map[time.Time][]string{
-		time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC): {"due eds/1.1 2027-03-31", "snooze eds/1.1 2026-12-28", "cycle start 2027/28"},
-		time.Date(2027, 2, 10, 9, 0, 0, 0, time.UTC):  {"due eds/1.1 2027-03-31", "snooze eds/1.1 2027-03-10", "cycle start 2027/28"},
+		time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC): {"due eds-2022/1A 2027-03-31", "snooze eds-2022/1A 2026-12-28", "cycle start 2027/28"},
+		time.Date(2027, 2, 10, 9, 0, 0, 0, time.UTC):  {"due eds-2022/1A 2027-03-31", "snooze eds-2022/1A 2027-03-10", "cycle start 2027/28"},
 	} {
 		got := []string{due.ExamplesAt(now)[0], snooze.ExamplesAt(now)[2], cycle.ExamplesAt(now)[1]}
 		if !slices.Equal(got, want) {

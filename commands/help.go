@@ -66,7 +66,7 @@ func (h *Handler) help(_ context.Context, c *call) (bot.Reply, error) {
 			b.WriteString(" (" + v.Access + ")")
 		}
 	}
-	b.WriteString("\nTargets are written `eds/1.1`, or just `1.1` when only one framework has that code. `/target help <verb>` shows examples.")
+	b.WriteString("\nTargets are written `eds-2022/1A`, or just `1A` when only one framework has that code. `/target help <verb>` shows examples.")
 	if labels := h.labelsNote(); labels != "" {
 		b.WriteString("\n" + labels)
 	}

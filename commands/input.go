@@ -116,7 +116,7 @@ func readUpdate(c *call) (updateArgs, error) {
 	if s := c.arg("status"); s != "" {
 		st, ok := parseStatus(s)
 		if !ok {
-			return u, framework.FieldErrorf("status", "%s is not a status: use not-started, on-track, at-risk, off-track or done", code(short(s, 30)))
+			return u, framework.FieldErrorf("status", "%s is not a status: use %s", code(short(s, 30)), statusNames("or"))
 		}
 		u.status = st
 	}
@@ -168,18 +168,18 @@ const (
 // the zero Date.
 func readDue(c *call) (framework.Date, error) {
 	if c.text() && c.args.len() != 2 {
-		return "", usageError("due", "due", "name a target and a date, like `2026-12-31`, or `none`")
+		return "", usageError("due", "due", "name a target and a date, like `"+exampleDue(c.now)+"`, or `none`")
 	}
 	var d framework.Date
 	if arg := c.arg("date"); !strings.EqualFold(arg, "none") {
 		var err error
 		if d, err = framework.ParseDate(short(arg, 30)); err != nil {
-			return "", err
+			return "", framework.FieldErrorf("due", "%s is not a date: use YYYY-MM-DD, for example %s", code(short(arg, 30)), exampleDue(c.now))
 		}
 		// Catch typos such as 0226 or 20266 for 2026: no team plans
 		// outside this century.
 		if y := string(d)[:4]; y < minDueYear || y > maxDueYear {
-			return "", framework.FieldErrorf("due", "%s has year %s: give a date from %s to %s as YYYY-MM-DD, for example 2026-12-31", code(string(d)), y, minDueYear, maxDueYear)
+			return "", framework.FieldErrorf("due", "%s has year %s: give a date from %s to %s as YYYY-MM-DD, for example %s", code(string(d)), y, minDueYear, maxDueYear, exampleDue(c.now))
 		}
 	}
 	return d, nil
@@ -216,7 +216,7 @@ func readTitle(verb, raw string) (string, error) {
 // The until word needs the workspace's today, so snooze reads it itself.
 func readSnooze(c *call) (reason string, err error) {
 	if c.text() && c.args.len() < 2 {
-		return "", usageError("snooze", "until", "name a target and how long, like `7d`, `2w` or `2026-12-01`, or `off`")
+		return "", usageError("snooze", "until", "name a target and how long, like `7d`, `2w` or `"+exampleLater(c.now)+"`, or `off`")
 	}
 	reason = c.arg("reason")
 	if err := checkText("reason", "reason", reason, maxReason); err != nil {

@@ -94,6 +94,9 @@ func readEvidence(c *call) (url, title string, err error) {
 		return "", "", usageError("evidence", "url", "name a target and a link, like `https://…`")
 	}
 	url = escapeURL(c.arg("url"))
+	if len(url) > framework.MaxURL {
+		return "", "", framework.FieldErrorf("url", "that link is %d characters long, and evidence links can be at most %d: link to the page that holds the document, or shorten the link", len(url), framework.MaxURL)
+	}
 	if !framework.ValidURL(url) {
 		return "", "", framework.FieldErrorf("url", "%s is not a web link: evidence is a link starting with https:// or http://, like `https://example.org/board-papers/2026-11.pdf`", code(short(c.arg("url"), 60)))
 	}

@@ -40,6 +40,9 @@ type listFilter struct {
 	// brief filters are also named in the one-line option description,
 	// which Discord keeps to 100 characters, and shown as examples.
 	brief bool
+	// noRollups filters pick targets that roll-ups leave out (archived
+	// ones), so their headings show no roll-up, which would be of others.
+	noRollups bool
 	// sel picks the targets, with the list's heading and what it says
 	// when none are picked.
 	sel func(s listScope) (heading, empty string, ts []framework.Target)
@@ -73,7 +76,7 @@ var listFilters = []listFilter{
 		return capital(s.words) + " with no owner", "every " + s.word + " has an owner 🎉",
 			pick(s.live, func(t *framework.Target) bool { return t.Owner == "" })
 	}},
-	{word: "archived", brief: true, sel: func(s listScope) (string, string, []framework.Target) {
+	{word: "archived", brief: true, noRollups: true, sel: func(s listScope) (string, string, []framework.Target) {
 		return "Archived " + s.words, "no " + s.word + " is archived",
 			pick(s.all, func(t *framework.Target) bool { return t.Archived })
 	}},
@@ -107,7 +110,7 @@ func findListFilter(word string) (listFilter, bool) {
 // written from the filter table.
 func listCommand() bot.Command {
 	words, brief := make([]string, 0, len(listFilters)), []string{}
-	examples := []string{"list", "list eds", "list eds/1"}
+	examples := []string{"list", "list eds-2022", "list eds-2022/1"}
 	for _, f := range listFilters {
 		words = append(words, f.word)
 		if f.brief {

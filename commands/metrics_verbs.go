@@ -7,7 +7,7 @@ func metricVerbs() []VerbInfo {
 	return []VerbInfo{
 		{Command: bot.Command{Name: "measure", Group: "metric", Usage: "measure <target> <unit> [higher-better|lower-better|parity] baseline <value> [<period>] goal <value> [<period>] | measure <target> band <low> <high>",
 			Summary: "measure a target by a number, from a baseline to a goal; or set its parity band", Access: "admin or owner",
-			Examples: []string{"measure eds/2.8 percent lower-better baseline 30 2025 goal 20 2028", "measure wres/2 ratio parity baseline 1.59 2025 goal 1.25 2028", "measure wres/2 band 0.8 1.2"}, Args: []bot.Arg{
+			Examples: []string{"measure nhse-2024-26/5.2 percent lower-better baseline 30 2025 goal 20 2028", "measure wres/2 ratio parity baseline 1.59 2025 goal 1.25 2028", "measure wres/2 band 0.8 1.2"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "settings", Kind: bot.ArgText, Required: true, Rest: true, Description: "The unit, direction, baseline and goal, or band <low> <high>"},
 			}},

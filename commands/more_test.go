@@ -83,7 +83,7 @@ func TestBuiltinFrameworks(t *testing.T) {
 	}
 	e := newEnv(t, fws)
 	r := e.as(bob, "list")
-	if !strings.Contains(r.Text(), "`/target import eds`") || !strings.Contains(r.Text(), "`nhse-2024-26`") {
+	if !strings.Contains(r.Text(), "`/target import eds-2022`") || !strings.Contains(r.Text(), "`nhse-2024-26`") {
 		t.Errorf("list before import = %q", r.Text())
 	}
 	for _, f := range fws {

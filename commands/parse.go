@@ -180,6 +180,19 @@ func parseStatus(s string) (framework.Status, bool) {
 	return "", false
 }
 
+// statusNames lists the statuses in order, joined by sep, the last two
+// by it as a word ("on-track, at-risk or done") unless it is "|".
+func statusNames(sep string) string {
+	names := make([]string, len(framework.Statuses))
+	for i, st := range framework.Statuses {
+		names[i] = string(st)
+	}
+	if sep == "|" {
+		return strings.Join(names, "|")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + sep + " " + names[len(names)-1]
+}
+
 // parseMention normalises a user reference to its platform id: Slack's
 // <@U123> and <@U123|name>, Discord's <@123> and <@!123>, and a plain
 // @name (the console's users). ok is false for anything else.

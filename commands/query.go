@@ -45,10 +45,13 @@ func (h *Handler) frameworksVerb(ctx context.Context, c *call) (bot.Reply, error
 		if w.Imported(f.ID) {
 			mark = "✅ imported"
 		}
-		line := fmt.Sprintf("%s %s: %s, %s (%s)", bot.Bold(bot.Escape(f.ID)), bot.Escape(f.Name),
-			plural(len(f.Objectives), f.ObjectiveLabel()), plural(f.TargetCount(), f.TargetLabel()), mark)
+		counts := plural(len(f.Objectives), f.ObjectiveLabel()) + ", " + plural(f.TargetCount(), f.TargetLabel()) + "; "
+		if strings.Contains(f.Name, plural(f.TargetCount(), f.TargetLabel())) {
+			counts = "" // the name says them already
+		}
+		line := fmt.Sprintf("%s %s: %s%s", bot.Bold(bot.Escape(f.ID)), bot.Escape(f.Name), counts, mark)
 		if f.Description != "" {
-			line += "\n" + bot.Escape(short(f.Description, 300))
+			line += "\n" + bot.Escape(sentences(f.Description, 300))
 		}
 		blocks = append(blocks, bot.Block{Text: line})
 	}
@@ -61,6 +64,24 @@ func (h *Handler) frameworksVerb(ctx context.Context, c *call) (bot.Reply, error
 		return ephemeral("no frameworks are offered: whoever runs targetbot can add custom ones with TARGETBOT_FRAMEWORKS_DIR"), nil
 	}
 	return bot.Reply{Ephemeral: true, Blocks: blocks}, nil
+}
+
+// sentences is s cut to at most n bytes at the end of a sentence, or
+// failing that at the end of a word, with an ellipsis: a description in
+// a list is read, not searched, so it never stops mid-word.
+func sentences(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := s[:n]
+	if i := strings.LastIndex(cut, ". "); i > n/3 {
+		return cut[:i+1]
+	}
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, ",;:") + "…"
 }
 
 // list shows targets grouped by objective: all, one objective, the
@@ -141,7 +162,11 @@ func (h *Handler) list(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	blocks := append([]bot.Block{head}, h.groupBlocks(v, shown, live, book)...)
+	rollups := live
+	if isFilter && named.noRollups {
+		rollups = nil
+	}
+	blocks := append([]bot.Block{head}, h.groupBlocks(v, shown, rollups, book)...)
 	if hidden := len(ts) - len(shown); hidden > 0 {
 		blocks = append(blocks, bot.Block{Text: fmt.Sprintf("…%s not shown: narrow the list with %s, %s or %s",
 			plural(hidden, "more "+word), code("/target list <objective>"), code("/target list mine"), code("/target list overdue"))})

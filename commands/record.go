@@ -108,7 +108,7 @@ func (h *Handler) archiveOrRestore(ctx context.Context, c *call, kind framework.
 	if kind == framework.EventRestore {
 		msg = fmt.Sprintf("%s restored the %s %s", bot.User(c.req.User), label, targetHeadline(&t))
 	}
-	return bot.Reply{Blocks: []bot.Block{{Text: msg, Fields: targetFields(h.clock(c, &w), &t), Colour: view.Colour(&t)}}}, nil
+	return bot.Reply{Blocks: []bot.Block{{Text: msg, Fields: h.targetFields(h.clock(c, &w), &t), Colour: view.Colour(&t)}}}, nil
 }
 
 // evidenceVerb attaches a link to a target as evidence. Anyone may.

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -28,6 +29,9 @@ func (h *Handler) resolveTarget(ctx context.Context, c *call, w *framework.Works
 	}
 	fwID, tcode := framework.SplitRef(ref)
 	unknown := explain(framework.ErrTargetNotFound.About(ref))
+	if f := h.frameworkTyped(ref); f != nil {
+		return framework.Target{}, notTarget(f, ref, c.verb)
+	}
 	if tcode == "" {
 		return framework.Target{}, unknown
 	}
@@ -75,12 +79,12 @@ func (h *Handler) requireImported(w *framework.Workspace) error {
 	if len(w.Frameworks) > 0 {
 		return nil
 	}
-	first := "eds"
+	first := "eds-2022"
 	ids := make([]string, 0, len(h.frameworks))
 	for _, f := range h.frameworks {
 		ids = append(ids, code(f.ID))
 	}
-	if len(h.frameworks) > 0 && h.framework("eds") == nil {
+	if len(h.frameworks) > 0 && h.framework(first) == nil {
 		first = h.frameworks[0].ID
 	}
 	msg := "nothing is imported here yet: an admin can run " + code("/target import "+first)
@@ -152,6 +156,9 @@ func (h *Handler) resolveObjective(w *framework.Workspace, ts []framework.Target
 	}
 	switch len(found) {
 	case 0:
+		if f := h.frameworkTyped(ref); f != nil {
+			return objectiveRef{}, notObjective(f, ref)
+		}
 		e := framework.FieldErrorf("objective", "unknown objective %s: `/target list` shows the objectives", code(short(ref, 60)))
 		e.Code = framework.ENOTFOUND
 		return objectiveRef{}, e
@@ -163,6 +170,41 @@ func (h *Handler) resolveObjective(w *framework.Workspace, ts []framework.Target
 		refs[i] = code(o.String())
 	}
 	return objectiveRef{}, framework.FieldErrorf("objective", "%s is ambiguous: use %s", code(ref), orList(refs))
+}
+
+// frameworkTyped is the framework whose id ref is, with or without a
+// trailing slash, or nil: people type `show eds-2022` for the whole
+// framework.
+func (h *Handler) frameworkTyped(ref string) *framework.Framework {
+	id := strings.ToLower(strings.TrimSuffix(ref, "/"))
+	if id == "" || strings.Contains(id, "/") {
+		return nil
+	}
+	return h.framework(id)
+}
+
+// notTarget refuses framework f's id typed where verb wants a target,
+// and says what to type: the list of its targets, or one of them.
+func notTarget(f *framework.Framework, ref, verb string) error {
+	msg := fmt.Sprintf("%s is a framework, not a single %s: %s lists its %ss", code(short(ref, 60)), f.TargetLabel(), code("/target list "+f.ID), f.TargetLabel())
+	if ts := f.Targets(); len(ts) > 0 && verb != "" {
+		msg += fmt.Sprintf(", and %s names one", code("/target "+verb+" "+ts[0].Ref()))
+	}
+	e := framework.FieldErrorf("target", "%s", msg)
+	e.Code = framework.ENOTFOUND
+	return e
+}
+
+// notObjective refuses framework f's id typed where an objective
+// belongs, and names one of its objectives to type instead.
+func notObjective(f *framework.Framework, ref string) error {
+	msg := fmt.Sprintf("%s is a framework, not a single %s: %s lists its %ss", code(short(ref, 60)), f.ObjectiveLabel(), code("/target list "+f.ID), f.ObjectiveLabel())
+	if len(f.Objectives) > 0 {
+		msg += fmt.Sprintf(", such as %s", code(framework.Ref(f.ID, f.Objectives[0].Code)))
+	}
+	e := framework.FieldErrorf("objective", "%s", msg)
+	e.Code = framework.ENOTFOUND
+	return e
 }
 
 // objectiveTitle is the title of an objective, "" when its framework is

@@ -26,7 +26,8 @@ func announce(msg string, blocks ...bot.Block) bot.Reply {
 
 // groupBlocks renders targets ts as one Block per objective, with the
 // objective's roll-up over all (the workspace's live targets) in its
-// title and colour. A block holds every
+// title and colour; with all nil, as for archived targets, the headings
+// have no roll-up. A block holds every
 // target of its objective, however many: the adapter splits what does
 // not fit in one message. A metric target's line ends with its latest
 // value against its baseline and goal, from book (nil: none).
@@ -36,6 +37,9 @@ func (h *Handler) groupBlocks(v view.Clock, ts, all []framework.Target, book *fr
 	shown := map[string]bool{}
 	for i := range ts {
 		shown[framework.Ref(ts[i].Framework, ts[i].Objective)] = true
+	}
+	if all == nil {
+		return h.bareGroupBlocks(v, ts)
 	}
 	// Each heading is its objective's real roll-up, over all of its live
 	// targets, however few of them the list shows.
@@ -59,14 +63,36 @@ func (h *Handler) groupBlocks(v view.Clock, ts, all []framework.Target, book *fr
 	return blocks
 }
 
-// targetFields are a target's settings as labelled fields.
-func targetFields(v view.Clock, t *framework.Target) []bot.Field {
+// bareGroupBlocks groups ts by objective under headings with no roll-up.
+func (h *Handler) bareGroupBlocks(v view.Clock, ts []framework.Target) []bot.Block {
+	var blocks []bot.Block
+	for i := 0; i < len(ts); {
+		fw, obj := ts[i].Framework, ts[i].Objective
+		title := framework.Ref(fw, obj)
+		if ot := h.objectiveTitle(fw, obj); ot != "" {
+			title += " " + view.Title(ot, 80)
+		}
+		var lines []string
+		for ; i < len(ts) && ts[i].Framework == fw && ts[i].Objective == obj; i++ {
+			lines = append(lines, v.TargetLine(&ts[i]))
+		}
+		blocks = append(blocks, bot.Block{Title: title, Text: strings.Join(lines, "\n")})
+	}
+	return blocks
+}
+
+// targetFields are a target's settings as labelled fields. A target of
+// a framework without grading shows a rating only once someone rated it.
+func (h *Handler) targetFields(v view.Clock, t *framework.Target) []bot.Field {
 	fields := []bot.Field{
 		{Name: "Status", Value: view.Status(t.Status), Inline: true},
 		{Name: "Progress", Value: view.ProgressBar(t.Progress), Inline: true},
 		{Name: "Owner", Value: v.Owner(t.Owner), Inline: true},
 		{Name: "Due", Value: strings.TrimPrefix(v.Due(t), "due "), Inline: true},
-		{Name: "Rating", Value: v.Grade(t, true), Inline: true},
+	}
+	f := h.framework(t.Framework)
+	if g := v.Grade(t, f == nil || f.Grading != nil); g != "" {
+		fields = append(fields, bot.Field{Name: "Rating", Value: g, Inline: true})
 	}
 	if framework.Snoozed(t, v.Now, v.Loc) {
 		s := "until " + string(t.SnoozedUntil)

@@ -286,11 +286,11 @@ func TestHelpExamplesRun(t *testing.T) {
 			for _, f := range fws { // every built-in, so no example leans on a bare code
 				e.ok(adminUser, "import "+f.ID)
 			}
-			e.ok(adminUser, "update eds/1.1 10%")
-			e.ok(adminUser, "digest here")
+			e.ok(adminUser, "update eds-2022/1A 10%")
+			e.ok(adminUser, "digest here 0 8 * * FRI")
 			for _, setup := range []string{
-				"rate eds/1.1 developing", "assign eds/1.1 @bob", "due eds/1.1 2026-12-01", "snooze eds/1.1 3d",
-				"add eds/2 2.8 Staff netwrks meet monthly", "add eds/2 2.9 Old duplicate", "archive eds/2.9", "reminders pause 3d",
+				"rate eds-2022/1A developing", "assign eds-2022/1A @bob", "due eds-2022/1A 2026-12-01", "snooze eds-2022/1A 3d",
+				"archive eds-2022/3C", "reminders 0 8 * * FRI", "reminders pause 3d",
 				"admins add @bob", "admins add @cat",
 			} {
 				e.ok(adminUser, setup)

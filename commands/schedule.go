@@ -69,10 +69,15 @@ func (h *Handler) pauseReminders(ctx context.Context, c *call, w *framework.Work
 		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: reminders are not paused")
 	case word == "pause" && until == "":
 		return bot.Reply{}, usageError("reminders", "cron", "say until when, like `reminders pause 2w` or `reminders pause "+string(today.AddDays(14))+"`")
+	case word == "pause" && strings.EqualFold(until, "off"):
+		return bot.Reply{}, usageError("reminders", "cron", "a pause ends with `/target reminders resume`, and `/target reminders off` stops reminders for good")
 	case word == "pause":
 		d, err := parseSnooze(until, today)
 		if err != nil {
-			return bot.Reply{}, usageError("reminders", "cron", strings.Replace(framework.ErrorMessage(err), "snooze length", "pause length", 1))
+			// A snooze ends with `off`; a pause ends with resume.
+			msg := strings.Replace(framework.ErrorMessage(err), "snooze length", "pause length", 1)
+			msg = strings.Replace(msg, ", or `off`", "; `/target reminders resume` ends a pause", 1)
+			return bot.Reply{}, usageError("reminders", "cron", msg)
 		}
 		if d == w.RemindersPaused {
 			return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: reminders are already paused until %s", d)
@@ -183,11 +188,18 @@ func (h *Handler) digestVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, usageError("digest", "cron", framework.ErrorMessage(err))
 	}
+	subs, err := h.store.Subscriptions(ctx, w.ID)
+	if err != nil {
+		return bot.Reply{}, storeErr("load subscriptions", err)
+	}
+	if slices.ContainsFunc(subs, func(s framework.Subscription) bool { return s.Channel == c.req.Channel && s.Spec == spec }) {
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: this channel already gets digests %s (%s). The next one is %s", specWords(spec), loc, when(next))
+	}
 	s := framework.Subscription{Workspace: w.ID, Channel: c.req.Channel, Spec: spec, CreatedBy: c.req.User, CreatedAt: c.now}
 	if err := h.store.PutSubscription(ctx, s); err != nil {
 		return bot.Reply{}, storeErr("put subscription", err)
 	}
-	msg := fmt.Sprintf("%s subscribed this channel to digests on %s (%s). The next one is %s", bot.User(c.req.User), code(spec), loc, when(next))
+	msg := fmt.Sprintf("%s subscribed this channel to digests %s (%s). The next one is %s", bot.User(c.req.User), specWords(spec), loc, when(next))
 	return announce(msg), nil
 }
 
@@ -216,6 +228,9 @@ func (h *Handler) timezone(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	if err := h.requireAdmin(ctx, c, "change the time zone"); err != nil {
 		return bot.Reply{}, err
+	}
+	if w.Timezone == loc.String() {
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: the time zone here is already %s", code(loc.String()))
 	}
 	if err := h.store.SetTimezone(ctx, w.ID, loc.String()); err != nil {
 		return bot.Reply{}, storeErr("set timezone", err)
@@ -293,7 +308,7 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 		if err != nil {
 			return ephemeral(fmt.Sprintf("overdue reminders run on %s (%s), which no longer parses: an admin can fix it with `/target reminders <cron>`", code(spec), how)), nil
 		}
-		return ephemeral(fmt.Sprintf("overdue reminders run on %s (%s, %s); the next run is %s", code(spec), how, loc, when(next))), nil
+		return ephemeral(fmt.Sprintf("overdue reminders run %s (%s, %s); the next run is %s", specWords(spec), how, loc, when(next))), nil
 	}
 	saved := arg
 	if strings.EqualFold(arg, "default") {
@@ -309,8 +324,11 @@ func (h *Handler) reminders(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.requireAdmin(ctx, c, "change the reminder schedule"); err != nil {
 		return bot.Reply{}, err
 	}
+	if w.ReminderSpec == saved {
+		return bot.Reply{}, framework.Errorf(framework.ECONFLICT, "nothing changed: overdue reminders already run %s (%s); the next run is %s", specWords(spec), loc, when(next))
+	}
 	if err := h.store.SetReminderSpec(ctx, w.ID, saved); err != nil {
 		return bot.Reply{}, storeErr("set reminder spec", err)
 	}
-	return announce(fmt.Sprintf("%s set overdue reminders to %s (%s); the next run is %s", bot.User(c.req.User), code(spec), loc, when(next))), nil
+	return announce(fmt.Sprintf("%s set overdue reminders to run %s (%s); the next run is %s", bot.User(c.req.User), specWords(spec), loc, when(next))), nil
 }

@@ -69,7 +69,7 @@ func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspac
 	if ot := h.objectiveTitle(t.Framework, t.Objective); ot != "" {
 		objective += " " + bot.Escape(ot)
 	}
-	fields := append([]bot.Field{{Name: capital(h.objectiveLabel(t.Framework)), Value: objective}}, targetFields(v, t)...)
+	fields := append([]bot.Field{{Name: capital(h.objectiveLabel(t.Framework)), Value: objective}}, h.targetFields(v, t)...)
 	book, err := h.metricBookFor(ctx, w.ID, []framework.Target{*t})
 	if err != nil {
 		return bot.Reply{}, err
@@ -136,7 +136,8 @@ func (h *Handler) showObjective(v view.Clock, w *framework.Workspace, o objectiv
 	}
 	r := framework.Rollups(live)[0]
 	head.Colour = view.StatusColour(r.Status())
-	text = append(text, fmt.Sprintf("%s · %s · %s", view.ProgressBar(r.Progress), view.Status(r.Status()), plural(r.Targets, h.targetLabel(o.Framework))))
+	text = append(text, fmt.Sprintf("%s · %s · %s%s", view.ProgressBar(r.Progress), view.Status(r.Status()), plural(r.Targets, h.targetLabel(o.Framework)),
+		view.OverdueNote(live, v.Now, v.Loc)))
 	head.Text = strings.Join(text, "\n")
 	lines := make([]string, len(live))
 	for i := range live {
@@ -149,9 +150,19 @@ func (h *Handler) showObjective(v view.Clock, w *framework.Workspace, o objectiv
 			lines[i] = view.Bullet(view.Ref(archived[i].Ref()) + " " + view.Title(archived[i].Title, 60))
 		}
 		blocks = append(blocks, bot.Block{Title: fmt.Sprintf("Archived (%d)", len(archived)),
-			Text: strings.Join(lines, "\n") + "\n" + code("/target history <ref>") + " shows each one's record"})
+			Text: strings.Join(lines, "\n") + "\n" + archivedHint(archived)})
 	}
 	return bot.Reply{Ephemeral: true, Blocks: blocks}
+}
+
+// archivedHint says how to see archived targets' records, with a real
+// reference to copy rather than a placeholder.
+func archivedHint(archived []framework.Target) string {
+	first := code("/target history " + archived[0].Ref())
+	if len(archived) == 1 {
+		return first + " shows its record"
+	}
+	return first + " shows its record, and the same with another's reference shows that one's"
 }
 
 // history lists a target's updates and other changes, interleaved,

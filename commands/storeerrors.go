@@ -70,7 +70,7 @@ func explain(err error) error {
 	case framework.ErrBadProgress:
 		msg = "progress " + short(s, 20) + " is out of range: use a whole number from 0 to 100, for example 40%"
 	case framework.ErrBadStatus:
-		msg = "unknown status " + code(short(s, 30)) + ": use on-track, at-risk, off-track or done"
+		msg = "unknown status " + code(short(s, 30)) + ": use " + statusNames("or")
 	case framework.ErrBadDue:
 		msg = code(short(s, 30)) + " is not a date: use YYYY-MM-DD, for example 2026-12-31"
 	case framework.ErrTooLong:

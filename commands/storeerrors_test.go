@@ -58,7 +58,7 @@ func TestStoreWording(t *testing.T) {
 		{framework.ErrNotLatest, "42", "", "the target has been updated since, so that update cannot be undone: log a new update instead"},
 		{framework.ErrDoneBelow100, "eds/1.1", "status", "eds/1.1 is done, and a done target is at 100%: give its new status too, for example on-track"},
 		{framework.ErrBadProgress, "101", "progress", "progress 101 is out of range: use a whole number from 0 to 100, for example 40%"},
-		{framework.ErrBadStatus, "finished", "status", "unknown status `finished`: use on-track, at-risk, off-track or done"},
+		{framework.ErrBadStatus, "finished", "status", "unknown status `finished`: use not-started, on-track, at-risk, off-track or done"},
 		{framework.ErrBadDue, "next week", "due", "`next week` is not a date: use YYYY-MM-DD, for example 2026-12-31"},
 		{framework.ErrTooLong, "", "", "a name or text is empty or too long to store: use a shorter one"},
 		{framework.ErrUnavailable, "", "", "storage is unavailable, try again shortly"},

@@ -15,6 +15,10 @@ var statusSynonyms = map[string]framework.Status{
 	"behind": framework.AtRisk, "risk": framework.AtRisk, "risky": framework.AtRisk, "delayed": framework.AtRisk,
 	"ok": framework.OnTrack, "fine": framework.OnTrack, "good": framework.OnTrack, "started": framework.OnTrack,
 	"finished": framework.Done, "complete": framework.Done, "closed": framework.Done,
+	"in-progress": framework.OnTrack, "inprogress": framework.OnTrack, "in progress": framework.OnTrack, "progressing": framework.OnTrack,
+	"todo": framework.NotStarted, "to-do": framework.NotStarted, "pending": framework.NotStarted,
+	// RAG colours, as many trusts report them.
+	"green": framework.OnTrack, "amber": framework.AtRisk, "red": framework.OffTrack,
 }
 
 // misread returns a hint when the note that starts at word i of an
@@ -40,7 +44,7 @@ func misread(a args, i int, ref string) string {
 		return "did you mean " + orList(names) + "? To log it as a note, write " + asNote()
 	}
 	if st, ok := statusSynonyms[strings.ToLower(note)]; ok {
-		return code(note) + " is not a status: the statuses are on-track, at-risk, off-track and done (did you mean " + code(string(st)) + "?). To log it as a note, write " + asNote()
+		return code(note) + " is not a status: the statuses are " + statusNames("and") + " (did you mean " + code(string(st)) + "?). To log it as a note, write " + asNote()
 	}
 	return ""
 }

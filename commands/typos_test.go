@@ -22,7 +22,7 @@ func TestTyposAreNotNotes(t *testing.T) {
 		"update eds/1.1 40%%":                "`40%%` looks like a progress",
 		"update eds/1.1 %40":                 "`%40` looks like a progress",
 		"update eds/1.1 ٤٠%":                 "looks like a progress",
-		"update eds/1.1 blocked":             "`blocked` is not a status: the statuses are on-track, at-risk, off-track and done (did you mean `off-track`?)",
+		"update eds/1.1 blocked":             "`blocked` is not a status: the statuses are not-started, on-track, at-risk, off-track and done (did you mean `off-track`?)",
 		"update eds/1.1 dome":                "did you mean `done`?",
 		"update eds/1.1 40% on-trak":         "did you mean `on-track`?",
 	} {

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -57,7 +58,7 @@ options:
 			}
 		case statusWords(a, i) > 0:
 			if u.status != "" {
-				return u, usageError("update", "status", "the status is given twice: give one of on-track, at-risk, off-track or done")
+				return u, usageError("update", "status", "the status is given twice: give one of "+statusNames("or"))
 			}
 			words := tok
 			if statusWords(a, i) == 2 {
@@ -252,6 +253,9 @@ func (h *Handler) undo(ctx context.Context, c *call) (bot.Reply, error) {
 			code(u.Target), ago(age), code("/target update "+u.Target+fmt.Sprintf(" %d%%", u.PrevProgress)))
 	}
 	_, t, err := h.store.Withdraw(ctx, w.ID, u.ID, c.now)
+	if errors.Is(err, framework.ErrNotLatest) {
+		return bot.Reply{}, h.notLatest(ctx, w.ID, loc, &u, err)
+	}
 	if err != nil {
 		return bot.Reply{}, undoErr(&u, err)
 	}
@@ -273,3 +277,39 @@ func ago(d time.Duration) string {
 		return fmt.Sprintf("%d days", int(d.Hours()/24))
 	}
 }
+
+// notLatest words ErrNotLatest for undo, naming who updated the target
+// since u, and saying so when they undid it themselves.
+func (h *Handler) notLatest(ctx context.Context, ws string, loc *time.Location, u *framework.Update, err error) error {
+	us, lerr := h.store.Updates(ctx, ws, u.Target, undoLookBack)
+	if lerr != nil {
+		return undoErr(u, err)
+	}
+	// Updates are newest first: the ones before u are newer than it.
+	var newer []framework.Update
+	for _, o := range us {
+		if o.ID == u.ID {
+			break
+		}
+		newer = append(newer, o)
+	}
+	if len(newer) == 0 {
+		return undoErr(u, err)
+	}
+	var msg string
+	for _, o := range newer {
+		if !o.Withdrawn {
+			msg = fmt.Sprintf("%s updated %s after you, at %s, so your update can no longer be undone: log a correcting update instead",
+				bot.User(o.Author), code(u.Target), o.Time.In(loc).Format("15:04"))
+			return &framework.Error{Code: framework.ErrorCode(err), Message: msg, Err: err}
+		}
+	}
+	o := newer[len(newer)-1]
+	msg = fmt.Sprintf("%s updated %s after you and then undid it, so your update can no longer be undone: log a correcting update instead",
+		bot.User(o.Author), code(u.Target))
+	return &framework.Error{Code: framework.ErrorCode(err), Message: msg, Err: err}
+}
+
+// undoLookBack is how many of a target's newest updates undo reads to
+// name who updated it since; 15 minutes rarely see more.
+const undoLookBack = 20

@@ -51,7 +51,7 @@ type VerbInfo struct {
 }
 
 // The target argument most verbs start with.
-var targetArg = bot.Arg{Name: "target", Kind: bot.ArgTarget, Required: true, Description: "The target, for example eds/1.1 or nhse-2024-26/5.2"}
+var targetArg = bot.Arg{Name: "target", Kind: bot.ArgTarget, Required: true, Description: "The target, for example eds-2022/1A or nhse-2024-26/5.2"}
 
 // verbTable declares every verb, in the order help lists them. It is a
 // function, not a variable, because the run funcs it names read the
@@ -77,14 +77,14 @@ func verbTable() []VerbInfo {
 			Examples: []string{"frameworks"}, Query: true},
 			run: (*Handler).frameworksVerb},
 		{Command: bot.Command{Name: "import", Usage: "import <framework-id>", Summary: "copy a framework's objectives and targets into this workspace (safe to repeat)", Access: "admin",
-			Examples: []string{"import eds", "import nhse-2024-26"}, Args: []bot.Arg{{Name: "framework", Kind: bot.ArgFramework, Required: true, Description: "The framework id, for example eds"}}},
+			Examples: []string{"import eds-2022", "import nhse-2024-26"}, Args: []bot.Arg{{Name: "framework", Kind: bot.ArgFramework, Required: true, Description: "The framework id, for example eds-2022"}}},
 			run: (*Handler).importVerb},
 		{Command: listCommand(), run: (*Handler).list},
 		{Command: bot.Command{Name: "show", Usage: "show <target>|<objective>", Summary: "a target's status, progress, grade, evidence and changes, or an objective and its targets", Access: "anyone",
-			Examples: []string{"show eds/1.1", "show eds/1"}, Query: true, Args: []bot.Arg{{Name: "target", Kind: bot.ArgTarget, Required: true, Description: "A target such as eds/1.1, or an objective such as eds/1"}}},
+			Examples: []string{"show eds-2022/1A", "show eds-2022/1"}, Query: true, Args: []bot.Arg{{Name: "target", Kind: bot.ArgTarget, Required: true, Description: "A target such as eds-2022/1A, or an objective such as eds-2022/1"}}},
 			run: (*Handler).show},
-		{Command: bot.Command{Name: "update", Usage: "update <target> [<n>%] [on-track|at-risk|off-track|done] [note…]", Summary: "log progress, a status or a note (at least one); `--` starts a note taken word for word", Access: "anyone",
-			Examples: []string{"update eds/1.1 40% on-track", "update eds/1.1 at-risk waiting on HR data", "update eds/1.1 done", "update eds/1.1 -- 50% of staff trained"}, Args: []bot.Arg{
+		{Command: bot.Command{Name: "update", Usage: "update <target> [<n>%] [" + statusNames("|") + "] [note…]", Summary: "log progress, a status (`finished` means done) or a note; `--` starts a note taken word for word", Access: "anyone",
+			Examples: []string{"update eds-2022/1A 40% on-track", "update eds-2022/1A at-risk waiting on HR data", "update eds-2022/1A done", "update eds-2022/1A -- 50% of staff trained"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "progress", Kind: bot.ArgInteger, Min: 0, Max: 100, Description: "Progress, 0 to 100 percent"},
 				{Name: "status", Kind: bot.ArgChoice, Choices: statuses, Description: "The target's status"},
@@ -92,47 +92,47 @@ func verbTable() []VerbInfo {
 			}},
 			ClaimsOnce: true, run: (*Handler).update},
 		{Command: bot.Command{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
-			Examples: []string{"rate eds/1.1 achieving policy published and staff trained", "rate eds/1.1 none"}, Args: []bot.Arg{
+			Examples: []string{"rate eds-2022/1A achieving policy published and staff trained", "rate eds-2022/1A none"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "grade", Kind: bot.ArgChoice, Required: true, Choices: choices(grades...), Description: "The EDS grade, or none to clear it"},
 				{Name: "reason", Kind: bot.ArgText, Rest: true, MaxLen: maxReason, Description: "Why this grade, for the record"},
 			}},
 			run: (*Handler).rate},
 		{Command: bot.Command{Name: "assign", Usage: "assign <target> @user|me|none", Summary: "set or clear a target's owner", Access: "admin",
-			Examples: []string{"assign eds/1.1 @amy", "assign eds/1.1 none"}, Args: []bot.Arg{
+			Examples: []string{"assign eds-2022/1A @amy", "assign eds-2022/1A none"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "user", Kind: bot.ArgUser, Description: "The new owner"},
 				{Name: "unassign", Kind: bot.ArgFlag, Description: "Leave the target with no owner"},
 			}},
 			run: (*Handler).assign},
 		{Command: bot.Command{Name: "due", Usage: "due <target> <YYYY-MM-DD|none>", Summary: "set or clear a target's due date", Access: "admin or owner",
-			Examples: []string{"due eds/1.1 {due}", "due eds/1.1 none"}, Args: []bot.Arg{targetArg, {Name: "date", Kind: bot.ArgDate, Required: true, Description: "YYYY-MM-DD, or none to clear it"}}},
+			Examples: []string{"due eds-2022/1A {due}", "due eds-2022/1A none"}, Args: []bot.Arg{targetArg, {Name: "date", Kind: bot.ArgDate, Required: true, Description: "YYYY-MM-DD, or none to clear it"}}},
 			run: (*Handler).due},
 		{Command: bot.Command{Name: "add", Usage: "add <objective> <code> <title…>", Summary: "add a custom target under an imported objective", Access: "admin",
-			Examples: []string{"add eds/2 2.5 Staff networks meet monthly"}, Args: []bot.Arg{
-				{Name: "objective", Kind: bot.ArgObjective, Required: true, Description: "The objective, for example eds/1"},
+			Examples: []string{"add eds-2022/2 2E Staff networks meet monthly"}, Args: []bot.Arg{
+				{Name: "objective", Kind: bot.ArgObjective, Required: true, Description: "The objective, for example eds-2022/1"},
 				{Name: "code", Kind: bot.ArgText, Required: true, MaxLen: maxCode, Description: "The new target's code, for example 1.9"},
 				{Name: "title", Kind: bot.ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new target's title"},
 			}},
 			run: (*Handler).add},
 		{Command: bot.Command{Name: "edit", Usage: "edit <target> <title…>", Summary: "retitle a target; the old title stays in its history", Access: "admin",
-			Examples: []string{"edit eds/2.8 Staff networks meet monthly"}, Args: []bot.Arg{targetArg, {Name: "title", Kind: bot.ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new title"}}},
+			Examples: []string{"edit eds-2022/2A Staff get support to manage long-term conditions"}, Args: []bot.Arg{targetArg, {Name: "title", Kind: bot.ArgText, Required: true, Rest: true, MaxLen: maxTitle, Description: "The new title"}}},
 			run: (*Handler).edit},
 		{Command: bot.Command{Name: "archive", Usage: "archive <target>", Summary: "take a target out of lists, digests, reminders, roll-ups and scores; its history stays", Access: "admin",
-			Examples: []string{"archive eds/2.8"}, Args: []bot.Arg{targetArg}},
+			Examples: []string{"archive eds-2022/3B"}, Args: []bot.Arg{targetArg}},
 			run: (*Handler).archive},
 		{Command: bot.Command{Name: "restore", Usage: "restore <target>", Summary: "bring an archived target back", Access: "admin",
-			Examples: []string{"restore eds/2.9"}, Args: []bot.Arg{targetArg}},
+			Examples: []string{"restore eds-2022/3C"}, Args: []bot.Arg{targetArg}},
 			run: (*Handler).restore},
 		{Command: bot.Command{Name: "evidence", Usage: "evidence <target> <url> [title…]", Summary: "attach a link as evidence; show lists it", Access: "anyone",
-			Examples: []string{"evidence eds/1.1 https://example.org/board-papers/2026-11.pdf November board paper"}, Args: []bot.Arg{
+			Examples: []string{"evidence eds-2022/1A https://example.org/board-papers/2026-11.pdf November board paper"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "url", Kind: bot.ArgText, Required: true, MaxLen: maxURL, Description: "An https:// or http:// link"},
 				{Name: "title", Kind: bot.ArgText, Rest: true, MaxLen: maxTitle, Description: "What the link is"},
 			}},
 			run: (*Handler).evidenceVerb},
 		{Command: bot.Command{Name: "history", Usage: "history <target> [n|all]", Summary: "a target's updates and other changes, newest first (10 by default)", Access: "anyone",
-			Examples: []string{"history eds/1.1", "history eds/1.1 25", "history eds/1.1 all"}, Query: true, Args: []bot.Arg{
+			Examples: []string{"history eds-2022/1A", "history eds-2022/1A 25", "history eds-2022/1A all"}, Query: true, Args: []bot.Arg{
 				targetArg,
 				{Name: "count", Kind: bot.ArgInteger, Min: 1, Max: maxHistory, Description: "How many changes to show"},
 				{Name: "all", Kind: bot.ArgFlag, Description: "Show every change"},
@@ -142,7 +142,7 @@ func verbTable() []VerbInfo {
 			Examples: []string{"undo"}},
 			run: (*Handler).undo},
 		{Command: bot.Command{Name: "snooze", Usage: "snooze <target> <7d|2w|YYYY-MM-DD|off> [reason…]", Summary: "pause overdue reminders for a target until a day", Access: "admin or owner",
-			Examples: []string{"snooze eds/1.1 7d", "snooze eds/1.1 2w waiting for board sign-off", "snooze eds/1.1 {later}", "snooze eds/1.1 off"}, Args: []bot.Arg{
+			Examples: []string{"snooze eds-2022/1A 7d", "snooze eds-2022/1A 2w waiting for board sign-off", "snooze eds-2022/1A {later}", "snooze eds-2022/1A off"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "until", Kind: bot.ArgText, Required: true, Description: "7d, 2w or YYYY-MM-DD, or off to end the snooze"},
 				{Name: "reason", Kind: bot.ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
@@ -155,7 +155,7 @@ func verbTable() []VerbInfo {
 			}},
 			run: (*Handler).cycleVerb},
 		{Command: bot.Command{Name: "report", Usage: "report [<framework-id>] [<cycle>]", Summary: "the score, band and counts of a grading cycle, with a link to the full report to publish", Access: "anyone",
-			Examples: []string{"report", "report eds", "report eds 2026/27"}, Query: true, Args: []bot.Arg{
+			Examples: []string{"report", "report eds-2022", "report eds-2022 {cycle}"}, Query: true, Args: []bot.Arg{
 				{Name: "framework", Kind: bot.ArgFramework, Description: "A framework id, such as eds-2022; every imported framework when left out"},
 				// No MaxLen: any cycle name but the workspace's own is refused
 				// by name, so a length limit would add nothing.
@@ -246,14 +246,11 @@ func Verbs() []VerbInfo {
 
 // ExamplesAt is v's examples with their dates as of now (see Examples).
 func (v VerbInfo) ExamplesAt(now time.Time) []string {
-	next := now.AddDate(1, 0, 0)
-	if now.Month() < time.April {
-		next = now
-	}
 	r := strings.NewReplacer(
-		"{due}", fmt.Sprintf("%04d-03-31", next.Year()),
-		"{later}", now.AddDate(0, 0, 28).Format("2006-01-02"),
+		"{due}", exampleDue(now),
+		"{later}", exampleLater(now),
 		"{next-cycle}", framework.FinancialYear(now.AddDate(1, 0, 0)),
+		"{cycle}", framework.FinancialYear(now),
 	)
 	out := make([]string, len(v.Examples))
 	for i, e := range v.Examples {
@@ -261,6 +258,19 @@ func (v VerbInfo) ExamplesAt(now time.Time) []string {
 	}
 	return out
 }
+
+// exampleDue is a due date for examples and hints that is never in the
+// past: the next 31 March, the end of a financial year.
+func exampleDue(now time.Time) string {
+	next := now.AddDate(1, 0, 0)
+	if now.Month() < time.April {
+		next = now
+	}
+	return fmt.Sprintf("%04d-03-31", next.Year())
+}
+
+// exampleLater is a snooze date for examples and hints: four weeks on.
+func exampleLater(now time.Time) string { return now.AddDate(0, 0, 28).Format("2006-01-02") }
 
 // LookupVerb describes the named verb; ok is false when there is none.
 // The slices are the caller's own.

@@ -281,7 +281,7 @@ func TestUndo(t *testing.T) {
 	// Someone else updated after.
 	e.ok(amy, "update eds/2.1 30%")
 	e.ok(bob, "update eds/2.1 40%")
-	e.unchanged(amy, "undo", framework.ECONFLICT, "", "someone updated eds/2.1 after you")
+	e.unchanged(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/2.1` after you")
 	e.ok(bob, "undo")
 	if got := e.target("eds/2.1"); got.Progress != 30 {
 		t.Errorf("bob's undo left %+v", got)
@@ -319,7 +319,7 @@ func TestDigest(t *testing.T) {
 	e.digest = nil
 	r := e.ok(adminUser, "digest here")
 	// 2026-11-23 10:00 UTC is a Monday; the next 09:00 Monday in London is a week on.
-	if r.Ephemeral || !strings.Contains(r.Text(), "`0 9 * * MON` (Europe/London)") || !strings.Contains(r.Text(), "Mon 30 Nov 2026 at 09:00 GMT") {
+	if r.Ephemeral || !strings.Contains(r.Text(), "digests on Mondays at 09:00 (Europe/London)") || !strings.Contains(r.Text(), "Mon 30 Nov 2026 at 09:00 GMT") {
 		t.Errorf("digest here = %q", r.Text())
 	}
 	e.ok(adminUser, "timezone America/New_York")
@@ -376,7 +376,7 @@ func TestTimezoneAndReminders(t *testing.T) {
 		t.Errorf("overdue in London = %q", r.Text())
 	}
 
-	if r := e.ok(bob, "reminders"); !strings.Contains(r.Text(), "`0 9 * * MON-FRI` (the default") {
+	if r := e.ok(bob, "reminders"); !strings.Contains(r.Text(), "run on weekdays at 09:00 (the default") {
 		t.Errorf("reminders = %q", r.Text())
 	}
 	e.ok(adminUser, "reminders 0 10 * * MON,THU")

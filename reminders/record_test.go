@@ -35,7 +35,7 @@ func TestDigestAndRemindersLeaveOutArchived(t *testing.T) {
 		if b, _ := detail(r, "Ratings"); !strings.Contains(b.Text, "developing 0") || !strings.Contains(b.Text, "unrated 2") {
 			t.Errorf("ratings count the archived target: %s", b.Text)
 		}
-		dms, err := s.collectReminders(background(), ws, time.UTC, now)
+		dms, err := s.collectReminders(background(), ws, time.UTC, now, now)
 		if err != nil {
 			t.Fatal(err)
 		}

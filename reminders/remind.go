@@ -73,8 +73,11 @@ func (s *Scheduler) deliverReminders(ctx context.Context, j *job, res *Result) {
 // collectReminders groups the workspace's overdue and stale open targets
 // by owner, leaving out snoozed and owner-less ones (the digest lists
 // those for admins). It reads two sorted indexes, so its cost follows the
-// targets that need reminding, not the workspace's size.
-func (s *Scheduler) collectReminders(ctx context.Context, ws string, loc *time.Location, at time.Time) ([]ownerDM, error) {
+// targets that need reminding, not the workspace's size. A target made
+// after slot, the run's fire time, is left out too: a run caught up late
+// does not remind about what did not exist at its time, as a digest does
+// not fire for times before its subscription.
+func (s *Scheduler) collectReminders(ctx context.Context, ws string, loc *time.Location, at, slot time.Time) ([]ownerDM, error) {
 	yesterday := framework.Today(at, loc).AddDays(-1)
 	overdue, err := s.opts.Store.Due(ctx, ws, "", yesterday)
 	if err != nil {
@@ -87,7 +90,7 @@ func (s *Scheduler) collectReminders(ctx context.Context, ws string, loc *time.L
 	byOwner := map[string]*ownerDM{}
 	seen := map[string]bool{}
 	add := func(t framework.Target, isOverdue bool) {
-		if t.Owner == "" || !t.Open() || seen[t.Ref()] || framework.Snoozed(&t, at, loc) {
+		if t.Owner == "" || !t.Open() || seen[t.Ref()] || framework.Snoozed(&t, at, loc) || t.CreatedAt.After(slot) {
 			return
 		}
 		seen[t.Ref()] = true

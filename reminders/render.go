@@ -163,25 +163,44 @@ func renderDigest(d digestData) bot.Reply {
 		if f := d.Frameworks[r.Framework]; f != nil {
 			label = f.TargetLabel()
 		}
+		mine := make([]framework.Target, 0, r.Targets)
+		for i := range d.Targets {
+			if d.Targets[i].Framework == r.Framework && d.Targets[i].Objective == r.Objective {
+				mine = append(mine, d.Targets[i])
+			}
+		}
 		details = append(details, bot.Block{
 			Title:  title,
-			Text:   fmt.Sprintf("%s · %s", view.ProgressBar(r.Progress), view.Plural(r.Targets, label)) + "\n" + statusCounts(r.ByStatus),
+			Text:   fmt.Sprintf("%s · %s", view.ProgressBar(r.Progress), view.Plural(r.Targets, label)) + "\n" + statusCounts(r.ByStatus) + view.OverdueNote(mine, d.At, d.Loc),
 			Colour: view.StatusColour(r.Status()),
 		})
 	}
 	if len(d.Updates) > 0 {
-		lines := make([]string, 0, len(d.Updates)+1)
+		// Grouped by target, the target most recently updated first, so a
+		// long title is said once however many updates it had.
+		var order []string
+		byTarget := map[string][]*framework.Update{}
 		for i := len(d.Updates) - 1; i >= 0; i-- { // newest first
 			u := &d.Updates[i]
-			line := view.Ref(u.Target)
-			if t := refs[u.Target]; t != nil {
-				line += " " + view.Title(t.Title, 80)
+			if _, ok := byTarget[u.Target]; !ok {
+				order = append(order, u.Target)
 			}
-			line += fmt.Sprintf(": %s %d%% by %s", view.Status(u.Status), u.Progress, view.Person(d.People, u.Author))
-			if u.Note != "" {
-				line += " " + view.Note(u.Note)
+			byTarget[u.Target] = append(byTarget[u.Target], u)
+		}
+		lines := make([]string, 0, len(order)+len(d.Updates)+1)
+		for _, ref := range order {
+			head := view.Ref(ref)
+			if t := refs[ref]; t != nil {
+				head += " " + view.Title(t.Title, 80)
 			}
-			lines = append(lines, view.Bullet(line))
+			lines = append(lines, view.Bullet(head))
+			for _, u := range byTarget[ref] {
+				line := fmt.Sprintf("    ◦ %s %d%% by %s", view.Status(u.Status), u.Progress, view.Person(d.People, u.Author))
+				if u.Note != "" {
+					line += " " + view.Note(u.Note)
+				}
+				lines = append(lines, line)
+			}
 		}
 		// The store read only the newest; say how many more there were.
 		if more := d.UpdateCount - len(d.Updates); more > 0 {
@@ -221,7 +240,9 @@ func renderDigest(d digestData) bot.Reply {
 	if len(flagged) > 0 {
 		details = append(details, metricsBlock(flagged))
 	}
-	details = append(details, ratingsBlock(d.Targets, d.Archived, d.Frameworks, d.Cycle, d.Previous))
+	if b := ratingsBlock(d.Targets, d.Archived, d.Frameworks, d.Cycle, d.Previous); b.Text != "" {
+		details = append(details, b)
+	}
 	return bot.Reply{Blocks: []bot.Block{summary}, Details: details}
 }
 
@@ -249,7 +270,9 @@ func worstColour(by map[framework.Status]int) string {
 // ratingsBlock counts grades per framework, never mixing frameworks, and
 // scores each framework that has grading, in the current cycle and, when
 // the framework was graded then, in the previous one beside it, with its
-// local targets apart. The scores also see the archived targets.
+// local targets apart. The scores also see the archived targets. A
+// framework without grading whose targets nobody graded has no line:
+// "unrated 11" says nothing. With no line the block has no text.
 func ratingsBlock(ts, archived []framework.Target, fws map[string]*framework.Framework, cycle, previous string) bot.Block {
 	var lines []string
 	var ids []string
@@ -262,8 +285,11 @@ func ratingsBlock(ts, archived []framework.Target, fws map[string]*framework.Fra
 	}
 	for _, id := range ids {
 		mine := byFramework[id]
-		line := bot.Code(id) + ": " + gradeCounts(framework.RatingCounts(mine))
 		f := fws[id]
+		if f != nil && f.Grading == nil && !anyGraded(mine) {
+			continue
+		}
+		line := bot.Code(id) + ": " + gradeCounts(framework.RatingCounts(mine))
 		scored := append(append([]framework.Target(nil), mine...), archived...)
 		if f != nil && f.Grading != nil {
 			line += "\nScore " + view.Score(f, f.Score(scored, framework.Scope{}))
@@ -285,6 +311,22 @@ func ratingsBlock(ts, archived []framework.Target, fws map[string]*framework.Fra
 		title += " (" + cycle + ")"
 	}
 	return bot.Block{Title: title, Text: strings.Join(lines, "\n")}
+}
+
+// anyGraded reports whether any of ts has a grade, in this cycle or a
+// past one.
+func anyGraded(ts []framework.Target) bool {
+	for i := range ts {
+		if ts[i].Rating != framework.Unrated {
+			return true
+		}
+		for _, g := range ts[i].Grades {
+			if g != framework.Unrated {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // gradeCounts is "🟥 undeveloped 0 · … · ⬜ unrated 2", grades lowest first.

@@ -20,7 +20,8 @@
 //   - A digest subscription does not fire for times before its CreatedAt,
 //     so `digest here` on a Tuesday does not post last Monday's digest at
 //     once. Reminder schedules have no such bound: the first tick after a
-//     start catches up the latest reminder run once, if no replica ran it.
+//     start catches up the latest reminder run once, if no replica ran it,
+//     leaving out targets made after that run's time.
 //   - A digest reports the updates since the channel's LastDigest; a
 //     channel's first digest looks back 7 days. A scheduled digest stops
 //     30 s before its time (digestSettle), so an update still being
@@ -390,7 +391,7 @@ func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time) {
 		if p := j.sc.ws.RemindersPaused; p != "" && framework.Today(at, j.sc.loc) < p {
 			return // paused: nothing to post, and nothing claimed
 		}
-		j.dms, j.err = s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, at)
+		j.dms, j.err = s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, at, j.fire)
 		if j.err == nil && len(j.dms) == 0 {
 			return
 		}

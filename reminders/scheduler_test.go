@@ -491,7 +491,7 @@ func TestDigestCountsUpdatesBeyondTheList(t *testing.T) {
 		if !ok {
 			t.Fatalf("no updates section in %+v", r.Details)
 		}
-		if n := strings.Count(b.Text, "• "); n != maxUpdatesListed || !strings.Contains(b.Text, "…and 7 more updates") {
+		if n := strings.Count(b.Text, "◦ "); n != maxUpdatesListed || !strings.Contains(b.Text, "…and 7 more updates") {
 			t.Errorf("updates section lists %d, want %d and \"…and 7 more updates\":\n%s", n, maxUpdatesListed, b.Text)
 		}
 		newest, oldest := fmt.Sprintf("step %d”", maxUpdatesListed+4), "step 5”"

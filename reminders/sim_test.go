@@ -38,7 +38,8 @@ func TestYearOnThreeReplicas(t *testing.T) {
 	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC) // Monday, GMT
 	end := start.AddDate(0, 0, 52*7)                     // Monday 2027-01-04 00:00, before its 09:00
 	st := stores[0]
-	seedWorkspace(t, st, ws, start.Add(-24*time.Hour))
+	// Made on Thursday, so Friday's reminder run is one to catch up.
+	seedWorkspace(t, st, ws, start.AddDate(0, 0, -4))
 	for ref, owner := range map[string]string{"eqs/1.1": "U1", "eqs/1.2": "U1", "eqs/2.1": "U2", "eqs/1.3": ""} {
 		patch(t, st, ws, ref, targetPatch{Owner: ptr(owner), Due: dateP("2025-12-01")})
 	}

@@ -122,7 +122,7 @@ func (s *Scheduler) takeUnfinished(ctx context.Context, j *job) error {
 			return err
 		}
 	} else {
-		dms, err := s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, u.At)
+		dms, err := s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, u.At, j.fire)
 		if err != nil {
 			return err
 		}

@@ -135,7 +135,7 @@ func (c *Console) Run(ctx context.Context) error {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if line == "exit" || line == "quit" {
+		if isExit(line) {
 			return nil
 		}
 		reply := c.opts.Handler.Handle(ctx, bot.Request{
@@ -149,6 +149,13 @@ func (c *Console) Run(ctx context.Context) error {
 		})
 		fmt.Fprintf(c.opts.Out, "%s\n\n", render(reply, c.opts.Styled))
 	}
+}
+
+// isExit reports whether line asks to leave the console: exit or quit,
+// in any case, with or without the /target a user may type from habit.
+func isExit(line string) bool {
+	word := strings.TrimSpace(strings.TrimPrefix(line, "/target "))
+	return strings.EqualFold(word, "exit") || strings.EqualFold(word, "quit")
 }
 
 // LineReader reads a line, showing prompt: a terminal line editor.

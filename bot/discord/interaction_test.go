@@ -554,7 +554,7 @@ func TestHandlerPanicIsAnInternalError(t *testing.T) {
 	a := newAdapter(t, fh, nil, nil)
 	body := fixture(t, "command_update.json")
 	resp := decodeResponse(t, post(t, a, body, signed(t, testNow, body)))
-	if resp.Data.Flags != 64 || !strings.HasPrefix(resp.Data.Content, "Something went wrong on our side") {
+	if resp.Data.Flags != 64 || !strings.HasPrefix(resp.Data.Content, "something went wrong on our side") {
 		t.Fatalf("response %+v", resp.Data)
 	}
 }

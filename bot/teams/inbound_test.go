@@ -216,7 +216,7 @@ func TestHandlerPanic(t *testing.T) {
 	}
 	h.drain(t)
 	acts := activities(h.fake.Calls())
-	if len(acts) != 1 || !strings.Contains(cardTexts(acts[0].Body), "Something went wrong") {
+	if len(acts) != 1 || !strings.Contains(cardTexts(acts[0].Body), "something went wrong") {
 		t.Fatalf("replies %+v", acts)
 	}
 }

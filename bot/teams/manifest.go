@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -126,7 +127,9 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 		name string
 		data []byte
 	}{{"manifest.json", js}, {"color.png", colorIcon()}, {"outline.png", outlineIcon()}} {
-		w, err := zw.Create(f.name)
+		// A zero Modified time is stored as the invalid DOS date
+		// 1980-00-00; a fixed valid one keeps the package reproducible.
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: zipTime})
 		if err == nil {
 			_, err = w.Write(f.data)
 		}
@@ -139,6 +142,10 @@ func Manifest(o ManifestOptions) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// zipTime is every file's time in the app package: the earliest valid
+// DOS date, the same on every build.
+var zipTime = time.Date(1980, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 // commandList is the menu for one scope: the preferred verbs that the
 // table has, in preference order, then the table's other verbs until the

@@ -19,10 +19,10 @@ func TestBadFlagsFailWithOneLine(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--bogus"}, `console: flag provided but not defined: -bogus (run "targetbot console --help"`},
-		{[]string{"serve", "--bogus"}, `serve: flag provided but not defined: -bogus`},
+		{[]string{"--bogus"}, `console: unknown flag --bogus (run "targetbot console --help"`},
+		{[]string{"serve", "--bogus"}, `serve: unknown flag --bogus`},
 		{[]string{"console", "extra"}, `console: unexpected argument "extra"`},
-		{[]string{"run-schedules", "--at"}, `run-schedules: flag needs an argument: -at`},
+		{[]string{"run-schedules", "--at"}, `run-schedules: flag --at needs a value`},
 		{[]string{"slack", "manifest", "--url", "https://x.example", "y"}, `slack manifest: unexpected argument "y"`},
 	}
 	for _, tt := range tests {
@@ -162,12 +162,12 @@ func TestStoreURLMistakes(t *testing.T) {
 // --user is checked and normalised: no empty name, no @, one case.
 func TestConsoleUser(t *testing.T) {
 	for in, want := range map[string]string{"@Priya": "priya", "Dev": "dev", " sam ": "sam"} {
-		if got, err := consoleUser(in); err != nil || got != want {
+		if got, err := consoleUser(in, "--user"); err != nil || got != want {
 			t.Errorf("consoleUser(%q) = %q, %v, want %q", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "@", "a b", "<@U1>"} {
-		if _, err := consoleUser(bad); err == nil || !strings.Contains(err.Error(), "--user priya") {
+		if _, err := consoleUser(bad, "--user"); err == nil || !strings.Contains(err.Error(), "--user priya") {
 			t.Errorf("consoleUser(%q) err = %v", bad, err)
 		}
 	}

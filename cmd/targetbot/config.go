@@ -97,8 +97,14 @@ func (c *Config) commonFlags(fs *flag.FlagSet) {
 		return nil
 	})
 	fs.StringVar(&c.Timezone, "timezone", c.Timezone, "default time zone for new workspaces, an IANA name (TARGETBOT_TIMEZONE)")
-	fs.StringVar(&c.Admins, "admins", c.Admins, "extra admins, e.g. slack:U123,discord:456 (TARGETBOT_ADMINS)")
 	fs.StringVar(&c.FrameworksDir, "frameworks-dir", c.FrameworksDir, "folder of custom framework YAML files (TARGETBOT_FRAMEWORKS_DIR)")
+}
+
+// adminsFlag registers --admins, for the subcommands that run commands
+// (console, serve, run-schedules): dump, restore and report check no
+// one's rights, so there it would do nothing.
+func (c *Config) adminsFlag(fs *flag.FlagSet) {
+	fs.StringVar(&c.Admins, "admins", c.Admins, "extra admins, e.g. slack:U123,discord:456,local:priya (TARGETBOT_ADMINS)")
 }
 
 // Location loads the default time zone.
@@ -123,14 +129,24 @@ func (c *Config) namesLocalAdmins() bool {
 // consoleUser checks a console user name and puts it in the one form
 // commands see: no leading @, lower case (so @Dev and @dev are one
 // owner), letters, digits, dots, hyphens and underscores.
-func consoleUser(name string) (string, error) {
+// from names where the name came from, --user or $USER.
+func consoleUser(name, from string) (string, error) {
 	u := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "@"))
 	if u == "" || len(u) > 64 || strings.IndexFunc(u, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_')
 	}) >= 0 {
-		return "", fmt.Errorf("--user %q is not a user name: use letters, digits, dots, hyphens or underscores, for example --user priya", name)
+		return "", fmt.Errorf("%s %q is not a user name: use letters, digits, dots, hyphens or underscores, for example --user priya", from, name)
 	}
 	return u, nil
+}
+
+// localExample is entry as a console user's admin entry would name it,
+// or "priya" when entry cannot be one.
+func localExample(entry string) string {
+	if u, err := consoleUser(entry[strings.IndexByte(entry, ':')+1:], ""); err == nil {
+		return u
+	}
+	return "priya"
 }
 
 // AdminList splits and checks TARGETBOT_ADMINS.
@@ -143,7 +159,7 @@ func (c *Config) AdminList() ([]string, error) {
 		}
 		platform, user, ok := strings.Cut(a, ":")
 		if !ok || user == "" || (platform != "slack" && platform != "discord" && platform != "teams" && platform != "local") {
-			return nil, fmt.Errorf("TARGETBOT_ADMINS entry %q must be platform:user, for example slack:U123, discord:456 or teams:<AAD object id>", a)
+			return nil, fmt.Errorf("TARGETBOT_ADMINS entry %q must be platform:user, for example slack:U123, discord:456, teams:<AAD object id> or, for a console user, local:%s", a, localExample(a))
 		}
 		if platform == "teams" {
 			// An object id is a GUID, which Teams writes in either

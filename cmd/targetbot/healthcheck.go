@@ -13,7 +13,7 @@ import (
 // curl (distroless) use it as their HEALTHCHECK.
 func (m *Main) runHealthcheck(ctx context.Context, args []string) error {
 	fs := m.flagSet("healthcheck")
-	url := fs.String("url", healthURL(m.Config.Addr), "the /healthz URL to ask (default: derived from TARGETBOT_ADDR)")
+	url := fs.String("url", healthURL(m.Config.Addr), "the /healthz URL to ask; the default follows TARGETBOT_ADDR")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}

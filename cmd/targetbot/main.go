@@ -61,6 +61,13 @@ type Main struct {
 	StdinIsTerminal bool
 	Now             func() time.Time
 	Logger          *slog.Logger
+	// quietStore keeps the store driver's warnings on opening out of
+	// the subcommands that stop at once, in one sentence, on an
+	// unreachable store (console, report, run-schedules).
+	quietStore bool
+	// existingStore makes setup refuse a bolt: file that does not exist
+	// rather than create it (report, run-schedules).
+	existingStore bool
 
 	Store     store.Store
 	Handler   *commands.Handler
@@ -118,9 +125,10 @@ Usage:
   targetbot workspace rename --from ID --to ID   move every record of a workspace to a new id (refuses one in use)
   targetbot version                       print the version
 
-Every subcommand that opens the store also takes --store, --timezone,
---admins and --frameworks-dir; each overrides its environment variable
-(migrate takes its two stores as --from and --to).
+Every subcommand that opens the store also takes --store, --timezone and
+--frameworks-dir, and console, serve and run-schedules take --admins; each
+overrides its environment variable (migrate takes its two stores as --from
+and --to).
 Run "targetbot SUBCOMMAND --help" for its flags.
 `
 
@@ -166,12 +174,22 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "targetbot", Version)
 		return nil
 	case "help", "h":
+		// `help serve` is `serve --help`: the flags of that subcommand.
+		if len(rest) > 0 && rest[0] != "help" && rest[0] != "h" && rest[0] != "version" && subcommands[rest[0]] {
+			return m.Run(ctx, []string{rest[0], "--help"})
+		}
 		fmt.Fprint(m.Stdout, usage)
 		return nil
 	default:
 		fmt.Fprint(m.Stderr, usage)
 		return fmt.Errorf("unknown subcommand %q: see the usage above", cmd)
 	}
+}
+
+// subcommands are the words Run takes as a subcommand with flags.
+var subcommands = map[string]bool{
+	"console": true, "serve": true, "run-schedules": true, "slack": true, "discord": true, "teams": true,
+	"report": true, "healthcheck": true, "dump": true, "restore": true, "migrate": true,
 }
 
 // Close releases what Run opened: the platforms, then the store.
@@ -206,12 +224,47 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 	// main starts the line with "targetbot: ".
 	sub := strings.TrimPrefix(fs.Name(), "targetbot ")
 	if err != nil {
-		return fmt.Errorf("%s: %w (run %q for its flags)", sub, err, fs.Name()+" --help")
+		return fmt.Errorf("%s: %w (run %q for its flags)", sub, asTyped(err, args), fs.Name()+" --help")
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected argument %q (run %q for its flags)", sub, fs.Arg(0), fs.Name()+" --help")
 	}
 	return nil
+}
+
+// source names where a setting came from for an error message: asFlag
+// when the command line set flag name, else the variable it defaults to,
+// so an error blames what the user actually typed.
+func source(fs *flag.FlagSet, name, asFlag, variable string) string {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	if set {
+		return asFlag
+	}
+	return variable
+}
+
+// asTyped rewords the flag package's errors, which name a flag with one
+// dash whatever was typed, to show the flag as the user typed it.
+func asTyped(err error, args []string) error {
+	for _, r := range [...]struct{ prefix, format string }{
+		{"flag provided but not defined: -", "unknown flag %s"},
+		{"flag needs an argument: -", "flag %s needs a value"},
+	} {
+		name, ok := strings.CutPrefix(err.Error(), r.prefix)
+		if !ok {
+			continue
+		}
+		for _, a := range args {
+			if a == "--" {
+				break
+			}
+			if typed, _, _ := strings.Cut(a, "="); strings.TrimLeft(typed, "-") == name {
+				return fmt.Errorf(r.format, typed)
+			}
+		}
+	}
+	return err
 }
 
 // setup checks the configuration, then opens the store and builds the
@@ -250,7 +303,16 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 	if m.Config.StoreFrom == "" {
 		m.Config.StoreFrom = "TARGETBOT_STORE"
 	}
-	s, err := openStore(ctx, m.Config.Store, m.Config.StoreFrom, m.RedisPrefix, m.Logger)
+	if m.existingStore {
+		if err := requireExisting(m.Config.Store, m.Config.StoreFrom); err != nil {
+			return err
+		}
+	}
+	storeLog := m.Logger
+	if m.quietStore {
+		storeLog = slog.New(quietHandler{Handler: m.Logger.Handler(), min: slog.LevelError})
+	}
+	s, err := openStore(ctx, m.Config.Store, m.Config.StoreFrom, m.RedisPrefix, storeLog)
 	if err != nil {
 		return err
 	}
@@ -288,15 +350,17 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 func (m *Main) runConsole(ctx context.Context, args []string) error {
 	fs := m.flagSet("console")
 	m.Config.commonFlags(fs)
+	m.Config.adminsFlag(fs)
 	fs.StringVar(&m.Config.User, "user", m.Config.User, "your user name in the console ($USER)")
 	admin := fs.Bool("admin", false, "be an admin even when TARGETBOT_ADMINS names other local: users")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
-	user, err := consoleUser(m.Config.User)
+	user, err := consoleUser(m.Config.User, source(fs, "user", "--user", "$USER"))
 	if err != nil {
 		return err
 	}
+	m.quietStore = true
 	if m.Logger == nil {
 		// The console's output is its replies: keep logs to warnings.
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -306,7 +370,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	if err := m.setup(ctx, false); err != nil {
 		return err
 	}
-	if err := checkReachable(ctx, m.Store, m.Config.Store); err != nil {
+	if err := checkReachable(ctx, m.Store, m.Config.Store, m.Logger); err != nil {
 		return err
 	}
 	// The console user administers the workspace, unless TARGETBOT_ADMINS
@@ -342,6 +406,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 func (m *Main) runSchedules(ctx context.Context, args []string) error {
 	fs := m.flagSet("run-schedules")
 	m.Config.commonFlags(fs)
+	m.Config.adminsFlag(fs)
 	at := fs.String("at", "now", "the instant to run schedules for: now, or RFC 3339 such as 2026-11-23T09:00:00Z")
 	future := fs.Bool("allow-future", false, "allow an --at more than 5 minutes, and at most 7 days, ahead of the clock (it moves each channel's last digest ahead)")
 	replay := fs.Bool("replay", false, "allow an --at before a digest's last run (it may post an old period again)")
@@ -368,10 +433,11 @@ func (m *Main) runSchedules(ctx context.Context, args []string) error {
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	m.Platforms = []bot.Platform{console.NewPoster(m.Stdout)}
+	m.quietStore, m.existingStore = true, true
 	if err := m.setup(ctx, true); err != nil {
 		return err
 	}
-	if err := checkReachable(ctx, m.Store, m.Config.Store); err != nil {
+	if err := checkReachable(ctx, m.Store, m.Config.Store, m.Logger); err != nil {
 		return err
 	}
 	if !*replay {

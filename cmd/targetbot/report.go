@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/targetbot/targetbot/bot/console"
@@ -36,10 +37,11 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		// Stdout is the report: keep logs to warnings, on stderr.
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	m.quietStore, m.existingStore = true, true
 	if err := m.setup(ctx, false); err != nil {
 		return err
 	}
-	if err := checkReachable(ctx, m.Store, m.Config.Store); err != nil {
+	if err := checkReachable(ctx, m.Store, m.Config.Store, m.Logger); err != nil {
 		return err
 	}
 	req := report.Request{Workspace: *ws, Cycle: *cycle}
@@ -61,7 +63,10 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	// Written whole or not at all: the report is rendered before the
 	// file is touched.
 	if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("report: %v", err)
+		if dir := filepath.Dir(*out); errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("report: --out %s: the folder %s does not exist: create it, or choose another path", *out, dir)
+		}
+		return fmt.Errorf("report: --out %s: %v", *out, errors.Unwrap(err))
 	}
 	names := make([]string, len(rep.Frameworks))
 	for i, s := range rep.Frameworks {

@@ -100,7 +100,7 @@ func TestReportCommandErrors(t *testing.T) {
 		{[]string{"--cycle", "last year"}, `is not a grading cycle`},
 		{[]string{"--format", "xls"}, `report: --format "xls" is not a format: use md, html, csv or json`},
 		{[]string{"extra"}, `report: unexpected argument "extra"`},
-		{[]string{"--bogus"}, `report: flag provided but not defined: -bogus`},
+		{[]string{"--bogus"}, `report: unknown flag --bogus`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -54,6 +54,7 @@ func TestRunSchedulesNeedsAValidTime(t *testing.T) {
 // far ahead of the clock unless told it is meant.
 func TestRunSchedulesAt(t *testing.T) {
 	url := "bolt:" + filepath.Join(t.TempDir(), "x.db")
+	runConsole(t, url, "help\n") // run-schedules refuses a store that does not exist
 	for _, args := range [][]string{{"run-schedules"}, {"run-schedules", "--at", "now"}} {
 		m, _, errOut := testMain(t, url, "")
 		if err := m.Run(context.Background(), args); err != nil {

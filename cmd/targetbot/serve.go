@@ -41,6 +41,7 @@ const maxInFlight = 256
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := m.flagSet("serve")
 	m.Config.commonFlags(fs)
+	m.Config.adminsFlag(fs)
 	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "HTTP listen address (TARGETBOT_ADDR)")
 	fs.StringVar(&m.Config.DebugAddr, "debug-addr", m.Config.DebugAddr, "where to serve Go's profiler, apart from --addr; off when empty (TARGETBOT_DEBUG_ADDR)")
 	if err := m.parse(fs, args); err != nil {
@@ -59,7 +60,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
-		return fmt.Errorf("cannot listen on TARGETBOT_ADDR %q: %w", m.Config.Addr, err)
+		return fmt.Errorf("cannot listen on %s %q: %w", source(fs, "addr", "--addr", "TARGETBOT_ADDR"), m.Config.Addr, err)
 	}
 	m.server = &server{ln: ln, http: &http.Server{
 		Handler:           m.routes(),

@@ -53,14 +53,51 @@ func openDriver(ctx context.Context, url, from, prefix string, logger *slog.Logg
 	}
 }
 
-// checkReachable fails, in one line, when the store does not answer:
-// the console and run-schedules are no use without it. serve starts
+// requireExisting refuses a bolt: store whose file does not exist, for
+// the subcommands that read what is stored (dump, report, run-schedules):
+// opening the path would create an empty file, and they would then
+// report nothing. The default store is named as a file in this folder,
+// not as TARGETBOT_STORE, which the user never set.
+func requireExisting(url, from string) error {
+	path, ok := strings.CutPrefix(url, "bolt:")
+	if !ok {
+		return nil
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if from == "" {
+		from = "TARGETBOT_STORE"
+	}
+	if url == DefaultStore && from == "TARGETBOT_STORE" {
+		return fmt.Errorf("there is no %s in this folder: run targetbot in the folder that holds it, or name it with --store bolt:PATH", path)
+	}
+	return fmt.Errorf("%s %s: there is no such file", from, url)
+}
+
+// checkReachable fails, in one sentence, when the store does not
+// answer: the console and run-schedules are no use without it. The
+// driver's error chain goes to the log, not the sentence. serve starts
 // anyway and reports through /readyz, since Redis may come up after it.
-func checkReachable(ctx context.Context, s store.Store, url string) error {
+func checkReachable(ctx context.Context, s store.Store, url string, log *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := s.Ping(ctx); err != nil {
-		return fmt.Errorf("cannot reach the store at %s: is it running? (%v)", redact(url), errors.Unwrap(err))
+		log.Info("store unreachable", "store", redact(url), "err", err)
+		return fmt.Errorf("cannot reach the store at %s: is it running?", redact(url))
 	}
 	return nil
+}
+
+// quietHandler passes on only records at or above min: the subcommands
+// that stop at once on an unreachable store say so in one sentence, and
+// the driver's own warnings on opening would print before it.
+type quietHandler struct {
+	slog.Handler
+	min slog.Level
+}
+
+// Enabled reports whether l reaches min and the wrapped handler takes it.
+func (q quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= q.min && q.Handler.Enabled(ctx, l)
 }

@@ -112,7 +112,9 @@ func TestTeamsConfig(t *testing.T) {
 	}
 	// An app id without its password fails before anything starts, in
 	// one line that says what to set.
-	m, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
+	url := "bolt:" + filepath.Join(t.TempDir(), "t.db")
+	runConsole(t, url, "help\n") // run-schedules refuses a store that does not exist
+	m, _, _ := testMain(t, url, "")
 	m.Config.TeamsAppID = teamsAppID
 	err = m.Run(context.Background(), []string{"run-schedules", "--allow-future", "--at", "2026-11-23T09:00:00Z"})
 	if err == nil || !strings.Contains(err.Error(), "TEAMS_APP_PASSWORD") || strings.Contains(err.Error(), "\n") {

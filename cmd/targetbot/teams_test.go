@@ -176,7 +176,7 @@ func TestTeamsEndToEnd(t *testing.T) {
 		{"due", func() string { return chat.channel(teamsAdmin, "due eds/1.1 "+due) }, []string{due}},
 		{"show", func() string { return chat.personal(teamsOwner, "show eds/1.1") }, []string{"Services are commissioned", "Priya Shah", "Held two listening events"}},
 		{"not an admin", func() string { return chat.personal(teamsOwner, "digest here") }, []string{"admin"}},
-		{"digest here", func() string { return chat.channel(teamsAdmin, "digest here") }, []string{"0 9 * * MON"}},
+		{"digest here", func() string { return chat.channel(teamsAdmin, "digest here") }, []string{"on Mondays at 09:00"}},
 	}
 	for _, s := range steps {
 		got := s.reply()

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/store"
@@ -115,19 +113,19 @@ func (m *Main) runRestore(ctx context.Context, args []string) error {
 // opening a bbolt path makes an empty file, which would dump as nothing.
 // Its logger keeps to warnings, on stderr.
 func (m *Main) openTransferStore(ctx context.Context, url, from string, existing bool) (store.Store, error) {
-	if path, ok := strings.CutPrefix(url, "bolt:"); ok && existing {
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s %s: there is no such file", from, url)
+	if existing {
+		if err := requireExisting(url, from); err != nil {
+			return nil, err
 		}
 	}
 	if m.Logger == nil {
 		m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	s, err := openStore(ctx, url, from, m.RedisPrefix, m.Logger)
+	s, err := openStore(ctx, url, from, m.RedisPrefix, slog.New(quietHandler{Handler: m.Logger.Handler(), min: slog.LevelError}))
 	if err != nil {
 		return nil, err
 	}
-	if err := checkReachable(ctx, s, url); err != nil {
+	if err := checkReachable(ctx, s, url, m.Logger); err != nil {
 		_ = s.Close()
 		return nil, err
 	}
