@@ -17,6 +17,9 @@ type Source interface {
 	Targets(ctx context.Context, ws string) ([]framework.Target, error)
 	UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error)
 	Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error)
+	// Events is a target's history, newest first: the rate events that
+	// give each grade its reason, author and time.
+	Events(ctx context.Context, ws, ref string, limit int) ([]framework.Event, error)
 }
 
 // Request names a report: a workspace, some of its frameworks, a cycle.
@@ -78,6 +81,17 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 	in, err := read(ctx, src, req.Workspace, cy, !req.Summary || !cy.current, !req.Summary)
 	if err != nil {
 		return nil, err
+	}
+	if !req.Summary {
+		var mine []framework.Target
+		for _, t := range in.targets {
+			if slices.ContainsFunc(defs, func(d *framework.Framework) bool { return d.ID == t.Framework }) {
+				mine = append(mine, t)
+			}
+		}
+		if in.notes, err = gradeNotes(ctx, src, req.Workspace, mine, cy); err != nil {
+			return nil, err
+		}
 	}
 	r := &Report{
 		Version: FormatVersion, Workspace: req.Workspace, Cycle: cy.name, Previous: cy.previous, Current: cy.current,
@@ -181,6 +195,8 @@ type input struct {
 	targets  []framework.Target
 	updates  []framework.Update // since the cycle began, oldest first, none withdrawn
 	evidence map[string][]framework.Evidence
+	// notes are the rate events that gave the cycle's grades, by ref.
+	notes map[string]framework.Event
 }
 
 // read fetches the targets, and when asked the updates since the cycle

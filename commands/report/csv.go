@@ -12,6 +12,8 @@ import (
 var CSVHeader = []string{
 	"framework", "cycle", "objective", "ref", "code", "title", "owner", "status", "progress", "due", "overdue",
 	"grade", "score", "previous_grade", "latest_update", "latest_note", "evidence", "archived",
+	"grade_reason", "graded_by", "graded_at", "entered_later", "previous_score",
+	"objective_score", "objective_previous_score", "framework_score", "framework_band", "framework_previous_score", "framework_previous_band",
 }
 
 // bom starts the file so that Excel reads it as UTF-8, not the system's
@@ -29,15 +31,27 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 	}
 	for _, s := range r.Frameworks {
 		var rows []Target
-		for _, o := range s.Objectives {
+		objectives := map[string]*Objective{}
+		for i, o := range s.Objectives {
 			rows = append(rows, o.Targets...)
+			objectives[o.Code] = &s.Objectives[i]
 		}
 		rows = append(rows, s.Archived...)
 		for _, t := range rows {
 			rec := []string{
 				s.ID, r.Cycle, t.Objective, t.Ref, t.Code, t.Title, t.Owner, t.Status, strconv.Itoa(t.Progress), t.Due, yesNo(t.Overdue),
 				t.Grade, "", t.PreviousGrade, "", "", "", yesNo(t.Archived),
+				t.GradeReason, t.GradedBy, "", yesNo(t.EnteredLater), optInt(t.PreviousScore),
+				"", "", "", "", "", "",
 			}
+			if t.GradedAt != nil {
+				rec[20] = t.GradedAt.Format("2006-01-02 15:04")
+			}
+			if o := objectives[t.Objective]; o != nil {
+				rec[23], rec[24] = sum(o.Score), sum(o.PreviousScore)
+			}
+			rec[25], rec[26] = sum(s.Totals.Score), band(s.Totals.Score)
+			rec[27], rec[28] = sum(s.Totals.PreviousScore), band(s.Totals.PreviousScore)
 			if t.Score != nil {
 				rec[12] = strconv.Itoa(*t.Score)
 			}
@@ -62,6 +76,30 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// optInt is n, or "" for none.
+func optInt(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// sum is a score's sum, "" for none.
+func sum(sc *Score) string {
+	if sc == nil {
+		return ""
+	}
+	return strconv.Itoa(sc.Sum)
+}
+
+// band is a score's band, "" for none or none yet.
+func band(sc *Score) string {
+	if sc == nil {
+		return ""
+	}
+	return sc.Band
 }
 
 func yesNo(b bool) string {

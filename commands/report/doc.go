@@ -6,7 +6,9 @@
 //
 // Build reads the store in a fixed number of round trips (the workspace,
 // then its targets, its updates since the cycle began and all its
-// evidence, side by side) and puts together a Report: the one value
+// evidence, side by side), plus each graded target's history for the
+// rate that gave its grade (its reason, author and time), a few at a
+// time, and puts together a Report: the one value
 // every format renders, and that the JSON format is. Choices the design
 // leaves open, made here:
 //

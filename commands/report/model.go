@@ -69,8 +69,11 @@ type Objective struct {
 	// Score is the sum of the objective's grades, for a framework with
 	// grading (an EDS domain's subtotal); nil otherwise. It has no band:
 	// bands rate a framework's total.
-	Score   *Score   `json:"score"`
-	Targets []Target `json:"targets"`
+	Score *Score `json:"score"`
+	// PreviousScore is the same subtotal in the previous cycle, nil when
+	// there is none or the framework has no grading.
+	PreviousScore *Score   `json:"previous_score"`
+	Targets       []Target `json:"targets"`
 	// Progress is the objective's mean progress at the end of each month
 	// of the cycle, replayed from the update history.
 	Progress []Point `json:"progress_over_time"`
@@ -110,9 +113,20 @@ type Target struct {
 	// framework has none or the target is unrated).
 	Grade string `json:"grade"`
 	Score *int   `json:"score"`
+	// GradeReason, GradedBy and GradedAt are the reason, author and time
+	// of the rate event that gave Grade in this cycle: the newest rate of
+	// the cycle to that grade. They are "", "" and nil when the target is
+	// unrated or its grade has no event (a report's summary reads none).
+	GradeReason string     `json:"grade_reason"`
+	GradedBy    string     `json:"graded_by"`
+	GradedAt    *time.Time `json:"graded_at"`
+	// EnteredLater is true when the grade was entered after its cycle
+	// closed: a past cycle's grade backfilled from its published report.
+	EnteredLater bool `json:"entered_later"`
 	// PreviousGrade is the grade in the previous cycle, "" when there is
-	// no previous cycle.
+	// no previous cycle, and PreviousScore its score (nil when unscored).
 	PreviousGrade string `json:"previous_grade"`
+	PreviousScore *int   `json:"previous_score"`
 	// LatestUpdate is the newest update of the cycle still in force, nil
 	// when the cycle has none.
 	LatestUpdate *Update    `json:"latest_update"`
@@ -146,6 +160,9 @@ type Totals struct {
 	// Score is the framework's score, maximum and band, nil when the
 	// framework has no grading.
 	Score *Score `json:"score"`
+	// PreviousScore is the framework's score and band in the previous
+	// cycle, nil when there is none or the framework has no grading.
+	PreviousScore *Score `json:"previous_score"`
 }
 
 // Count is how many targets have one status or grade.
