@@ -23,14 +23,14 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	ws := fs.String("workspace", console.Workspace, "the workspace to report on: local (the console's), or slack:T…, discord:…, teams:…")
 	fw := fs.String("framework", "", "report on this framework only (default: every framework the workspace has imported)")
 	cycle := fs.String("cycle", "", "the grading cycle, such as 2025/26 (default: the current one)")
-	formatName := fs.String("format", string(report.Markdown), "md, html, csv or json")
+	formatName := fs.String("format", string(report.Markdown), "md, html, csv, json or xlsx")
 	out := fs.String("out", "", "write the report to this file instead of stdout")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	format, err := report.ParseFormat(*formatName)
 	if err != nil {
-		return fmt.Errorf("report: --format %q is not a format: use md, html, csv or json", *formatName)
+		return fmt.Errorf("report: --format %q is not a format: use md, html, csv, json or xlsx", *formatName)
 	}
 	if m.Logger == nil {
 		// Stdout is the report: keep logs to warnings, on stderr.

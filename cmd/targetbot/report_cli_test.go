@@ -98,7 +98,7 @@ func TestReportCommandErrors(t *testing.T) {
 		{[]string{"--framework", "eds"}, `report: framework "eds" is not imported in workspace local, which has imported eds-2022`},
 		{[]string{"--cycle", "2020/21"}, `report: --cycle "2020/21" is not a grading cycle of workspace local: its cycles are 2026/27 (current)`},
 		{[]string{"--cycle", "last year"}, `is not a grading cycle`},
-		{[]string{"--format", "xls"}, `report: --format "xls" is not a format: use md, html, csv or json`},
+		{[]string{"--format", "xls"}, `report: --format "xls" is not a format: use md, html, csv, json or xlsx`},
 		{[]string{"extra"}, `report: unexpected argument "extra"`},
 		{[]string{"--bogus"}, `report: flag provided but not defined: -bogus`},
 	}

@@ -16,10 +16,11 @@ const (
 	HTML     Format = "html" // one self-contained, accessible page
 	CSV      Format = "csv"  // one row per target, for spreadsheets
 	JSON     Format = "json" // the Report itself, with stable field names
+	XLSX     Format = "xlsx" // a workbook: a summary sheet and a sheet per framework, typed cells
 )
 
 // Formats lists every format, the default first.
-var Formats = []Format{Markdown, HTML, CSV, JSON}
+var Formats = []Format{Markdown, HTML, CSV, JSON, XLSX}
 
 // ParseFormat reads a format name, ignoring case; "markdown" is md. It
 // returns an *Error (UnknownFormat) for any other name.
@@ -49,6 +50,8 @@ func (f Format) ContentType() string {
 		return "text/csv; charset=utf-8; header=present"
 	case JSON:
 		return "application/json; charset=utf-8"
+	case XLSX:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	default:
 		return "text/markdown; charset=utf-8"
 	}
@@ -78,6 +81,8 @@ func (r *Report) Render(w io.Writer, f Format) error {
 		err = r.writeHTML(&b)
 	case CSV:
 		err = r.writeCSV(&b)
+	case XLSX:
+		err = r.writeXLSX(&b)
 	case JSON:
 		enc := json.NewEncoder(&b)
 		enc.SetIndent("", "  ")

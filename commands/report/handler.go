@@ -58,7 +58,7 @@ type HandlerOptions struct {
 }
 
 // Handler serves report links, at Pattern: the report the token grants,
-// as HTML, or as ?format=md, csv or json. A forged, altered or expired
+// as HTML, or as ?format=md, csv, json or xlsx. A forged, altered or expired
 // token, or one for a report that can no longer be made (its workspace,
 // framework or cycle is gone), gets 404 with the same body and headers,
 // so a refusal says nothing about why. Every response is private,
@@ -116,7 +116,7 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if format, err = ParseFormat(q); err != nil {
 			h.Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusBadRequest)
-			_, _ = io.WriteString(w, "format must be html, md, csv or json\n")
+			_, _ = io.WriteString(w, "format must be html, md, csv, json or xlsx\n")
 			return
 		}
 	}
@@ -145,7 +145,7 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Set("Content-Type", format.ContentType())
-	if format == CSV {
+	if format == CSV || format == XLSX {
 		// A spreadsheet is a file to open, named for what it holds.
 		h.Set("Content-Disposition", `attachment; filename="`+rep.Filename(format)+`"`)
 	}
