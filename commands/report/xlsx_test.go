@@ -133,4 +133,3 @@ func TestXLSX(t *testing.T) {
 		t.Errorf("generated_at is not a date")
 	}
 }
-
