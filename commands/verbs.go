@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/report"
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
@@ -147,12 +148,13 @@ func verbTable() []VerbInfo {
 				{Name: "cycle", Kind: bot.ArgText, MaxLen: len("2026/27"), Description: "The new cycle, named after its financial year, like 2027/28"},
 			}},
 			run: (*Handler).cycleVerb},
-		{Command: bot.Command{Name: "report", Usage: "report [<framework-id>] [<cycle>]", Summary: "the score, band and counts of a grading cycle, with a link to the full report to publish", Access: "anyone",
-			Examples: []string{"report", "report eds", "report eds 2026/27"}, Query: true, Args: []bot.Arg{
+		{Command: bot.Command{Name: "report", Usage: "report [<framework-id>] [<cycle>] [summary]", Summary: "the score, band and counts of a grading cycle, with a link to the full report to publish (summary: the EDS 2022 summary report)", Access: "anyone",
+			Examples: []string{"report", "report eds", "report eds 2026/27", "report eds-2022 summary"}, Query: true, Args: []bot.Arg{
 				{Name: "framework", Kind: bot.ArgFramework, Description: "A framework id, such as eds-2022; every imported framework when left out"},
 				// No MaxLen: any cycle name but the workspace's own is refused
 				// by name, so a length limit would add nothing.
 				{Name: "cycle", Kind: bot.ArgText, Description: "A grading cycle, such as 2025/26; the current one when left out"},
+				{Name: "template", Kind: bot.ArgChoice, Choices: choices(string(report.SummaryTemplate)), Description: "summary: lay the report out as NHS England's EDS 2022 summary"},
 			}},
 			run: (*Handler).reportVerb},
 		{Command: bot.Command{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default `0 9 * * MON`), stop them, or post one now", Access: "admin",

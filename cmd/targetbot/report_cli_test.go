@@ -141,3 +141,32 @@ func TestREADMEReportExample(t *testing.T) {
 		t.Errorf("the report begins:\n%s\nthe README's excerpt says:\n%s", got[:min(len(got), len(excerpt)+200)], excerpt)
 	}
 }
+
+// `targetbot report --template summary` writes the EDS 2022 summary, in
+// Markdown, HTML (to publish: no noindex) and xlsx; an unknown template
+// is one line.
+func TestReportSummaryTemplate(t *testing.T) {
+	url := "bolt:" + filepath.Join(t.TempDir(), "targetbot.db")
+	runConsole(t, url, reportSeed)
+	out, err := runReportCmd(t, url, "--template", "summary")
+	if err != nil || !strings.Contains(out, "## EDS Rating and Score Card") || !strings.Contains(out, "engagement started, no audit yet") {
+		t.Fatalf("err %v, summary:\n%s", err, out)
+	}
+	for _, format := range []string{"html", "xlsx"} {
+		file := filepath.Join(t.TempDir(), "summary."+format)
+		out, err := runReportCmd(t, url, "--template", "summary", "--format", format, "--out", file)
+		if err != nil || !strings.Contains(out, "EDS summary of eds-2022") {
+			t.Fatalf("%s: err %v, printed %q", format, err, out)
+		}
+		b, err := os.ReadFile(file)
+		if err != nil || len(b) == 0 {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if format == "html" && (strings.Contains(string(b), "noindex") || !strings.Contains(string(b), "Third-party involvement in Domain 3")) {
+			t.Errorf("the HTML summary carries noindex or lacks a section")
+		}
+	}
+	if _, err := runReportCmd(t, url, "--template", "board"); err == nil || !strings.Contains(err.Error(), `--template "board" is not a template`) {
+		t.Errorf("--template board: %v", err)
+	}
+}

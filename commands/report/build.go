@@ -30,6 +30,10 @@ type Request struct {
 	Frameworks []string
 	// Cycle names a grading cycle; "" means the current one.
 	Cycle string
+	// Template is how the report is laid out: the default, or the EDS
+	// summary (SummaryTemplate), which reports the graded frameworks
+	// only and adds the organisation's profile and the cycle's record.
+	Template Template
 	// Summary asks for the counts and scores alone: it leaves out the
 	// evidence, latest updates and progress over time, and skips the
 	// reads behind them where it can.
@@ -73,6 +77,11 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 	if err != nil {
 		return nil, err
 	}
+	if req.Template == SummaryTemplate {
+		if defs, err = gradedOnly(&w, defs, opts.Frameworks); err != nil {
+			return nil, err
+		}
+	}
 	cy, err := resolveCycle(&w, req.Cycle, opts.Now)
 	if err != nil {
 		return nil, err
@@ -94,7 +103,7 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 		}
 	}
 	r := &Report{
-		Version: FormatVersion, Workspace: req.Workspace, Cycle: cy.name, Previous: cy.previous, Current: cy.current,
+		Version: FormatVersion, Template: req.Template, Workspace: req.Workspace, Cycle: cy.name, Previous: cy.previous, Current: cy.current,
 		From: inZone(cy.started, loc), AsOf: cy.asOf.In(loc), Generated: opts.Now.In(loc), Generator: opts.Generator,
 		TimeZone: loc.String(), Frameworks: []Section{},
 	}
@@ -106,6 +115,11 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 			continue
 		}
 		r.Frameworks = append(r.Frameworks, s)
+	}
+	if req.Template == SummaryTemplate {
+		if r.Publication, err = readPublication(ctx, src, req.Workspace, cy.name); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }

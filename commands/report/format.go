@@ -76,21 +76,27 @@ func (r *Report) Filename(f Format) string {
 func (r *Report) Render(w io.Writer, f Format) error {
 	var b bytes.Buffer
 	var err error
-	switch f {
-	case HTML:
+	switch summary := r.Template == SummaryTemplate; {
+	case summary && f == Markdown:
+		err = r.writeSummaryMarkdown(&b)
+	case summary && f == HTML:
+		err = r.writeSummaryHTML(&b)
+	case summary && f == XLSX:
+		err = r.writeSummaryXLSX(&b)
+	case f == HTML:
 		err = r.writeHTML(&b)
-	case CSV:
+	case f == CSV:
 		err = r.writeCSV(&b)
-	case XLSX:
+	case f == XLSX:
 		err = r.writeXLSX(&b)
-	case JSON:
+	case f == JSON:
 		enc := json.NewEncoder(&b)
 		enc.SetIndent("", "  ")
 		// Notes and titles keep their characters: < > & are safe in a
 		// file that is never parsed as HTML.
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(r)
-	case Markdown:
+	case f == Markdown:
 		err = r.writeMarkdown(&b)
 	default:
 		_, err = ParseFormat(string(f))

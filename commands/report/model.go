@@ -39,6 +39,19 @@ type Report struct {
 	// TimeZone is the IANA name dates are given in.
 	TimeZone   string    `json:"time_zone"`
 	Frameworks []Section `json:"frameworks"`
+	// Template is the layout asked for: "" or "summary".
+	Template Template `json:"template"`
+	// Publication is what the summary template adds, nil otherwise.
+	Publication *Publication `json:"publication"`
+}
+
+// Publication is what the EDS summary adds to a report: the
+// organisation's profile, the cycle's own record, and the names and
+// roles of the people the workspace knows, by user id.
+type Publication struct {
+	Organisation framework.Organisation      `json:"organisation"`
+	Record       framework.CycleRecord       `json:"cycle_record"`
+	People       map[string]framework.Person `json:"people"`
 }
 
 // Section is the report on one framework.
@@ -55,6 +68,20 @@ type Section struct {
 	// Archived are the framework's archived targets, listed apart and
 	// counted in nothing.
 	Archived []Target `json:"archived"`
+	// ScoreCard is the framework's grading, grade by grade: each grade's
+	// score per target and the overall sums its band covers. It is
+	// empty when the framework has no grading.
+	ScoreCard []CardRow `json:"score_card"`
+}
+
+// CardRow is one grade of a score card: its score per target, and the
+// overall sums (From to To, inclusive) rated with it; From and To are
+// nil when no band rates a sum with this grade.
+type CardRow struct {
+	Rating string `json:"rating"`
+	Score  int    `json:"score"`
+	From   *int   `json:"from"`
+	To     *int   `json:"to"`
 }
 
 // Objective is one objective: its narrative, its roll-up, its live

@@ -33,7 +33,7 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 	s := Section{
 		ID: def.ID, Name: def.Name, Description: strings.Join(strings.Fields(def.Description), " "),
 		ObjectiveLabel: def.ObjectiveLabel(), TargetLabel: def.TargetLabel(),
-		Objectives: []Objective{}, Archived: []Target{},
+		Objectives: []Objective{}, Archived: []Target{}, ScoreCard: scoreCard(def.Grading),
 	}
 	row := func(t *framework.Target) Target {
 		return targetRow(def, t, states[t.Ref()], in, cy, loc)
@@ -215,6 +215,31 @@ func gradeCounts(live []framework.Target, cy cycle) []Count {
 	out := make([]Count, 0, len(framework.Ratings)+1)
 	for _, r := range append(append([]framework.Rating(nil), framework.Ratings...), framework.Unrated) {
 		out = append(out, Count{Name: r.String(), Count: by[r]})
+	}
+	return out
+}
+
+// scoreCard lays out a grading grade by grade, lowest first.
+func scoreCard(g *framework.Grading) []CardRow {
+	out := []CardRow{}
+	if g == nil {
+		return out
+	}
+	for _, r := range framework.Ratings {
+		n, ok := g.Scores[r]
+		if !ok {
+			continue
+		}
+		row := CardRow{Rating: string(r), Score: n}
+		from := 0
+		for _, b := range g.Bands {
+			if b.Rating == r && b.Below > from {
+				f, t := from, b.Below-1
+				row.From, row.To = &f, &t
+			}
+			from = max(from, b.Below)
+		}
+		out = append(out, row)
 	}
 	return out
 }

@@ -24,6 +24,8 @@ type Link struct {
 	Workspace  string    `json:"w"`
 	Frameworks []string  `json:"f,omitempty"`
 	Cycle      string    `json:"c,omitempty"`
+	// Template is the layout, "" for the default.
+	Template Template  `json:"t,omitempty"`
 	Expires    time.Time `json:"-"`
 	Exp        int64     `json:"e"`
 }
