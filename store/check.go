@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -36,7 +37,9 @@ const maxID = 64
 // other key) and to what makes history exact (every update and event
 // names a target in s; a target's last update is one of its own, not
 // withdrawn; a target has each evidence URL once; an adapter-state key
-// once). It does not re-judge
+// and an entry once; an event id once, workspace events included;
+// admin and person entries that decode as their types; workspace events
+// with no target). It does not re-judge
 // wording: titles, notes and names are kept as they are.
 func (s *Snapshot) Check() error {
 	if err := s.check(); err != nil {
@@ -121,6 +124,61 @@ func (s *Snapshot) check() *RecordError {
 			return bad(RecordAdapterState, i, "key %s appears twice", e.Key)
 		}
 		stateKeys[e.Key] = true
+	}
+	entries := make(map[Entry]bool, len(s.Entries))
+	for i, e := range s.Entries {
+		if err := checkSnapshotEntry(e); err != nil {
+			return bad(RecordEntry, i, "%v", err)
+		}
+		id := Entry{Kind: e.Kind, Key: e.Key}
+		if entries[id] {
+			return bad(RecordEntry, i, "%s/%s appears twice", e.Kind, e.Key)
+		}
+		entries[id] = true
+	}
+	for i := range s.WorkspaceEvents {
+		e := &s.WorkspaceEvents[i]
+		if err := checkWorkspaceEvent(e, true); err != nil {
+			return bad(RecordWorkspaceEvent, i, "%s: %v", e.ID, err)
+		}
+		// One id space: a store keeps every event of a workspace by id.
+		if events[e.ID] {
+			return bad(RecordWorkspaceEvent, i, "id %q is used by an earlier event", e.ID)
+		}
+		events[e.ID] = true
+	}
+	return nil
+}
+
+// checkSnapshotEntry holds an entry to what WriteEntries would keep, and
+// the kinds the stores read to their types: an admin's value must be a
+// framework.Admin, a person's a framework.Person, each about its key.
+func checkSnapshotEntry(e Entry) error {
+	if err := checkEntry(e); err != nil {
+		return err
+	}
+	if e.Value == "" {
+		return fmt.Errorf("%s/%s has no value", e.Kind, e.Key)
+	}
+	var user string
+	switch e.Kind {
+	case EntryAdmin:
+		var a framework.Admin
+		if err := json.Unmarshal([]byte(e.Value), &a); err != nil {
+			return fmt.Errorf("%s/%s is not an admin: %v", e.Kind, e.Key, err)
+		}
+		user = a.User
+	case EntryPerson:
+		var p framework.Person
+		if err := json.Unmarshal([]byte(e.Value), &p); err != nil {
+			return fmt.Errorf("%s/%s is not a person: %v", e.Kind, e.Key, err)
+		}
+		user = p.User
+	default:
+		return nil
+	}
+	if user != "" && !framework.SameUser(user, e.Key) {
+		return fmt.Errorf("%s/%s is about user %q", e.Kind, e.Key, user)
 	}
 	return nil
 }

@@ -115,3 +115,21 @@ func (c *checked) PutAdapterState(ctx context.Context, ws, key, value string) er
 	}
 	return c.Store.PutAdapterState(ctx, ws, key, value)
 }
+
+// WriteEntries refuses a write no store could keep (CheckEntryWrite),
+// after stamping events that have no time with the time now.
+func (c *checked) WriteEntries(ctx context.Context, ws string, w EntryWrite) ([]framework.Event, error) {
+	w.Events = stamp(w.Events, time.Now())
+	if err := CheckEntryWrite(&w); err != nil {
+		return nil, err
+	}
+	return c.Store.WriteEntries(ctx, ws, w)
+}
+
+// Entries refuses a kind no store could keep.
+func (c *checked) Entries(ctx context.Context, ws string, kind EntryKind) (map[string]string, error) {
+	if err := CheckEntryKind(kind); err != nil {
+		return nil, err
+	}
+	return c.Store.Entries(ctx, ws, kind)
+}

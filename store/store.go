@@ -247,4 +247,7 @@ type Store interface {
 	// and migrate).
 	Transfer
 	AdapterState
+	// Entries keeps each workspace's keyed entries (admins, people) and
+	// its workspace events.
+	Entries
 }

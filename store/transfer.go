@@ -15,8 +15,9 @@ type Transfer interface {
 	// ones too, in framework.SortTargets order), its updates (withdrawn
 	// ones too) in the order they were logged, its events (evidence
 	// included) in the order they were recorded, its digest
-	// subscriptions by channel, and its adapter state by key. Claims
-	// are not records. The records are
+	// subscriptions by channel, its adapter state by key, its entries
+	// by kind then key, and its workspace events in the order they were
+	// recorded. Claims are not records. The records are
 	// one consistent view of the workspace, as of one moment. A workspace
 	// that has stored nothing gives just its settings record, with only
 	// the ID. An error from fn stops the export and is returned as it is.
@@ -31,6 +32,12 @@ type Transfer interface {
 	// Its claims are kept. Other readers see the workspace as it was or
 	// as restored, never between; each driver documents how.
 	Restore(ctx context.Context, snap *Snapshot, opts RestoreOptions) error
+	// Drop removes every record of the workspace ws (every record
+	// Export gives) in one atomic change, and takes it off the list
+	// Workspaces gives. Its claims are kept: they expire on their own.
+	// Dropping a workspace that holds nothing does nothing. Rename is
+	// built on it; no command reaches it.
+	Drop(ctx context.Context, ws string) error
 }
 
 // RestoreOptions tune Restore.
@@ -63,13 +70,17 @@ const (
 	RecordEvent        RecordType = "event"
 	RecordSubscription RecordType = "subscription"
 	RecordAdapterState RecordType = "adapter_state"
+	// RecordEntry is one of the workspace's keyed entries (Entries).
+	RecordEntry RecordType = "entry"
+	// RecordWorkspaceEvent is a workspace event: an Event with no Target.
+	RecordWorkspaceEvent RecordType = "workspace_event"
 )
 
 // RecordTypes lists every record type in order.
-var RecordTypes = []RecordType{RecordWorkspace, RecordTarget, RecordUpdate, RecordEvent, RecordSubscription, RecordAdapterState}
+var RecordTypes = []RecordType{RecordWorkspace, RecordTarget, RecordUpdate, RecordEvent, RecordSubscription, RecordAdapterState, RecordEntry, RecordWorkspaceEvent}
 
 // Record is one record of a workspace. Type says which one of the other
-// fields holds it.
+// fields holds it; a workspace event is in Event.
 type Record struct {
 	Type         RecordType
 	Workspace    framework.Workspace
@@ -78,6 +89,7 @@ type Record struct {
 	Event        framework.Event
 	Subscription framework.Subscription
 	State        StateEntry
+	Entry        Entry
 }
 
 // Snapshot is every record of one workspace: what Export reads, what
@@ -101,6 +113,12 @@ type Snapshot struct {
 	// the Teams adapter sends its token only to service URLs on Bot
 	// Framework hosts, whatever the store says.
 	AdapterState []StateEntry
+	// Entries are the workspace's keyed entries (Entries), sorted by
+	// kind then key; none has the Value "".
+	Entries []Entry
+	// WorkspaceEvents are the workspace's own events (no Target), in
+	// the order they were recorded.
+	WorkspaceEvents []framework.Event
 }
 
 // Add appends r to the snapshot. A workspace record sets the settings.
@@ -118,11 +136,16 @@ func (s *Snapshot) Add(r Record) {
 		s.Subscriptions = append(s.Subscriptions, r.Subscription)
 	case RecordAdapterState:
 		s.AdapterState = append(s.AdapterState, r.State)
+	case RecordEntry:
+		s.Entries = append(s.Entries, r.Entry)
+	case RecordWorkspaceEvent:
+		s.WorkspaceEvents = append(s.WorkspaceEvents, r.Event)
 	}
 }
 
 // Each calls fn with every record in order: the settings, then the
-// targets, updates, events, subscriptions and adapter state. It stops at fn's first
+// targets, updates, events, subscriptions, adapter state, entries and
+// workspace events. It stops at fn's first
 // error and returns it.
 func (s *Snapshot) Each(fn func(Record) error) error {
 	if err := fn(Record{Type: RecordWorkspace, Workspace: s.Workspace}); err != nil {
@@ -153,12 +176,22 @@ func (s *Snapshot) Each(fn func(Record) error) error {
 			return err
 		}
 	}
+	for _, e := range s.Entries {
+		if err := fn(Record{Type: RecordEntry, Entry: e}); err != nil {
+			return err
+		}
+	}
+	for _, e := range s.WorkspaceEvents {
+		if err := fn(Record{Type: RecordWorkspaceEvent, Event: e}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // Len is the number of records, the settings record included.
 func (s *Snapshot) Len() int {
-	return 1 + len(s.Targets) + len(s.Updates) + len(s.Events) + len(s.Subscriptions) + len(s.AdapterState)
+	return 1 + len(s.Targets) + len(s.Updates) + len(s.Events) + len(s.Subscriptions) + len(s.AdapterState) + len(s.Entries) + len(s.WorkspaceEvents)
 }
 
 // ExportSnapshot reads the workspace ws from t into a Snapshot.

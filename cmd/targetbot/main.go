@@ -115,6 +115,7 @@ Usage:
   targetbot dump [--workspace ID] [--out FILE]   every record of one workspace (or all), as JSON Lines
   targetbot restore [--in FILE] [--replace]      load a dump; refuses to overwrite a workspace unless --replace
   targetbot migrate --from STORE --to STORE      dump and restore in one step, then compare what each holds
+  targetbot workspace rename --from ID --to ID   move every record of a workspace to a new id (refuses one in use)
   targetbot version                       print the version
 
 Every subcommand that opens the store also takes --store, --timezone,
@@ -159,6 +160,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runRestore(ctx, rest)
 	case "migrate":
 		return m.runMigrate(ctx, rest)
+	case "workspace":
+		return m.runWorkspace(ctx, rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, "targetbot", Version)
 		return nil

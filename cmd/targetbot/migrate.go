@@ -58,14 +58,20 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	n := 0
+	n, e := 0, 0
 	for _, c := range counts {
 		if c.AdapterState > 0 {
 			n++
 		}
+		if c.Entries+c.WorkspaceEvents > 0 {
+			e++
+		}
 	}
 	if n > 0 {
 		fmt.Fprintf(m.Stdout, "and the adapter state (such as Teams service URLs) of %s\n", view.Plural(n, "workspace"))
+	}
+	if e > 0 {
+		fmt.Fprintf(m.Stdout, "and the admins, people and their record of %s\n", view.Plural(e, "workspace"))
 	}
 	return nil
 }

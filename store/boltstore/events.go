@@ -149,26 +149,36 @@ func (s *Store) Events(ctx context.Context, ws, ref string, limit int) ([]framew
 		if _, err := w.mustTarget(ref); err != nil {
 			return err
 		}
-		prefix := strKey(ref)
-		c := w.targetEvents.Cursor()
-		k, _ := c.Seek(join(prefix, u64(^uint64(0))))
-		if k == nil {
-			k, _ = c.Last()
-		} else {
-			k, _ = c.Prev()
-		}
-		for ; k != nil && bytes.HasPrefix(k, prefix) && (limit <= 0 || len(out) < limit); k, _ = c.Prev() {
-			e, ok, err := w.getEvent(seqOf(k))
-			if err != nil {
-				return err
-			}
-			if ok {
-				out = append(out, e)
-			}
-		}
-		return nil
+		var err error
+		out, err = w.eventsOf(ref, limit)
+		return err
 	})
 	return out, err
+}
+
+// eventsOf returns up to limit of ref's events (limit <= 0 means all),
+// newest first, walking its range of the index backwards; ref "" names
+// the workspace events.
+func (w *wsb) eventsOf(ref string, limit int) ([]framework.Event, error) {
+	var out []framework.Event
+	prefix := strKey(ref)
+	c := w.targetEvents.Cursor()
+	k, _ := c.Seek(join(prefix, u64(^uint64(0))))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix) && (limit <= 0 || len(out) < limit); k, _ = c.Prev() {
+		e, ok, err := w.getEvent(seqOf(k))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // Evidence returns one target's evidence, or with ref "" every target's,

@@ -34,8 +34,12 @@ var (
 	bEvidenceURLs  = []byte("evidence-urls")
 	bUpdateIDs     = []byte("update-ids")
 	bAdapterState  = []byte("adapter-state")
+	// bEntries holds one bucket per kind of entry (store.Entries), key ->
+	// value. Workspace events are events with no target: in bEvents, and
+	// indexed in bTargetEvents under the empty ref.
+	bEntries = []byte("entries")
 
-	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs, bUpdateIDs, bAdapterState}
+	allBuckets = [][]byte{bMeta, bFrameworks, bTargets, bUpdates, bTargetUpdates, bByAuthor, bByTime, bDue, bStale, bSubs, bEvents, bTargetEvents, bEvidence, bCycles, bEvidenceURLs, bUpdateIDs, bAdapterState, bEntries}
 
 	keyTimezone        = []byte("timezone")
 	keyReminderSpec    = []byte("reminder_spec")
@@ -51,6 +55,7 @@ type wsb struct {
 	byAuthor, byTime, due, stale, subs                *bolt.Bucket
 	events, targetEvents, evidence, cycles            *bolt.Bucket
 	evidenceURLs, updateIDs, adapterState             *bolt.Bucket
+	entries                                           *bolt.Bucket
 }
 
 func (w *wsb) fill(root *bolt.Bucket) {
@@ -61,6 +66,7 @@ func (w *wsb) fill(root *bolt.Bucket) {
 	w.events, w.targetEvents = root.Bucket(bEvents), root.Bucket(bTargetEvents)
 	w.evidence, w.cycles, w.evidenceURLs = root.Bucket(bEvidence), root.Bucket(bCycles), root.Bucket(bEvidenceURLs)
 	w.updateIDs, w.adapterState = root.Bucket(bUpdateIDs), root.Bucket(bAdapterState)
+	w.entries = root.Bucket(bEntries)
 }
 
 // workspace returns ws's buckets, or nil if the workspace has stored

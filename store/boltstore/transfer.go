@@ -69,7 +69,14 @@ func (w *wsb) export(emit func(store.Record) error) error {
 	if err != nil {
 		return err
 	}
+	// Workspace events share the events bucket: they come last, as
+	// records of their own type, in the order they were recorded.
+	var wsEvents []framework.Event
 	err = eachJSON(w.events, "event", func(e framework.Event) error {
+		if e.Target == "" {
+			wsEvents = append(wsEvents, e)
+			return nil
+		}
 		return emit(store.Record{Type: store.RecordEvent, Event: e})
 	})
 	if err != nil {
@@ -88,6 +95,26 @@ func (w *wsb) export(emit func(store.Record) error) error {
 	c := w.adapterState.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if err := emit(store.Record{Type: store.RecordAdapterState, State: store.StateEntry{Key: string(k), Value: string(v)}}); err != nil {
+			return err
+		}
+	}
+	// The kinds' buckets, and their entries, come in key order too.
+	kinds := w.entries.Cursor()
+	for kind, _ := kinds.First(); kind != nil; kind, _ = kinds.Next() {
+		b := w.entries.Bucket(kind)
+		if b == nil {
+			continue
+		}
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			e := store.Entry{Kind: store.EntryKind(kind), Key: string(k), Value: string(v)}
+			if err := emit(store.Record{Type: store.RecordEntry, Entry: e}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range wsEvents {
+		if err := emit(store.Record{Type: store.RecordWorkspaceEvent, Event: e}); err != nil {
 			return err
 		}
 	}
@@ -155,7 +182,9 @@ func (r *restorer) restore(snap *store.Snapshot) error {
 	if err := r.updates(snap.Updates); err != nil {
 		return err
 	}
-	if err := r.events(snap.Events); err != nil {
+	// Workspace events follow the targets' in the events bucket, under
+	// the empty ref (see bEntries).
+	if err := r.events(append(slices.Clip(snap.Events), snap.WorkspaceEvents...)); err != nil {
 		return err
 	}
 	for i := range snap.Subscriptions {
@@ -168,6 +197,14 @@ func (r *restorer) restore(snap *store.Snapshot) error {
 	}
 	for _, e := range snap.AdapterState {
 		if err := r.w.adapterState.Put([]byte(e.Key), []byte(e.Value)); err != nil {
+			return err
+		}
+		if err := r.step(); err != nil {
+			return err
+		}
+	}
+	for _, e := range snap.Entries {
+		if err := r.w.putEntry(e); err != nil {
 			return err
 		}
 		if err := r.step(); err != nil {
@@ -313,4 +350,16 @@ func (r *restorer) events(es []framework.Event) error {
 		return err
 	}
 	return w.events.SetSequence(seq)
+}
+
+// Drop deletes the workspace's bucket, in one transaction. Claims live
+// in a bucket of their own, and stay.
+func (s *Store) Drop(ctx context.Context, ws string) error {
+	return s.update("drop "+ws, func(tx *bolt.Tx) error {
+		name := []byte(wsPrefix + ws)
+		if tx.Bucket(name) == nil {
+			return nil
+		}
+		return tx.DeleteBucket(name)
+	})
 }

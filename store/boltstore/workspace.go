@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // Ping checks the file is open and readable.
@@ -55,7 +56,11 @@ func (w *wsb) settings() (framework.Workspace, error) {
 		return nil
 	})
 	sortCycles(out.PastCycles)
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	out.Admins = store.AdminsOf(w.entriesOf(store.EntryAdmin))
+	return out, nil
 }
 
 // sortCycles puts closed cycles in the order they closed.

@@ -28,6 +28,10 @@ type Counts struct {
 	Cycles        int // closed cycles
 	Subscriptions int
 	AdapterState  int // entries, which the table leaves out
+	// Entries and WorkspaceEvents (admins, people and the like, and
+	// their record), which the table leaves out too.
+	Entries         int
+	WorkspaceEvents int
 
 	// sums are, per record type, the XOR of the SHA-256 of each record's
 	// line: two stores agree on them when they hold the same records,
@@ -63,6 +67,10 @@ func (c *Counts) Add(r *store.Record) {
 		c.Subscriptions++
 	case store.RecordAdapterState:
 		c.AdapterState++
+	case store.RecordEntry:
+		c.Entries++
+	case store.RecordWorkspaceEvent:
+		c.WorkspaceEvents++
 	}
 	b, err := json.Marshal(toLine(c.Workspace, r))
 	if err != nil {
@@ -102,6 +110,7 @@ func (c *Counts) Diff(got *Counts) string {
 		{"events", want.Events, got.Events}, {"evidence", want.Evidence, got.Evidence},
 		{"grades", want.Grades, got.Grades}, {"closed cycles", want.Cycles, got.Cycles},
 		{"subscriptions", want.Subscriptions, got.Subscriptions}, {"adapter state entries", want.AdapterState, got.AdapterState},
+		{"entries", want.Entries, got.Entries}, {"workspace events", want.WorkspaceEvents, got.WorkspaceEvents},
 	} {
 		if d.want != d.got {
 			out = append(out, fmt.Sprintf("%s: %d, read back %d", d.what, d.want, d.got))

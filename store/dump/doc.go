@@ -13,7 +13,9 @@
 // every workspace the dump holds. Then, for each workspace in turn, its
 // records: first its workspace record, then its targets, its updates in
 // the order they were logged, its events in the order they were
-// recorded, its subscriptions, and its adapter state. The last line is the end line,
+// recorded, its subscriptions, its adapter state, its entries by kind
+// then key, and its workspace events in the order they were recorded.
+// The last line is the end line,
 // which counts the records between it and the header:
 //
 //	{"type":"end","records":1234}
@@ -39,6 +41,8 @@
 //	{"type":"subscription","workspace":"local","channel":"C1","spec":"0 9 * * MON",
 //	  "created_by":"U1","created_at":"…","last_digest":"…"}
 //	{"type":"adapter_state","workspace":"teams:72f9…","key":"teams:serviceurl","value":"https://smba.trafficmanager.net/uk/"}
+//	{"type":"entry","workspace":"local","kind":"admin","key":"u1","value":"{\"user\":\"u1\",\"by\":\"u0\",\"at\":\"…\"}"}
+//	{"type":"workspace_event","workspace":"local","id":"10","target":"","kind":"admin-add","author":"u0","time":"…","user":"u1"}
 //
 // A field that is empty, false or zero may be left out, except progress
 // and status. Times are RFC 3339 with nanoseconds, in the offset they
@@ -65,4 +69,11 @@
 // field makes a new version. A new record type that older dumps simply
 // lack need not (adapter_state came so): an older reader refuses it by
 // name, so nothing is lost silently, and every older dump still reads.
+// entry and workspace_event came the same way. An entry is one of a
+// workspace's keyed records (store.Entries): its kind, its key and its
+// value, which the stores keep as it is (JSON, for the kinds targetbot
+// has: admin entries are framework.Admin, person entries
+// framework.Person, each keyed by user id, and checked as such). A
+// workspace event is an event line with no target: an admin granted or
+// removed, a name set, with the user it is about.
 package dump

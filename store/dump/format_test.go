@@ -89,7 +89,27 @@ func TestDumpBeforeAdapterStateReads(t *testing.T) {
 	}
 	for _, snap := range f.Workspaces {
 		want := storetest.SampleSnapshot(snap.Workspace.ID)
-		want.AdapterState = nil
+		want.AdapterState, want.Entries, want.WorkspaceEvents = nil, nil, nil // the sample gained them later
+		if d := storetest.DiffSnapshots(snap, want); d != "" {
+			t.Errorf("%s read back: %s", snap.Workspace.ID, d)
+		}
+	}
+}
+
+// A dump written before entries and workspace events (the same version,
+// without their records) still reads, as the workspaces without them.
+func TestDumpBeforeEntriesReads(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "sample-before-entries.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	for _, snap := range f.Workspaces {
+		want := storetest.SampleSnapshot(snap.Workspace.ID)
+		want.Entries, want.WorkspaceEvents = nil, nil
 		if d := storetest.DiffSnapshots(snap, want); d != "" {
 			t.Errorf("%s read back: %s", snap.Workspace.ID, d)
 		}
@@ -105,7 +125,9 @@ func TestEveryFieldSurvives(t *testing.T) {
 	var e framework.Event
 	var s framework.Subscription
 	var st store.StateEntry
-	for _, v := range []any{&w, &tg, &u, &e, &s, &st} {
+	var en store.Entry
+	var we framework.Event
+	for _, v := range []any{&w, &tg, &u, &e, &s, &st, &en, &we} {
 		fill(t, reflect.ValueOf(v).Elem(), "")
 	}
 	s.Workspace = w.ID
@@ -117,6 +139,8 @@ func TestEveryFieldSurvives(t *testing.T) {
 		{Type: store.RecordEvent, Event: e},
 		{Type: store.RecordSubscription, Subscription: s},
 		{Type: store.RecordAdapterState, State: st},
+		{Type: store.RecordEntry, Entry: en},
+		{Type: store.RecordWorkspaceEvent, Event: we},
 	} {
 		b, err := json.Marshal(toLine(w.ID, &r))
 		if err != nil {

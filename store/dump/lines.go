@@ -121,6 +121,14 @@ type adapterStateLine struct {
 	Value     string `json:"value"`
 }
 
+type entryLine struct {
+	Type      string `json:"type"`
+	Workspace string `json:"workspace"`
+	Kind      string `json:"kind"`
+	Key       string `json:"key"`
+	Value     string `json:"value"`
+}
+
 // toLine is r as the line a dump holds for it in workspace ws.
 func toLine(ws string, r *store.Record) any {
 	typ := string(r.Type)
@@ -157,6 +165,14 @@ func toLine(ws string, r *store.Record) any {
 			Time: e.Time, From: e.From, To: e.To, Reason: e.Reason, Cycle: e.Cycle, URL: e.URL, Title: e.Title, User: e.User}
 	case store.RecordAdapterState:
 		return &adapterStateLine{Type: typ, Workspace: ws, Key: r.State.Key, Value: r.State.Value}
+	case store.RecordEntry:
+		return &entryLine{Type: typ, Workspace: ws, Kind: string(r.Entry.Kind), Key: r.Entry.Key, Value: r.Entry.Value}
+	case store.RecordWorkspaceEvent:
+		// A workspace event is an event line of its own type: the same
+		// fields, Target "".
+		e := &r.Event
+		return &eventLine{Type: typ, Workspace: ws, ID: e.ID, Target: e.Target, Kind: string(e.Kind), Author: e.Author,
+			Time: e.Time, From: e.From, To: e.To, Reason: e.Reason, Cycle: e.Cycle, URL: e.URL, Title: e.Title, User: e.User}
 	default:
 		s := &r.Subscription
 		return &subscriptionLine{Type: typ, Workspace: ws, Channel: s.Channel, Spec: s.Spec, CreatedBy: s.CreatedBy,
@@ -180,6 +196,10 @@ func lineFor(typ string) any {
 		return &subscriptionLine{}
 	case store.RecordAdapterState:
 		return &adapterStateLine{}
+	case store.RecordEntry:
+		return &entryLine{}
+	case store.RecordWorkspaceEvent:
+		return &eventLine{Type: typ}
 	}
 	return nil
 }
@@ -212,8 +232,14 @@ func fromLine(line any) (ws string, r store.Record) {
 			PrevProgress: l.PrevProgress, PrevStatus: framework.Status(l.PrevStatus), Withdrawn: l.Withdrawn, WithdrawnAt: l.WithdrawnAt}}
 	case *adapterStateLine:
 		return l.Workspace, store.Record{Type: store.RecordAdapterState, State: store.StateEntry{Key: l.Key, Value: l.Value}}
+	case *entryLine:
+		return l.Workspace, store.Record{Type: store.RecordEntry, Entry: store.Entry{Kind: store.EntryKind(l.Kind), Key: l.Key, Value: l.Value}}
 	case *eventLine:
-		return l.Workspace, store.Record{Type: store.RecordEvent, Event: framework.Event{ID: l.ID, Target: l.Target,
+		typ := store.RecordEvent
+		if l.Type == string(store.RecordWorkspaceEvent) {
+			typ = store.RecordWorkspaceEvent
+		}
+		return l.Workspace, store.Record{Type: typ, Event: framework.Event{ID: l.ID, Target: l.Target,
 			Kind: framework.EventKind(l.Kind), Author: l.Author, Time: l.Time, From: l.From, To: l.To, Reason: l.Reason,
 			Cycle: l.Cycle, URL: l.URL, Title: l.Title, User: l.User}}
 	default:

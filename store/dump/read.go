@@ -95,7 +95,7 @@ func Read(r io.Reader) (*File, error) {
 		}
 		v := lineFor(typ)
 		if v == nil {
-			return nil, lineErr(lr.n, "unknown record type %q: this targetbot reads workspace, target, update, event, subscription and adapter_state records", typ)
+			return nil, lineErr(lr.n, "unknown record type %q: this targetbot reads workspace, target, update, event, subscription, adapter_state, entry and workspace_event records", typ)
 		}
 		if err := decodeStrict(line, v); err != nil {
 			return nil, lineErr(lr.n, "%s record: %v", typ, err)

@@ -321,7 +321,7 @@ func decodeUpdates(ref string, recs []string) ([]framework.Update, error) {
 // values are left out, which decodeEvent reads as "".
 func eventFields(e *framework.Event) []any {
 	f := []any{"id", e.ID, "target", e.Target, "kind", string(e.Kind), "author", e.Author, "time", fmtTime(e.Time)}
-	for _, kv := range [][2]string{{"from", e.From}, {"to", e.To}, {"reason", e.Reason}, {"cycle", e.Cycle}, {"url", e.URL}, {"title", e.Title}} {
+	for _, kv := range [][2]string{{"from", e.From}, {"to", e.To}, {"reason", e.Reason}, {"cycle", e.Cycle}, {"url", e.URL}, {"title", e.Title}, {"user", e.User}} {
 		if kv[1] != "" {
 			f = append(f, kv[0], kv[1])
 		}
@@ -342,6 +342,7 @@ func decodeEvent(m map[string]string) framework.Event {
 		Cycle:  m["cycle"],
 		URL:    m["url"],
 		Title:  m["title"],
+		User:   m["user"],
 	}
 }
 

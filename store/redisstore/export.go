@@ -32,7 +32,8 @@ var errSetsMoved = errors.New("the workspace's targets or channels changed, or i
 // Export reads the workspace as it was at one moment, without stopping
 // writers. One MULTI/EXEC reads, atomically, the settings, the sets, the
 // targets, every target's history (its updates, whole) and list of event
-// ids, every subscription and the adapter state. That is the moment the export is of.
+// ids, every subscription, the adapter state, the entries and the
+// workspace events' ids. That is the moment the export is of.
 // Then pipelines of readBatch read the events those lists name, which
 // never change once written. (A workspace still kept the first way,
 // legacy.go, has its updates read the same way as its events; one
@@ -79,17 +80,20 @@ func (s *Store) snapshot(ctx context.Context, ws string) (*store.Snapshot, error
 // its MULTI/EXEC.
 func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, error) {
 	k := s.keys(ws)
-	var refsCmd, legacyCmd, channelsCmd *redis.StringSliceCmd
+	var refsCmd, legacyCmd, channelsCmd, kindsCmd *redis.StringSliceCmd
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		refsCmd, legacyCmd, channelsCmd = p.HKeys(ctx, k.targets()), p.SMembers(ctx, k.legacyTargets()), p.SMembers(ctx, k.subs())
+		kindsCmd = p.SMembers(ctx, k.entryKinds())
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	refs, channels := union(refsCmd.Val(), legacyCmd.Val()), channelsCmd.Val()
+	refs, channels, kinds := union(refsCmd.Val(), legacyCmd.Val()), channelsCmd.Val(), kindsCmd.Val()
+	sort.Strings(kinds)
 	var r wsRead
-	var refsNow, legacyNow, channelsNow, live *redis.StringSliceCmd
+	var refsNow, legacyNow, channelsNow, kindsNow, live, wsEvents *redis.StringSliceCmd
+	kindEntries := make([]*redis.MapStringStringCmd, len(kinds))
 	var packed, adapter *redis.MapStringStringCmd
 	legacyTargets := make([]*redis.MapStringStringCmd, len(refs)) // the first layout's (legacy.go)
 	histories := make([]*redis.StringSliceCmd, len(refs))
@@ -101,6 +105,10 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 		refsNow, legacyNow, channelsNow = p.HKeys(ctx, k.targets()), p.SMembers(ctx, k.legacyTargets()), p.SMembers(ctx, k.subs())
 		packed = p.HGetAll(ctx, k.targets())
 		adapter = p.HGetAll(ctx, k.adapter())
+		kindsNow, wsEvents = p.SMembers(ctx, k.entryKinds()), p.LRange(ctx, k.wsEvents(), 0, -1)
+		for i, kind := range kinds {
+			kindEntries[i] = p.HGetAll(ctx, k.entries(store.EntryKind(kind)))
+		}
 		live = p.ZRange(ctx, k.legacyLog(), 0, -1)
 		for i, ref := range refs {
 			legacyTargets[i] = p.HGetAll(ctx, k.legacyTarget(ref))
@@ -116,7 +124,7 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 	if err != nil {
 		return nil, err
 	}
-	if !sameSet(refs, union(refsNow.Val(), legacyNow.Val())) || !sameSet(channels, channelsNow.Val()) {
+	if !sameSet(refs, union(refsNow.Val(), legacyNow.Val())) || !sameSet(channels, channelsNow.Val()) || !sameSet(kinds, kindsNow.Val()) {
 		return nil, errSetsMoved
 	}
 	snap := &store.Snapshot{Workspace: r.result()}
@@ -181,6 +189,14 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 		return nil, err
 	}
 	snap.Events = mergeHistories(evs, func(e *framework.Event) (time.Time, string) { return e.Time, e.ID })
+	// The workspace's own events: its list is newest first.
+	wsIDs := slices.Clone(wsEvents.Val())
+	slices.Reverse(wsIDs)
+	wevs, err := readHistories(ctx, s.c, [][]string{wsIDs}, k.event, decodeEvent)
+	if err != nil {
+		return nil, err
+	}
+	snap.WorkspaceEvents = wevs[0]
 	restored, err := s.c.HGet(ctx, k.settings(), "restored").Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, err
@@ -198,6 +214,14 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 		snap.AdapterState = append(snap.AdapterState, store.StateEntry{Key: key, Value: v})
 	}
 	sort.Slice(snap.AdapterState, func(i, j int) bool { return snap.AdapterState[i].Key < snap.AdapterState[j].Key })
+	for i, kind := range kinds {
+		n := len(snap.Entries)
+		for key, v := range kindEntries[i].Val() {
+			snap.Entries = append(snap.Entries, store.Entry{Kind: store.EntryKind(kind), Key: key, Value: v})
+		}
+		part := snap.Entries[n:]
+		sort.Slice(part, func(i, j int) bool { return part[i].Key < part[j].Key })
+	}
 	return snap, nil
 }
 

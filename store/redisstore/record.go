@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // WorkspaceTarget reads the workspace's settings and one target in one
@@ -230,7 +231,7 @@ func (s *Store) Evidence(ctx context.Context, ws, ref string) ([]framework.Evide
 func (s *Store) StartCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, int, error) {
 	k := s.keys(ws)
 	op := "start cycle " + name
-	keys := []string{k.settings(), k.targets(), k.cyclesStarted(), k.cyclesClosed(), k.frameworks()}
+	keys := []string{k.settings(), k.targets(), k.cyclesStarted(), k.cyclesClosed(), k.frameworks(), k.entries(store.EntryAdmin)}
 	cmd, err := s.runWith(ctx, cycleScript, keys, []any{name, fmtTime(at), framework.FinancialYear(at), s.ids.next(at)}, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
 	})
@@ -248,7 +249,7 @@ func (s *Store) StartCycle(ctx context.Context, ws, name string, at time.Time) (
 		cur, _ := reply[1].(string)
 		return framework.Workspace{}, 0, framework.ErrCycleOrder.About(cur)
 	}
-	if len(reply) != 6 {
+	if len(reply) != 7 {
 		return framework.Workspace{}, 0, s.fail(op, fmt.Errorf("unexpected script reply %v", reply))
 	}
 	moved, _ := reply[1].(int64)
@@ -264,5 +265,11 @@ func (s *Store) StartCycle(ctx context.Context, ws, name string, at time.Time) (
 		id, _ := f.(string)
 		fws = append(fws, id)
 	}
-	return workspaceOf(ws, maps[0], fws, maps[1], maps[2]), int(moved), nil
+	admins, err := flatMap(reply[6])
+	if err != nil {
+		return framework.Workspace{}, 0, s.fail(op, err)
+	}
+	w := workspaceOf(ws, maps[0], fws, maps[1], maps[2])
+	w.Admins = store.AdminsOf(admins)
+	return w, int(moved), nil
 }

@@ -28,6 +28,9 @@
 //	<prefix>:{ws}:subs            set: subscribed channels
 //	<prefix>:{ws}:claim:<key>     string: a scheduler claim, with a TTL
 //	<prefix>:{ws}:adapter         hash: adapter-state key -> value (store.AdapterState)
+//	<prefix>:{ws}:en:<kind>       hash: entry key -> value, one per kind (store.Entries)
+//	<prefix>:{ws}:ens             set: the kinds that have entries
+//	<prefix>:{ws}:wsev            list: the workspace events' ids, newest first (their records are e:<id>)
 //	<prefix>:{ws}:restores        set: tokens of restores under way (see Restore)
 //	<prefix>:{ws}:restore:<token>:… a restore's staged keys, in the layout above
 //	<prefix>:workspaces           set: every workspace that stored anything
@@ -349,6 +352,19 @@ func (k keys) sub(channel string) string    { return string(k) + "sub:" + channe
 func (k keys) subs() string                 { return string(k) + "subs" }
 func (k keys) claim(key string) string      { return string(k) + "claim:" + key }
 func (k keys) adapter() string              { return string(k) + "adapter" }
+func (k keys) entryKinds() string           { return string(k) + "ens" }
+func (k keys) wsEvents() string             { return string(k) + "wsev" }
+
+// entries is the hash of one kind of entry. Kinds are printable with no
+// space (store.Checked), and every other key's name starts otherwise,
+// so no kind's hash is another key.
+func (k keys) entries(kind store.EntryKind) string { return string(k) + "en:" + string(kind) }
+
+// holding are the keys whose existence means the workspace has stored
+// something: Restore refuses to write over them without Replace.
+func (k keys) holding() []string {
+	return []string{k.settings(), k.frameworks(), k.targets(), k.subs(), k.adapter(), k.entryKinds(), k.wsEvents()}
+}
 
 // restores is the set of the tokens of restores under way, whose staged
 // keys a failed or abandoned restore leaves to be removed.

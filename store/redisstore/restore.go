@@ -47,7 +47,7 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 	op := "restore " + ws
 	// Refuse before staging anything; the commit checks again.
 	if !opts.Replace {
-		n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs(), k.adapter()).Result()
+		n, err := s.c.Exists(ctx, k.holding()...).Result()
 		if err != nil {
 			return s.fail(op, err)
 		}
@@ -67,7 +67,7 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 	}
 	keys := []string{k.settings(), k.frameworks(), k.targets(), k.subs(), k.due(), k.stale(), k.restores()}
 	args := []any{string(k), string(k.stage(token)), token, fmtBool(opts.Replace),
-		len(snap.Targets), len(snap.Updates), len(snap.Events), len(snap.Subscriptions)}
+		len(snap.Targets), len(snap.Updates), len(snap.Events), len(snap.Subscriptions), len(snap.WorkspaceEvents), len(snap.Entries)}
 	_, err := s.runWith(ctx, commitScript, keys, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
 	})
@@ -110,7 +110,7 @@ func (s *Store) drop(ctx context.Context, k keys, token string) {
 func (s *Store) unlistEmpty(ctx context.Context, k keys, ws string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if n, err := s.c.Exists(ctx, k.settings(), k.frameworks(), k.targets(), k.subs(), k.adapter()).Result(); err == nil && n == 0 {
+	if n, err := s.c.Exists(ctx, k.holding()...).Result(); err == nil && n == 0 {
 		_ = s.c.SRem(ctx, s.workspaces(), ws).Err()
 	}
 }
@@ -223,6 +223,16 @@ func (st *stager) write(snap *store.Snapshot) error {
 			return err
 		}
 	}
+	for _, e := range snap.Entries {
+		p.SAdd(ctx, k.entryKinds(), string(e.Kind))
+		p.HSet(ctx, k.entries(e.Kind), e.Key, e.Value)
+		if err := st.done(1); err != nil {
+			return err
+		}
+	}
+	if err := st.workspaceEvents(snap.WorkspaceEvents); err != nil {
+		return err
+	}
 	return st.flush()
 }
 
@@ -332,4 +342,40 @@ func (st *stager) events(es []framework.Event) error {
 		}
 	}
 	return st.done(0)
+}
+
+// workspaceEvents writes the workspace's own events, their ids pushed
+// so that the list is newest first, as entriesScript keeps it, each
+// batch named before its records are written.
+func (st *stager) workspaceEvents(es []framework.Event) error {
+	ctx, p, k := st.ctx, st.p, st.k
+	for len(es) > 0 {
+		batch := es[:min(len(es), historyBatch)]
+		es = es[len(batch):]
+		ids := make([]any, len(batch))
+		for i := range batch {
+			ids[i] = batch[i].ID
+		}
+		p.LPush(ctx, k.wsEvents(), ids...)
+		for i := range batch {
+			p.HSet(ctx, k.event(batch[i].ID), eventFields(&batch[i])...)
+		}
+		if err := st.done(len(batch)); err != nil {
+			return err
+		}
+	}
+	return st.done(0)
+}
+
+// Drop removes every key of the workspace's layout in one script
+// (dropWorkspaceScript, which walks it as a replacing restore does),
+// pipelined with taking the workspace off the list of workspaces, which
+// is in another slot. Claims, and restores under way, are not part of
+// the layout, and stay.
+func (s *Store) Drop(ctx context.Context, ws string) error {
+	k := s.keys(ws)
+	_, err := s.runWith(ctx, dropWorkspaceScript, []string{k.settings()}, []any{string(k)}, func(p redis.Pipeliner) {
+		p.SRem(ctx, s.workspaces(), ws)
+	})
+	return s.fail("drop "+ws, err)
 }

@@ -319,7 +319,7 @@ return 1
 // the first call of each is EVALSHA like the rest. Redis forgets them
 // when it restarts; every call then falls back to EVAL once.
 var scripts = []*redis.Script{appendScript.Script, withdrawScript, importScript, addScript, remindedScript,
-	putSubScript, markDigestedScript, changeScript, evidenceScript, cycleScript}
+	putSubScript, markDigestedScript, changeScript, evidenceScript, cycleScript, entriesScript}
 
 // load loads the scripts, and the hot scripts' functions, into Redis.
 // Neither is needed to serve: a script Redis has not cached is sent whole,

@@ -95,12 +95,13 @@ return {'ok', redis.call('HGETALL', KEYS[2])}
 
 // cycleScript closes the current grading cycle and opens a new one,
 // moving every target's grade under the closing cycle's name.
-// KEYS: settings, targets (tg), cycles started, cycles closed, frameworks.
+// KEYS: settings, targets (tg), cycles started, cycles closed, frameworks,
+// admin entries.
 // ARGV: new name, time, the cycle to close if none is recorded, a token
 // unique to the call (so that a retry after a lost reply finds its own
 // start done, as Claim does).
 // Returns {"ok", grades moved, settings HGETALL, cycles started HGETALL,
-// cycles closed HGETALL, frameworks SMEMBERS}, {"used"} for a name
+// cycles closed HGETALL, frameworks SMEMBERS, admin entries HGETALL}, {"used"} for a name
 // already used, or {"order", current name} for a name before the current
 // one.
 var cycleScript = redis.NewScript(luaRecords + luaTarget + `
@@ -108,7 +109,7 @@ local cur = redis.call('HGET', KEYS[1], 'cycle')
 if not cur or cur == '' then cur = ARGV[3] end
 local function state(n)
   return {'ok', n, redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[3]),
-    redis.call('HGETALL', KEYS[4]), redis.call('SMEMBERS', KEYS[5])}
+    redis.call('HGETALL', KEYS[4]), redis.call('SMEMBERS', KEYS[5]), redis.call('HGETALL', KEYS[6])}
 end
 -- A retry of this very call (its token) succeeded the first time; its
 -- count of moved grades is not kept.

@@ -11,14 +11,14 @@ import "github.com/redis/go-redis/v9"
 // base, by walking the layout from its sets and lists: the records that
 // exist (sure), the lists and indexes that may be absent (maybe), and
 // counts of targets, updates (the records in the targets' histories),
-// events and subscriptions. The first layout's target and update keys
+// events, subscriptions, workspace events and entries. The first layout's target and update keys
 // are listed too (maybe), so that replacing a workspace removes them. Claims, the
 // restores set and staged keys are not part of the layout.
 const luaKeysOf = `
 local function keysOf(base)
   local sure = {}
-  local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'last', 'log', 'evidence', 'cycles:started', 'cycles:closed', 'adapter'}
-  local n = {0, 0, 0, 0}
+  local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'last', 'log', 'evidence', 'cycles:started', 'cycles:closed', 'adapter', 'ens', 'wsev'}
+  local n = {0, 0, 0, 0, 0, 0}
   local users = {}
   if redis.call('EXISTS', base .. 'tg') == 1 then
     sure[#sure + 1] = 'tg'
@@ -62,6 +62,18 @@ local function keysOf(base)
       n[4] = n[4] + 1
     end
   end
+  for _, id in ipairs(redis.call('LRANGE', base .. 'wsev', 0, -1)) do
+    if redis.call('EXISTS', base .. 'e:' .. id) == 1 then
+      sure[#sure + 1] = 'e:' .. id
+      n[5] = n[5] + 1
+    end
+  end
+  for _, kind in ipairs(redis.call('SMEMBERS', base .. 'ens')) do
+    if redis.call('EXISTS', base .. 'en:' .. kind) == 1 then
+      sure[#sure + 1] = 'en:' .. kind
+      n[6] = n[6] + redis.call('HLEN', base .. 'en:' .. kind)
+    end
+  end
   for user in pairs(users) do
     maybe[#maybe + 1] = 'last:' .. user
   end
@@ -80,18 +92,20 @@ end
 // settings' "restored" field, which an export that reads records
 // across a restore sees change (see Export).
 // KEYS: settings, frameworks, targets (tg), subs, due, stale, restores;
-// the adapter state is built from the live base.
+// the adapter state, entry kinds and workspace events are built from the
+// live base.
 // ARGV: live base, staging base, token, "1" to replace, then the counts
-// staged: targets, updates, events, subscriptions.
+// staged: targets, updates, events, subscriptions, workspace events,
+// entries.
 // Returns the counts moved, or TBEXISTS or TBSTAGING.
 var commitScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaKeysOf + `
-if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1] .. 'adapter') > 0 then
+if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1] .. 'adapter', ARGV[1] .. 'ens', ARGV[1] .. 'wsev') > 0 then
   return redis.error_reply('TBEXISTS')
 end
 local sure, maybe, n = keysOf(ARGV[2])
-for i = 1, 4 do
+for i = 1, 6 do
   if n[i] ~= tonumber(ARGV[4 + i]) then
-    return redis.error_reply('TBSTAGING staged ' .. table.concat(n, ',') .. ', expected ' .. table.concat(ARGV, ',', 5, 8))
+    return redis.error_reply('TBSTAGING staged ' .. table.concat(n, ',') .. ', expected ' .. table.concat(ARGV, ',', 5, 10))
   end
 end
 local restored = tonumber(redis.call('HGET', KEYS[1], 'restored') or '0') + 1
@@ -127,4 +141,14 @@ for i = 2, #ARGV do
   redis.call('SREM', KEYS[1], ARGV[i])
 end
 return #ARGV - 1
+`)
+
+// dropWorkspaceScript removes every key of a workspace's layout.
+// KEYS: settings (for the slot). ARGV: live base.
+// Returns the counts removed, as keysOf gives them.
+var dropWorkspaceScript = redis.NewScript(luaKeysOf + `
+local sure, maybe, n = keysOf(ARGV[1])
+for _, s in ipairs(sure) do redis.call('DEL', ARGV[1] .. s) end
+for _, s in ipairs(maybe) do redis.call('DEL', ARGV[1] .. s) end
+return n
 `)

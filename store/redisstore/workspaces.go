@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // wsRead is one workspace's settings reads, queued on a pipeline.
@@ -17,16 +18,20 @@ type wsRead struct {
 	settings        *redis.MapStringStringCmd
 	fws             *redis.StringSliceCmd
 	started, closed *redis.MapStringStringCmd
+	admins          *redis.MapStringStringCmd
 }
 
 func (s *Store) queueWorkspace(ctx context.Context, p redis.Pipeliner, ws string) wsRead {
 	k := s.keys(ws)
 	return wsRead{id: ws, settings: p.HGetAll(ctx, k.settings()), fws: p.SMembers(ctx, k.frameworks()),
-		started: p.HGetAll(ctx, k.cyclesStarted()), closed: p.HGetAll(ctx, k.cyclesClosed())}
+		started: p.HGetAll(ctx, k.cyclesStarted()), closed: p.HGetAll(ctx, k.cyclesClosed()),
+		admins: p.HGetAll(ctx, k.entries(store.EntryAdmin))}
 }
 
 func (r wsRead) result() framework.Workspace {
-	return workspaceOf(r.id, r.settings.Val(), r.fws.Val(), r.started.Val(), r.closed.Val())
+	w := workspaceOf(r.id, r.settings.Val(), r.fws.Val(), r.started.Val(), r.closed.Val())
+	w.Admins = store.AdminsOf(r.admins.Val())
+	return w
 }
 
 // workspaceOf decodes a workspace from its settings hash, frameworks set
@@ -50,7 +55,8 @@ func workspaceOf(id string, m map[string]string, fws []string, started, closed m
 		Cycle: m["cycle"], CycleStarted: parseTime(m["cycle_started"]), PastCycles: past}
 }
 
-// Workspace reads the settings hash and the imported frameworks in one pipeline.
+// Workspace reads the settings hash, the imported frameworks, the
+// closed cycles and the admin entries in one pipeline.
 func (s *Store) Workspace(ctx context.Context, ws string) (framework.Workspace, error) {
 	var r wsRead
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {

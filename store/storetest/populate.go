@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -109,6 +110,9 @@ func (p *populator) run(steps int) {
 	// Adapter state takes no dice, so the random stream stays as it was.
 	p.must("PutAdapterState", s.PutAdapterState(ctx, ws, store.TeamsServiceURLKey, "https://smba.trafficmanager.net/"+ws+"/"))
 	p.must("PutAdapterState", s.PutAdapterState(ctx, ws, "teams:conv:"+users[2], "a:1"+users[3]))
+	// So do the entries: two admins (one removed again), a person and a
+	// kind the stores do not know, each grant and removal an event.
+	p.entries(users)
 	for i := range steps {
 		if i == steps/3 || i == 2*steps/3 {
 			p.startCycle()
@@ -194,4 +198,30 @@ func (p *populator) startCycle() {
 	y, _ := strconv.Atoi(cur[:4])
 	_, _, err = p.s.StartCycle(ctx, p.ws, fmt.Sprintf("%04d/%02d", y+1, (y+2)%100), at)
 	p.must("StartCycle", err)
+}
+
+// entries writes admins, a person and an opaque entry, with their
+// workspace events, at times past the clock that take no dice.
+func (p *populator) entries(users []string) {
+	ctx, s, ws := context.Background(), p.s, p.ws
+	when := p.now.Add(time.Nanosecond).In(zones[0])
+	admin := func(user string, installed bool) string {
+		b, _ := json.Marshal(framework.Admin{User: user, By: users[0], At: when, Installed: installed})
+		return string(b)
+	}
+	writes := []store.EntryWrite{
+		{Put: []store.Entry{{Kind: store.EntryAdmin, Key: users[0], Value: admin(users[0], true)}},
+			Events: []framework.Event{{Kind: framework.EventAdminAdd, Author: users[0], User: users[0], Reason: "installed", Time: when}}},
+		{Expect: []store.Entry{{Kind: store.EntryAdmin, Key: users[1]}}, Put: []store.Entry{{Kind: store.EntryAdmin, Key: users[1], Value: admin(users[1], false)}},
+			Events: []framework.Event{{Kind: framework.EventAdminAdd, Author: users[0], User: users[1], Time: when}}},
+		{Expect: []store.Entry{{Kind: store.EntryAdmin, Key: users[1], Value: admin(users[1], false)}}, Put: []store.Entry{{Kind: store.EntryAdmin, Key: users[1]}},
+			Events: []framework.Event{{Kind: framework.EventAdminRemove, Author: users[0], User: users[1], Time: when.Add(time.Second)}}},
+		{Put: []store.Entry{{Kind: store.EntryPerson, Key: users[2], Value: `{"user":"` + users[2] + `","name":"Amy “A” Khan","role":"EDI lead","manual":true}`},
+			{Kind: "org-profile", Key: "profile", Value: `{"name":"` + ws + `"}`}},
+			Events: []framework.Event{{Kind: framework.EventPerson, Author: users[0], User: users[2], To: "Amy “A” Khan", Reason: "EDI lead", Time: when.Add(2 * time.Second)}}},
+	}
+	for _, w := range writes {
+		_, err := s.WriteEntries(ctx, ws, w)
+		p.must("WriteEntries", err)
+	}
 }

@@ -44,6 +44,10 @@ func lines(s *store.Snapshot) []string {
 			v = r.Subscription
 		case store.RecordAdapterState:
 			v = r.State
+		case store.RecordEntry:
+			v = r.Entry
+		case store.RecordWorkspaceEvent:
+			v = r.Event
 		}
 		b, err := json.Marshal(v)
 		if err != nil {

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Claim", func(t *testing.T) { testClaim(t, open(t)) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open(t)) })
 	t.Run("AdapterState", func(t *testing.T) { testAdapterState(t, open) })
+	t.Run("Entries", func(t *testing.T) { testEntries(t, open(t)) })
 	t.Run("HostileNames", func(t *testing.T) { testHostileNames(t, open(t)) })
 	t.Run("BadInput", func(t *testing.T) { testBadInput(t, open(t)) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrentWriters(t, open(t)) })
@@ -65,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Transfer", func(t *testing.T) { testTransfer(t, open) })
 	t.Run("TransferForeignIDs", func(t *testing.T) { testForeignIDs(t, open) })
 	t.Run("ExportDuringWrites", func(t *testing.T) { testExportDuringWrites(t, open(t)) })
+	t.Run("Rename", func(t *testing.T) { testRename(t, open) })
 	t.Run("ReplaceIsAtomic", func(t *testing.T) { testReplaceIsAtomic(t, open(t)) })
 }
 

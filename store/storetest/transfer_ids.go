@@ -46,6 +46,15 @@ func SampleSnapshot(ws string) *store.Snapshot {
 			{Key: "teams:conv:U1", Value: "a:1Xq-é \"quoted\"\n"},
 			{Key: store.TeamsServiceURLKey, Value: "https://smba.trafficmanager.net/uk/"},
 		},
+		Entries: []store.Entry{
+			{Kind: store.EntryAdmin, Key: "U1", Value: `{"user":"U1","by":"U2","at":"2026-04-02T09:30:15.123456789+01:00","installed":true}`},
+			{Kind: "org-profile", Key: "profile", Value: `{"name":"Trust é","lines":"a\nb"}`},
+			{Kind: store.EntryPerson, Key: "U2", Value: `{"user":"U2","name":"Amy Khan","role":"EDI lead","manual":true}`},
+		},
+		WorkspaceEvents: []framework.Event{
+			{ID: "13", Kind: framework.EventAdminAdd, Author: "U2", Time: t(9), User: "U1", Reason: "installed"},
+			{ID: "0190a1b2c3d40002deadbeef", Kind: framework.EventPerson, Author: "U1", Time: t(10), User: "U2", To: "Amy Khan", Reason: "EDI lead"},
+		},
 	}
 }
 

@@ -43,6 +43,28 @@ func sameAsReads(t *testing.T, s store.Store, ws string, snap *store.Snapshot) {
 		t.Fatal(err)
 	}
 	sameJSON(t, "Workspace", w, snap.Workspace)
+	kinds := map[store.EntryKind]map[string]string{store.EntryAdmin: {}}
+	for _, e := range snap.Entries {
+		if kinds[e.Kind] == nil {
+			kinds[e.Kind] = map[string]string{}
+		}
+		kinds[e.Kind][e.Key] = e.Value
+	}
+	for kind, want := range kinds {
+		got, err := s.Entries(ctx, ws, kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, "Entries of "+string(kind), got, want)
+	}
+	sameJSON(t, "Admins", w.Admins, store.AdminsOf(kinds[store.EntryAdmin]))
+	wantWE := slices.Clone(snap.WorkspaceEvents)
+	slices.Reverse(wantWE)
+	we, err := s.WorkspaceEvents(ctx, ws, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "WorkspaceEvents", we, wantWE)
 	ts, err := s.Targets(ctx, ws)
 	if err != nil {
 		t.Fatal(err)
