@@ -22,6 +22,7 @@ type Store interface {
 	store.Records
 	store.Schedules
 	store.Claimer
+	store.Entries
 }
 
 // Options configures a Handler.

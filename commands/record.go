@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // The record: every change to a target is one store write that also
@@ -130,6 +132,13 @@ func (h *Handler) evidenceVerb(ctx context.Context, c *call) (bot.Reply, error) 
 
 // cycleVerb shows the grading cycle, or closes it and opens the next.
 func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
+	if action := strings.ToLower(c.arg("action")); slices.Contains(recordActions, action) {
+		details := strings.TrimSpace(c.arg("cycle") + " " + c.arg("details"))
+		if c.text() {
+			details = c.args.from(1)
+		}
+		return h.cycleRecordVerb(ctx, c, action, details)
+	}
 	name, err := readCycle(c)
 	if err != nil {
 		return bot.Reply{}, err
@@ -139,7 +148,16 @@ func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		return ephemeral(h.cycleSummary(c, &w)), nil
+		cur := w.CurrentCycle(c.now)
+		es, err := h.store.Entries(ctx, c.req.Workspace, store.EntryCycle)
+		if err != nil {
+			return bot.Reply{}, storeErr("read cycle record", err)
+		}
+		rec, err := store.DecodeCycleRecord(cur, es[cur])
+		if err != nil {
+			return bot.Reply{}, storeErr("read cycle record", err)
+		}
+		return ephemeral(h.cycleSummary(c, &w) + "\n" + recordText(&rec)), nil
 	}
 	if err := h.requireAdmin(c, "start a grading cycle"); err != nil {
 		return bot.Reply{}, err

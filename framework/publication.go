@@ -1,6 +1,8 @@
 package framework
 
 import (
+	"net"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -243,3 +245,24 @@ const (
 	EventCycleAdd    EventKind = "cycle-add"    // a past cycle, To, was added before the first (backfill)
 	EventCycleUndo   EventKind = "cycle-undo"   // cycle From was undone, reopening To
 )
+
+// PublicURL reports whether a link's host is a public name that readers
+// of a published report can reach: not an IP address, not a single
+// label (intranet), and not under .local, .internal, .localhost, .lan
+// or .home.arpa.
+func PublicURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil {
+		return false
+	}
+	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if h == "" || net.ParseIP(h) != nil || !strings.Contains(h, ".") {
+		return false
+	}
+	for _, private := range []string{".local", ".internal", ".localhost", ".lan", ".home.arpa", ".intranet", ".corp"} {
+		if strings.HasSuffix(h, private) {
+			return false
+		}
+	}
+	return true
+}

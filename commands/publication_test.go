@@ -1,0 +1,131 @@
+package commands
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/framework/catalog"
+	"github.com/targetbot/targetbot/store"
+)
+
+// The publication's record, as an EDI lead fills it in the console: the
+// profile, the cycle's record, every outcome graded with a reason and
+// public evidence, an owner with a name, and publish-check goes from a
+// list of blockers, each with its command, to "Nothing blocks".
+func TestPublishCheckToNothingBlocks(t *testing.T) {
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, fws)
+	e.ok(adminUser, "import eds-2022")
+
+	before := e.ok(amy, "publish-check").Text()
+	for _, want := range []string{
+		"block publishing the 2026/27 summary of `eds-2022`",
+		"the organisation's name is not set: `/target org name …`",
+		"eds-2022/1A is ungraded: `/target rate eds-2022/1A <grade> <reason…>`",
+		"eds-2022/3C has no evidence: `/target evidence eds-2022/3C <https://…> [title…]`",
+		"2026/27's results are not signed off: `/target cycle sign-off <YYYY-MM-DD> <by…>`",
+	} {
+		if !strings.Contains(before, want) {
+			t.Errorf("publish-check lacks %q:\n%s", want, before)
+		}
+	}
+
+	for _, line := range []string{
+		"org name Northtown NHS Trust", "org ics Northtown ICS", "org lead Amy Khan", "org sponsor Dr Sam Lee, Chief Nurse", "org level organisation",
+		"cycle engagement 2026-10-01 1 2 Listening event with the patients' panel",
+		"cycle stakeholder trade-union 3 Unison branch",
+		"cycle stakeholder peer-reviewer 3 Southvale Trust EDI team",
+		"cycle sign-off 2026-11-20 Trust board",
+	} {
+		e.ok(adminUser, line)
+	}
+	var eds *framework.Framework
+	for _, f := range fws {
+		if f.ID == "eds-2022" {
+			eds = f
+		}
+	}
+	for _, tg := range eds.Targets() {
+		e.ok(adminUser, "rate "+tg.Ref()+" achieving agreed with the staff networks")
+		e.ok(amy, "evidence "+tg.Ref()+" https://northtown.nhs.uk/eds/"+tg.Code+".pdf Panel minutes")
+	}
+	e.ok(adminUser, "assign eds-2022/1A @amy")
+	mid := e.ok(amy, "publish-check").Text()
+	for _, want := range []string{"1 thing blocks", "owner <@amy> has no name on record: `/target people set @amy <name…> | <role…>`"} {
+		if !strings.Contains(mid, want) {
+			t.Errorf("publish-check lacks %q:\n%s", want, mid)
+		}
+	}
+	if strings.Contains(mid, "ungraded") || strings.Contains(mid, "not set") || strings.Contains(mid, "signed off") {
+		t.Errorf("publish-check lists what is done:\n%s", mid)
+	}
+
+	// Naming amy (as `people set` does) clears her blocker.
+	v, _ := store.Encode(framework.Person{User: "amy", Name: "Amy Khan", Role: "EDI lead"})
+	if _, err := e.st.WriteEntries(context.Background(), testWS, store.EntryWrite{Put: []store.Entry{{Kind: store.EntryPerson, Key: "amy", Value: v}}}); err != nil {
+		t.Fatal(err)
+	}
+	if end := e.ok(amy, "publish-check").Text(); !strings.Contains(end, "Nothing blocks publishing the 2026/27 summary of `eds-2022`") {
+		t.Errorf("publish-check with everything done:\n%s", end)
+	}
+	// A link readers cannot open blocks again.
+	e.ok(amy, "evidence eds-2022/2A http://intranet/eds/2a.docx Draft")
+	if again := e.ok(amy, "publish-check").Text(); !strings.Contains(again, "eds-2022/2A's evidence `http://intranet/eds/2a.docx` is not on a public host") {
+		t.Errorf("publish-check with an intranet link:\n%s", again)
+	}
+
+	shown := e.ok(amy, "cycle").Text()
+	for _, want := range []string{"Record of 2026/27", "Engagement 2026-10-01, domains 1 and 2", "Unison branch (trade-union), domain 3", "Signed off 2026-11-20 by Trust board", "Published: not yet"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("cycle lacks %q:\n%s", want, shown)
+		}
+	}
+	if org := e.ok(amy, "org").Text(); !strings.Contains(org, "Northtown NHS Trust") || !strings.Contains(org, "Dr Sam Lee, Chief Nurse") {
+		t.Errorf("org shows:\n%s", org)
+	}
+	events, err := e.st.WorkspaceEvents(context.Background(), testWS, 0)
+	if err != nil || len(events) < 9 {
+		t.Errorf("%d workspace events (%v), want one per change", len(events), err)
+	}
+}
+
+// Bad input to the record gets a clear private error and changes
+// nothing.
+func TestPublicationBadInput(t *testing.T) {
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, fws)
+	e.ok(adminUser, "import eds-2022")
+	e.ok(adminUser, "org name Northtown NHS Trust")
+	for _, tc := range []struct{ user, line, code, want string }{
+		{amy, "org name Other Trust", "forbidden", "only an admin can change the organisation profile"},
+		{adminUser, "org level county", "invalid", "unknown level `county`"},
+		{adminUser, "org colour blue", "invalid", "unknown profile field `colour`"},
+		{adminUser, "org name Northtown NHS Trust", "conflict", "nothing changed"},
+		{adminUser, "cycle stakeholder friends 3 Bob", "invalid", "unknown stakeholder category `friends`"},
+		{adminUser, "cycle stakeholder trade-union Unison", "invalid", "name the domains"},
+		{adminUser, "cycle sign-off 2027-01-20 Trust board", "invalid", "is in the future"},
+		{adminUser, "cycle sign-off 20/11/2026 Trust board", "invalid", "is not a date"},
+		{adminUser, "cycle published 2030-01-01", "invalid", "is in the future"},
+		{adminUser, "cycle engagement 2026-10-01 1", "invalid", "give what happened"},
+		{amy, "cycle engagement 2026-10-01 1 Panel", "forbidden", "only an admin"},
+	} {
+		r := e.as(tc.user, tc.line)
+		if r.Text() == "" || !strings.Contains(r.Text(), tc.want) || !r.Ephemeral {
+			t.Errorf("%q: %q, want a private error containing %q", tc.line, r.Text(), tc.want)
+		}
+	}
+	if org := e.ok(amy, "org").Text(); !strings.Contains(org, "Northtown NHS Trust") || strings.Contains(org, "county") {
+		t.Errorf("a refusal changed the profile:\n%s", org)
+	}
+	if c := e.ok(amy, "cycle").Text(); strings.Contains(c, "Bob") || strings.Contains(c, "Signed off") {
+		t.Errorf("a refusal changed the record:\n%s", c)
+	}
+}
