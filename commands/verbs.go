@@ -143,27 +143,27 @@ func verbTable() []VerbInfo {
 			}},
 			run: (*Handler).snooze},
 		{Command: bot.Command{Name: "cycle", Usage: "cycle [start <YYYY/YY> | engagement <YYYY-MM-DD> <domain…> <note…> | stakeholder <category> <domain…> <name…> | sign-off <YYYY-MM-DD> <by…> | published <YYYY-MM-DD>]",
-			Summary: "show the grading cycle and its record, close it and start the next, or record its engagement, stakeholders, sign-off and publication", Access: "anyone to show, admin to change",
+			Summary: "show the grading cycle and its record, start the next or add to it", Access: "anyone to show, admin to change",
 			Examples: []string{"cycle", "cycle start {next-cycle}", "cycle engagement 2026-10-01 1 2 Listening event with the patients' panel", "cycle stakeholder trade-union 3 Unison branch", "cycle sign-off 2026-11-20 Trust board", "cycle published 2026-11-22"}, Args: []bot.Arg{
 				{Name: "action", Kind: bot.ArgChoice, Choices: choices(append([]string{"start"}, recordActions...)...), Description: "start: close the current cycle and open the next; or what to record"},
 				{Name: "cycle", Kind: bot.ArgText, MaxLen: len("2026/27"), Description: "The new cycle, named after its financial year, like 2027/28"},
 				// No MaxLen: each part of the record has its own limit.
-				{Name: "details", Kind: bot.ArgText, Rest: true, Description: "For the record: the date, domains and note; category, domains and name; date and who signed off; or the day published"},
+				{Name: "details", Kind: bot.ArgText, Rest: true, Description: "What to record: date, domains, note; category, domains, name; date and who; or the date"},
 			}},
 			run: (*Handler).cycleVerb},
-		{Command: bot.Command{Name: "org", Usage: "org [name|ics|lead|sponsor <text…> | level <organisation|partnership|system>]", Summary: "show the organisation profile the EDS summary opens with, or set a field of it", Access: "anyone to show, admin to set",
+		{Command: bot.Command{Name: "org", Usage: "org [name|ics|lead|sponsor <text…> | level <organisation|partnership|system>]", Summary: "show the organisation profile for the EDS summary, or set a field", Access: "anyone to show, admin to set",
 			Examples: []string{"org", "org name Northtown NHS Trust", "org ics Northtown Integrated Care System", "org lead Amy Khan", "org sponsor Dr Sam Lee, Chief Nurse", "org level organisation"}, Args: []bot.Arg{
 				{Name: "field", Kind: bot.ArgChoice, Choices: choices(profileFieldNames()...), Description: "The field to set"},
 				{Name: "value", Kind: bot.ArgText, Rest: true, MaxLen: framework.MaxRecordText, Description: "Its value"},
 			}},
 			run: (*Handler).orgVerb},
-		{Command: bot.Command{Name: "publish-check", Usage: "publish-check [<framework-id>] [<cycle>]", Summary: "what stands between the cycle and a publishable EDS summary, each with the command that clears it", Access: "anyone",
+		{Command: bot.Command{Name: "publish-check", Usage: "publish-check [<framework-id>] [<cycle>]", Summary: "what stands between the cycle and a publishable EDS summary, and how to clear it", Access: "anyone",
 			Examples: []string{"publish-check", "publish-check eds-2022"}, Query: true, Args: []bot.Arg{
 				{Name: "framework", Kind: bot.ArgFramework, Description: "A graded framework, such as eds-2022; every graded framework imported when left out"},
 				{Name: "cycle", Kind: bot.ArgText, Description: "A grading cycle, such as 2025/26; the current one when left out"},
 			}},
 			run: (*Handler).publishCheckVerb},
-		{Command: bot.Command{Name: "report", Usage: "report [<framework-id>] [<cycle>] [summary]", Summary: "the score, band and counts of a grading cycle, with a link to the full report to publish (summary: the EDS 2022 summary report)", Access: "anyone",
+		{Command: bot.Command{Name: "report", Usage: "report [<framework-id>] [<cycle>] [summary]", Summary: "the score, band and counts of a grading cycle, with a link to the full report (or the EDS summary)", Access: "anyone",
 			Examples: []string{"report", "report eds", "report eds 2026/27", "report eds-2022 summary"}, Query: true, Args: []bot.Arg{
 				{Name: "framework", Kind: bot.ArgFramework, Description: "A framework id, such as eds-2022; every imported framework when left out"},
 				// No MaxLen: any cycle name but the workspace's own is refused
