@@ -162,6 +162,11 @@ func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.requireAdmin(c, "start a grading cycle"); err != nil {
 		return bot.Reply{}, err
 	}
+	// A typo such as 2098/99 would be permanent: a cycle more than a year
+	// after today's financial year is refused.
+	if latest := nextCycle(framework.FinancialYear(c.now.In(h.loc))); name > latest {
+		return bot.Reply{}, framework.FieldErrorf("cycle", "%s is more than a year ahead: start %s or an earlier cycle", code(name), code(latest))
+	}
 	w, moved, err := h.store.StartCycle(ctx, c.req.Workspace, name, c.now)
 	if err != nil {
 		return bot.Reply{}, cycleErr(name, err)
