@@ -12,7 +12,8 @@ import "time"
 const UndoWindow = 24 * time.Hour
 
 // AddPastCycle adds name as a closed cycle before the workspace's first
-// one, closed when the first began (or at, when that is unknown). It
+// one, closed when the first began (just before the first closed, when
+// that was backfilled too; at, when neither is known). It
 // refuses a bad name (ErrBadCycle), one already used (ErrCycleUsed), and
 // one that is not before the first cycle (ErrCycleOrder, about the first
 // cycle's name).
@@ -33,10 +34,17 @@ func (w *Workspace) AddPastCycle(name, defaultCycle string, at time.Time) error 
 	if name > first {
 		return ErrCycleOrder.About(first)
 	}
-	if started.IsZero() {
-		started = at
+	closed := started
+	switch {
+	case !closed.IsZero():
+	case len(w.PastCycles) > 0:
+		// The first closed cycle was itself backfilled: this one closes
+		// just before it, so that cycles sort in the order they ran.
+		closed = w.PastCycles[0].Closed.Add(-time.Second)
+	default:
+		closed = at
 	}
-	w.PastCycles = append([]Cycle{{Name: name, Closed: started}}, w.PastCycles...)
+	w.PastCycles = append([]Cycle{{Name: name, Closed: closed}}, w.PastCycles...)
 	return nil
 }
 

@@ -93,3 +93,17 @@ func TestUndoCycleKeepsBackfill(t *testing.T) {
 		t.Errorf("undo into a backfilled cycle: %v", err)
 	}
 }
+
+// Two backfilled cycles sort in the order they ran.
+func TestAddPastCycleTwice(t *testing.T) {
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	w := Workspace{Cycle: "2026/27", CycleStarted: start}
+	for _, name := range []string{"2025/26", "2024/25"} {
+		if err := w.AddPastCycle(name, "", start.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(w.PastCycles) != 2 || w.PastCycles[0].Name != "2024/25" || !w.PastCycles[0].Closed.Before(w.PastCycles[1].Closed) {
+		t.Errorf("past cycles %+v", w.PastCycles)
+	}
+}
