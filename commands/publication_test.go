@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/framework/catalog"
@@ -50,6 +51,11 @@ func TestPublishCheckToNothingBlocks(t *testing.T) {
 			eds = f
 		}
 	}
+	// Last year's published grades, entered later.
+	e.ok(adminUser, "cycle backfill 2025/26")
+	for _, tg := range eds.Targets() {
+		e.ok(adminUser, "rate "+tg.Ref()+" developing in 2025/26 as published in last year's summary")
+	}
 	for _, tg := range eds.Targets() {
 		e.ok(adminUser, "rate "+tg.Ref()+" achieving agreed with the staff networks")
 		e.ok(amy, "evidence "+tg.Ref()+" https://northtown.nhs.uk/eds/"+tg.Code+".pdf Panel minutes")
@@ -77,6 +83,13 @@ func TestPublishCheckToNothingBlocks(t *testing.T) {
 	e.ok(amy, "evidence eds-2022/2A http://intranet/eds/2a.docx Draft")
 	if again := e.ok(amy, "publish-check").Text(); !strings.Contains(again, "eds-2022/2A's evidence `http://intranet/eds/2a.docx` is not on a public host") {
 		t.Errorf("publish-check with an intranet link:\n%s", again)
+	}
+
+	summary := e.ok(amy, "report eds-2022 summary").Text()
+	for _, want := range []string{"Score 22 of 33, 🟩 achieving · in 2025/26: 11 of 33, 🟧 developing"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, summary)
+		}
 	}
 
 	shown := e.ok(amy, "cycle").Text()
@@ -116,6 +129,10 @@ func TestPublicationBadInput(t *testing.T) {
 		{adminUser, "cycle published 2030-01-01", "invalid", "is in the future"},
 		{adminUser, "cycle engagement 2026-10-01 1", "invalid", "give what happened"},
 		{amy, "cycle engagement 2026-10-01 1 Panel", "forbidden", "only an admin"},
+		{adminUser, "cycle backfill 2027/28", "invalid", "is not before the first cycle here, `2026/27`"},
+		{adminUser, "cycle backfill 2026/27", "invalid", "is not before the first cycle here"},
+		{adminUser, "rate eds-2022/1A achieving in 2024/25 as published", "invalid", "there is no past cycle `2024/25` here"},
+		{adminUser, "cycle undo", "conflict", "there is no cycle start to undo here"},
 	} {
 		r := e.as(tc.user, tc.line)
 		if r.Text() == "" || !strings.Contains(r.Text(), tc.want) || !r.Ephemeral {
@@ -127,5 +144,38 @@ func TestPublicationBadInput(t *testing.T) {
 	}
 	if c := e.ok(amy, "cycle").Text(); strings.Contains(c, "Bob") || strings.Contains(c, "Signed off") {
 		t.Errorf("a refusal changed the record:\n%s", c)
+	}
+}
+
+// A cycle start is undone within a day while the new cycle holds no
+// grade; a closed cycle run here keeps its grades.
+func TestCycleUndoAndClosedGrades(t *testing.T) {
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, fws)
+	e.ok(adminUser, "import eds-2022")
+	e.ok(adminUser, "rate eds-2022/1A achieving agreed")
+	e.ok(adminUser, "cycle start 2027/28")
+	r := e.as(adminUser, "rate eds-2022/1A excelling in 2026/27 changed our minds")
+	if !strings.Contains(r.Text(), "`2026/27` was run here, and a closed cycle keeps its grades as they were") {
+		t.Errorf("rate in a cycle run here: %q", r.Text())
+	}
+	if got := e.ok(adminUser, "cycle undo").Text(); !strings.Contains(got, "undid the start of 2027/28 and reopened *2026/27*") {
+		t.Errorf("cycle undo: %q", got)
+	}
+	if got := e.target("eds-2022/1A"); got.Rating != framework.Achieving {
+		t.Errorf("after undo 1A is %+v, want achieving back in the current cycle", got)
+	}
+	e.ok(adminUser, "cycle start 2027/28")
+	e.ok(adminUser, "rate eds-2022/1B developing")
+	if r := e.as(adminUser, "cycle undo"); !strings.Contains(r.Text(), "can no longer be undone") {
+		t.Errorf("undo after a grade: %q", r.Text())
+	}
+	e.ok(adminUser, "rate eds-2022/1B none")
+	e.now = e.now.Add(25 * time.Hour)
+	if r := e.as(adminUser, "cycle undo"); !strings.Contains(r.Text(), "can no longer be undone") {
+		t.Errorf("undo after a day: %q", r.Text())
 	}
 }

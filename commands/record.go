@@ -132,6 +132,18 @@ func (h *Handler) evidenceVerb(ctx context.Context, c *call) (bot.Reply, error) 
 
 // cycleVerb shows the grading cycle, or closes it and opens the next.
 func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
+	switch action := strings.ToLower(c.arg("action")); action {
+	case "backfill":
+		if c.text() && c.args.len() > 2 {
+			return bot.Reply{}, usageError("cycle", "", "cycle backfill takes one name, like `2025/26`")
+		}
+		return h.cycleBackfill(ctx, c, c.arg("cycle"))
+	case "undo":
+		if c.text() && c.args.len() > 1 {
+			return bot.Reply{}, usageError("cycle", "", "cycle undo takes nothing more")
+		}
+		return h.cycleUndo(ctx, c)
+	}
 	if action := strings.ToLower(c.arg("action")); slices.Contains(recordActions, action) {
 		details := strings.TrimSpace(c.arg("cycle") + " " + c.arg("details"))
 		if c.text() {

@@ -73,7 +73,7 @@ func (h *Handler) reportVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	blocks := []bot.Block{{Title: title}}
 	for i := range r.Frameworks {
-		blocks = append(blocks, summaryBlock(&r.Frameworks[i]))
+		blocks = append(blocks, summaryBlock(&r.Frameworks[i], r.Previous))
 	}
 	link, err := h.linkText(c, r)
 	if err != nil {
@@ -86,7 +86,7 @@ func (h *Handler) reportVerb(ctx context.Context, c *call) (bot.Reply, error) {
 // summaryBlock is one framework's figures: its score and band when it
 // has grading, its counts by status and by grade, and its archived
 // targets.
-func summaryBlock(s *report.Section) bot.Block {
+func summaryBlock(s *report.Section, previous string) bot.Block {
 	t := s.Totals
 	var lines []string
 	colour := view.StatusColour(framework.Status(t.Status))
@@ -94,7 +94,11 @@ func summaryBlock(s *report.Section) bot.Block {
 		if sc.Band != "" {
 			colour = view.RatingColour(framework.Rating(sc.Band))
 		}
-		lines = append(lines, "Score "+view.ScoreWords(sc.Framework(), s.TargetLabel, view.Rating))
+		line := "Score " + view.ScoreWords(sc.Framework(), s.TargetLabel, view.Rating)
+		if p := t.PreviousScore; p != nil {
+			line += " · in " + previous + ": " + view.ScoreWords(p.Framework(), s.TargetLabel, view.Rating)
+		}
+		lines = append(lines, line)
 	}
 	counts := []string{plural(t.Targets, s.TargetLabel), view.ProgressBar(t.Progress)}
 	for _, c := range t.ByStatus {

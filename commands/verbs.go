@@ -85,8 +85,8 @@ func verbTable() []VerbInfo {
 				{Name: "note", Kind: bot.ArgText, Rest: true, MaxLen: maxNote, Description: "What changed"},
 			}},
 			ClaimsOnce: true, run: (*Handler).update},
-		{Command: bot.Command{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
-			Examples: []string{"rate eds/1.1 achieving policy published and staff trained", "rate eds/1.1 none"}, Args: []bot.Arg{
+		{Command: bot.Command{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [in <YYYY/YY>] [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
+			Examples: []string{"rate eds/1.1 achieving policy published and staff trained", "rate eds/1.1 none", "rate eds/1.1 developing in 2025/26 as published"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "grade", Kind: bot.ArgChoice, Required: true, Choices: choices(grades...), Description: "The EDS grade, or none to clear it"},
 				{Name: "reason", Kind: bot.ArgText, Rest: true, MaxLen: maxReason, Description: "Why this grade, for the record"},
@@ -142,11 +142,11 @@ func verbTable() []VerbInfo {
 				{Name: "reason", Kind: bot.ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
 			}},
 			run: (*Handler).snooze},
-		{Command: bot.Command{Name: "cycle", Usage: "cycle [start <YYYY/YY> | engagement <YYYY-MM-DD> <domain…> <note…> | stakeholder <category> <domain…> <name…> | sign-off <YYYY-MM-DD> <by…> | published <YYYY-MM-DD>]",
+		{Command: bot.Command{Name: "cycle", Usage: "cycle [start <YYYY/YY> | backfill <YYYY/YY> | undo | engagement <YYYY-MM-DD> <domain…> <note…> | stakeholder <category> <domain…> <name…> | sign-off <YYYY-MM-DD> <by…> | published <YYYY-MM-DD>]",
 			Summary: "show the grading cycle and its record, start the next or add to it", Access: "anyone to show, admin to change",
-			Examples: []string{"cycle", "cycle start {next-cycle}", "cycle engagement 2026-10-01 1 2 Listening event with the patients' panel", "cycle stakeholder trade-union 3 Unison branch", "cycle sign-off 2026-11-20 Trust board", "cycle published 2026-11-22"}, Args: []bot.Arg{
-				{Name: "action", Kind: bot.ArgChoice, Choices: choices(append([]string{"start"}, recordActions...)...), Description: "start: close the current cycle and open the next; or what to record"},
-				{Name: "cycle", Kind: bot.ArgText, MaxLen: len("2026/27"), Description: "The new cycle, named after its financial year, like 2027/28"},
+			Examples: []string{"cycle", "cycle start {next-cycle}", "cycle engagement 2026-10-01 1 2 Listening event with the patients' panel", "cycle stakeholder trade-union 3 Unison branch", "cycle sign-off 2026-11-20 Trust board", "cycle published 2026-11-22", "cycle backfill 2024/25"}, Args: []bot.Arg{
+				{Name: "action", Kind: bot.ArgChoice, Choices: choices(append([]string{"start", "backfill", "undo"}, recordActions...)...), Description: "start the next cycle, add a past one, undo a start, or record"},
+				{Name: "cycle", Kind: bot.ArgText, MaxLen: len("2026/27"), Description: "The cycle to start or add, named after its financial year, like 2027/28"},
 				// No MaxLen: each part of the record has its own limit.
 				{Name: "details", Kind: bot.ArgText, Rest: true, Description: "What to record: date, domains, note; category, domains, name; date and who; or the date"},
 			}},

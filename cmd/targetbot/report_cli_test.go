@@ -170,3 +170,37 @@ func TestReportSummaryTemplate(t *testing.T) {
 		t.Errorf("--template board: %v", err)
 	}
 }
+
+// Done when, in the console: fill the profile and the cycle's record,
+// backfill last year, grade all 11 outcomes with reasons and evidence,
+// and publish-check says nothing blocks; the summary then shows last
+// year's rating beside this year's.
+func TestConsolePublishCheckNothingBlocks(t *testing.T) {
+	url := "bolt:" + filepath.Join(t.TempDir(), "targetbot.db")
+	script := "import eds-2022\norg name Northtown NHS Trust\norg ics Northtown ICS\norg lead Amy Khan\norg sponsor Dr Sam Lee\norg level organisation\n" +
+		"cycle engagement 2026-10-01 1 2 Listening event with the patients' panel\ncycle stakeholder trade-union 3 Unison branch\n" +
+		"cycle sign-off 2026-11-20 Trust board\ncycle backfill 2025/26\n"
+	for _, code := range []string{"1A", "1B", "1C", "1D", "2A", "2B", "2C", "2D", "3A", "3B", "3C"} {
+		script += "rate eds-2022/" + code + " developing in 2025/26 as published\n" +
+			"rate eds-2022/" + code + " achieving agreed with the staff networks\n" +
+			"evidence eds-2022/" + code + " https://northtown.nhs.uk/eds/" + code + ".pdf Panel minutes\n"
+	}
+	script += "publish-check\n"
+	out := runConsole(t, url, script)
+	if !strings.Contains(out, "Nothing blocks publishing the 2026/27 summary of eds-2022") {
+		t.Fatalf("publish-check does not say nothing blocks:\n%s", out)
+	}
+	file := filepath.Join(t.TempDir(), "summary.html")
+	if _, err := runReportCmd(t, url, "--template", "summary", "--format", "html", "--out", file); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Northtown NHS Trust", "Rating in 2025/26", "1 / Developing", "2 / Achieving", "Unison branch", "2026-11-20, by Trust board"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the summary lacks %q", want)
+		}
+	}
+}
