@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/targetbot/targetbot/commands/report"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/framework/catalog"
 	"github.com/targetbot/targetbot/store"
@@ -177,5 +178,22 @@ func TestCycleUndoAndClosedGrades(t *testing.T) {
 	e.now = e.now.Add(25 * time.Hour)
 	if r := e.as(adminUser, "cycle undo"); !strings.Contains(r.Text(), "can no longer be undone") {
 		t.Errorf("undo after a day: %q", r.Text())
+	}
+}
+
+// `report <framework> summary` in chat signs a link to the summary.
+func TestReportSummaryLink(t *testing.T) {
+	var signed report.Link
+	e := reportEnv(t, Options{Version: "v9", ReportLink: func(l report.Link) (string, error) {
+		signed = l
+		return "https://targetbot.example.org/reports/TOKEN", nil
+	}})
+	e.ok(amy, "report eds-2022 summary")
+	if signed.Template != report.SummaryTemplate || strings.Join(signed.Frameworks, ",") != "eds-2022" {
+		t.Errorf("signed %+v, want the summary of eds-2022", signed)
+	}
+	e.ok(amy, "report summary")
+	if signed.Template != report.SummaryTemplate {
+		t.Errorf("report summary signed %+v", signed)
 	}
 }

@@ -30,5 +30,9 @@
 //   - An objective of a graded framework shows its subtotal (an EDS
 //     domain's score) without a band: bands rate a framework's total.
 //   - Archived targets are listed apart and counted in nothing.
-//   - Owners are chat user ids: the store knows no names.
+//   - Owners are chat user ids, but in the EDS summary (SummaryTemplate),
+//     which names them by name and role where the workspace knows them.
+//   - A grade's reason, grader and time are those of the newest rate of
+//     the cycle to that grade; one given after a past cycle closed was
+//     entered later (backfilled).
 package report
