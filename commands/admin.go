@@ -89,6 +89,11 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.requireGrader(ctx, c, &t, grading); err != nil {
 		return bot.Reply{}, err
 	}
+	// `rate <target> <grade> in <cycle> [reason…]` enters a backfilled
+	// cycle's published grade.
+	if cycle, rest, ok := pastCycleOf(reason); ok {
+		return h.ratePast(ctx, c, &t, r, cycle, rest)
+	}
 	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventRate, Rating: r, Reason: reason}); err != nil {
 		return bot.Reply{}, err
 	}

@@ -179,6 +179,7 @@ func TestUpdateErrorsChangeNothing(t *testing.T) {
 		{"cycle start 2026/27", framework.ECONFLICT, "cycle", "cycle `2026/27` has been used already"},
 		{"cycle start 2025/26", framework.EINVALID, "cycle", "`2025/26` comes before the current cycle, `2026/27`"},
 		{"cycle start 2027/28 now", framework.EINVALID, "", "cycle takes `start` and one name"},
+		{"cycle start 2098/99", framework.EINVALID, "cycle", "`2098/99` is more than a year ahead: start `2027/28` or an earlier cycle"},
 		{"show", framework.EINVALID, "target", "/target show <target>"},
 		{"list nope", framework.EINVALID, "objective", "unknown objective `nope`"},
 		{"list a b", framework.EINVALID, "", "/target list"},

@@ -111,6 +111,10 @@ func TestNamedArgsMatchText(t *testing.T) {
 		{"cycle", "cycle", nil},
 		{"cycle start 2027/28", "cycle", map[string]string{"action": "start", "cycle": "2027/28"}},
 		{"cycle start 2027-28", "cycle", map[string]string{"action": "start", "cycle": "2027-28"}},
+		{"org", "org", nil},
+		{"org name Northtown NHS Trust", "org", map[string]string{"field": "name", "value": "Northtown NHS Trust"}},
+		{"publish-check", "publish-check", nil},
+		{"cycle sign-off 2026-11-20 Trust board", "cycle", map[string]string{"action": "sign-off", "details": "2026-11-20 Trust board"}},
 		{"report", "report", nil},
 		{"report eds", "report", map[string]string{"framework": "eds"}},
 		{"report 2026/27", "report", map[string]string{"cycle": "2026/27"}},
@@ -269,6 +273,7 @@ func TestDeclaredLimitsAreEnforced(t *testing.T) {
 		"evidence": {"target": "eds/1.1", "url": "https://example.org/paper"},
 		"cycle":    {"action": "start"},
 		"people":   {"action": "set", "user": "UAMY"},
+		"org":      {"field": "name"},
 	}
 	fill := map[string]func(n int) string{
 		"code":  func(n int) string { return "c" + strings.Repeat("1", n-1) },

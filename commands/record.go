@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // The record: every change to a target is one store write that also
@@ -131,6 +133,25 @@ func (h *Handler) evidenceVerb(ctx context.Context, c *call) (bot.Reply, error) 
 
 // cycleVerb shows the grading cycle, or closes it and opens the next.
 func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
+	switch action := strings.ToLower(c.arg("action")); action {
+	case "backfill":
+		if c.text() && c.args.len() > 2 {
+			return bot.Reply{}, usageError("cycle", "", "cycle backfill takes one name, like `2025/26`")
+		}
+		return h.cycleBackfill(ctx, c, c.arg("cycle"))
+	case "undo":
+		if c.text() && c.args.len() > 1 {
+			return bot.Reply{}, usageError("cycle", "", "cycle undo takes nothing more")
+		}
+		return h.cycleUndo(ctx, c)
+	}
+	if action := strings.ToLower(c.arg("action")); slices.Contains(recordActions, action) {
+		details := strings.TrimSpace(c.arg("cycle") + " " + c.arg("details"))
+		if c.text() {
+			details = c.args.from(1)
+		}
+		return h.cycleRecordVerb(ctx, c, action, details)
+	}
 	name, err := readCycle(c)
 	if err != nil {
 		return bot.Reply{}, err
@@ -140,10 +161,24 @@ func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		return ephemeral(h.cycleSummary(c, &w)), nil
+		cur := w.CurrentCycle(c.now)
+		es, err := h.store.Entries(ctx, c.req.Workspace, store.EntryCycle)
+		if err != nil {
+			return bot.Reply{}, storeErr("read cycle record", err)
+		}
+		rec, err := store.DecodeCycleRecord(cur, es[cur])
+		if err != nil {
+			return bot.Reply{}, storeErr("read cycle record", err)
+		}
+		return ephemeral(h.cycleSummary(c, &w) + "\n" + recordText(&rec)), nil
 	}
 	if err := h.requireAdmin(ctx, c, "start a grading cycle"); err != nil {
 		return bot.Reply{}, err
+	}
+	// A typo such as 2098/99 would be permanent: a cycle more than a year
+	// after today's financial year is refused.
+	if latest := nextCycle(framework.FinancialYear(c.now.In(h.loc))); name > latest {
+		return bot.Reply{}, framework.FieldErrorf("cycle", "%s is more than a year ahead: start %s or an earlier cycle", code(name), code(latest))
 	}
 	w, moved, err := h.store.StartCycle(ctx, c.req.Workspace, name, c.now)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/targetbot/targetbot/bot"
@@ -18,17 +19,38 @@ import (
 // counts) and a link to the full report that serve hands out; or, in
 // the console, with the whole report in Markdown.
 func (h *Handler) reportVerb(ctx context.Context, c *call) (bot.Reply, error) {
-	fw, cycle := c.arg("framework"), c.arg("cycle")
+	fw, cycle, tmpl := c.arg("framework"), c.arg("cycle"), c.arg("template")
 	if c.text() {
-		switch n := c.args.len(); {
+		// `summary` may come anywhere: framework ids and cycles are
+		// never called that.
+		words := make([]string, c.args.len())
+		for i := range words {
+			words[i] = c.args.at(i)
+		}
+		n := len(words)
+		if i := slices.IndexFunc(words, func(w string) bool { return strings.EqualFold(w, string(report.SummaryTemplate)) }); i >= 0 {
+			tmpl, n = string(report.SummaryTemplate), n-1
+			words = slices.Delete(words, i, i+1)
+		}
+		switch {
 		case n > 2:
-			return bot.Reply{}, usageError("report", "", "name at most a framework and a grading cycle")
-		case n == 1 && strings.Contains(fw, "/"):
+			return bot.Reply{}, usageError("report", "", "name at most a framework, a grading cycle and summary")
+		case n == 0:
+			fw, cycle = "", ""
+		case n == 1 && strings.Contains(words[0], "/"):
 			// One word like 2025/26 is a cycle: framework ids have no slash.
-			fw, cycle = "", fw
+			fw, cycle = "", words[0]
+		case n == 1:
+			fw, cycle = words[0], ""
+		default:
+			fw, cycle = words[0], words[1]
 		}
 	}
-	req := report.Request{Workspace: c.req.Workspace, Cycle: cycle, Summary: !h.inline}
+	template, err := report.ParseTemplate(tmpl)
+	if err != nil {
+		return bot.Reply{}, reportErr(err)
+	}
+	req := report.Request{Workspace: c.req.Workspace, Cycle: cycle, Summary: !h.inline, Template: template}
 	if fw != "" {
 		req.Frameworks = []string{fw}
 	}
@@ -51,7 +73,7 @@ func (h *Handler) reportVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	blocks := []bot.Block{{Title: title}}
 	for i := range r.Frameworks {
-		blocks = append(blocks, summaryBlock(&r.Frameworks[i]))
+		blocks = append(blocks, summaryBlock(&r.Frameworks[i], r.Previous))
 	}
 	link, err := h.linkText(c, r)
 	if err != nil {
@@ -64,7 +86,7 @@ func (h *Handler) reportVerb(ctx context.Context, c *call) (bot.Reply, error) {
 // summaryBlock is one framework's figures: its score and band when it
 // has grading, its counts by status and by grade, and its archived
 // targets.
-func summaryBlock(s *report.Section) bot.Block {
+func summaryBlock(s *report.Section, previous string) bot.Block {
 	t := s.Totals
 	var lines []string
 	colour := view.StatusColour(framework.Status(t.Status))
@@ -72,7 +94,11 @@ func summaryBlock(s *report.Section) bot.Block {
 		if sc.Band != "" {
 			colour = view.RatingColour(framework.Rating(sc.Band))
 		}
-		lines = append(lines, "Score "+view.ScoreWords(sc.Framework(), s.TargetLabel, view.Rating))
+		line := "Score " + view.ScoreWords(sc.Framework(), s.TargetLabel, view.Rating)
+		if p := t.PreviousScore; p != nil {
+			line += " · in " + previous + ": " + view.ScoreWords(p.Framework(), s.TargetLabel, view.Rating)
+		}
+		lines = append(lines, line)
 	}
 	counts := []string{plural(t.Targets, s.TargetLabel), view.ProgressBar(t.Progress)}
 	for _, c := range t.ByStatus {
@@ -103,7 +129,7 @@ func (h *Handler) linkText(c *call, r *report.Report) (string, error) {
 		return "Links to the full report are not enabled here: whoever runs targetbot can set TARGETBOT_PUBLIC_URL and TARGETBOT_LINK_SECRET (see the README's Reports section). Meanwhile " +
 			code("targetbot report") + " prints it.", nil
 	}
-	l := report.Link{Workspace: c.req.Workspace, Cycle: r.Cycle, Expires: c.now.Add(report.LinkTTL)}
+	l := report.Link{Workspace: c.req.Workspace, Cycle: r.Cycle, Template: r.Template, Expires: c.now.Add(report.LinkTTL)}
 	for _, s := range r.Frameworks {
 		l.Frameworks = append(l.Frameworks, s.ID)
 	}
@@ -141,6 +167,15 @@ func reportErr(err error) error {
 	case report.UnknownCycle:
 		field, kind = "cycle", framework.EINVALID
 		msg = "there is no grading cycle " + s + " here: choose " + orList(known) + " (see `/target cycle`)"
+	case report.NotGraded:
+		field = "framework"
+		msg = "the summary lays out a graded framework, and " + s + " has no grading"
+		if len(known) > 0 {
+			msg += ": report on " + orList(known)
+		}
+	case report.UnknownTemplate:
+		field, kind = "template", framework.EINVALID
+		msg = "there is no report template " + s + ": choose " + orList(known)
 	default:
 		return &framework.Error{Code: framework.EINTERNAL, Message: "internal error", Err: err}
 	}

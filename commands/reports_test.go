@@ -98,7 +98,7 @@ func TestReportVerbErrors(t *testing.T) {
 	e.fail(amy, "report nope", "not found", "framework", "unknown framework `nope`: report on one imported here, `eds-2022`")
 	e.fail(amy, "report eds", "not found", "framework", "an admin can run `/target import eds`")
 	e.fail(amy, "report eds-2022 2020/21", "invalid", "cycle", "there is no grading cycle `2020/21` here: choose `2026/27`")
-	e.fail(amy, "report eds-2022 2026/27 extra", "invalid", "", "name at most a framework and a grading cycle")
+	e.fail(amy, "report eds-2022 2026/27 extra", "invalid", "", "name at most a framework, a grading cycle and summary")
 	if r := e.in("slack:T9", amy, "report"); r.Code != "not found" || !strings.Contains(r.Text(), "nothing to report yet") {
 		t.Errorf("an empty workspace: %s %s", r.Code, r.Text())
 	}

@@ -292,6 +292,7 @@ func TestHelpExamplesRun(t *testing.T) {
 				"rate eds-2022/1A developing", "assign eds-2022/1A @bob", "due eds-2022/1A 2026-12-01", "snooze eds-2022/1A 3d",
 				"archive eds-2022/3C", "reminders 0 8 * * FRI", "reminders pause 3d",
 				"admins add @bob", "admins add @cat",
+				"cycle backfill 2025/26",
 			} {
 				e.ok(adminUser, setup)
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/commands/report"
 	"github.com/targetbot/targetbot/commands/view"
 	"github.com/targetbot/targetbot/framework"
 )
@@ -91,8 +92,8 @@ func verbTable() []VerbInfo {
 				{Name: "note", Kind: bot.ArgText, Rest: true, MaxLen: maxNote, Description: "What changed"},
 			}},
 			ClaimsOnce: true, run: (*Handler).update},
-		{Command: bot.Command{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
-			Examples: []string{"rate eds-2022/1A achieving policy published and staff trained", "rate eds-2022/1A none"}, Args: []bot.Arg{
+		{Command: bot.Command{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [in <YYYY/YY>] [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
+			Examples: []string{"rate eds-2022/1A achieving policy published and staff trained", "rate eds-2022/1A none", "rate eds-2022/1A developing in 2025/26 as published"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "grade", Kind: bot.ArgChoice, Required: true, Choices: choices(grades...), Description: "The EDS grade, or none to clear it"},
 				{Name: "reason", Kind: bot.ArgText, Rest: true, MaxLen: maxReason, Description: "Why this grade, for the record"},
@@ -148,18 +149,34 @@ func verbTable() []VerbInfo {
 				{Name: "reason", Kind: bot.ArgText, Rest: true, MaxLen: maxReason, Description: "Why, for the record"},
 			}},
 			run: (*Handler).snooze},
-		{Command: bot.Command{Name: "cycle", Usage: "cycle [start <YYYY/YY>]", Summary: "show the grading cycle, or close it and start the next", Access: "anyone to show, admin to start",
-			Examples: []string{"cycle", "cycle start {next-cycle}"}, Args: []bot.Arg{
-				{Name: "action", Kind: bot.ArgChoice, Choices: choices("start"), Description: "start: close the current cycle and open the next"},
-				{Name: "cycle", Kind: bot.ArgText, MaxLen: len("2026/27"), Description: "The new cycle, named after its financial year, like 2027/28"},
+		{Command: bot.Command{Name: "cycle", Usage: "cycle [start <YYYY/YY> | backfill <YYYY/YY> | undo | engagement <YYYY-MM-DD> <domain…> <note…> | stakeholder <category> <domain…> <name…> | sign-off <YYYY-MM-DD> <by…> | published <YYYY-MM-DD>]",
+			Summary: "show the grading cycle and its record, start the next or add to it", Access: "anyone to show, admin to change",
+			Examples: []string{"cycle", "cycle start {next-cycle}", "cycle engagement 2026-10-01 1 2 Listening event with the patients' panel", "cycle stakeholder trade-union 3 Unison branch", "cycle sign-off 2026-11-20 Trust board", "cycle published 2026-11-22", "cycle backfill 2024/25"}, Args: []bot.Arg{
+				{Name: "action", Kind: bot.ArgChoice, Choices: choices(append([]string{"start", "backfill", "undo"}, recordActions...)...), Description: "start the next cycle, add a past one, undo a start, or record"},
+				{Name: "cycle", Kind: bot.ArgText, MaxLen: len("2026/27"), Description: "The cycle to start or add, named after its financial year, like 2027/28"},
+				// No MaxLen: each part of the record has its own limit.
+				{Name: "details", Kind: bot.ArgText, Rest: true, Description: "What to record: date, domains, note; category, domains, name; date and who; or the date"},
 			}},
 			run: (*Handler).cycleVerb},
-		{Command: bot.Command{Name: "report", Usage: "report [<framework-id>] [<cycle>]", Summary: "the score, band and counts of a grading cycle, with a link to the full report to publish", Access: "anyone",
-			Examples: []string{"report", "report eds-2022", "report eds-2022 {cycle}"}, Query: true, Args: []bot.Arg{
+		{Command: bot.Command{Name: "org", Group: "eds", Usage: "org [name|ics|lead|sponsor <text…> | level <organisation|partnership|system>]", Summary: "show the organisation profile for the EDS summary, or set a field", Access: "anyone to show, admin to set",
+			Examples: []string{"org", "org name Northtown NHS Trust", "org ics Northtown Integrated Care System", "org lead Amy Khan", "org sponsor Dr Sam Lee, Chief Nurse", "org level organisation"}, Args: []bot.Arg{
+				{Name: "field", Kind: bot.ArgChoice, Choices: choices(profileFieldNames()...), Description: "The field to set"},
+				{Name: "value", Kind: bot.ArgText, Rest: true, MaxLen: framework.MaxRecordText, Description: "Its value"},
+			}},
+			run: (*Handler).orgVerb},
+		{Command: bot.Command{Name: "publish-check", Group: "eds", Usage: "publish-check [<framework-id>] [<cycle>]", Summary: "what stands between the cycle and a publishable EDS summary, and how to clear it", Access: "anyone",
+			Examples: []string{"publish-check", "publish-check eds-2022"}, Query: true, Args: []bot.Arg{
+				{Name: "framework", Kind: bot.ArgFramework, Description: "A graded framework, such as eds-2022; every graded framework imported when left out"},
+				{Name: "cycle", Kind: bot.ArgText, Description: "A grading cycle, such as 2025/26; the current one when left out"},
+			}},
+			run: (*Handler).publishCheckVerb},
+		{Command: bot.Command{Name: "report", Usage: "report [<framework-id>] [<cycle>] [summary]", Summary: "the score, band and counts of a grading cycle, with a link to the full report (or the EDS summary)", Access: "anyone",
+			Examples: []string{"report", "report eds-2022", "report eds-2022 {cycle}", "report eds-2022 summary"}, Query: true, Args: []bot.Arg{
 				{Name: "framework", Kind: bot.ArgFramework, Description: "A framework id, such as eds-2022; every imported framework when left out"},
 				// No MaxLen: any cycle name but the workspace's own is refused
 				// by name, so a length limit would add nothing.
 				{Name: "cycle", Kind: bot.ArgText, Description: "A grading cycle, such as 2025/26; the current one when left out"},
+				{Name: "template", Kind: bot.ArgChoice, Choices: choices(string(report.SummaryTemplate)), Description: "summary: lay the report out as NHS England's EDS 2022 summary"},
 			}},
 			run: (*Handler).reportVerb},
 		{Command: bot.Command{Name: "digest", Usage: "digest here [<cron>] | digest off | digest now", Summary: "post digests here on a schedule (default `0 9 * * MON`), stop them, or post one now", Access: "admin",
@@ -168,10 +185,10 @@ func verbTable() []VerbInfo {
 				{Name: "cron", Kind: bot.ArgCron, Rest: true, Description: `With "here": a cron schedule in the workspace time zone, default "0 9 * * MON"`},
 			}},
 			run: (*Handler).digestVerb},
-		{Command: bot.Command{Name: "timezone", Usage: "timezone [<IANA name>]", Summary: "show the workspace time zone, or set it", Access: "anyone to show, admin to set",
+		{Command: bot.Command{Name: "timezone", Group: "workspace", Usage: "timezone [<IANA name>]", Summary: "show the workspace time zone, or set it", Access: "anyone to show, admin to set",
 			Examples: []string{"timezone", "timezone Europe/London"}, Args: []bot.Arg{{Name: "name", Kind: bot.ArgZone, MaxLen: maxZone, Description: "An IANA name, for example Europe/London"}}},
 			run: (*Handler).timezone},
-		{Command: bot.Command{Name: "reminders", Usage: "reminders [<cron>|default|off|pause <7d|2w|YYYY-MM-DD>|resume]", Summary: "show or set the overdue reminder schedule (default `0 9 * * MON-FRI`)", Access: "anyone to show, admin to set",
+		{Command: bot.Command{Name: "reminders", Group: "workspace", Usage: "reminders [<cron>|default|off|pause <7d|2w|YYYY-MM-DD>|resume]", Summary: "show or set the overdue reminder schedule (default `0 9 * * MON-FRI`)", Access: "anyone to show, admin to set",
 			Examples: []string{"reminders", "reminders 0 10 * * MON,THU", "reminders default", "reminders off", "reminders pause 2w", "reminders resume"}, Args: []bot.Arg{{Name: "cron", Kind: bot.ArgCron, Rest: true, Description: `A cron schedule such as "0 9 * * MON-FRI", default, or off`}}},
 			run: (*Handler).reminders},
 		{Command: bot.Command{Name: "admins", Group: "workspace", Usage: "admins [add|remove @user]", Summary: "who the admins are and why; grant or remove admin here", Access: "anyone to show, admin to change",

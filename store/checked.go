@@ -133,3 +133,26 @@ func (c *checked) Entries(ctx context.Context, ws string, kind EntryKind) (map[s
 	}
 	return c.Store.Entries(ctx, ws, kind)
 }
+
+// AddPastCycle refuses a cycle name not like 2026/27.
+func (c *checked) AddPastCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, error) {
+	if err := framework.CheckCycle(name); err != nil {
+		return framework.Workspace{}, err
+	}
+	return c.Store.AddPastCycle(ctx, ws, name, at)
+}
+
+// GradePastCycle refuses a cycle name not like 2026/27 and a change that
+// is not a rate to a known grade.
+func (c *checked) GradePastCycle(ctx context.Context, ws, ref, cycle string, ch framework.Change) (framework.Target, framework.Event, error) {
+	if err := framework.CheckCycle(cycle); err != nil {
+		return framework.Target{}, framework.Event{}, err
+	}
+	if ch.Kind != framework.EventRate {
+		return framework.Target{}, framework.Event{}, framework.Errorf(framework.EINVALID, "a change of kind %q cannot grade a past cycle", ch.Kind)
+	}
+	if err := ch.Check(); err != nil {
+		return framework.Target{}, framework.Event{}, err
+	}
+	return c.Store.GradePastCycle(ctx, ws, ref, cycle, ch)
+}

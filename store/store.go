@@ -72,6 +72,17 @@ type Settings interface {
 	// ErrCycleUsed for the current or a closed cycle's name, and
 	// ErrCycleOrder (about the current cycle) for a name before it.
 	StartCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, int, error)
+	// AddPastCycle adds the closed cycle name before the workspace's
+	// first, so that its published grades can be entered later
+	// (GradePastCycle), by framework.Workspace.AddPastCycle's rules and
+	// errors; a workspace with no cycle recorded records the financial
+	// year of at first. It returns the workspace after.
+	AddPastCycle(ctx context.Context, ws, name string, at time.Time) (framework.Workspace, error)
+	// UndoCycle reopens the cycle closed most recently, in one atomic
+	// write over every target, by framework.Workspace.UndoCycle's rules
+	// and errors at the time at. It returns the workspace after and the
+	// name of the cycle undone.
+	UndoCycle(ctx context.Context, ws string, at time.Time) (framework.Workspace, string, error)
 }
 
 // Targets is a workspace's targets: reading them, adding and changing
@@ -110,6 +121,12 @@ type Targets interface {
 	// ErrBadDue, ErrBadRating, ErrTooLong for a blank title, and
 	// EINVALID for a Kind that is not a change (evidence has AddEvidence).
 	ChangeTarget(ctx context.Context, ws, ref string, ch framework.Change) (framework.Target, framework.Event, error)
+	// GradePastCycle sets the grade of ref in a cycle added with
+	// AddPastCycle to ch.Rating and appends the rate event (naming that
+	// cycle, with ch's author, time and reason), in one atomic write, by
+	// framework.Workspace.GradePastCycle's rules and errors, and returns
+	// the target after and the event. ErrTargetNotFound too.
+	GradePastCycle(ctx context.Context, ws, ref, cycle string, ch framework.Change) (framework.Target, framework.Event, error)
 	// Due returns the open (not done), live (not archived) targets whose due date d has
 	// from <= d <= to, earliest first. A zero from means no lower bound.
 	// It reads a sorted index, so its cost follows the number returned,

@@ -90,7 +90,7 @@ func TestCommandsWithinLimits(t *testing.T) {
 		t.Errorf("command text totals %d characters", total)
 	}
 	byName := map[string]*discordgo.ApplicationCommandOption{}
-	for _, s := range subs {
+	for _, s := range leaves {
 		for _, o := range s.Options {
 			byName[s.Name+"."+o.Name] = o
 		}

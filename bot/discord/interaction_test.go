@@ -75,6 +75,8 @@ func TestCommandOptionsAreNamedArgs(t *testing.T) {
 		{"evidence", []map[string]any{opt("title", str, "Board paper"), opt("url", str, "https://nhs.uk/p.pdf"), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "url": "https://nhs.uk/p.pdf", "title": "Board paper"}, "evidence eds/1.1 https://nhs.uk/p.pdf Board paper"},
 		{"cycle", nil, args{}, "cycle"},
 		{"report", nil, args{}, "report"},
+		{"org", nil, args{}, "org"},
+		{"publish-check", nil, args{}, "publish-check"},
 		{"report", []map[string]any{opt("cycle", str, "2026/27"), opt("framework", str, "eds")}, args{"framework": "eds", "cycle": "2026/27"}, "report eds 2026/27"},
 		{"cycle", []map[string]any{opt("action", str, "start"), opt("cycle", str, "2027/28")}, args{"action": "start", "cycle": "2027/28"}, "cycle start 2027/28"},
 		{"admins", nil, args{}, "admins"},

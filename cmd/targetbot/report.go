@@ -24,14 +24,19 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	ws := fs.String("workspace", console.Workspace, "the workspace to report on: local (the console's), or slack:T…, discord:…, teams:…")
 	fw := fs.String("framework", "", "report on this framework only (default: every framework the workspace has imported)")
 	cycle := fs.String("cycle", "", "the grading cycle, such as 2025/26 (default: the current one)")
-	formatName := fs.String("format", string(report.Markdown), "md, html, csv or json")
+	formatName := fs.String("format", string(report.Markdown), "md, html, csv, json or xlsx")
+	tmplName := fs.String("template", "default", "default, or summary: the EDS 2022 summary report (md, html or xlsx)")
 	out := fs.String("out", "", "write the report to this file instead of stdout")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	format, err := report.ParseFormat(*formatName)
 	if err != nil {
-		return fmt.Errorf("report: --format %q is not a format: use md, html, csv or json", *formatName)
+		return fmt.Errorf("report: --format %q is not a format: use md, html, csv, json or xlsx", *formatName)
+	}
+	tmpl, err := report.ParseTemplate(*tmplName)
+	if err != nil {
+		return fmt.Errorf("report: --template %q is not a template: use default or summary", *tmplName)
 	}
 	if m.Logger == nil {
 		// Stdout is the report: keep logs to warnings, on stderr.
@@ -44,7 +49,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if err := checkReachable(ctx, m.Store, m.Config.Store, m.Logger); err != nil {
 		return err
 	}
-	req := report.Request{Workspace: *ws, Cycle: *cycle}
+	req := report.Request{Workspace: *ws, Cycle: *cycle, Template: tmpl}
 	if *fw != "" {
 		req.Frameworks = []string{*fw}
 	}
@@ -72,7 +77,11 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	for i, s := range rep.Frameworks {
 		names[i] = s.ID
 	}
-	fmt.Fprintf(m.Stdout, "wrote %s: %s report of %s for %s\n", *out, format, strings.Join(names, ", "), rep.Cycle)
+	kind := string(format) + " report"
+	if tmpl == report.SummaryTemplate {
+		kind = string(format) + " EDS summary"
+	}
+	fmt.Fprintf(m.Stdout, "wrote %s: %s of %s for %s\n", *out, kind, strings.Join(names, ", "), rep.Cycle)
 	return nil
 }
 
@@ -104,6 +113,8 @@ func (m *Main) reportError(ctx context.Context, req report.Request, err error) e
 		return fmt.Errorf("report: --framework %q is not a framework: workspace %s has imported %s", e.Subject, req.Workspace, known)
 	case report.NotImported:
 		return fmt.Errorf("report: framework %q is not imported in workspace %s, which has imported %s", e.Subject, req.Workspace, known)
+	case report.NotGraded:
+		return fmt.Errorf("report: the summary lays out a graded framework, and %q has no grading: workspace %s has these graded frameworks: %s", e.Subject, req.Workspace, known)
 	case report.UnknownCycle:
 		cycles := append([]string{e.Known[0] + " (current)"}, e.Known[1:]...)
 		return fmt.Errorf("report: --cycle %q is not a grading cycle of workspace %s: its cycles are %s", e.Subject, req.Workspace, strings.Join(cycles, ", "))

@@ -98,7 +98,7 @@ func TestReportCommandErrors(t *testing.T) {
 		{[]string{"--framework", "eds"}, `report: framework "eds" is not imported in workspace local, which has imported eds-2022`},
 		{[]string{"--cycle", "2020/21"}, `report: --cycle "2020/21" is not a grading cycle of workspace local: its cycles are 2026/27 (current)`},
 		{[]string{"--cycle", "last year"}, `is not a grading cycle`},
-		{[]string{"--format", "xls"}, `report: --format "xls" is not a format: use md, html, csv or json`},
+		{[]string{"--format", "xls"}, `report: --format "xls" is not a format: use md, html, csv, json or xlsx`},
 		{[]string{"extra"}, `report: unexpected argument "extra"`},
 		{[]string{"--bogus"}, `report: unknown flag --bogus`},
 	}
@@ -139,5 +139,68 @@ func TestREADMEReportExample(t *testing.T) {
 	}
 	if excerpt := m[3]; !strings.HasPrefix(got, excerpt) {
 		t.Errorf("the report begins:\n%s\nthe README's excerpt says:\n%s", got[:min(len(got), len(excerpt)+200)], excerpt)
+	}
+}
+
+// `targetbot report --template summary` writes the EDS 2022 summary, in
+// Markdown, HTML (to publish: no noindex) and xlsx; an unknown template
+// is one line.
+func TestReportSummaryTemplate(t *testing.T) {
+	url := "bolt:" + filepath.Join(t.TempDir(), "targetbot.db")
+	runConsole(t, url, reportSeed)
+	out, err := runReportCmd(t, url, "--template", "summary")
+	if err != nil || !strings.Contains(out, "## EDS Rating and Score Card") || !strings.Contains(out, "engagement started, no audit yet") {
+		t.Fatalf("err %v, summary:\n%s", err, out)
+	}
+	for _, format := range []string{"html", "xlsx"} {
+		file := filepath.Join(t.TempDir(), "summary."+format)
+		out, err := runReportCmd(t, url, "--template", "summary", "--format", format, "--out", file)
+		if err != nil || !strings.Contains(out, "EDS summary of eds-2022") {
+			t.Fatalf("%s: err %v, printed %q", format, err, out)
+		}
+		b, err := os.ReadFile(file)
+		if err != nil || len(b) == 0 {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if format == "html" && (strings.Contains(string(b), "noindex") || !strings.Contains(string(b), "Third-party involvement in Domain 3")) {
+			t.Errorf("the HTML summary carries noindex or lacks a section")
+		}
+	}
+	if _, err := runReportCmd(t, url, "--template", "board"); err == nil || !strings.Contains(err.Error(), `--template "board" is not a template`) {
+		t.Errorf("--template board: %v", err)
+	}
+}
+
+// Done when, in the console: fill the profile and the cycle's record,
+// backfill last year, grade all 11 outcomes with reasons and evidence,
+// and publish-check says nothing blocks; the summary then shows last
+// year's rating beside this year's.
+func TestConsolePublishCheckNothingBlocks(t *testing.T) {
+	url := "bolt:" + filepath.Join(t.TempDir(), "targetbot.db")
+	script := "import eds-2022\norg name Northtown NHS Trust\norg ics Northtown ICS\norg lead Amy Khan\norg sponsor Dr Sam Lee\norg level organisation\n" +
+		"cycle engagement 2026-10-01 1 2 Listening event with the patients' panel\ncycle stakeholder trade-union 3 Unison branch\n" +
+		"cycle sign-off 2026-11-20 Trust board\ncycle backfill 2025/26\n"
+	for _, code := range []string{"1A", "1B", "1C", "1D", "2A", "2B", "2C", "2D", "3A", "3B", "3C"} {
+		script += "rate eds-2022/" + code + " developing in 2025/26 as published\n" +
+			"rate eds-2022/" + code + " achieving agreed with the staff networks\n" +
+			"evidence eds-2022/" + code + " https://northtown.nhs.uk/eds/" + code + ".pdf Panel minutes\n"
+	}
+	script += "publish-check\n"
+	out := runConsole(t, url, script)
+	if !strings.Contains(out, "Nothing blocks publishing the 2026/27 summary of eds-2022") {
+		t.Fatalf("publish-check does not say nothing blocks:\n%s", out)
+	}
+	file := filepath.Join(t.TempDir(), "summary.html")
+	if _, err := runReportCmd(t, url, "--template", "summary", "--format", "html", "--out", file); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Northtown NHS Trust", "Rating in 2025/26", "1 / Developing", "2 / Achieving", "Unison branch", "2026-11-20, by Trust board"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the summary lacks %q", want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/store/boltstore"
 	"io"
 	"path/filepath"
 	"strings"
@@ -103,7 +104,13 @@ func TestTeamsConfig(t *testing.T) {
 			t.Errorf("TEAMS_WORKSPACE=%q: %q %v", in, got, err)
 		}
 	}
-	bad, _, _ := testMain(t, "bolt:"+filepath.Join(t.TempDir(), "t.db"), "")
+	badDB := filepath.Join(t.TempDir(), "t.db")
+	if st, err := boltstore.Open(badDB, nil); err != nil { // run-schedules needs a store that exists
+		t.Fatal(err)
+	} else if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bad, _, _ := testMain(t, "bolt:"+badDB, "")
 	teamsConfig(bad, teamstest.New(t, teamsAppID, teamsPassword))
 	bad.Config.TeamsWorkspace = "trust"
 	err := bad.Run(context.Background(), []string{"run-schedules", "--allow-future", "--at", "2026-11-23T09:00:00Z"})

@@ -82,3 +82,40 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// The EDS summary's HTML, opened in Chromium, shows every section of the
+// template with last cycle's rating beside this one's, loads nothing,
+// and passes axe-core's WCAG 2.2 AA rules.
+func TestSummaryHTMLInChromium(t *testing.T) {
+	r := summaryReport(t)
+	var doc bytes.Buffer
+	if err := r.Render(&doc, report.HTML); err != nil {
+		t.Fatal(err)
+	}
+	p := reporttest.Open(t, doc.Bytes())
+	for _, want := range []string{
+		"NHS Equality Delivery System (EDS)", "Northtown NHS Trust", "Northtown ICS", "Date authorised", "Month and year published",
+		"Completed actions from 2025/26", "EDS Rating and Score Card", "8 to 21",
+		"Domain 1: Commissioned or provided services", "Domain 2: Workforce health and well-being", "Domain 3: Inclusive leadership",
+		"Owner (name and role)", "Amy Khan, EDI lead", "Rating in 2025/26", "Third-party involvement in Domain 3", "Unison branch",
+		"Southvale Trust <EDI team>", "EDS organisation rating", "Undeveloped (provisional)", "Action plan",
+	} {
+		if !strings.Contains(p.Text, want) {
+			t.Errorf("the rendered summary lacks %q", want)
+		}
+	}
+	if p.Tables == 0 || p.Captions != p.Tables {
+		t.Errorf("%d tables, %d with captions", p.Tables, p.Captions)
+	}
+	for i := 1; i < len(p.Headings); i++ {
+		if p.Headings[i] > p.Headings[i-1]+1 {
+			t.Errorf("heading levels skip from h%d to h%d", p.Headings[i-1], p.Headings[i])
+		}
+	}
+	if len(p.Requests) != 1 || p.Requests[0] != p.URL {
+		t.Errorf("the browser requested %q; want only the page itself", p.Requests)
+	}
+	for _, v := range p.Violations {
+		t.Errorf("axe: %s (%s)\n  %s", v.ID, v.Help, strings.Join(v.Nodes, "\n  "))
+	}
+}

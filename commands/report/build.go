@@ -20,6 +20,9 @@ type Source interface {
 	UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error)
 	Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error)
 	Entries(ctx context.Context, ws string, kind store.EntryKind) (map[string]string, error)
+	// Events is a target's history, newest first: the rate events that
+	// give each grade its reason, author and time.
+	Events(ctx context.Context, ws, ref string, limit int) ([]framework.Event, error)
 }
 
 // Request names a report: a workspace, some of its frameworks, a cycle.
@@ -30,6 +33,10 @@ type Request struct {
 	Frameworks []string
 	// Cycle names a grading cycle; "" means the current one.
 	Cycle string
+	// Template is how the report is laid out: the default, or the EDS
+	// summary (SummaryTemplate), which reports the graded frameworks
+	// only and adds the organisation's profile and the cycle's record.
+	Template Template
 	// Summary asks for the counts and scores alone: it leaves out the
 	// evidence, latest updates and progress over time, and skips the
 	// reads behind them where it can.
@@ -73,6 +80,11 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 	if err != nil {
 		return nil, err
 	}
+	if req.Template == SummaryTemplate {
+		if defs, err = gradedOnly(&w, defs, opts.Frameworks); err != nil {
+			return nil, err
+		}
+	}
 	cy, err := resolveCycle(&w, req.Cycle, opts.Now)
 	if err != nil {
 		return nil, err
@@ -82,8 +94,19 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 	if err != nil {
 		return nil, err
 	}
+	if !req.Summary {
+		var mine []framework.Target
+		for _, t := range in.targets {
+			if slices.ContainsFunc(defs, func(d *framework.Framework) bool { return d.ID == t.Framework }) {
+				mine = append(mine, t)
+			}
+		}
+		if in.notes, err = gradeNotes(ctx, src, req.Workspace, mine, cy); err != nil {
+			return nil, err
+		}
+	}
 	r := &Report{
-		Version: FormatVersion, Workspace: req.Workspace, Cycle: cy.name, Previous: cy.previous, Current: cy.current,
+		Version: FormatVersion, Template: req.Template, Workspace: req.Workspace, Cycle: cy.name, Previous: cy.previous, Current: cy.current,
 		From: inZone(cy.started, loc), AsOf: cy.asOf.In(loc), Generated: opts.Now.In(loc), Generator: opts.Generator,
 		TimeZone: loc.String(), Frameworks: []Section{},
 	}
@@ -95,6 +118,11 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 			continue
 		}
 		r.Frameworks = append(r.Frameworks, s)
+	}
+	if req.Template == SummaryTemplate {
+		if r.Publication, err = readPublication(ctx, src, req.Workspace, cy.name); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }
@@ -187,6 +215,8 @@ type input struct {
 	people   framework.People // nil when not read (a summary names no one)
 	// metrics is the workspace's metric book, nil when not read.
 	metrics *framework.MetricBook
+	// notes are the rate events that gave the cycle's grades, by ref.
+	notes map[string]framework.Event
 }
 
 // read fetches the targets, and when asked the updates since the cycle

@@ -12,6 +12,8 @@ import (
 var CSVHeader = []string{
 	"framework", "cycle", "objective", "ref", "code", "title", "owner", "owner_name", "status", "progress", "due", "overdue",
 	"grade", "score", "previous_grade", "latest_update", "latest_note", "evidence", "archived",
+	"grade_reason", "graded_by", "graded_at", "entered_later", "previous_score",
+	"objective_score", "objective_previous_score", "framework_score", "framework_band", "framework_previous_score", "framework_previous_band",
 	// A metric target's unit, baseline, goal and band, and its values,
 	// one period a line (commands/report/metrics_render.go).
 	"metric_unit", "metric_baseline", "metric_goal", "metric_band", "metric_values",
@@ -32,15 +34,27 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 	}
 	for _, s := range r.Frameworks {
 		var rows []Target
-		for _, o := range s.Objectives {
+		objectives := map[string]*Objective{}
+		for i, o := range s.Objectives {
 			rows = append(rows, o.Targets...)
+			objectives[o.Code] = &s.Objectives[i]
 		}
 		rows = append(rows, s.Archived...)
 		for _, t := range rows {
 			rec := []string{
 				s.ID, r.Cycle, t.Objective, t.Ref, t.Code, t.Title, t.Owner, t.OwnerName, t.Status, strconv.Itoa(t.Progress), t.Due, yesNo(t.Overdue),
 				t.Grade, "", t.PreviousGrade, "", "", "", yesNo(t.Archived),
+				t.GradeReason, t.GradedBy, "", yesNo(t.EnteredLater), optInt(t.PreviousScore),
+				"", "", "", "", "", "",
 			}
+			if t.GradedAt != nil {
+				rec[21] = t.GradedAt.Format("2006-01-02 15:04")
+			}
+			if o := objectives[t.Objective]; o != nil {
+				rec[24], rec[25] = sum(o.Score), sum(o.PreviousScore)
+			}
+			rec[26], rec[27] = sum(s.Totals.Score), band(s.Totals.Score)
+			rec[28], rec[29] = sum(s.Totals.PreviousScore), band(s.Totals.PreviousScore)
 			if t.Score != nil {
 				rec[13] = strconv.Itoa(*t.Score)
 			}
@@ -66,6 +80,30 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// optInt is n, or "" for none.
+func optInt(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// sum is a score's sum, "" for none.
+func sum(sc *Score) string {
+	if sc == nil {
+		return ""
+	}
+	return strconv.Itoa(sc.Sum)
+}
+
+// band is a score's band, "" for none or none yet.
+func band(sc *Score) string {
+	if sc == nil {
+		return ""
+	}
+	return sc.Band
 }
 
 func yesNo(b bool) string {

@@ -6,7 +6,9 @@
 //
 // Build reads the store in a fixed number of round trips (the workspace,
 // then its targets, its updates since the cycle began and all its
-// evidence, side by side) and puts together a Report: the one value
+// evidence, side by side), plus each graded target's history for the
+// rate that gave its grade (its reason, author and time), a few at a
+// time, and puts together a Report: the one value
 // every format renders, and that the JSON format is. Choices the design
 // leaves open, made here:
 //
@@ -32,4 +34,7 @@
 //     their role where set; those it knows no name for, by chat user id.
 //     CSV and JSON keep the id (owner, author) beside the name
 //     (owner_name, author_name). Names are today's, as owners are.
+//   - A grade's reason, grader and time are those of the newest rate of
+//     the cycle to that grade; one given after a past cycle closed was
+//     entered later (backfilled).
 package report

@@ -27,6 +27,12 @@ const (
 	UnknownCycle Problem = "unknown cycle"
 	// UnknownFormat: not one of Formats. Known lists them.
 	UnknownFormat Problem = "unknown format"
+	// UnknownTemplate: not one of Templates. Known lists them.
+	UnknownTemplate Problem = "unknown template"
+	// NotGraded: the summary template lays out a graded framework, and
+	// the one named (or every one asked for) has no grading. Known lists
+	// the graded frameworks imported.
+	NotGraded Problem = "framework not graded"
 )
 
 // Error is a request for a report that cannot be met: the problem, what

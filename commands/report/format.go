@@ -16,10 +16,11 @@ const (
 	HTML     Format = "html" // one self-contained, accessible page
 	CSV      Format = "csv"  // one row per target, for spreadsheets
 	JSON     Format = "json" // the Report itself, with stable field names
+	XLSX     Format = "xlsx" // a workbook: a summary sheet and a sheet per framework, typed cells
 )
 
 // Formats lists every format, the default first.
-var Formats = []Format{Markdown, HTML, CSV, JSON}
+var Formats = []Format{Markdown, HTML, CSV, JSON, XLSX}
 
 // ParseFormat reads a format name, ignoring case; "markdown" is md. It
 // returns an *Error (UnknownFormat) for any other name.
@@ -49,6 +50,8 @@ func (f Format) ContentType() string {
 		return "text/csv; charset=utf-8; header=present"
 	case JSON:
 		return "application/json; charset=utf-8"
+	case XLSX:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	default:
 		return "text/markdown; charset=utf-8"
 	}
@@ -73,19 +76,27 @@ func (r *Report) Filename(f Format) string {
 func (r *Report) Render(w io.Writer, f Format) error {
 	var b bytes.Buffer
 	var err error
-	switch f {
-	case HTML:
+	switch summary := r.Template == SummaryTemplate; {
+	case summary && f == Markdown:
+		err = r.writeSummaryMarkdown(&b)
+	case summary && f == HTML:
+		err = r.writeSummaryHTML(&b)
+	case summary && f == XLSX:
+		err = r.writeSummaryXLSX(&b)
+	case f == HTML:
 		err = r.writeHTML(&b)
-	case CSV:
+	case f == CSV:
 		err = r.writeCSV(&b)
-	case JSON:
+	case f == XLSX:
+		err = r.writeXLSX(&b)
+	case f == JSON:
 		enc := json.NewEncoder(&b)
 		enc.SetIndent("", "  ")
 		// Notes and titles keep their characters: < > & are safe in a
 		// file that is never parsed as HTML.
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(r)
-	case Markdown:
+	case f == Markdown:
 		err = r.writeMarkdown(&b)
 	default:
 		_, err = ParseFormat(string(f))

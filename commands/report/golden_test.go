@@ -24,6 +24,9 @@ func TestGoldenReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range report.Formats {
+		if f == report.XLSX {
+			continue // a zip with its own timestamps: TestXLSX opens it
+		}
 		t.Run(string(f), func(t *testing.T) {
 			var b bytes.Buffer
 			if err := r.Render(&b, f); err != nil {

@@ -68,7 +68,7 @@ type HandlerOptions struct {
 const defaultMaxBuilds = 4
 
 // Handler serves report links, at Pattern: the report the token grants,
-// as HTML, or as ?format=md, csv or json. A forged, altered or expired
+// as HTML, or as ?format=md, csv, json or xlsx. A forged, altered or expired
 // token, or one for a report that can no longer be made (its workspace,
 // framework or cycle is gone), gets 404 with the same body and headers,
 // so a refusal says nothing about why. Every response is private,
@@ -133,7 +133,7 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if format, err = ParseFormat(q); err != nil {
 			h.Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusBadRequest)
-			_, _ = io.WriteString(w, "format must be html, md, csv or json\n")
+			_, _ = io.WriteString(w, "format must be html, md, csv, json or xlsx\n")
 			return
 		}
 	}
@@ -143,7 +143,7 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), hd.opts.Timeout)
 		defer cancel()
 		hd.opts.Built()
-		rep, err := Build(ctx, hd.opts.Source, Request{Workspace: l.Workspace, Frameworks: l.Frameworks, Cycle: l.Cycle},
+		rep, err := Build(ctx, hd.opts.Source, Request{Workspace: l.Workspace, Frameworks: l.Frameworks, Cycle: l.Cycle, Template: l.Template},
 			Options{Frameworks: hd.opts.Frameworks, Location: hd.opts.Location, Now: now, Generator: hd.opts.Generator})
 		if err != nil {
 			return built{err: err}
@@ -178,7 +178,7 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Set("Content-Type", format.ContentType())
-	if format == CSV {
+	if format == CSV || format == XLSX {
 		// A spreadsheet is a file to open, named for what it holds.
 		h.Set("Content-Disposition", `attachment; filename="`+res.filename+`"`)
 	}

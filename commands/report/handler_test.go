@@ -111,7 +111,7 @@ func TestHandlerServesEveryFormat(t *testing.T) {
 		})
 	}
 	rec := get(h, path+"?format=xls")
-	if rec.Code != http.StatusBadRequest || rec.Body.String() != "format must be html, md, csv or json\n" {
+	if rec.Code != http.StatusBadRequest || rec.Body.String() != "format must be html, md, csv, json or xlsx\n" {
 		t.Errorf("?format=xls = %d %q, want 400", rec.Code, rec.Body)
 	}
 	checkHeaders(t, "?format=xls", rec)

@@ -43,6 +43,9 @@ func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
 		line := rollupText(o.Rollup, s.TargetLabel)
 		if o.Score != nil && o.Rollup.Targets > 0 {
 			line += " · score " + subtotalText(o.Score, s.TargetLabel)
+			if o.PreviousScore != nil {
+				line += " · in " + r.Previous + ": " + subtotalText(o.PreviousScore, s.TargetLabel)
+			}
 		}
 		fmt.Fprintf(b, "%s\n", md(line))
 		if len(o.Targets) == 0 {
@@ -64,6 +67,9 @@ func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
 	fmt.Fprintf(b, "\n### Totals\n\n%s\n", md(rollupText(s.Totals.Rollup, s.TargetLabel)))
 	if sc := s.Totals.Score; sc != nil {
 		fmt.Fprintf(b, "\n**Score: %s**\n", md(scoreText(sc, s.TargetLabel)))
+		if prev := s.Totals.PreviousScore; prev != nil {
+			fmt.Fprintf(b, "\nScore in %s: %s\n", md(r.Previous), md(scoreText(prev, s.TargetLabel)))
+		}
 	}
 	fmt.Fprintf(b, "\n| Status | %s |\n|---|--:|\n", capital(s.TargetLabel)+"s")
 	for _, c := range s.Totals.ByStatus {
@@ -135,6 +141,9 @@ func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bo
 
 // targetDetails are a target's latest update and its evidence.
 func (r *Report) targetDetails(b *bytes.Buffer, t *Target) {
+	if t.GradedBy != "" {
+		fmt.Fprintf(b, "- Grade: %s\n", md(gradeNote(t)))
+	}
 	if u := t.LatestUpdate; u != nil {
 		fmt.Fprintf(b, "- Latest update: %s", md(updateText(u)))
 		if n := oneLine(u.Note); n != "" {
@@ -155,8 +164,8 @@ func (r *Report) targetDetails(b *bytes.Buffer, t *Target) {
 }
 
 // quiet reports whether a target has nothing to show beyond its row:
-// no update in the cycle and no evidence.
-func quiet(t *Target) bool { return t.LatestUpdate == nil && len(t.Evidence) == 0 }
+// no update in the cycle, no evidence and no graded note.
+func quiet(t *Target) bool { return t.LatestUpdate == nil && len(t.Evidence) == 0 && t.GradedBy == "" }
 
 // quietCodes are the codes of the quiet targets, which a report names
 // together rather than giving each a section that says "none" twice.

@@ -39,6 +39,19 @@ type Report struct {
 	// TimeZone is the IANA name dates are given in.
 	TimeZone   string    `json:"time_zone"`
 	Frameworks []Section `json:"frameworks"`
+	// Template is the layout asked for: "" or "summary".
+	Template Template `json:"template"`
+	// Publication is what the summary template adds, nil otherwise.
+	Publication *Publication `json:"publication"`
+}
+
+// Publication is what the EDS summary adds to a report: the
+// organisation's profile, the cycle's own record, and the names and
+// roles of the people the workspace knows, by user id.
+type Publication struct {
+	Organisation framework.Organisation      `json:"organisation"`
+	Record       framework.CycleRecord       `json:"cycle_record"`
+	People       map[string]framework.Person `json:"people"`
 }
 
 // Section is the report on one framework.
@@ -58,6 +71,20 @@ type Section struct {
 	// Metrics are the framework's live targets measured by a number,
 	// each with every period recorded (commands/report/metrics.go).
 	Metrics []Metric `json:"metrics"`
+	// ScoreCard is the framework's grading, grade by grade: each grade's
+	// score per target and the overall sums its band covers. It is
+	// empty when the framework has no grading.
+	ScoreCard []CardRow `json:"score_card"`
+}
+
+// CardRow is one grade of a score card: its score per target, and the
+// overall sums (From to To, inclusive) rated with it; From and To are
+// nil when no band rates a sum with this grade.
+type CardRow struct {
+	Rating string `json:"rating"`
+	Score  int    `json:"score"`
+	From   *int   `json:"from"`
+	To     *int   `json:"to"`
 }
 
 // Objective is one objective: its narrative, its roll-up, its live
@@ -72,8 +99,11 @@ type Objective struct {
 	// Score is the sum of the objective's grades, for a framework with
 	// grading (an EDS domain's subtotal); nil otherwise. It has no band:
 	// bands rate a framework's total.
-	Score   *Score   `json:"score"`
-	Targets []Target `json:"targets"`
+	Score *Score `json:"score"`
+	// PreviousScore is the same subtotal in the previous cycle, nil when
+	// there is none or the framework has no grading.
+	PreviousScore *Score   `json:"previous_score"`
+	Targets       []Target `json:"targets"`
 	// Progress is the objective's mean progress at the end of each month
 	// of the cycle, replayed from the update history.
 	Progress []Point `json:"progress_over_time"`
@@ -116,9 +146,20 @@ type Target struct {
 	// framework has none or the target is unrated).
 	Grade string `json:"grade"`
 	Score *int   `json:"score"`
+	// GradeReason, GradedBy and GradedAt are the reason, author and time
+	// of the rate event that gave Grade in this cycle: the newest rate of
+	// the cycle to that grade. They are "", "" and nil when the target is
+	// unrated or its grade has no event (a report's summary reads none).
+	GradeReason string     `json:"grade_reason"`
+	GradedBy    string     `json:"graded_by"`
+	GradedAt    *time.Time `json:"graded_at"`
+	// EnteredLater is true when the grade was entered after its cycle
+	// closed: a past cycle's grade backfilled from its published report.
+	EnteredLater bool `json:"entered_later"`
 	// PreviousGrade is the grade in the previous cycle, "" when there is
-	// no previous cycle.
+	// no previous cycle, and PreviousScore its score (nil when unscored).
 	PreviousGrade string `json:"previous_grade"`
+	PreviousScore *int   `json:"previous_score"`
 	// LatestUpdate is the newest update of the cycle still in force, nil
 	// when the cycle has none.
 	LatestUpdate *Update    `json:"latest_update"`
@@ -156,6 +197,9 @@ type Totals struct {
 	// Score is the framework's score, maximum and band, nil when the
 	// framework has no grading.
 	Score *Score `json:"score"`
+	// PreviousScore is the framework's score and band in the previous
+	// cycle, nil when there is none or the framework has no grading.
+	PreviousScore *Score `json:"previous_score"`
 }
 
 // Count is how many targets have one status or grade.

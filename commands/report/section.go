@@ -33,10 +33,10 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 	s := Section{
 		ID: def.ID, Name: def.Name, Description: strings.Join(strings.Fields(def.Description), " "),
 		ObjectiveLabel: def.ObjectiveLabel(), TargetLabel: def.TargetLabel(),
-		Objectives: []Objective{}, Archived: []Target{},
+		Objectives: []Objective{}, Archived: []Target{}, ScoreCard: scoreCard(def.Grading),
 	}
 	row := func(t *framework.Target) Target {
-		return targetRow(def, t, states[t.Ref()], in.evidence[t.Ref()], in.people, cy, loc)
+		return targetRow(def, t, states[t.Ref()], in, cy, loc)
 	}
 	var series map[string][]Point
 	if !summary {
@@ -59,17 +59,26 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 		}
 		o.Rollup = rollup(live, cy.asOf, loc)
 		if def.Grading != nil {
-			sc := score(def, at, cy, code)
+			sc := score(def, at, cy.name, !cy.current, code)
 			sc.Band = ""
 			o.Score = &sc
+			if cy.previous != "" {
+				prev := score(def, at, cy.previous, true, code)
+				prev.Band = ""
+				o.PreviousScore = &prev
+			}
 		}
 		s.Objectives = append(s.Objectives, o)
 	}
 	live := framework.Live(at)
 	s.Totals = Totals{Rollup: rollup(live, cy.asOf, loc), ByGrade: gradeCounts(live, cy)}
 	if def.Grading != nil {
-		sc := score(def, at, cy, "")
+		sc := score(def, at, cy.name, !cy.current, "")
 		s.Totals.Score = &sc
+		if cy.previous != "" {
+			prev := score(def, at, cy.previous, true, "")
+			s.Totals.PreviousScore = &prev
+		}
 	}
 	for i := range at {
 		if at[i].Archived {
@@ -109,10 +118,10 @@ func sortCodes(codes []string) {
 }
 
 // targetRow is one target as the report shows it.
-func targetRow(def *framework.Framework, t *framework.Target, st state, evs []framework.Evidence, people framework.People, cy cycle, loc *time.Location) Target {
+func targetRow(def *framework.Framework, t *framework.Target, st state, in input, cy cycle, loc *time.Location) Target {
 	r := Target{
 		Ref: t.Ref(), Framework: t.Framework, Objective: t.Objective, Code: t.Code, Title: t.Title, Custom: t.Custom,
-		Owner: t.Owner, OwnerName: people.Label(t.Owner), Status: string(t.Status), Progress: t.Progress, Due: string(t.Due),
+		Owner: t.Owner, OwnerName: in.people.Label(t.Owner), Status: string(t.Status), Progress: t.Progress, Due: string(t.Due),
 		Overdue: framework.Overdue(t, cy.asOf, loc), Archived: t.Archived, Evidence: []Evidence{},
 	}
 	g := grade(t, cy)
@@ -122,16 +131,28 @@ func targetRow(def *framework.Framework, t *framework.Target, st state, evs []fr
 		n := def.Grading.Scores[g]
 		r.Score = &n
 	}
+	if e, ok := in.notes[t.Ref()]; ok && g != framework.Unrated {
+		at := e.Time.In(loc)
+		r.GradeReason, r.GradedBy, r.GradedAt = e.Reason, e.Author, &at
+		// A closed cycle's grade given after it closed was entered later,
+		// from its published report.
+		r.EnteredLater = !cy.current && !cy.asOf.IsZero() && e.Time.After(cy.asOf)
+	}
 	if cy.previous != "" {
-		r.PreviousGrade = t.Grades[cy.previous].String()
+		pg := t.Grades[cy.previous]
+		r.PreviousGrade = pg.String()
+		if def.Grading != nil && pg != framework.Unrated && !r.Local {
+			n := def.Grading.Scores[pg]
+			r.PreviousScore = &n
+		}
 	}
 	if u := st.latest; u != nil {
-		r.LatestUpdate = &Update{Time: u.Time.In(loc), Author: u.Author, AuthorName: people.Label(u.Author), Progress: u.Progress, Status: string(u.Status), Note: u.Note}
+		r.LatestUpdate = &Update{Time: u.Time.In(loc), Author: u.Author, AuthorName: in.people.Label(u.Author), Progress: u.Progress, Status: string(u.Status), Note: u.Note}
 	}
-	for _, ev := range evs {
+	for _, ev := range in.evidence[t.Ref()] {
 		// Evidence attached after a past cycle closed is not its evidence.
 		if !ev.Time.After(cy.asOf) {
-			r.Evidence = append(r.Evidence, Evidence{URL: ev.URL, Title: ev.Title, Author: ev.Author, AuthorName: people.Label(ev.Author), Time: ev.Time.In(loc)})
+			r.Evidence = append(r.Evidence, Evidence{URL: ev.URL, Title: ev.Title, Author: ev.Author, AuthorName: in.people.Label(ev.Author), Time: ev.Time.In(loc)})
 		}
 	}
 	return r
@@ -146,13 +167,14 @@ func grade(t *framework.Target, cy cycle) framework.Rating {
 	return t.Grades[cy.name]
 }
 
-// score is the framework's score in the cycle, of one objective or ""
-// for all: ts holds every target, archived ones included, because the
-// band waits for archived targets as for ungraded ones.
-func score(def *framework.Framework, ts []framework.Target, cy cycle, objective string) Score {
+// score is the framework's score in the cycle named, closed or the
+// current one, of one objective or "" for all: ts holds every target,
+// archived ones included, because the band waits for archived targets
+// as for ungraded ones.
+func score(def *framework.Framework, ts []framework.Target, name string, closed bool, objective string) Score {
 	in := framework.Scope{Objective: objective}
-	if !cy.current {
-		in.Cycle = cy.name
+	if closed {
+		in.Cycle = name
 	}
 	sc := def.Score(ts, in)
 	return Score{Sum: sc.Sum, Max: sc.Max, Graded: sc.Graded, Ungraded: sc.Ungraded, Archived: sc.Archived, Local: sc.Local,
@@ -194,6 +216,31 @@ func gradeCounts(live []framework.Target, cy cycle) []Count {
 	out := make([]Count, 0, len(framework.Ratings)+1)
 	for _, r := range append(append([]framework.Rating(nil), framework.Ratings...), framework.Unrated) {
 		out = append(out, Count{Name: r.String(), Count: by[r]})
+	}
+	return out
+}
+
+// scoreCard lays out a grading grade by grade, lowest first.
+func scoreCard(g *framework.Grading) []CardRow {
+	out := []CardRow{}
+	if g == nil {
+		return out
+	}
+	for _, r := range framework.Ratings {
+		n, ok := g.Scores[r]
+		if !ok {
+			continue
+		}
+		row := CardRow{Rating: string(r), Score: n}
+		from := 0
+		for _, b := range g.Bands {
+			if b.Rating == r && b.Below > from {
+				f, t := from, b.Below-1
+				row.From, row.To = &f, &t
+			}
+			from = max(from, b.Below)
+		}
+		out = append(out, row)
 	}
 	return out
 }

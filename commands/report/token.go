@@ -21,11 +21,13 @@ const MinSecretLen = 32
 // some frameworks (none means every imported one) for one cycle ("" is
 // the current one), until Expires.
 type Link struct {
-	Workspace  string    `json:"w"`
-	Frameworks []string  `json:"f,omitempty"`
-	Cycle      string    `json:"c,omitempty"`
-	Expires    time.Time `json:"-"`
-	Exp        int64     `json:"e"`
+	Workspace  string   `json:"w"`
+	Frameworks []string `json:"f,omitempty"`
+	Cycle      string   `json:"c,omitempty"`
+	// Template is the layout, "" for the default.
+	Template Template  `json:"t,omitempty"`
+	Expires  time.Time `json:"-"`
+	Exp      int64     `json:"e"`
 }
 
 // ErrBadLink is every reason a link is refused: forged, altered,

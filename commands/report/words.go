@@ -102,3 +102,22 @@ func objectiveName(s *Section, o *Objective) string {
 
 // oneLine folds text people typed onto one line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// gradeNote is "achieving, graded by @amy on 2026-03-02: “Board papers
+// show it”", with "entered later" for a backfilled grade.
+func gradeNote(t *Target) string {
+	s := t.Grade
+	if t.GradedBy != "" {
+		s += ", graded by " + person(t.GradedBy, "")
+		if t.GradedAt != nil {
+			s += " on " + t.GradedAt.Format("2006-01-02")
+		}
+	}
+	if t.EnteredLater {
+		s += " (entered later)"
+	}
+	if r := oneLine(t.GradeReason); r != "" {
+		s += ": “" + r + "”"
+	}
+	return s
+}

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, open(t)) })
 	t.Run("Archive", func(t *testing.T) { testArchive(t, open(t)) })
 	t.Run("Cycles", func(t *testing.T) { testCycles(t, open(t)) })
+	t.Run("Backfill", func(t *testing.T) { testBackfill(t, open(t)) })
 	t.Run("AppendUpdate", func(t *testing.T) { testAppendUpdate(t, open(t)) })
 	t.Run("AppendUpdateOnce", func(t *testing.T) { testAppendUpdateOnce(t, open(t)) })
 	t.Run("Updates", func(t *testing.T) { testUpdates(t, open(t)) })
