@@ -4,18 +4,18 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/json"
-	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/store/boltstore"
 	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/bot/teams"
 	"github.com/targetbot/targetbot/bot/teams/teamstest"
 	"github.com/targetbot/targetbot/commands"
 	"github.com/targetbot/targetbot/store"
+	"github.com/targetbot/targetbot/store/boltstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
