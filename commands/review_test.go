@@ -292,6 +292,10 @@ func TestHelpExamplesRun(t *testing.T) {
 				"rate eds/1.1 developing", "assign eds/1.1 @bob", "due eds/1.1 2026-12-01", "snooze eds/1.1 3d",
 				"add eds/2 2.8 Staff netwrks meet monthly", "add eds/2 2.9 Old duplicate", "archive eds/2.9", "reminders pause 3d",
 				"admins add @bob", "admins add @cat",
+				// A panel on EDS 2022's domain 3 with a member, a guest and
+				// a vote, and a service, for the panel, vote and service examples.
+				"panel open eds-2022/3", "panel add eds-2022/3 @UADMIN", "panel guest eds-2022/3 trade-union Pat Jones",
+				"vote eds-2022/3B achieving", "service add eds-2022 ae Accident and emergency",
 			} {
 				e.ok(adminUser, setup)
 			}
