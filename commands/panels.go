@@ -126,7 +126,15 @@ func (h *Handler) panelOpen(ctx context.Context, c *call, words []string) (bot.R
 		msg += ", voting until " + string(until)
 	}
 	msg += ". Members vote with the buttons or " + code("/target vote <target> <grade> [reason]") + "; an admin adds members with " + code("/target panel add "+obj+" @user")
-	return announce(msg, h.panelCards(ts)...), nil
+	var svcs []service
+	if f := h.framework(o.Framework); f != nil && f.Grading.PerService(o.Code) {
+		s, err := h.readServices(ctx, w.ID)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		svcs = s.defs[f.ID]
+	}
+	return announce(msg, h.panelCards(ts, svcs)...), nil
 }
 
 // ofPanel reports whether an entry key belongs to the panel on obj,
@@ -143,8 +151,9 @@ func ofPanel(key, obj string, refs map[string]bool) bool {
 }
 
 // panelCards are the cards posted when a panel opens: one per target,
-// with the framework's descriptors and a button per grade.
-func (h *Handler) panelCards(ts []framework.Target) []bot.Block {
+// with the framework's descriptors and a button per grade (per service
+// and grade, on an objective graded per service: svcs).
+func (h *Handler) panelCards(ts []framework.Target, svcs []service) []bot.Block {
 	out := make([]bot.Block, 0, len(ts))
 	for i := range ts {
 		t := &ts[i]
@@ -153,19 +162,33 @@ func (h *Handler) panelCards(ts []framework.Target) []bot.Block {
 			grading = f.Grading
 		}
 		var lines []string
-		var buttons []bot.Button
 		for _, r := range framework.Ratings {
 			if d := grading.Descriptor(t.Code, r); d != "" {
 				lines = append(lines, view.Bullet(view.RatingEmoji(r)+" "+bot.Bold(string(r))+": "+bot.Escape(d)))
 			}
-			buttons = append(buttons, bot.Button{Label: string(r), Command: "vote " + t.Ref() + " " + string(r)})
 		}
-		if grading.PerService(t.Objective) {
-			// A button cannot name a service: members vote per service by command.
-			lines = append(lines, "Graded per service: vote with "+code("/target vote "+t.Ref()+" <grade> service <code>"))
-			buttons = nil
+		var buttons []bot.Button
+		switch {
+		case !grading.PerService(t.Objective):
+			buttons = gradeButtons(t.Ref(), "", "")
+		case len(svcs) == 0:
+			lines = append(lines, "Graded per service: an admin declares the services with "+code("/target service add "+t.Framework+" <code> <name>")+", then members vote with "+code("/target vote "+t.Ref()+" <grade> service <code>"))
+		default:
+			for _, s := range svcs {
+				buttons = append(buttons, gradeButtons(t.Ref(), s.Code, s.Code+": ")...)
+			}
 		}
 		out = append(out, bot.Block{Title: t.Ref() + " " + t.Title, Text: strings.Join(lines, "\n"), Buttons: buttons})
+	}
+	return out
+}
+
+// gradeButtons are a vote button per grade, for a service when service
+// is set, each label after prefix.
+func gradeButtons(ref, service, prefix string) []bot.Button {
+	out := make([]bot.Button, len(framework.Ratings))
+	for i, r := range framework.Ratings {
+		out[i] = bot.Button{Label: prefix + string(r), Command: "vote " + ref + " " + string(r) + serviceWords(service)}
 	}
 	return out
 }

@@ -174,7 +174,10 @@ func TestServices(t *testing.T) {
 		t.Errorf("report:\n%s", rep)
 	}
 	// A panel on a domain graded per service votes per service.
-	e.ok(adminUser, "panel open eds-2022/1")
+	open := e.ok(adminUser, "panel open eds-2022/1")
+	if b := button(t, open, "eds-2022/1B", "op: achieving"); b.Command != "vote eds-2022/1B achieving service op" {
+		t.Errorf("a per-service button = %+v", b)
+	}
 	e.ok(adminUser, "panel add eds-2022/1 <@UAMY>")
 	e.panelUnchanged(amy, "vote eds-2022/1B achieving service zz", framework.EINVALID, "service", "is not a service")
 	e.ok(amy, "vote eds-2022/1B achieving service ae")
