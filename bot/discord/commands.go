@@ -33,6 +33,9 @@ func option(a bot.Arg) *discordgo.ApplicationCommandOption {
 		o.Autocomplete = true
 	}
 	for _, c := range a.Choices {
+		if len(a.Choices) > maxChoices {
+			break // Discord takes no more: the user types the value, and the command checks it
+		}
 		// A choice is named by its value, which is what a user types.
 		o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Value, Value: c.Value})
 	}
@@ -56,8 +59,19 @@ func description(v bot.Command) string {
 	return d
 }
 
+// Discord takes at most maxOptions options on a command, and as many
+// subcommands in a group. Past that many verbs, the last ones go in the
+// group MoreGroup: `/target more vote …`.
+const (
+	maxOptions = 25
+	// MoreGroup is the subcommand group of the verbs past the first
+	// maxOptions-1.
+	MoreGroup = "more"
+)
+
 // Commands returns the /target definition: one chat command with a
-// subcommand per command lang declares, its arguments as typed options.
+// subcommand per command lang declares, its arguments as typed options;
+// past Discord's 25, the rest are subcommands of the group MoreGroup.
 func Commands(lang bot.Language) []*discordgo.ApplicationCommand {
 	vs := lang.Commands()
 	subs := make([]*discordgo.ApplicationCommandOption, len(vs))
@@ -69,6 +83,13 @@ func Commands(lang bot.Language) []*discordgo.ApplicationCommand {
 			sub.Options = append(sub.Options, option(a))
 		}
 		subs[i] = sub
+	}
+	if len(subs) > maxOptions {
+		more := &discordgo.ApplicationCommandOption{
+			Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: MoreGroup,
+			Description: "More commands: " + strings.Join(names(subs[maxOptions-1:]), ", "), Options: subs[maxOptions-1:],
+		}
+		subs = append(subs[:maxOptions-1:maxOptions-1], more)
 	}
 	return []*discordgo.ApplicationCommand{{
 		Type:        discordgo.ChatApplicationCommand,
@@ -94,4 +115,26 @@ func (a *Adapter) Register(ctx context.Context, guildID string) error {
 		return fmt.Errorf("discord: register commands (guild %q): %w", guildID, err)
 	}
 	return nil
+}
+
+func names(opts []*discordgo.ApplicationCommandOption) []string {
+	out := make([]string, len(opts))
+	for i, o := range opts {
+		out[i] = o.Name
+	}
+	return out
+}
+
+// Subcommands lists the subcommands of the /target definition cmd, those
+// of the group MoreGroup included, in the order of the verbs.
+func Subcommands(cmd *discordgo.ApplicationCommand) []*discordgo.ApplicationCommandOption {
+	var out []*discordgo.ApplicationCommandOption
+	for _, o := range cmd.Options {
+		if o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+			out = append(out, o.Options...)
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
 }

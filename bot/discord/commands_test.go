@@ -33,10 +33,18 @@ func TestCommandsWithinLimits(t *testing.T) {
 		}
 	}
 	checkText("command", cmds[0].Name, cmds[0].Description)
-	subs := cmds[0].Options
-	if len(subs) == 0 || len(subs) > 25 {
-		t.Fatalf("%d subcommands", len(subs))
+	if n := len(cmds[0].Options); n == 0 || n > 25 {
+		t.Fatalf("%d options", n)
 	}
+	for _, o := range cmds[0].Options {
+		if o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+			checkText("group", o.Name, o.Description)
+			if len(o.Options) > 25 {
+				t.Errorf("group %s has %d subcommands", o.Name, len(o.Options))
+			}
+		}
+	}
+	subs := Subcommands(cmds[0])
 	total := 0
 	for _, s := range subs {
 		if s.Type != discordgo.ApplicationCommandOptionSubCommand {
@@ -105,7 +113,7 @@ func TestCommandsWithinLimits(t *testing.T) {
 // table declares, verb for verb and argument for argument, with nothing
 // cut to fit.
 func TestCommandsDeriveFromTable(t *testing.T) {
-	subs := Commands(commands.Language{})[0].Options
+	subs := Subcommands(Commands(commands.Language{})[0])
 	vs := commands.Language{}.Commands()
 	if len(subs) != len(vs) {
 		t.Fatalf("%d subcommands for %d verbs", len(subs), len(vs))
@@ -135,7 +143,7 @@ func TestCommandsDeriveFromTable(t *testing.T) {
 				values = append(values, c.Value.(string))
 			}
 			if o.Name != a.Name || o.Type != want || o.Required != a.Required || o.Description != a.Description ||
-				o.Autocomplete != (a.Kind == bot.ArgTarget) || !slices.Equal(values, a.ChoiceValues()) {
+				o.Autocomplete != (a.Kind == bot.ArgTarget) || !slices.Equal(values, a.ChoiceValues()) && (len(values) > 0 || len(a.Choices) <= 25) {
 				t.Errorf("%s option %d = %+v, want argument %+v", v.Name, j, o, a)
 			}
 			if want == discordgo.ApplicationCommandOptionString && o.MaxLength != a.MaxLen {
@@ -177,7 +185,7 @@ func TestRegister(t *testing.T) {
 			if err := json.Unmarshal(r.Body, &sent); err != nil {
 				t.Fatal(err)
 			}
-			if len(sent) != 1 || sent[0].Name != "target" || len(sent[0].Options) != len(commands.Language{}.Commands()) {
+			if len(sent) != 1 || sent[0].Name != "target" || len(Subcommands(sent[0])) != len(commands.Language{}.Commands()) {
 				t.Fatalf("payload %s", r.Body)
 			}
 		})
@@ -194,4 +202,30 @@ func TestRegister(t *testing.T) {
 		t.Errorf("Register without a language: %v", err)
 	}
 	api.none(t)
+}
+
+// Past Discord's 25 subcommands, the last verbs are in the group
+// MoreGroup, and `/target more <verb>` runs the verb.
+func TestMoreGroupRunsItsVerbs(t *testing.T) {
+	cmd := Commands(commands.Language{})[0]
+	vs := commands.Language{}.Commands()
+	if len(vs) > 25 {
+		last := cmd.Options[len(cmd.Options)-1]
+		if last.Type != discordgo.ApplicationCommandOptionSubCommandGroup || last.Name != MoreGroup || last.Options[len(last.Options)-1].Name != vs[len(vs)-1].Name {
+			t.Fatalf("last option %+v", last)
+		}
+	}
+	ix := &discordgo.Interaction{GuildID: "81234", Member: &discordgo.Member{User: &discordgo.User{ID: "555"}}}
+	data := discordgo.ApplicationCommandInteractionData{Name: CommandName, Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+		Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: MoreGroup, Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+			Type: discordgo.ApplicationCommandOptionSubCommand, Name: "vote", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "target", Value: "eds-2022/2B"},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "grade", Value: "achieving"},
+			},
+		}},
+	}}}
+	req, _ := commandRequest(ix, data, commands.Language{})
+	if req.Verb != "vote" || req.Args["target"] != "eds-2022/2B" || req.Args["grade"] != "achieving" {
+		t.Errorf("request %+v", req)
+	}
 }

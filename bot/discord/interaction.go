@@ -230,7 +230,14 @@ func displayName(nick string, u *discordgo.User) string {
 func commandRequest(ix *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData, lang bot.Language) (bot.Request, bool) {
 	req := request(ix, ix.GuildID, "")
 	var sub *discordgo.ApplicationCommandInteractionDataOption
-	for _, o := range data.Options {
+	opts := data.Options
+	for _, o := range opts {
+		if o != nil && o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+			opts = o.Options // a verb of the group MoreGroup
+			break
+		}
+	}
+	for _, o := range opts {
 		if o != nil && o.Type == discordgo.ApplicationCommandOptionSubCommand {
 			sub = o
 			break
