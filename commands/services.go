@@ -23,9 +23,15 @@ import (
 // the target once.
 const entryService store.EntryKind = "service"
 
-// eventServiceGrade records a service's grade of a target: Title names
-// the target and service, From and To are the grades.
-const eventServiceGrade framework.EventKind = "service-grade"
+// The kinds of workspace event services record.
+const (
+	// eventService records a service declared (To its name) or removed
+	// (From its code); Title names the framework and the code.
+	eventService framework.EventKind = "service"
+	// eventServiceGrade records a service's grade of a target: Title
+	// names the target and service, From and To are the grades.
+	eventServiceGrade framework.EventKind = "service-grade"
+)
 
 // service is one declared service.
 type service struct {
@@ -131,7 +137,7 @@ func (h *Handler) serviceVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	k := serviceDefKey(f.ID, svc)
 	cur, had := s.raw[k]
 	wr := store.EntryWrite{Expect: []store.Entry{{Kind: entryService, Key: k, Value: cur}}}
-	ev := framework.Event{Kind: "service", Author: c.req.User, Time: c.now, Title: f.ID + " " + svc}
+	ev := framework.Event{Kind: eventService, Author: c.req.User, Time: c.now, Title: f.ID + " " + svc}
 	switch {
 	case action == "add" && had:
 		return bot.Reply{}, noChange(framework.ErrNoChange.About(svc), "nothing changed: %s already has service %s", code(f.ID), code(svc))
