@@ -89,16 +89,31 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.requireGrader(ctx, c, &t, grading); err != nil {
 		return bot.Reply{}, err
 	}
+	if err := h.panelRefusesRate(ctx, w.ID, &t); err != nil {
+		return bot.Reply{}, err
+	}
 	// `rate <target> <grade> in <cycle> [reason…]` enters a backfilled
 	// cycle's published grade.
 	if cycle, rest, ok := pastCycleOf(reason); ok {
 		return h.ratePast(ctx, c, &t, r, cycle, rest)
 	}
-	if t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventRate, Rating: r, Reason: reason}); err != nil {
+	svc, reason, err := h.rateServiceClause(ctx, c, &t, grading, reason)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if svc != "" {
+		t, err = h.rateService(ctx, c, &w, &t, grading, svc, r, reason)
+	} else {
+		t, err = h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventRate, Rating: r, Reason: reason})
+	}
+	if err != nil {
 		return bot.Reply{}, err
 	}
 	cycle := w.CurrentCycle(c.now)
 	what := "rated " + view.RatingEmoji(r) + " " + bot.Bold(string(r)) + " (" + cycle + ")"
+	if svc != "" {
+		what = "rated service " + code(svc) + " " + view.RatingEmoji(r) + " " + bot.Bold(string(r)) + " (" + cycle + "); the median of its services makes"
+	}
 	if r == framework.Unrated {
 		what = "cleared the " + cycle + " grade of"
 	}

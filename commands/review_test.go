@@ -289,10 +289,14 @@ func TestHelpExamplesRun(t *testing.T) {
 			e.ok(adminUser, "update eds-2022/1A 10%")
 			e.ok(adminUser, "digest here 0 8 * * FRI")
 			for _, setup := range []string{
-				"rate eds-2022/1A developing", "assign eds-2022/1A @bob", "due eds-2022/1A 2026-12-01", "snooze eds-2022/1A 3d",
+				"rate eds-2022/1A developing", "rate eds-2022/2A developing", "assign eds-2022/1A @bob", "due eds-2022/1A 2026-12-01", "snooze eds-2022/1A 3d",
 				"archive eds-2022/3C", "reminders 0 8 * * FRI", "reminders pause 3d",
 				"admins add @bob", "admins add @cat",
 				"cycle backfill 2025/26",
+				// A panel on EDS 2022's domain 3 with a member, a guest and
+				// a vote, and a service, for the panel, vote and service examples.
+				"panel open eds-2022/3", "panel add eds-2022/3 @UADMIN", "panel guest eds-2022/3 trade-union Pat Jones",
+				"vote eds-2022/3B achieving", "service add eds-2022 ae Accident and emergency",
 			} {
 				e.ok(adminUser, setup)
 			}

@@ -92,8 +92,8 @@ func verbTable() []VerbInfo {
 				{Name: "note", Kind: bot.ArgText, Rest: true, MaxLen: maxNote, Description: "What changed"},
 			}},
 			ClaimsOnce: true, run: (*Handler).update},
-		{Command: bot.Command{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [in <YYYY/YY>] [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
-			Examples: []string{"rate eds-2022/1A achieving policy published and staff trained", "rate eds-2022/1A none", "rate eds-2022/1A developing in 2025/26 as published"}, Args: []bot.Arg{
+		{Command: bot.Command{Name: "rate", Usage: "rate <target> <undeveloped|developing|achieving|excelling|none> [service <code>] [in <YYYY/YY>] [reason…]", Summary: "grade a target in the current grading cycle, with the reason, kept in its history", Access: "admin or owner",
+			Examples: []string{"rate eds-2022/2A achieving policy published and staff trained", "rate eds-2022/2A none", "rate eds-2022/2A developing in 2025/26 as published"}, Args: []bot.Arg{
 				targetArg,
 				{Name: "grade", Kind: bot.ArgChoice, Required: true, Choices: choices(grades...), Description: "The EDS grade, or none to clear it"},
 				{Name: "reason", Kind: bot.ArgText, Rest: true, MaxLen: maxReason, Description: "Why this grade, for the record"},
@@ -209,6 +209,25 @@ func verbTable() []VerbInfo {
 				{Name: "workspace", Kind: bot.ArgText, Rest: true, Description: "The number `use` lists, or the team's name"},
 			}},
 			NoWorkspace: true, run: (*Handler).useVerb},
+		{Command: bot.Command{Name: "vote", Group: "eds", Usage: "vote <target> <grade> [service <code>] [for <guest…>] [reason…]", Summary: "vote on a target's grade in a panel; voting again replaces it", Access: "panel members; admin for a guest",
+			Examples: []string{"vote eds-2022/3A achieving staff network survey shows progress", "vote eds-2022/3A developing for Pat Jones"}, Args: []bot.Arg{
+				targetArg,
+				{Name: "grade", Kind: bot.ArgChoice, Required: true, Choices: choices(grades[:len(grades)-1]...), Description: "The grade you vote for"},
+				{Name: "reason", Kind: bot.ArgText, Rest: true, Description: "service <code>, for <guest>, then why (the why up to 200 characters)"},
+			}},
+			run: (*Handler).vote},
+		{Command: bot.Command{Name: "panel", Group: "eds", Usage: "panel [<objective>] | panel open <objective> [until YYYY-MM-DD] | panel add <objective> @user… | panel guest <objective> <category> <name…> | panel agree <target> <grade> [service <code>] [reason…] | panel close <objective>", Summary: "a stakeholder panel's tally; open, add, guest, agree, close", Access: "anyone to show, admin to change",
+			Examples: []string{"panel", "panel eds-2022/3", "panel open eds-2022/2", "panel add eds-2022/3 @amy @bob", "panel guest eds-2022/3 staff-network Sam Lee", "panel agree eds-2022/3B achieving", "panel close eds-2022/3"}, Args: []bot.Arg{
+				{Name: "action", Kind: bot.ArgText, Description: "open, add, guest, agree or close; or an objective for its tally"},
+				{Name: "rest", Kind: bot.ArgText, Rest: true, Description: "The objective or target and the rest"},
+			}},
+			run: (*Handler).panelVerb},
+		{Command: bot.Command{Name: "service", Group: "eds", Usage: "service [<framework>] | service add <framework> <code> <name…> | service remove <framework> <code>", Summary: "the services an objective is graded per; declare or remove one", Access: "anyone to show, admin to change",
+			Examples: []string{"service", "service add eds-2022 op Outpatients", "service remove eds-2022 ae"}, Args: []bot.Arg{
+				{Name: "action", Kind: bot.ArgText, Description: "add or remove; or a framework to list its services"},
+				{Name: "rest", Kind: bot.ArgText, Rest: true, Description: "The framework, the code and the name"},
+			}},
+			run: (*Handler).serviceVerb},
 	}
 	vs = append(vs, metricVerbs()...)
 	// help can name any verb, and choices make that a menu.
