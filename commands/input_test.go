@@ -141,6 +141,8 @@ func TestNamedArgsMatchText(t *testing.T) {
 		{"people set @UAMY  | EDI lead", "people", map[string]string{"action": "set", "user": "UAMY", "person": " | EDI lead"}},
 		{"use", "use", nil},
 		{"use 2", "use", map[string]string{"workspace": "2"}},
+		{"action list", "action", map[string]string{"action": "list"}},
+		{"action add eds/1.1 Hold a listening event @UAMY due 2026-12-31", "action", map[string]string{"action": "add", "target": "eds/1.1", "rest": "Hold a listening event @UAMY due 2026-12-31"}},
 	}
 	setup := func(t *testing.T) *env {
 		e := imported(t)

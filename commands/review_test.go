@@ -292,6 +292,7 @@ func TestHelpExamplesRun(t *testing.T) {
 				"rate eds/1.1 developing", "assign eds/1.1 @bob", "due eds/1.1 2026-12-01", "snooze eds/1.1 3d",
 				"add eds/2 2.8 Staff netwrks meet monthly", "add eds/2 2.9 Old duplicate", "archive eds/2.9", "reminders pause 3d",
 				"admins add @bob", "admins add @cat",
+				"action add eds-2022/2B Listening event",
 			} {
 				e.ok(adminUser, setup)
 			}

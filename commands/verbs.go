@@ -131,6 +131,7 @@ func verbTable() []VerbInfo {
 				{Name: "title", Kind: bot.ArgText, Rest: true, MaxLen: maxTitle, Description: "What the link is"},
 			}},
 			run: (*Handler).evidenceVerb},
+		actionVerbInfo(),
 		{Command: bot.Command{Name: "history", Usage: "history <target> [n|all]", Summary: "a target's updates and other changes, newest first (10 by default)", Access: "anyone",
 			Examples: []string{"history eds/1.1", "history eds/1.1 25", "history eds/1.1 all"}, Query: true, Args: []bot.Arg{
 				targetArg,
