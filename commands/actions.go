@@ -20,7 +20,7 @@ import (
 
 // EntryAction is the kind of entry that holds a workspace's actions,
 // their numbering and their state (framework.ActionsOf).
-const EntryAction store.EntryKind = "action"
+const EntryAction = store.EntryKind(framework.ActionEntries)
 
 // addRetries is how often `action add` retries when another add took the
 // same number first.
@@ -159,13 +159,9 @@ func (h *Handler) actionAdd(ctx context.Context, c *call, a args) (bot.Reply, er
 		}
 		act := framework.Action{Target: ref, N: n, Title: in.title, Owner: owner, Due: in.due, Objective: in.objective, Author: c.req.User, Created: c.now}
 		key := act.Ref()
-		put := []store.Entry{
-			{Kind: EntryAction, Key: ref, Value: strconv.Itoa(n)},
-			{Kind: EntryAction, Key: key, Value: act.Encode()},
-			{Kind: EntryAction, Key: key + framework.ActionOpen, Value: "1"},
-		}
-		if owner != "" {
-			put = append(put, store.Entry{Kind: EntryAction, Key: key + framework.ActionOwner, Value: owner})
+		put := []store.Entry{{Kind: EntryAction, Key: ref, Value: strconv.Itoa(n)}}
+		for k, v := range act.Added() {
+			put = append(put, store.Entry{Kind: EntryAction, Key: k, Value: v})
 		}
 		ev := framework.Event{Kind: framework.EventActionAdd, Author: c.req.User, Time: c.now, Title: key, To: in.title, User: owner, From: string(in.due), Reason: in.objective}
 		_, err = h.store.WriteEntries(ctx, w.ID, store.EntryWrite{

@@ -138,3 +138,16 @@ func actionsBlock(v view.Clock, t *framework.Target, acts []framework.Action) (b
 	}
 	return bot.Block{Text: text}, true
 }
+
+// actionForm is the form a reminder's "Log" button opens for `action
+// update <action>`: one box for the progress, status and note, which the
+// verb reads as typed text.
+func actionForm(v VerbInfo, rest string) (bot.Form, bool) {
+	if !strings.EqualFold(tokenize(rest).at(0), "update") {
+		return bot.Form{}, false
+	}
+	a, _ := v.Arg("rest")
+	return bot.Form{Verb: v.Name, Title: "Log an update on an action", Submit: "Save", Fields: []bot.FormField{
+		{Arg: a, Label: "Progress, status and note", Placeholder: "40% on-track venue booked"},
+	}}, true
+}

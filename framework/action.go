@@ -31,6 +31,11 @@ import (
 // open and owner entries let the write's expectations say "still open"
 // and "by its owner" (see commands' actions).
 
+// ActionEntries is the kind of store entry that holds a workspace's
+// actions (store.EntryKind(ActionEntries)): commands writes them,
+// reminders and reports read them.
+const ActionEntries = "action"
+
 // The action's statuses beyond a target's open ones.
 const (
 	ActionDone    Status = "done"
@@ -180,4 +185,15 @@ func NextActionNumber(counter string) (int, error) {
 // to end (inclusive): "completed in a cycle".
 func (a *Action) ClosedWithin(start, end Date) bool {
 	return a.Status == ActionDone && !a.Closed.IsZero() && !a.Closed.Before(start) && !end.Before(a.Closed)
+}
+
+// Added is the entries (key to value) that record the action as added:
+// the action itself, open, and its owner when it has one.
+func (a *Action) Added() map[string]string {
+	key := a.Ref()
+	m := map[string]string{key: a.Encode(), key + ActionOpen: "1"}
+	if a.Owner != "" {
+		m[key+ActionOwner] = a.Owner
+	}
+	return m
 }
