@@ -185,6 +185,7 @@ type input struct {
 	updates  []framework.Update // since the cycle began, oldest first, none withdrawn
 	evidence map[string][]framework.Evidence
 	people   framework.People // nil when not read (a summary names no one)
+	actions  []framework.Action
 }
 
 // read fetches the targets, and when asked the updates since the cycle
@@ -194,7 +195,7 @@ func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidenc
 	var in input
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make(chan error, 3)
+	errs := make(chan error, 4)
 	n := 0
 	if updates {
 		n++
@@ -217,6 +218,12 @@ func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidenc
 		go func() {
 			raw, err := src.Entries(ctx, ws, store.EntryPerson)
 			in.people = framework.PeopleOf(raw)
+			errs <- err
+		}()
+		n++
+		go func() {
+			raw, err := src.Entries(ctx, ws, store.EntryKind(framework.ActionEntries))
+			in.actions = framework.ActionsOf(raw)
 			errs <- err
 		}()
 		n++

@@ -8,10 +8,12 @@ import (
 )
 
 // CSVHeader is the CSV report's header row: one row per target follows,
-// live targets then archived ones, framework by framework.
+// live targets then archived ones, then the framework's actions (whose
+// action_of names the target they move), framework by framework.
 var CSVHeader = []string{
 	"framework", "cycle", "objective", "ref", "code", "title", "owner", "owner_name", "status", "progress", "due", "overdue",
 	"grade", "score", "previous_grade", "latest_update", "latest_note", "evidence", "archived",
+	"action_of", "linked_objective",
 }
 
 // bom starts the file so that Excel reads it as UTF-8, not the system's
@@ -36,7 +38,7 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 		for _, t := range rows {
 			rec := []string{
 				s.ID, r.Cycle, t.Objective, t.Ref, t.Code, t.Title, t.Owner, t.OwnerName, t.Status, strconv.Itoa(t.Progress), t.Due, yesNo(t.Overdue),
-				t.Grade, "", t.PreviousGrade, "", "", "", yesNo(t.Archived),
+				t.Grade, "", t.PreviousGrade, "", "", "", yesNo(t.Archived), "", "",
 			}
 			if t.Score != nil {
 				rec[13] = strconv.Itoa(*t.Score)
@@ -54,6 +56,15 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 			rec[17] = strings.Join(links, "\n")
 			for i := range rec {
 				rec[i] = neutralise(rec[i])
+			}
+			if err := w.Write(rec); err != nil {
+				return err
+			}
+		}
+		for i := range s.Actions {
+			rec := actionCSV(&s, r.Cycle, &s.Actions[i])
+			for j := range rec {
+				rec[j] = neutralise(rec[j])
 			}
 			if err := w.Write(rec); err != nil {
 				return err

@@ -55,6 +55,8 @@ type Section struct {
 	// Archived are the framework's archived targets, listed apart and
 	// counted in nothing.
 	Archived []Target `json:"archived"`
+	// Actions is the framework's action plan (actions.go).
+	Actions []Action `json:"action_plan"`
 }
 
 // Objective is one objective: its narrative, its roll-up, its live
