@@ -29,15 +29,15 @@ const addRetries = 5
 // actionVerbInfo declares the action verb.
 func actionVerbInfo() VerbInfo {
 	return VerbInfo{Command: bot.Command{Name: "action", Usage: "action add|list|update|done|drop|snooze …",
-		Summary: "action plans: work that moves a target, with an owner and a due date, never scored",
-		Access:  "anyone to list; admin or the target's owner to add; the action's owner, the target's owner or an admin to change",
+		Summary: "action plans: work that moves a target, never scored",
+		Access:  "anyone to list; admin or owner to change",
 		Examples: []string{"action add eds-2022/2B Run a staff network listening event @amy due {due} objective nhse-2024-26/1.1",
 			"action list mine", "action update eds-2022/2B#1 40% on-track venue booked", "action done eds-2022/2B#1",
 			"action drop eds-2022/2B#1 replaced by the survey", "action snooze eds-2022/2B#1 2w"},
 		Args: []bot.Arg{
 			{Name: "action", Kind: bot.ArgChoice, Required: true, Choices: choices("add", "list", "update", "done", "drop", "snooze"), Description: "What to do"},
-			{Name: "target", Kind: bot.ArgText, Description: "The target (add, list), the action like eds-2022/2B#3, or mine, overdue or done (list)"},
-			{Name: "rest", Kind: bot.ArgText, Rest: true, Description: "The title and options (add), the progress, status and note (update), the note or reason (done, drop), or how long (snooze)"},
+			{Name: "ref", Kind: bot.ArgText, Description: "The target (add, list), the action like eds-2022/2B#3, or mine, overdue or done (list)"},
+			{Name: "rest", Kind: bot.ArgText, Rest: true, Description: "Title and options (add); progress, status, note (update); note or reason; how long (snooze)"},
 		}},
 		run: (*Handler).actionVerb}
 }
@@ -46,7 +46,7 @@ func actionVerbInfo() VerbInfo {
 func (h *Handler) actionVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	a := c.args
 	if !c.text() {
-		a = tokenize(strings.Join([]string{c.arg("action"), c.arg("target"), c.arg("rest")}, " "))
+		a = tokenize(strings.Join([]string{c.arg("action"), c.arg("ref"), c.arg("rest")}, " "))
 	}
 	switch sub := strings.ToLower(a.at(0)); sub {
 	case "add":
@@ -200,9 +200,9 @@ func readActionRef(a args, i int) (ref string, n int, err error) {
 	ref, n, ok := framework.SplitActionRef(s)
 	if !ok {
 		if s == "" {
-			return "", 0, usageError("action", "target", "name the action, like `eds-2022/2B#3`")
+			return "", 0, usageError("action", "ref", "name the action, like `eds-2022/2B#3`")
 		}
-		return "", 0, framework.FieldErrorf("target", "%s is not an action: name one as its target, # and its number, like `eds-2022/2B#3` (see `/target action list`)", code(short(s, 40)))
+		return "", 0, framework.FieldErrorf("ref", "%s is not an action: name one as its target, # and its number, like `eds-2022/2B#3` (see `/target action list`)", code(short(s, 40)))
 	}
 	return ref, n, nil
 }

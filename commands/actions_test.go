@@ -65,7 +65,7 @@ func TestActionStory(t *testing.T) {
 	e.actionsUnchanged(adminUser, "action add eds-2022/2B Something due 2026-13-45", framework.EINVALID, "rest", "is not a date")
 	e.actionsUnchanged(adminUser, "action add eds-2022/2B Something due soon", framework.EINVALID, "rest", "is not a date")
 	e.actionsUnchanged(adminUser, "action update eds-2022/2B#9 40%", framework.ENOTFOUND, "", "has no action")
-	e.actionsUnchanged(adminUser, "action update eds-2022/2B 40%", framework.EINVALID, "target", "is not an action")
+	e.actionsUnchanged(adminUser, "action update eds-2022/2B 40%", framework.EINVALID, "ref", "is not an action")
 	e.actionsUnchanged(adminUser, "action add eds-2022/2B Link it objective eds-2022/2A", framework.EINVALID, "rest", "another framework")
 
 	// The action's owner updates it; the target is untouched.

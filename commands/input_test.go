@@ -142,7 +142,7 @@ func TestNamedArgsMatchText(t *testing.T) {
 		{"use", "use", nil},
 		{"use 2", "use", map[string]string{"workspace": "2"}},
 		{"action list", "action", map[string]string{"action": "list"}},
-		{"action add eds/1.1 Hold a listening event @UAMY due 2026-12-31", "action", map[string]string{"action": "add", "target": "eds/1.1", "rest": "Hold a listening event @UAMY due 2026-12-31"}},
+		{"action add eds/1.1 Hold a listening event @UAMY due 2026-12-31", "action", map[string]string{"action": "add", "ref": "eds/1.1", "rest": "Hold a listening event @UAMY due 2026-12-31"}},
 	}
 	setup := func(t *testing.T) *env {
 		e := imported(t)

@@ -131,7 +131,6 @@ func verbTable() []VerbInfo {
 				{Name: "title", Kind: bot.ArgText, Rest: true, MaxLen: maxTitle, Description: "What the link is"},
 			}},
 			run: (*Handler).evidenceVerb},
-		actionVerbInfo(),
 		{Command: bot.Command{Name: "history", Usage: "history <target> [n|all]", Summary: "a target's updates and other changes, newest first (10 by default)", Access: "anyone",
 			Examples: []string{"history eds/1.1", "history eds/1.1 25", "history eds/1.1 all"}, Query: true, Args: []bot.Arg{
 				targetArg,
@@ -193,6 +192,7 @@ func verbTable() []VerbInfo {
 				{Name: "workspace", Kind: bot.ArgText, Rest: true, Description: "The number `use` lists, or the team's name"},
 			}},
 			NoWorkspace: true, run: (*Handler).useVerb},
+		actionVerbInfo(),
 	}
 	// help can name any verb, and choices make that a menu.
 	names := make([]string, len(vs))

@@ -82,6 +82,7 @@ func TestCommandOptionsAreNamedArgs(t *testing.T) {
 		{"people", nil, args{}, "people"},
 		{"people", []map[string]any{opt("person", str, "Amy Khan | EDI lead"), opt("user", user, "555000333"), opt("action", str, "set")}, args{"action": "set", "user": "555000333", "person": "Amy Khan | EDI lead"}, "people set <@555000333> Amy Khan | EDI lead"},
 		{"use", nil, args{}, "use"},
+		{"action", []map[string]any{opt("action", str, "list"), opt("ref", str, "mine")}, args{"action": "list", "ref": "mine"}, "action list mine"},
 	}
 	covered := map[string]bool{}
 	for _, c := range cases {
