@@ -1,6 +1,7 @@
 package reminders
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -75,4 +76,63 @@ func TestActionsInDigestsAndReminders(t *testing.T) {
 			t.Errorf("U4's reminder:\n%s", u4)
 		}
 	})
+}
+
+// A digest of a workspace of 1,000 targets and 3,000 actions stays
+// within 5 Redis round trips: the actions are one read, side by side with
+// the targets', the updates' and the names'.
+func TestDigestWithThousandsOfActionsRoundTrips(t *testing.T) {
+	st := openRedisStore(t)
+	ctx := background()
+	since := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	fw := bigFramework(1000)
+	if _, err := st.Import(ctx, ws, fw, since); err != nil {
+		t.Fatal(err)
+	}
+	kind := store.EntryKind(framework.ActionEntries)
+	var put []store.Entry
+	for i, tg := range fw.Targets() {
+		for n := 1; n <= 3; n++ {
+			a := framework.Action{Target: tg.Ref(), N: n, Title: "Action", Owner: "U1", Due: framework.Date(fmt.Sprintf("2026-%02d-01", 5+(i+n)%3)), Created: since}
+			for k, v := range a.Added() {
+				put = append(put, store.Entry{Kind: kind, Key: k, Value: v})
+			}
+		}
+		if len(put) >= 600 {
+			if _, err := st.WriteEntries(ctx, ws, store.EntryWrite{Put: put}); err != nil {
+				t.Fatal(err)
+			}
+			put = nil
+		}
+	}
+	if len(put) > 0 {
+		if _, err := st.WriteEntries(ctx, ws, store.EntryWrite{Put: put}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
+	s := New(Options{Store: st, Now: func() time.Time { return at }, Logger: quietLogger()})
+	// Warm the connections: the concurrent reads each want one.
+	if _, err := s.buildDigest(ctx, framework.Workspace{ID: ws}, time.UTC, since, at, at); err != nil {
+		t.Fatal(err)
+	}
+	rt := &roundTrips{}
+	st.AddHook(rt)
+	r, err := s.buildDigest(ctx, framework.Workspace{ID: ws}, time.UTC, since, at, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("digest of 1,000 targets and 3,000 actions: %d round trips", rt.n.Load())
+	if n := rt.n.Load(); n > 5 {
+		t.Errorf("the digest cost %d round trips, want at most 5", n)
+	}
+	var overdue string
+	for _, b := range r.Details {
+		if strings.HasPrefix(b.Title, "Actions overdue") {
+			overdue = b.Title
+		}
+	}
+	if overdue != "Actions overdue (2000)" {
+		t.Errorf("overdue actions section %q, want 2000", overdue)
+	}
 }
