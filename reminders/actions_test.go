@@ -110,6 +110,9 @@ func TestDigestWithThousandsOfActionsRoundTrips(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for i, tg := range fw.Targets()[:50] {
+		update(t, st, ws, tg.Ref(), "U1", since.Add(time.Duration(i+1)*time.Hour), 10, framework.OnTrack, "note")
+	}
 	at := time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
 	s := New(Options{Store: st, Now: func() time.Time { return at }, Logger: quietLogger()})
 	// Warm the connections: the concurrent reads each want one.
