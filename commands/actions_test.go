@@ -158,3 +158,28 @@ func TestActionUpdateIsOneRoundTripOnRedis(t *testing.T) {
 		t.Errorf("the action after its updates: %+v", acts)
 	}
 }
+
+// The reminder's "Log" button opens a form on every platform, and its
+// answer runs `action update` as typed text would.
+func TestActionUpdateForm(t *testing.T) {
+	e := builtinEnv(t)
+	e.ok(adminUser, "action add eds-2022/2B Listening event @UAMY due 2026-12-31")
+	f, ok := Language{}.Form("action update eds-2022/2B#1")
+	if !ok || f.Verb != "action" || len(f.Fields) != 1 || f.Fields[0].Name != "rest" {
+		t.Fatalf("form = %+v %v", f, ok)
+	}
+	if _, ok := (Language{}).Form("action done eds-2022/2B#1"); ok {
+		t.Error("action done has a form")
+	}
+	verb, args, ok := Language{}.FormArgs("action update eds-2022/2B#1", map[string]string{"rest": "60% at-risk venue fell through"})
+	if !ok {
+		t.Fatal("FormArgs refused the form")
+	}
+	r := e.named(amy, verb, args)
+	if r.Code != "" || !strings.Contains(r.Text(), "60%") {
+		t.Fatalf("the form's answer: %q %q", r.Code, r.Text())
+	}
+	if acts := framework.ActionsOf(e.entries(EntryAction)); len(acts) != 1 || acts[0].Progress != 60 || acts[0].Status != framework.AtRisk {
+		t.Errorf("after the form: %+v", acts)
+	}
+}
