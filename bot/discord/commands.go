@@ -32,13 +32,9 @@ func option(a bot.Arg) *discordgo.ApplicationCommandOption {
 	case bot.ArgTarget:
 		o.Autocomplete = true
 	}
-	// Discord takes at most maxChoices: past that (help's menu of every
-	// verb), the option is free text, which the command layer checks.
-	if len(a.Choices) <= maxChoices {
-		for _, c := range a.Choices {
-			// A choice is named by its value, which is what a user types.
-			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Value, Value: c.Value})
-		}
+	for _, c := range a.Choices {
+		// A choice is named by its value, which is what a user types.
+		o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Value, Value: c.Value})
 	}
 	if o.Type == discordgo.ApplicationCommandOptionString {
 		o.MaxLength = a.MaxLen
@@ -79,36 +75,8 @@ func Commands(lang bot.Language) []*discordgo.ApplicationCommand {
 		Name:        CommandName,
 		Description: "Track framework targets: log progress, list, rate and assign",
 		Contexts:    &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
-		Options:     grouped(subs),
+		Options:     subs,
 	}}
-}
-
-// maxOptions is Discord's cap on a command's options, and on a group's
-// subcommands.
-const maxOptions = 25
-
-// moreGroup is the subcommand group that holds the verbs past the first
-// maxOptions-1 when there are more than maxOptions: /target more action …
-const moreGroup = "more"
-
-// grouped keeps subs within Discord's cap: when there are too many, the
-// last of them go into the group moreGroup, named in its description.
-// commandRequest reads a grouped subcommand as it reads any other.
-func grouped(subs []*discordgo.ApplicationCommandOption) []*discordgo.ApplicationCommandOption {
-	if len(subs) <= maxOptions {
-		return subs
-	}
-	rest := subs[maxOptions-1:]
-	names := make([]string, len(rest))
-	for i, r := range rest {
-		names[i] = r.Name
-	}
-	desc := "More commands: " + strings.Join(names, ", ")
-	if len([]rune(desc)) > 100 {
-		desc = string([]rune(desc)[:99]) + "…"
-	}
-	group := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: moreGroup, Description: desc, Options: rest}
-	return append(subs[:maxOptions-1:maxOptions-1], group)
 }
 
 // Register replaces the application's commands with /target in one bulk

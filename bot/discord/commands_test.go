@@ -33,25 +33,9 @@ func TestCommandsWithinLimits(t *testing.T) {
 		}
 	}
 	checkText("command", cmds[0].Name, cmds[0].Description)
-	top := cmds[0].Options
-	if len(top) == 0 || len(top) > 25 {
-		t.Fatalf("%d subcommands", len(top))
-	}
-	// Verbs past Discord's cap sit in one group of subcommands.
-	var subs []*discordgo.ApplicationCommandOption
-	for _, s := range top {
-		if s.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
-			checkText("group", s.Name, s.Description)
-			if len(s.Options) == 0 || len(s.Options) > 25 {
-				t.Errorf("group %s has %d subcommands", s.Name, len(s.Options))
-			}
-			subs = append(subs, s.Options...)
-			continue
-		}
-		subs = append(subs, s)
-	}
-	if len(subs) != len(commands.Verbs()) {
-		t.Errorf("%d subcommands for %d verbs", len(subs), len(commands.Verbs()))
+	subs := cmds[0].Options
+	if len(subs) == 0 || len(subs) > 25 {
+		t.Fatalf("%d subcommands", len(subs))
 	}
 	total := 0
 	for _, s := range subs {
@@ -121,14 +105,7 @@ func TestCommandsWithinLimits(t *testing.T) {
 // table declares, verb for verb and argument for argument, with nothing
 // cut to fit.
 func TestCommandsDeriveFromTable(t *testing.T) {
-	var subs []*discordgo.ApplicationCommandOption
-	for _, s := range Commands(commands.Language{})[0].Options {
-		if s.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
-			subs = append(subs, s.Options...) // the verbs past Discord's cap
-			continue
-		}
-		subs = append(subs, s)
-	}
+	subs := Commands(commands.Language{})[0].Options
 	vs := commands.Language{}.Commands()
 	if len(subs) != len(vs) {
 		t.Fatalf("%d subcommands for %d verbs", len(subs), len(vs))
@@ -157,12 +134,8 @@ func TestCommandsDeriveFromTable(t *testing.T) {
 			for _, c := range o.Choices {
 				values = append(values, c.Value.(string))
 			}
-			choices := a.ChoiceValues()
-			if len(choices) > maxChoices {
-				choices = nil // free text past Discord's cap
-			}
 			if o.Name != a.Name || o.Type != want || o.Required != a.Required || o.Description != a.Description ||
-				o.Autocomplete != (a.Kind == bot.ArgTarget) || !slices.Equal(values, choices) {
+				o.Autocomplete != (a.Kind == bot.ArgTarget) || !slices.Equal(values, a.ChoiceValues()) {
 				t.Errorf("%s option %d = %+v, want argument %+v", v.Name, j, o, a)
 			}
 			if want == discordgo.ApplicationCommandOptionString && o.MaxLength != a.MaxLen {
@@ -204,7 +177,7 @@ func TestRegister(t *testing.T) {
 			if err := json.Unmarshal(r.Body, &sent); err != nil {
 				t.Fatal(err)
 			}
-			if len(sent) != 1 || sent[0].Name != "target" || len(sent[0].Options) != min(25, len(commands.Language{}.Commands())) {
+			if len(sent) != 1 || sent[0].Name != "target" || len(sent[0].Options) != len(commands.Language{}.Commands()) {
 				t.Fatalf("payload %s", r.Body)
 			}
 		})

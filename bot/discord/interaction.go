@@ -231,20 +231,8 @@ func commandRequest(ix *discordgo.Interaction, data discordgo.ApplicationCommand
 	req := request(ix, ix.GuildID, "")
 	var sub *discordgo.ApplicationCommandInteractionDataOption
 	for _, o := range data.Options {
-		switch {
-		case o == nil:
-		case o.Type == discordgo.ApplicationCommandOptionSubCommand:
+		if o != nil && o.Type == discordgo.ApplicationCommandOptionSubCommand {
 			sub = o
-		case o.Type == discordgo.ApplicationCommandOptionSubCommandGroup:
-			// A verb past Discord's cap, in moreGroup (commands.go).
-			for _, g := range o.Options {
-				if g != nil && g.Type == discordgo.ApplicationCommandOptionSubCommand {
-					sub = g
-					break
-				}
-			}
-		}
-		if sub != nil {
 			break
 		}
 	}
