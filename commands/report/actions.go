@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -85,13 +86,28 @@ func (r *Report) CompletedIn(start, end framework.Date) []Action {
 // has its own, and the target it moves and its link in the last two.
 func actionCSV(s *Section, cycle string, a *Action) []string {
 	rec := make([]string, len(CSVHeader))
-	rec[0], rec[1], rec[2], rec[3], rec[5] = s.ID, cycle, a.Objective, a.Ref, a.Title
-	rec[6], rec[7], rec[8], rec[10], rec[11] = a.Owner, a.OwnerName, a.Status, a.Due, yesNo(a.Overdue)
-	if a.Progress != nil {
-		rec[9] = strconv.Itoa(*a.Progress)
+	set := func(column, v string) {
+		if i := slices.Index(CSVHeader, column); i >= 0 {
+			rec[i] = v
+		}
 	}
-	rec[16], rec[18] = a.Note, "no"
-	rec[len(rec)-2], rec[len(rec)-1] = a.Target, a.LinkedObjective
+	set("framework", s.ID)
+	set("cycle", cycle)
+	set("objective", a.Objective)
+	set("ref", a.Ref)
+	set("title", a.Title)
+	set("owner", a.Owner)
+	set("owner_name", a.OwnerName)
+	set("status", a.Status)
+	if a.Progress != nil {
+		set("progress", strconv.Itoa(*a.Progress))
+	}
+	set("due", a.Due)
+	set("overdue", yesNo(a.Overdue))
+	set("latest_note", a.Note)
+	set("archived", "no")
+	set("action_of", a.Target)
+	set("linked_objective", a.LinkedObjective)
 	return rec
 }
 

@@ -38,8 +38,9 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 		for _, t := range rows {
 			rec := []string{
 				s.ID, r.Cycle, t.Objective, t.Ref, t.Code, t.Title, t.Owner, t.OwnerName, t.Status, strconv.Itoa(t.Progress), t.Due, yesNo(t.Overdue),
-				t.Grade, "", t.PreviousGrade, "", "", "", yesNo(t.Archived), "", "",
+				t.Grade, "", t.PreviousGrade, "", "", "", yesNo(t.Archived),
 			}
+			rec = append(rec, make([]string, len(CSVHeader)-len(rec))...) // a target has no action_of, no linked_objective
 			if t.Score != nil {
 				rec[13] = strconv.Itoa(*t.Score)
 			}
