@@ -157,6 +157,8 @@ func TestNamedArgsMatchText(t *testing.T) {
 		{"record eds/1.1 2026 25 a note", "record", map[string]string{"target": "eds/1.1", "period": "2026", "value": "25 a note"}},
 		{"record eds/1.1 2026-27 25", "record", map[string]string{"target": "eds/1.1", "period": "2026-27", "value": "25"}},
 		{"trend eds/1.1", "trend", map[string]string{"target": "eds/1.1"}},
+		{"action list", "action", map[string]string{"action": "list"}},
+		{"action add eds/1.1 Hold a listening event @UAMY due 2026-12-31", "action", map[string]string{"action": "add", "ref": "eds/1.1", "rest": "Hold a listening event @UAMY due 2026-12-31"}},
 	}
 	setup := func(t *testing.T) *env {
 		e := imported(t)

@@ -38,8 +38,11 @@ func (Language) Command(name string) (bot.Command, bool) {
 // Form declares the form a Form button for command opens: the update
 // form, for an update of the target command names.
 func (Language) Form(command string) (bot.Form, bool) {
-	name, _ := splitVerb(command)
+	name, rest := splitVerb(command)
 	v := lookup(name)
+	if v != nil && v.Name == "action" {
+		return actionForm(v.export(), rest)
+	}
 	if v == nil || v.Name != "update" {
 		return bot.Form{}, false
 	}

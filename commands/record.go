@@ -25,7 +25,12 @@ import (
 // the store does not know as typed, goes through resolveTarget, which
 // finds it or says what is wrong.
 func (h *Handler) lookupTarget(ctx context.Context, c *call) (framework.Workspace, framework.Target, error) {
-	ref := c.arg("target")
+	return h.lookupRef(ctx, c, c.arg("target"))
+}
+
+// lookupRef is lookupTarget for a reference the verb read itself (an
+// action's target).
+func (h *Handler) lookupRef(ctx context.Context, c *call, ref string) (framework.Workspace, framework.Target, error) {
 	if fwID, tcode := framework.SplitRef(ref); fwID != "" && tcode != "" {
 		w, t, err := h.store.WorkspaceTarget(ctx, c.req.Workspace, framework.Ref(strings.ToLower(fwID), tcode))
 		switch {

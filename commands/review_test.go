@@ -297,6 +297,7 @@ func TestHelpExamplesRun(t *testing.T) {
 				// a vote, and a service, for the panel, vote and service examples.
 				"panel open eds-2022/3", "panel add eds-2022/3 @UADMIN", "panel guest eds-2022/3 trade-union Pat Jones",
 				"vote eds-2022/3B achieving", "service add eds-2022 ae Accident and emergency",
+				"action add eds-2022/2B Listening event",
 			} {
 				e.ok(adminUser, setup)
 			}

@@ -107,11 +107,13 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	// workspace and target together, then the updates (one read: the
 	// history holds the records), the events and (for show) the
 	// evidence, each an index read and one pipeline, and the names of
-	// the people it names.
+	// the people it names; history also reads the workspace's newest
+	// events for the target's actions' (actionHistory), and show the
+	// actions (one read of their entries).
 	for _, q := range []struct {
 		text  string
 		trips int64
-	}{{"history eds/1.1 all", 5}, {"show eds/1.1", 7}} {
+	}{{"history eds/1.1 all", 6}, {"show eds/1.1", 8}} {
 		if r, n := run(q.text); r.Code != "" || n != q.trips {
 			t.Errorf("%q: %q, %d round trips, want %d", q.text, r.Code, n, q.trips)
 		}

@@ -99,6 +99,13 @@ func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspac
 		}
 		blocks = append(blocks, bot.Block{Text: bot.Bold(fmt.Sprintf("Evidence (%d)", len(evs))) + "\n" + strings.Join(lines, "\n")})
 	}
+	acts, err := h.actions(ctx, w.ID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if b, ok := actionsBlock(v, t, acts); ok {
+		blocks = append(blocks, b)
+	}
 	last := bot.Block{Text: recent, Buttons: view.TargetButtons(t)}
 	if t.Archived {
 		last.Buttons = nil
@@ -184,7 +191,11 @@ func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	lines, total, err := h.historyOf(ctx, v, &w, &t, n)
+	acts, err := h.actionHistory(ctx, v, &w, &t)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	lines, total, err := h.historyOf(ctx, v, &w, &t, n, acts...)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -212,7 +223,7 @@ func (h *Handler) history(ctx context.Context, c *call) (bot.Reply, error) {
 // are in all.
 // A target's history is tens or hundreds of records, so it is read whole
 // to count it exactly.
-func (h *Handler) historyOf(ctx context.Context, v view.Clock, w *framework.Workspace, t *framework.Target, n int) ([]string, int, error) {
+func (h *Handler) historyOf(ctx context.Context, v view.Clock, w *framework.Workspace, t *framework.Target, n int, extra ...entry) ([]string, int, error) {
 	us, err := h.store.Updates(ctx, w.ID, t.Ref(), 0)
 	if err != nil {
 		return nil, 0, storeErr("load updates", err)
@@ -221,7 +232,7 @@ func (h *Handler) historyOf(ctx context.Context, v view.Clock, w *framework.Work
 	if err != nil {
 		return nil, 0, storeErr("load events", err)
 	}
-	all := mergeHistory(v, us, es)
+	all := mergeHistory(v, us, es, extra...)
 	if n > 0 && len(all) > n {
 		all = all[:n]
 	}
@@ -229,7 +240,7 @@ func (h *Handler) historyOf(ctx context.Context, v view.Clock, w *framework.Work
 	for i := range all {
 		lines[i] = all[i].line
 	}
-	return lines, len(us) + len(es), nil
+	return lines, len(us) + len(es) + len(extra), nil
 }
 
 // entry is one line of a target's history and when it happened.
@@ -240,8 +251,9 @@ type entry struct {
 
 // mergeHistory interleaves updates and events, both newest first, into
 // lines newest first.
-func mergeHistory(v view.Clock, us []framework.Update, es []framework.Event) []entry {
-	out := make([]entry, 0, len(us)+len(es))
+func mergeHistory(v view.Clock, us []framework.Update, es []framework.Event, extra ...entry) []entry {
+	out := make([]entry, 0, len(us)+len(es)+len(extra))
+	out = append(out, extra...)
 	for i := range us {
 		out = append(out, entry{us[i].Time, v.UpdateLine(&us[i])})
 	}

@@ -228,6 +228,7 @@ func verbTable() []VerbInfo {
 				{Name: "rest", Kind: bot.ArgText, Rest: true, Description: "The framework, the code and the name"},
 			}},
 			run: (*Handler).serviceVerb},
+		actionVerbInfo(),
 	}
 	vs = append(vs, metricVerbs()...)
 	// help can name any verb, and choices make that a menu.

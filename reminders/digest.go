@@ -121,6 +121,7 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		raw, err := s.opts.Store.Entries(ctx, ws, store.EntryPerson)
 		pc <- names{framework.PeopleOf(raw), err}
 	}()
+	ac := s.readActions(ctx, ws)
 	go func() {
 		// Updates logged after upTo belong to the next digest. The digest
 		// lists the newest maxUpdatesListed and counts the rest.
@@ -128,7 +129,7 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		uc <- updates{us, total, err}
 	}()
 	ts, terr := s.opts.Store.Targets(ctx, ws)
-	u, p := <-uc, <-pc
+	u, p, a := <-uc, <-pc, <-ac
 	if terr != nil {
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read targets: %w", ws, terr)
 	}
@@ -137,6 +138,9 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 	}
 	if p.err != nil {
 		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read people: %w", ws, p.err)
+	}
+	if a.err != nil {
+		return bot.Reply{}, fmt.Errorf("reminders: digest %s: read actions: %w", ws, a.err)
 	}
 	live, us, total := leaveOutArchived(ts, u.us, u.total)
 	book, err := s.metricBook(ctx, ws, live)
@@ -150,7 +154,7 @@ func (s *Scheduler) buildDigest(ctx context.Context, w framework.Workspace, loc 
 		}
 	}
 	d := digestData{Loc: loc, At: at, Since: since, Targets: live, Archived: archived, Updates: us, UpdateCount: total, Titles: s.titles, Frameworks: s.frameworks,
-		Cycle: w.CurrentCycle(at), People: p.people, Metrics: book}
+		Cycle: w.CurrentCycle(at), People: p.people, Metrics: book, Actions: a.actions}
 	if w.RemindersPaused != "" && framework.Today(at, loc) < w.RemindersPaused {
 		d.Paused = w.RemindersPaused
 	}

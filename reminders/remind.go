@@ -23,6 +23,7 @@ type ownerDM struct {
 	owner   string
 	overdue []framework.Target
 	stale   []framework.Target
+	actions []framework.Action // their overdue open actions
 }
 
 // deliverReminders DMs each owner once for a claimed reminder run, then
@@ -113,6 +114,19 @@ func (s *Scheduler) collectReminders(ctx context.Context, ws string, loc *time.L
 	for _, t := range stale {
 		add(t, false)
 	}
+	acts, err := s.overdueActions(ctx, ws, framework.Today(at, loc))
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range acts {
+		key := strings.ToLower(a.Owner)
+		dm := byOwner[key]
+		if dm == nil {
+			dm = &ownerDM{owner: a.Owner}
+			byOwner[key] = dm
+		}
+		dm.actions = append(dm.actions, a)
+	}
 	dms := make([]ownerDM, 0, len(byOwner))
 	for _, dm := range byOwner {
 		dms = append(dms, *dm)
@@ -131,6 +145,9 @@ func renderReminder(dm ownerDM) bot.Reply {
 	}
 	if n := len(dm.stale); n > 0 {
 		head = append(head, fmt.Sprintf("%s with no update for %d days", view.Plural(n, "target"), int(staleAfter.Hours()/24)))
+	}
+	if n := len(dm.actions); n > 0 {
+		head = append(head, fmt.Sprintf("%s overdue", view.Plural(n, "action")))
 	}
 	blocks := []bot.Block{{Text: fmt.Sprintf("⏰ You have %s.", strings.Join(head, " and "))}}
 	item := func(t *framework.Target, what string) {
@@ -157,5 +174,6 @@ func renderReminder(dm ownerDM) bot.Reply {
 		}
 		item(t, what)
 	}
+	blocks = append(blocks, actionReminderBlocks(dm.actions)...)
 	return bot.Reply{Blocks: blocks, Notify: []string{dm.owner}, Command: "remind"}
 }

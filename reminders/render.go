@@ -50,6 +50,9 @@ type digestData struct {
 	// Metrics is the workspace's metric book, nil when it has no metric
 	// targets: flagged metrics get a section (reminders/metrics.go).
 	Metrics *framework.MetricBook
+	// Actions are the workspace's actions: the open ones overdue or due
+	// soon are listed as targets are.
+	Actions []framework.Action
 }
 
 // targetWord is what the digest's frameworks call their targets, when
@@ -124,13 +127,17 @@ func renderDigest(d digestData) bot.Reply {
 	l := classify(d)
 	word := d.targetWord(d.Targets)
 	progress, byStatus := framework.Overall(d.Targets)
-	if d.UpdateCount == 0 && len(l.overdue) == 0 && len(l.dueSoon) == 0 {
+	acts := classifyActions(d)
+	if d.UpdateCount == 0 && len(l.overdue) == 0 && len(l.dueSoon) == 0 && len(acts.overdue)+len(acts.dueSoon) == 0 {
 		return bot.Say(fmt.Sprintf("📊 %s: nothing new since %s: no updates, nothing overdue or due in the next %d days (%s, %d%% overall).",
 			bot.Bold("Digest"), sinceDay, framework.DueSoonDays, view.Plural(len(d.Targets), word), progress), false)
 	}
 
 	news := fmt.Sprintf("%s since %s · %d overdue · %d due in the next %d days",
 		view.Plural(d.UpdateCount, "update"), sinceDay, len(l.overdue), len(l.dueSoon), framework.DueSoonDays)
+	if n := len(acts.overdue); n > 0 {
+		news += fmt.Sprintf(" · %s overdue", view.Plural(n, "action"))
+	}
 	text := fmt.Sprintf("📊 %s: %s, %s overall\n%s\n%s", bot.Bold("Digest"), view.Plural(len(d.Targets), word), view.ProgressBar(progress), statusCounts(byStatus), news)
 	if n := len(l.escalated) + len(l.unowned); n > 0 {
 		verb := "need"
@@ -218,6 +225,7 @@ func renderDigest(d digestData) bot.Reply {
 			return fmt.Sprintf("due %s, %s, %d%%", t.Due, d.ownerOf(t), t.Progress)
 		}))
 	}
+	details = append(details, actionSections(d, acts)...)
 	if len(l.snoozed) > 0 {
 		details = append(details, targetList("Snoozed", "", l.snoozed, func(t *framework.Target) string {
 			s := fmt.Sprintf("until %s", t.SnoozedUntil)

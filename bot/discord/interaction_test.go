@@ -90,6 +90,7 @@ func TestCommandOptionsAreNamedArgs(t *testing.T) {
 		{"measure", []map[string]any{opt("settings", str, "percent baseline 30 2025 goal 20"), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "settings": "percent baseline 30 2025 goal 20"}, "measure eds/1.1 percent baseline 30 2025 goal 20"},
 		{"record", []map[string]any{opt("value", str, "25 staff survey"), opt("period", str, "2026"), opt("target", str, "eds/1.1")}, args{"target": "eds/1.1", "period": "2026", "value": "25 staff survey"}, "record eds/1.1 2026 25 staff survey"},
 		{"trend", []map[string]any{opt("target", str, "eds/1.1")}, args{"target": "eds/1.1"}, "trend eds/1.1"},
+		{"action", []map[string]any{opt("action", str, "list"), opt("ref", str, "mine")}, args{"action": "list", "ref": "mine"}, "action list mine"},
 	}
 	covered := map[string]bool{}
 	for _, c := range cases {

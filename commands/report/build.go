@@ -216,7 +216,8 @@ type input struct {
 	// metrics is the workspace's metric book, nil when not read.
 	metrics *framework.MetricBook
 	// notes are the rate events that gave the cycle's grades, by ref.
-	notes map[string]framework.Event
+	notes   map[string]framework.Event
+	actions []framework.Action
 }
 
 // read fetches the targets, and when asked the updates since the cycle
@@ -262,6 +263,12 @@ func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidenc
 		go func() {
 			raw, err := src.Entries(ctx, ws, store.EntryPerson)
 			in.people = framework.PeopleOf(raw)
+			errs <- err
+		}()
+		n++
+		go func() {
+			raw, err := src.Entries(ctx, ws, store.EntryKind(framework.ActionEntries))
+			in.actions = framework.ActionsOf(raw)
 			errs <- err
 		}()
 		n++

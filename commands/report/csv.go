@@ -8,7 +8,8 @@ import (
 )
 
 // CSVHeader is the CSV report's header row: one row per target follows,
-// live targets then archived ones, framework by framework.
+// live targets then archived ones, then the framework's actions (whose
+// action_of names the target they move), framework by framework.
 var CSVHeader = []string{
 	"framework", "cycle", "objective", "ref", "code", "title", "owner", "owner_name", "status", "progress", "due", "overdue",
 	"grade", "score", "previous_grade", "latest_update", "latest_note", "evidence", "archived",
@@ -17,6 +18,7 @@ var CSVHeader = []string{
 	// A metric target's unit, baseline, goal and band, and its values,
 	// one period a line (commands/report/metrics_render.go).
 	"metric_unit", "metric_baseline", "metric_goal", "metric_band", "metric_values",
+	"action_of", "linked_objective",
 }
 
 // bom starts the file so that Excel reads it as UTF-8, not the system's
@@ -70,8 +72,18 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 			// stays whole for a spreadsheet to follow.
 			rec[17] = strings.Join(links, "\n")
 			rec = append(rec, s.csvMetricCells(t.Ref)...)
+			rec = append(rec, make([]string, len(CSVHeader)-len(rec))...) // a target has no action_of, no linked_objective
 			for i := range rec {
 				rec[i] = neutralise(rec[i])
+			}
+			if err := w.Write(rec); err != nil {
+				return err
+			}
+		}
+		for i := range s.Actions {
+			rec := actionCSV(&s, r.Cycle, &s.Actions[i])
+			for j := range rec {
+				rec[j] = neutralise(rec[j])
 			}
 			if err := w.Write(rec); err != nil {
 				return err

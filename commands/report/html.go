@@ -35,6 +35,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"objectiveName": func(s Section, o Objective) string { return objectiveName(&s, &o) },
 	"asAt":          func(r *Report) string { return r.asAt() },
 	"quietCodes":    quietCodes,
+	"actionDue":     actionDue,
+	"actionStatus":  actionStatus,
 	"quiet":         func(t Target) bool { return quiet(&t) },
 	"join":          strings.Join,
 	"deref":         func(n *int) int { return *n },

@@ -103,6 +103,7 @@ func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
 		fmt.Fprintf(b, "\n### Archived %ss\n\nArchived %ss are left out of the roll-ups, totals and score above.\n\n", s.TargetLabel, s.TargetLabel)
 		r.targetTable(b, s, s.Archived, graded)
 	}
+	actionsMarkdown(b, s)
 }
 
 // targetTable is one row per target: the figures, without the notes and

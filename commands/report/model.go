@@ -75,6 +75,8 @@ type Section struct {
 	// score per target and the overall sums its band covers. It is
 	// empty when the framework has no grading.
 	ScoreCard []CardRow `json:"score_card"`
+	// Actions is the framework's action plan (actions.go).
+	Actions []Action `json:"action_plan"`
 }
 
 // CardRow is one grade of a score card: its score per target, and the

@@ -34,6 +34,7 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 		ID: def.ID, Name: def.Name, Description: strings.Join(strings.Fields(def.Description), " "),
 		ObjectiveLabel: def.ObjectiveLabel(), TargetLabel: def.TargetLabel(),
 		Objectives: []Objective{}, Archived: []Target{}, ScoreCard: scoreCard(def.Grading),
+		Actions: actionPlan(mine, in.actions, in.people, cy, loc),
 	}
 	row := func(t *framework.Target) Target {
 		return targetRow(def, t, states[t.Ref()], in, cy, loc)

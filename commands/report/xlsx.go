@@ -238,6 +238,15 @@ func (r *Report) writeXLSX(b *bytes.Buffer) error {
 			}
 			w.add(cells...)
 		}
+		// The action plan follows, as in the CSV: an action a row.
+		for j := range s.Actions {
+			rec := actionCSV(s, r.Cycle, &s.Actions[j])
+			cells := make([]any, len(rec))
+			for k, c := range rec {
+				cells[k] = c
+			}
+			w.add(cells...)
+		}
 	}
 	return w.finish(b)
 }
