@@ -179,7 +179,12 @@ func (h *Handler) actionAdd(ctx context.Context, c *call, a args) (bot.Reply, er
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		msg := "Added action " + code(key) + " " + bot.UserText(act.Title) + ", owned by " + v.Owner(owner)
+		msg := "Added action " + code(key) + " " + bot.UserText(act.Title)
+		if owner == "" {
+			msg += ", with no owner (its target has none)"
+		} else {
+			msg += ", owned by " + v.Owner(owner)
+		}
 		if !act.Due.IsZero() {
 			msg += ", due " + string(act.Due)
 			if act.Overdue(clockToday(v)) {

@@ -110,6 +110,9 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 		From: inZone(cy.started, loc), AsOf: cy.asOf.In(loc), Generated: opts.Now.In(loc), Generator: opts.Generator,
 		TimeZone: loc.String(), Frameworks: []Section{},
 	}
+	if !cy.prevClosed.IsZero() {
+		r.prevSpan = [2]framework.Date{framework.DateOf(cy.prevStarted, loc), framework.DateOf(cy.prevClosed, loc)}
+	}
 	for _, def := range defs {
 		s := section(def, in, cy, loc, req.Summary)
 		// A past cycle's report on every framework leaves out those
@@ -179,6 +182,9 @@ type cycle struct {
 	// started is when the cycle began (zero when unknown), asOf the
 	// moment reported: now, or when the cycle closed.
 	started, asOf time.Time
+	// prevStarted and prevClosed bound the previous cycle, whose
+	// completed actions the EDS summary lists.
+	prevStarted, prevClosed time.Time
 }
 
 // resolveCycle finds the cycle named, "" meaning the current one.
@@ -187,7 +193,7 @@ func resolveCycle(w *framework.Workspace, name string, now time.Time) (cycle, er
 	if name == "" || name == cur {
 		c := cycle{name: cur, current: true, first: len(w.PastCycles) == 0, started: w.CycleStarted, asOf: now}
 		if p, ok := w.PreviousCycle(); ok {
-			c.previous = p.Name
+			c.previous, c.prevStarted, c.prevClosed = p.Name, p.Started, p.Closed
 		}
 		return c, nil
 	}
@@ -195,7 +201,8 @@ func resolveCycle(w *framework.Workspace, name string, now time.Time) (cycle, er
 		if p.Name == name {
 			c := cycle{name: p.Name, first: i == 0, started: p.Started, asOf: p.Closed}
 			if i > 0 {
-				c.previous = w.PastCycles[i-1].Name
+				prev := w.PastCycles[i-1]
+				c.previous, c.prevStarted, c.prevClosed = prev.Name, prev.Started, prev.Closed
 			}
 			return c, nil
 		}

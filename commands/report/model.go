@@ -25,6 +25,9 @@ type Report struct {
 	// before it ("" when there is none).
 	Cycle    string `json:"cycle"`
 	Previous string `json:"previous_cycle"`
+	// prevSpan is the previous cycle's first and last day, zero when
+	// there is none: "completed in the previous cycle" means done then.
+	prevSpan [2]framework.Date
 	// Current is true when Cycle is the workspace's current cycle. A past
 	// cycle is reported as it stood when it closed.
 	Current bool `json:"current_cycle"`

@@ -146,14 +146,46 @@ func (r *Report) summaryDoc() doc {
 	if r.Previous != "" {
 		prev = r.Previous
 	}
-	d.Sections = append(d.Sections, docSection{ID: "completed-actions", Heading: "Completed actions from " + prev,
-		Paras: []string{"None recorded."}})
+	done := docSection{ID: "completed-actions", Heading: "Completed actions from " + prev}
+	if r.prevSpan[1] != "" {
+		done.Tables = actionTables("Actions completed in "+prev, r.CompletedIn(r.prevSpan[0], r.prevSpan[1]))
+	}
+	if len(done.Tables) == 0 {
+		done.Paras = []string{"None recorded."}
+	}
+	d.Sections = append(d.Sections, done)
 
 	for i := range r.Frameworks {
 		d.Sections = append(d.Sections, r.frameworkSections(&r.Frameworks[i], p, len(r.Frameworks) > 1)...)
 	}
-	d.Sections = append(d.Sections, docSection{ID: "action-plan", Heading: "Action plan", Paras: []string{"None recorded."}})
+	plan := docSection{ID: "action-plan", Heading: "Action plan"}
+	var open []Action
+	for _, s := range r.Frameworks {
+		for _, a := range s.Actions {
+			if a.Closed == "" {
+				open = append(open, a)
+			}
+		}
+	}
+	if plan.Tables = actionTables("Open actions", open); len(plan.Tables) == 0 {
+		plan.Paras = []string{"None recorded."}
+	}
+	d.Sections = append(d.Sections, plan)
 	return d
+}
+
+// actionTables is a table of actions (domain, outcome, linked objective,
+// action, owner, due, status), or none when there are none.
+func actionTables(caption string, as []Action) []docTable {
+	if len(as) == 0 {
+		return nil
+	}
+	t := docTable{Caption: caption, Sheet: "Actions", Header: []string{"Action", "Domain", "Outcome", "Linked objective", "Owner", "Due", "Status"}}
+	for _, a := range as {
+		t.Rows = append(t.Rows, []cell{text(a.Ref + " " + oneLine(a.Title)), text(a.Objective), text(a.Target + " " + oneLine(a.TargetTitle)),
+			text(a.LinkedObjective), text(person(a.Owner, a.OwnerName)), dateCell(framework.Date(a.Due), ""), text(a.Status)})
+	}
+	return []docTable{t}
 }
 
 // completed is the day the cycle's last outcome was graded, once every
