@@ -133,6 +133,11 @@ func (h *Handler) actionAdd(ctx context.Context, c *call, a args) (bot.Reply, er
 	if err := h.requireOwnerOrAdmin(ctx, c, &t, "add actions to"); err != nil {
 		return bot.Reply{}, err
 	}
+	// An archived target has left digests and reminders: an action
+	// under it would be chased for nothing.
+	if t.Archived {
+		return bot.Reply{}, explain(framework.ErrArchived.About(t.Ref()))
+	}
 	if in.objective != "" {
 		_, o, err := h.lookupRef(ctx, c, in.objective)
 		if err != nil {

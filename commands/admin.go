@@ -89,13 +89,13 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.requireGrader(ctx, c, &t, grading); err != nil {
 		return bot.Reply{}, err
 	}
-	if err := h.panelRefusesRate(ctx, w.ID, &t); err != nil {
-		return bot.Reply{}, err
-	}
 	// `rate <target> <grade> in <cycle> [reason…]` enters a backfilled
-	// cycle's published grade.
+	// cycle's published grade: no panel of this cycle grades that.
 	if cycle, rest, ok := pastCycleOf(reason); ok {
 		return h.ratePast(ctx, c, &t, r, cycle, rest)
+	}
+	if err := h.panelRefusesRate(ctx, w.ID, &t); err != nil {
+		return bot.Reply{}, err
 	}
 	svc, reason, err := h.rateServiceClause(ctx, c, &t, grading, reason)
 	if err != nil {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
@@ -317,16 +319,7 @@ func (h *Handler) panelClose(ctx context.Context, c *call, words []string) (bot.
 	case pn.Closed:
 		return bot.Reply{}, noChange(framework.ErrNoChange.About(obj), "nothing changed: the panel on %s is already closed", code(obj))
 	}
-	pn.Closed, pn.ClosedBy, pn.ClosedAt = true, c.req.User, c.now
-	wr := store.EntryWrite{
-		Expect: []store.Entry{{Kind: entryPanel, Key: panelKey(obj), Value: p.raw[panelKey(obj)]}},
-		Put:    []store.Entry{{Kind: entryPanel, Key: panelKey(obj), Value: encodeJSON(pn)}},
-		Events: []framework.Event{{Kind: eventPanel, Author: c.req.User, Time: c.now, Title: "closed " + obj}},
-	}
-	for _, u := range p.members[obj] {
-		wr.Put = append(wr.Put, store.Entry{Kind: entryPanel, Key: memberKey(obj, u), Value: memberClosed})
-	}
-	if _, err := h.store.WriteEntries(ctx, w.ID, wr); err != nil {
+	if _, err := h.store.WriteEntries(ctx, w.ID, p.closeWrite(obj, pn, c.req.User, c.now)); err != nil {
 		return bot.Reply{}, storeErr("close panel", err)
 	}
 	return announce(fmt.Sprintf("%s closed the panel on %s: no more votes. The tally stays: %s", bot.User(c.req.User), code(obj), code("/target panel "+obj))), nil
@@ -349,3 +342,41 @@ func (h *Handler) panelRefusesRate(ctx context.Context, ws string, t *framework.
 // isEntryChanged reports whether err is a write refused by an
 // expectation.
 func isEntryChanged(err error) bool { return errors.Is(err, framework.ErrEntryChanged) }
+
+// closeWrite is the write that closes the panel pn on obj: the panel
+// marked closed and every member's entry turned to memberClosed, so a
+// vote racing the close is refused by its own write.
+func (p *panels) closeWrite(obj string, pn framework.Panel, by string, at time.Time) store.EntryWrite {
+	pn.Closed, pn.ClosedBy, pn.ClosedAt = true, by, at
+	wr := store.EntryWrite{
+		Expect: []store.Entry{{Kind: entryPanel, Key: panelKey(obj), Value: p.raw[panelKey(obj)]}},
+		Put:    []store.Entry{{Kind: entryPanel, Key: panelKey(obj), Value: encodeJSON(pn)}},
+		Events: []framework.Event{{Kind: eventPanel, Author: by, Time: at, Title: "closed " + obj}},
+	}
+	for _, u := range p.members[obj] {
+		wr.Put = append(wr.Put, store.Entry{Kind: entryPanel, Key: memberKey(obj, u), Value: memberClosed})
+	}
+	return wr
+}
+
+// closeCyclePanels closes every panel still open when a grading cycle
+// closes: a panel grades one cycle, and its votes must not be agreed
+// into the next. It returns how many it closed.
+func (h *Handler) closeCyclePanels(ctx context.Context, ws, by string, at time.Time) (int, error) {
+	p, err := h.readPanels(ctx, ws)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, obj := range slices.Sorted(maps.Keys(p.open)) {
+		pn := p.open[obj]
+		if pn.Closed {
+			continue
+		}
+		if _, err := h.store.WriteEntries(ctx, ws, p.closeWrite(obj, pn, by, at)); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -191,8 +191,17 @@ func (h *Handler) cycleVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	closed, _ := w.PreviousCycle()
 	h.log.Debug("grading cycle started", "workspace", w.ID, "closed", closed.Name, "cycle", name, "grades", moved, "user", c.req.User)
-	return announce(fmt.Sprintf("%s closed grading cycle %s, keeping its %s, and started %s. New grades belong to %s; %s and %s show each grade beside its %s one",
-		bot.User(c.req.User), bot.Bold(closed.Name), plural(moved, "grade"), bot.Bold(name), name, code("/target show"), code("/target list"), closed.Name)), nil
+	msg := fmt.Sprintf("%s closed grading cycle %s, keeping its %s, and started %s. New grades belong to %s; %s and %s show each grade beside its %s one",
+		bot.User(c.req.User), bot.Bold(closed.Name), plural(moved, "grade"), bot.Bold(name), name, code("/target show"), code("/target list"), closed.Name)
+	// A panel grades one cycle: those still open close with it.
+	switch panels, err := h.closeCyclePanels(ctx, w.ID, c.req.User, c.now); {
+	case err != nil:
+		h.log.Warn("closing the old cycle's panels failed", "workspace", w.ID, "err", err)
+		msg += ". Panels still open on " + closed.Name + " could not be closed: close them with " + code("/target panel close <objective>")
+	case panels > 0:
+		msg += fmt.Sprintf(". %s of %s closed with it; their tallies stay", plural(panels, "open panel"), closed.Name)
+	}
+	return announce(msg), nil
 }
 
 // cycleSummary says which cycle grades go to, since when, and which

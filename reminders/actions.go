@@ -3,6 +3,7 @@ package reminders
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/targetbot/targetbot/bot"
@@ -106,7 +107,22 @@ func (s *Scheduler) overdueActions(ctx context.Context, ws string, today framewo
 			out = append(out, a)
 		}
 	}
-	return out, nil
+	if len(out) == 0 {
+		return nil, nil
+	}
+	// An archived target has left reminders, and its actions with it;
+	// the targets are read only when some action is overdue.
+	ts, err := s.opts.Store.Targets(ctx, ws)
+	if err != nil {
+		return nil, fmt.Errorf("reminders: %s: read targets of actions: %w", ws, err)
+	}
+	archived := map[string]bool{}
+	for _, t := range ts {
+		if t.Archived {
+			archived[t.Ref()] = true
+		}
+	}
+	return slices.DeleteFunc(out, func(a framework.Action) bool { return archived[a.Target] }), nil
 }
 
 // actionReminderBlocks are a reminder DM's blocks for overdue actions.

@@ -101,6 +101,8 @@ func checkWorkspaceEvent(e *framework.Event, stored bool) error {
 		return fmt.Errorf("kind %q is not a kind of event", e.Kind)
 	case e.Time.IsZero():
 		return fmt.Errorf("no time")
+	case !timeOK(e.Time):
+		return fmt.Errorf("time %s is outside %s to %s, which every store keeps", e.Time.Format(time.RFC3339), EarliestTime.Format("2006"), LatestTime.Format("2006"))
 	}
 	if stored {
 		return checkID(e.ID)

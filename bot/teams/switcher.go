@@ -79,7 +79,9 @@ func (a *Adapter) member(ctx context.Context, tenant, aad, ws, serviceURL string
 	m, err := a.lookupMember(ctx, serviceURL, t.ID, aad)
 	var se *statusError
 	switch {
-	case errors.As(err, &se) && se.Status == 404:
+	case errors.As(err, &se) && (se.Status == 404 || se.Status == 403):
+		// 404: not on the roster; 403: the bot has left the team, so
+		// nobody can be confirmed a member of it.
 		return false, nil
 	case err != nil:
 		return false, fmt.Errorf("teams: look %s up in the roster of %s: %w", aad, ws, err)

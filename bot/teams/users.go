@@ -90,6 +90,12 @@ func (a *Adapter) user(ctx context.Context, tenant, aad string) (userRecord, err
 func (a *Adapter) updateUser(ctx context.Context, tenant, aad string, edit func(*userRecord) bool) error {
 	unlock := a.userLocks.Lock(tenant + "/" + canonical(aad))
 	defer unlock()
+	// Read the store's record, not this process's copy: another replica
+	// may have changed it since (a team left), and writing a stale copy
+	// back would undo that.
+	if a.opts.State != nil {
+		a.users.Put(tenant+"/"+canonical(aad), userRecord{}, a.now())
+	}
 	rec, err := a.user(ctx, tenant, aad)
 	if err != nil {
 		return err
