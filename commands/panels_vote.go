@@ -72,10 +72,11 @@ func readServiceClause(words []string) (service string, rest []string) {
 // checkServiceClause refuses a service on an objective not graded per
 // service, and an unknown service (a read, only when one is named).
 func (h *Handler) checkServiceClause(ctx context.Context, ws string, pt panelTarget, service string) error {
-	if service == "" {
+	per := pt.grading.PerService(pt.objCode)
+	switch {
+	case service == "" && !per:
 		return nil
-	}
-	if !pt.grading.PerService(pt.objCode) {
+	case !per:
 		return framework.FieldErrorf("service", "%s is not graded per service: leave out `service %s`", code(pt.objective), service)
 	}
 	svcs, err := h.readServices(ctx, ws)
@@ -83,6 +84,15 @@ func (h *Handler) checkServiceClause(ctx context.Context, ws string, pt panelTar
 		return err
 	}
 	fwID, _ := framework.SplitRef(pt.ref)
+	if service == "" {
+		// Once services are declared, the outcome's grade is their
+		// median: a vote or agreement on the outcome as a whole would
+		// stand beside it, as rate refuses it too.
+		if defs := svcs.defs[fwID]; len(defs) > 0 {
+			return framework.FieldErrorf("service", "%s is graded per service: name one, like `service %s` after the grade", code(pt.objective), defs[0].Code)
+		}
+		return nil
+	}
 	return svcs.known(fwID, service)
 }
 
@@ -108,8 +118,23 @@ func (h *Handler) vote(ctx context.Context, c *call) (bot.Reply, error) {
 	if err := h.checkServiceClause(ctx, c.req.Workspace, pt, service); err != nil {
 		return bot.Reply{}, err
 	}
+	// `for <guest…>` is an admin's entry of a guest's vote; a member's
+	// reason that happens to begin with "for" stays their reason.
 	if len(rest) > 0 && strings.EqualFold(rest[0], "for") {
-		return h.guestVote(ctx, c, pt, r, service, rest[1:])
+		admin, err := h.isAdmin(ctx, c)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if admin {
+			return h.guestVote(ctx, c, pt, r, service, rest[1:])
+		}
+		p, err := h.readPanels(ctx, c.req.Workspace)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if _, _, ok := framework.MatchGuest(p.guests[pt.objective], rest[1:]); ok {
+			return h.guestVote(ctx, c, pt, r, service, rest[1:]) // which says only an admin may
+		}
 	}
 	reason := strings.Join(rest, " ")
 	if err := checkText("reason", "reason", reason, maxReason); err != nil {

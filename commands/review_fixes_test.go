@@ -34,3 +34,29 @@ func TestActionOnArchivedTargetRefused(t *testing.T) {
 		t.Errorf("actions %v -> %v", before, after)
 	}
 }
+
+// On an objective graded per service, a vote or an agreement must name
+// the service once services are declared, as rate must: a grade of the
+// outcome as a whole would stand beside its services' median.
+func TestPanelOnServicesNamesTheService(t *testing.T) {
+	e := eds2022(t)
+	e.ok(adminUser, "service add eds-2022 ae Accident and emergency")
+	e.ok(adminUser, "panel open eds-2022/1")
+	e.ok(adminUser, "panel add eds-2022/1 <@UAMY>")
+	e.panelUnchanged(amy, "vote eds-2022/1A excelling", framework.EINVALID, "service", "is graded per service")
+	e.ok(amy, "vote eds-2022/1A excelling service ae")
+	e.panelUnchanged(adminUser, "panel agree eds-2022/1A excelling", framework.EINVALID, "service", "is graded per service")
+}
+
+// A member's reason may begin with "for": only a guest's name after it,
+// or an admin, makes it a guest's vote.
+func TestMemberReasonBeginningWithFor(t *testing.T) {
+	e := eds2022(t)
+	e.ok(adminUser, "panel open eds-2022/2")
+	e.ok(adminUser, "panel add eds-2022/2 <@UAMY>")
+	e.ok(adminUser, "panel guest eds-2022/2 trade-union Pat Jones")
+	if r := e.ok(amy, "vote eds-2022/2B achieving for the survey results"); !strings.Contains(r.Text(), "Your vote") {
+		t.Errorf("member's vote with a reason beginning with for: %s", r.Text())
+	}
+	e.panelUnchanged(amy, "vote eds-2022/2B achieving for Pat Jones", framework.EFORBIDDEN, "", "only an admin can enter a guest's vote")
+}
