@@ -110,8 +110,17 @@ func (s *Store) drop(ctx context.Context, k keys, token string) {
 func (s *Store) unlistEmpty(ctx context.Context, k keys, ws string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if n, err := s.c.Exists(ctx, k.holding()...).Result(); err == nil && n == 0 {
-		_ = s.c.SRem(ctx, s.workspaces(), ws).Err()
+	if n, err := s.c.Exists(ctx, k.holding()...).Result(); err != nil || n != 0 {
+		return
+	}
+	if err := s.c.SRem(ctx, s.workspaces(), ws).Err(); err != nil {
+		return
+	}
+	// A first write to the workspace may have landed between the check
+	// and the removal (its SADD before our SREM): look again, and list
+	// it back if so. A write after this look lists the workspace itself.
+	if n, err := s.c.Exists(ctx, k.holding()...).Result(); err != nil || n != 0 {
+		_ = s.c.SAdd(ctx, s.workspaces(), ws).Err()
 	}
 }
 
