@@ -29,6 +29,16 @@ func readRate(c *call) (grade, reason string, err error) {
 // and its scores and colours where it declares them), and words the
 // forms it takes when s is none of them. g may be nil: names only.
 func parseGrade(g *framework.Grading, s string) (framework.Rating, error) {
+	return parseGradeOr(g, s, true)
+}
+
+// parseVoteGrade is parseGrade for a vote or an agreed grade, which
+// cannot be none: its hint leaves none out.
+func parseVoteGrade(g *framework.Grading, s string) (framework.Rating, error) {
+	return parseGradeOr(g, s, false)
+}
+
+func parseGradeOr(g *framework.Grading, s string, none bool) (framework.Rating, error) {
 	if r, ok := g.ParseGrade(s); ok {
 		return r, nil
 	}
@@ -49,6 +59,9 @@ func parseGrade(g *framework.Grading, s string) (framework.Rating, error) {
 		} else {
 			forms += " or a score (" + orList(scores) + ")"
 		}
+	}
+	if !none {
+		return "", framework.FieldErrorf("rating", "%s is not a grade: use %s", code(short(s, 30)), forms)
 	}
 	return "", framework.FieldErrorf("rating", "%s is not a grade: use %s (or none to clear it)", code(short(s, 30)), forms)
 }

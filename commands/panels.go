@@ -94,6 +94,9 @@ func (h *Handler) panelOpen(ctx context.Context, c *call, words []string) (bot.R
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	if today := framework.Today(c.now, w.Location(h.loc)); !until.IsZero() && until < today {
+		return bot.Reply{}, framework.FieldErrorf("until", "%s is in the past: name the day voting should end, today (%s) or later", code(string(until)), today)
+	}
 	p, err := h.readPanels(ctx, w.ID)
 	if err != nil {
 		return bot.Reply{}, err

@@ -107,7 +107,7 @@ func (h *Handler) vote(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	r, err := parseGrade(pt.grading, c.arg("grade"))
+	r, err := parseVoteGrade(pt.grading, c.arg("grade"))
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -263,7 +263,7 @@ func (h *Handler) panelAgree(ctx context.Context, c *call, words []string) (bot.
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	r, err := parseGrade(pt.grading, words[1])
+	r, err := parseVoteGrade(pt.grading, words[1])
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -305,8 +305,10 @@ func (h *Handler) panelAgree(ctx context.Context, c *call, words []string) (bot.
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	// A grade the target (or service) already has changes nothing, and
+	// the agreement still ends the voting; its record keeps the votes.
 	if service != "" {
-		if _, err := h.rateService(ctx, c, &w, &t, pt.grading, service, r, record); err != nil {
+		if _, err := h.rateService(ctx, c, &w, &t, pt.grading, service, r, record); err != nil && !errors.Is(err, framework.ErrNoChange) {
 			return bot.Reply{}, err
 		}
 	} else if _, err := h.change(ctx, c, &w, &t, framework.Change{Kind: framework.EventRate, Rating: r, Reason: record}); err != nil && !errors.Is(err, framework.ErrNoChange) {
@@ -315,7 +317,7 @@ func (h *Handler) panelAgree(ctx context.Context, c *call, words []string) (bot.
 	wr := store.EntryWrite{
 		Expect: []store.Entry{{Kind: entryPanel, Key: agreedKey(pt.ref, service)}},
 		Put:    []store.Entry{{Kind: entryPanel, Key: agreedKey(pt.ref, service), Value: string(r)}},
-		Events: []framework.Event{{Kind: eventPanel, Author: c.req.User, Time: c.now, Title: "agreed " + pt.ref + serviceWords(service), To: string(r), Reason: reason}},
+		Events: []framework.Event{{Kind: eventPanel, Author: c.req.User, Time: c.now, Title: "agreed " + pt.ref + serviceWords(service), To: string(r), Reason: record}},
 	}
 	if _, err := h.store.WriteEntries(ctx, c.req.Workspace, wr); err != nil {
 		return bot.Reply{}, storeErr("agree grade", err)

@@ -60,3 +60,25 @@ func TestMemberReasonBeginningWithFor(t *testing.T) {
 	}
 	e.panelUnchanged(amy, "vote eds-2022/2B achieving for Pat Jones", framework.EFORBIDDEN, "", "only an admin can enter a guest's vote")
 }
+
+// A panel's end date is not in the past; a vote's bad grade is told the
+// grades without "none", which a vote cannot be; agreeing the grade a
+// service already has still ends its voting.
+func TestPanelInputs(t *testing.T) {
+	e := eds2022(t)
+	e.panelUnchanged(adminUser, "panel open eds-2022/2 until 2001-01-01", framework.EINVALID, "until", "is in the past")
+	e.ok(adminUser, "panel open eds-2022/2")
+	e.ok(adminUser, "panel add eds-2022/2 <@UAMY>")
+	r := e.as(amy, "vote eds-2022/2B great")
+	if r.Code != framework.EINVALID || strings.Contains(r.Text(), "none") {
+		t.Errorf("vote with a bad grade: %s %s", r.Code, r.Text())
+	}
+
+	e.ok(adminUser, "service add eds-2022 ae Accident and emergency")
+	e.ok(adminUser, "rate eds-2022/1A achieving service ae first look")
+	e.ok(adminUser, "panel open eds-2022/1")
+	e.ok(adminUser, "panel add eds-2022/1 <@UAMY>")
+	e.ok(amy, "vote eds-2022/1A achieving service ae")
+	e.ok(adminUser, "panel agree eds-2022/1A achieving service ae")
+	e.panelUnchanged(amy, "vote eds-2022/1A developing service ae", framework.ECONFLICT, "", "")
+}
