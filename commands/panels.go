@@ -211,18 +211,10 @@ func (h *Handler) panelAdd(ctx context.Context, c *call, words []string) (bot.Re
 		}
 		users = append(users, canonicalUser(c.req.Workspace, id))
 	}
-	if err := h.requireAdmin(ctx, c, "add panel members"); err != nil {
-		return bot.Reply{}, err
-	}
-	w, o, _, err := h.panelObjective(ctx, c, words[0])
+	w, obj, p, err := h.adminPanel(ctx, c, words[0], "add panel members")
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	p, err := h.readPanels(ctx, w.ID)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	obj := o.String()
 	pn, ok := p.open[obj]
 	if !ok {
 		return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "no panel is open on %s: an admin opens one with `/target panel open %s`", code(obj), obj)
@@ -264,18 +256,10 @@ func (h *Handler) panelGuest(ctx context.Context, c *call, words []string) (bot.
 	if err := checkPersonName("name", name); err != nil {
 		return bot.Reply{}, err
 	}
-	if err := h.requireAdmin(ctx, c, "add panel guests"); err != nil {
-		return bot.Reply{}, err
-	}
-	w, o, _, err := h.panelObjective(ctx, c, words[0])
+	w, obj, p, err := h.adminPanel(ctx, c, words[0], "add panel guests")
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	p, err := h.readPanels(ctx, w.ID)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	obj := o.String()
 	if _, ok := p.open[obj]; !ok {
 		return bot.Reply{}, framework.Errorf(framework.ENOTFOUND, "no panel is open on %s: an admin opens one with `/target panel open %s`", code(obj), obj)
 	}
@@ -303,18 +287,10 @@ func (h *Handler) panelClose(ctx context.Context, c *call, words []string) (bot.
 	if len(words) != 1 {
 		return bot.Reply{}, usageError("panel", "objective", "name one objective")
 	}
-	if err := h.requireAdmin(ctx, c, "close a panel"); err != nil {
-		return bot.Reply{}, err
-	}
-	w, o, _, err := h.panelObjective(ctx, c, words[0])
+	w, obj, p, err := h.adminPanel(ctx, c, words[0], "close a panel")
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	p, err := h.readPanels(ctx, w.ID)
-	if err != nil {
-		return bot.Reply{}, err
-	}
-	obj := o.String()
 	pn, ok := p.open[obj]
 	switch {
 	case !ok:
@@ -382,4 +358,19 @@ func (h *Handler) closeCyclePanels(ctx context.Context, ws, by string, at time.T
 		n++
 	}
 	return n, nil
+}
+
+// adminPanel is the start the admin's panel verbs share: the requester
+// must be an admin (to do what), and ref must name an objective; it
+// returns the workspace, the objective's reference and the panels.
+func (h *Handler) adminPanel(ctx context.Context, c *call, ref, what string) (framework.Workspace, string, *panels, error) {
+	if err := h.requireAdmin(ctx, c, what); err != nil {
+		return framework.Workspace{}, "", nil, err
+	}
+	w, o, _, err := h.panelObjective(ctx, c, ref)
+	if err != nil {
+		return w, "", nil, err
+	}
+	p, err := h.readPanels(ctx, w.ID)
+	return w, o.String(), p, err
 }
