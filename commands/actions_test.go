@@ -9,8 +9,6 @@ import (
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/framework/catalog"
-	"github.com/targetbot/targetbot/store"
-	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
@@ -106,16 +104,7 @@ func TestActionStory(t *testing.T) {
 // that the slow path (the target's owner) still works.
 func TestActionUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	ctx := context.Background()
-	s, err := redisstore.Open(ctx, redistest.Start(t), &redisstore.Options{Prefix: redistest.Prefix(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	fws, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := New(Options{Store: store.Checked(s), Frameworks: fws})
+	h, s := onRedis(t)
 	run := func(user, text string) (bot.Reply, int64) {
 		counter := &redistest.RoundTrips{}
 		s.AddHook(counter)

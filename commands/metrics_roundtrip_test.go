@@ -9,9 +9,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/framework/catalog"
-	"github.com/targetbot/targetbot/store"
-	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
@@ -24,16 +21,7 @@ import (
 // `show` of a target that cannot be a metric reads no metric book.
 func TestRecordRoundTripsOnRedis(t *testing.T) {
 	ctx := context.Background()
-	s, err := redisstore.Open(ctx, redistest.Start(t), &redisstore.Options{Prefix: redistest.Prefix(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	fws, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := New(Options{Store: store.Checked(s), Frameworks: fws})
+	h, s := onRedis(t)
 	run := func(text string) (bot.Reply, int64, int64) {
 		counter, scripts := &redistest.RoundTrips{}, &scriptCount{}
 		s.AddHook(counter)

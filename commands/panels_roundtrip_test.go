@@ -7,9 +7,6 @@ import (
 	"testing"
 
 	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/framework/catalog"
-	"github.com/targetbot/targetbot/store"
-	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
@@ -18,16 +15,7 @@ import (
 // 4 outcomes is two: the panel's entries and the targets.
 func TestPanelRoundTripsOnRedis(t *testing.T) {
 	ctx := context.Background()
-	s, err := redisstore.Open(ctx, redistest.Start(t), &redisstore.Options{Prefix: redistest.Prefix(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	fws, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := New(Options{Store: store.Checked(s), Frameworks: fws})
+	h, s := onRedis(t)
 	run := func(user, text string) (bot.Reply, int64) {
 		counter := &redistest.RoundTrips{}
 		s.AddHook(counter)

@@ -19,18 +19,9 @@ import (
 // target costs two.
 func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 	ctx := context.Background()
-	s, err := redisstore.Open(ctx, redistest.Start(t), &redisstore.Options{Prefix: redistest.Prefix(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	fws, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Through the checking layer, as cmd opens stores: its checks cost
 	// no round trip.
-	h := New(Options{Store: store.Checked(s), Frameworks: fws})
+	h, s := onRedis(t)
 	run := func(text string) (bot.Reply, int64) {
 		counter := &redistest.RoundTrips{}
 		s.AddHook(counter)
@@ -154,3 +145,21 @@ func TestUpdateIsOneRoundTripOnRedis(t *testing.T) {
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func TestMain(m *testing.M) { os.Exit(redistest.Main(m)) }
+
+// onRedis is a Handler of the built-in frameworks on a private Redis,
+// behind the checking layer as cmd opens stores (its checks cost no
+// round trip), and the driver, to count a command's round trips with a
+// hook.
+func onRedis(t *testing.T) (*Handler, *redisstore.Store) {
+	t.Helper()
+	s, err := redisstore.Open(context.Background(), redistest.Start(t), &redisstore.Options{Prefix: redistest.Prefix(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(Options{Store: store.Checked(s), Frameworks: fws}), s
+}
