@@ -108,6 +108,8 @@ func TestMetricsBadInput(t *testing.T) {
 	// Only an admin or the owner records.
 	e.unchanged(bob, "record wres/1 2026 12", framework.EFORBIDDEN, "", "only an admin or the target's owner")
 	e.unchanged(bob, "record eds/2.8 2026 12", framework.EFORBIDDEN, "", "only an admin or the target's owner")
+	e.ok(adminUser, "archive eds/2.8")
+	e.unchanged(adminUser, "record eds/2.8 2026 12", framework.ECONFLICT, "target", "is archived: an admin can bring it back")
 	e.ok(adminUser, "assign wres/1 @"+bob)
 	e.ok(bob, "record wres/1 2026 12")
 }
