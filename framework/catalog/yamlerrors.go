@@ -76,11 +76,9 @@ func yamlSentence(root *yaml.Node, line, msg string) string {
 	}
 	if m := yamlMismatch.FindStringSubmatch(msg); m != nil {
 		// yaml.v3 shortens a long value: the node has it whole.
-		key, value := m[2], m[2]
+		key, value := "", m[2]
 		if n, k := nodeAt(root, line, "!!"+m[1]); n != nil {
 			key, value = k, n.Value
-		} else {
-			key = ""
 		}
 		want, got := describeType(m[3]), describeTag(m[1], value)
 		if key != "" {
