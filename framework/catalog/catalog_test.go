@@ -237,7 +237,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 	tests := []struct {
 		name, yaml, want string
 	}{
-		{"syntax", "id: x\nname: [unclosed\n", "bad.yaml line 1: did not find expected"},
+		{"syntax", "id: x\nname: [unclosed\n", "bad.yaml line 1: the YAML does not parse (did not find expected"},
 		{"unknown field", "id: x\nname: X\ncolour: red\nobjectives: []\n", `bad.yaml line 3: unknown field "colour" in the framework`},
 		{"wrong type", "id: x\nname: X\nobjectives:\n  - code: \"1\"\n    title: T\n    targets: nope\n", `bad.yaml line 6: "targets" should be a list, not the text "nope"`},
 		{"bad id", "id: Not Valid\nname: X\nobjectives: []\n", "bad.yaml line 1: framework id"},

@@ -43,18 +43,21 @@ var partNames = map[string]string{
 // sentence", reading root (the file as nodes, nil when it did not parse)
 // for the keys the sentences name.
 func yamlError(name string, root *yaml.Node, err error) error {
-	var lines []string
 	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		lines = te.Errors
-	} else {
-		lines = []string{err.Error()}
+	if !errors.As(err, &te) {
+		// The file is not YAML at all: yaml.v3's words are the best
+		// account of where it stops, with a hint at the usual causes.
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			return fmt.Errorf("%s line %s: the YAML does not parse (%s): check the indentation, and put text holding a colon in quotes", name, m[1], m[2])
+		}
+		return fmt.Errorf("%s: the YAML does not parse (%s)", name, msg)
 	}
-	out := make([]string, 0, len(lines))
-	for _, l := range lines {
+	out := make([]string, 0, len(te.Errors))
+	for _, l := range te.Errors {
 		m := yamlLine.FindStringSubmatch(l)
 		if m == nil {
-			out = append(out, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(l, "yaml: ")))
+			out = append(out, fmt.Sprintf("%s: %s", name, l))
 			continue
 		}
 		out = append(out, fmt.Sprintf("%s line %s: %s", name, m[1], yamlSentence(root, m[1], m[2])))

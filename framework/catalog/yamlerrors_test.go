@@ -18,6 +18,7 @@ func TestYAMLErrorsSpeakTheFilesTerms(t *testing.T) {
 		{"text given a list", "id: x\nname: [1]\nobjectives: []\n", `my.yaml line 2: "name" should be text, not a list`},
 		{"list given a number", "id: x\nname: X\nobjectives: 3\n", `my.yaml line 3: "objectives" should be a list, not the number 3`},
 		{"target given text", "id: x\nname: X\nobjectives:\n  - code: a\n    title: A\n    targets:\n      - just a title\n", `my.yaml line 7: this should be a target, written as name: value lines, not the text "just a title"`},
+		{"not YAML", "id: x\n  name: X\n", "my.yaml line 2: the YAML does not parse (mapping values are not allowed in this context): check the indentation, and put text holding a colon in quotes"},
 		{"number given text", head + "        metric:\n          unit: ratio\n          min_group: ten\n", `my.yaml line 11: "min_group" should be a whole number, not the text "ten"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
