@@ -60,6 +60,12 @@ func (h *Handler) requireOwnerOrAdmin(ctx context.Context, c *call, t *framework
 	if err != nil || ok {
 		return err
 	}
+	return notOwnerOrAdmin(t, what)
+}
+
+// notOwnerOrAdmin is the refusal of what to a requester who neither
+// owns t nor is an admin.
+func notOwnerOrAdmin(t *framework.Target, what string) error {
 	return framework.Errorf(framework.EFORBIDDEN, "only an admin or the target's owner can %s %s", what, t.Ref())
 }
 

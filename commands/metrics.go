@@ -19,13 +19,14 @@ import (
 // write with its workspace event, so re-recording a period replaces the
 // value and the history keeps both.
 //
-// Cost on Redis: `record` of a built-in indicator named in full is one
-// round trip (recordAtOnce). Otherwise it reads the workspace with the
-// target (who may record, and that the target is here and live) and the
-// metric book (a custom target's definition, the band, the value it
-// replaces) side by side, then writes once: three round trips, two of
-// latency; that write expects the value it read, so a concurrent record
-// of the same period is refused rather than lost.
+// Cost on Redis: `record` of a target named in full is one round trip
+// (recordAtOnce), whether it is a framework's indicator or a custom
+// metric, and whoever may record it; so is its refusal when the target
+// is no metric or the value does not fit. Otherwise (a bare reference, a
+// target that is not here) it reads the workspace with the target and
+// the metric book side by side, then writes once: three round trips, two
+// of latency; that write expects the value it read, so a concurrent
+// record of the same period is refused rather than lost.
 
 // metricStore is the store's entries, when it keeps them.
 func (h *Handler) metricStore() (store.Entries, error) {
@@ -173,8 +174,8 @@ func (h *Handler) measure(ctx context.Context, c *call) (bot.Reply, error) {
 
 // record keeps a period's value of a metric target, with its inputs,
 // author and note. A period recorded again is replaced; the history
-// keeps both. A built-in indicator named in full is recorded in one
-// write (recordAtOnce); anything else reads first.
+// keeps both. A target named in full is recorded in one write
+// (recordAtOnce); anything else reads first.
 func (h *Handler) record(ctx context.Context, c *call) (bot.Reply, error) {
 	period, words, err := readRecord(c)
 	if err != nil {

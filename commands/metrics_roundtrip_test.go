@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -9,66 +10,95 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework/catalog"
+	"github.com/targetbot/targetbot/store"
+	"github.com/targetbot/targetbot/store/redisstore"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
-// `record` of a built-in indicator named in full costs one Redis round
+// `record` of any metric target named in full costs one Redis round
 // trip: the value and its history event in one write that checks the
-// target and hands back the metric book. A custom target's value, whose
-// definition is in the book, and a requester who is not the owner (an
-// admin granted in chat is known from the workspace) read first: the
-// workspace with the target and the book side by side, then one write.
-// `show` of a target that cannot be a metric reads no metric book.
+// target, the requester (owner, or admin by platform, configuration or
+// grant in chat) and, for a custom target, the unit its settings give,
+// and hands back the metric book. A refusal the write finds (not the
+// owner, not a metric, a value its unit refuses) costs the same one, and
+// writes nothing. `show` of a target that cannot be a metric reads no
+// metric book.
 func TestRecordRoundTripsOnRedis(t *testing.T) {
 	ctx := context.Background()
-	h, s := onRedis(t)
-	run := func(text string) (bot.Reply, int64, int64) {
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := catalog.Parse("own.yaml", []byte(ownFramework))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, s := onRedisWith(t, append(fws, own))
+	as := func(user string, admin bool, text string) (bot.Reply, int64, int64) {
 		counter, scripts := &redistest.RoundTrips{}, &scriptCount{}
 		s.AddHook(counter)
 		s.AddHook(scripts)
-		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: "U1", PlatformAdmin: true, Text: text})
+		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: user, PlatformAdmin: admin, Text: text})
 		return r, counter.Load(), scripts.n.Load()
 	}
-	run("import wres")
-	run("import eds")
-	run("record wres/1 2020 10") // loads the script into Redis's cache
-	for _, text := range []string{
-		"record wres/2 2026 white_shortlisted=1200 white_appointed=300 bme_shortlisted=900 bme_appointed=120",
-		"record wres/2 2025 white_shortlisted=1000 white_appointed=250 bme_shortlisted=1000 bme_appointed=200",
-		"record wres/2 2026 white_shortlisted=1200 white_appointed=300 bme_shortlisted=900 bme_appointed=125 corrected",
-		"record wres/1 2026 12.5",
+	run := func(text string) (bot.Reply, int64, int64) { return as("U1", true, text) }
+	for _, text := range []string{"import wres", "import eds", "import own",
+		"add wres/workforce 10 Staff reporting harassment", "measure wres/10 percent baseline 30 2025 goal 20 2028",
+		"assign wres/3 @bob", "assign wres/10 @bob", "assign own/1 @bob", "admins add @cat",
+		"record wres/1 2020 10", // loads the script into Redis's cache
 	} {
-		r, n, w := run(text)
-		if r.Code != "" {
-			t.Fatalf("%q failed: %s", text, r.Text())
+		if r, _, _ := run(text); r.Code != "" {
+			t.Fatalf("%q: %s", text, r.Text())
+		}
+	}
+	wres3 := "record wres/3 2026 bme_entering_formal_disciplinary=20 bme_headcount=900 white_entering_formal_disciplinary=30 white_headcount=2000"
+	for _, tt := range []struct {
+		name, user string
+		admin      bool
+		text, want string
+	}{
+		{"a built-in indicator", "U1", true, "record wres/2 2026 white_shortlisted=1200 white_appointed=300 bme_shortlisted=900 bme_appointed=120", "1.88"},
+		{"another period", "U1", true, "record wres/2 2025 white_shortlisted=1000 white_appointed=250 bme_shortlisted=1000 bme_appointed=200", "1.25"},
+		{"a period again", "U1", true, "record wres/2 2026 white_shortlisted=1200 white_appointed=300 bme_shortlisted=900 bme_appointed=125 corrected", "replaces 1.88"},
+		{"a built-in plain value", "U1", true, "record wres/1 2026 12.5", "12.50%"},
+		{"a loaded framework's formula", "U1", true, "record own/1 2026 leavers=30 staff=600 exit survey", "5.00%"},
+		{"a custom plain metric", "U1", true, "record wres/10 2026 25", "50% of the way"},
+		{"the owner", "bob", false, wres3, "recorded 2026"},
+		{"the owner of a custom metric", "bob", false, "record wres/10 2027 22", "80% of the way"},
+		{"the owner of a loaded formula", "bob", false, "record own/1 2027 leavers=24 staff=600", "4.00%"},
+		{"an admin granted in chat", "cat", false, "record wres/10 2027 21", "90% of the way"},
+	} {
+		r, n, w := as(tt.user, tt.admin, tt.text)
+		if r.Code != "" || !strings.Contains(r.Text(), tt.want) {
+			t.Fatalf("%s: %q = %q, want %q", tt.name, tt.text, r.Text(), tt.want)
 		}
 		if n != 1 || w != 1 {
-			t.Errorf("%q cost %d round trips (%d writes), want 1", text, n, w)
+			t.Errorf("%s: %q cost %d round trips (%d writes), want 1", tt.name, tt.text, n, w)
 		}
 	}
-	run("add wres/workforce 10 Staff reporting harassment")
-	run("measure wres/10 percent baseline 30 2025 goal 20 2028")
-	if r, n, w := run("record wres/10 2026 25"); r.Code != "" || n != 3 || w != 1 {
-		t.Errorf("a custom metric: %q, %d round trips (%d writes), want 3: two reads side by side, one write", r.Text(), n, w)
-	}
-	// The owner records in one; anyone else is refused after the reads.
-	run("assign wres/3 @bob")
-	owner := func(user, text string) (bot.Reply, int64) {
-		counter := &redistest.RoundTrips{}
-		s.AddHook(counter)
-		r := h.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: user, Text: text})
-		return r, counter.Load()
-	}
-	rec := "record wres/3 2026 bme_entering_formal_disciplinary=20 bme_headcount=900 white_entering_formal_disciplinary=30 white_headcount=2000"
-	if r, n := owner("bob", rec); r.Code != "" || n != 1 {
-		t.Errorf("the owner's record: %q, %d round trips, want 1", r.Text(), n)
-	}
-	if r, n := owner("amy", rec); r.Code != "forbidden" || n != 3 {
-		t.Errorf("another's record: %q %q, %d round trips, want forbidden after 3 (the write refused, then the reads)", r.Code, r.Text(), n)
-	}
-	// A refusal writes nothing.
-	if r, _, w := run("record wres/2 2026 white_shortlisted=10 white_appointed=30 bme_shortlisted=900 bme_appointed=125"); r.Code == "" || w != 0 {
-		t.Errorf("a refused record: %q, %d writes", r.Text(), w)
+	// Refusals the write finds cost its one round trip and change
+	// nothing; those found before it cost none.
+	for _, tt := range []struct {
+		name, user string
+		text, code string
+		trips      int64
+	}{
+		{"another's record", "amy", wres3, "forbidden", 1},
+		{"another's custom record", "amy", "record wres/10 2026 20", "forbidden", 1},
+		{"not a metric", "U1", "record eds/1.1 2026 25", "invalid", 1},
+		{"over 100 percent", "U1", "record wres/10 2026 140", "invalid", 1},
+		{"more appointed than shortlisted", "U1", "record wres/2 2026 white_shortlisted=10 white_appointed=30 bme_shortlisted=900 bme_appointed=125", "invalid", 0},
+		{"an unknown input", "U1", "record own/1 2026 leavers=3 staf=600", "invalid", 0},
+	} {
+		before := metricEntries(t, s)
+		r, n, w := as(tt.user, tt.user == "U1", tt.text)
+		if r.Code != tt.code || n != tt.trips || w > 1 {
+			t.Errorf("%s: %q = %s %q, %d round trips, want %s after %d", tt.name, tt.text, r.Code, r.Text(), n, tt.code, tt.trips)
+		}
+		if after := metricEntries(t, s); !maps.Equal(before, after) {
+			t.Errorf("%s changed the metric entries", tt.name)
+		}
 	}
 	// A target that cannot be a metric costs show no read of the book;
 	// a metric target one, whatever its history.
@@ -76,6 +106,34 @@ func TestRecordRoundTripsOnRedis(t *testing.T) {
 	if r, n, _ := run("show wres/2"); r.Code != "" || n != plain+1 {
 		t.Errorf("show wres/2: %q, %d round trips, want %d: show eds/1.1's and the book", r.Code, n, plain+1)
 	}
+}
+
+// ownFramework is a loaded framework with a metric computed from inputs.
+const ownFramework = `id: own
+name: Our own measures
+objectives:
+  - code: people
+    title: People
+    targets:
+      - code: "1"
+        title: Staff turnover
+        metric:
+          unit: percent
+          direction: lower-better
+          formula: "pct = leavers / staff * 100"
+          inputs:
+            - {name: leavers, label: Staff who left}
+            - {name: staff, label: Average headcount, group_count: true}
+`
+
+// metricEntries is the slack:T1 workspace's metric entries in s.
+func metricEntries(t *testing.T, s *redisstore.Store) map[string]string {
+	t.Helper()
+	m, err := s.Entries(context.Background(), "slack:T1", store.EntryMetric)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // scriptCount is a go-redis hook that counts the round trips that run a

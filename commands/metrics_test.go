@@ -76,8 +76,14 @@ func TestMetricsDoneWhen(t *testing.T) {
 func TestMetricsBadInput(t *testing.T) {
 	e := metricsEnv(t)
 	e.ok(adminUser, "record wres/2 2026 white_shortlisted=1200 white_appointed=300 bme_shortlisted=900 bme_appointed=120")
+	e.ok(adminUser, "add eds/2 2.8 Staff reporting harassment")
+	e.ok(adminUser, "measure eds/2.8 percent baseline 30 2025 goal 20 2028")
 	for _, tt := range []struct{ text, code, field, want string }{
 		{"record eds/1.1 2026 25", framework.EINVALID, "target", "is not a metric"},
+		{"record eds/1.1 2026 x=25", framework.EINVALID, "target", "is not a metric"},
+		{"record eds/2.8 2026 140", framework.EINVALID, "value", "not a percentage"},
+		{"record eds/2.8 2026 -1", framework.EINVALID, "value", "not a percentage"},
+		{"record eds/2.8 2026 leavers=3", framework.EINVALID, "inputs", "has no formula"},
 		{"record wres/2 2026 white_shortlisted=1200 white_appointed=300 bme_shortlisted=900 bme_hired=120", framework.EINVALID, "inputs", "unknown input bme_hired"},
 		{"record wres/2 2026 white_shortlisted=1200 white_appointed=300", framework.EINVALID, "inputs", "missing input: give bme_shortlisted=… bme_appointed=…"},
 		{"record wres/2 2026 white_shortlisted=1200 white_appointed=-3 bme_shortlisted=900 bme_appointed=120", framework.EINVALID, "inputs", "a count cannot be negative"},
@@ -101,6 +107,9 @@ func TestMetricsBadInput(t *testing.T) {
 	}
 	// Only an admin or the owner records.
 	e.unchanged(bob, "record wres/1 2026 12", framework.EFORBIDDEN, "", "only an admin or the target's owner")
+	e.unchanged(bob, "record eds/2.8 2026 12", framework.EFORBIDDEN, "", "only an admin or the target's owner")
+	e.ok(adminUser, "archive eds/2.8")
+	e.unchanged(adminUser, "record eds/2.8 2026 12", framework.ECONFLICT, "target", "is archived: an admin can bring it back")
 	e.ok(adminUser, "assign wres/1 @"+bob)
 	e.ok(bob, "record wres/1 2026 12")
 }

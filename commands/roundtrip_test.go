@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/framework/catalog"
 	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore"
@@ -152,14 +153,20 @@ func TestMain(m *testing.M) { os.Exit(redistest.Main(m)) }
 // hook.
 func onRedis(t *testing.T) (*Handler, *redisstore.Store) {
 	t.Helper()
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return onRedisWith(t, fws)
+}
+
+// onRedisWith is onRedis offering the frameworks fws.
+func onRedisWith(t *testing.T, fws []*framework.Framework) (*Handler, *redisstore.Store) {
+	t.Helper()
 	s, err := redisstore.Open(context.Background(), redistest.Start(t), &redisstore.Options{Prefix: redistest.Prefix(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	fws, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
 	return New(Options{Store: store.Checked(s), Frameworks: fws}), s
 }

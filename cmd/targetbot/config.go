@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/targetbot/targetbot/bot/teams"
 	"github.com/targetbot/targetbot/commands/report"
+	"github.com/targetbot/targetbot/framework/catalog"
 )
 
 // Config is targetbot's configuration: environment variables, overridden
@@ -19,6 +21,9 @@ type Config struct {
 	Timezone      string // TARGETBOT_TIMEZONE
 	Admins        string // TARGETBOT_ADMINS, "slack:U123,discord:456,teams:<aad>"
 	FrameworksDir string // TARGETBOT_FRAMEWORKS_DIR
+	// frameworksEnv is TARGETBOT_FRAMEWORKS_DIR, to tell, for errors,
+	// whether FrameworksDir came from --frameworks-dir.
+	frameworksEnv string
 	User          string // console user, default $USER
 
 	SlackSigningSecret string
@@ -61,6 +66,7 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		Timezone:           or(getenv("TARGETBOT_TIMEZONE"), "Europe/London"),
 		Admins:             getenv("TARGETBOT_ADMINS"),
 		FrameworksDir:      getenv("TARGETBOT_FRAMEWORKS_DIR"),
+		frameworksEnv:      getenv("TARGETBOT_FRAMEWORKS_DIR"),
 		User:               or(getenv("USER"), "me"),
 		SlackSigningSecret: getenv("SLACK_SIGNING_SECRET"),
 		SlackBotToken:      getenv("SLACK_BOT_TOKEN"),
@@ -196,4 +202,19 @@ func (c *Config) ReportLinks() (secret []byte, base string, err error) {
 		}
 	}
 	return []byte(c.LinkSecret), base, nil
+}
+
+// frameworksError names where a custom frameworks folder that cannot be
+// read came from: the flag, or the variable. Errors about a file in it
+// name the file, which is enough to find it.
+func (c *Config) frameworksError(err error) error {
+	var fe *catalog.FolderError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	from := "TARGETBOT_FRAMEWORKS_DIR"
+	if c.FrameworksDir != c.frameworksEnv {
+		from = "--frameworks-dir"
+	}
+	return fmt.Errorf("%s names %s, which %s: point %s at the folder of your framework YAML files, or leave it unset for the built-in frameworks only", from, fe.Dir, fe.Reason, from)
 }

@@ -285,7 +285,7 @@ func (m *Main) setup(ctx context.Context, withPlatforms bool) error {
 	}
 	frameworks, err := catalog.Load(m.Config.FrameworksDir)
 	if err != nil {
-		return err
+		return m.Config.frameworksError(err)
 	}
 	secret, base, err := m.Config.ReportLinks()
 	if err != nil {

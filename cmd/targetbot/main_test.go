@@ -98,7 +98,7 @@ func TestBadConfigurationFailsWithOneLine(t *testing.T) {
 		{"bolt without a path", func(c *Config) { c.Store = "bolt:" }, "names no file"},
 		{"unknown time zone", func(c *Config) { c.Timezone = "Mars/Olympus" }, "not an IANA time zone"},
 		{"malformed admin", func(c *Config) { c.Admins = "U123" }, "must be platform:user"},
-		{"missing frameworks dir", func(c *Config) { c.FrameworksDir = "/nonexistent/frameworks" }, "cannot read frameworks folder"},
+		{"missing frameworks dir", func(c *Config) { c.FrameworksDir = "/nonexistent/frameworks" }, "names /nonexistent/frameworks, which does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

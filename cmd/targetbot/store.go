@@ -43,7 +43,17 @@ func openDriver(ctx context.Context, url, from, prefix string, logger *slog.Logg
 				return nil, fmt.Errorf("%s %q: the folder %s does not exist: create it, or choose another path", from, url, dir)
 			}
 		}
-		return boltstore.Open(rest, nil)
+		s, err := boltstore.Open(rest, nil)
+		switch {
+		case errors.Is(err, boltstore.ErrLocked):
+			if logger != nil {
+				logger.Info("store locked", "store", url, "err", err)
+			}
+			return nil, fmt.Errorf("another targetbot process is using %s: stop it, or give your commands to that one, and try again (to run several at once, keep the store in Redis)", rest)
+		case err != nil:
+			return nil, err
+		}
+		return s, nil
 	case scheme == "redis", scheme == "rediss", scheme == "unix", scheme == "redis-cluster":
 		return redisstore.Open(ctx, url, &redisstore.Options{Prefix: prefix, Logger: logger})
 	case !hasScheme || strings.HasSuffix(url, ".db"):

@@ -9,9 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,7 +85,7 @@ func LoadDir(dir string) ([]*framework.Framework, error) {
 func loadDir(dir string) ([]*framework.Framework, map[string]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("catalog: cannot read frameworks folder: %w", err)
+		return nil, nil, folderError(dir, err)
 	}
 	var out []*framework.Framework
 	byID := map[string]string{}
@@ -97,7 +97,7 @@ func loadDir(dir string) ([]*framework.Framework, map[string]string, error) {
 		path := filepath.Join(dir, e.Name())
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return nil, nil, fmt.Errorf("catalog: %w", err)
+			return nil, nil, fmt.Errorf("%s cannot be read: %s", path, reason(err))
 		}
 		f, err := Parse(path, data)
 		if err != nil {
@@ -113,8 +113,56 @@ func loadDir(dir string) ([]*framework.Framework, map[string]string, error) {
 	return out, byID, nil
 }
 
-// Parse decodes and validates one framework file. Errors read
-// "NAME:LINE: problem", so an author can go straight to the fault.
+// FolderError is Load's error when the custom frameworks folder itself
+// cannot be read. Its message says why in the folder's terms; the caller,
+// which knows where Dir came from (a variable or a flag), names that.
+type FolderError struct {
+	Dir string
+	// Reason completes "the frameworks folder Dir …": "does not exist".
+	Reason string
+	Err    error
+}
+
+// Error is "the frameworks folder DIR REASON".
+func (e *FolderError) Error() string { return "the frameworks folder " + e.Dir + " " + e.Reason }
+
+// Unwrap is the error reading the folder.
+func (e *FolderError) Unwrap() error { return e.Err }
+
+// folderError is a FolderError for an error reading dir.
+func folderError(dir string, err error) error {
+	why := "cannot be read: " + reason(err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		why = "does not exist"
+	case isNotDir(dir):
+		why = "is not a folder"
+	}
+	return &FolderError{Dir: dir, Reason: why, Err: err}
+}
+
+// isNotDir reports whether path is something other than a folder.
+func isNotDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.IsDir()
+}
+
+// reason is why a file or folder could not be read, without the Go
+// operation and path os puts before it.
+func reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return "permission denied"
+	}
+	return err.Error()
+}
+
+// Parse decodes and validates one framework file. Errors read "NAME
+// line N: problem", in the file's terms, so an author can go straight to
+// the fault.
 func Parse(name string, data []byte) (*framework.Framework, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -123,28 +171,27 @@ func Parse(name string, data []byte) (*framework.Framework, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: the file is empty: see the README for the framework format", name)
 		}
+		root := nodes(data)
 		var fe *framework.Error
 		if errors.As(err, &fe) {
 			// A formula or constraint that does not parse fails the decode
 			// itself, which yaml.v3 reports with no line: find it.
-			var root yaml.Node
-			if yaml.Unmarshal(data, &root) == nil {
-				if line := badFormulaLine(&root); line > 0 {
-					return nil, fmt.Errorf("%s:%d: %s", name, line, framework.ErrorMessage(err))
+			if root != nil {
+				if line := badFormulaLine(root); line > 0 {
+					return nil, fmt.Errorf("%s line %d: %s", name, line, framework.ErrorMessage(err))
 				}
 			}
 			return nil, fmt.Errorf("%s: %s", name, framework.ErrorMessage(err))
 		}
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, root, err)
 	}
 	if err := f.Validate(); err != nil {
-		var root yaml.Node
 		line := 0
-		if yaml.Unmarshal(data, &root) == nil {
-			line = lineOf(&root, framework.ErrorField(err))
+		if root := nodes(data); root != nil {
+			line = lineOf(root, framework.ErrorField(err))
 		}
 		if line > 0 {
-			return nil, fmt.Errorf("%s:%d: %s", name, line, framework.ErrorMessage(err))
+			return nil, fmt.Errorf("%s line %d: %s", name, line, framework.ErrorMessage(err))
 		}
 		return nil, fmt.Errorf("%s: %s", name, framework.ErrorMessage(err))
 	}
@@ -160,28 +207,13 @@ func Parse(name string, data []byte) (*framework.Framework, error) {
 	return &f, nil
 }
 
-// yamlLine matches the "line N: " that yaml.v3 puts in its messages.
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
-
-// yamlError rewrites yaml.v3's "yaml: line 3: problem" (one or several)
-// as "NAME:3: problem".
-func yamlError(name string, err error) error {
-	var lines []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		lines = te.Errors
-	} else {
-		lines = []string{err.Error()}
+// nodes is data as YAML nodes, or nil when it does not parse.
+func nodes(data []byte) *yaml.Node {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return nil
 	}
-	var out []string
-	for _, l := range lines {
-		if m := yamlLine.FindStringSubmatch(l); m != nil {
-			out = append(out, fmt.Sprintf("%s:%s: %s", name, m[1], m[2]))
-		} else {
-			out = append(out, fmt.Sprintf("%s: %s", name, strings.TrimPrefix(l, "yaml: ")))
-		}
-	}
-	return errors.New(strings.Join(out, "; "))
+	return &root
 }
 
 // lineOf finds the line of the node at a path such as

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,7 +195,7 @@ objectives:
 		"[]":                                                              "at least one band",
 	} {
 		_, err := Parse("g.yaml", []byte(strings.Replace(base, "BANDS", bands, 1)))
-		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "g.yaml:") {
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "g.yaml line ") {
 			t.Errorf("bands %s: err = %v, want one naming the line and %q", bands, err, want)
 		}
 	}
@@ -236,14 +237,14 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 	tests := []struct {
 		name, yaml, want string
 	}{
-		{"syntax", "id: x\nname: [unclosed\n", "bad.yaml:1: did not find expected"},
-		{"unknown field", "id: x\nname: X\ncolour: red\nobjectives: []\n", "bad.yaml:3: field colour not found"},
-		{"wrong type", "id: x\nname: X\nobjectives:\n  - code: \"1\"\n    title: T\n    targets: nope\n", "bad.yaml:6:"},
-		{"bad id", "id: Not Valid\nname: X\nobjectives: []\n", "bad.yaml:1: framework id"},
-		{"no objectives", "id: x\nname: X\n", "bad.yaml:1: framework x: add at least one objective"},
+		{"syntax", "id: x\nname: [unclosed\n", "bad.yaml line 1: the YAML does not parse (did not find expected"},
+		{"unknown field", "id: x\nname: X\ncolour: red\nobjectives: []\n", `bad.yaml line 3: unknown field "colour" in the framework`},
+		{"wrong type", "id: x\nname: X\nobjectives:\n  - code: \"1\"\n    title: T\n    targets: nope\n", `bad.yaml line 6: "targets" should be a list, not the text "nope"`},
+		{"bad id", "id: Not Valid\nname: X\nobjectives: []\n", "bad.yaml line 1: framework id"},
+		{"no objectives", "id: x\nname: X\n", "bad.yaml line 1: framework x: add at least one objective"},
 		{"duplicate target", "id: x\nname: X\nobjectives:\n  - code: \"1\"\n    title: One\n    targets:\n      - {code: \"1.1\", title: A}\n      - {code: \"1.1\", title: B}\n",
-			"bad.yaml:8: framework x: target 1.1 appears twice"},
-		{"missing title", "id: x\nname: X\nobjectives:\n  - code: \"1\"\n    title: One\n    targets:\n      - code: \"1.1\"\n", "bad.yaml:7: framework x: target 1.1 has no title"},
+			"bad.yaml line 8: framework x: target 1.1 appears twice"},
+		{"missing title", "id: x\nname: X\nobjectives:\n  - code: \"1\"\n    title: One\n    targets:\n      - code: \"1.1\"\n", "bad.yaml line 7: framework x: target 1.1 has no title"},
 		{"empty", "", "bad.yaml: the file is empty"},
 	}
 	for _, tt := range tests {
@@ -284,8 +285,12 @@ func TestLoadCustomDir(t *testing.T) {
 	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "already taken by a built-in") || !strings.Contains(err.Error(), "clash.yml") {
 		t.Fatalf("Load with a clashing id = %v, want the file named", err)
 	}
-	if _, err := Load(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "cannot read frameworks folder") {
+	var fe *FolderError
+	if _, err := Load(filepath.Join(dir, "missing")); !errors.As(err, &fe) || fe.Reason != "does not exist" || !strings.HasSuffix(fe.Dir, "missing") {
 		t.Fatalf("Load of a missing folder = %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "clash.yml")); !errors.As(err, &fe) || fe.Reason != "is not a folder" {
+		t.Fatalf("Load of a file as the folder = %v", err)
 	}
 }
 
@@ -343,12 +348,12 @@ objectives:
 		t.Errorf("grading = %+v", g)
 	}
 	for extra, want := range map[string]string{
-		"  colours: {achieving: green, excelling: green}":      "g.yaml:6: framework g: achieving and excelling are both green",
-		"  services: {objectives: [\"B\"], aggregate: median}": "g.yaml:6: framework g: services name objective \"B\"",
-		"  services: {objectives: [\"A\"], aggregate: mean}":   "g.yaml:6: framework g: aggregate \"mean\" is not one targetbot knows",
-		"  descriptors: {targets: {Z9: {achieving: x}}}":       "g.yaml:6: framework g: descriptors name target \"Z9\"",
-		"  descriptors:\n    grades: {achieving: \"\"}":        "g.yaml:7: framework g: the descriptor of achieving is empty",
-		"  owners_grade: maybe":                                "g.yaml:6: cannot unmarshal",
+		"  colours: {achieving: green, excelling: green}":      "g.yaml line 6: framework g: achieving and excelling are both green",
+		"  services: {objectives: [\"B\"], aggregate: median}": "g.yaml line 6: framework g: services name objective \"B\"",
+		"  services: {objectives: [\"A\"], aggregate: mean}":   "g.yaml line 6: framework g: aggregate \"mean\" is not one targetbot knows",
+		"  descriptors: {targets: {Z9: {achieving: x}}}":       "g.yaml line 6: framework g: descriptors name target \"Z9\"",
+		"  descriptors:\n    grades: {achieving: \"\"}":        "g.yaml line 7: framework g: the descriptor of achieving is empty",
+		"  owners_grade: maybe":                                `g.yaml line 6: "owners_grade" should be true or false, not the text "maybe"`,
 	} {
 		_, err := Parse("g.yaml", []byte(strings.Replace(base, "EXTRA", extra, 1)))
 		if err == nil || !strings.Contains(err.Error(), want) {

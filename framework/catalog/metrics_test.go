@@ -104,13 +104,13 @@ func TestBuiltinFormulas(t *testing.T) {
 func TestParseMetricErrors(t *testing.T) {
 	head := "id: x\nname: X\nobjectives:\n  - code: \"1\"\n    title: One\n    targets:\n      - code: \"1.1\"\n        title: A\n        metric:\n"
 	for _, tt := range []struct{ name, metric, want string }{
-		{"bad formula", "          unit: ratio\n          formula: (a / b\n", "bad.yaml:11: formula \"(a / b\": a ( at character 1 is not closed"},
-		{"bad constraint", "          unit: ratio\n          formula: a / b\n          inputs: [{name: a}, {name: b}]\n          constraints:\n            - a <= b\n            - a\n", "bad.yaml:15: constraint \"a\""},
-		{"undeclared input", "          unit: ratio\n          formula: a / b\n          inputs: [{name: a}]\n", "bad.yaml:11: framework x: target 1.1: formula \"a / b\" reads b"},
-		{"bad unit", "          unit: kg\n", "bad.yaml:10: framework x: target 1.1: unit \"kg\""},
-		{"goal equals baseline", "          unit: percent\n          baseline: {value: 30}\n          goal: {value: 30}\n", "bad.yaml:12: framework x: target 1.1: the goal (30) equals the baseline"},
-		{"bad period", "          unit: percent\n          baseline: {value: 30, period: 2026-27}\n", "bad.yaml:11: framework x: target 1.1: \"2026-27\" is not a period"},
-		{"unknown field", "          unit: percent\n          colour: red\n", "bad.yaml:11: field colour not found"},
+		{"bad formula", "          unit: ratio\n          formula: (a / b\n", "bad.yaml line 11: formula \"(a / b\": a ( at character 1 is not closed"},
+		{"bad constraint", "          unit: ratio\n          formula: a / b\n          inputs: [{name: a}, {name: b}]\n          constraints:\n            - a <= b\n            - a\n", "bad.yaml line 15: constraint \"a\""},
+		{"undeclared input", "          unit: ratio\n          formula: a / b\n          inputs: [{name: a}]\n", "bad.yaml line 11: framework x: target 1.1: formula \"a / b\" reads b"},
+		{"bad unit", "          unit: kg\n", "bad.yaml line 10: framework x: target 1.1: unit \"kg\""},
+		{"goal equals baseline", "          unit: percent\n          baseline: {value: 30}\n          goal: {value: 30}\n", "bad.yaml line 12: framework x: target 1.1: the goal (30) equals the baseline"},
+		{"bad period", "          unit: percent\n          baseline: {value: 30, period: 2026-27}\n", "bad.yaml line 11: framework x: target 1.1: \"2026-27\" is not a period"},
+		{"unknown field", "          unit: percent\n          colour: red\n", `bad.yaml line 11: unknown field "colour" in a metric`},
 	} {
 		_, err := Parse("bad.yaml", []byte(head+tt.metric))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

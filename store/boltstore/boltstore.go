@@ -67,9 +67,14 @@ var (
 	bucketClaimExpiry = []byte("claim-expiry")
 )
 
+// ErrLocked is Open's error, under errors.Is, when another process
+// holds the file: bbolt lets one process at a time open it, and Open
+// gives up after Options.Timeout. The caller words it for its users.
+var ErrLocked = errors.New("the file is locked by another process")
+
 // Open opens the bbolt file at path, creating it (mode 0600) if needed.
-// It fails with a clear error if another process holds the file, or if
-// the file is not a bbolt database.
+// It fails with ErrLocked if another process holds the file, and with a
+// clear error if the file is not a bbolt database.
 func Open(path string, opts *Options) (*Store, error) {
 	var o Options
 	if opts != nil {
@@ -84,7 +89,7 @@ func Open(path string, opts *Options) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return nil, fmt.Errorf("boltstore: open %s: the file is locked by another process (is another targetbot running on it?): %w", path, err)
+		return nil, fmt.Errorf("boltstore: open %s: %w: %w", path, ErrLocked, err)
 	case errors.Is(err, os.ErrPermission):
 		return nil, fmt.Errorf("boltstore: open %s: permission denied: %w", path, err)
 	case err != nil && notBolt(path, err):

@@ -114,8 +114,8 @@ func TestOpenLockedFile(t *testing.T) {
 	defer s.Close()
 	start := time.Now()
 	_, err := boltstore.Open(path, &boltstore.Options{Timeout: 100 * time.Millisecond})
-	if err == nil || !strings.Contains(err.Error(), "locked by another process") {
-		t.Fatalf("second Open: %v; want a lock error", err)
+	if !errors.Is(err, boltstore.ErrLocked) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("second Open: %v; want ErrLocked about the path", err)
 	}
 	if time.Since(start) > 2*time.Second {
 		t.Fatalf("second Open took %v, want about the 100ms timeout", time.Since(start))

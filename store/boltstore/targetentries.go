@@ -26,8 +26,17 @@ func (s *Store) WriteTargetEntries(ctx context.Context, ws string, w store.Targe
 		switch {
 		case t.Archived:
 			return framework.ErrArchived.About(w.Ref)
-		case w.Owner != "" && !strings.EqualFold(t.Owner, w.Owner):
+		case w.Owner != "" && !strings.EqualFold(t.Owner, w.Owner) && !(w.Admins && b.granted(w.Owner)):
 			return nil
+		}
+		events := w.Events
+		if w.Choose != nil {
+			evs, ok := w.Choose.Pick(b.entry(w.Kind, w.Choose.Key))
+			if !ok {
+				r.Declined, r.Entries = true, b.entriesOf(w.Kind)
+				return nil
+			}
+			events = evs
 		}
 		r.Applied, r.Prev = true, make(map[string]string, len(w.Put))
 		for _, e := range w.Put {
@@ -36,8 +45,8 @@ func (s *Store) WriteTargetEntries(ctx context.Context, ws string, w store.Targe
 				return err
 			}
 		}
-		for i := range w.Events {
-			e := w.Events[i]
+		for i := range events {
+			e := events[i]
 			e.Target = ""
 			if err := b.appendEvent(&e); err != nil {
 				return err
@@ -50,4 +59,15 @@ func (s *Store) WriteTargetEntries(ctx context.Context, ws string, w store.Targe
 		return store.TargetEntryResult{}, err
 	}
 	return r, nil
+}
+
+// granted reports whether user is an admin granted in chat here,
+// compared without case.
+func (b *wsb) granted(user string) bool {
+	for id := range b.entriesOf(store.EntryAdmin) {
+		if strings.EqualFold(id, user) {
+			return true
+		}
+	}
+	return false
 }

@@ -52,6 +52,20 @@ func testTargetEntries(t *testing.T, s store.Store) {
 	if err != nil || r.Applied || r.Target.Owner != "Amy" || mustEntries(t, s, ws, "metric")["m/1.1|2025"] != "b" || events() != 2 {
 		t.Fatalf("another's write = %+v, %v: want it not applied, nothing written", r, err)
 	}
+	// An admin granted in chat may write where the owner is named, when
+	// the write lets admins.
+	if _, err := s.WriteEntries(ctx, ws, store.EntryWrite{Put: []store.Entry{{Kind: store.EntryAdmin, Key: "Bob", Value: `{"user":"Bob"}`}}}); err != nil {
+		t.Fatal(err)
+	}
+	w.Admins = true
+	if r, err = te.WriteTargetEntries(ctx, ws, w); err != nil || !r.Applied || events() != 3 {
+		t.Fatalf("an admin's write = %+v, %v (%d events)", r, err, events())
+	}
+	w.Owner = "cat"
+	if r, err = te.WriteTargetEntries(ctx, ws, w); err != nil || r.Applied || events() != 3 {
+		t.Fatalf("a non-admin's write with admins let = %+v, %v", r, err)
+	}
+	testTargetEntryChoice(t, s, ws, now)
 	for _, tt := range []struct {
 		ref  string
 		kind framework.Kind
@@ -70,7 +84,7 @@ func testTargetEntries(t *testing.T, s store.Store) {
 	if _, err := te.WriteTargetEntries(ctx, "st:none", put("m/1.1|2025", "x")); !errors.Is(err, framework.ErrTargetNotFound) {
 		t.Errorf("a write in an empty workspace = %v", err)
 	}
-	if got := mustEntries(t, s, ws, "metric"); len(got) != 1 || events() != 2 {
+	if got := mustEntries(t, s, ws, "metric"); len(got) != 3 || events() != 4 {
 		t.Errorf("refused writes left %v and %d events", got, events())
 	}
 	ws2, err := s.Workspaces(ctx)
@@ -81,5 +95,34 @@ func testTargetEntries(t *testing.T, s store.Store) {
 		if id.ID == "st:none" {
 			t.Error("a refused write listed an empty workspace")
 		}
+	}
+}
+
+// testTargetEntryChoice pins EntryChoice: the entry's field picks the
+// events appended, and a value with no case declines the write, handing
+// back the entries and writing nothing.
+func testTargetEntryChoice(t *testing.T, s store.Store, ws string, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	te := s.(store.TargetEntries)
+	ev := func(to string) []framework.Event {
+		return []framework.Event{{Kind: "record", Author: "sam", Time: now, Title: "m/1.1", To: to}}
+	}
+	w := store.TargetEntryWrite{Ref: "m/1.1", Kind: "metric", Put: []store.Entry{{Kind: "metric", Key: "m/1.1|2026", Value: "v"}},
+		Choose: &store.EntryChoice{Key: "m/1.1", Field: "unit", Events: map[string][]framework.Event{"percent": ev("25%"), "count": ev("25")}}}
+	r, err := te.WriteTargetEntries(ctx, ws, w)
+	if err != nil || r.Applied || !r.Declined || r.Entries["m/1.1|2025"] != "b" || mustEntries(t, s, ws, "metric")["m/1.1|2026"] != "" {
+		t.Fatalf("a write chosen by an absent entry = %+v, %v: want it declined, the entries back, nothing written", r, err)
+	}
+	if _, err := s.WriteEntries(ctx, ws, store.EntryWrite{Put: []store.Entry{{Kind: "metric", Key: "m/1.1", Value: `{"unit":"count","by":"sam"}`}}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err = te.WriteTargetEntries(ctx, ws, w)
+	if err != nil || !r.Applied || r.Declined || r.Entries["m/1.1|2026"] != "v" {
+		t.Fatalf("a write chosen by its unit = %+v, %v", r, err)
+	}
+	es, err := s.WorkspaceEvents(ctx, ws, 1)
+	if err != nil || len(es) != 1 || es[0].To != "25" {
+		t.Fatalf("the chosen event = %+v, %v: want the count's", es, err)
 	}
 }
