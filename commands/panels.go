@@ -122,7 +122,7 @@ func (h *Handler) panelOpen(ctx context.Context, c *call, words []string) (bot.R
 		}
 	}
 	wr.Put = append(wr.Put, store.Entry{Kind: entryPanel, Key: panelKey(obj), Value: encodeJSON(next)})
-	wr.Events = []framework.Event{{Kind: eventPanel, Author: c.req.User, Time: c.now, Title: "opened " + obj, To: string(until)}}
+	wr.Events = []framework.Event{{Kind: eventPanel, Author: c.req.User, Time: c.now, Title: "opened " + obj, To: string(until), Cycle: cycle}}
 	if _, err := h.store.WriteEntries(ctx, w.ID, wr); err != nil {
 		return bot.Reply{}, storeErr("open panel", err)
 	}

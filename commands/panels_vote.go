@@ -162,7 +162,9 @@ func (h *Handler) vote(ctx context.Context, c *call) (bot.Reply, error) {
 func voteEvent(v *framework.Vote) framework.Event {
 	voter := v.Voter
 	if v.Guest != "" {
-		voter = guestVoter(v.Guest)
+		// The guest's name as entered, which history shows; their
+		// entry's key is guestVoter's.
+		voter = "guest:" + v.Guest
 	}
 	return framework.Event{Kind: eventVote, Author: v.By, Time: v.At, User: voter, To: string(v.Grade), Reason: v.Reason, Title: v.Target + serviceWords(v.Service)}
 }
