@@ -34,6 +34,10 @@ func panelHistory(v view.Clock, evs []framework.Event, ref, objective string) []
 			switch {
 			case verb == "agreed" && target == ref:
 				what = "recorded the panel's agreed grade" + serviceWords(service) + ": " + view.Rating(framework.Rating(e.To))
+			case verb == "extended" && about == objective && e.To == "":
+				what = "lifted the end date of the panel on " + code(about)
+			case verb == "extended" && about == objective:
+				what = "extended the panel on " + code(about) + ": voting until " + e.To
 			case (verb == "opened" || verb == "closed") && about == objective:
 				what = verb + " the panel on " + code(about)
 				if verb == "opened" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
@@ -143,13 +144,31 @@ func (h *Handler) vote(ctx context.Context, c *call) (bot.Reply, error) {
 	user := c.req.User
 	v := framework.Vote{Target: pt.ref, Service: service, Voter: user, Grade: r, Reason: reason, By: user, At: c.now}
 	wr := store.EntryWrite{
-		Expect: []store.Entry{{Kind: entryPanel, Key: memberKey(pt.objective, user), Value: memberValue}, {Kind: entryPanel, Key: agreedKey(pt.ref, service)}},
+		Expect: []store.Entry{
+			{Kind: entryPanel, Key: memberKey(pt.objective, user), Value: memberValue},
+			{Kind: entryPanel, Key: agreedKey(pt.ref, service)},
+			{Kind: entryPanel, Key: untilKey(pt.objective)},
+		},
 		Put:    []store.Entry{{Kind: entryPanel, Key: voteKey(pt.ref, service, user), Value: encodeJSON(v)}},
 		Events: []framework.Event{voteEvent(&v)},
 	}
 	_, err = h.store.WriteEntries(ctx, c.req.Workspace, wr)
 	if isEntryChanged(err) {
-		return bot.Reply{}, h.voteRefused(ctx, c, pt, service, true)
+		// Refused: no panel, not a member, an agreed target, or a panel
+		// with an end date, whose day the vote checks before it writes
+		// again expecting that date.
+		p, rerr := h.readPanels(ctx, c.req.Workspace)
+		if rerr != nil {
+			return bot.Reply{}, rerr
+		}
+		until := p.raw[untilKey(pt.objective)]
+		if until == "" || !p.isOpen(pt.objective, c.now) || p.raw[memberKey(pt.objective, user)] != memberValue || p.agreed[tallyKey(pt.ref, service)] != "" {
+			return bot.Reply{}, voteRefusal(p, pt, service, true, c.now)
+		}
+		wr.Expect[2].Value = until
+		if _, err = h.store.WriteEntries(ctx, c.req.Workspace, wr); isEntryChanged(err) {
+			return bot.Reply{}, h.voteRefused(ctx, c, pt, service, true)
+		}
 	}
 	if err != nil {
 		return bot.Reply{}, storeErr("vote", err)
@@ -176,19 +195,29 @@ func serviceWords(service string) string {
 	return " service " + service
 }
 
-// voteRefused says why a vote's expectations failed: no panel, a closed
-// one, an agreed target, or a voter who is not a member.
+// voteRefused reads the panels and says why a vote's expectations
+// failed (voteRefusal).
 func (h *Handler) voteRefused(ctx context.Context, c *call, pt panelTarget, service string, member bool) error {
 	p, err := h.readPanels(ctx, c.req.Workspace)
 	if err != nil {
 		return err
 	}
+	return voteRefusal(p, pt, service, member, c.now)
+}
+
+// voteRefusal says why a vote is refused: no panel, a closed one, one
+// whose voting ended at its end date, an agreed target, or (for a
+// member's vote) a voter who is not a member.
+func voteRefusal(p *panels, pt panelTarget, service string, member bool, now time.Time) error {
 	pn, ok := p.open[pt.objective]
 	switch {
 	case !ok:
 		return framework.Errorf(framework.ENOTFOUND, "no panel is open on %s: an admin opens one with `/target panel open %s`", code(pt.objective), pt.objective)
 	case pn.Closed:
 		return framework.Errorf(framework.ECONFLICT, "the panel on %s is closed: no more votes. `/target panel %s` shows its tally", code(pt.objective), pt.objective)
+	case pn.Ended(now):
+		return framework.Errorf(framework.ECONFLICT, "the panel on %s closed on %s: no more votes. An admin extends it with `/target panel open %s until YYYY-MM-DD`, "+
+			"or reopens it with no end date with `/target panel open %s`; `/target panel %s` shows its tally", code(pt.objective), pn.Until, pt.objective, pt.objective, pt.objective)
 	case p.agreed[tallyKey(pt.ref, service)] != "":
 		return framework.Errorf(framework.ECONFLICT, "the panel agreed %s on %s%s: voting on it has ended", p.agreed[tallyKey(pt.ref, service)], code(pt.ref), serviceWords(service))
 	case member:
@@ -211,8 +240,8 @@ func (h *Handler) guestVote(ctx context.Context, c *call, pt panelTarget, r fram
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if !p.isOpen(pt.objective) || p.agreed[tallyKey(pt.ref, service)] != "" {
-		return bot.Reply{}, h.voteRefused(ctx, c, pt, service, false)
+	if !p.isOpen(pt.objective, c.now) || p.agreed[tallyKey(pt.ref, service)] != "" {
+		return bot.Reply{}, voteRefusal(p, pt, service, false, c.now)
 	}
 	guests := p.guests[pt.objective]
 	g, rest, ok := framework.MatchGuest(guests, words)
@@ -378,8 +407,8 @@ func (h *Handler) panelTally(ctx context.Context, c *call, objective string) (bo
 		return bot.Reply{}, err
 	}
 	var objs []string
-	for obj, pn := range p.open {
-		if objective == "" && !pn.Closed || objective != "" && strings.EqualFold(obj, objective) {
+	for obj := range p.open {
+		if objective == "" && p.isOpen(obj, c.now) || objective != "" && strings.EqualFold(obj, objective) {
 			objs = append(objs, obj)
 		}
 	}
@@ -396,18 +425,22 @@ func (h *Handler) panelTally(ctx context.Context, c *call, objective string) (bo
 	}
 	var blocks []bot.Block
 	for _, obj := range objs {
-		blocks = append(blocks, tallyBlocks(p, p.open[obj], ts)...)
+		blocks = append(blocks, tallyBlocks(p, p.open[obj], ts, c.now)...)
 	}
 	return bot.Reply{Ephemeral: true, Blocks: blocks}, nil
 }
 
-// tallyBlocks is one panel's tally: a heading, then a block per target.
-func tallyBlocks(p *panels, pn framework.Panel, ts []framework.Target) []bot.Block {
+// tallyBlocks is one panel's tally now: a heading, then a block per
+// target.
+func tallyBlocks(p *panels, pn framework.Panel, ts []framework.Target, now time.Time) []bot.Block {
 	obj := pn.Objective
 	state := "open"
-	if pn.Closed {
+	switch {
+	case pn.Closed:
 		state = "closed"
-	} else if pn.Until != "" {
+	case pn.Ended(now):
+		state = "voting ended " + string(pn.Until)
+	case pn.Until != "":
 		state += " until " + string(pn.Until)
 	}
 	members := make([]string, len(p.members[obj]))

@@ -195,19 +195,25 @@ func (h *Handler) rateService(ctx context.Context, c *call, w *framework.Workspa
 	}
 	k := serviceGradeKey(t.Ref(), svc)
 	old := s.raw[k]
-	if old == string(r) {
-		return *t, noChange(framework.ErrNoChange.About(old), "nothing changed: service %s of %s is already graded %s", code(svc), t.Ref(), r)
+	already := noChange(framework.ErrNoChange.About(old), "nothing changed: service %s of %s is already graded %s", code(svc), t.Ref(), r)
+	if old == string(r) && reason == "" {
+		return *t, already
 	}
 	s.raw[k] = string(r)
 	ds, grades := s.grades(t.Framework, t.Ref())
 	agg := g.ServiceGrade(grades)
-	wr := store.EntryWrite{
-		Expect: []store.Entry{{Kind: entryService, Key: k, Value: old}},
-		Put:    []store.Entry{{Kind: entryService, Key: k, Value: string(r)}},
-		Events: []framework.Event{{Kind: eventServiceGrade, Author: c.req.User, Time: c.now, Title: t.Ref() + serviceWords(svc), From: old, To: string(r), Reason: reason}},
-	}
-	if _, err := h.store.WriteEntries(ctx, w.ID, wr); err != nil {
-		return *t, storeErr("grade service", err)
+	// The same grade again with a reason (a panel's agreement) writes no
+	// service grade; the target's rate below records the reason, where
+	// the store records a new reason for the grade a target has.
+	if old != string(r) {
+		wr := store.EntryWrite{
+			Expect: []store.Entry{{Kind: entryService, Key: k, Value: old}},
+			Put:    []store.Entry{{Kind: entryService, Key: k, Value: string(r)}},
+			Events: []framework.Event{{Kind: eventServiceGrade, Author: c.req.User, Time: c.now, Title: t.Ref() + serviceWords(svc), From: old, To: string(r), Reason: reason}},
+		}
+		if _, err := h.store.WriteEntries(ctx, w.ID, wr); err != nil {
+			return *t, storeErr("grade service", err)
+		}
 	}
 	per := make([]string, len(ds))
 	for i, d := range ds {
@@ -218,7 +224,10 @@ func (h *Handler) rateService(ctx context.Context, c *call, w *framework.Workspa
 		why += " — " + reason
 	}
 	nt, err := h.change(ctx, c, w, t, framework.Change{Kind: framework.EventRate, Rating: agg, Reason: why})
-	if errors.Is(err, framework.ErrNoChange) {
+	switch {
+	case errors.Is(err, framework.ErrNoChange) && old == string(r):
+		return *t, already
+	case errors.Is(err, framework.ErrNoChange):
 		return *t, nil // the services' median stands
 	}
 	return nt, err
