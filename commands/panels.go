@@ -156,13 +156,13 @@ func (h *Handler) panelOpen(ctx context.Context, c *call, words []string) (bot.R
 		msg += ", voting until " + string(until)
 	}
 	msg += ". Members vote with the buttons or " + code("/target vote <target> <grade> [reason]") + "; an admin adds members with " + code("/target panel add "+obj+" @user")
-	var svcs []service
+	var svcs []framework.Service
 	if f := h.framework(o.Framework); f != nil && f.Grading.PerService(o.Code) {
 		s, err := h.readServices(ctx, w.ID)
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		svcs = s.defs[f.ID]
+		svcs = s.Defs[f.ID]
 	}
 	return announce(msg, h.panelCards(ts, svcs)...), nil
 }
@@ -183,7 +183,7 @@ func ofPanel(key, obj string, refs map[string]bool) bool {
 // panelCards are the cards posted when a panel opens: one per target,
 // with the framework's descriptors and a button per grade (per service
 // and grade, on an objective graded per service: svcs).
-func (h *Handler) panelCards(ts []framework.Target, svcs []service) []bot.Block {
+func (h *Handler) panelCards(ts []framework.Target, svcs []framework.Service) []bot.Block {
 	out := make([]bot.Block, 0, len(ts))
 	for i := range ts {
 		t := &ts[i]

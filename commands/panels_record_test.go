@@ -153,3 +153,22 @@ func TestPanelUntil(t *testing.T) {
 	e.now = time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
 	e.ok(amy, "vote eds-2022/2D developing")
 }
+
+// A service's grade belongs to its grading cycle, as the target's does:
+// a new cycle starts every service ungraded, and the first grade in it
+// is the median of that cycle's grades alone.
+func TestServiceGradesBelongToTheirCycle(t *testing.T) {
+	e := eds2022(t)
+	e.ok(adminUser, "service add eds-2022 ae Accident and emergency")
+	e.ok(adminUser, "service add eds-2022 op Outpatients")
+	e.ok(adminUser, "rate eds-2022/1A excelling service ae")
+	e.ok(adminUser, "rate eds-2022/1A excelling service op")
+	e.ok(adminUser, "cycle start 2027/28")
+	if show := e.ok(bob, "show eds-2022/1A").Text(); !strings.Contains(show, "`ae` ⬜ ungraded, `op` ⬜ ungraded") {
+		t.Errorf("show in the new cycle:\n%s", show)
+	}
+	e.ok(adminUser, "rate eds-2022/1A developing service op")
+	if got := e.target("eds-2022/1A").Rating; got != framework.Developing {
+		t.Errorf("1A = %q, want developing (op's, the only grade this cycle)", got)
+	}
+}

@@ -89,7 +89,7 @@ func (h *Handler) checkServiceClause(ctx context.Context, ws string, pt panelTar
 		// Once services are declared, the outcome's grade is their
 		// median: a vote or agreement on the outcome as a whole would
 		// stand beside it, as rate refuses it too.
-		if defs := svcs.defs[fwID]; len(defs) > 0 {
+		if defs := svcs.Defs[fwID]; len(defs) > 0 {
 			return framework.FieldErrorf("service", "%s is graded per service: name one, like `service %s` after the grade", code(pt.objective), defs[0].Code)
 		}
 		return nil

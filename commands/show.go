@@ -77,7 +77,7 @@ func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspac
 	if line := h.metricSuffix(book, t); line != "" {
 		fields = append(fields, bot.Field{Name: "Metric", Value: strings.TrimPrefix(line, " · ")})
 	}
-	if per := h.serviceField(ctx, w.ID, t); per != "" {
+	if per := h.serviceField(ctx, w.ID, w.CurrentCycle(v.Now), t); per != "" {
 		fields = append(fields, bot.Field{Name: "Per service", Value: per})
 	}
 	recent := "No changes yet: log an update with " + code("/target update "+t.Ref()+" 10% on-track")
