@@ -324,13 +324,19 @@ func (h *Handler) panelAgree(ctx context.Context, c *call, words []string) (bot.
 	if len(votes) == 0 {
 		return bot.Reply{}, framework.Errorf(framework.EINVALID, "nobody has voted on %s%s yet: there is nothing to agree. Members vote with `/target vote %s <grade>`", code(pt.ref), serviceWords(service), pt.ref)
 	}
-	record := panelRecord(p, pt.objective, votes)
-	if reason != "" {
-		record = reason + " — " + record
-	}
 	w, err := h.workspace(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
+	}
+	// The record names people as the workspace knows them: it is kept
+	// as text, and read in reports where a user id means nothing.
+	people, err := h.people(ctx, w.ID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	record := panelRecord(p, people, pt.objective, votes)
+	if reason != "" {
+		record = reason + " — " + record
 	}
 	t, err := h.resolveTarget(ctx, c, &w, pt.ref)
 	if err != nil {
@@ -360,11 +366,18 @@ func (h *Handler) panelAgree(ctx context.Context, c *call, words []string) (bot.
 }
 
 // panelRecord is the panel's record that an agreed grade carries: each
-// vote with its reason, the members and the guests.
-func panelRecord(p *panels, obj string, votes []framework.Vote) string {
+// vote with its reason, the members and the guests; people by their
+// names where the workspace knows them.
+func panelRecord(p *panels, people framework.People, obj string, votes []framework.Vote) string {
+	name := func(user string) string {
+		if pr, ok := people.Of(user); ok && pr.Name != "" {
+			return pr.Name
+		}
+		return "@" + user
+	}
 	vs := make([]string, len(votes))
 	for i, v := range votes {
-		who := "@" + v.Voter
+		who := name(v.Voter)
 		if v.Guest != "" {
 			who = v.Guest + guestCategory(p.guests[obj], v.Guest)
 		}
@@ -375,7 +388,7 @@ func panelRecord(p *panels, obj string, votes []framework.Vote) string {
 	}
 	members := make([]string, len(p.members[obj]))
 	for i, m := range p.members[obj] {
-		members[i] = "@" + m
+		members[i] = name(m)
 	}
 	out := "agreed by the panel on " + obj + ": votes " + strings.Join(vs, ", ")
 	if len(members) > 0 {

@@ -45,6 +45,9 @@ type panelChat struct {
 	mention         func(user string) string
 	say             func(user, text string) panelReply
 	press           func(user string, button any) panelReply
+	// names is how the agreement's record names the members, where the
+	// platform gives their names ("" where it does not).
+	names string
 }
 
 // panelScenario is issue 23's end-to-end panel on one platform: three
@@ -96,6 +99,9 @@ func panelScenario(t *testing.T, c panelChat) {
 	hist := c.say(c.members[1], "history eds-2022/2B")
 	want("history", hist, true, "opened the panel on", "voted", "changed their vote to", "(was achieving)", "on reflection",
 		"entered", "Pat Jones", "vote", "recorded the panel's agreed grade", "rated", "agreed by the panel on eds-2022/2")
+	if c.names != "" && !strings.Contains(hist.text, c.names) {
+		t.Errorf("history: the agreement's record does not name the members as the workspace knows them (%q):\n%s", c.names, hist.text)
+	}
 	if strings.Count(hist.text, " voted ") != 3 {
 		t.Errorf("history: want 3 first votes (the non-member's press is not one):\n%s", hist.text)
 	}
@@ -396,6 +402,7 @@ func teamsPanelChat(t *testing.T, base string, fake *teamstest.Fake, people []te
 	}
 	return panelChat{
 		ws: teamsWS, admin: teamsAdmin.AAD, outsider: people[4].AAD, members: [3]string{teamsOwner.AAD, people[2].AAD, people[3].AAD},
+		names:   "members Priya Shah, Bob Burns, Cat Cole",
 		mention: func(u string) string { return "<at>" + byAAD[u].Name + "</at>" },
 		say: func(user, text string) panelReply {
 			a := inChannel(user, "<at>"+teamstest.BotName+"</at> "+text)
