@@ -74,7 +74,11 @@ func TestReportsGiveGradesPerService(t *testing.T) {
 		t.Errorf("XLSX: header %v, row %v", sheet[0], sheet[1])
 	}
 
-	sum := render(build(report.Request{Template: report.SummaryTemplate}), report.Markdown)
+	summary := build(report.Request{Template: report.SummaryTemplate})
+	if html := render(summary, report.HTML); !strings.Contains(html, "Rating per service") || !strings.Contains(html, "Accident and emergency: Developing") {
+		t.Errorf("the HTML summary lacks the ratings per service")
+	}
+	sum := render(summary, report.Markdown)
 	for _, w := range []string{"| Rating in 2025/26 | Rating per service |", `Accident and emergency: Developing; Mental health \| "crisis" care: Achieving; Outpatients: Undeveloped`} {
 		if !strings.Contains(sum, w) {
 			t.Errorf("summary lacks %q:\n%s", w, sum)
