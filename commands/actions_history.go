@@ -14,7 +14,8 @@ import (
 // found among the workspace's; the bound keeps the read constant.
 const actionEventsRead = 1000
 
-// actionHistory reads the events of t's actions as history entries.
+// actionHistory reads the events of t's actions, and its panel's votes
+// and agreements (panelHistory), as history entries.
 func (h *Handler) actionHistory(ctx context.Context, v view.Clock, w *framework.Workspace, t *framework.Target) ([]entry, error) {
 	evs, err := h.store.WorkspaceEvents(ctx, w.ID, actionEventsRead)
 	if err != nil {
@@ -25,10 +26,10 @@ func (h *Handler) actionHistory(ctx context.Context, v view.Clock, w *framework.
 	for i := range evs {
 		e := &evs[i]
 		if framework.IsActionEvent(e.Kind) && strings.HasPrefix(e.Title, prefix) {
-			out = append(out, entry{e.Time, e.Time.In(v.Loc).Format("2006-01-02 15:04") + " " + v.Person(e.Author) + " " + actionEventWhat(v, e)})
+			out = append(out, entry{e.Time, e.ID, e.Time.In(v.Loc).Format("2006-01-02 15:04") + " " + v.Person(e.Author) + " " + actionEventWhat(v, e)})
 		}
 	}
-	return out, nil
+	return append(out, panelHistory(v, evs, t.Ref(), framework.Ref(t.Framework, t.Objective))...), nil
 }
 
 // actionEventWhat says what an action event did.

@@ -94,7 +94,7 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 	if cycle, rest, ok := pastCycleOf(reason); ok {
 		return h.ratePast(ctx, c, &t, r, cycle, rest)
 	}
-	if err := h.panelRefusesRate(ctx, w.ID, &t); err != nil {
+	if err := h.panelRefusesRate(ctx, w.ID, &t, c.now); err != nil {
 		return bot.Reply{}, err
 	}
 	svc, reason, err := h.rateServiceClause(ctx, c, &t, grading, reason)

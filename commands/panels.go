@@ -103,18 +103,29 @@ func (h *Handler) panelOpen(ctx context.Context, c *call, words []string) (bot.R
 	}
 	obj, cycle := o.String(), w.CurrentCycle(c.now)
 	cur, had := p.open[obj]
-	if had && !cur.Closed && cur.Cycle == cycle {
-		return bot.Reply{}, noChange(framework.ErrNoChange.About(obj), "nothing changed: a panel is already open on %s: see `/target panel %s`", code(obj), obj)
+	// A panel still taking votes keeps its members' votes and changes
+	// only the day voting ends; one closed or ended opens again.
+	extend := had && cur.Cycle == cycle && p.isOpen(obj, c.now)
+	if extend && until == cur.Until {
+		return bot.Reply{}, noChange(framework.ErrNoChange.About(obj), "nothing changed: a panel is already open on %s: see `/target panel %s`; `/target panel open %s until YYYY-MM-DD` changes the day voting ends", code(obj), obj, obj)
 	}
 	wr := store.EntryWrite{Expect: []store.Entry{{Kind: entryPanel, Key: panelKey(obj), Value: p.raw[panelKey(obj)]}}}
 	next := framework.Panel{Objective: obj, Cycle: cycle, Until: until, OpenedBy: c.req.User, OpenedAt: c.now}
+	if extend {
+		next = cur
+		next.Until = until
+	}
+	next.Ends = time.Time{}
+	if until != "" {
+		next.Ends = until.AddDays(1).Time(w.Location(h.loc))
+	}
 	refs := map[string]bool{}
 	for _, t := range ts {
 		refs[t.Ref()] = true
 	}
 	for k, v := range p.raw {
 		switch {
-		case had && cur.Cycle != cycle && ofPanel(k, obj, refs) && k != panelKey(obj):
+		case had && cur.Cycle != cycle && ofPanel(k, obj, refs) && k != panelKey(obj) && k != untilKey(obj):
 			// A panel of an earlier cycle: its record stays in the events.
 			wr.Put = append(wr.Put, store.Entry{Kind: entryPanel, Key: k})
 		case strings.HasPrefix(k, "member|"+obj+"|") && v != memberValue:
@@ -122,22 +133,36 @@ func (h *Handler) panelOpen(ctx context.Context, c *call, words []string) (bot.R
 		}
 	}
 	wr.Put = append(wr.Put, store.Entry{Kind: entryPanel, Key: panelKey(obj), Value: encodeJSON(next)})
-	wr.Events = []framework.Event{{Kind: eventPanel, Author: c.req.User, Time: c.now, Title: "opened " + obj, To: string(until)}}
+	if until != "" || p.raw[untilKey(obj)] != "" {
+		wr.Put = append(wr.Put, store.Entry{Kind: entryPanel, Key: untilKey(obj), Value: string(until)})
+	}
+	verb := "opened"
+	if extend {
+		verb = "extended"
+	}
+	wr.Events = []framework.Event{{Kind: eventPanel, Author: c.req.User, Time: c.now, Title: verb + " " + obj, To: string(until), Cycle: cycle}}
 	if _, err := h.store.WriteEntries(ctx, w.ID, wr); err != nil {
 		return bot.Reply{}, storeErr("open panel", err)
+	}
+	if extend {
+		msg := fmt.Sprintf("%s changed when voting ends on the panel on %s: ", bot.User(c.req.User), code(obj))
+		if until == "" {
+			return announce(msg + "it has no end date now, and an admin closes it with " + code("/target panel close "+obj)), nil
+		}
+		return announce(msg + "voting until " + string(until)), nil
 	}
 	msg := fmt.Sprintf("%s opened a panel on %s for %s", bot.User(c.req.User), bot.Bold(code(obj)+" "+bot.Escape(o.Title)), cycle)
 	if until != "" {
 		msg += ", voting until " + string(until)
 	}
 	msg += ". Members vote with the buttons or " + code("/target vote <target> <grade> [reason]") + "; an admin adds members with " + code("/target panel add "+obj+" @user")
-	var svcs []service
+	var svcs []framework.Service
 	if f := h.framework(o.Framework); f != nil && f.Grading.PerService(o.Code) {
 		s, err := h.readServices(ctx, w.ID)
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		svcs = s.defs[f.ID]
+		svcs = s.Defs[f.ID]
 	}
 	return announce(msg, h.panelCards(ts, svcs)...), nil
 }
@@ -158,7 +183,7 @@ func ofPanel(key, obj string, refs map[string]bool) bool {
 // panelCards are the cards posted when a panel opens: one per target,
 // with the framework's descriptors and a button per grade (per service
 // and grade, on an objective graded per service: svcs).
-func (h *Handler) panelCards(ts []framework.Target, svcs []service) []bot.Block {
+func (h *Handler) panelCards(ts []framework.Target, svcs []framework.Service) []bot.Block {
 	out := make([]bot.Block, 0, len(ts))
 	for i := range ts {
 		t := &ts[i]
@@ -306,13 +331,13 @@ func (h *Handler) panelClose(ctx context.Context, c *call, words []string) (bot.
 
 // panelRefusesRate returns the refusal of a `rate` of t while a panel is
 // open on its objective.
-func (h *Handler) panelRefusesRate(ctx context.Context, ws string, t *framework.Target) error {
+func (h *Handler) panelRefusesRate(ctx context.Context, ws string, t *framework.Target, now time.Time) error {
 	p, err := h.readPanels(ctx, ws)
 	if err != nil {
 		return err
 	}
 	obj := framework.Ref(t.Framework, t.Objective)
-	if !p.isOpen(obj) {
+	if !p.isOpen(obj, now) {
 		return nil
 	}
 	return framework.Errorf(framework.ECONFLICT, "a panel is open on %s: its members vote (`/target panel %s` shows the tally) and an admin records the grade with `/target panel agree %s <grade>`", code(obj), obj, t.Ref())

@@ -50,4 +50,15 @@ func TestPanelRoundTripsOnRedis(t *testing.T) {
 	if r, n := run("UNOBODY", "vote eds-2022/2A achieving"); r.Code != "forbidden" || n > 3 {
 		t.Errorf("non-member vote: %q %q, %d round trips", r.Code, r.Text(), n)
 	}
+	// On a panel with a last day, the vote's write expects none, so it
+	// reads the panel to check the day and writes again expecting it: the
+	// refused write (with its check of the workspace listing), the read,
+	// the write.
+	run("UADMIN", "panel open eds-2022/3 until 2099-12-31")
+	run("UADMIN", "panel add eds-2022/3 <@UM00>")
+	if r, n := run("UM00", "vote eds-2022/3A achieving"); r.Code != "" || n > 4 {
+		t.Errorf("vote on a panel with a last day: %q %q, %d round trips, want at most 4", r.Code, r.Text(), n)
+	} else {
+		t.Logf("a vote on a panel with a last day: %d round trips", n)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
@@ -14,11 +15,14 @@ import (
 // say what each is: "open|<objective>" (the panel, framework.Panel JSON),
 // "member|<objective>|<user>" (memberValue while the panel is open,
 // memberClosed after), "guest|<objective>|<guest key>" (framework.Guest
-// JSON), "vote|<target>|<service>|<voter>" (framework.Vote JSON; a
+// JSON), "until|<objective>" (the panel's last day of voting, while it
+// has one), "vote|<target>|<service>|<voter>" (framework.Vote JSON; a
 // guest's voter is "guest:<guest key>") and "agreed|<target>|<service>"
 // (the agreed grade). One kind makes the tally one read, whatever the
 // panel's size; the member value makes a vote one write whose
-// expectation is the membership check.
+// expectation is the membership check, and a vote expects no until
+// entry, so that a vote on a panel with an end date reads the panel to
+// check the day before it writes (voteWrite).
 const entryPanel store.EntryKind = "panel"
 
 // The values of a member entry: a vote expects memberValue, so closing
@@ -36,6 +40,7 @@ const (
 )
 
 func panelKey(obj string) string        { return "open|" + obj }
+func untilKey(obj string) string        { return "until|" + obj }
 func memberKey(obj, user string) string { return "member|" + obj + "|" + user }
 func guestKey(obj, name string) string  { return "guest|" + obj + "|" + framework.GuestKey(name) }
 func guestVoter(name string) string     { return "guest:" + framework.GuestKey(name) }
@@ -112,10 +117,10 @@ func parsePanels(raw map[string]string) *panels {
 	return p
 }
 
-// isOpen reports whether a panel on the objective takes votes.
-func (p *panels) isOpen(obj string) bool {
+// isOpen reports whether a panel on the objective takes votes now.
+func (p *panels) isOpen(obj string, now time.Time) bool {
 	pn, ok := p.open[obj]
-	return ok && !pn.Closed
+	return ok && !pn.Closed && !pn.Ended(now)
 }
 
 func encodeJSON(v any) string {

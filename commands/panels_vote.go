@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
@@ -88,7 +89,7 @@ func (h *Handler) checkServiceClause(ctx context.Context, ws string, pt panelTar
 		// Once services are declared, the outcome's grade is their
 		// median: a vote or agreement on the outcome as a whole would
 		// stand beside it, as rate refuses it too.
-		if defs := svcs.defs[fwID]; len(defs) > 0 {
+		if defs := svcs.Defs[fwID]; len(defs) > 0 {
 			return framework.FieldErrorf("service", "%s is graded per service: name one, like `service %s` after the grade", code(pt.objective), defs[0].Code)
 		}
 		return nil
@@ -143,13 +144,31 @@ func (h *Handler) vote(ctx context.Context, c *call) (bot.Reply, error) {
 	user := c.req.User
 	v := framework.Vote{Target: pt.ref, Service: service, Voter: user, Grade: r, Reason: reason, By: user, At: c.now}
 	wr := store.EntryWrite{
-		Expect: []store.Entry{{Kind: entryPanel, Key: memberKey(pt.objective, user), Value: memberValue}, {Kind: entryPanel, Key: agreedKey(pt.ref, service)}},
+		Expect: []store.Entry{
+			{Kind: entryPanel, Key: memberKey(pt.objective, user), Value: memberValue},
+			{Kind: entryPanel, Key: agreedKey(pt.ref, service)},
+			{Kind: entryPanel, Key: untilKey(pt.objective)},
+		},
 		Put:    []store.Entry{{Kind: entryPanel, Key: voteKey(pt.ref, service, user), Value: encodeJSON(v)}},
 		Events: []framework.Event{voteEvent(&v)},
 	}
 	_, err = h.store.WriteEntries(ctx, c.req.Workspace, wr)
 	if isEntryChanged(err) {
-		return bot.Reply{}, h.voteRefused(ctx, c, pt, service, true)
+		// Refused: no panel, not a member, an agreed target, or a panel
+		// with an end date, whose day the vote checks before it writes
+		// again expecting that date.
+		p, rerr := h.readPanels(ctx, c.req.Workspace)
+		if rerr != nil {
+			return bot.Reply{}, rerr
+		}
+		until := p.raw[untilKey(pt.objective)]
+		if until == "" || !p.isOpen(pt.objective, c.now) || p.raw[memberKey(pt.objective, user)] != memberValue || p.agreed[tallyKey(pt.ref, service)] != "" {
+			return bot.Reply{}, voteRefusal(p, pt, service, true, c.now)
+		}
+		wr.Expect[2].Value = until
+		if _, err = h.store.WriteEntries(ctx, c.req.Workspace, wr); isEntryChanged(err) {
+			return bot.Reply{}, h.voteRefused(ctx, c, pt, service, true)
+		}
 	}
 	if err != nil {
 		return bot.Reply{}, storeErr("vote", err)
@@ -162,7 +181,9 @@ func (h *Handler) vote(ctx context.Context, c *call) (bot.Reply, error) {
 func voteEvent(v *framework.Vote) framework.Event {
 	voter := v.Voter
 	if v.Guest != "" {
-		voter = guestVoter(v.Guest)
+		// The guest's name as entered, which history shows; their
+		// entry's key is guestVoter's.
+		voter = "guest:" + v.Guest
 	}
 	return framework.Event{Kind: eventVote, Author: v.By, Time: v.At, User: voter, To: string(v.Grade), Reason: v.Reason, Title: v.Target + serviceWords(v.Service)}
 }
@@ -174,19 +195,29 @@ func serviceWords(service string) string {
 	return " service " + service
 }
 
-// voteRefused says why a vote's expectations failed: no panel, a closed
-// one, an agreed target, or a voter who is not a member.
+// voteRefused reads the panels and says why a vote's expectations
+// failed (voteRefusal).
 func (h *Handler) voteRefused(ctx context.Context, c *call, pt panelTarget, service string, member bool) error {
 	p, err := h.readPanels(ctx, c.req.Workspace)
 	if err != nil {
 		return err
 	}
+	return voteRefusal(p, pt, service, member, c.now)
+}
+
+// voteRefusal says why a vote is refused: no panel, a closed one, one
+// whose voting ended at its end date, an agreed target, or (for a
+// member's vote) a voter who is not a member.
+func voteRefusal(p *panels, pt panelTarget, service string, member bool, now time.Time) error {
 	pn, ok := p.open[pt.objective]
 	switch {
 	case !ok:
 		return framework.Errorf(framework.ENOTFOUND, "no panel is open on %s: an admin opens one with `/target panel open %s`", code(pt.objective), pt.objective)
 	case pn.Closed:
 		return framework.Errorf(framework.ECONFLICT, "the panel on %s is closed: no more votes. `/target panel %s` shows its tally", code(pt.objective), pt.objective)
+	case pn.Ended(now):
+		return framework.Errorf(framework.ECONFLICT, "the panel on %s closed on %s: no more votes. An admin extends it with `/target panel open %s until YYYY-MM-DD`, "+
+			"or reopens it with no end date with `/target panel open %s`; `/target panel %s` shows its tally", code(pt.objective), pn.Until, pt.objective, pt.objective, pt.objective)
 	case p.agreed[tallyKey(pt.ref, service)] != "":
 		return framework.Errorf(framework.ECONFLICT, "the panel agreed %s on %s%s: voting on it has ended", p.agreed[tallyKey(pt.ref, service)], code(pt.ref), serviceWords(service))
 	case member:
@@ -209,8 +240,8 @@ func (h *Handler) guestVote(ctx context.Context, c *call, pt panelTarget, r fram
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	if !p.isOpen(pt.objective) || p.agreed[tallyKey(pt.ref, service)] != "" {
-		return bot.Reply{}, h.voteRefused(ctx, c, pt, service, false)
+	if !p.isOpen(pt.objective, c.now) || p.agreed[tallyKey(pt.ref, service)] != "" {
+		return bot.Reply{}, voteRefusal(p, pt, service, false, c.now)
 	}
 	guests := p.guests[pt.objective]
 	g, rest, ok := framework.MatchGuest(guests, words)
@@ -293,13 +324,19 @@ func (h *Handler) panelAgree(ctx context.Context, c *call, words []string) (bot.
 	if len(votes) == 0 {
 		return bot.Reply{}, framework.Errorf(framework.EINVALID, "nobody has voted on %s%s yet: there is nothing to agree. Members vote with `/target vote %s <grade>`", code(pt.ref), serviceWords(service), pt.ref)
 	}
-	record := panelRecord(p, pt.objective, votes)
-	if reason != "" {
-		record = reason + " — " + record
-	}
 	w, err := h.workspace(ctx, c)
 	if err != nil {
 		return bot.Reply{}, err
+	}
+	// The record names people as the workspace knows them: it is kept
+	// as text, and read in reports where a user id means nothing.
+	people, err := h.people(ctx, w.ID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	record := panelRecord(p, people, pt.objective, votes)
+	if reason != "" {
+		record = reason + " — " + record
 	}
 	t, err := h.resolveTarget(ctx, c, &w, pt.ref)
 	if err != nil {
@@ -329,11 +366,18 @@ func (h *Handler) panelAgree(ctx context.Context, c *call, words []string) (bot.
 }
 
 // panelRecord is the panel's record that an agreed grade carries: each
-// vote with its reason, the members and the guests.
-func panelRecord(p *panels, obj string, votes []framework.Vote) string {
+// vote with its reason, the members and the guests; people by their
+// names where the workspace knows them.
+func panelRecord(p *panels, people framework.People, obj string, votes []framework.Vote) string {
+	name := func(user string) string {
+		if pr, ok := people.Of(user); ok && pr.Name != "" {
+			return pr.Name
+		}
+		return "@" + user
+	}
 	vs := make([]string, len(votes))
 	for i, v := range votes {
-		who := "@" + v.Voter
+		who := name(v.Voter)
 		if v.Guest != "" {
 			who = v.Guest + guestCategory(p.guests[obj], v.Guest)
 		}
@@ -344,7 +388,7 @@ func panelRecord(p *panels, obj string, votes []framework.Vote) string {
 	}
 	members := make([]string, len(p.members[obj]))
 	for i, m := range p.members[obj] {
-		members[i] = "@" + m
+		members[i] = name(m)
 	}
 	out := "agreed by the panel on " + obj + ": votes " + strings.Join(vs, ", ")
 	if len(members) > 0 {
@@ -376,8 +420,8 @@ func (h *Handler) panelTally(ctx context.Context, c *call, objective string) (bo
 		return bot.Reply{}, err
 	}
 	var objs []string
-	for obj, pn := range p.open {
-		if objective == "" && !pn.Closed || objective != "" && strings.EqualFold(obj, objective) {
+	for obj := range p.open {
+		if objective == "" && p.isOpen(obj, c.now) || objective != "" && strings.EqualFold(obj, objective) {
 			objs = append(objs, obj)
 		}
 	}
@@ -394,18 +438,22 @@ func (h *Handler) panelTally(ctx context.Context, c *call, objective string) (bo
 	}
 	var blocks []bot.Block
 	for _, obj := range objs {
-		blocks = append(blocks, tallyBlocks(p, p.open[obj], ts)...)
+		blocks = append(blocks, tallyBlocks(p, p.open[obj], ts, c.now)...)
 	}
 	return bot.Reply{Ephemeral: true, Blocks: blocks}, nil
 }
 
-// tallyBlocks is one panel's tally: a heading, then a block per target.
-func tallyBlocks(p *panels, pn framework.Panel, ts []framework.Target) []bot.Block {
+// tallyBlocks is one panel's tally now: a heading, then a block per
+// target.
+func tallyBlocks(p *panels, pn framework.Panel, ts []framework.Target, now time.Time) []bot.Block {
 	obj := pn.Objective
 	state := "open"
-	if pn.Closed {
+	switch {
+	case pn.Closed:
 		state = "closed"
-	} else if pn.Until != "" {
+	case pn.Ended(now):
+		state = "voting ended " + string(pn.Until)
+	case pn.Until != "":
 		state += " until " + string(pn.Until)
 	}
 	members := make([]string, len(p.members[obj]))

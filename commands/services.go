@@ -2,12 +2,9 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
@@ -16,12 +13,11 @@ import (
 )
 
 // Services (DESIGN.md section 16): a framework may grade some objectives
-// per service. The services are entries of kind entryService:
-// "def|<framework>|<code>" (a service, JSON) and "grade|<target>|<code>"
-// (a service's grade of a target). The target's own grade is the
-// aggregate, recorded through the rate path, so scores and reports count
-// the target once.
-const entryService store.EntryKind = "service"
+// per service. The services and their grades per cycle are entries of
+// kind entryService, laid out by framework (ServiceEntries). The
+// target's own grade is the aggregate, recorded through the rate path,
+// so scores and reports count the target once.
+const entryService = store.EntryKind(framework.ServiceEntries)
 
 // The kinds of workspace event services record.
 const (
@@ -33,21 +29,11 @@ const (
 	eventServiceGrade framework.EventKind = "service-grade"
 )
 
-// service is one declared service.
-type service struct {
-	Code string    `json:"code"`
-	Name string    `json:"name"`
-	By   string    `json:"by"`
-	At   time.Time `json:"at"`
-}
-
-func serviceDefKey(fw, code string) string    { return "def|" + fw + "|" + strings.ToLower(code) }
-func serviceGradeKey(ref, code string) string { return "grade|" + ref + "|" + strings.ToLower(code) }
-
-// services are the workspace's services as read.
+// services are the workspace's services as read: the entries, and the
+// book framework reads from them (which shares raw).
 type services struct {
-	raw  map[string]string
-	defs map[string][]service // by framework, sorted by code
+	raw map[string]string
+	framework.ServiceBook
 }
 
 // readServices reads the workspace's services and grades: one round
@@ -57,44 +43,22 @@ func (h *Handler) readServices(ctx context.Context, ws string) (*services, error
 	if err != nil {
 		return nil, storeErr("load services", err)
 	}
-	s := &services{raw: raw, defs: map[string][]service{}}
-	for k, v := range raw {
-		parts := strings.Split(k, "|")
-		var d service
-		if parts[0] == "def" && len(parts) == 3 && json.Unmarshal([]byte(v), &d) == nil {
-			s.defs[parts[1]] = append(s.defs[parts[1]], d)
-		}
-	}
-	for _, ds := range s.defs {
-		slices.SortFunc(ds, func(a, b service) int { return strings.Compare(a.Code, b.Code) })
-	}
-	return s, nil
+	return &services{raw: raw, ServiceBook: framework.ServicesOf(raw)}, nil
 }
 
 // known refuses a service code the framework has not declared.
 func (s *services) known(fw, code string) error {
-	if _, ok := s.raw[serviceDefKey(fw, code)]; ok {
+	if s.Known(fw, code) {
 		return nil
 	}
-	codes := make([]string, len(s.defs[fw]))
-	for i, d := range s.defs[fw] {
+	codes := make([]string, len(s.Defs[fw]))
+	for i, d := range s.Defs[fw] {
 		codes[i] = bot.Code(d.Code)
 	}
 	if len(codes) == 0 {
 		return framework.FieldErrorf("service", "%s has no services yet: an admin declares one with `/target service add %s <code> <name>`", bot.Code(fw), fw)
 	}
 	return framework.FieldErrorf("service", "%s is not a service of %s: use %s", bot.Code(short(code, 20)), bot.Code(fw), orList(codes))
-}
-
-// grades are a target's grades per service, in the order of the
-// framework's services; Unrated where a service has none.
-func (s *services) grades(fw, ref string) ([]service, []framework.Rating) {
-	ds := s.defs[fw]
-	out := make([]framework.Rating, len(ds))
-	for i, d := range ds {
-		out[i] = framework.Rating(s.raw[serviceGradeKey(ref, d.Code)])
-	}
-	return ds, out
 }
 
 // serviceVerb lists, declares or removes a framework's services.
@@ -134,7 +98,7 @@ func (h *Handler) serviceVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	k := serviceDefKey(f.ID, svc)
+	k := framework.ServiceDefKey(f.ID, svc)
 	cur, had := s.raw[k]
 	wr := store.EntryWrite{Expect: []store.Entry{{Kind: entryService, Key: k, Value: cur}}}
 	ev := framework.Event{Kind: eventService, Author: c.req.User, Time: c.now, Title: f.ID + " " + svc}
@@ -144,7 +108,7 @@ func (h *Handler) serviceVerb(ctx context.Context, c *call) (bot.Reply, error) {
 	case action == "remove" && !had:
 		return bot.Reply{}, s.known(f.ID, svc)
 	case action == "add":
-		wr.Put = []store.Entry{{Kind: entryService, Key: k, Value: encodeJSON(service{Code: svc, Name: name, By: c.req.User, At: c.now})}}
+		wr.Put = []store.Entry{{Kind: entryService, Key: k, Value: encodeJSON(framework.Service{Code: svc, Name: name, By: c.req.User, At: c.now})}}
 		ev.To = name
 	default:
 		wr.Put = []store.Entry{{Kind: entryService, Key: k}}
@@ -172,7 +136,7 @@ func (h *Handler) listServices(ctx context.Context, c *call, fw string) (bot.Rep
 		if fw != "" && !strings.EqualFold(fw, f.ID) {
 			continue
 		}
-		for _, d := range s.defs[f.ID] {
+		for _, d := range s.Defs[f.ID] {
 			lines = append(lines, view.Bullet(code(f.ID)+" "+code(d.Code)+": "+bot.Escape(d.Name)))
 		}
 	}
@@ -193,21 +157,28 @@ func (h *Handler) rateService(ctx context.Context, c *call, w *framework.Workspa
 	if err := s.known(t.Framework, svc); err != nil {
 		return *t, err
 	}
-	k := serviceGradeKey(t.Ref(), svc)
+	cycle := w.CurrentCycle(c.now)
+	k := framework.ServiceGradeKey(cycle, t.Ref(), svc)
 	old := s.raw[k]
-	if old == string(r) {
-		return *t, noChange(framework.ErrNoChange.About(old), "nothing changed: service %s of %s is already graded %s", code(svc), t.Ref(), r)
+	already := noChange(framework.ErrNoChange.About(old), "nothing changed: service %s of %s is already graded %s", code(svc), t.Ref(), r)
+	if old == string(r) && reason == "" {
+		return *t, already
 	}
 	s.raw[k] = string(r)
-	ds, grades := s.grades(t.Framework, t.Ref())
+	ds, grades := s.Grades(t.Framework, t.Ref(), cycle)
 	agg := g.ServiceGrade(grades)
-	wr := store.EntryWrite{
-		Expect: []store.Entry{{Kind: entryService, Key: k, Value: old}},
-		Put:    []store.Entry{{Kind: entryService, Key: k, Value: string(r)}},
-		Events: []framework.Event{{Kind: eventServiceGrade, Author: c.req.User, Time: c.now, Title: t.Ref() + serviceWords(svc), From: old, To: string(r), Reason: reason}},
-	}
-	if _, err := h.store.WriteEntries(ctx, w.ID, wr); err != nil {
-		return *t, storeErr("grade service", err)
+	// The same grade again with a reason (a panel's agreement) writes no
+	// service grade; the target's rate below records the reason, where
+	// the store records a new reason for the grade a target has.
+	if old != string(r) {
+		wr := store.EntryWrite{
+			Expect: []store.Entry{{Kind: entryService, Key: k, Value: old}},
+			Put:    []store.Entry{{Kind: entryService, Key: k, Value: string(r)}},
+			Events: []framework.Event{{Kind: eventServiceGrade, Author: c.req.User, Time: c.now, Title: t.Ref() + serviceWords(svc), From: old, To: string(r), Reason: reason}},
+		}
+		if _, err := h.store.WriteEntries(ctx, w.ID, wr); err != nil {
+			return *t, storeErr("grade service", err)
+		}
 	}
 	per := make([]string, len(ds))
 	for i, d := range ds {
@@ -218,7 +189,10 @@ func (h *Handler) rateService(ctx context.Context, c *call, w *framework.Workspa
 		why += " — " + reason
 	}
 	nt, err := h.change(ctx, c, w, t, framework.Change{Kind: framework.EventRate, Rating: agg, Reason: why})
-	if errors.Is(err, framework.ErrNoChange) {
+	switch {
+	case errors.Is(err, framework.ErrNoChange) && old == string(r):
+		return *t, already
+	case errors.Is(err, framework.ErrNoChange):
 		return *t, nil // the services' median stands
 	}
 	return nt, err
@@ -231,9 +205,9 @@ func gradeWord(r framework.Rating) string {
 	return string(r)
 }
 
-// serviceField is a target's grades per service, for `show`; "" when
-// its objective is not graded per service or has no services.
-func (h *Handler) serviceField(ctx context.Context, ws string, t *framework.Target) string {
+// serviceField is a target's grades per service in cycle, for `show`;
+// "" when its objective is not graded per service or has no services.
+func (h *Handler) serviceField(ctx context.Context, ws, cycle string, t *framework.Target) string {
 	f := h.framework(t.Framework)
 	if f == nil || !f.Grading.PerService(t.Objective) {
 		return ""
@@ -242,7 +216,7 @@ func (h *Handler) serviceField(ctx context.Context, ws string, t *framework.Targ
 	if err != nil {
 		return ""
 	}
-	ds, grades := s.grades(t.Framework, t.Ref())
+	ds, grades := s.Grades(t.Framework, t.Ref(), cycle)
 	parts := make([]string, len(ds))
 	for i, d := range ds {
 		parts[i] = code(d.Code) + " " + view.RatingEmoji(grades[i]) + " " + gradeWord(grades[i])
@@ -268,8 +242,8 @@ func (h *Handler) rateServiceClause(ctx context.Context, c *call, t *framework.T
 	if err != nil {
 		return "", "", err
 	}
-	if svc == "" && len(s.defs[t.Framework]) > 0 {
-		return "", "", framework.FieldErrorf("service", "%s is graded per service: name one, like `/target rate %s <grade> service %s`", code(framework.Ref(t.Framework, t.Objective)), t.Ref(), s.defs[t.Framework][0].Code)
+	if svc == "" && len(s.Defs[t.Framework]) > 0 {
+		return "", "", framework.FieldErrorf("service", "%s is graded per service: name one, like `/target rate %s <grade> service %s`", code(framework.Ref(t.Framework, t.Objective)), t.Ref(), s.Defs[t.Framework][0].Code)
 	}
 	if svc != "" {
 		if err := s.known(t.Framework, svc); err != nil {

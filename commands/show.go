@@ -77,7 +77,7 @@ func (h *Handler) showTarget(ctx context.Context, c *call, w *framework.Workspac
 	if line := h.metricSuffix(book, t); line != "" {
 		fields = append(fields, bot.Field{Name: "Metric", Value: strings.TrimPrefix(line, " · ")})
 	}
-	if per := h.serviceField(ctx, w.ID, t); per != "" {
+	if per := h.serviceField(ctx, w.ID, w.CurrentCycle(v.Now), t); per != "" {
 		fields = append(fields, bot.Field{Name: "Per service", Value: per})
 	}
 	recent := "No changes yet: log an update with " + code("/target update "+t.Ref()+" 10% on-track")
@@ -243,23 +243,45 @@ func (h *Handler) historyOf(ctx context.Context, v view.Clock, w *framework.Work
 	return lines, len(us) + len(es) + len(extra), nil
 }
 
-// entry is one line of a target's history and when it happened.
+// entry is one line of a target's history, when it happened, and the
+// id of its event ("" for an update).
 type entry struct {
 	at   time.Time
+	id   string
 	line string
 }
 
 // mergeHistory interleaves updates and events, both newest first, into
-// lines newest first.
+// lines newest first. Events at the same time (one command's, or a test
+// clock's) keep the order the store gave them by their ids, target and
+// workspace events alike; an update comes before the events of its time.
 func mergeHistory(v view.Clock, us []framework.Update, es []framework.Event, extra ...entry) []entry {
-	out := make([]entry, 0, len(us)+len(es)+len(extra))
-	out = append(out, extra...)
-	for i := range us {
-		out = append(out, entry{us[i].Time, v.UpdateLine(&us[i])})
-	}
+	evs := make([]entry, 0, len(es)+len(extra))
+	evs = append(evs, extra...)
 	for i := range es {
-		out = append(out, entry{es[i].Time, v.EventLine(&es[i])})
+		evs = append(evs, entry{es[i].Time, es[i].ID, v.EventLine(&es[i])})
 	}
-	slices.SortStableFunc(out, func(a, b entry) int { return b.at.Compare(a.at) })
-	return out
+	slices.SortStableFunc(evs, func(a, b entry) int {
+		if c := b.at.Compare(a.at); c != 0 {
+			return c
+		}
+		return compareIDs(b.id, a.id)
+	})
+	out := make([]entry, 0, len(us)+len(evs))
+	for i := range us {
+		for len(evs) > 0 && evs[0].at.After(us[i].Time) {
+			out, evs = append(out, evs[0]), evs[1:]
+		}
+		out = append(out, entry{us[i].Time, "", v.UpdateLine(&us[i])})
+	}
+	return append(out, evs...)
+}
+
+// compareIDs orders two event ids of one store as it gave them: Redis's
+// are hex of one width, bbolt's decimal sequence numbers.
+func compareIDs(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
 }

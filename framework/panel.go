@@ -24,14 +24,24 @@ func ValidGuestCategory(s string) bool {
 
 // Panel is a panel on one objective (its Ref, like "eds-2022/2").
 type Panel struct {
-	Objective string    `json:"objective"`
-	Cycle     string    `json:"cycle"`
-	Until     Date      `json:"until,omitempty"`
-	OpenedBy  string    `json:"opened_by"`
-	OpenedAt  time.Time `json:"opened_at"`
-	Closed    bool      `json:"closed,omitempty"`
-	ClosedBy  string    `json:"closed_by,omitempty"`
-	ClosedAt  time.Time `json:"closed_at,omitempty"`
+	Objective string `json:"objective"`
+	Cycle     string `json:"cycle"`
+	// Until is the last day of voting, "" for none, and Ends the moment
+	// it ends: the start of the next day in the workspace's time zone
+	// when the panel was opened.
+	Until    Date      `json:"until,omitempty"`
+	Ends     time.Time `json:"ends,omitzero"`
+	OpenedBy string    `json:"opened_by"`
+	OpenedAt time.Time `json:"opened_at"`
+	Closed   bool      `json:"closed,omitempty"`
+	ClosedBy string    `json:"closed_by,omitempty"`
+	ClosedAt time.Time `json:"closed_at,omitempty"`
+}
+
+// Ended reports whether the panel's voting ended at its end date by
+// now; a panel with no end date, or closed, has not ended so.
+func (p *Panel) Ended(now time.Time) bool {
+	return !p.Closed && !p.Ends.IsZero() && !now.Before(p.Ends)
 }
 
 // Guest is an outside participant of a panel, whose votes an admin

@@ -95,6 +95,9 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 		return nil, err
 	}
 	if !req.Summary {
+		if in.services, err = readServices(ctx, src, req.Workspace, defs); err != nil {
+			return nil, err
+		}
 		var mine []framework.Target
 		for _, t := range in.targets {
 			if slices.ContainsFunc(defs, func(d *framework.Framework) bool { return d.ID == t.Framework }) {
@@ -225,6 +228,8 @@ type input struct {
 	// notes are the rate events that gave the cycle's grades, by ref.
 	notes   map[string]framework.Event
 	actions []framework.Action
+	// services are the services and their grades, nil when not read.
+	services *framework.ServiceBook
 }
 
 // read fetches the targets, and when asked the updates since the cycle

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -19,6 +20,9 @@ var CSVHeader = []string{
 	// one period a line (commands/report/metrics_render.go).
 	"metric_unit", "metric_baseline", "metric_goal", "metric_band", "metric_values",
 	"action_of", "linked_objective",
+	// A target's grades per service, "ae: achieving, op: developing",
+	// where its objective is graded per service (services.go).
+	"service_grades",
 }
 
 // bom starts the file so that Excel reads it as UTF-8, not the system's
@@ -73,6 +77,7 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 			rec[17] = strings.Join(links, "\n")
 			rec = append(rec, s.csvMetricCells(t.Ref)...)
 			rec = append(rec, make([]string, len(CSVHeader)-len(rec))...) // a target has no action_of, no linked_objective
+			rec[slices.Index(CSVHeader, "service_grades")] = serviceGradesText(&t)
 			for i := range rec {
 				rec[i] = neutralise(rec[i])
 			}

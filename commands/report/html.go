@@ -41,9 +41,10 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"join":          strings.Join,
 	"deref":         func(n *int) int { return *n },
 	"targetTable": func(r *Report, s Section, ts []Target, caption string) targetTable {
-		return targetTable{Caption: caption, Section: s, Targets: ts, Graded: s.Totals.Score != nil, Previous: r.Previous}
+		return targetTable{Caption: caption, Section: s, Targets: ts, Graded: s.Totals.Score != nil, Previous: r.Previous, PerService: perService(ts)}
 	},
 	"oneLine":         oneLine,
+	"serviceGrades":   func(t Target) string { return serviceGradesText(&t) },
 	"pointText":       pointText,
 	"monthName":       monthName,
 	"progressColumns": func(s Section) []*Objective { return progressColumns(&s) },
@@ -74,6 +75,9 @@ type targetTable struct {
 	Targets  []Target
 	Graded   bool
 	Previous string
+	// PerService is true when a target of the table has grades per
+	// service, which a column gives.
+	PerService bool
 }
 
 func (r *Report) writeHTML(b *bytes.Buffer) error {

@@ -119,6 +119,11 @@ func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bo
 		fmt.Fprintf(b, " %s grade |", md(r.Previous))
 		align += "---|"
 	}
+	services := perService(ts)
+	if services {
+		b.WriteString(" Grades per service |")
+		align += "---|"
+	}
 	b.WriteString("\n" + align + "\n")
 	for i := range ts {
 		t := &ts[i]
@@ -135,6 +140,9 @@ func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bo
 		}
 		if r.Previous != "" {
 			fmt.Fprintf(b, " %s |", t.PreviousGrade)
+		}
+		if services {
+			fmt.Fprintf(b, " %s |", md(serviceGradesText(t)))
 		}
 		b.WriteString("\n")
 	}

@@ -165,6 +165,10 @@ type Target struct {
 	// no previous cycle, and PreviousScore its score (nil when unscored).
 	PreviousGrade string `json:"previous_grade"`
 	PreviousScore *int   `json:"previous_score"`
+	// Services are the target's grades per service in the cycle, for an
+	// objective the framework grades per service (services.go); empty
+	// otherwise.
+	Services []ServiceGrade `json:"services"`
 	// LatestUpdate is the newest update of the cycle still in force, nil
 	// when the cycle has none.
 	LatestUpdate *Update    `json:"latest_update"`

@@ -124,6 +124,7 @@ func targetRow(def *framework.Framework, t *framework.Target, st state, in input
 		Ref: t.Ref(), Framework: t.Framework, Objective: t.Objective, Code: t.Code, Title: t.Title, Custom: t.Custom,
 		Owner: t.Owner, OwnerName: in.people.Label(t.Owner), Status: string(t.Status), Progress: t.Progress, Due: string(t.Due),
 		Overdue: framework.Overdue(t, cy.asOf, loc), Archived: t.Archived, Evidence: []Evidence{},
+		Services: serviceGrades(def, t, in.services, cy),
 	}
 	g := grade(t, cy)
 	r.Grade = g.String()

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 	"time"
@@ -128,6 +129,24 @@ func seed(t testing.TB, s store.Store, fws []*framework.Framework) {
 	amy := framework.Person{User: "amy", Name: "Amy Khan", Role: "EDI lead", Manual: true}
 	_, err = s.WriteEntries(ctx, ws, store.EntryWrite{Put: []store.Entry{{Kind: store.EntryPerson, Key: amy.User, Value: amy.Encode()}}})
 	must("name amy", err)
+	// Domain 1 is graded per service: three services, 1A graded by each
+	// in this cycle (their median is its developing) and by one in the
+	// last, 1B by one so far.
+	svc := func(code, name string) store.Entry {
+		d := framework.Service{Code: code, Name: name, By: "sam", At: day("2026-04-03")}
+		b, _ := json.Marshal(d)
+		return store.Entry{Kind: store.EntryKind(framework.ServiceEntries), Key: framework.ServiceDefKey("eds-2022", code), Value: string(b)}
+	}
+	grade := func(cycle, ref, code string, r framework.Rating) store.Entry {
+		return store.Entry{Kind: store.EntryKind(framework.ServiceEntries), Key: framework.ServiceGradeKey(cycle, ref, code), Value: string(r)}
+	}
+	_, err = s.WriteEntries(ctx, ws, store.EntryWrite{Put: []store.Entry{
+		svc("ae", "Accident and emergency"), svc("mh", "Mental health | \"crisis\" care"), svc("op", "Outpatients"),
+		grade("2025/26", "eds-2022/1A", "ae", framework.Undeveloped),
+		grade("2026/27", "eds-2022/1A", "ae", framework.Developing), grade("2026/27", "eds-2022/1A", "mh", framework.Achieving),
+		grade("2026/27", "eds-2022/1A", "op", framework.Undeveloped), grade("2026/27", "eds-2022/1B", "op", framework.Undeveloped),
+	}})
+	must("services", err)
 	update("eds-2022/1A", "2026-05-05", 35, framework.OnTrack, "Listening events held, 3 of 5")
 	update("eds-2022/1A", "2026-08-20", 60, framework.OnTrack, "=HYPERLINK(\"https://evil.example/\",\"click\") | *not bold* <script>alert(1)</script>\nsecond line, with \"quotes\"")
 	update("eds-2022/1B", "2026-06-30", 40, framework.AtRisk, "")

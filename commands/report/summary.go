@@ -246,6 +246,10 @@ func (r *Report) frameworkSections(s *Section, p *Publication, named bool) []doc
 		if r.Previous != "" {
 			header = append(header, "Rating in "+r.Previous)
 		}
+		services := perService(o.Targets)
+		if services {
+			header = append(header, "Rating per service")
+		}
 		t := docTable{Caption: objectiveName(s, o), Sheet: capital(s.ObjectiveLabel) + " " + o.Code, Header: header}
 		for _, tg := range o.Targets {
 			ev := cell{Text: oneLine(tg.GradeReason), Links: tg.Evidence}
@@ -255,6 +259,9 @@ func (r *Report) frameworkSections(s *Section, p *Publication, named bool) []doc
 			row := []cell{text(tg.Code + ": " + oneLine(tg.Title)), ev, text(ratingText(tg.Grade, tg.Score, tg.Local)), text(ownerLabel(tg.Owner, p.People))}
 			if r.Previous != "" {
 				row = append(row, text(ratingText(tg.PreviousGrade, tg.PreviousScore, tg.Local)))
+			}
+			if services {
+				row = append(row, text(serviceRatingsText(&tg)))
 			}
 			t.Rows = append(t.Rows, row)
 		}

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -236,6 +237,12 @@ func (r *Report) writeXLSX(b *bytes.Buffer) error {
 			for _, c := range s.csvMetricCells(t.Ref) {
 				cells = append(cells, c)
 			}
+			// No action_of or linked_objective; then the grades per
+			// service, in CSVHeader's column.
+			for len(cells) < slices.Index(CSVHeader, "service_grades") {
+				cells = append(cells, "")
+			}
+			cells = append(cells, serviceGradesText(&t))
 			w.add(cells...)
 		}
 		// The action plan follows, as in the CSV: an action a row.
