@@ -98,6 +98,9 @@ func Open(path string, opts *Options) (*Store, error) {
 				return err
 			}
 		}
+		if err := createNextFires(tx); err != nil {
+			return err
+		}
 		return upgradeWorkspaces(tx)
 	})
 	if err != nil {

@@ -100,6 +100,7 @@ type Store struct {
 	closed    chan struct{} // closed by Close, to stop upgradeLater
 	closeOnce sync.Once
 	pending   atomic.Bool // the layout waits for upgradeLater (see gate)
+	indexed   atomic.Bool // DueSchedules found the next-fire index built
 }
 
 // New returns a Store over an existing client. The Store owns the client:

@@ -107,8 +107,12 @@ func (s *Store) setSetting(ctx context.Context, ws, field, value string) error {
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, k.settings(), field, value)
 		p.SAdd(ctx, s.workspaces(), ws)
+		s.queueMark(ctx, p, ws)
 		return nil
 	})
+	if err == nil {
+		s.remark(ctx, ws)
+	}
 	return s.fail("set "+field+" of "+ws, err)
 }
 
@@ -135,7 +139,11 @@ func (s *Store) PutSubscription(ctx context.Context, sub framework.Subscription)
 	args := append([]any{sub.Channel}, subFields(sub)...)
 	_, err := s.runWith(ctx, putSubScript, []string{k.sub(sub.Channel), k.subs()}, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), sub.Workspace)
+		s.queueMark(ctx, p, sub.Workspace)
 	})
+	if err == nil {
+		s.remark(ctx, sub.Workspace)
+	}
 	return s.fail("put subscription "+sub.Channel, err)
 }
 
@@ -158,7 +166,10 @@ func (s *Store) DeleteSubscription(ctx context.Context, ws, channel string) erro
 	if del.Val() == 0 {
 		return noSubscription(channel)
 	}
-	return nil
+	// The MULTI cannot take the index, in another slot: the subscription
+	// is gone either way, and until the mark lands the scheduler finds
+	// no subscription to post.
+	return s.fail("delete subscription "+channel, s.mark(ctx, ws))
 }
 
 // Subscriptions lists the workspace's channels, then reads them in one pipeline.
