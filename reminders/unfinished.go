@@ -72,8 +72,12 @@ func (s *Scheduler) readUnfinished(ctx context.Context, j *job) (*unfinished, er
 	return &u, nil
 }
 
-// leaveUnfinished records how far j got, for the next run.
+// leaveUnfinished records how far j got, for the next run, and keeps
+// j's workspace due so that the next run reads it.
 func (s *Scheduler) leaveUnfinished(ctx context.Context, j *job) {
+	if j.ws != nil {
+		j.ws.held = true
+	}
 	u := unfinished{At: j.at, Since: j.since, UpTo: j.upTo, After: j.after, Progress: j.progress}
 	if j.resumed != nil {
 		u.Attempt = j.resumed.Attempt + 1
