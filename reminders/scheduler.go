@@ -2,10 +2,15 @@
 // reminders to target owners on cron schedules (robfig/cron v3), exactly
 // once across replicas.
 //
-// Every replica runs a Scheduler. On each tick it works out, for every
-// schedule, the latest fire time at or before now. A fire time it has not
-// handled yet is claimed through store.Claim under a key made of the
-// schedule and the fire time in local wall-clock terms, so:
+// Every replica runs a Scheduler. On each tick it reads the store's
+// next-fire index (store.NextFires) for the workspaces due by now, and
+// only those: a tick costs what is due, not what is stored (due.go).
+// For each of their schedules it works out the latest fire time at or
+// before now. A fire time not yet run, by the schedule's last run
+// (lastrun.go), is claimed through store.Claim under a key made of the
+// schedule and the fire time in local wall-clock terms; then it stores
+// the workspace's next fire time, which it alone computes, with
+// robfig/cron through cronspec. So:
 //
 //   - however many replicas run, one of them posts each period;
 //   - after downtime only the latest missed period runs, once: earlier
@@ -32,14 +37,18 @@
 //     in the digest, unless snoozed: a snooze is an answer.
 //   - A reminder DM also nudges the owner about open targets with no
 //     update for 30 days; owners with only such targets get one too.
-//   - Reads happen before the claim and the post right after it, so a
-//     store failure before the claim retries on the next tick. A failed
-//     post after the claim is logged and not retried: a period posts at
-//     most once, and Message.Key lets a Poster drop platform retries.
-//     A post cut by a shutdown is the exception: it is left unfinished
-//     for the next run to complete (unfinished.go).
+//   - A reminder run reads its targets before the claim, and claims
+//     nothing when there is no one to remind; a digest is built only
+//     after its claim is won, so a period another replica has claimed
+//     costs no digest. A store failure before the claim retries on the
+//     next tick. A failure after it, of the digest's reads or of a post
+//     cut by a shutdown, leaves the post unfinished for the next run to
+//     complete (unfinished.go). A failed post is logged and not
+//     retried: a period posts at most once, and Message.Key lets a
+//     Poster drop platform retries.
 //   - A replica with no Poster for a workspace's platform never claims
-//     its schedules, leaving them to a replica that has one.
+//     its schedules, and leaves the workspace due for a replica that
+//     has one.
 package reminders
 
 import (
