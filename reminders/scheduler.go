@@ -380,14 +380,18 @@ type job struct {
 }
 
 // dueJobs lists the schedules of batch whose latest fire time at or
-// before at has come since they began.
+// before at has come since they began, and since the run that stored
+// their workspace's entry: that run handled every fire time before the
+// entry's next fire time (a workspace whose run failed keeps its older
+// entry, and a changed one has a mark, not a time), so a schedule of a
+// workspace due for another schedule costs no reads.
 func (s *Scheduler) dueJobs(batch []*dueWorkspace, at time.Time) []*job {
 	var jobs []*job
 	for _, w := range batch {
 		for i := range w.scheds {
 			sc := &w.scheds[i]
 			fire, ok := sc.latest(at)
-			if !ok || (sc.sub != nil && fire.Before(sc.sub.CreatedAt)) {
+			if !ok || (sc.sub != nil && fire.Before(sc.sub.CreatedAt)) || (w.entry.Mark > 0 && fire.UnixMilli() < w.entry.Mark) {
 				continue
 			}
 			key := reminderKey(fire, sc.spec.Location)
