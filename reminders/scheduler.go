@@ -68,9 +68,10 @@ import (
 // prepareWorkers bounds the store reads RunDue runs at once.
 const prepareWorkers = 16
 
-// Store is what the scheduler reads and marks: the workspaces'
-// settings, the targets and updates a digest or a reminder lists, the
-// subscriptions it polls, and the claims that make each firing run once.
+// Store is what the scheduler reads and marks: the next-fire index it
+// finds due workspaces by, their settings and subscriptions, the
+// targets and updates a digest or a reminder lists, and the claims that
+// make each firing run once.
 type Store interface {
 	store.Settings
 	store.Targets
@@ -380,18 +381,19 @@ type job struct {
 }
 
 // dueJobs lists the schedules of batch whose latest fire time at or
-// before at has come since they began, and since the run that stored
-// their workspace's entry: that run handled every fire time before the
-// entry's next fire time (a workspace whose run failed keeps its older
-// entry, and a changed one has a mark, not a time), so a schedule of a
-// workspace due for another schedule costs no reads.
+// before at has come since they began. Every schedule of a due
+// workspace is looked at, not only those the entry's time was computed
+// for: an entry computed under rules since changed without a mark (the
+// default time zone of workspaces that set none) then makes a fire time
+// late, never missed, and a period already run is found by its last
+// run or its claim.
 func (s *Scheduler) dueJobs(batch []*dueWorkspace, at time.Time) []*job {
 	var jobs []*job
 	for _, w := range batch {
 		for i := range w.scheds {
 			sc := &w.scheds[i]
 			fire, ok := sc.latest(at)
-			if !ok || (sc.sub != nil && fire.Before(sc.sub.CreatedAt)) || (w.entry.Mark > 0 && fire.UnixMilli() < w.entry.Mark) {
+			if !ok || (sc.sub != nil && fire.Before(sc.sub.CreatedAt)) {
 				continue
 			}
 			key := reminderKey(fire, sc.spec.Location)
@@ -460,18 +462,18 @@ func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time, replay bo
 	}
 	j.tried = true
 	if replay || last.Before(j.fire) {
-		j.claimed, j.err = s.opts.Store.Claim(ctx, j.sc.ws.ID, j.key, claimTTL(j.sc.spec, j.fire))
+		if j.claimed, err = s.opts.Store.Claim(ctx, j.sc.ws.ID, j.key, claimTTL(j.sc.spec, j.fire)); err != nil {
+			j.err = fmt.Errorf("reminders: claim %s %s: %w", j.sc.ws.ID, j.key, err)
+			return
+		}
 	}
-	if j.err == nil && !j.claimed {
-		j.err = s.takeUnfinished(ctx, j)
-	}
-	if j.err != nil {
-		j.claimed = false
-		j.err = fmt.Errorf("reminders: claim %s %s: %w", j.sc.ws.ID, j.key, j.err)
+	if !j.claimed {
+		// Lost, or a cut run's to resume: takeUnfinished rebuilds its
+		// post once it wins the resumption's claim.
+		if err := s.takeUnfinished(ctx, j); err != nil {
+			j.err = fmt.Errorf("reminders: resume %s %s: %w", j.sc.ws.ID, j.key, err)
+		}
 		return
-	}
-	if !j.claimed || j.resumed != nil {
-		return // lost, or resumed: takeUnfinished rebuilt the post
 	}
 	if last.Before(j.fire) {
 		s.noteRun(ctx, j)
