@@ -67,12 +67,6 @@ func (s *Store) remark(ctx context.Context, ws string) {
 	}
 }
 
-// mark marks ws's entry changed, alone: for changes made as a MULTI
-// block, which cannot take a command for another slot.
-func (s *Store) mark(ctx context.Context, ws string) error {
-	return s.c.Eval(ctx, markScript, []string{s.nextFires()}, ws).Err()
-}
-
 // DueSchedules reads the index up to at: one ZRANGEBYSCORE. A process's
 // first call also checks the index was built, and builds it if not.
 func (s *Store) DueSchedules(ctx context.Context, at time.Time, offset, limit int) ([]store.DueSchedule, error) {

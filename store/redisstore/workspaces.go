@@ -151,25 +151,21 @@ func noSubscription(channel string) error {
 	return framework.ErrNoSubscription.About(channel)
 }
 
-// DeleteSubscription removes a channel's subscription in one MULTI.
+// DeleteSubscription removes a channel's subscription in one script,
+// pipelined with marking the workspace's schedules changed.
 func (s *Store) DeleteSubscription(ctx context.Context, ws, channel string) error {
 	k := s.keys(ws)
-	var del *redis.IntCmd
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		del = p.Del(ctx, k.sub(channel))
-		p.SRem(ctx, k.subs(), channel)
-		return nil
+	cmd, err := s.runWith(ctx, delSubScript, []string{k.sub(channel), k.subs()}, []any{channel}, func(p redis.Pipeliner) {
+		s.queueMark(ctx, p, ws)
 	})
 	if err != nil {
 		return s.fail("delete subscription "+channel, err)
 	}
-	if del.Val() == 0 {
+	if n, err := cmd.Int(); err != nil || n == 0 {
 		return noSubscription(channel)
 	}
-	// The MULTI cannot take the index, in another slot: the subscription
-	// is gone either way, and until the mark lands the scheduler finds
-	// no subscription to post.
-	return s.fail("delete subscription "+channel, s.mark(ctx, ws))
+	s.remark(ctx, ws)
+	return nil
 }
 
 // Subscriptions lists the workspace's channels, then reads them in one pipeline.
