@@ -172,3 +172,49 @@ func benchmarkTick(b *testing.B, fw *framework.Framework, overdue string) {
 type posterFunc func(context.Context, bot.Message) error
 
 func (f posterFunc) Post(ctx context.Context, m bot.Message) error { return f(ctx, m) }
+
+// BenchmarkTick is the scheduler at 1,000, 10,000 and 100,000
+// workspaces (each with one target and weekday reminders), of which
+// tickDue have a digest due every minute: a serve tick (one Scheduler,
+// a minute on each iteration) and a run-schedules (a new process on
+// the same keys each iteration). Its round trips and commands per tick
+// are the same at every size: a tick reads the next-fire index, then
+// only what is due. TestTickCostIsFlatInWorkspaces pins that.
+func BenchmarkTick(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		st, open := tickStore(b, n)
+		at := tickBase
+		var posted atomic.Int64
+		s := tickScheduler(st, &at, &posted)
+		if _, err := s.RunDue(background(), at); err != nil { // the one pass over every workspace
+			b.Fatal(err)
+		}
+		cost := &redisCost{}
+		st.AddHook(cost)
+		measure := func(b *testing.B, tick func() (Result, error)) {
+			cost.take()
+			b.ReportAllocs()
+			for b.Loop() {
+				at = at.Add(time.Minute)
+				if res, err := tick(); err != nil || res.Digests != tickDue {
+					b.Fatalf("tick = %+v, %v; want %d digests", res, err, tickDue)
+				}
+			}
+			trips, cmds := cost.take()
+			b.ReportMetric(float64(trips)/float64(b.N), "roundtrips/op")
+			b.ReportMetric(float64(cmds)/float64(b.N), "commands/op")
+		}
+		b.Run("serve/workspaces="+strconv.Itoa(n), func(b *testing.B) {
+			measure(b, func() (Result, error) { return s.RunDue(background(), at) })
+		})
+		b.Run("run-schedules/workspaces="+strconv.Itoa(n), func(b *testing.B) {
+			measure(b, func() (Result, error) {
+				b.StopTimer()
+				other := open()
+				other.AddHook(cost)
+				b.StartTimer()
+				return tickScheduler(other, &at, &posted).RunDue(background(), at)
+			})
+		})
+	}
+}

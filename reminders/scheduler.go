@@ -2,10 +2,15 @@
 // reminders to target owners on cron schedules (robfig/cron v3), exactly
 // once across replicas.
 //
-// Every replica runs a Scheduler. On each tick it works out, for every
-// schedule, the latest fire time at or before now. A fire time it has not
-// handled yet is claimed through store.Claim under a key made of the
-// schedule and the fire time in local wall-clock terms, so:
+// Every replica runs a Scheduler. On each tick it reads the store's
+// next-fire index (store.NextFires) for the workspaces due by now, and
+// only those: a tick costs what is due, not what is stored (due.go).
+// For each of their schedules it works out the latest fire time at or
+// before now. A fire time not yet run, by the schedule's last run
+// (lastrun.go), is claimed through store.Claim under a key made of the
+// schedule and the fire time in local wall-clock terms; then it stores
+// the workspace's next fire time, which it alone computes, with
+// robfig/cron through cronspec. So:
 //
 //   - however many replicas run, one of them posts each period;
 //   - after downtime only the latest missed period runs, once: earlier
@@ -32,14 +37,18 @@
 //     in the digest, unless snoozed: a snooze is an answer.
 //   - A reminder DM also nudges the owner about open targets with no
 //     update for 30 days; owners with only such targets get one too.
-//   - Reads happen before the claim and the post right after it, so a
-//     store failure before the claim retries on the next tick. A failed
-//     post after the claim is logged and not retried: a period posts at
-//     most once, and Message.Key lets a Poster drop platform retries.
-//     A post cut by a shutdown is the exception: it is left unfinished
-//     for the next run to complete (unfinished.go).
+//   - A reminder run reads its targets before the claim, and claims
+//     nothing when there is no one to remind; a digest is built only
+//     after its claim is won, so a period another replica has claimed
+//     costs no digest. A store failure before the claim retries on the
+//     next tick. A failure after it, of the digest's reads or of a post
+//     cut by a shutdown, leaves the post unfinished for the next run to
+//     complete (unfinished.go). A failed post is logged and not
+//     retried: a period posts at most once, and Message.Key lets a
+//     Poster drop platform retries.
 //   - A replica with no Poster for a workspace's platform never claims
-//     its schedules, leaving them to a replica that has one.
+//     its schedules, and leaves the workspace due for a replica that
+//     has one.
 package reminders
 
 import (
@@ -59,9 +68,10 @@ import (
 // prepareWorkers bounds the store reads RunDue runs at once.
 const prepareWorkers = 16
 
-// Store is what the scheduler reads and marks: the workspaces'
-// settings, the targets and updates a digest or a reminder lists, the
-// subscriptions it polls, and the claims that make each firing run once.
+// Store is what the scheduler reads and marks: the next-fire index it
+// finds due workspaces by, their settings and subscriptions, the
+// targets and updates a digest or a reminder lists, and the claims that
+// make each firing run once.
 type Store interface {
 	store.Settings
 	store.Targets
@@ -91,8 +101,10 @@ type Options struct {
 	Frameworks []*framework.Framework
 	// Logger receives store and post failures; default slog.Default().
 	Logger *slog.Logger
-	// Poll is how often schedules are re-read from the store, so new
-	// subscriptions start without a restart; default 30s.
+	// Poll is unused: schedules are read when the store's next-fire
+	// index says they are due, and a change marks them due at once, so
+	// new subscriptions start at the next Tick. It is kept so that
+	// existing callers compile.
 	Poll time.Duration
 	// Tick is how often Run checks for due fire times; default 20s.
 	Tick time.Duration
@@ -114,12 +126,13 @@ type Scheduler struct {
 	opts Options
 	log  *slog.Logger
 
-	mu        sync.Mutex // serialises RunDue; guards the fields below
-	loaded    time.Time  // when schedules were last read, by opts.Now
-	schedules []schedule
-	// done holds, per schedule, the claim key this process last handled,
-	// so a fire time costs no store round trips on later ticks.
+	mu sync.Mutex // serialises RunDue; guards the fields below
+	// done holds, per schedule, the claim key this process last warned
+	// it has no Poster for, so that it warns once a period.
 	done map[string]string
+	// indexed is set once Run has had the store index every workspace
+	// (store.NextFires.IndexSchedules).
+	indexed bool
 
 	titles     map[string]string               // objective ref -> title, from opts.Frameworks
 	frameworks map[string]*framework.Framework // by id, from opts.Frameworks
@@ -202,7 +215,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	t := time.NewTicker(s.opts.Tick)
 	defer t.Stop()
 	for {
-		res, err := s.runDue(ctx, work, s.opts.Now())
+		s.index(ctx)
+		res, err := s.runDue(ctx, work, s.opts.Now(), false)
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("scheduler tick failed", "err", err)
 		}
@@ -214,6 +228,29 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
+	}
+}
+
+// index has the store index, once per Run, every workspace its
+// next-fire index lacks: those an earlier release wrote, during a
+// rolling upgrade, without marking them. It costs what Workspaces
+// costs, once; a failure is logged and tried again on the next tick.
+func (s *Scheduler) index(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.indexed {
+		return
+	}
+	n, err := s.opts.Store.IndexSchedules(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("indexing the schedules failed, will retry", "err", err)
+		}
+		return
+	}
+	s.indexed = true
+	if n > 0 {
+		s.log.Info("indexed the schedules of workspaces an earlier release wrote", "workspaces", n)
 	}
 }
 
@@ -240,54 +277,45 @@ func (s *Scheduler) Drain(ctx context.Context) error {
 // RunDue runs, once, every digest and reminder whose latest fire time at
 // or before at has not run yet, in this process or any other sharing the
 // store, and completes any that a run cut by a shutdown left unfinished.
-// Calling it again with the same time posts nothing more. Its error
-// joins the failures it met; it still ran everything it could. When ctx
-// ends part way, what it had claimed and not posted is left unfinished.
+// It reads only the workspaces the store's next-fire index says are due
+// at at (store.NextFires), so its cost follows what is due, not the
+// number of workspaces. Calling it again with the same time posts
+// nothing more. Its error joins the failures it met; it still ran
+// everything it could. When ctx ends part way, what it had claimed and
+// not posted is left unfinished.
 func (s *Scheduler) RunDue(ctx context.Context, at time.Time) (Result, error) {
-	return s.runDue(ctx, ctx, at)
+	return s.runDue(ctx, ctx, at, false)
 }
 
 // runDue is RunDue with two contexts: ctx ends the reads and claims,
-// work the posts that follow a claim.
-func (s *Scheduler) runDue(ctx, work context.Context, at time.Time) (Result, error) {
+// work the posts that follow a claim. With replay, it runs every
+// schedule of every workspace as of at, its last run or not (Replay).
+func (s *Scheduler) runDue(ctx, work context.Context, at time.Time, replay bool) (Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var res Result
 	var errs []error
-	if err := s.refresh(ctx); err != nil {
+	fail := func(err error) {
 		res.Errors++
 		errs = append(errs, err)
-		if s.schedules == nil {
-			return res, err
-		}
-		s.log.Warn("reading schedules failed, using the last ones read", "err", err)
 	}
-	jobs := s.dueJobs(at)
-	s.prepareAll(ctx, jobs, at)
-	for _, j := range jobs {
-		if j.err != nil {
-			// Failed before the claim: leave it for the next tick.
-			res.Errors++
-			errs = append(errs, j.err)
-			s.log.Warn("schedule failed, will retry", "workspace", j.sc.ws.ID, "key", j.key, "err", j.err)
-			continue
+	offset := 0
+	for {
+		batch, more, err := s.dueBatch(ctx, at, offset, replay)
+		if err != nil {
+			fail(err)
+			break
 		}
-		s.done[j.sc.id] = j.key
-		switch {
-		case !j.tried:
-			// Nothing to post: no claim taken.
-		case !j.claimed:
-			res.Lost++
-		case work.Err() != nil:
-			// Cut before its turn came: all of it is left.
-			s.leaveUnfinished(work, j)
-		default:
-			res.Claimed++
-			if j.sc.sub != nil {
-				s.deliverDigest(work, j, &res)
-			} else {
-				s.deliverReminders(work, j, &res)
-			}
+		jobs := s.dueJobs(batch, at)
+		s.prepareAll(ctx, jobs, at, replay)
+		for _, j := range jobs {
+			s.runJob(work, j, &res, fail)
+		}
+		if !replay && ctx.Err() == nil {
+			offset += s.advance(ctx, batch, at, &res)
+		}
+		if !more || ctx.Err() != nil || work.Err() != nil {
+			break
 		}
 	}
 	if err := work.Err(); err != nil {
@@ -296,9 +324,41 @@ func (s *Scheduler) runDue(ctx, work context.Context, at time.Time) (Result, err
 	return res, errors.Join(errs...)
 }
 
+// runJob posts one prepared job, or says why not.
+func (s *Scheduler) runJob(work context.Context, j *job, res *Result, fail func(error)) {
+	switch {
+	case j.err != nil && !j.claimed:
+		// Failed before the claim: leave it for the next tick.
+		j.ws.held = true
+		fail(j.err)
+		s.log.Warn("schedule failed, will retry", "workspace", j.sc.ws.ID, "key", j.key, "err", j.err)
+	case j.err != nil:
+		// Claimed, then the reads failed: the next tick finds the period
+		// claimed, and the unfinished record, and completes it.
+		j.ws.held = true
+		fail(j.err)
+		s.leaveUnfinished(work, j)
+	case !j.tried:
+		// Nothing to post: no claim taken.
+	case !j.claimed:
+		res.Lost++
+	case work.Err() != nil:
+		// Cut before its turn came: all of it is left.
+		s.leaveUnfinished(work, j)
+	default:
+		res.Claimed++
+		if j.sc.sub != nil {
+			s.deliverDigest(work, j, res)
+		} else {
+			s.deliverReminders(work, j, res)
+		}
+	}
+}
+
 // job is one schedule's fire time being handled by RunDue.
 type job struct {
 	sc     *schedule
+	ws     *dueWorkspace // the workspace the schedule is read from
 	poster bot.Poster
 	fire   time.Time
 	key    string
@@ -309,9 +369,9 @@ type job struct {
 	upTo  time.Time // the digest's last update time, and its channel's new LastDigest
 	dms   []ownerDM // reminders
 
-	tried   bool // there was something to post, so a claim was tried
-	claimed bool // and this run won it (or the resumption of a cut run)
-	err     error
+	tried   bool  // there was something to post, so a claim was tried
+	claimed bool  // and this run won it (or the resumption of a cut run)
+	err     error // a failure before the claim, or after it before the post
 
 	// How far the post got, for a run cut by a shutdown, and the
 	// record of the cut run this one resumes (nil for a fresh one).
@@ -320,31 +380,39 @@ type job struct {
 	resumed  *unfinished
 }
 
-// dueJobs lists the schedules whose latest fire time at or before at this
-// process has not handled yet.
-func (s *Scheduler) dueJobs(at time.Time) []*job {
+// dueJobs lists the schedules of batch whose latest fire time at or
+// before at has come since they began. Every schedule of a due
+// workspace is looked at, not only those the entry's time was computed
+// for: an entry computed under rules since changed without a mark (the
+// default time zone of workspaces that set none) then makes a fire time
+// late, never missed, and a period already run is found by its last
+// run or its claim.
+func (s *Scheduler) dueJobs(batch []*dueWorkspace, at time.Time) []*job {
 	var jobs []*job
-	for i := range s.schedules {
-		sc := &s.schedules[i]
-		fire, ok := sc.latest(at)
-		if !ok || (sc.sub != nil && fire.Before(sc.sub.CreatedAt)) {
-			continue
+	for _, w := range batch {
+		for i := range w.scheds {
+			sc := &w.scheds[i]
+			fire, ok := sc.latest(at)
+			if !ok || (sc.sub != nil && fire.Before(sc.sub.CreatedAt)) {
+				continue
+			}
+			key := reminderKey(fire, sc.spec.Location)
+			if sc.sub != nil {
+				key = digestKey(sc.sub.Channel, fire, sc.spec.Location)
+			}
+			poster := s.opts.Posters[bot.PlatformOf(sc.ws.ID)]
+			if poster == nil {
+				// Another replica may hold this platform's credentials:
+				// leave the workspace due for it, and warn once a period.
+				w.held = true
+				if s.done[sc.id] != key {
+					s.log.Warn("no poster for platform, skipping", "workspace", sc.ws.ID, "key", key)
+					s.done[sc.id] = key
+				}
+				continue
+			}
+			jobs = append(jobs, &job{sc: sc, ws: w, poster: poster, fire: fire, key: key, at: at})
 		}
-		key := reminderKey(fire, sc.spec.Location)
-		if sc.sub != nil {
-			key = digestKey(sc.sub.Channel, fire, sc.spec.Location)
-		}
-		if s.done[sc.id] == key {
-			continue
-		}
-		poster := s.opts.Posters[bot.PlatformOf(sc.ws.ID)]
-		if poster == nil {
-			// Another replica may hold this platform's credentials.
-			s.log.Warn("no poster for platform, skipping", "workspace", sc.ws.ID, "key", key)
-			s.done[sc.id] = key
-			continue
-		}
-		jobs = append(jobs, &job{sc: sc, poster: poster, fire: fire, key: key, at: at})
 	}
 	return jobs
 }
@@ -352,13 +420,13 @@ func (s *Scheduler) dueJobs(at time.Time) []*job {
 // prepareAll does each job's reads and claim, prepareWorkers at a time:
 // at 09:00 on a Monday every workspace is due at once, and their reads
 // are independent round trips. Posting stays serial, in schedule order.
-func (s *Scheduler) prepareAll(ctx context.Context, jobs []*job, at time.Time) {
+func (s *Scheduler) prepareAll(ctx context.Context, jobs []*job, at time.Time, replay bool) {
 	next := make(chan *job)
 	var wg sync.WaitGroup
 	for range min(prepareWorkers, len(jobs)) {
 		wg.Go(func() {
 			for j := range next {
-				s.prepare(ctx, j, at)
+				s.prepare(ctx, j, at, replay)
 			}
 		})
 	}
@@ -369,112 +437,50 @@ func (s *Scheduler) prepareAll(ctx context.Context, jobs []*job, at time.Time) {
 	wg.Wait()
 }
 
-// prepare reads what the job will post and, if there is anything, claims
-// its period.
-func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time) {
+// prepare claims the job's period and reads what it will post. A
+// period whose last run (lastrun.go) is at or after its fire time has
+// run, here or in the store the workspace was moved from, and counts as
+// claimed by another run. Reminders read their targets first, and claim
+// nothing when there is no one to remind; a digest is built only once
+// its claim is won.
+func (s *Scheduler) prepare(ctx context.Context, j *job, at time.Time, replay bool) {
 	if j.err = ctx.Err(); j.err != nil {
 		return
 	}
-	if j.sc.sub != nil {
-		last, err := s.lastDigest(ctx, j.sc.ws.ID, j.sc.sub.Channel)
-		if err != nil {
-			j.err = err
-			return
-		}
-		if last.After(j.sc.sub.LastDigest) {
-			j.sc.sub.LastDigest = last
-		}
-		j.since = j.sc.sub.LastDigest
-		j.upTo = scheduledUpTo(j.since, at)
-		j.reply, j.err = s.buildDigest(ctx, j.sc.ws, j.sc.loc, j.since, at, j.upTo)
-	} else {
+	if j.sc.sub == nil {
 		if p := j.sc.ws.RemindersPaused; p != "" && framework.Today(at, j.sc.loc) < p {
 			return // paused: nothing to post, and nothing claimed
 		}
-		j.dms, j.err = s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, at, j.fire)
-		if j.err == nil && len(j.dms) == 0 {
+		if j.dms, j.err = s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, at, j.fire); j.err != nil || len(j.dms) == 0 {
 			return
 		}
 	}
-	if j.err != nil {
+	last, err := s.lastRun(ctx, j)
+	if err != nil {
+		j.err = err
 		return
 	}
 	j.tried = true
-	j.claimed, j.err = s.opts.Store.Claim(ctx, j.sc.ws.ID, j.key, claimTTL(j.sc.spec, j.fire))
-	if j.err == nil && !j.claimed {
-		j.err = s.takeUnfinished(ctx, j)
-	}
-	if j.err != nil {
-		j.err = fmt.Errorf("reminders: claim %s %s: %w", j.sc.ws.ID, j.key, j.err)
-	}
-}
-
-// refresh re-reads the schedules when they are older than Poll: two
-// round trips, however many workspaces and subscriptions there are.
-func (s *Scheduler) refresh(ctx context.Context) error {
-	now := s.opts.Now()
-	if s.schedules != nil && now.Sub(s.loaded) < s.opts.Poll && !now.Before(s.loaded) {
-		return nil
-	}
-	wss, err := s.opts.Store.Workspaces(ctx)
-	if err != nil {
-		return fmt.Errorf("reminders: read workspaces: %w", err)
-	}
-	subs, err := s.opts.Store.AllSubscriptions(ctx)
-	if err != nil {
-		return fmt.Errorf("reminders: read subscriptions: %w", err)
-	}
-	byID := make(map[string]framework.Workspace, len(wss))
-	for _, w := range wss {
-		byID[w.ID] = w
-	}
-	scheds := make([]schedule, 0, len(subs)+len(wss))
-	for i := range subs {
-		sub := subs[i]
-		w, ok := byID[sub.Workspace]
-		if !ok {
-			w = framework.Workspace{ID: sub.Workspace}
-		}
-		loc := w.Location(s.opts.Location)
-		spec := sub.Spec
-		if spec == "" {
-			spec = framework.DefaultDigestSpec
-		}
-		cs, err := parseSpec(spec, loc)
-		if err != nil {
-			s.log.Warn("skipping digest with a bad schedule", "workspace", w.ID, "channel", sub.Channel, "spec", spec, "err", err)
-			continue
-		}
-		scheds = append(scheds, schedule{id: w.ID + "\x00digest\x00" + sub.Channel, ws: w, loc: loc, spec: cs, sub: &sub})
-	}
-	for _, w := range wss {
-		if len(w.Frameworks) == 0 {
-			continue // nothing to be overdue
-		}
-		loc := w.Location(s.opts.Location)
-		spec := w.ReminderSpec
-		switch spec {
-		case framework.RemindersOff:
-			continue
-		case "":
-			spec = framework.DefaultReminderSpec
-		}
-		cs, err := parseSpec(spec, loc)
-		if err != nil {
-			s.log.Warn("skipping reminders with a bad schedule", "workspace", w.ID, "spec", spec, "err", err)
-			continue
-		}
-		scheds = append(scheds, schedule{id: w.ID + "\x00remind", ws: w, loc: loc, spec: cs})
-	}
-	// Forget schedules that are gone (digest off, workspace removed).
-	done := make(map[string]string, len(scheds))
-	for _, sc := range scheds {
-		if k, ok := s.done[sc.id]; ok {
-			done[sc.id] = k
+	if replay || last.Before(j.fire) {
+		if j.claimed, err = s.opts.Store.Claim(ctx, j.sc.ws.ID, j.key, claimTTL(j.sc.spec, j.fire)); err != nil {
+			j.err = fmt.Errorf("reminders: claim %s %s: %w", j.sc.ws.ID, j.key, err)
+			return
 		}
 	}
-	s.done = done
-	s.schedules = scheds
-	s.loaded = now
-	return nil
+	if !j.claimed {
+		// Lost, or a cut run's to resume: takeUnfinished rebuilds its
+		// post once it wins the resumption's claim.
+		if err := s.takeUnfinished(ctx, j); err != nil {
+			j.err = fmt.Errorf("reminders: resume %s %s: %w", j.sc.ws.ID, j.key, err)
+		}
+		return
+	}
+	if last.Before(j.fire) {
+		s.noteRun(ctx, j)
+	}
+	if j.sc.sub != nil {
+		j.since = j.sc.sub.LastDigest
+		j.upTo = scheduledUpTo(j.since, at)
+		j.reply, j.err = s.buildDigest(ctx, j.sc.ws, j.sc.loc, j.since, at, j.upTo)
+	}
 }

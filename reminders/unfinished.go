@@ -72,8 +72,12 @@ func (s *Scheduler) readUnfinished(ctx context.Context, j *job) (*unfinished, er
 	return &u, nil
 }
 
-// leaveUnfinished records how far j got, for the next run.
+// leaveUnfinished records how far j got, for the next run, and keeps
+// j's workspace due so that the next run reads it.
 func (s *Scheduler) leaveUnfinished(ctx context.Context, j *job) {
+	if j.ws != nil {
+		j.ws.held = true
+	}
 	u := unfinished{At: j.at, Since: j.since, UpTo: j.upTo, After: j.after, Progress: j.progress}
 	if j.resumed != nil {
 		u.Attempt = j.resumed.Attempt + 1
@@ -88,7 +92,7 @@ func (s *Scheduler) leaveUnfinished(ctx context.Context, j *job) {
 		s.log.Error("a post was cut and could not be left for the next run: it is lost", "workspace", j.sc.ws.ID, "key", j.key, "err", err)
 		return
 	}
-	s.log.Warn("a post was cut by a shutdown; the next run completes it", "workspace", j.sc.ws.ID, "key", j.key, "progress", j.progress, "after", j.after)
+	s.log.Warn("a claimed post was cut, by a shutdown or a failed read; the next run completes it", "workspace", j.sc.ws.ID, "key", j.key, "progress", j.progress, "after", j.after)
 }
 
 // finishUnfinished removes the record of a resumed post that completed.
@@ -106,38 +110,36 @@ func (s *Scheduler) finishUnfinished(ctx context.Context, j *job) {
 
 // takeUnfinished, for a job whose period another run claimed, looks for
 // that run's unfinished record and, when this run wins its resume claim,
-// rebuilds the post as of the cut run's instant.
+// rebuilds the post as of the cut run's instant. The claim comes first,
+// so a post is built only by the run that will post it; when the
+// rebuild's reads fail, the job is claimed with an error, and RunDue
+// leaves it unfinished again, as the next attempt.
 func (s *Scheduler) takeUnfinished(ctx context.Context, j *job) error {
 	u, err := s.readUnfinished(ctx, j)
 	if err != nil || u == nil {
 		return err
 	}
-	// Build first and claim last: a failed read leaves the record for
-	// the next tick, where a failure after the claim would lose it.
-	r := *j
-	r.at, r.progress, r.after, r.resumed = u.At, u.Progress, u.After, u
-	if j.sc.sub != nil {
-		r.since, r.upTo = u.Since, u.UpTo
-		if r.reply, err = s.buildDigest(ctx, j.sc.ws, j.sc.loc, u.Since, u.At, u.UpTo); err != nil {
-			return err
-		}
-	} else {
-		dms, err := s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, u.At, j.fire)
-		if err != nil {
-			return err
-		}
-		r.dms = dms[:0]
-		for _, dm := range dms {
-			if u.After == "" || dm.owner > u.After {
-				r.dms = append(r.dms, dm)
-			}
-		}
-	}
 	won, err := s.opts.Store.Claim(ctx, j.sc.ws.ID, resumeKey(j.key, u.Attempt), claimTTL(j.sc.spec, j.fire))
 	if err != nil || !won {
 		return err
 	}
-	r.claimed = true
-	*j = r
+	j.claimed = true
+	j.at, j.progress, j.after, j.resumed = u.At, u.Progress, u.After, u
+	if j.sc.sub != nil {
+		j.since, j.upTo = u.Since, u.UpTo
+		j.reply, j.err = s.buildDigest(ctx, j.sc.ws, j.sc.loc, u.Since, u.At, u.UpTo)
+		return nil
+	}
+	dms, err := s.collectReminders(ctx, j.sc.ws.ID, j.sc.loc, u.At, j.fire)
+	if err != nil {
+		j.err = err
+		return nil
+	}
+	j.dms = dms[:0]
+	for _, dm := range dms {
+		if u.After == "" || dm.owner > u.After {
+			j.dms = append(j.dms, dm)
+		}
+	}
 	return nil
 }

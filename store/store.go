@@ -227,6 +227,49 @@ type Schedules interface {
 	// MarkDigested sets LastDigest on a channel's subscription.
 	// ErrNoSubscription if there is none.
 	MarkDigested(ctx context.Context, ws, channel string, at time.Time) error
+	// NextFires is the index of when each workspace's schedules next
+	// need looking at, which a scheduler tick reads instead of every
+	// workspace.
+	NextFires
+}
+
+// NextFires is the index of next fire times: one entry per workspace
+// that has schedules, saying when the earliest of its schedules (its
+// digest subscriptions and its reminders) next fires. The store keeps
+// no rule of when a schedule fires: every write that can change one
+// (SetTimezone, SetReminderSpec, SetRemindersPaused, Import,
+// PutSubscription, DeleteSubscription, Restore) marks the workspace's
+// entry due at once, and the scheduler, having read the workspace,
+// computes the next fire time and stores it with SetNextFire. A mark
+// made while the scheduler read makes its SetNextFire a no-op, so a
+// change is never lost to a stale answer. Drop removes the entry.
+type NextFires interface {
+	// DueSchedules returns up to limit workspaces whose entry is due at
+	// or before at (changed ones first, then by next fire time), after
+	// skipping offset of them. The first call of a process on a store
+	// never indexed (data an earlier release wrote) indexes every
+	// workspace as changed: a one-time cost that grows with the
+	// workspaces. Otherwise it costs one round trip, however many
+	// workspaces there are.
+	DueSchedules(ctx context.Context, at time.Time, offset, limit int) ([]DueSchedule, error)
+	// SetNextFire stores next as d's workspace's next fire time, unless
+	// its entry changed since d was read; the zero next removes the
+	// entry (nothing scheduled). It reports whether it stored.
+	SetNextFire(ctx context.Context, d DueSchedule, next time.Time) (bool, error)
+	// IndexSchedules marks due every workspace Workspaces lists that
+	// has no entry, and returns how many it marked: what DueSchedules
+	// does on a store never indexed, for a process to run once when it
+	// starts, so that workspaces an earlier release wrote during a
+	// rolling upgrade are indexed too. Its cost grows with the
+	// workspaces.
+	IndexSchedules(ctx context.Context) (int, error)
+}
+
+// DueSchedule is one entry of the next-fire index as DueSchedules read
+// it. Mark is the entry's value then, which SetNextFire compares.
+type DueSchedule struct {
+	Workspace string
+	Mark      int64
 }
 
 // Claimer takes claims, so that work shared by every process that

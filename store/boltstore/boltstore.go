@@ -25,7 +25,8 @@
 //
 // and the top-level buckets "claims" (ws 0x00 key -> expiry nanos) and
 // "claim-expiry" (expiry nanos, ws 0x00 key -> nil), so expired claims
-// can be swept in expiry order. Every index is a sorted key range, so Due,
+// can be swept in expiry order, and the next-fire index's "next-fires"
+// and "next-fire-order" (nextfires.go). Every index is a sorted key range, so Due,
 // Stale, Updates and UpdatesSince cost what they return, not the size of
 // the workspace.
 package boltstore
@@ -102,6 +103,9 @@ func Open(path string, opts *Options) (*Store, error) {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
+		}
+		if err := createNextFires(tx); err != nil {
+			return err
 		}
 		return upgradeWorkspaces(tx)
 	})

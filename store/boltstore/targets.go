@@ -20,6 +20,9 @@ func (s *Store) Import(ctx context.Context, ws string, fw *framework.Framework, 
 		if err != nil {
 			return err
 		}
+		if err := markSchedules(tx, ws); err != nil {
+			return err
+		}
 		if _, err := w.pinCycle(now); err != nil {
 			return err
 		}

@@ -140,6 +140,9 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 		if err != nil {
 			return err
 		}
+		if err := markSchedules(tx, ws); err != nil {
+			return err
+		}
 		r := restorer{w: w, ctx: ctx, total: snap.Len(), progress: opts.Progress}
 		return r.restore(snap)
 	})
@@ -359,6 +362,9 @@ func (s *Store) Drop(ctx context.Context, ws string) error {
 		name := []byte(wsPrefix + ws)
 		if tx.Bucket(name) == nil {
 			return nil
+		}
+		if err := setScore(tx, ws, 0, true); err != nil {
+			return err
 		}
 		return tx.DeleteBucket(name)
 	})

@@ -131,6 +131,9 @@ func (s *Store) setMeta(ws string, key []byte, value string) error {
 		if err != nil {
 			return err
 		}
+		if err := markSchedules(tx, ws); err != nil {
+			return err
+		}
 		if value == "" {
 			return w.meta.Delete(key)
 		}
@@ -143,6 +146,9 @@ func (s *Store) PutSubscription(ctx context.Context, sub framework.Subscription)
 	return s.update(fmt.Sprintf("put subscription %s %s", sub.Workspace, sub.Channel), func(tx *bolt.Tx) error {
 		w, err := createWorkspace(tx, sub.Workspace)
 		if err != nil {
+			return err
+		}
+		if err := markSchedules(tx, sub.Workspace); err != nil {
 			return err
 		}
 		return putSub(w, &sub)
@@ -167,6 +173,9 @@ func (s *Store) DeleteSubscription(ctx context.Context, ws, channel string) erro
 		w := workspace(tx, ws)
 		if w == nil || w.subs.Get([]byte(channel)) == nil {
 			return noSubscription(channel)
+		}
+		if err := markSchedules(tx, ws); err != nil {
+			return err
 		}
 		return w.subs.Delete([]byte(channel))
 	})

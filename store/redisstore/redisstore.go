@@ -34,6 +34,8 @@
 //	<prefix>:{ws}:restores        set: tokens of restores under way (see Restore)
 //	<prefix>:{ws}:restore:<token>:… a restore's staged keys, in the layout above
 //	<prefix>:workspaces           set: every workspace that stored anything
+//	<prefix>:schedules:next       zset: workspace -> next fire time in unix ms, or a change mark (nextfires.go)
+//	<prefix>:schedules:indexed    string: present once the next-fire index was built
 //
 // Refs never contain ':' (framework ids and codes forbid it, and reads
 // of a ref with one are ENOTFOUND), so the t:<ref>: keys of two targets
@@ -100,6 +102,7 @@ type Store struct {
 	closed    chan struct{} // closed by Close, to stop upgradeLater
 	closeOnce sync.Once
 	pending   atomic.Bool // the layout waits for upgradeLater (see gate)
+	indexed   atomic.Bool // DueSchedules found the next-fire index built
 }
 
 // New returns a Store over an existing client. The Store owns the client:

@@ -70,7 +70,11 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 		len(snap.Targets), len(snap.Updates), len(snap.Events), len(snap.Subscriptions), len(snap.WorkspaceEvents), len(snap.Entries)}
 	_, err := s.runWith(ctx, commitScript, keys, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
+		s.queueMark(ctx, p, ws)
 	})
+	if err == nil {
+		s.remark(ctx, ws)
+	}
 	if err != nil {
 		s.drop(ctx, k, token)
 		switch {
@@ -385,6 +389,7 @@ func (s *Store) Drop(ctx context.Context, ws string) error {
 	k := s.keys(ws)
 	_, err := s.runWith(ctx, dropWorkspaceScript, []string{k.settings()}, []any{string(k)}, func(p redis.Pipeliner) {
 		p.SRem(ctx, s.workspaces(), ws)
+		p.ZRem(ctx, s.nextFires(), ws)
 	})
 	return s.fail("drop "+ws, err)
 }

@@ -307,6 +307,14 @@ redis.call('SADD', KEYS[2], ARGV[1])
 return 1
 `)
 
+// delSubScript removes a digest subscription, and returns 0 when there
+// was none. KEYS: sub, subs. ARGV: channel.
+var delSubScript = redis.NewScript(`
+local n = redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+return n
+`)
+
 // markDigestedScript sets a subscription's last digest time.
 // KEYS: sub. ARGV: time.
 var markDigestedScript = redis.NewScript(`
@@ -319,7 +327,7 @@ return 1
 // the first call of each is EVALSHA like the rest. Redis forgets them
 // when it restarts; every call then falls back to EVAL once.
 var scripts = []*redis.Script{appendScript.Script, withdrawScript, importScript, addScript, remindedScript,
-	putSubScript, markDigestedScript, changeScript, evidenceScript, cycleScript, entriesScript}
+	putSubScript, delSubScript, markDigestedScript, changeScript, evidenceScript, cycleScript, entriesScript}
 
 // load loads the scripts, and the hot scripts' functions, into Redis.
 // Neither is needed to serve: a script Redis has not cached is sent whole,

@@ -29,10 +29,12 @@ func (s *Store) Import(ctx context.Context, ws string, fw *framework.Framework, 
 	}
 	cmd, err := s.runWith(ctx, importScript, []string{k.frameworks(), k.targets(), k.settings()}, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
+		s.queueMark(ctx, p, ws)
 	})
 	if err != nil {
 		return 0, s.fail("import "+fw.ID, err)
 	}
+	s.remark(ctx, ws)
 	n, err := cmd.Int()
 	if err != nil {
 		return 0, s.fail("import "+fw.ID, err)

@@ -107,8 +107,12 @@ func (s *Store) setSetting(ctx context.Context, ws, field, value string) error {
 	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, k.settings(), field, value)
 		p.SAdd(ctx, s.workspaces(), ws)
+		s.queueMark(ctx, p, ws)
 		return nil
 	})
+	if err == nil {
+		s.remark(ctx, ws)
+	}
 	return s.fail("set "+field+" of "+ws, err)
 }
 
@@ -135,7 +139,11 @@ func (s *Store) PutSubscription(ctx context.Context, sub framework.Subscription)
 	args := append([]any{sub.Channel}, subFields(sub)...)
 	_, err := s.runWith(ctx, putSubScript, []string{k.sub(sub.Channel), k.subs()}, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), sub.Workspace)
+		s.queueMark(ctx, p, sub.Workspace)
 	})
+	if err == nil {
+		s.remark(ctx, sub.Workspace)
+	}
 	return s.fail("put subscription "+sub.Channel, err)
 }
 
@@ -143,21 +151,20 @@ func noSubscription(channel string) error {
 	return framework.ErrNoSubscription.About(channel)
 }
 
-// DeleteSubscription removes a channel's subscription in one MULTI.
+// DeleteSubscription removes a channel's subscription in one script,
+// pipelined with marking the workspace's schedules changed.
 func (s *Store) DeleteSubscription(ctx context.Context, ws, channel string) error {
 	k := s.keys(ws)
-	var del *redis.IntCmd
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		del = p.Del(ctx, k.sub(channel))
-		p.SRem(ctx, k.subs(), channel)
-		return nil
+	cmd, err := s.runWith(ctx, delSubScript, []string{k.sub(channel), k.subs()}, []any{channel}, func(p redis.Pipeliner) {
+		s.queueMark(ctx, p, ws)
 	})
 	if err != nil {
 		return s.fail("delete subscription "+channel, err)
 	}
-	if del.Val() == 0 {
+	if n, err := cmd.Int(); err != nil || n == 0 {
 		return noSubscription(channel)
 	}
+	s.remark(ctx, ws)
 	return nil
 }
 

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("NoteReminded", func(t *testing.T) { testNoteReminded(t, open(t)) })
 	t.Run("Subscriptions", func(t *testing.T) { testSubscriptions(t, open(t)) })
 	t.Run("Claim", func(t *testing.T) { testClaim(t, open(t)) })
+	t.Run("NextFires", func(t *testing.T) { testNextFires(t, open) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open(t)) })
 	t.Run("AdapterState", func(t *testing.T) { testAdapterState(t, open) })
 	t.Run("Entries", func(t *testing.T) { testEntries(t, open(t)) })
