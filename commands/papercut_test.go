@@ -33,16 +33,31 @@ func TestPapercutSettingsUnchanged(t *testing.T) {
 	e.ok(adminUser, "reminders 0 11 * * MON")
 }
 
-// Undo after someone else's update names who updated, and says when
-// they undid theirs.
+// Undo after someone else's update names who updated, by the name the
+// workspace knows, and when; an update they undid does not stand in the
+// way.
 func TestPapercutUndoNamesWhoUpdated(t *testing.T) {
 	e := imported(t)
 	e.ok(amy, "update eds/1.1 10%")
 	e.now = e.now.Add(time.Minute)
 	e.ok(bob, "update eds/1.1 20%")
-	e.fail(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you, at 10:01")
+	e.unchanged(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you, at 10:01, so your update can no longer be undone")
+	e.ok(adminUser, "people set @UBOB Bob Jones | Finance")
+	e.unchanged(amy, "undo", framework.ECONFLICT, "", "Bob Jones, Finance updated `eds/1.1` after you, at 10:01")
 	e.ok(bob, "undo")
-	e.fail(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you and then undid it")
+	r := e.ok(amy, "undo")
+	if !strings.Contains(r.Text(), "undid their update") {
+		t.Errorf("undo past a withdrawn update = %q", r.Text())
+	}
+	if got := e.target("eds/1.1"); got.Progress != 0 || got.Status != framework.NotStarted {
+		t.Errorf("after both undos = %+v, want 0%% not-started", got)
+	}
+	// An update still in force after a withdrawn one stands.
+	e.ok(amy, "update eds/1.2 10%")
+	e.ok(bob, "update eds/1.2 20%")
+	e.ok(adminUser, "update eds/1.2 30%")
+	e.ok(adminUser, "undo")
+	e.unchanged(amy, "undo", framework.ECONFLICT, "", "Bob Jones, Finance updated `eds/1.2` after you")
 }
 
 // Snoozing a target no reminder would reach says so.
