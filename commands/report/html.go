@@ -25,6 +25,8 @@ var cssSource string
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"plural":        plural,
 	"capital":       capital,
+	"gradeWord":     gradeWord,
+	"statusWord":    statusWord,
 	"person":        person,
 	"due":           due,
 	"stamp":         stamp,
