@@ -74,7 +74,7 @@ func TestActionDoneWhen(t *testing.T) {
 	if err := rep.Render(&b, "md"); err != nil {
 		t.Fatal(err)
 	}
-	contain(t, "report", b.String(), "Action plan", `eds-2022/2B\#1 Run a staff network listening event`, "nhse-2024-26/1.1", "Amy Khan, EDI lead", "done on 2026-12-08")
+	contain(t, "report", b.String(), "Action plan", "eds-2022/2B#1 Run a staff network listening event", "nhse-2024-26/1.1", "Amy Khan, EDI lead", "done on 2026-12-08")
 	if got := rep.CompletedIn("2026-04-01", "2027-03-31"); len(got) != 1 {
 		t.Errorf("completed in 2026/27: %+v", got)
 	}

@@ -101,6 +101,9 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	// The grade the target had: the same grade again, which the store
+	// took, is a new reason for it.
+	was := t.Rating
 	if svc != "" {
 		t, err = h.rateService(ctx, c, &w, &t, grading, svc, r, reason)
 	} else {
@@ -111,13 +114,18 @@ func (h *Handler) rate(ctx context.Context, c *call) (bot.Reply, error) {
 	}
 	cycle := w.CurrentCycle(c.now)
 	what := "rated " + view.RatingEmoji(r) + " " + bot.Bold(string(r)) + " (" + cycle + ")"
-	if svc != "" {
+	switch {
+	case svc != "":
 		what = "rated service " + code(svc) + " " + view.RatingEmoji(r) + " " + bot.Bold(string(r)) + " (" + cycle + "); the median of its services makes"
-	}
-	if r == framework.Unrated {
+	case r == was:
+		what = "changed the reason for the " + cycle + " grade of"
+	case r == framework.Unrated:
 		what = "cleared the " + cycle + " grade of"
 	}
 	reply := h.changed(c, &w, &t, what)
+	if svc == "" && r == was {
+		reply.Blocks[0].Text += "\nthe grade stays " + view.RatingEmoji(r) + " " + bot.Bold(r.String()) + ", for a new reason:"
+	}
 	if reason != "" {
 		reply.Blocks[0].Text += "\n" + view.Note(reason)
 	}

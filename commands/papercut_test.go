@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/framework/catalog"
 )
@@ -32,16 +33,31 @@ func TestPapercutSettingsUnchanged(t *testing.T) {
 	e.ok(adminUser, "reminders 0 11 * * MON")
 }
 
-// Undo after someone else's update names who updated, and says when
-// they undid theirs.
+// Undo after someone else's update names who updated, by the name the
+// workspace knows, and when; an update they undid does not stand in the
+// way.
 func TestPapercutUndoNamesWhoUpdated(t *testing.T) {
 	e := imported(t)
 	e.ok(amy, "update eds/1.1 10%")
 	e.now = e.now.Add(time.Minute)
 	e.ok(bob, "update eds/1.1 20%")
-	e.fail(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you, at 10:01")
+	e.unchanged(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you, at 10:01, so your update can no longer be undone")
+	e.ok(adminUser, "people set @UBOB Bob Jones | Finance")
+	e.unchanged(amy, "undo", framework.ECONFLICT, "", "Bob Jones, Finance updated `eds/1.1` after you, at 10:01")
 	e.ok(bob, "undo")
-	e.fail(amy, "undo", framework.ECONFLICT, "", "<@UBOB> updated `eds/1.1` after you and then undid it")
+	r := e.ok(amy, "undo")
+	if !strings.Contains(r.Text(), "undid their update") {
+		t.Errorf("undo past a withdrawn update = %q", r.Text())
+	}
+	if got := e.target("eds/1.1"); got.Progress != 0 || got.Status != framework.NotStarted {
+		t.Errorf("after both undos = %+v, want 0%% not-started", got)
+	}
+	// An update still in force after a withdrawn one stands.
+	e.ok(amy, "update eds/1.2 10%")
+	e.ok(bob, "update eds/1.2 20%")
+	e.ok(adminUser, "update eds/1.2 30%")
+	e.ok(adminUser, "undo")
+	e.unchanged(amy, "undo", framework.ECONFLICT, "", "Bob Jones, Finance updated `eds/1.2` after you")
 }
 
 // Snoozing a target no reminder would reach says so.
@@ -296,5 +312,35 @@ func TestPapercutLongEvidenceLink(t *testing.T) {
 	r := e.fail(bob, "evidence eds/1.1 "+long, framework.EINVALID, "url", "evidence links can be at most 2000")
 	if strings.Contains(r.Text(), "not a web link") {
 		t.Errorf("evidence of a long link = %q", r.Text())
+	}
+}
+
+// A new reason for the grade a target has is recorded as a change of
+// reason: the reply says the grade stays, history shows it, and the
+// report gives the new reason. The same reason, or none, changes nothing.
+func TestPapercutRateNewReason(t *testing.T) {
+	e := reportEnv(t, Options{InlineReports: true})
+	e.ok(adminUser, "rate eds-2022/1A developing no policy yet")
+	r := e.ok(adminUser, "rate eds-2022/1A developing policy drafted, not yet approved")
+	for _, want := range []string{"changed the reason for the 2026/27 grade of", "the grade stays 🟧 *developing*, for a new reason:", "policy drafted, not yet approved"} {
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("rate with a new reason = %q, want %q", r.Text(), want)
+		}
+	}
+	if r.Ephemeral {
+		t.Error("a change of reason is a change: the channel sees it")
+	}
+	if got := e.target("eds-2022/1A"); got.Rating != framework.Developing {
+		t.Errorf("rating after a new reason = %q", got.Rating)
+	}
+	for _, text := range []string{"rate eds-2022/1A developing policy drafted, not yet approved", "rate eds-2022/1A developing"} {
+		e.unchanged(adminUser, text, framework.ECONFLICT, "", "nothing changed: `eds-2022/1A` is already 🟧 developing in this grading cycle")
+	}
+	hist := e.ok(amy, "history eds-2022/1A").Text()
+	if !strings.Contains(hist, "gave a new reason for the grade 🟧 developing in 2026/27") || !strings.Contains(hist, "policy drafted, not yet approved") {
+		t.Errorf("history does not show the change of reason:\n%s", hist)
+	}
+	if md := bot.PlainText(e.ok(amy, "report").Text()); !strings.Contains(md, "policy drafted, not yet approved") || strings.Contains(md, "no policy yet") {
+		t.Errorf("the report does not give the new reason:\n%s", md)
 	}
 }

@@ -81,7 +81,7 @@ func TestNoChangeIsRefusedPrivately(t *testing.T) {
 		{"assign eds/1.2 none", "nothing changed: `eds/1.2` is already unassigned"},
 		{"due eds/1.1 2026-12-31", "nothing changed: `eds/1.1` is already due 2026-12-31"},
 		{"due eds/1.2 none", "nothing changed: `eds/1.2` already has no due date"},
-		{"rate eds/1.1 achieving again", "nothing changed: `eds/1.1` is already 🟩 achieving in this grading cycle"},
+		{"rate eds/1.1 achieving", "nothing changed: `eds/1.1` is already 🟩 achieving in this grading cycle"},
 		{"rate eds/1.2 none", "nothing changed: `eds/1.2` is already ⬜ unrated in this grading cycle"},
 		{"snooze eds/1.1 2026-12-01 survey", "nothing changed: reminders for `eds/1.1` are already snoozed until 2026-12-01"},
 		{"snooze eds/1.2 off", "nothing changed: reminders for `eds/1.2` are not snoozed"},

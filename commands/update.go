@@ -279,35 +279,29 @@ func ago(d time.Duration) string {
 }
 
 // notLatest words ErrNotLatest for undo, naming who updated the target
-// since u, and saying so when they undid it themselves.
+// since u, by the name the workspace knows for them, and when. An update
+// withdrawn since does not stand in the way, so the newest update in
+// force after u is the one named.
 func (h *Handler) notLatest(ctx context.Context, ws string, loc *time.Location, u *framework.Update, err error) error {
 	us, lerr := h.store.Updates(ctx, ws, u.Target, undoLookBack)
 	if lerr != nil {
 		return undoErr(u, err)
 	}
 	// Updates are newest first: the ones before u are newer than it.
-	var newer []framework.Update
 	for _, o := range us {
 		if o.ID == u.ID {
 			break
 		}
-		newer = append(newer, o)
-	}
-	if len(newer) == 0 {
-		return undoErr(u, err)
-	}
-	var msg string
-	for _, o := range newer {
-		if !o.Withdrawn {
-			msg = fmt.Sprintf("%s updated %s after you, at %s, so your update can no longer be undone: log a correcting update instead",
-				bot.User(o.Author), code(u.Target), o.Time.In(loc).Format("15:04"))
-			return &framework.Error{Code: framework.ErrorCode(err), Message: msg, Err: err}
+		if o.Withdrawn {
+			continue
 		}
+		// Without the names, a mention still says who.
+		people, _ := h.people(ctx, ws)
+		msg := fmt.Sprintf("%s updated %s after you, at %s, so your update can no longer be undone: log a correcting update instead",
+			view.Person(people, o.Author), code(u.Target), o.Time.In(loc).Format("15:04"))
+		return &framework.Error{Code: framework.ErrorCode(err), Message: msg, Err: err}
 	}
-	o := newer[len(newer)-1]
-	msg = fmt.Sprintf("%s updated %s after you and then undid it, so your update can no longer be undone: log a correcting update instead",
-		bot.User(o.Author), code(u.Target))
-	return &framework.Error{Code: framework.ErrorCode(err), Message: msg, Err: err}
+	return undoErr(u, err)
 }
 
 // undoLookBack is how many of a target's newest updates undo reads to

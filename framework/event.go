@@ -15,7 +15,7 @@ type EventKind string
 const (
 	EventAssign   EventKind = "assign"   // the owner changed: From and To are user ids, "" for none
 	EventDue      EventKind = "due"      // the due date changed: From and To are dates, "" for none
-	EventRate     EventKind = "rate"     // the grade changed: From and To are grades, Cycle and Reason are set
+	EventRate     EventKind = "rate"     // the grade or its reason changed: From and To are grades (equal for a new reason alone), Cycle and Reason are set
 	EventSnooze   EventKind = "snooze"   // reminders paused until To ("" ended the snooze), for Reason
 	EventEvidence EventKind = "evidence" // a link was attached: URL and Title
 	EventEdit     EventKind = "edit"     // the title changed: From and To are titles
@@ -107,11 +107,14 @@ func (c *Change) Check() error {
 }
 
 // Apply makes the change to t and returns the event that records it,
-// with the grading cycle cycle for a rate. It applies the rules every
-// store shares: an archived target takes no change but restore
-// (ErrArchived), and a change that leaves t as it was is ErrNoChange
-// about the current value, with t untouched. The event has no ID yet.
-func (c *Change) Apply(t *Target, cycle string) (Event, error) {
+// with the grading cycle cycle for a rate. reason is the reason t's
+// grade was last given in cycle (RateReason), which only a rate reads: a
+// rate of the grade t has, with a reason that differs from it, records
+// the new reason as a change. It applies the rules every store shares:
+// an archived target takes no change but restore (ErrArchived), and a
+// change that leaves t as it was is ErrNoChange about the current value,
+// with t untouched. The event has no ID yet.
+func (c *Change) Apply(t *Target, cycle, reason string) (Event, error) {
 	if err := c.Check(); err != nil {
 		return Event{}, err
 	}
@@ -135,9 +138,10 @@ func (c *Change) Apply(t *Target, cycle string) (Event, error) {
 		}
 	case EventRate:
 		e.Reason, e.Cycle = c.Reason, cycle
-		if unchanged = same(string(t.Rating), string(c.Rating)); !unchanged {
-			t.Rating = c.Rating
-		}
+		// A new reason for the same grade is a change worth recording;
+		// no reason at all leaves the grade's reason as it was.
+		unchanged = same(string(t.Rating), string(c.Rating)) && (c.Reason == "" || c.Reason == reason)
+		t.Rating = c.Rating
 	case EventSnooze:
 		e.Reason = c.Reason
 		// A new reason for the same day is a change worth recording.
@@ -160,6 +164,23 @@ func (c *Change) Apply(t *Target, cycle string) (Event, error) {
 		return Event{}, ErrNoChange.About(e.From)
 	}
 	return e, nil
+}
+
+// ReasonChange reports whether rate event e changed only the reason of
+// a grade: the grade it set is the one it found.
+func (e *Event) ReasonChange() bool { return e.Kind == EventRate && e.From == e.To }
+
+// RateReason is the reason of the newest rate event of cycle among
+// events, newest first: the reason the grade a target has in cycle was
+// given with, "" if it has none. Change.Apply compares a rate's reason
+// with it.
+func RateReason(events []Event, cycle string) string {
+	for i := range events {
+		if events[i].Kind == EventRate && events[i].Cycle == cycle {
+			return events[i].Reason
+		}
+	}
+	return ""
 }
 
 // The longest evidence URL and title a store takes.

@@ -20,6 +20,7 @@ func TestChangeApply(t *testing.T) {
 		{"unassign", Change{Kind: EventAssign}, func(t *Target) bool { return t.Owner == "" }, "U1", ""},
 		{"due", Change{Kind: EventDue, Due: "2027-01-31"}, func(t *Target) bool { return t.Due == "2027-01-31" }, "2026-12-31", "2027-01-31"},
 		{"rate", Change{Kind: EventRate, Rating: Achieving, Reason: "policy out"}, func(t *Target) bool { return t.Rating == Achieving }, "developing", "achieving"},
+		{"a new reason for the same grade", Change{Kind: EventRate, Rating: Developing, Reason: "policy out"}, func(t *Target) bool { return t.Rating == Developing }, "developing", "developing"},
 		{"snooze reason only", Change{Kind: EventSnooze, Until: "2026-12-01", Reason: "sick"}, func(t *Target) bool { return t.SnoozeReason == "sick" }, "2026-12-01", "2026-12-01"},
 		{"snooze off", Change{Kind: EventSnooze}, func(t *Target) bool { return t.SnoozedUntil == "" && t.SnoozeReason == "" }, "2026-12-01", ""},
 		{"edit", Change{Kind: EventEdit, Title: "New"}, func(t *Target) bool { return t.Title == "New" }, "Old", "New"},
@@ -28,14 +29,14 @@ func TestChangeApply(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tg := base
 			tt.c.Author, tt.c.Time = "U9", at
-			e, err := tt.c.Apply(&tg, "2026/27")
+			e, err := tt.c.Apply(&tg, "2026/27", "no policy yet")
 			if err != nil {
 				t.Fatalf("Apply: %v", err)
 			}
 			if !tt.check(&tg) || e.From != tt.from || e.To != tt.to || e.Kind != tt.c.Kind || e.Author != "U9" || !e.Time.Equal(at) || e.Target != "eds/1.1" {
 				t.Fatalf("target %+v event %+v", tg, e)
 			}
-			if tt.c.Kind == EventRate && (e.Cycle != "2026/27" || e.Reason != "policy out") {
+			if tt.c.Kind == EventRate && (e.Cycle != "2026/27" || e.Reason != "policy out" || e.ReasonChange() != (e.From == e.To)) {
 				t.Fatalf("rate event %+v, want cycle and reason", e)
 			}
 		})
@@ -54,7 +55,8 @@ func TestChangeRefusals(t *testing.T) {
 		{"same owner", base, Change{Kind: EventAssign, Owner: "U1"}, ErrNoChange, "U1"},
 		{"unassigning nobody", Target{Framework: "eds", Code: "1.1"}, Change{Kind: EventAssign}, ErrNoChange, ""},
 		{"same due", base, Change{Kind: EventDue, Due: "2026-12-31"}, ErrNoChange, "2026-12-31"},
-		{"same grade", base, Change{Kind: EventRate, Rating: Developing, Reason: "again"}, ErrNoChange, "developing"},
+		{"same grade, same reason", base, Change{Kind: EventRate, Rating: Developing, Reason: "again"}, ErrNoChange, "developing"},
+		{"same grade, no reason", base, Change{Kind: EventRate, Rating: Developing}, ErrNoChange, "developing"},
 		{"snooze off when not snoozed", base, Change{Kind: EventSnooze}, ErrNoChange, ""},
 		{"same title", base, Change{Kind: EventEdit, Title: "Old"}, ErrNoChange, "Old"},
 		{"archiving an archived target", Target{Framework: "eds", Code: "1.1", Archived: true}, Change{Kind: EventArchive}, ErrNoChange, ""},
@@ -67,7 +69,7 @@ func TestChangeRefusals(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tg := tt.t
-			_, err := tt.c.Apply(&tg, "2026/27")
+			_, err := tt.c.Apply(&tg, "2026/27", "again")
 			if !errors.Is(err, tt.kind) || ErrorSubject(err) != tt.subject {
 				t.Fatalf("Apply = %v (subject %q), want %q about %q", err, ErrorSubject(err), tt.kind, tt.subject)
 			}
@@ -76,12 +78,27 @@ func TestChangeRefusals(t *testing.T) {
 			}
 		})
 	}
-	if _, err := (&Change{Kind: EventEvidence}).Apply(&Target{}, ""); ErrorCode(err) != EINVALID || ErrorKind(err) != "" {
+	if _, err := (&Change{Kind: EventEvidence}).Apply(&Target{}, "", ""); ErrorCode(err) != EINVALID || ErrorKind(err) != "" {
 		t.Fatalf("evidence through Apply = %v, want a plain EINVALID", err)
 	}
 	restored := Target{Framework: "eds", Code: "1.1", Archived: true}
-	if _, err := (&Change{Kind: EventRestore}).Apply(&restored, ""); err != nil || restored.Archived {
+	if _, err := (&Change{Kind: EventRestore}).Apply(&restored, "", ""); err != nil || restored.Archived {
 		t.Fatalf("restore = %v, %+v", err, restored)
+	}
+}
+
+func TestRateReason(t *testing.T) {
+	// Newest first, as stores return events.
+	events := []Event{
+		{Kind: EventDue, Cycle: "2026/27", Reason: "not a rate"},
+		{Kind: EventRate, Cycle: "2025/26", Reason: "last year"},
+		{Kind: EventRate, Cycle: "2026/27", Reason: "this year"},
+		{Kind: EventRate, Cycle: "2026/27", Reason: "earlier"},
+	}
+	for _, tt := range []struct{ cycle, want string }{{"2026/27", "this year"}, {"2025/26", "last year"}, {"2024/25", ""}} {
+		if got := RateReason(events, tt.cycle); got != tt.want {
+			t.Errorf("RateReason(%s) = %q, want %q", tt.cycle, got, tt.want)
+		}
 	}
 }
 

@@ -33,7 +33,9 @@ type Target struct {
 	Reminders int `json:"reminders,omitempty"`
 
 	// LastUpdate is the id of the newest update still in force, "" when
-	// there is none or the newest was withdrawn. Only it may be undone.
+	// there is none or the newest was withdrawn. Only the newest update
+	// in force may be undone: this one, or with "" the newest of the
+	// target's updates not withdrawn.
 	LastUpdate string    `json:"last_update,omitempty"`
 	UpdatedAt  time.Time `json:"updated_at,omitzero"` // time of the newest logged update
 	CreatedAt  time.Time `json:"created_at,omitzero"`

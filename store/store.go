@@ -173,8 +173,10 @@ type Records interface {
 	// its target's progress and status to their values before it. The
 	// update record stays in history. ErrUpdateNotFound if there is no
 	// such update; ErrAlreadyWithdrawn if it is already withdrawn;
-	// ErrNotLatest if it is not its target's LastUpdate (someone updated
-	// the target since). The Subject of each is id.
+	// ErrNotLatest if it is not the newest of its target's updates that
+	// are not withdrawn (someone updated the target since, and that
+	// update stands; one withdrawn since does not stand in the way). The
+	// Subject of each is id.
 	Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error)
 	// Updates returns up to n of a target's updates (n <= 0 means all),
 	// newest first, withdrawn ones included. ErrTargetNotFound if the target does not

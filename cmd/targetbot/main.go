@@ -107,31 +107,6 @@ func NewMain() *Main {
 	}
 }
 
-const usage = `targetbot tracks objectives and targets in Slack, Discord, Microsoft Teams and a local console.
-
-Usage:
-  targetbot [console] [--user NAME]       a local chat session on stdin/stdout (the default)
-  targetbot serve [--addr :8080]          the HTTP server, every configured platform, and the scheduler
-  targetbot run-schedules [--at now|RFC3339] run once every digest and reminder due at that instant
-  targetbot slack manifest --url BASE_URL print a Slack app manifest
-  targetbot discord register [--guild ID] register the /target command with Discord
-  targetbot teams manifest --app-id ID    write the Teams app package [--out FILE]
-  targetbot report [--framework ID] [--cycle NAME] [--format md|html|csv|json] [--out FILE]
-                                          a report to publish, of workspace --workspace (default local)
-  targetbot healthcheck [--url URL]       exit 0 if serve answers GET /healthz (for container health checks)
-  targetbot dump [--workspace ID] [--out FILE]   every record of one workspace (or all), as JSON Lines
-  targetbot restore [--in FILE] [--replace]      load a dump; refuses to overwrite a workspace unless --replace
-  targetbot migrate --from STORE --to STORE      dump and restore in one step, then compare what each holds
-  targetbot workspace rename --from ID --to ID   move every record of a workspace to a new id (refuses one in use)
-  targetbot version                       print the version
-
-Every subcommand that opens the store also takes --store, --timezone and
---frameworks-dir, and console, serve and run-schedules take --admins; each
-overrides its environment variable (migrate takes its two stores as --from
-and --to).
-Run "targetbot SUBCOMMAND --help" for its flags.
-`
-
 // Run runs the subcommand args name.
 func (m *Main) Run(ctx context.Context, args []string) error {
 	cmd, rest := "console", args
@@ -178,10 +153,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		if len(rest) > 0 && rest[0] != "help" && rest[0] != "h" && rest[0] != "version" && subcommands[rest[0]] {
 			return m.Run(ctx, []string{rest[0], "--help"})
 		}
-		fmt.Fprint(m.Stdout, usage)
+		fmt.Fprint(m.Stdout, usageText())
 		return nil
 	default:
-		fmt.Fprint(m.Stderr, usage)
+		fmt.Fprint(m.Stderr, usageText())
 		return fmt.Errorf("unknown subcommand %q: see the usage above", cmd)
 	}
 }
@@ -217,8 +192,7 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintf(m.Stdout, "Usage of %s:\n", fs.Name())
-		fs.SetOutput(m.Stdout)
-		fs.PrintDefaults()
+		printFlags(m.Stdout, fs)
 		return err
 	}
 	// main starts the line with "targetbot: ".

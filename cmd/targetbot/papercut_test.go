@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -139,6 +140,64 @@ func TestPapercutAdminsFlagOnlyWhereItCounts(t *testing.T) {
 		_ = m.Run(context.Background(), []string{sub, "--help"})
 		if got := strings.Contains(out.String(), "-admins"); got != want {
 			t.Errorf("%s --help lists --admins: %v, want %v", sub, got, want)
+		}
+	}
+}
+
+// --help lists the subcommands, and each subcommand's flags, in two
+// aligned columns: no flag or synopsis runs into its description, and
+// every description starts at the same column. A synopsis too long for
+// the column has its description on the next line, at the column.
+func TestPapercutHelpColumns(t *testing.T) {
+	flagLine := regexp.MustCompile(`^  (--[a-z0-9-]+(?: [a-z]+)?) {2,}(\S.*)$`)
+	for _, args := range [][]string{
+		{"--help"}, {"help"}, {"console", "--help"}, {"serve", "--help"}, {"run-schedules", "--help"},
+		{"slack", "manifest", "--help"}, {"discord", "register", "--help"}, {"teams", "manifest", "--help"},
+		{"report", "--help"}, {"healthcheck", "--help"}, {"dump", "--help"}, {"restore", "--help"},
+		{"migrate", "--help"}, {"workspace", "rename", "--help"},
+	} {
+		m, out, _ := testMain(t, "", "")
+		_ = m.Run(context.Background(), args)
+		col, rows, wrapped := 0, 0, false
+		aligned := func(line string, at int) {
+			if col == 0 {
+				col = at
+			}
+			if at != col {
+				t.Errorf("%v: the description starts at column %d, not %d like the others:\n%s", args, at, col, line)
+			}
+		}
+		for _, line := range strings.Split(out.String(), "\n") {
+			switch {
+			case wrapped:
+				wrapped = false
+				desc := strings.TrimLeft(line, " ")
+				if desc == "" || strings.HasPrefix(desc, "targetbot ") {
+					t.Errorf("%v: a synopsis with no description after it:\n%s", args, line)
+					continue
+				}
+				aligned(line, len(line)-len(desc))
+			case strings.HasPrefix(line, "  -"):
+				rows++
+				g := flagLine.FindStringSubmatch(line)
+				if g == nil {
+					t.Errorf("%v: the flag runs into its description, or has none beside it:\n%s", args, line)
+					continue
+				}
+				aligned(line, len(line)-len(g[2]))
+			case strings.HasPrefix(line, "  targetbot"):
+				rows++
+				synopsis, _, ok := strings.Cut(line[2:], "  ")
+				if !ok {
+					wrapped = true
+					continue
+				}
+				desc := strings.TrimLeft(line[2+len(synopsis):], " ")
+				aligned(line, len(line)-len(desc))
+			}
+		}
+		if rows == 0 {
+			t.Errorf("%v printed no flags or subcommands:\n%s", args, out)
 		}
 	}
 }

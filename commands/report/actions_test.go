@@ -48,10 +48,8 @@ func TestActionPlanInEveryFormat(t *testing.T) {
 		if f == report.XLSX {
 			out = xlsxText(t, &b)
 		}
+		// A # in a table cell is no heading: Markdown leaves it bare.
 		ref := "eds-2022/2B#1"
-		if f == "md" {
-			ref = `eds-2022/2B\#1`
-		}
 		for _, want := range []string{ref, "Run a listening event", "nhse-2024-26/1.1", "Amy Khan", "2026-10-01", "at-risk"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s report lacks %q", f, want)

@@ -104,7 +104,7 @@ func gradeChart(id string, s *Section, cycle string) chart {
 		y := top + i*row
 		c.Bars = append(c.Bars, bar{
 			X: left, Y: y + 5, W: w, H: row - 10, Class: "grade-bar grade-" + g.Name,
-			Label: capital(g.Name), LabelX: left - 8, LabelY: y + row/2 + 4, LabelAnchor: "end",
+			Label: gradeWord(g.Name), LabelX: left - 8, LabelY: y + row/2 + 4, LabelAnchor: "end",
 			Value: fmt.Sprint(g.Count), ValueX: left + w + 6, ValueY: y + row/2 + 4, ValueVisible: true,
 		})
 	}

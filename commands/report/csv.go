@@ -77,7 +77,7 @@ func (r *Report) writeCSV(b *bytes.Buffer) error {
 			rec[17] = strings.Join(links, "\n")
 			rec = append(rec, s.csvMetricCells(t.Ref)...)
 			rec = append(rec, make([]string, len(CSVHeader)-len(rec))...) // a target has no action_of, no linked_objective
-			rec[slices.Index(CSVHeader, "service_grades")] = serviceGradesText(&t)
+			rec[slices.Index(CSVHeader, "service_grades")] = serviceGradesText(&t, asToken)
 			for i := range rec {
 				rec[i] = neutralise(rec[i])
 			}

@@ -25,6 +25,8 @@ var cssSource string
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"plural":        plural,
 	"capital":       capital,
+	"gradeWord":     gradeWord,
+	"statusWord":    statusWord,
 	"person":        person,
 	"due":           due,
 	"stamp":         stamp,
@@ -44,7 +46,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		return targetTable{Caption: caption, Section: s, Targets: ts, Graded: s.Totals.Score != nil, Previous: r.Previous, PerService: perService(ts)}
 	},
 	"oneLine":         oneLine,
-	"serviceGrades":   func(t Target) string { return serviceGradesText(&t) },
+	"serviceGrades":   func(t Target) string { return serviceGradesText(&t, gradeWord) },
 	"pointText":       pointText,
 	"monthName":       monthName,
 	"progressColumns": func(s Section) []*Objective { return progressColumns(&s) },

@@ -13,13 +13,13 @@ import (
 // the order of a published EDS report (each objective with its targets'
 // grades, scores and evidence, then the totals and the band).
 func (r *Report) writeMarkdown(b *bytes.Buffer) error {
-	fmt.Fprintf(b, "# Report for grading cycle %s\n\n", md(r.Cycle))
-	fmt.Fprintf(b, "- **Workspace:** %s\n", md(r.Workspace))
-	fmt.Fprintf(b, "- **Cycle:** %s.", md(r.asAt()))
+	fmt.Fprintf(b, "# Report for grading cycle %s\n\n", mdHead(r.Cycle))
+	fmt.Fprintf(b, "- **Workspace:** %s\n", mdText(r.Workspace))
+	fmt.Fprintf(b, "- **Cycle:** %s.", mdText(r.asAt()))
 	if r.Previous != "" {
-		fmt.Fprintf(b, " Previous cycle: %s.", md(r.Previous))
+		fmt.Fprintf(b, " Previous cycle: %s.", mdText(r.Previous))
 	}
-	fmt.Fprintf(b, "\n- **Generated:** %s by %s\n", stamp(r.Generated), md(r.Generator))
+	fmt.Fprintf(b, "\n- **Generated:** %s by %s\n", stamp(r.Generated), mdText(r.Generator))
 	for i := range r.Frameworks {
 		r.sectionMarkdown(b, &r.Frameworks[i])
 	}
@@ -27,18 +27,18 @@ func (r *Report) writeMarkdown(b *bytes.Buffer) error {
 }
 
 func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
-	fmt.Fprintf(b, "\n## %s\n\n", md(s.Name))
+	fmt.Fprintf(b, "\n## %s\n\n", mdHead(s.Name))
 	fmt.Fprintf(b, "Framework `%s`: %s and %s.", s.ID, plural(len(s.Objectives), s.ObjectiveLabel), plural(s.Totals.Targets, s.TargetLabel))
 	if s.Description != "" {
-		fmt.Fprintf(b, " %s", md(s.Description))
+		fmt.Fprintf(b, " %s", mdText(s.Description))
 	}
 	b.WriteString("\n")
 	graded := s.Totals.Score != nil
 	for i := range s.Objectives {
 		o := &s.Objectives[i]
-		fmt.Fprintf(b, "\n### %s\n\n", md(objectiveName(s, o)))
+		fmt.Fprintf(b, "\n### %s\n\n", mdHead(objectiveName(s, o)))
 		if o.Narrative != "" {
-			fmt.Fprintf(b, "%s\n\n", md(o.Narrative))
+			fmt.Fprintf(b, "%s\n\n", mdPara(o.Narrative))
 		}
 		line := rollupText(o.Rollup, s.TargetLabel)
 		if o.Score != nil && o.Rollup.Targets > 0 {
@@ -47,28 +47,28 @@ func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
 				line += " · in " + r.Previous + ": " + subtotalText(o.PreviousScore, s.TargetLabel)
 			}
 		}
-		fmt.Fprintf(b, "%s\n", md(line))
+		fmt.Fprintf(b, "%s\n", mdPara(line))
 		if len(o.Targets) == 0 {
 			continue
 		}
 		b.WriteString("\n")
 		r.targetTable(b, s, o.Targets, graded)
 		if quiet := quietCodes(o.Targets); len(quiet) > 0 {
-			fmt.Fprintf(b, "\nNo update in %s and no evidence: %s.\n", md(r.Cycle), md(strings.Join(quiet, ", ")))
+			fmt.Fprintf(b, "\nNo update in %s and no evidence: %s.\n", mdText(r.Cycle), mdText(strings.Join(quiet, ", ")))
 		}
 		for j := range o.Targets {
 			if t := &o.Targets[j]; !quiet(t) {
-				fmt.Fprintf(b, "\n#### %s %s\n\n", md(t.Code), md(oneLine(t.Title)))
+				fmt.Fprintf(b, "\n#### %s %s\n\n", mdText(t.Code), mdHead(t.Title))
 				r.targetDetails(b, t)
 			}
 		}
 	}
 
-	fmt.Fprintf(b, "\n### Totals\n\n%s\n", md(rollupText(s.Totals.Rollup, s.TargetLabel)))
+	fmt.Fprintf(b, "\n### Totals\n\n%s\n", mdPara(rollupText(s.Totals.Rollup, s.TargetLabel)))
 	if sc := s.Totals.Score; sc != nil {
-		fmt.Fprintf(b, "\n**Score: %s**\n", md(scoreText(sc, s.TargetLabel)))
+		fmt.Fprintf(b, "\n**Score: %s**\n", mdText(scoreText(sc, s.TargetLabel)))
 		if prev := s.Totals.PreviousScore; prev != nil {
-			fmt.Fprintf(b, "\nScore in %s: %s\n", md(r.Previous), md(scoreText(prev, s.TargetLabel)))
+			fmt.Fprintf(b, "\nScore in %s: %s\n", mdText(r.Previous), mdText(scoreText(prev, s.TargetLabel)))
 		}
 	}
 	fmt.Fprintf(b, "\n| Status | %s |\n|---|--:|\n", capital(s.TargetLabel)+"s")
@@ -142,7 +142,7 @@ func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bo
 			fmt.Fprintf(b, " %s |", t.PreviousGrade)
 		}
 		if services {
-			fmt.Fprintf(b, " %s |", md(serviceGradesText(t)))
+			fmt.Fprintf(b, " %s |", md(serviceGradesText(t, asToken)))
 		}
 		b.WriteString("\n")
 	}
@@ -151,16 +151,16 @@ func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bo
 // targetDetails are a target's latest update and its evidence.
 func (r *Report) targetDetails(b *bytes.Buffer, t *Target) {
 	if t.GradedBy != "" {
-		fmt.Fprintf(b, "- Grade: %s\n", md(gradeNote(t)))
+		fmt.Fprintf(b, "- Grade: %s\n", mdText(gradeNote(t)))
 	}
 	if u := t.LatestUpdate; u != nil {
-		fmt.Fprintf(b, "- Latest update: %s", md(updateText(u)))
+		fmt.Fprintf(b, "- Latest update: %s", mdText(updateText(u)))
 		if n := oneLine(u.Note); n != "" {
-			fmt.Fprintf(b, ", “%s”", md(n))
+			fmt.Fprintf(b, ", “%s”", mdText(n))
 		}
 		b.WriteString("\n")
 	} else {
-		fmt.Fprintf(b, "- Latest update: none in %s\n", md(r.Cycle))
+		fmt.Fprintf(b, "- Latest update: none in %s\n", mdText(r.Cycle))
 	}
 	if len(t.Evidence) == 0 {
 		b.WriteString("- Evidence: none\n")
@@ -168,7 +168,7 @@ func (r *Report) targetDetails(b *bytes.Buffer, t *Target) {
 	}
 	b.WriteString("- Evidence:\n")
 	for _, ev := range t.Evidence {
-		fmt.Fprintf(b, "  - %s (%s, %s)\n", mdLink(ev.URL, ev.Title), md(person(ev.Author, ev.AuthorName)), ev.Time.Format("2006-01-02"))
+		fmt.Fprintf(b, "  - %s (%s, %s)\n", mdLink(ev.URL, ev.Title), mdText(person(ev.Author, ev.AuthorName)), ev.Time.Format("2006-01-02"))
 	}
 }
 
@@ -207,18 +207,6 @@ func pointText(p Point) string {
 	return fmt.Sprintf("%d%%", p.Progress)
 }
 
-// mdEscaper puts a backslash before every character that could make
-// text people typed into Markdown: emphasis, code, links (so no image
-// either), raw HTML, strike, headings and table cells. Entities (&amp;)
-// are left alone: they can only ever stand for a character.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
-	"|", `\|`, "~", `\~`, "#", `\#`,
-)
-
-// md makes text inert in Markdown, on one line.
-func md(s string) string { return mdEscaper.Replace(oneLine(s)) }
-
 // mdURL percent-encodes the characters that would end a link's
 // destination early. Evidence URLs have no spaces or controls.
 var mdURL = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20")
@@ -237,5 +225,5 @@ func mdLink(url, title string) string {
 	if label == "" {
 		label = url
 	}
-	return "[" + md(label) + "](" + mdURL.Replace(url) + ")"
+	return "[" + escapeMD(label, placeLabel) + "](" + mdURL.Replace(url) + ")"
 }

@@ -18,7 +18,7 @@ func (r *Report) metricsMarkdown(b *bytes.Buffer, s *Section) {
 	fmt.Fprintf(b, "\n### Metrics\n\nEvery period recorded, oldest first, with the inputs each value was computed from. Values are to 2 decimals; flags are worked out against the band as it is now.\n")
 	for i := range s.Metrics {
 		m := &s.Metrics[i]
-		fmt.Fprintf(b, "\n#### %s %s\n\n%s\n\n", md(m.Code), md(oneLine(m.Title)), md(m.aimText()))
+		fmt.Fprintf(b, "\n#### %s %s\n\n%s\n\n", mdText(m.Code), mdHead(m.Title), mdPara(m.aimText()))
 		if len(m.Periods) == 0 {
 			b.WriteString("Nothing recorded yet.\n")
 			continue

@@ -46,9 +46,9 @@ func TestMetricsInEveryFormat(t *testing.T) {
 	md := render(t, r, report.Markdown)
 	for _, want := range []string{
 		"### Metrics", "#### 2 Relative likelihood of staff being appointed from shortlisting across all posts.",
-		"| 2026 | 1.88 | +0.38 | white\\_shortlisted=1200, white\\_appointed=300, bme\\_shortlisted=900, bme\\_appointed=120 | outside parity 0.80–1.25 · adverse move | year 3 |",
+		"| 2026 | 1.88 | +0.38 | white_shortlisted=1200, white_appointed=300, bme_shortlisted=900, bme_appointed=120 | outside parity 0.80–1.25 · adverse move | year 3 |",
 		"parity band 0.80 to 1.20", // wres/3's workspace band
-		"not meaningful (disabled\\_shortlisted is 8, under 10: too few people to compare)",
+		"not meaningful (disabled_shortlisted is 8, under 10: too few people to compare)",
 		"| 2026 | yes: Network chair reported to the board |",
 	} {
 		if !strings.Contains(md, want) {

@@ -57,11 +57,12 @@ func perService(ts []Target) bool {
 }
 
 // serviceGradesText is a target's grades per service in one line, by
-// code: "ae: achieving, mh: developing, op: unrated"; "" for none.
-func serviceGradesText(t *Target) string {
+// code, each grade as word gives it: "ae: achieving, mh: developing, op:
+// unrated" with the tokens; "" for none.
+func serviceGradesText(t *Target, word func(string) string) string {
 	parts := make([]string, len(t.Services))
 	for i, s := range t.Services {
-		parts[i] = s.Code + ": " + s.Grade
+		parts[i] = s.Code + ": " + word(s.Grade)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -75,3 +76,7 @@ func serviceRatingsText(t *Target) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// asToken leaves a grade as its token, as Markdown, CSV, JSON and xlsx
+// give it.
+func asToken(g string) string { return g }

@@ -231,7 +231,7 @@ func (r *Report) frameworkSections(s *Section, p *Publication, named bool) []doc
 				overall = fmt.Sprint(*c.From)
 			}
 		}
-		card.Rows = append(card.Rows, []cell{text(capital(c.Rating)), num(c.Score), text(overall)})
+		card.Rows = append(card.Rows, []cell{text(gradeWord(c.Rating)), num(c.Score), text(overall)})
 	}
 	out = append(out, docSection{ID: idp + "score-card", Heading: "EDS Rating and Score Card" + suffix,
 		Paras:  []string{fmt.Sprintf("Each %s is rated and scored; the organisation's rating comes from the sum of the scores.", s.TargetLabel)},
@@ -333,11 +333,11 @@ func ratingText(grade string, score *int, local bool) string {
 	case grade == "" || grade == string(framework.Unrated) || grade == "unrated":
 		return "Unrated"
 	case local:
-		return capital(grade) + " (local, not scored)"
+		return gradeWord(grade) + " (local, not scored)"
 	case score != nil:
-		return fmt.Sprintf("%d / %s", *score, capital(grade))
+		return fmt.Sprintf("%d / %s", *score, gradeWord(grade))
 	}
-	return capital(grade)
+	return gradeWord(grade)
 }
 
 // ownerLabel names an owner by name and role where the workspace knows

@@ -13,14 +13,14 @@ import (
 // in bold above them.
 func (r *Report) writeSummaryMarkdown(b *bytes.Buffer) error {
 	d := r.summaryDoc()
-	fmt.Fprintf(b, "# %s\n", md(d.Title))
+	fmt.Fprintf(b, "# %s\n", mdHead(d.Title))
 	for _, p := range d.Intro {
-		fmt.Fprintf(b, "\n%s\n", md(p))
+		fmt.Fprintf(b, "\n%s\n", mdPara(p))
 	}
 	for _, s := range d.Sections {
-		fmt.Fprintf(b, "\n## %s\n", md(s.Heading))
+		fmt.Fprintf(b, "\n## %s\n", mdHead(s.Heading))
 		for _, t := range s.Tables {
-			fmt.Fprintf(b, "\n**%s**\n\n|", md(t.Caption))
+			fmt.Fprintf(b, "\n**%s**\n\n|", mdText(t.Caption))
 			for _, h := range t.Header {
 				fmt.Fprintf(b, " %s |", md(h))
 			}
@@ -34,7 +34,7 @@ func (r *Report) writeSummaryMarkdown(b *bytes.Buffer) error {
 			}
 		}
 		for _, p := range s.Paras {
-			fmt.Fprintf(b, "\n%s\n", md(p))
+			fmt.Fprintf(b, "\n%s\n", mdPara(p))
 		}
 	}
 	return nil

@@ -28,6 +28,19 @@ func capital(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// gradeWord is a grade as the HTML and summary reports show it, the one
+// wording of grades there: "Developing", "Unrated".
+func gradeWord(g string) string {
+	if g == "" {
+		g = framework.Unrated.String()
+	}
+	return capital(g)
+}
+
+// statusWord is a status as the HTML report shows it, worded as grades
+// are: "On track", "Not started".
+func statusWord(s string) string { return capital(strings.ReplaceAll(s, "-", " ")) }
+
 // person names a user by their name where the workspace knows it, else
 // by their chat id, or says "unassigned" for no one.
 func person(id, name string) string {

@@ -242,7 +242,7 @@ func (r *Report) writeXLSX(b *bytes.Buffer) error {
 			for len(cells) < slices.Index(CSVHeader, "service_grades") {
 				cells = append(cells, "")
 			}
-			cells = append(cells, serviceGradesText(&t))
+			cells = append(cells, serviceGradesText(&t, asToken))
 			w.add(cells...)
 		}
 		// The action plan follows, as in the CSV: an action a row.

@@ -64,13 +64,18 @@ func (c Clock) EventWhat(e *framework.Event) string {
 		return "set the due date to " + e.To + was(orNone(e.From))
 	case framework.EventRate:
 		what := "rated " + Rating(framework.Rating(e.To))
-		if e.To == "" {
+		switch {
+		case e.ReasonChange():
+			what = "gave a new reason for the grade " + Rating(framework.Rating(e.To))
+		case e.To == "":
 			what = "cleared the grade"
 		}
 		if e.Cycle != "" {
 			what += " in " + e.Cycle
 		}
-		what += was(e.From)
+		if !e.ReasonChange() {
+			what += was(e.From)
+		}
 		if e.Reason != "" {
 			what += " " + Note(e.Reason)
 		}

@@ -48,14 +48,23 @@ func (s *Store) ChangeTarget(ctx context.Context, ws, ref string, ch framework.C
 		if err != nil {
 			return err
 		}
-		cycle := ""
+		cycle, reason := "", ""
 		if ch.Kind == framework.EventRate {
 			if cycle, err = w.pinCycle(ch.Time); err != nil {
 				return err
 			}
+			// Only a new reason for the grade the target has needs the
+			// reason it has: read its events then alone.
+			if ch.Rating == old.Rating && ch.Reason != "" {
+				es, err := w.eventsOf(ref, 0)
+				if err != nil {
+					return err
+				}
+				reason = framework.RateReason(es, cycle)
+			}
 		}
 		t := old
-		e, err := ch.Apply(&t, cycle)
+		e, err := ch.Apply(&t, cycle, reason)
 		if err != nil {
 			return err
 		}

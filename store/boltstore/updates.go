@@ -220,7 +220,8 @@ func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Up
 
 // Withdraw marks update id withdrawn and restores its target's previous
 // progress and status. ENOTFOUND for an unknown id; ECONFLICT if it is
-// already withdrawn or no longer its target's LastUpdate.
+// already withdrawn or no longer the newest of its target's updates in
+// force.
 func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (framework.Update, framework.Target, error) {
 	var outU framework.Update
 	var outT framework.Target
@@ -249,7 +250,13 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 			return framework.ErrArchived.About(old.Ref())
 		}
 		if old.LastUpdate != id {
-			return framework.ErrNotLatest.About(id)
+			newest, err := w.newestInForce(u.Target, seq)
+			if err != nil {
+				return err
+			}
+			if !newest {
+				return framework.ErrNotLatest.About(id)
+			}
 		}
 		u.Withdrawn, u.WithdrawnAt = true, at
 		t := old
@@ -267,4 +274,28 @@ func (s *Store) Withdraw(ctx context.Context, ws, id string, at time.Time) (fram
 		return nil
 	})
 	return outU, outT, err
+}
+
+// newestInForce reports whether update seq of ref is the newest of ref's
+// updates not withdrawn: every update logged after it was withdrawn. It
+// walks the target's history back from its newest update to seq.
+func (w *wsb) newestInForce(ref string, seq uint64) (bool, error) {
+	prefix := strKey(ref)
+	c := w.targetUpdates.Cursor()
+	k, _ := c.Seek(join(prefix, u64(^uint64(0))))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix) && seqOf(k) > seq; k, _ = c.Prev() {
+		u, ok, err := w.getUpdate(seqOf(k))
+		if err != nil {
+			return false, err
+		}
+		if ok && !u.Withdrawn {
+			return false, nil
+		}
+	}
+	return true, nil
 }

@@ -206,8 +206,9 @@ return {packed, pp, ps}
 // ("<prefix>:{ws}:"), withdrawn-at in ns, its offset, id.
 // Returns {ref, the update's record, the target packed}.
 //
-// Only a target's last update may be withdrawn, so the script looks for
-// the update among the users' last updates (undo withdraws its user's);
+// Only a target's newest update in force may be withdrawn (its last
+// update, or one whose every later update was withdrawn), so the script
+// looks for the update among the users' last updates (undo withdraws its user's);
 // failing that it looks through every history, to find it or say why
 // not (withdrawn already, not the latest, or no such update): that costs
 // a scan of the record, and only an id no pointer names takes it. The keys it reaches are built from ARGV[1], which
@@ -243,7 +244,17 @@ end
 local t = s0 and unpackT(s0)
 if not t then return redis.error_reply('TBNOTFOUND') end
 if t[I_archived] == '1' then return redis.error_reply('TBARCHIVED ' .. ref) end
-if t[I_last_update] ~= id then return redis.error_reply('TBNOTLAST') end
+if t[I_last_update] ~= id then
+  -- It is still the newest in force when every update pushed after it
+  -- (those before it in the list) was withdrawn.
+  if t[I_last_update] ~= '' then return redis.error_reply('TBNOTLAST') end
+  if idx > 0 then
+    for _, r in ipairs(redis.call('LRANGE', base .. 't:' .. ref .. ':ups', 0, idx - 1)) do
+      local g = split(r)
+      if not g or g[3] == '' then return redis.error_reply('TBNOTLAST') end
+    end
+  end
+end
 f[3], f[5] = ARGV[2], ARGV[3]
 rec = join(f)
 redis.call('LSET', base .. 't:' .. ref .. ':ups', idx, rec)

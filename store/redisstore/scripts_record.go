@@ -28,12 +28,12 @@ var luaTargetIndex = func() string {
 // "1" if the event records from and to (the first field's old and new
 // values), then field/value pairs to set (targetFields' names).
 // Returns {"ok", the target packed, event HGETALL}, or {"nochange",
-// current value} when every field already holds its value: nothing is
-// written then.
+// current value} when every field already holds its value (and a rate's
+// reason is empty or the grade's own): nothing is written then.
 //
 // The event id is made client-side, so a retried call finds its event
 // stored and returns it rather than answering "no change".
-var changeScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaTargetIndex + `
+var changeScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaTargetIndex + luaRateReason + `
 local s0 = redis.call('HGET', KEYS[1], ARGV[1])
 if not s0 then return redis.error_reply('TBNOTFOUND') end
 if redis.call('EXISTS', KEYS[2]) == 1 then
@@ -50,13 +50,17 @@ local same = true
 for i = 9, #ARGV, 2 do
   if (t[at[ARGV[i]]] or '') ~= ARGV[i+1] then same = false end
 end
-if same then return {'nochange', from} end
 local cycle = ''
 if kind == 'rate' then
-  if redis.call('HSETNX', KEYS[6], 'cycle', ARGV[6]) == 1 then
-    redis.call('HSET', KEYS[6], 'cycle_started', ARGV[5])
+  cycle = redis.call('HGET', KEYS[6], 'cycle') or ARGV[6]
+  -- A new reason for the grade the target has is a change.
+  if same and ARGV[7] ~= '' and ARGV[7] ~= rateReason(KEYS[3], string.sub(KEYS[2], 1, #KEYS[2] - #ARGV[2]), cycle) then
+    same = false
   end
-  cycle = redis.call('HGET', KEYS[6], 'cycle')
+end
+if same then return {'nochange', from} end
+if kind == 'rate' and redis.call('HSETNX', KEYS[6], 'cycle', ARGV[6]) == 1 then
+  redis.call('HSET', KEYS[6], 'cycle_started', ARGV[5])
 end
 for i = 9, #ARGV, 2 do
   t[at[ARGV[i]]] = ARGV[i+1]
@@ -71,6 +75,25 @@ redis.call('HSET', KEYS[2], 'id', ARGV[2], 'target', ARGV[1], 'kind', kind, 'aut
 redis.call('LPUSH', KEYS[3], ARGV[2])
 return {'ok', packed, redis.call('HGETALL', KEYS[2])}
 `)
+
+// luaRateReason is framework.RateReason over a target's events: the
+// reason of the newest rate event of cycle in list (the target's event
+// ids, newest first), whose event keys are prefix followed by the id;
+// "" when there is none. The event keys carry the list's hash tag.
+const luaRateReason = `
+local function rateReason(list, prefix, cycle)
+  local i = 0
+  while true do
+    local ids = redis.call('LRANGE', list, i, i + 99)
+    for _, id in ipairs(ids) do
+      local e = redis.call('HMGET', prefix .. id, 'kind', 'cycle', 'reason')
+      if e[1] == 'rate' and e[2] == cycle then return e[3] or '' end
+    end
+    if #ids < 100 then return '' end
+    i = i + 100
+  end
+end
+`
 
 // evidenceScript attaches a link to a target as an evidence event.
 // KEYS: targets (tg), event, target events, target evidence, target urls,

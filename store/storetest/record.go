@@ -40,7 +40,7 @@ func testNoChange(t *testing.T, s store.Store) {
 		{"unassigning an unassigned target", other, framework.Change{Kind: framework.EventAssign}, ""},
 		{"the same due date", ref, framework.Change{Kind: framework.EventDue, Due: "2026-12-31"}, "2026-12-31"},
 		{"clearing no due date", other, framework.Change{Kind: framework.EventDue}, ""},
-		{"the same grade, with a reason", ref, framework.Change{Kind: framework.EventRate, Rating: framework.Developing, Reason: "again"}, "developing"},
+		{"the same grade, with no reason", ref, framework.Change{Kind: framework.EventRate, Rating: framework.Developing}, "developing"},
 		{"clearing no grade", other, framework.Change{Kind: framework.EventRate}, ""},
 		{"the same snooze", ref, framework.Change{Kind: framework.EventSnooze, Until: "2026-04-01", Reason: "leave"}, "2026-04-01"},
 		{"snooze off when not snoozed", other, framework.Change{Kind: framework.EventSnooze}, ""},

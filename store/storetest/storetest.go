@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AddTarget", func(t *testing.T) { testAddTarget(t, open(t)) })
 	t.Run("ChangeTarget", func(t *testing.T) { testChangeTarget(t, open(t)) })
 	t.Run("NoChange", func(t *testing.T) { testNoChange(t, open(t)) })
+	t.Run("RateReason", func(t *testing.T) { testRateReason(t, open(t)) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, open(t)) })
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, open(t)) })
 	t.Run("Archive", func(t *testing.T) { testArchive(t, open(t)) })

@@ -76,8 +76,8 @@ func testForeignIDs(t *testing.T, open Opener) {
 		_, _, err := s.Withdraw(ctx, ws, id, at(1))
 		wantKind(t, err, framework.ErrUpdateNotFound, id, "Withdraw of an id no update has")
 	}
-	_, _, err := s.Withdraw(ctx, ws, "7", at(1))
-	wantKind(t, err, framework.ErrNotLatest, "7", "Withdraw of an update no longer the latest")
+	_, _, err := s.Withdraw(ctx, ws, "007", at(1))
+	wantKind(t, err, framework.ErrNotLatest, "007", "Withdraw of an update no longer the latest")
 	_, _, err = s.Withdraw(ctx, ws, "3", at(1))
 	wantKind(t, err, framework.ErrAlreadyWithdrawn, "3", "Withdraw of a withdrawn update")
 	u, tg, err := s.Withdraw(ctx, ws, "0190a1b2c3d40001deadbeef", at(1))
@@ -95,5 +95,10 @@ func testForeignIDs(t *testing.T, open Opener) {
 	}
 	if _, _, err := s.Withdraw(ctx, ws, nu.ID, at(3)); err != nil {
 		t.Fatalf("Withdraw of the new update: %v", err)
+	}
+	// "7" is the newest in force of its target: the update after it was
+	// withdrawn.
+	if _, tg, err := s.Withdraw(ctx, ws, "7", at(4)); err != nil || tg.Progress != 0 || tg.Status != framework.NotStarted {
+		t.Fatalf("Withdraw of a restored id past a withdrawn one = %+v, %v", tg, err)
 	}
 }

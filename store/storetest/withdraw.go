@@ -58,11 +58,29 @@ func testWithdraw(t *testing.T, s store.Store) {
 		wantTime(t, "WithdrawnAt after a second attempt", us[0].WithdrawnAt, at(30))
 	})
 
-	t.Run("an update before a withdrawn one is no longer the latest", func(t *testing.T) {
-		_, _, err := s.Withdraw(ctx, ws, u1.ID, at(36))
-		wantKind(t, err, framework.ErrNotLatest, u1.ID, "Withdraw of the update before a withdrawn one")
-		if tg := mustTarget(t, s, ws, ref); tg.Progress != 40 {
-			t.Fatalf("target progress %d after a rejected withdraw, want 40", tg.Progress)
+	t.Run("an update whose later updates were all withdrawn is the newest in force", func(t *testing.T) {
+		const other = "eqs/1.2"
+		a, _ := mustAppend(t, s, ws, framework.Update{Target: other, Author: "U1", Time: at(36), Progress: 40, Status: framework.OnTrack})
+		b, _ := mustAppend(t, s, ws, framework.Update{Target: other, Author: "U2", Time: at(37), Progress: 70, Status: framework.AtRisk})
+		c, _ := mustAppend(t, s, ws, framework.Update{Target: other, Author: "U3", Time: at(38), Progress: 90})
+		if _, _, err := s.Withdraw(ctx, ws, c.ID, at(39)); err != nil {
+			t.Fatalf("Withdraw of the newest: %v", err)
+		}
+		// b still stands between a and the withdrawn c.
+		_, _, err := s.Withdraw(ctx, ws, a.ID, at(39))
+		wantKind(t, err, framework.ErrNotLatest, a.ID, "Withdraw with an update in force after it")
+		if tg := mustTarget(t, s, ws, other); tg.Progress != 70 || tg.Status != framework.AtRisk {
+			t.Fatalf("target after a rejected withdraw = %+v, want 70 at-risk", tg)
+		}
+		if _, tg, err := s.Withdraw(ctx, ws, b.ID, at(40)); err != nil || tg.Progress != 40 || tg.Status != framework.OnTrack {
+			t.Fatalf("Withdraw of b past the withdrawn c = %+v, %v, want 40 on-track", tg, err)
+		}
+		w, tg, err := s.Withdraw(ctx, ws, a.ID, at(41))
+		if err != nil || !w.Withdrawn || tg.Progress != 0 || tg.Status != framework.NotStarted || tg.LastUpdate != "" {
+			t.Fatalf("Withdraw of a past the withdrawn b and c = %+v, %+v, %v, want 0 not-started", w, tg, err)
+		}
+		if tg := mustTarget(t, s, ws, other); tg.Progress != 0 || tg.Status != framework.NotStarted {
+			t.Fatalf("stored target = %+v, want 0 not-started", tg)
 		}
 	})
 
