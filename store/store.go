@@ -187,6 +187,17 @@ type Records interface {
 	// so neither its round trips nor, with a limit, its reads grow with
 	// the number of updates.
 	UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error)
+	// EachUpdate calls fn with the workspace's updates that are not
+	// withdrawn and whose Time t has since < t <= until (a zero until
+	// means no upper bound), a batch at a time: each target's updates
+	// reach fn oldest first (updates at one instant in the order they
+	// were made), across batches too, but the updates of different
+	// targets come in no set order. It holds a batch, not the window,
+	// so a report's memory follows what it shows, not its span; and it
+	// reads at most 1.5 times what the window holds, plus a record or
+	// two a target. fn must not write to the store. An error from fn
+	// stops the read and is returned as it is.
+	EachUpdate(ctx context.Context, ws string, since, until time.Time, fn func([]framework.Update) error) error
 	// LastUpdateBy returns the newest update the user logged in the
 	// workspace. ErrNoUpdate if they have logged none.
 	LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error)
