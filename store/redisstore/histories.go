@@ -45,8 +45,8 @@ type reading struct {
 	// known is how many records from the head are known to be in the
 	// window (a probe found one there), beyond those read.
 	known int64
-	// head and last are the latest times of the first record and of
-	// the last one read, "" before the first read.
+	// head and last are the own times of the first record and of the
+	// last one read, "" before the first read.
 	head, last string
 	probe      int64 // the position probed this round, -1 for none
 }
@@ -72,8 +72,10 @@ type reading struct {
 // to be, guessed from the times read so far; a probe that lands in the
 // window makes everything before it known to be. Unsized, the first
 // read takes 16 records and each round four times as many: fewer round
-// trips, more read past the window.
-func (h *histories) read(ctx context.Context, sized bool, win func(i int) *window, done func(i int) bool) error {
+// trips, more read past the window. With tail, the first round probes
+// each history's oldest record too: a report's span often holds the
+// whole history, which the next round then reads at once.
+func (h *histories) read(ctx context.Context, sized, tail bool, win func(i int) *window, done func(i int) bool) error {
 	pending := make([]reading, len(h.refs))
 	for i := range h.refs {
 		pending[i] = reading{i: i, probe: -1}
@@ -93,6 +95,9 @@ func (h *histories) read(ctx context.Context, sized bool, win func(i int) *windo
 				if round == 0 {
 					sizes = append(sizes, p.LLen(ctx, key))
 					cmds[j] = p.LRange(ctx, key, 0, first-1)
+					if tail {
+						probes[j] = p.LIndex(ctx, key, -1)
+					}
 					continue
 				}
 				end := r.from + n // exclusive, from the head
@@ -102,7 +107,9 @@ func (h *histories) read(ctx context.Context, sized bool, win func(i int) *windo
 				end = min(end, r.size)
 				cmds[j] = p.LRange(ctx, key, r.from-r.size, end-1-r.size)
 				if r.probe = -1; sized {
-					if q := h.guess(r); q >= end && q < r.size {
+					// A guess past the end probes the oldest record: the
+					// whole history may well be in the window.
+					if q := min(h.guess(r), r.size-1); q >= end {
 						r.probe = q
 						probes[j] = p.LIndex(ctx, key, q-r.size)
 					}
@@ -124,14 +131,17 @@ func (h *histories) read(ctx context.Context, sized bool, win func(i int) *windo
 			r := pending[j]
 			if sizes != nil {
 				r.size = sizes[j].Val()
+				r.probe = r.size - 1 // the tail, when probed
 			}
 			recs := cmds[j].Val()
 			r.from += int64(len(recs))
 			if len(recs) > 0 {
+				// The guess takes the rate from the records' own times: a
+				// run of records made out of time order shares one latest.
 				if r.head == "" {
-					r.head = latestOf(recs[0])
+					r.head = ownTime(recs[0])
 				}
-				r.last = latestOf(recs[len(recs)-1])
+				r.last = ownTime(recs[len(recs)-1])
 			}
 			more := win(r.i).scan(h.refs[r.i], recs) && r.from < r.size
 			if more && probes[j] != nil {
@@ -198,6 +208,14 @@ func latestOf(rec string) string {
 			return ""
 		}
 		return rec[20:39]
+	}
+	return rec[:19]
+}
+
+// ownTime is a record's own time, "" for a malformed record.
+func ownTime(rec string) string {
+	if len(rec) < 22 {
+		return ""
 	}
 	return rec[:19]
 }

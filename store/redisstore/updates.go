@@ -133,7 +133,7 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 	// A digest (a limit) reads the heads first, whose latest times say
 	// whether a history has anything after since at all (most, in a
 	// week, do not), then sizes its reads to the window.
-	if err := h.read(ctx, limit > 0, func(int) *window { return &w }, nil); err != nil {
+	if err := h.read(ctx, limit > 0, false, func(int) *window { return &w }, nil); err != nil {
 		return nil, 0, s.fail("updates since", err)
 	}
 	out := make([]framework.Update, 0, len(w.found))
@@ -163,7 +163,7 @@ func (s *Store) EachUpdate(ctx context.Context, ws string, since, until time.Tim
 		wins[i] = window{since: h.lo, until: h.hi}
 	}
 	var fnErr error
-	err = h.read(ctx, true, func(i int) *window { return &wins[i] }, func(i int) bool {
+	err = h.read(ctx, true, true, func(i int) *window { return &wins[i] }, func(i int) bool {
 		w := &wins[i]
 		if len(w.found) == 0 {
 			return true
