@@ -212,6 +212,11 @@ type Records interface {
 	// all), newest first. Updates are not events: Updates lists them.
 	// ErrTargetNotFound if the target does not exist.
 	Events(ctx context.Context, ws, ref string, limit int) ([]framework.Event, error)
+	// RecentEvents returns the newest limit events (limit <= 0 means
+	// all) of each target of refs, newest first, by ref, in round trips
+	// that do not grow with the number of refs: what a report reads for
+	// the reasons of its grades. A ref that names no target is left out.
+	RecentEvents(ctx context.Context, ws string, refs []string, limit int) (map[string][]framework.Event, error)
 	// Evidence returns the evidence attached to the target ref, oldest
 	// first, or with ref "" the evidence of every target in the
 	// workspace, by target then oldest first. Its cost in round trips

@@ -25,9 +25,10 @@ type Source interface {
 	Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error)
 	Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error)
 	Entries(ctx context.Context, ws string, kind store.EntryKind) (map[string]string, error)
-	// Events is a target's history, newest first: the rate events that
-	// give each grade its reason, author and time.
-	Events(ctx context.Context, ws, ref string, limit int) ([]framework.Event, error)
+	// RecentEvents is the newest events of each target named, newest
+	// first: the rate events that give each grade its reason, author
+	// and time.
+	RecentEvents(ctx context.Context, ws string, refs []string, limit int) (map[string][]framework.Event, error)
 }
 
 // Request names a report: a workspace, some of its frameworks, a cycle.
@@ -62,9 +63,10 @@ type Options struct {
 }
 
 // Build reads what a report needs and puts it together. Its reads are
-// the workspace, then its targets, its updates since the cycle began
-// and all its evidence, side by side: a fixed number of round trips
-// however many targets, updates and links there are. It returns an
+// the workspace, then its targets, the updates of the cycle's span and
+// all its evidence, side by side, then the graded targets' newest
+// events: a fixed number of round trips however many targets, updates
+// and links there are. It returns an
 // *Error when the request names a workspace, framework or cycle that
 // does not exist, and the store's own errors as they are.
 func Build(ctx context.Context, src Source, req Request, opts Options) (*Report, error) {
