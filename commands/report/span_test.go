@@ -1,7 +1,9 @@
 package report_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -50,14 +52,20 @@ var spanEnd = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 // 8 hours over the years given, into a new bbolt file; cycles, when
 // set, are its closed cycles and the current one's start.
 func sizedStore(tb testing.TB, years int, cycles func(*framework.Workspace)) (store.Store, int) {
+	span := time.Duration(years) * 365 * 24 * time.Hour
+	return restoreSized(tb, 100, int(span/(8*time.Hour)), years, cycles)
+}
+
+// restoreSized restores reporttest.SizedWorkspace of n targets and m
+// updates over the years given into a new bbolt file.
+func restoreSized(tb testing.TB, n, m, years int, cycles func(*framework.Workspace)) (store.Store, int) {
 	tb.Helper()
 	s, err := boltstore.Open(filepath.Join(tb.TempDir(), "t.db"), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = s.Close() })
-	span := time.Duration(years) * 365 * 24 * time.Hour
-	snap := reporttest.SizedWorkspace(ws, 100, int(span/(8*time.Hour)), span, spanEnd)
+	snap := reporttest.SizedWorkspace(ws, n, m, time.Duration(years)*365*24*time.Hour, spanEnd)
 	if cycles != nil {
 		cycles(&snap.Workspace)
 		for i := range snap.Events {
@@ -133,5 +141,38 @@ func TestReportReadsFollowTheCyclesSpan(t *testing.T) {
 		if r.updates > want*102/100 || r.updates < want*95/100 {
 			t.Errorf("cycle %q read %d updates, want its span's %d or so", tc.cycle, r.updates, want)
 		}
+	}
+}
+
+// BenchmarkReportSpan measures a report of the current cycle of a
+// workspace that never started one, at three sizes of history, built
+// from bbolt and rendered as HTML: its updates read follow the 60 months
+// it shows, not the history. Restoring is not timed. docs/PERFORMANCE.md
+// ("Growth: reports and digests") records the figures.
+func BenchmarkReportSpan(b *testing.B) {
+	for _, size := range []struct{ targets, updates, years int }{
+		{100, 10_000, 2},
+		{1000, 100_000, 10},
+		{1000, 200_000, 20},
+	} {
+		b.Run(fmt.Sprintf("targets=%d,updates=%d,years=%d", size.targets, size.updates, size.years), func(b *testing.B) {
+			s, _ := restoreSized(b, size.targets, size.updates, size.years, nil)
+			var out bytes.Buffer
+			var r *reads
+			for b.Loop() {
+				r = &reads{Source: s}
+				rep, err := report.Build(context.Background(), r, report.Request{Workspace: ws}, report.Options{Now: spanEnd.Add(time.Hour), Generator: "targetbot bench"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				out.Reset()
+				if err := rep.Render(&out, report.HTML); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(r.updates), "updates-read/op")
+			b.ReportMetric(float64(r.events), "events-read/op")
+			b.ReportMetric(float64(out.Len())/1e6, "MB-html")
+		})
 	}
 }
