@@ -10,11 +10,11 @@ import (
 var errBusy = errors.New("report: too many reports building at once")
 
 // built is one build's outcome, shared by every request that waited
-// for it.
+// for it: the report, which each request renders to its own response
+// as it goes, in the format it asked for.
 type built struct {
-	body     []byte
-	filename string
-	err      error
+	rep *Report
+	err error
 }
 
 // call is a build in flight.
@@ -27,6 +27,9 @@ type call struct {
 // key, whose result every request for the same key shares. A link
 // passed around a team is fetched by many at once; each fetch building
 // its own copy of a large report is what exhausted memory (issue 27).
+// What is shared is the report, not a rendering of it: its size follows
+// the targets and evidence it shows, and each request streams its own
+// format from it.
 type flights struct {
 	slots chan struct{}
 	mu    sync.Mutex

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -57,7 +56,7 @@ type HandlerOptions struct {
 	Timeout time.Duration
 	// MaxBuilds bounds the reports built at once; a request for another
 	// while that many are building gets 503 with Retry-After. Requests
-	// for the same link and format share one build. 0 means 4.
+	// for the same link share one build, whatever their formats. 0 means 4.
 	MaxBuilds int
 	// Built, when set, is called for each report built (for a metric).
 	Built func()
@@ -138,21 +137,14 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// The build outlives the request that started it: others may be
-	// waiting for it.
-	res := hd.flights.do(r.Context(), r.PathValue("token")+"\x00"+string(format), func() built {
+	// waiting for it. Every format of a link shares it.
+	res := hd.flights.do(r.Context(), r.PathValue("token"), func() built {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), hd.opts.Timeout)
 		defer cancel()
 		hd.opts.Built()
 		rep, err := Build(ctx, hd.opts.Source, Request{Workspace: l.Workspace, Frameworks: l.Frameworks, Cycle: l.Cycle, Template: l.Template},
 			Options{Frameworks: hd.opts.Frameworks, Location: hd.opts.Location, Now: now, Generator: hd.opts.Generator})
-		if err != nil {
-			return built{err: err}
-		}
-		var body bytes.Buffer
-		if err := rep.Render(&body, format); err != nil {
-			return built{err: err}
-		}
-		return built{body: body.Bytes(), filename: rep.Filename(format)}
+		return built{rep: rep, err: err}
 	})
 	err = res.err
 	var rerr *Error
@@ -180,9 +172,13 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", format.ContentType())
 	if format == CSV || format == XLSX {
 		// A spreadsheet is a file to open, named for what it holds.
-		h.Set("Content-Disposition", `attachment; filename="`+res.filename+`"`)
+		h.Set("Content-Disposition", `attachment; filename="`+res.rep.Filename(format)+`"`)
 	}
-	_, _ = w.Write(res.body)
+	// Streamed as it renders: a rendering error can only be the
+	// client's connection, or a bug the golden files would show.
+	if err := res.rep.Stream(w, format); err != nil && r.Context().Err() == nil {
+		hd.opts.Logger.Warn("report not sent whole", "workspace", l.Workspace, "format", format, "err", err)
+	}
 }
 
 // Linker returns a function that signs a link to a report and puts it

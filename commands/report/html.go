@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	_ "embed"
 	"html/template"
 	"strings"
@@ -76,6 +76,6 @@ type targetTable struct {
 	Previous string
 }
 
-func (r *Report) writeHTML(b *bytes.Buffer) error {
+func (r *Report) writeHTML(b *bufio.Writer) error {
 	return htmlTemplate.Execute(b, r)
 }
