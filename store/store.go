@@ -189,6 +189,17 @@ type Records interface {
 	// so neither its round trips nor, with a limit, its reads grow with
 	// the number of updates.
 	UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error)
+	// EachUpdate calls fn with the workspace's updates that are not
+	// withdrawn and whose Time t has since < t <= until (a zero until
+	// means no upper bound), a batch at a time: each target's updates
+	// reach fn oldest first (updates at one instant in the order they
+	// were made), across batches too, but the updates of different
+	// targets come in no set order. It holds a batch, not the window,
+	// so a report's memory follows what it shows, not its span; and it
+	// reads at most 1.5 times what the window holds, plus a record or
+	// two a target. fn must not write to the store. An error from fn
+	// stops the read and is returned as it is.
+	EachUpdate(ctx context.Context, ws string, since, until time.Time, fn func([]framework.Update) error) error
 	// LastUpdateBy returns the newest update the user logged in the
 	// workspace. ErrNoUpdate if they have logged none.
 	LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error)
@@ -203,6 +214,11 @@ type Records interface {
 	// all), newest first. Updates are not events: Updates lists them.
 	// ErrTargetNotFound if the target does not exist.
 	Events(ctx context.Context, ws, ref string, limit int) ([]framework.Event, error)
+	// RecentEvents returns the newest limit events (limit <= 0 means
+	// all) of each target of refs, newest first, by ref, in round trips
+	// that do not grow with the number of refs: what a report reads for
+	// the reasons of its grades. A ref that names no target is left out.
+	RecentEvents(ctx context.Context, ws string, refs []string, limit int) (map[string][]framework.Event, error)
 	// Evidence returns the evidence attached to the target ref, oldest
 	// first, or with ref "" the evidence of every target in the
 	// workspace, by target then oldest first. Its cost in round trips

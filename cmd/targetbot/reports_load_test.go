@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -9,6 +10,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/targetbot/targetbot/commands/report"
+	"github.com/targetbot/targetbot/commands/report/reporttest"
+	"github.com/targetbot/targetbot/store"
+	"github.com/targetbot/targetbot/store/boltstore"
 )
 
 // metricValue reads one unlabelled series from serve's /metrics.
@@ -88,5 +94,76 @@ func TestServeReportLinkUnderParallelFetches(t *testing.T) {
 	}
 	if rss >= 300 {
 		t.Errorf("peak RSS %.0f MB, want under 300 MB", rss)
+	}
+}
+
+// DESIGN sections 20 and 21, issue 27 item 3: 50 parallel fetches of one
+// link to a large report (1,000 targets, 100,000 updates over ten years,
+// in a first cycle never started, so the report covers all of it) are
+// each answered, 200 or 503 with Retry-After, and serve's peak RSS stays
+// under 300 MB. The store is seeded in one restore, before serve starts.
+func TestServeLargeReportLinkUnderParallelFetches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a targetbot process over 100,000 updates")
+	}
+	const ws = "slack:T1"
+	db := filepath.Join(t.TempDir(), "targetbot.db")
+	now := time.Now()
+	st, err := boltstore.Open(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Restore(context.Background(), reporttest.SizedWorkspace(ws, 1000, 100_000, 10*365*24*time.Hour, now.Add(-time.Hour)), store.RestoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := startServe(t, "TARGETBOT_STORE=bolt:"+db, "SLACK_SIGNING_SECRET="+slackSecret,
+		"TARGETBOT_LINK_SECRET="+linkSecret, "TARGETBOT_PUBLIC_URL="+publicURL)
+	token, err := report.Sign([]byte(linkSecret), report.Link{Workspace: ws, Expires: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"html", "csv"} {
+		page := p.base + "/reports/" + token + "?format=" + format
+		const parallel = 50
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		codes := map[int]int{}
+		var size int64
+		start := make(chan struct{})
+		began := time.Now()
+		for range parallel {
+			wg.Go(func() {
+				<-start
+				res, err := http.Get(page)
+				if err != nil {
+					t.Errorf("fetch: %v", err)
+					return
+				}
+				n, _ := io.Copy(io.Discard, res.Body)
+				_ = res.Body.Close()
+				if res.StatusCode == http.StatusServiceUnavailable && res.Header.Get("Retry-After") == "" {
+					t.Error("a 503 without Retry-After")
+				}
+				mu.Lock()
+				codes[res.StatusCode]++
+				if res.StatusCode == 200 {
+					size = n
+				}
+				mu.Unlock()
+			})
+		}
+		close(start)
+		wg.Wait()
+		rss := peakRSS(t, p.cmd.Process.Pid)
+		t.Logf("%s: %d parallel fetches in %v: %v; %d bytes each; peak RSS %.0f MB", format, parallel, time.Since(began).Round(time.Millisecond), codes, size, rss)
+		if codes[200]+codes[503] != parallel || codes[200] == 0 {
+			t.Errorf("%s: answers %v, want every one 200 or 503, some 200\n%s", format, codes, p.stderr)
+		}
+		if rss >= 300 {
+			t.Errorf("%s: peak RSS %.0f MB, want under 300 MB", format, rss)
+		}
 	}
 }

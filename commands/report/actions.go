@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"slices"
 	"strconv"
@@ -136,7 +136,7 @@ func actionStatus(a Action) string {
 }
 
 // actionsMarkdown is a framework's action plan as a Markdown table.
-func actionsMarkdown(b *bytes.Buffer, s *Section) {
+func actionsMarkdown(b *bufio.Writer, s *Section) {
 	if len(s.Actions) == 0 {
 		return
 	}

@@ -11,18 +11,24 @@ import (
 )
 
 // Source is the slice of the store a report reads: the workspace, its
-// targets, its updates over a window, its evidence and the names of its
+// targets, its updates over a span, its evidence and the names of its
 // people (its store.EntryPerson entries), each in a number of round
 // trips that does not grow with how many there are.
 type Source interface {
 	Workspace(ctx context.Context, ws string) (framework.Workspace, error)
 	Targets(ctx context.Context, ws string) ([]framework.Target, error)
-	UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error)
+	// EachUpdate hands over the updates of a span a batch at a time,
+	// each target's oldest first: a report folds them in as they come.
+	EachUpdate(ctx context.Context, ws string, since, until time.Time, fn func([]framework.Update) error) error
+	// Updates is one target's history, newest first: read for a target
+	// with no update in the span when the span leaves out what it shows.
+	Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error)
 	Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error)
 	Entries(ctx context.Context, ws string, kind store.EntryKind) (map[string]string, error)
-	// Events is a target's history, newest first: the rate events that
-	// give each grade its reason, author and time.
-	Events(ctx context.Context, ws, ref string, limit int) ([]framework.Event, error)
+	// RecentEvents is the newest events of each target named, newest
+	// first: the rate events that give each grade its reason, author
+	// and time.
+	RecentEvents(ctx context.Context, ws string, refs []string, limit int) (map[string][]framework.Event, error)
 }
 
 // Request names a report: a workspace, some of its frameworks, a cycle.
@@ -57,9 +63,10 @@ type Options struct {
 }
 
 // Build reads what a report needs and puts it together. Its reads are
-// the workspace, then its targets, its updates since the cycle began
-// and all its evidence, side by side: a fixed number of round trips
-// however many targets, updates and links there are. It returns an
+// the workspace, then its targets, the updates of the cycle's span and
+// all its evidence, side by side, then the graded targets' newest
+// events: a fixed number of round trips however many targets, updates
+// and links there are. It returns an
 // *Error when the request names a workspace, framework or cycle that
 // does not exist, and the store's own errors as they are.
 func Build(ctx context.Context, src Source, req Request, opts Options) (*Report, error) {
@@ -90,7 +97,7 @@ func Build(ctx context.Context, src Source, req Request, opts Options) (*Report,
 		return nil, err
 	}
 	loc := w.Location(opts.Location)
-	in, err := read(ctx, src, req.Workspace, cy, !req.Summary || !cy.current, !req.Summary, definesMetrics(defs))
+	in, err := read(ctx, src, req.Workspace, cy, loc, !req.Summary || !cy.current, !req.Summary, definesMetrics(defs))
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +226,10 @@ func resolveCycle(w *framework.Workspace, name string, now time.Time) (cycle, er
 
 // input is what the store gave.
 type input struct {
-	targets  []framework.Target
-	updates  []framework.Update // since the cycle began, oldest first, none withdrawn
+	targets []framework.Target
+	// history is the updates of the cycle's span, folded (replay.go);
+	// empty when not read.
+	history  *history
 	evidence map[string][]framework.Evidence
 	people   framework.People // nil when not read (a summary names no one)
 	// metrics is the workspace's metric book, nil when not read.
@@ -232,31 +241,19 @@ type input struct {
 	services *framework.ServiceBook
 }
 
-// read fetches the targets, and when asked the updates since the cycle
-// began, every target's evidence and the people's names (which only the
+// read fetches the targets, and when asked the updates of the cycle's
+// span, every target's evidence and the people's names (which only the
 // full report shows, with the evidence), and the metric book,
 // concurrently.
-func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidence, metrics bool) (input, error) {
-	var in input
+func read(ctx context.Context, src Source, ws string, cy cycle, loc *time.Location, updates, evidence, metrics bool) (input, error) {
+	in := input{history: newHistory(cy, loc)}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make(chan error, 4)
 	n := 0
 	if updates {
 		n++
-		go func() {
-			// The first cycle holds everything before it; a later one
-			// starts where it began. Updates after a past cycle closed
-			// are read too: the first of them tells what a target stood
-			// at when it closed.
-			var since time.Time
-			if !cy.first {
-				since = cy.started.Add(-time.Nanosecond)
-			}
-			us, _, err := src.UpdatesSince(ctx, ws, since, time.Time{}, 0)
-			in.updates = us
-			errs <- err
-		}()
+		go func() { errs <- in.history.read(ctx, src, ws) }()
 	}
 	// Metrics are read beside the rest when a framework reported defines
 	// some, and after the targets only when a custom target may have been
@@ -299,6 +296,9 @@ func read(ctx context.Context, src Source, ws string, cy cycle, updates, evidenc
 		if e := <-errs; err == nil {
 			err = e
 		}
+	}
+	if err == nil && updates {
+		err = in.history.older(ctx, src, ws, ts)
 	}
 	if err == nil && evidence && !metricsRead && slices.ContainsFunc(ts, func(t framework.Target) bool { return t.Custom }) {
 		in.metrics, err = readMetrics(ctx, src, ws)

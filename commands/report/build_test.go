@@ -125,9 +125,9 @@ type counting struct {
 	updates, evidence int
 }
 
-func (c *counting) UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error) {
+func (c *counting) EachUpdate(ctx context.Context, ws string, since, until time.Time, fn func([]framework.Update) error) error {
 	c.updates++
-	return c.Source.UpdatesSince(ctx, ws, since, until, limit)
+	return c.Source.EachUpdate(ctx, ws, since, until, fn)
 }
 
 func (c *counting) Evidence(ctx context.Context, ws, ref string) ([]framework.Evidence, error) {

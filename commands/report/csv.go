@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/csv"
 	"slices"
 	"strconv"
@@ -31,7 +31,7 @@ const bom = "\ufeff"
 
 // writeCSV writes RFC 4180 CSV (CRLF line ends, fields quoted when they
 // hold a comma, quote or line break) in UTF-8 with a byte order mark.
-func (r *Report) writeCSV(b *bytes.Buffer) error {
+func (r *Report) writeCSV(b *bufio.Writer) error {
 	b.WriteString(bom)
 	w := csv.NewWriter(b)
 	w.UseCRLF = true

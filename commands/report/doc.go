@@ -5,12 +5,13 @@
 // mounts at Pattern.
 //
 // Build reads the store in a fixed number of round trips (the workspace,
-// then its targets, its updates since the cycle began and all its
-// evidence, side by side), plus each graded target's history for the
-// rate that gave its grade (its reason, author and time), a few at a
-// time, and puts together a Report: the one value
-// every format renders, and that the JSON format is. Choices the design
-// leaves open, made here:
+// then its targets, the updates of the cycle's span and all its
+// evidence, side by side, then the newest events of every graded target
+// at once, for the rate that gave its grade: its reason, author and
+// time), and puts together a Report: the one value every format
+// renders, and that the JSON format is. Its reads and its memory follow
+// what it shows: the updates of the span are folded in as they are read
+// (replay.go), never held. Choices the design leaves open, made here:
 //
 //   - A past cycle is reported as it stood when it closed: its grades,
 //     the cycle before it as previous, statuses and progress replayed
@@ -26,7 +27,10 @@
 //     at the end of each month of the cycle (the last month at the
 //     report's moment), over the live targets that existed then. The
 //     first cycle starts at its first update if that is earlier than its
-//     recorded start. At most 60 months are shown.
+//     recorded start. At most 60 months are shown, and only their
+//     updates are read: a cycle's span starts at its start or at the
+//     first of those months, whichever is later, and ends at the moment
+//     reported (a past cycle's close, not now).
 //   - An objective of a graded framework shows its subtotal (an EDS
 //     domain's score) without a band: bands rate a framework's total.
 //   - Archived targets are listed apart and counted in nothing.

@@ -9,55 +9,58 @@ import (
 // errBusy is a build refused because MaxBuilds are running.
 var errBusy = errors.New("report: too many reports building at once")
 
-// built is one build's outcome, shared by every request that waited
-// for it.
-type built struct {
-	body     []byte
-	filename string
-	err      error
-}
-
-// call is a build in flight.
-type call struct {
+// call is a build in flight, and its outcome once done.
+type call[T any] struct {
 	done chan struct{}
-	res  built
+	res  T
+	err  error
 }
 
-// flights runs report builds: at most cap(slots) at once, and one per
-// key, whose result every request for the same key shares. A link
-// passed around a team is fetched by many at once; each fetch building
-// its own copy of a large report is what exhausted memory (issue 27).
-type flights struct {
+// flights runs builds of T: at most cap(slots) at once, and one per key,
+// whose result every request for the same key shares. A link passed
+// around a team is fetched by many at once; each fetch building its own
+// copy of a large report is what exhausted memory (issue 27).
+//
+// The Handler runs two: one builds the report of a link, which every
+// format of it shares (its size follows the targets and evidence it
+// shows); one renders it in a format, which every request for that
+// format shares. Rendering it once per request instead, streamed to
+// each response, measured more memory and time under 50 parallel
+// fetches (docs/PERFORMANCE.md), since each rendering makes its own
+// garbage at once.
+type flights[T any] struct {
 	slots chan struct{}
 	mu    sync.Mutex
-	calls map[string]*call
+	calls map[string]*call[T]
 }
 
-func newFlights(n int) *flights {
-	return &flights{slots: make(chan struct{}, n), calls: map[string]*call{}}
+func newFlights[T any](n int) *flights[T] {
+	return &flights[T]{slots: make(chan struct{}, n), calls: map[string]*call[T]{}}
 }
 
 // do returns key's result: the one in flight for it, or build's, run now
 // if a slot is free. It returns errBusy when none is; and ctx's error if
 // ctx ends while it waits for another request's build.
-func (f *flights) do(ctx context.Context, key string, build func() built) built {
+func (f *flights[T]) do(ctx context.Context, key string, build func() (T, error)) (T, error) {
 	f.mu.Lock()
 	if c, ok := f.calls[key]; ok {
 		f.mu.Unlock()
 		select {
 		case <-c.done:
-			return c.res
+			return c.res, c.err
 		case <-ctx.Done():
-			return built{err: ctx.Err()}
+			var zero T
+			return zero, ctx.Err()
 		}
 	}
 	select {
 	case f.slots <- struct{}{}:
 	default:
 		f.mu.Unlock()
-		return built{err: errBusy}
+		var zero T
+		return zero, errBusy
 	}
-	c := &call{done: make(chan struct{})}
+	c := &call[T]{done: make(chan struct{})}
 	f.calls[key] = c
 	f.mu.Unlock()
 	defer func() {
@@ -67,6 +70,6 @@ func (f *flights) do(ctx context.Context, key string, build func() built) built 
 		<-f.slots
 		close(c.done)
 	}()
-	c.res = build()
-	return c.res
+	c.res, c.err = build()
+	return c.res, c.err
 }

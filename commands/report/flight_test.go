@@ -79,3 +79,34 @@ func TestHandlerSharesBuildsAndLimitsThem(t *testing.T) {
 		t.Errorf("a later fetch = %d after %d builds, want 200 and a third build", rec.Code, builds.Load())
 	}
 }
+
+// Every format of one link, fetched at once, shares one build of the
+// report: each format is rendered from it, once.
+func TestHandlerSharesOneBuildAcrossFormats(t *testing.T) {
+	src := &gatedSource{Source: seeded(t), open: make(chan struct{})}
+	o := handlerOptions(t, src)
+	var builds atomic.Int32
+	o.Built = func() { builds.Add(1) }
+	h := report.NewHandler(o)
+	link := "/reports/" + tokenFor(t, report.Link{Workspace: ws})
+	formats := []string{"html", "md", "csv", "json"}
+	codes := make([]int, 3*len(formats))
+	var wg sync.WaitGroup
+	for i := range codes {
+		wg.Go(func() { codes[i] = get(h, link+"?format="+formats[i%len(formats)]).Code })
+	}
+	for src.reads.Load() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // every fetch is waiting on the one build
+	close(src.open)
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("fetch %d (%s) = %d, want 200", i, formats[i%len(formats)], c)
+		}
+	}
+	if n := builds.Load(); n != 1 {
+		t.Errorf("%d builds for %d fetches of one link in %d formats, want 1", n, len(codes), len(formats))
+	}
+}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -75,35 +76,59 @@ func (r *Report) Filename(f Format) string {
 // the whole report is rendered first.
 func (r *Report) Render(w io.Writer, f Format) error {
 	var b bytes.Buffer
+	if err := r.Stream(&b, f); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// streamBuffer is how much of a streamed report is held before it is
+// written on.
+const streamBuffer = 32 << 10
+
+// Stream writes the report in format f as it renders it, a few KB at a
+// time: what serve sends a report link, so that the rendered report is
+// never held whole. On error, part of the report may have been written.
+// The xlsx workbook is the exception: it is put together in memory (a
+// zip of the sheets, bounded by the report's own size, not its span)
+// and then written.
+func (r *Report) Stream(w io.Writer, f Format) error {
+	bw := bufio.NewWriterSize(w, streamBuffer)
 	var err error
 	switch summary := r.Template == SummaryTemplate; {
-	case summary && f == Markdown:
-		err = r.writeSummaryMarkdown(&b)
-	case summary && f == HTML:
-		err = r.writeSummaryHTML(&b)
-	case summary && f == XLSX:
-		err = r.writeSummaryXLSX(&b)
-	case f == HTML:
-		err = r.writeHTML(&b)
-	case f == CSV:
-		err = r.writeCSV(&b)
 	case f == XLSX:
-		err = r.writeXLSX(&b)
+		var b bytes.Buffer
+		if summary {
+			err = r.writeSummaryXLSX(&b)
+		} else {
+			err = r.writeXLSX(&b)
+		}
+		if err == nil {
+			_, err = bw.Write(b.Bytes())
+		}
+	case summary && f == Markdown:
+		err = r.writeSummaryMarkdown(bw)
+	case summary && f == HTML:
+		err = r.writeSummaryHTML(bw)
+	case f == HTML:
+		err = r.writeHTML(bw)
+	case f == CSV:
+		err = r.writeCSV(bw)
 	case f == JSON:
-		enc := json.NewEncoder(&b)
+		enc := json.NewEncoder(bw)
 		enc.SetIndent("", "  ")
 		// Notes and titles keep their characters: < > & are safe in a
 		// file that is never parsed as HTML.
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(r)
 	case f == Markdown:
-		err = r.writeMarkdown(&b)
+		err = r.writeMarkdown(bw)
 	default:
 		_, err = ParseFormat(string(f))
 	}
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(b.Bytes())
-	return err
+	return bw.Flush()
 }

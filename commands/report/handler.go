@@ -57,7 +57,7 @@ type HandlerOptions struct {
 	Timeout time.Duration
 	// MaxBuilds bounds the reports built at once; a request for another
 	// while that many are building gets 503 with Retry-After. Requests
-	// for the same link and format share one build. 0 means 4.
+	// for the same link share one build, whatever their formats. 0 means 4.
 	MaxBuilds int
 	// Built, when set, is called for each report built (for a metric).
 	Built func()
@@ -75,7 +75,8 @@ const defaultMaxBuilds = 4
 // uncached, unindexed and forbidden to load anything.
 type Handler struct {
 	opts    HandlerOptions
-	flights *flights
+	reports *flights[*Report]
+	renders *flights[rendered]
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -100,7 +101,7 @@ func NewHandler(opts HandlerOptions) *Handler {
 	if opts.Built == nil {
 		opts.Built = func() {}
 	}
-	return &Handler{opts: opts, flights: newFlights(opts.MaxBuilds)}
+	return &Handler{opts: opts, reports: newFlights[*Report](opts.MaxBuilds), renders: newFlights[rendered](opts.MaxBuilds)}
 }
 
 // ServeHTTP answers one report link; the token is r's path value
@@ -138,23 +139,26 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// The build outlives the request that started it: others may be
-	// waiting for it.
-	res := hd.flights.do(r.Context(), r.PathValue("token")+"\x00"+string(format), func() built {
+	// waiting for it. Every format of a link shares one report, and
+	// every request for a format one rendering of it.
+	token := r.PathValue("token")
+	res, err := hd.renders.do(r.Context(), token+"\x00"+string(format), func() (rendered, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), hd.opts.Timeout)
 		defer cancel()
-		hd.opts.Built()
-		rep, err := Build(ctx, hd.opts.Source, Request{Workspace: l.Workspace, Frameworks: l.Frameworks, Cycle: l.Cycle, Template: l.Template},
-			Options{Frameworks: hd.opts.Frameworks, Location: hd.opts.Location, Now: now, Generator: hd.opts.Generator})
+		rep, err := hd.reports.do(ctx, token, func() (*Report, error) {
+			hd.opts.Built()
+			return Build(ctx, hd.opts.Source, Request{Workspace: l.Workspace, Frameworks: l.Frameworks, Cycle: l.Cycle, Template: l.Template},
+				Options{Frameworks: hd.opts.Frameworks, Location: hd.opts.Location, Now: now, Generator: hd.opts.Generator})
+		})
 		if err != nil {
-			return built{err: err}
+			return rendered{}, err
 		}
 		var body bytes.Buffer
-		if err := rep.Render(&body, format); err != nil {
-			return built{err: err}
+		if err := rep.Stream(&body, format); err != nil {
+			return rendered{}, err
 		}
-		return built{body: body.Bytes(), filename: rep.Filename(format)}
+		return rendered{body: body.Bytes(), filename: rep.Filename(format)}, nil
 	})
-	err = res.err
 	var rerr *Error
 	switch {
 	case errors.Is(err, errBusy):
@@ -183,6 +187,13 @@ func (hd *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Disposition", `attachment; filename="`+res.filename+`"`)
 	}
 	_, _ = w.Write(res.body)
+}
+
+// rendered is a report rendered in one format, shared by every request
+// for it while it is made.
+type rendered struct {
+	body     []byte
+	filename string
 }
 
 // Linker returns a function that signs a link to a report and puts it

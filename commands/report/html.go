@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	_ "embed"
 	"html/template"
 	"strings"
@@ -82,6 +82,6 @@ type targetTable struct {
 	PerService bool
 }
 
-func (r *Report) writeHTML(b *bytes.Buffer) error {
+func (r *Report) writeHTML(b *bufio.Writer) error {
 	return htmlTemplate.Execute(b, r)
 }

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"strings"
 
@@ -12,7 +12,7 @@ import (
 // reads well as plain text: headings, short paragraphs and tables, in
 // the order of a published EDS report (each objective with its targets'
 // grades, scores and evidence, then the totals and the band).
-func (r *Report) writeMarkdown(b *bytes.Buffer) error {
+func (r *Report) writeMarkdown(b *bufio.Writer) error {
 	fmt.Fprintf(b, "# Report for grading cycle %s\n\n", mdHead(r.Cycle))
 	fmt.Fprintf(b, "- **Workspace:** %s\n", mdText(r.Workspace))
 	fmt.Fprintf(b, "- **Cycle:** %s.", mdText(r.asAt()))
@@ -26,7 +26,7 @@ func (r *Report) writeMarkdown(b *bytes.Buffer) error {
 	return nil
 }
 
-func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
+func (r *Report) sectionMarkdown(b *bufio.Writer, s *Section) {
 	fmt.Fprintf(b, "\n## %s\n\n", mdHead(s.Name))
 	fmt.Fprintf(b, "Framework `%s`: %s and %s.", s.ID, plural(len(s.Objectives), s.ObjectiveLabel), plural(s.Totals.Targets, s.TargetLabel))
 	if s.Description != "" {
@@ -108,7 +108,7 @@ func (r *Report) sectionMarkdown(b *bytes.Buffer, s *Section) {
 
 // targetTable is one row per target: the figures, without the notes and
 // evidence, which follow it.
-func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bool) {
+func (r *Report) targetTable(b *bufio.Writer, s *Section, ts []Target, graded bool) {
 	fmt.Fprintf(b, "| %s | Title | Owner | Status | Progress | Due | Grade |", capital(s.TargetLabel))
 	align := "|---|---|---|---|--:|---|---|"
 	if graded {
@@ -149,7 +149,7 @@ func (r *Report) targetTable(b *bytes.Buffer, s *Section, ts []Target, graded bo
 }
 
 // targetDetails are a target's latest update and its evidence.
-func (r *Report) targetDetails(b *bytes.Buffer, t *Target) {
+func (r *Report) targetDetails(b *bufio.Writer, t *Target) {
 	if t.GradedBy != "" {
 		fmt.Fprintf(b, "- Grade: %s\n", mdText(gradeNote(t)))
 	}

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"strings"
 )
@@ -11,7 +11,7 @@ import (
 // (metrics_chart.go).
 
 // metricsMarkdown writes a section's metrics.
-func (r *Report) metricsMarkdown(b *bytes.Buffer, s *Section) {
+func (r *Report) metricsMarkdown(b *bufio.Writer, s *Section) {
 	if len(s.Metrics) == 0 {
 		return
 	}

@@ -6,60 +6,49 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
-// noteReads is how many targets' histories gradeNotes reads at once.
-const noteReads = 8
+// noteDepth is how many of each graded target's newest events
+// gradeNotes reads first: the rate that gave a grade is nearly always
+// among them.
+const noteDepth = 8
 
 // gradeNotes finds, for each target of ts graded in the cycle, the rate
 // event that gave its grade: the newest rate of the cycle to that grade.
 // Its reason, author and time are the grade's note in every format.
 //
-// The store keeps rate events in each target's own history, so this is
-// one read per graded target, noteReads at a time: a report on a graded
-// framework costs a round trip or two more per few outcomes graded. An
-// index of rate events (as evidence has) would make it fixed.
+// The store keeps rate events in each target's own history. They are
+// read for every graded target at once (store.Records.RecentEvents),
+// the newest noteDepth of each, and then whole only for the few targets
+// whose rate is older than that: a fixed number of round trips, and
+// reads that follow the graded targets, not their histories.
 func gradeNotes(ctx context.Context, src Source, ws string, ts []framework.Target, cy cycle) (map[string]framework.Event, error) {
 	notes := map[string]framework.Event{}
-	type result struct {
-		ref string
-		ev  framework.Event
-		ok  bool
-		err error
-	}
-	var graded []*framework.Target
+	graded := map[string]framework.Rating{}
+	var refs []string
 	for i := range ts {
-		if grade(&ts[i], cy) != framework.Unrated {
-			graded = append(graded, &ts[i])
+		if g := grade(&ts[i], cy); g != framework.Unrated {
+			graded[ts[i].Ref()] = g
+			refs = append(refs, ts[i].Ref())
 		}
 	}
-	if len(graded) == 0 {
-		return notes, nil
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	results := make(chan result, len(graded))
-	slots := make(chan struct{}, noteReads)
-	for _, t := range graded {
-		go func() {
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			evs, err := src.Events(ctx, ws, t.Ref(), 0)
-			r := result{ref: t.Ref(), err: err}
-			r.ev, r.ok = rateOf(evs, grade(t, cy), cy)
-			results <- r
-		}()
-	}
-	var err error
-	for range graded {
-		r := <-results
-		switch {
-		case r.err != nil && err == nil && framework.ErrorCode(r.err) != framework.ENOTFOUND:
-			err = r.err
-			cancel()
-		case r.ok:
-			notes[r.ref] = r.ev
+	for depth := noteDepth; len(refs) > 0; depth = 0 {
+		evs, err := src.RecentEvents(ctx, ws, refs, depth)
+		if err != nil {
+			return nil, err
 		}
+		var deeper []string
+		for _, ref := range refs {
+			if e, ok := rateOf(evs[ref], graded[ref], cy); ok {
+				notes[ref] = e
+			} else if depth > 0 && len(evs[ref]) == depth {
+				deeper = append(deeper, ref)
+			}
+		}
+		if depth == 0 {
+			break
+		}
+		refs = deeper
 	}
-	return notes, err
+	return notes, nil
 }
 
 // rateOf is the newest rate event of evs (newest first) that graded the

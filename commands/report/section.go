@@ -23,10 +23,11 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 	// The targets as they stood at asOf: a past cycle's statuses and
 	// progress are replayed from the updates; the current cycle's are the
 	// stored ones.
-	states := stateAt(mine, in.updates, cy.asOf, !cy.current)
+	states := make(map[string]state, len(mine))
 	at := make([]framework.Target, len(mine))
 	for i, t := range mine {
-		st := states[t.Ref()]
+		st := in.history.state(&t, !cy.current)
+		states[t.Ref()] = st
 		t.Status, t.Progress = st.status, st.progress
 		at[i] = t
 	}
@@ -41,7 +42,7 @@ func section(def *framework.Framework, in input, cy cycle, loc *time.Location, s
 	}
 	var series map[string][]Point
 	if !summary {
-		series = progressSeries(framework.Live(at), in.updates, months(cy, in.updates, loc))
+		series = in.history.progressSeries(framework.Live(at), loc)
 	}
 	for _, code := range objectiveCodes(def, at) {
 		o := Objective{Ref: framework.Ref(def.ID, code), Code: code, Targets: []Target{}, Progress: series[code]}

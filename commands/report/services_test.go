@@ -46,7 +46,7 @@ func TestReportsGiveGradesPerService(t *testing.T) {
 	}
 	for f, want := range map[report.Format][]string{
 		report.Markdown: {"| Grades per service |", "| " + now1A + " |", "| ae: unrated, mh: unrated, op: undeveloped |"},
-		report.HTML:     {`<th scope="col">Grades per service</th>`, "<td>" + now1A + "</td>"},
+		report.HTML:     {`<th scope="col">Grades per service</th>`, "<td>ae: Developing, mh: Achieving, op: Undeveloped</td>"},
 		report.JSON:     {`"services": [`, `"code": "mh"`},
 	} {
 		out := render(r, f)

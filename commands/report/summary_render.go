@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	_ "embed"
 	"fmt"
@@ -11,7 +12,7 @@ import (
 // writeSummaryMarkdown draws the summary document in Markdown: a
 // heading per section, its paragraphs, its tables with their captions
 // in bold above them.
-func (r *Report) writeSummaryMarkdown(b *bytes.Buffer) error {
+func (r *Report) writeSummaryMarkdown(b *bufio.Writer) error {
 	d := r.summaryDoc()
 	fmt.Fprintf(b, "# %s\n", mdHead(d.Title))
 	for _, p := range d.Intro {
@@ -62,7 +63,7 @@ var summaryTemplate = template.Must(template.New("summary").Funcs(template.FuncM
 
 // writeSummaryHTML draws the summary document as one self-contained,
 // accessible page, as the default report is.
-func (r *Report) writeSummaryHTML(b *bytes.Buffer) error {
+func (r *Report) writeSummaryHTML(b *bufio.Writer) error {
 	return summaryTemplate.Execute(b, struct {
 		*Report
 		Doc doc

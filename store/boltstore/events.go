@@ -165,6 +165,37 @@ func (s *Store) Events(ctx context.Context, ws, ref string, limit int) ([]framew
 	return out, err
 }
 
+// RecentEvents walks each ref's range of the events index backwards, in
+// one read transaction.
+func (s *Store) RecentEvents(ctx context.Context, ws string, refs []string, limit int) (map[string][]framework.Event, error) {
+	out := map[string][]framework.Event{}
+	err := s.view("recent events", func(tx *bolt.Tx) error {
+		w := workspace(tx, ws)
+		if w == nil {
+			return nil
+		}
+		for _, ref := range refs {
+			if ref == "" {
+				continue // "" names the workspace events
+			}
+			if _, err := w.mustTarget(ref); framework.ErrorCode(err) == framework.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			es, err := w.eventsOf(ref, limit)
+			if err != nil {
+				return err
+			}
+			if len(es) > 0 {
+				out[ref] = es
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // eventsOf returns up to limit of ref's events (limit <= 0 means all),
 // newest first, walking its range of the index backwards; ref "" names
 // the workspace events.

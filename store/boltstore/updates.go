@@ -184,6 +184,58 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 	return out, total, err
 }
 
+// eachBatch is how many updates EachUpdate hands fn at once.
+const eachBatch = 512
+
+// EachUpdate walks the window of the time index, as UpdatesSince does,
+// and hands fn its updates in time order, eachBatch at a time, inside
+// the one read transaction: every target's come oldest first.
+func (s *Store) EachUpdate(ctx context.Context, ws string, since, until time.Time, fn func([]framework.Update) error) error {
+	var fnErr error
+	err := s.view("each update in "+ws, func(tx *bolt.Tx) error {
+		w := workspace(tx, ws)
+		if w == nil {
+			return nil
+		}
+		start := join(timeKey(since), u64(^uint64(0)))
+		var end []byte
+		if !until.IsZero() {
+			end = join(timeKey(until), u64(^uint64(0)))
+		}
+		batch := make([]framework.Update, 0, eachBatch)
+		flush := func() bool {
+			if len(batch) == 0 {
+				return true
+			}
+			fnErr = fn(batch)
+			batch = make([]framework.Update, 0, eachBatch) // fn may keep the batch it was given
+			return fnErr == nil
+		}
+		c := w.byTime.Cursor()
+		for k, _ := c.Seek(start); k != nil && (end == nil || bytes.Compare(k, end) <= 0); k, _ = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			u, ok, err := w.getUpdate(seqOf(k))
+			if err != nil {
+				return err
+			}
+			if !ok || u.Withdrawn || !u.Time.After(since) || !until.IsZero() && u.Time.After(until) {
+				continue
+			}
+			if batch = append(batch, u); len(batch) == eachBatch && !flush() {
+				return nil
+			}
+		}
+		flush()
+		return nil
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	return err
+}
+
 // LastUpdateBy returns the newest update user logged in ws, withdrawn or
 // not. ENOTFOUND if there is none.
 func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Update, error) {

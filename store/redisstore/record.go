@@ -165,6 +165,45 @@ func (s *Store) Events(ctx context.Context, ws, ref string, limit int) ([]framew
 	})
 }
 
+// RecentEvents reads every ref's newest event ids in one pipeline, then
+// the events in another: two round trips however many refs.
+func (s *Store) RecentEvents(ctx context.Context, ws string, refs []string, limit int) (map[string][]framework.Event, error) {
+	out := map[string][]framework.Event{}
+	if len(refs) == 0 {
+		return out, nil
+	}
+	stop := int64(limit) - 1
+	if limit <= 0 {
+		stop = -1
+	}
+	k := s.keys(ws)
+	lists := make([]*redis.StringSliceCmd, 0, len(refs))
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, ref := range refs {
+			if refKey(ref) {
+				lists = append(lists, p.LRange(ctx, k.targetEvents(ref), 0, stop))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.fail("recent events", err)
+	}
+	var ids []string
+	for _, l := range lists {
+		ids = append(ids, l.Val()...)
+	}
+	es, err := fetchAll(ctx, s.c, ids, k.event, decodeEvent)
+	if err != nil {
+		return nil, s.fail("recent events", err)
+	}
+	// Each list is newest first, and fetchAll keeps their order.
+	for _, e := range es {
+		out[e.Target] = append(out[e.Target], e)
+	}
+	return out, nil
+}
+
 // eventsOf reads the event ids list queues, checking in the same round
 // trip that ref exists, then the events in a second.
 func (s *Store) eventsOf(ctx context.Context, ws, ref, op string, list func(redis.Pipeliner) *redis.StringSliceCmd) ([]framework.Event, error) {

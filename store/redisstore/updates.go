@@ -116,90 +116,25 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 // UpdatesSince reads the workspace's targets, then each target's
 // history from its head, newest made first, down to the first record
 // whose latest time is not after since (codec.go), in rounds of one
-// pipeline each (the first a MULTI, see below): for a digest, every
-// history's head first, then 16 records of those still in the window,
-// then four times as many each round. So a digest costs three round
-// trips when its window holds up to 16 updates of each target; the round
-// trips grow with the logarithm of the deepest history in the window,
-// never with the number of targets, nor with the updates before the
-// window. The work follows the updates in the window, not the record,
-// and Redis runs no long script (a pipeline's commands interleave with
-// other clients'). Only the records returned are decoded.
+// pipeline each (the first a MULTI, see histories): for a digest,
+// every history's head first, then reads sized so that what is read
+// stays within half as much again as the window holds (see
+// histories.read). The round trips grow with the logarithm of the
+// deepest history in the window, never with the number of targets, nor
+// with the updates before the window, and Redis runs no long script (a
+// pipeline's commands interleave with other clients'). Only the records
+// returned are decoded.
 func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.Time, limit int) ([]framework.Update, int, error) {
-	k := s.keys(ws)
-	var lo, hi string
-	if !since.IsZero() && !since.Before(minRecTime) {
-		lo = fmtNanos(earlier(since, maxRecTime))
+	h, ok, err := s.histories(ctx, ws, since, until)
+	if err != nil || !ok {
+		return nil, 0, err
 	}
-	if !until.IsZero() {
-		if until.Before(minRecTime) {
-			return nil, 0, nil // nothing a record holds is that old
-		}
-		if until.Before(maxRecTime) {
-			hi = fmtNanos(until)
-		}
-	}
-	refs, err := s.c.HKeys(ctx, k.targets()).Result()
-	if err != nil {
+	w := window{since: h.lo, until: h.hi, limit: limit}
+	// A digest (a limit) reads the heads first, whose latest times say
+	// whether a history has anything after since at all (most, in a
+	// week, do not), then sizes its reads to the window.
+	if err := h.read(ctx, limit > 0, false, func(int) *window { return &w }, nil); err != nil {
 		return nil, 0, s.fail("updates since", err)
-	}
-	w := window{since: lo, until: hi, limit: limit}
-	// Each history is read from its head, but counted from its tail after
-	// the first read: updates pushed onto its head meanwhile would shift
-	// every index from the head, and a record read twice would count
-	// twice. The first read takes each history's length with its head,
-	// atomically (MULTI), so the rest of it is where the first read left
-	// it, however many updates are made while the reads go on.
-	type reading struct {
-		ref        string
-		from, size int64 // records read, from the head; the length at the first read
-	}
-	pending := make([]reading, len(refs))
-	for i, ref := range refs {
-		pending[i] = reading{ref: ref}
-	}
-	// A digest reads the heads first, whose latest times say whether
-	// a history has anything after since at all (most, in a week, do
-	// not); then 16 records, then four times as many each round.
-	first := int64(16)
-	if limit > 0 {
-		first = 1
-	}
-	for n := first; len(pending) > 0; n = min(max(16, 4*n), maxHistoryRead) {
-		cmds := make([]*redis.StringSliceCmd, len(pending))
-		var sizes []*redis.IntCmd
-		read := func(p redis.Pipeliner) error {
-			for i, r := range pending {
-				if n == first {
-					sizes = append(sizes, p.LLen(ctx, k.history(r.ref)))
-					cmds[i] = p.LRange(ctx, k.history(r.ref), 0, n-1)
-				} else {
-					cmds[i] = p.LRange(ctx, k.history(r.ref), r.from-r.size, min(r.from+n-1-r.size, -1))
-				}
-			}
-			return nil
-		}
-		var err error
-		if n == first {
-			_, err = s.c.TxPipelined(ctx, read)
-		} else {
-			_, err = s.c.Pipelined(ctx, read)
-		}
-		if err != nil {
-			return nil, 0, s.fail("updates since", err)
-		}
-		next := pending[:0]
-		for i, r := range pending {
-			if sizes != nil {
-				r.size = sizes[i].Val()
-			}
-			recs := cmds[i].Val()
-			r.from += int64(len(recs))
-			if w.scan(r.ref, recs) && r.from < r.size {
-				next = append(next, r)
-			}
-		}
-		pending = next
 	}
 	out := make([]framework.Update, 0, len(w.found))
 	for _, f := range w.found {
@@ -209,14 +144,65 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 		}
 		out = append(out, u)
 	}
-	// Oldest first; updates at one instant in the order they were made.
-	slices.SortFunc(out, func(a, b framework.Update) int {
+	sortUpdates(out)
+	return out, w.count, nil
+}
+
+// EachUpdate reads the histories as UpdatesSince does, sizing its reads
+// to the window as a digest does, and hands each target's updates in
+// the window to fn, oldest first, as soon as its history is read down
+// to since: it holds the records of the histories still being read, not
+// the whole window.
+func (s *Store) EachUpdate(ctx context.Context, ws string, since, until time.Time, fn func([]framework.Update) error) error {
+	h, ok, err := s.histories(ctx, ws, since, until)
+	if err != nil || !ok {
+		return err
+	}
+	wins := make([]window, len(h.refs))
+	for i := range wins {
+		wins[i] = window{since: h.lo, until: h.hi}
+	}
+	var fnErr error
+	err = h.read(ctx, true, true, func(i int) *window { return &wins[i] }, func(i int) bool {
+		w := &wins[i]
+		if len(w.found) == 0 {
+			return true
+		}
+		us := make([]framework.Update, 0, len(w.found))
+		for _, f := range w.found {
+			u, err := decodeUpdate(f.ref, f.rec)
+			if err != nil {
+				fnErr = s.fail("each update", err)
+				return false
+			}
+			us = append(us, u)
+		}
+		w.found = nil
+		sortUpdates(us)
+		if err := fn(us); err != nil {
+			fnErr = err
+			return false
+		}
+		return true
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return s.fail("each update", err)
+	}
+	return nil
+}
+
+// sortUpdates puts updates oldest first; updates at one instant in the
+// order they were made.
+func sortUpdates(us []framework.Update) {
+	slices.SortFunc(us, func(a, b framework.Update) int {
 		if c := a.Time.Compare(b.Time); c != 0 {
 			return c
 		}
 		return compareIDs(a.ID, b.ID)
 	})
-	return out, w.count, nil
 }
 
 // maxHistoryRead bounds the records one LRANGE of UpdatesSince asks for

@@ -49,6 +49,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AppendUpdateOnce", func(t *testing.T) { testAppendUpdateOnce(t, open(t)) })
 	t.Run("Updates", func(t *testing.T) { testUpdates(t, open(t)) })
 	t.Run("UpdatesSince", func(t *testing.T) { testUpdatesSince(t, open(t)) })
+	t.Run("EachUpdate", func(t *testing.T) { testEachUpdate(t, open(t)) })
+	t.Run("RecentEvents", func(t *testing.T) { testRecentEvents(t, open(t)) })
 	t.Run("LastUpdateBy", func(t *testing.T) { testLastUpdateBy(t, open(t)) })
 	t.Run("Withdraw", func(t *testing.T) { testWithdraw(t, open(t)) })
 	t.Run("Due", func(t *testing.T) { testDue(t, open(t)) })
