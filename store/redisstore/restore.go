@@ -209,6 +209,7 @@ func (st *stager) write(snap *store.Snapshot) error {
 	for i := range snap.Targets {
 		t := &snap.Targets[i]
 		p.HSet(ctx, k.targets(), t.Ref(), encodeTarget(t))
+		p.HSet(ctx, k.shortHistories(), t.Ref(), "") // as Import gives it (history.go)
 		if err := st.done(1); err != nil {
 			return err
 		}
@@ -251,8 +252,9 @@ func (st *stager) write(snap *store.Snapshot) error {
 const historyBatch = readBatch / 2
 
 // updates writes each target's history, newest made first as the append
-// script keeps it, in pushes of at most historyBatch records. A
-// snapshot lists each target's updates in the order they were made.
+// script keeps it: inline where it fits (history.go), otherwise on its
+// list in pushes of at most historyBatch records. A snapshot lists each
+// target's updates in the order they were made.
 func (st *stager) updates(us []framework.Update) error {
 	ctx, p, k := st.ctx, st.p, st.k
 	last := map[string]string{}
@@ -270,6 +272,14 @@ func (st *stager) updates(us []framework.Update) error {
 	for _, ref := range order {
 		list := byRef[ref]
 		slices.Reverse(list)
+		if v, ok := inlineHistory(list); ok {
+			p.HSet(ctx, k.shortHistories(), ref, v)
+			if err := st.done(len(list)); err != nil {
+				return err
+			}
+			continue
+		}
+		p.HDel(ctx, k.shortHistories(), ref)
 		for len(list) > 0 {
 			batch := list[:min(len(list), historyBatch)]
 			list = list[len(batch):]

@@ -208,7 +208,8 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 	if small != large || small > 2 {
 		t.Errorf("UpdatesSince cost %d round trips for 10 updates and %d for 5,000: want the same, at most 2", small, large)
 	}
-	// A digest's window (a limit) reads the histories' heads first.
+	// A digest's window (a limit) reads the histories' heads first; short
+	// histories, kept inline, are read whole with them (history.go).
 	digest := trips(t, c, "UpdatesSince", func() error {
 		_, n, err := s.UpdatesSince(ctx, "ws:1000", t0, time.Time{}, 25)
 		if err == nil && n != 5000 {
@@ -216,8 +217,8 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 		}
 		return err
 	})
-	if digest != 3 {
-		t.Errorf("a digest's UpdatesSince cost %d round trips, want 3", digest)
+	if digest > 3 {
+		t.Errorf("a digest's UpdatesSince cost %d round trips, want at most 3", digest)
 	}
 	// Depth costs its logarithm: 2,000 updates of one target are read
 	// 16, 64, 256, 1,024 and then 4,096 records at a time.

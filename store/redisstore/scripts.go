@@ -58,7 +58,7 @@ var luaRecords = func() string {
 		codes = append(codes, fmt.Sprintf("[%q] = %q", st, statusCodes[st]))
 		words = append(words, fmt.Sprintf("[%q] = %q", statusCodes[st], st))
 	}
-	return "\nlocal statusCode = {" + strings.Join(codes, ", ") + "}\nlocal statusWord = {" + strings.Join(words, ", ") + "}" + luaRecordsBody
+	return "\nlocal statusCode = {" + strings.Join(codes, ", ") + "}\nlocal statusWord = {" + strings.Join(words, ", ") + "}" + luaFrames + luaRecordsBody
 }()
 
 const luaRecordsBody = `
@@ -82,8 +82,19 @@ local function latestOf(rec)
   if string.byte(rec, 21) == 31 then return string.sub(rec, 1, 19) end
   return string.sub(rec, 21, 39)
 end
--- find returns the index, the record and the fields of update id in list key.
-local function find(key, id)
+-- find returns the index, the record and the fields of update id in
+-- ref's history: inline in hash hkey (its index then negative: -1 is the
+-- newest), or in list key (history.go).
+local function find(hkey, ref, key, id)
+  local inl = redis.call('HGET', hkey, ref)
+  if inl then
+    for j, rec in ipairs(unframe(inl)) do
+      if string.find(rec, US .. id .. US, 1, true) then
+        local f = split(rec)
+        if f and f[6] == id then return -j, rec, f end
+      end
+    end
+  end
   local i = 0
   while true do
     local chunk = redis.call('LRANGE', key, i, i + 99)
@@ -97,16 +108,40 @@ local function find(key, id)
     i = i + 100
   end
 end
+-- put writes rec over the record at index idx, as find gave it.
+local function put(hkey, ref, key, idx, rec)
+  if idx >= 0 then return redis.call('LSET', key, idx, rec) end
+  local recs = unframe(redis.call('HGET', hkey, ref))
+  recs[-idx] = rec
+  for i = 1, #recs do recs[i] = frame(recs[i]) end
+  redis.call('HSET', hkey, ref, table.concat(recs))
+end
 -- push puts the record of fields f, whose time is f[1], at the head of
--- list key, with its latest.
-local function push(key, f)
-  local head = redis.call('LINDEX', key, 0)
+-- ref's history, with its latest: inline while it fits, otherwise on
+-- list key, where it moves the inline records first.
+local function push(hkey, ref, key, f)
+  local inl = redis.call('HGET', hkey, ref)
+  local head
+  if inl and inl ~= '' then
+    local j = string.find(inl, RS, 1, true)
+    head = string.sub(inl, j + 1, j + tonumber(string.sub(inl, 1, j - 1)))
+  else
+    inl = nil
+    head = redis.call('LINDEX', key, 0)
+  end
   f[2] = ''
   if head then
     local l = latestOf(head)
     if l > f[1] then f[2] = l end
   end
-  redis.call('LPUSH', key, join(f))
+  local rec = join(f)
+  if inl == nil and head then return redis.call('LPUSH', key, rec) end
+  local v = frame(rec) .. (inl or '')
+  if #v <= INLINE_MAX then return redis.call('HSET', hkey, ref, v) end
+  local recs = unframe(v)
+  for i = 1, #recs / 2 do recs[i], recs[#recs + 1 - i] = recs[#recs + 1 - i], recs[i] end
+  redis.call('LPUSH', key, unpack(recs))
+  redis.call('HDEL', hkey, ref)
 end
 `
 
@@ -142,8 +177,9 @@ end
 // appendScript logs an update. An archived target takes none, and an
 // update with no note that leaves progress and status as they are is
 // refused (TBNOCHANGE, then the current status).
-// KEYS: targets (tg), the target's history, last, due, stale, and a
-// claim to take first (store.Once), if any.
+// KEYS: targets (tg), the target's history list, last, due, stale, the
+// inline histories (history.go), and a claim to take first (store.Once),
+// if any.
 // ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note,
 // time in ns, time's offset, and the claim's TTL in ms.
 // Returns {the target packed, prev progress, prev status}: strings,
@@ -160,18 +196,18 @@ end
 // back as one string and returns it: a hash of the target's fields cost
 // more to read into Lua and to send back than all the script's writes
 // (docs/PERFORMANCE.md). The update itself is one record pushed onto the
-// target's history.
+// target's history, inline or on its list (push).
 var appendScript = newHotScript("append", luaReindex+luaRecords+luaTarget, `
 local s0 = redis.call('HGET', KEYS[1], ARGV[2])
 local t = s0 and unpackT(s0)
 if t and t[I_last_update] == ARGV[1] then
-  local _, _, f = find(KEYS[2], ARGV[1])
+  local _, _, f = find(KEYS[6], ARGV[2], KEYS[2], ARGV[1])
   if f then return {s0, f[10], word(f[11])} end
 end
 -- The claim holds the update's id, so that a resend of this very call
 -- finds the claim its own.
-if KEYS[6] and not redis.call('SET', KEYS[6], ARGV[1], 'PX', ARGV[11], 'NX')
-    and redis.call('GET', KEYS[6]) ~= ARGV[1] then
+if KEYS[7] and not redis.call('SET', KEYS[7], ARGV[1], 'PX', ARGV[11], 'NX')
+    and redis.call('GET', KEYS[7]) ~= ARGV[1] then
   return redis.error_reply('TBREPLAYED')
 end
 if not t then return redis.error_reply('TBNOTFOUND') end
@@ -189,7 +225,7 @@ if s == '' then
 end
 if s == 'done' and p ~= '100' then return redis.error_reply('TBDONEBELOW100') end
 if ARGV[8] == '' and p == pp and s == ps then return redis.error_reply('TBNOCHANGE ' .. ps) end
-push(KEYS[2], {ARGV[9], '', '', ARGV[10], '', ARGV[1], ARGV[3], p, code(s), pp, code(ps), ARGV[8]})
+push(KEYS[6], ARGV[2], KEYS[2], {ARGV[9], '', '', ARGV[10], '', ARGV[1], ARGV[3], p, code(s), pp, code(ps), ARGV[8]})
 t[I_progress], t[I_status], t[I_last_update] = p, code(s), ARGV[1]
 t[I_updated_at], t[I_activity_ms], t[I_reminders] = ARGV[4], ARGV[5], '0'
 local packed = packT(t)
@@ -222,14 +258,14 @@ local ref, idx, rec, f
 for _, ptr in ipairs(redis.call('HVALS', KEYS[4])) do
   local r, pid = string.match(ptr, '^(.*)' .. US .. '([^' .. US .. ']*)$')
   if pid == id then
-    idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
+    idx, rec, f = find(base .. 'ups', r, base .. 't:' .. r .. ':ups', id)
     if rec then ref = r end
     break
   end
 end
 if not rec then
   for _, r in ipairs(redis.call('HKEYS', KEYS[1])) do
-    idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
+    idx, rec, f = find(base .. 'ups', r, base .. 't:' .. r .. ':ups', id)
     if rec then ref = r break end
   end
 end
@@ -246,7 +282,7 @@ if t[I_archived] == '1' then return redis.error_reply('TBARCHIVED ' .. ref) end
 if t[I_last_update] ~= id then return redis.error_reply('TBNOTLAST') end
 f[3], f[5] = ARGV[2], ARGV[3]
 rec = join(f)
-redis.call('LSET', base .. 't:' .. ref .. ':ups', idx, rec)
+put(base .. 'ups', ref, base .. 't:' .. ref .. ':ups', idx, rec)
 t[I_progress], t[I_status], t[I_last_update] = f[10], f[11], ''
 local packed = packT(t)
 redis.call('HSET', KEYS[1], ref, packed)
@@ -256,8 +292,9 @@ return {ref, rec, packed}
 
 // importScript adds a framework's missing targets and records the import,
 // and the workspace's first grading cycle if it has none.
-// New targets have no owner, so they join no index yet.
-// KEYS: fws, targets (tg), settings.
+// New targets have no owner, so they join no index yet; each is given
+// its empty inline history (history.go).
+// KEYS: fws, targets (tg), settings, inline histories.
 // ARGV: framework id, created-at, created ms, first cycle name, then
 // ref and packed target per target.
 // Returns how many targets it added.
@@ -267,17 +304,21 @@ if redis.call('HSETNX', KEYS[3], 'cycle', ARGV[4]) == 1 then
 end
 local n = 0
 for i = 5, #ARGV, 2 do
-  n = n + redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1])
+  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
+    n = n + 1
+    redis.call('HSETNX', KEYS[4], ARGV[i], '')
+  end
 end
 redis.call('SADD', KEYS[1], ARGV[1])
 return n
 `)
 
-// addScript adds one custom target.
-// KEYS: fws, targets (tg), due, stale. ARGV: framework id, ref, the target packed.
+// addScript adds one custom target, with its empty inline history.
+// KEYS: fws, targets (tg), due, stale, inline histories. ARGV: framework id, ref, the target packed.
 var addScript = redis.NewScript(luaReindex + luaRecords + luaTarget + `
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return redis.error_reply('TBNOFRAMEWORK') end
 if redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3]) == 0 then return redis.error_reply('TBEXISTS') end
+redis.call('HSETNX', KEYS[5], ARGV[2], '')
 reindexT(KEYS[3], KEYS[4], ARGV[2], unpackT(ARGV[3]))
 return 1
 `)
