@@ -214,7 +214,7 @@ func (st *stager) write(snap *store.Snapshot) error {
 			return err
 		}
 	}
-	if err := st.updates(snap.Updates); err != nil {
+	if err := st.updates(snap.Updates, snap.Targets); err != nil {
 		return err
 	}
 	if err := st.events(snap.Events); err != nil {
@@ -255,8 +255,12 @@ const historyBatch = readBatch / 2
 // script keeps it: inline where it fits (history.go), otherwise on its
 // list in pushes of at most historyBatch records. A snapshot lists each
 // target's updates in the order they were made.
-func (st *stager) updates(us []framework.Update) error {
+func (st *stager) updates(us []framework.Update, ts []framework.Target) error {
 	ctx, p, k := st.ctx, st.p, st.k
+	targets := make(map[string]*framework.Target, len(ts))
+	for i := range ts {
+		targets[ts[i].Ref()] = &ts[i]
+	}
 	last := map[string]string{}
 	byRef, order := map[string][]string{}, []string{}
 	latest := map[string]string{}
@@ -272,7 +276,7 @@ func (st *stager) updates(us []framework.Update) error {
 	for _, ref := range order {
 		list := byRef[ref]
 		slices.Reverse(list)
-		if v, ok := inlineHistory(list); ok {
+		if v, ok := inlineHistory(list, targets[ref]); ok {
 			p.HSet(ctx, k.shortHistories(), ref, v)
 			if err := st.done(len(list)); err != nil {
 				return err

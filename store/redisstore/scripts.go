@@ -51,14 +51,15 @@ end
 
 // luaRecords reads and writes update records (see encodeUpdate): the
 // separator, the status letters (made from statusCodes), splitting and
-// joining, finding one by id, and pushing one with its "latest" field.
+// joining, and a record's "latest" time. luaHistory finds and pushes
+// them.
 var luaRecords = func() string {
 	var codes, words []string
 	for _, st := range framework.Statuses {
 		codes = append(codes, fmt.Sprintf("[%q] = %q", st, statusCodes[st]))
 		words = append(words, fmt.Sprintf("[%q] = %q", statusCodes[st], st))
 	}
-	return "\nlocal statusCode = {" + strings.Join(codes, ", ") + "}\nlocal statusWord = {" + strings.Join(words, ", ") + "}" + luaFrames + luaRecordsBody
+	return "\nlocal statusCode = {" + strings.Join(codes, ", ") + "}\nlocal statusWord = {" + strings.Join(words, ", ") + "}" + luaRecordsBody
 }()
 
 const luaRecordsBody = `
@@ -81,67 +82,6 @@ local function join(f) return table.concat(f, US, 1, 12) end
 local function latestOf(rec)
   if string.byte(rec, 21) == 31 then return string.sub(rec, 1, 19) end
   return string.sub(rec, 21, 39)
-end
--- find returns the index, the record and the fields of update id in
--- ref's history: inline in hash hkey (its index then negative: -1 is the
--- newest), or in list key (history.go).
-local function find(hkey, ref, key, id)
-  local inl = redis.call('HGET', hkey, ref)
-  if inl then
-    for j, rec in ipairs(unframe(inl)) do
-      if string.find(rec, US .. id .. US, 1, true) then
-        local f = split(rec)
-        if f and f[6] == id then return -j, rec, f end
-      end
-    end
-  end
-  local i = 0
-  while true do
-    local chunk = redis.call('LRANGE', key, i, i + 99)
-    for j, rec in ipairs(chunk) do
-      if string.find(rec, US .. id .. US, 1, true) then
-        local f = split(rec)
-        if f and f[6] == id then return i + j - 1, rec, f end
-      end
-    end
-    if #chunk < 100 then return nil end
-    i = i + 100
-  end
-end
--- put writes rec over the record at index idx, as find gave it.
-local function put(hkey, ref, key, idx, rec)
-  if idx >= 0 then return redis.call('LSET', key, idx, rec) end
-  local recs = unframe(redis.call('HGET', hkey, ref))
-  recs[-idx] = rec
-  for i = 1, #recs do recs[i] = frame(recs[i]) end
-  redis.call('HSET', hkey, ref, table.concat(recs))
-end
--- push puts the record of fields f, whose time is f[1], at the head of
--- ref's history, with its latest: inline while it fits, otherwise on
--- list key, where it moves the inline records first.
-local function push(hkey, ref, key, f)
-  local inl = redis.call('HGET', hkey, ref)
-  local head
-  if inl and inl ~= '' then
-    local j = string.find(inl, RS, 1, true)
-    head = string.sub(inl, j + 1, j + tonumber(string.sub(inl, 1, j - 1)))
-  else
-    inl = nil
-    head = redis.call('LINDEX', key, 0)
-  end
-  f[2] = ''
-  if head then
-    local l = latestOf(head)
-    if l > f[1] then f[2] = l end
-  end
-  local rec = join(f)
-  if inl == nil and head then return redis.call('LPUSH', key, rec) end
-  local v = frame(rec) .. (inl or '')
-  if #v <= INLINE_MAX then return redis.call('HSET', hkey, ref, v) end
-  local recs = unframe(v)
-  for i = 1, #recs / 2 do recs[i], recs[#recs + 1 - i] = recs[#recs + 1 - i], recs[i] end
-  redis.call('LPUSH', key, unpack(recs))
-  redis.call('HDEL', hkey, ref)
 end
 `
 
@@ -197,11 +137,11 @@ end
 // more to read into Lua and to send back than all the script's writes
 // (docs/PERFORMANCE.md). The update itself is one record pushed onto the
 // target's history, inline or on its list (push).
-var appendScript = newHotScript("append", luaReindex+luaRecords+luaTarget, `
+var appendScript = newHotScript("append", luaReindex+luaRecords+luaTarget+luaHistory, `
 local s0 = redis.call('HGET', KEYS[1], ARGV[2])
 local t = s0 and unpackT(s0)
 if t and t[I_last_update] == ARGV[1] then
-  local _, _, f = find(KEYS[6], ARGV[2], KEYS[2], ARGV[1])
+  local _, _, f = find(KEYS[1], KEYS[6], ARGV[2], KEYS[2], ARGV[1])
   if f then return {s0, f[10], word(f[11])} end
 end
 -- The claim holds the update's id, so that a resend of this very call
@@ -225,7 +165,7 @@ if s == '' then
 end
 if s == 'done' and p ~= '100' then return redis.error_reply('TBDONEBELOW100') end
 if ARGV[8] == '' and p == pp and s == ps then return redis.error_reply('TBNOCHANGE ' .. ps) end
-push(KEYS[6], ARGV[2], KEYS[2], {ARGV[9], '', '', ARGV[10], '', ARGV[1], ARGV[3], p, code(s), pp, code(ps), ARGV[8]})
+push(t, KEYS[6], ARGV[2], KEYS[2], {ARGV[9], '', '', ARGV[10], '', ARGV[1], ARGV[3], p, code(s), pp, code(ps), ARGV[8]})
 t[I_progress], t[I_status], t[I_last_update] = p, code(s), ARGV[1]
 t[I_updated_at], t[I_activity_ms], t[I_reminders] = ARGV[4], ARGV[5], '0'
 local packed = packT(t)
@@ -250,7 +190,7 @@ return {packed, pp, ps}
 // carries the same {ws} hash tag as KEYS, so they are in the slot the
 // script runs on, which is all Redis Cluster requires of keys a script
 // reaches; declaring them would cost a second round trip.
-var withdrawScript = redis.NewScript(luaReindex + luaRecords + luaTarget + `
+var withdrawScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaHistory + `
 local base, id = ARGV[1], ARGV[4]
 local ref, idx, rec, f
 -- Undo withdraws its user's last update, which the last-update pointers
@@ -258,14 +198,14 @@ local ref, idx, rec, f
 for _, ptr in ipairs(redis.call('HVALS', KEYS[4])) do
   local r, pid = string.match(ptr, '^(.*)' .. US .. '([^' .. US .. ']*)$')
   if pid == id then
-    idx, rec, f = find(base .. 'ups', r, base .. 't:' .. r .. ':ups', id)
+    idx, rec, f = find(KEYS[1], base .. 'ups', r, base .. 't:' .. r .. ':ups', id)
     if rec then ref = r end
     break
   end
 end
 if not rec then
   for _, r in ipairs(redis.call('HKEYS', KEYS[1])) do
-    idx, rec, f = find(base .. 'ups', r, base .. 't:' .. r .. ':ups', id)
+    idx, rec, f = find(KEYS[1], base .. 'ups', r, base .. 't:' .. r .. ':ups', id)
     if rec then ref = r break end
   end
 end

@@ -99,7 +99,7 @@ end
 // staged: targets, updates, events, subscriptions, workspace events,
 // entries.
 // Returns the counts moved, or TBEXISTS or TBSTAGING.
-var commitScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaKeysOf + `
+var commitScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaFrames + luaKeysOf + `
 if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1] .. 'adapter', ARGV[1] .. 'ens', ARGV[1] .. 'wsev') > 0 then
   return redis.error_reply('TBEXISTS')
 end

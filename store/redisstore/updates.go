@@ -43,7 +43,7 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	keys := make([]string, 6, 7)
 	keys[0], keys[1], keys[2], keys[3], keys[4], keys[5] = k.targets(), k.history(u.Target), k.last(), k.due(), k.stale(), k.shortHistories()
 	args := make([]any, 10, 11)
-	args[0], args[1], args[2], args[3], args[4] = u.ID, u.Target, u.Author, fmtTime(u.Time), ms
+	args[0], args[1], args[2], args[3], args[4] = u.ID, u.Target, u.Author, fmtStamp(u.Time), ms
 	args[5], args[6], args[7], args[8], args[9] = strconv.Itoa(u.Progress), string(u.Status), u.Note, fmtNanos(u.Time), fmtOffset(u.Time)
 	if once.Key != "" {
 		keys = append(keys, k.claim(once.Key))
@@ -83,23 +83,21 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 }
 
 // Updates reads a target's newest n updates, and whether it exists, in
-// one pipeline: its history holds the records themselves.
+// one MULTI: its history holds the records themselves.
 func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error) {
 	if !refKey(ref) {
 		return nil, notFoundTarget(ref)
 	}
 	k := s.keys(ws)
-	var exists *redis.BoolCmd
 	var h historyRead
-	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		exists = p.HExists(ctx, k.targets(), ref)
+	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		h = queueHistory(ctx, p, k, ref, int64(n))
 		return nil
 	})
 	if err != nil {
 		return nil, s.fail("updates of "+ref, err)
 	}
-	if !exists.Val() {
+	if !h.exists() {
 		return nil, notFoundTarget(ref)
 	}
 	recs, err := h.records()
@@ -123,7 +121,8 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 // trips grow with the logarithm of the deepest history in the window,
 // never with the number of targets, nor with the updates before the
 // window. Short histories, kept inline (history.go), are read whole in
-// the first round, in one HGETALL: at most inlineMax bytes a target.
+// the first round, in one HGETALL (at most inlineMax bytes a target),
+// with the targets their newest records need.
 // The work follows the updates in the window, not the record,
 // and Redis runs no long script (a pipeline's commands interleave with
 // other clients'). Only the records returned are decoded.
@@ -170,10 +169,10 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 	for n := first; len(pending) > 0; n = min(max(16, 4*n), maxHistoryRead) {
 		cmds := make([]*redis.StringSliceCmd, len(pending))
 		var sizes []*redis.IntCmd
-		var inline *redis.MapStringStringCmd
+		var inline, packed *redis.MapStringStringCmd
 		read := func(p redis.Pipeliner) error {
 			if n == first {
-				inline = p.HGetAll(ctx, k.shortHistories())
+				inline, packed = p.HGetAll(ctx, k.shortHistories()), p.HGetAll(ctx, k.targets())
 			}
 			for i, r := range pending {
 				if n == first {
@@ -194,9 +193,9 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 		if err != nil {
 			return nil, 0, s.fail("updates since", err)
 		}
-		var inlines map[string]string // the first round's
+		var inlines, targets map[string]string // the first round's
 		if inline != nil {
-			inlines = inline.Val()
+			inlines, targets = inline.Val(), packed.Val()
 		}
 		next := pending[:0]
 		for i, r := range pending {
@@ -205,7 +204,7 @@ func (s *Store) UpdatesSince(ctx context.Context, ws string, since, until time.T
 			}
 			// A history is its inline records, then its list's.
 			if v := inlines[r.ref]; v != "" {
-				recs, err := unframeRecords(v)
+				recs, err := inlineRecords(r.ref, v, targets[r.ref])
 				if err != nil {
 					return nil, 0, s.fail("updates since", err)
 				}
@@ -352,13 +351,13 @@ func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Up
 	}
 	const head = 16
 	var h historyRead
-	if _, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+	if _, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		h = queueHistory(ctx, p, k, ref, head)
 		return nil
 	}); err != nil {
 		return framework.Update{}, s.fail(op, err)
 	}
-	inline, err := inlineOf(h.inline)
+	inline, err := h.inlineRecords()
 	if err != nil {
 		return framework.Update{}, s.fail(op, err)
 	}
