@@ -11,29 +11,47 @@ import (
 	"github.com/targetbot/targetbot/framework"
 )
 
-// A target's history has two shapes. While it is short, its records are
-// inline: one value of the workspace's hash "<prefix>:{ws}:ups", under
-// the target's ref, the records framed (frameRecords) and newest made
-// first. Once its records would pass inlineMax bytes there, the update's
-// script moves them all to the target's own list, "<prefix>:{ws}:t:<ref>:ups",
-// takes the target's field out of the hash, and pushes every later
-// record onto the list. Either way the history reads as the inline
-// records followed by the list's: every reader here reads both
-// (historyRead), so a target that has only a list, as every target an
-// earlier release wrote does, reads and takes updates as it always did.
+// A target's history is in two parts. Its newest records are inline: one
+// value of the workspace's hash "<prefix>:{ws}:ups", under the target's
+// ref, the records framed (frameRecords), newest made first. When an
+// update would take them past inlineMax bytes, the update's script moves
+// them, in one push, to the head of the target's own list,
+// "<prefix>:{ws}:t:<ref>:ups", which holds the older records, newest
+// first too; the new record then starts the inline part again, until
+// the list is long (deepHistory). So the history reads as the inline
+// records followed by the list's, and every reader here reads both
+// (historyRead). A target an earlier release wrote has no field in the
+// hash: one with a list keeps taking its updates there, and reads as it
+// always did; one without starts its inline part.
 //
-// The list's own key, object and node cost about 250 bytes, which is
-// more than two records; a hash field costs about 56 bytes and its
-// value. So a target is given its (empty) field when it is created, by
-// Import, AddTarget and Restore: its first update then adds only the
-// record and its frame, and a short history costs its bytes
-// (docs/PERFORMANCE.md, "Redis memory").
+// The list's own key, object and node cost about 160 bytes, more than a
+// record; a hash field costs about 56 bytes and its value. So a short
+// history has no list at all, and a target is given its (empty) field
+// when it is created, by Import, AddTarget and Restore: its first update
+// then adds only the record and its frame. The list grows by whole
+// batches of just under 1 KB, so each of its nodes stays just within an
+// allocation size instead of crossing one by a record and wasting up to
+// a quarter of it (docs/PERFORMANCE.md, "Redis memory").
 
-// inlineMax bounds a target's inline history, in bytes: its value, with
-// the string's header, stays within one 2 KB allocation, about 16
-// records with a sentence of note each. The list a longer history moves
-// to then spreads its own cost over as many records.
-const inlineMax = 2000
+// inlineMax bounds a target's inline history, in bytes: about 8
+// records with a sentence of note each. Its value stays within one 1 KB
+// allocation, and so does the batch it moves to the list, whose newest
+// record gets back its time and id (43 bytes) on the way; a list node
+// of whole batches then stays within a multiple of 1 KB, which is an
+// allocation size up to 8 KB. Every update of a history that is not deep
+// rewrites its inline value, which is why it is no longer.
+const inlineMax = 960
+
+// deepHistory is the length of list past which a history is deep: its
+// records then all go to its list, one push each, as before there were
+// inline records, and its field in the inline hash is removed. Its
+// list's first node is then full (about 8 KB), and the rounding of a
+// growing node's allocation weighs little over so many records; while
+// the list is shorter, moving records there in whole batches keeps its
+// node's size just within an allocation. Deep histories are where most
+// updates land, so their update does what it always did: it does not
+// rewrite the inline records.
+const deepHistory = 64
 
 // frameSep ends a record's length in an inline history. Records are
 // framed by length, not split by a separator, because the note, last in
@@ -43,7 +61,7 @@ const frameSep = "\x1e"
 // luaFrames reads and writes inline histories in the scripts, as
 // frameRecords and unframeRecords do here: unframe gives the records,
 // newest first; frame frames one, to be put in front of the others.
-var luaFrames = "\nlocal INLINE_MAX = " + strconv.Itoa(inlineMax) + `
+var luaFrames = "\nlocal INLINE_MAX, DEEP = " + strconv.Itoa(inlineMax) + ", " + strconv.Itoa(deepHistory) + `
 local RS = '\30'
 local function frame(rec) return #rec .. RS .. rec end
 local function unframe(s)
@@ -60,21 +78,22 @@ end
 `
 
 // luaHistory finds, rewrites and pushes records in a target's history,
-// of either shape. It needs luaRecords and luaTarget (the newest inline
+// inline and listed. It needs luaRecords and luaTarget (the newest inline
 // record's time and id are its target's: see elide). full gives a
 // record whole; find returns the index, the record (whole) and the
 // fields of update id in ref's history, its index negative when inline
 // (-1 the newest), reading the target from tkey only for a record that
 // needs it; put writes a record over the one find found; push puts
-// the record of fields f (whose time is f[1]) at the head, with its
-// latest, inline while the history fits in INLINE_MAX, otherwise on
-// its list, and moves the inline records there the first time.
+// the record of fields f (whose time is f[1]) at the head of the inline
+// part, with its latest, elided, first moving the inline records to the
+// list if they would not fit with it, or onto the list of a deep
+// history (deepHistory).
 var luaHistory = luaFrames + `
 local function full(rec, t)
   if string.byte(rec, 1) ~= 31 or not t then return rec end
-  local f = split(rec)
-  f[1], f[6] = string.sub(t[I_updated_at], 1, 19), t[I_last_update]
-  return join(f)
+  local p = 1
+  for _ = 1, 4 do p = string.find(rec, US, p + 1, true) end
+  return string.sub(t[I_updated_at], 1, 19) .. string.sub(rec, 1, p) .. t[I_last_update] .. string.sub(rec, p + 1)
 end
 local function find(tkey, hkey, ref, key, id)
   local inl = redis.call('HGET', hkey, ref)
@@ -116,7 +135,7 @@ local function push(t, hkey, ref, key, f)
   if inl and inl ~= '' then
     local j = string.find(inl, RS, 1, true)
     local n = tonumber(string.sub(inl, 1, j - 1))
-    head, rest = full(string.sub(inl, j + 1, j + n), t), string.sub(inl, j + n + 1)
+    head, rest = full(string.sub(inl, j + 1, j + n), t), j + n + 1
   else
     head = redis.call('LINDEX', key, 0)
   end
@@ -125,19 +144,22 @@ local function push(t, hkey, ref, key, f)
     local l = latestOf(head)
     if l > f[1] then f[2] = l end
   end
-  local rec = join(f)
-  if not rest and head then return redis.call('LPUSH', key, rec) end
+  if not inl and head then return redis.call('LPUSH', key, join(f)) end
   local time, id = f[1], f[6]
   f[1], f[6] = '', ''
-  local v = frame(join(f)) .. (head and frame(head) or '') .. (rest or '')
-  if #v <= INLINE_MAX then return redis.call('HSET', hkey, ref, v) end
-  local recs = unframe(rest or '')
-  if head then table.insert(recs, 1, head) end
-  table.insert(recs, 1, rec)
+  local new = frame(join(f))
+  if not rest then return redis.call('HSET', hkey, ref, new) end
+  local old = frame(head)
+  if #new + #old + #inl - rest + 1 <= INLINE_MAX then
+    return redis.call('HSET', hkey, ref, new .. old .. string.sub(inl, rest))
+  end
+  local recs = unframe(string.sub(inl, rest))
+  table.insert(recs, 1, head)
   for i = 1, #recs / 2 do recs[i], recs[#recs + 1 - i] = recs[#recs + 1 - i], recs[i] end
-  redis.call('LPUSH', key, unpack(recs))
-  redis.call('HDEL', hkey, ref)
+  if redis.call('LPUSH', key, unpack(recs)) < DEEP then return redis.call('HSET', hkey, ref, new) end
   f[1], f[6] = time, id
+  redis.call('LPUSH', key, join(f))
+  redis.call('HDEL', hkey, ref)
 end
 `
 
@@ -155,21 +177,24 @@ func frameRecords(recs []string) string {
 	return b.String()
 }
 
-// inlineHistory is the records of target t, newest first, framed as an
-// inline history, its newest elided, and whether they fit in one (the
-// update's script keeps the same bound).
-func inlineHistory(recs []string, t *framework.Target) (string, bool) {
-	if len(recs) > 0 {
-		recs = append([]string{elide(recs[0], t)}, recs[1:]...)
+// splitHistory parts the records of target t, newest first, much as
+// the update's script would have: the newest that fit in inlineMax
+// bytes framed as its inline history, its newest elided, and the rest
+// for its list; or, for a deep history, every record for the list.
+func splitHistory(recs []string, t *framework.Target) (inline string, listed []string, deep bool) {
+	if len(recs) == 0 {
+		return "", nil, false
 	}
-	n := 0
-	for _, r := range recs {
-		n += len(strconv.Itoa(len(r))) + len(frameSep) + len(r)
+	head := elide(recs[0], t)
+	framed := func(r string) int { return len(strconv.Itoa(len(r))) + len(frameSep) + len(r) }
+	n, i := framed(head), 1
+	for ; i < len(recs) && n+framed(recs[i]) <= inlineMax; i++ {
+		n += framed(recs[i])
 	}
-	if n > inlineMax {
-		return "", false
+	if len(recs)-i >= deepHistory {
+		return "", recs, true
 	}
-	return frameRecords(recs), true
+	return frameRecords(append([]string{head}, recs[1:i]...)), recs[i:], false
 }
 
 // unframeRecords reads an inline history's records, newest first.

@@ -252,8 +252,8 @@ func (st *stager) write(snap *store.Snapshot) error {
 const historyBatch = readBatch / 2
 
 // updates writes each target's history, newest made first as the append
-// script keeps it: inline where it fits (history.go), otherwise on its
-// list in pushes of at most historyBatch records. A snapshot lists each
+// script keeps it: its newest records inline (history.go), the rest on
+// its list in pushes of at most historyBatch records. A snapshot lists each
 // target's updates in the order they were made.
 func (st *stager) updates(us []framework.Update, ts []framework.Target) error {
 	ctx, p, k := st.ctx, st.p, st.k
@@ -276,14 +276,16 @@ func (st *stager) updates(us []framework.Update, ts []framework.Target) error {
 	for _, ref := range order {
 		list := byRef[ref]
 		slices.Reverse(list)
-		if v, ok := inlineHistory(list, targets[ref]); ok {
-			p.HSet(ctx, k.shortHistories(), ref, v)
-			if err := st.done(len(list)); err != nil {
-				return err
-			}
-			continue
+		inline, listed, deep := splitHistory(list, targets[ref])
+		if deep {
+			p.HDel(ctx, k.shortHistories(), ref)
+		} else {
+			p.HSet(ctx, k.shortHistories(), ref, inline)
 		}
-		p.HDel(ctx, k.shortHistories(), ref)
+		if err := st.done(len(list) - len(listed)); err != nil {
+			return err
+		}
+		list = listed
 		for len(list) > 0 {
 			batch := list[:min(len(list), historyBatch)]
 			list = list[len(batch):]
