@@ -144,9 +144,9 @@ func activity(t *framework.Target) time.Time {
 	return t.CreatedAt
 }
 
-// An update is one string in its target's history list,
-// "<prefix>:{ws}:t:<ref>:ups", which is kept newest first, in the order
-// the updates were made (each update's previous values are the one
+// An update is one string in its target's history, the newest inline
+// and the rest in its list, "<prefix>:{ws}:t:<ref>:ups" (history.go),
+// kept newest first, in the order the updates were made (each update's previous values are the one
 // before it's). Its fields are split by the unit separator, 0x1f, in
 // this order:
 //

@@ -120,9 +120,9 @@ func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework
 // trips when its window holds up to 16 updates of each target; the round
 // trips grow with the logarithm of the deepest history in the window,
 // never with the number of targets, nor with the updates before the
-// window. Short histories, kept inline (history.go), are read whole in
-// the first round, in one HGETALL (at most inlineMax bytes a target),
-// with the targets their newest records need.
+// window. Every history's inline part (history.go) is read whole in the
+// first round, in one HGETALL (at most inlineMax bytes a target), with
+// the targets their newest records need.
 // The work follows the updates in the window, not the record,
 // and Redis runs no long script (a pipeline's commands interleave with
 // other clients'). Only the records returned are decoded.
