@@ -48,9 +48,8 @@ const inlineMax = 960
 // list's first node is then full (about 8 KB), and the rounding of a
 // growing node's allocation weighs little over so many records; while
 // the list is shorter, moving records there in whole batches keeps its
-// node's size just within an allocation. Deep histories are where most
-// updates land, so their update does what it always did: it does not
-// rewrite the inline records.
+// node's size just within an allocation. A deep history's update then
+// does what it did before there were inline records, and rewrites none.
 const deepHistory = 64
 
 // frameSep ends a record's length in an inline history. Records are
@@ -61,8 +60,8 @@ const frameSep = "\x1e"
 // luaFrames reads and writes inline histories in the scripts, as
 // frameRecords and unframeRecords do here: unframe gives the records,
 // newest first; frame frames one, to be put in front of the others.
-var luaFrames = "\nlocal INLINE_MAX, DEEP = " + strconv.Itoa(inlineMax) + ", " + strconv.Itoa(deepHistory) + `
-local RS = '\30'
+var luaFrames = "\nlocal INLINE_MAX, DEEP = " + strconv.Itoa(inlineMax) + ", " + strconv.Itoa(deepHistory) +
+	"\nlocal RS = '\\" + strconv.Itoa(int(frameSep[0])) + "'" + `
 local function frame(rec) return #rec .. RS .. rec end
 local function unframe(s)
   local recs, i = {}, 1

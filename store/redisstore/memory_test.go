@@ -30,9 +30,8 @@ const (
 )
 
 // TestMemoryBudget measures 1,000 targets with 1, 10, 20 and 100 updates
-// each: a short history kept inline, one just moved to its list, and a
-// long one (history.go). A target's first update costs most, since
-// it also stamps the target with its last update.
+// each: a history kept inline, one whose list has begun (which costs
+// most), one with a few batches listed, and a deep one (history.go).
 func TestMemoryBudget(t *testing.T) {
 	for _, depth := range []int{1, 10, 20, 100} {
 		t.Run(fmt.Sprintf("%d per target", depth), func(t *testing.T) {

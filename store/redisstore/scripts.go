@@ -120,7 +120,7 @@ end
 // KEYS: targets (tg), the target's history list, last, due, stale, the
 // inline histories (history.go), and a claim to take first (store.Once),
 // if any.
-// ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note,
+// ARGV: id, ref, author, time (a stamp, fmtStamp), time ms, progress (-1 keeps it), status ("" keeps it), note,
 // time in ns, time's offset, and the claim's TTL in ms.
 // Returns {the target packed, prev progress, prev status}: strings,
 // which go-redis reads without boxing each.
