@@ -62,8 +62,7 @@ func fmtBool(b bool) string {
 // even a compact hash, cost about 400 bytes with its entry in a set of
 // refs; an entry in one hash costs its strings and about 50 bytes more
 // (docs/PERFORMANCE.md). The scripts read and write the same packing
-// (luaTarget). Times are RFC 3339 with nanoseconds, as Go writes them,
-// so they read back exactly; statuses are one letter (statusCodes);
+// (luaTarget). Times are stamps (fmtStamp), so they read back exactly; statuses are one letter (statusCodes);
 // grades of closed cycles are "<cycle>=<grade>" joined by ";". Text
 // values never hold the separator (storeText refuses it).
 var targetFields = []string{
@@ -83,7 +82,7 @@ func encodeTarget(t *framework.Target) string {
 	return strings.Join([]string{
 		t.Objective, t.Title, fmtBool(t.Custom), t.Owner, string(t.Due), statusCode(t.Status), strconv.Itoa(t.Progress),
 		string(t.Rating), string(t.SnoozedUntil), t.SnoozeReason, strconv.Itoa(t.Reminders), t.LastUpdate,
-		fmtTime(t.UpdatedAt), fmtTime(t.CreatedAt), fmtBool(t.Archived), strconv.FormatInt(activity(t).UnixMilli(), 10),
+		fmtStamp(t.UpdatedAt), fmtStamp(t.CreatedAt), fmtBool(t.Archived), strconv.FormatInt(activity(t).UnixMilli(), 10),
 		strings.Join(grades, ";"),
 	}, recSep)
 }
@@ -110,8 +109,8 @@ func decodeTarget(ref, packed string) (framework.Target, error) {
 		SnoozeReason: f[9],
 		Reminders:    atoi(f[10]),
 		LastUpdate:   f[11],
-		UpdatedAt:    parseTime(f[12]),
-		CreatedAt:    parseTime(f[13]),
+		UpdatedAt:    parseStamp(f[12]),
+		CreatedAt:    parseStamp(f[13]),
 		Archived:     f[14] == "1",
 	}
 	if f[16] != "" {
@@ -145,9 +144,9 @@ func activity(t *framework.Target) time.Time {
 	return t.CreatedAt
 }
 
-// An update is one string in its target's history list,
-// "<prefix>:{ws}:t:<ref>:ups", which is kept newest first, in the order
-// the updates were made (each update's previous values are the one
+// An update is one string in its target's history, the newest inline
+// and the rest in its list, "<prefix>:{ws}:t:<ref>:ups" (history.go),
+// kept newest first, in the order the updates were made (each update's previous values are the one
 // before it's). Its fields are split by the unit separator, 0x1f, in
 // this order:
 //
@@ -224,6 +223,36 @@ func errRecTime(t time.Time) error {
 }
 
 func recTimeOK(t time.Time) bool { return !t.Before(minRecTime) && !t.After(maxRecTime) }
+
+// fmtStamp writes a target's time as 19 digits of unix nanoseconds and,
+// unless it is UTC, its zone's offset in seconds with its sign: 11 to 16
+// bytes fewer than RFC 3339, twice a target, and the form an update
+// record's time has, which the newest inline record leaves to its
+// target's updated_at (history.go). A time a record cannot hold is
+// written in RFC 3339, as every target's times were before; parseStamp
+// reads both.
+func fmtStamp(t time.Time) string {
+	if t.IsZero() || !recTimeOK(t) {
+		return fmtTime(t)
+	}
+	_, off := t.Zone()
+	switch {
+	case off > 0:
+		return fmtNanos(t) + "+" + strconv.Itoa(off)
+	case off < 0:
+		return fmtNanos(t) + strconv.Itoa(off)
+	}
+	return fmtNanos(t)
+}
+
+// parseStamp reads fmtStamp's time; "" is the zero time. An RFC 3339
+// time has '-' where a stamp has its fifth digit.
+func parseStamp(s string) time.Time {
+	if len(s) < 19 || s[4] == '-' {
+		return parseTime(s)
+	}
+	return parseRecTime(s[:19], strings.TrimPrefix(s[19:], "+"))
+}
 
 // fmtNanos writes t as 19 digits of unix nanoseconds; recTimeOK(t) must hold.
 func fmtNanos(t time.Time) string {

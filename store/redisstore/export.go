@@ -31,7 +31,7 @@ var errSetsMoved = errors.New("the workspace's targets or channels changed, or i
 
 // Export reads the workspace as it was at one moment, without stopping
 // writers. One MULTI/EXEC reads, atomically, the settings, the sets, the
-// targets, every target's history (its updates, whole) and list of event
+// targets, every target's history (its updates, whole, inline and listed) and list of event
 // ids, every subscription, the adapter state, the entries and the
 // workspace events' ids. That is the moment the export is of.
 // Then pipelines of readBatch read the events those lists name, which
@@ -96,7 +96,7 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 	kindEntries := make([]*redis.MapStringStringCmd, len(kinds))
 	var packed, adapter *redis.MapStringStringCmd
 	legacyTargets := make([]*redis.MapStringStringCmd, len(refs)) // the first layout's (legacy.go)
-	histories := make([]*redis.StringSliceCmd, len(refs))
+	histories := make([]historyRead, len(refs))
 	logs := make([]*redis.StringSliceCmd, len(refs)) // the first layout's
 	events := make([]*redis.StringSliceCmd, len(refs))
 	subs := make([]*redis.MapStringStringCmd, len(channels))
@@ -112,7 +112,7 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 		live = p.ZRange(ctx, k.legacyLog(), 0, -1)
 		for i, ref := range refs {
 			legacyTargets[i] = p.HGetAll(ctx, k.legacyTarget(ref))
-			histories[i] = p.LRange(ctx, k.history(ref), 0, -1)
+			histories[i] = queueHistory(ctx, p, k, ref, 0)
 			logs[i] = p.LRange(ctx, k.legacyTargetLog(ref), 0, -1)
 			events[i] = p.LRange(ctx, k.targetEvents(ref), 0, -1)
 		}
@@ -147,7 +147,11 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 		} else {
 			continue // a ref whose target has gone: nothing to keep
 		}
-		ups, err := decodeUpdates(ref, histories[i].Val())
+		recs, err := histories[i].records()
+		if err != nil {
+			return nil, err
+		}
+		ups, err := decodeUpdates(ref, recs)
 		if err != nil {
 			return nil, err
 		}

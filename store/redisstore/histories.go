@@ -51,7 +51,8 @@ type reading struct {
 	probe      int64 // the position probed this round, -1 for none
 }
 
-// read reads every history from its head down to the window's start,
+// read reads every history from its head down to the window's start:
+// its inline part whole in the first round, then its list,
 // in rounds of one pipeline each, and scans the records into win(i) for
 // the history of refs[i]. done, when set, is called with i as soon as
 // that history is read to the end of the window; it returns false to
@@ -88,7 +89,14 @@ func (h *histories) read(ctx context.Context, sized, tail bool, win func(i int) 
 		cmds := make([]*redis.StringSliceCmd, len(pending))
 		probes := make([]*redis.StringCmd, len(pending))
 		var sizes []*redis.IntCmd
+		var inline, packed *redis.MapStringStringCmd // the first round's
 		read := func(p redis.Pipeliner) error {
+			if round == 0 {
+				// Every history's inline part whole (at most inlineMax
+				// bytes a target), with the targets its newest records
+				// need (history.go), in the MULTI that takes the heads.
+				inline, packed = p.HGetAll(ctx, h.k.shortHistories()), p.HGetAll(ctx, h.k.targets())
+			}
 			for j := range pending {
 				r := &pending[j]
 				key := h.k.history(h.refs[r.i])
@@ -132,6 +140,21 @@ func (h *histories) read(ctx context.Context, sized, tail bool, win func(i int) 
 			if sizes != nil {
 				r.size = sizes[j].Val()
 				r.probe = r.size - 1 // the tail, when probed
+			}
+			// A history is its inline records, then its list's.
+			if inline != nil {
+				if v := inline.Val()[h.refs[r.i]]; v != "" {
+					recs, err := inlineRecords(h.refs[r.i], v, packed.Val()[h.refs[r.i]])
+					if err != nil {
+						return err
+					}
+					if !win(r.i).scan(h.refs[r.i], recs) {
+						if done != nil && !done(r.i) {
+							return nil
+						}
+						continue
+					}
+				}
 			}
 			recs := cmds[j].Val()
 			r.from += int64(len(recs))

@@ -6,12 +6,14 @@
 // Layout: a key per kind of thing, never one blob for a workspace. Targets
 // and updates, which are what a workspace holds most of, are compact
 // records: a workspace's targets one hash of packed strings, each
-// target's updates one list of them (codec.go). Every key of a workspace
+// target's updates a list of them, the newest in one value of a hash
+// (codec.go, history.go). Every key of a workspace
 // carries the hash tag {ws}, so Redis Cluster keeps a workspace on one
 // slot and Lua scripts and MULTI blocks over it stay legal:
 //
 //	<prefix>:{ws}:tg              hash: ref -> the target, packed (encodeTarget)
-//	<prefix>:{ws}:t:<ref>:ups     list: the target's updates, one record each, newest made first (encodeUpdate)
+//	<prefix>:{ws}:ups             hash: ref -> a history's newest records, inline, newest made first (history.go)
+//	<prefix>:{ws}:t:<ref>:ups     list: the rest of the history, one record each, newest made first (encodeUpdate)
 //	<prefix>:{ws}:t:<ref>:events  list: the target's event ids, newest first
 //	<prefix>:{ws}:t:<ref>:evidence list: the target's evidence event ids, oldest first
 //	<prefix>:{ws}:t:<ref>:urls    set: the target's evidence URLs, to refuse one twice

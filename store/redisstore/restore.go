@@ -213,11 +213,12 @@ func (st *stager) write(snap *store.Snapshot) error {
 	for i := range snap.Targets {
 		t := &snap.Targets[i]
 		p.HSet(ctx, k.targets(), t.Ref(), encodeTarget(t))
+		p.HSet(ctx, k.shortHistories(), t.Ref(), "") // as Import gives it (history.go)
 		if err := st.done(1); err != nil {
 			return err
 		}
 	}
-	if err := st.updates(snap.Updates); err != nil {
+	if err := st.updates(snap.Updates, snap.Targets); err != nil {
 		return err
 	}
 	if err := st.events(snap.Events); err != nil {
@@ -255,10 +256,15 @@ func (st *stager) write(snap *store.Snapshot) error {
 const historyBatch = readBatch / 2
 
 // updates writes each target's history, newest made first as the append
-// script keeps it, in pushes of at most historyBatch records. A
-// snapshot lists each target's updates in the order they were made.
-func (st *stager) updates(us []framework.Update) error {
+// script keeps it: its newest records inline (history.go), the rest on
+// its list in pushes of at most historyBatch records. A snapshot lists each
+// target's updates in the order they were made.
+func (st *stager) updates(us []framework.Update, ts []framework.Target) error {
 	ctx, p, k := st.ctx, st.p, st.k
+	targets := make(map[string]*framework.Target, len(ts))
+	for i := range ts {
+		targets[ts[i].Ref()] = &ts[i]
+	}
 	last := map[string]string{}
 	byRef, order := map[string][]string{}, []string{}
 	latest := map[string]string{}
@@ -274,6 +280,16 @@ func (st *stager) updates(us []framework.Update) error {
 	for _, ref := range order {
 		list := byRef[ref]
 		slices.Reverse(list)
+		inline, listed, deep := splitHistory(list, targets[ref])
+		if deep {
+			p.HDel(ctx, k.shortHistories(), ref)
+		} else {
+			p.HSet(ctx, k.shortHistories(), ref, inline)
+		}
+		if err := st.done(len(list) - len(listed)); err != nil {
+			return err
+		}
+		list = listed
 		for len(list) > 0 {
 			batch := list[:min(len(list), historyBatch)]
 			list = list[len(batch):]

@@ -43,7 +43,7 @@ func TestRetriedWritesApplyOnce(t *testing.T) {
 	k := s.keys(ws)
 	id := s.ids.next(now.Add(time.Minute))
 	tm := now.Add(time.Minute)
-	keys := []string{k.targets(), k.history(ref), k.last(), k.due(), k.stale()}
+	keys := []string{k.targets(), k.history(ref), k.last(), k.due(), k.stale(), k.shortHistories()}
 	args := []any{id, ref, "U1", fmtTime(tm), strconv.FormatInt(tm.UnixMilli(), 10), "50", "at-risk", "retried", fmtNanos(tm), fmtOffset(tm)}
 	for i := range 2 {
 		v, err := appendScript.Run(ctx, s.c, keys, args...).Slice()

@@ -211,7 +211,8 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 	// A digest's window (a limit) reads the histories' heads first, then
 	// reads sized to the window (at most 1.5 times it,
 	// TestDigestReadsFollowTheWindow): two records past each head, then
-	// the rest, which a probe found in the window.
+	// the rest, which a probe found in the window. Short histories, kept
+	// inline, are read whole with the heads (history.go).
 	digest := trips(t, c, "UpdatesSince", func() error {
 		_, n, err := s.UpdatesSince(ctx, "ws:1000", t0, time.Time{}, 25)
 		if err == nil && n != 5000 {
@@ -219,8 +220,8 @@ func TestDigestReadsDoNotGrow(t *testing.T) {
 		}
 		return err
 	})
-	if digest != 4 {
-		t.Errorf("a digest's UpdatesSince cost %d round trips, want 4", digest)
+	if digest > 4 {
+		t.Errorf("a digest's UpdatesSince cost %d round trips, want at most 4", digest)
 	}
 	// Depth costs its logarithm: 2,000 updates of one target are read
 	// 16, 64, 256, 1,024 and then 4,096 records at a time.

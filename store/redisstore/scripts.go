@@ -51,7 +51,8 @@ end
 
 // luaRecords reads and writes update records (see encodeUpdate): the
 // separator, the status letters (made from statusCodes), splitting and
-// joining, finding one by id, and pushing one with its "latest" field.
+// joining, and a record's "latest" time. luaHistory finds and pushes
+// them.
 var luaRecords = func() string {
 	var codes, words []string
 	for _, st := range framework.Statuses {
@@ -81,32 +82,6 @@ local function join(f) return table.concat(f, US, 1, 12) end
 local function latestOf(rec)
   if string.byte(rec, 21) == 31 then return string.sub(rec, 1, 19) end
   return string.sub(rec, 21, 39)
-end
--- find returns the index, the record and the fields of update id in list key.
-local function find(key, id)
-  local i = 0
-  while true do
-    local chunk = redis.call('LRANGE', key, i, i + 99)
-    for j, rec in ipairs(chunk) do
-      if string.find(rec, US .. id .. US, 1, true) then
-        local f = split(rec)
-        if f and f[6] == id then return i + j - 1, rec, f end
-      end
-    end
-    if #chunk < 100 then return nil end
-    i = i + 100
-  end
-end
--- push puts the record of fields f, whose time is f[1], at the head of
--- list key, with its latest.
-local function push(key, f)
-  local head = redis.call('LINDEX', key, 0)
-  f[2] = ''
-  if head then
-    local l = latestOf(head)
-    if l > f[1] then f[2] = l end
-  end
-  redis.call('LPUSH', key, join(f))
 end
 `
 
@@ -142,9 +117,10 @@ end
 // appendScript logs an update. An archived target takes none, and an
 // update with no note that leaves progress and status as they are is
 // refused (TBNOCHANGE, then the current status).
-// KEYS: targets (tg), the target's history, last, due, stale, and a
-// claim to take first (store.Once), if any.
-// ARGV: id, ref, author, time, time ms, progress (-1 keeps it), status ("" keeps it), note,
+// KEYS: targets (tg), the target's history list, last, due, stale, the
+// inline histories (history.go), and a claim to take first (store.Once),
+// if any.
+// ARGV: id, ref, author, time (a stamp, fmtStamp), time ms, progress (-1 keeps it), status ("" keeps it), note,
 // time in ns, time's offset, and the claim's TTL in ms.
 // Returns {the target packed, prev progress, prev status}: strings,
 // which go-redis reads without boxing each.
@@ -160,18 +136,18 @@ end
 // back as one string and returns it: a hash of the target's fields cost
 // more to read into Lua and to send back than all the script's writes
 // (docs/PERFORMANCE.md). The update itself is one record pushed onto the
-// target's history.
-var appendScript = newHotScript("append", luaReindex+luaRecords+luaTarget, `
+// target's history, inline or on its list (push).
+var appendScript = newHotScript("append", luaReindex+luaRecords+luaTarget+luaHistory, `
 local s0 = redis.call('HGET', KEYS[1], ARGV[2])
 local t = s0 and unpackT(s0)
 if t and t[I_last_update] == ARGV[1] then
-  local _, _, f = find(KEYS[2], ARGV[1])
+  local _, _, f = find(KEYS[1], KEYS[6], ARGV[2], KEYS[2], ARGV[1])
   if f then return {s0, f[10], word(f[11])} end
 end
 -- The claim holds the update's id, so that a resend of this very call
 -- finds the claim its own.
-if KEYS[6] and not redis.call('SET', KEYS[6], ARGV[1], 'PX', ARGV[11], 'NX')
-    and redis.call('GET', KEYS[6]) ~= ARGV[1] then
+if KEYS[7] and not redis.call('SET', KEYS[7], ARGV[1], 'PX', ARGV[11], 'NX')
+    and redis.call('GET', KEYS[7]) ~= ARGV[1] then
   return redis.error_reply('TBREPLAYED')
 end
 if not t then return redis.error_reply('TBNOTFOUND') end
@@ -189,7 +165,7 @@ if s == '' then
 end
 if s == 'done' and p ~= '100' then return redis.error_reply('TBDONEBELOW100') end
 if ARGV[8] == '' and p == pp and s == ps then return redis.error_reply('TBNOCHANGE ' .. ps) end
-push(KEYS[2], {ARGV[9], '', '', ARGV[10], '', ARGV[1], ARGV[3], p, code(s), pp, code(ps), ARGV[8]})
+push(t, KEYS[6], ARGV[2], KEYS[2], {ARGV[9], '', '', ARGV[10], '', ARGV[1], ARGV[3], p, code(s), pp, code(ps), ARGV[8]})
 t[I_progress], t[I_status], t[I_last_update] = p, code(s), ARGV[1]
 t[I_updated_at], t[I_activity_ms], t[I_reminders] = ARGV[4], ARGV[5], '0'
 local packed = packT(t)
@@ -215,7 +191,7 @@ return {packed, pp, ps}
 // carries the same {ws} hash tag as KEYS, so they are in the slot the
 // script runs on, which is all Redis Cluster requires of keys a script
 // reaches; declaring them would cost a second round trip.
-var withdrawScript = redis.NewScript(luaReindex + luaRecords + luaTarget + `
+var withdrawScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaHistory + `
 local base, id = ARGV[1], ARGV[4]
 local ref, idx, rec, f
 -- Undo withdraws its user's last update, which the last-update pointers
@@ -223,14 +199,14 @@ local ref, idx, rec, f
 for _, ptr in ipairs(redis.call('HVALS', KEYS[4])) do
   local r, pid = string.match(ptr, '^(.*)' .. US .. '([^' .. US .. ']*)$')
   if pid == id then
-    idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
+    idx, rec, f = find(KEYS[1], base .. 'ups', r, base .. 't:' .. r .. ':ups', id)
     if rec then ref = r end
     break
   end
 end
 if not rec then
   for _, r in ipairs(redis.call('HKEYS', KEYS[1])) do
-    idx, rec, f = find(base .. 't:' .. r .. ':ups', id)
+    idx, rec, f = find(KEYS[1], base .. 'ups', r, base .. 't:' .. r .. ':ups', id)
     if rec then ref = r break end
   end
 end
@@ -248,6 +224,16 @@ if t[I_last_update] ~= id then
   -- It is still the newest in force when every update pushed after it
   -- (those before it in the list) was withdrawn.
   if t[I_last_update] ~= '' then return redis.error_reply('TBNOTLAST') end
+  -- Those are the inline records before it, or all of them and the
+  -- listed ones before it (history.go).
+  local inl = redis.call('HGET', base .. 'ups', ref)
+  local newer = inl and unframe(inl) or {}
+  local n = #newer
+  if idx < 0 then n = -idx - 1 end
+  for j = 1, n do
+    local g = split(full(newer[j], t))
+    if not g or g[3] == '' then return redis.error_reply('TBNOTLAST') end
+  end
   if idx > 0 then
     for _, r in ipairs(redis.call('LRANGE', base .. 't:' .. ref .. ':ups', 0, idx - 1)) do
       local g = split(r)
@@ -257,7 +243,7 @@ if t[I_last_update] ~= id then
 end
 f[3], f[5] = ARGV[2], ARGV[3]
 rec = join(f)
-redis.call('LSET', base .. 't:' .. ref .. ':ups', idx, rec)
+put(base .. 'ups', ref, base .. 't:' .. ref .. ':ups', idx, rec)
 t[I_progress], t[I_status], t[I_last_update] = f[10], f[11], ''
 local packed = packT(t)
 redis.call('HSET', KEYS[1], ref, packed)
@@ -267,8 +253,9 @@ return {ref, rec, packed}
 
 // importScript adds a framework's missing targets and records the import,
 // and the workspace's first grading cycle if it has none.
-// New targets have no owner, so they join no index yet.
-// KEYS: fws, targets (tg), settings.
+// New targets have no owner, so they join no index yet; each is given
+// its empty inline history (history.go).
+// KEYS: fws, targets (tg), settings, inline histories.
 // ARGV: framework id, created-at, created ms, first cycle name, then
 // ref and packed target per target.
 // Returns how many targets it added.
@@ -278,17 +265,21 @@ if redis.call('HSETNX', KEYS[3], 'cycle', ARGV[4]) == 1 then
 end
 local n = 0
 for i = 5, #ARGV, 2 do
-  n = n + redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1])
+  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
+    n = n + 1
+    redis.call('HSETNX', KEYS[4], ARGV[i], '')
+  end
 end
 redis.call('SADD', KEYS[1], ARGV[1])
 return n
 `)
 
-// addScript adds one custom target.
-// KEYS: fws, targets (tg), due, stale. ARGV: framework id, ref, the target packed.
+// addScript adds one custom target, with its empty inline history.
+// KEYS: fws, targets (tg), due, stale, inline histories. ARGV: framework id, ref, the target packed.
 var addScript = redis.NewScript(luaReindex + luaRecords + luaTarget + `
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return redis.error_reply('TBNOFRAMEWORK') end
 if redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3]) == 0 then return redis.error_reply('TBEXISTS') end
+redis.call('HSETNX', KEYS[5], ARGV[2], '')
 reindexT(KEYS[3], KEYS[4], ARGV[2], unpackT(ARGV[3]))
 return 1
 `)

@@ -11,13 +11,14 @@ import "github.com/redis/go-redis/v9"
 // base, by walking the layout from its sets and lists: the records that
 // exist (sure), the lists and indexes that may be absent (maybe), and
 // counts of targets, updates (the records in the targets' histories),
-// events, subscriptions, workspace events and entries. The first layout's target and update keys
+// events, subscriptions, workspace events and entries. It needs
+// luaFrames, to count the inline histories' records. The first layout's target and update keys
 // are listed too (maybe), so that replacing a workspace removes them. Claims, the
 // restores set and staged keys are not part of the layout.
 const luaKeysOf = `
 local function keysOf(base)
   local sure = {}
-  local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'last', 'log', 'evidence', 'cycles:started', 'cycles:closed', 'adapter', 'ens', 'wsev'}
+  local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'last', 'log', 'evidence', 'cycles:started', 'cycles:closed', 'adapter', 'ens', 'wsev', 'ups'}
   local n = {0, 0, 0, 0, 0, 0}
   local users = {}
   if redis.call('EXISTS', base .. 'tg') == 1 then
@@ -41,7 +42,7 @@ local function keysOf(base)
     for _, list in ipairs({'', ':ups', ':log', ':events', ':evidence', ':urls'}) do
       maybe[#maybe + 1] = t .. list
     end
-    n[2] = n[2] + redis.call('LLEN', base .. t .. ':ups')
+    n[2] = n[2] + redis.call('LLEN', base .. t .. ':ups') + #unframe(redis.call('HGET', base .. 'ups', ref) or '')
     for _, id in ipairs(redis.call('LRANGE', base .. t .. ':log', 0, -1)) do
       local author = redis.call('HGET', base .. 'u:' .. id, 'author')
       if author then
@@ -98,7 +99,7 @@ end
 // staged: targets, updates, events, subscriptions, workspace events,
 // entries.
 // Returns the counts moved, or TBEXISTS or TBSTAGING.
-var commitScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaKeysOf + `
+var commitScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaFrames + luaKeysOf + `
 if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1] .. 'adapter', ARGV[1] .. 'ens', ARGV[1] .. 'wsev') > 0 then
   return redis.error_reply('TBEXISTS')
 end
@@ -132,7 +133,7 @@ return n
 // tokens from the restores set.
 // KEYS: restores. ARGV: live base, then tokens.
 // Returns how many restores it dropped.
-var dropScript = redis.NewScript(luaKeysOf + `
+var dropScript = redis.NewScript(luaFrames + luaKeysOf + `
 for i = 2, #ARGV do
   local base = ARGV[1] .. 'restore:' .. ARGV[i] .. ':'
   local sure, maybe = keysOf(base)
@@ -146,7 +147,7 @@ return #ARGV - 1
 // dropWorkspaceScript removes every key of a workspace's layout.
 // KEYS: settings (for the slot). ARGV: live base.
 // Returns the counts removed, as keysOf gives them.
-var dropWorkspaceScript = redis.NewScript(luaKeysOf + `
+var dropWorkspaceScript = redis.NewScript(luaFrames + luaKeysOf + `
 local sure, maybe, n = keysOf(ARGV[1])
 for _, s in ipairs(sure) do redis.call('DEL', ARGV[1] .. s) end
 for _, s in ipairs(maybe) do redis.call('DEL', ARGV[1] .. s) end

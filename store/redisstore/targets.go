@@ -27,7 +27,7 @@ func (s *Store) Import(ctx context.Context, ws string, fw *framework.Framework, 
 		}
 		args = append(args, t.Ref(), encodeTarget(&t))
 	}
-	cmd, err := s.runWith(ctx, importScript, []string{k.frameworks(), k.targets(), k.settings()}, args, func(p redis.Pipeliner) {
+	cmd, err := s.runWith(ctx, importScript, []string{k.frameworks(), k.targets(), k.settings(), k.shortHistories()}, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
 		s.queueMark(ctx, p, ws)
 	})
@@ -141,7 +141,7 @@ func (s *Store) AddTarget(ctx context.Context, ws string, t framework.Target) er
 	if err := storeText(t.Objective, t.Code, t.Title, t.Owner, t.SnoozeReason); err != nil {
 		return err
 	}
-	err := addScript.Run(ctx, s.c, []string{k.frameworks(), k.targets(), k.due(), k.stale()}, t.Framework, ref, encodeTarget(&t)).Err()
+	err := addScript.Run(ctx, s.c, []string{k.frameworks(), k.targets(), k.due(), k.stale(), k.shortHistories()}, t.Framework, ref, encodeTarget(&t)).Err()
 	switch scriptError(err) {
 	case "":
 	case errNoFramework:

@@ -81,7 +81,7 @@ func TestCommitRefusesIncompleteStaging(t *testing.T) {
 	s := openInternal(t)
 	ctx := context.Background()
 	snap := storetest.SampleSnapshot("local")
-	s.c.AddHook(dropBeforeCommit{c: s.c, key: "t:eqs/1.2:ups"})
+	s.c.AddHook(dropBeforeCommit{c: s.c, key: "ups"}) // the short histories
 	err := s.Restore(ctx, snap, store.RestoreOptions{})
 	if err == nil || framework.ErrorCode(err) != framework.EUNAVAILABLE || !strings.Contains(err.Error(), "TBSTAGING") {
 		t.Fatalf("Restore of an incomplete staging = %v", err)

@@ -40,10 +40,10 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	if err := storeText(u.Author); err != nil {
 		return framework.Update{}, framework.Target{}, err
 	}
-	keys := make([]string, 5, 6)
-	keys[0], keys[1], keys[2], keys[3], keys[4] = k.targets(), k.history(u.Target), k.last(), k.due(), k.stale()
+	keys := make([]string, 6, 7)
+	keys[0], keys[1], keys[2], keys[3], keys[4], keys[5] = k.targets(), k.history(u.Target), k.last(), k.due(), k.stale(), k.shortHistories()
 	args := make([]any, 10, 11)
-	args[0], args[1], args[2], args[3], args[4] = u.ID, u.Target, u.Author, fmtTime(u.Time), ms
+	args[0], args[1], args[2], args[3], args[4] = u.ID, u.Target, u.Author, fmtStamp(u.Time), ms
 	args[5], args[6], args[7], args[8], args[9] = strconv.Itoa(u.Progress), string(u.Status), u.Note, fmtNanos(u.Time), fmtOffset(u.Time)
 	if once.Key != "" {
 		keys = append(keys, k.claim(once.Key))
@@ -83,30 +83,28 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 }
 
 // Updates reads a target's newest n updates, and whether it exists, in
-// one pipeline: its history holds the records themselves.
+// one MULTI: its history holds the records themselves.
 func (s *Store) Updates(ctx context.Context, ws, ref string, n int) ([]framework.Update, error) {
 	if !refKey(ref) {
 		return nil, notFoundTarget(ref)
 	}
 	k := s.keys(ws)
-	stop := int64(n) - 1
-	if n <= 0 {
-		stop = -1
-	}
-	var exists *redis.BoolCmd
-	var recs *redis.StringSliceCmd
-	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		exists = p.HExists(ctx, k.targets(), ref)
-		recs = p.LRange(ctx, k.history(ref), 0, stop)
+	var h historyRead
+	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		h = queueHistory(ctx, p, k, ref, int64(n))
 		return nil
 	})
 	if err != nil {
 		return nil, s.fail("updates of "+ref, err)
 	}
-	if !exists.Val() {
+	if !h.exists() {
 		return nil, notFoundTarget(ref)
 	}
-	us, err := decodeUpdates(ref, recs.Val())
+	recs, err := h.records()
+	if err != nil {
+		return nil, s.fail("updates of "+ref, err)
+	}
+	us, err := decodeUpdates(ref, recs)
 	if err != nil {
 		return nil, s.fail("updates of "+ref, err)
 	}
@@ -302,22 +300,46 @@ func (s *Store) LastUpdateBy(ctx context.Context, ws, user string) (framework.Up
 		return framework.Update{}, framework.ErrNoUpdate.About(user)
 	}
 	// The user's last update is usually among the target's newest: read
-	// from the head, a few records first.
-	for from, n := int64(0), int64(16); ; from, n = from+n, min(4*n, maxHistoryRead) {
-		recs, err := s.c.LRange(ctx, k.history(ref), from, from+n-1).Result()
-		if err != nil {
-			return framework.Update{}, s.fail("last update by "+user, err)
-		}
+	// the inline records and the list's head first, a few records, then
+	// on down the list.
+	op := "last update by " + user
+	in := func(recs []string) (framework.Update, bool) {
 		for _, rec := range recs {
 			if !strings.Contains(rec, recSep+id+recSep) {
 				continue
 			}
 			if u, err := decodeUpdate(ref, rec); err == nil && u.ID == id {
-				return u, nil
+				return u, true
 			}
 		}
-		if int64(len(recs)) < n {
+		return framework.Update{}, false
+	}
+	const head = 16
+	var h historyRead
+	if _, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		h = queueHistory(ctx, p, k, ref, head)
+		return nil
+	}); err != nil {
+		return framework.Update{}, s.fail(op, err)
+	}
+	inline, err := h.inlineRecords()
+	if err != nil {
+		return framework.Update{}, s.fail(op, err)
+	}
+	if u, ok := in(inline); ok {
+		return u, nil
+	}
+	recs, asked := h.list.Val(), int64(head)
+	for from := int64(0); ; {
+		if u, ok := in(recs); ok {
+			return u, nil
+		}
+		if int64(len(recs)) < asked {
 			return framework.Update{}, framework.ErrNoUpdate.About(user)
+		}
+		from, asked = from+asked, min(4*asked, maxHistoryRead)
+		if recs, err = s.c.LRange(ctx, k.history(ref), from, from+asked-1).Result(); err != nil {
+			return framework.Update{}, s.fail(op, err)
 		}
 	}
 }

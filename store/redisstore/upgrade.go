@@ -14,9 +14,14 @@ import (
 )
 
 // layoutVersion is the key layout this package reads and writes, kept
-// in "<prefix>:layout". Version 2 keeps targets and updates as packed
-// records; version 1, before it (legacy.go), had no key.
-const layoutVersion = 2
+// in "<prefix>:layout". Version 3 keeps a history's newest records
+// inline (history.go) and a target's times as stamps (fmtStamp); it
+// reads version 2's lists and times as they are, so a version 2 Redis
+// needs no change, only the new number, which keeps a release that
+// knows only version 2 from opening it (its updates would go to the
+// lists behind the inline records). Version 2 keeps targets and updates
+// as packed records; version 1, before it (legacy.go), had no key.
+const layoutVersion = 3
 
 func (s *Store) layoutKey() string { return s.prefix + ":layout" }
 
