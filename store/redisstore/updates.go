@@ -30,27 +30,57 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	if u.Time.IsZero() {
 		u.Time = time.Now()
 	}
-	k := s.keys(ws)
-	u.ID = s.ids.next(u.Time)
-	u.Withdrawn, u.WithdrawnAt = false, time.Time{}
-	ms := strconv.FormatInt(u.Time.UnixMilli(), 10)
 	if !recTimeOK(u.Time) {
 		return framework.Update{}, framework.Target{}, errRecTime(u.Time)
 	}
 	if err := storeText(u.Author); err != nil {
 		return framework.Update{}, framework.Target{}, err
 	}
-	keys := make([]string, 5, 6)
-	keys[0], keys[1], keys[2], keys[3], keys[4] = k.targets(), k.history(u.Target), k.last(), k.due(), k.stale()
-	args := make([]any, 10, 11)
-	args[0], args[1], args[2], args[3], args[4] = u.ID, u.Target, u.Author, fmtTime(u.Time), ms
-	args[5], args[6], args[7], args[8], args[9] = strconv.Itoa(u.Progress), string(u.Status), u.Note, fmtNanos(u.Time), fmtOffset(u.Time)
-	if once.Key != "" {
-		keys = append(keys, k.claim(once.Key))
-		args = append(args, strconv.FormatInt(max(once.TTL.Milliseconds(), 1), 10))
+	u.Withdrawn, u.WithdrawnAt = false, time.Time{}
+	// The keys and arguments are written into one buffer (hotCall): this
+	// is every command's write, and allocations per command are a goal.
+	var buf [512]byte
+	c := newHotCall(appendScript, buf[:])
+	// keys.targets, history, last, due, stale and claim.
+	key := func(name, ref, suffix string) {
+		c.buf = s.appendKeys(c.buf, ws)
+		c.buf = append(append(append(c.buf, name...), ref...), suffix...)
+		c.end()
 	}
-	op := "append update to " + u.Target
-	cmd, err := s.runHot(ctx, op, appendScript, keys, args...)
+	key("tg", "", "")
+	key("t:", u.Target, ":ups")
+	key("last", "", "")
+	key("due", "", "")
+	key("stale", "", "")
+	if once.Key != "" {
+		key("claim:", once.Key, "")
+	}
+	c.endKeys()
+	// ARGV: id, ref, author, time, time ms, progress, status, note, time
+	// in ns, time's offset, and the claim's TTL in ms.
+	c.buf = s.ids.appendNext(c.buf, u.Time)
+	c.end()
+	c.add(u.Target)
+	c.add(u.Author)
+	c.buf = u.Time.AppendFormat(c.buf, time.RFC3339Nano)
+	c.end()
+	c.buf = strconv.AppendInt(c.buf, u.Time.UnixMilli(), 10)
+	c.end()
+	c.buf = strconv.AppendInt(c.buf, int64(u.Progress), 10)
+	c.end()
+	c.add(string(u.Status))
+	c.add(u.Note)
+	c.buf = appendNanos(c.buf, u.Time)
+	c.end()
+	c.buf = appendOffset(c.buf, u.Time)
+	c.end()
+	if once.Key != "" {
+		c.buf = strconv.AppendInt(c.buf, max(once.TTL.Milliseconds(), 1), 10)
+		c.end()
+	}
+	const op = "append update to"
+	cmd, err := s.runHot(ctx, op, u.Target, &c)
+	u.ID = c.arg(c.keys)
 	switch scriptError(err) {
 	case errReplayed:
 		return framework.Update{}, framework.Target{}, framework.ErrReplayed.About(once.Key)
@@ -66,16 +96,16 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 		return framework.Update{}, framework.Target{}, framework.ErrNoChange.About(status)
 	}
 	if err != nil {
-		return framework.Update{}, framework.Target{}, s.fail(op, err)
+		return framework.Update{}, framework.Target{}, s.fail(opName(op, u.Target), err)
 	}
 	reply := cmd.Val()
 	if len(reply) != 3 {
-		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply %q", reply))
+		return framework.Update{}, framework.Target{}, s.fail(opName(op, u.Target), fmt.Errorf("unexpected script reply %q", reply))
 	}
 	pp, ps := reply[1], reply[2]
 	t, err := decodeTarget(u.Target, reply[0])
 	if err != nil {
-		return framework.Update{}, framework.Target{}, s.fail(op, err)
+		return framework.Update{}, framework.Target{}, s.fail(opName(op, u.Target), err)
 	}
 	u.PrevProgress, u.PrevStatus = atoi(pp), framework.Status(ps)
 	u.Progress, u.Status = t.Progress, t.Status
