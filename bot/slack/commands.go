@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -117,8 +116,8 @@ func runTimed[T any](ctx context.Context, a *Adapter, work func(context.Context)
 	a.inflight.Add(1)
 	done := make(chan T, 1)
 	a.workers.Go(func() { done <- work(hctx) })
-	timer := time.NewTimer(a.opts.FollowUpAfter)
-	defer timer.Stop()
+	timer := a.timers.Get(a.opts.FollowUpAfter)
+	defer a.timers.Put(timer)
 	select {
 	case r := <-done:
 		cancel()

@@ -101,7 +101,18 @@ func Rating(r framework.Rating) string { return RatingEmoji(r) + " " + r.String(
 func ProgressBar(p int) string {
 	p = max(0, min(100, p))
 	filled := (p + 5) / 10
-	return strings.Repeat("▓", filled) + strings.Repeat("░", 10-filled) + " " + strconv.Itoa(p) + "%"
+	// One buffer, one string: every update's reply draws one.
+	var b [48]byte
+	out := b[:0]
+	for i := range 10 {
+		if i < filled {
+			out = append(out, "▓"...)
+		} else {
+			out = append(out, "░"...)
+		}
+	}
+	out = append(strconv.AppendInt(append(out, ' '), int64(p), 10), '%')
+	return string(out)
 }
 
 // Ref is a target or objective reference as code: `eds/1.1`.
@@ -232,9 +243,12 @@ func Bullet(s string) string { return "• " + s }
 
 // TargetButtons are the actions offered under a target.
 func TargetButtons(t *framework.Target) []bot.Button {
-	bs := []bot.Button{{Label: "Log update", Command: "update " + t.Ref(), Form: true}}
+	// Both commands are cut from one string, in a slice made once.
+	done := "update " + t.Ref() + " done"
+	bs := make([]bot.Button, 1, 2)
+	bs[0] = bot.Button{Label: "Log update", Command: done[:len(done)-len(" done")], Form: true}
 	if t.Open() {
-		bs = append(bs, bot.Button{Label: "Mark done", Command: "update " + t.Ref() + " done", Style: "primary"})
+		bs = append(bs, bot.Button{Label: "Mark done", Command: done, Style: "primary"})
 	}
 	return bs
 }

@@ -219,9 +219,8 @@ func refused(err error, name, aclName string) bool {
 // fails; and a Redis that refuses FCALL itself (the server was replaced
 // by an older one, or the user lost the right) puts the store back on
 // scripts.
-func (s *Store) runHot(ctx context.Context, op, about string, call *hotCall) (*redis.StringSliceCmd, error) {
+func (s *Store) runHot(ctx context.Context, op, about string, call *hotText) (*redis.StringSliceCmd, error) {
 	script := call.script
-	call.cut()
 	if s.functions.Load() {
 		loads := s.funcLoads.Load()
 		cmd := call.cmd(ctx, "fcall", script.fn)
@@ -252,47 +251,48 @@ func (s *Store) runHot(ctx context.Context, op, about string, call *hotCall) (*r
 	return cmd, err
 }
 
-// hotCall is one call of a hot script: its keys and arguments are
-// written back to back into one buffer, then cut from one string, and
-// the command refers to them through pointers (go-redis writes a *string
-// as the string). An argument boxed as an interface costs an allocation
-// each, and a hot call has seventeen: this way the call costs three, the
-// text, the block of arguments and the command (the allocations per
-// command are a goal: docs/PERFORMANCE.md).
+// hotCall is one call of a hot script as it is written: its keys and
+// arguments back to back in one buffer (the caller's, on its stack: an
+// append through a pointer would move it to the heap), which cut makes
+// one string (hotText) that the command's arguments are cut from, and
+// refer to through pointers (go-redis writes a *string as the string). An argument boxed as an interface costs an allocation each,
+// and a hot call has seventeen: this way the call costs three, the text,
+// the block of arguments and the command (the allocations per command
+// are a goal: docs/PERFORMANCE.md).
 type hotCall struct {
 	script hotScript
-	buf    []byte
-	ends   [maxHotArgs]int32 // where each argument ends in buf
+	ends   [maxHotArgs]int32 // where each argument ends in the buffer
 	n      int               // how many arguments
 	keys   int               // how many of them, the first, are keys
-	text   string            // buf, once cut
+}
+
+// hotText is a hotCall once written: its arguments' text is one string.
+// (A type of its own, so that the buffer, which the text is copied
+// from, stays on the caller's stack.)
+type hotText struct {
+	script hotScript
+	text   string
+	ends   [maxHotArgs]int32
+	n      int
+	keys   int
 }
 
 // maxHotArgs is the most keys and arguments a hot call takes.
 const maxHotArgs = 24
 
-// newHotCall starts a call of script, with room in buf.
-func newHotCall(script hotScript, buf []byte) hotCall {
-	return hotCall{script: script, buf: buf[:0]}
-}
-
-// end marks the end of the argument written to buf since the last.
-func (c *hotCall) end() {
-	c.ends[c.n] = int32(len(c.buf))
+// end marks the end of the argument written to the buffer b since the
+// last, and returns b.
+func (c *hotCall) end(b []byte) []byte {
+	c.ends[c.n] = int32(len(b))
 	c.n++
-}
-
-// add writes one whole argument.
-func (c *hotCall) add(v string) {
-	c.buf = append(c.buf, v...)
-	c.end()
+	return b
 }
 
 // endKeys marks every argument so far as a key.
 func (c *hotCall) endKeys() { c.keys = c.n }
 
-// arg is argument i's text, once cut.
-func (c *hotCall) arg(i int) string {
+// arg is argument i's text.
+func (c *hotText) arg(i int) string {
 	start := int32(0)
 	if i > 0 {
 		start = c.ends[i-1]
@@ -307,12 +307,14 @@ type hotArgs struct {
 	args [maxHotArgs + 3]any
 }
 
-// cut makes the arguments' text, once they are all written.
-func (c *hotCall) cut() { c.text = string(c.buf) }
+// cut makes the call's text, once its arguments are all written.
+func (c *hotCall) cut(b []byte) hotText {
+	return hotText{script: c.script, text: string(b), ends: c.ends, n: c.n, keys: c.keys}
+}
 
 // cmd makes the command name (fcall, evalsha or eval) of fn (the
 // function's name, the script's hash or its text).
-func (c *hotCall) cmd(ctx context.Context, name, fn string) *redis.StringSliceCmd {
+func (c *hotText) cmd(ctx context.Context, name, fn string) *redis.StringSliceCmd {
 	b := new(hotArgs)
 	b.strs[0], b.strs[1] = name, fn
 	b.args[0], b.args[1], b.args[2] = &b.strs[0], &b.strs[1], c.keys

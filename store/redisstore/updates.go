@@ -40,47 +40,37 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	// The keys and arguments are written into one buffer (hotCall): this
 	// is every command's write, and allocations per command are a goal.
 	var buf [512]byte
-	c := newHotCall(appendScript, buf[:])
-	// keys.targets, history, last, due, stale and claim.
-	key := func(name, ref, suffix string) {
-		c.buf = s.appendKeys(c.buf, ws)
-		c.buf = append(append(append(c.buf, name...), ref...), suffix...)
-		c.end()
-	}
-	key("tg", "", "")
-	key("t:", u.Target, ":ups")
-	key("last", "", "")
-	key("due", "", "")
-	key("stale", "", "")
+	b := buf[:0]
+	c := hotCall{script: appendScript}
+	// KEYS: keys.targets, history, last, due, stale, and claim.
+	b = c.end(append(s.appendKeys(b, ws), "tg"...))
+	b = c.end(append(append(append(s.appendKeys(b, ws), "t:"...), u.Target...), ":ups"...))
+	b = c.end(append(s.appendKeys(b, ws), "last"...))
+	b = c.end(append(s.appendKeys(b, ws), "due"...))
+	b = c.end(append(s.appendKeys(b, ws), "stale"...))
 	if once.Key != "" {
-		key("claim:", once.Key, "")
+		b = c.end(append(append(s.appendKeys(b, ws), "claim:"...), once.Key...))
 	}
 	c.endKeys()
 	// ARGV: id, ref, author, time, time ms, progress, status, note, time
 	// in ns, time's offset, and the claim's TTL in ms.
-	c.buf = s.ids.appendNext(c.buf, u.Time)
-	c.end()
-	c.add(u.Target)
-	c.add(u.Author)
-	c.buf = u.Time.AppendFormat(c.buf, time.RFC3339Nano)
-	c.end()
-	c.buf = strconv.AppendInt(c.buf, u.Time.UnixMilli(), 10)
-	c.end()
-	c.buf = strconv.AppendInt(c.buf, int64(u.Progress), 10)
-	c.end()
-	c.add(string(u.Status))
-	c.add(u.Note)
-	c.buf = appendNanos(c.buf, u.Time)
-	c.end()
-	c.buf = appendOffset(c.buf, u.Time)
-	c.end()
+	b = c.end(s.ids.appendNext(b, u.Time))
+	b = c.end(append(b, u.Target...))
+	b = c.end(append(b, u.Author...))
+	b = c.end(u.Time.AppendFormat(b, time.RFC3339Nano))
+	b = c.end(strconv.AppendInt(b, u.Time.UnixMilli(), 10))
+	b = c.end(strconv.AppendInt(b, int64(u.Progress), 10))
+	b = c.end(append(b, u.Status...))
+	b = c.end(append(b, u.Note...))
+	b = c.end(appendNanos(b, u.Time))
+	b = c.end(appendOffset(b, u.Time))
 	if once.Key != "" {
-		c.buf = strconv.AppendInt(c.buf, max(once.TTL.Milliseconds(), 1), 10)
-		c.end()
+		b = c.end(strconv.AppendInt(b, max(once.TTL.Milliseconds(), 1), 10))
 	}
 	const op = "append update to"
-	cmd, err := s.runHot(ctx, op, u.Target, &c)
-	u.ID = c.arg(c.keys)
+	text := c.cut(b)
+	cmd, err := s.runHot(ctx, op, u.Target, &text)
+	u.ID = text.arg(text.keys)
 	switch scriptError(err) {
 	case errReplayed:
 		return framework.Update{}, framework.Target{}, framework.ErrReplayed.About(once.Key)
