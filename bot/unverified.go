@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/targetbot/targetbot/bot/internal/timers"
 )
 
 // Unverified reads the bodies of webhook requests before any handler
@@ -53,7 +51,7 @@ type Unverified struct {
 	routes map[string]chan struct{}
 	// timers and dones (chan error) are the fast windows' timers and the
 	// reads' channels, reused: every request's body is read here.
-	timers timers.Pool
+	timers TimerPool
 	dones  sync.Pool
 }
 

@@ -24,7 +24,6 @@ import (
 	"github.com/targetbot/targetbot/bot/internal/keylock"
 	"github.com/targetbot/targetbot/bot/internal/linkstate"
 	"github.com/targetbot/targetbot/bot/internal/once"
-	"github.com/targetbot/targetbot/bot/internal/timers"
 	"github.com/targetbot/targetbot/bot/internal/ttlcache"
 	"github.com/targetbot/targetbot/bot/internal/wait"
 )
@@ -102,7 +101,7 @@ type Adapter struct {
 	pacer    pacer
 	inflight sync.WaitGroup  // follow-ups still running after a response
 	workers  *workers        // run commands, so their goroutines' stacks are reused
-	timers   timers.Pool     // runTimed's, reused: every command starts one
+	timers   bot.TimerPool   // runTimed's, reused: every command starts one
 	macs     sync.Pool       // HMAC-SHA256s keyed with the signing secret
 	socket   linkstate.State // the Socket Mode connection, for Health
 }

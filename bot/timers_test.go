@@ -1,4 +1,4 @@
-package timers
+package bot
 
 import (
 	"testing"
@@ -7,8 +7,8 @@ import (
 
 // A timer that fired, unread, before it was put back must not fire
 // again at once when it is handed out again.
-func TestPoolHandsOutNoStaleFiring(t *testing.T) {
-	var p Pool
+func TestTimerPoolHandsOutNoStaleFiring(t *testing.T) {
+	var p TimerPool
 	for range 3 {
 		tm := p.Get(time.Millisecond)
 		time.Sleep(5 * time.Millisecond) // fired; nobody reads it
