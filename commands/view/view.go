@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"time"
 
 	"github.com/targetbot/targetbot/bot"
@@ -235,7 +236,25 @@ func (c Clock) UpdateLine(u *framework.Update) string {
 // Note is a note people typed, quoted and inert, on one line; links in
 // it work.
 func Note(s string) string {
-	return "“" + bot.UserText(strings.Join(strings.Fields(s), " ")) + "”"
+	return "“" + bot.UserText(oneLine(s)) + "”"
+}
+
+// oneLine is strings.Join(strings.Fields(s), " "): s on one line, its
+// runs of white space made one space. Most notes are so already, and
+// are returned as they are, uncopied.
+func oneLine(s string) string {
+	prevSpace := true // a space at the start is not kept
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (r != ' ' || prevSpace) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = space
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ") // a space at the end
+	}
+	return s
 }
 
 // Bullet starts a list item.
