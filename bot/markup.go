@@ -201,6 +201,9 @@ func validID(id string) bool {
 // Parse splits markup into spans. Adjacent text of one style is one span.
 // It accepts any input: what is not markup is text.
 func Parse(s string) []Span {
+	if s == "" {
+		return nil
+	}
 	p := parser{src: s, lastLo: -1, out: make([]Span, 0, spansAtMost(s))}
 	closer := -1 // the next '>' or newline at or after i, once looked for
 	for i := 0; i < len(s); {
@@ -264,6 +267,9 @@ func Parse(s string) []Span {
 		}
 	}
 	p.flush()
+	if len(p.out) == 0 {
+		return nil // as before the slice was made ahead
+	}
 	return p.out
 }
 

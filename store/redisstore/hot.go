@@ -114,9 +114,10 @@ func opName(op, about string) string {
 // codecs, the re-indexing) again on every call, while a library defines
 // them once, when it is loaded. That cut the update's script by about an
 // eighth of its Redis time (BenchmarkHotScript, docs/PERFORMANCE.md).
-// Where functions are not available (Redis before 7.0, Redis Cluster, or
-// a user not allowed to load them) it runs with EVALSHA, and EVAL when
-// Redis has not cached it.
+// On Redis Cluster the library is loaded on every master. Where
+// functions are not available (Redis before 7.0, or a user not allowed
+// to load them) it runs with EVALSHA, and EVAL when Redis has not cached
+// it.
 //
 // The library's name is made from its text, so releases whose
 // scripts differ never replace each other's library while both run, as
