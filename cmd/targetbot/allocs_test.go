@@ -23,6 +23,9 @@ func TestServeAllocsPerCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("serves 2,300 commands through a private Redis")
 	}
+	if raceDetector {
+		t.Skip("the race detector changes what allocates")
+	}
 	rdb := redistest.NewTCPServer(t)
 	p := startTargetbot(t, rdb.URL())
 	measure(t, p, rdb, 300, benchConns, 0) // warm up: connections, pools, caches
