@@ -168,8 +168,8 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 }
 
 // dial makes the Store for url, as Open does, without calling Redis:
-// the pooled client and, for a single server, the hot path's client
-// (see hot.go), both from the options the URL gives.
+// the pooled client and the hot path's client (see hot.go), a single
+// server's or a cluster's, both from the options the URL gives.
 func dial(url string, opts *Options) (*Store, error) {
 	client, hot, hotCluster, err := newClient(url)
 	if err != nil {
