@@ -157,6 +157,9 @@ type Block struct {
 // Markup is the block as markup: its title in bold, its text, and its
 // fields as "Name: value" lines.
 func (b Block) Markup() string {
+	if b.Title == "" && len(b.Fields) == 0 {
+		return b.Text // what the join below makes of it, without its slice
+	}
 	var lines []string
 	if b.Title != "" {
 		lines = append(lines, Bold(b.Title))

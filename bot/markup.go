@@ -201,7 +201,10 @@ func validID(id string) bool {
 // Parse splits markup into spans. Adjacent text of one style is one span.
 // It accepts any input: what is not markup is text.
 func Parse(s string) []Span {
-	p := parser{src: s, lastLo: -1}
+	if s == "" {
+		return nil
+	}
+	p := parser{src: s, lastLo: -1, out: make([]Span, 0, spansAtMost(s))}
 	closer := -1 // the next '>' or newline at or after i, once looked for
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -264,6 +267,9 @@ func Parse(s string) []Span {
 		}
 	}
 	p.flush()
+	if len(p.out) == 0 {
+		return nil // as before the slice was made ahead
+	}
 	return p.out
 }
 
@@ -331,6 +337,20 @@ func (p *parser) add(sp Span) {
 	sp.Bold, sp.Strike = p.bold, p.strike
 	p.out = append(p.out, sp)
 	p.lastLo = -1
+}
+
+// spansAtMost bounds the spans Parse makes of s, so that it makes their
+// slice once (adapters parse each reply several times): a span starts
+// at the start or at a markup byte, and each markup byte starts at most
+// two (its own, and the text after it).
+func spansAtMost(s string) int {
+	n := 1
+	for i := 0; i < len(s); i++ {
+		if markupByte[s[i]] {
+			n += 2
+		}
+	}
+	return n
 }
 
 // maxSpan is the longest a code span, link or user reference may be, in

@@ -27,11 +27,16 @@ func Recover(ctx context.Context, log *slog.Logger, msg string, f func(), args .
 // ("slack", "discord", "teams"), turning a panic into Failed(): the
 // panic is logged with the request it came from, and the user is told
 // to try again.
-func SafeHandle(ctx context.Context, log *slog.Logger, platform string, h Handler, r Request) Reply {
-	var reply Reply
-	if Recover(ctx, log, platform+": handler panicked", func() { reply = h.Handle(ctx, r) },
-		"id", r.ID, "workspace", r.Workspace, "user", r.User, "verb", r.Verb) {
-		return Failed()
-	}
-	return reply
+//
+// It recovers as Recover does, but builds the log line's arguments only
+// when there is a panic: every command passes through here.
+func SafeHandle(ctx context.Context, log *slog.Logger, platform string, h Handler, r Request) (reply Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			log.ErrorContext(ctx, platform+": handler panicked", "id", r.ID, "workspace", r.Workspace, "user", r.User, "verb", r.Verb,
+				"panic", p, "stack", string(debug.Stack()))
+			reply = Failed()
+		}
+	}()
+	return h.Handle(ctx, r)
 }

@@ -49,6 +49,10 @@ type Unverified struct {
 
 	mu     sync.Mutex
 	routes map[string]chan struct{}
+	// timers and dones (chan error) are the fast windows' timers and the
+	// reads' channels, reused: every request's body is read here.
+	timers TimerPool
+	dones  sync.Pool
 }
 
 // Wrap returns next behind u.
@@ -90,13 +94,19 @@ func (u *Unverified) Wrap(next http.Handler) http.Handler {
 func (u *Unverified) read(w http.ResponseWriter, r *http.Request, route string) (io.ReadCloser, int) {
 	start := time.Now()
 	var buf bytes.Buffer
-	done := make(chan error, 1)
+	done, _ := u.dones.Get().(chan error)
+	if done == nil {
+		done = make(chan error, 1)
+	}
+	// Every way out of read below has received from done, so it is
+	// empty again.
+	defer u.dones.Put(done)
 	go func() {
 		_, err := buf.ReadFrom(io.LimitReader(r.Body, u.maxBody()+1))
 		done <- err
 	}()
-	fast := time.NewTimer(u.fastWindow())
-	defer fast.Stop()
+	fast := u.timers.Get(u.fastWindow())
+	defer u.timers.Put(fast)
 	select {
 	case err := <-done:
 		return u.finish(&buf, r, err)

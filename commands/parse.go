@@ -76,7 +76,8 @@ func cutWord(s string) (word, rest string, ok bool) {
 
 // tokenize splits s into words at white space, remembering offsets.
 func tokenize(s string) args {
-	a := args{raw: s}
+	// Room for a word after each space, so the slice is made once.
+	a := args{raw: s, tokens: make([]token, 0, strings.Count(s, " ")+1)}
 	start := -1
 	for i, r := range s {
 		switch {

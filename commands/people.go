@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/commands/view"
@@ -194,11 +195,33 @@ type nameCache struct {
 
 func newNameCache(n int) *nameCache { return &nameCache{max: n, names: map[string]string{}} }
 
-func (c *nameCache) seen(key, name string) bool {
+// seen reports whether the cache holds name for key. The key is bytes,
+// which a map look-up reads without making a string of them: every
+// command asks.
+func (c *nameCache) seen(key []byte, name string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	got, ok := c.names[key]
+	got, ok := c.names[string(key)]
 	return ok && got == name
+}
+
+// nameKey appends the cache's key for user in workspace ws to dst: the
+// workspace, a zero byte and the user in lower case.
+func nameKey(dst []byte, ws, user string) []byte {
+	dst = append(append(dst, ws...), 0)
+	for i := 0; i < len(user); i++ {
+		if user[i] >= utf8.RuneSelf {
+			return append(dst, strings.ToLower(user)...)
+		}
+	}
+	for i := 0; i < len(user); i++ { // ASCII: as strings.ToLower does
+		c := user[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func (c *nameCache) add(key, name string) {
@@ -222,7 +245,8 @@ func (h *Handler) recordName(ctx context.Context, r bot.Request) {
 	if r.Workspace == "" || r.User == "" || name == "" {
 		return
 	}
-	key := r.Workspace + "\x00" + strings.ToLower(r.User)
+	var kb [128]byte
+	key := nameKey(kb[:0], r.Workspace, r.User)
 	if h.names.seen(key, name) {
 		return
 	}
@@ -243,5 +267,5 @@ func (h *Handler) recordName(ctx context.Context, r bot.Request) {
 			return
 		}
 	}
-	h.names.add(key, name)
+	h.names.add(string(key), name)
 }

@@ -89,15 +89,14 @@ func OutcomeUnknown(op string, err error) *Error {
 // ErrorCode returns the code of the first *Error in err's chain:
 // "" for nil, EINTERNAL for an error with no code.
 func ErrorCode(err error) string {
-	var e *Error
-	switch {
-	case err == nil:
-		return ""
-	case errors.As(err, &e):
-		return e.Code
-	default:
-		return EINTERNAL
+	if err == nil {
+		return "" // before e, which escapes: every command asks of a nil error
 	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
 }
 
 // ErrorMessage returns the user-safe message of the first *Error in err's

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
+	"sync"
 
 	"github.com/slack-go/slack"
 
@@ -70,7 +70,7 @@ func (a *Adapter) slashCommand(ctx context.Context, cmd slack.SlashCommand, key 
 		withReplayKey(&req, key)
 		return a.renderReply(ctx, cmd.TeamID, a.handle(ctx, req))
 	}
-	msgs, ok := runTimed(ctx, a, run, func(ctx context.Context, msgs []message) {
+	msgs, ok := runTimed(ctx, a, &a.msgDones, run, func(ctx context.Context, msgs []message) {
 		a.respondAll(ctx, commandTo(cmd), cmd.ResponseURL, msgs)
 	})
 	if !ok {
@@ -112,15 +112,18 @@ func capMessages(msgs []message, n int) []message {
 // its result with ok=true; otherwise it returns ok=false at once and
 // hands the result to later when it comes, so callers always meet
 // Slack's 3-second deadline.
-func runTimed[T any](ctx context.Context, a *Adapter, work func(context.Context) T, later func(context.Context, T)) (result T, ok bool) {
+//
+// dones keeps the channels work answers on, for reuse.
+func runTimed[T any](ctx context.Context, a *Adapter, dones *donePool[T], work func(context.Context) T, later func(context.Context, T)) (result T, ok bool) {
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.HandlerTimeout)
 	a.inflight.Add(1)
-	done := make(chan T, 1)
+	done := dones.get()
 	a.workers.Go(func() { done <- work(hctx) })
-	timer := time.NewTimer(a.opts.FollowUpAfter)
-	defer timer.Stop()
+	timer := a.timers.Get(a.opts.FollowUpAfter)
+	defer a.timers.Put(timer)
 	select {
 	case r := <-done:
+		dones.put(done)
 		cancel()
 		a.inflight.Done()
 		return r, true
@@ -128,7 +131,9 @@ func runTimed[T any](ctx context.Context, a *Adapter, work func(context.Context)
 		go func() {
 			defer a.inflight.Done()
 			defer cancel()
-			later(hctx, <-done)
+			r := <-done
+			dones.put(done)
+			later(hctx, r)
 		}()
 		var zero T
 		return zero, false
@@ -211,3 +216,18 @@ func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(body)
 }
+
+// donePool keeps runTimed's channels for reuse: a channel is made for
+// every command, and the allocations per command are a goal
+// (docs/PERFORMANCE.md). A channel is put back once its one value has
+// been received, so it is empty, and nothing sends on it again.
+type donePool[T any] struct{ p sync.Pool }
+
+func (d *donePool[T]) get() chan T {
+	if c, ok := d.p.Get().(chan T); ok {
+		return c
+	}
+	return make(chan T, 1)
+}
+
+func (d *donePool[T]) put(c chan T) { d.p.Put(c) }

@@ -170,7 +170,7 @@ func (a *Adapter) submitForm(ctx context.Context, ic slack.InteractionCallback, 
 		withReplayKey(&req, key)
 		return a.handle(ctx, req)
 	}
-	reply, ok := runTimed(ctx, a, run, func(ctx context.Context, reply bot.Reply) {
+	reply, ok := runTimed(ctx, a, &a.replyDones, run, func(ctx context.Context, reply bot.Reply) {
 		// Too late to keep the modal open: the error goes to the user.
 		if reply.Code != "" {
 			reply.Ephemeral = true

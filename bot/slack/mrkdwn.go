@@ -203,6 +203,7 @@ func link(sp bot.Span) string {
 // itself, in its blocks, is whole.
 func plainText(markup string, m *mentions, limit int) string {
 	var b strings.Builder
+	b.Grow(min(len(markup), limit*4) + 16) // once, where the text is not escaped much
 	n := 0
 	for _, sp := range bot.Parse(markup) {
 		raw := sp.Text

@@ -179,7 +179,11 @@ func renderBlock(b bot.Block, m *mentions) []piece {
 		}
 	}
 	if b.Text != "" {
-		lines = append(lines, strings.Split(b.Text, "\n")...)
+		if lines == nil {
+			lines = strings.Split(b.Text, "\n") // not copied: most blocks are text alone
+		} else {
+			lines = append(lines, strings.Split(b.Text, "\n")...)
+		}
 	}
 	var fields []field
 	for _, f := range b.Fields {
@@ -198,8 +202,9 @@ func renderBlock(b bot.Block, m *mentions) []piece {
 		lines = append(lines, fmt.Sprintf("(The %s button is left out: its command is longer than a Slack button can hold.)", bot.Escape("“"+label+"”")))
 	}
 
-	var out []piece
-	for _, c := range sectionTexts(lines, m) {
+	texts := sectionTexts(lines, m)
+	out := make([]piece, 0, len(texts)+len(actions)+1) // the fields' sections may need more
+	for _, c := range texts {
 		out = append(out, piece{block: slack.NewSectionBlock(mrkdwnText(c.md), nil, nil), size: slackLen(c.md), lead: c.lead})
 	}
 	out = addFields(out, fields)

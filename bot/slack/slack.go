@@ -99,10 +99,14 @@ type Adapter struct {
 	posted   *ttlcache.Cache[postState]
 	keys     keylock.Locks // one Post per Key at a time
 	pacer    pacer
-	inflight sync.WaitGroup  // follow-ups still running after a response
-	workers  *workers        // run commands, so their goroutines' stacks are reused
-	macs     sync.Pool       // HMAC-SHA256s keyed with the signing secret
-	socket   linkstate.State // the Socket Mode connection, for Health
+	inflight sync.WaitGroup // follow-ups still running after a response
+	workers  *workers       // run commands, so their goroutines' stacks are reused
+	timers   bot.TimerPool  // runTimed's, reused: every command starts one
+	// runTimed's channels, reused, for slash commands and for forms.
+	msgDones   donePool[[]message]
+	replyDones donePool[bot.Reply]
+	macs       sync.Pool       // *macState: HMAC-SHA256s keyed with the signing secret
+	socket     linkstate.State // the Socket Mode connection, for Health
 }
 
 // New returns an Adapter. Handler is required; BotToken is required when
@@ -171,7 +175,7 @@ func New(opts Options) (*Adapter, error) {
 		workers: newWorkers(256, time.Minute),
 	}
 	secret := []byte(opts.SigningSecret)
-	a.macs.New = func() any { return hmac.New(sha256.New, secret) }
+	a.macs.New = func() any { return &macState{mac: hmac.New(sha256.New, secret)} }
 	return a, nil
 }
 

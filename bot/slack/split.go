@@ -23,6 +23,11 @@ type chunk struct {
 func sectionTexts(lines []string, m *mentions) []chunk {
 	var out []chunk
 	var cur strings.Builder
+	size := 0
+	for _, line := range lines {
+		size += len(line) + 1
+	}
+	cur.Grow(min(size, maxSectionText*4) + 16) // once, where the text is not escaped much
 	n := 0
 	lead := ""
 	flush := func() {

@@ -35,12 +35,23 @@ func Verify(h http.Header, body []byte, secret string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	return checkMAC(hmac.New(sha256.New, []byte(secret)), sig, ts, body)
+	return checkMAC(&macState{mac: hmac.New(sha256.New, []byte(secret))}, sig, ts, body)
+}
+
+// macState is an HMAC-SHA256 keyed with the signing secret, and room
+// for what checkMAC writes into it and reads out: arrays handed to a
+// hash.Hash escape, so they live with the HMAC, which the adapter
+// reuses (Adapter.macs).
+type macState struct {
+	mac    hash.Hash
+	prefix [32]byte
+	sum    [sha256.Size]byte
 }
 
 // checkMAC checks sig against HMAC-SHA256 over "v0:" + ts + ":" + body
-// with mac, a fresh or reset HMAC keyed with the signing secret.
-func checkMAC(mac hash.Hash, sig, ts string, body []byte) error {
+// with st's HMAC, fresh or reset.
+func checkMAC(st *macState, sig, ts string, body []byte) error {
+	mac := st.mac
 	got, ok := strings.CutPrefix(sig, "v0=")
 	if !ok || len(got) != 2*sha256.Size {
 		return ErrBadSignature
@@ -49,11 +60,9 @@ func checkMAC(mac hash.Hash, sig, ts string, body []byte) error {
 	if _, err := hex.Decode(gotMAC[:], []byte(got)); err != nil {
 		return ErrBadSignature
 	}
-	var prefix [32]byte
-	mac.Write(append(append(append(prefix[:0], "v0:"...), ts...), ':'))
+	mac.Write(append(append(append(st.prefix[:0], "v0:"...), ts...), ':'))
 	mac.Write(body)
-	var sum [sha256.Size]byte
-	if !hmac.Equal(gotMAC[:], mac.Sum(sum[:0])) {
+	if !hmac.Equal(gotMAC[:], mac.Sum(st.sum[:0])) {
 		return ErrBadSignature
 	}
 	return nil
@@ -137,10 +146,10 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, limit int
 	}
 	// The headers were checked above; only the MAC is left. HMACs are
 	// reused: keying one hashes the secret twice.
-	mac := a.macs.Get().(hash.Hash)
-	err = checkMAC(mac, sig, ts, body)
-	mac.Reset()
-	a.macs.Put(mac)
+	st := a.macs.Get().(*macState)
+	err = checkMAC(st, sig, ts, body)
+	st.mac.Reset()
+	a.macs.Put(st)
 	if err != nil {
 		a.log.Warn("slack: rejected request", "path", r.URL.Path, "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)

@@ -80,7 +80,7 @@ func procCPU(pid int) time.Duration {
 
 // startLimit serves cmd/targetbot/internal/limit with a go-redis client
 // of its own, as its defaults come.
-func startLimit(b *testing.B, redisURL string) *peer {
+func startLimit(b testing.TB, redisURL string) *peer {
 	rdb := redistest.Client(b, redisURL)
 	h, err := limit.New(context.Background(), rdb, slackSecret, "limit")
 	if err != nil {
@@ -104,7 +104,7 @@ func startLimit(b *testing.B, redisURL string) *peer {
 // Block Kit and the worker that answers a slow command in time are what
 // targetbot adds to this. It is the least a server could spend and do
 // what targetbot's update must.
-func startFloor(b *testing.B, redisURL string) *peer {
+func startFloor(b testing.TB, redisURL string) *peer {
 	ctx := context.Background()
 	st, err := redisstore.Open(ctx, redisURL, &redisstore.Options{Prefix: redistest.Prefix(b) + "floor", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -173,7 +173,7 @@ func startFloor(b *testing.B, redisURL string) *peer {
 // Main.routes), configured as in production: a bot token (users.info
 // answered by a fake Slack), JSON logs at info level written to a file,
 // metrics on, replay claims in Redis.
-func startTargetbot(b *testing.B, redisURL string) *peer {
+func startTargetbot(b testing.TB, redisURL string) *peer {
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"ok":true,"user":{"id":"UADMIN","name":"amy","is_admin":true,"profile":{"display_name":"Amy"}}}`)
@@ -221,7 +221,7 @@ const boltModules = "TARGETBOT_BENCH_BOLT"
 
 // startBolt runs the Bolt peer under node, or returns nil when
 // TARGETBOT_BENCH_BOLT is unset.
-func startBolt(b *testing.B, redisURL string) *peer {
+func startBolt(b testing.TB, redisURL string) *peer {
 	modules := os.Getenv(boltModules)
 	if modules == "" {
 		return nil
@@ -268,7 +268,7 @@ func startBolt(b *testing.B, redisURL string) *peer {
 
 // signedCommand sends one slash command through net/http and returns
 // the answer's body; any answer but 200 fails the benchmark.
-func signedCommand(b *testing.B, addr, text string) string {
+func signedCommand(b testing.TB, addr, text string) string {
 	body := slackForm(benchTeam, benchUser, text)
 	ts := time.Now().Unix()
 	req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(body))

@@ -86,7 +86,7 @@ func (p *phase) add(q phase) {
 
 // measure sends n commands to s with the load generator in its own
 // process, conns at a time, paced to rate per second when rate > 0.
-func measure(b *testing.B, s *peer, rdb *redistest.TCPServer, n, conns int, rate float64) phase {
+func measure(b testing.TB, s *peer, rdb *redistest.TCPServer, n, conns int, rate float64) phase {
 	cfg := loadgen.Config{Addr: s.addr, Secret: slackSecret, Team: benchTeam, User: benchUser, Conns: conns, Total: n, Rate: rate}
 	raw, _ := json.Marshal(cfg)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLoadgenChild$", "-test.count=1")
@@ -147,7 +147,7 @@ func reportPhase(b *testing.B, prefix string, p phase, inProcess bool) {
 func BenchmarkServe(b *testing.B) {
 	starts := []struct {
 		name  string
-		start func(*testing.B, string) *peer
+		start func(testing.TB, string) *peer
 	}{{"limit", startLimit}, {"floor", startFloor}, {"targetbot", startTargetbot}, {"bolt", startBolt}}
 	for _, s := range starts {
 		b.Run(s.name, func(b *testing.B) {

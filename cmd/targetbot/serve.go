@@ -208,8 +208,13 @@ func withRequestID(next http.Handler, logger *slog.Logger) http.Handler {
 		if rec.status >= 400 {
 			level = slog.LevelWarn
 		}
-		logger.Log(r.Context(), level, "http", "request_id", id, "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration", time.Since(start))
+		// Checked first, and attributes rather than pairs: most requests
+		// log at debug, which serve does not write, and every command
+		// passes here.
+		if logger.Enabled(r.Context(), level) {
+			logger.LogAttrs(r.Context(), level, "http", slog.String("request_id", id), slog.String("method", r.Method),
+				slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)))
+		}
 	})
 }
 

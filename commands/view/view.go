@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/targetbot/targetbot/bot"
 	"github.com/targetbot/targetbot/framework"
@@ -101,7 +102,18 @@ func Rating(r framework.Rating) string { return RatingEmoji(r) + " " + r.String(
 func ProgressBar(p int) string {
 	p = max(0, min(100, p))
 	filled := (p + 5) / 10
-	return strings.Repeat("▓", filled) + strings.Repeat("░", 10-filled) + " " + strconv.Itoa(p) + "%"
+	// One buffer, one string: every update's reply draws one.
+	var b [48]byte
+	out := b[:0]
+	for i := range 10 {
+		if i < filled {
+			out = append(out, "▓"...)
+		} else {
+			out = append(out, "░"...)
+		}
+	}
+	out = append(strconv.AppendInt(append(out, ' '), int64(p), 10), '%')
+	return string(out)
 }
 
 // Ref is a target or objective reference as code: `eds/1.1`.
@@ -224,7 +236,25 @@ func (c Clock) UpdateLine(u *framework.Update) string {
 // Note is a note people typed, quoted and inert, on one line; links in
 // it work.
 func Note(s string) string {
-	return "“" + bot.UserText(strings.Join(strings.Fields(s), " ")) + "”"
+	return "“" + bot.UserText(oneLine(s)) + "”"
+}
+
+// oneLine is strings.Join(strings.Fields(s), " "): s on one line, its
+// runs of white space made one space. Most notes are so already, and
+// are returned as they are, uncopied.
+func oneLine(s string) string {
+	prevSpace := true // a space at the start is not kept
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (r != ' ' || prevSpace) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = space
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ") // a space at the end
+	}
+	return s
 }
 
 // Bullet starts a list item.
@@ -232,9 +262,12 @@ func Bullet(s string) string { return "• " + s }
 
 // TargetButtons are the actions offered under a target.
 func TargetButtons(t *framework.Target) []bot.Button {
-	bs := []bot.Button{{Label: "Log update", Command: "update " + t.Ref(), Form: true}}
+	// Both commands are cut from one string, in a slice made once.
+	done := "update " + t.Ref() + " done"
+	bs := make([]bot.Button, 1, 2)
+	bs[0] = bot.Button{Label: "Log update", Command: done[:len(done)-len(" done")], Form: true}
 	if t.Open() {
-		bs = append(bs, bot.Button{Label: "Mark done", Command: "update " + t.Ref() + " done", Style: "primary"})
+		bs = append(bs, bot.Button{Label: "Mark done", Command: done, Style: "primary"})
 	}
 	return bs
 }

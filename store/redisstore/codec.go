@@ -70,6 +70,9 @@ var targetFields = []string{
 	"snooze_reason", "reminders", "last_update", "updated_at", "created_at", "archived", fieldActivity, "grades",
 }
 
+// maxTargetFields bounds targetFields, for decodeTarget's array.
+const maxTargetFields = 24
+
 // encodeTarget packs t.
 func encodeTarget(t *framework.Target) string {
 	var grades []string
@@ -89,7 +92,19 @@ func encodeTarget(t *framework.Target) string {
 
 // decodeTarget unpacks the target ref.
 func decodeTarget(ref, packed string) (framework.Target, error) {
-	f := strings.SplitN(packed, recSep, len(targetFields))
+	// Split into an array, not a new slice: every command decodes the
+	// target its write returns.
+	var fields [maxTargetFields]string
+	f := fields[:0]
+	for rest := packed; ; {
+		v, after, found := strings.Cut(rest, recSep)
+		if !found || len(f) == len(targetFields)-1 {
+			f = append(f, rest)
+			break
+		}
+		f = append(f, v)
+		rest = after
+	}
 	if len(f) != len(targetFields) {
 		return framework.Target{}, fmt.Errorf("redisstore: malformed target %s: %d fields", ref, len(f))
 	}
@@ -245,6 +260,15 @@ func fmtStamp(t time.Time) string {
 	return fmtNanos(t)
 }
 
+// appendStamp appends fmtStamp(t) to dst, for a t that recTimeOK takes.
+func appendStamp(dst []byte, t time.Time) []byte {
+	dst = appendNanos(dst, t)
+	if _, off := t.Zone(); off > 0 {
+		dst = append(dst, '+')
+	}
+	return appendOffset(dst, t)
+}
+
 // parseStamp reads fmtStamp's time; "" is the zero time. An RFC 3339
 // time has '-' where a stamp has its fifth digit.
 func parseStamp(s string) time.Time {
@@ -257,12 +281,18 @@ func parseStamp(s string) time.Time {
 // fmtNanos writes t as 19 digits of unix nanoseconds; recTimeOK(t) must hold.
 func fmtNanos(t time.Time) string {
 	var b [19]byte
+	return string(appendNanos(b[:0], t))
+}
+
+// appendNanos appends fmtNanos(t) to dst.
+func appendNanos(dst []byte, t time.Time) []byte {
+	var b [19]byte
 	n := t.UnixNano()
 	for i := len(b) - 1; i >= 0; i-- {
 		b[i] = byte('0' + n%10)
 		n /= 10
 	}
-	return string(b[:])
+	return append(dst, b[:]...)
 }
 
 // fmtOffset is t's zone offset in seconds, "" for UTC.
@@ -271,6 +301,14 @@ func fmtOffset(t time.Time) string {
 		return strconv.Itoa(off)
 	}
 	return ""
+}
+
+// appendOffset appends fmtOffset(t) to dst.
+func appendOffset(dst []byte, t time.Time) []byte {
+	if _, off := t.Zone(); off != 0 {
+		return strconv.AppendInt(dst, int64(off), 10)
+	}
+	return dst
 }
 
 // parseRecTime reads a record's time and offset; "" is the zero time.
@@ -423,8 +461,14 @@ func flatMap(v any) (map[string]string, error) {
 type idGen struct{ n atomic.Uint32 }
 
 func (g *idGen) next(t time.Time) string {
+	var b [24]byte
+	return string(g.appendNext(b[:0], t))
+}
+
+// appendNext appends the next id to dst.
+func (g *idGen) appendNext(dst []byte, t time.Time) []byte {
 	var b [12]byte // 6 bytes of ms, 2 of counter, 4 random: 24 hex digits
 	binary.BigEndian.PutUint64(b[:8], uint64(t.UnixMilli())<<16|uint64(g.n.Add(1)&0xffff))
 	_, _ = rand.Read(b[8:])
-	return hex.EncodeToString(b[:])
+	return hex.AppendEncode(dst, b[:])
 }

@@ -55,10 +55,40 @@ func hotPipeline(o *redis.Options, log *slog.Logger) (*redis.AutoPipeliner, *red
 	return ap, own
 }
 
+// hotClusterPipeline is hotPipeline on Redis Cluster: go-redis keeps a
+// full-duplex pipeliner per master, and sends each command to the one
+// that serves its slot, so the hot calls pipeline per node as they do on
+// one server. Its cluster client is the pipeliner's own, with no hook,
+// for the same reason.
+func hotClusterPipeline(o *redis.ClusterOptions, log *slog.Logger) (*redis.AutoPipeliner, *redis.ClusterClient) {
+	own := redis.NewClusterClient(o)
+	ap, err := own.AsyncAutoPipelineWithOptions(&redis.AutoPipelineOptions{FullDuplex: true})
+	if err != nil {
+		_ = own.Close()
+		log.Warn("redis autopipelining is unavailable; commands use pooled connections", "err", err)
+		return nil, nil
+	}
+	return ap, own
+}
+
+// hotClient is the hot path's own client: a single server's or a
+// cluster's, whichever Open made.
+func (s *Store) hotClient() redis.UniversalClient {
+	if s.hotCluster != nil {
+		return s.hotCluster
+	}
+	if s.hotc != nil {
+		return s.hotc
+	}
+	return nil
+}
+
 // do sends cmd on the hot path and waits for its reply, or for ctx.
-func (s *Store) do(ctx context.Context, op string, cmd redis.Cmder) error {
+// op and about name the call for an error ("<op> <about>"), joined only
+// when there is one.
+func (s *Store) do(ctx context.Context, op, about string, cmd redis.Cmder) error {
 	if err := ctx.Err(); err != nil {
-		return framework.Unavailable("redisstore: "+op, err)
+		return framework.Unavailable("redisstore: "+opName(op, about), err)
 	}
 	if err := s.gate(ctx); err != nil {
 		return err
@@ -69,6 +99,14 @@ func (s *Store) do(ctx context.Context, op string, cmd redis.Cmder) error {
 	return s.hot.Submit(ctx, cmd).WaitContext(ctx)
 }
 
+// opName is the name of a hot call for its errors.
+func opName(op, about string) string {
+	if about == "" {
+		return op
+	}
+	return op + " " + about
+}
+
 // hotScript is a script the hot path runs. It is also a function in a
 // Redis Functions library of its own, which the store loads when it
 // opens (loadFunctions) and calls with FCALL where Redis has it: a
@@ -76,9 +114,10 @@ func (s *Store) do(ctx context.Context, op string, cmd redis.Cmder) error {
 // codecs, the re-indexing) again on every call, while a library defines
 // them once, when it is loaded. That cut the update's script by about an
 // eighth of its Redis time (BenchmarkHotScript, docs/PERFORMANCE.md).
-// Where functions are not available (Redis before 7.0, Redis Cluster, or
-// a user not allowed to load them) it runs with EVALSHA, and EVAL when
-// Redis has not cached it.
+// On Redis Cluster the library is loaded on every master. Where
+// functions are not available (Redis before 7.0, or a user not allowed
+// to load them) it runs with EVALSHA, and EVAL when Redis has not cached
+// it.
 //
 // The library's name is made from its text, so releases whose
 // scripts differ never replace each other's library while both run, as
@@ -110,20 +149,36 @@ func newHotScript(name, helpers, body string) hotScript {
 var hotScripts = []hotScript{appendScript}
 
 // loadFunctions loads the hot scripts' libraries into Redis, on the hot
-// path's client (so a single server), and from then on runHot calls
-// them. Until it has succeeded once, runHot runs scripts; a Redis that
-// refuses functions for good (refused) puts it back on scripts.
+// path's client: on the one server, or on every master of a cluster
+// (FCALL runs on the master of its keys' slot, which has the library
+// only if it was loaded there). From then on runHot calls them. Until it
+// has succeeded once, runHot runs scripts; a Redis that refuses
+// functions for good (refused) puts it back on scripts.
 func (s *Store) loadFunctions(ctx context.Context) error {
-	if s.hotc == nil {
+	load := func(ctx context.Context, c *redis.Client) error {
+		for _, sc := range hotScripts {
+			if err := c.FunctionLoadReplace(ctx, sc.lib).Err(); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
-	for _, sc := range hotScripts {
-		if err := s.hotc.FunctionLoadReplace(ctx, sc.lib).Err(); err != nil {
-			if refused(err, "function", "function|load") {
-				s.functions.Store(false)
-			}
-			return err
+	var err error
+	switch {
+	case s.hotCluster != nil:
+		// ForEachMaster reads the slot map again first, so a master that
+		// took over after a failover gets the library too.
+		err = s.hotCluster.ForEachMaster(ctx, load)
+	case s.hotc != nil:
+		err = load(ctx, s.hotc)
+	default:
+		return nil
+	}
+	if err != nil {
+		if refused(err, "function", "function|load") {
+			s.functions.Store(false)
 		}
+		return err
 	}
 	s.funcLoads.Add(1)
 	s.functions.Store(true)
@@ -133,7 +188,7 @@ func (s *Store) loadFunctions(ctx context.Context) error {
 // reloadFunctions loads the libraries again for a call that found its
 // function missing, unless another call has since: seen is the number of
 // loads before that call. Calls that find them missing together (after a
-// restart) load them once.
+// restart, or a failover to a replica that never had them) load them once.
 func (s *Store) reloadFunctions(ctx context.Context, seen uint64) error {
 	s.funcMu.Lock()
 	defer s.funcMu.Unlock()
@@ -152,28 +207,33 @@ func refused(err error, name, aclName string) bool {
 		redis.HasErrorPrefix(err, "NOPERM") && strings.Contains(err.Error(), "'"+aclName+"' command")
 }
 
-// runHot runs script on the hot path: FCALL of its function where
+// runHot runs call's script on the hot path: FCALL of its function where
 // loadFunctions loaded it, otherwise EVALSHA, then EVAL if Redis has not
 // cached the script (it forgets scripts when it restarts). The reply is
-// read as strings, which the hot scripts return.
+// read as strings, which the hot scripts return. op and about name the
+// call in errors (see do).
 //
 // Two refusals of FCALL ran nothing, so the call is made again: a
-// function Redis does not have (it restarted without persistence, or its
-// functions were flushed) has its library loaded again, or the call runs
-// as a script if that fails; and a Redis that refuses FCALL itself (the
-// server was replaced by an older one, or the user lost the right) puts
-// the store back on scripts.
-func (s *Store) runHot(ctx context.Context, op string, script hotScript, keys []string, args ...any) (*redis.StringSliceCmd, error) {
+// function Redis does not have (it restarted without persistence, its
+// functions were flushed, or a replica that never had them took over)
+// has its library loaded again, or the call runs as a script if that
+// fails; and a Redis that refuses FCALL itself (the server was replaced
+// by an older one, or the user lost the right) puts the store back on
+// scripts.
+func (s *Store) runHot(ctx context.Context, op, about string, call *hotText) (*redis.StringSliceCmd, error) {
+	script := call.script
 	if s.functions.Load() {
 		loads := s.funcLoads.Load()
-		cmd := scriptCmd(ctx, "fcall", script.fn, keys, args)
-		err := s.do(ctx, op, cmd)
+		cmd := call.cmd(ctx, "fcall", script.fn)
+		err := s.do(ctx, op, about, cmd)
 		switch {
+		case err == nil:
+			return cmd, nil
 		case redis.HasErrorPrefix(err, "Function not found"):
 			lerr := s.reloadFunctions(ctx, loads)
 			if lerr == nil {
-				cmd = scriptCmd(ctx, "fcall", script.fn, keys, args)
-				return cmd, s.do(ctx, op, cmd)
+				cmd = call.cmd(ctx, "fcall", script.fn)
+				return cmd, s.do(ctx, op, about, cmd)
 			}
 			s.log.Warn("redisstore: Redis lost the update's function and it could not be loaded again; this call runs as a script", "err", lerr)
 		case refused(err, "fcall", "fcall"):
@@ -183,29 +243,99 @@ func (s *Store) runHot(ctx context.Context, op string, script hotScript, keys []
 			return cmd, err
 		}
 	}
-	cmd := scriptCmd(ctx, "evalsha", script.Hash(), keys, args)
-	err := s.do(ctx, op, cmd)
-	if redis.HasErrorPrefix(err, "NOSCRIPT") {
-		cmd = scriptCmd(ctx, "eval", script.src, keys, args)
-		err = s.do(ctx, op, cmd)
+	cmd := call.cmd(ctx, "evalsha", script.Hash())
+	err := s.do(ctx, op, about, cmd)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		cmd = call.cmd(ctx, "eval", script.src)
+		err = s.do(ctx, op, about, cmd)
 	}
 	return cmd, err
 }
 
-func scriptCmd(ctx context.Context, name, script string, keys []string, args []any) *redis.StringSliceCmd {
-	a := make([]any, 0, 3+len(keys)+len(args))
-	a = append(a, name, script, len(keys))
-	for _, k := range keys {
-		a = append(a, k)
+// hotCall is one call of a hot script as it is written: its keys and
+// arguments back to back in one buffer (the caller's, on its stack: an
+// append through a pointer would move it to the heap), which cut makes
+// one string (hotText) that the command's arguments are cut from, and
+// refer to through pointers (go-redis writes a *string as the string). An argument boxed as an interface costs an allocation each,
+// and a hot call has seventeen: this way the call costs three, the text,
+// the block of arguments and the command (the allocations per command
+// are a goal: docs/PERFORMANCE.md).
+type hotCall struct {
+	script hotScript
+	ends   [maxHotArgs]int32 // where each argument ends in the buffer
+	n      int               // how many arguments
+	keys   int               // how many of them, the first, are keys
+}
+
+// hotText is a hotCall once written: its arguments' text is one string.
+// (A type of its own, so that the buffer, which the text is copied
+// from, stays on the caller's stack.)
+type hotText struct {
+	script hotScript
+	text   string
+	ends   [maxHotArgs]int32
+	n      int
+	keys   int
+}
+
+// maxHotArgs is the most keys and arguments a hot call takes.
+const maxHotArgs = 24
+
+// end marks the end of the argument written to the buffer b since the
+// last, and returns b.
+func (c *hotCall) end(b []byte) []byte {
+	c.ends[c.n] = int32(len(b))
+	c.n++
+	return b
+}
+
+// endKeys marks every argument so far as a key.
+func (c *hotCall) endKeys() { c.keys = c.n }
+
+// arg is argument i's text.
+func (c *hotText) arg(i int) string {
+	start := int32(0)
+	if i > 0 {
+		start = c.ends[i-1]
 	}
-	a = append(a, args...)
-	return redis.NewStringSliceCmd(ctx, a...)
+	return c.text[start:c.ends[i]]
+}
+
+// hotArgs is the block a hot command's arguments live in: the strings,
+// and the command's arguments that point at them.
+type hotArgs struct {
+	strs [maxHotArgs + 2]string
+	args [maxHotArgs + 3]any
+}
+
+// cut makes the call's text, once its arguments are all written.
+func (c *hotCall) cut(b []byte) hotText {
+	return hotText{script: c.script, text: string(b), ends: c.ends, n: c.n, keys: c.keys}
+}
+
+// cmd makes the command name (fcall, evalsha or eval) of fn (the
+// function's name, the script's hash or its text).
+func (c *hotText) cmd(ctx context.Context, name, fn string) *redis.StringSliceCmd {
+	b := new(hotArgs)
+	b.strs[0], b.strs[1] = name, fn
+	b.args[0], b.args[1], b.args[2] = &b.strs[0], &b.strs[1], c.keys
+	for i := range c.n {
+		b.strs[i+2] = c.arg(i)
+		b.args[i+3] = &b.strs[i+2]
+	}
+	cmd := redis.NewStringSliceCmd(ctx, b.args[:c.n+3]...)
+	if c.keys > 0 {
+		// The first key is the fourth argument. Said here, a cluster
+		// client does not read the number of keys back as text to find it.
+		cmd.SetFirstKeyPos(3)
+	}
+	return cmd
 }
 
 // setNX is SET key value PX ttl NX on the hot path.
 func (s *Store) setNX(ctx context.Context, op, key, value string, ttl time.Duration) (bool, error) {
 	cmd := redis.NewBoolCmd(ctx, "set", key, value, "px", strconv.FormatInt(ttl.Milliseconds(), 10), "nx")
-	err := s.do(ctx, op, cmd)
+	err := s.do(ctx, op, "", cmd)
 	if err == redis.Nil {
 		return false, nil
 	}

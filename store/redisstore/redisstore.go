@@ -87,10 +87,13 @@ type Options struct {
 // Store is a store.Store on Redis. It is safe for concurrent use.
 type Store struct {
 	c redis.UniversalClient
-	// hot takes the claim and update calls (see hot.go); it is nil on
-	// Redis Cluster, for a store New made, and where it cannot start.
-	hot  *redis.AutoPipeliner
-	hotc *redis.Client // hot's own client, without hooks; nil with hot
+	// hot takes the claim and update calls (see hot.go); it is nil for a
+	// store New made, and where it cannot start.
+	hot *redis.AutoPipeliner
+	// hot's own client, without hooks: hotc on one server, hotCluster on
+	// Redis Cluster; nil with hot.
+	hotc       *redis.Client
+	hotCluster *redis.ClusterClient
 	// functions is set while runHot calls the hot scripts' functions
 	// (loadFunctions); funcLoads counts their loads, and funcMu makes
 	// reloads one at a time.
@@ -170,33 +173,37 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 }
 
 // dial makes the Store for url, as Open does, without calling Redis:
-// the pooled client and, for a single server, the hot path's client
-// (see hot.go), both from the options the URL gives.
+// the pooled client and the hot path's client (see hot.go), a single
+// server's or a cluster's, both from the options the URL gives.
 func dial(url string, opts *Options) (*Store, error) {
-	client, hot, err := newClient(url)
+	client, hot, hotCluster, err := newClient(url)
 	if err != nil {
 		return nil, err
 	}
 	s := New(client, opts)
-	if hot != nil {
+	switch {
+	case hot != nil:
 		s.hot, s.hotc = hotPipeline(hot, s.log)
+	case hotCluster != nil:
+		s.hot, s.hotCluster = hotClusterPipeline(hotCluster, s.log)
 	}
 	return s, nil
 }
 
 const urlForms = "use redis://host:port[/db], rediss://host:port (TLS), unix:///path/to/redis.sock, or redis-cluster://host:port,host:port"
 
-// newClient makes the client for url and, for a single server, a copy
-// of its options as they were before the client was made, for the hot
-// path's client: go-redis rewrites options as it makes a client (-1, "no
-// retries", becomes 0, which a second client would read as "the default,
-// 3"), so a client must never be made from another's options.
-func newClient(url string) (redis.UniversalClient, *redis.Options, error) {
+// newClient makes the client for url and a copy of its options as they
+// were before the client was made, for the hot path's client (a single
+// server's or a cluster's): go-redis rewrites options as it makes a
+// client (-1, "no retries", becomes 0, which a second client would read
+// as "the default, 3"), so a client must never be made from another's
+// options.
+func newClient(url string) (redis.UniversalClient, *redis.Options, *redis.ClusterOptions, error) {
 	switch {
 	case strings.HasPrefix(url, "redis-cluster://"):
 		o, err := parseClusterURL(url)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		failFast(&o.DialTimeout, &o.DialerRetries, &o.MaxRetries)
 		// The cluster client resends a command after a network error on
@@ -210,18 +217,19 @@ func newClient(url string) (redis.UniversalClient, *redis.Options, error) {
 		// A hung Redis must not hold a caller past its own deadline
 		// (a /readyz ping, a command's budget): honour contexts.
 		o.ContextTimeoutEnabled = true
-		return redis.NewClusterClient(o), nil, nil
+		hot := *o
+		return redis.NewClusterClient(o), nil, &hot, nil
 	case strings.HasPrefix(url, "redis://"), strings.HasPrefix(url, "rediss://"), strings.HasPrefix(url, "unix://"):
 		o, err := redis.ParseURL(url)
 		if err != nil {
-			return nil, nil, fmt.Errorf("redisstore: bad store URL %q: %v: %s", url, err, urlForms)
+			return nil, nil, nil, fmt.Errorf("redisstore: bad store URL %q: %v: %s", url, err, urlForms)
 		}
 		failFast(&o.DialTimeout, &o.DialerRetries, &o.MaxRetries)
 		o.ContextTimeoutEnabled = true
 		hot := *o
-		return redis.NewClient(o), &hot, nil
+		return redis.NewClient(o), &hot, nil, nil
 	default:
-		return nil, nil, fmt.Errorf("redisstore: bad store URL %q: %s", url, urlForms)
+		return nil, nil, nil, fmt.Errorf("redisstore: bad store URL %q: %s", url, urlForms)
 	}
 }
 
@@ -295,8 +303,8 @@ func parseClusterURL(raw string) (*redis.ClusterOptions, error) {
 // runs it after the call is queued.
 func (s *Store) AddHook(h redis.Hook) {
 	s.c.AddHook(h)
-	if s.hotc != nil {
-		s.hotc.AddHook(h)
+	if hc := s.hotClient(); hc != nil {
+		hc.AddHook(h)
 	}
 }
 
@@ -309,8 +317,8 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.closed) })
 	var err error
-	if s.hotc != nil {
-		err = s.hotc.Close() // closes the pipeliner too, after its queued calls
+	if hc := s.hotClient(); hc != nil {
+		err = hc.Close() // closes the pipeliner too, after its queued calls
 	}
 	return errors.Join(err, s.c.Close())
 }
@@ -319,7 +327,25 @@ func (s *Store) Close() error {
 // including the hash tag: "<prefix>:{ws}:".
 type keys string
 
-func (s *Store) keys(ws string) keys { return keys(s.prefix + ":{" + wsEscaper.Replace(ws) + "}:") }
+func (s *Store) keys(ws string) keys { return keys(s.prefix + ":{" + escapeWS(ws) + "}:") }
+
+// appendKeys appends s.keys(ws) to dst, for a hot call (hotCall), which
+// writes each key as the base and its name.
+func (s *Store) appendKeys(dst []byte, ws string) []byte {
+	dst = append(dst, s.prefix...)
+	dst = append(dst, ":{"...)
+	dst = append(dst, escapeWS(ws)...)
+	return append(dst, "}:"...)
+}
+
+// escapeWS is ws escaped with wsEscaper, without a copy when there is
+// nothing to escape (every real platform id).
+func escapeWS(ws string) string {
+	if !strings.ContainsAny(ws, "%}") {
+		return ws
+	}
+	return wsEscaper.Replace(ws)
+}
 
 // wsEscaper makes a workspace id safe inside the hash tag. A '}' in the
 // id would end the tag early, so workspace "W}:sub:C" would share slot

@@ -390,6 +390,9 @@ func (s *Store) runWith(ctx context.Context, script *redis.Script, keys []string
 // scriptError returns the marker a script raised ("TBNOTFOUND" and the
 // like), or "" for any other error.
 func scriptError(err error) string {
+	if err == nil {
+		return ""
+	}
 	var re redis.Error
 	if !errors.As(err, &re) {
 		return ""

@@ -13,8 +13,11 @@ import (
 var _ store.TargetEntries = (*Store)(nil)
 
 // WriteTargetEntries makes a target entry write in one script
-// (targetEntriesScript), pipelined with listing the workspace: one round
-// trip.
+// (targetEntriesScript): one round trip. It does not list the workspace
+// in <prefix>:workspaces, a key outside its hash tag that every such
+// command would write (DESIGN section 21): the script writes only to a
+// target that exists, and the writes that make targets (Import, AddTarget
+// after an import, Restore) list their workspace.
 func (s *Store) WriteTargetEntries(ctx context.Context, ws string, w store.TargetEntryWrite) (store.TargetEntryResult, error) {
 	op := "write entries of " + ws + " about " + w.Ref
 	k := s.keys(ws)
@@ -46,12 +49,9 @@ func (s *Store) WriteTargetEntries(ctx context.Context, ws string, w store.Targe
 			args = append(args, f...)
 		}
 	}
-	cmd, err := s.runWith(ctx, targetEntriesScript, keys, args, func(p redis.Pipeliner) {
-		p.SAdd(ctx, s.workspaces(), ws)
-	})
+	cmd, err := s.runWith(ctx, targetEntriesScript, keys, args, func(redis.Pipeliner) {})
 	switch scriptError(err) {
 	case errNotFound:
-		s.unlistEmpty(ctx, k, ws)
 		return store.TargetEntryResult{}, notFoundTarget(w.Ref)
 	case errArchived:
 		return store.TargetEntryResult{}, framework.ErrArchived.About(w.Ref)

@@ -30,27 +30,49 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 	if u.Time.IsZero() {
 		u.Time = time.Now()
 	}
-	k := s.keys(ws)
-	u.ID = s.ids.next(u.Time)
-	u.Withdrawn, u.WithdrawnAt = false, time.Time{}
-	ms := strconv.FormatInt(u.Time.UnixMilli(), 10)
 	if !recTimeOK(u.Time) {
 		return framework.Update{}, framework.Target{}, errRecTime(u.Time)
 	}
 	if err := storeText(u.Author); err != nil {
 		return framework.Update{}, framework.Target{}, err
 	}
-	keys := make([]string, 6, 7)
-	keys[0], keys[1], keys[2], keys[3], keys[4], keys[5] = k.targets(), k.history(u.Target), k.last(), k.due(), k.stale(), k.shortHistories()
-	args := make([]any, 10, 11)
-	args[0], args[1], args[2], args[3], args[4] = u.ID, u.Target, u.Author, fmtStamp(u.Time), ms
-	args[5], args[6], args[7], args[8], args[9] = strconv.Itoa(u.Progress), string(u.Status), u.Note, fmtNanos(u.Time), fmtOffset(u.Time)
+	u.Withdrawn, u.WithdrawnAt = false, time.Time{}
+	// The keys and arguments are written into one buffer (hotCall): this
+	// is every command's write, and allocations per command are a goal.
+	var buf [512]byte
+	b := buf[:0]
+	c := hotCall{script: appendScript}
+	// KEYS: keys.targets, history, last, due, stale, the inline
+	// histories (history.go), and claim.
+	b = c.end(append(s.appendKeys(b, ws), "tg"...))
+	b = c.end(append(append(append(s.appendKeys(b, ws), "t:"...), u.Target...), ":ups"...))
+	b = c.end(append(s.appendKeys(b, ws), "last"...))
+	b = c.end(append(s.appendKeys(b, ws), "due"...))
+	b = c.end(append(s.appendKeys(b, ws), "stale"...))
+	b = c.end(append(s.appendKeys(b, ws), "ups"...))
 	if once.Key != "" {
-		keys = append(keys, k.claim(once.Key))
-		args = append(args, strconv.FormatInt(max(once.TTL.Milliseconds(), 1), 10))
+		b = c.end(append(append(s.appendKeys(b, ws), "claim:"...), once.Key...))
 	}
-	op := "append update to " + u.Target
-	cmd, err := s.runHot(ctx, op, appendScript, keys, args...)
+	c.endKeys()
+	// ARGV: id, ref, author, time, time ms, progress, status, note, time
+	// in ns, time's offset, and the claim's TTL in ms.
+	b = c.end(s.ids.appendNext(b, u.Time))
+	b = c.end(append(b, u.Target...))
+	b = c.end(append(b, u.Author...))
+	b = c.end(appendStamp(b, u.Time))
+	b = c.end(strconv.AppendInt(b, u.Time.UnixMilli(), 10))
+	b = c.end(strconv.AppendInt(b, int64(u.Progress), 10))
+	b = c.end(append(b, u.Status...))
+	b = c.end(append(b, u.Note...))
+	b = c.end(appendNanos(b, u.Time))
+	b = c.end(appendOffset(b, u.Time))
+	if once.Key != "" {
+		b = c.end(strconv.AppendInt(b, max(once.TTL.Milliseconds(), 1), 10))
+	}
+	const op = "append update to"
+	text := c.cut(b)
+	cmd, err := s.runHot(ctx, op, u.Target, &text)
+	u.ID = text.arg(text.keys)
 	switch scriptError(err) {
 	case errReplayed:
 		return framework.Update{}, framework.Target{}, framework.ErrReplayed.About(once.Key)
@@ -66,16 +88,16 @@ func (s *Store) AppendUpdate(ctx context.Context, ws string, u framework.Update,
 		return framework.Update{}, framework.Target{}, framework.ErrNoChange.About(status)
 	}
 	if err != nil {
-		return framework.Update{}, framework.Target{}, s.fail(op, err)
+		return framework.Update{}, framework.Target{}, s.fail(opName(op, u.Target), err)
 	}
 	reply := cmd.Val()
 	if len(reply) != 3 {
-		return framework.Update{}, framework.Target{}, s.fail(op, fmt.Errorf("unexpected script reply %q", reply))
+		return framework.Update{}, framework.Target{}, s.fail(opName(op, u.Target), fmt.Errorf("unexpected script reply %q", reply))
 	}
 	pp, ps := reply[1], reply[2]
 	t, err := decodeTarget(u.Target, reply[0])
 	if err != nil {
-		return framework.Update{}, framework.Target{}, s.fail(op, err)
+		return framework.Update{}, framework.Target{}, s.fail(opName(op, u.Target), err)
 	}
 	u.PrevProgress, u.PrevStatus = atoi(pp), framework.Status(ps)
 	u.Progress, u.Status = t.Progress, t.Status

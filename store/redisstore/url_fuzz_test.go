@@ -21,7 +21,7 @@ func FuzzNewClient(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, url string) {
-		c, _, err := newClient(url)
+		c, _, _, err := newClient(url)
 		if err != nil {
 			if !strings.Contains(err.Error(), "redis-cluster://host:port,host:port") {
 				t.Fatalf("newClient(%q) error %q does not show the accepted forms", url, err)
