@@ -202,7 +202,7 @@ func TestExportAcrossARestore(t *testing.T) {
 
 // restoreMidExport runs restore once, just after the export's atomic
 // read, before it checks that no restore came between that read and the
-// reads that follow it (the events).
+// reads that follow it (the pages of the histories, or the events).
 type restoreMidExport struct {
 	restore func() error
 	fired   bool
@@ -221,5 +221,16 @@ func (h *restoreMidExport) ProcessHook(next redis.ProcessHook) redis.ProcessHook
 	}
 }
 func (h *restoreMidExport) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return next
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		// The paged export checks the count with each page's reads.
+		for _, cmd := range cmds {
+			if args := cmd.Args(); !h.fired && cmds[0].Name() != "multi" && cmd.Name() == "hget" && len(args) == 3 && args[2] == "restored" {
+				h.fired = true
+				if err := h.restore(); err != nil {
+					return err
+				}
+			}
+		}
+		return next(ctx, cmds)
+	}
 }
