@@ -35,6 +35,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -60,6 +61,8 @@ type Options struct {
 type Store struct {
 	db  *bolt.DB
 	now func() time.Time
+	// restores numbers the restores under way, naming their staging.
+	restores atomic.Int64
 }
 
 var (
@@ -97,6 +100,9 @@ func Open(path string, opts *Options) (*Store, error) {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
+		}
+		if err := dropStagings(tx); err != nil {
+			return err
 		}
 		return upgradeWorkspaces(tx)
 	})

@@ -18,7 +18,7 @@ import (
 
 // peakHeap runs f and returns the most heap in use while it ran, above
 // what was in use before it, sampled every 2 ms.
-func peakHeap(t *testing.T, f func() error) uint64 {
+func peakHeap(t testing.TB, f func() error) uint64 {
 	t.Helper()
 	runtime.GC()
 	var ms runtime.MemStats
@@ -53,7 +53,13 @@ func peakHeap(t *testing.T, f func() error) uint64 {
 
 // dumpFile writes a dump of n workspaces of 100 targets and per
 // updates each to a file, without holding more than one.
-func dumpFile(t *testing.T, n, per int) (path string, ids []string) {
+func dumpFile(t testing.TB, n, per int) (path string, ids []string) {
+	return dumpFileOf(t, n, 100, per)
+}
+
+// dumpFileOf writes a dump of n workspaces of targets targets and per
+// updates each to a file, without holding more than one.
+func dumpFileOf(t testing.TB, n, targets, per int) (path string, ids []string) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "dump.jsonl")
 	f, err := os.Create(path)
@@ -69,7 +75,7 @@ func dumpFile(t *testing.T, n, per int) (path string, ids []string) {
 		t.Fatal(err)
 	}
 	for _, ws := range ids {
-		snap := sizedWorkspace(ws, 100, per)
+		snap := sizedWorkspace(ws, targets, per)
 		if err := snap.Each(func(r store.Record) error { return w.Write(ws, &r) }); err != nil {
 			t.Fatal(err)
 		}

@@ -255,29 +255,38 @@ const historyBatch = readBatch / 2
 // snapshot lists each target's updates in the order they were made.
 func (st *stager) updates(us []framework.Update) error {
 	ctx, p, k := st.ctx, st.p, st.k
+	// Each target's updates by index, so that a record is encoded only
+	// as its batch is sent: the snapshot is not held twice.
 	last := map[string]string{}
-	byRef, order := map[string][]string{}, []string{}
-	latest := map[string]string{}
+	byRef, order := map[string][]int{}, []string{}
 	for i := range us {
 		u := &us[i]
 		if byRef[u.Target] == nil {
 			order = append(order, u.Target)
 		}
-		byRef[u.Target] = append(byRef[u.Target], encodeUpdate(u, latest[u.Target]))
-		latest[u.Target] = max(latest[u.Target], fmtNanos(u.Time))
+		byRef[u.Target] = append(byRef[u.Target], i)
 		last[u.Author] = u.Target + recSep + u.ID
 	}
 	for _, ref := range order {
 		list := byRef[ref]
-		slices.Reverse(list)
-		for len(list) > 0 {
-			batch := list[:min(len(list), historyBatch)]
-			list = list[len(batch):]
-			recs := make([]any, len(batch))
+		delete(byRef, ref)
+		// Each record carries the latest time of its target's history up
+		// to it: a running maximum, oldest first.
+		latest := ""
+		recs := make([]string, len(list))
+		for i, at := range list {
+			recs[i] = encodeUpdate(&us[at], latest)
+			latest = max(latest, fmtNanos(us[at].Time))
+		}
+		slices.Reverse(recs)
+		for len(recs) > 0 {
+			batch := recs[:min(len(recs), historyBatch)]
+			recs = recs[len(batch):]
+			args := make([]any, len(batch))
 			for i, r := range batch {
-				recs[i] = r
+				args[i] = r
 			}
-			p.RPush(ctx, k.history(ref), recs...)
+			p.RPush(ctx, k.history(ref), args...)
 			if err := st.done(len(batch)); err != nil {
 				return err
 			}
