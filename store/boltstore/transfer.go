@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
 )
+
+var _ store.RecordRestorer = (*Store)(nil)
 
 // Export streams the workspace from one read transaction, so the
 // records are one consistent view: bbolt readers see the file as it was
@@ -132,24 +135,24 @@ func (w *wsb) export(emit func(store.Record) error) error {
 // no other process is restoring then).
 func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.RestoreOptions) error {
 	ws := snap.Workspace.ID
-	op := "restore " + ws
-	name := []byte(wsPrefix + ws)
 	if !opts.Replace {
-		err := s.view(op, func(tx *bolt.Tx) error {
-			if tx.Bucket(name) != nil {
-				return store.WorkspaceExists(ws)
-			}
-			return nil
-		})
-		if err != nil {
+		if err := s.refuseExisting(ws); err != nil {
 			return err
 		}
 	}
+	return s.restoreWith(ctx, ws, snap.Len(), opts, func(r *restorer) error { return r.restore(snap) })
+}
+
+// restoreWith stages a workspace of total records through write, in
+// chunks, and moves it into place (Restore).
+func (s *Store) restoreWith(ctx context.Context, ws string, total int, opts store.RestoreOptions, write func(*restorer) error) error {
+	op := "restore " + ws
+	name := []byte(wsPrefix + ws)
 	staging := []byte(fmt.Sprintf("%s%s:%d", stagingPrefix, ws, s.restores.Add(1)))
-	r := &restorer{db: s.db, staging: staging, ws: ws, ctx: ctx, total: snap.Len(), progress: opts.Progress, index: sortedPuts{}}
+	r := &restorer{db: s.db, staging: staging, ws: ws, ctx: ctx, total: total, progress: opts.Progress, index: sortedPuts{}}
 	err := r.begin(true)
 	if err == nil {
-		err = r.restore(snap)
+		err = write(r)
 	}
 	if err == nil {
 		err = r.commit(name, opts.Replace)
@@ -159,6 +162,47 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 		return mapErr(op, err)
 	}
 	return nil
+}
+
+// RestoreRecords restores the workspace ws from a stream of records, as
+// Restore does a snapshot, holding the targets and one chunk of records
+// rather than the workspace. It reads recs twice: first to check every
+// record (store.CheckRecords), writing nothing; then to stage each as
+// it comes. The staging is moved into place only if the second read
+// gave the same records as the first (their tallies agree).
+func (s *Store) RestoreRecords(ctx context.Context, ws string, recs store.RecordStream, opts store.RestoreOptions) error {
+	first, err := store.CheckRecords(ws, recs, nil)
+	if err != nil {
+		return err
+	}
+	if !opts.Replace {
+		if err := s.refuseExisting(ws); err != nil {
+			return err
+		}
+	}
+	return s.restoreWith(ctx, ws, first.Len(), opts, func(r *restorer) error {
+		tally := store.NewTallier()
+		err := recs(func(rec store.Record) error {
+			if err := tally.Add(&rec); err != nil {
+				return err
+			}
+			return r.record(&rec)
+		})
+		if second := tally.Tally(); err == nil && !second.Same(&first) {
+			err = errors.New("the records changed between their check and their write")
+		}
+		return err
+	})
+}
+
+// refuseExisting refuses a restore into a workspace that holds records.
+func (s *Store) refuseExisting(ws string) error {
+	return s.view("restore "+ws, func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte(wsPrefix+ws)) != nil {
+			return store.WorkspaceExists(ws)
+		}
+		return nil
+	})
 }
 
 // stagingPrefix starts the name of a restore's staging bucket, at the
@@ -202,6 +246,8 @@ type restorer struct {
 	// index holds the index entries of the chunk under way, put in key
 	// order as it ends.
 	index sortedPuts
+	// The sequence numbers of the last update and event written.
+	updateSeq, eventSeq uint64
 }
 
 // begin opens the next transaction and finds the staged workspace in
@@ -312,50 +358,34 @@ func (r *restorer) step() error {
 }
 
 func (r *restorer) restore(snap *store.Snapshot) error {
-	if err := r.settings(&snap.Workspace); err != nil {
+	return snap.Each(func(rec store.Record) error { return r.record(&rec) })
+}
+
+// record writes one record. Workspace events follow the targets' in
+// the events bucket, numbered after them, under the empty ref (see
+// bEntries).
+func (r *restorer) record(rec *store.Record) error {
+	var err error
+	switch rec.Type {
+	case store.RecordWorkspace:
+		return r.settings(&rec.Workspace)
+	case store.RecordTarget:
+		err = r.w.putTarget(nil, &rec.Target)
+	case store.RecordUpdate:
+		err = r.update(&rec.Update)
+	case store.RecordEvent, store.RecordWorkspaceEvent:
+		err = r.event(&rec.Event)
+	case store.RecordSubscription:
+		err = putSub(r.w, &rec.Subscription)
+	case store.RecordAdapterState:
+		err = r.w.adapterState.Put([]byte(rec.State.Key), []byte(rec.State.Value))
+	case store.RecordEntry:
+		err = r.w.putEntry(rec.Entry)
+	}
+	if err != nil {
 		return err
 	}
-	for i := range snap.Targets {
-		if err := r.w.putTarget(nil, &snap.Targets[i]); err != nil {
-			return err
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
-	}
-	if err := r.updates(snap.Updates); err != nil {
-		return err
-	}
-	// Workspace events follow the targets' in the events bucket, under
-	// the empty ref (see bEntries).
-	if err := r.events(snap.Events, snap.WorkspaceEvents); err != nil {
-		return err
-	}
-	for i := range snap.Subscriptions {
-		if err := putSub(r.w, &snap.Subscriptions[i]); err != nil {
-			return err
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
-	}
-	for _, e := range snap.AdapterState {
-		if err := r.w.adapterState.Put([]byte(e.Key), []byte(e.Value)); err != nil {
-			return err
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
-	}
-	for _, e := range snap.Entries {
-		if err := r.w.putEntry(e); err != nil {
-			return err
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.step()
 }
 
 func (r *restorer) settings(set *framework.Workspace) error {
@@ -451,66 +481,46 @@ func (p sortedPuts) put(w *wsb) error {
 	return nil
 }
 
-// updates writes the updates, numbered as nextSeq says; keys rise with
+// update writes an update, numbered as nextSeq says; keys rise with
 // the snapshot's order.
-func (r *restorer) updates(us []framework.Update) error {
-	var seq uint64
-	for i := range us {
-		u := &us[i]
-		seq = nextSeq(u.ID, seq)
-		if err := r.w.putUpdate(seq, u); err != nil {
-			return err
-		}
-		id := u64(seq)
-		if updateID(seq) != u.ID {
-			r.index.add(idxUpdateIDs, []byte(u.ID), id)
-		}
-		r.index.add(idxTargetUpdates, join(strKey(u.Target), id), nil)
-		r.index.add(idxByAuthor, join(strKey(u.Author), id), nil)
-		// The time index holds what digests may list: not withdrawn updates.
-		if !u.Withdrawn {
-			r.index.add(idxByTime, join(timeKey(u.Time), id), nil)
-		}
-		// New updates are numbered after every restored one.
-		if err := r.w.updates.SetSequence(seq); err != nil {
-			return err
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
+func (r *restorer) update(u *framework.Update) error {
+	r.updateSeq = nextSeq(u.ID, r.updateSeq)
+	seq := r.updateSeq
+	if err := r.w.putUpdate(seq, u); err != nil {
+		return err
 	}
-	return nil
+	id := u64(seq)
+	if updateID(seq) != u.ID {
+		r.index.add(idxUpdateIDs, []byte(u.ID), id)
+	}
+	r.index.add(idxTargetUpdates, join(strKey(u.Target), id), nil)
+	r.index.add(idxByAuthor, join(strKey(u.Author), id), nil)
+	// The time index holds what digests may list: not withdrawn updates.
+	if !u.Withdrawn {
+		r.index.add(idxByTime, join(timeKey(u.Time), id), nil)
+	}
+	// New updates are numbered after every restored one.
+	return r.w.updates.SetSequence(seq)
 }
 
-// events writes the targets' events, then the workspace's own.
-func (r *restorer) events(lists ...[]framework.Event) error {
-	var seq uint64
-	for _, es := range lists {
-		for i := range es {
-			e := &es[i]
-			seq = nextSeq(e.ID, seq)
-			v, err := json.Marshal(e)
-			if err != nil {
-				return fmt.Errorf("encode event: %w", err)
-			}
-			id := u64(seq)
-			if err := r.w.events.Put(id, v); err != nil {
-				return err
-			}
-			r.index.add(idxTargetEvents, join(strKey(e.Target), id), nil)
-			if e.Kind == framework.EventEvidence {
-				r.index.add(idxEvidence, join(strKey(e.Target), id), nil)
-				r.index.add(idxEvidenceURLs, join(strKey(e.Target), []byte(e.URL)), nil)
-			}
-			if err := r.w.events.SetSequence(seq); err != nil {
-				return err
-			}
-			if err := r.step(); err != nil {
-				return err
-			}
-		}
+// event writes a target's event or the workspace's own.
+func (r *restorer) event(e *framework.Event) error {
+	r.eventSeq = nextSeq(e.ID, r.eventSeq)
+	seq := r.eventSeq
+	v, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode event: %w", err)
 	}
-	return nil
+	id := u64(seq)
+	if err := r.w.events.Put(id, v); err != nil {
+		return err
+	}
+	r.index.add(idxTargetEvents, join(strKey(e.Target), id), nil)
+	if e.Kind == framework.EventEvidence {
+		r.index.add(idxEvidence, join(strKey(e.Target), id), nil)
+		r.index.add(idxEvidenceURLs, join(strKey(e.Target), []byte(e.URL)), nil)
+	}
+	return r.w.events.SetSequence(seq)
 }
 
 // Drop deletes the workspace's bucket, in one transaction. Claims live

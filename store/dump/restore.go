@@ -158,17 +158,16 @@ func Migrate(ctx context.Context, from, to store.Store, opts Options) ([]Counts,
 	}
 	var counts []Counts
 	for i, ws := range ids {
-		snap, err := exportCounting(ctx, from, ws, "dump", opts)
+		moved, err := migrateOne(ctx, from, to, ws, opts)
 		if err != nil {
-			return counts, partial(fmt.Errorf("read %s: %w", ws, err), ids, i)
-		}
-		if err := restoreOne(ctx, to, snap, "restore", opts); err != nil {
 			return counts, partial(err, ids, i)
 		}
-		moved := CountSnapshot(snap)
 		// The copy is counted as it is read back, not held.
 		got := Counts{Workspace: ws}
-		err = exportEach(ctx, to, ws, "verify", opts, func(r *store.Record) { got.Add(r) })
+		err = exportEach(ctx, to, ws, "verify", opts, func(r *store.Record) error {
+			got.Add(r)
+			return nil
+		})
 		if err != nil {
 			return counts, partial(fmt.Errorf("read %s back: %w", ws, err), ids, i)
 		}
@@ -180,19 +179,72 @@ func Migrate(ctx context.Context, from, to store.Store, opts Options) ([]Counts,
 	return counts, nil
 }
 
+// migrateOne copies ws from from into to and returns what it held.
+// A store that restores from a stream of records (store.RecordRestorer)
+// is given the export as it is read, twice (once to check, once to
+// write), so that neither side holds the workspace; any other is given
+// it as a Snapshot.
+func migrateOne(ctx context.Context, from, to store.Store, ws string, opts Options) (Counts, error) {
+	rr, ok := to.(store.RecordRestorer)
+	if !ok {
+		snap, err := exportCounting(ctx, from, ws, "dump", opts)
+		if err != nil {
+			return Counts{}, fmt.Errorf("read %s: %w", ws, err)
+		}
+		if err := restoreOne(ctx, to, snap, "restore", opts); err != nil {
+			return Counts{}, err
+		}
+		return CountSnapshot(snap), nil
+	}
+	var moved Counts
+	reads := 0
+	recs := func(fn func(store.Record) error) error {
+		// The first read checks, the second writes: each counts afresh.
+		reads++
+		step := "dump"
+		if reads > 1 {
+			step = "restore"
+		}
+		moved = Counts{Workspace: ws}
+		var fnErr error
+		err := exportEach(ctx, from, ws, step, opts, func(r *store.Record) error {
+			moved.Add(r)
+			fnErr = fn(*r)
+			return fnErr
+		})
+		if fnErr != nil {
+			return fnErr
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", ws, err)
+		}
+		return nil
+	}
+	err := rr.RestoreRecords(ctx, ws, recs, store.RestoreOptions{Replace: opts.Replace})
+	if err != nil {
+		return Counts{}, restoreError(ws, err)
+	}
+	return moved, nil
+}
+
 // exportCounting exports ws from s into a Snapshot, reporting progress
 // as step.
 func exportCounting(ctx context.Context, s store.Store, ws, step string, opts Options) (*store.Snapshot, error) {
 	snap := &store.Snapshot{}
-	err := exportEach(ctx, s, ws, step, opts, func(r *store.Record) { snap.Add(*r) })
+	err := exportEach(ctx, s, ws, step, opts, func(r *store.Record) error {
+		snap.Add(*r)
+		return nil
+	})
 	return snap, err
 }
 
 // exportEach exports ws from s to fn, reporting progress as step.
-func exportEach(ctx context.Context, s store.Store, ws, step string, opts Options, fn func(*store.Record)) error {
+func exportEach(ctx context.Context, s store.Store, ws, step string, opts Options, fn func(*store.Record) error) error {
 	n := 0
 	err := s.Export(ctx, ws, func(r store.Record) error {
-		fn(&r)
+		if err := fn(&r); err != nil {
+			return err
+		}
 		if n++; n%1024 == 0 {
 			opts.report(Progress{Step: step, Workspace: ws, Done: n})
 		}
@@ -209,6 +261,11 @@ func restoreOne(ctx context.Context, s store.Store, snap *store.Snapshot, step s
 	err := s.Restore(ctx, snap, store.RestoreOptions{Replace: opts.Replace, Progress: func(n, total int) {
 		opts.report(Progress{Step: step, Workspace: ws, Done: n, Total: total})
 	}})
+	return restoreError(ws, err)
+}
+
+// restoreError words a restore's failure for the one who ran it.
+func restoreError(ws string, err error) error {
 	switch {
 	case err == nil:
 		return nil

@@ -19,7 +19,7 @@ import (
 // size of the workspace. Each target's page is this shared out, within
 // pageMin and pageMax records.
 const (
-	exportBuffer = 64 << 10
+	exportBuffer = 16 << 10
 	pageMin      = 16
 	pageMax      = 1024
 )

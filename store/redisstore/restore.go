@@ -45,29 +45,58 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 	ws := snap.Workspace.ID
 	k := s.keys(ws)
 	op := "restore " + ws
-	// Refuse before staging anything; the commit checks again.
-	if !opts.Replace {
-		n, err := s.c.Exists(ctx, k.holding()...).Result()
-		if err != nil {
-			return s.fail(op, err)
-		}
-		if n > 0 {
-			return store.WorkspaceExists(ws)
-		}
+	token, st, err := s.stage(ctx, k, ws, snap.Len(), opts)
+	if err != nil {
+		return err
 	}
-	if err := s.dropAbandoned(ctx, k); err != nil {
-		return s.fail(op+": remove abandoned restores", err)
-	}
-	token := s.ids.next(time.Now())
-	st := &stager{ctx: ctx, p: s.c.Pipeline(), k: k.stage(token), total: snap.Len(), progress: opts.Progress}
-	st.p.SAdd(ctx, k.restores(), token)
 	if err := st.write(snap); err != nil {
 		s.drop(ctx, k, token)
 		return s.fail(op+": stage the records (the workspace is unchanged)", err)
 	}
+	counts := [6]int{len(snap.Targets), len(snap.Updates), len(snap.Events), len(snap.Subscriptions), len(snap.WorkspaceEvents), len(snap.Entries)}
+	if err := s.commit(ctx, k, ws, token, opts.Replace, counts); err != nil {
+		return err
+	}
+	if opts.Progress != nil {
+		opts.Progress(st.total, st.total)
+	}
+	return nil
+}
+
+// stage begins a restore of total records into the workspace: it
+// refuses one that holds records (unless opts.Replace; the commit
+// checks again), removes abandoned restores, and returns the restore's
+// token and a stager for its staging keys.
+func (s *Store) stage(ctx context.Context, k keys, ws string, total int, opts store.RestoreOptions) (string, *stager, error) {
+	op := "restore " + ws
+	if !opts.Replace {
+		n, err := s.c.Exists(ctx, k.holding()...).Result()
+		if err != nil {
+			return "", nil, s.fail(op, err)
+		}
+		if n > 0 {
+			return "", nil, store.WorkspaceExists(ws)
+		}
+	}
+	if err := s.dropAbandoned(ctx, k); err != nil {
+		return "", nil, s.fail(op+": remove abandoned restores", err)
+	}
+	token := s.ids.next(time.Now())
+	st := &stager{ctx: ctx, p: s.c.Pipeline(), k: k.stage(token), total: total, progress: opts.Progress}
+	st.p.SAdd(ctx, k.restores(), token)
+	return token, st, nil
+}
+
+// commit moves a restore's staging into place (commitScript), given
+// the counts staged: targets, updates, events, subscriptions, workspace
+// events and entries. It removes the staging when the commit fails.
+func (s *Store) commit(ctx context.Context, k keys, ws, token string, replace bool, counts [6]int) error {
+	op := "restore " + ws
 	keys := []string{k.settings(), k.frameworks(), k.targets(), k.subs(), k.due(), k.stale(), k.restores()}
-	args := []any{string(k), string(k.stage(token)), token, fmtBool(opts.Replace),
-		len(snap.Targets), len(snap.Updates), len(snap.Events), len(snap.Subscriptions), len(snap.WorkspaceEvents), len(snap.Entries)}
+	args := []any{string(k), string(k.stage(token)), token, fmtBool(replace)}
+	for _, n := range counts {
+		args = append(args, n)
+	}
 	_, err := s.runWith(ctx, commitScript, keys, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
 	})
@@ -83,9 +112,6 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 			return framework.Unavailable("redisstore: "+op+": the workspace is unchanged; try again", err)
 		}
 		return s.fail(op+": commit", err)
-	}
-	if opts.Progress != nil {
-		opts.Progress(st.total, st.total)
 	}
 	return nil
 }
@@ -184,23 +210,7 @@ func (st *stager) flush() error {
 
 func (st *stager) write(snap *store.Snapshot) error {
 	ctx, p, k := st.ctx, st.p, st.k
-	set := &snap.Workspace
-	// The settings, even empty, so that the hash exists and the restored
-	// workspace counts as one that has stored something; but no empty
-	// cycle, which the scripts set with HSETNX at the first import or
-	// grade, as they do for a workspace that never had one.
-	p.HSet(ctx, k.settings(), "timezone", set.Timezone, "reminder_spec", set.ReminderSpec, "reminders_paused", string(set.RemindersPaused))
-	if set.Cycle != "" {
-		p.HSet(ctx, k.settings(), "cycle", set.Cycle, "cycle_started", fmtTime(set.CycleStarted))
-	}
-	for _, id := range set.Frameworks {
-		p.SAdd(ctx, k.frameworks(), id)
-	}
-	for _, c := range set.PastCycles {
-		p.HSet(ctx, k.cyclesStarted(), c.Name, fmtTime(c.Started))
-		p.HSet(ctx, k.cyclesClosed(), c.Name, fmtTime(c.Closed))
-	}
-	if err := st.done(1); err != nil {
+	if err := st.settings(&snap.Workspace); err != nil {
 		return err
 	}
 	// Each hash, set or list that names records is written before them,
@@ -220,8 +230,7 @@ func (st *stager) write(snap *store.Snapshot) error {
 		return err
 	}
 	for _, sub := range snap.Subscriptions {
-		p.SAdd(ctx, k.subs(), sub.Channel)
-		p.HSet(ctx, k.sub(sub.Channel), subFields(sub)...)
+		st.subscription(sub)
 		if err := st.done(1); err != nil {
 			return err
 		}
@@ -233,8 +242,7 @@ func (st *stager) write(snap *store.Snapshot) error {
 		}
 	}
 	for _, e := range snap.Entries {
-		p.SAdd(ctx, k.entryKinds(), string(e.Kind))
-		p.HSet(ctx, k.entries(e.Kind), e.Key, e.Value)
+		st.entry(e)
 		if err := st.done(1); err != nil {
 			return err
 		}
@@ -243,6 +251,37 @@ func (st *stager) write(snap *store.Snapshot) error {
 		return err
 	}
 	return st.flush()
+}
+
+func (st *stager) subscription(sub framework.Subscription) {
+	st.p.SAdd(st.ctx, st.k.subs(), sub.Channel)
+	st.p.HSet(st.ctx, st.k.sub(sub.Channel), subFields(sub)...)
+}
+
+func (st *stager) entry(e store.Entry) {
+	st.p.SAdd(st.ctx, st.k.entryKinds(), string(e.Kind))
+	st.p.HSet(st.ctx, st.k.entries(e.Kind), e.Key, e.Value)
+}
+
+// settings queues the workspace's settings.
+func (st *stager) settings(set *framework.Workspace) error {
+	ctx, p, k := st.ctx, st.p, st.k
+	// The settings, even empty, so that the hash exists and the restored
+	// workspace counts as one that has stored something; but no empty
+	// cycle, which the scripts set with HSETNX at the first import or
+	// grade, as they do for a workspace that never had one.
+	p.HSet(ctx, k.settings(), "timezone", set.Timezone, "reminder_spec", set.ReminderSpec, "reminders_paused", string(set.RemindersPaused))
+	if set.Cycle != "" {
+		p.HSet(ctx, k.settings(), "cycle", set.Cycle, "cycle_started", fmtTime(set.CycleStarted))
+	}
+	for _, id := range set.Frameworks {
+		p.SAdd(ctx, k.frameworks(), id)
+	}
+	for _, c := range set.PastCycles {
+		p.HSet(ctx, k.cyclesStarted(), c.Name, fmtTime(c.Started))
+		p.HSet(ctx, k.cyclesClosed(), c.Name, fmtTime(c.Closed))
+	}
+	return st.done(1)
 }
 
 // historyBatch is how many updates or events go in one pipeline with the
