@@ -67,13 +67,35 @@ func NewTallier() *Tallier {
 // Add tallies r.
 func (t *Tallier) Add(r *Record) error {
 	t.counts[r.Type]++
-	b, err := json.Marshal(r)
+	b, err := json.Marshal(r.value())
 	if err != nil {
 		return fmt.Errorf("tally a %s record: %w", r.Type, err)
 	}
+	t.h.Write([]byte(r.Type))
 	t.h.Write(b)
 	t.h.Write([]byte{'\n'})
 	return nil
+}
+
+// value is the field of r that holds its record.
+func (r *Record) value() any {
+	switch r.Type {
+	case RecordWorkspace:
+		return &r.Workspace
+	case RecordTarget:
+		return &r.Target
+	case RecordUpdate:
+		return &r.Update
+	case RecordEvent, RecordWorkspaceEvent:
+		return &r.Event
+	case RecordSubscription:
+		return &r.Subscription
+	case RecordAdapterState:
+		return &r.State
+	case RecordEntry:
+		return &r.Entry
+	}
+	return r
 }
 
 // Tally is the tally so far.

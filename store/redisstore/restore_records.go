@@ -30,7 +30,7 @@ func (s *Store) RestoreRecords(ctx context.Context, ws string, recs store.Record
 	if err != nil {
 		return err
 	}
-	rs := &recordStager{stager: st, latest: map[string]string{}, last: map[string]string{}}
+	rs := &recordStager{stager: st, latest: map[string]string{}, last: map[string]string{}, ups: map[string][]any{}}
 	tally := store.NewTallier()
 	err = recs(func(r store.Record) error {
 		if err := tally.Add(&r); err != nil {
@@ -87,10 +87,19 @@ type recordStager struct {
 	*stager
 	latest map[string]string // each target's latest update time so far
 	last   map[string]string // each author's last update, as target and id
+	// ups are updates not yet queued, by target, oldest first: pushed
+	// many to a command, historyBatch at a time.
+	ups  map[string][]any
+	nups int
 }
 
 func (rs *recordStager) add(r *store.Record) error {
 	ctx, p, k := rs.ctx, rs.p, rs.k
+	if r.Type != store.RecordUpdate {
+		if err := rs.pushUpdates(); err != nil {
+			return err
+		}
+	}
 	switch r.Type {
 	case store.RecordWorkspace:
 		return rs.settings(&r.Workspace)
@@ -98,9 +107,13 @@ func (rs *recordStager) add(r *store.Record) error {
 		p.HSet(ctx, k.targets(), r.Target.Ref(), encodeTarget(&r.Target))
 	case store.RecordUpdate:
 		u := &r.Update
-		p.LPush(ctx, k.history(u.Target), encodeUpdate(u, rs.latest[u.Target]))
+		rs.ups[u.Target] = append(rs.ups[u.Target], encodeUpdate(u, rs.latest[u.Target]))
 		rs.latest[u.Target] = max(rs.latest[u.Target], fmtNanos(u.Time))
 		rs.last[u.Author] = u.Target + recSep + u.ID
+		if rs.nups++; rs.nups >= historyBatch {
+			return rs.pushUpdates()
+		}
+		return nil
 	case store.RecordEvent:
 		e := &r.Event
 		p.LPush(ctx, k.targetEvents(e.Target), e.ID)
@@ -124,8 +137,26 @@ func (rs *recordStager) add(r *store.Record) error {
 	return rs.done(1)
 }
 
+// pushUpdates queues the updates held, one push per target: pushed at
+// the head oldest first, each history ends newest first.
+func (rs *recordStager) pushUpdates() error {
+	if rs.nups == 0 {
+		return nil
+	}
+	for ref, recs := range rs.ups {
+		rs.p.LPush(rs.ctx, rs.k.history(ref), recs...)
+	}
+	clear(rs.ups)
+	n := rs.nups
+	rs.nups = 0
+	return rs.done(n)
+}
+
 // finish writes the authors' last-update pointers and sends the rest.
 func (rs *recordStager) finish() error {
+	if err := rs.pushUpdates(); err != nil {
+		return err
+	}
 	for user, ptr := range rs.last {
 		rs.p.HSet(rs.ctx, rs.k.last(), user, ptr)
 	}
