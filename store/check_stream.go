@@ -162,13 +162,13 @@ type streamCheck struct {
 	lastSeen []*framework.Update
 	// Ids are kept as 128-bit digests: a false match is as likely as
 	// two random 128-bit numbers being equal.
-	seed, seed2                 maphash.Seed
-	updates, events             map[[2]uint64]bool
-	urls                        map[[2]string]bool
-	channels, stateKeys         map[string]bool
-	entries                     map[Entry]bool
-	targetsChecked, checkedLast bool
-	tally                       *Tallier
+	seed, seed2         maphash.Seed
+	updates, events     map[[2]uint64]bool
+	urls                map[[2]string]bool
+	channels, stateKeys map[string]bool
+	entries             map[Entry]bool
+	checkedLast         bool
+	tally               *Tallier
 }
 
 func (c *streamCheck) digest(id string) [2]uint64 {
