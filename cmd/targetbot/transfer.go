@@ -81,7 +81,7 @@ func (m *Main) runRestore(ctx context.Context, args []string) error {
 	}
 	src, err := m.restoreSource(*in, pr)
 	if err != nil {
-		return fmt.Errorf("restore: %s: %w (nothing was restored)", name, err)
+		return fmt.Errorf("restore: %w", err)
 	}
 	defer src.close()
 	checked, err := dump.Check(ctx, src.open, only)
@@ -135,8 +135,15 @@ func (m *Main) restoreSource(path string, pr *progress) (*restoreFile, error) {
 			return nil, fmt.Errorf("spool stdin: %w", err)
 		}
 		src.spool, src.stdin = spool, m.Stdin
-	} else if fi, err := os.Stat(path); err == nil {
-		src.size = fi.Size()
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		if fi, err := f.Stat(); err == nil {
+			src.size = fi.Size()
+		}
+		_ = f.Close()
 	}
 	src.progress = func(n int64) { pr.reading(name, n, src.size) }
 	return src, nil
