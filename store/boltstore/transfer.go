@@ -381,6 +381,10 @@ func (r *restorer) record(rec *store.Record) error {
 		err = r.w.adapterState.Put([]byte(rec.State.Key), []byte(rec.State.Value))
 	case store.RecordEntry:
 		err = r.w.putEntry(rec.Entry)
+	default:
+		// A record type added to store without a place here: refused,
+		// not dropped.
+		err = fmt.Errorf("this store cannot restore a %s record", rec.Type)
 	}
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/redis/go-redis/v9"
 
@@ -133,6 +134,10 @@ func (rs *recordStager) add(r *store.Record) error {
 	case store.RecordWorkspaceEvent:
 		p.LPush(ctx, k.wsEvents(), r.Event.ID)
 		p.HSet(ctx, k.event(r.Event.ID), eventFields(&r.Event)...)
+	default:
+		// A record type added to store without a place here: refused,
+		// not dropped.
+		return fmt.Errorf("this store cannot restore a %s record", r.Type)
 	}
 	return rs.done(1)
 }
