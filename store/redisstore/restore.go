@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -218,7 +219,7 @@ func (st *stager) write(snap *store.Snapshot) error {
 	// dropped, by walking it from its sets (luaKeysOf).
 	for i := range snap.Targets {
 		t := &snap.Targets[i]
-		p.HSet(ctx, k.targets(), t.Ref(), encodeTarget(t))
+		st.target(t)
 		if err := st.done(1); err != nil {
 			return err
 		}
@@ -251,6 +252,26 @@ func (st *stager) write(snap *store.Snapshot) error {
 		return err
 	}
 	return st.flush()
+}
+
+// target queues a target, and its entries in the staged due and stale
+// indexes, by the rule reindexWith keeps them (luaReindex): so the
+// commit renames the indexes into place rather than rebuilding them
+// while it blocks Redis.
+func (st *stager) target(t *framework.Target) {
+	ctx, p, k := st.ctx, st.p, st.k
+	ref := t.Ref()
+	p.HSet(ctx, k.targets(), ref, encodeTarget(t))
+	if t.Status == framework.Done || t.Archived {
+		return
+	}
+	if score := strings.ReplaceAll(string(t.Due), "-", ""); score != "" && strings.Trim(score, "0123456789") == "" {
+		n, _ := strconv.ParseFloat(score, 64)
+		p.ZAdd(ctx, k.due(), redis.Z{Score: n, Member: ref})
+	}
+	if t.Owner != "" {
+		p.ZAdd(ctx, k.stale(), redis.Z{Score: float64(activity(t).UnixMilli()), Member: ref})
+	}
 }
 
 func (st *stager) subscription(sub framework.Subscription) {

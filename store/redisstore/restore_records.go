@@ -105,7 +105,7 @@ func (rs *recordStager) add(r *store.Record) error {
 	case store.RecordWorkspace:
 		return rs.settings(&r.Workspace)
 	case store.RecordTarget:
-		p.HSet(ctx, k.targets(), r.Target.Ref(), encodeTarget(&r.Target))
+		rs.target(&r.Target)
 	case store.RecordUpdate:
 		u := &r.Update
 		rs.ups[u.Target] = append(rs.ups[u.Target], encodeUpdate(u, rs.latest[u.Target]))

@@ -87,8 +87,9 @@ end
 // the staging holds exactly the records the restore wrote (a staging
 // dropped or expired under it, in part or whole, is refused). Then it
 // removes the workspace's old keys (replace), renames every staged key
-// into place, rebuilds the due and stale indexes with reindex, the same
-// rule every write keeps them by, and counts the restore in the
+// into place (the due and stale indexes among them, which the stager
+// built by reindex's rule, so that this step does not walk the
+// targets), and counts the restore in the
 // settings' "restored" field, which an export that reads records
 // across a restore sees change (see Export).
 // KEYS: settings, frameworks, targets (tg), subs, due, stale, restores;
@@ -117,11 +118,6 @@ end
 for _, s in ipairs(sure) do redis.call('RENAME', ARGV[2] .. s, ARGV[1] .. s) end
 for _, s in ipairs(maybe) do
   if redis.call('EXISTS', ARGV[2] .. s) == 1 then redis.call('RENAME', ARGV[2] .. s, ARGV[1] .. s) end
-end
-local all = redis.call('HGETALL', KEYS[3])
-for i = 1, #all, 2 do
-  local t = unpackT(all[i + 1])
-  if t then reindexT(KEYS[5], KEYS[6], all[i], t) end
 end
 redis.call('HSET', KEYS[1], 'restored', restored)
 redis.call('SREM', KEYS[7], ARGV[3])

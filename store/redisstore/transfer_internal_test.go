@@ -234,3 +234,32 @@ func (h *restoreMidExport) ProcessPipelineHook(next redis.ProcessPipelineHook) r
 		return next(ctx, cmds)
 	}
 }
+
+// The due and stale indexes a restore stages, and its commit renames
+// into place, are the ones the writes keep: the same members with the
+// same scores as in the workspace it was exported from.
+func TestRestoreStagesTheIndexes(t *testing.T) {
+	ctx := context.Background()
+	src, dst := openInternal(t), openInternal(t)
+	storetest.Populate(t, src, "local", 3, 80)
+	snap, err := store.ExportSnapshot(ctx, src, "local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Restore(ctx, snap, store.RestoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []func(keys) string{keys.due, keys.stale} {
+		want, err := src.c.ZRangeWithScores(ctx, key(src.keys("local")), 0, -1).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := dst.c.ZRangeWithScores(ctx, key(dst.keys("local")), 0, -1).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s after a restore = %v, want %v", key(dst.keys("local")), got, want)
+		}
+	}
+}
