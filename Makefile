@@ -35,6 +35,7 @@ bench:
 	go test -run='^$$' -bench=Report -benchmem -benchtime=3x ./commands/report
 	go test -run='^$$' -bench=. -benchmem -benchtime=10x ./reminders/...
 	go test -run='^$$' -bench=ServeRatios -benchtime=20000x ./cmd/targetbot
+	go test -run='^$$' -bench=Growth -benchtime=1x -timeout=60m ./store/dump
 
 # A short run of every fuzz target.
 FUZZTIME ?= 20s

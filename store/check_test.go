@@ -42,16 +42,19 @@ func TestCheckAppliesCommandRulesAndEveryStoresLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := valid()
 			tt.change(s)
-			err := s.Check()
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("Check = %v, want nil", err)
+			// The check of a stream of records holds them to the same rules.
+			_, streamed := store.CheckRecords(s.Workspace.ID, store.RecordsOf(s), nil)
+			for name, err := range map[string]error{"Check": s.Check(), "CheckRecords": streamed} {
+				if tt.want == "" {
+					if err != nil {
+						t.Fatalf("%s = %v, want nil", name, err)
+					}
+					continue
 				}
-				return
-			}
-			var rec *store.RecordError
-			if err == nil || !errors.As(err, &rec) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Check = %v, want a record error naming %q", err, tt.want)
+				var rec *store.RecordError
+				if err == nil || !errors.As(err, &rec) || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("%s = %v, want a record error naming %q", name, err, tt.want)
+				}
 			}
 		})
 	}

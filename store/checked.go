@@ -98,6 +98,25 @@ func (c *checked) Restore(ctx context.Context, snap *Snapshot, opts RestoreOptio
 	return c.Store.Restore(ctx, snap, opts)
 }
 
+var _ RecordRestorer = (*checked)(nil)
+
+// RestoreRecords passes the records to the driver's RestoreRecords,
+// which checks them (CheckRecords) before it writes any; a driver
+// without one is given them as a Snapshot, checked whole first.
+func (c *checked) RestoreRecords(ctx context.Context, ws string, recs RecordStream, opts RestoreOptions) error {
+	if rr, ok := c.Store.(RecordRestorer); ok {
+		return rr.RestoreRecords(ctx, ws, recs, opts)
+	}
+	snap := &Snapshot{}
+	if err := recs(func(r Record) error { snap.Add(r); return nil }); err != nil {
+		return err
+	}
+	if snap.Workspace.ID != ws {
+		return framework.Errorf(framework.EINVALID, "restore %s: the records are of workspace %q", ws, snap.Workspace.ID)
+	}
+	return c.Restore(ctx, snap, opts)
+}
+
 // checkTTL refuses a claim that expires as it is taken, which would let
 // every caller win it.
 func checkTTL(key string, ttl time.Duration) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -55,9 +56,11 @@ func (m *Main) runDump(ctx context.Context, args []string) error {
 	return dump.WriteTable(m.Stderr, counts)
 }
 
-// runRestore reads a whole dump, refusing it at its first bad line
-// before it opens the store, then restores each workspace in one atomic
-// step.
+// runRestore checks a whole dump, refusing it at its first bad line
+// before it opens the store, then reads it again to restore each
+// workspace in one atomic step. It holds one workspace at a time, not
+// the file: a dump on stdin is spooled to a temporary file, which the
+// second read reads (restoreSource).
 func (m *Main) runRestore(ctx context.Context, args []string) error {
 	fs := m.flagSet("restore")
 	m.Config.commonFlags(fs)
@@ -67,34 +70,36 @@ func (m *Main) runRestore(ctx context.Context, args []string) error {
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
-	pr := m.newProgress()
-	name, r, size := "stdin", m.Stdin, int64(0)
-	if *in != "" {
-		f, err := os.Open(*in)
-		if err != nil {
-			return fmt.Errorf("restore: %w", err)
-		}
-		defer f.Close()
-		if fi, err := f.Stat(); err == nil {
-			size = fi.Size()
-		}
-		name, r = *in, f
+	var only []string
+	if *ws != "" {
+		only = []string{*ws}
 	}
-	file, err := dump.Read(&countingReader{r: r, progress: func(n int64) { pr.reading(name, n, size) }})
-	pr.clear()
+	pr := m.newProgress()
+	name := "stdin"
+	if *in != "" {
+		name = *in
+	}
+	src, err := m.restoreSource(*in, pr)
 	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer src.close()
+	checked, err := dump.Check(ctx, src.open, only)
+	pr.clear()
+	var missing *dump.MissingError
+	switch {
+	case errors.As(err, &missing):
+		return fmt.Errorf("restore: %w", err)
+	case err != nil:
 		return fmt.Errorf("restore: %s: %w (nothing was restored)", name, err)
 	}
+	src.progress = nil // the second read is shown as records restored
 	s, err := m.openTransferStore(ctx, m.Config.Store, m.Config.StoreFrom, false)
 	if err != nil {
 		return err
 	}
 	m.Store = s
-	opts := dump.Options{Replace: *replace, Progress: pr.show}
-	if *ws != "" {
-		opts.Workspaces = []string{*ws}
-	}
-	counts, err := dump.Restore(ctx, s, file, opts)
+	counts, err := checked.Restore(ctx, s, dump.Options{Replace: *replace, Progress: pr.show})
 	pr.clear()
 	if len(counts) > 0 {
 		fmt.Fprintf(m.Stdout, "restored %s from %s into %s\n", view.Plural(len(counts), "workspace"), name, redact(m.Config.Store))
@@ -106,6 +111,84 @@ func (m *Main) runRestore(ctx context.Context, args []string) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	return nil
+}
+
+// restoreFile is a dump that can be read from its start more than once:
+// the file named, or stdin spooled to a temporary file as the first
+// read goes.
+type restoreFile struct {
+	path     string
+	spool    *os.File // stdin's copy, removed by close; nil for a file
+	stdin    io.Reader
+	size     int64
+	progress func(read int64) // shows the reading; nil once checked
+}
+
+// restoreSource is the dump at path, or on stdin when path is "".
+func (m *Main) restoreSource(path string, pr *progress) (*restoreFile, error) {
+	name := path
+	src := &restoreFile{path: path}
+	if path == "" {
+		name = "stdin"
+		spool, err := os.CreateTemp("", "targetbot-restore-*.jsonl")
+		if err != nil {
+			return nil, fmt.Errorf("spool stdin: %w", err)
+		}
+		src.spool, src.stdin = spool, m.Stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		if fi, err := f.Stat(); err == nil {
+			src.size = fi.Size()
+		}
+		_ = f.Close()
+	}
+	src.progress = func(n int64) { pr.reading(name, n, src.size) }
+	return src, nil
+}
+
+// open opens the dump from its start: the first open of stdin copies it
+// into the spool as it is read, later ones read the spool.
+func (f *restoreFile) open() (io.ReadCloser, error) {
+	var r io.Reader
+	switch {
+	case f.spool != nil && f.stdin != nil:
+		r, f.stdin = io.TeeReader(f.stdin, f.spool), nil
+	case f.spool != nil:
+		if _, err := f.spool.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("read the spooled stdin again: %w", err)
+		}
+		r = f.spool
+	default:
+		file, err := os.Open(f.path)
+		if err != nil {
+			return nil, err
+		}
+		if f.progress == nil {
+			return file, nil
+		}
+		return readCloser{&countingReader{r: file, progress: f.progress}, file}, nil
+	}
+	if f.progress != nil {
+		r = &countingReader{r: r, progress: f.progress}
+	}
+	return io.NopCloser(r), nil
+}
+
+// close removes stdin's spool.
+func (f *restoreFile) close() {
+	if f.spool != nil {
+		_ = f.spool.Close()
+		_ = os.Remove(f.spool.Name())
+	}
+}
+
+// readCloser reads through one reader and closes another.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // openTransferStore opens a store for dump, restore or migrate and

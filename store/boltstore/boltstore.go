@@ -36,6 +36,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -61,6 +62,8 @@ type Options struct {
 type Store struct {
 	db  *bolt.DB
 	now func() time.Time
+	// restores numbers the restores under way, naming their staging.
+	restores atomic.Int64
 }
 
 var (
@@ -105,6 +108,9 @@ func Open(path string, opts *Options) (*Store, error) {
 			}
 		}
 		if err := createNextFires(tx); err != nil {
+			return err
+		}
+		if err := dropStagings(tx); err != nil {
 			return err
 		}
 		return upgradeWorkspaces(tx)

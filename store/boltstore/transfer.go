@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/targetbot/targetbot/framework"
 	"github.com/targetbot/targetbot/store"
 )
+
+var _ store.RecordRestorer = (*Store)(nil)
 
 // Export streams the workspace from one read transaction, so the
 // records are one consistent view: bbolt readers see the file as it was
@@ -121,44 +124,223 @@ func (w *wsb) export(emit func(store.Record) error) error {
 	return nil
 }
 
-// Restore writes the snapshot in one read-write transaction: with
-// Replace, deleting the workspace's bucket (claims live elsewhere and
-// stay) and writing the new one commit together, or neither does.
+// Restore writes the snapshot into a staging bucket, in transactions of
+// restoreChunk records, so that memory holds one chunk's pages, not the
+// workspace's; then one small transaction moves the staged workspace
+// into place (bbolt's MoveBucket: the bucket, not its records), with
+// Replace deleting the old bucket first (claims live elsewhere and
+// stay). Readers see the workspace as it was, or as restored. A restore
+// that fails part of the way removes its staging; one killed leaves it,
+// under "restore:", for the next Open to remove (the file's lock means
+// no other process is restoring then).
 func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.RestoreOptions) error {
 	ws := snap.Workspace.ID
-	return s.update("restore "+ws, func(tx *bolt.Tx) error {
-		name := []byte(wsPrefix + ws)
-		if tx.Bucket(name) != nil {
-			if !opts.Replace {
-				return store.WorkspaceExists(ws)
-			}
-			if err := tx.DeleteBucket(name); err != nil {
-				return fmt.Errorf("remove the old records: %w", err)
-			}
-		}
-		w, err := createWorkspace(tx, ws)
-		if err != nil {
+	if !opts.Replace {
+		if err := s.refuseExisting(ws); err != nil {
 			return err
 		}
-		if err := markSchedules(tx, ws); err != nil {
+	}
+	return s.restoreWith(ctx, ws, snap.Len(), opts, func(r *restorer) error { return r.restore(snap) })
+}
+
+// restoreWith stages a workspace of total records through write, in
+// chunks, and moves it into place (Restore).
+func (s *Store) restoreWith(ctx context.Context, ws string, total int, opts store.RestoreOptions, write func(*restorer) error) error {
+	op := "restore " + ws
+	name := []byte(wsPrefix + ws)
+	staging := []byte(fmt.Sprintf("%s%s:%d", stagingPrefix, ws, s.restores.Add(1)))
+	r := &restorer{db: s.db, staging: staging, ws: ws, ctx: ctx, total: total, progress: opts.Progress, index: sortedPuts{}}
+	err := r.begin(true)
+	if err == nil {
+		err = write(r)
+	}
+	if err == nil {
+		err = r.commit(name, opts.Replace)
+	}
+	if err != nil {
+		r.abort()
+		return mapErr(op, err)
+	}
+	return nil
+}
+
+// RestoreRecords restores the workspace ws from a stream of records, as
+// Restore does a snapshot, holding the targets and one chunk of records
+// rather than the workspace. It reads recs twice: first to check every
+// record (store.CheckRecords), writing nothing; then to stage each as
+// it comes. The staging is moved into place only if the second read
+// gave the same records as the first (their tallies agree).
+func (s *Store) RestoreRecords(ctx context.Context, ws string, recs store.RecordStream, opts store.RestoreOptions) error {
+	first, err := store.CheckRecords(ws, recs, nil)
+	if err != nil {
+		return err
+	}
+	if !opts.Replace {
+		if err := s.refuseExisting(ws); err != nil {
 			return err
 		}
-		r := restorer{w: w, ctx: ctx, total: snap.Len(), progress: opts.Progress}
-		return r.restore(snap)
+	}
+	return s.restoreWith(ctx, ws, first.Len(), opts, func(r *restorer) error {
+		tally := store.NewTallier()
+		err := recs(func(rec store.Record) error {
+			if err := tally.Add(&rec); err != nil {
+				return err
+			}
+			return r.record(&rec)
+		})
+		if second := tally.Tally(); err == nil && !second.Same(&first) {
+			err = errors.New("the records changed between their check and their write")
+		}
+		return err
 	})
 }
 
-// restorer writes one snapshot into a new workspace's buckets.
+// refuseExisting refuses a restore into a workspace that holds records.
+func (s *Store) refuseExisting(ws string) error {
+	return s.view("restore "+ws, func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte(wsPrefix+ws)) != nil {
+			return store.WorkspaceExists(ws)
+		}
+		return nil
+	})
+}
+
+// stagingPrefix starts the name of a restore's staging bucket, at the
+// root beside the workspaces': "restore:<ws>:<n>".
+const stagingPrefix = "restore:"
+
+// restoreChunk is how many records one transaction of a restore writes:
+// a multiple of the 1,024 that progress is reported at.
+const restoreChunk = 16 << 10
+
+// dropStagings removes the staging buckets restores left when killed.
+func dropStagings(tx *bolt.Tx) error {
+	c := tx.Cursor()
+	prefix := []byte(stagingPrefix)
+	var names [][]byte
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if v == nil {
+			names = append(names, slices.Clone(k))
+		}
+	}
+	for _, k := range names {
+		if err := tx.DeleteBucket(k); err != nil {
+			return fmt.Errorf("remove an abandoned restore's staging %q: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// restorer writes one snapshot into a staging workspace's buckets, a
+// chunk of records to a transaction.
 type restorer struct {
+	db       *bolt.DB
+	staging  []byte // the staging bucket, whose one child is the workspace
+	ws       string
+	tx       *bolt.Tx
 	w        *wsb
 	ctx      context.Context
 	written  int
 	total    int
 	progress func(written, total int)
+	// index holds the index entries of the chunk under way, put in key
+	// order as it ends.
+	index sortedPuts
+	// The sequence numbers of the last update and event written.
+	updateSeq, eventSeq uint64
 }
 
-// step counts a written record, reports progress now and then, and
-// stops a cancelled restore, which then rolls back.
+// begin opens the next transaction and finds the staged workspace in
+// it; first creates it.
+func (r *restorer) begin(first bool) error {
+	tx, err := r.db.Begin(true)
+	if err != nil {
+		return err
+	}
+	r.tx = tx
+	parent := tx.Bucket(r.staging)
+	if first {
+		if parent, err = tx.CreateBucket(r.staging); err != nil {
+			return fmt.Errorf("create the staging: %w", err)
+		}
+		root, err := parent.CreateBucket([]byte(wsPrefix + r.ws))
+		if err != nil {
+			return fmt.Errorf("create the staging: %w", err)
+		}
+		if err := fillBuckets(root); err != nil {
+			return fmt.Errorf("create the staging: %w", err)
+		}
+	}
+	r.w = &wsb{id: r.ws}
+	r.w.fill(parent.Bucket([]byte(wsPrefix + r.ws)))
+	// Keys rise with the snapshot's order: pages are filled fuller.
+	r.w.updates.FillPercent, r.w.events.FillPercent = 0.9, 0.9
+	return nil
+}
+
+// flush puts the chunk's index entries and commits its transaction.
+func (r *restorer) flush() error {
+	if err := r.index.put(r.w); err != nil {
+		return err
+	}
+	clear(r.index)
+	err := r.tx.Commit()
+	r.tx = nil
+	return err
+}
+
+// commit ends the last chunk and, in one transaction, moves the staged
+// workspace into place as name, deleting what stands there (replace) or
+// refusing if anything does.
+func (r *restorer) commit(name []byte, replace bool) error {
+	if err := r.flush(); err != nil {
+		return err
+	}
+	tx, err := r.db.Begin(true)
+	if err != nil {
+		return err
+	}
+	r.tx = tx
+	if tx.Bucket(name) != nil {
+		if !replace {
+			return store.WorkspaceExists(r.ws)
+		}
+		if err := tx.DeleteBucket(name); err != nil {
+			return fmt.Errorf("remove the old records: %w", err)
+		}
+	}
+	parent := tx.Bucket(r.staging)
+	if err := tx.MoveBucket(name, parent, nil); err != nil {
+		return fmt.Errorf("move the staged workspace into place: %w", err)
+	}
+	if err := tx.DeleteBucket(r.staging); err != nil {
+		return fmt.Errorf("remove the staging: %w", err)
+	}
+	// Its schedules are due to be looked at (nextfires.go).
+	if err := markSchedules(tx, r.ws); err != nil {
+		return err
+	}
+	err = tx.Commit()
+	r.tx = nil
+	return err
+}
+
+// abort rolls back the transaction under way and removes the staging.
+func (r *restorer) abort() {
+	if r.tx != nil {
+		_ = r.tx.Rollback()
+		r.tx = nil
+	}
+	_ = r.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(r.staging) == nil {
+			return nil
+		}
+		return tx.DeleteBucket(r.staging)
+	})
+}
+
+// step counts a written record, reports progress now and then, stops a
+// cancelled restore, and ends the chunk every restoreChunk records.
 func (r *restorer) step() error {
 	r.written++
 	if r.written%1024 != 0 && r.written != r.total {
@@ -167,54 +349,51 @@ func (r *restorer) step() error {
 	if r.progress != nil {
 		r.progress(r.written, r.total)
 	}
-	return r.ctx.Err()
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	if r.written%restoreChunk != 0 && r.written != r.total {
+		return nil
+	}
+	if err := r.flush(); err != nil {
+		return err
+	}
+	return r.begin(false)
 }
 
 func (r *restorer) restore(snap *store.Snapshot) error {
-	if err := r.settings(&snap.Workspace); err != nil {
+	return snap.Each(func(rec store.Record) error { return r.record(&rec) })
+}
+
+// record writes one record. Workspace events follow the targets' in
+// the events bucket, numbered after them, under the empty ref (see
+// bEntries).
+func (r *restorer) record(rec *store.Record) error {
+	var err error
+	switch rec.Type {
+	case store.RecordWorkspace:
+		return r.settings(&rec.Workspace)
+	case store.RecordTarget:
+		err = r.w.putTarget(nil, &rec.Target)
+	case store.RecordUpdate:
+		err = r.update(&rec.Update)
+	case store.RecordEvent, store.RecordWorkspaceEvent:
+		err = r.event(&rec.Event)
+	case store.RecordSubscription:
+		err = putSub(r.w, &rec.Subscription)
+	case store.RecordAdapterState:
+		err = r.w.adapterState.Put([]byte(rec.State.Key), []byte(rec.State.Value))
+	case store.RecordEntry:
+		err = r.w.putEntry(rec.Entry)
+	default:
+		// A record type added to store without a place here: refused,
+		// not dropped.
+		err = fmt.Errorf("this store cannot restore a %s record", rec.Type)
+	}
+	if err != nil {
 		return err
 	}
-	for i := range snap.Targets {
-		if err := r.w.putTarget(nil, &snap.Targets[i]); err != nil {
-			return err
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
-	}
-	if err := r.updates(snap.Updates); err != nil {
-		return err
-	}
-	// Workspace events follow the targets' in the events bucket, under
-	// the empty ref (see bEntries).
-	if err := r.events(append(slices.Clip(snap.Events), snap.WorkspaceEvents...)); err != nil {
-		return err
-	}
-	for i := range snap.Subscriptions {
-		if err := putSub(r.w, &snap.Subscriptions[i]); err != nil {
-			return err
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
-	}
-	for _, e := range snap.AdapterState {
-		if err := r.w.adapterState.Put([]byte(e.Key), []byte(e.Value)); err != nil {
-			return err
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
-	}
-	for _, e := range snap.Entries {
-		if err := r.w.putEntry(e); err != nil {
-			return err
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.step()
 }
 
 func (r *restorer) settings(set *framework.Workspace) error {
@@ -271,18 +450,38 @@ func nextSeq(id string, last uint64) uint64 {
 // their bucket in key order. bbolt keeps a transaction's node of a
 // bucket unsplit until commit, and a put into its middle moves every
 // entry after it: 100,000 entries interleaved by author or target took
-// a minute, in key order they take under a second.
-type sortedPuts map[*bolt.Bucket][][2][]byte
+// a minute, in key order they take under a second. They are gathered
+// by index (idx*), since a restore's buckets change with each of its
+// transactions.
+type sortedPuts map[idx][][2][]byte
 
-func (p sortedPuts) add(b *bolt.Bucket, key, value []byte) {
+// idx names one of a workspace's index buckets.
+type idx int
+
+const (
+	idxUpdateIDs idx = iota
+	idxTargetUpdates
+	idxByAuthor
+	idxByTime
+	idxTargetEvents
+	idxEvidence
+	idxEvidenceURLs
+)
+
+func (i idx) of(w *wsb) *bolt.Bucket {
+	return [...]*bolt.Bucket{w.updateIDs, w.targetUpdates, w.byAuthor, w.byTime, w.targetEvents, w.evidence, w.evidenceURLs}[i]
+}
+
+func (p sortedPuts) add(b idx, key, value []byte) {
 	p[b] = append(p[b], [2][]byte{key, value})
 }
 
-func (p sortedPuts) put() error {
+func (p sortedPuts) put(w *wsb) error {
 	for b, kvs := range p {
 		slices.SortFunc(kvs, func(x, y [2][]byte) int { return bytes.Compare(x[0], y[0]) })
+		bucket := b.of(w)
 		for _, kv := range kvs {
-			if err := b.Put(kv[0], kv[1]); err != nil {
+			if err := bucket.Put(kv[0], kv[1]); err != nil {
 				return err
 			}
 		}
@@ -290,69 +489,46 @@ func (p sortedPuts) put() error {
 	return nil
 }
 
-func (r *restorer) updates(us []framework.Update) error {
-	w := r.w
-	// Keys rise with the snapshot's order: the records go in as they
-	// are, the indexes sorted at the end.
-	w.updates.FillPercent = 0.9
-	index := sortedPuts{}
-	var seq uint64
-	for i := range us {
-		u := &us[i]
-		seq = nextSeq(u.ID, seq)
-		if err := w.putUpdate(seq, u); err != nil {
-			return err
-		}
-		id := u64(seq)
-		if updateID(seq) != u.ID {
-			index.add(w.updateIDs, []byte(u.ID), id)
-		}
-		index.add(w.targetUpdates, join(strKey(u.Target), id), nil)
-		index.add(w.byAuthor, join(strKey(u.Author), id), nil)
-		// The time index holds what digests may list: not withdrawn updates.
-		if !u.Withdrawn {
-			index.add(w.byTime, join(timeKey(u.Time), id), nil)
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
-	}
-	if err := index.put(); err != nil {
+// update writes an update, numbered as nextSeq says; keys rise with
+// the snapshot's order.
+func (r *restorer) update(u *framework.Update) error {
+	r.updateSeq = nextSeq(u.ID, r.updateSeq)
+	seq := r.updateSeq
+	if err := r.w.putUpdate(seq, u); err != nil {
 		return err
+	}
+	id := u64(seq)
+	if updateID(seq) != u.ID {
+		r.index.add(idxUpdateIDs, []byte(u.ID), id)
+	}
+	r.index.add(idxTargetUpdates, join(strKey(u.Target), id), nil)
+	r.index.add(idxByAuthor, join(strKey(u.Author), id), nil)
+	// The time index holds what digests may list: not withdrawn updates.
+	if !u.Withdrawn {
+		r.index.add(idxByTime, join(timeKey(u.Time), id), nil)
 	}
 	// New updates are numbered after every restored one.
-	return w.updates.SetSequence(seq)
+	return r.w.updates.SetSequence(seq)
 }
 
-func (r *restorer) events(es []framework.Event) error {
-	w := r.w
-	w.events.FillPercent = 0.9
-	index := sortedPuts{}
-	var seq uint64
-	for i := range es {
-		e := &es[i]
-		seq = nextSeq(e.ID, seq)
-		v, err := json.Marshal(e)
-		if err != nil {
-			return fmt.Errorf("encode event: %w", err)
-		}
-		id := u64(seq)
-		if err := w.events.Put(id, v); err != nil {
-			return err
-		}
-		index.add(w.targetEvents, join(strKey(e.Target), id), nil)
-		if e.Kind == framework.EventEvidence {
-			index.add(w.evidence, join(strKey(e.Target), id), nil)
-			index.add(w.evidenceURLs, join(strKey(e.Target), []byte(e.URL)), nil)
-		}
-		if err := r.step(); err != nil {
-			return err
-		}
+// event writes a target's event or the workspace's own.
+func (r *restorer) event(e *framework.Event) error {
+	r.eventSeq = nextSeq(e.ID, r.eventSeq)
+	seq := r.eventSeq
+	v, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode event: %w", err)
 	}
-	if err := index.put(); err != nil {
+	id := u64(seq)
+	if err := r.w.events.Put(id, v); err != nil {
 		return err
 	}
-	return w.events.SetSequence(seq)
+	r.index.add(idxTargetEvents, join(strKey(e.Target), id), nil)
+	if e.Kind == framework.EventEvidence {
+		r.index.add(idxEvidence, join(strKey(e.Target), id), nil)
+		r.index.add(idxEvidenceURLs, join(strKey(e.Target), []byte(e.URL)), nil)
+	}
+	return r.w.events.SetSequence(seq)
 }
 
 // Drop deletes the workspace's bucket, in one transaction. Claims live

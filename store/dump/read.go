@@ -39,105 +39,197 @@ type File struct {
 	Workspaces []*store.Snapshot
 }
 
+// MissingError is a workspace asked for that a dump does not hold.
+type MissingError struct {
+	Workspace string
+	Has       []string // the workspaces the dump holds
+}
+
+func (e *MissingError) Error() string {
+	return fmt.Sprintf("the dump has no workspace %q: it has %s", e.Workspace, strings.Join(e.Has, ", "))
+}
+
 // group is one workspace's records as read, with the line of each.
 type group struct {
 	snap  store.Snapshot
 	lines map[store.RecordType][]int
 }
 
-// Read reads and checks a whole dump. It returns the first thing wrong
-// as a *LineError; a File only when every line is good, so nothing is
-// ever written from a dump that is bad anywhere.
+// Read reads and checks a whole dump, holding all of it. It returns the
+// first thing wrong as a *LineError; a File only when every line is
+// good, so nothing is ever written from a dump that is bad anywhere.
+// Restoring a large dump goes through Scan instead, which holds one
+// workspace at a time.
 func Read(r io.Reader) (*File, error) {
-	lr := &lineReader{r: bufio.NewReaderSize(r, 64<<10)}
-	line, err := lr.next()
-	if errors.Is(err, io.EOF) {
-		return nil, lineErr(1, "the file is empty: not a targetbot dump")
-	}
+	f := &File{}
+	h, err := Scan(r, nil, func(snap *store.Snapshot) error {
+		f.Workspaces = append(f.Workspaces, snap)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	f := &File{}
-	if f.Header, err = readHeader(line); err != nil {
-		return nil, &LineError{Line: 1, Err: err}
+	f.Header = h
+	return f, nil
+}
+
+// Scan reads a dump line by line and checks it as Read does, holding
+// one workspace at a time: it calls fn with each workspace once its
+// records are read and checked (store.Snapshot.Check), in the order the
+// dump holds them, and drops it before reading the next. Memory grows
+// with the largest workspace, not with the file.
+//
+// With only, Scan reads only those workspaces (refusing, before any
+// record, a name the header does not list): the lines of every other
+// are checked for their place and counted, but their bodies are not
+// decoded beyond their type and workspace, nor checked, and fn never
+// sees them. The file's shape is still checked whole: header, order,
+// end line and count.
+//
+// It returns the first thing wrong as a *LineError, or fn's first
+// error as it is; a bad line after a workspace fn was given is found
+// only then, so a caller that must write nothing from a bad dump scans
+// it once to check before it scans again to write (RestoreFrom).
+func Scan(r io.Reader, only []string, fn func(*store.Snapshot) error) (Header, error) {
+	lr := &lineReader{r: bufio.NewReaderSize(r, 64<<10)}
+	line, err := lr.next()
+	if errors.Is(err, io.EOF) {
+		return Header{}, lineErr(1, "the file is empty: not a targetbot dump")
+	}
+	if err != nil {
+		return Header{}, err
+	}
+	h, err := readHeader(line)
+	if err != nil {
+		return h, &LineError{Line: 1, Err: err}
 	}
 	listed := map[string]bool{}
-	for _, ws := range f.Header.Workspaces {
+	for _, ws := range h.Workspaces {
 		if listed[ws] {
-			return nil, lineErr(1, "the header lists workspace %q twice", ws)
+			return h, lineErr(1, "the header lists workspace %q twice", ws)
 		}
 		listed[ws] = true
 	}
-	groups := map[string]*group{}
-	var order []*group
-	var cur *group
+	var wanted map[string]bool
+	if len(only) > 0 {
+		wanted = map[string]bool{}
+		for _, ws := range only {
+			if !listed[ws] {
+				return h, &MissingError{Workspace: ws, Has: h.Workspaces}
+			}
+			wanted[ws] = true
+		}
+	}
+	sc := &scan{fn: fn, seen: map[string]bool{}}
 	records := 0
 	for {
 		line, err := lr.next()
 		if errors.Is(err, io.EOF) {
-			return nil, lineErr(lr.n+1, "the dump ends without its end line: it was cut short")
+			return h, lineErr(lr.n+1, "the dump ends without its end line: it was cut short")
 		}
 		if err != nil {
-			return nil, err
+			return h, err
 		}
-		typ, err := probeType(line)
+		typ, ws, err := probe(line)
 		if err != nil {
-			return nil, &LineError{Line: lr.n, Err: err}
+			return h, &LineError{Line: lr.n, Err: err}
 		}
 		if typ == recordEnd {
-			if err := cur.check(); err != nil {
-				return nil, err
+			if err := sc.finish(); err != nil {
+				return h, err
 			}
 			if err := readEnd(line, records); err != nil {
-				return nil, &LineError{Line: lr.n, Err: err}
+				return h, &LineError{Line: lr.n, Err: err}
 			}
 			break
 		}
-		v := lineFor(typ)
-		if v == nil {
-			return nil, lineErr(lr.n, "unknown record type %q: this targetbot reads workspace, target, update, event, subscription, adapter_state, entry and workspace_event records", typ)
+		if err := sc.add(lr.n, line, typ, ws, listed, wanted == nil || wanted[ws]); err != nil {
+			return h, err
 		}
-		if err := decodeStrict(line, v); err != nil {
-			return nil, lineErr(lr.n, "%s record: %v", typ, err)
-		}
-		ws, rec := fromLine(v)
-		switch {
-		case !listed[ws]:
-			return nil, lineErr(lr.n, "a %s record of workspace %q, which the header does not list", typ, ws)
-		case rec.Type == store.RecordWorkspace && groups[ws] != nil:
-			return nil, lineErr(lr.n, "a second workspace record of workspace %q", ws)
-		case rec.Type == store.RecordWorkspace:
-			// The workspace before is whole: check it now, so errors
-			// come in the order of the lines they are on.
-			if err := cur.check(); err != nil {
-				return nil, err
-			}
-			cur = &group{lines: map[store.RecordType][]int{}}
-			groups[ws] = cur
-			order = append(order, cur)
-		case cur == nil || cur.snap.Workspace.ID != ws:
-			return nil, lineErr(lr.n, "a %s record of workspace %q outside its place: a workspace's records follow its workspace record", typ, ws)
-		}
-		cur.snap.Add(rec)
-		cur.lines[rec.Type] = append(cur.lines[rec.Type], lr.n)
 		records++
 	}
 	end := lr.n
 	if _, err := lr.next(); !errors.Is(err, io.EOF) {
 		if err != nil {
-			return nil, err
+			return h, err
 		}
-		return nil, lineErr(lr.n, "a line after the end line")
+		return h, lineErr(lr.n, "a line after the end line")
 	}
-	for _, ws := range f.Header.Workspaces {
-		if groups[ws] == nil {
-			return nil, lineErr(end, "workspace %q is in the header, but the dump has no records of it", ws)
+	for _, ws := range h.Workspaces {
+		if !sc.seen[ws] {
+			return h, lineErr(end, "workspace %q is in the header, but the dump has no records of it", ws)
 		}
 	}
-	for _, g := range order {
-		f.Workspaces = append(f.Workspaces, &g.snap)
+	return h, nil
+}
+
+// scan is Scan's state: the workspace being read, and those seen.
+type scan struct {
+	fn   func(*store.Snapshot) error
+	seen map[string]bool
+	ws   string // the workspace whose records come now
+	cur  *group // its records, when it is wanted
+}
+
+// add takes the record on line n, of type typ and workspace ws, into
+// the workspace being read; a record of a workspace not wanted is only
+// placed, not decoded.
+func (sc *scan) add(n int, line []byte, typ, ws string, listed map[string]bool, wanted bool) error {
+	if lineFor(typ) == nil {
+		return lineErr(n, "unknown record type %q: this targetbot reads %s records", typ, typeList())
 	}
-	return f, nil
+	switch {
+	case !listed[ws]:
+		return lineErr(n, "a %s record of workspace %q, which the header does not list", typ, ws)
+	case typ == string(store.RecordWorkspace) && sc.seen[ws]:
+		return lineErr(n, "a second workspace record of workspace %q", ws)
+	case typ == string(store.RecordWorkspace):
+		// The workspace before is whole: check it now, so errors come
+		// in the order of the lines they are on.
+		if err := sc.finish(); err != nil {
+			return err
+		}
+		sc.seen[ws], sc.ws = true, ws
+		if wanted {
+			sc.cur = &group{lines: map[store.RecordType][]int{}}
+		}
+	case sc.ws != ws:
+		return lineErr(n, "a %s record of workspace %q outside its place: a workspace's records follow its workspace record", typ, ws)
+	}
+	if sc.cur == nil {
+		return nil
+	}
+	v := lineFor(typ)
+	if err := decodeStrict(line, v); err != nil {
+		return lineErr(n, "%s record: %v", typ, err)
+	}
+	_, rec := fromLine(v)
+	sc.cur.snap.Add(rec)
+	sc.cur.lines[rec.Type] = append(sc.cur.lines[rec.Type], n)
+	return nil
+}
+
+// finish checks the workspace read last, if it was wanted, hands it to
+// fn and lets it go.
+func (sc *scan) finish() error {
+	g := sc.cur
+	sc.cur = nil
+	if g == nil {
+		return nil
+	}
+	if err := g.check(); err != nil {
+		return err
+	}
+	return sc.fn(&g.snap)
+}
+
+// typeList names the record types a dump may hold, for an error.
+func typeList() string {
+	names := make([]string, len(store.RecordTypes))
+	for i, t := range store.RecordTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // check checks a whole workspace's records (store.Snapshot.Check) and
@@ -185,21 +277,28 @@ func readEnd(line []byte, records int) error {
 	return nil
 }
 
-// probeType is the type of a line's record.
-func probeType(line []byte) (string, error) {
-	var probe struct {
-		Type *string `json:"type"`
+// probe is the type of a line's record and its workspace, decoding
+// nothing else of it.
+func probe(line []byte) (typ, ws string, err error) {
+	var p struct {
+		Type      *string `json:"type"`
+		Workspace string  `json:"workspace"`
 	}
-	if err := json.Unmarshal(line, &probe); err != nil {
-		if len(bytes.TrimSpace(line)) == 0 {
-			return "", errors.New("an empty line: every line is one JSON object")
+	if err := json.Unmarshal(line, &p); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field == "workspace" && p.Type != nil {
+			// Said as the strict decode of the record says it.
+			return "", "", fmt.Errorf("%s record: field \"workspace\" cannot be a JSON %s", *p.Type, te.Value)
 		}
-		return "", fmt.Errorf("not one JSON object: %v", jsonError(err))
+		if len(bytes.TrimSpace(line)) == 0 {
+			return "", "", errors.New("an empty line: every line is one JSON object")
+		}
+		return "", "", fmt.Errorf("not one JSON object: %v", jsonError(err))
 	}
-	if probe.Type == nil {
-		return "", errors.New(`a record with no "type"`)
+	if p.Type == nil {
+		return "", "", errors.New(`a record with no "type"`)
 	}
-	return *probe.Type, nil
+	return *p.Type, p.Workspace, nil
 }
 
 // decodeStrict decodes one JSON object into v, refusing fields v does

@@ -30,21 +30,26 @@ const readBatch = 10_000
 var errSetsMoved = errors.New("the workspace's targets or channels changed, or it was restored")
 
 // Export reads the workspace as it was at one moment, without stopping
-// writers. One MULTI/EXEC reads, atomically, the settings, the sets, the
-// targets, every target's history (its updates, whole, inline and listed) and list of event
-// ids, every subscription, the adapter state, the entries and the
-// workspace events' ids. That is the moment the export is of.
-// Then pipelines of readBatch read the events those lists name, which
-// never change once written. (A workspace still kept the first way,
-// legacy.go, has its updates read the same way as its events; one
-// withdrawn since the moment, which was in the log of updates standing
-// then, is exported as it was, not withdrawn.) Two things make the export read again: a target or
-// channel added between reading the sets and the MULTI, and a restore
-// of the workspace while the records were read, which replaces records
-// that otherwise never change (the commit counts itself in the
-// settings' "restored" field, read in the MULTI and again at the end).
-// Round trips do not grow with the workspace: the sets, the MULTI, one
-// per readBatch records, and the last check.
+// writers, and streams it: it never holds the whole workspace. One
+// MULTI/EXEC reads, atomically, the settings, the sets, the targets,
+// every subscription, the adapter state and the entries, and the
+// length of every target's history and event list and of the workspace
+// events' list. That is the moment the export is of. Then pipelines
+// read the histories and lists in pages (exportPaged), each only as far
+// as its length at the moment: lists grow at their head, so a record's
+// place counted from the tail stays put. Events never change once
+// written; an update can be withdrawn after the moment, and is given as
+// it was then. Memory is the targets and a bounded buffer of records
+// (exportBuffer), whatever the workspace's size; round trips are a few,
+// plus one or two per page.
+//
+// Two things make the export read again: a target or channel added
+// between reading the sets and the MULTI, and a restore of the
+// workspace before any record was given (the commit counts itself in
+// the settings' "restored" field, which every page's read checks). A
+// restore after records were given fails the export (ErrUnavailable).
+// A workspace still kept the first way, legacy.go, is read whole, as
+// before the upgrade that moves it (readWorkspace).
 //
 // Redis keeps no order of updates across targets, only each target's
 // history and each update's time. The export lists updates in an order
@@ -54,11 +59,45 @@ var errSetsMoved = errors.New("the workspace's targets or channels changed, or i
 // dump of this store restored elsewhere and dumped again gives the same
 // order.
 func (s *Store) Export(ctx context.Context, ws string, fn func(store.Record) error) error {
-	snap, err := s.snapshot(ctx, ws)
+	op := "export " + ws
+	for try := 1; ; try++ {
+		err := s.exportOnce(ctx, ws, fn)
+		var fe *fnError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &fe):
+			return fe.err
+		case errors.Is(err, errRestoredMidway):
+			return framework.Unavailable("redisstore: "+op, err)
+		case !errors.Is(err, errSetsMoved):
+			return s.fail(op, err)
+		case try == exportTries:
+			return framework.Unavailable("redisstore: "+op, errors.New("targets or channels were added, or the workspace restored, during every read: export it while the bot is quiet"))
+		}
+	}
+}
+
+// exportOnce reads the workspace once, in pages (exportPaged), or whole
+// when it still has records kept the first way.
+func (s *Store) exportOnce(ctx context.Context, ws string, fn func(store.Record) error) error {
+	m, err := s.readMoment(ctx, ws)
 	if err != nil {
 		return err
 	}
-	return snap.Each(fn)
+	if m != nil {
+		return s.exportPaged(ctx, m, fn)
+	}
+	snap, err := s.readWorkspace(ctx, ws)
+	if err != nil {
+		return err
+	}
+	return snap.Each(func(r store.Record) error {
+		if err := fn(r); err != nil {
+			return &fnError{err}
+		}
+		return nil
+	})
 }
 
 func (s *Store) snapshot(ctx context.Context, ws string) (*store.Snapshot, error) {
@@ -77,7 +116,11 @@ func (s *Store) snapshot(ctx context.Context, ws string) (*store.Snapshot, error
 }
 
 // readWorkspace reads every record of the workspace, as at the moment of
-// its MULTI/EXEC.
+// its MULTI/EXEC, whole: the read of a workspace kept the first way
+// (legacy.go), which the upgrade moves. Then pipelines of readBatch
+// read the events and the first layout's updates its lists name (one
+// withdrawn since the moment, which was in the log of updates standing
+// then, is given as it was, not withdrawn).
 func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, error) {
 	k := s.keys(ws)
 	var refsCmd, legacyCmd, channelsCmd, kindsCmd *redis.StringSliceCmd

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -45,29 +46,58 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 	ws := snap.Workspace.ID
 	k := s.keys(ws)
 	op := "restore " + ws
-	// Refuse before staging anything; the commit checks again.
-	if !opts.Replace {
-		n, err := s.c.Exists(ctx, k.holding()...).Result()
-		if err != nil {
-			return s.fail(op, err)
-		}
-		if n > 0 {
-			return store.WorkspaceExists(ws)
-		}
+	token, st, err := s.stage(ctx, k, ws, snap.Len(), opts)
+	if err != nil {
+		return err
 	}
-	if err := s.dropAbandoned(ctx, k); err != nil {
-		return s.fail(op+": remove abandoned restores", err)
-	}
-	token := s.ids.next(time.Now())
-	st := &stager{ctx: ctx, p: s.c.Pipeline(), k: k.stage(token), total: snap.Len(), progress: opts.Progress}
-	st.p.SAdd(ctx, k.restores(), token)
 	if err := st.write(snap); err != nil {
 		s.drop(ctx, k, token)
 		return s.fail(op+": stage the records (the workspace is unchanged)", err)
 	}
+	counts := [6]int{len(snap.Targets), len(snap.Updates), len(snap.Events), len(snap.Subscriptions), len(snap.WorkspaceEvents), len(snap.Entries)}
+	if err := s.commit(ctx, k, ws, token, opts.Replace, counts); err != nil {
+		return err
+	}
+	if opts.Progress != nil {
+		opts.Progress(st.total, st.total)
+	}
+	return nil
+}
+
+// stage begins a restore of total records into the workspace: it
+// refuses one that holds records (unless opts.Replace; the commit
+// checks again), removes abandoned restores, and returns the restore's
+// token and a stager for its staging keys.
+func (s *Store) stage(ctx context.Context, k keys, ws string, total int, opts store.RestoreOptions) (string, *stager, error) {
+	op := "restore " + ws
+	if !opts.Replace {
+		n, err := s.c.Exists(ctx, k.holding()...).Result()
+		if err != nil {
+			return "", nil, s.fail(op, err)
+		}
+		if n > 0 {
+			return "", nil, store.WorkspaceExists(ws)
+		}
+	}
+	if err := s.dropAbandoned(ctx, k); err != nil {
+		return "", nil, s.fail(op+": remove abandoned restores", err)
+	}
+	token := s.ids.next(time.Now())
+	st := &stager{ctx: ctx, p: s.c.Pipeline(), k: k.stage(token), total: total, progress: opts.Progress}
+	st.p.SAdd(ctx, k.restores(), token)
+	return token, st, nil
+}
+
+// commit moves a restore's staging into place (commitScript), given
+// the counts staged: targets, updates, events, subscriptions, workspace
+// events and entries. It removes the staging when the commit fails.
+func (s *Store) commit(ctx context.Context, k keys, ws, token string, replace bool, counts [6]int) error {
+	op := "restore " + ws
 	keys := []string{k.settings(), k.frameworks(), k.targets(), k.subs(), k.due(), k.stale(), k.restores()}
-	args := []any{string(k), string(k.stage(token)), token, fmtBool(opts.Replace),
-		len(snap.Targets), len(snap.Updates), len(snap.Events), len(snap.Subscriptions), len(snap.WorkspaceEvents), len(snap.Entries)}
+	args := []any{string(k), string(k.stage(token)), token, fmtBool(replace)}
+	for _, n := range counts {
+		args = append(args, n)
+	}
 	_, err := s.runWith(ctx, commitScript, keys, args, func(p redis.Pipeliner) {
 		p.SAdd(ctx, s.workspaces(), ws)
 		s.queueMark(ctx, p, ws)
@@ -87,9 +117,6 @@ func (s *Store) Restore(ctx context.Context, snap *store.Snapshot, opts store.Re
 			return framework.Unavailable("redisstore: "+op+": the workspace is unchanged; try again", err)
 		}
 		return s.fail(op+": commit", err)
-	}
-	if opts.Progress != nil {
-		opts.Progress(st.total, st.total)
 	}
 	return nil
 }
@@ -188,7 +215,87 @@ func (st *stager) flush() error {
 
 func (st *stager) write(snap *store.Snapshot) error {
 	ctx, p, k := st.ctx, st.p, st.k
-	set := &snap.Workspace
+	if err := st.settings(&snap.Workspace); err != nil {
+		return err
+	}
+	// Each hash, set or list that names records is written before them,
+	// so that a staging cut short anywhere can be found whole, and
+	// dropped, by walking it from its sets (luaKeysOf).
+	for i := range snap.Targets {
+		t := &snap.Targets[i]
+		st.target(t)
+		if err := st.done(1); err != nil {
+			return err
+		}
+	}
+	if err := st.updates(snap.Updates, snap.Targets); err != nil {
+		return err
+	}
+	if err := st.events(snap.Events); err != nil {
+		return err
+	}
+	for _, sub := range snap.Subscriptions {
+		st.subscription(sub)
+		if err := st.done(1); err != nil {
+			return err
+		}
+	}
+	for _, e := range snap.AdapterState {
+		p.HSet(ctx, k.adapter(), e.Key, e.Value)
+		if err := st.done(1); err != nil {
+			return err
+		}
+	}
+	for _, e := range snap.Entries {
+		st.entry(e)
+		if err := st.done(1); err != nil {
+			return err
+		}
+	}
+	if err := st.workspaceEvents(snap.WorkspaceEvents); err != nil {
+		return err
+	}
+	return st.flush()
+}
+
+// target queues a target, and its entries in the staged due and stale
+// indexes, by the rule reindexWith keeps them (luaReindex): so the
+// commit renames the indexes into place rather than rebuilding them
+// while it blocks Redis.
+func (st *stager) target(t *framework.Target) {
+	ctx, p, k := st.ctx, st.p, st.k
+	ref := t.Ref()
+	p.HSet(ctx, k.targets(), ref, encodeTarget(t))
+	// Its empty inline history, as Import gives it (history.go): a
+	// snapshot's restore fills it in (updates); a stream's pushes its
+	// records on the list, and the updates after it start the inline
+	// part again, newer than the list, as history.go reads them.
+	p.HSet(ctx, k.shortHistories(), ref, "")
+	if t.Status == framework.Done || t.Archived {
+		return
+	}
+	if score := strings.ReplaceAll(string(t.Due), "-", ""); score != "" && strings.Trim(score, "0123456789") == "" {
+		n, _ := strconv.ParseFloat(score, 64)
+		p.ZAdd(ctx, k.due(), redis.Z{Score: n, Member: ref})
+	}
+	if t.Owner != "" {
+		p.ZAdd(ctx, k.stale(), redis.Z{Score: float64(activity(t).UnixMilli()), Member: ref})
+	}
+}
+
+func (st *stager) subscription(sub framework.Subscription) {
+	st.p.SAdd(st.ctx, st.k.subs(), sub.Channel)
+	st.p.HSet(st.ctx, st.k.sub(sub.Channel), subFields(sub)...)
+}
+
+func (st *stager) entry(e store.Entry) {
+	st.p.SAdd(st.ctx, st.k.entryKinds(), string(e.Kind))
+	st.p.HSet(st.ctx, st.k.entries(e.Kind), e.Key, e.Value)
+}
+
+// settings queues the workspace's settings.
+func (st *stager) settings(set *framework.Workspace) error {
+	ctx, p, k := st.ctx, st.p, st.k
 	// The settings, even empty, so that the hash exists and the restored
 	// workspace counts as one that has stored something; but no empty
 	// cycle, which the scripts set with HSETNX at the first import or
@@ -204,50 +311,7 @@ func (st *stager) write(snap *store.Snapshot) error {
 		p.HSet(ctx, k.cyclesStarted(), c.Name, fmtTime(c.Started))
 		p.HSet(ctx, k.cyclesClosed(), c.Name, fmtTime(c.Closed))
 	}
-	if err := st.done(1); err != nil {
-		return err
-	}
-	// Each hash, set or list that names records is written before them,
-	// so that a staging cut short anywhere can be found whole, and
-	// dropped, by walking it from its sets (luaKeysOf).
-	for i := range snap.Targets {
-		t := &snap.Targets[i]
-		p.HSet(ctx, k.targets(), t.Ref(), encodeTarget(t))
-		p.HSet(ctx, k.shortHistories(), t.Ref(), "") // as Import gives it (history.go)
-		if err := st.done(1); err != nil {
-			return err
-		}
-	}
-	if err := st.updates(snap.Updates, snap.Targets); err != nil {
-		return err
-	}
-	if err := st.events(snap.Events); err != nil {
-		return err
-	}
-	for _, sub := range snap.Subscriptions {
-		p.SAdd(ctx, k.subs(), sub.Channel)
-		p.HSet(ctx, k.sub(sub.Channel), subFields(sub)...)
-		if err := st.done(1); err != nil {
-			return err
-		}
-	}
-	for _, e := range snap.AdapterState {
-		p.HSet(ctx, k.adapter(), e.Key, e.Value)
-		if err := st.done(1); err != nil {
-			return err
-		}
-	}
-	for _, e := range snap.Entries {
-		p.SAdd(ctx, k.entryKinds(), string(e.Kind))
-		p.HSet(ctx, k.entries(e.Kind), e.Key, e.Value)
-		if err := st.done(1); err != nil {
-			return err
-		}
-	}
-	if err := st.workspaceEvents(snap.WorkspaceEvents); err != nil {
-		return err
-	}
-	return st.flush()
+	return st.done(1)
 }
 
 // historyBatch is how many updates or events go in one pipeline with the
@@ -265,39 +329,48 @@ func (st *stager) updates(us []framework.Update, ts []framework.Target) error {
 	for i := range ts {
 		targets[ts[i].Ref()] = &ts[i]
 	}
+	// Each target's updates by index, so that a record is encoded only
+	// as its history is sent: the snapshot is not held twice.
 	last := map[string]string{}
-	byRef, order := map[string][]string{}, []string{}
-	latest := map[string]string{}
+	byRef, order := map[string][]int{}, []string{}
 	for i := range us {
 		u := &us[i]
 		if byRef[u.Target] == nil {
 			order = append(order, u.Target)
 		}
-		byRef[u.Target] = append(byRef[u.Target], encodeUpdate(u, latest[u.Target]))
-		latest[u.Target] = max(latest[u.Target], fmtNanos(u.Time))
+		byRef[u.Target] = append(byRef[u.Target], i)
 		last[u.Author] = u.Target + recSep + u.ID
 	}
 	for _, ref := range order {
 		list := byRef[ref]
-		slices.Reverse(list)
-		inline, listed, deep := splitHistory(list, targets[ref])
+		delete(byRef, ref)
+		// Each record carries the latest time of its target's history up
+		// to it: a running maximum, oldest first.
+		latest := ""
+		recs := make([]string, len(list))
+		for i, at := range list {
+			recs[i] = encodeUpdate(&us[at], latest)
+			latest = max(latest, fmtNanos(us[at].Time))
+		}
+		slices.Reverse(recs)
+		inline, listed, deep := splitHistory(recs, targets[ref])
 		if deep {
 			p.HDel(ctx, k.shortHistories(), ref)
 		} else {
 			p.HSet(ctx, k.shortHistories(), ref, inline)
 		}
-		if err := st.done(len(list) - len(listed)); err != nil {
+		if err := st.done(len(recs) - len(listed)); err != nil {
 			return err
 		}
-		list = listed
-		for len(list) > 0 {
-			batch := list[:min(len(list), historyBatch)]
-			list = list[len(batch):]
-			recs := make([]any, len(batch))
+		recs = listed
+		for len(recs) > 0 {
+			batch := recs[:min(len(recs), historyBatch)]
+			recs = recs[len(batch):]
+			args := make([]any, len(batch))
 			for i, r := range batch {
-				recs[i] = r
+				args[i] = r
 			}
-			p.RPush(ctx, k.history(ref), recs...)
+			p.RPush(ctx, k.history(ref), args...)
 			if err := st.done(len(batch)); err != nil {
 				return err
 			}

@@ -12,11 +12,13 @@ import "github.com/redis/go-redis/v9"
 // exist (sure), the lists and indexes that may be absent (maybe), and
 // counts of targets, updates (the records in the targets' histories),
 // events, subscriptions, workspace events and entries. It needs
-// luaFrames, to count the inline histories' records. The first layout's target and update keys
-// are listed too (maybe), so that replacing a workspace removes them. Claims, the
+// luaFrames, to count the inline histories' records. With legacy, the
+// first layout's target and update keys are listed too (maybe), so that
+// replacing a workspace removes them; a staging never has them, and its
+// walk, in the commit that blocks Redis, skips them. Claims, the
 // restores set and staged keys are not part of the layout.
 const luaKeysOf = `
-local function keysOf(base)
+local function keysOf(base, legacy)
   local sure = {}
   local maybe = {'ws', 'fws', 'targets', 'subs', 'due', 'stale', 'last', 'log', 'evidence', 'cycles:started', 'cycles:closed', 'adapter', 'ens', 'wsev', 'ups'}
   local n = {0, 0, 0, 0, 0, 0}
@@ -29,7 +31,9 @@ local function keysOf(base)
   -- target hashes, update hashes and last-update pointers an upgrade's
   -- restore removes.
   local refs, seen = {}, {}
-  for _, set in ipairs({redis.call('HKEYS', base .. 'tg'), redis.call('SMEMBERS', base .. 'targets')}) do
+  local sets = {redis.call('HKEYS', base .. 'tg')}
+  if legacy then sets[2] = redis.call('SMEMBERS', base .. 'targets') end
+  for _, set in ipairs(sets) do
     for _, ref in ipairs(set) do
       if not seen[ref] then
         seen[ref] = true
@@ -37,17 +41,21 @@ local function keysOf(base)
       end
     end
   end
+  local lists = {':ups', ':events', ':evidence', ':urls'}
+  if legacy then lists = {'', ':ups', ':log', ':events', ':evidence', ':urls'} end
   for _, ref in ipairs(refs) do
     local t = 't:' .. ref
-    for _, list in ipairs({'', ':ups', ':log', ':events', ':evidence', ':urls'}) do
+    for _, list in ipairs(lists) do
       maybe[#maybe + 1] = t .. list
     end
     n[2] = n[2] + redis.call('LLEN', base .. t .. ':ups') + #unframe(redis.call('HGET', base .. 'ups', ref) or '')
-    for _, id in ipairs(redis.call('LRANGE', base .. t .. ':log', 0, -1)) do
-      local author = redis.call('HGET', base .. 'u:' .. id, 'author')
-      if author then
-        maybe[#maybe + 1] = 'u:' .. id
-        users[author] = true
+    if legacy then
+      for _, id in ipairs(redis.call('LRANGE', base .. t .. ':log', 0, -1)) do
+        local author = redis.call('HGET', base .. 'u:' .. id, 'author')
+        if author then
+          maybe[#maybe + 1] = 'u:' .. id
+          users[author] = true
+        end
       end
     end
     for _, id in ipairs(redis.call('LRANGE', base .. t .. ':events', 0, -1)) do
@@ -88,8 +96,9 @@ end
 // the staging holds exactly the records the restore wrote (a staging
 // dropped or expired under it, in part or whole, is refused). Then it
 // removes the workspace's old keys (replace), renames every staged key
-// into place, rebuilds the due and stale indexes with reindex, the same
-// rule every write keeps them by, and counts the restore in the
+// into place (the due and stale indexes among them, which the stager
+// built by reindex's rule, so that this step does not walk the
+// targets), and counts the restore in the
 // settings' "restored" field, which an export that reads records
 // across a restore sees change (see Export).
 // KEYS: settings, frameworks, targets (tg), subs, due, stale, restores;
@@ -103,7 +112,7 @@ var commitScript = redis.NewScript(luaReindex + luaRecords + luaTarget + luaFram
 if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1] .. 'adapter', ARGV[1] .. 'ens', ARGV[1] .. 'wsev') > 0 then
   return redis.error_reply('TBEXISTS')
 end
-local sure, maybe, n = keysOf(ARGV[2])
+local sure, maybe, n = keysOf(ARGV[2], false)
 for i = 1, 6 do
   if n[i] ~= tonumber(ARGV[4 + i]) then
     return redis.error_reply('TBSTAGING staged ' .. table.concat(n, ',') .. ', expected ' .. table.concat(ARGV, ',', 5, 10))
@@ -111,18 +120,13 @@ for i = 1, 6 do
 end
 local restored = tonumber(redis.call('HGET', KEYS[1], 'restored') or '0') + 1
 if ARGV[4] == '1' then
-  local oldSure, oldMaybe = keysOf(ARGV[1])
+  local oldSure, oldMaybe = keysOf(ARGV[1], true)
   for _, s in ipairs(oldSure) do redis.call('DEL', ARGV[1] .. s) end
   for _, s in ipairs(oldMaybe) do redis.call('DEL', ARGV[1] .. s) end
 end
 for _, s in ipairs(sure) do redis.call('RENAME', ARGV[2] .. s, ARGV[1] .. s) end
 for _, s in ipairs(maybe) do
   if redis.call('EXISTS', ARGV[2] .. s) == 1 then redis.call('RENAME', ARGV[2] .. s, ARGV[1] .. s) end
-end
-local all = redis.call('HGETALL', KEYS[3])
-for i = 1, #all, 2 do
-  local t = unpackT(all[i + 1])
-  if t then reindexT(KEYS[5], KEYS[6], all[i], t) end
 end
 redis.call('HSET', KEYS[1], 'restored', restored)
 redis.call('SREM', KEYS[7], ARGV[3])
@@ -136,7 +140,7 @@ return n
 var dropScript = redis.NewScript(luaFrames + luaKeysOf + `
 for i = 2, #ARGV do
   local base = ARGV[1] .. 'restore:' .. ARGV[i] .. ':'
-  local sure, maybe = keysOf(base)
+  local sure, maybe = keysOf(base, false)
   for _, s in ipairs(sure) do redis.call('DEL', base .. s) end
   for _, s in ipairs(maybe) do redis.call('DEL', base .. s) end
   redis.call('SREM', KEYS[1], ARGV[i])
@@ -148,7 +152,7 @@ return #ARGV - 1
 // KEYS: settings (for the slot). ARGV: live base.
 // Returns the counts removed, as keysOf gives them.
 var dropWorkspaceScript = redis.NewScript(luaFrames + luaKeysOf + `
-local sure, maybe, n = keysOf(ARGV[1])
+local sure, maybe, n = keysOf(ARGV[1], true)
 for _, s in ipairs(sure) do redis.call('DEL', ARGV[1] .. s) end
 for _, s in ipairs(maybe) do redis.call('DEL', ARGV[1] .. s) end
 return n

@@ -202,7 +202,7 @@ func TestExportAcrossARestore(t *testing.T) {
 
 // restoreMidExport runs restore once, just after the export's atomic
 // read, before it checks that no restore came between that read and the
-// reads that follow it (the events).
+// reads that follow it (the pages of the histories, or the events).
 type restoreMidExport struct {
 	restore func() error
 	fired   bool
@@ -221,5 +221,45 @@ func (h *restoreMidExport) ProcessHook(next redis.ProcessHook) redis.ProcessHook
 	}
 }
 func (h *restoreMidExport) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return next
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		// The paged export checks the count with each page's reads.
+		for _, cmd := range cmds {
+			if args := cmd.Args(); !h.fired && cmds[0].Name() != "multi" && cmd.Name() == "hget" && len(args) == 3 && args[2] == "restored" {
+				h.fired = true
+				if err := h.restore(); err != nil {
+					return err
+				}
+			}
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// The due and stale indexes a restore stages, and its commit renames
+// into place, are the ones the writes keep: the same members with the
+// same scores as in the workspace it was exported from.
+func TestRestoreStagesTheIndexes(t *testing.T) {
+	ctx := context.Background()
+	src, dst := openInternal(t), openInternal(t)
+	storetest.Populate(t, src, "local", 3, 80)
+	snap, err := store.ExportSnapshot(ctx, src, "local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Restore(ctx, snap, store.RestoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []func(keys) string{keys.due, keys.stale} {
+		want, err := src.c.ZRangeWithScores(ctx, key(src.keys("local")), 0, -1).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := dst.c.ZRangeWithScores(ctx, key(dst.keys("local")), 0, -1).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s after a restore = %v, want %v", key(dst.keys("local")), got, want)
+		}
+	}
 }

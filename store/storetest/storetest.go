@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ConcurrentChanges", func(t *testing.T) { testConcurrentChanges(t, open(t)) })
 	t.Run("ConcurrentCycles", func(t *testing.T) { testConcurrentCycles(t, open(t)) })
 	t.Run("Transfer", func(t *testing.T) { testTransfer(t, open) })
+	t.Run("RestoreRecords", func(t *testing.T) { testRestoreRecords(t, open) })
 	t.Run("TransferForeignIDs", func(t *testing.T) { testForeignIDs(t, open) })
 	t.Run("ExportDuringWrites", func(t *testing.T) { testExportDuringWrites(t, open(t)) })
 	t.Run("Rename", func(t *testing.T) { testRename(t, open) })
