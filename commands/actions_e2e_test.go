@@ -45,7 +45,7 @@ func TestActionDoneWhen(t *testing.T) {
 	}
 	rec := &posts{}
 	s := reminders.New(reminders.Options{Store: e.st, Posters: map[string]bot.Poster{"slack": rec}, Location: time.UTC,
-		Now: func() time.Time { return e.now }, Frameworks: fws, Poll: time.Nanosecond})
+		Now: func() time.Time { return e.now }, Frameworks: fws})
 	if _, err := s.RunDue(context.Background(), e.now); err != nil {
 		t.Fatal(err)
 	}

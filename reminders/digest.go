@@ -191,8 +191,8 @@ func leaveOutArchived(ts []framework.Target, us []framework.Update, total int) (
 }
 
 // lastDigest reads when the channel last had a digest, fresh from the
-// store: the polled schedules may be up to a Poll old, and a `digest now`
-// or another replica may have moved it since.
+// store: the due workspace's schedules were read at the start of the
+// tick, and a `digest now` or another replica may have moved it since.
 func (s *Scheduler) lastDigest(ctx context.Context, ws, channel string) (time.Time, error) {
 	subs, err := s.opts.Store.Subscriptions(ctx, ws)
 	if err != nil {

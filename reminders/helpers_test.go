@@ -89,7 +89,6 @@ func newScheduler(st store.Store, rec *recorder, c *clock) *Scheduler {
 		Location: time.UTC,
 		Now:      c.now,
 		Logger:   quietLogger(),
-		Poll:     time.Nanosecond,
 	})
 }
 

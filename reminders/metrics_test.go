@@ -52,7 +52,7 @@ func TestDigestFlagsMetrics(t *testing.T) {
 		update(t, st, ws, "wres/2", "U1", now.Add(-time.Hour), 10, framework.OnTrack, "action plan agreed")
 		subscribe(t, st, ws, "C1", "0 9 * * MON", now.AddDate(0, -1, 0))
 		rec := &recorder{}
-		s := New(Options{Store: st, Posters: map[string]bot.Poster{"slack": rec}, Location: time.UTC, Now: c.now, Logger: quietLogger(), Poll: time.Nanosecond, Frameworks: fws})
+		s := New(Options{Store: st, Posters: map[string]bot.Poster{"slack": rec}, Location: time.UTC, Now: c.now, Logger: quietLogger(), Frameworks: fws})
 		r := postDigest(t, s, rec, "C1")
 		if !strings.Contains(r.Text(), "1 metric flagged") {
 			t.Errorf("headline = %q", r.Text())

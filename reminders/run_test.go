@@ -111,7 +111,7 @@ func TestRunPollsAndSurvives(t *testing.T) {
 		subscribe(t, inner, ws, "C1", "0 9 * * MON", mon.AddDate(0, 0, -1))
 		rec := &recorder{}
 		s := New(Options{Store: st, Posters: map[string]bot.Poster{"slack": rec}, Now: c.now, Logger: quietLogger(),
-			Poll: time.Minute, Tick: 2 * time.Millisecond})
+			Tick: 2 * time.Millisecond})
 
 		st.down.Store(true)
 		ctx, cancel := context.WithCancel(background())

@@ -101,11 +101,6 @@ type Options struct {
 	Frameworks []*framework.Framework
 	// Logger receives store and post failures; default slog.Default().
 	Logger *slog.Logger
-	// Poll is unused: schedules are read when the store's next-fire
-	// index says they are due, and a change marks them due at once, so
-	// new subscriptions start at the next Tick. It is kept so that
-	// existing callers compile.
-	Poll time.Duration
 	// Tick is how often Run checks for due fire times; default 20s.
 	Tick time.Duration
 }
@@ -182,9 +177,6 @@ func New(opts Options) *Scheduler {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
-	}
-	if opts.Poll <= 0 {
-		opts.Poll = 30 * time.Second
 	}
 	if opts.Tick <= 0 {
 		opts.Tick = 20 * time.Second

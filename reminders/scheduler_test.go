@@ -443,7 +443,6 @@ func TestScheduledDigestAfterDigestNowRepeatsNothing(t *testing.T) {
 		seedDigestWorkspace(t, st, fire)
 		rec := &recorder{}
 		s := newScheduler(st, rec, c)
-		s.opts.Poll = time.Hour
 		// Loads the schedules (and catches up last Monday's digest).
 		if _, err := s.RunDue(background(), c.now()); err != nil {
 			t.Fatal(err)

@@ -51,7 +51,6 @@ func TestYearOnThreeReplicas(t *testing.T) {
 	var scheds []*Scheduler
 	for _, s := range stores {
 		sc := newScheduler(s, rec, c)
-		sc.opts.Poll = 6 * time.Hour
 		scheds = append(scheds, sc)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -146,7 +145,6 @@ func TestDSTNightsOnStores(t *testing.T) {
 				subscribe(t, st, ws, "C", tc.spec, tc.created)
 				rec := &recorder{}
 				a, b := newScheduler(st, rec, c), newScheduler(st, rec, c)
-				a.opts.Poll, b.opts.Poll = time.Hour, time.Hour
 				for at, i := tc.from, 0; !at.After(tc.to); at, i = at.Add(tc.step), i+1 {
 					c.set(at)
 					s := a
