@@ -42,11 +42,13 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 		return len(names)
 	}
 	var body []any
-	for _, list := range [][]store.Entry{w.Expect, w.Put} {
-		body = append(body, len(list))
-		for _, e := range list {
-			body = append(body, index(e.Kind), e.Key, e.Value)
-		}
+	body = append(body, len(w.Expect))
+	for _, e := range w.Expect {
+		body = append(body, index(e.Kind), e.Key, e.Value, string(e.Op))
+	}
+	body = append(body, len(w.Put))
+	for _, e := range w.Put {
+		body = append(body, index(e.Kind), e.Key, e.Value)
 	}
 	events := make([]framework.Event, len(w.Events))
 	body = append(body, len(events))
@@ -72,10 +74,14 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 	if !ok || len(reply) == 0 {
 		return nil, s.fail(op, fmt.Errorf("unexpected script reply %v", cmd.Val()))
 	}
-	if reply[0] == "changed" && len(reply) == 2 {
+	if reply[0] == "changed" && len(reply) == 3 {
 		s.unlistEmpty(ctx, k, ws)
-		which, _ := reply[1].(string)
-		return nil, framework.ErrEntryChanged.About(which)
+		i, _ := reply[1].(int64)
+		found, _ := reply[2].(string) // nil for no entry
+		if i < 1 || int(i) > len(w.Expect) {
+			return nil, s.fail(op, fmt.Errorf("unexpected script reply %v", cmd.Val()))
+		}
+		return nil, store.EntryChanged(w.Expect[i-1], found)
 	}
 	return events, nil
 }
@@ -106,19 +112,36 @@ func (s *Store) WorkspaceEvents(ctx context.Context, ws string, limit int) ([]fr
 // KEYS: the kinds set, the workspace events list, one entry hash per
 // kind named (in ARGV's order), then one event key per event.
 // ARGV: the number of kinds and their names; the number of expectations
-// and, for each, its kind's number, key and value ("" for none); the
-// same for puts ("" deletes); the number of events and, for each, its
-// id, its number of fields and the field/value pairs.
-// Returns {"ok"} or {"changed", "kind/key"}.
+// and, for each, its kind's number, key, value ("" for none) and
+// store.ExpectOp (store.ExpectOp.Holds says what each means); the number
+// of puts and, for each, its kind's number, key and value ("" deletes);
+// the number of events and, for each, its id, its number of fields and
+// the field/value pairs.
+// Returns {"ok"} or {"changed", the failed expectation's number (from
+// 1), the value found ("" for none)}.
 var entriesScript = redis.NewScript(`
+-- before compares bytes: Lua's < follows the server's locale.
+local function before(a, b)
+  for j = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, j), string.byte(b, j)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
 local nk = tonumber(ARGV[1])
 local i = 2 + nk
 local n = tonumber(ARGV[i]); i = i + 1
-for _ = 1, n do
-  local kix, key, want = tonumber(ARGV[i]), ARGV[i + 1], ARGV[i + 2]
-  i = i + 3
+for x = 1, n do
+  local kix, key, want, op = tonumber(ARGV[i]), ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  i = i + 4
   local cur = redis.call('HGET', KEYS[2 + kix], key) or ''
-  if cur ~= want then return {'changed', ARGV[1 + kix] .. '/' .. key} end
+  local holds
+  if op == 'not-before' then
+    holds = cur == '' or not before(cur, want)
+  else
+    holds = cur == want
+  end
+  if not holds then return {'changed', x, cur} end
 end
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do
