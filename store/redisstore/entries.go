@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/redis/go-redis/v9"
 
@@ -23,9 +24,10 @@ func (s *Store) Entries(ctx context.Context, ws string, kind store.EntryKind) (m
 // WriteEntries checks the expectations, writes the puts and appends the
 // events in one script (entriesScript), pipelined with listing the
 // workspace when it stores anything: one round trip. A write refused
-// by an expectation lists the workspace too, as the pipeline cannot wait for the script's
-// answer; the workspace is taken off the list again when it holds
-// nothing (unlistEmpty), which costs more round trips only then.
+// by an expectation lists the workspace too, as the pipeline cannot wait
+// for the script's answer; when that listed it (it was not listed yet),
+// it is taken off the list again if it holds nothing (unlistEmpty),
+// which costs more round trips only then.
 func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite) ([]framework.Event, error) {
 	op := "write entries of " + ws
 	k := s.keys(ws)
@@ -62,9 +64,10 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 		body = append(body, f...)
 	}
 	args := append(append([]any{len(names)}, names...), body...)
+	var listed []*redis.IntCmd // one per run: runWith runs again for NOSCRIPT
 	cmd, err := s.runWith(ctx, entriesScript, keys, args, func(p redis.Pipeliner) {
 		if w.Stores() {
-			p.SAdd(ctx, s.workspaces(), ws)
+			listed = append(listed, p.SAdd(ctx, s.workspaces(), ws))
 		}
 	})
 	if err != nil {
@@ -75,7 +78,11 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 		return nil, s.fail(op, fmt.Errorf("unexpected script reply %v", cmd.Val()))
 	}
 	if reply[0] == "changed" && len(reply) == 3 {
-		s.unlistEmpty(ctx, k, ws)
+		// Only a workspace this write listed may need taking off the
+		// list: one already listed costs the refusal no more round trip.
+		if slices.ContainsFunc(listed, func(c *redis.IntCmd) bool { return c.Err() != nil || c.Val() != 0 }) {
+			s.unlistEmpty(ctx, k, ws)
+		}
 		i, _ := reply[1].(int64)
 		found, _ := reply[2].(string) // nil for no entry
 		if i < 1 || int(i) > len(w.Expect) {
