@@ -134,7 +134,7 @@ func (h *Handler) panelOpen(ctx context.Context, c *call, words []string) (bot.R
 	}
 	wr.Put = append(wr.Put, store.Entry{Kind: entryPanel, Key: panelKey(obj), Value: encodeJSON(next)})
 	if until != "" || p.raw[untilKey(obj)] != "" {
-		wr.Put = append(wr.Put, store.Entry{Kind: entryPanel, Key: untilKey(obj), Value: string(until)})
+		wr.Put = append(wr.Put, store.Entry{Kind: entryPanel, Key: untilKey(obj), Value: untilValue(&next)})
 	}
 	verb := "opened"
 	if extend {

@@ -1,11 +1,13 @@
 package commands
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/targetbot/targetbot/framework"
+	"github.com/targetbot/targetbot/store"
 )
 
 // lineIndex is the index of the first of lines containing want, -1 when
@@ -152,6 +154,29 @@ func TestPanelUntil(t *testing.T) {
 	e.ok(adminUser, "panel open eds-2022/2")
 	e.now = time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
 	e.ok(amy, "vote eds-2022/2D developing")
+}
+
+// A panel's until entry keeps the moment voting ends, then the day; an
+// entry kept before it held the moment (the day alone) still takes a
+// vote on the last day after midnight UTC, where its day sorts before
+// the vote's moment, and refuses one after it.
+func TestPanelUntilKeptAsADay(t *testing.T) {
+	e := eds2022(t) // 2026-11-23 10:00 UTC, Europe/London
+	e.ok(adminUser, "panel open eds-2022/2 until 2026-11-30")
+	e.ok(adminUser, "panel add eds-2022/2 <@UAMY>")
+	if got, want := e.entries(entryPanel)[untilKey("eds-2022/2")], "2026-12-01T00:00:00Z 2026-11-30"; got != want {
+		t.Fatalf("until entry = %q, want %q", got, want)
+	}
+	if _, err := e.st.WriteEntries(context.Background(), testWS, store.EntryWrite{
+		Put: []store.Entry{{Kind: entryPanel, Key: untilKey("eds-2022/2"), Value: "2026-11-30"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.ok(amy, "vote eds-2022/2A achieving")
+	e.now = time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC)
+	e.ok(amy, "vote eds-2022/2B achieving")
+	e.now = time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC)
+	e.panelUnchanged(amy, "vote eds-2022/2C developing", framework.ECONFLICT, "", "the panel on `eds-2022/2` closed on 2026-11-30: no more votes")
 }
 
 // A service's grade belongs to its grading cycle, as the target's does:

@@ -5,14 +5,18 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/framework/catalog"
+	"github.com/targetbot/targetbot/store"
 	"github.com/targetbot/targetbot/store/redisstore/redistest"
 )
 
 // A vote is one Redis round trip, the membership check included (its
-// write expects the member entry), and the tally of a 20-member panel on
-// 4 outcomes is two: the panel's entries and the targets.
+// write expects the member entry), and the end date's too, before the
+// end or after it; the tally of a 20-member panel on 4 outcomes is two:
+// the panel's entries and the targets.
 func TestPanelRoundTripsOnRedis(t *testing.T) {
 	ctx := context.Background()
 	h, s := onRedis(t)
@@ -45,20 +49,28 @@ func TestPanelRoundTripsOnRedis(t *testing.T) {
 	if r.Code != "" || n > 2 || !strings.Contains(r.Text(), "20 votes: 🟩 achieving 20") {
 		t.Errorf("tally: %q, %d round trips, want at most 2:\n%s", r.Code, n, r.Text())
 	}
-	// A refused vote reads the panels to say why (the refused write
-	// checks the workspace listing too, see redisstore.WriteEntries).
-	if r, n := run("UNOBODY", "vote eds-2022/2A achieving"); r.Code != "forbidden" || n > 3 {
+	// A vote refused by its membership check reads the panels to say why.
+	if r, n := run("UNOBODY", "vote eds-2022/2A achieving"); r.Code != "forbidden" || n > 2 {
 		t.Errorf("non-member vote: %q %q, %d round trips", r.Code, r.Text(), n)
 	}
-	// On a panel with a last day, the vote's write expects none, so it
-	// reads the panel to check the day and writes again expecting it: the
-	// refused write (with its check of the workspace listing), the read,
-	// the write.
-	run("UADMIN", "panel open eds-2022/3 until 2099-12-31")
+	// On a panel with an end date, the vote's write expects the until
+	// entry not before the moment it is cast: one round trip before the
+	// end, and one after it, refused with the day the entry names.
+	until := time.Now().AddDate(0, 0, 2).UTC().Format("2006-01-02")
+	run("UADMIN", "panel open eds-2022/3 until "+until)
 	run("UADMIN", "panel add eds-2022/3 <@UM00>")
-	if r, n := run("UM00", "vote eds-2022/3A achieving"); r.Code != "" || n > 4 {
-		t.Errorf("vote on a panel with a last day: %q %q, %d round trips, want at most 4", r.Code, r.Text(), n)
-	} else {
-		t.Logf("a vote on a panel with a last day: %d round trips", n)
+	if r, n := run("UM00", "vote eds-2022/3A achieving"); r.Code != "" || n != 1 {
+		t.Errorf("vote before a panel's end date: %q %q, %d round trips, want 1", r.Code, r.Text(), n)
+	}
+	fws, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := New(Options{Store: store.Checked(s), Frameworks: fws, Now: func() time.Time { return time.Now().AddDate(0, 0, 5) }})
+	counter := &redistest.RoundTrips{}
+	s.AddHook(counter)
+	r = later.Handle(ctx, bot.Request{Workspace: "slack:T1", Channel: "C1", User: "UM00", UserName: "Name of UM00", Text: "vote eds-2022/3B achieving"})
+	if want := "the panel on `eds-2022/3` closed on " + until + ": no more votes"; r.Code != "conflict" || !r.Ephemeral || !strings.Contains(r.Text(), want) || counter.Load() != 1 {
+		t.Errorf("vote after a panel's end date: %q %q, %d round trips; want a private refusal saying %q, in 1", r.Code, r.Text(), counter.Load(), want)
 	}
 }

@@ -15,14 +15,15 @@ import (
 // say what each is: "open|<objective>" (the panel, framework.Panel JSON),
 // "member|<objective>|<user>" (memberValue while the panel is open,
 // memberClosed after), "guest|<objective>|<guest key>" (framework.Guest
-// JSON), "until|<objective>" (the panel's last day of voting, while it
-// has one), "vote|<target>|<service>|<voter>" (framework.Vote JSON; a
-// guest's voter is "guest:<guest key>") and "agreed|<target>|<service>"
-// (the agreed grade). One kind makes the tally one read, whatever the
-// panel's size; the member value makes a vote one write whose
-// expectation is the membership check, and a vote expects no until
-// entry, so that a vote on a panel with an end date reads the panel to
-// check the day before it writes (voteWrite).
+// JSON), "until|<objective>" (when voting ends, while the panel has an
+// end date: untilValue), "vote|<target>|<service>|<voter>"
+// (framework.Vote JSON; a guest's voter is "guest:<guest key>") and
+// "agreed|<target>|<service>" (the agreed grade). One kind makes the
+// tally one read, whatever the panel's size; the member value makes a
+// vote one write whose expectation is the membership check, and the
+// until value one that checks the end date too, whatever the workspace's
+// time zone: the vote expects it absent or not before the moment it is
+// cast (store.ExpectNotBefore).
 const entryPanel store.EntryKind = "panel"
 
 // The values of a member entry: a vote expects memberValue, so closing
@@ -38,6 +39,43 @@ const (
 	eventPanel framework.EventKind = "panel" // opened, closed, a member or guest added: Title says which
 	eventVote  framework.EventKind = "vote"  // a vote: User voted To on Title (target and service), for Reason
 )
+
+// untilLayout writes the moment voting ends in UTC to the second, as
+// text that sorts as the moments do.
+const untilLayout = "2006-01-02T15:04:05Z"
+
+// untilValue is a panel's until entry, "" when it has no end date: the
+// moment voting ends (untilLayout), a space and its last day, which a
+// vote refused by it names with no read (untilDay).
+func untilValue(pn *framework.Panel) string {
+	if pn.Until == "" {
+		return ""
+	}
+	return pn.Ends.UTC().Format(untilLayout) + " " + string(pn.Until)
+}
+
+// voteMoment is what a vote cast at now expects the until entry not to
+// be before: the next whole second, so that the comparison holds exactly
+// when now is before the end (framework.Panel.Ended), the end being a
+// midnight, a whole second.
+func voteMoment(now time.Time) string {
+	return now.UTC().Truncate(time.Second).Add(time.Second).Format(untilLayout)
+}
+
+// untilDay is the last day of voting an until entry names, and whether
+// it is one of untilValue's: an entry kept before the moment was (the
+// day alone) cannot say whether voting ended, as that depends on the
+// workspace's time zone.
+func untilDay(v string) (framework.Date, bool) {
+	moment, day, ok := strings.Cut(v, " ")
+	if !ok {
+		return "", false
+	}
+	if _, err := time.Parse(untilLayout, moment); err != nil {
+		return "", false
+	}
+	return framework.Date(day), true
+}
 
 func panelKey(obj string) string        { return "open|" + obj }
 func untilKey(obj string) string        { return "until|" + obj }

@@ -99,7 +99,9 @@ func (h *Handler) checkServiceClause(ctx context.Context, ws string, pt panelTar
 
 // vote records a member's vote, or (with `for <guest…>`) an admin's
 // entry of a guest's. A member's vote is one write, whose expectations
-// are the membership check and that the target is not agreed yet.
+// are the membership check, that the target is not agreed yet and that
+// voting has not ended (untilValue); a vote refused for its end date
+// says so from the entry the refusal found, with no read.
 func (h *Handler) vote(ctx context.Context, c *call) (bot.Reply, error) {
 	if c.text() && c.args.len() < 2 {
 		return bot.Reply{}, usageError("vote", "grade", "name a target and a grade")
@@ -147,34 +149,58 @@ func (h *Handler) vote(ctx context.Context, c *call) (bot.Reply, error) {
 		Expect: []store.Entry{
 			{Kind: entryPanel, Key: memberKey(pt.objective, user), Value: memberValue},
 			{Kind: entryPanel, Key: agreedKey(pt.ref, service)},
-			{Kind: entryPanel, Key: untilKey(pt.objective)},
+			{Kind: entryPanel, Key: untilKey(pt.objective), Value: voteMoment(c.now), Op: store.ExpectNotBefore},
 		},
 		Put:    []store.Entry{{Kind: entryPanel, Key: voteKey(pt.ref, service, user), Value: encodeJSON(v)}},
 		Events: []framework.Event{voteEvent(&v)},
 	}
 	_, err = h.store.WriteEntries(ctx, c.req.Workspace, wr)
+	if found, ok := store.Found(err); ok && found.Kind == entryPanel && found.Key == untilKey(pt.objective) {
+		// The member and agreement expectations held, so the panel is
+		// open and only its end date refuses the vote: the entry names
+		// the day, and the refusal needs no read.
+		if day, ok := untilDay(found.Value); ok {
+			return bot.Reply{}, endedRefusal(pt.objective, day)
+		}
+		return h.voteOnOldUntil(ctx, c, pt, service, r, wr)
+	}
 	if isEntryChanged(err) {
-		// Refused: no panel, not a member, an agreed target, or a panel
-		// with an end date, whose day the vote checks before it writes
-		// again expecting that date.
-		p, rerr := h.readPanels(ctx, c.req.Workspace)
-		if rerr != nil {
-			return bot.Reply{}, rerr
-		}
-		until := p.raw[untilKey(pt.objective)]
-		if until == "" || !p.isOpen(pt.objective, c.now) || p.raw[memberKey(pt.objective, user)] != memberValue || p.agreed[tallyKey(pt.ref, service)] != "" {
-			return bot.Reply{}, voteRefusal(p, pt, service, true, c.now)
-		}
-		wr.Expect[2].Value = until
-		if _, err = h.store.WriteEntries(ctx, c.req.Workspace, wr); isEntryChanged(err) {
-			return bot.Reply{}, h.voteRefused(ctx, c, pt, service, true)
-		}
+		// Refused: no panel, not a member, or an agreed target.
+		return bot.Reply{}, h.voteRefused(ctx, c, pt, service, true)
 	}
 	if err != nil {
 		return bot.Reply{}, storeErr("vote", err)
 	}
+	return voteRecorded(pt, service, r), nil
+}
+
+// voteRecorded is the reply to a member's vote.
+func voteRecorded(pt panelTarget, service string, r framework.Rating) bot.Reply {
 	return ephemeral(fmt.Sprintf("Your vote on %s%s is %s %s. Voting again replaces it; %s shows the tally.", code(pt.ref), serviceWords(service),
-		view.RatingEmoji(r), bot.Bold(string(r)), code("/target panel "+pt.objective))), nil
+		view.RatingEmoji(r), bot.Bold(string(r)), code("/target panel "+pt.objective)))
+}
+
+// voteOnOldUntil casts a vote refused by an until entry kept before it
+// held the moment voting ends (the day alone, which sorts before the
+// vote's moment on the last day): the panel read says whether voting
+// ended, and the vote is written again expecting that entry as it is.
+func (h *Handler) voteOnOldUntil(ctx context.Context, c *call, pt panelTarget, service string, r framework.Rating, wr store.EntryWrite) (bot.Reply, error) {
+	p, err := h.readPanels(ctx, c.req.Workspace)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if !p.isOpen(pt.objective, c.now) || p.raw[memberKey(pt.objective, c.req.User)] != memberValue || p.agreed[tallyKey(pt.ref, service)] != "" {
+		return bot.Reply{}, voteRefusal(p, pt, service, true, c.now)
+	}
+	wr.Expect = slices.Clone(wr.Expect)
+	wr.Expect[2] = store.Entry{Kind: entryPanel, Key: untilKey(pt.objective), Value: p.raw[untilKey(pt.objective)]}
+	if _, err := h.store.WriteEntries(ctx, c.req.Workspace, wr); err != nil {
+		if isEntryChanged(err) {
+			return bot.Reply{}, h.voteRefused(ctx, c, pt, service, true)
+		}
+		return bot.Reply{}, storeErr("vote", err)
+	}
+	return voteRecorded(pt, service, r), nil
 }
 
 // voteEvent is the workspace event that records a vote.
@@ -216,14 +242,20 @@ func voteRefusal(p *panels, pt panelTarget, service string, member bool, now tim
 	case pn.Closed:
 		return framework.Errorf(framework.ECONFLICT, "the panel on %s is closed: no more votes. `/target panel %s` shows its tally", code(pt.objective), pt.objective)
 	case pn.Ended(now):
-		return framework.Errorf(framework.ECONFLICT, "the panel on %s closed on %s: no more votes. An admin extends it with `/target panel open %s until YYYY-MM-DD`, "+
-			"or reopens it with no end date with `/target panel open %s`; `/target panel %s` shows its tally", code(pt.objective), pn.Until, pt.objective, pt.objective, pt.objective)
+		return endedRefusal(pt.objective, pn.Until)
 	case p.agreed[tallyKey(pt.ref, service)] != "":
 		return framework.Errorf(framework.ECONFLICT, "the panel agreed %s on %s%s: voting on it has ended", p.agreed[tallyKey(pt.ref, service)], code(pt.ref), serviceWords(service))
 	case member:
 		return framework.Errorf(framework.EFORBIDDEN, "only members of the panel on %s vote: an admin adds members with `/target panel add %s @user`", code(pt.objective), pt.objective)
 	}
 	return framework.Errorf(framework.ECONFLICT, "the panel on %s changed meanwhile: try again", code(pt.objective))
+}
+
+// endedRefusal refuses a vote on the panel on obj, whose voting ended
+// after its last day, until.
+func endedRefusal(obj string, until framework.Date) error {
+	return framework.Errorf(framework.ECONFLICT, "the panel on %s closed on %s: no more votes. An admin extends it with `/target panel open %s until YYYY-MM-DD`, "+
+		"or reopens it with no end date with `/target panel open %s`; `/target panel %s` shows its tally", code(obj), until, obj, obj, obj)
 }
 
 // guestVote enters a guest's vote: the guest is the longest of the

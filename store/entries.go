@@ -30,14 +30,18 @@ type Entry struct {
 	Kind  EntryKind `json:"kind"`
 	Key   string    `json:"key"`
 	Value string    `json:"value"`
+	// Op is how an expectation compares the entry with Value (see
+	// ExpectOp); only an Expect has one, and it is never stored.
+	Op ExpectOp `json:"-"`
 }
 
 // EntryWrite is one atomic change to a workspace's entries: every Expect
-// must hold (each entry has exactly that Value now, "" meaning absent),
-// then every Put is written ("" deletes) and every Event appended, as
-// one write. A feature reads the entries, decides with framework's rules,
-// and writes with the values it read as Expect: a concurrent change in
-// between makes the write fail and change nothing, rather than lose one.
+// must hold (each entry has exactly that Value now, "" meaning absent,
+// or compares with it as its Op says), then every Put is written (""
+// deletes) and every Event appended, as one write. A feature reads the
+// entries, decides with framework's rules, and writes with the values it
+// read as Expect: a concurrent change in between makes the write fail
+// and change nothing, rather than lose one.
 type EntryWrite struct {
 	Expect []Entry
 	Put    []Entry
@@ -54,8 +58,9 @@ type Entries interface {
 	Entries(ctx context.Context, ws string, kind EntryKind) (map[string]string, error)
 	// WriteEntries applies w in one atomic write and returns the events
 	// appended, with their IDs. ErrEntryChanged (about the first Expect
-	// that failed, as "kind/key") when an expectation does not hold:
-	// nothing is written then. A write with nothing to put and no event
+	// that failed, as "kind/key", wrapping a *FoundEntry with the value
+	// it found) when an expectation does not hold: nothing is written
+	// then. A write with nothing to put and no event
 	// is ErrNoChange.
 	WriteEntries(ctx context.Context, ws string, w EntryWrite) ([]framework.Event, error)
 	// WorkspaceEvents returns up to limit of the workspace's own events

@@ -23,7 +23,8 @@ const (
 
 // CheckEntryWrite reports why w cannot be written, or nil: every kind
 // and key 1 to MaxEntryKind or MaxEntryKey bytes of printable UTF-8 with
-// no space, every value at most MaxEntryValue bytes of UTF-8, and every
+// no space, every value at most MaxEntryValue bytes of UTF-8, every
+// expectation's Op one the stores know and no put with one, and every
 // event a workspace event (no Target, no ID: the store gives one) of a
 // printable kind with a time. The error is ErrTooLong (EINVALID)
 // wrapping the reason, as for adapter state. A write that puts nothing
@@ -37,6 +38,16 @@ func CheckEntryWrite(w *EntryWrite) error {
 			if err := checkEntry(e); err != nil {
 				return tooLong(err)
 			}
+		}
+	}
+	for _, e := range w.Expect {
+		if !e.Op.known() {
+			return tooLong(fmt.Errorf("the expectation of %s/%s compares with %q, which no store knows", e.Kind, e.Key, e.Op))
+		}
+	}
+	for _, e := range w.Put {
+		if e.Op != ExpectEqual {
+			return tooLong(fmt.Errorf("the put of %s/%s has a comparison (%q): only an expectation has one", e.Kind, e.Key, e.Op))
 		}
 	}
 	for i := range w.Events {

@@ -78,8 +78,8 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 	var out []framework.Event
 	err := s.update("write entries of "+ws, func(tx *bolt.Tx) error {
 		for _, e := range w.Expect {
-			if workspace(tx, ws).entry(e.Kind, e.Key) != e.Value {
-				return framework.ErrEntryChanged.About(string(e.Kind) + "/" + e.Key)
+			if found := workspace(tx, ws).entry(e.Kind, e.Key); !e.Op.Holds(found, e.Value) {
+				return store.EntryChanged(e, found)
 			}
 		}
 		b := workspace(tx, ws)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/redis/go-redis/v9"
 
@@ -23,9 +24,10 @@ func (s *Store) Entries(ctx context.Context, ws string, kind store.EntryKind) (m
 // WriteEntries checks the expectations, writes the puts and appends the
 // events in one script (entriesScript), pipelined with listing the
 // workspace when it stores anything: one round trip. A write refused
-// by an expectation lists the workspace too, as the pipeline cannot wait for the script's
-// answer; the workspace is taken off the list again when it holds
-// nothing (unlistEmpty), which costs more round trips only then.
+// by an expectation lists the workspace too, as the pipeline cannot wait
+// for the script's answer; when that listed it (it was not listed yet),
+// it is taken off the list again if it holds nothing (unlistEmpty),
+// which costs more round trips only then.
 func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite) ([]framework.Event, error) {
 	op := "write entries of " + ws
 	k := s.keys(ws)
@@ -42,11 +44,13 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 		return len(names)
 	}
 	var body []any
-	for _, list := range [][]store.Entry{w.Expect, w.Put} {
-		body = append(body, len(list))
-		for _, e := range list {
-			body = append(body, index(e.Kind), e.Key, e.Value)
-		}
+	body = append(body, len(w.Expect))
+	for _, e := range w.Expect {
+		body = append(body, index(e.Kind), e.Key, e.Value, string(e.Op))
+	}
+	body = append(body, len(w.Put))
+	for _, e := range w.Put {
+		body = append(body, index(e.Kind), e.Key, e.Value)
 	}
 	events := make([]framework.Event, len(w.Events))
 	body = append(body, len(events))
@@ -60,9 +64,10 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 		body = append(body, f...)
 	}
 	args := append(append([]any{len(names)}, names...), body...)
+	var listed []*redis.IntCmd // one per run: runWith runs again for NOSCRIPT
 	cmd, err := s.runWith(ctx, entriesScript, keys, args, func(p redis.Pipeliner) {
 		if w.Stores() {
-			p.SAdd(ctx, s.workspaces(), ws)
+			listed = append(listed, p.SAdd(ctx, s.workspaces(), ws))
 		}
 	})
 	if err != nil {
@@ -72,10 +77,18 @@ func (s *Store) WriteEntries(ctx context.Context, ws string, w store.EntryWrite)
 	if !ok || len(reply) == 0 {
 		return nil, s.fail(op, fmt.Errorf("unexpected script reply %v", cmd.Val()))
 	}
-	if reply[0] == "changed" && len(reply) == 2 {
-		s.unlistEmpty(ctx, k, ws)
-		which, _ := reply[1].(string)
-		return nil, framework.ErrEntryChanged.About(which)
+	if reply[0] == "changed" && len(reply) == 3 {
+		// Only a workspace this write listed may need taking off the
+		// list: one already listed costs the refusal no more round trip.
+		if slices.ContainsFunc(listed, func(c *redis.IntCmd) bool { return c.Err() != nil || c.Val() != 0 }) {
+			s.unlistEmpty(ctx, k, ws)
+		}
+		i, _ := reply[1].(int64)
+		found, _ := reply[2].(string) // nil for no entry
+		if i < 1 || int(i) > len(w.Expect) {
+			return nil, s.fail(op, fmt.Errorf("unexpected script reply %v", cmd.Val()))
+		}
+		return nil, store.EntryChanged(w.Expect[i-1], found)
 	}
 	return events, nil
 }
@@ -106,19 +119,36 @@ func (s *Store) WorkspaceEvents(ctx context.Context, ws string, limit int) ([]fr
 // KEYS: the kinds set, the workspace events list, one entry hash per
 // kind named (in ARGV's order), then one event key per event.
 // ARGV: the number of kinds and their names; the number of expectations
-// and, for each, its kind's number, key and value ("" for none); the
-// same for puts ("" deletes); the number of events and, for each, its
-// id, its number of fields and the field/value pairs.
-// Returns {"ok"} or {"changed", "kind/key"}.
+// and, for each, its kind's number, key, value ("" for none) and
+// store.ExpectOp (store.ExpectOp.Holds says what each means); the number
+// of puts and, for each, its kind's number, key and value ("" deletes);
+// the number of events and, for each, its id, its number of fields and
+// the field/value pairs.
+// Returns {"ok"} or {"changed", the failed expectation's number (from
+// 1), the value found ("" for none)}.
 var entriesScript = redis.NewScript(`
+-- before compares bytes: Lua's < follows the server's locale.
+local function before(a, b)
+  for j = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, j), string.byte(b, j)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
 local nk = tonumber(ARGV[1])
 local i = 2 + nk
 local n = tonumber(ARGV[i]); i = i + 1
-for _ = 1, n do
-  local kix, key, want = tonumber(ARGV[i]), ARGV[i + 1], ARGV[i + 2]
-  i = i + 3
+for x = 1, n do
+  local kix, key, want, op = tonumber(ARGV[i]), ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  i = i + 4
   local cur = redis.call('HGET', KEYS[2 + kix], key) or ''
-  if cur ~= want then return {'changed', ARGV[1 + kix] .. '/' .. key} end
+  local holds
+  if op == 'not-before' then
+    holds = cur == '' or not before(cur, want)
+  else
+    holds = cur == want
+  end
+  if not holds then return {'changed', x, cur} end
 end
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do

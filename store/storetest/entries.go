@@ -102,6 +102,8 @@ func testEntries(t *testing.T, s store.Store) {
 			{Put: []store.Entry{{Kind: store.EntryAdmin, Key: "amy", Value: strings.Repeat("v", store.MaxEntryValue+1)}}},
 			{Put: []store.Entry{{Kind: store.EntryAdmin, Key: "amy", Value: "\xff"}}},
 			{Expect: []store.Entry{{Kind: store.EntryAdmin, Key: " "}}, Put: []store.Entry{{Kind: store.EntryAdmin, Key: "amy", Value: "x"}}},
+			{Expect: []store.Entry{{Kind: store.EntryAdmin, Key: "amy", Op: "after"}}, Put: []store.Entry{{Kind: store.EntryAdmin, Key: "amy", Value: "x"}}},
+			{Put: []store.Entry{{Kind: store.EntryAdmin, Key: "amy", Value: "x", Op: store.ExpectNotBefore}}},
 			{Events: []framework.Event{{Kind: framework.EventAdminAdd, Target: "eqs/1.1", Time: at(1)}}},
 			{Events: []framework.Event{{Kind: "", Time: at(1)}}},
 		} {
@@ -184,6 +186,7 @@ func testEntries(t *testing.T, s store.Store) {
 				Events: []framework.Event{{Kind: framework.EventAdminRemove, Author: "bob", User: "amy", Time: at(4)}},
 			})
 			wantKind(t, err, framework.ErrEntryChanged, string(exp.Kind)+"/"+exp.Key, fmt.Sprintf("expecting %+v", exp))
+			wantFound(t, err, store.Entry{Kind: exp.Kind, Key: exp.Key, Value: mustEntries(t, s, ws, exp.Kind)[exp.Key]})
 		}
 		if m := mustEntries(t, s, ws, store.EntryAdmin); len(m) != 2 {
 			t.Fatalf("a refused write changed the admins: %v", m)

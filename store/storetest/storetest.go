@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open(t)) })
 	t.Run("AdapterState", func(t *testing.T) { testAdapterState(t, open) })
 	t.Run("Entries", func(t *testing.T) { testEntries(t, open(t)) })
+	t.Run("EntryCompare", func(t *testing.T) { testEntryCompare(t, open(t)) })
 	t.Run("TargetEntries", func(t *testing.T) { testTargetEntries(t, open(t)) })
 	t.Run("HostileNames", func(t *testing.T) { testHostileNames(t, open(t)) })
 	t.Run("BadInput", func(t *testing.T) { testBadInput(t, open(t)) })
