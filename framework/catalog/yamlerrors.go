@@ -30,14 +30,14 @@ var (
 // that reads them; a part not named here is called by its key.
 var partNames = map[string]string{
 	"framework.Framework":  "the framework",
-	"framework.Labels":     "labels",
+	"framework.Labels":     "the labels",
 	"framework.Objective":  "an objective",
 	"framework.TargetSpec": "a target",
 	"framework.Metric":     "a metric",
 	"framework.Input":      "an input",
 	"framework.Point":      "a baseline or goal",
 	"framework.ParityBand": "a band",
-	"framework.Grading":    "grading",
+	"framework.Grading":    "the grading settings",
 }
 
 // yamlError rewrites yaml.v3's errors (one or several) as "NAME line N:

@@ -21,3 +21,21 @@ func TestYAMLErrorsNameTheKeyOnASharedLine(t *testing.T) {
 		})
 	}
 }
+
+// A part that is a single block of settings is named as one, so the
+// sentence does not repeat its key ("grading" should be grading).
+func TestYAMLErrorsNameSettingsParts(t *testing.T) {
+	for _, tt := range []struct{ name, yaml, want string }{
+		{"grading given a number", "id: x\nname: X\ngrading: 5\nobjectives: []\n",
+			`my.yaml line 3: "grading" should be the grading settings, written as name: value lines, not the number 5`},
+		{"labels given a list", "id: x\nname: X\nlabels: [a]\nobjectives: []\n",
+			`my.yaml line 3: "labels" should be the labels, written as name: value lines, not a list`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("my.yaml", []byte(tt.yaml))
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("Parse = %v\nwant    %s", err, tt.want)
+			}
+		})
+	}
+}
