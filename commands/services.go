@@ -234,7 +234,7 @@ func (h *Handler) rateServiceClause(ctx context.Context, c *call, t *framework.T
 	per := g.PerService(t.Objective)
 	switch {
 	case svc != "" && !per:
-		return "", "", framework.FieldErrorf("service", "%s is not graded per service: leave out `service %s`", code(framework.Ref(t.Framework, t.Objective)), svc)
+		return "", "", framework.FieldErrorf("service", "%s is not graded per service: leave out %s", code(framework.Ref(t.Framework, t.Objective)), code("service "+short(svc, 20)))
 	case !per:
 		return "", reason, nil
 	}

@@ -4,7 +4,7 @@ import "strings"
 
 // Nearest is the choice closest to word by edit distance, compared
 // without case, when it is near enough to be a likely typo (at most two
-// edits, and fewer than half of word's letters); "" otherwise. It words
+// edits, and at most half of word's letters); "" otherwise. It words
 // the "did you mean" of a mistyped name.
 func Nearest(word string, choices []string) string {
 	w := strings.ToLower(word)

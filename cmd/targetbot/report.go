@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/targetbot/targetbot/bot/console"
@@ -68,10 +67,7 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	// Written whole or not at all: the report is rendered before the
 	// file is touched.
 	if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
-		if dir := filepath.Dir(*out); errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("report: --out %s: the folder %s does not exist: create it, or choose another path", *out, dir)
-		}
-		return fmt.Errorf("report: --out %s: %v", *out, errors.Unwrap(err))
+		return fmt.Errorf("report: %w", &outFileError{path: *out, err: err})
 	}
 	names := make([]string, len(rep.Frameworks))
 	for i, s := range rep.Frameworks {

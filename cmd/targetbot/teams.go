@@ -45,7 +45,7 @@ func (m *Main) runTeams(_ context.Context, args []string) error {
 		return err
 	}
 	if err := os.WriteFile(*out, pkg, 0o644); err != nil {
-		return fmt.Errorf("teams manifest: %w", err)
+		return fmt.Errorf("teams manifest: %w", &outFileError{path: *out, err: err})
 	}
 	fmt.Fprintf(m.Stdout, "wrote %s: upload it in Teams (Apps, Manage your apps, Upload an app) or the Teams admin centre\n", *out)
 	return nil

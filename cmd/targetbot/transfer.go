@@ -219,10 +219,13 @@ func (m *Main) openTransferStore(ctx context.Context, url, from string, existing
 // beside it renamed into place, so a dump cut short by a failure or a
 // signal never stands where a whole one is expected. The file is made
 // readable by its owner only: it holds the whole workspace.
+//
+// Errors of the file itself are *outFileError about path; write's own
+// come back as they are.
 func writeFileAtomically(path string, write func(io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.partial")
 	if err != nil {
-		return err
+		return &outFileError{path: path, err: err}
 	}
 	defer func() {
 		if err != nil {
@@ -234,10 +237,13 @@ func writeFileAtomically(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {
-		return err
+		return &outFileError{path: path, err: err}
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return &outFileError{path: path, err: err}
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return &outFileError{path: path, err: err}
+	}
+	return nil
 }

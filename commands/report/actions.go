@@ -122,10 +122,10 @@ func actionDue(a Action) string {
 	return a.Due
 }
 
-// actionStatus is an action's status with its progress, or the day it
-// closed.
-func actionStatus(a Action) string {
-	s := a.Status
+// actionStatus is an action's status, as word gives it, with its
+// progress, or the day it closed.
+func actionStatus(a Action, word func(string) string) string {
+	s := word(a.Status)
 	if a.Progress != nil && a.Closed == "" {
 		s += " " + strconv.Itoa(*a.Progress) + "%"
 	}
@@ -144,6 +144,6 @@ func actionsMarkdown(b *bufio.Writer, s *Section) {
 	fmt.Fprintf(b, "| %s | %s | Linked objective | Action | Owner | Due | Status |\n|---|---|---|---|---|---|---|\n", capital(s.ObjectiveLabel), capital(s.TargetLabel))
 	for _, a := range s.Actions {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(a.Objective), md(a.Target+" "+a.TargetTitle), md(a.LinkedObjective),
-			md(a.Ref+" "+a.Title), md(person(a.Owner, a.OwnerName)), actionDue(a), md(actionStatus(a)))
+			md(a.Ref+" "+a.Title), md(person(a.Owner, a.OwnerName)), actionDue(a), md(actionStatus(a, asToken)))
 	}
 }

@@ -8,8 +8,11 @@
 // then its targets, the updates of the cycle's span and all its
 // evidence, side by side, then the newest events of every graded target
 // at once, for the rate that gave its grade: its reason, author and
-// time), and puts together a Report: the one value every format
-// renders, and that the JSON format is. Its reads and its memory follow
+// time), plus one read, in turn, of each history the span leaves
+// something out of (history.older: for a past cycle, every target with
+// no update in the cycle but one since), and puts together a Report: the
+// one value every format renders, and that the JSON format is. Its
+// reads and its memory follow
 // what it shows: the updates of the span are folded in as they are read
 // (replay.go), never held. Choices the design leaves open, made here:
 //

@@ -88,8 +88,10 @@ func (r *Report) Render(w io.Writer, f Format) error {
 const streamBuffer = 32 << 10
 
 // Stream writes the report in format f as it renders it, a few KB at a
-// time: what serve sends a report link, so that the rendered report is
-// never held whole. On error, part of the report may have been written.
+// time. On error, part of the report may have been written. serve's
+// report link does not stream to its responses: it renders each format
+// once into memory and shares that among the requests for it (see
+// flights, and Handler.ServeHTTP).
 // The xlsx workbook is the exception: it is put together in memory (a
 // zip of the sheets, bounded by the report's own size, not its span)
 // and then written.

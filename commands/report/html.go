@@ -38,7 +38,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"asAt":          func(r *Report) string { return r.asAt() },
 	"quietCodes":    quietCodes,
 	"actionDue":     actionDue,
-	"actionStatus":  actionStatus,
+	"actionStatus":  func(a Action) string { return actionStatus(a, statusWord) },
 	"quiet":         func(t Target) bool { return quiet(&t) },
 	"join":          strings.Join,
 	"deref":         func(n *int) int { return *n },

@@ -38,12 +38,13 @@ func orDash(s string) string {
 	return s
 }
 
-// csvMetricColumns is how many columns end CSVHeader for metrics.
+// csvMetricColumns is how many columns of CSVHeader, from metric_unit,
+// are for metrics.
 const csvMetricColumns = 5
 
-// csvMetricCells are the metric columns of target ref's row (the last
-// csvMetricColumns of CSVHeader), empty for a target that is no metric:
-// its unit, baseline, goal and band, and its values one period a line
+// csvMetricCells are the metric columns of target ref's row (the
+// csvMetricColumns of CSVHeader from metric_unit), empty for a target
+// that is no metric: its unit, baseline, goal and band, and its values one period a line
 // in the cell ("2026: 1.88 from white_shortlisted=1200, …; outside
 // parity 0.80–1.25"), as evidence keeps one link a line.
 func (s *Section) csvMetricCells(ref string) []string {

@@ -183,7 +183,7 @@ func actionTables(caption string, as []Action) []docTable {
 	t := docTable{Caption: caption, Sheet: "Actions", Header: []string{"Action", "Domain", "Outcome", "Linked objective", "Owner", "Due", "Status"}}
 	for _, a := range as {
 		t.Rows = append(t.Rows, []cell{text(a.Ref + " " + oneLine(a.Title)), text(a.Objective), text(a.Target + " " + oneLine(a.TargetTitle)),
-			text(a.LinkedObjective), text(person(a.Owner, a.OwnerName)), dateCell(framework.Date(a.Due), ""), text(a.Status)})
+			text(a.LinkedObjective), text(person(a.Owner, a.OwnerName)), dateCell(framework.Date(a.Due), ""), text(statusWord(a.Status))})
 	}
 	return []docTable{t}
 }

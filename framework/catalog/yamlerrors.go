@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -29,14 +30,14 @@ var (
 // that reads them; a part not named here is called by its key.
 var partNames = map[string]string{
 	"framework.Framework":  "the framework",
-	"framework.Labels":     "labels",
+	"framework.Labels":     "the labels",
 	"framework.Objective":  "an objective",
 	"framework.TargetSpec": "a target",
 	"framework.Metric":     "a metric",
 	"framework.Input":      "an input",
 	"framework.Point":      "a baseline or goal",
 	"framework.ParityBand": "a band",
-	"framework.Grading":    "grading",
+	"framework.Grading":    "the grading settings",
 }
 
 // yamlError rewrites yaml.v3's errors (one or several) as "NAME line N:
@@ -80,7 +81,7 @@ func yamlSentence(root *yaml.Node, line, msg string) string {
 	if m := yamlMismatch.FindStringSubmatch(msg); m != nil {
 		// yaml.v3 shortens a long value: the node has it whole.
 		key, value := "", m[2]
-		if n, k := nodeAt(root, line, "!!"+m[1]); n != nil {
+		if n, k := nodeAt(root, line, "!!"+m[1], m[3]); n != nil {
 			key, value = k, n.Value
 		}
 		want, got := describeType(m[3]), describeTag(m[1], value)
@@ -181,32 +182,78 @@ func describeTag(tag, value string) string {
 	return fmt.Sprintf("the text %q", value)
 }
 
-// nodeAt is the first value tagged tag that starts on line, and its
-// key when it is a mapping's value ("" for a list's item); nil when
-// there is none.
-func nodeAt(n *yaml.Node, line, tag string) (*yaml.Node, string) {
-	if n == nil {
+// nodeAt is the value tagged tag that starts on line and is read into
+// the named type, and its key when it is a mapping's value ("" for a
+// list's item); nil when there is none, or when the line holds several
+// such values (flow style) and their keys do not tell which one.
+func nodeAt(root *yaml.Node, line, tag, typeName string) (*yaml.Node, string) {
+	type found struct {
+		n   *yaml.Node
+		key string
+	}
+	var all []found
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		at := func(v *yaml.Node) bool { return fmt.Sprint(v.Line) == line && v.Tag == tag }
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if v := n.Content[i+1]; at(v) {
+					all = append(all, found{v, n.Content[i].Value})
+				}
+			}
+		case yaml.SequenceNode:
+			for _, v := range n.Content {
+				if at(v) {
+					all = append(all, found{v, ""})
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	if root == nil {
 		return nil, ""
 	}
-	at := func(v *yaml.Node) bool { return fmt.Sprint(v.Line) == line && v.Tag == tag }
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if v := n.Content[i+1]; at(v) {
-				return v, n.Content[i].Value
-			}
-		}
-	case yaml.SequenceNode:
-		for _, v := range n.Content {
-			if at(v) {
-				return v, ""
-			}
+	walk(root)
+	if len(all) == 1 {
+		return all[0].n, all[0].key
+	}
+	// Several on the line: the one whose key reads the type named.
+	var fits []found
+	for _, f := range all {
+		if f.key != "" && slices.Contains(keyTypes()[f.key], typeName) {
+			fits = append(fits, f)
 		}
 	}
-	for _, c := range n.Content {
-		if v, k := nodeAt(c, line, tag); v != nil {
-			return v, k
-		}
+	if len(fits) == 1 {
+		return fits[0].n, fits[0].key
 	}
 	return nil, ""
+}
+
+// keyTypes are, for each key of a framework file, the names of the types
+// (as yaml.v3's messages give them) it is read into, in any part.
+func keyTypes() map[string][]string {
+	out := map[string][]string{}
+	for _, t := range yamlTypes() {
+		if t.Kind() != reflect.Struct {
+			continue
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if !f.IsExported() || key == "-" || key == "" {
+				continue
+			}
+			ft := f.Type
+			out[key] = append(out[key], ft.String())
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+				out[key] = append(out[key], ft.String())
+			}
+		}
+	}
+	return out
 }
