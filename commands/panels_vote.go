@@ -78,7 +78,7 @@ func (h *Handler) checkServiceClause(ctx context.Context, ws string, pt panelTar
 	case service == "" && !per:
 		return nil
 	case !per:
-		return framework.FieldErrorf("service", "%s is not graded per service: leave out `service %s`", code(pt.objective), service)
+		return framework.FieldErrorf("service", "%s is not graded per service: leave out %s", code(pt.objective), code("service "+short(service, 20)))
 	}
 	svcs, err := h.readServices(ctx, ws)
 	if err != nil {

@@ -13,11 +13,13 @@ import (
 func TestServiceClauseRefusalKeepsTypedCodeInert(t *testing.T) {
 	e := eds2022(t)
 	for _, typed := range []string{"x`<@UBOB>`", "x`<https://evil.example|your-bank>`"} {
-		r := e.fail(adminUser, "rate eds-2022/2A achieving service "+typed, framework.EINVALID, "service", "is not graded per service")
-		for _, b := range r.Blocks {
-			for _, sp := range bot.Parse(b.Markup()) {
-				if sp.Kind == bot.SpanUser || sp.Kind == bot.SpanLink {
-					t.Errorf("service %q: the refusal %q makes a %v span of what was typed", typed, r.Text(), sp.Kind)
+		for _, cmd := range []string{"rate eds-2022/2A achieving service ", "vote eds-2022/2A achieving service "} {
+			r := e.fail(adminUser, cmd+typed, framework.EINVALID, "service", "is not graded per service")
+			for _, b := range r.Blocks {
+				for _, sp := range bot.Parse(b.Markup()) {
+					if sp.Kind == bot.SpanUser || sp.Kind == bot.SpanLink {
+						t.Errorf("%sservice %q: the refusal %q makes a %v span of what was typed", cmd, typed, r.Text(), sp.Kind)
+					}
 				}
 			}
 		}
