@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/targetbot/targetbot/framework"
@@ -126,12 +127,17 @@ func (h *history) add(u *framework.Update) {
 
 // older reads, for each target of ts the span leaves something out of,
 // its own history: its latest update of the cycle from before the span,
-// and for a past cycle its first update after the close.
+// and for a past cycle its first update after the close. Such targets
+// are those with no update in the span but one outside it (last year's
+// report of a target updated only since); their histories are read
+// olderReads at a time, so that a report of many waits for the slowest
+// few, not for each in turn.
 func (h *history) older(ctx context.Context, src Source, ws string, ts []framework.Target) error {
 	spanStart := time.Time{}
 	if !h.cy.first {
 		spanStart = h.cy.started
 	}
+	var need []*framework.Target
 	for i := range ts {
 		t := &ts[i]
 		tr := h.tracks[t.Ref()]
@@ -140,21 +146,41 @@ func (h *history) older(ctx context.Context, src Source, ws string, ts []framewo
 		}
 		before := h.since.After(spanStart) && t.UpdatedAt.After(spanStart)
 		after := !h.cy.current && t.UpdatedAt.After(h.cy.asOf)
-		if !before && !after {
-			continue
+		if before || after {
+			need = append(need, t)
 		}
-		us, err := src.Updates(ctx, ws, t.Ref(), 0)
-		if err != nil && framework.ErrorCode(err) != framework.ENOTFOUND {
+	}
+	read := make([][]framework.Update, len(need))
+	errs := make([]error, len(need))
+	sem := make(chan struct{}, olderReads)
+	var wg sync.WaitGroup
+	for i, t := range need {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			read[i], errs[i] = src.Updates(ctx, ws, t.Ref(), 0)
+			if framework.ErrorCode(errs[i]) == framework.ENOTFOUND {
+				errs[i] = nil
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
+	}
+	for i, t := range need {
+		tr := h.tracks[t.Ref()]
 		if tr == nil {
 			tr = &track{vals: make([]int, len(h.months))}
 			h.tracks[t.Ref()] = tr
 		}
 		// Newest first: the first in force to asOf is the latest, and the
 		// last after asOf the first after it.
-		for k := range us {
-			u := us[k]
+		for k := range read[i] {
+			u := read[i][k]
 			switch {
 			case u.Withdrawn:
 			case u.Time.After(h.cy.asOf):
@@ -169,6 +195,9 @@ func (h *history) older(ctx context.Context, src Source, ws string, ts []framewo
 	}
 	return nil
 }
+
+// olderReads is how many targets' histories older reads at once.
+const olderReads = 8
 
 // state is t as it stood at asOf. With replay unset the stored status
 // and progress are kept (they are the current cycle's) and only the
