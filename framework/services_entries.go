@@ -16,7 +16,14 @@ import (
 //	                                 the grading cycle: a Rating
 //
 // A grade belongs to its cycle, as a target's does: a new cycle starts
-// its services ungraded, and a past cycle's report gives its own.
+// its services ungraded, and a past cycle's report gives its own. The
+// release before kept grades without their cycle, as
+//
+//	grade|<target>|<code>
+//
+// and each counted in every cycle; such a grade still counts in any
+// cycle that has none of its own for that service (Grades), so that an
+// upgrade changes no outcome's grade, until the service is graded again.
 const ServiceEntries = "service"
 
 // Service is one service a framework's objectives are graded per.
@@ -35,6 +42,10 @@ func ServiceDefKey(fw, code string) string { return "def|" + fw + "|" + strings.
 func ServiceGradeKey(cycle, ref, code string) string {
 	return "grade|" + cycle + "|" + ref + "|" + strings.ToLower(code)
 }
+
+// undatedGradeKey is the key the release before kept service code's
+// grade of target ref under, in no cycle.
+func undatedGradeKey(ref, code string) string { return "grade|" + ref + "|" + strings.ToLower(code) }
 
 // ServiceBook is a workspace's services and their grades, as read from
 // its ServiceEntries.
@@ -67,7 +78,11 @@ func (b ServiceBook) Grades(fw, ref, cycle string) ([]Service, []Rating) {
 	ds := b.Defs[fw]
 	out := make([]Rating, len(ds))
 	for i, d := range ds {
-		out[i] = Rating(b.entries[ServiceGradeKey(cycle, ref, d.Code)])
+		g, ok := b.entries[ServiceGradeKey(cycle, ref, d.Code)]
+		if !ok {
+			g = b.entries[undatedGradeKey(ref, d.Code)]
+		}
+		out[i] = Rating(g)
 	}
 	return ds, out
 }
