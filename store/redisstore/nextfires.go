@@ -19,20 +19,42 @@ import (
 // rather than one per slot because a tick would otherwise read every
 // slot's; docs/PERFORMANCE.md weighs the choice.
 //
-// Each change marks the entry one below the least of its current score
-// and 0, so no two marks are equal: SetNextFire stores only when the
-// score is still the one the scheduler read, and any mark in between
-// makes it a no-op (setNextScript). A mark is queued after the change
+// Each change marks the entry with the next of one count kept for the
+// whole index (-1, -2, …), so no two marks are ever equal: SetNextFire
+// stores only when the score is still the one the scheduler read, and
+// any mark in between makes it a no-op (setNextScript). A mark made from
+// the entry's own score would repeat once a next fire time (or none) was
+// stored in between, as when two schedulers read one mark and the faster
+// stores first: the slower one's stale answer would then be stored over
+// the change. The count is the score of one member no workspace id can
+// be (markSeq), kept above markBase so that no read up to a real time
+// reaches it. A mark is queued after the change
 // in the change's own pipeline, which one connection runs in order; on
 // Redis Cluster, where a pipeline's commands for two nodes may run in
 // either order, it is sent again once the change is done (remark).
 
-// markScript marks a workspace's entry changed. KEYS[1] the index,
-// ARGV[1] the workspace.
-const markScript = `local s = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '0')
-if s > 0 then s = 0 end
-redis.call('ZADD', KEYS[1], s - 1, ARGV[1])
-return 0`
+// markSeq is the index's member that keeps the count marks are made
+// from: a control character, which no workspace id holds
+// (store.CheckWorkspaceID). Its score is markBase plus the count: 2^52
+// ms is far past any time a tick reads up to, and every count below
+// 2^52 more is an exact float.
+const (
+	markSeq  = "\x00marks"
+	markBase = "4503599627370496"
+)
+
+// markScript marks a workspace's entry changed, with the next count
+// (see above); with ARGV[2] "nx", only an entry that is missing.
+// KEYS[1] the index, ARGV[1] the workspace. Returns 1 if it marked.
+// (string.format, not tostring, writes the scores: Lua's tostring
+// rounds past 14 digits. The member is written with Lua's escape of
+// its first byte.)
+var markScript = `if ARGV[2] == 'nx' and redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+local base = tonumber('` + markBase + `')
+local n = tonumber(redis.call('ZSCORE', KEYS[1], '\0` + markSeq[1:] + `') or base) - base + 1
+redis.call('ZADD', KEYS[1], string.format('%d', base + n), '\0` + markSeq[1:] + `')
+redis.call('ZADD', KEYS[1], string.format('%d', -n), ARGV[1])
+return 1`
 
 // setNextScript stores a next fire time if the entry is as read.
 // KEYS[1] the index, ARGV[1] the workspace, ARGV[2] the score read,
@@ -88,9 +110,11 @@ func (s *Store) DueSchedules(ctx context.Context, at time.Time, offset, limit in
 	if err != nil {
 		return nil, s.fail("due schedules", err)
 	}
-	out := make([]store.DueSchedule, len(zs))
-	for i, z := range zs {
-		out[i] = store.DueSchedule{Workspace: z.Member.(string), Mark: int64(z.Score)}
+	out := make([]store.DueSchedule, 0, len(zs))
+	for _, z := range zs {
+		if ws := z.Member.(string); ws != markSeq { // reached only by an at 140,000 years on
+			out = append(out, store.DueSchedule{Workspace: ws, Mark: int64(z.Score)})
+		}
 	}
 	return out, nil
 }
@@ -108,17 +132,18 @@ func (s *Store) SetNextFire(ctx context.Context, d store.DueSchedule, next time.
 	return n == 1, nil
 }
 
-// IndexSchedules adds every listed workspace missing from the index as
-// changed (ZADD NX), in one pipeline, and notes the index built.
+// IndexSchedules marks every listed workspace missing from the index
+// changed (markScript's "nx"), in one pipeline, and notes the index
+// built.
 func (s *Store) IndexSchedules(ctx context.Context) (int, error) {
 	ids, err := s.c.SMembers(ctx, s.workspaces()).Result()
 	if err != nil {
 		return 0, s.fail("index schedules", err)
 	}
-	var added []*redis.IntCmd
+	var added []*redis.Cmd
 	_, err = s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, id := range ids {
-			added = append(added, p.ZAddNX(ctx, s.nextFires(), redis.Z{Score: -1, Member: id}))
+			added = append(added, p.Eval(ctx, markScript, []string{s.nextFires()}, id, "nx"))
 		}
 		p.Set(ctx, s.nextFiresIndexed(), "1", 0)
 		return nil
@@ -128,7 +153,9 @@ func (s *Store) IndexSchedules(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, c := range added {
-		n += int(c.Val())
+		if v, _ := c.Int(); v == 1 {
+			n++
+		}
 	}
 	return n, nil
 }
