@@ -43,18 +43,26 @@ const (
 	markBase = "4503599627370496"
 )
 
-// markScript marks a workspace's entry changed, with the next count
-// (see above); with ARGV[2] "nx", only an entry that is missing.
-// KEYS[1] the index, ARGV[1] the workspace. Returns 1 if it marked.
-// (string.format, not tostring, writes the scores: Lua's tostring
-// rounds past 14 digits. The member is written with Lua's escape of
-// its first byte.)
-var markScript = `if ARGV[2] == 'nx' and redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-local base = tonumber('` + markBase + `')
-local n = tonumber(redis.call('ZSCORE', KEYS[1], '\0` + markSeq[1:] + `') or base) - base + 1
+// markScript marks workspaces' entries changed, each with the next
+// count (see above); with ARGV[1] "nx", only those with no entry.
+// KEYS[1] the index, ARGV[2] on the workspaces. Returns how many it
+// marked. (string.format, not tostring, writes the scores: Lua's
+// tostring rounds past 14 digits. The member is written with Lua's
+// escape of its first byte.)
+var markScript = `local base = tonumber('` + markBase + `')
+local n = tonumber(redis.call('ZSCORE', KEYS[1], '\0` + markSeq[1:] + `') or base) - base
+local marked = 0
+for i = 2, #ARGV do
+  if ARGV[1] ~= 'nx' or not redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    n, marked = n + 1, marked + 1
+    redis.call('ZADD', KEYS[1], string.format('%d', -n), ARGV[i])
+  end
+end
 redis.call('ZADD', KEYS[1], string.format('%d', base + n), '\0` + markSeq[1:] + `')
-redis.call('ZADD', KEYS[1], string.format('%d', -n), ARGV[1])
-return 1`
+return marked`
+
+// indexChunk is how many workspaces one call of markScript indexes.
+const indexChunk = 1000
 
 // setNextScript stores a next fire time if the entry is as read.
 // KEYS[1] the index, ARGV[1] the workspace, ARGV[2] the score read,
@@ -73,7 +81,7 @@ func (s *Store) nextFiresIndexed() string { return s.prefix + ":schedules:indexe
 
 // queueMark queues marking ws's entry changed on p, after the change.
 func (s *Store) queueMark(ctx context.Context, p redis.Pipeliner, ws string) {
-	p.Eval(ctx, markScript, []string{s.nextFires()}, ws)
+	p.Eval(ctx, markScript, []string{s.nextFires()}, "", ws)
 }
 
 // remark marks ws's entry again once its change is done, on Redis
@@ -84,7 +92,7 @@ func (s *Store) remark(ctx context.Context, ws string) {
 	if _, ok := s.c.(*redis.ClusterClient); !ok {
 		return
 	}
-	if err := s.c.Eval(ctx, markScript, []string{s.nextFires()}, ws).Err(); err != nil {
+	if err := s.c.Eval(ctx, markScript, []string{s.nextFires()}, "", ws).Err(); err != nil {
 		s.log.Warn("marking a workspace's schedules changed failed", "workspace", ws, "err", err)
 	}
 }
@@ -133,8 +141,8 @@ func (s *Store) SetNextFire(ctx context.Context, d store.DueSchedule, next time.
 }
 
 // IndexSchedules marks every listed workspace missing from the index
-// changed (markScript's "nx"), in one pipeline, and notes the index
-// built.
+// changed (markScript's "nx"), indexChunk to a call, in one pipeline,
+// and notes the index built.
 func (s *Store) IndexSchedules(ctx context.Context) (int, error) {
 	ids, err := s.c.SMembers(ctx, s.workspaces()).Result()
 	if err != nil {
@@ -142,8 +150,15 @@ func (s *Store) IndexSchedules(ctx context.Context) (int, error) {
 	}
 	var added []*redis.Cmd
 	_, err = s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, id := range ids {
-			added = append(added, p.Eval(ctx, markScript, []string{s.nextFires()}, id, "nx"))
+		for len(ids) > 0 {
+			chunk := ids[:min(len(ids), indexChunk)]
+			ids = ids[len(chunk):]
+			args := make([]any, 0, len(chunk)+1)
+			args = append(args, "nx")
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			added = append(added, p.Eval(ctx, markScript, []string{s.nextFires()}, args...))
 		}
 		p.Set(ctx, s.nextFiresIndexed(), "1", 0)
 		return nil
@@ -153,9 +168,8 @@ func (s *Store) IndexSchedules(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, c := range added {
-		if v, _ := c.Int(); v == 1 {
-			n++
-		}
+		v, _ := c.Int()
+		n += v
 	}
 	return n, nil
 }
