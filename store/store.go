@@ -260,7 +260,10 @@ type Schedules interface {
 // entry due at once, and the scheduler, having read the workspace,
 // computes the next fire time and stores it with SetNextFire. A mark
 // made while the scheduler read makes its SetNextFire a no-op, so a
-// change is never lost to a stale answer. Drop removes the entry.
+// change is never lost to a stale answer: no mark ever equals one made
+// before it, even after a next fire time (or none) was stored in
+// between, as another scheduler reading the same mark may have done.
+// Drop removes the entry.
 type NextFires interface {
 	// DueSchedules returns up to limit workspaces whose entry is due at
 	// or before at (changed ones first, then by next fire time), after

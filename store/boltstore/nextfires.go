@@ -15,8 +15,11 @@ import (
 // "next-fires" (ws -> score, 8 bytes) and "next-fire-order" (the score
 // in an order-keeping encoding, then ws -> nil). A score is a next fire
 // time in unix ms, or a negative mark for a workspace changed since the
-// scheduler last looked, one below the least of its score and 0, so
-// that marks sort first and no two are equal. A change marks its
+// scheduler last looked: the next of the "next-fires" bucket's sequence,
+// negated, so that marks sort first and no two are ever equal (a mark
+// made from the entry's own score would repeat once a next fire time,
+// or none, was stored in between, and a scheduler holding the first
+// would store its stale answer over the change). A change marks its
 // workspace in its own transaction; SetNextFire stores only while the
 // score is still the one read.
 var (
@@ -63,8 +66,11 @@ func setScore(tx *bolt.Tx, ws string, score int64, remove bool) error {
 // markSchedules marks ws's entry changed, inside the change's own
 // transaction.
 func markSchedules(tx *bolt.Tx, ws string) error {
-	s, _ := nextScore(tx.Bucket(bucketNextFires), ws)
-	return setScore(tx, ws, min(s, 0)-1, false)
+	n, err := tx.Bucket(bucketNextFires).NextSequence()
+	if err != nil {
+		return err
+	}
+	return setScore(tx, ws, -int64(n), false)
 }
 
 // indexMissing marks changed every workspace with no entry, and returns

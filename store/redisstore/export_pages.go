@@ -243,7 +243,10 @@ func (s *Store) updatePager(ctx context.Context, m *moment, read func(func(redis
 }
 
 // giveInline puts t's inline records, newer than its list's, oldest
-// first in its cursor's buffer, once its list has been read.
+// first in its cursor's buffer, once its list has been read. They were
+// read with the moment, so they are given as read: asAtTheMoment, which
+// guesses from the withdrawal's time (the caller's clock), is for the
+// list's records, read after it.
 func (m *moment) giveInline(t *exportTarget) error {
 	ups, err := decodeUpdates(t.ref, t.inline)
 	if err != nil {
@@ -251,9 +254,6 @@ func (m *moment) giveInline(t *exportTarget) error {
 	}
 	t.inline = nil
 	slices.Reverse(ups)
-	for j := range ups {
-		m.asAtTheMoment(t, &ups[j])
-	}
 	t.updatesPaged.buf = append(t.updatesPaged.buf, ups...)
 	return nil
 }

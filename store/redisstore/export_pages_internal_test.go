@@ -121,3 +121,39 @@ func TestExportWithdrawnSinceTheMoment(t *testing.T) {
 		}
 	}
 }
+
+// An inline record is read with the moment, so it is given as read:
+// one withdrawn before the moment stays withdrawn, even when its
+// withdrawal's time (the caller's clock) is after the moment's (Redis's).
+func TestExportGivesInlineRecordsAsRead(t *testing.T) {
+	ctx := context.Background()
+	s := openInternal(t)
+	snap := pagedSnapshot("local", 2, 3) // short histories: all inline
+	ahead := time.Now().Add(time.Hour)   // a caller's clock ahead of Redis's
+	want := 0
+	for i := range snap.Updates {
+		if u := &snap.Updates[i]; u.Withdrawn {
+			u.WithdrawnAt = ahead
+			want++
+		}
+	}
+	if err := snap.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Restore(ctx, snap, store.RestoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.ExportSnapshot(ctx, s, "local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, u := range got.Updates {
+		if u.Withdrawn {
+			n++
+		}
+	}
+	if want == 0 || n != want {
+		t.Fatalf("the export gives %d updates withdrawn, want %d", n, want)
+	}
+}

@@ -19,20 +19,50 @@ import (
 // rather than one per slot because a tick would otherwise read every
 // slot's; docs/PERFORMANCE.md weighs the choice.
 //
-// Each change marks the entry one below the least of its current score
-// and 0, so no two marks are equal: SetNextFire stores only when the
-// score is still the one the scheduler read, and any mark in between
-// makes it a no-op (setNextScript). A mark is queued after the change
+// Each change marks the entry with the next of one count kept for the
+// whole index (-1, -2, …), so no two marks are ever equal: SetNextFire
+// stores only when the score is still the one the scheduler read, and
+// any mark in between makes it a no-op (setNextScript). A mark made from
+// the entry's own score would repeat once a next fire time (or none) was
+// stored in between, as when two schedulers read one mark and the faster
+// stores first: the slower one's stale answer would then be stored over
+// the change. The count is the score of one member no workspace id can
+// be (markSeq), kept above markBase so that no read up to a real time
+// reaches it. A mark is queued after the change
 // in the change's own pipeline, which one connection runs in order; on
 // Redis Cluster, where a pipeline's commands for two nodes may run in
 // either order, it is sent again once the change is done (remark).
 
-// markScript marks a workspace's entry changed. KEYS[1] the index,
-// ARGV[1] the workspace.
-const markScript = `local s = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '0')
-if s > 0 then s = 0 end
-redis.call('ZADD', KEYS[1], s - 1, ARGV[1])
-return 0`
+// markSeq is the index's member that keeps the count marks are made
+// from: a control character, which no workspace id holds
+// (store.CheckWorkspaceID). Its score is markBase plus the count: 2^52
+// ms is far past any time a tick reads up to, and every count below
+// 2^52 more is an exact float.
+const (
+	markSeq  = "\x00marks"
+	markBase = "4503599627370496"
+)
+
+// markScript marks workspaces' entries changed, each with the next
+// count (see above); with ARGV[1] "nx", only those with no entry.
+// KEYS[1] the index, ARGV[2] on the workspaces. Returns how many it
+// marked. (string.format, not tostring, writes the scores: Lua's
+// tostring rounds past 14 digits. The member is written with Lua's
+// escape of its first byte.)
+var markScript = `local base = tonumber('` + markBase + `')
+local n = tonumber(redis.call('ZSCORE', KEYS[1], '\0` + markSeq[1:] + `') or base) - base
+local marked = 0
+for i = 2, #ARGV do
+  if ARGV[1] ~= 'nx' or not redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    n, marked = n + 1, marked + 1
+    redis.call('ZADD', KEYS[1], string.format('%d', -n), ARGV[i])
+  end
+end
+redis.call('ZADD', KEYS[1], string.format('%d', base + n), '\0` + markSeq[1:] + `')
+return marked`
+
+// indexChunk is how many workspaces one call of markScript indexes.
+const indexChunk = 1000
 
 // setNextScript stores a next fire time if the entry is as read.
 // KEYS[1] the index, ARGV[1] the workspace, ARGV[2] the score read,
@@ -51,7 +81,7 @@ func (s *Store) nextFiresIndexed() string { return s.prefix + ":schedules:indexe
 
 // queueMark queues marking ws's entry changed on p, after the change.
 func (s *Store) queueMark(ctx context.Context, p redis.Pipeliner, ws string) {
-	p.Eval(ctx, markScript, []string{s.nextFires()}, ws)
+	p.Eval(ctx, markScript, []string{s.nextFires()}, "", ws)
 }
 
 // remark marks ws's entry again once its change is done, on Redis
@@ -62,7 +92,7 @@ func (s *Store) remark(ctx context.Context, ws string) {
 	if _, ok := s.c.(*redis.ClusterClient); !ok {
 		return
 	}
-	if err := s.c.Eval(ctx, markScript, []string{s.nextFires()}, ws).Err(); err != nil {
+	if err := s.c.Eval(ctx, markScript, []string{s.nextFires()}, "", ws).Err(); err != nil {
 		s.log.Warn("marking a workspace's schedules changed failed", "workspace", ws, "err", err)
 	}
 }
@@ -88,9 +118,11 @@ func (s *Store) DueSchedules(ctx context.Context, at time.Time, offset, limit in
 	if err != nil {
 		return nil, s.fail("due schedules", err)
 	}
-	out := make([]store.DueSchedule, len(zs))
-	for i, z := range zs {
-		out[i] = store.DueSchedule{Workspace: z.Member.(string), Mark: int64(z.Score)}
+	out := make([]store.DueSchedule, 0, len(zs))
+	for _, z := range zs {
+		if ws := z.Member.(string); ws != markSeq { // reached only by an at 140,000 years on
+			out = append(out, store.DueSchedule{Workspace: ws, Mark: int64(z.Score)})
+		}
 	}
 	return out, nil
 }
@@ -108,17 +140,25 @@ func (s *Store) SetNextFire(ctx context.Context, d store.DueSchedule, next time.
 	return n == 1, nil
 }
 
-// IndexSchedules adds every listed workspace missing from the index as
-// changed (ZADD NX), in one pipeline, and notes the index built.
+// IndexSchedules marks every listed workspace missing from the index
+// changed (markScript's "nx"), indexChunk to a call, in one pipeline,
+// and notes the index built.
 func (s *Store) IndexSchedules(ctx context.Context) (int, error) {
 	ids, err := s.c.SMembers(ctx, s.workspaces()).Result()
 	if err != nil {
 		return 0, s.fail("index schedules", err)
 	}
-	var added []*redis.IntCmd
+	var added []*redis.Cmd
 	_, err = s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, id := range ids {
-			added = append(added, p.ZAddNX(ctx, s.nextFires(), redis.Z{Score: -1, Member: id}))
+		for len(ids) > 0 {
+			chunk := ids[:min(len(ids), indexChunk)]
+			ids = ids[len(chunk):]
+			args := make([]any, 0, len(chunk)+1)
+			args = append(args, "nx")
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			added = append(added, p.Eval(ctx, markScript, []string{s.nextFires()}, args...))
 		}
 		p.Set(ctx, s.nextFiresIndexed(), "1", 0)
 		return nil
@@ -128,7 +168,8 @@ func (s *Store) IndexSchedules(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, c := range added {
-		n += int(c.Val())
+		v, _ := c.Int()
+		n += v
 	}
 	return n, nil
 }

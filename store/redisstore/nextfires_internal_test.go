@@ -45,3 +45,31 @@ func TestFirstDueSchedulesIndexesAnEarlierReleasesKeys(t *testing.T) {
 		t.Fatalf("DueSchedules in a later process = %v, %v; want the index as it is", due, err)
 	}
 }
+
+// Marks are made from one count kept in the index, under a member no
+// workspace can be, scored past any time a tick reads up to: each mark
+// is one further down, and the count is never read as a workspace.
+func TestMarksCountDown(t *testing.T) {
+	ctx := context.Background()
+	s := openInternal(t)
+	var marks []int64
+	for range 3 {
+		if err := s.SetTimezone(ctx, "slack:T1", "UTC"); err != nil {
+			t.Fatal(err)
+		}
+		due, err := s.DueSchedules(ctx, time.Unix(0, 0), 0, 10)
+		if err != nil || len(due) != 1 {
+			t.Fatalf("DueSchedules = %v, %v", due, err)
+		}
+		marks = append(marks, due[0].Mark)
+	}
+	if marks[1] != marks[0]-1 || marks[2] != marks[1]-1 || marks[0] >= 0 {
+		t.Fatalf("marks %v, want each one below the last", marks)
+	}
+	if sc, err := s.c.ZScore(ctx, s.nextFires(), markSeq).Result(); err != nil || sc != 1<<52-float64(marks[2]) {
+		t.Fatalf("the count's score = %v, %v; want 2^52 + %d", sc, err, -marks[2])
+	}
+	if due, err := s.DueSchedules(ctx, time.UnixMilli(1<<53), 0, 10); err != nil || len(due) != 1 {
+		t.Fatalf("DueSchedules past the count's score = %v, %v; want the one workspace", due, err)
+	}
+}

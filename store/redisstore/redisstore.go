@@ -36,7 +36,7 @@
 //	<prefix>:{ws}:restores        set: tokens of restores under way (see Restore)
 //	<prefix>:{ws}:restore:<token>:… a restore's staged keys, in the layout above
 //	<prefix>:workspaces           set: every workspace that stored anything
-//	<prefix>:schedules:next       zset: workspace -> next fire time in unix ms, or a change mark (nextfires.go)
+//	<prefix>:schedules:next       zset: workspace -> next fire time in unix ms, or a change mark (nextfires.go); and "\x00marks", the count marks are made from
 //	<prefix>:schedules:indexed    string: present once the next-fire index was built
 //
 // Refs never contain ':' (framework ids and codes forbid it, and reads

@@ -104,6 +104,30 @@ func testNextFires(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("a mark never repeats one a slower reader holds", func(t *testing.T) {
+		// Two schedulers read the same mark; the faster stores a next
+		// fire time (or none), then a change marks the entry again. The
+		// slower one's SetNextFire, from settings read before the
+		// change, must not store: the new mark differs from the one it
+		// read, though the entry went through the same values.
+		const ws = "slack:TABA"
+		for _, next := range []time.Time{base.Add(time.Hour), {}} {
+			if err := s.SetTimezone(ctx, ws, "UTC"); err != nil {
+				t.Fatal(err)
+			}
+			slow := due(t, far)[ws]
+			settle(t, ws, next)
+			if err := s.SetTimezone(ctx, ws, "Europe/Paris"); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := s.SetNextFire(ctx, slow, time.Time{}); err != nil || ok {
+				t.Fatalf("after a fire time of %v and a change, SetNextFire with the mark read before both = %v, %v; want not stored", next, ok, err)
+			}
+			wantDue(t, "a change after another reader stored", ws)
+			settle(t, ws, far)
+		}
+	})
+
 	t.Run("the zero next fire time removes the entry until the next change", func(t *testing.T) {
 		const ws = "slack:TNONE"
 		if err := s.SetTimezone(ctx, ws, "UTC"); err != nil {
