@@ -181,19 +181,38 @@ func frameRecords(recs []string) string {
 // bytes framed as its inline history, its newest elided, and the rest
 // for its list; or, for a deep history, every record for the list.
 func splitHistory(recs []string, t *framework.Target) (inline string, listed []string, deep bool) {
+	inline, n, deep := inlinePart(recs, len(recs), t)
+	if deep {
+		return "", recs, true
+	}
+	return inline, recs[n:], false
+}
+
+// maxInline is the most records an inline history can hold: its newest,
+// elided, and whole records, each at least a 19-digit time and its
+// fields' separators, framed by a length of at least two digits. So
+// the newest maxInline records of a history are all its inline part
+// can be made of, which is what a reader of a long list needs (repack).
+const maxInline = 1 + inlineMax/(2+len(frameSep)+19+(recFields-1)*len(recSep))
+
+// inlinePart is splitHistory's rule for a history of total records,
+// given only its newest, recs, newest first (at least maxInline of
+// them, or all): the inline history, made of the first n of recs, or
+// deep when the records left for the list would be deepHistory or more.
+func inlinePart(recs []string, total int, t *framework.Target) (inline string, n int, deep bool) {
 	if len(recs) == 0 {
-		return "", nil, false
+		return "", 0, false
 	}
 	head := elide(recs[0], t)
 	framed := func(r string) int { return len(strconv.Itoa(len(r))) + len(frameSep) + len(r) }
-	n, i := framed(head), 1
-	for ; i < len(recs) && n+framed(recs[i]) <= inlineMax; i++ {
-		n += framed(recs[i])
+	size, i := framed(head), 1
+	for ; i < len(recs) && size+framed(recs[i]) <= inlineMax; i++ {
+		size += framed(recs[i])
 	}
-	if len(recs)-i >= deepHistory {
-		return "", recs, true
+	if total-i >= deepHistory {
+		return "", 0, true
 	}
-	return frameRecords(append([]string{head}, recs[1:i]...)), recs[i:], false
+	return frameRecords(append([]string{head}, recs[1:i]...)), i, false
 }
 
 // unframeRecords reads an inline history's records, newest first.

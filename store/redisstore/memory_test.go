@@ -72,19 +72,31 @@ const memoryNote = "Held two listening events with the staff networks"
 // update) and per update (what the updates added, over their number).
 func measureMemory(tb testing.TB, targets, updates int) (perTarget, perUpdate float64) {
 	tb.Helper()
+	_, afterImport, afterUpdates := loggedWorkspace(tb, targets, updates)
+	return float64(afterImport) / float64(targets), float64(afterUpdates-afterImport) / float64(updates)
+}
+
+// memoryWorkspace is the workspace measureMemory fills.
+const memoryWorkspace = "slack:T0123ABCD"
+
+// loggedWorkspace fills memoryWorkspace as measureMemory describes, and
+// returns its store and the bytes its keys take after the import and
+// after the updates.
+func loggedWorkspace(tb testing.TB, targets, updates int) (s *redisstore.Store, afterImport, afterUpdates int64) {
+	tb.Helper()
 	ctx := context.Background()
 	srv := redistest.NewServer(tb) // private: the default prefix, and nothing else in it
 	s, err := redisstore.Open(ctx, srv.URL(), &redisstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer s.Close()
-	const ws = "slack:T0123ABCD"
+	tb.Cleanup(func() { _ = s.Close() })
+	const ws = memoryWorkspace
 	fw := memoryFramework(targets)
 	if _, err := s.Import(ctx, ws, fw, time.Now()); err != nil {
 		tb.Fatal(err)
 	}
-	afterImport := workspaceBytes(tb, s.Client())
+	afterImport = workspaceBytes(tb, s.Client())
 
 	refs := fw.Targets()
 	start := time.Now().Add(-time.Duration(updates) * time.Second)
@@ -110,8 +122,7 @@ func measureMemory(tb testing.TB, targets, updates int) (perTarget, perUpdate fl
 	for err := range errs {
 		tb.Fatal(err)
 	}
-	afterUpdates := workspaceBytes(tb, s.Client())
-	return float64(afterImport) / float64(targets), float64(afterUpdates-afterImport) / float64(updates)
+	return s, afterImport, workspaceBytes(tb, s.Client())
 }
 
 // memoryFramework has n targets whose titles are as long as the built-in

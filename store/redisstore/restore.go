@@ -267,9 +267,8 @@ func (st *stager) target(t *framework.Target) {
 	ref := t.Ref()
 	p.HSet(ctx, k.targets(), ref, encodeTarget(t))
 	// Its empty inline history, as Import gives it (history.go): a
-	// snapshot's restore fills it in (updates); a stream's pushes its
-	// records on the list, and the updates after it start the inline
-	// part again, newer than the list, as history.go reads them.
+	// snapshot's restore fills it in (updates), a stream's once its
+	// records are all staged (repack).
 	p.HSet(ctx, k.shortHistories(), ref, "")
 	if t.Status == framework.Done || t.Archived {
 		return

@@ -81,12 +81,16 @@ func checkRecord(r *store.Record) error {
 }
 
 // recordStager stages records one at a time, in the layout stager
-// writes a snapshot in: each history is pushed at its head, oldest
-// first, so it ends newest first, and each list or set that names
-// records is written before them.
+// writes a snapshot in: each history is pushed onto its list at its
+// head, oldest first, so it ends newest first, and each list or set
+// that names records is written before them. The stream gives the
+// updates of all targets in time order, not a target's at once, so a
+// history cannot be split as it comes: repack gives the staged
+// histories their inline parts at the end (finish), as a snapshot's
+// restore writes them.
 type recordStager struct {
 	*stager
-	latest map[string]string // each target's latest update time so far
+	latest map[string]string // each target's latest update time so far; its keys are the targets with a history (repack)
 	last   map[string]string // each author's last update, as target and id
 	// ups are updates not yet queued, by target, oldest first: pushed
 	// many to a command, historyBatch at a time.
@@ -157,7 +161,8 @@ func (rs *recordStager) pushUpdates() error {
 	return rs.done(n)
 }
 
-// finish writes the authors' last-update pointers and sends the rest.
+// finish writes the authors' last-update pointers, sends the rest, and
+// repacks the histories.
 func (rs *recordStager) finish() error {
 	if err := rs.pushUpdates(); err != nil {
 		return err
@@ -165,5 +170,8 @@ func (rs *recordStager) finish() error {
 	for user, ptr := range rs.last {
 		rs.p.HSet(rs.ctx, rs.k.last(), user, ptr)
 	}
-	return rs.flush()
+	if err := rs.flush(); err != nil {
+		return err
+	}
+	return rs.repack()
 }
