@@ -87,6 +87,15 @@ func (s *Scheduler) leaveUnfinished(ctx context.Context, j *job) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 		defer cancel()
 		err = s.opts.Store.PutAdapterState(ctx, j.sc.ws.ID, unfinishedKey(j.key), string(data))
+		if err == nil {
+			// A peer that ticked while this post was going found its
+			// period claimed, and may have moved the workspace's next
+			// fire on: mark it due, so that the next tick, here or
+			// anywhere, finds the record and completes the post.
+			if err := s.opts.Store.MarkDue(ctx, j.sc.ws.ID); err != nil {
+				s.log.Warn("a cut post was left for the next run, but its workspace could not be marked due: a peer may complete it only at its next fire time", "workspace", j.sc.ws.ID, "key", j.key, "err", err)
+			}
+		}
 	}
 	if err != nil {
 		s.log.Error("a post was cut and could not be left for the next run: it is lost", "workspace", j.sc.ws.ID, "key", j.key, "err", err)

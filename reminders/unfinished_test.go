@@ -149,3 +149,61 @@ func TestDeployCutPostIsCompletedByTheNextRun(t *testing.T) {
 		})
 	}
 }
+
+// A peer replica that ticks while a post is still going on another,
+// and finds its period claimed with nothing left unfinished yet, keeps
+// the workspace due for a while: when the other is then cut by a
+// deploy, the peer completes the post at a later tick, rather than
+// having moved the workspace's next fire on to next week.
+func TestPeerCompletesAPostCutAfterItsTick(t *testing.T) {
+	now := london(t, 2026, 6, 15, 9, 0).Add(5 * time.Second)
+	c := newClock(now)
+	st := openBolt(t, c)
+	seedDeployWorkspace(t, st, now)
+	p := newPartPoster()
+	first := New(Options{Store: st, Posters: map[string]bot.Poster{"slack": p}, Now: c.now, Logger: quietLogger(), Tick: time.Hour})
+	peer := New(Options{Store: st, Posters: map[string]bot.Poster{"slack": p}, Now: c.now, Logger: quietLogger()})
+	ctx, stop := context.WithCancel(background())
+	defer stop()
+	p.cutAt = 3
+	p.cut = func() {
+		// The peer ticks while the first is posting: its period is
+		// claimed, and nothing is unfinished yet.
+		if res, err := peer.RunDue(background(), now.Add(10*time.Second)); err != nil || res.Claimed != 0 {
+			t.Errorf("the peer's tick during the post: %+v, %v; want nothing claimed", res, err)
+		}
+		stop() // then SIGTERM reaches the first
+		expired, cancel := context.WithCancel(background())
+		cancel()
+		go func() { _ = first.Drain(expired) }()
+	}
+	done := make(chan error, 1)
+	go func() { done <- first.Run(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after its post was cut")
+	}
+	if p.n != 3 {
+		t.Fatalf("posted %d parts before the cut, want 3", p.n)
+	}
+	p.cut = nil
+	// The peer's next tick, 30 seconds later, completes the post.
+	c.set(now.Add(40 * time.Second))
+	if _, err := peer.RunDue(background(), c.now()); err != nil {
+		t.Fatalf("the peer's next tick: %v", err)
+	}
+	for _, key := range []string{"digest:C1:2026-06-15T09:00", "remind:2026-06-15T09:00"} {
+		if v, err := st.AdapterState(background(), ws, unfinishedKey(key)); err != nil || v != "" {
+			t.Errorf("the post %s was not completed by the peer: unfinished %q, %v", key, v, err)
+		}
+	}
+	for part, n := range p.posted {
+		if n != 1 {
+			t.Errorf("%s posted %d times", part, n)
+		}
+	}
+}

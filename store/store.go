@@ -284,6 +284,12 @@ type NextFires interface {
 	// rolling upgrade are indexed too. Its cost grows with the
 	// workspaces.
 	IndexSchedules(ctx context.Context) (int, error)
+	// MarkDue marks ws's entry changed, as a schedule change does, so
+	// that the next tick of any process reads the workspace: for a post
+	// a shutdown cut and left unfinished, which a peer that had already
+	// found its period claimed, and moved the entry on, must still
+	// complete.
+	MarkDue(ctx context.Context, ws string) error
 }
 
 // DueSchedule is one entry of the next-fire index as DueSchedules read

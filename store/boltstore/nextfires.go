@@ -140,6 +140,11 @@ func (s *Store) SetNextFire(ctx context.Context, d store.DueSchedule, next time.
 	return stored, err
 }
 
+// MarkDue marks ws's entry changed, in one transaction.
+func (s *Store) MarkDue(ctx context.Context, ws string) error {
+	return s.update("mark "+ws+" due", func(tx *bolt.Tx) error { return markSchedules(tx, ws) })
+}
+
 // IndexSchedules marks changed every workspace with no entry.
 func (s *Store) IndexSchedules(ctx context.Context) (int, error) {
 	n := 0

@@ -97,6 +97,14 @@ func (s *Store) remark(ctx context.Context, ws string) {
 	}
 }
 
+// MarkDue marks ws's entry changed: one script.
+func (s *Store) MarkDue(ctx context.Context, ws string) error {
+	if err := s.c.Eval(ctx, markScript, []string{s.nextFires()}, "", ws).Err(); err != nil {
+		return s.fail("mark "+ws+" due", err)
+	}
+	return nil
+}
+
 // DueSchedules reads the index up to at: one ZRANGEBYSCORE. A process's
 // first call also checks the index was built, and builds it if not.
 func (s *Store) DueSchedules(ctx context.Context, at time.Time, offset, limit int) ([]store.DueSchedule, error) {

@@ -128,6 +128,26 @@ func testNextFires(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("MarkDue marks a settled workspace, and a read before it cannot unmark it", func(t *testing.T) {
+		const ws = "slack:TCUT"
+		if err := s.SetTimezone(ctx, ws, "UTC"); err != nil {
+			t.Fatal(err)
+		}
+		settle(t, ws, far.AddDate(0, 0, 7))
+		stale, ok := due(t, far.AddDate(0, 0, 7))[ws]
+		if !ok {
+			t.Fatalf("%s is not in the index", ws)
+		}
+		if err := s.MarkDue(ctx, ws); err != nil {
+			t.Fatalf("MarkDue: %v", err)
+		}
+		wantDue(t, "MarkDue", ws)
+		if ok, err := s.SetNextFire(ctx, stale, far); err != nil || ok {
+			t.Fatalf("SetNextFire from a read before MarkDue = %v, %v; want not stored", ok, err)
+		}
+		wantDue(t, "MarkDue after a stale SetNextFire", ws)
+		settle(t, ws, far)
+	})
 	t.Run("the zero next fire time removes the entry until the next change", func(t *testing.T) {
 		const ws = "slack:TNONE"
 		if err := s.SetTimezone(ctx, ws, "UTC"); err != nil {
