@@ -77,33 +77,9 @@ func (h *Handler) help(_ context.Context, c *call) (bot.Reply, error) {
 func suggestVerb(s string) string {
 	best, bestD := "", 3
 	for _, v := range verbInfos {
-		if d := editDistance(s, v.Name); d < bestD {
+		if d := framework.EditDistance(s, v.Name); d < bestD {
 			best, bestD = v.Name, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between short ASCII-ish words.
-func editDistance(a, b string) int {
-	if len(a) > 32 || len(b) > 32 {
-		return 99
-	}
-	var rows [2][33]int
-	prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

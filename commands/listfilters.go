@@ -136,7 +136,7 @@ func listCommand() bot.Command {
 func listFilterHint(filter, msg string) string {
 	best, bestD := "", 3
 	for _, f := range listFilters {
-		if d := editDistance(strings.ToLower(filter), f.word); d < bestD {
+		if d := framework.EditDistance(strings.ToLower(filter), f.word); d < bestD {
 			best, bestD = f.word, d
 		}
 	}

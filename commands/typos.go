@@ -86,7 +86,7 @@ func nearStatuses(word string) []framework.Status {
 		if diff := len(w) - len(st); diff > limit || -diff > limit {
 			continue // the distance is at least the difference in length
 		}
-		d := editDistance(w, string(st))
+		d := framework.EditDistance(w, string(st))
 		if d == 0 || d > limit || d > best {
 			continue
 		}

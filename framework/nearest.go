@@ -10,16 +10,16 @@ func Nearest(word string, choices []string) string {
 	w := strings.ToLower(word)
 	best, bestD := "", min(3, len(w)/2+1)
 	for _, c := range choices {
-		if d := editDistance(w, strings.ToLower(c)); d < bestD {
+		if d := EditDistance(w, strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between two short words; 99
-// for words over 32 bytes.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between two short words, by
+// bytes; 99 for words over 32 bytes. Every "did you mean" measures with it.
+func EditDistance(a, b string) int {
 	if len(a) > 32 || len(b) > 32 {
 		return 99
 	}
