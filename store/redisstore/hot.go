@@ -42,31 +42,26 @@ import (
 // pooled client only, and do applies the gate itself. AddHook adds a
 // hook to both, for tests that watch every call.
 
-// hotPipeline returns the full-duplex pipeliner over a client of its own
-// made from o, and that client, or nils when the pipeliner cannot start.
-func hotPipeline(o *redis.Options, log *slog.Logger) (*redis.AutoPipeliner, *redis.Client) {
-	own := redis.NewClient(o)
-	ap, err := own.AsyncAutoPipelineWithOptions(&redis.AutoPipelineOptions{FullDuplex: true})
-	if err != nil {
-		_ = own.Close()
-		log.Warn("redis autopipelining is unavailable; commands use pooled connections", "err", err)
-		return nil, nil
-	}
-	return ap, own
+// autoPipelined is a go-redis client that can start a full-duplex
+// pipeliner: a single server's, or a cluster's.
+type autoPipelined interface {
+	AsyncAutoPipelineWithOptions(*redis.AutoPipelineOptions) (*redis.AutoPipeliner, error)
+	Close() error
 }
 
-// hotClusterPipeline is hotPipeline on Redis Cluster: go-redis keeps a
-// full-duplex pipeliner per master, and sends each command to the one
-// that serves its slot, so the hot calls pipeline per node as they do on
-// one server. Its cluster client is the pipeliner's own, with no hook,
-// for the same reason.
-func hotClusterPipeline(o *redis.ClusterOptions, log *slog.Logger) (*redis.AutoPipeliner, *redis.ClusterClient) {
-	own := redis.NewClusterClient(o)
+// hotPipeline returns the full-duplex pipeliner over own, a client of
+// its own, and own; or nil and the zero client when the pipeliner cannot
+// start, having closed own. On Redis Cluster go-redis keeps a pipeliner
+// per master and sends each command to the one that serves its slot, so
+// the hot calls pipeline per node as they do on one server. Either way
+// the client is the pipeliner's own, with no hook, for the reason above.
+func hotPipeline[C autoPipelined](own C, log *slog.Logger) (*redis.AutoPipeliner, C) {
 	ap, err := own.AsyncAutoPipelineWithOptions(&redis.AutoPipelineOptions{FullDuplex: true})
 	if err != nil {
 		_ = own.Close()
 		log.Warn("redis autopipelining is unavailable; commands use pooled connections", "err", err)
-		return nil, nil
+		var none C
+		return nil, none
 	}
 	return ap, own
 }

@@ -183,9 +183,9 @@ func dial(url string, opts *Options) (*Store, error) {
 	s := New(client, opts)
 	switch {
 	case hot != nil:
-		s.hot, s.hotc = hotPipeline(hot, s.log)
+		s.hot, s.hotc = hotPipeline(redis.NewClient(hot), s.log)
 	case hotCluster != nil:
-		s.hot, s.hotCluster = hotClusterPipeline(hotCluster, s.log)
+		s.hot, s.hotCluster = hotPipeline(redis.NewClusterClient(hotCluster), s.log)
 	}
 	return s, nil
 }
