@@ -251,25 +251,36 @@ func (s *Store) readWorkspace(ctx context.Context, ws string) (*store.Snapshot, 
 	if restored != r.settings.Val()["restored"] {
 		return nil, errSetsMoved
 	}
+	snap.Subscriptions, snap.AdapterState, snap.Entries = decodeSmall(subs, adapter, kinds, kindEntries)
+	return snap, nil
+}
+
+// decodeSmall decodes what an export reads whole, in the order a dump
+// gives it: the subscriptions by channel, the adapter state by key, and
+// the entries by kind (kinds sorted) then key.
+func decodeSmall(subs []*redis.MapStringStringCmd, adapter *redis.MapStringStringCmd, kinds []string, kindEntries []*redis.MapStringStringCmd) ([]framework.Subscription, []store.StateEntry, []store.Entry) {
+	var out []framework.Subscription
 	for _, c := range subs {
 		if len(c.Val()) > 0 {
-			snap.Subscriptions = append(snap.Subscriptions, decodeSub(c.Val()))
+			out = append(out, decodeSub(c.Val()))
 		}
 	}
-	sort.Slice(snap.Subscriptions, func(i, j int) bool { return snap.Subscriptions[i].Channel < snap.Subscriptions[j].Channel })
+	sort.Slice(out, func(i, j int) bool { return out[i].Channel < out[j].Channel })
+	var state []store.StateEntry
 	for key, v := range adapter.Val() {
-		snap.AdapterState = append(snap.AdapterState, store.StateEntry{Key: key, Value: v})
+		state = append(state, store.StateEntry{Key: key, Value: v})
 	}
-	sort.Slice(snap.AdapterState, func(i, j int) bool { return snap.AdapterState[i].Key < snap.AdapterState[j].Key })
+	sort.Slice(state, func(i, j int) bool { return state[i].Key < state[j].Key })
+	var entries []store.Entry
 	for i, kind := range kinds {
-		n := len(snap.Entries)
+		n := len(entries)
 		for key, v := range kindEntries[i].Val() {
-			snap.Entries = append(snap.Entries, store.Entry{Kind: store.EntryKind(kind), Key: key, Value: v})
+			entries = append(entries, store.Entry{Kind: store.EntryKind(kind), Key: key, Value: v})
 		}
-		part := snap.Entries[n:]
+		part := entries[n:]
 		sort.Slice(part, func(i, j int) bool { return part[i].Key < part[j].Key })
 	}
-	return snap, nil
+	return out, state, entries
 }
 
 // lessTarget orders targets as framework.SortTargets does.

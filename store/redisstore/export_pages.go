@@ -526,23 +526,6 @@ func (s *Store) readMoment(ctx context.Context, ws string) (*moment, error) {
 		m.targets = append(m.targets, &exportTarget{t: t, ref: ref, updates: histories[i].Val(), events: events[i].Val(), lastUpdate: t.LastUpdate, inline: recs})
 	}
 	sort.SliceStable(m.targets, func(i, j int) bool { return lessTarget(&m.targets[i].t, &m.targets[j].t) })
-	for _, c := range subs {
-		if len(c.Val()) > 0 {
-			m.subs = append(m.subs, decodeSub(c.Val()))
-		}
-	}
-	sort.Slice(m.subs, func(i, j int) bool { return m.subs[i].Channel < m.subs[j].Channel })
-	for key, v := range adapter.Val() {
-		m.adapter = append(m.adapter, store.StateEntry{Key: key, Value: v})
-	}
-	sort.Slice(m.adapter, func(i, j int) bool { return m.adapter[i].Key < m.adapter[j].Key })
-	for i, kind := range kinds {
-		n := len(m.entries)
-		for key, v := range kindEntries[i].Val() {
-			m.entries = append(m.entries, store.Entry{Kind: store.EntryKind(kind), Key: key, Value: v})
-		}
-		part := m.entries[n:]
-		sort.Slice(part, func(i, j int) bool { return part[i].Key < part[j].Key })
-	}
+	m.subs, m.adapter, m.entries = decodeSmall(subs, adapter, kinds, kindEntries)
 	return m, nil
 }
