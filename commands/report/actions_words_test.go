@@ -22,11 +22,7 @@ func TestHTMLActionStatusWording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := r.Render(&b, report.HTML); err != nil {
-		t.Fatal(err)
-	}
-	html := b.String()
+	html := render(t, r, report.HTML)
 	for _, want := range []string{"<td>At risk 40%</td>", "<td>Not started</td>"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the HTML action plan lacks %q", want)

@@ -1,9 +1,9 @@
 package report_test
 
 import (
-	"bytes"
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/targetbot/targetbot/commands/report"
@@ -19,11 +19,7 @@ func TestHTMLGradeAndStatusWording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := r.Render(&b, report.HTML); err != nil {
-		t.Fatal(err)
-	}
-	html := b.String()
+	html := render(t, r, report.HTML)
 	token := `(undeveloped|developing|achieving|excelling|unrated|not-started|on-track|at-risk|off-track|done)`
 	for _, re := range []*regexp.Regexp{
 		regexp.MustCompile(`>` + token + `<`),
@@ -34,7 +30,7 @@ func TestHTMLGradeAndStatusWording(t *testing.T) {
 		}
 	}
 	for _, want := range []string{">Developing<", ">On track<", ">Not started<", "in 2025/26: Undeveloped", "<td>Unrated</td>"} {
-		if !bytes.Contains(b.Bytes(), []byte(want)) {
+		if !strings.Contains(html, want) {
 			t.Errorf("the HTML report lacks %q", want)
 		}
 	}
