@@ -4,45 +4,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/targetbot/targetbot/bot"
-	"github.com/targetbot/targetbot/commands"
-	"github.com/targetbot/targetbot/framework/catalog"
-	"github.com/targetbot/targetbot/store/boltstore"
+	"github.com/targetbot/targetbot/bot/bottest"
 )
 
 // historyEntries is how many updates the long-history test logs.
-const historyEntries = 200
+const historyEntries = bottest.HistoryEntries
 
 // `history eds/1.1 all` of 200 entries arrives in full: the answer and
 // as many follow-ups as it takes, in order, each within Discord's
 // limits, even when Discord rate-limits some of the follow-ups.
 func TestLongHistoryIsReachableInFull(t *testing.T) {
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "t.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	fws, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	h := commands.New(commands.Options{Store: st, Frameworks: fws, Now: func() time.Time { now = now.Add(time.Minute); return now }})
-	run := func(text string) {
-		if r := h.Handle(t.Context(), bot.Request{Workspace: "discord:81234", User: "555000222", PlatformAdmin: true, Text: text}); r.Code != "" {
-			t.Fatalf("%s: %s", text, r.Text())
-		}
-	}
-	run("import eds")
-	for i := 1; i <= historyEntries; i++ {
-		run(fmt.Sprintf("update eds/1.1 %d%% -- entry-%03d %s", i%100, i, strings.Repeat("words ", 80)))
-	}
+	h := bottest.LongHistory(t, "discord:81234", "555000222")
 
 	// Every third follow-up is refused once with a 429, as Discord does
 	// when a webhook posts faster than its rate limit.

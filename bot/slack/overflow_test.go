@@ -4,45 +4,21 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/targetbot/targetbot/bot"
+	"github.com/targetbot/targetbot/bot/bottest"
 	"github.com/targetbot/targetbot/commands"
-	"github.com/targetbot/targetbot/framework/catalog"
-	"github.com/targetbot/targetbot/store/boltstore"
 )
 
 // historyEntries is how many updates the long-history tests log.
-const historyEntries = 200
+const historyEntries = bottest.HistoryEntries
 
 // historyHandler is the real command layer over a fresh store, with
 // eds/1.1 updated historyEntries times, each note long and numbered.
 func historyHandler(t *testing.T) *commands.Handler {
-	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "t.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	fws, err := catalog.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	h := commands.New(commands.Options{Store: st, Frameworks: fws, Now: func() time.Time { now = now.Add(time.Minute); return now }})
-	run := func(text string) {
-		if r := h.Handle(t.Context(), bot.Request{Workspace: "slack:T1DC2JH3J", User: "U2CERLKJA", PlatformAdmin: true, Text: text}); r.Code != "" {
-			t.Fatalf("%s: %s", text, r.Text())
-		}
-	}
-	run("import eds")
-	for i := 1; i <= historyEntries; i++ {
-		run(fmt.Sprintf("update eds/1.1 %d%% -- entry-%03d %s", i%100, i, strings.Repeat("words ", 80)))
-	}
-	return h
+	return bottest.LongHistory(t, "slack:T1DC2JH3J", "U2CERLKJA")
 }
 
 // missingEntries lists the numbered entries text does not hold.
